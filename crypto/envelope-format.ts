@@ -1,0 +1,100 @@
+// Envelope format v1 (byte layout in crypto/FORMATS.md). This file holds the
+// parts both sealing and opening need: the layout, the purpose table, the
+// context encoding and the cheap header parse.
+import { AEAD_OVERHEAD } from './aead.ts';
+import { concatBytes, lengthPrefixed, toBase64Url, u64be, utf8 } from './encoding.ts';
+import { KEY_ID_BYTES } from './keys.ts';
+import { fail, ok, type Result } from './result.ts';
+import { SIGNATURE_BYTES, SIGNING_PUBLIC_KEY_BYTES } from './signature.ts';
+
+export const ENVELOPE_VERSION = 0x01;
+
+/** Add a purpose by giving it a new, never reused, byte. */
+export const ENVELOPE_PURPOSES = {
+  update: 0x01,
+  snapshot: 0x02,
+  'vault-update': 0x03,
+  'vault-snapshot': 0x04,
+} as const;
+
+export type EnvelopePurpose = keyof typeof ENVELOPE_PURPOSES;
+
+export interface EnvelopeContext {
+  notebookId: string;
+  writerId: string;
+  seq: number;
+  purpose: EnvelopePurpose;
+}
+
+export interface EnvelopeHeader {
+  version: number;
+  purpose: EnvelopePurpose;
+  keyId: string;
+  signerPublicKey: Uint8Array;
+}
+
+const OFFSET_KEY_ID = 2;
+const OFFSET_SIGNER = OFFSET_KEY_ID + KEY_ID_BYTES;
+/** version, purpose, key id, signer public key: the part bound as AEAD associated data. */
+export const ENVELOPE_HEADER_BYTES = OFFSET_SIGNER + SIGNING_PUBLIC_KEY_BYTES;
+/** Bytes an envelope adds to its plaintext: header + nonce + tag + signature = 154. */
+export const ENVELOPE_OVERHEAD = ENVELOPE_HEADER_BYTES + AEAD_OVERHEAD + SIGNATURE_BYTES;
+
+// Note: separate domain strings for the signature and the AEAD so a signed
+// message can never be replayed as associated data of another construction.
+const SIGNATURE_DOMAIN = lengthPrefixed(utf8('obscura/envelope/v1/signature'));
+const AEAD_DOMAIN = lengthPrefixed(utf8('obscura/envelope/v1/aead'));
+
+function purposeFromByte(byte: number): EnvelopePurpose | null {
+  for (const [name, code] of Object.entries(ENVELOPE_PURPOSES)) {
+    if (code === byte) return name as EnvelopePurpose;
+  }
+  return null;
+}
+
+/** Null when the context cannot be encoded (a caller bug, reported as E_CONTEXT on open). */
+export function contextProblem(context: EnvelopeContext): string | null {
+  if (typeof context.notebookId !== 'string') return 'notebookId must be a string';
+  if (typeof context.writerId !== 'string') return 'writerId must be a string';
+  if (!Number.isSafeInteger(context.seq) || context.seq < 0) return 'seq must be a non-negative safe integer';
+  if (!Object.hasOwn(ENVELOPE_PURPOSES, context.purpose)) return `unknown purpose ${String(context.purpose)}`;
+  return null;
+}
+
+/** notebookId, writerId and purpose length-prefixed; seq as u64. */
+export function encodeEnvelopeContext(context: EnvelopeContext): Uint8Array {
+  return concatBytes(
+    lengthPrefixed(utf8(context.notebookId)),
+    lengthPrefixed(utf8(context.writerId)),
+    u64be(context.seq),
+    lengthPrefixed(utf8(context.purpose)),
+  );
+}
+
+export function envelopeHeaderBytes(purpose: EnvelopePurpose, keyIdBytes: Uint8Array, signerPk: Uint8Array): Uint8Array {
+  return concatBytes(Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_PURPOSES[purpose]), keyIdBytes, signerPk);
+}
+
+export function envelopeAssociatedData(header: Uint8Array, encodedContext: Uint8Array): Uint8Array {
+  return concatBytes(AEAD_DOMAIN, header, encodedContext);
+}
+
+export function envelopeSignedMessage(encodedContext: Uint8Array, envelopeWithoutSignature: Uint8Array): Uint8Array {
+  return concatBytes(SIGNATURE_DOMAIN, encodedContext, envelopeWithoutSignature);
+}
+
+/** Cheap parse without keys, so the caller can pick the key and check the signer. */
+export function readEnvelopeHeader(bytes: Uint8Array): Result<EnvelopeHeader> {
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0) return fail('E_TRUNCATED', 'empty envelope');
+  // Version first: a future version may be shorter than v1's minimum.
+  if (bytes[0] !== ENVELOPE_VERSION) return fail('E_VERSION', `unknown envelope version ${bytes[0]}`);
+  if (bytes.length < ENVELOPE_OVERHEAD) return fail('E_TRUNCATED', 'envelope shorter than its fixed overhead');
+  const purpose = purposeFromByte(bytes[1] ?? -1);
+  if (purpose === null) return fail('E_FORMAT', `unknown envelope purpose byte ${bytes[1]}`);
+  return ok({
+    version: ENVELOPE_VERSION,
+    purpose,
+    keyId: toBase64Url(bytes.slice(OFFSET_KEY_ID, OFFSET_SIGNER)),
+    signerPublicKey: bytes.slice(OFFSET_SIGNER, ENVELOPE_HEADER_BYTES),
+  });
+}

@@ -1,0 +1,28 @@
+// Note: this is the only file in the repository that imports libsodium (Ente's
+// pattern). Everything else in crypto/ calls sodium() after sodiumReady(), so a
+// swap of the underlying library touches one file.
+import lib from 'libsodium-wrappers-sumo';
+
+export type Sodium = typeof import('libsodium-wrappers-sumo');
+
+let readied: Promise<void> | null = null;
+let instance: Sodium | null = null;
+
+/** Resolves once libsodium's wasm is loaded. Safe to call any number of times. */
+export async function sodiumReady(): Promise<void> {
+  // Note: the ESM build only exposes crypto_* on the default export (the named
+  // exports are a subset), so we hand out the default object, typed as the
+  // module namespace the package declares.
+  readied ??= lib.ready.then(() => {
+    instance = lib as unknown as Sodium;
+  });
+  return readied;
+}
+
+/** The loaded library. Throws if sodiumReady() has not resolved yet: that is a bug in the caller. */
+export function sodium(): Sodium {
+  if (instance === null) {
+    throw new Error('crypto: sodium() called before `await sodiumReady()`');
+  }
+  return instance;
+}
