@@ -1,0 +1,74 @@
+import { cropQuad } from '../image/crop-quad.ts';
+import type { RgbaImage } from '../image/rgba-image.ts';
+import { rotateImage } from '../image/rotate-image.ts';
+import { classifyUpsideDown } from './classify-angle.ts';
+import { ctcConfidence, ctcText } from './ctc-decode.ts';
+import { dbPostprocess, type DbOptions } from './db-postprocess.ts';
+import { detPreprocess } from './det-preprocess.ts';
+import type { Quad } from './geometry.ts';
+import { runFloat32, type OcrModels } from './ocr-runtime.ts';
+import { recognizeCrops } from './recognize.ts';
+import { insertWordSpaces, type WordSpaceOptions } from './insert-word-spaces.ts';
+
+export type OcrLine = {
+  text: string;
+  /** Mean character probability from the recognizer, 0..1. */
+  confidence: number;
+  /** tl, tr, br, bl in the pixels of the image passed to runOcr. */
+  box: Quad;
+};
+
+export type OcrOptions = {
+  /** Longest side of the detector input (<= 960 for PP-OCRv4 det). */
+  maxSide: number;
+  db: Partial<DbOptions>;
+  /** Lines read with lower confidence are dropped (PaddleOCR drop_score). */
+  minConfidence: number;
+  /** Recover spaces between words from CTC frame gaps; false to disable. */
+  wordSpaces: WordSpaceOptions | false;
+};
+
+export const OCR_DEFAULTS: OcrOptions = { maxSide: 960, db: {}, minConfidence: 0.5, wordSpaces: {} };
+
+export type OcrTimings = { detMs: number; clsMs: number; recMs: number };
+
+/**
+ * Read the text in an image: detect line boxes (DB), straighten and crop each
+ * line, flip upside-down lines (direction classifier), recognise (CTC), then
+ * restore word spaces. Lines come back in reading order with boxes in the
+ * input image's pixels.
+ */
+export async function runOcr(
+  image: RgbaImage,
+  models: OcrModels,
+  options: Partial<OcrOptions> = {},
+): Promise<{ lines: OcrLine[]; timings: OcrTimings }> {
+  const o = { ...OCR_DEFAULTS, ...options };
+  const t0 = performance.now();
+  const det = detPreprocess(image, o.maxSide);
+  const map = await runFloat32(models.det, models.Tensor, det.data, [1, 3, det.height, det.width]);
+  const boxes = dbPostprocess(map.data, det.width, det.height, image.width, image.height, o.db);
+  const t1 = performance.now();
+
+  let crops = boxes.map(({ box }) => {
+    const crop = cropQuad(image, box);
+    // PaddleOCR turns tall crops (vertical text) a quarter turn counter-clockwise.
+    return crop.height >= crop.width * 1.5 ? rotateImage(crop, 270) : crop;
+  });
+  if (models.cls && crops.length > 0) {
+    const flip = await classifyUpsideDown(crops, models.cls, models.Tensor);
+    crops = crops.map((c, i) => (flip[i] ? rotateImage(c, 180) : c));
+  }
+  const t2 = performance.now();
+
+  const read = await recognizeCrops(crops, models.rec, models.Tensor, models.keys);
+  const lines: OcrLine[] = [];
+  read.forEach((chars, i) => {
+    const spaced = o.wordSpaces === false ? chars : insertWordSpaces(chars, o.wordSpaces);
+    const text = ctcText(spaced).trim();
+    const confidence = ctcConfidence(chars);
+    if (text.length > 0 && confidence >= o.minConfidence) lines.push({ text, confidence, box: boxes[i]!.box });
+  });
+  const t3 = performance.now();
+  return { lines, timings: { detMs: t1 - t0, clsMs: t2 - t1, recMs: t3 - t2 } };
+}
