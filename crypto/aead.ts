@@ -2,6 +2,7 @@
 // nonces are safe for any number of messages under one key, so no counter has
 // to be kept in sync across devices.
 import { concatBytes } from './encoding.ts';
+import { randomBytes } from './keys.ts';
 import { fail, ok, type Result } from './result.ts';
 import { sodium } from './sodium.ts';
 
@@ -13,7 +14,7 @@ export const AEAD_OVERHEAD = AEAD_NONCE_BYTES + AEAD_TAG_BYTES;
 /** Returns nonce || ciphertext || tag. */
 export function sealAead(key: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
   const s = sodium();
-  const nonce = s.randombytes_buf(AEAD_NONCE_BYTES);
+  const nonce = randomBytes(AEAD_NONCE_BYTES);
   const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
   return concatBytes(nonce, ciphertext);
 }

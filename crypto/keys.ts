@@ -21,8 +21,17 @@ export interface BoxKeyPair {
   secretKey: Uint8Array;
 }
 
+// Note: libsodium.js's randombytes_buf fetches 4 bytes per getRandomValues call
+// (~2 us per byte here, 0.3 s for 150 KB); we call the same CSPRNG directly, in
+// the 65,536-byte pieces the Web Crypto API allows per call.
+const MAX_RANDOM_PER_CALL = 65536;
+
 export function randomBytes(n: number): Uint8Array {
-  return sodium().randombytes_buf(n);
+  const out = new Uint8Array(n);
+  for (let off = 0; off < n; off += MAX_RANDOM_PER_CALL) {
+    globalThis.crypto.getRandomValues(out.subarray(off, Math.min(n, off + MAX_RANDOM_PER_CALL)));
+  }
+  return out;
 }
 
 /** Zeroes the bytes in place. Best effort: JS may have copied them elsewhere. */

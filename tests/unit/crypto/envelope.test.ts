@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ENVELOPE_OVERHEAD,
+  generateSigningKeyPair,
+  newKeyId,
+  openEnvelope,
+  openEnvelopeWithKeys,
+  randomBytes,
+  randomNotebookKey,
+  readEnvelopeHeader,
+  sealEnvelope,
+  sodiumReady,
+  type EnvelopeContext,
+  type NotebookKey,
+  type SigningKeyPair,
+} from '../../../crypto/index.ts';
+import { expectCode, expectOk, FLIP_MASKS, flipped } from './helpers.ts';
+
+const context: EnvelopeContext = { notebookId: 'nb-1', writerId: 'device-a', seq: 7, purpose: 'update' };
+let key: NotebookKey;
+let keyId: string;
+let signer: SigningKeyPair;
+let plaintext: Uint8Array;
+let sealed: Uint8Array;
+
+beforeAll(async () => {
+  await sodiumReady();
+  key = randomNotebookKey();
+  keyId = newKeyId();
+  signer = generateSigningKeyPair();
+  plaintext = randomBytes(64);
+  sealed = sealEnvelope({ key, keyId, context, plaintext, signer });
+});
+
+describe('envelope round trip', () => {
+  it('opens with the right key and context and reports key id and signer', () => {
+    const opened = expectOk(openEnvelope(sealed, { key, context }));
+    expect(opened.plaintext).toEqual(plaintext);
+    expect(opened.keyId).toBe(keyId);
+    expect(opened.signerPublicKey).toEqual(signer.publicKey);
+    expect(sealed.length).toBe(plaintext.length + ENVELOPE_OVERHEAD);
+    expect(ENVELOPE_OVERHEAD).toBe(154);
+  });
+
+  it('round-trips every purpose, empty plaintext and a large seq', () => {
+    for (const purpose of ['update', 'snapshot', 'vault-update', 'vault-snapshot'] as const) {
+      const ctx = { ...context, purpose, seq: Number.MAX_SAFE_INTEGER };
+      const env = sealEnvelope({ key, keyId, context: ctx, plaintext: new Uint8Array(0), signer });
+      expect(expectOk(openEnvelope(env, { key, context: ctx })).plaintext.length).toBe(0);
+      expect(expectOk(readEnvelopeHeader(env)).purpose).toBe(purpose);
+    }
+  });
+
+  it('readEnvelopeHeader gives version, key id and signer without a key', () => {
+    const header = expectOk(readEnvelopeHeader(sealed));
+    expect(header.version).toBe(1);
+    expect(header.keyId).toBe(keyId);
+    expect(header.signerPublicKey).toEqual(signer.publicKey);
+  });
+
+  it('openEnvelopeWithKeys picks the key by id', () => {
+    const other = randomNotebookKey();
+    const keys = new Map([[keyId, key], [newKeyId(), other]]);
+    expect(expectOk(openEnvelopeWithKeys(sealed, { lookup: (id) => keys.get(id), context })).plaintext).toEqual(plaintext);
+  });
+
+  it('refuses to seal with a malformed key id or context (programmer errors throw)', () => {
+    expect(() => sealEnvelope({ key, keyId: 'short', context, plaintext, signer })).toThrow(TypeError);
+    expect(() => sealEnvelope({ key, keyId, context: { ...context, seq: -1 }, plaintext, signer })).toThrow(TypeError);
+  });
+});
+
+describe('envelope moved or tampered', () => {
+  it('fails in another notebook, for another writer or at another seq (E_SIGNATURE)', () => {
+    expectCode(openEnvelope(sealed, { key, context: { ...context, notebookId: 'nb-2' } }), 'E_SIGNATURE');
+    expectCode(openEnvelope(sealed, { key, context: { ...context, writerId: 'device-b' } }), 'E_SIGNATURE');
+    expectCode(openEnvelope(sealed, { key, context: { ...context, seq: 8 } }), 'E_SIGNATURE');
+  });
+
+  it('fails under another purpose (E_CONTEXT)', () => {
+    expectCode(openEnvelope(sealed, { key, context: { ...context, purpose: 'snapshot' } }), 'E_CONTEXT');
+  });
+
+  it('fails with a swapped key id (E_SIGNATURE), or re-signed by an attacker (E_DECRYPT)', () => {
+    const swapped = sealed.slice();
+    swapped.set(randomBytes(16), 2);
+    expectCode(openEnvelope(swapped, { key, context }), 'E_SIGNATURE');
+    expectCode(openEnvelope(sealed, { key, context, keyId: newKeyId() }), 'E_CONTEXT');
+    // Someone without the notebook key seals their own bytes: signature fine, AEAD fails.
+    const forged = sealEnvelope({ key: randomNotebookKey(), keyId, context, plaintext, signer: generateSigningKeyPair() });
+    expectCode(openEnvelope(forged, { key, context }), 'E_DECRYPT');
+    expectCode(openEnvelope(forged, { key, context, signerPublicKey: signer.publicKey }), 'E_SIGNATURE');
+  });
+
+  it('fails with the wrong key (E_DECRYPT)', () => {
+    expectCode(openEnvelope(sealed, { key: randomNotebookKey(), context }), 'E_DECRYPT');
+  });
+
+  it('rejects every single-byte flip (xor 0x01 and 0xff) at every position', () => {
+    const codes = new Map<string, number>();
+    for (let i = 0; i < sealed.length; i++) {
+      for (const mask of FLIP_MASKS) {
+        const result = openEnvelope(flipped(sealed, i, mask), { key, context });
+        expect(result.ok, `byte ${i} ^ ${mask} was accepted`).toBe(false);
+        if (!result.ok) codes.set(result.error.code, (codes.get(result.error.code) ?? 0) + 1);
+      }
+    }
+    // Everything after the version and purpose bytes is caught by the signature, before any decryption.
+    expect([...codes.keys()].sort()).toEqual(['E_FORMAT', 'E_SIGNATURE', 'E_VERSION']);
+  });
+
+  it('rejects every truncation and appended bytes', () => {
+    for (let n = 0; n < sealed.length; n++) {
+      const result = openEnvelope(sealed.subarray(0, n), { key, context });
+      expect(result.ok).toBe(false);
+      if (n < ENVELOPE_OVERHEAD) expectCode(result, n === 0 || sealed[0] === 1 ? 'E_TRUNCATED' : 'E_VERSION');
+    }
+    const appended = new Uint8Array(sealed.length + 1);
+    appended.set(sealed);
+    expectCode(openEnvelope(appended, { key, context }), 'E_SIGNATURE');
+  });
+
+  it('rejects an unknown version and a malformed context without throwing', () => {
+    expectCode(openEnvelope(flipped(sealed, 0, 0x03), { key, context }), 'E_VERSION');
+    expectCode(readEnvelopeHeader(Uint8Array.of(2)), 'E_VERSION');
+    expectCode(openEnvelope(sealed, { key, context: { ...context, seq: 1.5 } }), 'E_CONTEXT');
+  });
+});
