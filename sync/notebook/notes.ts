@@ -1,0 +1,82 @@
+import * as Y from 'yjs';
+import { randomBytes, toBase64Url } from '../../crypto/index.ts';
+
+/**
+ * The plain notebook schema: `notes` maps a note id to a Y.Map with Y.Text `title` and
+ * `body` (so concurrent typing merges character by character) and timestamps.
+ */
+export interface NoteView {
+  readonly id: string;
+  readonly title: string;
+  readonly body: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type NoteTextField = 'title' | 'body';
+
+export function notesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>('notes');
+}
+
+export function createNote(doc: Y.Doc, init: { title?: string; body?: string } = {}, now = Date.now()): string {
+  const id = toBase64Url(randomBytes(12));
+  doc.transact(() => {
+    const note = new Y.Map<unknown>();
+    note.set('title', new Y.Text(init.title ?? ''));
+    note.set('body', new Y.Text(init.body ?? ''));
+    note.set('createdAt', now);
+    note.set('updatedAt', now);
+    notesMap(doc).set(id, note);
+  });
+  return id;
+}
+
+export function readNote(doc: Y.Doc, id: string): NoteView | undefined {
+  const note = notesMap(doc).get(id);
+  if (!(note instanceof Y.Map)) return undefined;
+  const text = (field: NoteTextField) => {
+    const value = note.get(field);
+    return value instanceof Y.Text ? value.toString() : '';
+  };
+  const time = (field: string) => {
+    const value = note.get(field);
+    return typeof value === 'number' ? value : 0;
+  };
+  return { id, title: text('title'), body: text('body'), createdAt: time('createdAt'), updatedAt: time('updatedAt') };
+}
+
+/** Newest first. */
+export function readNotes(doc: Y.Doc): NoteView[] {
+  const notes: NoteView[] = [];
+  for (const id of notesMap(doc).keys()) {
+    const note = readNote(doc, id);
+    if (note) notes.push(note);
+  }
+  return notes.sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+}
+
+/**
+ * Replaces a text field with `value` by editing only the changed middle, so a concurrent
+ * edit elsewhere in the same field survives the merge.
+ */
+export function setNoteText(doc: Y.Doc, id: string, field: NoteTextField, value: string, now = Date.now()): void {
+  const note = notesMap(doc).get(id);
+  const text = note?.get(field);
+  if (!(note instanceof Y.Map) || !(text instanceof Y.Text)) return;
+  const old = text.toString();
+  if (old === value) return;
+  let start = 0;
+  while (start < old.length && start < value.length && old[start] === value[start]) start++;
+  let end = 0;
+  while (end < old.length - start && end < value.length - start && old[old.length - 1 - end] === value[value.length - 1 - end]) end++;
+  doc.transact(() => {
+    text.delete(start, old.length - start - end);
+    text.insert(start, value.slice(start, value.length - end));
+    note.set('updatedAt', now);
+  });
+}
+
+export function deleteNote(doc: Y.Doc, id: string): void {
+  notesMap(doc).delete(id);
+}

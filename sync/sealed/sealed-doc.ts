@@ -1,0 +1,258 @@
+import * as Y from 'yjs';
+import {
+  openEnvelope,
+  readEnvelopeHeader,
+  sealEnvelope,
+  type CryptoErrorCode,
+  type EnvelopePurpose,
+} from '../../crypto/index.ts';
+import { boxMaps, entryKey, parseEntryKey, type EntryKind } from './box-layout.ts';
+import type { Keyring } from './keyring.ts';
+import { REMOTE_ORIGIN, SEAL_ORIGIN } from './origins.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.ts';
+import { signerMatchesWriter, type Writer } from './writer.ts';
+
+export type QuarantineCode = CryptoErrorCode | 'E_ENTRY_KEY' | 'E_ENTRY_VALUE' | 'E_SIGNER' | 'E_PAYLOAD' | 'E_UPDATE';
+
+export interface QuarantinedEntry {
+  readonly kind: EntryKind;
+  readonly key: string;
+  readonly code: QuarantineCode;
+  readonly message: string;
+}
+
+export interface SealedDocOptions {
+  /** Bound into every envelope's associated data: an envelope cannot move to another doc. */
+  readonly docId: string;
+  readonly plain: Y.Doc;
+  readonly box: Y.Doc;
+  readonly keyring: Keyring;
+  readonly writer: Writer;
+  readonly purposes?: { readonly update: EnvelopePurpose; readonly snapshot: EnvelopePurpose };
+  /** Whether a signer may write as `writerId` (issue 4 checks the member list here). */
+  readonly trustSigner?: (writerId: string, signerPublicKey: Uint8Array) => boolean;
+  /** Typing makes many tiny updates; seal them together after this quiet period. */
+  readonly coalesceMs?: number;
+  readonly compactEntries?: number;
+  readonly compactBytes?: number;
+}
+
+type Opened = { ok: true; update: Uint8Array } | { ok: false; code: QuarantineCode; message: string };
+
+/**
+ * Keeps a plain Y.Doc and its box Y.Doc in step (ARCHITECTURE §3). Local plain updates
+ * are coalesced, sealed, signed and put in the box; box entries from disk or peers are
+ * verified, opened and applied with REMOTE_ORIGIN. Entries that fail are quarantined:
+ * kept in the box, counted, never applied and never thrown.
+ */
+export class SealedDoc {
+  readonly quarantine = new Map<string, QuarantinedEntry>();
+  readonly #o: Required<SealedDocOptions>;
+  readonly #maps: ReturnType<typeof boxMaps>;
+  readonly #applied = new Set<string>();
+  readonly #listeners = new Set<() => void>();
+  #pending: Uint8Array[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #seq = 0;
+  #destroyed = false;
+
+  constructor(options: SealedDocOptions) {
+    this.#o = {
+      purposes: { update: 'update', snapshot: 'snapshot' },
+      trustSigner: signerMatchesWriter,
+      coalesceMs: 250,
+      compactEntries: 300,
+      compactBytes: 1 << 20,
+      ...options,
+    };
+    this.#maps = boxMaps(options.box);
+    this.#processAll();
+    this.#maps.entries.observe(this.#onBoxChange);
+    this.#maps.snapshots.observe(this.#onBoxChange);
+    options.plain.on('update', this.#onPlainUpdate);
+    this.#maybeCompact();
+  }
+
+  get writerId(): string {
+    return this.#o.writer.writerId;
+  }
+
+  /** Number of local updates not yet sealed into the box. */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Seals what is pending now instead of waiting for the coalescing window. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const update = this.#pending.length === 1 ? (this.#pending[0] as Uint8Array) : Y.mergeUpdates(this.#pending);
+    this.#pending = [];
+    const key = this.#put('update', update);
+    this.#applied.add(`entries:${key}`);
+    this.#maybeCompact();
+  }
+
+  /**
+   * Seals the whole plain state as one snapshot and deletes exactly the box items that
+   * were applied into it. Quarantined or not-yet-processed items stay.
+   */
+  compact(): void {
+    this.flush();
+    const covers: string[] = [];
+    for (const key of this.#maps.entries.keys()) if (this.#applied.has(`entries:${key}`)) covers.push(`entries:${key}`);
+    for (const key of this.#maps.snapshots.keys()) if (this.#applied.has(`snapshots:${key}`)) covers.push(`snapshots:${key}`);
+    const payload = encodeSnapshot({ covers, update: Y.encodeStateAsUpdate(this.#o.plain) });
+    this.#o.box.transact(() => {
+      const key = this.#put('snapshot', payload);
+      this.#applied.add(`snapshots:${key}`);
+      for (const item of covers) {
+        const [map, key2] = splitCover(item);
+        this.#maps[map].delete(key2);
+        this.#applied.delete(item);
+      }
+    }, SEAL_ORIGIN);
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.flush();
+    this.#destroyed = true;
+    this.#o.plain.off('update', this.#onPlainUpdate);
+    this.#maps.entries.unobserve(this.#onBoxChange);
+    this.#maps.snapshots.unobserve(this.#onBoxChange);
+    this.#listeners.clear();
+  }
+
+  #put(kind: EntryKind, plaintext: Uint8Array): string {
+    const { writer, keyring, docId, purposes } = this.#o;
+    const seq = ++this.#seq;
+    const { keyId, key } = keyring.current();
+    const envelope = sealEnvelope({
+      key,
+      keyId,
+      plaintext,
+      signer: writer.signer,
+      context: { notebookId: docId, writerId: writer.writerId, seq, purpose: purposes[kind] },
+    });
+    const boxKey = entryKey(writer.writerId, seq);
+    const map = kind === 'update' ? this.#maps.entries : this.#maps.snapshots;
+    this.#o.box.transact(() => map.set(boxKey, envelope), SEAL_ORIGIN);
+    return boxKey;
+  }
+
+  readonly #onPlainUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === REMOTE_ORIGIN || this.#destroyed) return;
+    this.#pending.push(update);
+    if (this.#timer === undefined) this.#timer = setTimeout(() => this.flush(), this.#o.coalesceMs);
+  };
+
+  readonly #onBoxChange = (event: Y.YMapEvent<Uint8Array>, transaction: Y.Transaction): void => {
+    if (transaction.origin === SEAL_ORIGIN) return;
+    const kind: EntryKind = event.target === this.#maps.snapshots ? 'snapshot' : 'update';
+    const changed: string[] = [];
+    event.changes.keys.forEach((change, key) => {
+      if (change.action !== 'delete') changed.push(key);
+      else this.#forget(kind, key);
+    });
+    this.#applyMany(kind === 'snapshot' ? { snapshot: changed, update: [] } : { snapshot: [], update: changed });
+  };
+
+  #processAll(): void {
+    this.#applyMany({ snapshot: [...this.#maps.snapshots.keys()], update: [...this.#maps.entries.keys()] });
+  }
+
+  #applyMany(keys: { snapshot: string[]; update: string[] }): void {
+    const updates: Uint8Array[] = [];
+    const opened: string[] = [];
+    let quarantineChanged = false;
+    for (const kind of ['snapshot', 'update'] as const) {
+      const map = kind === 'snapshot' ? this.#maps.snapshots : this.#maps.entries;
+      for (const key of keys[kind]) {
+        const id = `${mapName(kind)}:${key}`;
+        this.#applied.delete(id);
+        const result = this.#open(kind, key, map.get(key));
+        if (result.ok) {
+          updates.push(result.update);
+          opened.push(id);
+          quarantineChanged = this.quarantine.delete(id) || quarantineChanged;
+        } else {
+          this.quarantine.set(id, { kind, key, code: result.code, message: result.message });
+          quarantineChanged = true;
+        }
+      }
+    }
+    if (updates.length > 0) this.#applyUpdates(updates, opened);
+    if (quarantineChanged || updates.length > 0) for (const listener of this.#listeners) listener();
+  }
+
+  #applyUpdates(updates: Uint8Array[], ids: string[]): void {
+    try {
+      Y.applyUpdate(this.#o.plain, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates), REMOTE_ORIGIN);
+      for (const id of ids) this.#applied.add(id);
+      return;
+    } catch {
+      // One malformed update must not block the rest: retry one by one to find it.
+    }
+    updates.forEach((update, i) => {
+      const id = ids[i] as string;
+      try {
+        Y.applyUpdate(this.#o.plain, update, REMOTE_ORIGIN);
+        this.#applied.add(id);
+      } catch (error) {
+        const [map, key] = splitCover(id);
+        const kind: EntryKind = map === 'snapshots' ? 'snapshot' : 'update';
+        this.quarantine.set(id, { kind, key, code: 'E_UPDATE', message: `not a Yjs update: ${String(error)}` });
+      }
+    });
+  }
+
+  #open(kind: EntryKind, key: string, value: unknown): Opened {
+    const parsed = parseEntryKey(key);
+    if (!parsed) return { ok: false, code: 'E_ENTRY_KEY', message: `malformed box key "${key.slice(0, 80)}"` };
+    if (!(value instanceof Uint8Array)) return { ok: false, code: 'E_ENTRY_VALUE', message: 'box value is not bytes' };
+    const header = readEnvelopeHeader(value);
+    if (!header.ok) return { ok: false, code: header.error.code, message: header.error.message };
+    const key2 = this.#o.keyring.get(header.value.keyId);
+    if (!key2) return { ok: false, code: 'E_KEY_UNKNOWN', message: `no key ${header.value.keyId} in this keyring` };
+    if (!this.#o.trustSigner(parsed.writerId, header.value.signerPublicKey)) {
+      return { ok: false, code: 'E_SIGNER', message: `signer is not allowed to write as ${parsed.writerId}` };
+    }
+    const context = { notebookId: this.#o.docId, writerId: parsed.writerId, seq: parsed.seq, purpose: this.#o.purposes[kind] };
+    const opened = openEnvelope(value, { key: key2, context });
+    if (!opened.ok) return { ok: false, code: opened.error.code, message: opened.error.message };
+    if (kind === 'update') return { ok: true, update: opened.value.plaintext };
+    const snapshot = decodeSnapshot(opened.value.plaintext);
+    if (!snapshot) return { ok: false, code: 'E_PAYLOAD', message: 'snapshot payload is malformed' };
+    return { ok: true, update: snapshot.update };
+  }
+
+  #forget(kind: EntryKind, key: string): void {
+    const id = `${mapName(kind)}:${key}`;
+    this.#applied.delete(id);
+    if (this.quarantine.delete(id)) for (const listener of this.#listeners) listener();
+  }
+
+  #maybeCompact(): void {
+    const { entries } = this.#maps;
+    if (entries.size >= this.#o.compactEntries) return this.compact();
+    let bytes = 0;
+    for (const value of entries.values()) bytes += value instanceof Uint8Array ? value.byteLength : 0;
+    if (bytes >= this.#o.compactBytes) this.compact();
+  }
+}
+
+function mapName(kind: EntryKind): 'entries' | 'snapshots' {
+  return kind === 'snapshot' ? 'snapshots' : 'entries';
+}
+
+function splitCover(id: string): ['entries' | 'snapshots', string] {
+  const i = id.indexOf(':');
+  return [id.slice(0, i) === 'snapshots' ? 'snapshots' : 'entries', id.slice(i + 1)];
+}

@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+import { ISOLATION_HEADERS } from './isolation-headers.ts';
+
+export interface AppServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export interface AppServerOptions {
+  readonly distDir: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+}
+
+/**
+ * One HTTP server for the built app. The signaling server and relay attach to this same
+ * `server` (WebSocket upgrades) so `npm start` is one process on one port.
+ */
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const host = options.host ?? '127.0.0.1';
+  const assets = sirv(options.distDir, {
+    single: true,
+    etag: true,
+    setHeaders(res, pathname) {
+      for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+      // The service worker and the shell must revalidate so an update is picked up.
+      if (pathname === '/index.html' || pathname === '/' || pathname.endsWith('sw.js')) {
+        res.setHeader('Cache-Control', 'no-cache');
+      }
+    },
+  });
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    assets(req, res, () => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/`,
+    server,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

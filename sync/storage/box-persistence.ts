@@ -1,0 +1,16 @@
+import type * as Y from 'yjs';
+
+/**
+ * Where a box doc lives between sessions. Only box docs (ciphertext) are ever handed to
+ * a BoxPersistence; plain docs exist only in memory.
+ */
+export interface BoxHandle {
+  /** Resolves once every update made so far is durably stored. */
+  flushed(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BoxPersistence {
+  /** Loads the stored box into `box` and keeps storing its updates until closed. */
+  open(name: string, box: Y.Doc): Promise<BoxHandle>;
+}

@@ -1,0 +1,77 @@
+import { StorageFullError, type StorageAdapter, type StorageChunk, type StorageKey } from './storage-adapter.ts';
+
+const STORE = 'chunks';
+
+/**
+ * IndexedDB adapter: one object store keyed by the key path itself (IndexedDB orders
+ * array keys element by element, so a prefix is a key range).
+ */
+export class IndexedDbStorageAdapter implements StorageAdapter {
+  readonly #db: Promise<IDBDatabase>;
+
+  constructor(databaseName: string, factory: IDBFactory = indexedDB) {
+    this.#db = new Promise((resolve, reject) => {
+      const request = factory.open(databaseName, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async load(key: StorageKey): Promise<Uint8Array | undefined> {
+    const value = await this.#run('readonly', (store) => store.get([...key]));
+    return value instanceof Uint8Array ? value : undefined;
+  }
+
+  async save(key: StorageKey, data: Uint8Array): Promise<void> {
+    await this.#run('readwrite', (store) => store.put(data, [...key]));
+  }
+
+  async remove(key: StorageKey): Promise<void> {
+    await this.#run('readwrite', (store) => store.delete([...key]));
+  }
+
+  async loadRange(prefix: StorageKey): Promise<StorageChunk[]> {
+    const range = prefixRange(prefix);
+    const [keys, values] = await Promise.all([
+      this.#run('readonly', (store) => store.getAllKeys(range)),
+      this.#run('readonly', (store) => store.getAll(range)),
+    ]);
+    const chunks: StorageChunk[] = [];
+    keys.forEach((key, i) => {
+      const data: unknown = values[i];
+      if (Array.isArray(key) && data instanceof Uint8Array) chunks.push({ key: key.map(String), data });
+    });
+    return chunks;
+  }
+
+  async removeRange(prefix: StorageKey): Promise<void> {
+    await this.#run('readwrite', (store) => store.delete(prefixRange(prefix)));
+  }
+
+  async close(): Promise<void> {
+    (await this.#db).close();
+  }
+
+  async #run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    const db = await this.#db;
+    return new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = op(tx.objectStore(STORE));
+      // Resolve on commit, not on request success: a write is only durable then.
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = () => reject(toStorageError(tx.error ?? request.error));
+      tx.onabort = () => reject(toStorageError(tx.error ?? request.error));
+    });
+  }
+}
+
+/** Every key equal to `prefix` or extending it: arrays sort after all strings. */
+function prefixRange(prefix: StorageKey): IDBKeyRange {
+  return IDBKeyRange.bound([...prefix], [...prefix, []]);
+}
+
+function toStorageError(error: DOMException | null): Error {
+  if (error?.name === 'QuotaExceededError') return new StorageFullError(error);
+  return error ?? new Error('IndexedDB transaction failed');
+}

@@ -1,0 +1,22 @@
+import * as Y from 'yjs';
+import type { BoxHandle, BoxPersistence } from './box-persistence.ts';
+
+/** Keeps each box as one merged update in memory, so tests can close and reopen. */
+export class MemoryBoxPersistence implements BoxPersistence {
+  readonly stored = new Map<string, Uint8Array>();
+
+  async open(name: string, box: Y.Doc): Promise<BoxHandle> {
+    const existing = this.stored.get(name);
+    if (existing) Y.applyUpdate(box, existing, this);
+    const store = (update: Uint8Array, origin: unknown) => {
+      if (origin === this) return;
+      const previous = this.stored.get(name);
+      this.stored.set(name, previous ? Y.mergeUpdates([previous, update]) : update);
+    };
+    box.on('update', store);
+    return {
+      flushed: async () => {},
+      close: async () => box.off('update', store),
+    };
+  }
+}

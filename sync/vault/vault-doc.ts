@@ -1,0 +1,79 @@
+import * as Y from 'yjs';
+import { asNotebookKey, fromBase64Url, newKeyId, randomBytes, toBase64Url, type NotebookKey } from '../../crypto/index.ts';
+
+/**
+ * The plain vault doc (sealed under the vault key like any notebook): the notebook list
+ * with each notebook's name and keys, and the public keys of the person's devices.
+ */
+export interface NotebookInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface NotebookKeys {
+  readonly currentKeyId: string;
+  readonly keys: ReadonlyMap<string, NotebookKey>;
+}
+
+function notebooks(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>('notebooks');
+}
+
+export function devicesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>('devices');
+}
+
+export function listNotebooks(doc: Y.Doc): NotebookInfo[] {
+  const list: NotebookInfo[] = [];
+  notebooks(doc).forEach((entry, id) => {
+    if (!(entry instanceof Y.Map) || entry.get('deleted') === true) return;
+    const name = entry.get('name');
+    const createdAt = entry.get('createdAt');
+    list.push({ id, name: typeof name === 'string' ? name : '', createdAt: typeof createdAt === 'number' ? createdAt : 0 });
+  });
+  return list.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+export function addNotebook(doc: Y.Doc, name: string, now = Date.now()): string {
+  const id = toBase64Url(randomBytes(16));
+  const keyId = newKeyId();
+  doc.transact(() => {
+    const keys = new Y.Map<string>();
+    keys.set(keyId, toBase64Url(randomBytes(32)));
+    const entry = new Y.Map<unknown>();
+    entry.set('name', name);
+    entry.set('createdAt', now);
+    entry.set('currentKeyId', keyId);
+    entry.set('keys', keys);
+    notebooks(doc).set(id, entry);
+  });
+  return id;
+}
+
+export function renameNotebook(doc: Y.Doc, id: string, name: string): void {
+  notebooks(doc).get(id)?.set('name', name);
+}
+
+export function notebookKeys(doc: Y.Doc, id: string): NotebookKeys | undefined {
+  const entry = notebooks(doc).get(id);
+  const keys = entry?.get('keys');
+  const currentKeyId = entry?.get('currentKeyId');
+  if (!(keys instanceof Y.Map) || typeof currentKeyId !== 'string') return undefined;
+  const decoded = new Map<string, NotebookKey>();
+  keys.forEach((value: unknown, keyId: string) => {
+    if (typeof value !== 'string') return;
+    const bytes = fromBase64Url(value);
+    if (bytes.ok && bytes.value.length === 32) decoded.set(keyId, asNotebookKey(bytes.value));
+  });
+  return decoded.has(currentKeyId) ? { currentKeyId, keys: decoded } : undefined;
+}
+
+export function registerDevice(doc: Y.Doc, deviceId: string, signingPublicKey: Uint8Array, boxPublicKey: Uint8Array, now = Date.now()): void {
+  if (devicesMap(doc).has(deviceId)) return;
+  const entry = new Y.Map<unknown>();
+  entry.set('signingPublicKey', toBase64Url(signingPublicKey));
+  entry.set('boxPublicKey', toBase64Url(boxPublicKey));
+  entry.set('addedAt', now);
+  devicesMap(doc).set(deviceId, entry);
+}

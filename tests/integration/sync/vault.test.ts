@@ -1,0 +1,92 @@
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady, utf8 } from '../../../crypto/index.ts';
+import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
+import { IndexedDbBoxPersistence } from '../../../sync/storage/indexeddb-box-persistence.ts';
+import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
+import { createVault, hasVault, unlockVault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { dumpIndexedDb, containsBytes } from '../../helpers/indexeddb-dump.ts';
+
+const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
+let n = 0;
+function services(): VaultServices {
+  return { storage: new IndexedDbStorageAdapter(`obscura-test-${n++}`), boxes: new IndexedDbBoxPersistence(), pwhash: FAST };
+}
+
+beforeAll(sodiumReady);
+
+describe('vault on IndexedDB', () => {
+  it('creates, locks and unlocks; notes survive; wrong passphrase fails with E_PASSPHRASE', async () => {
+    const s = services();
+    expect(await hasVault(s)).toBe(false);
+    const { vault, recoveryKey } = await createVault(s, 'correct horse');
+    expect(recoveryKey.length).toBeGreaterThan(40);
+    const notebookId = vault.createNotebook('Secret garden plans');
+    const opened = await vault.openNotebook(notebookId);
+    if (!opened.ok) throw new Error(opened.error.message);
+    createNote(opened.value.doc, { title: 'MARKER-TITLE-7f3a', body: 'MARKER-BODY-91c2' });
+    await vault.lock();
+    expect(vault.locked).toBe(true);
+
+    expect(await hasVault(s)).toBe(true);
+    const wrong = await unlockVault(s, { passphrase: 'wrong horse' });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.error.code).toBe('E_PASSPHRASE');
+
+    const again = await unlockVault(s, { passphrase: 'correct horse' });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(again.value.notebooks().map((nb) => nb.name)).toEqual(['Secret garden plans']);
+    const reopened = await again.value.openNotebook(notebookId);
+    if (!reopened.ok) throw new Error(reopened.error.message);
+    expect(readNotes(reopened.value.doc).map((note) => note.title)).toEqual(['MARKER-TITLE-7f3a']);
+    await again.value.lock();
+
+    const byRecovery = await unlockVault(s, { recoveryKey });
+    expect(byRecovery.ok).toBe(true);
+    if (byRecovery.ok) await byRecovery.value.lock();
+  });
+
+  it('changing the passphrase re-wraps the vault key; the old one stops working', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'old pass');
+    vault.createNotebook('n');
+    await vault.changePassphrase('new pass');
+    await vault.lock();
+    const old = await unlockVault(s, { passphrase: 'old pass' });
+    expect(old.ok ? 'opened' : old.error.code).toBe('E_PASSPHRASE');
+    const fresh = await unlockVault(s, { passphrase: 'new pass' });
+    if (!fresh.ok) throw new Error(fresh.error.message);
+    expect(fresh.value.notebooks()).toHaveLength(1);
+    await fresh.value.lock();
+  });
+
+  it('E_NO_VAULT before one is created', async () => {
+    const result = await unlockVault(services(), { passphrase: 'x' });
+    expect(result.ok ? 'opened' : result.error.code).toBe('E_NO_VAULT');
+  });
+
+  it('IndexedDB holds ciphertext only: no marker, title or notebook name in any database', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'pass');
+    const notebookId = vault.createNotebook('NOTEBOOK-NAME-e4d1');
+    const opened = await vault.openNotebook(notebookId);
+    if (!opened.ok) throw new Error(opened.error.message);
+    createNote(opened.value.doc, { title: 'CANARY-TITLE-5b8e', body: 'CANARY-BODY-0a6f' });
+    await vault.flush();
+    const dump = await dumpIndexedDb(indexedDB);
+    expect(dump.length).toBeGreaterThan(1000);
+    for (const marker of ['NOTEBOOK-NAME-e4d1', 'CANARY-TITLE-5b8e', 'CANARY-BODY-0a6f', notebookId]) {
+      expect(containsBytes(dump, utf8(marker)), marker).toBe(false);
+    }
+    await vault.lock();
+  });
+
+  it('lock wipes the keys it held', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'pass');
+    const notebookId = vault.createNotebook('n');
+    await vault.openNotebook(notebookId);
+    await vault.lock();
+    await expect(vault.openNotebook(notebookId)).rejects.toThrow('locked');
+  });
+});

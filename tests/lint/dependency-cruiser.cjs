@@ -1,0 +1,55 @@
+/**
+ * Architecture rules (ARCHITECTURE §1): imports flow src -> {sync, ml} -> crypto.
+ * crypto imports nothing of ours; ml never imports sync or src; nothing imports src;
+ * only crypto/ touches libsodium; no cycles anywhere.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'crypto-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^crypto/' },
+      to: { path: '^(sync|ml|src|models|tests)/' },
+    },
+    {
+      name: 'ml-not-sync-or-src',
+      severity: 'error',
+      from: { path: '^ml/' },
+      to: { path: '^(sync|src|tests)/' },
+    },
+    {
+      name: 'sync-not-ml-or-src',
+      severity: 'error',
+      from: { path: '^sync/' },
+      to: { path: '^(ml|src|tests)/' },
+    },
+    {
+      name: 'nothing-imports-src',
+      severity: 'error',
+      from: { pathNot: '^src/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'only-crypto-imports-libsodium',
+      severity: 'error',
+      from: { pathNot: '^crypto/' },
+      to: { path: 'libsodium' },
+    },
+    {
+      name: 'worker-entries-hold-no-logic',
+      comment: 'A *.worker.ts file only exposes an object; nothing may import it as a module.',
+      severity: 'error',
+      from: {},
+      to: { path: '\\.worker\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules|models/generated)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

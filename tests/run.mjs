@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `npm test`: type check, lint (code + import direction + cycles), unit/integration, e2e.
+// Stops at the first failing stage and ends with one line summing every stage:
+// "N passed, N failed" (CI reads it). Each check stage counts as one test.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const RESULTS = '.test-results';
+rmSync(RESULTS, { recursive: true, force: true });
+mkdirSync(RESULTS, { recursive: true });
+
+const vitest = (project) => ({
+  name: `vitest ${project}`,
+  cmd: [
+    'npx', 'vitest', 'run', '--project', project,
+    '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}/${project}.json`,
+  ],
+  report: `${RESULTS}/${project}.json`,
+});
+
+const stages = [
+  { name: 'typecheck', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'eslint', cmd: ['npx', 'eslint', '-c', 'tests/lint/eslint.config.js', '--max-warnings=0', '.'] },
+  {
+    name: 'import direction and cycles',
+    cmd: ['npx', 'depcruise', '--config', 'tests/lint/dependency-cruiser.cjs', 'crypto', 'sync', 'ml', 'src', 'models', 'tests'],
+  },
+  vitest('unit'),
+  vitest('e2e'),
+];
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function countReport(path) {
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8'));
+    return { passed: r.numPassedTests ?? 0, failed: r.numFailedTests ?? 0, skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+for (const stage of stages) {
+  console.log(`\n=== ${stage.name} ===`);
+  const started = Date.now();
+  const run = spawnSync(stage.cmd[0], stage.cmd.slice(1), { stdio: 'inherit' });
+  const ok = run.status === 0;
+  const counts = stage.report ? countReport(stage.report) : undefined;
+  if (counts) {
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped;
+    // A crashed runner (no failing test but non-zero exit) still fails the stage.
+    if (!ok && counts.failed === 0) failed += 1;
+  } else if (ok) {
+    passed += 1;
+  } else {
+    failed += 1;
+  }
+  console.log(`=== ${stage.name}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+  if (!ok) break;
+}
+
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
