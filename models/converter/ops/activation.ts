@@ -42,12 +42,14 @@ export function applyFusedActivation(
   }
 }
 
+const FUSABLE = new Set(['Relu', 'Relu6', 'Elu', 'Sigmoid', 'Prelu', 'LeakyRelu']);
+
 /** Splits fused_ops into a BiasAdd flag and an optional activation. */
 export function parseFusedOps(ctx: ConvertContext, node: TfNode): { bias: boolean; activation: string | undefined } {
   const ops = ctx.attrs(node).strings('fused_ops', []);
   const bias = ops[0] === 'BiasAdd';
   const rest = bias ? ops.slice(1) : ops;
-  if (rest.length > 1 || (rest.length === 1 && rest[0] === 'FusedBatchNorm')) {
+  if (rest.length > 1 || (rest[0] !== undefined && !FUSABLE.has(rest[0]))) {
     throw new Error(`Unsupported fused_ops [${ops.join(', ')}] in op ${node.op} at node "${node.name}"`);
   }
   return { bias, activation: rest[0] };

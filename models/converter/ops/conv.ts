@@ -22,12 +22,13 @@ function filterToOihw(node: TfNode, filter: Float32Array, shape: readonly number
 }
 
 function convert(node: TfNode, ctx: ConvertContext, depthwise: boolean, fused: boolean): void {
+  // Fused ops first: an unsupported activation is the most useful error.
+  const { bias, activation } = fused ? parseFusedOps(ctx, node) : { bias: false, activation: undefined };
   requireNhwc(ctx, node);
   const a = ctx.attrs(node);
   const filter = ctx.requireConst(node, 1, 'filter');
   if (filter.dtype !== 'float32') throw new Error(`node "${node.name}" (${node.op}): filter must be float32`);
   const w = filterToOihw(node, filter.data as Float32Array, filter.shape, depthwise);
-  const { bias, activation } = fused ? parseFusedOps(ctx, node) : { bias: false, activation: undefined };
   const inputs = [toNchw(ctx, ctx.input(node, 0), node), ctx.b.initializer(`${node.name}/filter_oihw`, OnnxDataType.FLOAT, w.dims, w.data)];
   if (bias) inputs.push(ctx.input(node, 2));
   const conv = ctx.b.op(
