@@ -47,6 +47,8 @@ function chunkAd(ad: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(BLOB_VERSION), ad);
 }
 
+// Note: libsodium.js allocates each stream's 52-byte state on the wasm heap and
+// offers no call to free it; a few per photo is an accepted, bounded cost.
 export function createBlobEncryptor(key: PhotoKey | Uint8Array, ad: Uint8Array, options?: BlobOptions): BlobEncryptor {
   const s = sodium();
   const chunkSize = chunkSizeOf(options);
@@ -84,18 +86,19 @@ export function createBlobDecryptor(
   const state = s.crypto_secretstream_xchacha20poly1305_init_pull(headerBytes.subarray(1), key);
   const fullAd = chunkAd(ad);
   let sawFinal = false;
-  let broken = false;
+  // After the first failure the stream state is unusable; keep reporting that failure.
+  let broken: Result<never> | null = null;
+  const breakWith = (code: 'E_DECRYPT' | 'E_FORMAT' | 'E_TRUNCATED', message: string): Result<never> => {
+    broken = fail(code, message);
+    return broken;
+  };
   return ok({
     pull(cipherChunk) {
-      if (broken) return fail('E_DECRYPT', 'blob stream already failed');
+      if (broken !== null) return broken;
       if (sawFinal) return fail('E_FORMAT', 'chunk after the final chunk');
-      if (cipherChunk.length < BLOB_CHUNK_ABYTES) {
-        broken = true;
-        return fail('E_TRUNCATED', 'blob chunk shorter than its tag');
-      }
+      if (cipherChunk.length < BLOB_CHUNK_ABYTES) return breakWith('E_TRUNCATED', 'blob chunk shorter than its tag');
       if (cipherChunk.length > chunkSize + BLOB_CHUNK_ABYTES) {
-        broken = true;
-        return fail('E_FORMAT', 'blob chunk longer than the chunk size');
+        return breakWith('E_FORMAT', 'blob chunk longer than the chunk size');
       }
       let pulled: { message: Uint8Array; tag: number } | false;
       try {
@@ -103,22 +106,18 @@ export function createBlobDecryptor(
       } catch {
         pulled = false;
       }
-      if (pulled === false) {
-        broken = true;
-        return fail('E_DECRYPT', 'blob chunk failed authentication');
-      }
+      if (pulled === false) return breakWith('E_DECRYPT', 'blob chunk failed authentication');
       const last = pulled.tag === s.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
       const isMessage = pulled.tag === s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
       // Authentic but not what our encryptor writes (REKEY/PUSH tags, short middle chunk).
       if ((!last && !isMessage) || (isMessage && pulled.message.length !== chunkSize)) {
-        broken = true;
-        return fail('E_FORMAT', 'blob chunk has an unexpected tag or size');
+        return breakWith('E_FORMAT', 'blob chunk has an unexpected tag or size');
       }
       sawFinal = last;
       return ok({ plaintext: pulled.message, last });
     },
     finish() {
-      if (broken) return fail('E_DECRYPT', 'blob stream failed');
+      if (broken !== null) return broken;
       return sawFinal ? ok(undefined) : fail('E_TRUNCATED', 'blob ended before its final chunk');
     },
   });

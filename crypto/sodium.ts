@@ -2,8 +2,10 @@
 // pattern). Everything else in crypto/ calls sodium() after sodiumReady(), so a
 // swap of the underlying library touches one file.
 import lib from 'libsodium-wrappers-sumo';
+import type * as SodiumModule from 'libsodium-wrappers-sumo';
 
-export type Sodium = typeof import('libsodium-wrappers-sumo');
+/** Same type as `typeof import('libsodium-wrappers-sumo')`. */
+export type Sodium = typeof SodiumModule;
 
 let readied: Promise<void> | null = null;
 let instance: Sodium | null = null;
@@ -14,7 +16,7 @@ export async function sodiumReady(): Promise<void> {
   // exports are a subset), so we hand out the default object, typed as the
   // module namespace the package declares.
   readied ??= lib.ready.then(() => {
-    instance = lib as unknown as Sodium;
+    instance = lib as Sodium;
   });
   return readied;
 }
