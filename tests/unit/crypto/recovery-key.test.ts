@@ -28,7 +28,9 @@ describe('recovery key', () => {
   });
 
   it('catches every single-character typo (seeded)', () => {
-    const rng = seededRandom(testSeed('recovery key typos'));
+    // A 20-bit checksum misses a given typo with probability 2^-20; with ~280 typos per
+    // run a random seed would fail about once in 4,000 runs, so the default seed is pinned.
+    const rng = seededRandom(testSeed('recovery key typos', 20261124));
     const text = formatRecoveryKey(rng.bytes(32)).replace(/-/g, '');
     for (let pos = 0; pos < text.length; pos++) {
       for (let k = 0; k < 4; k++) {
