@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ConvertOptions } from './converter/convert.ts';
+import { sourceKey } from './source-key.ts';
 import { parseModelManifest, pinnedFiles, type ModelManifest, type PinnedFile } from './manifest.ts';
 
 export interface BuildOptions {
@@ -16,6 +18,14 @@ export type BuildOutcome = 'up-to-date' | 'built' | 'skipped-no-source' | 'manif
 export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
   const data = await readFile(path);
   return { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.byteLength };
+}
+
+/**
+ * Options the build converts with; tests convert with the same ones so they
+ * check the bytes that ship. float16 weights stay float16 (4 MB instead of 8).
+ */
+export function buildConvertOptions(file: string): ConvertOptions {
+  return { name: file.replace(/^.*\//, '').replace(/\.onnx$/, ''), keepFloat16: true };
 }
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
@@ -39,7 +49,7 @@ async function produce(root: string, f: PinnedFile, target: string): Promise<boo
   }
   // Imported lazily: an up-to-date build (every install) never loads protobufjs.
   const { convertTfjsModelFile } = await import('./converter/load-tfjs-model.ts');
-  const bytes = await convertTfjsModelFile(from, { name: f.file.replace(/^.*\//, '').replace(/\.onnx$/, '') });
+  const bytes = await convertTfjsModelFile(from, buildConvertOptions(f.file));
   await writeAtomic(target, (tmp) => writeFile(tmp, bytes));
   return true;
 }
@@ -60,7 +70,9 @@ export async function buildModels(opts: BuildOptions): Promise<Map<string, Build
   for (const f of pinnedFiles(manifest)) {
     const target = join(opts.root, 'models', f.file);
     const before = (await exists(target)) ? await sha256File(target) : undefined;
-    if (before?.sha256 === f.sha256 && before.bytes === f.bytes) {
+    const key = await sourceKey(opts.root, f, buildConvertOptions(f.file));
+    const stamp = await readFile(`${target}.stamp`, 'utf8').catch(() => undefined);
+    if (before?.sha256 === f.sha256 && before.bytes === f.bytes && (key === undefined || stamp === key)) {
       outcomes.set(f.file, 'up-to-date');
       continue;
     }
@@ -74,6 +86,7 @@ export async function buildModels(opts: BuildOptions): Promise<Map<string, Build
     }
     const after = await sha256File(target);
     log(`models: ${f.file}: ${after.bytes} bytes in ${Math.round(performance.now() - t0)} ms`);
+    if (key !== undefined) await writeFile(`${target}.stamp`, key);
     if (after.sha256 === f.sha256 && after.bytes === f.bytes) {
       outcomes.set(f.file, 'built');
     } else if (opts.updateManifest) {

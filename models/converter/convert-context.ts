@@ -19,7 +19,20 @@ export class ConvertContext {
   constructor(
     readonly b: OnnxGraphBuilder,
     private readonly consts: ReadonlyMap<string, TfConstTensor>,
+    private readonly keepFloat16 = false,
   ) {}
+
+  /**
+   * A float weight as an initializer. With keepFloat16, weights that were
+   * stored as float16 stay FLOAT16 behind a Cast: half the file size, and ORT
+   * folds the Cast once at session creation. The values are identical to
+   * TF.js's, which widens the same halves to float32.
+   */
+  floatWeight(base: string, dims: readonly number[], f32: Float32Array, f16: Uint16Array | undefined): string {
+    if (!this.keepFloat16 || !f16) return this.b.initializer(base, OnnxDataType.FLOAT, dims, f32);
+    const half = this.b.initializer(`${base}/f16`, OnnxDataType.FLOAT16, dims, f16);
+    return this.b.op('Cast', [half], { to: OnnxDataType.FLOAT }, `${base}/cast`);
+  }
 
   attrs(node: TfNode): TfAttrReader {
     return new TfAttrReader(node.name, node.attr);
@@ -62,8 +75,11 @@ export class ConvertContext {
     if (known !== undefined) return known;
     const c = ref.endsWith(':0') ? this.consts.get(ref.slice(0, -2)) : undefined;
     if (!c) throw new Error(`node "${node.name}" (${node.op}): input "${ref}" is not produced by any converted node`);
-    const type = c.dtype === 'float32' ? OnnxDataType.FLOAT : c.dtype === 'int32' ? OnnxDataType.INT32 : OnnxDataType.BOOL;
-    const name = this.b.initializer(ref.slice(0, -2), type, c.shape, c.data);
+    const base = ref.slice(0, -2);
+    const name =
+      c.dtype === 'float32'
+        ? this.floatWeight(base, c.shape, c.data as Float32Array, c.float16)
+        : this.b.initializer(base, c.dtype === 'int32' ? OnnxDataType.INT32 : OnnxDataType.BOOL, c.shape, c.data);
     this.values.set(ref, name);
     return name;
   }

@@ -18,6 +18,8 @@ export interface ConvertOptions {
   readonly outputs?: readonly string[];
   /** Free-form provenance written into metadata_props (e.g. source sha256). */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Keep float16-quantized weights as FLOAT16 + Cast (half the size). */
+  readonly keepFloat16?: boolean;
 }
 
 const STRUCTURAL = new Set(['Const', 'Placeholder', 'NoOp']);
@@ -62,7 +64,7 @@ export function convertTfjsGraph(
   // Reject unsupported ops before doing any work, naming the first one.
   for (const node of order) if (!STRUCTURAL.has(node.op) && !OP_MAPPERS.has(node.op)) throw unsupportedOp(node);
 
-  const ctx = new ConvertContext(new OnnxGraphBuilder(options.name ?? 'tfjs_graph'), weights);
+  const ctx = new ConvertContext(new OnnxGraphBuilder(options.name ?? 'tfjs_graph'), weights, options.keepFloat16);
   for (const node of order) {
     if (node.op === 'Const' || node.op === 'NoOp') continue;
     if (node.op === 'Placeholder') placeholder(ctx, node);

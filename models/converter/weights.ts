@@ -6,6 +6,8 @@ export interface TfConstTensor {
   readonly dtype: TfWeightDtype;
   readonly shape: readonly number[];
   readonly data: Float32Array | Int32Array | Uint8Array;
+  /** The stored half floats, when the weight was float16-quantized. */
+  readonly float16?: Uint16Array;
 }
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -24,7 +26,7 @@ function decodeOne(spec: TfWeightSpec, bytes: Uint8Array): TfConstTensor {
   if (q && spec.dtype !== 'float32') throw new Error(`weight ${spec.name}: quantized ${spec.dtype} is not supported`);
   if (q?.dtype === 'float16') {
     const half = new Uint16Array(buf);
-    return { dtype: 'float32', shape: spec.shape, data: Float32Array.from(half, float16ToFloat32) };
+    return { dtype: 'float32', shape: spec.shape, data: Float32Array.from(half, float16ToFloat32), float16: half };
   }
   if (q) {
     // Affine quantization exactly as TF.js applies it: v * scale + min.

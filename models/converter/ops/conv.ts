@@ -1,5 +1,4 @@
 import type { ConvertContext, OpMapper } from '../convert-context.ts';
-import { OnnxDataType } from '../onnx-types.ts';
 import type { TfNode } from '../tfjs-graph.ts';
 import { applyFusedActivation, parseFusedOps } from './activation.ts';
 import { paddingAttrs, requireNhwc, spatial, toNchw, toNhwc } from './layout.ts';
@@ -9,11 +8,11 @@ import { paddingAttrs, requireNhwc, spatial, toNchw, toNhwc } from './layout.ts'
  * the same memory order as [H, W, 1, C*M], and output channel c*M+m of TF's
  * depthwise conv is output channel c*M+m of an ONNX Conv with group=C.
  */
-function filterToOihw(node: TfNode, filter: Float32Array, shape: readonly number[], depthwise: boolean) {
+function filterToOihw<T extends Float32Array | Uint16Array>(node: TfNode, filter: T, shape: readonly number[], depthwise: boolean) {
   if (shape.length !== 4) throw new Error(`node "${node.name}" (${node.op}): filter must be 4-D`);
   const [kh, kw, ci0, co0] = shape as [number, number, number, number];
   const [ci, co] = depthwise ? [1, ci0 * co0] : [ci0, co0];
-  const out = new Float32Array(filter.length);
+  const out = filter.slice() as T;
   for (let h = 0; h < kh; h++)
     for (let w = 0; w < kw; w++)
       for (let i = 0; i < ci; i++)
@@ -29,7 +28,8 @@ function convert(node: TfNode, ctx: ConvertContext, depthwise: boolean, fused: b
   const filter = ctx.requireConst(node, 1, 'filter');
   if (filter.dtype !== 'float32') throw new Error(`node "${node.name}" (${node.op}): filter must be float32`);
   const w = filterToOihw(node, filter.data as Float32Array, filter.shape, depthwise);
-  const inputs = [toNchw(ctx, ctx.input(node, 0), node), ctx.b.initializer(`${node.name}/filter_oihw`, OnnxDataType.FLOAT, w.dims, w.data)];
+  const w16 = filter.float16 && filterToOihw(node, filter.float16, filter.shape, depthwise).data;
+  const inputs = [toNchw(ctx, ctx.input(node, 0), node), ctx.floatWeight(`${node.name}/filter_oihw`, w.dims, w.data, w16)];
   if (bias) inputs.push(ctx.input(node, 2));
   const conv = ctx.b.op(
     'Conv',

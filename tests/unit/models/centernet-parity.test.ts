@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { letterbox } from '../../../ml/image/letterbox.ts';
+import { buildConvertOptions } from '../../../models/build-models.ts';
 import { convertTfjsModelFile } from '../../../models/converter/load-tfjs-model.ts';
 import { loadPhoto } from './photos.ts';
 import { HUMAN_MODELS, loadTfjsReference, maxAbsDiff, type TfjsReference } from './tfjs-reference.ts';
@@ -14,7 +15,7 @@ let reference: TfjsReference;
 
 beforeAll(async () => {
   const t0 = performance.now();
-  const onnx = await convertTfjsModelFile(join(HUMAN_MODELS, 'centernet.json'), { name: 'centernet' });
+  const onnx = await convertTfjsModelFile(join(HUMAN_MODELS, 'centernet.json'), buildConvertOptions('generated/centernet.onnx'));
   console.log(`centernet: converted to ${onnx.byteLength} bytes in ${Math.round(performance.now() - t0)} ms`);
   session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 2 });
   reference = await loadTfjsReference(join(HUMAN_MODELS, 'centernet.json'));

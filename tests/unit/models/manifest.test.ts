@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModels, sha256File } from '../../../models/build-models.ts';
+import { buildConvertOptions, buildModels, sha256File } from '../../../models/build-models.ts';
 import { convertTfjsModelFile } from '../../../models/converter/load-tfjs-model.ts';
 import { parseModelManifest, pinnedFiles, type ModelManifest } from '../../../models/manifest.ts';
 
@@ -25,7 +25,7 @@ describe('models/manifest.json', () => {
 
   it('converts CenterNet to the same bytes every time', async () => {
     const entry = manifest.models.find((m) => m.task === 'detect');
-    const bytes = await convertTfjsModelFile(join(root, 'node_modules/@vladmandic/human/models/centernet.json'), { name: 'centernet' });
+    const bytes = await convertTfjsModelFile(join(root, 'node_modules/@vladmandic/human/models/centernet.json'), buildConvertOptions(entry?.file ?? ''));
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(entry?.sha256);
   });
 
