@@ -12,7 +12,7 @@ let ready: Promise<void> | undefined;
  * TF.js with its wasm backend, the reference our converted models must match.
  * The wasm binaries are loaded from node_modules, never from a CDN.
  */
-function tfReady(): Promise<void> {
+export function tfReady(): Promise<void> {
   ready ??= (async () => {
     setWasmPaths(`${join(process.cwd(), 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist')}/`);
     await tf.setBackend('wasm');
