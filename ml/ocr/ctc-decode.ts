@@ -7,6 +7,12 @@ export type CtcChar = {
   prob: number;
   firstFrame: number;
   lastFrame: number;
+  /**
+   * Highest probability the model gave the space class on the frames between
+   * the previous character and this one: a weak "there may be a space here"
+   * even when blank won the argmax.
+   */
+  spaceProbBefore: number;
 };
 
 /** The model's view of one line: per-frame class probabilities, [frames, classes]. */
@@ -22,7 +28,9 @@ export type CtcFrames = { probs: Float32Array; frames: number; classes: number }
 export function ctcGreedyDecode(line: CtcFrames, keys: readonly string[]): CtcChar[] {
   const { probs, frames, classes } = line;
   const out: CtcChar[] = [];
+  const space = keys.lastIndexOf(' ') + 1; // 0 (= blank, never a gap signal) if absent
   let prev = 0;
+  let spaceProb = 0;
   for (let t = 0; t < frames; t++) {
     let best = 0;
     let bestP = -Infinity;
@@ -40,8 +48,12 @@ export function ctcGreedyDecode(line: CtcFrames, keys: readonly string[]): CtcCh
         last.lastFrame = t;
         if (bestP > last.prob) last.prob = bestP;
       } else {
-        out.push({ char: keys[best - 1] ?? '', index: best, prob: bestP, firstFrame: t, lastFrame: t });
+        const spaceProbBefore = spaceProb;
+        out.push({ char: keys[best - 1] ?? '', index: best, prob: bestP, firstFrame: t, lastFrame: t, spaceProbBefore });
       }
+      spaceProb = 0;
+    } else if (space > 0) {
+      spaceProb = Math.max(spaceProb, probs[row + space]!);
     }
     prev = best;
   }

@@ -64,8 +64,7 @@ export async function runOcr(
   const read = await recognizeCrops(crops, models.rec, models.Tensor, models.keys);
   const lines: OcrLine[] = [];
   read.forEach((chars, i) => {
-    const spaced = o.wordSpaces === false ? chars : insertWordSpaces(chars, o.wordSpaces);
-    const text = ctcText(spaced).trim();
+    const text = (o.wordSpaces === false ? ctcText(chars) : insertWordSpaces(chars, o.wordSpaces)).trim();
     const confidence = ctcConfidence(chars);
     if (text.length > 0 && confidence >= o.minConfidence) lines.push({ text, confidence, box: boxes[i]!.box });
   });
