@@ -15,6 +15,7 @@ import { loadPhoto } from '../models/photos.ts';
 const root = process.cwd();
 let model: DetectorModel;
 let session: ort.InferenceSession;
+let modelFile: string;
 
 beforeAll(async () => {
   await buildModels({ root }); // no-op when models/generated/ is current
@@ -23,7 +24,8 @@ beforeAll(async () => {
   if (!entry?.labels) throw new Error('manifest has no detector');
   const labels = parseLabels(await readFile(join(root, 'models', entry.labels.file), 'utf8'));
   model = { id: entry.id, version: entry.version, labels, ...CENTERNET_IO };
-  session = await ort.InferenceSession.create(join(root, 'models', entry.file), { intraOpNumThreads: 2 });
+  modelFile = join(root, 'models', entry.file);
+  session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: 2 });
 }, 60_000);
 
 describe('detectObjects with the converted CenterNet (onnxruntime-node)', () => {
@@ -61,6 +63,19 @@ describe('detectObjects with the converted CenterNet (onnxruntime-node)', () => 
     const b = await detectObjects(image, session, { model, Tensor: ort.Tensor });
     expect(b).toEqual(a);
   });
+});
+
+describe('the same pipeline on onnxruntime-web (wasm, as in the browser)', () => {
+  it('gives the same detections as onnxruntime-node', async () => {
+    const ortWeb = await import('onnxruntime-web/wasm');
+    ortWeb.env.wasm.numThreads = 1; // Node has no cross-origin isolation to share memory with
+    const webSession = await ortWeb.InferenceSession.create(new Uint8Array(await readFile(modelFile)));
+    const image = await loadPhoto('coffee.jpg');
+    const web = await detectObjects(image, webSession, { model, Tensor: ortWeb.Tensor });
+    const native = await detectObjects(image, session, { model, Tensor: ort.Tensor });
+    expect(web.map((d) => d.label)).toEqual(native.map((d) => d.label));
+    web.forEach((d, i) => expect(Math.abs(d.score - (native[i] as Detection).score)).toBeLessThan(1e-4));
+  }, 60_000);
 });
 
 describe('detectObjects post-processing (fake session)', () => {
