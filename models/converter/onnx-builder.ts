@@ -11,6 +11,9 @@ import {
   type OnnxValueInfo,
 } from './onnx-types.ts';
 
+// Re-exported so a caller writing a small model needs one import.
+export { OnnxDataType } from './onnx-types.ts';
+
 /** Wrap a number so it is written as a FLOAT attribute (plain numbers are INT). */
 export interface FloatAttr { readonly float: number }
 export interface FloatsAttr { readonly floats: readonly number[] }
