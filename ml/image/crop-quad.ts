@@ -18,16 +18,25 @@ export function cropQuad(src: RgbaImage, quad: Quad): RgbaImage {
   const [p0, p1, p2, p3] = quad;
   const width = Math.max(1, Math.round(Math.max(dist(p0, p1), dist(p3, p2))));
   const height = Math.max(1, Math.round(Math.max(dist(p0, p3), dist(p1, p2))));
-  const map = unitSquareToQuad(quad);
   const out = createRgbaImage(width, height);
+  warpQuadInto(src, quad, out, 0, width);
+  return out;
+}
+
+/**
+ * Warp `quad` of `src` into columns [x0, x0 + width) of `dst` (full height).
+ * cropStrip uses this to lay several quads of a curved line side by side.
+ */
+export function warpQuadInto(src: RgbaImage, quad: Quad, dst: RgbaImage, x0: number, width: number): void {
+  const map = unitSquareToQuad(quad);
+  const height = dst.height;
   const pt: Point = [0, 0];
   for (let j = 0; j < height; j++) {
     for (let i = 0; i < width; i++) {
       map((i + 0.5) / width, (j + 0.5) / height, pt);
-      sampleBilinear(src, pt[0] - 0.5, pt[1] - 0.5, out.data, (j * width + i) * 4);
+      sampleBilinear(src, pt[0] - 0.5, pt[1] - 0.5, dst.data, (j * dst.width + x0 + i) * 4);
     }
   }
-  return out;
 }
 
 function dist(a: Point, b: Point): number {

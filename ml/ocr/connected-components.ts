@@ -2,6 +2,8 @@ import type { Point } from './geometry.ts';
 
 export type Component = {
   pixelCount: number;
+  /** Indices (y * width + x) of every pixel, for the curved-line fit. */
+  pixels: Int32Array;
   /**
    * The leftmost and rightmost pixel centre of each row: every convex-hull
    * vertex of the component is among them, so this is all minAreaRect needs
@@ -26,6 +28,7 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
     seen[start] = 1;
     stack.push(start);
     let count = 0;
+    const pixels: number[] = [];
     // The first pixel in raster order is on the component's top row.
     const minY = Math.floor(start / width);
     let maxY = minY - 1;
@@ -34,6 +37,7 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
       const x = i % width;
       const y = (i - x) / width;
       count++;
+      pixels.push(i);
       if (y > maxY) {
         for (let r = maxY + 1; r <= y; r++) {
           rowMin[r] = width;
@@ -63,7 +67,7 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
       rowExtremes.push([rowMin[r]!, r]);
       if (rowMax[r] !== rowMin[r]) rowExtremes.push([rowMax[r]!, r]);
     }
-    out.push({ pixelCount: count, rowExtremes });
+    out.push({ pixelCount: count, pixels: Int32Array.from(pixels), rowExtremes });
   }
   return out;
 }

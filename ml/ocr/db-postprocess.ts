@@ -1,4 +1,5 @@
 import { connectedComponents } from './connected-components.ts';
+import { fitCurvedStrip } from './curved-strip.ts';
 import { orderQuad, type Point, type Quad } from './geometry.ts';
 import { minAreaRect, rectCorners } from './min-area-rect.ts';
 import { sortBoxes } from './sort-boxes.ts';
@@ -17,7 +18,13 @@ export type DbOptions = {
 
 export const DB_DEFAULTS: DbOptions = { threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000 };
 
-export type DetectedBox = { box: Quad; score: number };
+export type DetectedBox = {
+  /** The line's (unclipped) minimum-area rectangle, tl/tr/br/bl. */
+  box: Quad;
+  score: number;
+  /** For a bent line: the chain of quads to crop with cropStrip instead of box. */
+  strip?: Quad[];
+};
 
 /**
  * Turn the DB probability map ([mapHeight, mapWidth]) into text boxes in
@@ -41,7 +48,10 @@ export function dbPostprocess(
   for (const comp of connectedComponents(mask, mapWidth, mapHeight).slice(0, o.maxCandidates)) {
     const rect = minAreaRect(comp.rowExtremes);
     if (Math.min(rect.width, rect.height) < o.minSize) continue;
-    const score = meanInside(prob, mapWidth, mapHeight, rectCorners(rect));
+    const curved = fitCurvedStrip(comp.pixels, mapWidth, rect, o.unclipRatio);
+    // A bent line's rectangle is mostly background, so score it by its own
+    // pixels (PaddleOCR's score_mode 'slow' idea) instead of the rectangle.
+    const score = curved ? meanAt(prob, comp.pixels) : meanInside(prob, mapWidth, mapHeight, rectCorners(rect));
     if (score < o.boxThreshold) continue;
     const grown = unclipRect(rect, o.unclipRatio);
     if (Math.min(grown.width, grown.height) < o.minSize + 2) continue;
@@ -49,9 +59,17 @@ export function dbPostprocess(
       clamp(x * sx, 0, imageWidth),
       clamp(y * sy, 0, imageHeight),
     ]);
-    found.push({ box: orderQuad(corners), score });
+    const box: DetectedBox = { box: orderQuad(corners), score };
+    if (curved) box.strip = curved.quads.map((q) => q.map(([x, y]) => [x * sx, y * sy]) as Quad);
+    found.push(box);
   }
   return sortBoxes(found);
+}
+
+function meanAt(prob: Float32Array, pixels: Int32Array): number {
+  let sum = 0;
+  for (const i of pixels) sum += prob[i]!;
+  return pixels.length > 0 ? sum / pixels.length : 0;
 }
 
 /** Mean probability over the map pixels whose centres lie in the convex quad. */

@@ -1,4 +1,5 @@
 import { cropQuad } from '../image/crop-quad.ts';
+import { cropStrip } from '../image/crop-strip.ts';
 import type { RgbaImage } from '../image/rgba-image.ts';
 import { rotateImage } from '../image/rotate-image.ts';
 import { classifyUpsideDown } from './classify-angle.ts';
@@ -50,8 +51,8 @@ export async function runOcr(
   const boxes = dbPostprocess(map.data, det.width, det.height, image.width, image.height, o.db);
   const t1 = performance.now();
 
-  let crops = boxes.map(({ box }) => {
-    const crop = cropQuad(image, box);
+  let crops = boxes.map(({ box, strip }) => {
+    const crop = strip ? cropStrip(image, strip) : cropQuad(image, box);
     // PaddleOCR turns tall crops (vertical text) a quarter turn counter-clockwise.
     return crop.height >= crop.width * 1.5 ? rotateImage(crop, 270) : crop;
   });
