@@ -37,6 +37,8 @@ export interface OpenNotebook {
   /** The plain doc: in memory only, dropped on close. */
   readonly doc: Y.Doc;
   readonly sealed: SealedDoc;
+  /** Seals what is pending and resolves once it is on disk. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,10 @@ export class Vault {
       id,
       doc,
       sealed,
+      flush: async () => {
+        sealed.flush();
+        await handle.flushed();
+      },
       close: async () => {
         this.#open.delete(id);
         sealed.destroy();
@@ -181,8 +187,7 @@ export class Vault {
   /** Seals everything pending and waits until it is on disk. */
   async flush(): Promise<void> {
     this.#sealed.flush();
-    for (const notebook of this.#open.values()) notebook.sealed.flush();
-    await this.#boxHandle.flushed();
+    await Promise.all([this.#boxHandle.flushed(), ...[...this.#open.values()].map((notebook) => notebook.flush())]);
   }
 
   async changePassphrase(newPassphrase: string): Promise<void> {

@@ -9,7 +9,7 @@ import type { StorageAdapter, StorageKey } from '../../../sync/storage/storage-a
 const AD = utf8('photo:test');
 beforeAll(sodiumReady);
 
-function pattern(size: number, seed = 7): Uint8Array {
+function pattern(size: number, seed = 7): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) out[i] = (i * seed + (i >> 8)) & 0xff;
   return out;
