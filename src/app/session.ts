@@ -1,0 +1,88 @@
+import { createSignal, type Accessor } from 'solid-js';
+import { createVault, hasVault, unlockVault, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
+import { browserServices } from './services.ts';
+import { errorCode, messageFor } from './messages.ts';
+
+export type Phase =
+  | { name: 'loading' }
+  | { name: 'setup' }
+  | { name: 'recovery'; vault: Vault; recoveryKey: string }
+  | { name: 'locked' }
+  | { name: 'unlocked'; vault: Vault };
+
+export interface Session {
+  readonly phase: Accessor<Phase>;
+  readonly busy: Accessor<boolean>;
+  readonly error: Accessor<string | undefined>;
+  create(passphrase: string): Promise<void>;
+  confirmRecoverySaved(): void;
+  unlock(secret: { passphrase: string } | { recoveryKey: string }): Promise<void>;
+  lock(): Promise<void>;
+}
+
+/** The app's one piece of top-level state: which screen, and the unlocked vault if any. */
+export function createSession(services: VaultServices = browserServices()): Session {
+  const [phase, setPhase] = createSignal<Phase>({ name: 'loading' });
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (e) {
+      setError(messageFor(errorCode(e), e instanceof Error ? e.message : undefined));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  void hasVault(services).then(
+    (exists) => setPhase({ name: exists ? 'locked' : 'setup' }),
+    (e: unknown) => {
+      setError(messageFor(errorCode(e), 'This browser does not let Obscura store data (private mode?).'));
+      setPhase({ name: 'setup' });
+    },
+  );
+
+  const current = (): Vault | undefined => {
+    const p = phase();
+    return p.name === 'unlocked' || p.name === 'recovery' ? p.vault : undefined;
+  };
+
+  // Seal and store what is pending before the page goes away.
+  const flushOnHide = () => void current()?.flush();
+  addEventListener('pagehide', flushOnHide);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flushOnHide());
+
+  return {
+    phase,
+    busy,
+    error,
+    create: (passphrase) =>
+      run(async () => {
+        const { vault, recoveryKey } = await createVault(services, passphrase);
+        setPhase({ name: 'recovery', vault, recoveryKey });
+      }),
+    confirmRecoverySaved: () => {
+      const p = phase();
+      if (p.name === 'recovery') setPhase({ name: 'unlocked', vault: p.vault });
+    },
+    unlock: (secret) =>
+      run(async () => {
+        const result = await unlockVault(services, secret);
+        if (!result.ok) {
+          setError(messageFor(result.error.code, result.error.message));
+          return;
+        }
+        setPhase({ name: 'unlocked', vault: result.value });
+      }),
+    lock: () =>
+      run(async () => {
+        const vault = current();
+        setPhase({ name: 'locked' });
+        await vault?.lock();
+      }),
+  };
+}

@@ -1,0 +1,12 @@
+import { render } from 'solid-js/web';
+import { sodiumReady } from '../crypto/index.ts';
+import { App } from './App.tsx';
+import { createSession } from './app/session.ts';
+import './styles.css';
+
+await sodiumReady();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+// Created once, outside render: a prop expression is re-evaluated on every read.
+const session = createSession();
+render(() => <App session={session} />, root);

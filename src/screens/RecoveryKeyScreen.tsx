@@ -1,0 +1,34 @@
+import { createSignal } from 'solid-js';
+
+/** Shown once, right after the vault is created: the only way back in without the passphrase. */
+export function RecoveryKeyScreen(props: { recoveryKey: string; onSaved: () => void }) {
+  const [saved, setSaved] = createSignal(false);
+  const [copied, setCopied] = createSignal(false);
+  const copy = async () => {
+    await navigator.clipboard?.writeText(props.recoveryKey);
+    setCopied(true);
+  };
+  return (
+    <main class="center">
+      <section class="card" aria-labelledby="recovery-title">
+        <h1 id="recovery-title">Save your recovery key</h1>
+        <p class="hint">
+          If you forget your passphrase, this key is the only way to open your vault. Write it down or keep it in a password
+          manager. It is shown only now.
+        </p>
+        <output class="recovery-key" data-testid="recovery-key">
+          {props.recoveryKey}
+        </output>
+        <button type="button" onClick={() => void copy()}>
+          {copied() ? 'Copied' : 'Copy'}
+        </button>
+        <label class="check">
+          <input type="checkbox" checked={saved()} onChange={(e) => setSaved(e.currentTarget.checked)} />I saved my recovery key somewhere safe
+        </label>
+        <button type="button" class="primary" disabled={!saved()} onClick={() => props.onSaved()}>
+          Continue
+        </button>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,46 @@
+import { createSignal, Show } from 'solid-js';
+import type { Session } from '../app/session.ts';
+import { passphraseStrength } from '../app/passphrase-strength.ts';
+
+const MIN_LENGTH = 10;
+
+/** First run: choose a passphrase; the vault key is wrapped under it with Argon2id. */
+export function SetupScreen(props: { session: Session }) {
+  const [passphrase, setPassphrase] = createSignal('');
+  const [confirm, setConfirm] = createSignal('');
+  const [problem, setProblem] = createSignal<string>();
+  const strength = () => passphraseStrength(passphrase());
+
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const problem =
+      passphrase().length < MIN_LENGTH ? `Use at least ${MIN_LENGTH} characters.`
+      : passphrase() !== confirm() ? 'The two passphrases are different.'
+      : undefined;
+    setProblem(problem);
+    if (!problem) void props.session.create(passphrase());
+  };
+
+  return (
+    <main class="center">
+      <form class="card" onSubmit={submit} aria-labelledby="setup-title">
+        <h1 id="setup-title">Create your vault</h1>
+        <p class="hint">
+          Your photos and notes are encrypted on this device with a key that only this passphrase (or your recovery key)
+          can open. Nobody else, not even a server, can reset it.
+        </p>
+        <label for="passphrase">Passphrase</label>
+        <input id="passphrase" type="password" autocomplete="new-password" value={passphrase()} onInput={(e) => setPassphrase(e.currentTarget.value)} required />
+        <div class="strength" data-level={strength().level} aria-live="polite">
+          Strength: {strength().label}
+        </div>
+        <label for="confirm">Repeat passphrase</label>
+        <input id="confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+        <Show when={problem() ?? props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+        <button type="submit" class="primary" disabled={props.session.busy()}>
+          {props.session.busy() ? 'Creating…' : 'Create vault'}
+        </button>
+      </form>
+    </main>
+  );
+}
