@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { detectObjects } from '../ml/detect/detect-objects.ts';
+import type { Box } from '../ml/detect/detection.ts';
+import { decodeNode } from '../ml/image/decode-node.ts';
+import type { Point, Quad } from '../ml/ocr/geometry.ts';
+import { runOcr } from '../ml/ocr/ocr-pipeline.ts';
+import type { TagModels } from './tag-cli-models.ts';
+
+/** One file's result; the --json output is an array of these. */
+export interface TagResult {
+  readonly file: string;
+  /** Best first; COCO-80 names from models/labels/coco80.txt. */
+  readonly labels: { label: string; score: number; box: Box }[];
+  /** Reading order; box is tl, tr, br, bl in image pixels (lines may be tilted). */
+  readonly text: { text: string; confidence: number; box: Quad }[];
+  /** Decode + detect + OCR, wall clock. */
+  readonly ms: number;
+  /** Set when the file could not be read or decoded; labels and text are then empty. */
+  readonly error?: string;
+}
+
+/** Same budget as the app's import: ML never needs more than a few megapixels. */
+const MAX_PIXELS = 4_000_000;
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+const roundPoint = ([x, y]: Point): Point => [round(x, 1), round(y, 1)];
+const roundQuad = ([a, b, c, d]: Quad): Quad => [roundPoint(a), roundPoint(b), roundPoint(c), roundPoint(d)];
+const roundBox = ([x1, y1, x2, y2]: Box): Box => [round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)];
+
+/** A human sentence for why a file could not be opened (Node error codes are cryptic). */
+function readError(err: unknown): string {
+  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EISDIR') return 'is a directory, not an image file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return `could not read the file: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Decodes one file and runs both pipelines on it; never throws for a bad file. */
+export async function tagFile(file: string, models: TagModels): Promise<TagResult> {
+  const t0 = performance.now();
+  const failed = (error: string): TagResult => ({ file, labels: [], text: [], ms: round(performance.now() - t0, 1), error });
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (err: unknown) {
+    return failed(readError(err));
+  }
+  const decoded = await decodeNode(bytes, { maxPixels: MAX_PIXELS });
+  if (!decoded.ok) return failed(`${decoded.code}: ${decoded.message}`);
+  const found = await detectObjects(decoded.image, models.detectSession, { model: models.detector, Tensor: models.ocr.Tensor });
+  const { lines } = await runOcr(decoded.image, models.ocr);
+  return {
+    file,
+    labels: found.map((d) => ({ label: d.label, score: round(d.score, 3), box: roundBox(d.box) })),
+    text: lines.map((l) => ({
+      text: l.text,
+      confidence: round(l.confidence, 3),
+      box: roundQuad(l.box),
+    })),
+    ms: round(performance.now() - t0, 1),
+  };
+}
