@@ -1,15 +1,17 @@
 import { defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
 import { ISOLATION_HEADERS } from './sync/server/isolation-headers.ts';
+import { modelsPlugin, ortExternWasmPlugin } from './models/vite-plugin-models.ts';
 
 // Every server we run sends the cross-origin isolation headers: without them
 // onnxruntime-web silently drops to one thread (ARCHITECTURE §5).
 export default defineConfig({
-  plugins: [solid()],
+  // modelsPlugin: models, label files and onnxruntime-web's wasm from our own origin.
+  plugins: [solid(), modelsPlugin(), ortExternWasmPlugin()],
   server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   build: { target: 'es2022', sourcemap: true },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [ortExternWasmPlugin()] },
   test: {
     environment: 'node',
     projects: [

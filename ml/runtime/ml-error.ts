@@ -1,0 +1,55 @@
+/**
+ * Errors of the ML runtime and worker as values with stable codes; the UI maps
+ * codes to messages and tests assert on codes, never on message text.
+ *
+ * | code              | when                                                          |
+ * |-------------------|---------------------------------------------------------------|
+ * | E_MODEL_FETCH     | a model or label file could not be fetched from our origin    |
+ * | E_MODEL_HASH      | the bytes' sha256 differs from the pinned one (swapped model) |
+ * | E_MODEL_LOAD      | onnxruntime refused the bytes (not ONNX, unsupported op)      |
+ * | E_MODEL_UNKNOWN   | no manifest entry for the model id                            |
+ * | E_SPEC_INVALID    | an imported classifier's spec fails validation                |
+ * | E_MODEL_IO        | a model's inputs/outputs do not match its spec                |
+ * | E_BAD_MESSAGE     | a message across the worker boundary failed its schema        |
+ * | E_INFERENCE       | a run failed after the session was created                    |
+ * | E_CANCELLED       | the indexing queue was cancelled before the photo ran         |
+ * | E_IMAGE_*         | decode errors, see ml/image/image-decoder.ts                  |
+ */
+export type MlErrorCode =
+  | 'E_MODEL_FETCH'
+  | 'E_MODEL_HASH'
+  | 'E_MODEL_LOAD'
+  | 'E_MODEL_UNKNOWN'
+  | 'E_SPEC_INVALID'
+  | 'E_MODEL_IO'
+  | 'E_BAD_MESSAGE'
+  | 'E_INFERENCE'
+  | 'E_CANCELLED'
+  | 'E_IMAGE_CORRUPT'
+  | 'E_IMAGE_UNSUPPORTED'
+  | 'E_IMAGE_TOO_LARGE';
+
+export type MlErrorValue = { readonly code: MlErrorCode; readonly message: string };
+
+/**
+ * Thrown inside the worker so async code can bail out early; converted back to
+ * a plain MlErrorValue at the boundary (structured clone drops Error subclasses).
+ */
+export class MlError extends Error {
+  readonly code: MlErrorCode;
+  constructor(code: MlErrorCode, message: string) {
+    super(`${code}: ${message}`);
+    this.code = code;
+    this.name = 'MlError';
+  }
+
+  toValue(): MlErrorValue {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Any thrown thing as an error value; unknown failures become `fallback`. */
+export function toMlErrorValue(err: unknown, fallback: MlErrorCode): MlErrorValue {
+  if (err instanceof MlError) return err.toValue();
+  return { code: fallback, message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,13 @@
+import type { Float32TensorCtor, OrtSession } from '../ocr/ocr-runtime.ts';
+
+export type { Float32TensorCtor, OrtSession };
+
+/**
+ * The two things the pipelines need from an onnxruntime build. The worker
+ * passes onnxruntime-web's, Node tests pass onnxruntime-node's, so every
+ * module under ml/ runs unchanged on both.
+ */
+export type OrtLike = {
+  readonly createSession: (bytes: Uint8Array) => Promise<OrtSession>;
+  readonly Tensor: Float32TensorCtor;
+};

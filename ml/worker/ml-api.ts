@@ -1,0 +1,44 @@
+import type { ClassScore } from '../classify/top-k-scores.ts';
+import type { Detection } from '../detect/detection.ts';
+import type { OcrLine } from '../ocr/ocr-pipeline.ts';
+import type { BackendChoice } from '../runtime/choose-backend.ts';
+import type { MlErrorValue } from '../runtime/ml-error.ts';
+import type { SessionTiming } from '../runtime/session-cache.ts';
+
+export type TagOptions = {
+  /** Read text too (default true). */
+  readonly ocr?: boolean;
+  /** Imported classifiers to run, by the id importClassifier returned. */
+  readonly classifierIds?: readonly string[];
+  /** Decode budget; detection letterboxes to 512 anyway, OCR likes detail. Default 4 MP. */
+  readonly maxPixels?: number;
+};
+
+export type Classification = { readonly classifierId: string; readonly name: string; readonly labels: ClassScore[] };
+
+export type TagTimings = { decodeMs: number; detectMs: number; ocrMs: number; classifyMs: number };
+
+export type TagResult = {
+  labels: Detection[];
+  text: OcrLine[];
+  classifications: Classification[];
+  /** Stored with the results; a different current version means re-index. */
+  pipelineVersion: string;
+  /** Wall time inside the worker for this photo, model loading included. */
+  ms: number;
+  timings: TagTimings;
+  /** Set when the photo could not be (fully) tagged; what ran before is kept. */
+  error?: MlErrorValue;
+};
+
+export type DebugInfo = BackendChoice & { sessions: SessionTiming[] };
+
+export type ImportedClassifier = { id: string; name: string; labelCount: number };
+
+/** What the ML worker exposes. Every call's args and answer are schema-checked (ml-api-schema.ts). */
+export type MlApi = {
+  tag(imageBytes: Uint8Array, options: TagOptions): Promise<TagResult>;
+  debugInfo(): Promise<DebugInfo>;
+  /** Spec is checked with validateClassifierSpec inside the worker, so it crosses as unknown. */
+  importClassifier(modelBytes: Uint8Array, spec: unknown, sha256: string): Promise<ImportedClassifier>;
+};

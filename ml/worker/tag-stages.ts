@@ -1,0 +1,68 @@
+import type { Classifier } from '../classify/load-classifier.ts';
+import { detectObjects } from '../detect/detect-objects.ts';
+import { CENTERNET_IO, parseLabels, type Box, type Detection } from '../detect/detection.ts';
+import type { DecodeResult } from '../image/image-decoder.ts';
+import type { ModelManifestEntry } from '../../models/manifest.ts';
+import type { Quad } from '../ocr/geometry.ts';
+import { runOcr } from '../ocr/ocr-pipeline.ts';
+import { parseRecKeys } from '../ocr/rec-keys.ts';
+import type { TagResult } from './ml-api.ts';
+import type { BackendChoice } from '../runtime/choose-backend.ts';
+import type { OrtLike } from '../runtime/ort-like.ts';
+import type { SessionCache } from '../runtime/session-cache.ts';
+
+/** The backend, the runtime it loaded and its sessions; made once per worker. */
+export type Runtime = { readonly choice: BackendChoice; readonly ort: OrtLike; readonly cache: SessionCache };
+
+type Decoded = Extract<DecodeResult, { ok: true }>;
+
+export type StagePlan = {
+  readonly ocr: boolean;
+  readonly classifiers: readonly Classifier[];
+  readonly byTask: (task: string) => ModelManifestEntry;
+};
+
+/**
+ * Run the models on one decoded photo, filling `result` as each stage ends so
+ * a failure in a later stage keeps the earlier stages' results.
+ * Boxes are scaled back from the decoded (possibly downscaled) image to the
+ * photo's own pixels, which is what the UI draws on.
+ */
+export async function runStages(rt: Runtime, decoded: Decoded, plan: StagePlan, result: TagResult): Promise<void> {
+  const { image } = decoded;
+  const sx = decoded.originalWidth / image.width;
+  const sy = decoded.originalHeight / image.height;
+
+  let t = performance.now();
+  const det = plan.byTask('detect');
+  const labels = parseLabels(await rt.cache.labelsText(det.id));
+  const model = { id: det.id, version: det.version, labels, ...CENTERNET_IO };
+  const found = await detectObjects(image, await rt.cache.session(det.id), { model, Tensor: rt.ort.Tensor });
+  result.labels = found.map((d): Detection => ({ ...d, box: scaleBox(d.box, sx, sy) }));
+  result.timings.detectMs = Math.round(performance.now() - t);
+
+  if (plan.ocr) {
+    t = performance.now();
+    const [detE, clsE, recE] = [plan.byTask('ocr-detect'), plan.byTask('ocr-angle'), plan.byTask('ocr-recognize')];
+    const [detS, clsS, recS, keysText] = await Promise.all([
+      rt.cache.session(detE.id),
+      rt.cache.session(clsE.id),
+      rt.cache.session(recE.id),
+      rt.cache.labelsText(recE.id),
+    ]);
+    const models = { det: detS, cls: clsS, rec: recS, keys: parseRecKeys(keysText), Tensor: rt.ort.Tensor };
+    const { lines } = await runOcr(image, models);
+    result.text = lines.map((l) => ({ ...l, box: l.box.map(([x, y]) => [x * sx, y * sy]) as Quad }));
+    result.timings.ocrMs = Math.round(performance.now() - t);
+  }
+
+  t = performance.now();
+  for (const c of plan.classifiers) {
+    result.classifications.push({ classifierId: c.id, name: c.spec.name, labels: await c.classify(image) });
+  }
+  result.timings.classifyMs = Math.round(performance.now() - t);
+}
+
+function scaleBox([x1, y1, x2, y2]: Box, sx: number, sy: number): Box {
+  return [x1 * sx, y1 * sy, x2 * sx, y2 * sy];
+}

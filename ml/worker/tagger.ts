@@ -1,0 +1,96 @@
+import { loadClassifier, type Classifier } from '../classify/load-classifier.ts';
+import { validateClassifierSpec } from '../classify/classifier-spec.ts';
+import type { ImageDecoder } from '../image/image-decoder.ts';
+import type { ModelManifest } from '../../models/manifest.ts';
+import { pipelineVersion } from '../pipeline/pipeline-version.ts';
+import type { BackendChoice } from '../runtime/choose-backend.ts';
+import { MlError, toMlErrorValue } from '../runtime/ml-error.ts';
+import type { OrtLike } from '../runtime/ort-like.ts';
+import { createSessionCache, type FetchModelFile } from '../runtime/session-cache.ts';
+import type { MlApi, TagResult } from './ml-api.ts';
+import { runStages, type Runtime } from './tag-stages.ts';
+
+/** Everything platform-specific, injected: the browser worker and Node tests pass their own. */
+export type TaggerDeps = {
+  readonly manifest: ModelManifest;
+  readonly chooseBackend: () => Promise<BackendChoice>;
+  readonly loadOrt: (choice: BackendChoice) => Promise<OrtLike>;
+  readonly fetchFile: FetchModelFile;
+  readonly decode: ImageDecoder;
+};
+
+const DEFAULT_MAX_PIXELS = 4_000_000;
+
+/**
+ * The ML worker's logic: decode -> detect -> OCR -> imported classifiers.
+ * ml.worker.ts only exposes what this returns.
+ */
+export function createTagger(deps: TaggerDeps): MlApi {
+  let runtime: Promise<Runtime> | undefined;
+  const classifiers = new Map<string, Classifier>();
+
+  function getRuntime(): Promise<Runtime> {
+    runtime ??= (async () => {
+      const choice = await deps.chooseBackend();
+      const ort = await deps.loadOrt(choice);
+      return { choice, ort, cache: createSessionCache(deps.manifest, ort, deps.fetchFile) };
+    })();
+    runtime.catch(() => (runtime = undefined)); // let a later call retry
+    return runtime;
+  }
+
+  const byTask = (task: string) => {
+    const m = deps.manifest.models.find((e) => e.task === task);
+    if (!m) throw new MlError('E_MODEL_UNKNOWN', `manifest has no ${task} model`);
+    return m;
+  };
+
+  return {
+    async tag(imageBytes, options) {
+      const t0 = performance.now();
+      const ocr = options.ocr !== false;
+      const ids = options.classifierIds ?? [];
+      const result: TagResult = {
+        labels: [],
+        text: [],
+        classifications: [],
+        pipelineVersion: pipelineVersion({
+          detector: byTask('detect'),
+          ocr: ocr ? [byTask('ocr-detect'), byTask('ocr-angle'), byTask('ocr-recognize')] : undefined,
+          classifiers: ids,
+        }),
+        ms: 0,
+        timings: { decodeMs: 0, detectMs: 0, ocrMs: 0, classifyMs: 0 },
+      };
+      try {
+        const decoded = await deps.decode(imageBytes, { maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS });
+        result.timings.decodeMs = Math.round(performance.now() - t0);
+        if (!decoded.ok) throw new MlError(decoded.code, decoded.message);
+        const chosen = ids.map((id) => {
+          const c = classifiers.get(id);
+          if (!c) throw new MlError('E_MODEL_UNKNOWN', `no imported classifier ${id} in this worker`);
+          return c;
+        });
+        await runStages(await getRuntime(), decoded, { ocr, classifiers: chosen, byTask }, result);
+      } catch (err) {
+        result.error = toMlErrorValue(err, 'E_INFERENCE');
+      }
+      result.ms = Math.round(performance.now() - t0);
+      return result;
+    },
+
+    async debugInfo() {
+      const { choice, cache } = await getRuntime();
+      return { ...choice, sessions: cache.timings() };
+    },
+
+    async importClassifier(modelBytes, spec, sha256) {
+      const checked = validateClassifierSpec(spec);
+      if (!checked.ok) throw new MlError(checked.error.code, checked.error.message);
+      const { ort } = await getRuntime();
+      const classifier = await loadClassifier(modelBytes, checked.spec, sha256, ort);
+      classifiers.set(classifier.id, classifier);
+      return { id: classifier.id, name: classifier.spec.name, labelCount: classifier.spec.labels.length };
+    },
+  };
+}
