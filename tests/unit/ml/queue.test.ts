@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { MlError } from '../../../ml/runtime/ml-error.ts';
+import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../../ml/queue/indexing-queue.ts';
+
+type Photo = { id: string; fail?: boolean };
+
+/** A stand-in for the worker call: resolves when the test says so, one call at a time. */
+function controlledRun() {
+  const calls: { photo: Photo; finish: () => void }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const run = (photo: Photo) =>
+    new Promise<string>((resolve, reject) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      calls.push({
+        photo,
+        finish: () => {
+          inFlight--;
+          if (photo.fail) reject(new MlError('E_IMAGE_CORRUPT', `${photo.id} is broken`));
+          else resolve(`tags of ${photo.id}`);
+        },
+      });
+    });
+  return { run, calls, maxInFlight: () => maxInFlight };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+async function finishNext(calls: { finish: () => void }[], at: number) {
+  while (calls.length <= at) await tick();
+  calls[at]!.finish();
+  await tick();
+}
+
+function setup() {
+  const worker = controlledRun();
+  const outcomes: QueueOutcome<string>[] = [];
+  const seen: QueueProgress[] = [];
+  const queue = createIndexingQueue<Photo, string>({ id: (p) => p.id, run: worker.run, onOutcome: (o) => outcomes.push(o) });
+  queue.onProgress((p) => seen.push(p));
+  return { queue, worker, outcomes, seen };
+}
+
+describe('indexing queue', () => {
+  it('runs one photo at a time, reports progress and every outcome', async () => {
+    const { queue, worker, outcomes, seen } = setup();
+    queue.enqueue([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    for (let i = 0; i < 3; i++) await finishNext(worker.calls, i);
+    await queue.idle();
+    expect(worker.maxInFlight()).toBe(1);
+    expect(outcomes.map((o) => o.id)).toEqual(['a', 'b', 'c']);
+    expect(seen.some((p) => p.current === 'b' && p.done === 1 && p.total === 3)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ done: 3, total: 3, state: 'idle' });
+  });
+
+  it('keeps going after a photo fails, with the error code as that photo outcome', async () => {
+    const { queue, worker, outcomes } = setup();
+    queue.enqueue([{ id: 'a' }, { id: 'broken', fail: true }, { id: 'c' }]);
+    for (let i = 0; i < 3; i++) await finishNext(worker.calls, i);
+    await queue.idle();
+    expect(outcomes.map((o) => (o.ok ? o.id : `${o.id}:${o.error.code}`))).toEqual(['a', 'broken:E_IMAGE_CORRUPT', 'c']);
+  });
+
+  it('pause lets the photo in flight finish and starts nothing new until resume', async () => {
+    const { queue, worker, outcomes } = setup();
+    queue.enqueue([{ id: 'a' }, { id: 'b' }]);
+    await tick();
+    queue.pause();
+    await finishNext(worker.calls, 0);
+    await tick();
+    expect(worker.calls).toHaveLength(1);
+    expect(queue.progress()).toMatchObject({ state: 'paused', done: 1, total: 2 });
+    queue.resume();
+    await finishNext(worker.calls, 1);
+    await queue.idle();
+    expect(outcomes.map((o) => o.id)).toEqual(['a', 'b']);
+  });
+
+  it('cancel drops what has not started and the in-flight outcome; the queue takes new work after', async () => {
+    const { queue, worker, outcomes } = setup();
+    queue.enqueue([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    await tick();
+    queue.cancel();
+    await finishNext(worker.calls, 0);
+    await queue.idle();
+    expect(worker.calls).toHaveLength(1);
+    expect(outcomes).toEqual([]);
+    expect(queue.progress()).toMatchObject({ state: 'idle', done: 0, total: 0 });
+    queue.enqueue([{ id: 'd' }]);
+    await finishNext(worker.calls, 1);
+    await queue.idle();
+    expect(outcomes.map((o) => o.id)).toEqual(['d']);
+  });
+
+  it('gives the event loop a turn between photos (never a long synchronous run)', async () => {
+    const order: string[] = [];
+    const queue = createIndexingQueue<Photo, void>({
+      id: (p) => p.id,
+      run: async (p) => void order.push(`run ${p.id}`),
+      onOutcome: () => {},
+    });
+    queue.enqueue([{ id: 'a' }, { id: 'b' }]);
+    setTimeout(() => order.push('ui'), 0);
+    await queue.idle();
+    expect(order.indexOf('ui')).toBeLessThan(order.indexOf('run b'));
+  });
+});
