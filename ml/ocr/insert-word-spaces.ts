@@ -1,4 +1,5 @@
 import type { CtcChar } from './ctc-decode.ts';
+import { isCjkChar } from './latin-punctuation.ts';
 
 export type WordSpaceOptions = {
   /**
@@ -64,7 +65,7 @@ export function insertWordSpaces(chars: readonly CtcChar[], options: WordSpaceOp
 
 /** Not next to an existing space, not in CJK text, not before ")" or "," nor after "(". */
 function mayHaveSpaceBetween(left: string, right: string): boolean {
-  if (left === ' ' || right === ' ' || isCjk(left) || isCjk(right)) return false;
+  if (left === ' ' || right === ' ' || isCjkChar(left) || isCjkChar(right)) return false;
   return !/^[)\]}.,:;!?%]$/u.test(right) && !/^[([{]$/u.test(left);
 }
 
@@ -73,9 +74,4 @@ function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** CJK ideographs, kana, hangul and full-width forms: scripts written without spaces. */
-function isCjk(ch: string): boolean {
-  return /[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/u.test(ch);
 }

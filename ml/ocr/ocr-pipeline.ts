@@ -10,6 +10,7 @@ import type { Quad } from './geometry.ts';
 import { runFloat32, type OcrModels } from './ocr-runtime.ts';
 import { recognizeCrops } from './recognize.ts';
 import { insertWordSpaces, type WordSpaceOptions } from './insert-word-spaces.ts';
+import { toLatinPunctuation } from './latin-punctuation.ts';
 
 export type OcrLine = {
   text: string;
@@ -65,7 +66,8 @@ export async function runOcr(
   const read = await recognizeCrops(crops, models.rec, models.Tensor, models.keys);
   const lines: OcrLine[] = [];
   read.forEach((chars, i) => {
-    const text = (o.wordSpaces === false ? ctcText(chars) : insertWordSpaces(chars, o.wordSpaces)).trim();
+    const raw = o.wordSpaces === false ? ctcText(chars) : insertWordSpaces(chars, o.wordSpaces);
+    const text = toLatinPunctuation(raw).trim();
     const confidence = ctcConfidence(chars);
     if (text.length > 0 && confidence >= o.minConfidence) lines.push({ text, confidence, box: boxes[i]!.box });
   });

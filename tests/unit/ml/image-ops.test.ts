@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cropImage } from '../../../ml/image/crop-image.ts';
 import { cropQuad } from '../../../ml/image/crop-quad.ts';
+import { cropStrip } from '../../../ml/image/crop-strip.ts';
 import { resizeImage } from '../../../ml/image/resize-image.ts';
 import { createRgbaImage, type RgbaImage } from '../../../ml/image/rgba-image.ts';
 import { rotateImage } from '../../../ml/image/rotate-image.ts';
@@ -66,5 +67,27 @@ describe('image operations', () => {
     expect(out).toMatchObject({ width: 40, height: 10 });
     const mean = reds(out).reduce((p, q) => p + q, 0) / (40 * 10);
     expect(mean).toBeGreaterThan(200);
+  });
+
+  it('cropStrip of a chain of axis-aligned quads is the same as one crop of their union', () => {
+    const img = indexed(6, 3);
+    const strip = cropStrip(img, [
+      [[0, 0], [2, 0], [2, 3], [0, 3]],
+      [[2, 0], [3, 0], [3, 3], [2, 3]],
+      [[3, 0], [6, 0], [6, 3], [3, 3]],
+    ]);
+    expect(reds(strip)).toEqual(reds(img));
+  });
+
+  it('cropStrip flattens a staircase band', () => {
+    // Rows 0-1 of columns 0-3 and rows 2-3 of columns 4-7 are white: a band that steps down.
+    const img = createRgbaImage(8, 4);
+    for (let x = 0; x < 8; x++) for (const y of x < 4 ? [0, 1] : [2, 3]) img.data.set([255, 255, 255, 255], (y * 8 + x) * 4);
+    const flat = cropStrip(img, [
+      [[0, 0], [4, 0], [4, 2], [0, 2]],
+      [[4, 2], [8, 2], [8, 4], [4, 4]],
+    ]);
+    expect(flat).toMatchObject({ width: 8, height: 2 });
+    expect(reds(flat).every((v) => v === 255)).toBe(true);
   });
 });

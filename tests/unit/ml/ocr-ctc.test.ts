@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ctcConfidence, ctcGreedyDecode, ctcText, type CtcFrames } from '../../../ml/ocr/ctc-decode.ts';
 import { insertWordSpaces } from '../../../ml/ocr/insert-word-spaces.ts';
+import { toLatinPunctuation } from '../../../ml/ocr/latin-punctuation.ts';
 import { parseRecKeys, recClassCount } from '../../../ml/ocr/rec-keys.ts';
 
 // A tiny recognizer alphabet in the ppocr_keys layout: file lines + trailing space.
@@ -94,5 +95,13 @@ describe('insertWordSpaces', () => {
   it('can be switched off by thresholds', () => {
     const steps = [...word('hello'), '_:0.3', ...word('world')];
     expect(insertWordSpaces(ctcGreedyDecode(frames(steps), KEYS), { minSpaceProb: 1, gapFactor: Infinity })).toBe('helloworld');
+  });
+});
+
+describe('toLatinPunctuation', () => {
+  it('turns full-width punctuation into ASCII in Latin lines only', () => {
+    expect(toLatinPunctuation('Here，np.zeros_like（coins）！')).toBe('Here,np.zeros_like(coins)!');
+    expect(toLatinPunctuation('收据总计（欧元）')).toBe('收据总计（欧元）');
+    expect(toLatinPunctuation('Ｒｅ')).toBe('Ｒｅ'); // full-width letters are not punctuation
   });
 });

@@ -58,6 +58,32 @@ describe('dbPostprocess', () => {
   });
 });
 
+describe('dbPostprocess on a bent line', () => {
+  it('returns a strip of quads that follows the bend, and none for a straight line', () => {
+    // A 160-pixel band, 8 thick, whose centre sags 10 px in the middle (like a page).
+    const map = new Float32Array(W * H);
+    const centre = (x: number): number => 40 + 10 * Math.sin((Math.PI * (x - 20)) / 160);
+    for (let x = 20; x <= 180; x++) {
+      for (let y = 0; y < H; y++) if (Math.abs(y - centre(x)) <= 4) map[y * W + x] = 0.9;
+    }
+    paint(map, 100, 85, 160, 8, 0, 0.9); // a straight line below it
+    const [bent, straight] = dbPostprocess(map, W, H, W, H);
+    expect(straight!.strip).toBeUndefined();
+    const strip = bent!.strip!;
+    expect(strip.length).toBeGreaterThan(3);
+    // Consecutive quads share an edge, and each quad's middle sits on the band.
+    for (let k = 0; k + 1 < strip.length; k++) expect(strip[k]![1]).toEqual(strip[k + 1]![0]);
+    for (const q of strip.slice(1, -1)) {
+      const midX = (q[0][0] + q[1][0]) / 2;
+      const midY = (q[0][1] + q[1][1] + q[2][1] + q[3][1]) / 4;
+      expect(Math.abs(midY - centre(midX))).toBeLessThan(2);
+      // Much thinner than the 18+ px rectangle around the whole bent band.
+      expect(q[3][1] - q[0][1]).toBeLessThan(22);
+    }
+    expect(bent!.score).toBeCloseTo(0.9, 5);
+  });
+});
+
 describe('sortBoxes', () => {
   it('reads left to right within a row even when the right box sits a little higher', () => {
     const box = (x: number, y: number): { box: [[number, number], [number, number], [number, number], [number, number]] } => ({
