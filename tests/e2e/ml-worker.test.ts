@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DebugInfo, TagResult } from '../../ml/worker/ml-api.ts';
+import type { MlDebugHook } from '../../ml/worker/ml-debug-hook.ts';
+import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+
+type DebugWindow = { __obscuraDebug?: MlDebugHook };
+
+/**
+ * The app's own ML worker in the built app: `?debug=ml` makes src/main.tsx
+ * install window.__obscuraDebug (ml/worker/ml-debug-hook.ts), which starts the
+ * same worker chunk the app uses and tags bytes we hand it.
+ */
+describe('ML worker in the built app (Chromium)', () => {
+  let browser: Browser;
+  let device: GuardedContext;
+  let page: Page;
+  const baseUrl = inject('baseUrl');
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    device = await guardedContext(browser, baseUrl);
+    page = await device.newPage();
+    await page.goto(`${baseUrl}?debug=ml`);
+    await page.waitForFunction(() => (window as DebugWindow).__obscuraDebug !== undefined);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('tags chelsea.jpg as a cat with threaded wasm, models from our own origin only', async () => {
+    const bytes = [...(await readFile(join(process.cwd(), 'tests/fixtures/photos/chelsea.jpg')))];
+    const tag = (b: number[]) => page.evaluate((x) => (window as DebugWindow).__obscuraDebug!.tagFixture(x), b);
+    const first: TagResult = await tag(bytes);
+    expect(first.error).toBeUndefined();
+    expect(first.labels[0]?.label).toBe('cat');
+    expect(first.labels[0]?.score).toBeGreaterThan(0.3);
+    expect(first.pipelineVersion).toMatch(/^pipeline@\d+\+detector@centernet-mobilenetv3-coco80:[\d.]+\+ocr@/);
+    // A second photo uses the cached sessions: this is the per-photo cost.
+    const second: TagResult = await tag(bytes);
+    expect(second.labels.map((l) => l.label)).toEqual(first.labels.map((l) => l.label));
+
+    const info: DebugInfo = await page.evaluate(() => (window as DebugWindow).__obscuraDebug!.debugInfo());
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(info).toMatchObject({ backend: 'wasm', threads: 2, crossOriginIsolated: true });
+    expect(info.sessions.map((s) => s.modelId)).toContain('centernet-mobilenetv3-coco80');
+    console.log(
+      `ML in Chromium: first tag ${first.ms} ms (models loading), second ${second.ms} ms ${JSON.stringify(second.timings)}; ` +
+        `sessions ${info.sessions.map((s) => `${s.modelId} create ${s.createMs} ms + warm-up ${s.warmUpMs} ms`).join(', ')}`,
+    );
+
+    await page.evaluate((r) => {
+      const pre = document.createElement('pre');
+      pre.setAttribute('data-testid', 'ml-debug');
+      pre.style.cssText = 'position:fixed;bottom:0;left:0;right:0;margin:0;padding:8px;background:#fff;color:#000;font:12px monospace;white-space:pre-wrap';
+      pre.textContent = JSON.stringify(r, null, 1);
+      document.body.append(pre);
+    }, { labels: second.labels.map((l) => `${l.label} ${l.score.toFixed(2)}`), ms: second.ms, info });
+    await screenshot(page, 'ml-worker-chelsea');
+    expect(device.foreignRequests).toEqual([]);
+    expect(device.pageErrors).toEqual([]);
+  });
+});
