@@ -69,6 +69,9 @@ export function modelsPlugin(): Plugin {
         const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
         const file = path.startsWith(base) ? files.get(path.slice(base.length)) : undefined;
         if (!file || !existsSync(file)) return next();
+        // Vite adds server.headers per middleware, not globally; ORT's pthread
+        // workers need COEP on their script or the isolated page refuses them.
+        for (const [name, value] of Object.entries(server.config.server.headers ?? {})) res.setHeader(name, String(value));
         res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
         res.setHeader('Content-Length', statSync(file).size);
         createReadStream(file).pipe(res);
