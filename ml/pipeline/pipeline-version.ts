@@ -1,4 +1,4 @@
-import type { ModelManifestEntry } from '../../models/manifest.ts';
+import type { ModelManifest, ModelManifestEntry } from '../../models/manifest.ts';
 
 /**
  * Bump when pre/post-processing changes in a way that changes results
@@ -6,10 +6,12 @@ import type { ModelManifestEntry } from '../../models/manifest.ts';
  */
 export const PIPELINE_CODE_VERSION = 1;
 
+type ModelRef = Pick<ModelManifestEntry, 'id' | 'version'>;
+
 export type PipelineParts = {
-  readonly detector: Pick<ModelManifestEntry, 'id' | 'version'>;
+  readonly detector: ModelRef;
   /** det, cls, rec; absent when OCR did not run. */
-  readonly ocr?: readonly Pick<ModelManifestEntry, 'id' | 'version'>[];
+  readonly ocr?: readonly ModelRef[];
   /** Imported classifiers by id (their id is derived from their sha256). */
   readonly classifiers?: readonly string[];
 };
@@ -20,9 +22,33 @@ export type PipelineParts = {
  * current one, the app re-indexes it (ARCHITECTURE §5).
  */
 export function pipelineVersion(parts: PipelineParts): string {
-  const model = (m: Pick<ModelManifestEntry, 'id' | 'version'>) => `${m.id}:${m.version}`;
+  const model = (m: ModelRef) => `${m.id}:${m.version}`;
   const out = [`pipeline@${PIPELINE_CODE_VERSION}`, `detector@${model(parts.detector)}`];
   if (parts.ocr && parts.ocr.length > 0) out.push(`ocr@${parts.ocr.map(model).join(',')}`);
   if (parts.classifiers && parts.classifiers.length > 0) out.push(`classify@${[...parts.classifiers].sort().join(',')}`);
   return out.join('+');
+}
+
+/** The manifest's model for a task (detect, ocr-detect, ocr-angle, ocr-recognize). */
+export function modelForTask(manifest: ModelManifest, task: string): ModelManifestEntry {
+  const m = manifest.models.find((e) => e.task === task);
+  if (!m) throw new Error(`models/manifest.json has no ${task} model`);
+  return m;
+}
+
+/**
+ * The version tag() would stamp on a photo with these options; the app
+ * compares it with stored versions to find photos to re-index, without
+ * starting the worker.
+ */
+export function pipelineVersionFor(
+  manifest: ModelManifest,
+  options: { readonly ocr?: boolean; readonly classifierIds?: readonly string[] },
+): string {
+  const task = (t: string) => modelForTask(manifest, t);
+  return pipelineVersion({
+    detector: task('detect'),
+    ocr: options.ocr === false ? undefined : [task('ocr-detect'), task('ocr-angle'), task('ocr-recognize')],
+    classifiers: options.classifierIds,
+  });
 }

@@ -2,7 +2,7 @@ import { loadClassifier, type Classifier } from '../classify/load-classifier.ts'
 import { validateClassifierSpec } from '../classify/classifier-spec.ts';
 import type { ImageDecoder } from '../image/image-decoder.ts';
 import type { ModelManifest } from '../../models/manifest.ts';
-import { pipelineVersion } from '../pipeline/pipeline-version.ts';
+import { modelForTask, pipelineVersionFor } from '../pipeline/pipeline-version.ts';
 import type { BackendChoice } from '../runtime/choose-backend.ts';
 import { MlError, toMlErrorValue } from '../runtime/ml-error.ts';
 import type { OrtLike } from '../runtime/ort-like.ts';
@@ -40,9 +40,11 @@ export function createTagger(deps: TaggerDeps): MlApi {
   }
 
   const byTask = (task: string) => {
-    const m = deps.manifest.models.find((e) => e.task === task);
-    if (!m) throw new MlError('E_MODEL_UNKNOWN', `manifest has no ${task} model`);
-    return m;
+    try {
+      return modelForTask(deps.manifest, task);
+    } catch (err) {
+      throw new MlError('E_MODEL_UNKNOWN', toMlErrorValue(err, 'E_MODEL_UNKNOWN').message);
+    }
   };
 
   return {
@@ -54,11 +56,7 @@ export function createTagger(deps: TaggerDeps): MlApi {
         labels: [],
         text: [],
         classifications: [],
-        pipelineVersion: pipelineVersion({
-          detector: byTask('detect'),
-          ocr: ocr ? [byTask('ocr-detect'), byTask('ocr-angle'), byTask('ocr-recognize')] : undefined,
-          classifiers: ids,
-        }),
+        pipelineVersion: pipelineVersionFor(deps.manifest, { ocr, classifierIds: ids }),
         ms: 0,
         timings: { decodeMs: 0, detectMs: 0, ocrMs: 0, classifyMs: 0 },
       };

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelManifest, type ModelManifest } from '../../../models/manifest.ts';
 import { decodeNode } from '../../../ml/image/decode-node.ts';
+import { pipelineVersionFor } from '../../../ml/pipeline/pipeline-version.ts';
 import { MlError } from '../../../ml/runtime/ml-error.ts';
 import { sha256Hex } from '../../../ml/runtime/sha256.ts';
 import type { MlApi } from '../../../ml/worker/ml-api.ts';
@@ -51,6 +52,8 @@ describe('tagger behind the worker RPC (onnxruntime-node)', () => {
     expect(r.error).toBeUndefined();
     expect(r.labels[0]).toMatchObject({ label: 'cat', modelId: 'centernet-mobilenetv3-coco80' });
     expect(r.pipelineVersion).toBe('pipeline@1+detector@centernet-mobilenetv3-coco80:1.0.0');
+    // The app can compute the same version without the worker, to find photos to re-index.
+    expect(pipelineVersionFor(manifest, { ocr: false })).toBe(r.pipelineVersion);
   });
 
   it('reads text with OCR and names the OCR models in the pipeline version', async () => {
