@@ -1,0 +1,69 @@
+import type { ContenderResult } from './contender.ts';
+
+const f1 = (v: number): string => v.toFixed(1);
+const variantOf = (runtime: string): string => /\[(.*)\]$/.exec(runtime)?.[1] ?? '';
+const place = (runtime: string): string => runtime.replace(/ \[.*\]$/, '');
+
+/** The native run a contender is compared with: same model, variant and thread count. */
+function nativeFor(r: ContenderResult, all: readonly ContenderResult[], nativeName: string): ContenderResult | undefined {
+  const c = r.contender;
+  return all.find(
+    (n) =>
+      place(n.contender.runtime) === nativeName &&
+      n.contender.model === c.model &&
+      n.contender.threads === c.threads &&
+      variantOf(n.contender.runtime) === variantOf(c.runtime),
+  );
+}
+
+/** TF.js in the same place (Chromium or Node) at the same thread count, for "x faster than TF.js". */
+function tfjsFor(r: ContenderResult, all: readonly ContenderResult[]): ContenderResult | undefined {
+  const c = r.contender;
+  const where = place(c.runtime).split(' ').pop();
+  return all.find((t) => t.contender.runtime === `tfjs-wasm ${where}` && t.contender.model === c.model && t.contender.threads === c.threads);
+}
+
+/**
+ * Markdown table, one row per contender: median and min of the timed runs,
+ * session creation, the ratio to onnxruntime-node at the same thread count
+ * (lower is better, 1.0 = native speed) and the speed-up over TF.js wasm in
+ * the same place (higher is better).
+ */
+export function formatResults(results: readonly ContenderResult[], nativeName: string): string {
+  const lines = [
+    '| model | runtime [variant] | threads | median ms | min ms | create ms | x native | x faster than TF.js |',
+    '|---|---|--:|--:|--:|--:|--:|--:|',
+  ];
+  const sorted = [...results].sort(
+    (a, b) =>
+      a.contender.model.localeCompare(b.contender.model) ||
+      a.contender.runtime.localeCompare(b.contender.runtime) ||
+      a.contender.threads - b.contender.threads,
+  );
+  for (const r of sorted) {
+    const native = nativeFor(r, results, nativeName);
+    const tfjs = r.contender.runtime.startsWith('tfjs') ? undefined : tfjsFor(r, results);
+    const c = r.contender;
+    lines.push(
+      `| ${c.model} | ${c.runtime} | ${c.threads} | ${f1(r.run.median)} | ${f1(r.run.min)} | ${Math.round(c.createMs)} | ` +
+        `${native ? `${(r.run.median / native.run.median).toFixed(2)}x` : '-'} | ${tfjs ? `${(tfjs.run.median / r.run.median).toFixed(2)}x` : '-'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** One line per Chromium row against the issue's targets (<= 1.5x native, >= 3x faster than TF.js). */
+export function formatTargets(results: readonly ContenderResult[], nativeName: string, browserName: string): string {
+  const out: string[] = [];
+  for (const r of results.filter((x) => place(x.contender.runtime) === browserName)) {
+    const native = nativeFor(r, results, nativeName);
+    const tfjs = tfjsFor(r, results);
+    const ratio = native ? r.run.median / native.run.median : NaN;
+    const speedup = tfjs ? tfjs.run.median / r.run.median : NaN;
+    out.push(
+      `${r.contender.model} ${r.contender.threads}t [${variantOf(r.contender.runtime)}]: ${ratio.toFixed(2)}x native (target <= 1.5: ${ratio <= 1.5 ? 'met' : 'not met'})` +
+        (tfjs ? `, ${speedup.toFixed(2)}x faster than TF.js (target >= 3: ${speedup >= 3 ? 'met' : 'not met'})` : ''),
+    );
+  }
+  return out.join('\n');
+}
