@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
+import { generateSigningKeyPair, newKeyId, randomNotebookKey, sealEnvelope, sodiumReady } from '../../../crypto/index.ts';
 import { boxMaps } from '../../../sync/sealed/box-layout.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
@@ -155,5 +155,47 @@ describe('sealed doc', () => {
     boxMaps(forged).entries.set(key.replace(/^[^.]+/, 'f'.repeat(32)), value);
     const b = device(forged);
     expect([...b.sealed.quarantine.values()].map((q) => q.code)).toEqual(['E_SIGNER']);
+  });
+});
+
+describe('sealed doc error codes', () => {
+  function forgeEntry(box: Y.Doc, purpose: 'update' | 'snapshot', plaintext: Uint8Array): string {
+    const writer = newWriter(generateSigningKeyPair());
+    const { keyId, key } = keyring.current();
+    const envelope = sealEnvelope({ key, keyId, plaintext, signer: writer.signer, context: { notebookId: 'nb-1', writerId: writer.writerId, seq: 1, purpose } });
+    const map = purpose === 'update' ? boxMaps(box).entries : boxMaps(box).snapshots;
+    map.set(`${writer.writerId}/1`, envelope);
+    return `${writer.writerId}/1`;
+  }
+
+  it('E_PAYLOAD: a correctly sealed snapshot whose payload is not a snapshot is quarantined', () => {
+    const box = new Y.Doc();
+    const key = forgeEntry(box, 'snapshot', new Uint8Array([9, 9, 9]));
+    const b = device(box);
+    expect([...b.sealed.quarantine.values()]).toMatchObject([{ key, kind: 'snapshot', code: 'E_PAYLOAD' }]);
+  });
+
+  it('E_UPDATE: a correctly sealed update that is not a Yjs update is quarantined, the rest applies', () => {
+    const box = new Y.Doc();
+    const good = device(box);
+    createNote(good.plain, { title: 'fine' });
+    good.sealed.flush();
+    const key = forgeEntry(box, 'update', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]));
+    const b = device(box);
+    expect([...b.sealed.quarantine.values()]).toMatchObject([{ key, code: 'E_UPDATE' }]);
+    expect(readNotes(b.plain).map((n) => n.title)).toEqual(['fine']);
+  });
+
+  it('E_KEY_UNKNOWN: an entry sealed under a key this keyring does not hold is quarantined', () => {
+    const otherId = newKeyId();
+    const other = createKeyring(new Map([[otherId, randomNotebookKey()]]), otherId);
+    const box = new Y.Doc();
+    const plain = new Y.Doc();
+    const writer = new SealedDoc({ docId: 'nb-1', plain, box, keyring: other, writer: newWriter(generateSigningKeyPair()) });
+    createNote(plain, { title: 'under another key' });
+    writer.destroy();
+    const a = device(box);
+    expect([...a.sealed.quarantine.values()].map((q) => q.code)).toEqual(['E_KEY_UNKNOWN']);
+    expect(readNotes(a.plain)).toEqual([]);
   });
 });

@@ -90,3 +90,19 @@ describe('vault on IndexedDB', () => {
     await expect(vault.openNotebook(notebookId)).rejects.toThrow('locked');
   });
 });
+
+describe('vault error codes', () => {
+  it('E_NOTEBOOK_UNKNOWN: opening a notebook the vault does not list', async () => {
+    const { vault } = await createVault(services(), 'pass');
+    const result = await vault.openNotebook('no-such-notebook');
+    expect(result.ok ? 'opened' : result.error.code).toBe('E_NOTEBOOK_UNKNOWN');
+    await vault.lock();
+  });
+
+  it('E_FORMAT: a damaged vault header is reported, not thrown', async () => {
+    const s = services();
+    await s.storage.save(['vault', 'header'], new Uint8Array([1, 2, 3]));
+    const result = await unlockVault(s, { passphrase: 'x' });
+    expect(result.ok ? 'opened' : result.error.code).toBe('E_FORMAT');
+  });
+});
