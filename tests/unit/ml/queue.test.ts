@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MlError } from '../../../ml/runtime/ml-error.ts';
+import { tagPhotoRunner } from '../../../ml/queue/tag-photo-runner.ts';
+import type { TagResult } from '../../../ml/worker/ml-api.ts';
 import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../../ml/queue/indexing-queue.ts';
 
 type Photo = { id: string; fail?: boolean };
@@ -104,5 +106,27 @@ describe('indexing queue', () => {
     setTimeout(() => order.push('ui'), 0);
     await queue.idle();
     expect(order.indexOf('ui')).toBeLessThan(order.indexOf('run b'));
+  });
+
+  it('drives a worker client: bytes loaded per photo, error results become failed outcomes', async () => {
+    const loaded: string[] = [];
+    const result = (error?: TagResult['error']): TagResult => ({
+      labels: [], text: [], classifications: [], pipelineVersion: 'pipeline@1', ms: 1,
+      timings: { decodeMs: 0, detectMs: 0, ocrMs: 0, classifyMs: 0 }, ...(error ? { error } : {}),
+    });
+    const client = {
+      tag: async (bytes: Uint8Array) =>
+        bytes[0] === 0 ? result({ code: 'E_IMAGE_CORRUPT' as const, message: 'truncated' }) : result(),
+    };
+    const outcomes: QueueOutcome<TagResult>[] = [];
+    const queue = createIndexingQueue<{ id: string }, TagResult>({
+      id: (p) => p.id,
+      run: tagPhotoRunner(client, async (p) => (loaded.push(p.id), new Uint8Array([p.id === 'bad' ? 0 : 1]))),
+      onOutcome: (o) => outcomes.push(o),
+    });
+    queue.enqueue([{ id: 'ok' }, { id: 'bad' }, { id: 'ok2' }]);
+    await queue.idle();
+    expect(loaded).toEqual(['ok', 'bad', 'ok2']);
+    expect(outcomes.map((o) => (o.ok ? o.id : `${o.id}:${o.error.code}`))).toEqual(['ok', 'bad:E_IMAGE_CORRUPT', 'ok2']);
   });
 });
