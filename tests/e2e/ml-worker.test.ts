@@ -18,13 +18,21 @@ describe('ML worker in the built app (Chromium)', () => {
   let device: GuardedContext;
   let page: Page;
   const baseUrl = inject('baseUrl');
+  const requested: string[] = [];
+
+  async function openDebugPage(context: GuardedContext): Promise<Page> {
+    const p = await context.newPage();
+    await p.goto(`${baseUrl}?debug=ml`);
+    await p.waitForFunction(() => (window as DebugWindow).__obscuraDebug !== undefined);
+    return p;
+  }
 
   beforeAll(async () => {
     browser = await launchChromium();
     device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
-    await page.goto(`${baseUrl}?debug=ml`);
-    await page.waitForFunction(() => (window as DebugWindow).__obscuraDebug !== undefined);
+    // Worker requests are reported on the context too.
+    device.context.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    page = await openDebugPage(device);
   });
 
   afterAll(async () => {
@@ -62,5 +70,23 @@ describe('ML worker in the built app (Chromium)', () => {
     await screenshot(page, 'ml-worker-chelsea');
     expect(device.foreignRequests).toEqual([]);
     expect(device.pageErrors).toEqual([]);
+    // Our own copies: the wasm ORT was told to use, and the pinned models.
+    expect(requested).toContain('/ort/ort-wasm-simd-threaded.wasm');
+    expect(requested).toContain('/models/generated/centernet.onnx');
+    expect(requested.filter((r) => r.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.wasm']);
+  });
+
+  it('E_MODEL_HASH: a swapped model file is refused in the browser too', async () => {
+    const other = await guardedContext(browser, baseUrl);
+    await other.context.route('**/models/generated/centernet.onnx', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('not the pinned model') }),
+    );
+    const p = await openDebugPage(other);
+    const bytes = [...(await readFile(join(process.cwd(), 'tests/fixtures/photos/coffee.jpg')))];
+    const r: TagResult = await p.evaluate((x) => (window as DebugWindow).__obscuraDebug!.tagFixture(x, { ocr: false }), bytes);
+    expect(r.error?.code).toBe('E_MODEL_HASH');
+    expect(r.labels).toEqual([]);
+    expect(other.foreignRequests).toEqual([]);
+    await other.context.close();
   });
 });
