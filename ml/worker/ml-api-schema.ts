@@ -71,6 +71,7 @@ export const ML_API_SCHEMA: ApiSchema<MlApi> = {
     result: isTagResult,
   },
   debugInfo: { args: (a): a is [] => Array.isArray(a) && a.length === 0, result: isDebugInfo },
+  preload: { args: (a): a is [TagOptions] => Array.isArray(a) && a.length === 1 && isTagOptions(a[0]), result: isDebugInfo },
   importClassifier: {
     args: (a): a is [Uint8Array, unknown, string] =>
       Array.isArray(a) && a.length === 3 && isBytes(a[0]) && isRecord(a[1]) && isSha256(a[2]),

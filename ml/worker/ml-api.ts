@@ -39,6 +39,8 @@ export type ImportedClassifier = { id: string; name: string; labelCount: number 
 export type MlApi = {
   tag(imageBytes: Uint8Array, options: TagOptions): Promise<TagResult>;
   debugInfo(): Promise<DebugInfo>;
+  /** Load (and warm up) the models tag() would need with these options, e.g. while the app is idle. */
+  preload(options: TagOptions): Promise<DebugInfo>;
   /** Spec is checked with validateClassifierSpec inside the worker, so it crosses as unknown. */
   importClassifier(modelBytes: Uint8Array, spec: unknown, sha256: string): Promise<ImportedClassifier>;
 };

@@ -7,6 +7,8 @@ export type MlWorkerClient = {
   /** Note: moves `imageBytes` into the worker (no copy); the caller's array is empty afterwards. */
   tag(imageBytes: Uint8Array, options?: TagOptions): Promise<TagResult>;
   debugInfo(): Promise<DebugInfo>;
+  /** Load and warm up the models tag() needs with these options (first photo then costs no model loading). */
+  preload(options?: TagOptions): Promise<DebugInfo>;
   /** Moves `modelBytes` too; keep your own copy if you store the model. */
   importClassifier(modelBytes: Uint8Array, spec: unknown, sha256: string): Promise<ImportedClassifier>;
   terminate(): void;
@@ -29,6 +31,7 @@ export function startMlWorker(): MlWorkerClient {
   return {
     tag: (bytes, options = {}) => remote.call('tag', [bytes, options], transferOf(bytes)),
     debugInfo: () => remote.call('debugInfo', []),
+    preload: (options = {}) => remote.call('preload', [options]),
     importClassifier: (bytes, spec, sha256) => remote.call('importClassifier', [bytes, spec, sha256], transferOf(bytes)),
     terminate: () => {
       worker.terminate();

@@ -82,6 +82,14 @@ export function createTagger(deps: TaggerDeps): MlApi {
       return { ...choice, sessions: cache.timings() };
     },
 
+    async preload(options) {
+      const { choice, cache } = await getRuntime();
+      const tasks = options.ocr === false ? ['detect'] : ['detect', 'ocr-detect', 'ocr-angle', 'ocr-recognize'];
+      // One after another: on two cores parallel session creation only competes.
+      for (const task of tasks) await cache.session(byTask(task).id);
+      return { ...choice, sessions: cache.timings() };
+    },
+
     async importClassifier(modelBytes, spec, sha256) {
       const checked = validateClassifierSpec(spec);
       if (!checked.ok) throw new MlError(checked.error.code, checked.error.message);

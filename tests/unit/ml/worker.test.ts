@@ -17,10 +17,12 @@ import { COLOUR_LABELS, colourClassifier } from './classify-models.ts';
 const root = process.cwd();
 const photo = (name: string) => readFile(join(root, 'tests/fixtures/photos', name)).then((b) => new Uint8Array(b));
 let channel: MessageChannel;
+const channels: MessageChannel[] = [];
 
 /** The real tagger behind the real RPC over a real MessageChannel; onnxruntime-node instead of -web. */
 function serve(manifest: ModelManifest): Remote<MlApi> {
   channel = new MessageChannel();
+  channels.push(channel);
   const tagger = createTagger({
     manifest,
     chooseBackend: async () => ({ backend: 'wasm', threads: 2, crossOriginIsolated: false }),
@@ -42,7 +44,7 @@ beforeAll(async () => {
   manifest = parseModelManifest(JSON.parse(await readFile(join(root, 'models/manifest.json'), 'utf8')));
   ml = serve(manifest);
 });
-afterAll(() => channel.port1.close());
+afterAll(() => channels.forEach((c) => c.port1.close()));
 
 describe('tagger behind the worker RPC (onnxruntime-node)', () => {
   it('tags chelsea.jpg as a cat, moving (not copying) the image bytes', async () => {
@@ -54,6 +56,14 @@ describe('tagger behind the worker RPC (onnxruntime-node)', () => {
     expect(r.pipelineVersion).toBe('pipeline@1+detector@centernet-mobilenetv3-coco80:1.0.0');
     // The app can compute the same version without the worker, to find photos to re-index.
     expect(pipelineVersionFor(manifest, { ocr: false })).toBe(r.pipelineVersion);
+  });
+
+  it('preload loads each model once, before any photo', async () => {
+    const fresh = serve(manifest);
+    const info = await fresh.call('preload', [{ ocr: false }]);
+    expect(info.sessions.map((s) => s.modelId)).toEqual(['centernet-mobilenetv3-coco80']);
+    await fresh.call('tag', [await photo('coffee.jpg'), { ocr: false }]);
+    expect((await fresh.call('debugInfo', [])).sessions).toHaveLength(1);
   });
 
   it('reads text with OCR and names the OCR models in the pipeline version', async () => {
