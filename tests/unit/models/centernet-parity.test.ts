@@ -37,7 +37,13 @@ describe('converted CenterNet matches TensorFlow.js', () => {
     const classes = (d: Float32Array) => Array.from({ length: 100 }, (_, i) => d[i * 6 + 5] as number);
     const scoreDiff = maxAbsDiff(scores(det), scores(tfDet as Float32Array));
     const heatDiff = maxAbsDiff(heat, tfHeat as Float32Array);
-    const boxDiff = maxAbsDiff(boxes(det), boxes(tfDet as Float32Array));
+    // TopK may order rows with equal scores either way; compare boxes of untied rows only.
+    const tfScoreList = scores(tfDet as Float32Array);
+    const tied = (i: number) =>
+      Math.abs((tfScoreList[i] as number) - (tfScoreList[i - 1] ?? Infinity)) < 1e-4 ||
+      Math.abs((tfScoreList[i] as number) - (tfScoreList[i + 1] ?? Infinity)) < 1e-4;
+    const untied = (b: number[]) => b.filter((_, i) => !tied(Math.floor(i / 4)));
+    const boxDiff = maxAbsDiff(untied(boxes(det)), untied(boxes(tfDet as Float32Array)));
     console.log(`${file}: scores ${scoreDiff.toExponential(2)}, heatmap ${heatDiff.toExponential(2)}, boxes ${boxDiff.toExponential(2)} px, ORT ${ms.toFixed(0)} ms, top class ${det[5]} score ${det[4]?.toFixed(3)}`);
 
     expect(heatDiff).toBeLessThanOrEqual(1e-4);
@@ -49,9 +55,8 @@ describe('converted CenterNet matches TensorFlow.js', () => {
     // Same ranking; a class may only differ where two scores tie.
     const ortClasses = classes(det);
     const tfClasses = classes(tfDet as Float32Array);
-    const tfScores = scores(tfDet as Float32Array);
     ortClasses.forEach((c, i) => {
-      if (c !== tfClasses[i]) expect(Math.abs((tfScores[i] as number) - (tfScores[i + 1] ?? -1))).toBeLessThan(1e-4);
+      if (c !== tfClasses[i]) expect(tied(i), `row ${i}: class ${c} vs ${tfClasses[i]} without a score tie`).toBe(true);
     });
   });
 });
