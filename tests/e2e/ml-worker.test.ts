@@ -76,6 +76,16 @@ describe('ML worker in the built app (Chromium)', () => {
     expect(requested.filter((r) => r.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.wasm']);
   });
 
+  it('reads the text of text-card.jpg with the same worker (OCR)', async () => {
+    const bytes = [...(await readFile(join(process.cwd(), 'tests/fixtures/photos/text-card.jpg')))];
+    const r: TagResult = await page.evaluate((x) => (window as DebugWindow).__obscuraDebug!.tagFixture(x), bytes);
+    expect(r.error).toBeUndefined();
+    const text = r.text.map((l) => l.text).join('\n');
+    console.log(`OCR in Chromium: ${r.ms} ms (${JSON.stringify(r.timings)}): ${JSON.stringify(text)}`);
+    expect(text).toMatch(/Receipt/);
+    expect(text).toMatch(/42\.17/);
+  });
+
   it('E_MODEL_HASH: a swapped model file is refused in the browser too', async () => {
     const other = await guardedContext(browser, baseUrl);
     await other.context.route('**/models/generated/centernet.onnx', (route) =>
