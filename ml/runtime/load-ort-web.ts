@@ -26,6 +26,7 @@ export async function loadOrtWeb(choice: BackendChoice, assetBaseUrl: string): P
   const executionProviders = webgpu ? ['webgpu', 'wasm'] : ['wasm'];
   return {
     Tensor: ort.Tensor,
+    effectiveThreads: () => ort.env.wasm.numThreads ?? 1,
     createSession: (bytes) => ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all' }),
   };
 }

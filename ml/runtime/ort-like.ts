@@ -10,4 +10,9 @@ export type { Float32TensorCtor, OrtSession };
 export type OrtLike = {
   readonly createSession: (bytes: Uint8Array) => Promise<OrtSession>;
   readonly Tensor: Float32TensorCtor;
+  /**
+   * Threads the runtime really uses once initialised. onnxruntime-web drops
+   * to 1 without SharedArrayBuffer and only says so in a console warning.
+   */
+  readonly effectiveThreads?: () => number;
 };

@@ -7,7 +7,7 @@ import type { BackendChoice } from '../runtime/choose-backend.ts';
 import { MlError, toMlErrorValue } from '../runtime/ml-error.ts';
 import type { OrtLike } from '../runtime/ort-like.ts';
 import { createSessionCache, type FetchModelFile } from '../runtime/session-cache.ts';
-import type { MlApi, TagResult } from './ml-api.ts';
+import type { DebugInfo, MlApi, TagResult } from './ml-api.ts';
 import { runStages, type Runtime } from './tag-stages.ts';
 
 /** Everything platform-specific, injected: the browser worker and Node tests pass their own. */
@@ -77,17 +77,14 @@ export function createTagger(deps: TaggerDeps): MlApi {
       return result;
     },
 
-    async debugInfo() {
-      const { choice, cache } = await getRuntime();
-      return { ...choice, sessions: cache.timings() };
-    },
+    debugInfo: async () => debugInfoOf(await getRuntime()),
 
     async preload(options) {
-      const { choice, cache } = await getRuntime();
+      const rt = await getRuntime();
       const tasks = options.ocr === false ? ['detect'] : ['detect', 'ocr-detect', 'ocr-angle', 'ocr-recognize'];
       // One after another: on two cores parallel session creation only competes.
-      for (const task of tasks) await cache.session(byTask(task).id);
-      return { ...choice, sessions: cache.timings() };
+      for (const task of tasks) await rt.cache.session(byTask(task).id);
+      return debugInfoOf(rt);
     },
 
     async importClassifier(modelBytes, spec, sha256) {
@@ -99,4 +96,10 @@ export function createTagger(deps: TaggerDeps): MlApi {
       return { id: classifier.id, name: classifier.spec.name, labelCount: classifier.spec.labels.length };
     },
   };
+}
+
+/** Threads as the runtime reports them after init, not as we asked (ORT can silently drop to 1). */
+function debugInfoOf(rt: Runtime): DebugInfo {
+  const threads = rt.choice.backend === 'wasm' ? (rt.ort.effectiveThreads?.() ?? rt.choice.threads) : rt.choice.threads;
+  return { ...rt.choice, threads, sessions: rt.cache.timings() };
 }
