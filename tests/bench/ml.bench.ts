@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- ml [--runs N] [--warmup N] [--variants shipped,fp32,preopt] [--no-browser] [--no-import]`
+ * (default variants: shipped,preopt; see ml/model-variants.ts)
  *
  * CenterNet (chelsea.jpg letterboxed to 512) and PP-OCRv4 det (page.png at
  * 640x640) on onnxruntime-node (native, the baseline), onnxruntime-web wasm in
@@ -11,7 +12,8 @@ import { loadavg } from 'node:os';
 import { benchCases } from './ml/bench-inputs.ts';
 import { CHROMIUM, openChromium } from './ml/chromium-contenders.ts';
 import { measureInterleaved, type Contender } from './ml/contender.ts';
-import { importThroughput } from './ml/import-throughput.ts';
+import { chromiumImportThroughput } from './ml/chromium-import.ts';
+import { importThroughput, type ImportThroughput } from './ml/import-throughput.ts';
 import { DEFAULT_PLAN } from './ml/median-timing.ts';
 import { modelVariants, VARIANT_NOTES, type VariantName } from './ml/model-variants.ts';
 import { NATIVE, nodeContenders } from './ml/node-contenders.ts';
@@ -30,7 +32,7 @@ export async function run(args: string[]): Promise<void> {
     warmup: Number(option(args, '--warmup') ?? DEFAULT_PLAN.warmup),
     runs: Math.max(10, Number(option(args, '--runs') ?? DEFAULT_PLAN.runs)),
   };
-  const variants = (option(args, '--variants') ?? 'shipped,fp32').split(',') as VariantName[];
+  const variants = (option(args, '--variants') ?? 'shipped,preopt').split(',') as VariantName[];
   for (const v of variants) if (!(v in VARIANT_NOTES)) throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANT_NOTES).join(', ')}`);
   const t0 = performance.now();
   console.log(`load average before: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${THREADS.length} cores; ${plan.warmup} warm-up + ${plan.runs} timed runs, interleaved`);
@@ -62,12 +64,16 @@ export async function run(args: string[]): Promise<void> {
     await node.release();
   }
   if (!args.includes('--no-import')) {
-    for (const threads of [2]) {
-      const r = await importThroughput(threads);
+    const say = (where: string, r: ImportThroughput): void =>
       console.log(
-        `import (Node native, ${threads} threads, decode + detect + OCR): ${r.photos} photos in ${r.seconds.toFixed(1)} s = ` +
+        `import (${where}, ${r.threads} threads, decode + detect + OCR): ${r.photos} photos in ${r.seconds.toFixed(1)} s = ` +
           `${r.photosPerSecond.toFixed(2)} photos/s (${r.labels} labels, ${r.textLines} text lines)`,
       );
+    say('Node, onnxruntime-node', await importThroughput(2));
+    if (!args.includes('--no-browser')) {
+      const r = await chromiumImportThroughput(2);
+      say('Chromium, app tagger + onnxruntime-web wasm', r);
+      console.log(`  (first photo in Chromium, incl. creating 4 sessions: ${Math.round(r.firstMs)} ms, not counted above)`);
     }
   }
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}; bench took ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -18,6 +18,8 @@ const MOUNTS: Record<string, string> = {
   '/ort/': 'node_modules/onnxruntime-web/dist',
   '/tfjs/': 'node_modules/@tensorflow/tfjs-backend-wasm/dist',
   '/tfjs-model/': 'node_modules/@vladmandic/human/models',
+  '/models/': 'models',
+  '/photos/': 'tests/fixtures/photos',
 };
 
 export interface BenchServer {

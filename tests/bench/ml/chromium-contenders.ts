@@ -23,9 +23,10 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
-async function bundlePage(): Promise<string> {
+/** Bundles one page script for the browser (ORT itself stays a runtime import where the page says so). */
+export async function bundlePage(entry: string): Promise<string> {
   const out = await build({
-    entryPoints: [join(import.meta.dirname, 'browser-page.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -48,7 +49,7 @@ async function bundlePage(): Promise<string> {
 export async function openChromium(plan: ChromiumPlan): Promise<ChromiumSession> {
   const memory = new Map<string, { body: Uint8Array | string; type: string }>();
   memory.set('/bench.html', { body: '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>', type: 'text/html' });
-  memory.set('/page.js', { body: await bundlePage(), type: 'text/javascript' });
+  memory.set('/page.js', { body: await bundlePage(join(import.meta.dirname, 'browser-page.ts')), type: 'text/javascript' });
   const cases = [...plan.ort.map((o) => o.bench), ...(plan.tfjs ? [plan.tfjs] : [])];
   for (const [i, o] of plan.ort.entries()) memory.set(`/model/${i}.onnx`, { body: o.variant.model, type: 'application/octet-stream' });
   for (const c of cases) memory.set(`/input/${c.name}.f32`, { body: new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength), type: 'application/octet-stream' });
