@@ -71,11 +71,12 @@ describe('PP-OCRv4 on onnxruntime-node', () => {
     const got = lines.map((l) => l.text);
     // The first six lines, including a bent one, come out exactly.
     expect(got.slice(0, 6)).toEqual(PAGE_LINES.slice(0, 6));
-    // The last line is cut by the image border; most of its words still read.
+    // The last line is cut by the image border and reads ">>> markers = np.zeros _like(coins)".
     const words = PAGE_LINES.join(' ').split(' ');
     const read = new Set(got.join(' ').split(' '));
     expect(words.filter((w) => read.has(w)).length / words.length).toBeGreaterThan(0.93);
-    expect(editDistance(got.join('\n'), PAGE_LINES.join('\n')) / PAGE_LINES.join('\n').length).toBeLessThan(0.02);
+    // Measured 0.3% (one stray space in "np.zeros _like"); 1% leaves room for runtime versions.
+    expect(editDistance(got.join('\n'), PAGE_LINES.join('\n')) / PAGE_LINES.join('\n').length).toBeLessThan(0.01);
   });
 
   it('reads the rendered card exactly, with boxes in image pixels', async () => {
