@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- ml [--runs N] [--warmup N] [--variants shipped,fp32,preopt] [--no-browser] [--no-import]`
+ * `npm run bench -- ml [--runs N] [--warmup N] [--variants noopt,shipped,fp32,preopt] [--threads 1,2] [--no-browser] [--no-import]`
  * (default variants: shipped,preopt; see ml/model-variants.ts)
  *
  * CenterNet (chelsea.jpg letterboxed to 512) and PP-OCRv4 det (page.png at
@@ -8,7 +8,7 @@
  * TF.js wasm on the original CenterNet graph; then end-to-end import
  * throughput. Prints medians and ratios; asserts nothing about timings.
  */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { benchCases } from './ml/bench-inputs.ts';
 import { CHROMIUM, openChromium } from './ml/chromium-contenders.ts';
 import { measureInterleaved, type Contender } from './ml/contender.ts';
@@ -20,7 +20,6 @@ import { NATIVE, nodeContenders } from './ml/node-contenders.ts';
 import { formatResults, formatTargets } from './ml/results-table.ts';
 import { tfjsNodeContender } from './ml/tfjs-node-contender.ts';
 
-const THREADS = [1, 2];
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -32,10 +31,11 @@ export async function run(args: string[]): Promise<void> {
     warmup: Number(option(args, '--warmup') ?? DEFAULT_PLAN.warmup),
     runs: Math.max(10, Number(option(args, '--runs') ?? DEFAULT_PLAN.runs)),
   };
+  const THREADS = (option(args, '--threads') ?? '1,2').split(',').map(Number);
   const variants = (option(args, '--variants') ?? 'shipped,preopt').split(',') as VariantName[];
   for (const v of variants) if (!(v in VARIANT_NOTES)) throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANT_NOTES).join(', ')}`);
   const t0 = performance.now();
-  console.log(`load average before: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${THREADS.length} cores; ${plan.warmup} warm-up + ${plan.runs} timed runs, interleaved`);
+  console.log(`load average before: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores; ${plan.warmup} warm-up + ${plan.runs} timed runs, interleaved`);
   for (const v of variants) console.log(`  [${v}] ${VARIANT_NOTES[v]}`);
 
   const cases = await benchCases();

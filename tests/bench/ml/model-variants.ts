@@ -14,9 +14,10 @@ export interface ModelVariant {
   readonly options: InferenceSession.SessionOptions;
 }
 
-export type VariantName = 'shipped' | 'fp32' | 'preopt';
+export type VariantName = 'noopt' | 'shipped' | 'fp32' | 'preopt';
 
 export const VARIANT_NOTES: Record<VariantName, string> = {
+  noopt: 'the shipped files with graphOptimizationLevel "disabled" (what the optimizer is worth)',
   shipped: 'the manifest files as built (CenterNet with FLOAT16 weights + Cast), default session options',
   fp32: 'CenterNet converted with FLOAT32 weights; fixed input dims (freeDimensionOverrides), sequential, arena + mem pattern',
   preopt: 'fp32 + graph pre-optimized by onnxruntime-node (level "extended", portable ops only) and saved',
@@ -58,6 +59,7 @@ export async function modelVariants(bench: BenchCase, names: readonly VariantNam
   const fp32 = bench.name === 'centernet' ? await convertTfjsModelFile(CENTERNET_TFJS, { name: 'centernet', keepFloat16: false }) : shipped;
   const out: ModelVariant[] = [];
   for (const name of names) {
+    if (name === 'noopt') out.push({ name, model: shipped, options: { graphOptimizationLevel: 'disabled' } });
     if (name === 'shipped') out.push({ name, model: shipped, options: {} });
     if (name === 'fp32') out.push({ name, model: fp32, options: tunedOptions(bench) });
     if (name === 'preopt') {
