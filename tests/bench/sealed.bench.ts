@@ -7,6 +7,7 @@
  */
 import 'fake-indexeddb/auto';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexedDbBoxPersistence } from '../../sync/storage/indexeddb-box-persistence.ts';
 import * as Y from 'yjs';
 import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady } from '../../crypto/index.ts';
 import { createNote, readNotes, setNoteText } from '../../sync/notebook/notes.ts';
@@ -84,12 +85,15 @@ export async function run(args: string[]): Promise<void> {
   const signer = generateSigningKeyPair();
 
   // Build: identical edits into a plain doc and into a sealed doc, each persisted.
+  // Every 100 notes we wait until both stores have written: a queue of tens of thousands
+  // of pending IndexedDB transactions is not how an app that a person types into behaves.
   const t0 = performance.now();
+  const storage = new IndexedDbBoxPersistence();
   const plain = new Y.Doc();
-  const plainStore = await persisted('bench-plain', plain);
+  const plainStore = await storage.open('bench-plain', plain);
   const sealedPlain = new Y.Doc();
   const box = new Y.Doc();
-  const boxStore = await persisted('bench-box', box);
+  const boxStore = await storage.open('bench-box', box);
   const sealed = new SealedDoc({ docId: 'bench', plain: sealedPlain, box, keyring, writer: newWriter(signer), coalesceMs: 60_000 });
   const mirror = (update: Uint8Array) => Y.applyUpdate(sealedPlain, update);
   plain.on('update', mirror);
@@ -97,11 +101,12 @@ export async function run(args: string[]): Promise<void> {
     writeNote(plain, random, i);
     // A pause after each note ends the coalescing window.
     sealed.flush();
+    if (i % 100 === 99) await Promise.all([plainStore.flushed(), boxStore.flushed()]);
   }
   sealed.destroy();
   plain.off('update', mirror);
-  await plainStore.destroy();
-  await boxStore.destroy();
+  await plainStore.close();
+  await boxStore.close();
   const buildMs = performance.now() - t0;
 
   const loadPlain = async () => {
@@ -139,7 +144,8 @@ export async function run(args: string[]): Promise<void> {
   console.table({
     'load ms (median of 5)': { plain: +plainMs.toFixed(1), sealed: +sealedMs.toFixed(1), ratio: +(sealedMs / plainMs).toFixed(2), target: '<= 2x, < 1000 ms' },
     'state bytes': { plain: plainBytes, sealed: boxBytes, ratio: +(boxBytes / plainBytes).toFixed(3), target: '<= 1.3x' },
-    'bytes in IndexedDB': { plain: plainStored, sealed: boxStored, ratio: +(boxStored / plainStored).toFixed(3), target: '' },
+    // y-indexeddb keeps every update (superseded snapshots too) until its own trim merges them.
+    'y-indexeddb log bytes (untrimmed)': { plain: plainStored, sealed: boxStored, ratio: +(boxStored / plainStored).toFixed(3), target: '' },
     'peak heap during load MiB': {
       plain: +Math.max(...plainRuns.map((r) => r.heapMb)).toFixed(1),
       sealed: +Math.max(...sealedRuns.map((r) => r.heapMb)).toFixed(1),
