@@ -89,14 +89,7 @@ export class SealedDoc {
 
   /** Seals what is pending now instead of waiting for the coalescing window. */
   flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#pending.length === 0) return;
-    const update = this.#pending.length === 1 ? (this.#pending[0] as Uint8Array) : Y.mergeUpdates(this.#pending);
-    this.#pending = [];
-    const key = this.#put('update', update);
-    this.#applied.add(`entries:${key}`);
-    this.#maybeCompact();
+    if (this.#sealPending()) this.#maybeCompact();
   }
 
   /**
@@ -104,7 +97,7 @@ export class SealedDoc {
    * were applied into it. Quarantined or not-yet-processed items stay.
    */
   compact(): void {
-    this.flush();
+    this.#sealPending();
     const covers: string[] = [];
     for (const key of this.#maps.entries.keys()) if (this.#applied.has(`entries:${key}`)) covers.push(`entries:${key}`);
     for (const key of this.#maps.snapshots.keys()) if (this.#applied.has(`snapshots:${key}`)) covers.push(`snapshots:${key}`);
@@ -128,6 +121,18 @@ export class SealedDoc {
     this.#maps.entries.unobserve(this.#onBoxChange);
     this.#maps.snapshots.unobserve(this.#onBoxChange);
     this.#listeners.clear();
+  }
+
+  /** Seals pending local updates as one entry; false when there was nothing to seal. */
+  #sealPending(): boolean {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return false;
+    const update = this.#pending.length === 1 ? (this.#pending[0] as Uint8Array) : Y.mergeUpdates(this.#pending);
+    this.#pending = [];
+    const key = this.#put('update', update);
+    this.#applied.add(`entries:${key}`);
+    return true;
   }
 
   #put(kind: EntryKind, plaintext: Uint8Array): string {
