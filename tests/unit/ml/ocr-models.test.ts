@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNode } from '../../../ml/image/decode-node.ts';
-import type { RgbaImage } from '../../../ml/image/rgba-image.ts';
+import { createRgbaImage, type RgbaImage } from '../../../ml/image/rgba-image.ts';
 import { rotateImage } from '../../../ml/image/rotate-image.ts';
 import type { OcrModels } from '../../../ml/ocr/ocr-runtime.ts';
 import { runOcr } from '../../../ml/ocr/ocr-pipeline.ts';
@@ -109,6 +109,27 @@ describe('PP-OCRv4 on onnxruntime-node', () => {
     const upsideDown = rotateImage(await photo('text-card.jpg'), 180);
     const { lines } = await runOcr(upsideDown, models);
     expect(lines.map((l) => l.text)).toEqual([...CARD_LINES].reverse());
+  });
+
+  it('reads black text on a transparent background (alpha is composited over white)', async () => {
+    const page = await photo('page.png');
+    const d = page.data;
+    for (let i = 0; i < d.length; i += 4) {
+      d[i + 3] = 255 - d[i]!; // ink opaque, paper transparent, colour black everywhere
+      d[i] = d[i + 1] = d[i + 2] = 0;
+    }
+    const { lines } = await runOcr(page, models);
+    expect(lines.map((l) => l.text).slice(0, 6)).toEqual(PAGE_LINES.slice(0, 6));
+  });
+
+  it.each([
+    [1, 1],
+    [3000, 5],
+    [5, 3000],
+  ])('returns no lines (and does not throw) for a blank %ix%i image', async (w, h) => {
+    const blank = createRgbaImage(w, h);
+    blank.data.fill(255);
+    expect((await runOcr(blank, models)).lines).toEqual([]);
   });
 
   it('finds nothing in a photo without text', async () => {
