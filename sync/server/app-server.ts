@@ -1,11 +1,16 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import { ISOLATION_HEADERS } from './isolation-headers.ts';
 
+/** Answers a request it owns (and returns true) or returns false to let the next one try. */
+export type AppRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 export interface AppServer {
   readonly url: string;
   readonly server: Server;
+  /** Routes run before the static assets, in the order added (the relay's blob API). */
+  addRoute(route: AppRoute): void;
   close(): Promise<void>;
 }
 
@@ -33,10 +38,12 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       }
     },
   });
+  const routes: AppRoute[] = [];
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    if (routes.some((route) => route(req, res))) return;
     assets(req, res, () => {
       res.statusCode = 404;
       res.end('not found');
@@ -50,6 +57,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   return {
     url: `http://${host}:${port}/`,
     server,
+    addRoute: (route) => void routes.push(route),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

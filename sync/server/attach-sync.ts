@@ -1,0 +1,59 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createRelay, RELAY_PATH_PREFIX, type Relay, type RelayOptions } from './relay/relay.ts';
+import { createSignalingServer, SIGNALING_PATH, type SignalingLimits, type SignalingServer } from './signaling.ts';
+import { rejectUpgrade } from './upgrade-reject.ts';
+
+export interface SyncServers {
+  readonly signaling: SignalingServer;
+  readonly relay: Relay;
+  /** `ws://host:port/signal`, for y-webrtc's `signaling` option. */
+  readonly signalingUrl: string;
+  /** `ws://host:port/relay`, for y-websocket's serverUrl (it appends `/<roomId>`). */
+  readonly relayUrl: string;
+  /** `http://host:port/relay-blobs`, to which `/<roomId>/<hash>` is appended. */
+  readonly blobsUrl: string;
+  /** Closes both; call before closing the HTTP server, whose close waits for open sockets. */
+  close(): Promise<void>;
+}
+
+export interface AttachSyncOptions extends RelayOptions {
+  /** The HTTP server the WebSocket upgrades arrive on. */
+  readonly server: Server;
+  /** Its base URL, `http://host:port/`. */
+  readonly baseUrl: string;
+  /** Where to register the blob route so it runs before anything else answers. */
+  readonly addRoute: (route: (req: IncomingMessage, res: ServerResponse) => boolean) => void;
+  readonly signalingLimits?: SignalingLimits;
+}
+
+/**
+ * Puts the signaling server and the relay on an existing HTTP server, so the app, the
+ * signaling and the relay share one origin (no CORS) and one port. One upgrade listener
+ * routes by path; an upgrade for any other path is refused rather than left hanging.
+ */
+export async function attachSync(options: AttachSyncOptions): Promise<SyncServers> {
+  const signaling = createSignalingServer(options.signalingLimits);
+  const relay = await createRelay(options);
+  options.addRoute(relay.handleRequest);
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (signaling.handleUpgrade(req, socket, head) || relay.handleUpgrade(req, socket, head)) return;
+    rejectUpgrade(socket, 404);
+  };
+  options.server.on('upgrade', onUpgrade);
+  const ws = new URL(options.baseUrl);
+  ws.protocol = ws.protocol === 'https:' ? 'wss:' : 'ws:';
+  const at = (base: URL, path: string) => new URL(path, base).toString();
+  return {
+    signaling,
+    relay,
+    signalingUrl: at(ws, SIGNALING_PATH),
+    relayUrl: at(ws, RELAY_PATH_PREFIX.slice(0, -1)),
+    blobsUrl: at(new URL(options.baseUrl), '/relay-blobs'),
+    async close() {
+      options.server.off('upgrade', onUpgrade);
+      await Promise.all([signaling.close(), relay.close()]);
+    },
+  };
+}

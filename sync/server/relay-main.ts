@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { exitIfPortTaken, flag, parsePort } from './cli-flags.ts';
+import { startRelayServer, type RelayServer } from './relay-server.ts';
+
+/**
+ * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR`: signaling and relay
+ * without the app. Listens on 127.0.0.1 unless told otherwise: exposing it is a choice.
+ */
+const host = flag('host') ?? process.env.HOST ?? '127.0.0.1';
+const port = parsePort(flag('port') ?? process.env.PORT, 4444);
+const dataDir = resolve(flag('data-dir') ?? process.env.RELAY_DATA_DIR ?? '.relay-data');
+
+let relay: RelayServer | undefined;
+try {
+  relay = await startRelayServer({ host, port, dataDir });
+} catch (error) {
+  exitIfPortTaken(error, port, 'Pick another: npm run relay -- --port 4445 (or 0 for any free port).');
+  throw error;
+}
+const running = relay;
+console.log(`Obscura relay is running (data in ${dataDir})`);
+console.log(`  signaling: ${running.signalingUrl}`);
+console.log(`  relay:     ${running.relayUrl}/<roomId>`);
+console.log(`  blobs:     ${running.blobsUrl}/<roomId>/<hash>`);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void running.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

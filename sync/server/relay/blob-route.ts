@@ -1,0 +1,75 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { ISOLATION_HEADERS } from '../isolation-headers.ts';
+import type { RelayBlobStore } from './relay-blob-store.ts';
+
+export const BLOB_PATH_PREFIX = '/relay-blobs/';
+const BLOB_PATH = /^\/relay-blobs\/([A-Za-z0-9_-]{16,64})\/([0-9a-f]{64})$/;
+
+/**
+ * `PUT|GET|HEAD /relay-blobs/<roomId>/<hash>`: ciphertext in, the same bytes out.
+ * Returns false for paths it does not own, so it can sit in front of the app's assets.
+ */
+export function handleBlobRequest(store: RelayBlobStore, req: IncomingMessage, res: ServerResponse): boolean {
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  if (!path.startsWith(BLOB_PATH_PREFIX)) return false;
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  const match = BLOB_PATH.exec(path);
+  if (!match) {
+    reply(req, res, 404, 'expected /relay-blobs/<roomId>/<64 hex hash>');
+    return true;
+  }
+  const [, roomId = '', hash = ''] = match;
+  const work = req.method === 'PUT' ? put(store, roomId, hash, req, res)
+    : req.method === 'GET' || req.method === 'HEAD' ? get(store.path(roomId, hash), hash, req, res)
+    : Promise.resolve(reply(req, res, 405, 'use GET, HEAD or PUT', { Allow: 'GET, HEAD, PUT' }));
+  work.catch((error: unknown) => {
+    console.error(`relay: blob ${req.method} failed: ${String(error)}`);
+    if (!res.headersSent) reply(req, res, 500, 'internal error');
+    else res.destroy();
+  });
+  return true;
+}
+
+async function put(store: RelayBlobStore, roomId: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const header = req.headers['content-length'];
+  const declared = header === undefined ? undefined : Number(header);
+  if (declared !== undefined && !Number.isSafeInteger(declared)) return reply(req, res, 400, 'bad Content-Length');
+  // Not destroying the request on an early stop lets the status reach the client.
+  const result = await store.put(roomId, hash, req.iterator({ destroyOnReturn: false }), declared);
+  if (!result.ok) return reply(req, res, result.status, result.message);
+  reply(req, res, result.created ? 201 : 200, 'stored', { ETag: `"${hash}"` });
+}
+
+async function get(path: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return reply(req, res, 404, 'no such blob');
+  res.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(info.size),
+    ETag: `"${hash}"`,
+    // The name is the hash of the bytes: they can never change.
+    'Cache-Control': 'private, max-age=31536000, immutable',
+  });
+  if (req.method === 'HEAD') return void res.end();
+  await pipeline(createReadStream(path), res);
+}
+
+/**
+ * Ends the exchange. When the request body was not read to the end (a refused upload),
+ * the connection is closed after the reply instead of reading what the client still sends.
+ */
+function reply(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  const body = `${message}\n`;
+  const unread = req.method === 'PUT' && !req.readableEnded;
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...(unread ? { Connection: 'close' } : {}),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}

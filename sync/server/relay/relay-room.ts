@@ -1,0 +1,162 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { WebSocket } from '../ws-node.ts';
+import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from './relay-limits.ts';
+
+/** y-websocket message types (its bin/utils and client speak the same numbers). */
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_QUERY_AWARENESS = 3;
+
+export type FrameVerdict = { readonly ok: true } | { readonly ok: false; readonly code: number; readonly reason: string };
+const OK: FrameVerdict = { ok: true };
+const bad = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_BAD_FRAME, reason });
+
+export interface RelayRoomOptions {
+  readonly id: string;
+  /** The room's persisted state (one Yjs update), applied before any client is served. */
+  readonly state: Uint8Array;
+  readonly maxDocBytes: number;
+  /** Called with every update that changed the doc, to persist it. */
+  readonly store: (update: Uint8Array) => void;
+  /** A client whose unsent backlog passes this is dropped, so memory stays bounded. */
+  readonly maxBufferedBytes: number;
+}
+
+/**
+ * One loaded room: the box doc as the y-websocket server holds it (sync step 1/2, update,
+ * awareness), except that every update is fully decoded before it may touch the doc, so
+ * a malformed frame is refused whole instead of half-applied, and the room's size is capped.
+ */
+export class RelayRoom {
+  readonly id: string;
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly #clients = new Map<WebSocket, Set<number>>();
+  readonly #o: RelayRoomOptions;
+  #bytes: number;
+
+  constructor(options: RelayRoomOptions) {
+    this.#o = options;
+    this.id = options.id;
+    Y.applyUpdate(this.doc, options.state);
+    this.#bytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    // The relay is not a participant: it has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      this.#bytes += update.byteLength;
+      options.store(update);
+      this.#broadcast(frame(MESSAGE_SYNC, (e) => syncProtocol.writeUpdate(e, update)), origin);
+    });
+    this.awareness.on('update', this.#onAwareness);
+  }
+
+  /** Upper bound of the stored state: the size at load plus every update since. */
+  get storedBytes(): number {
+    return this.#bytes;
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  join(ws: WebSocket): void {
+    this.#clients.set(ws, new Set());
+    this.#send(ws, frame(MESSAGE_SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc)));
+    this.#sendAwarenessStates(ws);
+  }
+
+  leave(ws: WebSocket): void {
+    const controlled = this.#clients.get(ws);
+    this.#clients.delete(ws);
+    if (controlled && controlled.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
+  }
+
+  /** Handles one binary frame from `ws`; a refused frame leaves the room untouched. */
+  receive(ws: WebSocket, bytes: Uint8Array): FrameVerdict {
+    try {
+      const decoder = decoding.createDecoder(bytes);
+      const type = decoding.readVarUint(decoder);
+      if (type === MESSAGE_SYNC) return this.#sync(ws, decoder);
+      if (type === MESSAGE_AWARENESS) {
+        // Awareness is presence only, never persisted; y-protocols validates its JSON.
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), ws);
+        return OK;
+      }
+      if (type === MESSAGE_QUERY_AWARENESS) {
+        this.#sendAwarenessStates(ws);
+        return OK;
+      }
+      return bad(`unknown message type ${type}`);
+    } catch (error) {
+      return bad(`malformed frame: ${String(error).slice(0, 80)}`);
+    }
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.#clients.clear();
+  }
+
+  #sync(ws: WebSocket, decoder: decoding.Decoder): FrameVerdict {
+    const step = decoding.readVarUint(decoder);
+    if (step === syncProtocol.messageYjsSyncStep1) {
+      const stateVector = decoding.readVarUint8Array(decoder);
+      Y.decodeStateVector(stateVector);
+      this.#send(ws, frame(MESSAGE_SYNC, (e) => syncProtocol.writeSyncStep2(e, this.doc, stateVector)));
+      return OK;
+    }
+    if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) return bad(`unknown sync step ${step}`);
+    const update = decoding.readVarUint8Array(decoder);
+    // Note: Y.applyUpdate integrates structs before it reads the delete set, so a frame
+    // that is garbage at its end would be half-applied. decodeUpdate reads all of it first.
+    Y.decodeUpdate(update);
+    if (this.#bytes + update.byteLength > this.#o.maxDocBytes) {
+      return { ok: false, code: CLOSE_QUOTA, reason: 'room is over its quota' };
+    }
+    Y.applyUpdate(this.doc, update, ws);
+    return OK;
+  }
+
+  readonly #onAwareness = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...changes.added, ...changes.updated, ...changes.removed];
+    const controlled = origin instanceof WebSocket ? this.#clients.get(origin) : undefined;
+    if (controlled) {
+      for (const id of [...changes.added, ...changes.updated]) controlled.add(id);
+      for (const id of changes.removed) controlled.delete(id);
+    }
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.#broadcast(frame(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, update)), undefined);
+  };
+
+  #sendAwarenessStates(ws: WebSocket): void {
+    const ids = [...this.awareness.getStates().keys()];
+    if (ids.length === 0) return;
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
+    this.#send(ws, frame(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, update)));
+  }
+
+  #broadcast(bytes: Uint8Array, except: unknown): void {
+    for (const ws of this.#clients.keys()) if (ws !== except) this.#send(ws, bytes);
+  }
+
+  #send(ws: WebSocket, bytes: Uint8Array): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > this.#o.maxBufferedBytes) return void ws.terminate();
+    ws.send(bytes);
+  }
+}
+
+function frame(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,83 @@
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from '../ws-node.ts';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { keepAlive } from '../heartbeat.ts';
+import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
+import { handleBlobRequest } from './blob-route.ts';
+import { RelayBlobStore } from './relay-blob-store.ts';
+import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
+import { RelayRooms } from './relay-rooms.ts';
+import { serveRelaySocket } from './relay-socket.ts';
+
+export const RELAY_PATH_PREFIX = '/relay/';
+
+export interface RelayOptions {
+  /** Holds `docs/` (LevelDB) and `blobs/<roomId>/<hash>`. */
+  readonly dataDir: string;
+  readonly limits?: Partial<RelayLimits>;
+}
+
+export interface Relay {
+  /** True when the upgrade was for `/relay/...` (accepted or refused here). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** True when the request was for `/relay-blobs/...` (answered here). */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
+  readonly limits: RelayLimits;
+  readonly loadedRooms: number;
+  /** Closes every relay socket, writes what is pending and closes LevelDB. */
+  close(): Promise<void>;
+}
+
+/**
+ * Store and forward for box docs (the y-websocket protocol over `/relay/<roomId>`, kept
+ * in LevelDB) and encrypted blobs (`/relay-blobs/<roomId>/<hash>`). It holds ciphertext
+ * only; what it learns is room ids, sizes and timing (RELAY.md).
+ */
+export async function createRelay(options: RelayOptions): Promise<Relay> {
+  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+  await sodiumReady();
+  await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
+  const rooms = new RelayRooms({
+    location: join(options.dataDir, 'docs'),
+    maxDocBytes: limits.maxDocBytes,
+    maxBufferedBytes: 4 * limits.maxFrameBytes,
+  });
+  const blobs = new RelayBlobStore({
+    dir: join(options.dataDir, 'blobs'),
+    maxBlobBytes: limits.maxBlobBytes,
+    maxRoomBlobBytes: limits.maxRoomBlobBytes,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  const stopHeartbeat = keepAlive(wss);
+
+  return {
+    limits,
+    handleUpgrade(req, socket, head) {
+      const path = upgradePath(req.url);
+      if (!path?.startsWith(RELAY_PATH_PREFIX)) return false;
+      const roomId = path.slice(RELAY_PATH_PREFIX.length);
+      if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
+      else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      else wss.handleUpgrade(req, socket, head, (ws) => serveRelaySocket(ws, roomId, rooms));
+      return true;
+    },
+    handleRequest: (req, res) => handleBlobRequest(blobs, req, res),
+    get loadedRooms() {
+      return rooms.loadedCount;
+    },
+    async close() {
+      stopHeartbeat();
+      const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+      for (const ws of wss.clients) ws.close(CLOSE_SHUTDOWN, 'relay shutting down');
+      // A client that does not finish the closing handshake must not hold the shutdown.
+      const timer = setTimeout(() => [...wss.clients].forEach((ws) => ws.terminate()), 1000);
+      await Promise.all(closed);
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await rooms.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from './ws-node.ts';
+import { keepAlive } from './heartbeat.ts';
+import { parseSignalingMessage } from './signaling-message.ts';
+import { rejectUpgrade, upgradePath } from './upgrade-reject.ts';
+
+export interface SignalingLimits {
+  readonly maxMessageBytes: number;
+  readonly maxTopicsPerConnection: number;
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
+  maxMessageBytes: 64 * 1024,
+  maxTopicsPerConnection: 256,
+  maxConnections: 1000,
+};
+
+export const SIGNALING_PATH = '/signal';
+/** Protocol violations close only the offending connection, with this code. */
+export const CLOSE_SIGNALING_VIOLATION = 4400;
+
+export interface SignalingServer {
+  /** True when the upgrade was for `/signal` (accepted or refused here). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  readonly connectionCount: number;
+  close(): Promise<void>;
+}
+
+/**
+ * y-webrtc signaling: fans `publish` out to the topic's subscribers (sender included, as
+ * y-webrtc expects). It learns topic names (keyed room ids) and timing; with y-webrtc's
+ * `password` set, the SDP and ICE payloads it relays are encrypted by the peers.
+ */
+export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALING_LIMITS): SignalingServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+  const topics = new Map<string, Set<WebSocket>>();
+  const stopHeartbeat = keepAlive(wss);
+
+  const send = (ws: WebSocket, text: string): void => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    // A subscriber that stops reading must not make us buffer without bound.
+    if (ws.bufferedAmount > 16 * limits.maxMessageBytes) return void ws.terminate();
+    ws.send(text);
+  };
+
+  wss.on('connection', (ws) => {
+    const mine = new Set<string>();
+    const violation = (reason: string) => ws.close(CLOSE_SIGNALING_VIOLATION, reason);
+    ws.on('message', (raw: RawData) => {
+      const message = parseSignalingMessage(rawText(raw));
+      if (!message) return violation('malformed message');
+      switch (message.type) {
+        case 'subscribe':
+          if (new Set([...mine, ...message.topics]).size > limits.maxTopicsPerConnection) return violation('too many topics');
+          for (const topic of message.topics) {
+            mine.add(topic);
+            const set = topics.get(topic) ?? new Set<WebSocket>();
+            topics.set(topic, set.add(ws));
+          }
+          return;
+        case 'unsubscribe':
+          for (const topic of message.topics) leave(topic);
+          return;
+        case 'publish': {
+          // Only members of a topic may publish to it, as y-webrtc always subscribes first.
+          const receivers = mine.has(message.topic) ? topics.get(message.topic) : undefined;
+          if (!receivers) return;
+          const text = JSON.stringify({ type: 'publish', topic: message.topic, data: message.data, clients: receivers.size });
+          for (const receiver of receivers) send(receiver, text);
+          return;
+        }
+        case 'ping':
+          return send(ws, JSON.stringify({ type: 'pong' }));
+      }
+    });
+    const leave = (topic: string) => {
+      mine.delete(topic);
+      const set = topics.get(topic);
+      set?.delete(ws);
+      if (set?.size === 0) topics.delete(topic);
+    };
+    ws.on('close', () => [...mine].forEach(leave));
+    ws.on('error', () => ws.terminate());
+  });
+
+  return {
+    handleUpgrade(req, socket, head) {
+      if (upgradePath(req.url) !== SIGNALING_PATH) return false;
+      if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      else wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      return true;
+    },
+    get connectionCount() {
+      return wss.clients.size;
+    },
+    close: () => {
+      stopHeartbeat();
+      for (const ws of wss.clients) ws.terminate();
+      return new Promise((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function rawText(raw: RawData): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw).toString('utf8');
+}
