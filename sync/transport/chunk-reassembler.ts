@@ -1,0 +1,89 @@
+import { DEFAULT_MAX_MESSAGE_BYTES, FRAME_FIRST, FRAME_FIRST_HEADER_BYTES, FRAME_NEXT, FRAME_TYPE_BYTES, FRAME_WHOLE } from './chunk-frames.ts';
+
+/** Why a peer's frames were refused. Any of them ends the connection to that peer. */
+export type FrameErrorCode =
+  | 'E_FRAME_NOT_BINARY' // a text (or unknown) message where only binary frames may be
+  | 'E_FRAME_EMPTY' // zero bytes, so no type byte
+  | 'E_FRAME_TYPE' // a type byte we do not know
+  | 'E_FRAME_ORDER' // NEXT without FIRST, or WHOLE/FIRST while a message is unfinished
+  | 'E_FRAME_LENGTH' // a total that should have been WHOLE, an empty part, or more bytes than announced
+  | 'E_MESSAGE_TOO_LARGE'; // a total over the receiver's bound
+
+export type ReassemblyResult =
+  | { readonly kind: 'message'; readonly data: ArrayBuffer }
+  | { readonly kind: 'partial' }
+  | { readonly kind: 'error'; readonly code: FrameErrorCode; readonly message: string };
+
+const PARTIAL: ReassemblyResult = { kind: 'partial' };
+
+/**
+ * Turns the frames of `chunk-frames.ts` back into messages, one frame at a time.
+ * Everything off the wire is checked here; after the first error every later frame is
+ * refused too, because the stream can no longer be trusted to line up.
+ */
+export class ChunkReassembler {
+  private buffer: Uint8Array | null = null;
+  private filled = 0;
+  private failed: ReassemblyResult | null = null;
+
+  constructor(private readonly maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES) {}
+
+  /** Bytes held for an unfinished message (its announced total once FIRST arrived). */
+  get pendingBytes(): number {
+    return this.buffer?.length ?? 0;
+  }
+
+  push(frame: Uint8Array): ReassemblyResult {
+    if (this.failed) return this.failed;
+    const result = this.read(frame);
+    if (result.kind === 'error') {
+      this.failed = result;
+      this.buffer = null;
+    }
+    return result;
+  }
+
+  private read(frame: Uint8Array): ReassemblyResult {
+    if (frame.length === 0) return fail('E_FRAME_EMPTY', 'empty frame');
+    const type = frame[0];
+    if (type === FRAME_NEXT) return this.readNext(frame.subarray(FRAME_TYPE_BYTES));
+    if (type !== FRAME_WHOLE && type !== FRAME_FIRST) return fail('E_FRAME_TYPE', `unknown frame type ${type}`);
+    if (this.buffer) return fail('E_FRAME_ORDER', 'a new message began before the last one was complete');
+    if (type === FRAME_WHOLE) {
+      if (frame.length - FRAME_TYPE_BYTES > this.maxMessageBytes) return tooLarge(frame.length - FRAME_TYPE_BYTES, this.maxMessageBytes);
+      return { kind: 'message', data: frame.slice(FRAME_TYPE_BYTES).buffer };
+    }
+    if (frame.length <= FRAME_FIRST_HEADER_BYTES) return fail('E_FRAME_LENGTH', 'FIRST frame without data');
+    const total = new DataView(frame.buffer, frame.byteOffset + FRAME_TYPE_BYTES, 4).getUint32(0, false);
+    const part = frame.subarray(FRAME_FIRST_HEADER_BYTES);
+    if (total > this.maxMessageBytes) return tooLarge(total, this.maxMessageBytes);
+    if (total <= part.length) return fail('E_FRAME_LENGTH', `FIRST frame announces ${total} bytes but carries ${part.length}`);
+    this.buffer = new Uint8Array(total);
+    this.buffer.set(part, 0);
+    this.filled = part.length;
+    return PARTIAL;
+  }
+
+  private readNext(part: Uint8Array): ReassemblyResult {
+    const buffer = this.buffer;
+    if (!buffer) return fail('E_FRAME_ORDER', 'NEXT frame without a message in progress');
+    if (part.length === 0) return fail('E_FRAME_LENGTH', 'empty NEXT frame');
+    if (this.filled + part.length > buffer.length) {
+      return fail('E_FRAME_LENGTH', `message announced ${buffer.length} bytes but more arrived`);
+    }
+    buffer.set(part, this.filled);
+    this.filled += part.length;
+    if (this.filled < buffer.length) return PARTIAL;
+    this.buffer = null;
+    this.filled = 0;
+    return { kind: 'message', data: buffer.buffer as ArrayBuffer };
+  }
+}
+
+function fail(code: FrameErrorCode, message: string): ReassemblyResult {
+  return { kind: 'error', code, message };
+}
+
+function tooLarge(bytes: number, max: number): ReassemblyResult {
+  return fail('E_MESSAGE_TOO_LARGE', `message of ${bytes} bytes exceeds the ${max}-byte bound`);
+}
