@@ -24,33 +24,6 @@ type Outcome =
 let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  page = await browser.newPage();
-  await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin !== ORIGIN) return route.abort();
-    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>decode</title>' });
-    const file = join(ROOT, url.pathname);
-    if (!url.pathname.startsWith('/ml/image/') || !url.pathname.endsWith('.ts') || !existsSync(file)) return route.abort();
-    const js = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-    }).outputText;
-    return route.fulfill({ contentType: 'text/javascript', body: js });
-  });
-  await page.goto(`${ORIGIN}/`);
-  // A module script, not import() inside evaluate: vitest rewrites import() in test code.
-  await page.addScriptTag({
-    type: 'module',
-    content: "import { decodeBrowser } from '/ml/image/decode-browser.ts'; globalThis.decodeBrowser = decodeBrowser;",
-  });
-  await page.waitForFunction(() => 'decodeBrowser' in globalThis);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 /** Decode in the page; report size and the RGBA of a few (x, y) probes. */
 async function decode(bytes: Uint8Array, maxPixels: number, probes: [number, number][] = []): Promise<Outcome> {
   return page.evaluate(
@@ -76,6 +49,33 @@ async function sidewaysJpeg(): Promise<Buffer> {
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('decodeBrowser in Chromium', () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage();
+    await page.route('**/*', async (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin !== ORIGIN) return route.abort();
+      if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>decode</title>' });
+      const file = join(ROOT, url.pathname);
+      if (!url.pathname.startsWith('/ml/image/') || !url.pathname.endsWith('.ts') || !existsSync(file)) return route.abort();
+      const js = ts.transpileModule(readFileSync(file, 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      }).outputText;
+      return route.fulfill({ contentType: 'text/javascript', body: js });
+    });
+    await page.goto(`${ORIGIN}/`);
+    // A module script, not import() inside evaluate: vitest rewrites import() in test code.
+    await page.addScriptTag({
+      type: 'module',
+      content: "import { decodeBrowser } from '/ml/image/decode-browser.ts'; globalThis.decodeBrowser = decodeBrowser;",
+    });
+    await page.waitForFunction(() => 'decodeBrowser' in globalThis);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
   it.each(['coffee.jpg', 'page.png', 'text-card.jpg'])('decodes fixture %s at full size', async (name) => {
     const bytes = readFileSync(join(PHOTOS, name));
     const meta = await sharp(bytes).metadata();
