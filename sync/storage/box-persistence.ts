@@ -7,6 +7,11 @@ import type * as Y from 'yjs';
 export interface BoxHandle {
   /** Resolves once every update made so far is durably stored. */
   flushed(): Promise<void>;
+  /**
+   * Replaces the stored update log with the box's current state. After a sealed-doc
+   * compaction the log still holds every superseded snapshot until this runs.
+   */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }
 

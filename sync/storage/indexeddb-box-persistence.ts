@@ -1,4 +1,4 @@
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import type * as Y from 'yjs';
 import type { BoxHandle, BoxPersistence } from './box-persistence.ts';
 
@@ -9,6 +9,13 @@ export class IndexedDbBoxPersistence implements BoxPersistence {
     await persistence.whenSynced;
     return {
       flushed: () => flushed(persistence.db),
+      compact: async () => {
+        await storeState(persistence, true);
+        // storeState does not wait for its write and the delete that follows it; the
+        // second transaction is queued behind both.
+        await flushed(persistence.db);
+        await flushed(persistence.db);
+      },
       close: async () => {
         await flushed(persistence.db);
         await persistence.destroy();

@@ -16,6 +16,7 @@ export class MemoryBoxPersistence implements BoxPersistence {
     box.on('update', store);
     return {
       flushed: async () => {},
+      compact: async () => void this.stored.set(name, Y.encodeStateAsUpdate(box)),
       close: async () => box.off('update', store),
     };
   }

@@ -114,6 +114,7 @@ export class Vault {
       keyring: createKeyring(new Map([[keyId, key]]), keyId),
       writer,
       purposes: { update: 'vault-update', snapshot: 'vault-snapshot' },
+      onCompact: () => void handle.compact(),
     });
     registerDevice(doc, writer.deviceId, device.signing.publicKey, device.box.publicKey);
     sealed.flush();
@@ -162,7 +163,14 @@ export class Vault {
     const handle = await this.#services.boxes.open(notebookBoxName(this.#key, id), box);
     const doc = new Y.Doc();
     const keyring = createKeyring(keys.keys, keys.currentKeyId);
-    const sealed = new SealedDoc({ docId: id, plain: doc, box, keyring, writer: newWriter(this.#device.signing) });
+    const sealed = new SealedDoc({
+      docId: id,
+      plain: doc,
+      box,
+      keyring,
+      writer: newWriter(this.#device.signing),
+      onCompact: () => void handle.compact(),
+    });
     const notebook: OpenNotebook = {
       id,
       doc,

@@ -1,0 +1,82 @@
+import { WebrtcProvider } from 'y-webrtc';
+import type * as Y from 'yjs';
+import { browserWrtc, chunkingWrtc, type WrtcImplementation } from './chunking-wrtc.ts';
+import type { ChunkingOptions } from './chunking-options.ts';
+import { DERIVED_ROOM_ID } from './derive-room-id.ts';
+
+export interface WebrtcSyncOptions {
+  /** The box doc: ciphertext only. Never pass a plain doc. */
+  readonly box: Y.Doc;
+  /** From deriveRoomId: what the signaling server sees. */
+  readonly roomId: string;
+  /** From deriveRoomPassword: encrypts signaling and BroadcastChannel traffic. */
+  readonly password: string;
+  /** Our own signaling servers (`ws://host/signal`); at least one. */
+  readonly signalingUrls: readonly string[];
+  /** From settings; `[]` means host candidates only. Never the public defaults. */
+  readonly iceServers: readonly RTCIceServer[];
+  /** Node: @roamhq/wrtc. The browser's own WebRTC by default. */
+  readonly wrtc?: WrtcImplementation;
+  readonly chunking?: ChunkingOptions;
+}
+
+export interface WebrtcSync {
+  readonly provider: WebrtcProvider;
+  /** Leaves the room and closes every peer connection; the box doc stays open. */
+  destroy(): void;
+}
+
+/** Settings that would make y-webrtc leak to public servers or join the wrong room. */
+export class WebrtcConfigError extends Error {
+  readonly code = 'E_WEBRTC_CONFIG';
+}
+
+/**
+ * Live peer-to-peer sync of one box doc over y-webrtc, with every data channel chunked
+ * (`chunked-data-channel.ts`) so a box of any size reaches a new device.
+ * Note: y-webrtc falls back to public signaling servers when given none, and simple-peer
+ * to public STUN servers when given no ICE config; both are set explicitly here, always.
+ * y-webrtc also syncs tabs of one browser over BroadcastChannel (no size limit, encrypted
+ * with `password`); that path does not go through the chunking and does not need it.
+ */
+export function connectWebrtc(options: WebrtcSyncOptions): WebrtcSync {
+  const signaling = checkSignalingUrls(options.signalingUrls);
+  if (!DERIVED_ROOM_ID.test(options.roomId)) throw new WebrtcConfigError('room id must come from deriveRoomId');
+  if (options.password.length < 16) throw new WebrtcConfigError('room password must come from deriveRoomPassword');
+  if (!Array.isArray(options.iceServers)) throw new WebrtcConfigError('iceServers must be a list (empty for host candidates only)');
+  const wrtc = options.wrtc ?? browserWrtc();
+  if (!wrtc) throw new WebrtcConfigError('no WebRTC here: pass @roamhq/wrtc as `wrtc` outside a browser');
+  const provider = new WebrtcProvider(options.roomId, options.box, {
+    signaling,
+    password: options.password,
+    peerOpts: {
+      wrtc: chunkingWrtc(wrtc, options.chunking),
+      config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
+    },
+  });
+  return {
+    provider,
+    destroy: () => {
+      // Note: provider.destroy() alone leaves the provider registered with its signaling
+      // connections, whose WebSockets then stay open and reconnect forever; disconnect first.
+      provider.disconnect();
+      provider.destroy();
+    },
+  };
+}
+
+function checkSignalingUrls(urls: readonly string[]): string[] {
+  if (urls.length === 0) throw new WebrtcConfigError('at least one signaling URL is required (y-webrtc would use public ones)');
+  return urls.map((url) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new WebrtcConfigError(`signaling URL ${JSON.stringify(url)} is not a URL`);
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      throw new WebrtcConfigError(`signaling URL ${JSON.stringify(url)} must be ws: or wss:`);
+    }
+    return parsed.toString();
+  });
+}
