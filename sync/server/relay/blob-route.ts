@@ -55,7 +55,10 @@ async function get(path: string, hash: string, req: IncomingMessage, res: Server
     'Cache-Control': 'private, max-age=31536000, immutable',
   });
   if (req.method === 'HEAD') return void res.end();
-  await pipeline(createReadStream(path), res);
+  await pipeline(createReadStream(path), res).catch((error: unknown) => {
+    // A client that hangs up mid-download (or right after the last byte) is not an error.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+  });
 }
 
 /**
