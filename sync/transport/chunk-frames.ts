@@ -3,11 +3,13 @@
  * (ARCHITECTURE §4: Chromium refuses messages over 262,144 bytes, and y-webrtc ignores the
  * error). Every frame is one data-channel message: one type byte, then a body.
  *
- *   0x00 WHOLE  body = the whole message (it fits in one frame)
- *   0x01 FIRST  body = u32be total length of the message, then its first bytes
- *   0x02 NEXT   body = the next bytes of the message begun by FIRST
+ *   0xF0 WHOLE  body = the whole message (it fits in one frame)
+ *   0xF1 FIRST  body = u32be total length of the message, then its first bytes
+ *   0xF2 NEXT   body = the next bytes of the message begun by FIRST
  *
  * A message is complete when the bytes after FIRST add up to its total length.
+ * Note: y-webrtc's own messages start with a small varuint (0-3), never 0xF0-0xF2, so a
+ * peer that does not chunk is refused at its first message instead of misread.
  *
  * Note: no message id or chunk index. The channel y-webrtc opens (via simple-peer) is
  * ordered and reliable, and the sender never interleaves two messages, so frames of one
@@ -16,9 +18,9 @@
  * preallocated buffer instead of concatenating (a 20 MiB message costs 20 MiB, not 40).
  */
 
-export const FRAME_WHOLE = 0x00;
-export const FRAME_FIRST = 0x01;
-export const FRAME_NEXT = 0x02;
+export const FRAME_WHOLE = 0xf0;
+export const FRAME_FIRST = 0xf1;
+export const FRAME_NEXT = 0xf2;
 
 /** Type byte of WHOLE/NEXT; FIRST adds the u32 total. */
 export const FRAME_TYPE_BYTES = 1;

@@ -61,7 +61,7 @@ describe('ChunkReassembler refuses what the framing never produces', () => {
     ['E_FRAME_LENGTH', 'an empty NEXT', [first(4, 1, 2), new Uint8Array([FRAME_NEXT])]],
     ['E_FRAME_LENGTH', 'more bytes than announced', [first(4, 1, 2), new Uint8Array([FRAME_NEXT, 3, 4, 5])]],
     ['E_MESSAGE_TOO_LARGE', 'a 4 GiB announcement', [first(0xffff_ffff, 1)]],
-    ['E_MESSAGE_TOO_LARGE', 'a WHOLE frame over the bound', [new Uint8Array(1026)]],
+    ['E_MESSAGE_TOO_LARGE', 'a WHOLE frame over the bound', [new Uint8Array(1026).fill(FRAME_WHOLE, 0, 1)]],
   ];
   it.each(cases)('%s: %s', (code, _what, frames) => {
     const reassembler = new ChunkReassembler(1024);

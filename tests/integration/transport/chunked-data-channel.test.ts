@@ -39,9 +39,10 @@ describe('ChunkedDataChannel over @roamhq/wrtc (simple-peer as y-webrtc runs it)
     const drops: ChannelDrop[] = [];
     const hub = chunkedNodeWrtc({ onDrop: (drop) => drops.push(drop) });
     const [hubToGood, good] = await pair(hub, chunkedNodeWrtc());
-    // The bad peer runs no framing: its raw bytes reach the hub as a frame of type 0x07.
+    // The bad peer runs no framing: what plain y-webrtc sends first (a sync step 1 header)
+    // reaches the hub as a frame of an unknown type.
     const [hubToBad, bad] = await pair(hub, nodeWrtc);
-    bad.peer.send(new Uint8Array([0x07, 1, 2, 3]));
+    bad.peer.send(new Uint8Array([0x00, 0x00, 0x01, 0x00]));
     await within(hubToBad.closed, 10_000, 'bad peer dropped');
     await within(bad.closed, 10_000, 'bad peer sees the close');
     expect(drops.map((d) => d.code)).toEqual(['E_FRAME_TYPE']);
