@@ -10,7 +10,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { benchCases } from './ml/bench-inputs.ts';
-import { CHROMIUM, openChromium } from './ml/chromium-contenders.ts';
+import { CHROMIUM, openChromium, type ChromiumSession } from './ml/chromium-contenders.ts';
 import { measureInterleaved, type Contender } from './ml/contender.ts';
 import { chromiumImportThroughput } from './ml/chromium-import.ts';
 import { importThroughput, type ImportThroughput } from './ml/import-throughput.ts';
@@ -44,15 +44,17 @@ export async function run(args: string[]): Promise<void> {
     { bench: cases.det, variants: await modelVariants(cases.det, variants) },
   ];
   const node = await nodeContenders(withVariants, THREADS);
-  const contenders: Contender[] = [...node.contenders, await tfjsNodeContender(cases.centernet)];
-  const browser = args.includes('--no-browser')
-    ? undefined
-    : await openChromium({
-        threads: THREADS,
-        ort: withVariants.flatMap(({ bench, variants: vs }) => vs.map((variant) => ({ bench, variant }))),
-        tfjs: cases.centernet,
-      });
+  const tfjs = await tfjsNodeContender(cases.centernet);
+  const contenders: Contender[] = [...node.contenders, tfjs];
+  let browser: ChromiumSession | undefined;
   try {
+    browser = args.includes('--no-browser')
+      ? undefined
+      : await openChromium({
+          threads: THREADS,
+          ort: withVariants.flatMap(({ bench, variants: vs }) => vs.map((variant) => ({ bench, variant }))),
+          tfjs: cases.centernet,
+        });
     contenders.push(...(browser?.contenders ?? []));
     for (const note of browser?.notes ?? []) console.log(`NOTE ${note}`);
     const results = await measureInterleaved(contenders, plan, (round) => process.stderr.write(`\rround ${round + 1}/${plan.runs}`));
@@ -62,6 +64,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await browser?.close();
     await node.release();
+    tfjs.release();
   }
   if (!args.includes('--no-import')) {
     const say = (where: string, r: ImportThroughput): void =>

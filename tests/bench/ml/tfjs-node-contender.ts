@@ -19,7 +19,7 @@ interface TfjsModelJson {
  * Node has no cross-origin isolation, so this is TF.js's single-threaded SIMD
  * build.
  */
-export async function tfjsNodeContender(bench: BenchCase): Promise<Contender> {
+export async function tfjsNodeContender(bench: BenchCase): Promise<Contender & { release(): void }> {
   setWasmPaths(`${join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
   await tf.setBackend('wasm');
   await tf.ready();
@@ -49,5 +49,6 @@ export async function tfjsNodeContender(bench: BenchCase): Promise<Contender> {
       tf.dispose([input, ...outs]);
       return performance.now() - start;
     },
+    release: () => model.dispose(),
   };
 }
