@@ -63,10 +63,14 @@ export function insertWordSpaces(chars: readonly CtcChar[], options: WordSpaceOp
   return out;
 }
 
-/** Not next to an existing space, not in CJK text, not before ")" or "," nor after "(". */
+/**
+ * Not next to an existing space, not in CJK text, not before closing
+ * punctuation nor after an opening bracket, and not around "_", which joins
+ * the words of identifiers and file names ("np.zeros_like").
+ */
 function mayHaveSpaceBetween(left: string, right: string): boolean {
   if (left === ' ' || right === ' ' || isCjkChar(left) || isCjkChar(right)) return false;
-  return !/^[)\]}.,:;!?%]$/u.test(right) && !/^[([{]$/u.test(left);
+  return !/^[)\]}.,:;!?%_]$/u.test(right) && !/^[([{_]$/u.test(left);
 }
 
 function median(values: readonly number[]): number {

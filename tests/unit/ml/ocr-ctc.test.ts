@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ctcConfidence, ctcGreedyDecode, ctcText, type CtcFrames } from '../../../ml/ocr/ctc-decode.ts';
+import { ctcConfidence, ctcGreedyDecode, ctcText, type CtcChar, type CtcFrames } from '../../../ml/ocr/ctc-decode.ts';
 import { insertWordSpaces } from '../../../ml/ocr/insert-word-spaces.ts';
 import { toLatinPunctuation } from '../../../ml/ocr/latin-punctuation.ts';
 import { parseRecKeys, recClassCount } from '../../../ml/ocr/rec-keys.ts';
@@ -90,6 +90,12 @@ describe('insertWordSpaces', () => {
   it('never spaces CJK text or before closing punctuation', () => {
     expect(decode(['字', '_:0.3', '中'])).toBe('字中');
     expect(decode([...word('ab'), '_:0.3', ')', '_:0.3', '.'])).toBe('ab).');
+  });
+
+  it('never spaces around an underscore (identifiers, file names)', () => {
+    const at = (char: string, frame: number, spaceProbBefore: number): CtcChar =>
+      ({ char, index: 1, prob: 0.9, firstFrame: frame, lastFrame: frame, spaceProbBefore });
+    expect(insertWordSpaces([at('a', 0, 0), at('_', 3, 0.3), at('b', 6, 0.3)])).toBe('a_b');
   });
 
   it('can be switched off by thresholds', () => {

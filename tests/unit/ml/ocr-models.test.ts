@@ -37,20 +37,6 @@ async function photo(name: string): Promise<RgbaImage> {
   return r.image;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length]!;
-}
-
 beforeAll(async () => {
   // One session per model for the whole file: creating them is most of the cost.
   const create = (f: string): Promise<ort.InferenceSession> =>
@@ -69,14 +55,9 @@ describe('PP-OCRv4 on onnxruntime-node', () => {
     const { lines } = await runOcr(await photo('page.png'), models);
     expect(lines).toHaveLength(PAGE_LINES.length);
     const got = lines.map((l) => l.text);
-    // The first six lines, including a bent one, come out exactly.
-    expect(got.slice(0, 6)).toEqual(PAGE_LINES.slice(0, 6));
-    // The last line is cut by the image border and reads ">>> markers = np.zeros _like(coins)".
-    const words = PAGE_LINES.join(' ').split(' ');
-    const read = new Set(got.join(' ').split(' '));
-    expect(words.filter((w) => read.has(w)).length / words.length).toBeGreaterThan(0.93);
-    // Measured 0.3% (one stray space in "np.zeros _like"); 1% leaves room for runtime versions.
-    expect(editDistance(got.join('\n'), PAGE_LINES.join('\n')) / PAGE_LINES.join('\n').length).toBeLessThan(0.01);
+    // Word by word, so a failure shows which words (and spaces) went wrong.
+    // Line 5 bends (cropStrip) and line 7 is cut by the image border.
+    expect(got.map((l) => l.split(' '))).toEqual(PAGE_LINES.map((l) => l.split(' ')));
   });
 
   it('reads the rendered card exactly, with boxes in image pixels', async () => {
