@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ISOLATION_HEADERS } from '../isolation-headers.ts';
+import { parseContentRange } from './blob-files.ts';
 import type { RelayBlobStore } from './relay-blob-store.ts';
 
 export const BLOB_PATH_PREFIX = '/relay-blobs/';
@@ -10,6 +11,9 @@ const BLOB_PATH = /^\/relay-blobs\/([A-Za-z0-9_-]{16,64})\/([0-9a-f]{64})$/;
 
 /**
  * `PUT|GET|HEAD /relay-blobs/<roomId>/<hash>`: ciphertext in, the same bytes out.
+ * A `PUT` with `Content-Range` is one part of a resumable upload (202 + `Upload-Offset`
+ * until the last part; 409 + `Upload-Offset` when a part does not start where the relay
+ * is); `HEAD` of a blob not yet complete says the offset too.
  * Returns false for paths it does not own, so it can sit in front of the app's assets.
  */
 export function handleBlobRequest(store: RelayBlobStore, req: IncomingMessage, res: ServerResponse): boolean {
@@ -24,7 +28,7 @@ export function handleBlobRequest(store: RelayBlobStore, req: IncomingMessage, r
   }
   const [, roomId = '', hash = ''] = match;
   const work = req.method === 'PUT' ? put(store, roomId, hash, req, res)
-    : req.method === 'GET' || req.method === 'HEAD' ? get(store.path(roomId, hash), hash, req, res)
+    : req.method === 'GET' || req.method === 'HEAD' ? get(store, roomId, hash, req, res)
     : Promise.resolve(reply(req, res, 405, 'use GET, HEAD or PUT', { Allow: 'GET, HEAD, PUT' }));
   work.catch((error: unknown) => {
     console.error(`relay: blob ${req.method} failed: ${String(error)}`);
@@ -38,15 +42,27 @@ async function put(store: RelayBlobStore, roomId: string, hash: string, req: Inc
   const header = req.headers['content-length'];
   const declared = header === undefined ? undefined : Number(header);
   if (declared !== undefined && !Number.isSafeInteger(declared)) return reply(req, res, 400, 'bad Content-Length');
+  const rangeHeader = req.headers['content-range'];
+  const range = rangeHeader === undefined ? undefined : parseContentRange(rangeHeader);
+  if (rangeHeader !== undefined && !range) return reply(req, res, 400, 'expected Content-Range: bytes <start>-<end>/<total>');
   // Not destroying the request on an early stop lets the status reach the client.
-  const result = await store.put(roomId, hash, req.iterator({ destroyOnReturn: false }), declared);
-  if (!result.ok) return reply(req, res, result.status, result.message);
+  const body = req.iterator({ destroyOnReturn: false });
+  const result = range ? await store.putPart(roomId, hash, range, body) : await store.put(roomId, hash, body, declared);
+  if (!result.ok) {
+    return reply(req, res, result.status, result.message, offsetHeader(result.offset));
+  }
+  if ('offset' in result) return reply(req, res, 202, 'part stored', { 'Upload-Offset': String(result.offset) });
   reply(req, res, result.created ? 201 : 200, 'stored', { ETag: `"${hash}"` });
 }
 
-async function get(path: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function get(store: RelayBlobStore, roomId: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = store.path(roomId, hash);
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) return reply(req, res, 404, 'no such blob');
+  if (!info?.isFile()) {
+    // Where a resumable upload of this blob stands, so its client can continue there.
+    const offset = await store.partialOffset(roomId, hash);
+    return reply(req, res, 404, 'no such blob', offsetHeader(offset));
+  }
   res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(info.size),
@@ -59,6 +75,10 @@ async function get(path: string, hash: string, req: IncomingMessage, res: Server
     // A client that hangs up mid-download (or right after the last byte) is not an error.
     if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
   });
+}
+
+function offsetHeader(offset: number | undefined): Record<string, string> {
+  return offset === undefined ? {} : { 'Upload-Offset': String(offset) };
 }
 
 /**

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createContentHasher } from '../../../crypto/index.ts';
+import { createContentHasher, type ContentHasher } from '../../../crypto/index.ts';
+import { hashFile, PARTIAL_PREFIX, scanRoom, sizeOf, TEMP_PREFIX, type ContentRange } from './blob-files.ts';
 
 export type PutBlobResult =
   | { readonly ok: true; readonly created: boolean; readonly size: number }
-  | { readonly ok: false; readonly status: 413 | 422 | 507; readonly message: string };
+  /** A resumable part was stored; the upload continues at `offset`. */
+  | { readonly ok: true; readonly created?: undefined; readonly offset: number }
+  | { readonly ok: false; readonly status: 400 | 409 | 413 | 422 | 507; readonly message: string; readonly offset?: number };
 
 export interface RelayBlobStoreOptions {
   readonly dir: string;
@@ -13,23 +16,23 @@ export interface RelayBlobStoreOptions {
   readonly maxRoomBlobBytes: number;
 }
 
+/** Bytes on disk (blobs and parts) plus whole uploads in flight, per room. */
 interface Usage {
   stored: number;
-  /** Bytes of uploads in flight, counted against the quota as they arrive. */
   inFlight: number;
 }
 
-const TEMP_PREFIX = '.upload-';
-
 /**
- * Content-addressed blob files: `<dir>/<roomId>/<hash>`. An upload streams into a temp
- * file in the same directory while BLAKE2b-256 runs over it, is fsynced, and is renamed
- * into place only if the hash is its name, so a reader never sees a partial or wrong blob.
- * The caller validates room id and hash before any path is built from them.
+ * Content-addressed blob files: `<dir>/<roomId>/<hash>`. Bytes stream to a temp file (or a
+ * resumable part file) in the same directory while BLAKE2b-256 runs over them, are fsynced,
+ * and are renamed into place only if the hash is the name, so a reader never sees a partial
+ * or wrong blob. Callers validate room id and hash before any path is built from them.
  */
 export class RelayBlobStore {
   readonly #o: RelayBlobStoreOptions;
   readonly #usage = new Map<string, Promise<Usage>>();
+  /** Resumable uploads with a part being written: a second writer would interleave bytes. */
+  readonly #busy = new Set<string>();
 
   constructor(options: RelayBlobStoreOptions) {
     this.#o = options;
@@ -39,55 +42,112 @@ export class RelayBlobStore {
     return join(this.#o.dir, roomId, hash);
   }
 
+  /** How many bytes of a resumable upload the relay holds (undefined: none). */
+  partialOffset(roomId: string, hash: string): Promise<number | undefined> {
+    return sizeOf(join(this.#o.dir, roomId, `${PARTIAL_PREFIX}${hash}`));
+  }
+
   async put(roomId: string, hash: string, body: AsyncIterable<Uint8Array>, declaredBytes?: number): Promise<PutBlobResult> {
-    const { maxBlobBytes, maxRoomBlobBytes } = this.#o;
-    if (declaredBytes !== undefined && declaredBytes > maxBlobBytes) return tooLarge(maxBlobBytes);
+    if (declaredBytes !== undefined && declaredBytes > this.#o.maxBlobBytes) return tooLarge(this.#o.maxBlobBytes);
     const usage = await this.#usageOf(roomId);
-    const overQuota = (extra: number) => usage.stored + usage.inFlight + extra > maxRoomBlobBytes;
-    if (declaredBytes !== undefined && overQuota(declaredBytes)) return quotaFull();
+    if (declaredBytes !== undefined && this.#overQuota(usage, declaredBytes)) return quotaFull();
     const temp = join(this.#o.dir, roomId, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
     const file = await open(temp, 'wx');
     const hasher = createContentHasher();
     let size = 0;
-    let renamed = false;
+    let kept = false;
     try {
       for await (const chunk of body) {
-        if (size + chunk.byteLength > maxBlobBytes) return tooLarge(maxBlobBytes);
-        if (overQuota(chunk.byteLength)) return quotaFull();
+        if (size + chunk.byteLength > this.#o.maxBlobBytes) return tooLarge(this.#o.maxBlobBytes);
+        if (this.#overQuota(usage, chunk.byteLength)) return quotaFull();
         size += chunk.byteLength;
         usage.inFlight += chunk.byteLength;
         hasher.update(chunk);
         await file.write(chunk);
       }
       const actual = hasher.digest();
-      if (actual !== hash) return { ok: false, status: 422, message: `content hash is ${actual}` };
+      if (actual !== hash) return mismatch(actual);
       await file.sync();
-      const target = this.path(roomId, hash);
-      const existed = await stat(target).then(() => true, () => false);
-      if (!existed) {
-        await rename(temp, target);
-        renamed = true;
-        usage.stored += size;
-      }
-      return { ok: true, created: !existed, size };
+      const created = await this.#place(temp, roomId, hash);
+      kept = created;
+      if (created) usage.stored += size;
+      return { ok: true, created, size };
     } finally {
       usage.inFlight -= size;
       await file.close();
-      if (!renamed) await unlink(temp).catch(() => undefined);
+      if (!kept) await unlink(temp).catch(() => undefined);
       // libsodium frees the hash state only in final; an aborted upload must still call it.
-      try {
-        hasher.digest();
-      } catch {
-        // already digested
-      }
+      digestQuietly(hasher);
     }
   }
 
-  /** Counts a room's stored bytes once (and removes temp files an earlier process left). */
+  /**
+   * One part of a resumable upload (`Content-Range`). Parts must arrive in order; the one
+   * that ends the blob triggers the hash check of the whole file and its rename into place.
+   */
+  async putPart(roomId: string, hash: string, range: ContentRange, body: AsyncIterable<Uint8Array>): Promise<PutBlobResult> {
+    if (range.total > this.#o.maxBlobBytes) return tooLarge(this.#o.maxBlobBytes);
+    const existing = await sizeOf(this.path(roomId, hash));
+    if (existing !== undefined) return { ok: true, created: false, size: existing };
+    const key = `${roomId}/${hash}`;
+    const offset = (await this.partialOffset(roomId, hash)) ?? 0;
+    if (this.#busy.has(key) || range.start !== offset) {
+      return { ok: false, status: 409, message: `the upload continues at byte ${offset}`, offset };
+    }
+    const length = range.end - range.start + 1;
+    const usage = await this.#usageOf(roomId);
+    if (this.#overQuota(usage, length)) return quotaFull();
+    const partial = join(this.#o.dir, roomId, `${PARTIAL_PREFIX}${hash}`);
+    this.#busy.add(key);
+    const file = await open(partial, 'a');
+    let written = 0;
+    let failure: PutBlobResult | undefined;
+    try {
+      for await (const chunk of body) {
+        if (written + chunk.byteLength > length) failure = { ok: false, status: 400, message: 'more bytes than Content-Range says' };
+        else if (this.#overQuota(usage, chunk.byteLength)) failure = quotaFull();
+        if (failure) break;
+        await file.write(chunk);
+        written += chunk.byteLength;
+        usage.stored += chunk.byteLength;
+      }
+      if (!failure && written !== length) failure = { ok: false, status: 400, message: 'fewer bytes than Content-Range says' };
+      // A failed part leaves the upload where it was, so the client can send it again.
+      if (failure) await file.truncate(offset);
+      else await file.sync();
+    } finally {
+      if (failure) usage.stored -= written;
+      await file.close();
+      this.#busy.delete(key);
+    }
+    if (failure) return failure;
+    if (range.end + 1 < range.total) return { ok: true, offset: range.end + 1 };
+    const actual = await hashFile(partial);
+    const created = actual === hash && (await this.#place(partial, roomId, hash));
+    if (!created) {
+      await unlink(partial).catch(() => undefined);
+      usage.stored -= range.total;
+    }
+    return actual === hash ? { ok: true, created, size: range.total } : mismatch(actual);
+  }
+
+  /** Renames a verified file to its hash; false (and nothing changes) if the blob exists. */
+  async #place(from: string, roomId: string, hash: string): Promise<boolean> {
+    const target = this.path(roomId, hash);
+    if ((await sizeOf(target)) !== undefined) return false;
+    await rename(from, target);
+    return true;
+  }
+
+  #overQuota(usage: Usage, extra: number): boolean {
+    return usage.stored + usage.inFlight + extra > this.#o.maxRoomBlobBytes;
+  }
+
+  /** Counts a room's bytes on disk once, then keeps the count up to date. */
   #usageOf(roomId: string): Promise<Usage> {
     let usage = this.#usage.get(roomId);
     if (!usage) {
-      usage = scanRoom(join(this.#o.dir, roomId));
+      usage = scanRoom(join(this.#o.dir, roomId)).then((stored) => ({ stored, inFlight: 0 }));
       this.#usage.set(roomId, usage);
       usage.catch(() => this.#usage.delete(roomId));
     }
@@ -95,16 +155,14 @@ export class RelayBlobStore {
   }
 }
 
-async function scanRoom(dir: string): Promise<Usage> {
-  await mkdir(dir, { recursive: true });
-  let stored = 0;
-  for (const name of await readdir(dir)) {
-    const path = join(dir, name);
-    if (name.startsWith(TEMP_PREFIX)) await unlink(path).catch(() => undefined);
-    else stored += (await stat(path)).size;
+function digestQuietly(hasher: ContentHasher): void {
+  try {
+    hasher.digest();
+  } catch {
+    // digested already
   }
-  return { stored, inFlight: 0 };
 }
 
 const tooLarge = (max: number): PutBlobResult => ({ ok: false, status: 413, message: `a blob may hold at most ${max} bytes` });
 const quotaFull = (): PutBlobResult => ({ ok: false, status: 507, message: 'this room has no blob space left' });
+const mismatch = (actual: string): PutBlobResult => ({ ok: false, status: 422, message: `content hash is ${actual}` });

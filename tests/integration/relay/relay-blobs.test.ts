@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +14,10 @@ let relay: RelayServer;
 beforeAll(async () => {
   await sodiumReady();
   data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, limits: { maxBlobBytes: 256 * KIB, maxRoomBlobBytes: 600 * KIB } });
+  relay = await start();
 });
+
+const start = () => startRelayServer({ dataDir: data.dir, port: 0, limits: { maxBlobBytes: 256 * KIB, maxRoomBlobBytes: 600 * KIB } });
 
 afterAll(async () => {
   await relay.close();
@@ -24,6 +27,10 @@ afterAll(async () => {
 const url = (room: string, hash: string) => `${relay.blobsUrl}/${room}/${hash}`;
 const put = (room: string, hash: string, body: Uint8Array | ReadableStream<Uint8Array>) =>
   fetch(url(room, hash), { method: 'PUT', body, duplex: 'half' } as RequestInit);
+
+/** Compares large byte arrays by digest: vitest's deep equality walks them element by element. */
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const bytesAt = async (address: string) => sha(new Uint8Array(await (await fetch(address)).arrayBuffer()));
 
 /** A body without Content-Length, so the relay only learns its size while reading it. */
 function streamed(bytes: Uint8Array, chunk = 16 * KIB): ReadableStream<Uint8Array> {
@@ -48,7 +55,7 @@ describe('relay: blobs', () => {
     expect(got.status).toBe(200);
     expect(got.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(got.headers.get('cross-origin-opener-policy')).toBe('same-origin');
-    expect(new Uint8Array(await got.arrayBuffer())).toEqual(ciphertext);
+    expect(sha(new Uint8Array(await got.arrayBuffer()))).toEqual(sha(ciphertext));
     const head = await fetch(url(room, hash), { method: 'HEAD' });
     expect([head.status, head.headers.get('content-length')]).toEqual([200, String(ciphertext.length)]);
     expect((await fetch(url(room, 'a'.repeat(64)))).status).toBe(404);
@@ -82,5 +89,34 @@ describe('relay: blobs', () => {
     expect((await fetch(url('blob-room-0123456789', 'A'.repeat(64)))).status).toBe(404);
     const del = await fetch(url('blob-room-0123456789', 'a'.repeat(64)), { method: 'DELETE' });
     expect([del.status, del.headers.get('allow')]).toEqual([405, 'GET, HEAD, PUT']);
+  });
+
+  it('resumes an upload part by part across a relay restart (202, 409, HEAD offset), then checks the whole hash', async () => {
+    const room = 'resume-room-0123456789';
+    const blob = randomBytes(200 * KIB);
+    const hash = contentHash(blob);
+    const part = (start: number, end: number, body = blob.subarray(start, end + 1)) =>
+      fetch(url(room, hash), { method: 'PUT', body: new Uint8Array(body), headers: { 'Content-Range': `bytes ${start}-${end}/${blob.length}` } });
+    const offset = (response: Response) => [response.status, response.headers.get('upload-offset')];
+
+    expect(offset(await part(0, 64 * KIB - 1))).toEqual([202, String(64 * KIB)]);
+    expect(offset(await fetch(url(room, hash), { method: 'HEAD' }))).toEqual([404, String(64 * KIB)]);
+    // A part that does not start where the relay is, or is cut short, changes nothing.
+    expect(offset(await part(0, 64 * KIB - 1))).toEqual([409, String(64 * KIB)]);
+    expect((await part(64 * KIB, 128 * KIB - 1, blob.subarray(64 * KIB, 65 * KIB))).status).toBe(400);
+    await relay.close();
+    relay = await start();
+    expect(offset(await fetch(url(room, hash), { method: 'HEAD' }))).toEqual([404, String(64 * KIB)]);
+    expect(offset(await part(64 * KIB, 128 * KIB - 1))).toEqual([202, String(128 * KIB)]);
+    expect((await part(128 * KIB, blob.length - 1)).status).toBe(201);
+    expect(await bytesAt(url(room, hash))).toEqual(sha(blob));
+
+    // The hash is checked over the whole upload: a wrong one stores nothing.
+    const wrong = 'e'.repeat(64);
+    const put1 = await fetch(url(room, wrong), { method: 'PUT', body: new Uint8Array(blob.subarray(0, 1000)), headers: { 'Content-Range': `bytes 0-999/2000` } });
+    expect(put1.status).toBe(202);
+    const put2 = await fetch(url(room, wrong), { method: 'PUT', body: new Uint8Array(blob.subarray(1000, 2000)), headers: { 'Content-Range': `bytes 1000-1999/2000` } });
+    expect(put2.status).toBe(422);
+    expect(readdirSync(join(data.dir, 'blobs', room))).toEqual([hash]);
   });
 });

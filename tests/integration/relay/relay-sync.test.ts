@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveId, randomBytes, sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
@@ -43,6 +43,8 @@ describe('relay: box docs', () => {
     expect(titles(a)).toEqual(titles(b));
     a.destroy();
     b.destroy();
+    // The last client gone, the room leaves memory; it lives on in LevelDB only.
+    await vi.waitFor(() => expect(relay.relay.loadedRooms).toBe(0));
 
     await relay.close();
     relay = await startRelayServer({ dataDir: data.dir, port: 0 });
