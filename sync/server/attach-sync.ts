@@ -33,7 +33,7 @@ export interface AttachSyncOptions extends RelayOptions {
  * routes by path; an upgrade for any other path is refused rather than left hanging.
  */
 export async function attachSync(options: AttachSyncOptions): Promise<SyncServers> {
-  const signaling = createSignalingServer(options.signalingLimits);
+  const signaling = createSignalingServer(options.signalingLimits, options.heartbeatMs);
   const relay = await createRelay(options);
   options.addRoute(relay.handleRequest);
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -12,6 +12,7 @@ export interface RelayServerOptions {
   readonly port?: number;
   readonly limits?: Partial<RelayLimits>;
   readonly signalingLimits?: SignalingLimits;
+  readonly heartbeatMs?: number;
 }
 
 export interface RelayServer extends SyncServers {
@@ -44,6 +45,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     dataDir: options.dataDir,
     limits: options.limits,
     signalingLimits: options.signalingLimits,
+    heartbeatMs: options.heartbeatMs,
   });
   return {
     ...sync,

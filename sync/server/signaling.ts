@@ -33,10 +33,10 @@ export interface SignalingServer {
  * y-webrtc expects). It learns topic names (keyed room ids) and timing; with y-webrtc's
  * `password` set, the SDP and ICE payloads it relays are encrypted by the peers.
  */
-export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALING_LIMITS): SignalingServer {
+export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALING_LIMITS, heartbeatMs?: number): SignalingServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const topics = new Map<string, Set<WebSocket>>();
-  const stopHeartbeat = keepAlive(wss);
+  const stopHeartbeat = keepAlive(wss, heartbeatMs);
 
   const send = (ws: WebSocket, text: string): void => {
     if (ws.readyState !== WebSocket.OPEN) return;

@@ -18,6 +18,8 @@ export interface RelayOptions {
   /** Holds `docs/` (LevelDB) and `blobs/<roomId>/<hash>`. */
   readonly dataDir: string;
   readonly limits?: Partial<RelayLimits>;
+  /** How often silent clients are looked for (tests shorten it). */
+  readonly heartbeatMs?: number;
 }
 
 export interface Relay {
@@ -51,7 +53,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     maxRoomBlobBytes: limits.maxRoomBlobBytes,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
-  const stopHeartbeat = keepAlive(wss);
+  const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
 
   return {
     limits,
@@ -61,7 +63,13 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       const roomId = path.slice(RELAY_PATH_PREFIX.length);
       if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
       else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
-      else wss.handleUpgrade(req, socket, head, (ws) => serveRelaySocket(ws, roomId, rooms));
+      else {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
+          wss.emit('connection', ws, req);
+          serveRelaySocket(ws, roomId, rooms);
+        });
+      }
       return true;
     },
     handleRequest: (req, res) => handleBlobRequest(blobs, req, res),
