@@ -6,9 +6,9 @@ import { startRelayServer, type RelayServer } from './relay-server.ts';
  * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR`: signaling and relay
  * without the app. Listens on 127.0.0.1 unless told otherwise: exposing it is a choice.
  */
-const host = flag('host') ?? process.env.HOST ?? '127.0.0.1';
+const host = flag('host') ?? (process.env.HOST || '127.0.0.1');
 const port = parsePort(flag('port') ?? process.env.PORT, 4444);
-const dataDir = resolve(flag('data-dir') ?? process.env.RELAY_DATA_DIR ?? '.relay-data');
+const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || '.relay-data'));
 
 let relay: RelayServer | undefined;
 try {

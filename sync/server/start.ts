@@ -11,9 +11,9 @@ import { ensureBuild } from './ensure-build.ts';
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const distDir = join(root, 'dist');
-const host = flag('host') ?? process.env.HOST ?? '127.0.0.1';
+const host = flag('host') ?? (process.env.HOST || '127.0.0.1');
 const port = parsePort(flag('port') ?? process.env.PORT, 8080);
-const dataDir = resolve(flag('data-dir') ?? process.env.RELAY_DATA_DIR ?? join(root, '.relay-data'));
+const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || join(root, '.relay-data')));
 
 const state = await ensureBuild(root, distDir);
 if (state === 'built') console.log('Built the app into dist/.');

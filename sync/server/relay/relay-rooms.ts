@@ -72,7 +72,9 @@ export class RelayRooms {
   }
 
   async #load(id: string): Promise<RelayRoom> {
-    const persisted = await this.#db.getYDoc(id);
+    // y-leveldb logs and swallows a failed operation, resolving with null.
+    const persisted = (await this.#db.getYDoc(id)) as Y.Doc | null;
+    if (!persisted) throw new Error('LevelDB is unavailable (does another relay process use this data directory?)');
     const state = Y.encodeStateAsUpdate(persisted);
     persisted.destroy();
     return new RelayRoom({

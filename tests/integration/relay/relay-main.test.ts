@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { opened, tempDataDir } from './relay-harness.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const data = tempDataDir();
+let child: ChildProcess | undefined;
+afterAll(() => {
+  // Only if the test failed before its own SIGTERM.
+  if (child?.exitCode === null) child.kill('SIGKILL');
+  data.remove();
+});
+
+describe('npm run relay', () => {
+  it('starts signaling and relay on 127.0.0.1 with --port and --data-dir, prints the URLs and stops on SIGTERM', async () => {
+    const started = spawn(process.execPath, ['--import', 'tsx', 'sync/server/relay-main.ts', '--port', '0', '--data-dir', data.dir], {
+      cwd: ROOT,
+      env: { ...process.env, HOST: '', PORT: '' },
+    });
+    child = started;
+    let output = '';
+    const printed = new Promise<RegExpExecArray>((resolvePrinted, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /signaling: (ws:\/\/127\.0\.0\.1:\d+\/signal)\n\s+relay:\s+(ws:\S+)\/<roomId>\n\s+blobs:\s+(http:\S+)\/<roomId>/.exec(output);
+        if (match) resolvePrinted(match);
+      };
+      started.stdout.on('data', onData);
+      started.stderr.on('data', onData);
+      started.once('exit', (code) => reject(new Error(`relay exited with ${code}:\n${output}`)));
+    });
+    const [, signalingUrl = '', relayUrl = ''] = await printed;
+    expect(output).toContain(data.dir);
+
+    const signaling = new WebSocket(signalingUrl);
+    await opened(signaling);
+    signaling.send(JSON.stringify({ type: 'ping' }));
+    const [pong] = (await once(signaling, 'message')) as [Buffer];
+    expect(JSON.parse(pong.toString())).toEqual({ type: 'pong' });
+    const relayed = new WebSocket(`${relayUrl}/main-room-0123456789`);
+    await opened(relayed);
+    // The relay opens with its sync step 1 (message type 0, step 0).
+    const [first] = (await once(relayed, 'message')) as [Buffer];
+    expect([first[0], first[1]]).toEqual([0, 0]);
+
+    const exited = once(started, 'exit');
+    started.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+  });
+});
