@@ -28,6 +28,17 @@ afterAll(async () => {
   data.remove();
 });
 
+/** Resolves when the device's provider, now connected, has lost and regained the relay. */
+function statusConnectedAgain(device: Device): Promise<void> {
+  let lost = false;
+  return new Promise((resolve) => {
+    device.provider.on('status', ({ status }: { status: string }) => {
+      if (status === 'disconnected') lost = true;
+      if (status === 'connected' && lost) resolve();
+    });
+  });
+}
+
 const titles = (device: Device) => readNotes(device.plain).map((note) => note.title).sort();
 
 describe('relay: box docs', () => {
@@ -56,6 +67,29 @@ describe('relay: box docs', () => {
     expect(readNotes(c.plain).find((note) => note.title === MARKER_TITLE)?.body).toBe(MARKER_BODY);
     expect(c.sealed.quarantine.size).toBe(0);
     c.destroy();
+  });
+
+  it('connected devices reconnect by themselves after a relay restart; a 400 KB note crosses in one frame', async () => {
+    const room = deriveId(randomBytes(32), 'relay-room', 'nb-restart');
+    const a = connectDevice(relay.relayUrl, room, keyring);
+    const b = connectDevice(relay.relayUrl, room, keyring);
+    createNote(a.plain, { title: 'first' });
+    a.sealed.flush();
+    await until(b.plain, () => titles(b).includes('first'));
+
+    const port = Number(new URL(relay.url).port);
+    const reconnected = Promise.all([a, b].map(statusConnectedAgain));
+    await relay.close();
+    relay = await startRelayServer({ dataDir: data.dir, port });
+    await reconnected;
+    // Bigger than a WebRTC data channel message (256 KiB): the relay takes it whole.
+    const big = 'ciphertext-sized body '.repeat(20_000);
+    createNote(b.plain, { title: 'big', body: big });
+    b.sealed.flush();
+    await until(a.plain, () => titles(a).includes('big'));
+    expect(readNotes(a.plain).find((note) => note.title === 'big')?.body).toBe(big);
+    a.destroy();
+    b.destroy();
   });
 
   it("the relay's files hold no byte of a note's plaintext", async () => {
