@@ -47,8 +47,21 @@ export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALIN
 
   wss.on('connection', (ws) => {
     const mine = new Set<string>();
-    const violation = (reason: string) => ws.close(CLOSE_SIGNALING_VIOLATION, reason);
+    let refused = false;
+    const violation = (reason: string) => {
+      refused = true;
+      ws.close(CLOSE_SIGNALING_VIOLATION, reason);
+    };
+    const leave = (topic: string) => {
+      mine.delete(topic);
+      const set = topics.get(topic);
+      set?.delete(ws);
+      if (set?.size === 0) topics.delete(topic);
+    };
+    ws.on('close', () => [...mine].forEach(leave));
     ws.on('message', (raw: RawData) => {
+      // Frames already in flight after a violation are not acted on.
+      if (refused) return;
       const message = parseSignalingMessage(rawText(raw));
       if (!message) return violation('malformed message');
       switch (message.type) {
@@ -75,13 +88,6 @@ export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALIN
           return send(ws, JSON.stringify({ type: 'pong' }));
       }
     });
-    const leave = (topic: string) => {
-      mine.delete(topic);
-      const set = topics.get(topic);
-      set?.delete(ws);
-      if (set?.size === 0) topics.delete(topic);
-    };
-    ws.on('close', () => [...mine].forEach(leave));
     ws.on('error', () => ws.terminate());
   });
 

@@ -45,7 +45,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const rooms = new RelayRooms({
     location: join(options.dataDir, 'docs'),
     maxDocBytes: limits.maxDocBytes,
-    maxBufferedBytes: 4 * limits.maxFrameBytes,
+    // Room for one full frame queued behind another before a client counts as stalled.
+    maxBufferedBytes: 2 * limits.maxFrameBytes,
   });
   const blobs = new RelayBlobStore({
     dir: join(options.dataDir, 'blobs'),
