@@ -60,6 +60,12 @@ describe('signaling server', () => {
     // The publish was fanned out before c's ping was read, so c's next message shows it got none.
     c.send({ type: 'ping' });
     expect(await c.next()).toEqual({ type: 'pong' });
+    // c is not subscribed to TOPIC: its publish there reaches nobody.
+    c.send({ type: 'publish', topic: TOPIC, data: 'intruder' });
+    c.send({ type: 'ping' });
+    expect(await c.next()).toEqual({ type: 'pong' });
+    a.send({ type: 'ping' });
+    expect(await a.next()).toEqual({ type: 'pong' });
 
     b.send({ type: 'unsubscribe', topics: [TOPIC] });
     b.send({ type: 'ping' });
