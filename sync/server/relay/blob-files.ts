@@ -24,6 +24,24 @@ export function parseContentRange(header: string): ContentRange | undefined {
   return start <= end && end < total ? { start, end, total } : undefined;
 }
 
+/**
+ * A single `Range: bytes=...` of a download (first-last, first-, or -suffix), so a broken
+ * download continues where it stopped. Undefined means serve the whole blob (no header,
+ * or one we do not support such as several ranges, which RFC 9110 lets a server ignore).
+ */
+export function parseByteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = header === undefined ? null : /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const [first, last] = [match[1] ?? '', match[2] ?? ''];
+  if (first === '') {
+    const suffix = Number(last);
+    return suffix === 0 || size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  return start >= size || start > end ? 'unsatisfiable' : { start, end };
+}
+
 /** BLAKE2b-256 hex of a file, read in chunks (a completed resumable upload is checked whole). */
 export async function hashFile(path: string): Promise<string> {
   const hasher = createContentHasher();

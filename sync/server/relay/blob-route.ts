@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ISOLATION_HEADERS } from '../isolation-headers.ts';
-import { parseContentRange } from './blob-files.ts';
+import { parseByteRange, parseContentRange } from './blob-files.ts';
 import type { RelayBlobStore } from './relay-blob-store.ts';
 
 export const BLOB_PATH_PREFIX = '/relay-blobs/';
@@ -13,7 +13,7 @@ const BLOB_PATH = /^\/relay-blobs\/([A-Za-z0-9_-]{16,64})\/([0-9a-f]{64})$/;
  * `PUT|GET|HEAD /relay-blobs/<roomId>/<hash>`: ciphertext in, the same bytes out.
  * A `PUT` with `Content-Range` is one part of a resumable upload (202 + `Upload-Offset`
  * until the last part; 409 + `Upload-Offset` when a part does not start where the relay
- * is); `HEAD` of a blob not yet complete says the offset too.
+ * is); `HEAD` of a blob not yet complete says the offset too. `GET` honours one `Range`.
  * Returns false for paths it does not own, so it can sit in front of the app's assets.
  */
 export function handleBlobRequest(store: RelayBlobStore, req: IncomingMessage, res: ServerResponse): boolean {
@@ -63,15 +63,20 @@ async function get(store: RelayBlobStore, roomId: string, hash: string, req: Inc
     const offset = await store.partialOffset(roomId, hash);
     return reply(req, res, 404, 'no such blob', offsetHeader(offset));
   }
-  res.writeHead(200, {
+  const range = parseByteRange(req.headers.range, info.size);
+  if (range === 'unsatisfiable') return reply(req, res, 416, 'range not satisfiable', { 'Content-Range': `bytes */${info.size}` });
+  const { start, end } = range ?? { start: 0, end: info.size - 1 };
+  res.writeHead(range ? 206 : 200, {
     'Content-Type': 'application/octet-stream',
-    'Content-Length': String(info.size),
+    'Content-Length': String(end - start + 1),
+    ...(range ? { 'Content-Range': `bytes ${start}-${end}/${info.size}` } : {}),
+    'Accept-Ranges': 'bytes',
     ETag: `"${hash}"`,
     // The name is the hash of the bytes: they can never change.
     'Cache-Control': 'private, max-age=31536000, immutable',
   });
-  if (req.method === 'HEAD') return void res.end();
-  await pipeline(createReadStream(path), res).catch((error: unknown) => {
+  if (req.method === 'HEAD' || info.size === 0) return void res.end();
+  await pipeline(createReadStream(path, { start, end }), res).catch((error: unknown) => {
     // A client that hangs up mid-download (or right after the last byte) is not an error.
     if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
   });

@@ -56,6 +56,14 @@ describe('relay: blobs', () => {
     expect(got.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(got.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(sha(new Uint8Array(await got.arrayBuffer()))).toEqual(sha(ciphertext));
+    // A broken download continues with a Range.
+    const tail = await fetch(url(room, hash), { headers: { Range: 'bytes=1000-' } });
+    expect([tail.status, tail.headers.get('content-range')]).toEqual([206, `bytes 1000-${ciphertext.length - 1}/${ciphertext.length}`]);
+    expect(sha(new Uint8Array(await tail.arrayBuffer()))).toEqual(sha(ciphertext.subarray(1000)));
+    const last = await fetch(url(room, hash), { headers: { Range: 'bytes=-16' } });
+    expect(new Uint8Array(await last.arrayBuffer())).toEqual(ciphertext.subarray(-16));
+    const beyond = await fetch(url(room, hash), { headers: { Range: `bytes=${ciphertext.length}-` } });
+    expect([beyond.status, beyond.headers.get('content-range')]).toEqual([416, `bytes */${ciphertext.length}`]);
     const head = await fetch(url(room, hash), { method: 'HEAD' });
     expect([head.status, head.headers.get('content-length')]).toEqual([200, String(ciphertext.length)]);
     expect((await fetch(url(room, 'a'.repeat(64)))).status).toBe(404);
