@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
+import { isRoomId } from '../../../sync/server/relay/relay-limits.ts';
+import { parseSignalingMessage } from '../../../sync/server/signaling-message.ts';
+
+const TOPIC = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde';
+
+describe('wire parsers', () => {
+  it('room ids: 16-64 base64url characters, nothing else', () => {
+    expect(isRoomId(TOPIC)).toBe(true);
+    for (const bad of ['short', 'x'.repeat(65), 'has space 0123456789', '../../etc/passwd0000', 'dots.are.not.ok.000', '']) {
+      expect({ bad, ok: isRoomId(bad) }).toEqual({ bad, ok: false });
+    }
+  });
+
+  it('signaling messages: the four y-webrtc types, checked field by field', () => {
+    expect(parseSignalingMessage(JSON.stringify({ type: 'subscribe', topics: [TOPIC] }))).toEqual({ type: 'subscribe', topics: [TOPIC] });
+    expect(parseSignalingMessage(JSON.stringify({ type: 'unsubscribe', topics: [] }))).toEqual({ type: 'unsubscribe', topics: [] });
+    // Extra fields of a publish are dropped; only topic and data travel on.
+    expect(parseSignalingMessage(JSON.stringify({ type: 'publish', topic: TOPIC, data: 'x', clients: 99, from: 'me' }))).toEqual({
+      type: 'publish',
+      topic: TOPIC,
+      data: 'x',
+    });
+    expect(parseSignalingMessage('{"type":"ping"}')).toEqual({ type: 'ping' });
+    const bad = [
+      'not json',
+      'null',
+      '"ping"',
+      '[{"type":"ping"}]',
+      '{"type":"pong"}',
+      '{"type":"subscribe"}',
+      `{"type":"subscribe","topics":[1]}`,
+      `{"type":"subscribe","topics":["${TOPIC}","nope"]}`,
+      '{"type":"publish","data":"x"}',
+      '{"type":"publish","topic":"readable name","data":"x"}',
+    ];
+    for (const text of bad) expect({ text, parsed: parseSignalingMessage(text) }).toEqual({ text, parsed: undefined });
+  });
+
+  it('Content-Range of an upload part and Range of a download', () => {
+    expect(parseContentRange('bytes 0-99/200')).toEqual({ start: 0, end: 99, total: 200 });
+    for (const bad of ['bytes 0-99/50', 'bytes 10-5/20', 'bytes */200', 'bytes 0-99/*', 'items 0-1/2', 'bytes -1-5/9']) {
+      expect({ bad, parsed: parseContentRange(bad) }).toEqual({ bad, parsed: undefined });
+    }
+    expect(parseByteRange('bytes=10-19', 100)).toEqual({ start: 10, end: 19 });
+    expect(parseByteRange('bytes=90-', 100)).toEqual({ start: 90, end: 99 });
+    expect(parseByteRange('bytes=50-500', 100)).toEqual({ start: 50, end: 99 });
+    expect(parseByteRange('bytes=-10', 100)).toEqual({ start: 90, end: 99 });
+    expect(parseByteRange('bytes=-500', 100)).toEqual({ start: 0, end: 99 });
+    expect(parseByteRange('bytes=100-', 100)).toBe('unsatisfiable');
+    expect(parseByteRange('bytes=20-10', 100)).toBe('unsatisfiable');
+    expect(parseByteRange('bytes=-0', 100)).toBe('unsatisfiable');
+    for (const whole of [undefined, 'bytes=-', 'bytes=0-1,5-6', 'items=0-1']) expect(parseByteRange(whole, 100)).toBeUndefined();
+  });
+});
