@@ -3,6 +3,8 @@ import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { chunkingWrtc, type WrtcImplementation } from '../../../sync/transport/chunking-wrtc.ts';
 import type { ChunkingOptions } from '../../../sync/transport/chunking-options.ts';
 
+export { patterned } from './patterned-bytes.ts';
+
 /** @roamhq/wrtc, as simple-peer's `wrtc` option takes it. */
 export const nodeWrtc: WrtcImplementation = wrtc;
 
@@ -62,21 +64,6 @@ function endpoint(peer: SimplePeer): Endpoint {
         ? Promise.resolve(received)
         : new Promise((resolve) => waiters.push({ count, resolve: () => resolve(received) })),
   };
-}
-
-/** Deterministic bytes that differ per seed and position, so a misplaced chunk shows. */
-export function patterned(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  const words = new Uint32Array(bytes.buffer, 0, length >>> 2);
-  let x = (seed * 0x9e3779b1) >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  for (let i = words.length * 4; i < length; i++) bytes[i] = (seed + i) & 0xff;
-  return bytes;
 }
 
 /** Byte-exact comparison that stays fast for 20 MiB (expect().toEqual walks every byte). */
