@@ -17,7 +17,7 @@ export interface SyncServers {
   close(): Promise<void>;
 }
 
-export interface AttachSyncOptions extends RelayOptions {
+export interface AttachSyncOptions extends Omit<RelayOptions, 'onFrame'> {
   /** The HTTP server the WebSocket upgrades arrive on. */
   readonly server: Server;
   /** Its base URL, `http://host:port/`. */
@@ -25,6 +25,8 @@ export interface AttachSyncOptions extends RelayOptions {
   /** Where to register the blob route so it runs before anything else answers. */
   readonly addRoute: (route: (req: IncomingMessage, res: ServerResponse) => boolean) => void;
   readonly signalingLimits?: SignalingLimits;
+  /** Every frame clients send to either server, by server (tests look for plaintext in them). */
+  readonly observeFrames?: (server: 'signaling' | 'relay', frame: Uint8Array) => void;
 }
 
 /**
@@ -33,8 +35,12 @@ export interface AttachSyncOptions extends RelayOptions {
  * routes by path; an upgrade for any other path is refused rather than left hanging.
  */
 export async function attachSync(options: AttachSyncOptions): Promise<SyncServers> {
-  const signaling = createSignalingServer(options.signalingLimits, options.heartbeatMs);
-  const relay = await createRelay(options);
+  const observe = options.observeFrames;
+  const signaling = createSignalingServer(options.signalingLimits, {
+    heartbeatMs: options.heartbeatMs,
+    onFrame: observe && ((frame) => observe('signaling', frame)),
+  });
+  const relay = await createRelay({ ...options, onFrame: observe && ((frame) => observe('relay', frame)) });
   options.addRoute(relay.handleRequest);
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attachSync, type SyncServers } from './attach-sync.ts';
+import { attachSync, type AttachSyncOptions, type SyncServers } from './attach-sync.ts';
 import { ISOLATION_HEADERS } from './isolation-headers.ts';
 import type { RelayLimits } from './relay/relay-limits.ts';
 import type { SignalingLimits } from './signaling.ts';
@@ -13,6 +13,7 @@ export interface RelayServerOptions {
   readonly limits?: Partial<RelayLimits>;
   readonly signalingLimits?: SignalingLimits;
   readonly heartbeatMs?: number;
+  readonly observeFrames?: AttachSyncOptions['observeFrames'];
 }
 
 export interface RelayServer extends SyncServers {
@@ -46,6 +47,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     limits: options.limits,
     signalingLimits: options.signalingLimits,
     heartbeatMs: options.heartbeatMs,
+    observeFrames: options.observeFrames,
   });
   return {
     ...sync,

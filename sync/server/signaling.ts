@@ -33,10 +33,17 @@ export interface SignalingServer {
  * y-webrtc expects). It learns topic names (keyed room ids) and timing; with y-webrtc's
  * `password` set, the SDP and ICE payloads it relays are encrypted by the peers.
  */
-export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALING_LIMITS, heartbeatMs?: number): SignalingServer {
+export interface SignalingOptions {
+  /** How often silent clients are looked for (tests shorten it). */
+  readonly heartbeatMs?: number;
+  /** Sees every frame a client sends, before it is checked (for zero-plaintext canaries). */
+  readonly onFrame?: (frame: Uint8Array) => void;
+}
+
+export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALING_LIMITS, options: SignalingOptions = {}): SignalingServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const topics = new Map<string, Set<WebSocket>>();
-  const stopHeartbeat = keepAlive(wss, heartbeatMs);
+  const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
 
   const send = (ws: WebSocket, text: string): void => {
     if (ws.readyState !== WebSocket.OPEN) return;
@@ -62,7 +69,9 @@ export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALIN
     ws.on('message', (raw: RawData) => {
       // Frames already in flight after a violation are not acted on.
       if (refused) return;
-      const message = parseSignalingMessage(rawText(raw));
+      const text = rawText(raw);
+      options.onFrame?.(Buffer.from(text, 'utf8'));
+      const message = parseSignalingMessage(text);
       if (!message) return violation('malformed message');
       switch (message.type) {
         case 'subscribe':

@@ -11,7 +11,7 @@ const MAX_EARLY_FRAMES = 32;
  * frames, so its sync step 1 is answered from the persisted state, not an empty doc),
  * then hands every binary frame to the room. A refused frame closes this socket only.
  */
-export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRooms): void {
+export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRooms, onFrame?: (frame: Uint8Array) => void): void {
   const early: Uint8Array[] = [];
   let room: RelayRoom | undefined;
   let done = false;
@@ -31,6 +31,7 @@ export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRoom
     if (done) return;
     if (!isBinary) return stop(CLOSE_BAD_FRAME, 'text frames are not part of the protocol');
     const bytes = copyBytes(raw);
+    onFrame?.(bytes);
     if (room) return handle(bytes);
     if (early.length >= MAX_EARLY_FRAMES) return stop(CLOSE_BAD_FRAME, 'too many frames before sync');
     early.push(bytes);

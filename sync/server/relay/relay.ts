@@ -20,6 +20,8 @@ export interface RelayOptions {
   readonly limits?: Partial<RelayLimits>;
   /** How often silent clients are looked for (tests shorten it). */
   readonly heartbeatMs?: number;
+  /** Sees every frame a client sends, before it is checked (for zero-plaintext canaries). */
+  readonly onFrame?: (frame: Uint8Array) => void;
 }
 
 export interface Relay {
@@ -68,7 +70,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
         wss.handleUpgrade(req, socket, head, (ws) => {
           // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
           wss.emit('connection', ws, req);
-          serveRelaySocket(ws, roomId, rooms);
+          serveRelaySocket(ws, roomId, rooms, options.onFrame);
         });
       }
       return true;

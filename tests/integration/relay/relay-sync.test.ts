@@ -8,16 +8,20 @@ import { connectDevice, filesContaining, notebookKeyring, tempDataDir, totalByte
 
 const MARKER_TITLE = 'zebra-canary-7f3a title';
 const MARKER_BODY = 'quokka-canary-91c2 body text';
+const BIG_BODY_WORDS = 'ciphertext-sized body';
 
 let data: ReturnType<typeof tempDataDir>;
 let relay: RelayServer;
 let keyring: Keyring;
 let roomId: string;
+/** Every frame the devices sent to the relay, to look for plaintext in. */
+const frames: Uint8Array[] = [];
+const start = (port = 0) => startRelayServer({ dataDir: data.dir, port, observeFrames: (_server, frame) => void frames.push(frame) });
 
 beforeAll(async () => {
   await sodiumReady();
   data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+  relay = await start();
   keyring = notebookKeyring();
   // The room id as clients derive it: a keyed hash, so the relay never sees the notebook id.
   roomId = deriveId(randomBytes(32), 'relay-room', 'nb-relay');
@@ -58,7 +62,7 @@ describe('relay: box docs', () => {
     await vi.waitFor(() => expect(relay.relay.loadedRooms).toBe(0));
 
     await relay.close();
-    relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+    relay = await start();
     expect(relay.relay.loadedRooms).toBe(0);
 
     const c = connectDevice(relay.relayUrl, roomId, keyring);
@@ -80,10 +84,10 @@ describe('relay: box docs', () => {
     const port = Number(new URL(relay.url).port);
     const reconnected = Promise.all([a, b].map(statusConnectedAgain));
     await relay.close();
-    relay = await startRelayServer({ dataDir: data.dir, port });
+    relay = await start(port);
     await reconnected;
     // Bigger than a WebRTC data channel message (256 KiB): the relay takes it whole.
-    const big = 'ciphertext-sized body '.repeat(20_000);
+    const big = `${BIG_BODY_WORDS} `.repeat(20_000);
     createNote(b.plain, { title: 'big', body: big });
     b.sealed.flush();
     await until(a.plain, () => titles(a).includes('big'));
@@ -92,13 +96,15 @@ describe('relay: box docs', () => {
     b.destroy();
   });
 
-  it("the relay's files hold no byte of a note's plaintext", async () => {
+  it("no frame sent to the relay and none of its files holds a byte of a note's plaintext", async () => {
+    const markers = [MARKER_TITLE, MARKER_BODY, 'canary', BIG_BODY_WORDS];
+    const sent = Buffer.concat(frames);
+    expect(sent.length).toBeGreaterThan(400_000);
+    for (const marker of markers) expect({ marker, sent: sent.includes(marker) }).toEqual({ marker, sent: false });
     await relay.close();
     // The box is on disk (LevelDB), as ciphertext only.
-    expect(totalBytes(join(data.dir, 'docs'))).toBeGreaterThan(1000);
-    expect(filesContaining(data.dir, MARKER_TITLE)).toEqual([]);
-    expect(filesContaining(data.dir, MARKER_BODY)).toEqual([]);
-    expect(filesContaining(data.dir, 'canary')).toEqual([]);
-    relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+    expect(totalBytes(join(data.dir, 'docs'))).toBeGreaterThan(400_000);
+    for (const marker of markers) expect({ marker, files: filesContaining(data.dir, marker) }).toEqual({ marker, files: [] });
+    relay = await start();
   });
 });
