@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { InferenceSession as WebSession } from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNode } from '../../../ml/image/decode-node.ts';
 import { createRgbaImage, type RgbaImage } from '../../../ml/image/rgba-image.ts';
@@ -123,7 +124,7 @@ describe('the same pipeline on onnxruntime-web (wasm, as in the browser worker)'
   it('reads the card the same way', async () => {
     const web = await import('onnxruntime-web/wasm');
     web.env.wasm.numThreads = 1; // no cross-origin isolation in Node
-    const create = async (f: string): Promise<import('onnxruntime-web').InferenceSession> =>
+    const create = async (f: string): Promise<WebSession> =>
       web.InferenceSession.create(new Uint8Array(await readFile(join(ASSETS, f))));
     const webModels: OcrModels = {
       det: await create(FILES.det),
