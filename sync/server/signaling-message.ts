@@ -6,7 +6,7 @@ import { isRoomId } from './relay/relay-limits.ts';
  */
 export type SignalingMessage =
   | { readonly type: 'subscribe' | 'unsubscribe'; readonly topics: readonly string[] }
-  | { readonly type: 'publish'; readonly topic: string; readonly data: unknown }
+  | { readonly type: 'publish'; readonly topic: string; readonly data: string }
   | { readonly type: 'ping' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -19,6 +19,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 function isTopic(value: unknown): value is string {
   return typeof value === 'string' && isRoomId(value);
+}
+
+/**
+ * With its `password` set, y-webrtc sends every payload as base64 of AES-GCM ciphertext;
+ * without it, as a JSON object holding SDP and ICE candidates in the clear. Accepting only
+ * base64 makes the server refuse a client that forgot the password instead of relaying
+ * its network addresses in plaintext.
+ */
+function isSealedPayload(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
 
 /** Undefined for anything that is not a well-formed signaling message. */
@@ -38,7 +48,7 @@ export function parseSignalingMessage(text: string): SignalingMessage | undefine
       return { type: value.type, topics };
     }
     case 'publish':
-      if (!isTopic(value.topic)) return undefined;
+      if (!isTopic(value.topic) || !isSealedPayload(value.data)) return undefined;
       return { type: 'publish', topic: value.topic, data: value.data };
     case 'ping':
       return { type: 'ping' };

@@ -17,10 +17,10 @@ describe('wire parsers', () => {
     expect(parseSignalingMessage(JSON.stringify({ type: 'subscribe', topics: [TOPIC] }))).toEqual({ type: 'subscribe', topics: [TOPIC] });
     expect(parseSignalingMessage(JSON.stringify({ type: 'unsubscribe', topics: [] }))).toEqual({ type: 'unsubscribe', topics: [] });
     // Extra fields of a publish are dropped; only topic and data travel on.
-    expect(parseSignalingMessage(JSON.stringify({ type: 'publish', topic: TOPIC, data: 'x', clients: 99, from: 'me' }))).toEqual({
+    expect(parseSignalingMessage(JSON.stringify({ type: 'publish', topic: TOPIC, data: 'c2VhbGVk', clients: 99, from: 'me' }))).toEqual({
       type: 'publish',
       topic: TOPIC,
-      data: 'x',
+      data: 'c2VhbGVk',
     });
     expect(parseSignalingMessage('{"type":"ping"}')).toEqual({ type: 'ping' });
     const bad = [
@@ -33,7 +33,12 @@ describe('wire parsers', () => {
       `{"type":"subscribe","topics":[1]}`,
       `{"type":"subscribe","topics":["${TOPIC}","nope"]}`,
       '{"type":"publish","data":"x"}',
-      '{"type":"publish","topic":"readable name","data":"x"}',
+      '{"type":"publish","topic":"readable name","data":"c2VhbGVk"}',
+      // y-webrtc without its password: SDP and ICE candidates in the clear.
+      `{"type":"publish","topic":"${TOPIC}","data":{"type":"announce","from":"peer"}}`,
+      `{"type":"publish","topic":"${TOPIC}","data":"v=0 o=- 4611 2 IN IP4 127.0.0.1"}`,
+      `{"type":"publish","topic":"${TOPIC}","data":""}`,
+      `{"type":"publish","topic":"${TOPIC}"}`,
     ];
     for (const text of bad) expect({ text, parsed: parseSignalingMessage(text) }).toEqual({ text, parsed: undefined });
   });

@@ -53,15 +53,17 @@ describe('signaling server', () => {
       peer.send({ type: 'ping' });
       expect(await peer.next()).toEqual({ type: 'pong' });
     }
-    a.send({ type: 'publish', topic: TOPIC, data: { type: 'announce', from: 'a' } });
-    const expected = { type: 'publish', topic: TOPIC, data: { type: 'announce', from: 'a' }, clients: 2 };
+    // What y-webrtc sends with its password set: base64 of AES-GCM ciphertext.
+    const sealed = Buffer.from('sealed announce from a').toString('base64');
+    a.send({ type: 'publish', topic: TOPIC, data: sealed });
+    const expected = { type: 'publish', topic: TOPIC, data: sealed, clients: 2 };
     expect(await b.next()).toEqual(expected);
     expect(await a.next()).toEqual(expected);
     // The publish was fanned out before c's ping was read, so c's next message shows it got none.
     c.send({ type: 'ping' });
     expect(await c.next()).toEqual({ type: 'pong' });
     // c is not subscribed to TOPIC: its publish there reaches nobody.
-    c.send({ type: 'publish', topic: TOPIC, data: 'intruder' });
+    c.send({ type: 'publish', topic: TOPIC, data: 'aW50cnVkZXI=' });
     c.send({ type: 'ping' });
     expect(await c.next()).toEqual({ type: 'pong' });
     a.send({ type: 'ping' });
@@ -70,8 +72,8 @@ describe('signaling server', () => {
     b.send({ type: 'unsubscribe', topics: [TOPIC] });
     b.send({ type: 'ping' });
     expect(await b.next()).toEqual({ type: 'pong' });
-    a.send({ type: 'publish', topic: TOPIC, data: 'x' });
-    expect(await a.next()).toEqual({ type: 'publish', topic: TOPIC, data: 'x', clients: 1 });
+    a.send({ type: 'publish', topic: TOPIC, data: 'eA==' });
+    expect(await a.next()).toEqual({ type: 'publish', topic: TOPIC, data: 'eA==', clients: 1 });
     b.send({ type: 'ping' });
     expect(await b.next()).toEqual({ type: 'pong' });
     for (const peer of [a, b, c]) peer.ws.close();
@@ -88,6 +90,7 @@ describe('signaling server', () => {
       ['readable topic', JSON.stringify({ type: 'subscribe', topics: ['my holiday notebook'] }), CLOSE_SIGNALING_VIOLATION],
       ['topics not a list', JSON.stringify({ type: 'subscribe', topics: TOPIC }), CLOSE_SIGNALING_VIOLATION],
       ['too many topics', JSON.stringify({ type: 'subscribe', topics: ['t1-0123456789abcdef', 't2-0123456789abcdef', 't3-0123456789abcdef', 't4-0123456789abcdef'] }), CLOSE_SIGNALING_VIOLATION],
+      ['unencrypted payload', JSON.stringify({ type: 'publish', topic: TOPIC, data: { sdp: 'v=0' } }), CLOSE_SIGNALING_VIOLATION],
       ['oversize message', JSON.stringify({ type: 'publish', topic: TOPIC, data: 'x'.repeat(5000) }), 1009],
     ];
     for (const [name, text, code] of violations) {
@@ -96,8 +99,8 @@ describe('signaling server', () => {
       bad.ws.send(text);
       expect({ name, code: (await done).code }).toEqual({ name, code });
     }
-    a.send({ type: 'publish', topic: TOPIC, data: 'still here' });
-    expect(await b.next()).toEqual({ type: 'publish', topic: TOPIC, data: 'still here', clients: 2 });
+    a.send({ type: 'publish', topic: TOPIC, data: 'c3RpbGwgaGVyZQ==' });
+    expect(await b.next()).toEqual({ type: 'publish', topic: TOPIC, data: 'c3RpbGwgaGVyZQ==', clients: 2 });
     a.ws.close();
     b.ws.close();
   });
