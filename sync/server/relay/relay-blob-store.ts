@@ -87,18 +87,26 @@ export class RelayBlobStore {
    */
   async putPart(roomId: string, hash: string, range: ContentRange, body: AsyncIterable<Uint8Array>): Promise<PutBlobResult> {
     if (range.total > this.#o.maxBlobBytes) return tooLarge(this.#o.maxBlobBytes);
-    const existing = await sizeOf(this.path(roomId, hash));
-    if (existing !== undefined) return { ok: true, created: false, size: existing };
     const key = `${roomId}/${hash}`;
-    const offset = (await this.partialOffset(roomId, hash)) ?? 0;
-    if (this.#busy.has(key) || range.start !== offset) {
-      return { ok: false, status: 409, message: `the upload continues at byte ${offset}`, offset };
+    // Claimed before the first await, so two requests can never append to one file at once.
+    if (this.#busy.has(key)) return conflict((await this.partialOffset(roomId, hash)) ?? 0);
+    this.#busy.add(key);
+    try {
+      const existing = await sizeOf(this.path(roomId, hash));
+      if (existing !== undefined) return { ok: true, created: false, size: existing };
+      return await this.#appendPart(roomId, hash, range, body);
+    } finally {
+      this.#busy.delete(key);
     }
+  }
+
+  async #appendPart(roomId: string, hash: string, range: ContentRange, body: AsyncIterable<Uint8Array>): Promise<PutBlobResult> {
+    const offset = (await this.partialOffset(roomId, hash)) ?? 0;
+    if (range.start !== offset) return conflict(offset);
     const length = range.end - range.start + 1;
     const usage = await this.#usageOf(roomId);
     if (this.#overQuota(usage, length)) return quotaFull();
     const partial = join(this.#o.dir, roomId, `${PARTIAL_PREFIX}${hash}`);
-    this.#busy.add(key);
     const file = await open(partial, 'a');
     let written = 0;
     let failure: PutBlobResult | undefined;
@@ -118,7 +126,6 @@ export class RelayBlobStore {
     } finally {
       if (failure) usage.stored -= written;
       await file.close();
-      this.#busy.delete(key);
     }
     if (failure) return failure;
     if (range.end + 1 < range.total) return { ok: true, offset: range.end + 1 };
@@ -165,4 +172,5 @@ function digestQuietly(hasher: ContentHasher): void {
 
 const tooLarge = (max: number): PutBlobResult => ({ ok: false, status: 413, message: `a blob may hold at most ${max} bytes` });
 const quotaFull = (): PutBlobResult => ({ ok: false, status: 507, message: 'this room has no blob space left' });
+const conflict = (offset: number): PutBlobResult => ({ ok: false, status: 409, message: `the upload continues at byte ${offset}`, offset });
 const mismatch = (actual: string): PutBlobResult => ({ ok: false, status: 422, message: `content hash is ${actual}` });

@@ -45,7 +45,9 @@ export class RelayRooms {
     }
     const entry: Entry = { refs: 1, room: this.#load(id) };
     this.#entries.set(id, entry);
-    entry.room.catch(() => this.#entries.delete(id));
+    entry.room.catch(() => {
+      if (this.#entries.get(id) === entry) this.#entries.delete(id);
+    });
     return entry.room;
   }
 
