@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import * as Y from 'yjs';
+import { createNote, readNote } from '../../../sync/notebook/notes.ts';
+import { isPhotoRecord, notesToTag, readNotePhoto, readTaggingStatus, setNotePhoto, setTaggingStatus, type PhotoRecord } from '../../../sync/notebook/photos.ts';
+import { writeTagResults } from '../../../sync/notebook/labels.ts';
+
+const PHOTO: PhotoRecord = {
+  blobId: 'a'.repeat(64),
+  thumbBlobId: 'b'.repeat(64),
+  photoKey: 'k'.repeat(43),
+  width: 451,
+  height: 300,
+  mime: 'image/jpeg',
+  addedAt: 1_700_000_000_000,
+};
+
+beforeAll(() => sodiumReady());
+
+describe('photo records', () => {
+  it('a note carries its photo and tagging status, and stays a note', () => {
+    const doc = new Y.Doc();
+    const id = createNote(doc, { title: 'Chelsea' });
+    setNotePhoto(doc, id, PHOTO);
+    setTaggingStatus(doc, id, { state: 'queued' });
+    expect(readNotePhoto(doc, id)).toEqual(PHOTO);
+    expect(readTaggingStatus(doc, id)).toEqual({ state: 'queued' });
+    expect(readNote(doc, id)?.title).toBe('Chelsea');
+  });
+
+  it('survives a round trip through a Yjs update to another replica', () => {
+    const a = new Y.Doc();
+    const id = createNote(a);
+    setNotePhoto(a, id, PHOTO);
+    setTaggingStatus(a, id, { state: 'failed', code: 'E_IMAGE_CORRUPT', message: 'not an image' });
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    expect(readNotePhoto(b, id)).toEqual(PHOTO);
+    expect(readTaggingStatus(b, id)).toEqual({ state: 'failed', code: 'E_IMAGE_CORRUPT', message: 'not an image' });
+  });
+
+  it('refuses damaged or foreign records', () => {
+    expect(isPhotoRecord(PHOTO)).toBe(true);
+    for (const bad of [null, [], { ...PHOTO, blobId: 'x' }, { ...PHOTO, width: -1 }, { ...PHOTO, photoKey: 'short' }, { ...PHOTO, mime: 'text/html' }]) {
+      expect(isPhotoRecord(bad)).toBe(false);
+    }
+    const doc = new Y.Doc();
+    const id = createNote(doc);
+    doc.getMap<Y.Map<unknown>>('notes').get(id)?.set('photo', { ...PHOTO, height: 'tall' });
+    expect(readNotePhoto(doc, id)).toBeUndefined();
+    expect(readNotePhoto(doc, 'no-such-note')).toBeUndefined();
+  });
+
+  it('lists photo notes whose tags are missing or from another pipeline, not failed ones', () => {
+    const doc = new Y.Doc();
+    createNote(doc, { title: 'text only' });
+    const queued = createNote(doc);
+    const done = createNote(doc);
+    const stale = createNote(doc);
+    const failed = createNote(doc);
+    for (const id of [queued, done, stale, failed]) setNotePhoto(doc, id, PHOTO);
+    setTaggingStatus(doc, queued, { state: 'queued' });
+    setTaggingStatus(doc, failed, { state: 'failed', code: 'E_IMAGE_CORRUPT', message: 'x' });
+    for (const [id, version] of [[done, 'v2'], [stale, 'v1']] as const) {
+      writeTagResults(doc, id, { labels: [], ocr: [], pipelineVersion: version });
+      setTaggingStatus(doc, id, { state: 'done' });
+    }
+    expect(notesToTag(doc, 'v2').sort()).toEqual([queued, stale].sort());
+  });
+});
