@@ -10,9 +10,9 @@ type Handler<E extends Event> = ((this: RTCDataChannel, ev: E) => unknown) | nul
  * An RTCDataChannel that carries messages of any size over a real one, in the frames of
  * `chunk-frames.ts`; both ends must use it. Messages are queued and handed to the real
  * channel a frame at a time while its buffer is under the high-water mark.
- * Note: the high-water mark keeps the real buffer far below Chromium's 16 MiB, past which
- * it closes the channel; `bufferedAmount` here counts queued bytes too, so simple-peer's
- * own back-pressure still works. Bad frames close the channel (simple-peer then destroys
+ * Note: the high-water mark (see ChunkingOptions) keeps the real buffer small, far below
+ * the 16 MiB past which Chromium closes a channel; `bufferedAmount` here counts queued
+ * bytes too, so simple-peer's own back-pressure still works. Bad frames close the channel (simple-peer then destroys
  * the peer, y-webrtc forgets it) and never throw into the caller.
  * Only binary messages: y-webrtc sends nothing else. close() discards unsent messages.
  */
@@ -45,8 +45,8 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel {
     super();
     this.frameBytes = options.frameBytes ?? DEFAULT_FRAME_BYTES;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.highWater = options.highWaterBytes ?? 4 * 1024 * 1024;
-    this.lowWater = options.lowWaterBytes ?? 1024 * 1024;
+    this.highWater = options.highWaterBytes ?? 64 * 1024;
+    this.lowWater = options.lowWaterBytes ?? 16 * 1024;
     this.reassembler = new ChunkReassembler(this.maxMessageBytes);
     // on<type> handlers run as the first listener of their type, as on a real channel.
     for (const type of ['open', 'close', 'closing', 'error', 'message', 'bufferedamountlow'] as const) {
