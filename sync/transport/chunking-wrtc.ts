@@ -13,7 +13,10 @@ export interface WrtcImplementation {
  * ones it creates and the ones the peer opens. Pass it as simple-peer's (so y-webrtc's
  * `peerOpts`) `wrtc`; every peer must use it, since the frames are only understood by it.
  *
- * Note: a Proxy rather than a subclass, because @roamhq/wrtc defines `ondatachannel` as
+ * Note: chunking the channel, not y-webrtc's messages: splitting sync steps would reach
+ * into y-webrtc's internals and still miss a single large update (a pasted 300 KiB note),
+ * while every message y-webrtc sends goes through the channel.
+ * A Proxy rather than a subclass, because @roamhq/wrtc defines `ondatachannel` as
  * a non-configurable own property that a subclass accessor cannot intercept. Methods are
  * bound to the real connection so native brand checks pass. Only `ondatachannel` hands
  * out wrapped channels: `addEventListener('datachannel')` throws rather than quietly

@@ -84,6 +84,19 @@ describe('ChunkedDataChannel over @roamhq/wrtc (simple-peer as y-webrtc runs it)
   });
 });
 
+describe('chunkingWrtc', () => {
+  it('hands out wrapped channels only through ondatachannel: addEventListener(\'datachannel\') throws', () => {
+    const pc = new (chunkedNodeWrtc().RTCPeerConnection)({ iceServers: [] });
+    try {
+      expect(() => pc.addEventListener('datachannel', () => {})).toThrow(/use ondatachannel/);
+      expect(() => pc.addEventListener('icecandidate', () => {})).not.toThrow();
+      expect(pc.createDataChannel('x').constructor.name).toBe('ChunkedDataChannel');
+    } finally {
+      pc.close();
+    }
+  });
+});
+
 describe('@roamhq/wrtc without the framing', () => {
   it('carries 256 KiB but not 300 KiB: the oversized send closes the connection and nothing arrives', async () => {
     const [a, b] = await pair(nodeWrtc, nodeWrtc);
