@@ -1,0 +1,73 @@
+import type { NoteRecord, SearchMatch } from './note-record.ts';
+import { normalizeLabel } from './tokenize.ts';
+
+/** A note as the index keeps it: the record plus its labels resolved once, at upsert. */
+export interface IndexedNote {
+  readonly record: NoteRecord;
+  /** Normalized label, and each comma-separated synonym of it -> the label as given. */
+  readonly labels: ReadonlyMap<string, string>;
+  /** Broader taxonomy term -> the (first) label it comes from. */
+  readonly broader: ReadonlyMap<string, string>;
+}
+
+/** The flat document MiniSearch indexes; field names are the index's field names. */
+export interface IndexDocument {
+  readonly id: string;
+  readonly title: string;
+  readonly body: string;
+  readonly labels: string;
+  readonly broader: string;
+  readonly ocr: string;
+}
+
+export function indexNote(record: NoteRecord, broaderOf: (label: string) => readonly string[]): { note: IndexedNote; doc: IndexDocument } {
+  const labels = new Map<string, string>();
+  const broader = new Map<string, string>();
+  for (const { label } of record.labels) {
+    const normalized = normalizeLabel(label);
+    if (normalized === '') continue;
+    labels.set(normalized, label);
+    for (const synonym of normalized.split(', ')) if (!labels.has(synonym)) labels.set(synonym, label);
+  }
+  for (const [normalized, label] of labels) {
+    for (const term of broaderOf(normalized)) if (!labels.has(term) && !broader.has(term)) broader.set(term, label);
+  }
+  const doc: IndexDocument = {
+    id: record.id,
+    title: record.title,
+    body: record.body,
+    // Commas keep "hot dog, cup" from reading as the phrase "dog cup" in snippets.
+    labels: record.labels.map((l) => l.label).join(', '),
+    broader: [...broader.keys()].join(', '),
+    ocr: record.ocrText,
+  };
+  return { note: { record, labels, broader }, doc };
+}
+
+/**
+ * Why a note passes a `label:` chip, or undefined if it does not: the label itself (or a
+ * synonym), else a broader term of one of its labels (`label:animal` for a cat).
+ */
+export function labelMatch(note: IndexedNote, label: string): SearchMatch | undefined {
+  const own = note.labels.get(label);
+  if (own !== undefined) return { field: 'label', term: label, query: `label:${label}`, label: own };
+  const via = note.broader.get(label);
+  if (via !== undefined) return { field: 'broader', term: label, query: `label:${label}`, label: via };
+  return undefined;
+}
+
+/**
+ * The app calls upsert on every change of a note's Y.Map, most of which (updatedAt,
+ * a photo's blob state) do not touch what is indexed; those skip the re-index.
+ */
+export function sameIndexedContent(a: NoteRecord, b: NoteRecord): boolean {
+  return (
+    a.notebookId === b.notebookId &&
+    a.title === b.title &&
+    a.body === b.body &&
+    a.ocrText === b.ocrText &&
+    a.createdAt === b.createdAt &&
+    a.labels.length === b.labels.length &&
+    a.labels.every((l, i) => l.label === b.labels[i]?.label && l.score === b.labels[i]?.score && l.source === b.labels[i]?.source)
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * What the search index reads: a plain record, not a Y.Doc. ml/ never imports sync/
+ * (ARCHITECTURE §1); the app turns a notebook's notes into these and calls
+ * `upsert` when a note changes.
+ */
+export interface NoteLabel {
+  readonly label: string;
+  /** The model's confidence; a label the person added has source 'user'. */
+  readonly score: number;
+  readonly source: 'model' | 'user';
+}
+
+export interface NoteRecord {
+  readonly id: string;
+  readonly notebookId: string;
+  readonly title: string;
+  readonly body: string;
+  readonly labels: readonly NoteLabel[];
+  /** All OCR lines of the note's photos, joined by newlines. */
+  readonly ocrText: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+}
+
+/** Where a term matched; 'broader' is a taxonomy term of one of the labels. */
+export type MatchField = 'title' | 'body' | 'label' | 'broader' | 'ocr';
+
+/** A range of a field's text to highlight, UTF-16 offsets, end exclusive. */
+export interface TextRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * A short excerpt around a match. `text` is `fieldText.slice(start, end)` with line
+ * breaks as spaces (one for one, so offsets hold); the
+ * highlights are offsets into `text`. Ranges rather than HTML, so the UI escapes
+ * nothing and decides the markup itself.
+ */
+export interface Snippet {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly highlights: readonly TextRange[];
+}
+
+/** One reason a note matched, e.g. "label: cat (animal)" or "OCR: …receipt…". */
+export interface SearchMatch {
+  readonly field: MatchField;
+  /** The indexed term that matched ("receipt" for the query "recipt"). */
+  readonly term: string;
+  /** The query term or filter value that found it. */
+  readonly query: string;
+  /** For 'label' and 'broader': the note's label that carries the term. */
+  readonly label?: string;
+  readonly snippet?: Snippet;
+}
+
+export interface SearchHit {
+  readonly id: string;
+  /** Relevance; comparable only within one result list. */
+  readonly score: number;
+  readonly matches: readonly SearchMatch[];
+}

@@ -1,0 +1,151 @@
+import MiniSearch, { type SearchOptions as MiniSearchOptions } from 'minisearch';
+import { describeMatches } from './describe-matches.ts';
+import { type IndexDocument, type IndexedNote, indexNote, labelMatch, sameIndexedContent } from './indexed-note.ts';
+import type { NoteRecord, SearchHit, SearchMatch } from './note-record.ts';
+import { type SearchQuery, isEmptyQuery, parseSearchQuery } from './parse-search-query.ts';
+import { suggestQueries, type Suggestion } from './suggest-queries.ts';
+import { type Taxonomy, defaultTaxonomy } from './taxonomy.ts';
+import { tokenize } from './tokenize.ts';
+
+export interface NoteSearchIndexOptions {
+  /** Broader terms for labels; the bundled one unless the app extended it. */
+  readonly taxonomy?: Taxonomy;
+}
+
+export interface SearchOptions {
+  /** Hits returned, best first; match reasons are computed only for these. Default 50. */
+  readonly limit?: number;
+}
+
+const FIELDS = ['title', 'labels', 'broader', 'body', 'ocr'];
+/** Title over labels over text: a title is what the person chose to call the note. */
+const BOOST = { title: 3, labels: 2, broader: 1.5, body: 1, ocr: 1 };
+
+/**
+ * Note: prefix and fuzzy only for words of 4+ letters. "cat" must not find "car"
+ * (one edit) nor "catalog" (prefix); short words are typed whole, and `suggest`
+ * completes them. Fuzzy 0.2 allows one typo per 5 letters ("recipt" -> "receipt").
+ */
+const WORD_SEARCH: MiniSearchOptions = {
+  fields: FIELDS,
+  boost: BOOST,
+  combineWith: 'AND',
+  prefix: (term) => term.length >= 4,
+  fuzzy: (term) => (term.length >= 4 ? 0.2 : false),
+  maxFuzzy: 2,
+};
+
+/**
+ * Local full-text search over plain note records (ARCHITECTURE §6), on MiniSearch:
+ * title, body, labels, their broader taxonomy terms and OCR text. Updated in place
+ * with `upsert`/`remove` as notes change; never rebuilt. One index may hold many
+ * notebooks; `notebook:<id>` narrows.
+ */
+export class NoteSearchIndex {
+  private readonly notes = new Map<string, IndexedNote>();
+  /** Label or broader term -> notes carrying it, for `label:` suggestions. */
+  private readonly labelCounts = new Map<string, number>();
+  private readonly broaderCache = new Map<string, readonly string[]>();
+  private readonly taxonomy: Taxonomy;
+  private readonly mini: MiniSearch<IndexDocument>;
+
+  constructor(options: NoteSearchIndexOptions = {}) {
+    this.taxonomy = options.taxonomy ?? defaultTaxonomy;
+    this.mini = new MiniSearch<IndexDocument>({ fields: FIELDS, tokenize, processTerm: (term) => term });
+  }
+
+  get size(): number {
+    return this.notes.size;
+  }
+
+  has(id: string): boolean {
+    return this.notes.has(id);
+  }
+
+  /** Adds a note or replaces its previous version; unchanged content is a no-op. */
+  upsert(record: NoteRecord): void {
+    const old = this.notes.get(record.id);
+    if (old && sameIndexedContent(old.record, record)) return;
+    if (old) this.remove(record.id);
+    const { note, doc } = indexNote(record, (label) => this.broaderOf(label));
+    this.mini.add(doc);
+    this.notes.set(record.id, note);
+    this.count(note, +1);
+  }
+
+  /** Returns whether the note was indexed. */
+  remove(id: string): boolean {
+    const old = this.notes.get(id);
+    if (!old) return false;
+    // discard, not remove: it needs no copy of the old document and vacuums later.
+    this.mini.discard(id);
+    this.notes.delete(id);
+    this.count(old, -1);
+    return true;
+  }
+
+  /** Searches with the text of the search box (see parseSearchQuery) or a parsed query. */
+  search(query: string | SearchQuery, options: SearchOptions = {}): SearchHit[] {
+    const q = typeof query === 'string' ? parseSearchQuery(query) : query;
+    const limit = options.limit ?? 50;
+    if (isEmptyQuery(q)) return [];
+    const passes = (note: IndexedNote | undefined): note is IndexedNote => note !== undefined && this.passesFilters(note, q);
+
+    if (q.words.length === 0 && q.labels.length === 0) return this.scanFilters(q, passes, limit);
+
+    // Label chips without words still use the index: their tokens narrow the candidates,
+    // then the exact filter drops "teddy bear" for label:bear.
+    const terms = q.words.length > 0 ? q.words : q.labels.flatMap((label) => tokenize(label));
+    const options_ = q.words.length > 0 ? WORD_SEARCH : { fields: ['labels', 'broader'], combineWith: 'AND' as const };
+    const results = this.mini.search(terms.join(' '), { ...options_, filter: (r) => passes(this.notes.get(r.id as string)) });
+
+    return results.slice(0, limit).map((r) => {
+      const note = this.notes.get(r.id as string) as IndexedNote;
+      const chips = this.chipMatches(note, q);
+      const words = q.words.length > 0 ? describeMatches(note, r.match, r.queryTerms) : [];
+      return { id: note.record.id, score: r.score, matches: [...chips, ...words] };
+    });
+  }
+
+  /** Completions for the search box: `label:` chips for known labels, then word phrases. */
+  suggest(text: string, limit = 8): Suggestion[] {
+    return suggestQueries(text, limit, {
+      labelCounts: this.labelCounts,
+      autoSuggest: (words) => this.mini.autoSuggest(words, { ...WORD_SEARCH, prefix: (_t, i, all) => i === all.length - 1 }),
+    });
+  }
+
+  private passesFilters(note: IndexedNote, q: SearchQuery): boolean {
+    const r = note.record;
+    if (q.notebooks.length > 0 && !q.notebooks.includes(r.notebookId)) return false;
+    if (q.after !== undefined && r.createdAt < q.after) return false;
+    if (q.before !== undefined && r.createdAt >= q.before) return false;
+    return q.labels.every((label) => labelMatch(note, label) !== undefined);
+  }
+
+  private chipMatches(note: IndexedNote, q: SearchQuery): SearchMatch[] {
+    return q.labels.flatMap((label) => labelMatch(note, label) ?? []);
+  }
+
+  /** Only notebook and date chips: no term to look up, so walk the notes, newest first. */
+  private scanFilters(q: SearchQuery, passes: (n: IndexedNote) => boolean, limit: number): SearchHit[] {
+    const hits: IndexedNote[] = [];
+    for (const note of this.notes.values()) if (passes(note)) hits.push(note);
+    hits.sort((a, b) => b.record.createdAt - a.record.createdAt);
+    return hits.slice(0, limit).map((n) => ({ id: n.record.id, score: 0, matches: this.chipMatches(n, q) }));
+  }
+
+  private broaderOf(label: string): readonly string[] {
+    let terms = this.broaderCache.get(label);
+    if (!terms) this.broaderCache.set(label, (terms = this.taxonomy.broaderTerms(label)));
+    return terms;
+  }
+
+  private count(note: IndexedNote, delta: number): void {
+    for (const term of [...note.labels.keys(), ...note.broader.keys()]) {
+      const n = (this.labelCounts.get(term) ?? 0) + delta;
+      if (n > 0) this.labelCounts.set(term, n);
+      else this.labelCounts.delete(term);
+    }
+  }
+}
