@@ -1,8 +1,20 @@
+import { BlobStore } from '../../sync/blob/blob-store.ts';
 import { IndexedDbBoxPersistence } from '../../sync/storage/indexeddb-box-persistence.ts';
 import { IndexedDbStorageAdapter } from '../../sync/storage/indexeddb-storage-adapter.ts';
 import type { VaultServices } from '../../sync/vault/vault.ts';
 
-/** The browser's real stores: IndexedDB for records and blobs, y-indexeddb for boxes. */
+let shared: VaultServices | undefined;
+let blobs: BlobStore | undefined;
+
+/**
+ * The browser's real stores: IndexedDB for records and blobs, y-indexeddb for boxes.
+ * One instance per page, so the vault and the blob store share one database connection.
+ */
 export function browserServices(): VaultServices {
-  return { storage: new IndexedDbStorageAdapter('obscura'), boxes: new IndexedDbBoxPersistence() };
+  return (shared ??= { storage: new IndexedDbStorageAdapter('obscura'), boxes: new IndexedDbBoxPersistence() });
+}
+
+/** Encrypted photos and thumbnails, in the same IndexedDB database as the vault's records. */
+export function browserBlobStore(): BlobStore {
+  return (blobs ??= new BlobStore(browserServices().storage));
 }

@@ -1,6 +1,8 @@
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
+import { browserBlobStore } from '../app/services.ts';
+import { createTaggingService } from '../app/tagging-service.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
 
@@ -10,6 +12,10 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void }) {
   const notebooks = createMemo(() => (vaultVersion(), props.vault.notebooks()));
   const [selected, setSelected] = createSignal<string | undefined>(notebooks()[0]?.id);
   const [newName, setNewName] = createSignal('');
+  // One blob store and one ML queue for the unlocked vault, shared by every notebook.
+  const blobs = browserBlobStore();
+  const tagging = createTaggingService(blobs);
+  onCleanup(() => tagging.dispose());
 
   const [opened] = createResource(selected, async (id) => {
     const result = await props.vault.openNotebook(id);
@@ -58,7 +64,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void }) {
         <Show when={selected()} fallback={<p class="empty">Create a notebook to start keeping notes.</p>}>
           <Show when={!opened.error} fallback={<p class="error" role="alert">{String(opened.error)}</p>}>
             <Show when={opened()} keyed fallback={<p aria-busy="true">Opening notebook…</p>}>
-              {(notebook) => <NotesPane notebook={notebook} />}
+              {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} />}
             </Show>
           </Show>
         </Show>

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { asPhotoKey, fromBase64Url, type PhotoKey } from '../../crypto/index.ts';
 import { notesMap } from './notes.ts';
 
 /**
@@ -88,4 +89,10 @@ export function notesToTag(doc: Y.Doc, currentPipelineVersion: string): string[]
     if (status?.state !== 'done' || note.get('pipelineVersion') !== currentPipelineVersion) ids.push(id);
   }
   return ids;
+}
+
+/** The photo's key as bytes; undefined if the stored text is not a 32-byte base64url key. */
+export function photoKeyOf(photo: PhotoRecord): PhotoKey | undefined {
+  const bytes = fromBase64Url(photo.photoKey);
+  return bytes.ok && bytes.value.length === 32 ? asPhotoKey(bytes.value) : undefined;
 }

@@ -1,0 +1,63 @@
+import { randomPhotoKey, toBase64Url } from '../../crypto/index.ts';
+import type { BlobStore } from '../../sync/blob/blob-store.ts';
+import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
+import { createNote } from '../../sync/notebook/notes.ts';
+import { setNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
+import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import { errorCode } from './messages.ts';
+import { ImportError, makeThumbnail } from './make-thumbnail.ts';
+import type { TaggingService } from './tagging-service.ts';
+
+/** The file's name without its extension, as the note's first title. */
+function titleFrom(name: string): string {
+  return name.replace(/\.[A-Za-z0-9]{1,5}$/, '').slice(0, 200);
+}
+
+/**
+ * Turns each file into a note that tags itself. The note appears at once (status
+ * "importing"); then the thumbnail is made, photo and thumbnail are encrypted into the
+ * blob store under a fresh per-photo key (the original streams from the File, never
+ * copied whole), the photo record goes into the plain doc, and tagging is queued.
+ * A file that fails says so on its own note; the others carry on.
+ */
+export async function importPhotos(
+  notebook: OpenNotebook,
+  files: readonly File[],
+  blobs: BlobStore,
+  tagging: Pick<TaggingService, 'enqueue'>,
+): Promise<string[]> {
+  const ids = files.map((file) => {
+    const id = createNote(notebook.doc, { title: titleFrom(file.name) });
+    setTaggingStatus(notebook.doc, id, { state: 'importing' });
+    return id;
+  });
+  for (const [i, file] of files.entries()) {
+    const id = ids[i] as string;
+    try {
+      await storePhoto(notebook, id, file, blobs);
+      setTaggingStatus(notebook.doc, id, { state: 'queued' });
+      tagging.enqueue(notebook, [id]);
+    } catch (e) {
+      const message = e instanceof ImportError ? e.message : `Could not store this photo: ${e instanceof Error ? e.message : String(e)}`;
+      setTaggingStatus(notebook.doc, id, { state: 'failed', code: e instanceof ImportError ? e.code : errorCode(e), message });
+    }
+  }
+  await notebook.flush().catch(() => undefined);
+  return ids;
+}
+
+async function storePhoto(notebook: OpenNotebook, noteId: string, file: File, blobs: BlobStore): Promise<void> {
+  const thumb = await makeThumbnail(file);
+  const key = randomPhotoKey();
+  const photo = await blobs.put(key, photoBlobAd(notebook.id, noteId, 'photo'), file);
+  const thumbBlob = await blobs.put(key, photoBlobAd(notebook.id, noteId, 'thumb'), thumb.jpeg);
+  setNotePhoto(notebook.doc, noteId, {
+    blobId: photo.id,
+    thumbBlobId: thumbBlob.id,
+    photoKey: toBase64Url(key),
+    width: thumb.width,
+    height: thumb.height,
+    mime: thumb.mime,
+    addedAt: Date.now(),
+  });
+}

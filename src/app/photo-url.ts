@@ -1,0 +1,41 @@
+import { createResource, onCleanup, type Accessor } from 'solid-js';
+import type { BlobStore } from '../../sync/blob/blob-store.ts';
+import { photoBlobAd, type PhotoBlobPurpose } from '../../sync/blob/photo-blob-ad.ts';
+import { photoKeyOf, type PhotoRecord } from '../../sync/notebook/photos.ts';
+
+export interface PhotoSource {
+  readonly notebookId: string;
+  readonly noteId: string;
+  readonly photo: PhotoRecord;
+}
+
+/**
+ * An object URL of a note's photo or thumbnail, decrypted from the blob store. The
+ * decrypted bytes live only in that in-memory Blob; the URL is revoked when the owner
+ * goes away or the photo changes, so no plaintext outlives the component.
+ */
+export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefined>, purpose: PhotoBlobPurpose): {
+  url: Accessor<string | undefined>;
+  error: Accessor<string | undefined>;
+} {
+  const urls: string[] = [];
+  const [resource] = createResource(source, async (s) => {
+    const blobId = purpose === 'photo' ? s.photo.blobId : s.photo.thumbBlobId;
+    const key = photoKeyOf(s.photo);
+    if (!key) throw new Error('This photo is damaged and cannot be shown.');
+    const bytes = await blobs.readAll(blobId, key, photoBlobAd(s.notebookId, s.noteId, purpose));
+    if (!bytes.ok) {
+      throw new Error(bytes.error.code === 'E_BLOB_MISSING' ? 'This photo is not on this device yet.' : 'This photo is damaged and cannot be shown.');
+    }
+    const type = purpose === 'photo' ? s.photo.mime : 'image/jpeg';
+    const url = URL.createObjectURL(new Blob([bytes.value as Uint8Array<ArrayBuffer>], { type }));
+    urls.splice(0).forEach((old) => URL.revokeObjectURL(old));
+    urls.push(url);
+    return url;
+  });
+  onCleanup(() => urls.splice(0).forEach((u) => URL.revokeObjectURL(u)));
+  return {
+    url: () => (resource.error ? undefined : resource()),
+    error: () => (resource.error ? String((resource.error as Error).message ?? resource.error) : undefined),
+  };
+}

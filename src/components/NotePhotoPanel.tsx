@@ -1,0 +1,57 @@
+import { createMemo, For, Match, Show, Switch } from 'solid-js';
+import type { BlobStore } from '../../sync/blob/blob-store.ts';
+import { addUserLabel, readLabels, readOcr, removeLabel } from '../../sync/notebook/labels.ts';
+import { readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
+import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import { docVersion } from '../app/doc-version.ts';
+import { LabelChips } from './LabelChips.tsx';
+import { PhotoView } from './PhotoView.tsx';
+
+/** A photo note's photo, labels (editable) and the text read from it. */
+export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore }) {
+  const version = docVersion(props.notebook.doc);
+  const doc = () => props.notebook.doc;
+  const photo = createMemo(() => (version(), readNotePhoto(doc(), props.noteId)));
+  const status = createMemo(() => (version(), readTaggingStatus(doc(), props.noteId)));
+  const labels = createMemo(() => (version(), readLabels(doc(), props.noteId)));
+  const ocr = createMemo(() => (version(), readOcr(doc(), props.noteId)));
+  const save = () => void props.notebook.flush().catch(() => undefined);
+
+  return (
+    <Show when={photo() || status()}>
+      <section class="photo-panel" aria-label="Photo">
+        <Show when={photo()}>
+          {(p) => <PhotoView blobs={props.blobs} notebookId={props.notebook.id} noteId={props.noteId} photo={p()} labels={labels()} ocr={ocr()} />}
+        </Show>
+        <Switch>
+          <Match when={status()?.state === 'importing'}>
+            <p class="hint" role="status">Encrypting and saving the photo…</p>
+          </Match>
+          <Match when={status()?.state === 'queued'}>
+            <p class="hint" role="status">Waiting to be tagged on this device…</p>
+          </Match>
+          <Match when={(() => { const s = status(); return s?.state === 'failed' ? s : undefined; })()}>
+            {(failed) => <p class="error" role="alert">{failed().message}</p>}
+          </Match>
+        </Switch>
+        <Show when={photo()}>
+          <LabelChips
+            labels={labels()}
+            onRemove={(label) => (removeLabel(doc(), props.noteId, label), save())}
+            onAdd={(label) => (addUserLabel(doc(), props.noteId, label), save())}
+          />
+        </Show>
+        <Show when={status()?.state === 'done'}>
+          <div class="ocr">
+            <h3>Text in the photo</h3>
+            <Show when={ocr().length > 0} fallback={<p class="hint">No text found.</p>}>
+              <div class="ocr-text" data-testid="ocr-text" tabIndex={0}>
+                <For each={ocr()}>{(line) => <p>{line.text}</p>}</For>
+              </div>
+            </Show>
+          </div>
+        </Show>
+      </section>
+    </Show>
+  );
+}

@@ -1,0 +1,60 @@
+import { createSignal, For, Show } from 'solid-js';
+import type { BlobStore } from '../../sync/blob/blob-store.ts';
+import type { LabelRecord, OcrRecord } from '../../sync/notebook/labels.ts';
+import type { PhotoRecord } from '../../sync/notebook/photos.ts';
+import { photoUrl } from '../app/photo-url.ts';
+
+/**
+ * The decrypted photo with what the models found drawn over it: object boxes (labelled)
+ * and text lines. The overlay is an SVG in the photo's own pixel space, so it scales with
+ * the image at any width.
+ */
+export function PhotoView(props: {
+  blobs: BlobStore;
+  notebookId: string;
+  noteId: string;
+  photo: PhotoRecord;
+  labels: readonly LabelRecord[];
+  ocr: readonly OcrRecord[];
+}) {
+  const [showBoxes, setShowBoxes] = createSignal(true);
+  const { url, error } = photoUrl(props.blobs, () => ({ notebookId: props.notebookId, noteId: props.noteId, photo: props.photo }), 'photo');
+  const boxes = () => props.labels.filter((l) => l.source === 'model' && l.box[2] > l.box[0] && l.box[3] > l.box[1]);
+  const fontSize = () => Math.max(12, Math.round(Math.max(props.photo.width, props.photo.height) / 40));
+
+  return (
+    <figure class="photo-view">
+      <div class="photo-frame" style={{ 'aspect-ratio': `${props.photo.width} / ${props.photo.height}` }}>
+        <Show when={url()} fallback={<p class={error() ? 'error' : 'hint'}>{error() ?? 'Decrypting photo…'}</p>}>
+          {(src) => <img src={src()} alt={`Photo: ${props.labels.map((l) => l.label).join(', ') || 'not tagged yet'}`} />}
+        </Show>
+        <Show when={showBoxes() && url()}>
+          <svg class="boxes" viewBox={`0 0 ${props.photo.width} ${props.photo.height}`} preserveAspectRatio="none" aria-hidden="true">
+            <For each={props.ocr}>
+              {(line) => <polygon class="ocr-box" points={line.box.map((p) => p.join(',')).join(' ')} />}
+            </For>
+            <For each={boxes()}>
+              {(l) => (
+                <g>
+                  <rect class="label-box" x={l.box[0]} y={l.box[1]} width={l.box[2] - l.box[0]} height={l.box[3] - l.box[1]} />
+                  <text class="label-text" x={l.box[0] + 4} y={l.box[1] + fontSize() + 2} font-size={String(fontSize())}>
+                    {`${l.label} ${Math.round(l.score * 100)}%`}
+                  </text>
+                </g>
+              )}
+            </For>
+          </svg>
+        </Show>
+      </div>
+      <figcaption class="photo-caption">
+        <label class="check">
+          <input type="checkbox" checked={showBoxes()} onChange={(e) => setShowBoxes(e.currentTarget.checked)} />
+          Show detection boxes
+        </label>
+        <span class="hint">
+          {props.photo.width}×{props.photo.height}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
+
+const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
+const PASSPHRASE = 'correct horse battery staple';
+const RUN = Date.now().toString(36);
+const TITLE_MARKER = `PHOTO-TITLE-CANARY-${RUN}-w4p`;
+/** A line page.png reads (tests/unit/ml/ocr-models.test.ts reads it word by word). */
+const OCR_LINE = 'background. These markers are pixels that we can label';
+const TAG_TIMEOUT = 90_000;
+
+const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
+
+/** Drops a file on the notes pane the way a browser does: a drop event carrying a DataTransfer. */
+async function dropFile(page: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
+  await page.evaluate(
+    ({ name, mime, base64 }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type: mime }));
+      const target = document.querySelector('section[aria-label="Notes"]');
+      if (!target) throw new Error('no notes pane');
+      target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    },
+    { name, mime, base64: bytes.toString('base64') },
+  );
+}
+
+async function thumbnailsShown(page: Page): Promise<number> {
+  return page.locator('.note-list .thumb img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
+}
+
+describe('photos that tag themselves (built app, real models, Chromium)', () => {
+  let browser: Browser;
+  let device: GuardedContext;
+  let page: Page;
+  const baseUrl = inject('baseUrl');
+  const chelsea = readFileSync(join(PHOTOS, 'chelsea.jpg'));
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    device = await guardedContext(browser, baseUrl);
+    page = await device.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('creates a vault and a notebook', async () => {
+    await page.goto(baseUrl);
+    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await page.getByLabel('I saved my recovery key somewhere safe').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByPlaceholder('New notebook').fill('Photos');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Import photos' }).waitFor();
+  });
+
+  it('imports by file chooser and by drop; each photo becomes a note that tags itself', async () => {
+    const started = Date.now();
+    await page.locator('#photo-files').setInputFiles([
+      { name: 'chelsea.jpg', mimeType: 'image/jpeg', buffer: chelsea },
+      { name: 'coffee.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(PHOTOS, 'coffee.jpg')) },
+      { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not a photo at all') },
+    ]);
+    await dropFile(page, 'page.png', 'image/png', readFileSync(join(PHOTOS, 'page.png')));
+    for (const title of ['chelsea', 'coffee', 'broken', 'page']) await note(page, title).waitFor();
+    console.log(`4 notes listed after ${Date.now() - started} ms`);
+
+    await note(page, 'broken').getByText('Could not import or tag').waitFor();
+    await note(page, 'chelsea').locator('.mini-chip', { hasText: /^cat$/ }).waitFor({ timeout: TAG_TIMEOUT });
+    console.log(`chelsea tagged "cat" after ${Date.now() - started} ms`);
+    await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor({ timeout: TAG_TIMEOUT });
+    console.log(`coffee tagged "cup" after ${Date.now() - started} ms`);
+    await note(page, 'page').locator('.snippet', { hasText: 'markers' }).waitFor({ timeout: TAG_TIMEOUT });
+    console.log(`page read after ${Date.now() - started} ms`);
+    await expect.poll(() => thumbnailsShown(page)).toBe(3);
+
+    await note(page, 'page').getByRole('button').click();
+    await expect.poll(() => page.getByTestId('ocr-text').textContent()).toContain(OCR_LINE);
+    await note(page, 'broken').getByRole('button').click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/not a photo/i);
+  });
+
+  it('shows the note view with the photo, boxes and chips; labels can be removed and added by hand', async () => {
+    await note(page, 'chelsea').getByRole('button').click();
+    await page.getByLabel('Title').fill(TITLE_MARKER);
+    await note(page, TITLE_MARKER).waitFor();
+    await expect.poll(() => page.locator('.photo-frame img').evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(300);
+    expect(await page.locator('.photo-frame .label-box').count()).toBeGreaterThan(0);
+    await page.getByLabel('New label').fill('Chelsea the cat');
+    await page.getByRole('button', { name: 'Tag', exact: true }).click();
+    await page.locator('.chip[data-source="user"]', { hasText: 'chelsea the cat' }).waitFor();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    await screenshot(page, 'photos-note-1280');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, 'photos-note-375');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByLabel('Show detection boxes').uncheck();
+    expect(await page.locator('.photo-frame .label-box').count()).toBe(0);
+  });
+
+  it('after reload and unlock, the notes, thumbnails and labels are still there', async () => {
+    await page.reload();
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await note(page, TITLE_MARKER).locator('.mini-chip', { hasText: /^cat$/ }).waitFor();
+    await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor();
+    await expect.poll(() => thumbnailsShown(page)).toBe(3);
+    await screenshot(page, 'photos-grid-1280');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, 'photos-grid-375');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('IndexedDB holds no label text, OCR text, title or photo bytes', async () => {
+    const raw = await readAllIndexedDb(page);
+    expect(raw.length).toBeGreaterThan(chelsea.length);
+    for (const marker of [TITLE_MARKER, OCR_LINE, 'chelsea the cat', 'pixels that we can']) {
+      expect(raw.includes(Buffer.from(marker, 'utf8')), marker).toBe(false);
+    }
+    const middle = Math.floor(chelsea.length / 2);
+    expect(raw.includes(chelsea.subarray(middle, middle + 64)), 'a run of chelsea.jpg').toBe(false);
+    expect(raw.includes(chelsea.subarray(0, 64)), 'chelsea.jpg header').toBe(false);
+  });
+
+  it('made no request to any other origin and threw no page error', () => {
+    expect(device.foreignRequests).toEqual([]);
+    expect(device.pageErrors).toEqual([]);
+  });
+});
