@@ -1,0 +1,145 @@
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
+import type { NotebookKey } from '../../crypto/index.ts';
+import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc.ts';
+import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
+import { openPresence, presenceKey, sealPresence, type PresenceInfo } from './presence-seal.ts';
+import { checkReplicationSettings, ReplicationConfigError, type ReplicationSettings } from './replication-settings.ts';
+
+export interface ReplicateBoxOptions {
+  /** The box doc: ciphertext only. Never pass a plain doc. */
+  readonly box: Y.Doc;
+  /** deriveRoomId(notebookKey, notebookId): all a server ever learns about the notebook. */
+  readonly roomId: string;
+  /** deriveRoomPassword(notebookKey, notebookId), for y-webrtc's signaling encryption. */
+  readonly password: string;
+  readonly settings: ReplicationSettings;
+  /** Node: @roamhq/wrtc. The browser's own WebRTC by default. */
+  readonly wrtc?: WrtcImplementation;
+  /** Node 20 has no global WebSocket: pass `ws`'s for the relay. */
+  readonly WebSocketPolyfill?: typeof WebSocket;
+  /** Announce this device (sealed under the notebook key) to the others in the room. */
+  readonly presence?: { readonly notebookKey: NotebookKey; readonly self: PresenceInfo };
+}
+
+export type RelayState = 'connecting' | 'connected' | 'offline';
+
+export interface ReplicationStatus {
+  /** Other devices connected peer to peer right now. */
+  readonly peers: number;
+  readonly relay: RelayState;
+  /** When a transport last finished a sync or brought an update. */
+  readonly lastSyncAt?: number;
+}
+
+export interface OnlineDevice extends PresenceInfo {
+  /** This very client (this tab). */
+  readonly self: boolean;
+}
+
+export interface Replication {
+  status(): ReplicationStatus;
+  onStatus(listener: (status: ReplicationStatus) => void): () => void;
+  /** Devices whose sealed presence opens under the notebook key; decoded here, never on a server. */
+  onlineDevices(): OnlineDevice[];
+  onPresence(listener: () => void): () => void;
+  /** Leaves the room on every transport; the box doc stays open. */
+  destroy(): void;
+}
+
+/**
+ * Keeps one box doc in sync with the notebook's other devices: live over y-webrtc
+ * (chunked data channels) and store-and-forward through the relay (stock y-websocket
+ * client). Both only ever carry the box, so neither needs to be trusted.
+ * Note: both providers share one Awareness, so presence reaches a device by whichever
+ * path is up, and a device on both paths is listed once.
+ */
+export function replicateBox(options: ReplicateBoxOptions): Replication {
+  const settings = checkReplicationSettings(options.settings, options.roomId, options.password);
+  const { box, roomId } = options;
+  let webrtc: WebrtcSync | undefined;
+  if (settings.signalingUrls.length > 0) {
+    const wrtc = options.wrtc ?? browserWrtc();
+    if (!wrtc) throw new ReplicationConfigError('E_REPLICATION_NO_WEBRTC', 'no WebRTC here: pass @roamhq/wrtc as `wrtc` outside a browser');
+    webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc });
+  }
+  const awareness = webrtc?.provider.awareness ?? new Awareness(box);
+  const relay = settings.relayUrl === undefined
+    ? undefined
+    : new WebsocketProvider(settings.relayUrl, roomId, box, {
+        awareness,
+        // Tabs of one browser already meet over y-webrtc's encrypted BroadcastChannel.
+        disableBc: true,
+        ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+      });
+
+  let status: ReplicationStatus = { peers: 0, relay: relay ? 'connecting' : 'offline' };
+  const statusListeners = new Set<(status: ReplicationStatus) => void>();
+  const presenceListeners = new Set<() => void>();
+  const update = (change: Partial<ReplicationStatus>) => {
+    const next = { ...status, ...change };
+    if (next.peers === status.peers && next.relay === status.relay && next.lastSyncAt === status.lastSyncAt) return;
+    status = next;
+    for (const listener of statusListeners) listener(status);
+  };
+  const synced = () => update({ lastSyncAt: Date.now() });
+
+  relay?.on('status', ({ status: s }) => {
+    // y-websocket retries with backoff (connecting, disconnected, connecting, ...); once the
+    // relay was lost it stays 'offline' until a retry succeeds, rather than flickering.
+    if (s === 'connecting' && status.relay === 'offline') return;
+    update({ relay: s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting' : 'offline' });
+  });
+  relay?.on('sync', (isSynced: boolean) => void (isSynced && synced()));
+  webrtc?.provider.on('peers', ({ webrtcPeers }) => update({ peers: webrtcPeers.length }));
+  webrtc?.provider.on('synced', ({ synced: done }) => void (done && synced()));
+  // Updates a transport brought in later than its sync step count as syncing too.
+  const onBoxUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (origin === relay || (webrtc && isRoomOf(origin, webrtc))) synced();
+  };
+  box.on('update', onBoxUpdate);
+
+  const key = options.presence ? presenceKey(options.presence.notebookKey, roomId) : undefined;
+  if (key && options.presence) awareness.setLocalState(sealPresence(key, roomId, awareness.clientID, options.presence.self));
+  const onAwareness = () => presenceListeners.forEach((listener) => listener());
+  awareness.on('change', onAwareness);
+
+  return {
+    status: () => status,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    onlineDevices() {
+      if (!key) return [];
+      const byDevice = new Map<string, OnlineDevice>();
+      awareness.getStates().forEach((state, clientId) => {
+        const info = openPresence(key, roomId, clientId, state);
+        const self = clientId === awareness.clientID;
+        if (info && (self || !byDevice.get(info.deviceId)?.self)) byDevice.set(info.deviceId, { ...info, self });
+      });
+      return [...byDevice.values()].sort((a, b) => Number(b.self) - Number(a.self) || a.deviceName.localeCompare(b.deviceName));
+    },
+    onPresence(listener) {
+      presenceListeners.add(listener);
+      return () => presenceListeners.delete(listener);
+    },
+    destroy() {
+      box.off('update', onBoxUpdate);
+      awareness.off('change', onAwareness);
+      statusListeners.clear();
+      presenceListeners.clear();
+      // Our own state goes first, so the others see this device leave at once, not after 30 s.
+      awareness.setLocalState(null);
+      relay?.destroy();
+      webrtc?.destroy();
+      if (!webrtc) awareness.destroy();
+    },
+  };
+}
+
+/** y-webrtc applies remote updates with its room as the origin. */
+function isRoomOf(origin: unknown, webrtc: WebrtcSync): boolean {
+  return typeof origin === 'object' && origin !== null && (origin as { provider?: unknown }).provider === webrtc.provider;
+}
