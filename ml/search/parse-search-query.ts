@@ -21,7 +21,7 @@ export interface SearchQuery {
 }
 
 // key:"quoted value" | key:value | "quoted words" | word
-const TOKEN = /(\w+):"([^"]*)"?|(\w+):(\S+)|"([^"]*)"?|(\S+)/g;
+const TOKEN = /(\w+):"([^"]*)"?|(\w+):(\S*)|"([^"]*)"?|(\S+)/g;
 
 export function parseSearchQuery(text: string): SearchQuery {
   const words: string[] = [];

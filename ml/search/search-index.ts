@@ -5,6 +5,7 @@ import type { NoteRecord, SearchHit, SearchMatch } from './note-record.ts';
 import { type SearchQuery, isEmptyQuery, parseSearchQuery } from './parse-search-query.ts';
 import { suggestQueries, type Suggestion } from './suggest-queries.ts';
 import { type Taxonomy, defaultTaxonomy } from './taxonomy.ts';
+import { newestFirst } from './newest-first.ts';
 import { tokenize } from './tokenize.ts';
 
 export interface NoteSearchIndexOptions {
@@ -43,8 +44,8 @@ const WORD_SEARCH: MiniSearchOptions = {
  */
 export class NoteSearchIndex {
   private readonly notes = new Map<string, IndexedNote>();
-  /** Label or broader term -> notes carrying it, for `label:` suggestions. */
-  private readonly labelCounts = new Map<string, number>();
+  /** Label or broader term -> ids of the notes carrying it: `label:` chips and suggestions. */
+  private readonly labelNotes = new Map<string, Set<string>>();
   private readonly broaderCache = new Map<string, readonly string[]>();
   private readonly taxonomy: Taxonomy;
   private readonly mini: MiniSearch<IndexDocument>;
@@ -70,7 +71,7 @@ export class NoteSearchIndex {
     const { note, doc } = indexNote(record, (label) => this.broaderOf(label));
     this.mini.add(doc);
     this.notes.set(record.id, note);
-    this.count(note, +1);
+    this.track(note, true);
   }
 
   /** Returns whether the note was indexed. */
@@ -80,7 +81,7 @@ export class NoteSearchIndex {
     // discard, not remove: it needs no copy of the old document and vacuums later.
     this.mini.discard(id);
     this.notes.delete(id);
-    this.count(old, -1);
+    this.track(old, false);
     return true;
   }
 
@@ -89,15 +90,13 @@ export class NoteSearchIndex {
     const q = typeof query === 'string' ? parseSearchQuery(query) : query;
     const limit = options.limit ?? 50;
     if (isEmptyQuery(q)) return [];
-    const passes = (note: IndexedNote | undefined): note is IndexedNote => note !== undefined && this.passesFilters(note, q);
+    if (q.words.length === 0) return this.chipsOnly(q, limit);
 
-    if (q.words.length === 0 && q.labels.length === 0) return this.scanFilters(q, passes, limit);
-
-    // Label chips without words still use the index: their tokens narrow the candidates,
-    // then the exact filter drops "teddy bear" for label:bear.
-    const terms = q.words.length > 0 ? q.words : q.labels.flatMap((label) => tokenize(label));
-    const options_ = q.words.length > 0 ? WORD_SEARCH : { fields: ['labels', 'broader'], combineWith: 'AND' as const };
-    const results = this.mini.search(terms.join(' '), { ...options_, filter: (r) => passes(this.notes.get(r.id as string)) });
+    // No filter callback without chips: MiniSearch calls it once per hit, and a common
+    // word has tens of thousands of hits at 100k notes.
+    const filtered = q.labels.length > 0 || q.notebooks.length > 0 || q.after !== undefined || q.before !== undefined;
+    const filter = (r: { id: unknown }) => this.passesFilters(this.notes.get(r.id as string) as IndexedNote, q);
+    const results = this.mini.search(q.words.join(' '), filtered ? { ...WORD_SEARCH, filter } : WORD_SEARCH);
 
     return results.slice(0, limit).map((r) => {
       const note = this.notes.get(r.id as string) as IndexedNote;
@@ -110,7 +109,7 @@ export class NoteSearchIndex {
   /** Completions for the search box: `label:` chips for known labels, then word phrases. */
   suggest(text: string, limit = 8): Suggestion[] {
     return suggestQueries(text, limit, {
-      labelCounts: this.labelCounts,
+      labelNotes: this.labelNotes,
       autoSuggest: (words) => this.mini.autoSuggest(words, { ...WORD_SEARCH, prefix: (_t, i, all) => i === all.length - 1 }),
     });
   }
@@ -127,12 +126,19 @@ export class NoteSearchIndex {
     return q.labels.flatMap((label) => labelMatch(note, label) ?? []);
   }
 
-  /** Only notebook and date chips: no term to look up, so walk the notes, newest first. */
-  private scanFilters(q: SearchQuery, passes: (n: IndexedNote) => boolean, limit: number): SearchHit[] {
-    const hits: IndexedNote[] = [];
-    for (const note of this.notes.values()) if (passes(note)) hits.push(note);
-    hits.sort((a, b) => b.record.createdAt - a.record.createdAt);
-    return hits.slice(0, limit).map((n) => ({ id: n.record.id, score: 0, matches: this.chipMatches(n, q) }));
+  /**
+   * Chips without words have no relevance to rank by, so newest first (score 0). A
+   * label chip starts from the notes carrying the rarest of the labels; notebook and
+   * date chips alone walk all notes, which is a few ms at 100k.
+   */
+  private chipsOnly(q: SearchQuery, limit: number): SearchHit[] {
+    let candidates: Iterable<IndexedNote> = this.notes.values();
+    if (q.labels.length > 0) {
+      const sets = q.labels.map((label) => this.labelNotes.get(label) ?? new Set<string>());
+      const rarest = sets.reduce((a, b) => (b.size < a.size ? b : a));
+      candidates = [...rarest].map((id) => this.notes.get(id) as IndexedNote);
+    }
+    return newestFirst(candidates, (note) => this.passesFilters(note, q), limit).map((n) => ({ id: n.record.id, score: 0, matches: this.chipMatches(n, q) }));
   }
 
   private broaderOf(label: string): readonly string[] {
@@ -141,11 +147,17 @@ export class NoteSearchIndex {
     return terms;
   }
 
-  private count(note: IndexedNote, delta: number): void {
+  private track(note: IndexedNote, add: boolean): void {
+    const id = note.record.id;
     for (const term of [...note.labels.keys(), ...note.broader.keys()]) {
-      const n = (this.labelCounts.get(term) ?? 0) + delta;
-      if (n > 0) this.labelCounts.set(term, n);
-      else this.labelCounts.delete(term);
+      let ids = this.labelNotes.get(term);
+      if (add) {
+        if (!ids) this.labelNotes.set(term, (ids = new Set()));
+        ids.add(id);
+      } else if (ids) {
+        ids.delete(id);
+        if (ids.size === 0) this.labelNotes.delete(term);
+      }
     }
   }
 }

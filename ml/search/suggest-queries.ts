@@ -9,8 +9,8 @@ export interface Suggestion {
 }
 
 export interface SuggestSources {
-  /** Label or broader term -> how many notes carry it. */
-  readonly labelCounts: ReadonlyMap<string, number>;
+  /** Label or broader term -> the notes carrying it (only the count is used). */
+  readonly labelNotes: ReadonlyMap<string, ReadonlySet<string>>;
   /** MiniSearch autoSuggest over the free words. */
   autoSuggest(words: string): PhraseSuggestion[];
 }
@@ -33,12 +33,12 @@ export function suggestQueries(text: string, limit: number, sources: SuggestSour
 
   if (/^label:/i.test(last)) {
     const partial = normalizeLabel(last.slice('label:'.length).replace(/"/g, ''));
-    return labelsStartingWith(partial, sources.labelCounts, limit).map((s) => ({ ...s, text: prefixWith(s.text) }));
+    return labelsStartingWith(partial, sources.labelNotes, limit).map((s) => ({ ...s, text: prefixWith(s.text) }));
   }
   if (last === '' || CHIP.test(last)) return [];
 
   const partial = normalizeLabel(last);
-  const labels = labelsStartingWith(partial, sources.labelCounts, Math.min(LABELS_BESIDE_WORDS, limit)).map((s) => ({ ...s, text: prefixWith(s.text) }));
+  const labels = labelsStartingWith(partial, sources.labelNotes, Math.min(LABELS_BESIDE_WORDS, limit)).map((s) => ({ ...s, text: prefixWith(s.text) }));
   // One or two letters would expand to most of the vocabulary; wait for a third.
   if (partial.length < 2) return labels;
 
@@ -51,11 +51,11 @@ export function suggestQueries(text: string, limit: number, sources: SuggestSour
   return [...labels, ...phrases];
 }
 
-function labelsStartingWith(partial: string, counts: ReadonlyMap<string, number>, limit: number): Suggestion[] {
+function labelsStartingWith(partial: string, labels: ReadonlyMap<string, ReadonlySet<string>>, limit: number): Suggestion[] {
   const found: Suggestion[] = [];
-  for (const [label, count] of counts) {
+  for (const [label, notes] of labels) {
     // Comma labels are a classifier's synonym lists; their parts are offered one by one.
-    if (label.startsWith(partial) && !label.includes(', ')) found.push({ text: chip(label), kind: 'label', score: count });
+    if (label.startsWith(partial) && !label.includes(', ')) found.push({ text: chip(label), kind: 'label', score: notes.size });
   }
   return found.sort((a, b) => b.score - a.score || a.text.localeCompare(b.text)).slice(0, limit);
 }
