@@ -1,4 +1,4 @@
-import { createResource, onCleanup, type Accessor } from 'solid-js';
+import { createMemo, createResource, onCleanup, type Accessor } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd, type PhotoBlobPurpose } from '../../sync/blob/photo-blob-ad.ts';
 import { photoKeyOf, type PhotoRecord } from '../../sync/notebook/photos.ts';
@@ -19,7 +19,11 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
   error: Accessor<string | undefined>;
 } {
   const urls: string[] = [];
-  const [resource] = createResource(source, async (s) => {
+  // Every doc change makes new record objects; decrypt again only when the blob changes.
+  const stable = createMemo(source, undefined, {
+    equals: (a, b) => a?.noteId === b?.noteId && a?.photo.blobId === b?.photo.blobId && a?.photo.thumbBlobId === b?.photo.thumbBlobId,
+  });
+  const [resource] = createResource(stable, async (s) => {
     const blobId = purpose === 'photo' ? s.photo.blobId : s.photo.thumbBlobId;
     const key = photoKeyOf(s.photo);
     if (!key) throw new Error('This photo is damaged and cannot be shown.');

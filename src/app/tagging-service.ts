@@ -22,6 +22,8 @@ export interface TagJob {
 
 export interface TaggingService {
   readonly progress: Accessor<QueueProgress>;
+  /** True from pause() on, even while the photo in flight finishes. */
+  readonly paused: Accessor<boolean>;
   /** The version tag() stamps today; notes with another version get re-tagged. */
   readonly pipelineVersion: string;
   enqueue(notebook: OpenNotebook, noteIds: readonly string[]): void;
@@ -86,9 +88,11 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
   });
   const [progress, setProgress] = createSignal<QueueProgress>(queue.progress());
   queue.onProgress(setProgress);
+  const [paused, setPaused] = createSignal(false);
 
   return {
     progress,
+    paused,
     pipelineVersion: pipelineVersionFor(parseModelManifest(manifestJson), TAG_OPTIONS),
     enqueue(notebook, noteIds) {
       const fresh: TagJob[] = [];
@@ -102,8 +106,14 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
       }
       if (fresh.length > 0) queue.enqueue(fresh);
     },
-    pause: () => queue.pause(),
-    resume: () => queue.resume(),
+    pause: () => {
+      setPaused(true);
+      queue.pause();
+    },
+    resume: () => {
+      setPaused(false);
+      queue.resume();
+    },
     dispose: () => {
       queue.cancel();
       jobs.clear();

@@ -11,8 +11,8 @@ export function PhotoImport(props: { tagging: TaggingService; onFiles: (files: F
   const active = () => progress().total > 0 && progress().state !== 'idle';
   const label = () => {
     const p = progress();
-    const position = Math.min(p.done + 1, p.total);
-    return p.state === 'paused' ? `Paused: ${p.done} of ${p.total} tagged` : `Tagging ${position} of ${p.total}`;
+    if (props.tagging.paused()) return p.state === 'running' ? `Pausing after this photo (${p.done} of ${p.total} tagged)` : `Paused: ${p.done} of ${p.total} tagged`;
+    return `Tagging ${Math.min(p.done + 1, p.total)} of ${p.total}`;
   };
 
   return (
@@ -43,7 +43,7 @@ export function PhotoImport(props: { tagging: TaggingService; onFiles: (files: F
             <span class="error-text">{progress().failed} failed</span>
           </Show>
           <Show
-            when={progress().state === 'paused'}
+            when={props.tagging.paused()}
             fallback={<button type="button" class="link" onClick={() => props.tagging.pause()}>Pause</button>}
           >
             <button type="button" class="link" onClick={() => props.tagging.resume()}>Resume</button>

@@ -9,7 +9,7 @@ import { importPhotos } from '../app/import-photos.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { NoteEditor } from '../components/NoteEditor.tsx';
 import { PhotoImport } from '../components/PhotoImport.tsx';
-import { PhotoThumb } from '../components/PhotoThumb.tsx';
+import { NoteListItem, type NoteRow } from '../components/NoteListItem.tsx';
 
 // Every file, images or not: one that is not a photo gets a note that says so.
 const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?? []);
@@ -21,15 +21,19 @@ const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?
 export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tagging: TaggingService }) {
   const version = docVersion(props.notebook.doc);
   const doc = () => props.notebook.doc;
-  const notes = createMemo(() =>
+  const notes = createMemo((): NoteRow[] =>
     (version(), readNotes(doc())).map((note) => ({
       ...note,
       photo: readNotePhoto(doc(), note.id),
       status: readTaggingStatus(doc(), note.id),
-      labels: [...new Set(readLabels(doc(), note.id).map((l) => l.label))],
-      ocr: readOcr(doc(), note.id).map((l) => l.text).join(' '),
+      labels: [...new Set(readLabels(doc(), note.id).sort((a, b) => b.score - a.score).map((l) => l.label))],
+      // Stray one- and two-character reads (a logo, a texture) make poor snippets.
+      ocr: readOcr(doc(), note.id).map((l) => l.text.trim()).filter((t) => t.length >= 3).join(' '),
     })),
   );
+  const byId = createMemo(() => new Map(notes().map((note) => [note.id, note])));
+  // The list is keyed by id so an edit re-renders a row's text, not the row (and its thumbnail).
+  const ids = createMemo(() => notes().map((note) => note.id), [], { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) });
   const [selected, setSelected] = createSignal<string>();
   const [dragging, setDragging] = createSignal(false);
   const current = () => notes().find((note) => note.id === selected()) ?? notes()[0];
@@ -77,30 +81,19 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
         </div>
         <p class="hint drop-hint">Drop or paste photos here.</p>
         <ul>
-          <For each={notes()} fallback={<li class="empty">No notes yet. Write one, or import photos and they tag themselves.</li>}>
-            {(note) => (
-              <li data-note-title={note.title}>
-                <button type="button" aria-current={current()?.id === note.id ? 'true' : undefined} onClick={() => setSelected(note.id)}>
-                  <Show when={note.photo || note.status}>
-                    <PhotoThumb blobs={props.blobs} notebookId={props.notebook.id} noteId={note.id} photo={note.photo} />
-                  </Show>
-                  <span class="note-text">
-                    <strong>{note.title || 'Untitled'}</strong>
-                    <Show when={note.status?.state === 'failed'}>
-                      <span class="error-text">Could not import or tag</span>
-                    </Show>
-                    <Show when={note.status?.state === 'importing' || note.status?.state === 'queued'}>
-                      <span class="snippet">Tagging…</span>
-                    </Show>
-                    <Show when={note.labels.length > 0}>
-                      <span class="mini-chips">
-                        <For each={note.labels.slice(0, 4)}>{(label) => <span class="mini-chip">{label}</span>}</For>
-                      </span>
-                    </Show>
-                    <span class="snippet">{(note.body || note.ocr).slice(0, 80)}</span>
-                  </span>
-                </button>
-              </li>
+          <For each={ids()} fallback={<li class="empty">No notes yet. Write one, or import photos and they tag themselves.</li>}>
+            {(id) => (
+              <Show when={byId().get(id)}>
+                {(note) => (
+                  <NoteListItem
+                    note={note()}
+                    current={current()?.id === id}
+                    onSelect={() => setSelected(id)}
+                    blobs={props.blobs}
+                    notebookId={props.notebook.id}
+                  />
+                )}
+              </Show>
             )}
           </For>
         </ul>

@@ -76,6 +76,17 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     console.log(`4 notes listed after ${Date.now() - started} ms`);
 
     await note(page, 'broken').getByText('Could not import or tag').waitFor();
+
+    // Pause: the photo in flight finishes, nothing new starts until Resume.
+    const status = page.locator('.tag-progress');
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Tagging \d of [23]/);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => status.textContent(), { timeout: TAG_TIMEOUT }).toMatch(/Paused: \d of 3 tagged/);
+    const pausedAt = await status.textContent();
+    await page.waitForTimeout(1500);
+    expect(await status.textContent()).toBe(pausedAt);
+    await page.getByRole('button', { name: 'Resume' }).click();
+
     await note(page, 'chelsea').locator('.mini-chip', { hasText: /^cat$/ }).waitFor({ timeout: TAG_TIMEOUT });
     console.log(`chelsea tagged "cat" after ${Date.now() - started} ms`);
     await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor({ timeout: TAG_TIMEOUT });
@@ -83,6 +94,15 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     await note(page, 'page').locator('.snippet', { hasText: 'markers' }).waitFor({ timeout: TAG_TIMEOUT });
     console.log(`page read after ${Date.now() - started} ms`);
     await expect.poll(() => thumbnailsShown(page)).toBe(3);
+
+    // Paste: a ClipboardEvent carrying a file, as Ctrl+V with an image on the clipboard.
+    await page.evaluate((base64) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'text-card.jpg', { type: 'image/jpeg' }));
+      document.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: transfer }));
+    }, readFileSync(join(PHOTOS, 'text-card.jpg')).toString('base64'));
+    await note(page, 'text-card').locator('.snippet', { hasText: 'Receipt' }).waitFor({ timeout: TAG_TIMEOUT });
+    console.log(`pasted text-card read after ${Date.now() - started} ms`);
 
     await note(page, 'page').getByRole('button').click();
     await expect.poll(() => page.getByTestId('ocr-text').textContent()).toContain(OCR_LINE);
@@ -114,7 +134,7 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     await page.getByRole('button', { name: 'Unlock' }).click();
     await note(page, TITLE_MARKER).locator('.mini-chip', { hasText: /^cat$/ }).waitFor();
     await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor();
-    await expect.poll(() => thumbnailsShown(page)).toBe(3);
+    await expect.poll(() => thumbnailsShown(page)).toBe(4);
     await screenshot(page, 'photos-grid-1280');
     await page.setViewportSize({ width: 375, height: 812 });
     await screenshot(page, 'photos-grid-375');

@@ -1,0 +1,43 @@
+import { For, Show } from 'solid-js';
+import type { BlobStore } from '../../sync/blob/blob-store.ts';
+import type { NoteView } from '../../sync/notebook/notes.ts';
+import type { PhotoRecord, TaggingStatus } from '../../sync/notebook/photos.ts';
+import { PhotoThumb } from './PhotoThumb.tsx';
+
+export interface NoteRow extends NoteView {
+  readonly photo: PhotoRecord | undefined;
+  readonly status: TaggingStatus | undefined;
+  /** Distinct label names, best first. */
+  readonly labels: readonly string[];
+  /** OCR text worth showing as a snippet. */
+  readonly ocr: string;
+}
+
+/** One row of the notes list: thumbnail, title, state, label chips and a snippet. */
+export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect: () => void; blobs: BlobStore; notebookId: string }) {
+  const state = () => props.note.status?.state;
+  return (
+    <li data-note-title={props.note.title}>
+      <button type="button" aria-current={props.current ? 'true' : undefined} onClick={() => props.onSelect()}>
+        <Show when={props.note.photo || props.note.status}>
+          <PhotoThumb blobs={props.blobs} notebookId={props.notebookId} noteId={props.note.id} photo={props.note.photo} failed={state() === 'failed'} />
+        </Show>
+        <span class="note-text">
+          <strong>{props.note.title || 'Untitled'}</strong>
+          <Show when={state() === 'failed'}>
+            <span class="error-text">Could not import or tag</span>
+          </Show>
+          <Show when={state() === 'importing' || state() === 'queued'}>
+            <span class="snippet">Tagging…</span>
+          </Show>
+          <Show when={props.note.labels.length > 0}>
+            <span class="mini-chips">
+              <For each={props.note.labels.slice(0, 4)}>{(label) => <span class="mini-chip">{label}</span>}</For>
+            </span>
+          </Show>
+          <span class="snippet">{(props.note.body || props.note.ocr).slice(0, 80)}</span>
+        </span>
+      </button>
+    </li>
+  );
+}
