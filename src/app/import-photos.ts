@@ -8,6 +8,13 @@ import { errorCode } from './messages.ts';
 import { ImportError, makeThumbnail } from './make-thumbnail.ts';
 import type { TaggingService } from './tagging-service.ts';
 
+const importing = new Set<string>();
+
+/** True while this page is still storing the note's photo. */
+export function isImporting(noteId: string): boolean {
+  return importing.has(noteId);
+}
+
 /** The file's name without its extension, as the note's first title. */
 function titleFrom(name: string): string {
   return name.replace(/\.[A-Za-z0-9]{1,5}$/, '').slice(0, 200);
@@ -29,6 +36,7 @@ export async function importPhotos(
   const ids = files.map((file) => {
     const id = createNote(notebook.doc, { title: titleFrom(file.name) });
     setTaggingStatus(notebook.doc, id, { state: 'importing' });
+    importing.add(id);
     return id;
   });
   for (const [i, file] of files.entries()) {
@@ -40,6 +48,8 @@ export async function importPhotos(
     } catch (e) {
       const message = e instanceof ImportError ? e.message : `Could not store this photo: ${e instanceof Error ? e.message : String(e)}`;
       setTaggingStatus(notebook.doc, id, { state: 'failed', code: e instanceof ImportError ? e.code : errorCode(e), message });
+    } finally {
+      importing.delete(id);
     }
   }
   await notebook.flush().catch(() => undefined);

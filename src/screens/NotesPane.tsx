@@ -2,10 +2,10 @@ import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-j
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
 import { createNote, readNotes } from '../../sync/notebook/notes.ts';
-import { notesToTag, readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
+import { failInterruptedImports, notesToTag, readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
-import { importPhotos } from '../app/import-photos.ts';
+import { importPhotos, isImporting } from '../app/import-photos.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { NoteEditor } from '../components/NoteEditor.tsx';
 import { PhotoImport } from '../components/PhotoImport.tsx';
@@ -38,6 +38,11 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
   const [dragging, setDragging] = createSignal(false);
   const current = () => notes().find((note) => note.id === selected()) ?? notes()[0];
 
+  // On a phone the editor sits below the list: bring the chosen note into view.
+  const open = (id: string) => {
+    setSelected(id);
+    if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.editor')?.scrollIntoView({ block: 'start' }));
+  };
   const add = () => setSelected(createNote(doc(), { title: '' }));
   const importFiles = (files: File[]) => {
     if (files.length === 0) return;
@@ -45,7 +50,10 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
   };
 
   // Photos whose tagging did not finish last time (tab closed) or came from an older pipeline.
-  onMount(() => props.tagging.enqueue(props.notebook, notesToTag(doc(), props.tagging.pipelineVersion)));
+  onMount(() => {
+    failInterruptedImports(doc(), isImporting);
+    props.tagging.enqueue(props.notebook, notesToTag(doc(), props.tagging.pipelineVersion));
+  });
 
   const onPaste = (e: ClipboardEvent) => {
     const files = filesOf(e.clipboardData?.files).filter((f) => f.type.startsWith('image/'));
@@ -88,7 +96,7 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
                   <NoteListItem
                     note={note()}
                     current={current()?.id === id}
-                    onSelect={() => setSelected(id)}
+                    onSelect={() => open(id)}
                     blobs={props.blobs}
                     notebookId={props.notebook.id}
                   />

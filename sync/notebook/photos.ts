@@ -91,6 +91,23 @@ export function notesToTag(doc: Y.Doc, currentPipelineVersion: string): string[]
   return ids;
 }
 
+/**
+ * Notes left "importing" by a closed tab never got their photo stored: say so on the note
+ * instead of showing "Tagging…" forever. `stillImporting` spares imports running now.
+ */
+export function failInterruptedImports(doc: Y.Doc, stillImporting: (id: string) => boolean): string[] {
+  const failed: string[] = [];
+  for (const id of notesMap(doc).keys()) {
+    if (readTaggingStatus(doc, id)?.state !== 'importing' || stillImporting(id)) continue;
+    const message = readNotePhoto(doc, id)
+      ? 'The import was interrupted before tagging. Import the photo again to tag it.'
+      : 'The import was interrupted before the photo was saved. Import it again.';
+    setTaggingStatus(doc, id, { state: 'failed', code: 'E_IMPORT_INTERRUPTED', message });
+    failed.push(id);
+  }
+  return failed;
+}
+
 /** The photo's key as bytes; undefined if the stored text is not a 32-byte base64url key. */
 export function photoKeyOf(photo: PhotoRecord): PhotoKey | undefined {
   const bytes = fromBase64Url(photo.photoKey);

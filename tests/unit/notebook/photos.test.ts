@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import * as Y from 'yjs';
 import { createNote, readNote } from '../../../sync/notebook/notes.ts';
-import { isPhotoRecord, notesToTag, readNotePhoto, readTaggingStatus, setNotePhoto, setTaggingStatus, type PhotoRecord } from '../../../sync/notebook/photos.ts';
+import { failInterruptedImports, isPhotoRecord, photoKeyOf, notesToTag, readNotePhoto, readTaggingStatus, setNotePhoto, setTaggingStatus, type PhotoRecord } from '../../../sync/notebook/photos.ts';
 import { writeTagResults } from '../../../sync/notebook/labels.ts';
 
 const PHOTO: PhotoRecord = {
@@ -66,5 +66,21 @@ describe('photo records', () => {
       setTaggingStatus(doc, id, { state: 'done' });
     }
     expect(notesToTag(doc, 'v2').sort()).toEqual([queued, stale].sort());
+  });
+
+  it('marks imports a closed tab left behind as failed, sparing running ones', () => {
+    const doc = new Y.Doc();
+    const [left, running, queued] = [createNote(doc), createNote(doc), createNote(doc)];
+    for (const id of [left, running]) setTaggingStatus(doc, id, { state: 'importing' });
+    setTaggingStatus(doc, queued, { state: 'queued' });
+    expect(failInterruptedImports(doc, (id) => id === running)).toEqual([left]);
+    expect(readTaggingStatus(doc, left)).toMatchObject({ state: 'failed', code: 'E_IMPORT_INTERRUPTED' });
+    expect(readTaggingStatus(doc, running)).toEqual({ state: 'importing' });
+    expect(readTaggingStatus(doc, queued)).toEqual({ state: 'queued' });
+  });
+
+  it('photoKeyOf refuses a key that is not 32 bytes', () => {
+    expect(photoKeyOf({ ...PHOTO, photoKey: 'A'.repeat(43) })?.length).toBe(32);
+    expect(photoKeyOf({ ...PHOTO, photoKey: 'A'.repeat(42) })).toBeUndefined();
   });
 });
