@@ -117,6 +117,28 @@ export class SealedDoc {
     this.#o.onCompact();
   }
 
+  /**
+   * Opens the quarantined entries again (those with one of `codes`, or all). Note: a
+   * quarantine can end when the reason does: a key arrives (E_KEY_UNKNOWN) or a signer
+   * becomes a member (E_SIGNER, sync/share/members.ts). Safe to call from a plain-doc
+   * observer while entries are being applied; it re-enters once per change.
+   */
+  retryQuarantined(codes?: readonly QuarantineCode[]): void {
+    if (this.#destroyed) return;
+    const keys: { snapshot: string[]; update: string[] } = { snapshot: [], update: [] };
+    for (const entry of this.quarantine.values()) if (!codes || codes.includes(entry.code)) keys[entry.kind].push(entry.key);
+    if (keys.snapshot.length + keys.update.length > 0) this.#applyMany(keys);
+  }
+
+  /**
+   * Seals a snapshot under `keyring.current()` and deletes every applied entry it covers,
+   * so after a key rotation the box's readable state is under the new key only. Same as
+   * compact(); named for what rotation needs from it.
+   */
+  rekey(): void {
+    this.compact();
+  }
+
   destroy(): void {
     if (this.#destroyed) return;
     this.flush();

@@ -77,3 +77,49 @@ export function registerDevice(doc: Y.Doc, deviceId: string, signingPublicKey: U
   entry.set('addedAt', now);
   devicesMap(doc).set(deviceId, entry);
 }
+
+/**
+ * Adds a notebook key (rotation, or one picked up from a member's key envelope) so every
+ * device of this vault gets it; `makeCurrent` makes new envelopes use it.
+ */
+export function addNotebookKey(doc: Y.Doc, id: string, keyId: string, key: Uint8Array, makeCurrent: boolean): boolean {
+  const entry = notebooks(doc).get(id);
+  const keys = entry?.get('keys');
+  if (!entry || !(keys instanceof Y.Map)) return false;
+  doc.transact(() => {
+    keys.set(keyId, toBase64Url(key));
+    if (makeCurrent) entry.set('currentKeyId', keyId);
+  });
+  return true;
+}
+
+/**
+ * Records a notebook this vault joined (id, name and key from an invite). Note: the id
+ * must be the sharer's, not a fresh one, because every envelope binds the notebook id.
+ */
+export function addJoinedNotebook(doc: Y.Doc, id: string, name: string, keyId: string, key: Uint8Array, now = Date.now()): void {
+  if (notebooks(doc).has(id)) return;
+  doc.transact(() => {
+    const keys = new Y.Map<string>();
+    keys.set(keyId, toBase64Url(key));
+    const entry = new Y.Map<unknown>();
+    entry.set('name', name);
+    entry.set('createdAt', now);
+    entry.set('currentKeyId', keyId);
+    entry.set('keys', keys);
+    notebooks(doc).set(id, entry);
+  });
+}
+
+/**
+ * The founder is the device whose first update may add members while the notebook's
+ * member list is still empty (sync/share/members.ts); this vault's devices read it here.
+ */
+export function setNotebookFounder(doc: Y.Doc, id: string, founderDeviceId: string): void {
+  notebooks(doc).get(id)?.set('founder', founderDeviceId);
+}
+
+export function notebookFounder(doc: Y.Doc, id: string): string | undefined {
+  const founder = notebooks(doc).get(id)?.get('founder');
+  return typeof founder === 'string' ? founder : undefined;
+}
