@@ -15,13 +15,16 @@ export function seededRandom(seed: number): () => number {
 /**
  * Pseudo-words with no c, m or r, so filler text can never match the real words the
  * unit tests look for (cat, car, cup, receipt, motorcycle) even with prefix or fuzzy.
+ * 80 syllables and mostly 3-4 of them per word keep the vocabulary about as sparse in
+ * edit distance as English, so fuzzy search expands to a realistic number of terms.
  */
-const SYLLABLES = ['ka', 'lo', 'ni', 'su', 'te', 'va', 'do', 'pe', 'zu', 'fi', 'ga', 'hu', 'be', 'ji', 'wo', 'ye', 'la', 'no', 'si', 'ta'];
+const SYLLABLES = [...'bdfghjklnpstvwyz'].flatMap((c) => [...'aeiou'].map((v) => c + v));
 
 export function syntheticVocabulary(size: number, random: () => number): string[] {
   const words = new Set<string>();
   while (words.size < size) {
-    const n = 2 + Math.floor(random() * 3);
+    const r = random();
+    const n = r < 0.2 ? 2 : r < 0.7 ? 3 : 4;
     let w = '';
     for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(random() * SYLLABLES.length)];
     words.add(w);

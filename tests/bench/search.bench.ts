@@ -1,0 +1,89 @@
+/**
+ * `npm run bench -- search [sizes...] [--seed=N]`: NoteSearchIndex (MiniSearch) on seeded
+ * synthetic notebooks of 10,000 and 100,000 notes against a linear substring scan of
+ * the same notes, same queries, same run. Target (issue "The app"): p95 <= 10 ms at 100k.
+ */
+import { readFileSync } from 'node:fs';
+import { parseLabels } from '../../ml/detect/detection.ts';
+import { NoteSearchIndex } from '../../ml/search/search-index.ts';
+import { type Latency, summarize, timeEach, timeOnce } from './search/latency.ts';
+import { LinearScan } from './search/linear-scan.ts';
+import { type BenchQuery, queryMix, stopwordLike } from './search/query-mix.ts';
+import { seededRandom, syntheticNotes } from './search/synthetic-notes.ts';
+
+const COCO = parseLabels(readFileSync(new URL('../../models/labels/coco80.txt', import.meta.url), 'utf8'));
+const QUERIES = 400;
+const UPDATES = 300;
+
+const ms = (v: number) => +v.toFixed(v < 10 ? 2 : 0);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+const heapMb = () => {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+
+function benchSize(size: number, seed: number): Record<string, Record<string, string | number>> {
+  const heapBefore = heapMb();
+  const { notes, vocabulary } = syntheticNotes({ count: size, seed, labels: COCO });
+  const queries = queryMix(vocabulary, COCO, seededRandom(seed + 1), QUERIES);
+
+  const index = new NoteSearchIndex();
+  const buildMs = timeOnce(() => notes.forEach((n) => index.upsert(n)));
+  const indexHeap = heapMb() - heapBefore;
+  let scan: LinearScan | undefined;
+  const scanBuildMs = timeOnce(() => (scan = new LinearScan(notes)));
+  if (!scan) throw new Error('unreachable');
+  const baseline = scan;
+
+  const indexTimes = timeEach(queries, (q: BenchQuery) => index.search(q.text));
+  const scanTimes = timeEach(queries, (q: BenchQuery) => baseline.search(q.text));
+  const hits = queries.reduce((sum, q) => sum + index.search(q.text, { limit: Infinity }).length, 0) / queries.length;
+  const suggestTimes = timeEach(queries.filter((q) => !q.text.includes(':')), (q: BenchQuery) => index.suggest(q.text.slice(0, 3)));
+
+  // The app's incremental path: a note edited (title and body change) and re-upserted.
+  const random = seededRandom(seed + 2);
+  const edits = Array.from({ length: UPDATES }, () => {
+    const note = notes[Math.floor(random() * notes.length)] as (typeof notes)[number];
+    return { ...note, title: `${note.title} ${vocabulary[Math.floor(random() * 500)]}`, body: `${note.body} edited` };
+  });
+  const upsertTimes = timeEach(edits, (n) => index.upsert(n), 0);
+  const stress = stopwordLike(vocabulary, 20);
+  const stressIndex = summarize(timeEach(stress, (q) => index.search(q.text), 0));
+  const stressScan = summarize(timeEach(stress, (q) => baseline.search(q.text), 0));
+
+  const search = summarize(indexTimes);
+  const linear = summarize(scanTimes);
+  const row = (what: string, a: Latency, b: Latency, key: keyof Latency) => ({ [`${what} ${key} ms`]: { index: ms(a[key]), 'linear scan': ms(b[key]), 'scan / index': ratio(b[key], a[key]) } });
+  console.log(`\n${size.toLocaleString('en')} notes (seed ${seed}): mean ${hits.toFixed(0)} hits per query (index, unlimited), heap for notes + index ${indexHeap.toFixed(0)} MiB`);
+  return {
+    ...{ 'build ms': { index: ms(buildMs), 'linear scan': ms(scanBuildMs), 'scan / index': ratio(scanBuildMs, buildMs) } },
+    ...row('query', search, linear, 'p50'),
+    ...row('query', search, linear, 'p95'),
+    ...row('query', search, linear, 'max'),
+    'suggest p50 / p95 ms': { index: `${ms(summarize(suggestTimes).p50)} / ${ms(summarize(suggestTimes).p95)}`, 'linear scan': '-', 'scan / index': '-' },
+    'upsert (edit) p50 / p95 ms': { index: `${ms(summarize(upsertTimes).p50)} / ${ms(summarize(upsertTimes).p95)}`, 'linear scan': '-', 'scan / index': '-' },
+    ...perKind(queries, indexTimes, scanTimes),
+    'not in mix: p95 stopword-like': { index: ms(stressIndex.p95), 'linear scan': ms(stressScan.p95), 'scan / index': ratio(stressScan.p95, stressIndex.p95) },
+  };
+}
+
+/** p95 per query kind: shows which kind of query is the slow one. */
+function perKind(queries: readonly BenchQuery[], indexTimes: number[], scanTimes: number[]): Record<string, Record<string, string | number>> {
+  const rows: Record<string, Record<string, string | number>> = {};
+  for (const kind of new Set(queries.map((q) => q.kind))) {
+    const pick = (times: number[]) => summarize(times.filter((_, i) => queries[i]?.kind === kind)).p95;
+    const a = pick(indexTimes);
+    const b = pick(scanTimes);
+    rows[`  p95 ${kind}`] = { index: ms(a), 'linear scan': ms(b), 'scan / index': ratio(b, a) };
+  }
+  return rows;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const seed = Number(args.find((a) => a.startsWith('--seed='))?.slice('--seed='.length) ?? 2026);
+  for (const size of sizes.length > 0 ? sizes : [10_000, 100_000]) {
+    console.table(benchSize(size, seed));
+    console.log(`target: query p95 <= 10 ms at 100,000 notes`);
+  }
+}
