@@ -3,6 +3,7 @@ import { readNote, setNoteText, type NoteTextField } from '../../sync/notebook/n
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { docVersion } from '../app/doc-version.ts';
+import type { TaggingService } from '../app/tagging-service.ts';
 import { NotePhotoPanel } from './NotePhotoPanel.tsx';
 
 const SAVE_DELAY_MS = 300;
@@ -11,7 +12,7 @@ const SAVE_DELAY_MS = 300;
  * Title and body bound to the note's Y.Text. Typing edits the plain doc at once; a short
  * pause later the change is sealed and stored, and only then does it say "Saved".
  */
-export function NoteEditor(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore }) {
+export function NoteEditor(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore; tagging: TaggingService }) {
   const version = docVersion(props.notebook.doc);
   const note = createMemo(() => (version(), readNote(props.notebook.doc, props.noteId)));
   const [status, setStatus] = createSignal<'saved' | 'saving' | 'failed'>('saved');
@@ -47,7 +48,7 @@ export function NoteEditor(props: { notebook: OpenNotebook; noteId: string; blob
 
   return (
     <article class="editor" aria-label="Note editor">
-      <NotePhotoPanel notebook={props.notebook} noteId={props.noteId} blobs={props.blobs} />
+      <NotePhotoPanel notebook={props.notebook} noteId={props.noteId} blobs={props.blobs} tagging={props.tagging} />
       <label for="note-title" class="visually-hidden">
         Title
       </label>

@@ -1,14 +1,15 @@
 import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { addUserLabel, readLabels, readOcr, removeLabel } from '../../sync/notebook/labels.ts';
-import { readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
+import { readNotePhoto, readTaggingStatus, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
+import type { TaggingService } from '../app/tagging-service.ts';
 import { LabelChips } from './LabelChips.tsx';
 import { PhotoView } from './PhotoView.tsx';
 
 /** A photo note's photo, labels (editable) and the text read from it. */
-export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore }) {
+export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore; tagging: TaggingService }) {
   const version = docVersion(props.notebook.doc);
   const doc = () => props.notebook.doc;
   const photo = createMemo(() => (version(), readNotePhoto(doc(), props.noteId)));
@@ -16,6 +17,10 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
   const labels = createMemo(() => (version(), readLabels(doc(), props.noteId)));
   const ocr = createMemo(() => (version(), readOcr(doc(), props.noteId)));
   const save = () => void props.notebook.flush().catch(() => undefined);
+  const retry = () => {
+    setTaggingStatus(doc(), props.noteId, { state: 'queued' });
+    props.tagging.enqueue(props.notebook, [props.noteId]);
+  };
 
   return (
     <Show when={photo() || status()}>
@@ -31,7 +36,15 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
             <p class="hint" role="status">Waiting to be tagged on this device…</p>
           </Match>
           <Match when={(() => { const s = status(); return s?.state === 'failed' ? s : undefined; })()}>
-            {(failed) => <p class="error" role="alert">{failed().message}</p>}
+            {(failed) => (
+              <div class="failed">
+                <p class="error" role="alert">{failed().message}</p>
+                {/* A photo that is stored can be tagged again (e.g. the models failed to load). */}
+                <Show when={photo()}>
+                  <button type="button" onClick={retry}>Tag again</button>
+                </Show>
+              </div>
+            )}
           </Match>
         </Switch>
         <Show when={photo()}>

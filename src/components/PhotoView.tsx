@@ -20,7 +20,7 @@ export function PhotoView(props: {
   const [showBoxes, setShowBoxes] = createSignal(true);
   const { url, error } = photoUrl(props.blobs, () => ({ notebookId: props.notebookId, noteId: props.noteId, photo: props.photo }), 'photo');
   const boxes = () => props.labels.filter((l) => l.source === 'model' && l.box[2] > l.box[0] && l.box[3] > l.box[1]);
-  const fontSize = () => Math.max(12, Math.round(Math.max(props.photo.width, props.photo.height) / 40));
+  const fontSize = () => Math.max(12, Math.round(Math.max(props.photo.width, props.photo.height) / 24));
 
   return (
     <figure class="photo-view">

@@ -108,7 +108,7 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
       </section>
       {/* Keyed by id, not by the note view: a new view per keystroke would remount the editor. */}
       <Show when={current()?.id} keyed>
-        {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} />}
+        {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} />}
       </Show>
     </div>
   );

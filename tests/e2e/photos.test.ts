@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
 import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
@@ -91,9 +92,19 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     console.log(`chelsea tagged "cat" after ${Date.now() - started} ms`);
     await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor({ timeout: TAG_TIMEOUT });
     console.log(`coffee tagged "cup" after ${Date.now() - started} ms`);
+    // EXIF orientation 6 (stored 451x300, shown rotated): thumbnail and record are upright.
+    const rotated = await sharp(chelsea).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    await page.locator('#photo-files').setInputFiles([{ name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: rotated }]);
+    const rotatedThumb = note(page, 'rotated').locator('.thumb img');
+    await expect
+      .poll(() => rotatedThumb.evaluate((i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight]).catch(() => []))
+      .toEqual([213, 320]);
+    await note(page, 'rotated').getByRole('button').click();
+    await page.locator('.photo-caption', { hasText: '300×451' }).waitFor();
+
     await note(page, 'page').locator('.snippet', { hasText: 'markers' }).waitFor({ timeout: TAG_TIMEOUT });
     console.log(`page read after ${Date.now() - started} ms`);
-    await expect.poll(() => thumbnailsShown(page)).toBe(3);
+    await expect.poll(() => thumbnailsShown(page)).toBe(4);
 
     // Paste: a ClipboardEvent carrying a file, as Ctrl+V with an image on the clipboard.
     await page.evaluate((base64) => {
@@ -134,7 +145,7 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     await page.getByRole('button', { name: 'Unlock' }).click();
     await note(page, TITLE_MARKER).locator('.mini-chip', { hasText: /^cat$/ }).waitFor();
     await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor();
-    await expect.poll(() => thumbnailsShown(page)).toBe(4);
+    await expect.poll(() => thumbnailsShown(page)).toBe(5);
     await screenshot(page, 'photos-grid-1280');
     await page.setViewportSize({ width: 375, height: 812 });
     await screenshot(page, 'photos-grid-375');
