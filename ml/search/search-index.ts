@@ -136,12 +136,22 @@ export class NoteSearchIndex {
    */
   private chipsOnly(q: SearchQuery, limit: number): SearchHit[] {
     let candidates: Iterable<IndexedNote> = this.notes.values();
+    let passes = (note: IndexedNote) => this.passesFilters(note, q);
     if (q.labels.length > 0) {
       const sets = q.labels.map((label) => this.labelNotes.get(label) ?? new Set<string>());
       const rarest = sets.reduce((a, b) => (b.size < a.size ? b : a));
-      candidates = [...rarest].map((id) => this.notes.get(id) as IndexedNote);
+      candidates = this.notesOf(rarest);
+      // One chip and nothing else: every note of its set passes, skip the checks.
+      if (q.labels.length === 1 && q.notebooks.length === 0 && q.after === undefined && q.before === undefined) passes = () => true;
     }
-    return newestFirst(candidates, (note) => this.passesFilters(note, q), limit).map((n) => ({ id: n.record.id, score: 0, matches: this.chipMatches(n, q) }));
+    return newestFirst(candidates, passes, limit).map((n) => ({ id: n.record.id, score: 0, matches: this.chipMatches(n, q) }));
+  }
+
+  private *notesOf(ids: Iterable<string>): Generator<IndexedNote> {
+    for (const id of ids) {
+      const note = this.notes.get(id);
+      if (note) yield note;
+    }
   }
 
   private broaderOf(label: string): readonly string[] {
