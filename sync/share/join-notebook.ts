@@ -1,0 +1,109 @@
+import * as Y from 'yjs';
+import { randomBytes, sealEnvelope, signingKeyPairFromSeed, wipe, type SigningKeyPair } from '../../crypto/index.ts';
+import { boxMaps, entryKey } from '../sealed/box-layout.ts';
+import type { Keyring } from '../sealed/keyring.ts';
+import type { SealedDoc } from '../sealed/sealed-doc.ts';
+import { deviceIdFor, newWriter } from '../sealed/writer.ts';
+import { createInviteLink, type Invite } from './invite-link.ts';
+import { addMember, isCurrentMember, markMemberRemoved, readMember, type MemberKeys } from './members.ts';
+
+/**
+ * Joining a shared notebook with a pre-authorized one-time key.
+ *
+ * Note: the inviter cannot add the joiner's device keys itself, because it does not know
+ * them when it makes the link, and waiting for the inviter to come online to approve them
+ * would make every invite a two-step dance. So the inviter adds a fresh one-time signing
+ * key as an `invite` member and puts its seed in the link. The joiner, once it has synced
+ * the box, writes ONE envelope signed by that key which adds the joiner's real device and
+ * marks the one-time key removed. Every step is signed by a member, so the member chain
+ * stays unbroken, and `addedBy` records who let whom in.
+ * Who holds the link can read the notebook anyway (the link carries the key); the one-time
+ * key adds write access for one device, visible in the member list, and any member can
+ * remove it (revokeInvite) before or after it is used.
+ */
+export const DEFAULT_INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface CreateInviteArgs {
+  readonly origin: string;
+  readonly notebookId: string;
+  readonly notebookName: string;
+  readonly founderDeviceId: string;
+  readonly plain: Y.Doc;
+  readonly sealed: SealedDoc;
+  readonly keyring: Keyring;
+  readonly inviter: SigningKeyPair;
+  readonly ttlMs?: number;
+  readonly now?: number;
+  readonly signalingUrls?: readonly string[];
+  readonly relayUrls?: readonly string[];
+}
+
+export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDeviceId: string } {
+  const now = args.now ?? Date.now();
+  const oneTimeSeed = randomBytes(32);
+  const oneTime = signingKeyPairFromSeed(oneTimeSeed);
+  const oneTimeDeviceId = addMember(args.plain, { signingPublicKey: oneTime.publicKey }, 'invite', deviceIdFor(args.inviter.publicKey), now);
+  wipe(oneTime.secretKey);
+  args.sealed.flush();
+  const { keyId, key } = args.keyring.current();
+  const link = createInviteLink(
+    args.origin,
+    {
+      notebookId: args.notebookId,
+      notebookName: args.notebookName,
+      keyId,
+      key,
+      founderDeviceId: args.founderDeviceId,
+      oneTimeSeed,
+      expiresAt: now + (args.ttlMs ?? DEFAULT_INVITE_TTL_MS),
+      signalingUrls: args.signalingUrls ?? [],
+      relayUrls: args.relayUrls ?? [],
+    },
+    args.inviter,
+  );
+  wipe(oneTimeSeed);
+  return { link, oneTimeDeviceId };
+}
+
+/** Any member can withdraw an unused (or used) invite key. */
+export function revokeInvite(plain: Y.Doc, oneTimeDeviceId: string, now = Date.now()): boolean {
+  return readMember(plain, oneTimeDeviceId)?.role === 'invite' && markMemberRemoved(plain, oneTimeDeviceId, now);
+}
+
+export type RedeemErrorCode = 'E_INVITE_PENDING' | 'E_INVITE_USED' | 'E_INVITE_INVITER';
+export type RedeemResult = { ok: true; value: { deviceId: string } } | { ok: false; error: { code: RedeemErrorCode; message: string } };
+
+/**
+ * The joiner's side, after the box has synced into `plain` through a SealedDoc that holds
+ * the invite's key and trusts `memberTrust(plain, invite.founderDeviceId)`. Writes the one
+ * envelope signed by the one-time key; the joiner's SealedDoc applies it like any entry.
+ */
+export function redeemInvite(invite: Invite, plain: Y.Doc, box: Y.Doc, joiner: MemberKeys, now = Date.now()): RedeemResult {
+  const oneTime = signingKeyPairFromSeed(invite.oneTimeSeed);
+  const oneTimeId = deviceIdFor(oneTime.publicKey);
+  const record = readMember(plain, oneTimeId);
+  if (!record || record.role !== 'invite') return { ok: false, error: { code: 'E_INVITE_PENDING', message: 'the invite is not in the synced member list (yet)' } };
+  if (record.removedAt !== undefined) return { ok: false, error: { code: 'E_INVITE_USED', message: 'the invite was used or revoked' } };
+  if (!isCurrentMember(plain, invite.inviterSigningPublicKey) || record.addedBy !== deviceIdFor(invite.inviterSigningPublicKey)) {
+    return { ok: false, error: { code: 'E_INVITE_INVITER', message: 'the link names an inviter who did not make this invite' } };
+  }
+  // Edit a copy so the joiner's own SealedDoc does not seal this change as its own.
+  const scratch = new Y.Doc();
+  Y.applyUpdate(scratch, Y.encodeStateAsUpdate(plain));
+  const before = Y.encodeStateVector(scratch);
+  const deviceId = addMember(scratch, joiner, 'member', oneTimeId, now);
+  markMemberRemoved(scratch, oneTimeId, now);
+  const update = Y.encodeStateAsUpdate(scratch, before);
+  scratch.destroy();
+  const writer = newWriter(oneTime);
+  const envelope = sealEnvelope({
+    key: invite.key,
+    keyId: invite.keyId,
+    plaintext: update,
+    signer: oneTime,
+    context: { notebookId: invite.notebookId, writerId: writer.writerId, seq: 1, purpose: 'update' },
+  });
+  boxMaps(box).entries.set(entryKey(writer.writerId, 1), envelope);
+  wipe(oneTime.secretKey);
+  return { ok: true, value: { deviceId } };
+}

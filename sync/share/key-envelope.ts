@@ -1,0 +1,67 @@
+import type * as Y from 'yjs';
+import {
+  concatBytes,
+  lengthPrefixed,
+  openSealedBox,
+  readU64be,
+  sealToPublicKey,
+  sign,
+  u64be,
+  utf8,
+  verifySignature,
+  type BoxKeyPair,
+  type SigningKeyPair,
+} from '../../crypto/index.ts';
+
+/**
+ * A notebook key handed to one member device through the box: the box doc's `keys` map,
+ * `<recipientDeviceId>/<keyId>` -> version ‖ signer pk ‖ sealToPublicKey(recipient box pk,
+ * key ‖ u64 createdAt) ‖ signature.
+ *
+ * Note: a sealed box is anonymous, and anyone who can write to the box (a relay, a removed
+ * member) can seal a key to a member's public box key. Without the signature such a key
+ * would become the member's current key and everything it writes next would be readable
+ * by whoever planted it. The reader checks that the signer is a current member.
+ */
+export const KEY_ENVELOPE_VERSION = 1;
+const DOMAIN = lengthPrefixed(utf8('obscura/key-envelope/v1'));
+const SIG = 64;
+
+export function keysMap(box: Y.Doc): Y.Map<Uint8Array> {
+  return box.getMap<Uint8Array>('keys');
+}
+
+export interface KeyEnvelopePlace {
+  readonly notebookId: string;
+  readonly recipientDeviceId: string;
+  readonly keyId: string;
+}
+
+export interface OpenedKey {
+  readonly key: Uint8Array;
+  readonly createdAt: number;
+  readonly signerPublicKey: Uint8Array;
+}
+
+function signedBytes(place: KeyEnvelopePlace, body: Uint8Array): Uint8Array {
+  return concatBytes(DOMAIN, lengthPrefixed(utf8(place.notebookId)), lengthPrefixed(utf8(place.recipientDeviceId)), lengthPrefixed(utf8(place.keyId)), body);
+}
+
+export function sealKeyEnvelope(place: KeyEnvelopePlace, recipientBoxPk: Uint8Array, key: Uint8Array, createdAt: number, signer: SigningKeyPair): Uint8Array {
+  const sealed = sealToPublicKey(recipientBoxPk, concatBytes(key, u64be(createdAt)));
+  const body = concatBytes(new Uint8Array([KEY_ENVELOPE_VERSION]), signer.publicKey, sealed);
+  return concatBytes(body, sign(signer.secretKey, signedBytes(place, body)));
+}
+
+/** Undefined when the value is not a key envelope for this place, signed and sealed to us. */
+export function openKeyEnvelope(value: unknown, place: KeyEnvelopePlace, recipient: BoxKeyPair): OpenedKey | undefined {
+  if (!(value instanceof Uint8Array) || value.length < 1 + 32 + 48 + 40 + SIG || value[0] !== KEY_ENVELOPE_VERSION) return undefined;
+  const body = value.subarray(0, value.length - SIG);
+  const signerPublicKey = value.slice(1, 33);
+  if (!verifySignature(signerPublicKey, signedBytes(place, body), value.subarray(value.length - SIG))) return undefined;
+  const opened = openSealedBox(recipient, body.subarray(33));
+  if (!opened.ok || opened.value.length !== 40) return undefined;
+  const createdAt = readU64be(opened.value, 32);
+  if (createdAt === null) return undefined;
+  return { key: opened.value.slice(0, 32), createdAt, signerPublicKey };
+}

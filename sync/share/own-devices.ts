@@ -1,0 +1,29 @@
+import * as Y from 'yjs';
+import { fromBase64Url } from '../../crypto/index.ts';
+import { deviceIdFor } from '../sealed/writer.ts';
+import { devicesMap } from '../vault/vault-doc.ts';
+import { addMember, membersMap, readMember } from './members.ts';
+
+/**
+ * Membership is per device, but a person's devices share one vault. A device that is a
+ * current member adds the vault's other devices (from the vault doc's `devices`, sealed
+ * under the vault key, so only this person's devices are listed) to a shared notebook's
+ * members. Devices already listed, including removed ones, are left alone: re-adding a
+ * removed device must be a deliberate act, not a side effect of opening a notebook.
+ * Returns the device ids added.
+ */
+export function addOwnDevices(plain: Y.Doc, vaultDoc: Y.Doc, selfDeviceId: string, now = Date.now()): string[] {
+  const self = readMember(plain, selfDeviceId);
+  if (!self || self.removedAt !== undefined) return [];
+  const role = self.role === 'owner' ? 'owner' : 'member';
+  const added: string[] = [];
+  devicesMap(vaultDoc).forEach((entry, deviceId) => {
+    if (!(entry instanceof Y.Map) || membersMap(plain).has(deviceId)) return;
+    const signing = fromBase64Url(String(entry.get('signingPublicKey')));
+    const box = fromBase64Url(String(entry.get('boxPublicKey')));
+    if (!signing.ok || signing.value.length !== 32 || !box.ok || box.value.length !== 32) return;
+    if (deviceIdFor(signing.value) !== deviceId) return;
+    added.push(addMember(plain, { signingPublicKey: signing.value, boxPublicKey: box.value }, role, selfDeviceId, now));
+  });
+  return added;
+}

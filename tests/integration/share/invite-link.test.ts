@@ -1,0 +1,92 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fromBase64Url, generateSigningKeyPair, randomBytes, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { deviceIdFor } from '../../../sync/sealed/writer.ts';
+import { INVITE_PATH, createInviteLink, parseInviteLink, type Invite } from '../../../sync/share/invite-link.ts';
+import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
+import { firstKey } from './share-harness.ts';
+
+const NOW = 1_800_000_000_000;
+const ORIGIN = 'https://obscura.example';
+beforeAll(sodiumReady);
+
+function fixture() {
+  const inviter = generateSigningKeyPair();
+  const { keyId, key } = firstKey();
+  const fields: Omit<Invite, 'inviterSigningPublicKey'> = {
+    notebookId: toBase64Url(randomBytes(16)),
+    notebookName: 'Garden 🌱 plans',
+    keyId,
+    key,
+    founderDeviceId: deviceIdFor(generateSigningKeyPair().publicKey),
+    oneTimeSeed: randomBytes(32),
+    expiresAt: NOW + 3600_000,
+    signalingUrls: ['wss://signal.example/ws'],
+    relayUrls: ['wss://relay.example', 'https://relay.example/blobs'],
+  };
+  return { inviter, fields, link: createInviteLink(ORIGIN, fields, inviter) };
+}
+
+function withPayload(link: string, payload: Uint8Array): string {
+  return link.slice(0, link.indexOf(INVITE_PATH) + INVITE_PATH.length) + toBase64Url(payload);
+}
+
+function payloadOf(link: string): Uint8Array {
+  const bytes = fromBase64Url(link.slice(link.indexOf(INVITE_PATH) + INVITE_PATH.length));
+  if (!bytes.ok) throw new Error('fixture link is not base64url');
+  return bytes.value;
+}
+
+const codeOf = (url: unknown, now = NOW): string => {
+  const parsed = parseInviteLink(url, now);
+  return parsed.ok ? 'ok' : parsed.error.code;
+};
+
+describe('invite links', () => {
+  it('round trip: every field comes back, the inviter id is derived from its signing key', () => {
+    const { inviter, fields, link } = fixture();
+    expect(link.startsWith(`${ORIGIN}/#/join/`)).toBe(true);
+    const parsed = parseInviteLink(link, NOW);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(parsed.value).toEqual({ ...fields, inviterSigningPublicKey: inviter.publicKey, inviterDeviceId: deviceIdFor(inviter.publicKey) });
+  });
+
+  it('E_INVITE_TAMPERED / E_INVITE_VERSION: every single-byte flip of the payload is rejected with its code', () => {
+    const { link } = fixture();
+    const payload = payloadOf(link);
+    for (let i = 0; i < payload.length; i++) {
+      const flipped = payload.slice();
+      flipped[i] = (flipped[i] as number) ^ 0x01;
+      expect([i, codeOf(withPayload(link, flipped))]).toEqual([i, i === 0 ? 'E_INVITE_VERSION' : 'E_INVITE_TAMPERED']);
+    }
+    expect(codeOf(withPayload(link, payload.subarray(0, payload.length - 1)))).toBe('E_INVITE_TAMPERED');
+    expect(codeOf(withPayload(link, new Uint8Array([...payload, 0])))).toBe('E_INVITE_TAMPERED');
+  });
+
+  it('E_INVITE_EXPIRED: a link past its expiry is refused, one millisecond before it is not', () => {
+    const { fields, link } = fixture();
+    expect(codeOf(link, fields.expiresAt - 1)).toBe('ok');
+    expect(codeOf(link, fields.expiresAt)).toBe('E_INVITE_EXPIRED');
+  });
+
+  it('E_INVITE_FORMAT: a correctly signed invite with a non-ws relay URL or a bad notebook id is refused', () => {
+    const { inviter, fields } = fixture();
+    expect(codeOf(createInviteLink(ORIGIN, { ...fields, relayUrls: ['http://relay.example'] }, inviter))).toBe('E_INVITE_FORMAT');
+    expect(codeOf(createInviteLink(ORIGIN, { ...fields, notebookId: 'a/b' }, inviter))).toBe('E_INVITE_FORMAT');
+  });
+
+  it('garbage never throws and gets a stable code', () => {
+    const seed = testSeed();
+    console.log(`invite garbage seed=${seed} (replay with OBSCURA_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const { link } = fixture();
+    const samples: unknown[] = [undefined, null, 42, {}, '', 'https://x/#/join/', 'https://x/#/join/!!!', 'https://x/#/join/AAA', link.replace('#/join/', '#/jion/'), 'x'.repeat(10_000)];
+    for (let n = 0; n < 200; n++) {
+      const bytes = new Uint8Array(Math.floor(random() * 300)).map(() => Math.floor(random() * 256));
+      if (bytes.length > 0 && random() < 0.5) bytes[0] = 1;
+      samples.push(withPayload(link, bytes));
+    }
+    for (const sample of samples) {
+      expect(['E_INVITE_FORMAT', 'E_INVITE_VERSION', 'E_INVITE_TAMPERED']).toContain(codeOf(sample));
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import * as Y from 'yjs';
+import { generateBoxKeyPair, generateSigningKeyPair, newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } from '../../../crypto/index.ts';
+import { readNotes } from '../../../sync/notebook/notes.ts';
+import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
+import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
+import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
+import { followMembers, memberTrust } from '../../../sync/share/members.ts';
+import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
+
+/** One device of one person: its signing and box key pairs. */
+export interface TestDevice {
+  readonly deviceId: string;
+  readonly signing: SigningKeyPair;
+  readonly box: BoxKeyPair;
+}
+
+export function newDevice(): TestDevice {
+  const signing = generateSigningKeyPair();
+  return { deviceId: deviceIdFor(signing.publicKey), signing, box: generateBoxKeyPair() };
+}
+
+export function firstKey(): { keyId: string; key: Uint8Array } {
+  return { keyId: newKeyId(), key: randomNotebookKey() };
+}
+
+export function keyringWith(...keys: { keyId: string; key: Uint8Array }[]): MutableKeyring {
+  const last = keys[keys.length - 1] as { keyId: string };
+  return createMutableKeyring(new Map(keys.map((k) => [k.keyId, k.key.slice()])), last.keyId);
+}
+
+/** A notebook replica trusting the member list, as an app device would open it. */
+export function openReplica(args: { id: string; device: TestDevice; keyring: MutableKeyring; founder: string; vaultDoc?: Y.Doc; box?: Y.Doc }): SharedNotebook {
+  const plain = new Y.Doc();
+  const box = args.box ?? new Y.Doc();
+  const sealed = new SealedDoc({
+    docId: args.id,
+    plain,
+    box,
+    keyring: args.keyring,
+    writer: newWriter(args.device.signing),
+    trustSigner: memberTrust(plain, args.founder, { box, notebookId: args.id }),
+    coalesceMs: 5,
+  });
+  followMembers(plain, sealed);
+  return { id: args.id, plain, box, sealed, keyring: args.keyring, vaultDoc: args.vaultDoc ?? new Y.Doc(), self: args.device };
+}
+
+/** Full-state exchange between every pair of boxes (what a relay or peers eventually do). */
+export function syncBoxes(...replicas: { box: Y.Doc }[]): void {
+  for (let round = 0; round < 2; round++) {
+    for (const from of replicas) for (const to of replicas) if (from !== to) Y.applyUpdate(to.box, Y.encodeStateAsUpdate(from.box, Y.encodeStateVector(to.box)));
+  }
+}
+
+export function syncDocs(a: Y.Doc, b: Y.Doc): void {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+}
+
+export const titles = (nb: { plain: Y.Doc }): string[] => readNotes(nb.plain).map((note) => note.title).sort();
+export const quarantineCodes = (nb: { sealed: SealedDoc }): string[] => [...nb.sealed.quarantine.values()].map((q) => q.code).sort();
+
+export const memberKeys = (device: TestDevice): { signingPublicKey: Uint8Array; boxPublicKey: Uint8Array } => ({
+  signingPublicKey: device.signing.publicKey,
+  boxPublicKey: device.box.publicKey,
+});
