@@ -12,7 +12,7 @@ import { tagPhotoRunner } from '../../ml/queue/tag-photo-runner.ts';
 import { MlError } from '../../ml/runtime/ml-error.ts';
 import type { TagResult } from '../../ml/worker/ml-api.ts';
 import { startMlWorker, type MlWorkerClient } from '../../ml/worker/ml-worker-client.ts';
-import { tagErrorMessage } from './tag-error-message.ts';
+import { messageFor } from './messages.ts';
 
 export interface TagJob {
   readonly id: string;
@@ -69,7 +69,7 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
         setTaggingStatus(doc, job.noteId, { state: 'done' });
       });
     } else {
-      setTaggingStatus(doc, job.noteId, { state: 'failed', code: outcome.error.code, message: tagErrorMessage(outcome.error.code) });
+      setTaggingStatus(doc, job.noteId, { state: 'failed', code: outcome.error.code, message: messageFor(outcome.error.code, `This photo could not be tagged (${outcome.error.code}).`) });
     }
     void job.notebook.flush().catch(() => undefined);
   };

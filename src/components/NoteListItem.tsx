@@ -2,7 +2,7 @@ import { For, Show } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import type { NoteView } from '../../sync/notebook/notes.ts';
 import type { PhotoRecord, TaggingStatus } from '../../sync/notebook/photos.ts';
-import { PhotoThumb } from './PhotoThumb.tsx';
+import { photoUrl } from '../app/photo-url.ts';
 
 export interface NoteRow extends NoteView {
   readonly photo: PhotoRecord | undefined;
@@ -39,5 +39,19 @@ export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect:
         </span>
       </button>
     </li>
+  );
+}
+
+/** A note's thumbnail, decrypted on demand; a grey tile until (or unless) it can be shown. */
+function PhotoThumb(props: { blobs: BlobStore; notebookId: string; noteId: string; photo: PhotoRecord | undefined; failed: boolean }) {
+  const { url } = photoUrl(
+    props.blobs,
+    () => (props.photo ? { notebookId: props.notebookId, noteId: props.noteId, photo: props.photo } : undefined),
+    'thumb',
+  );
+  return (
+    <span class="thumb" aria-hidden="true" data-failed={props.failed && !url() ? '' : undefined}>
+      <Show when={url()}>{(src) => <img src={src()} alt="" loading="lazy" />}</Show>
+    </span>
   );
 }
