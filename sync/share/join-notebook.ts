@@ -4,6 +4,7 @@ import { boxMaps, entryKey } from '../sealed/box-layout.ts';
 import type { Keyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
+import { addJoinedNotebook, setNotebookFounder } from '../vault/vault-doc.ts';
 import { createInviteLink, type Invite } from './invite-link.ts';
 import { addMember, isCurrentMember, markMemberRemoved, readMember, type MemberKeys } from './members.ts';
 
@@ -68,6 +69,17 @@ export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDev
 /** Any member can withdraw an unused (or used) invite key. */
 export function revokeInvite(plain: Y.Doc, oneTimeDeviceId: string, now = Date.now()): boolean {
   return readMember(plain, oneTimeDeviceId)?.role === 'invite' && markMemberRemoved(plain, oneTimeDeviceId, now);
+}
+
+/**
+ * The joiner keeps the notebook in its vault doc: id, name, key and the founder to pin
+ * trust on, so every device of the joiner opens it the same way.
+ */
+export function acceptInvite(vaultDoc: Y.Doc, invite: Invite, now = Date.now()): void {
+  vaultDoc.transact(() => {
+    addJoinedNotebook(vaultDoc, invite.notebookId, invite.notebookName, invite.keyId, invite.key, now);
+    setNotebookFounder(vaultDoc, invite.notebookId, invite.founderDeviceId);
+  });
 }
 
 export type RedeemErrorCode = 'E_INVITE_PENDING' | 'E_INVITE_USED' | 'E_INVITE_INVITER';

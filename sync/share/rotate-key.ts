@@ -20,6 +20,8 @@ export interface SharedNotebook {
   readonly self: { readonly deviceId: string; readonly signing: SigningKeyPair; readonly box: BoxKeyPair };
 }
 
+export type RotateResult = { ok: true; value: { keyId: string } } | { ok: false; error: { code: 'E_NOT_OWNER'; message: string } };
+
 /**
  * Removes a member device and rotates the notebook key:
  * 1. mark it removed in the member list and sign a revocation in the box
@@ -31,7 +33,9 @@ export interface SharedNotebook {
  * The removed device keeps the old key and the box, but cannot open anything written from
  * here on (E_KEY_UNKNOWN), and the others quarantine what it signs (E_SIGNER).
  */
-export function removeMemberAndRotate(nb: SharedNotebook, deviceId: string, now = Date.now()): { keyId: string } {
+export function removeMemberAndRotate(nb: SharedNotebook, deviceId: string, now = Date.now()): RotateResult {
+  // Only an owner's revocation counts (revocations.ts); a member's removal would not hold.
+  if (!isCurrentOwner(nb.plain, nb.self.deviceId)) return { ok: false, error: { code: 'E_NOT_OWNER', message: 'only an owner can remove a member' } };
   markMemberRemoved(nb.plain, deviceId, now);
   nb.sealed.flush();
   writeRevocation(nb.box, nb.id, deviceId, nb.self.signing, now);
@@ -48,7 +52,7 @@ export function removeMemberAndRotate(nb: SharedNotebook, deviceId: string, now 
     }
   });
   nb.sealed.rekey();
-  return { keyId };
+  return { ok: true, value: { keyId } };
 }
 
 function trusted(nb: SharedNotebook, signerPublicKey: Uint8Array): boolean {

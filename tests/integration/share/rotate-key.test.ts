@@ -49,7 +49,9 @@ describe('key rotation on removal', () => {
     expect(s.all.map((nb) => titles(nb).length)).toEqual([4, 4, 4, 4]);
     expect(s.all.flatMap(quarantineCodes)).toEqual([]);
 
-    const { keyId } = removeMemberAndRotate(s.a1, s.carol.deviceId);
+    const rotated = removeMemberAndRotate(s.a1, s.carol.deviceId);
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    const { keyId } = rotated.value;
     createNote(s.a1.plain, { title: 'after-alice' });
     s.a1.sealed.flush();
     syncBoxes(...s.all);
@@ -82,7 +84,9 @@ describe('key rotation on removal', () => {
 
   it('a key envelope planted by a non-member (or the removed member) is ignored', () => {
     const s = sharedByFour();
-    const { keyId } = removeMemberAndRotate(s.a1, s.carol.deviceId);
+    const rotated = removeMemberAndRotate(s.a1, s.carol.deviceId);
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    const { keyId } = rotated.value;
     syncBoxes(...s.all);
     const fake = firstKey();
     const place = { notebookId: ID, recipientDeviceId: s.bob.deviceId, keyId: fake.keyId };
@@ -92,5 +96,14 @@ describe('key rotation on removal', () => {
     expect(pickUpNotebookKeys(s.b)).toEqual([keyId]);
     expect(s.b.keyring.current().keyId).toBe(keyId);
     expect(s.b.keyring.has(fake.keyId)).toBe(false);
+  });
+
+  it('E_NOT_OWNER: a member who is not an owner cannot remove anyone; nothing changes', () => {
+    const s = sharedByFour();
+    const before = s.b.keyring.current().keyId;
+    const refused = removeMemberAndRotate(s.b, s.carol.deviceId);
+    expect(refused.ok ? 'ok' : refused.error.code).toBe('E_NOT_OWNER');
+    expect(s.b.keyring.current().keyId).toBe(before);
+    expect(readMember(s.b.plain, s.carol.deviceId)?.removedAt).toBeUndefined();
   });
 });
