@@ -52,6 +52,9 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
     const key = photoKeyOf(photo);
     if (!key) throw new MlError('E_IMAGE_CORRUPT', 'the photo key is damaged');
     const bytes = await blobs.readAll(photo.blobId, key, ad);
+    // Note: a synced note can arrive before its photo does. That is not this photo's
+    // failure; E_CANCELLED leaves the note as it is, to be tagged once the blob is here.
+    if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING') throw new MlError('E_CANCELLED', 'the photo is not on this device yet');
     if (!bytes.ok) throw new MlError('E_IMAGE_CORRUPT', `the stored photo cannot be read (${bytes.error.code})`);
     return bytes.value;
   };
@@ -68,7 +71,7 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
         });
         setTaggingStatus(doc, job.noteId, { state: 'done' });
       });
-    } else {
+    } else if (outcome.error.code !== 'E_CANCELLED') {
       setTaggingStatus(doc, job.noteId, { state: 'failed', code: outcome.error.code, message: messageFor(outcome.error.code, `This photo could not be tagged (${outcome.error.code}).`) });
     }
     void job.notebook.flush().catch(() => undefined);
