@@ -125,6 +125,7 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
 
     await note(page, 'page').getByRole('button').click();
     await expect.poll(() => page.getByTestId('ocr-text').textContent()).toContain(OCR_LINE);
+    await screenshot(page, 'photos-note-ocr-1280');
     await note(page, 'broken').getByRole('button').click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/not a photo/i);
   });
