@@ -146,6 +146,13 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByLabel('Show detection boxes').uncheck();
     expect(await page.locator('.photo-frame .label-box').count()).toBe(0);
+
+    // A wrong model label can be removed, by keyboard too.
+    await note(page, 'rotated').getByRole('button').click();
+    await page.getByRole('button', { name: 'Remove label cat' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => note(page, 'rotated').locator('.mini-chip').count()).toBe(0);
+    await page.getByText('Saved', { exact: true }).waitFor();
   });
 
   it('after reload and unlock, the notes, thumbnails and labels are still there', async () => {
@@ -155,6 +162,7 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     await note(page, TITLE_MARKER).locator('.mini-chip', { hasText: /^cat$/ }).waitFor();
     await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor();
     await expect.poll(() => thumbnailsShown(page)).toBe(6);
+    expect(await note(page, 'rotated').locator('.mini-chip').count()).toBe(0);
     await screenshot(page, 'photos-grid-1280');
     await page.setViewportSize({ width: 375, height: 812 });
     await screenshot(page, 'photos-grid-375');
