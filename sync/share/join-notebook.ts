@@ -1,5 +1,15 @@
 import * as Y from 'yjs';
-import { randomBytes, sealEnvelope, signingKeyPairFromSeed, wipe, type SigningKeyPair } from '../../crypto/index.ts';
+import {
+  boxKeyPairFromSeed,
+  deriveId,
+  fromBase64Url,
+  randomBytes,
+  sealEnvelope,
+  signingKeyPairFromSeed,
+  wipe,
+  type BoxKeyPair,
+  type SigningKeyPair,
+} from '../../crypto/index.ts';
 import { boxMaps, entryKey } from '../sealed/box-layout.ts';
 import type { Keyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
@@ -39,12 +49,27 @@ export interface CreateInviteArgs {
   readonly relayUrls?: readonly string[];
 }
 
+/**
+ * The identity an invite's seed stands for: the one-time signing key, and a box key pair
+ * derived from the same seed (separate purpose) so that a rotation between invite and
+ * redemption can seal the new key to the invite (rotate-key.ts handCurrentKey). Without it
+ * the joiner would hold only the old key and could not read the member list it must join.
+ */
+export function inviteIdentity(oneTimeSeed: Uint8Array): { deviceId: string; signing: SigningKeyPair; box: BoxKeyPair } {
+  const signing = signingKeyPairFromSeed(oneTimeSeed);
+  const boxSeed = fromBase64Url(deriveId(oneTimeSeed, 'invite-box-seed', ''));
+  if (!boxSeed.ok) throw new Error('deriveId returned invalid base64url');
+  return { deviceId: deviceIdFor(signing.publicKey), signing, box: boxKeyPairFromSeed(boxSeed.value) };
+}
+
 export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDeviceId: string } {
   const now = args.now ?? Date.now();
   const oneTimeSeed = randomBytes(32);
-  const oneTime = signingKeyPairFromSeed(oneTimeSeed);
-  const oneTimeDeviceId = addMember(args.plain, { signingPublicKey: oneTime.publicKey }, 'invite', deviceIdFor(args.inviter.publicKey), now);
-  wipe(oneTime.secretKey);
+  const oneTime = inviteIdentity(oneTimeSeed);
+  const keys = { signingPublicKey: oneTime.signing.publicKey, boxPublicKey: oneTime.box.publicKey };
+  const oneTimeDeviceId = addMember(args.plain, keys, 'invite', deviceIdFor(args.inviter.publicKey), now);
+  wipe(oneTime.signing.secretKey);
+  wipe(oneTime.box.secretKey);
   args.sealed.flush();
   const { keyId, key } = args.keyring.current();
   const link = createInviteLink(
@@ -89,8 +114,16 @@ export type RedeemResult = { ok: true; value: { deviceId: string } } | { ok: fal
  * The joiner's side, after the box has synced into `plain` through a SealedDoc that holds
  * the invite's key and trusts `memberTrust(plain, invite.founderDeviceId)`. Writes the one
  * envelope signed by the one-time key; the joiner's SealedDoc applies it like any entry.
+ * `current` is the key to seal under when a rotation handed the invite a newer one.
  */
-export function redeemInvite(invite: Invite, plain: Y.Doc, box: Y.Doc, joiner: MemberKeys, now = Date.now()): RedeemResult {
+export function redeemInvite(
+  invite: Invite,
+  plain: Y.Doc,
+  box: Y.Doc,
+  joiner: MemberKeys,
+  now = Date.now(),
+  current: { keyId: string; key: Uint8Array } = { keyId: invite.keyId, key: invite.key },
+): RedeemResult {
   const oneTime = signingKeyPairFromSeed(invite.oneTimeSeed);
   const oneTimeId = deviceIdFor(oneTime.publicKey);
   const record = readMember(plain, oneTimeId);
@@ -109,8 +142,8 @@ export function redeemInvite(invite: Invite, plain: Y.Doc, box: Y.Doc, joiner: M
   scratch.destroy();
   const writer = newWriter(oneTime);
   const envelope = sealEnvelope({
-    key: invite.key,
-    keyId: invite.keyId,
+    key: current.key,
+    keyId: current.keyId,
     plaintext: update,
     signer: oneTime,
     context: { notebookId: invite.notebookId, writerId: writer.writerId, seq: 1, purpose: 'update' },

@@ -5,7 +5,7 @@ import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { addNotebookKey, devicesMap, notebookKeys } from '../vault/vault-doc.ts';
 import { keysMap, openKeyEnvelope, sealKeyEnvelope } from './key-envelope.ts';
-import { isCurrentMember, isCurrentOwner, listMembers, markMemberRemoved } from './members.ts';
+import { isCurrentMember, isCurrentOwner, listMembers, markMemberRemoved, membersMap } from './members.ts';
 import { isRevoked, writeRevocation } from './revocations.ts';
 
 /** One open shared notebook on this device, with what rotation and key pickup need. */
@@ -43,32 +43,51 @@ export function removeMemberAndRotate(nb: SharedNotebook, deviceId: string, now 
   const key = randomNotebookKey();
   addNotebookKey(nb.vaultDoc, nb.id, keyId, key, true);
   nb.keyring.add(keyId, key, true);
-  const ownDevices = new Set(devicesMap(nb.vaultDoc).keys());
-  nb.box.transact(() => {
-    for (const member of listMembers(nb.plain)) {
-      if (member.removedAt !== undefined || !member.boxPublicKey || ownDevices.has(member.deviceId)) continue;
-      const place = { notebookId: nb.id, recipientDeviceId: member.deviceId, keyId };
-      keysMap(nb.box).set(`${member.deviceId}/${keyId}`, sealKeyEnvelope(place, member.boxPublicKey, key, now, nb.self.signing));
-    }
-  });
+  handCurrentKey(nb, now);
   nb.sealed.rekey();
   return { ok: true, value: { keyId } };
 }
 
-function trusted(nb: SharedNotebook, signerPublicKey: Uint8Array): boolean {
+/** Same rule as memberTrust: the member list decides; a device it does not list must be an anchor. */
+function trusted(nb: SharedNotebook, signerPublicKey: Uint8Array, anchors: readonly string[]): boolean {
   const signerId = deviceIdFor(signerPublicKey);
-  return isCurrentMember(nb.plain, signerPublicKey) && !isRevoked(nb.box, nb.id, signerId, (id) => isCurrentOwner(nb.plain, id));
+  if (isRevoked(nb.box, nb.id, signerId, (id) => isCurrentOwner(nb.plain, id))) return false;
+  return membersMap(nb.plain).has(signerId) ? isCurrentMember(nb.plain, signerPublicKey) : anchors.includes(signerId);
+}
+
+/**
+ * Seals the current key to every current member device of another person that has no
+ * envelope for it yet (own devices read the vault doc). Rotation calls it; call it too when
+ * a member joins, because a joiner invited before a rotation holds only the key its link
+ * carried. Idempotent. Returns the device ids it sealed to.
+ */
+export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
+  const { keyId, key } = nb.keyring.current();
+  const ownDevices = new Set(devicesMap(nb.vaultDoc).keys());
+  const sealedTo: string[] = [];
+  nb.box.transact(() => {
+    for (const member of listMembers(nb.plain)) {
+      if (member.removedAt !== undefined || !member.boxPublicKey || ownDevices.has(member.deviceId)) continue;
+      if (member.deviceId === nb.self.deviceId || keysMap(nb.box).has(`${member.deviceId}/${keyId}`)) continue;
+      const place = { notebookId: nb.id, recipientDeviceId: member.deviceId, keyId };
+      keysMap(nb.box).set(`${member.deviceId}/${keyId}`, sealKeyEnvelope(place, member.boxPublicKey, key, now, nb.self.signing));
+      sealedTo.push(member.deviceId);
+    }
+  });
+  return sealedTo;
 }
 
 const newestPicked = new WeakMap<MutableKeyring, number>();
 
 /**
  * Takes the keys sealed to this device from the box's `keys` map, keeps those signed by a
- * current member, stores them in the vault doc (so this person's other devices get them)
+ * current member no owner revoked, stores them in the vault doc (so this person's other devices get them)
  * and re-opens E_KEY_UNKNOWN quarantines. The newest key (by its signed createdAt) becomes
- * current. Returns the key ids picked up.
+ * current. Returns the key ids picked up. `anchors` (the founder, and for a joiner the
+ * inviter from its signed link) are trusted while the readable member list does not name
+ * them: a joiner whose link predates a rotation can read no member list at all yet.
  */
-export function pickUpNotebookKeys(nb: SharedNotebook): string[] {
+export function pickUpNotebookKeys(nb: SharedNotebook, anchors: readonly string[] = []): string[] {
   const picked: { keyId: string; key: Uint8Array; createdAt: number }[] = [];
   const prefix = `${nb.self.deviceId}/`;
   keysMap(nb.box).forEach((value, mapKey) => {
@@ -76,7 +95,7 @@ export function pickUpNotebookKeys(nb: SharedNotebook): string[] {
     const keyId = mapKey.slice(prefix.length);
     if (!/^[A-Za-z0-9_-]{22}$/.test(keyId) || nb.keyring.has(keyId)) return;
     const opened = openKeyEnvelope(value, { notebookId: nb.id, recipientDeviceId: nb.self.deviceId, keyId }, nb.self.box);
-    if (opened && trusted(nb, opened.signerPublicKey)) picked.push({ keyId, key: opened.key, createdAt: opened.createdAt });
+    if (opened && trusted(nb, opened.signerPublicKey, anchors)) picked.push({ keyId, key: opened.key, createdAt: opened.createdAt });
   });
   picked.sort((a, b) => a.createdAt - b.createdAt);
   for (const { keyId, key, createdAt } of picked) {

@@ -4,6 +4,8 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { keysMap, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { addMember, foundMembers, readMember } from '../../../sync/share/members.ts';
+import { parseInviteLink } from '../../../sync/share/invite-link.ts';
+import { createInvite, inviteIdentity, redeemInvite } from '../../../sync/share/join-notebook.ts';
 import { addOwnDevices } from '../../../sync/share/own-devices.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate, syncKeysFromVault } from '../../../sync/share/rotate-key.ts';
 import { addJoinedNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
@@ -105,5 +107,34 @@ describe('key rotation on removal', () => {
     expect(refused.ok ? 'ok' : refused.error.code).toBe('E_NOT_OWNER');
     expect(s.b.keyring.current().keyId).toBe(before);
     expect(readMember(s.b.plain, s.carol.deviceId)?.removedAt).toBeUndefined();
+  });
+
+  it('a joiner invited before a rotation gets the new key through the invite and can redeem after it', () => {
+    const s = sharedByFour();
+    const { link } = createInvite({
+      origin: 'https://obscura.example', notebookId: ID, notebookName: 'Shared', founderDeviceId: s.alice1.deviceId,
+      plain: s.a1.plain, sealed: s.a1.sealed, keyring: s.a1.keyring, inviter: s.alice1.signing,
+    });
+    const inv = parseInviteLink(link);
+    if (!inv.ok) throw new Error(inv.error.message);
+    const rotated = removeMemberAndRotate(s.a1, s.carol.deviceId);
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    createNote(s.a1.plain, { title: 'after-rotation' });
+    s.a1.sealed.flush();
+
+    const dave = newDevice();
+    const d = openReplica({ id: ID, device: dave, keyring: keyringWith({ keyId: inv.value.keyId, key: inv.value.key }), founder: inv.value.founderDeviceId });
+    syncBoxes(s.a1, d);
+    const early = redeemInvite(inv.value, d.plain, d.box, memberKeys(dave));
+    expect(early.ok ? 'ok' : early.error.code).toBe('E_INVITE_PENDING');
+    const anchors = [inv.value.founderDeviceId, inv.value.inviterDeviceId];
+    expect(pickUpNotebookKeys({ ...d, self: inviteIdentity(inv.value.oneTimeSeed) }, anchors)).toEqual([rotated.value.keyId]);
+    expect(titles(d)).toContain('after-rotation');
+    expect(redeemInvite(inv.value, d.plain, d.box, memberKeys(dave), Date.now(), d.keyring.current()).ok).toBe(true);
+    createNote(d.plain, { title: 'dave' });
+    d.sealed.flush();
+    syncBoxes(s.a1, d);
+    expect(titles(s.a1)).toContain('dave');
+    expect(quarantineCodes(s.a1)).toEqual([]);
   });
 });
