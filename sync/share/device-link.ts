@@ -1,5 +1,6 @@
 import {
   concatBytes,
+  contentHash,
   deriveId,
   fromBase64Url,
   generateBoxKeyPair,
@@ -28,14 +29,16 @@ import { ByteReader } from './byte-reader.ts';
  * bearer credential for every notebook, for as long as the vault key lives, and links end
  * up in browser history, chat logs, screenshots and clipboard managers. The response is
  * useless to anyone but the device holding the box secret key, which never leaves it.
- * A sealed box does not say who sealed it, so both screens show checkCode(), a keyed hash
- * of the box pk under the vault key: someone who answers with their own vault (to get the
- * new device's notes) cannot make the codes match.
+ * Both directions are checked by eye: requestFingerprint() before the old device sends
+ * (a swapped request would get the vault key), and checkCode() after (a sealed box does not
+ * say who sealed it; someone answering with their own vault, to collect what the new device
+ * writes, cannot make a code keyed by the real vault key match).
  */
 export const DEVICE_LINK_VERSION = 1;
 export const LINK_REQUEST_PATH = '#/link-device/';
 export const LINK_RESPONSE_PATH = '#/linked/';
 const DOMAIN = lengthPrefixed(utf8('obscura/device-link/v1'));
+const FINGERPRINT_DOMAIN = lengthPrefixed(utf8('obscura/device-link-fingerprint/v1'));
 export const DEFAULT_DEVICE_LINK_TTL_MS = 10 * 60 * 1000;
 
 export type DeviceLinkErrorCode = 'E_DEVICE_LINK_FORMAT' | 'E_DEVICE_LINK_VERSION' | 'E_DEVICE_LINK_WRONG_DEVICE' | 'E_DEVICE_LINK_EXPIRED';
@@ -63,6 +66,18 @@ export function parseDeviceLinkRequest(url: unknown): DeviceLinkResult<Uint8Arra
   const payload = fragmentPayload(url, LINK_REQUEST_PATH);
   if (!payload.ok) return payload;
   return payload.value.length === 32 ? { ok: true, value: payload.value.slice() } : fail('E_DEVICE_LINK_FORMAT', 'box key is not 32 bytes');
+}
+
+/**
+ * Twelve digits of an unkeyed hash of the request's box key, shown beside the request QR
+ * on the new device and on the old device after it scanned it; the person sends the vault
+ * key only when they match. Guards the request direction: a swapped request would make the
+ * old device seal the vault key to someone else. 40 bits, because an attacker who sees the
+ * real key would have to grind one with the same digits within the link's lifetime.
+ */
+export function requestFingerprint(newDeviceBoxPk: Uint8Array): string {
+  const digits = BigInt(`0x${contentHash(concatBytes(FINGERPRINT_DOMAIN, newDeviceBoxPk)).slice(0, 12)}`) % 1_000_000_000_000n;
+  return digits.toString().padStart(12, '0').replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
 /** Six digits both devices show; equal only when the response was sealed by this vault. */

@@ -12,6 +12,7 @@ import {
   createDeviceLinkResponse,
   openDeviceLinkResponse,
   parseDeviceLinkRequest,
+  requestFingerprint,
 } from '../../../sync/share/device-link.ts';
 import { openLinkedVaultDoc } from '../../../sync/share/linked-vault-doc.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
@@ -44,6 +45,9 @@ describe('device links', () => {
     if (!opened.ok) throw new Error(opened.error.message);
     expect(opened.value.vaultId).toBe(old.header.vaultId);
     expect(checkCode(opened.value.vaultKey, request.keyPair.publicKey)).toBe(checkCode(old.vaultKey, boxPk.value));
+    expect(requestFingerprint(boxPk.value)).toMatch(/^\d{4} \d{4} \d{4}$/);
+    expect(requestFingerprint(boxPk.value)).toBe(requestFingerprint(request.keyPair.publicKey));
+    expect(requestFingerprint(generateBoxKeyPair().publicKey)).not.toBe(requestFingerprint(boxPk.value));
 
     const box = new Y.Doc();
     Y.applyUpdate(box, old.services.boxes.stored.get(`obscura-vault-${old.header.vaultId}`) as Uint8Array);
