@@ -1,0 +1,76 @@
+import * as Y from 'yjs';
+import { createMutableKeyring } from '../sealed/keyring.ts';
+import { SealedDoc } from '../sealed/sealed-doc.ts';
+import { newWriter } from '../sealed/writer.ts';
+import { notebookFounder, notebookKeys, setNotebookFounder } from '../vault/vault-doc.ts';
+import { keysMap } from './key-envelope.ts';
+import { followMembers, foundMembers, membersMap, memberTrust } from './members.ts';
+import { addOwnDevices } from './own-devices.ts';
+import { pickUpNotebookKeys, syncKeysFromVault, type SharedNotebook } from './rotate-key.ts';
+
+/**
+ * Opens a notebook the way sharing needs it, from this person's vault doc and the
+ * notebook's (already persisted or synced) box: a keyring that can learn keys, member
+ * trust pinned on the founder the vault doc records, quarantines that re-open when
+ * membership changes, keys picked up as they arrive (from the box for sealed key envelopes,
+ * from the vault doc for this person's other devices), and this person's devices added to
+ * the members once this device is one.
+ */
+export type OpenSharedResult =
+  | { ok: true; value: SharedNotebook & { close(): void } }
+  | { ok: false; error: { code: 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED'; message: string } };
+
+export interface DeviceIdentity {
+  readonly deviceId: string;
+  readonly signing: SharedNotebook['self']['signing'];
+  readonly box: SharedNotebook['self']['box'];
+}
+
+/**
+ * The creator starts sharing a notebook it holds: it becomes the founder (recorded in
+ * the vault doc, so its other devices pin the same one). Call once, before
+ * openSharedNotebook, whose first open on the founder writes the first member record.
+ */
+export function startSharing(vaultDoc: Y.Doc, notebookId: string, founder: DeviceIdentity): void {
+  if (notebookFounder(vaultDoc, notebookId) === undefined) setNotebookFounder(vaultDoc, notebookId, founder.deviceId);
+}
+
+export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self: DeviceIdentity, coalesceMs?: number): OpenSharedResult {
+  const keys = notebookKeys(vaultDoc, id);
+  if (!keys) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
+  const founder = notebookFounder(vaultDoc, id);
+  if (!founder) return { ok: false, error: { code: 'E_NOT_SHARED', message: 'This notebook has no founder yet (startSharing).' } };
+  const plain = new Y.Doc();
+  const keyring = createMutableKeyring(keys.keys, keys.currentKeyId);
+  const sealed = new SealedDoc({
+    docId: id,
+    plain,
+    box,
+    keyring,
+    writer: newWriter(self.signing),
+    trustSigner: memberTrust(plain, founder, { box, notebookId: id }),
+    ...(coalesceMs === undefined ? {} : { coalesceMs }),
+  });
+  const nb: SharedNotebook = { id, plain, box, sealed, keyring, vaultDoc, self };
+  const stopMembers = followMembers(plain, sealed);
+  // The founder's first open writes the founding record, trusted because it is the founder.
+  if (founder === self.deviceId && membersMap(plain).size === 0) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
+  const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
+  const onVault = (): void => {
+    syncKeysFromVault(nb);
+    if (addOwnDevices(plain, vaultDoc, self.deviceId).length > 0) sealed.flush();
+  };
+  keysMap(box).observe(onKeys);
+  vaultDoc.on('update', onVault);
+  onKeys();
+  onVault();
+  sealed.flush();
+  const close = (): void => {
+    keysMap(box).unobserve(onKeys);
+    vaultDoc.off('update', onVault);
+    stopMembers();
+    sealed.destroy();
+    plain.destroy();
+  };
+  return { ok: true, value: { ...nb, close } };
+}

@@ -1,0 +1,77 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { parseInviteLink } from '../../../sync/share/invite-link.ts';
+import { acceptInvite, createInvite, redeemInvite } from '../../../sync/share/join-notebook.ts';
+import { readMember } from '../../../sync/share/members.ts';
+import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { openSharedNotebook, startSharing } from '../../../sync/share/shared-notebook.ts';
+import { addNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { memberKeys, newDevice, quarantineCodes, syncBoxes, syncDocs, titles, type TestDevice } from './share-harness.ts';
+
+beforeAll(sodiumReady);
+
+function open(id: string, vaultDoc: Y.Doc, device: TestDevice, box = new Y.Doc()) {
+  const opened = openSharedNotebook(id, vaultDoc, box, device, 5);
+  if (!opened.ok) throw new Error(opened.error.message);
+  return opened.value;
+}
+
+describe('openSharedNotebook', () => {
+  it('founder, invited person and the founder\'s second device share one notebook; a rotation reaches the second device through the vault doc', () => {
+    const [alice, alice2, bob] = [newDevice(), newDevice(), newDevice()];
+    const vaultA = new Y.Doc();
+    registerDevice(vaultA, alice.deviceId, alice.signing.publicKey, alice.box.publicKey);
+    const id = addNotebook(vaultA, 'Trip');
+    expect(openSharedNotebook(id, vaultA, new Y.Doc(), alice).ok ? 'ok' : 'E_NOT_SHARED').toBe('E_NOT_SHARED');
+    startSharing(vaultA, id, alice);
+    const a = open(id, vaultA, alice);
+    expect(readMember(a.plain, alice.deviceId)?.role).toBe('owner');
+    createNote(a.plain, { title: 'alice' });
+    a.sealed.flush();
+
+    const { link } = createInvite({
+      origin: 'https://obscura.example', notebookId: id, notebookName: 'Trip', founderDeviceId: alice.deviceId,
+      plain: a.plain, sealed: a.sealed, keyring: a.keyring, inviter: alice.signing,
+    });
+    const inv = parseInviteLink(link);
+    if (!inv.ok) throw new Error(inv.error.message);
+    const vaultB = new Y.Doc();
+    acceptInvite(vaultB, inv.value);
+    const boxB = new Y.Doc();
+    syncBoxes(a, { box: boxB });
+    const b = open(id, vaultB, bob, boxB);
+    expect(titles(b)).toEqual(['alice']);
+    expect(redeemInvite(inv.value, b.plain, b.box, memberKeys(bob)).ok).toBe(true);
+    createNote(b.plain, { title: 'bob' });
+    b.sealed.flush();
+
+    // Alice links a second device: it appears in her vault doc, her first device adds it.
+    const vaultA2 = new Y.Doc();
+    syncDocs(vaultA, vaultA2);
+    registerDevice(vaultA2, alice2.deviceId, alice2.signing.publicKey, alice2.box.publicKey);
+    syncDocs(vaultA, vaultA2);
+    expect(readMember(a.plain, alice2.deviceId)?.addedBy).toBe(alice.deviceId);
+    const boxA2 = new Y.Doc();
+    syncBoxes(a, b, { box: boxA2 });
+    const a2 = open(id, vaultA2, alice2, boxA2);
+    createNote(a2.plain, { title: 'alice2' });
+    a2.sealed.flush();
+    syncBoxes(a, b, a2);
+    for (const nb of [a, b, a2]) expect(titles(nb)).toEqual(['alice', 'alice2', 'bob']);
+
+    const rotated = removeMemberAndRotate(a, bob.deviceId);
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    createNote(a.plain, { title: 'after' });
+    a.sealed.flush();
+    syncBoxes(a, b, a2);
+    syncDocs(vaultA, vaultA2);
+    expect(a2.keyring.current().keyId).toBe(rotated.value.keyId);
+    expect(titles(a2)).toEqual(['after', 'alice', 'alice2', 'bob']);
+    expect(titles(b)).toEqual(['alice', 'alice2', 'bob']);
+    expect(quarantineCodes(b)).toContain('E_KEY_UNKNOWN');
+    expect(quarantineCodes(a2)).toEqual([]);
+    for (const nb of [a, b, a2]) nb.close();
+  });
+});
