@@ -18,6 +18,8 @@ export interface MutableKeyring extends Keyring {
   /** Adds a key; `makeCurrent` also seals everything from now on under it. */
   add(keyId: string, key: Uint8Array, makeCurrent?: boolean): void;
   has(keyId: string): boolean;
+  /** Zeroes every key held; the keyring is unusable afterwards (lock). */
+  wipe(): void;
 }
 
 export function createMutableKeyring(keys: ReadonlyMap<string, Uint8Array>, currentKeyId: string): MutableKeyring {
@@ -31,6 +33,10 @@ export function createMutableKeyring(keys: ReadonlyMap<string, Uint8Array>, curr
     add(keyId, key, makeCurrent = false) {
       held.set(keyId, key);
       if (makeCurrent) currentId = keyId;
+    },
+    wipe() {
+      for (const key of held.values()) key.fill(0);
+      held.clear();
     },
   };
 }

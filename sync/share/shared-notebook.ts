@@ -35,7 +35,13 @@ export function startSharing(vaultDoc: Y.Doc, notebookId: string, founder: Devic
   if (notebookFounder(vaultDoc, notebookId) === undefined) setNotebookFounder(vaultDoc, notebookId, founder.deviceId);
 }
 
-export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self: DeviceIdentity, coalesceMs?: number): OpenSharedResult {
+export interface OpenSharedOptions {
+  readonly coalesceMs?: number;
+  /** After a snapshot replaced entries, e.g. to trim the persisted update log. */
+  readonly onCompact?: () => void;
+}
+
+export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self: DeviceIdentity, options: OpenSharedOptions = {}): OpenSharedResult {
   const keys = notebookKeys(vaultDoc, id);
   if (!keys) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
   const founder = notebookFounder(vaultDoc, id);
@@ -49,7 +55,8 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     keyring,
     writer: newWriter(self.signing),
     trustSigner: memberTrust(plain, founder, { box, notebookId: id }),
-    ...(coalesceMs === undefined ? {} : { coalesceMs }),
+    ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
+    ...(options.onCompact === undefined ? {} : { onCompact: options.onCompact }),
   });
   const nb: SharedNotebook = { id, plain, box, sealed, keyring, vaultDoc, self };
   const stopMembers = followMembers(plain, sealed);

@@ -16,7 +16,9 @@ import {
 } from '../../crypto/index.ts';
 import { createKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
-import { newWriter } from '../sealed/writer.ts';
+import { deviceIdFor, newWriter } from '../sealed/writer.ts';
+import type { SharedNotebook } from '../share/rotate-key.ts';
+import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
 import { addNotebook, listNotebooks, notebookKeys, registerDevice, renameNotebook, type NotebookInfo } from './vault-doc.ts';
@@ -29,7 +31,7 @@ export interface VaultServices {
   readonly pwhash?: PwhashParams;
 }
 
-export type VaultErrorCode = CryptoErrorCode | 'E_NO_VAULT' | 'E_NOTEBOOK_UNKNOWN';
+export type VaultErrorCode = CryptoErrorCode | 'E_NO_VAULT' | 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED';
 export type VaultResult<T> = { ok: true; value: T } | { ok: false; error: { code: VaultErrorCode; message: string } };
 
 export interface OpenNotebook {
@@ -37,6 +39,8 @@ export interface OpenNotebook {
   /** The plain doc: in memory only, dropped on close. */
   readonly doc: Y.Doc;
   readonly sealed: SealedDoc;
+  /** Members, keys and rotation (sync/share). */
+  readonly shared: SharedNotebook;
   /** Seals what is pending and resolves once it is on disk. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -153,43 +157,51 @@ export class Vault {
     this.#sealed.flush();
   }
 
+  /**
+   * Opens a notebook with member trust (sync/share): only envelopes signed by a current
+   * member device are applied, keys can arrive while it is open, and this person's other
+   * devices are added as members. A notebook made before sharing existed gets this device
+   * as its founder.
+   */
   async openNotebook(id: string): Promise<VaultResult<OpenNotebook>> {
     this.#assertUnlocked();
     const already = this.#open.get(id);
     if (already) return { ok: true, value: already };
-    const keys = notebookKeys(this.#doc, id);
-    if (!keys) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
+    if (!notebookKeys(this.#doc, id)) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
+    const identity = this.#identity();
+    startSharing(this.#doc, id, identity);
     const box = new Y.Doc();
     const handle = await this.#services.boxes.open(notebookBoxName(this.#key, id), box);
-    const doc = new Y.Doc();
-    const keyring = createKeyring(keys.keys, keys.currentKeyId);
-    const sealed = new SealedDoc({
-      docId: id,
-      plain: doc,
-      box,
-      keyring,
-      writer: newWriter(this.#device.signing),
-      onCompact: () => void handle.compact(),
-    });
+    const shared = openSharedNotebook(id, this.#doc, box, identity, { onCompact: () => void handle.compact() });
+    if (!shared.ok) {
+      await handle.close();
+      return shared;
+    }
+    const { plain: doc, sealed, keyring } = shared.value;
     const notebook: OpenNotebook = {
       id,
       doc,
       sealed,
+      shared: shared.value,
       flush: async () => {
         sealed.flush();
         await handle.flushed();
       },
       close: async () => {
         this.#open.delete(id);
-        sealed.destroy();
+        shared.value.close();
         await handle.close();
-        doc.destroy();
         box.destroy();
-        for (const key of keys.keys.values()) wipe(key);
+        keyring.wipe();
       },
     };
+    this.#sealed.flush();
     this.#open.set(id, notebook);
     return { ok: true, value: notebook };
+  }
+
+  #identity(): DeviceIdentity {
+    return { deviceId: deviceIdFor(this.#device.signing.publicKey), signing: this.#device.signing, box: this.#device.box };
   }
 
   /** Seals everything pending and waits until it is on disk. */

@@ -13,7 +13,7 @@ import { memberKeys, newDevice, quarantineCodes, syncBoxes, syncDocs, titles, ty
 beforeAll(sodiumReady);
 
 function open(id: string, vaultDoc: Y.Doc, device: TestDevice, box = new Y.Doc()) {
-  const opened = openSharedNotebook(id, vaultDoc, box, device, 5);
+  const opened = openSharedNotebook(id, vaultDoc, box, device, { coalesceMs: 5 });
   if (!opened.ok) throw new Error(opened.error.message);
   return opened.value;
 }

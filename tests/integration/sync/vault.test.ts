@@ -1,6 +1,9 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sodiumReady, utf8 } from '../../../crypto/index.ts';
+import * as Y from 'yjs';
+import { generateSigningKeyPair, sodiumReady, utf8 } from '../../../crypto/index.ts';
+import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
+import { newWriter } from '../../../sync/sealed/writer.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { IndexedDbBoxPersistence } from '../../../sync/storage/indexeddb-box-persistence.ts';
 import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
@@ -104,5 +107,32 @@ describe('vault error codes', () => {
     await s.storage.save(['vault', 'header'], new Uint8Array([1, 2, 3]));
     const result = await unlockVault(s, { passphrase: 'x' });
     expect(result.ok ? 'opened' : result.error.code).toBe('E_FORMAT');
+  });
+});
+
+describe('vault notebooks trust members only', () => {
+  it('E_SIGNER: an entry from a device that holds the notebook key but is not a member is quarantined', async () => {
+    const { vault } = await createVault(services(), 'pass');
+    const id = vault.createNotebook('n');
+    const opened = await vault.openNotebook(id);
+    if (!opened.ok) throw new Error(opened.error.message);
+    createNote(opened.value.doc, { title: 'by the founder' });
+    opened.value.sealed.flush();
+    // An outsider with the key (say, from a leaked backup) writes into the same box.
+    const outsiderPlain = new Y.Doc();
+    const outsiderBox = new Y.Doc();
+    const outsider = new SealedDoc({
+      docId: id,
+      plain: outsiderPlain,
+      box: outsiderBox,
+      keyring: opened.value.shared.keyring,
+      writer: newWriter(generateSigningKeyPair()),
+    });
+    createNote(outsiderPlain, { title: 'by an outsider' });
+    outsider.destroy();
+    Y.applyUpdate(opened.value.shared.box, Y.encodeStateAsUpdate(outsiderBox));
+    expect([...opened.value.sealed.quarantine.values()].map((q) => q.code)).toEqual(['E_SIGNER']);
+    expect(readNotes(opened.value.doc).map((note) => note.title)).toEqual(['by the founder']);
+    await vault.lock();
   });
 });
