@@ -37,17 +37,7 @@ export function listNotebooks(doc: Y.Doc): NotebookInfo[] {
 
 export function addNotebook(doc: Y.Doc, name: string, now = Date.now()): string {
   const id = toBase64Url(randomBytes(16));
-  const keyId = newKeyId();
-  doc.transact(() => {
-    const keys = new Y.Map<string>();
-    keys.set(keyId, toBase64Url(randomBytes(32)));
-    const entry = new Y.Map<unknown>();
-    entry.set('name', name);
-    entry.set('createdAt', now);
-    entry.set('currentKeyId', keyId);
-    entry.set('keys', keys);
-    notebooks(doc).set(id, entry);
-  });
+  addJoinedNotebook(doc, id, name, newKeyId(), randomBytes(32), now);
   return id;
 }
 

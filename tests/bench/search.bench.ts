@@ -9,7 +9,8 @@ import { NoteSearchIndex } from '../../ml/search/search-index.ts';
 import { type Latency, summarize, timeEach, timeOnce } from './search/latency.ts';
 import { LinearScan } from './search/linear-scan.ts';
 import { type BenchQuery, queryMix, stopwordLike } from './search/query-mix.ts';
-import { seededRandom, syntheticNotes } from './search/synthetic-notes.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
+import { syntheticNotes } from './search/synthetic-notes.ts';
 
 const COCO = parseLabels(readFileSync(new URL('../../models/labels/coco80.txt', import.meta.url), 'utf8'));
 const QUERIES = 400;

@@ -1,16 +1,5 @@
 import type { NoteLabel, NoteRecord } from '../../../ml/search/note-record.ts';
-
-/** Small seeded PRNG (mulberry32): the same seed gives the same notes on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
 /**
  * Pseudo-words with no c, m or r, so filler text can never match the real words the
