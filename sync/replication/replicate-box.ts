@@ -134,7 +134,8 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       awareness.setLocalState(null);
       relay?.destroy();
       webrtc?.destroy();
-      if (!webrtc) awareness.destroy();
+      // Neither provider destroys the Awareness: its 3 s timer would keep running (and keep Node alive).
+      awareness.destroy();
     },
   };
 }

@@ -62,6 +62,7 @@ async function relayHolds(notebookId: string, box: Y.Doc): Promise<void> {
   const target = Buffer.from(Y.encodeStateVector(box));
   await until(mirror, () => Buffer.from(Y.encodeStateVector(mirror)).equals(target));
   provider.destroy();
+  provider.awareness.destroy();
 }
 
 /** Runs late-device.ts in a new Node process and returns what it printed. */
