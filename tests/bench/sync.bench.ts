@@ -1,0 +1,59 @@
+/**
+ * `npm run bench -- sync [notes...]`: a new device catching up on a notebook through the
+ * real relay (in this process, 127.0.0.1, LevelDB in a temp dir), sealed box vs the same
+ * notes as a plain Y.Doc, in the same run. Default 1,000 and 5,000 notes.
+ * Target (issue 3): wire bytes <= 1.3x plain. Times are medians of 3 catch-ups; the room
+ * is unloaded before each, so every catch-up is served from the relay's disk.
+ */
+import { randomBytes, deriveId, sodiumReady } from '../../crypto/index.ts';
+import { startRelayServer, type RelayServer } from '../../sync/server/relay-server.ts';
+import { tempDataDir } from '../integration/relay/relay-harness.ts';
+import { buildNotebooks, catchUp, upload, type CatchUp } from './sync/catch-up.ts';
+
+const RUNS = 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function roomsUnloaded(relay: RelayServer): Promise<void> {
+  while (relay.relay.loadedRooms > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+async function bench(relay: RelayServer, count: number): Promise<void> {
+  const built = await buildNotebooks(count);
+  const roomKey = randomBytes(32);
+  const rooms = { plain: deriveId(roomKey, 'bench', `plain-${count}`), sealed: deriveId(roomKey, 'bench', `sealed-${count}`) };
+  await upload(relay.relayUrl, rooms.plain, built.plain);
+  await upload(relay.relayUrl, rooms.sealed, built.box);
+  const runs: { plain: CatchUp[]; sealed: CatchUp[] } = { plain: [], sealed: [] };
+  for (let i = 0; i < RUNS; i++) {
+    await roomsUnloaded(relay);
+    runs.plain.push(await catchUp(relay.relayUrl, rooms.plain, count));
+    await roomsUnloaded(relay);
+    runs.sealed.push(await catchUp(relay.relayUrl, rooms.sealed, count, built.keyring));
+  }
+  const ms = { plain: median(runs.plain.map((r) => r.ms)), sealed: median(runs.sealed.map((r) => r.ms)) };
+  const wire = (r: CatchUp[]) => (r[0] as CatchUp).bytesIn + (r[0] as CatchUp).bytesOut;
+  const bytes = { plain: wire(runs.plain), sealed: wire(runs.sealed) };
+  const box = built.box;
+  console.log(`\n${count} notes, built in ${(built.buildMs / 1000).toFixed(1)} s; box = ${box.getMap('snapshots').size} snapshot(s) + ${box.getMap('entries').size} entries`);
+  console.table({
+    [`catch-up ms (median of ${RUNS})`]: { plain: +ms.plain.toFixed(1), sealed: +ms.sealed.toFixed(1), ratio: +(ms.sealed / ms.plain).toFixed(2), target: '' },
+    'wire bytes (in + out)': { plain: bytes.plain, sealed: bytes.sealed, ratio: +(bytes.sealed / bytes.plain).toFixed(3), target: '<= 1.3x' },
+  });
+}
+
+export async function run(args: string[]): Promise<void> {
+  await sodiumReady();
+  const counts = args.length > 0 ? args.map(Number) : [1_000, 5_000];
+  const data = tempDataDir();
+  const relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+  try {
+    for (const count of counts) await bench(relay, count);
+  } finally {
+    await relay.close();
+    data.remove();
+  }
+}

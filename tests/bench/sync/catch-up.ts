@@ -1,0 +1,107 @@
+/**
+ * The relay catch-up workload: a notebook of N notes built once as a plain Y.Doc and once
+ * sealed (the same updates, so the same notes), each uploaded to the real relay in its own
+ * room; then a new device with an empty doc connects and is timed until every note is
+ * readable, counting the bytes its WebSocket sends and receives.
+ */
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
+import { createNote, notesMap, setNoteText } from '../../../sync/notebook/notes.ts';
+import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
+import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
+import { newWriter } from '../../../sync/sealed/writer.ts';
+import { WebSocket, type RawData } from '../../../sync/server/ws-node.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
+import { until } from '../../integration/relay/relay-harness.ts';
+
+const WORDS = 'cat receipt whiteboard roadmap coffee cup motorcycle invoice garden meeting train ticket beach sunset museum'.split(' ');
+
+export interface Notebooks {
+  readonly plain: Y.Doc;
+  readonly box: Y.Doc;
+  readonly keyring: Keyring;
+  readonly buildMs: number;
+}
+
+export interface CatchUp {
+  readonly ms: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+/** N notes typed as a person would (title, body in bursts), each sealed as it is finished. */
+export async function buildNotebooks(count: number): Promise<Notebooks> {
+  await sodiumReady();
+  const random = seededRandom(42);
+  const sentence = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  const keyId = newKeyId();
+  const keyring = createKeyring(new Map([[keyId, randomNotebookKey()]]), keyId);
+  const start = performance.now();
+  const plain = new Y.Doc();
+  const sealedPlain = new Y.Doc();
+  const box = new Y.Doc();
+  const sealed = new SealedDoc({ docId: 'bench-sync', plain: sealedPlain, box, keyring, writer: newWriter(generateSigningKeyPair()), coalesceMs: 60_000 });
+  plain.on('update', (update: Uint8Array) => Y.applyUpdate(sealedPlain, update));
+  for (let i = 0; i < count; i++) {
+    const id = createNote(plain, { title: `Note ${i}: ${sentence(3)}` });
+    let body = '';
+    for (let burst = 0; burst < 4; burst++) setNoteText(plain, id, 'body', (body += `${sentence(6)}. `));
+    sealed.flush();
+  }
+  sealed.destroy();
+  return { plain, box, keyring, buildMs: performance.now() - start };
+}
+
+/** ws's WebSocket, counting every byte of every message in both directions. */
+function countingWebSocket(counter: { in: number; out: number }): typeof globalThis.WebSocket {
+  class Counting extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      this.on('message', (data: RawData) => (counter.in += rawLength(data)));
+    }
+    override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
+      counter.out += rawLength(data as RawData);
+      (super.send as (...args: unknown[]) => void)(data, ...rest);
+    }
+  }
+  return Counting as unknown as typeof globalThis.WebSocket;
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.byteLength, 0);
+  return data.byteLength;
+}
+
+/** Puts `doc` into the relay room and resolves once a keyless observer there holds all of it. */
+export async function upload(relayUrl: string, room: string, doc: Y.Doc): Promise<void> {
+  const options = { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true };
+  const writer = new WebsocketProvider(relayUrl, room, doc, options);
+  const mirror = new Y.Doc();
+  const observer = new WebsocketProvider(relayUrl, room, mirror, options);
+  const target = Buffer.from(Y.encodeStateVector(doc));
+  await until(mirror, () => Buffer.from(Y.encodeStateVector(mirror)).equals(target));
+  for (const provider of [writer, observer]) stopProvider(provider);
+}
+
+/** A new device: empty doc(s), connect, wait until `count` notes are readable. */
+export async function catchUp(relayUrl: string, room: string, count: number, keyring?: Keyring): Promise<CatchUp> {
+  const counter = { in: 0, out: 0 };
+  const plain = new Y.Doc();
+  const box = keyring ? new Y.Doc() : plain;
+  const start = performance.now();
+  const sealed = keyring && new SealedDoc({ docId: 'bench-sync', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
+  const provider = new WebsocketProvider(relayUrl, room, box, { WebSocketPolyfill: countingWebSocket(counter), disableBc: true });
+  await until(plain, () => notesMap(plain).size === count);
+  const ms = performance.now() - start;
+  stopProvider(provider);
+  sealed?.destroy();
+  if (sealed && sealed.quarantine.size > 0) throw new Error(`${sealed.quarantine.size} entries quarantined`);
+  return { ms, bytesIn: counter.in, bytesOut: counter.out };
+}
+
+/** WebsocketProvider.destroy() leaves the Awareness it created running (a 3 s interval that keeps Node alive). */
+function stopProvider(provider: WebsocketProvider): void {
+  provider.destroy();
+  provider.awareness.destroy();
+}
