@@ -20,6 +20,7 @@ beforeAll(async () => {
 
 interface Peer {
   readonly plain: Y.Doc;
+  readonly box: Y.Doc;
   readonly sealed: SealedDoc;
 }
 
@@ -29,7 +30,7 @@ function peer(network: MemoryNetwork): Peer {
   const box = new Y.Doc();
   const sealed = new SealedDoc({ docId: 'nb-mem', plain, box, keyring, writer: newWriter(generateSigningKeyPair()), compactEntries: 12 });
   network.join(box);
-  return { plain, sealed };
+  return { plain, box, sealed };
 }
 
 /** One random user action on one peer: create, edit a title or body, or delete a note. */
@@ -44,7 +45,7 @@ function act(peer: Peer, random: () => number, step: number): void {
   if (random() < 0.5) peer.sealed.flush();
 }
 
-function runSeed(seed: number): { rounds: number; notes: number; stats: MemoryNetwork['stats'] } {
+function runSeed(seed: number): { rounds: number; notes: number; snapshots: number; stats: MemoryNetwork['stats'] } {
   const network = new MemoryNetwork({ seed, dropRate: 0.25, duplicateRate: 0.15, maxDelay: 8 });
   const random = network.random;
   const peers = [peer(network), peer(network), peer(network)];
@@ -63,8 +64,9 @@ function runSeed(seed: number): { rounds: number; notes: number; stats: MemoryNe
   expect(new Set(states).size, `seed ${seed}: plain docs differ`).toBe(1);
   for (const p of peers) expect([...p.sealed.quarantine.values()], `seed ${seed}`).toEqual([]);
   const notes = readNotes(peers[0]!.plain).length;
+  const snapshots = peers[0]!.box.getMap('snapshots').size;
   for (const p of peers) p.sealed.destroy();
-  return { rounds, notes, stats: network.stats };
+  return { rounds, notes, snapshots, stats: network.stats };
 }
 
 /** JSON with sorted keys: a Y.Map iterates in local insertion order, which differs by peer. */
@@ -77,14 +79,18 @@ function canonical(value: unknown): string {
 describe('replication over a lossy in-memory network', () => {
   it(`3 sealed peers with delays, drops, duplicates, reordering and partitions converge (${SEEDS} seeds)`, () => {
     const first = testSeed();
+    let compacted = 0;
     for (let i = 0; i < SEEDS; i++) {
       const seed = first + i;
-      const { rounds, notes, stats } = runSeed(seed);
+      const { rounds, notes, snapshots, stats } = runSeed(seed);
+      if (snapshots > 0) compacted++;
       console.log(
         `memory-network seed=${seed} (replay with OBSCURA_SEED=${seed}): ${notes} notes, ${stats.sent} sent, ` +
-          `${stats.dropped} dropped, ${stats.duplicated} duplicated, converged after ${rounds} anti-entropy round(s)`,
+          `${stats.dropped} dropped, ${stats.duplicated} duplicated, ${snapshots} snapshot(s), converged after ${rounds} anti-entropy round(s)`,
       );
     }
+    // Compaction (a snapshot deleting entries) must have raced the network in most seeds.
+    expect(compacted).toBeGreaterThan(SEEDS / 2);
   });
 
   it('without anti-entropy, drops leave peers apart (the network really loses messages)', () => {
