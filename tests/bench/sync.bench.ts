@@ -2,6 +2,7 @@
  * `npm run bench -- sync [notes...]`: a new device catching up on a notebook through the
  * real relay (in this process, 127.0.0.1, LevelDB in a temp dir), sealed box vs the same
  * notes as a plain Y.Doc, in the same run. Default 1,000 and 5,000 notes.
+ * Also the same sealed catch-up peer to peer (WebRTC in Node: a second process serves it).
  * Target (issue 3): wire bytes <= 1.3x plain. Times are medians of 3 catch-ups; the room
  * is unloaded before each, so every catch-up is served from the relay's disk.
  */
@@ -9,6 +10,7 @@ import { randomBytes, deriveId, sodiumReady } from '../../crypto/index.ts';
 import { startRelayServer, type RelayServer } from '../../sync/server/relay-server.ts';
 import { tempDataDir } from '../integration/relay/relay-harness.ts';
 import { buildNotebooks, catchUp, upload, type CatchUp } from './sync/catch-up.ts';
+import { p2pCatchUp } from './sync/p2p-catch-up.ts';
 
 const RUNS = 3;
 
@@ -39,8 +41,10 @@ async function bench(relay: RelayServer, count: number): Promise<void> {
   const bytes = { plain: wire(runs.plain), sealed: wire(runs.sealed) };
   const box = built.box;
   console.log(`\n${count} notes, built in ${(built.buildMs / 1000).toFixed(1)} s; box = ${box.getMap('snapshots').size} snapshot(s) + ${box.getMap('entries').size} entries`);
+  const p2p = await p2pCatchUp(relay.signalingUrl, count);
   console.table({
     [`catch-up ms (median of ${RUNS})`]: { plain: +ms.plain.toFixed(1), sealed: +ms.sealed.toFixed(1), ratio: +(ms.sealed / ms.plain).toFixed(2), target: '' },
+    'p2p catch-up ms (WebRTC, Node, 1 run)': { plain: '', sealed: +p2p.ms.toFixed(1), ratio: '', target: '' },
     'wire bytes (in + out)': { plain: bytes.plain, sealed: bytes.sealed, ratio: +(bytes.sealed / bytes.plain).toFixed(3), target: '<= 1.3x' },
   });
 }

@@ -31,12 +31,12 @@ export interface CatchUp {
 }
 
 /** N notes typed as a person would (title, body in bursts), each sealed as it is finished. */
-export async function buildNotebooks(count: number): Promise<Notebooks> {
+export async function buildNotebooks(count: number, keyring?: Keyring): Promise<Notebooks> {
   await sodiumReady();
   const random = seededRandom(42);
   const sentence = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
   const keyId = newKeyId();
-  const keyring = createKeyring(new Map([[keyId, randomNotebookKey()]]), keyId);
+  keyring ??= createKeyring(new Map([[keyId, randomNotebookKey()]]), keyId);
   const start = performance.now();
   const plain = new Y.Doc();
   const sealedPlain = new Y.Doc();
