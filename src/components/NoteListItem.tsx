@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import type { NoteView } from '../../sync/notebook/notes.ts';
 import type { PhotoRecord, TaggingStatus } from '../../sync/notebook/photos.ts';
@@ -14,7 +14,8 @@ export interface NoteRow extends NoteView {
 }
 
 /** One row of the notes list: thumbnail, title, state, label chips and a snippet. */
-export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect: () => void; blobs: BlobStore; notebookId: string }) {
+/** `children` go below the card's button (a button may hold only phrasing content): search shows why it matched there. */
+export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect: () => void; blobs: BlobStore; notebookId: string; children?: JSX.Element }) {
   const state = () => props.note.status?.state;
   return (
     <li data-note-title={props.note.title}>
@@ -38,6 +39,7 @@ export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect:
           <span class="snippet">{(props.note.body || props.note.ocr).slice(0, 80)}</span>
         </span>
       </button>
+      {props.children}
     </li>
   );
 }

@@ -10,6 +10,9 @@ import type { TaggingService } from '../app/tagging-service.ts';
 import { NoteEditor } from '../components/NoteEditor.tsx';
 import { PhotoImport } from '../components/PhotoImport.tsx';
 import { NoteListItem, type NoteRow } from '../components/NoteListItem.tsx';
+import { SearchBox } from '../components/SearchBox.tsx';
+import { SearchResults } from '../components/SearchResults.tsx';
+import { createNotebookSearch } from '../app/notebook-search.ts';
 
 // Every file, images or not: one that is not a photo gets a note that says so.
 const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?? []);
@@ -35,6 +38,9 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
   // The list is keyed by id so an edit re-renders a row's text, not the row (and its thumbnail).
   const ids = createMemo(() => notes().map((note) => note.id), [], { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) });
   const [selected, setSelected] = createSignal<string>();
+  const search = createNotebookSearch(doc(), props.notebook.id);
+  const [query, setQuery] = createSignal('');
+  const hits = createMemo(() => (search.version(), query().trim() === '' ? undefined : search.index.search(query())));
   const [dragging, setDragging] = createSignal(false);
   const current = () => notes().find((note) => note.id === selected()) ?? notes()[0];
 
@@ -87,24 +93,34 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
           </button>
           <PhotoImport tagging={props.tagging} onFiles={importFiles} />
         </div>
+        <SearchBox suggest={(text) => (search.version(), search.index.suggest(text))} onQuery={setQuery} />
         <p class="hint drop-hint">Drop or paste photos here.</p>
-        <ul>
-          <For each={ids()} fallback={<li class="empty">No notes yet. Write one, or import photos and they tag themselves.</li>}>
-            {(id) => (
-              <Show when={byId().get(id)}>
-                {(note) => (
-                  <NoteListItem
-                    note={note()}
-                    current={current()?.id === id}
-                    onSelect={() => open(id)}
-                    blobs={props.blobs}
-                    notebookId={props.notebook.id}
-                  />
+        <Show
+          when={hits()}
+          fallback={
+            <ul>
+              <For each={ids()} fallback={<li class="empty">No notes yet. Write one, or import photos and they tag themselves.</li>}>
+                {(id) => (
+                  <Show when={byId().get(id)}>
+                    {(note) => (
+                      <NoteListItem
+                        note={note()}
+                        current={current()?.id === id}
+                        onSelect={() => open(id)}
+                        blobs={props.blobs}
+                        notebookId={props.notebook.id}
+                      />
+                    )}
+                  </Show>
                 )}
-              </Show>
-            )}
-          </For>
-        </ul>
+              </For>
+            </ul>
+          }
+        >
+          {(found) => (
+            <SearchResults query={query()} hits={found()} notes={byId()} current={current()?.id} onSelect={open} blobs={props.blobs} notebookId={props.notebook.id} />
+          )}
+        </Show>
       </section>
       {/* Keyed by id, not by the note view: a new view per keystroke would remount the editor. */}
       <Show when={current()?.id} keyed>

@@ -36,6 +36,14 @@ async function thumbnailsShown(page: Page): Promise<number> {
   return page.locator('.note-list .thumb img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
 }
 
+/** Types a query into the search box and waits for the debounced results: the titles found, in order. */
+async function searchTitles(page: Page, query: string): Promise<string[]> {
+  await page.getByLabel('Search notes', { exact: true }).fill(query);
+  const results = page.locator('.search-results');
+  await expect.poll(() => results.getAttribute('data-query')).toBe(query);
+  return results.locator(':scope > ul > li[data-note-title]').evaluateAll((items) => items.map((li) => li.getAttribute('data-note-title') ?? ''));
+}
+
 describe('photos that tag themselves (built app, real models, Chromium)', () => {
   let browser: Browser;
   let device: GuardedContext;
@@ -167,6 +175,59 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     await page.setViewportSize({ width: 375, height: 812 });
     await screenshot(page, 'photos-grid-375');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('searches by label, broader term, photo text and body, and says why each note matched', async () => {
+    const box = page.getByLabel('Search notes', { exact: true });
+    expect(await searchTitles(page, 'cat')).toEqual([TITLE_MARKER]);
+    await note(page, TITLE_MARKER).locator('.match-reason[data-field="label"] mark', { hasText: 'cat' }).first().waitFor();
+    expect(await searchTitles(page, 'animal')).toEqual([TITLE_MARKER]);
+    await note(page, TITLE_MARKER).locator('.match-reason[data-field="broader"]', { hasText: '(animal)' }).waitFor();
+    const cups = await searchTitles(page, 'cup');
+    expect(cups).toContain('coffee');
+    expect(cups.every((t) => t.startsWith('coffee'))).toBe(true);
+    expect(await searchTitles(page, 'markers')).toEqual(['page']);
+    await note(page, 'page').locator('.match-reason[data-field="ocr"] mark', { hasText: /^markers$/ }).waitFor();
+    const chips = await searchTitles(page, 'label:cup');
+    expect(chips).toContain('coffee');
+    expect(chips.every((t) => t.startsWith('coffee'))).toBe(true);
+    await page.locator('.search-chips .chip', { hasText: 'label: cup' }).waitFor();
+
+    // A word typed into a body is found on the next search, without a reload.
+    await box.fill('');
+    await note(page, 'broken').getByRole('button').click();
+    await page.locator('#note-body').fill('Remember the quokka sticker on the lid.');
+    expect(await searchTitles(page, 'quokka')).toEqual(['broken']);
+    await note(page, 'broken').locator('.match-reason[data-field="body"] mark', { hasText: /^quokka$/ }).waitFor();
+    expect(await searchTitles(page, 'zzyzx')).toEqual([]);
+    await page.getByText('No notes match “zzyzx”.').waitFor();
+
+    // Suggestions by keyboard: "ca" offers label:cat; Escape closes the list and keeps
+    // the text, arrow down reopens it, Enter takes the option.
+    await box.fill('');
+    await box.pressSequentially('ca');
+    await page.getByRole('option', { name: 'label:cat' }).waitFor();
+    await box.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    expect(await box.inputValue()).toBe('ca');
+    await box.press('ArrowDown');
+    const options = await page.getByRole('option').allTextContents();
+    for (let i = 1; i <= options.indexOf('label:cat'); i++) await box.press('ArrowDown');
+    await box.press('Enter');
+    await expect.poll(() => box.inputValue()).toBe('label:cat ');
+    await expect.poll(() => page.locator('.search-results').getAttribute('data-query')).toBe('label:cat ');
+    await page.locator('.search-chips .chip', { hasText: 'label: cat' }).waitFor();
+    expect(await searchTitles(page, 'receipt')).toEqual(['text-card']);
+    await box.press('Escape');
+    await screenshot(page, 'search-1280');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, 'search-375');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // With the suggestions closed, Escape empties the box: the grid is back.
+    await box.press('Escape');
+    await expect.poll(() => box.inputValue()).toBe('');
+    await page.locator('.search-results').waitFor({ state: 'detached' });
+    await expect.poll(() => thumbnailsShown(page)).toBe(6);
   });
 
   it('IndexedDB holds no label text, OCR text, title or photo bytes', async () => {

@@ -1,0 +1,132 @@
+import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
+import type { Suggestion } from '../../ml/search/suggest-queries.ts';
+import { parseSearchQuery } from '../../ml/search/parse-search-query.ts';
+
+/** Typing settles for this long before the notes are searched: one search per word, not per key. */
+const DEBOUNCE_MS = 120;
+
+/**
+ * The search box above the notes: a combobox whose suggestions (label chips and
+ * completions) are picked with the arrows and Enter; Escape closes them, and a second
+ * Escape clears the box. `label:` filters in the query show as removable chips.
+ */
+export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQuery: (text: string) => void }) {
+  const [text, setText] = createSignal('');
+  const [open, setOpen] = createSignal(false);
+  const [active, setActive] = createSignal(-1);
+  const [suggestions, setSuggestions] = createSignal<Suggestion[]>([]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let input: HTMLInputElement | undefined;
+
+  const commit = (value: string) => {
+    clearTimeout(timer);
+    props.onQuery(value);
+    // Offering exactly what is already typed would only hide the results.
+    setSuggestions(value.trim() === '' ? [] : props.suggest(value).filter((s) => s.text.trim() !== value.trim()));
+  };
+  const change = (value: string, now = false) => {
+    setText(value);
+    setActive(-1);
+    setOpen(true);
+    clearTimeout(timer);
+    if (now) commit(value);
+    else timer = setTimeout(() => commit(value), DEBOUNCE_MS);
+  };
+  onCleanup(() => clearTimeout(timer));
+  const pick = (s: Suggestion) => {
+    change(s.kind === 'label' ? `${s.text} ` : s.text, true);
+    setOpen(false);
+    input?.focus();
+  };
+  const chips = () => parseSearchQuery(text()).labels;
+  const removeChip = (label: string) => {
+    const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    change(text().replace(new RegExp(`(^|\\s)label:("${escaped}"|${escaped})(?=\\s|$)`, 'i'), '').trim(), true);
+  };
+  const shown = () => open() && suggestions().length > 0;
+  createEffect(() => shown() || setActive(-1));
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const list = suggestions();
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (list.length === 0) return;
+      e.preventDefault();
+      setOpen(true);
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      // -1 is the box itself: stepping past either end returns to what was typed.
+      setActive((i) => (i + step >= list.length ? -1 : i + step < -1 ? list.length - 1 : i + step));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const chosen = shown() ? list[active()] : undefined;
+      if (chosen) pick(chosen);
+      else {
+        commit(text());
+        setOpen(false);
+      }
+    } else if (e.key === 'Escape') {
+      // A search input clears itself on Escape; only the second Escape should.
+      e.preventDefault();
+      if (shown()) setOpen(false);
+      else change('', true);
+    }
+  };
+
+  return (
+    <div class="search" role="search">
+      <label for="note-search" class="visually-hidden">
+        Search notes
+      </label>
+      <input
+        ref={input}
+        id="note-search"
+        type="search"
+        placeholder="Search notes, labels, text in photos"
+        autocomplete="off"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={shown()}
+        aria-controls="note-search-suggestions"
+        aria-activedescendant={active() >= 0 ? `note-search-option-${active()}` : undefined}
+        value={text()}
+        onInput={(e) => change(e.currentTarget.value, e.currentTarget.value === '')}
+        onKeyDown={onKeyDown}
+        onBlur={() => setOpen(false)}
+      />
+      <Show when={shown()}>
+        <ul id="note-search-suggestions" class="suggestions" role="listbox" aria-label="Suggestions">
+          <For each={suggestions()}>
+            {(s, i) => (
+              <li
+                id={`note-search-option-${i()}`}
+                role="option"
+                aria-selected={active() === i()}
+                data-kind={s.kind}
+                // mousedown, not click: the input's blur would close the list first.
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(s);
+                }}
+              >
+                {s.text}
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={chips().length > 0}>
+        <ul class="chip-list search-chips" aria-label="Label filters">
+          <For each={chips()}>
+            {(label) => (
+              <li class="chip">
+                label: {label}
+                <button type="button" class="chip-remove" aria-label={`Remove filter label ${label}`} onClick={() => removeChip(label)}>
+                  ×
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </div>
+  );
+}
