@@ -42,9 +42,14 @@ export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQu
   const removeChip = (label: string) => {
     const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     change(text().replace(new RegExp(`(^|\\s)label:("${escaped}"|${escaped})(?=\\s|$)`, 'i'), '').trim(), true);
+    setOpen(false);
+    // The chip's button is gone with the chip; keep the keyboard in the box.
+    input?.focus();
   };
   const shown = () => open() && suggestions().length > 0;
-  createEffect(() => shown() || setActive(-1));
+  createEffect(() => {
+    if (!shown()) setActive(-1);
+  });
 
   const onKeyDown = (e: KeyboardEvent) => {
     const list = suggestions();

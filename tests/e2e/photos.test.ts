@@ -192,6 +192,9 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
     expect(chips).toContain('coffee');
     expect(chips.every((t) => t.startsWith('coffee'))).toBe(true);
     await page.locator('.search-chips .chip', { hasText: 'label: cup' }).waitFor();
+    await page.getByRole('button', { name: 'Remove filter label cup' }).click();
+    await expect.poll(() => box.inputValue()).toBe('');
+    await page.locator('.search-results').waitFor({ state: 'detached' });
 
     // A word typed into a body is found on the next search, without a reload.
     await box.fill('');
