@@ -5,21 +5,12 @@
  * open, and serves until its stdin closes. Run by p2p-catch-up.ts.
  */
 import wrtc from '@roamhq/wrtc';
-import { asNotebookKey, fromBase64Url, sodiumReady } from '../../../crypto/index.ts';
 import { replicateBox } from '../../../sync/replication/replicate-box.ts';
-import { createKeyring } from '../../../sync/sealed/keyring.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { buildNotebooks } from './catch-up.ts';
+import { childDevice, env } from '../../helpers/child-device.ts';
 
-// y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks.
-Object.assign(globalThis, { WebSocket });
-await sodiumReady();
-const env = (name: string) => process.env[name] ?? '';
-const keyBytes = fromBase64Url(env('OBSCURA_KEY'));
-if (!keyBytes.ok) throw new Error('OBSCURA_KEY is not base64url');
-const notebookKey = asNotebookKey(keyBytes.value);
-const keyring = createKeyring(new Map([[env('OBSCURA_KEY_ID'), notebookKey]]), env('OBSCURA_KEY_ID'));
+const { notebookKey, keyring } = await childDevice();
 const { box } = await buildNotebooks(Number(env('OBSCURA_NOTES')), keyring);
 const replication = replicateBox({
   box,

@@ -6,27 +6,19 @@
  */
 import wrtc from '@roamhq/wrtc';
 import * as Y from 'yjs';
-import { asNotebookKey, fromBase64Url, generateSigningKeyPair, sodiumReady } from '../../../crypto/index.ts';
+import { generateSigningKeyPair } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { replicateBox } from '../../../sync/replication/replicate-box.ts';
-import { createKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
+import { childDevice, env } from '../../helpers/child-device.ts';
 
-// y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks.
-Object.assign(globalThis, { WebSocket });
-await sodiumReady();
-const env = (name: string) => process.env[name] ?? '';
-const keyBytes = fromBase64Url(env('OBSCURA_KEY'));
-if (!keyBytes.ok) throw new Error('OBSCURA_KEY is not base64url');
-const notebookKey = asNotebookKey(keyBytes.value);
+const { notebookKey, keyring } = await childDevice();
 const notebookId = env('OBSCURA_NOTEBOOK');
 
 const plain = new Y.Doc();
 const box = new Y.Doc();
-const keyring = createKeyring(new Map([[env('OBSCURA_KEY_ID'), notebookKey]]), env('OBSCURA_KEY_ID'));
 const sealed = new SealedDoc({ docId: notebookId, plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
 createNote(plain, { title: env('OBSCURA_TITLE') });
 sealed.flush();
