@@ -12,8 +12,10 @@ declare module 'vitest' {
 /** Builds the app if needed and serves it exactly as `npm start` does, on a free port. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = resolve(import.meta.dirname, '..', '..', '..');
-  await ensureBuild(root, join(root, 'dist'));
-  const app = await startAppServer({ distDir: join(root, 'dist'), port: 0 });
+  // Several people (or agents) running e2e in one checkout each build into their own dir.
+  const distDir = process.env.OBSCURA_E2E_DIST ?? join(root, 'dist');
+  await ensureBuild(root, distDir);
+  const app = await startAppServer({ distDir, port: 0 });
   project.provide('baseUrl', app.url);
   return () => app.close();
 }
