@@ -1,7 +1,7 @@
 // Note: this is the only file in the repository that imports libsodium (Ente's
 // pattern). Everything else in crypto/ calls sodium() after sodiumReady(), so a
-// swap of the underlying library touches one file.
-import lib from 'libsodium-wrappers-sumo';
+// swap of the underlying library touches one file. It is imported dynamically so the
+// app's first screen does not wait for ~200 KB (gzip) of libsodium to download.
 import type * as SodiumModule from 'libsodium-wrappers-sumo';
 
 /** Same type as `typeof import('libsodium-wrappers-sumo')`. */
@@ -15,7 +15,8 @@ export async function sodiumReady(): Promise<void> {
   // Note: the ESM build only exposes crypto_* on the default export (the named
   // exports are a subset), so we hand out the default object, typed as the
   // module namespace the package declares.
-  readied ??= lib.ready.then(() => {
+  readied ??= import('libsodium-wrappers-sumo').then(async ({ default: lib }) => {
+    await lib.ready;
     instance = lib as Sodium;
   });
   return readied;

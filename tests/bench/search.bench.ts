@@ -2,10 +2,13 @@
  * `npm run bench -- search [sizes...] [--seed=N]`: NoteSearchIndex (MiniSearch) on seeded
  * synthetic notebooks of 10,000 and 100,000 notes against a linear substring scan of
  * the same notes, same queries, same run. Target (issue "The app"): p95 <= 10 ms at 100k.
+ * `npm run bench -- search size` prints only the initial JS gzip size of the built app
+ * (target <= 150 KB, with libsodium, the ML worker and onnxruntime loaded lazily).
  */
 import { readFileSync } from 'node:fs';
 import { parseLabels } from '../../ml/detect/detection.ts';
 import { NoteSearchIndex } from '../../ml/search/search-index.ts';
+import { measureInitialJs } from './search/initial-js-size.ts';
 import { type Latency, summarize, timeEach, timeOnce } from './search/latency.ts';
 import { LinearScan } from './search/linear-scan.ts';
 import { type BenchQuery, queryMix, stopwordLike } from './search/query-mix.ts';
@@ -80,7 +83,18 @@ function perKind(queries: readonly BenchQuery[], indexTimes: number[], scanTimes
   return rows;
 }
 
+const INITIAL_JS_TARGET_KB = 150;
+
+async function printInitialJs(): Promise<void> {
+  const { files, gzipBytes } = await measureInitialJs();
+  const kb = (bytes: number) => +(bytes / 1024).toFixed(1);
+  console.table(Object.fromEntries([...files].map(([file, bytes]) => [file, { 'gzip KB': kb(bytes) }])));
+  console.log(`initial JS (gzip, ${files.size} files): ${kb(gzipBytes)} KB; target <= ${INITIAL_JS_TARGET_KB} KB`);
+}
+
 export async function run(args: string[]): Promise<void> {
+  await printInitialJs();
+  if (args.includes('size')) return;
   const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const seed = Number(args.find((a) => a.startsWith('--seed='))?.slice('--seed='.length) ?? 2026);
   for (const size of sizes.length > 0 ? sizes : [10_000, 100_000]) {
