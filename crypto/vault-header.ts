@@ -4,13 +4,8 @@
 import { openAead, sealAead } from './aead.ts';
 import { concatBytes, lengthPrefixed, utf8 } from './encoding.ts';
 import { asVaultKey, newKeyId, randomBytes, randomVaultKey, wipe, type VaultKey } from './keys.ts';
-import {
-  DEFAULT_PWHASH_PARAMS,
-  derivePassphraseKey,
-  derivePassphraseKeyWithFallback,
-  PWHASH_SALT_BYTES,
-  type PwhashParams,
-} from './pwhash.ts';
+import { DEFAULT_PWHASH_PARAMS, PWHASH_SALT_BYTES, type PwhashParams } from './pwhash.ts';
+import { runPassphraseKdf, runPassphraseKdfWithFallback } from './pwhash-runner.ts';
 import { formatRecoveryKey, parseRecoveryKey, RECOVERY_KEY_BYTES } from './recovery-key.ts';
 import { CryptoFailure, fail, ok, type Result } from './result.ts';
 import { sodium } from './sodium.ts';
@@ -36,10 +31,10 @@ function recoveryKek(vaultId: string, recoveryBytes: Uint8Array): Uint8Array {
   return sodium().crypto_generichash(32, concatBytes(RECOVERY_KEK_DOMAIN, lengthPrefixed(utf8(vaultId))), recoveryBytes);
 }
 
-function passphraseSlot(vaultId: string, vaultKey: VaultKey, passphrase: string, start: PwhashParams): VaultHeader['passphrase'] {
+async function passphraseSlot(vaultId: string, vaultKey: VaultKey, passphrase: string, start: PwhashParams): Promise<VaultHeader['passphrase']> {
   if (passphrase.length === 0) throw new TypeError('passphrase must not be empty');
   const salt = randomBytes(PWHASH_SALT_BYTES);
-  const kek = derivePassphraseKeyWithFallback(passphrase, salt, start);
+  const kek = await runPassphraseKdfWithFallback(passphrase, salt, start);
   if (!kek.ok) throw new CryptoFailure(kek.error.code, kek.error.message);
   const wrapped = sealAead(kek.value.key, vaultKey, wrapAd(vaultId, 'passphrase'));
   wipe(kek.value.key);
@@ -68,13 +63,13 @@ export async function createVault(
   const vaultId = newKeyId();
   const vaultKey = randomVaultKey();
   const { slot, recoveryKey } = recoverySlot(vaultId, vaultKey);
-  const header: VaultHeader = { version: 1, vaultId, passphrase: passphraseSlot(vaultId, vaultKey, passphrase, params), recovery: slot };
+  const header: VaultHeader = { version: 1, vaultId, passphrase: await passphraseSlot(vaultId, vaultKey, passphrase, params), recovery: slot };
   return { header, vaultKey, recoveryKey };
 }
 
 export async function unlockWithPassphrase(header: VaultHeader, passphrase: string): Promise<Result<VaultKey>> {
   const { salt, opslimit, memlimit, wrapped } = header.passphrase;
-  const kek = derivePassphraseKey(passphrase, salt, { opslimit, memlimit });
+  const kek = await runPassphraseKdf(passphrase, salt, { opslimit, memlimit });
   if (!kek.ok) return kek;
   const opened = openAead(kek.value, wrapped, wrapAd(header.vaultId, 'passphrase'));
   wipe(kek.value);
@@ -107,7 +102,7 @@ export async function changePassphrase(
   newPassphrase: string,
   params: PwhashParams = DEFAULT_PWHASH_PARAMS,
 ): Promise<VaultHeader> {
-  return { ...header, passphrase: passphraseSlot(header.vaultId, vaultKey, newPassphrase, params) };
+  return { ...header, passphrase: await passphraseSlot(header.vaultId, vaultKey, newPassphrase, params) };
 }
 
 /** Replaces the recovery slot; the old recovery key stops working once the new header is saved. */

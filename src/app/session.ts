@@ -1,4 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js';
+import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
 import { createVault, hasVault, unlockVault, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
@@ -22,6 +23,8 @@ export interface Session {
 
 /** The app's one piece of top-level state: which screen, and the unlocked vault if any. */
 export function createSession(services: VaultServices = browserServices()): Session {
+  // Started now so the worker has libsodium loaded by the time a passphrase is typed.
+  runPwhashInWorker();
   const [phase, setPhase] = createSignal<Phase>({ name: 'loading' });
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
