@@ -57,7 +57,15 @@ export class IndexedDbStorageAdapter implements StorageAdapter {
     const db = await this.#db;
     return new Promise<T>((resolve, reject) => {
       const tx = db.transaction(STORE, mode);
-      const request = op(tx.objectStore(STORE));
+      let request: IDBRequest<T>;
+      try {
+        request = op(tx.objectStore(STORE));
+      } catch (error) {
+        // put() itself may throw QuotaExceededError (not only abort with it): same code.
+        tx.abort();
+        reject(toStorageError(error instanceof DOMException ? error : null, error));
+        return;
+      }
       // Resolve on commit, not on request success: a write is only durable then.
       tx.oncomplete = () => resolve(request.result);
       tx.onerror = () => reject(toStorageError(tx.error ?? request.error));
@@ -71,7 +79,8 @@ function prefixRange(prefix: StorageKey): IDBKeyRange {
   return IDBKeyRange.bound([...prefix], [...prefix, []]);
 }
 
-function toStorageError(error: DOMException | null): Error {
+function toStorageError(error: DOMException | null, thrown?: unknown): Error {
   if (error?.name === 'QuotaExceededError') return new StorageFullError(error);
-  return error ?? new Error('IndexedDB transaction failed');
+  if (error) return error;
+  return thrown instanceof Error ? thrown : new Error('IndexedDB transaction failed');
 }
