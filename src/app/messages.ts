@@ -16,6 +16,39 @@ const MESSAGES: Record<string, string> = {
   E_MODEL_HASH: 'A tagging model failed its integrity check and was not used.',
   E_MODEL_LOAD: 'The tagging models could not be started in this browser.',
   E_CANCELLED: 'Tagging was cancelled.',
+  // Sync: quarantined box entries (sync/ERRORS.md). Kept on this device, not applied, never lost.
+  E_SIGNER: 'Written by a device that is not (or no longer) a member of this notebook, so it was not applied.',
+  E_KEY_UNKNOWN: 'Locked with a notebook key this device does not have yet; it opens by itself when the key arrives.',
+  E_DECRYPT: 'Damaged or altered on the way, so it could not be opened.',
+  E_SIGNATURE: 'Its signature does not match its content (altered on the way), so it was not applied.',
+  E_TRUNCATED: 'Arrived incomplete, so it could not be opened.',
+  E_CONTEXT: 'Moved here from another notebook or place, so it was refused.',
+  E_ENTRY_KEY: 'Not a well-formed sync entry, so it was ignored.',
+  E_ENTRY_VALUE: 'Not a well-formed sync entry, so it was ignored.',
+  E_PAYLOAD: 'Opened, but its content is not a notebook snapshot.',
+  E_UPDATE: 'Opened, but its content could not be applied to the notebook.',
+  // Invites (sync/share) and joining.
+  E_INVITE_FORMAT: 'This is not a complete invite link. Ask for the link again and copy all of it.',
+  E_INVITE_VERSION: 'This invite was made by a newer version of Obscura. Update the app, then open it again.',
+  E_INVITE_TAMPERED: 'This invite link was changed after it was made, so it cannot be trusted. Ask for a new one.',
+  E_INVITE_EXPIRED: 'This invite link has expired. Ask for a new one.',
+  E_INVITE_PENDING: 'The notebook has not arrived yet. Keep this page open while the person who invited you (or the relay) is reachable.',
+  E_INVITE_USED: 'This invite link was already used by another device. Ask for a new one.',
+  E_INVITE_REVOKED: 'This invite was withdrawn by a member of the notebook. Ask for a new one.',
+  E_INVITE_INVITER: 'This invite names someone who did not make it, so it was refused. Ask for a new one.',
+  E_NOT_OWNER: 'Only an owner of this notebook can remove members.',
+  // Linking a new device of the same person.
+  E_DEVICE_LINK_FORMAT: 'This is not a complete device link. Copy the whole link and try again.',
+  E_DEVICE_LINK_VERSION: 'This device link was made by a newer version of Obscura. Update the app on both devices.',
+  E_DEVICE_LINK_WRONG_DEVICE: 'This answer was made for another device. Start again from this device’s request.',
+  E_DEVICE_LINK_EXPIRED: 'This device link has expired (they last 10 minutes). Start again.',
+  // Sync settings refused before anything is sent (sync/replication).
+  E_REPLICATION_NO_TRANSPORT: 'No signaling server or relay is set, so this device cannot sync.',
+  E_REPLICATION_SIGNALING_URL: 'The signaling server address is not a ws:// or wss:// address.',
+  E_REPLICATION_RELAY_URL: 'The relay address is not a ws:// or wss:// address.',
+  E_REPLICATION_ICE_SERVER: 'A STUN/TURN server address is not valid.',
+  E_REPLICATION_PUBLIC_DEFAULT: 'A public signaling or STUN server was set; Obscura only uses servers you choose.',
+  E_REPLICATION_NO_WEBRTC: 'This browser has no WebRTC, so devices can only meet through the relay.',
 };
 
 export function messageFor(code: string, fallback?: string): string {
