@@ -89,3 +89,4 @@ export {
   type VaultHeader,
 } from './vault-header.ts';
 export { encodeVaultHeader, decodeVaultHeader } from './vault-header-codec.ts';
+export { wrapLinkedVaultKey } from './linked-vault-header.ts';

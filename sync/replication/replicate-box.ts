@@ -44,6 +44,13 @@ export interface Replication {
   /** Devices whose sealed presence opens under the notebook key; decoded here, never on a server. */
   onlineDevices(): OnlineDevice[];
   onPresence(listener: () => void): () => void;
+  /**
+   * Peers are announced (y-webrtc connections exist) but none has synced: what y-webrtc's
+   * glare leaves behind (PROTOCOL.md "Known y-webrtc weakness"). False without WebRTC.
+   */
+  webrtcStalled(): boolean;
+  /** Drops every peer connection and announces again (the relay is left alone). */
+  reconnectPeers(): void;
   /** Leaves the room on every transport; the box doc stays open. */
   destroy(): void;
 }
@@ -124,6 +131,15 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
     onPresence(listener) {
       presenceListeners.add(listener);
       return () => presenceListeners.delete(listener);
+    },
+    webrtcStalled() {
+      const conns = [...(webrtc?.provider.room?.webrtcConns.values() ?? [])];
+      return conns.length > 0 && !conns.some((conn) => conn.synced);
+    },
+    reconnectPeers() {
+      if (!webrtc) return;
+      webrtc.provider.disconnect();
+      webrtc.provider.connect();
     },
     destroy() {
       box.off('update', onBoxUpdate);

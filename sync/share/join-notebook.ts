@@ -16,7 +16,7 @@ import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import { addJoinedNotebook, setNotebookFounder } from '../vault/vault-doc.ts';
 import { createInviteLink, type Invite } from './invite-link.ts';
-import { addMember, isCurrentMember, markMemberRemoved, readMember, type MemberKeys } from './members.ts';
+import { addMember, isCurrentMember, listMembers, markMemberRemoved, readMember, type MemberKeys } from './members.ts';
 
 /**
  * Joining a shared notebook with a pre-authorized one-time key.
@@ -47,6 +47,12 @@ export interface CreateInviteArgs {
   readonly now?: number;
   readonly signalingUrls?: readonly string[];
   readonly relayUrls?: readonly string[];
+  /**
+   * The key the link carries; the current key by default. The Vault passes the notebook's
+   * founding key (its room key, vault-doc.ts notebookRoomKey) so the joiner finds the room,
+   * and hands the current key to the invite (rotate-key.ts handCurrentKey).
+   */
+  readonly linkKey?: { readonly keyId: string; readonly key: Uint8Array };
 }
 
 /**
@@ -71,7 +77,7 @@ export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDev
   wipe(oneTime.signing.secretKey);
   wipe(oneTime.box.secretKey);
   args.sealed.flush();
-  const { keyId, key } = args.keyring.current();
+  const { keyId, key } = args.linkKey ?? args.keyring.current();
   const link = createInviteLink(
     args.origin,
     {
@@ -107,7 +113,7 @@ export function acceptInvite(vaultDoc: Y.Doc, invite: Invite, now = Date.now()):
   });
 }
 
-export type RedeemErrorCode = 'E_INVITE_PENDING' | 'E_INVITE_USED' | 'E_INVITE_INVITER';
+export type RedeemErrorCode = 'E_INVITE_PENDING' | 'E_INVITE_USED' | 'E_INVITE_REVOKED' | 'E_INVITE_INVITER';
 export type RedeemResult = { ok: true; value: { deviceId: string } } | { ok: false; error: { code: RedeemErrorCode; message: string } };
 
 /**
@@ -128,7 +134,14 @@ export function redeemInvite(
   const oneTimeId = deviceIdFor(oneTime.publicKey);
   const record = readMember(plain, oneTimeId);
   if (!record || record.role !== 'invite') return { ok: false, error: { code: 'E_INVITE_PENDING', message: 'the invite is not in the synced member list (yet)' } };
-  if (record.removedAt !== undefined) return { ok: false, error: { code: 'E_INVITE_USED', message: 'the invite was used or revoked' } };
+  if (record.removedAt !== undefined) {
+    // A used invite's one-time key added exactly one device; a revoked one added none.
+    const addedByIt = listMembers(plain).find((member) => member.addedBy === oneTimeId);
+    if (addedByIt && addedByIt.deviceId === deviceIdFor(joiner.signingPublicKey)) return { ok: true, value: { deviceId: addedByIt.deviceId } };
+    return addedByIt
+      ? { ok: false, error: { code: 'E_INVITE_USED', message: 'the invite was already used by another device' } }
+      : { ok: false, error: { code: 'E_INVITE_REVOKED', message: 'a member withdrew this invite' } };
+  }
   if (!isCurrentMember(plain, invite.inviterSigningPublicKey) || record.addedBy !== deviceIdFor(invite.inviterSigningPublicKey)) {
     return { ok: false, error: { code: 'E_INVITE_INVITER', message: 'the link names an inviter who did not make this invite' } };
   }

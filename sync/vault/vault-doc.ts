@@ -88,7 +88,12 @@ export function addNotebookKey(doc: Y.Doc, id: string, keyId: string, key: Uint8
  * must be the sharer's, not a fresh one, because every envelope binds the notebook id.
  */
 export function addJoinedNotebook(doc: Y.Doc, id: string, name: string, keyId: string, key: Uint8Array, now = Date.now()): void {
-  if (notebooks(doc).has(id)) return;
+  const existing = notebooks(doc).get(id);
+  if (existing) {
+    // Joining again after a failed join brings the entry back, keys and all.
+    if (existing.get('deleted') === true) existing.delete('deleted');
+    return;
+  }
   doc.transact(() => {
     const keys = new Y.Map<string>();
     keys.set(keyId, toBase64Url(key));
@@ -96,9 +101,30 @@ export function addJoinedNotebook(doc: Y.Doc, id: string, name: string, keyId: s
     entry.set('name', name);
     entry.set('createdAt', now);
     entry.set('currentKeyId', keyId);
+    entry.set('roomKeyId', keyId);
     entry.set('keys', keys);
     notebooks(doc).set(id, entry);
   });
+}
+
+/** Hides a notebook from the list (a join that failed); its keys stay for a later join. */
+export function markNotebookDeleted(doc: Y.Doc, id: string): void {
+  notebooks(doc).get(id)?.set('deleted', true);
+}
+
+/**
+ * The key a notebook's room id, room password and presence key derive from: the key it
+ * was founded with (the one in its first vault doc entry, and in every invite), never the
+ * current one. Rooms must not move on rotation: a device that missed it would wait in the
+ * old room while its new key sits in a key envelope in the new one (sync/PROTOCOL.md
+ * "Vault sync"). Entries from before `roomKeyId` existed fall back to the current key.
+ */
+export function notebookRoomKey(doc: Y.Doc, id: string): { keyId: string; key: NotebookKey } | undefined {
+  const keys = notebookKeys(doc, id);
+  if (!keys) return undefined;
+  const roomKeyId = notebooks(doc).get(id)?.get('roomKeyId');
+  const keyId = typeof roomKeyId === 'string' && keys.keys.has(roomKeyId) ? roomKeyId : keys.currentKeyId;
+  return { keyId, key: keys.keys.get(keyId) as NotebookKey };
 }
 
 /**

@@ -4,24 +4,33 @@ import {
   changePassphrase as rewrapPassphrase,
   deriveId,
   fromBase64Url,
+  asNotebookKey,
   randomBytes,
-  toBase64Url,
   unlockWithPassphrase,
   unlockWithRecoveryKey,
   wipe,
   type CryptoErrorCode,
+  type NotebookKey,
   type PwhashParams,
   type VaultHeader,
   type VaultKey,
 } from '../../crypto/index.ts';
 import { createKeyring } from '../sealed/keyring.ts';
+import type { DeviceLinkErrorCode } from '../share/device-link.ts';
+import type { InviteErrorCode } from '../share/invite-link.ts';
+import { vaultKeyId } from '../share/linked-vault-doc.ts';
+import type { RedeemErrorCode } from '../share/join-notebook.ts';
+import { deriveRoomId, deriveRoomPassword } from '../transport/derive-room-id.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import type { SharedNotebook } from '../share/rotate-key.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { addNotebook, listNotebooks, notebookKeys, registerDevice, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { addNotebook, listNotebooks, notebookRoomKey, registerDevice, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
+import { joinByInvite, type JoinOptions } from './vault-join.ts';
+import { createNotebookInvite, listNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
 import { deviceKeysFromSeeds, loadDeviceKeys, loadVaultHeader, saveDeviceSeeds, saveVaultHeader, type DeviceKeys } from './vault-records.ts';
 
 export interface VaultServices {
@@ -31,7 +40,19 @@ export interface VaultServices {
   readonly pwhash?: PwhashParams;
 }
 
-export type VaultErrorCode = CryptoErrorCode | 'E_NO_VAULT' | 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED';
+export type VaultErrorCode =
+  | CryptoErrorCode
+  | 'E_NO_VAULT'
+  | 'E_VAULT_EXISTS'
+  | 'E_NOTEBOOK_UNKNOWN'
+  | 'E_NOT_SHARED'
+  | 'E_NOT_OWNER'
+  | 'E_MEMBER_UNKNOWN'
+  | 'E_SYNC_OFF'
+  | 'E_INVITE_TIMEOUT'
+  | InviteErrorCode
+  | RedeemErrorCode
+  | DeviceLinkErrorCode;
 export type VaultResult<T> = { ok: true; value: T } | { ok: false; error: { code: VaultErrorCode; message: string } };
 
 export interface OpenNotebook {
@@ -39,11 +60,35 @@ export interface OpenNotebook {
   /** The plain doc: in memory only, dropped on close. */
   readonly doc: Y.Doc;
   readonly sealed: SealedDoc;
+  /** Ciphertext only: what replicates (startVaultSync) and what blobs hang off. */
+  readonly box: Y.Doc;
+  /** Derived from the notebook's founding key: stays the same across rotations. */
+  readonly roomId: string;
+  readonly roomPassword: string;
   /** Members, keys and rotation (sync/share). */
   readonly shared: SharedNotebook;
   /** Seals what is pending and resolves once it is on disk. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A box and the room it meets its peers in; what startVaultSync replicates. */
+export interface BoxReplica {
+  readonly box: Y.Doc;
+  readonly roomId: string;
+  readonly password: string;
+  /** Seals presence (replicateBox); for a notebook, its founding key. */
+  readonly presenceKey: NotebookKey;
+}
+
+/** What the vault needs of a running sync: lock stops it; joins need it running. */
+export interface AttachedSync {
+  stop(): void;
+}
+
+interface LoadedBox {
+  readonly box: Y.Doc;
+  readonly handle: BoxHandle;
 }
 
 export async function hasVault(services: VaultServices): Promise<boolean> {
@@ -92,6 +137,9 @@ export class Vault {
   readonly #box: Y.Doc;
   readonly #boxHandle: BoxHandle;
   readonly #open = new Map<string, OpenNotebook>();
+  readonly #opening = new Map<string, Promise<VaultResult<OpenNotebook>>>();
+  readonly #boxes = new Map<string, Promise<LoadedBox>>();
+  #sync: AttachedSync | undefined;
   #locked = false;
 
   private constructor(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, doc: Y.Doc, box: Y.Doc, sealed: SealedDoc, handle: BoxHandle) {
@@ -110,7 +158,8 @@ export class Vault {
     const handle = await services.boxes.open(`obscura-vault-${header.vaultId}`, box);
     const doc = new Y.Doc();
     const writer = newWriter(device.signing);
-    const keyId = derivedKeyId(key, 'vault-key-id', header.vaultId);
+    // Same sealing as a linked device's first open (linked-vault-doc.ts), by construction.
+    const keyId = vaultKeyId(key, header.vaultId);
     const sealed = new SealedDoc({
       docId: `vault:${header.vaultId}`,
       plain: doc,
@@ -167,37 +216,167 @@ export class Vault {
     this.#assertUnlocked();
     const already = this.#open.get(id);
     if (already) return { ok: true, value: already };
-    if (!notebookKeys(this.#doc, id)) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
+    // Two callers (the UI and a join) must get one notebook, not two SealedDocs on one box.
+    const pending = this.#opening.get(id) ?? this.#openNew(id);
+    this.#opening.set(id, pending);
+    try {
+      return await pending;
+    } finally {
+      this.#opening.delete(id);
+    }
+  }
+
+  async #openNew(id: string): Promise<VaultResult<OpenNotebook>> {
+    const room = notebookRoomKey(this.#doc, id);
+    if (!room) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
     const identity = this.#identity();
     startSharing(this.#doc, id, identity);
-    const box = new Y.Doc();
-    const handle = await this.#services.boxes.open(notebookBoxName(this.#key, id), box);
+    const { box, handle } = await this.#loadBox(id);
     const shared = openSharedNotebook(id, this.#doc, box, identity, { onCompact: () => void handle.compact() });
-    if (!shared.ok) {
-      await handle.close();
-      return shared;
-    }
-    const { plain: doc, sealed, keyring } = shared.value;
+    if (!shared.ok) return shared;
+    const { plain: doc, sealed } = shared.value;
     const notebook: OpenNotebook = {
       id,
       doc,
       sealed,
+      box,
+      roomId: deriveRoomId(room.key, id),
+      roomPassword: deriveRoomPassword(room.key, id),
       shared: shared.value,
       flush: async () => {
         sealed.flush();
         await handle.flushed();
       },
       close: async () => {
+        if (this.#open.get(id) !== notebook) return;
         this.#open.delete(id);
+        sealed.flush();
         shared.value.close();
-        await handle.close();
-        box.destroy();
-        keyring.wipe();
+        shared.value.keyring.wipe();
+        // The box stays loaded (and replicating, if sync runs) until the vault locks.
+        await handle.flushed();
       },
     };
     this.#sealed.flush();
     this.#open.set(id, notebook);
     return { ok: true, value: notebook };
+  }
+
+  /** Loads a notebook's box once; open notebooks and replication share it. */
+  #loadBox(id: string): Promise<LoadedBox> {
+    let loaded = this.#boxes.get(id);
+    if (!loaded) {
+      const box = new Y.Doc();
+      loaded = this.#services.boxes.open(notebookBoxName(this.#key, id), box).then((handle) => ({ box, handle }));
+      this.#boxes.set(id, loaded);
+    }
+    return loaded;
+  }
+
+  /** For startVaultSync: the vault doc's box and its room, derived from the vault key. */
+  vaultReplica(): BoxReplica {
+    this.#assertUnlocked();
+    const vaultId = this.#header.vaultId;
+    return {
+      box: this.#box,
+      roomId: deriveId(this.#key, 'vault-room', vaultId),
+      password: deriveId(this.#key, 'vault-room-password', vaultId),
+      presenceKey: asNotebookKey(derivedBytes(this.#key, 'vault-presence', vaultId)),
+    };
+  }
+
+  /**
+   * For startVaultSync: a listed notebook's box (loaded from disk, not decrypted) and its
+   * room; undefined when the vault doc does not list it.
+   */
+  async notebookReplica(id: string): Promise<BoxReplica | undefined> {
+    this.#assertUnlocked();
+    const room = notebookRoomKey(this.#doc, id);
+    if (!room) return undefined;
+    const { box } = await this.#loadBox(id);
+    return { box, roomId: deriveRoomId(room.key, id), password: deriveRoomPassword(room.key, id), presenceKey: room.key };
+  }
+
+  /** startVaultSync registers here; lock() stops it. Returns the detach function. */
+  attachSync(sync: AttachedSync): () => void {
+    this.#assertUnlocked();
+    if (this.#sync && this.#sync !== sync) throw new Error('vault already has a running sync');
+    this.#sync = sync;
+    return () => {
+      if (this.#sync === sync) this.#sync = undefined;
+    };
+  }
+
+  /** Whether startVaultSync runs for this vault (joins wait on it). */
+  get syncing(): boolean {
+    return this.#sync !== undefined;
+  }
+
+  /** This device's id in member lists. */
+  get deviceId(): string {
+    return deviceIdFor(this.#device.signing.publicKey);
+  }
+
+  /**
+   * A link `<origin>/#/join/...` that lets one other person's device join this notebook
+   * (sync/share/join-notebook.ts). It carries the notebook's founding key, so the joiner
+   * finds the room; the current key is sealed to the invite in the box.
+   */
+  async createInvite(notebookId: string, options: InviteOptions): Promise<VaultResult<{ link: string; inviteId: string }>> {
+    const opened = await this.openNotebook(notebookId);
+    if (!opened.ok) return opened;
+    const name = this.notebooks().find((nb) => nb.id === notebookId)?.name ?? '';
+    return createNotebookInvite(opened.value, name, this.#doc, options);
+  }
+
+  /** Withdraws an invite (used or not); its link stops working for anyone who has not joined. */
+  async revokeInvite(notebookId: string, inviteId: string): Promise<VaultResult<void>> {
+    const opened = await this.openNotebook(notebookId);
+    if (!opened.ok) return opened;
+    return revokeNotebookInvite(opened.value, inviteId);
+  }
+
+  /**
+   * Joins another person's notebook from an invite link: records it in the vault doc,
+   * waits until replication (startVaultSync must run) brought the invite's member record,
+   * redeems it with this device's keys and flushes. See sync/vault/vault-join.ts.
+   */
+  async joinByInvite(link: string, options: JoinOptions = {}): Promise<VaultResult<{ notebookId: string }>> {
+    this.#assertUnlocked();
+    return joinByInvite(
+      { doc: this.#doc, syncing: () => this.syncing, openNotebook: (id) => this.openNotebook(id), flushVault: () => this.flush() },
+      link,
+      options,
+    );
+  }
+
+  /** Every device in the notebook's member list (removed ones too, with removedAt). */
+  async members(notebookId: string): Promise<VaultResult<MemberView[]>> {
+    const opened = await this.openNotebook(notebookId);
+    if (!opened.ok) return opened;
+    return { ok: true, value: listNotebookMembers(opened.value.shared) };
+  }
+
+  /**
+   * Removes a member device and rotates the notebook key (removeMemberAndRotate): the new
+   * key goes to every remaining member, a snapshot under it replaces the box's entries.
+   */
+  async removeMember(notebookId: string, deviceId: string): Promise<VaultResult<{ keyId: string }>> {
+    const opened = await this.openNotebook(notebookId);
+    if (!opened.ok) return opened;
+    const removed = removeNotebookMember(opened.value.shared, deviceId);
+    await this.flush();
+    return removed;
+  }
+
+  /**
+   * Old device: answers a new device's request link (beginDeviceLink on that device) by
+   * sealing the vault key to it. Show `checkCode` and the request's fingerprint
+   * (requestFingerprint) so the person can compare them with the new device's screen.
+   */
+  answerDeviceLink(requestLink: string, origin: string): VaultResult<DeviceLinkAnswer> {
+    this.#assertUnlocked();
+    return answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId);
   }
 
   #identity(): DeviceIdentity {
@@ -219,7 +398,16 @@ export class Vault {
   /** Flushes, closes every document and wipes every key this object holds. */
   async lock(): Promise<void> {
     if (this.#locked) return;
+    this.#sync?.stop();
+    this.#sync = undefined;
+    await Promise.allSettled(this.#opening.values());
     for (const notebook of [...this.#open.values()]) await notebook.close();
+    for (const loaded of this.#boxes.values()) {
+      const { box, handle } = await loaded;
+      await handle.close();
+      box.destroy();
+    }
+    this.#boxes.clear();
     this.#sealed.destroy();
     await this.#boxHandle.close();
     this.#doc.destroy();
@@ -241,8 +429,8 @@ function notebookBoxName(vaultKey: VaultKey, notebookId: string): string {
   return `obscura-box-${deriveId(vaultKey, 'notebook-box', notebookId).slice(0, 32)}`;
 }
 
-function derivedKeyId(key: Uint8Array, purpose: string, input: string): string {
+function derivedBytes(key: Uint8Array, purpose: string, input: string): Uint8Array {
   const bytes = fromBase64Url(deriveId(key, purpose, input));
   if (!bytes.ok) throw new Error('deriveId returned invalid base64url');
-  return toBase64Url(bytes.value.subarray(0, 16));
+  return bytes.value;
 }

@@ -95,7 +95,7 @@ describe('notebook members', () => {
     expect(listMembers(fresh.plain).map((m) => m.deviceId).sort()).toEqual(listMembers(f.a.plain).map((m) => m.deviceId).sort());
   });
 
-  it('E_INVITE_INVITER and revokeInvite: a link naming another inviter, or a revoked invite, cannot be redeemed', () => {
+  it('E_INVITE_INVITER and E_INVITE_REVOKED: a link naming another inviter, or a revoked invite, cannot be redeemed', () => {
     const f = founded();
     const { invite: inv, oneTimeDeviceId } = invite(f);
     const b = openReplica({ id: ID, device: newDevice(), keyring: keyringWith(f.k1), founder: f.alice.deviceId });
@@ -106,6 +106,6 @@ describe('notebook members', () => {
     f.a.sealed.flush();
     syncBoxes(f.a, b);
     const revoked = redeemInvite(inv, b.plain, b.box, memberKeys(newDevice()));
-    expect(revoked.ok ? 'ok' : revoked.error.code).toBe('E_INVITE_USED');
+    expect(revoked.ok ? 'ok' : revoked.error.code).toBe('E_INVITE_REVOKED');
   });
 });

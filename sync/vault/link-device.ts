@@ -1,0 +1,55 @@
+import { randomBytes, wipe, wrapLinkedVaultKey, type BoxKeyPair } from '../../crypto/index.ts';
+import { checkCode, createDeviceLinkRequest, openDeviceLinkResponse, requestFingerprint } from '../share/device-link.ts';
+import { saveDeviceSeeds, saveVaultHeader, deviceKeysFromSeeds } from './vault-records.ts';
+import { hasVault, Vault, type VaultResult, type VaultServices } from './vault.ts';
+
+/**
+ * The new device's side of a device link (sync/share/device-link.ts):
+ *   1. beginDeviceLink(origin) -> show `link` (QR) and `fingerprint`; keep `keyPair` in memory;
+ *   2. the old device answers (Vault.answerDeviceLink) with a response link and a check code;
+ *   3. linkDevice(services, { responseLink, keyPair, passphrase }) -> a vault on this device
+ *      with the SAME vault key and id, its own passphrase, recovery key and device keys.
+ * The notebooks arrive once startVaultSync runs: the vault doc replicates in its own room.
+ */
+export interface DeviceLinkRequest {
+  readonly link: string;
+  readonly keyPair: BoxKeyPair;
+  /** Twelve digits to compare with the old device's screen before it answers. */
+  readonly fingerprint: string;
+}
+
+export function beginDeviceLink(origin: string): DeviceLinkRequest {
+  const { keyPair, link } = createDeviceLinkRequest(origin);
+  return { link, keyPair, fingerprint: requestFingerprint(keyPair.publicKey) };
+}
+
+export interface LinkDeviceArgs {
+  readonly responseLink: string;
+  readonly keyPair: BoxKeyPair;
+  /** This device's own passphrase for the shared vault key. */
+  readonly passphrase: string;
+  readonly now?: number;
+}
+
+export interface LinkedDevice {
+  readonly vault: Vault;
+  /** This device's own recovery key (shown once, like createVault's). */
+  readonly recoveryKey: string;
+  /** Must equal the code the old device shows; if not, lock and discard this vault. */
+  readonly checkCode: string;
+}
+
+export async function linkDevice(services: VaultServices, args: LinkDeviceArgs): Promise<VaultResult<LinkedDevice>> {
+  if (await hasVault(services)) return { ok: false, error: { code: 'E_VAULT_EXISTS', message: 'this device already has a vault; linking would replace it' } };
+  const opened = openDeviceLinkResponse(args.responseLink, args.keyPair, args.now);
+  if (!opened.ok) return opened;
+  const { vaultKey, vaultId } = opened.value;
+  const code = checkCode(vaultKey, args.keyPair.publicKey);
+  const { header, recoveryKey } = await wrapLinkedVaultKey(vaultId, vaultKey, args.passphrase, services.pwhash);
+  const seeds = randomBytes(64);
+  await saveDeviceSeeds(services.storage, vaultKey, vaultId, seeds);
+  // As in createVault: the header goes last, so a vault exists only once it is complete.
+  await saveVaultHeader(services.storage, header);
+  wipe(args.keyPair.secretKey);
+  return { ok: true, value: { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey, checkCode: code } };
+}

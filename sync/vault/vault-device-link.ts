@@ -1,0 +1,30 @@
+import type { VaultKey } from '../../crypto/index.ts';
+import { checkCode, createDeviceLinkResponse, parseDeviceLinkRequest, requestFingerprint, type DeviceLinkErrorCode } from '../share/device-link.ts';
+
+/** What the old device shows after reading a new device's request link. */
+export interface DeviceLinkAnswer {
+  /** `<origin>/#/linked/...`: the vault key sealed to the new device's box key. */
+  readonly link: string;
+  /** Six digits the new device must show too (the response came from this vault). */
+  readonly checkCode: string;
+  /** Twelve digits the new device showed beside its request (the request is really its). */
+  readonly fingerprint: string;
+}
+
+export function answerDeviceLink(
+  requestLink: string,
+  origin: string,
+  vaultKey: VaultKey,
+  vaultId: string,
+): { ok: true; value: DeviceLinkAnswer } | { ok: false; error: { code: DeviceLinkErrorCode; message: string } } {
+  const request = parseDeviceLinkRequest(requestLink);
+  if (!request.ok) return request;
+  return {
+    ok: true,
+    value: {
+      link: createDeviceLinkResponse(origin, request.value, vaultKey, vaultId),
+      checkCode: checkCode(vaultKey, request.value),
+      fingerprint: requestFingerprint(request.value),
+    },
+  };
+}

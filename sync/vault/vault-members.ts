@@ -1,0 +1,91 @@
+import type * as Y from 'yjs';
+import { createInvite, revokeInvite } from '../share/join-notebook.ts';
+import { listMembers, readMember, type MemberRole } from '../share/members.ts';
+import { handCurrentKey, removeMemberAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
+import { devicesMap, notebookFounder, notebookRoomKey } from './vault-doc.ts';
+
+/** What an invite link tells the joiner about where to find the room. */
+export interface InviteOptions {
+  /** Where the app is served; the link is `<origin>/#/join/...`. */
+  readonly origin: string;
+  readonly signalingUrls: readonly string[];
+  readonly relayUrls: readonly string[];
+  /** 7 days by default (join-notebook.ts DEFAULT_INVITE_TTL_MS). */
+  readonly ttlMs?: number;
+  readonly now?: number;
+}
+
+/** One row of a notebook's member list, as the sync panel shows it. */
+export interface MemberView {
+  readonly deviceId: string;
+  readonly role: MemberRole;
+  /** Device id of the member who added it (its own id for the founder; an invite's id for a joiner). */
+  readonly addedBy: string;
+  readonly addedAt: number;
+  readonly removedAt?: number;
+  /** This very device. */
+  readonly self: boolean;
+  /** One of this person's devices (the vault doc lists it). */
+  readonly ownDevice: boolean;
+}
+
+type Result<T, C extends string> = { ok: true; value: T } | { ok: false; error: { code: C; message: string } };
+
+interface Opened {
+  readonly id: string;
+  readonly shared: SharedNotebook;
+  flush(): Promise<void>;
+}
+
+export function createNotebookInvite(nb: Opened, name: string, vaultDoc: Y.Doc, options: InviteOptions): Result<{ link: string; inviteId: string }, 'E_NOTEBOOK_UNKNOWN'> {
+  const room = notebookRoomKey(vaultDoc, nb.id);
+  const founder = notebookFounder(vaultDoc, nb.id);
+  if (!room || !founder) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${nb.id} in this vault.` } };
+  const { shared } = nb;
+  const { link, oneTimeDeviceId } = createInvite({
+    origin: options.origin,
+    notebookId: nb.id,
+    notebookName: name,
+    founderDeviceId: founder,
+    plain: shared.plain,
+    sealed: shared.sealed,
+    keyring: shared.keyring,
+    inviter: shared.self.signing,
+    linkKey: room,
+    signalingUrls: options.signalingUrls,
+    relayUrls: options.relayUrls,
+    ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  // The link carries the founding key; after a rotation the joiner needs the current one too.
+  handCurrentKey(shared);
+  shared.sealed.flush();
+  return { ok: true, value: { link, inviteId: oneTimeDeviceId } };
+}
+
+export function revokeNotebookInvite(nb: Opened, inviteId: string): Result<void, 'E_MEMBER_UNKNOWN'> {
+  if (!revokeInvite(nb.shared.plain, inviteId)) return { ok: false, error: { code: 'E_MEMBER_UNKNOWN', message: 'no open invite with this id' } };
+  nb.shared.sealed.flush();
+  return { ok: true, value: undefined };
+}
+
+export function listNotebookMembers(shared: SharedNotebook): MemberView[] {
+  const own = devicesMap(shared.vaultDoc);
+  return listMembers(shared.plain).map((m) => ({
+    deviceId: m.deviceId,
+    role: m.role,
+    addedBy: m.addedBy,
+    addedAt: m.addedAt,
+    ...(m.removedAt === undefined ? {} : { removedAt: m.removedAt }),
+    self: m.deviceId === shared.self.deviceId,
+    ownDevice: own.has(m.deviceId),
+  }));
+}
+
+export function removeNotebookMember(shared: SharedNotebook, deviceId: string): Result<{ keyId: string }, 'E_MEMBER_UNKNOWN' | 'E_NOT_OWNER'> {
+  const record = readMember(shared.plain, deviceId);
+  if (!record || record.removedAt !== undefined || deviceId === shared.self.deviceId) {
+    return { ok: false, error: { code: 'E_MEMBER_UNKNOWN', message: 'not a current member other than this device' } };
+  }
+  return removeMemberAndRotate(shared, deviceId);
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
+import { must, newDevice, open, titles, until } from './vault-sync-harness.ts';
+
+const ORIGIN = 'https://obscura.example';
+let data: ReturnType<typeof tempDataDir>;
+let relay: RelayServer;
+
+beforeAll(async () => {
+  await sodiumReady();
+  data = tempDataDir();
+  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+});
+
+afterAll(async () => {
+  await relay.close();
+  data.remove();
+});
+
+describe('Vault invites over the relay', () => {
+  it('B joins A\'s notebook by link while A is online; both see each other\'s notes; members list both with who added whom', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice-laptop');
+    const b = await newDevice(relay.relayUrl, 'bob-phone');
+    try {
+      const id = a.vault.createNotebook('Birds');
+      const na = await open(a, id);
+      createNote(na.doc, { title: 'heron' });
+      const { link } = must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+      expect(link.startsWith(`${ORIGIN}/#/join/`)).toBe(true);
+
+      const stages: string[] = [];
+      const joined = must(await b.vault.joinByInvite(link, { onProgress: (stage) => stages.push(stage) }));
+      expect(joined.notebookId).toBe(id);
+      expect(stages).toEqual(['accepted', 'waiting', 'redeemed']);
+      expect(b.vault.notebooks().map((nb) => nb.name)).toEqual(['Birds']);
+      const nb = await open(b, id);
+      await until(nb.doc, () => titles(nb.doc).includes('heron'), 20_000, 'heron on B');
+      createNote(nb.doc, { title: 'ibis' });
+      nb.sealed.flush();
+      await until(na.doc, () => titles(na.doc).includes('ibis'), 20_000, 'ibis on A');
+      expect(na.sealed.quarantine.size).toBe(0);
+      expect(nb.sealed.quarantine.size).toBe(0);
+
+      const members = must(await a.vault.members(id));
+      const bob = members.find((m) => m.deviceId === b.vault.deviceId);
+      expect(bob).toMatchObject({ role: 'member', self: false, ownDevice: false });
+      const invite = members.find((m) => m.deviceId === bob?.addedBy);
+      expect(invite).toMatchObject({ role: 'invite', addedBy: a.vault.deviceId });
+      expect(invite?.removedAt).toBeTypeOf('number');
+      expect(members.find((m) => m.deviceId === a.vault.deviceId)).toMatchObject({ role: 'owner', self: true, ownDevice: true });
+      expect(readNotes(na.doc)).toHaveLength(2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import type * as Y from 'yjs';
+import { readNotes } from '../../../sync/notebook/notes.ts';
+import type { ReplicationSettings } from '../../../sync/replication/replication-settings.ts';
+import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
+import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
+import { startVaultSync, type VaultSync } from '../../../sync/vault/vault-sync.ts';
+import { createVault, unlockVault, type OpenNotebook, type Vault, type VaultServices } from '../../../sync/vault/vault.ts';
+
+/** Cheap Argon2id: these tests are about sync, not key stretching. */
+export const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
+export const PASS = 'correct horse battery';
+export const Ws = WebSocket as unknown as typeof globalThis.WebSocket;
+
+/** One device's disk: real in-memory stores that survive a lock and unlock. */
+export function memoryServices(): VaultServices {
+  return { storage: new MemoryStorageAdapter(), boxes: new MemoryBoxPersistence(), pwhash: FAST };
+}
+
+/**
+ * Relay only. Note: two y-webrtc providers for one room cannot live in one process
+ * (ARCHITECTURE §4), so devices that share this process meet through the relay; the
+ * peer-to-peer tests run the other device in a child process (vault-device.ts).
+ */
+export function relayOnly(relayUrl: string): ReplicationSettings {
+  return { signalingUrls: [], relayUrl, iceServers: [] };
+}
+
+export interface Device {
+  readonly services: VaultServices;
+  readonly vault: Vault;
+  readonly sync: VaultSync;
+  /** Stops sync and locks. */
+  close(): Promise<void>;
+}
+
+export async function startDevice(vault: Vault, services: VaultServices, settings: ReplicationSettings, deviceName: string): Promise<Device> {
+  const sync = startVaultSync(vault, { settings, deviceName, WebSocketPolyfill: Ws });
+  return { services, vault, sync, close: () => vault.lock() };
+}
+
+export async function newDevice(relayUrl: string, name: string): Promise<Device> {
+  const services = memoryServices();
+  const { vault } = await createVault(services, PASS);
+  return startDevice(vault, services, relayOnly(relayUrl), name);
+}
+
+/** The same device after a restart: unlock its stores again and start syncing. */
+export async function reopenDevice(services: VaultServices, relayUrl: string, name: string): Promise<Device> {
+  const unlocked = await unlockVault(services, { passphrase: PASS });
+  if (!unlocked.ok) throw new Error(unlocked.error.message);
+  return startDevice(unlocked.value, services, relayOnly(relayUrl), name);
+}
+
+export function must<T>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+export async function open(device: Device, notebookId: string): Promise<OpenNotebook> {
+  return must(await device.vault.openNotebook(notebookId));
+}
+
+export const titles = (doc: Y.Doc): string[] => readNotes(doc).map((note) => note.title).sort();
+
+/** Resolves when `check` holds, re-checking after every transaction on `doc` (no polling). */
+export function until(doc: Y.Doc, check: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      doc.off('afterTransaction', onChange);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    const onChange = () => {
+      if (!check()) return;
+      clearTimeout(timer);
+      doc.off('afterTransaction', onChange);
+      resolve();
+    };
+    doc.on('afterTransaction', onChange);
+  });
+}
