@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ENVELOPE_PURPOSES, generateSigningKeyPair, newKeyId, randomNotebookKey, sealEnvelope, sodiumReady } from '../../../crypto/index.ts';
+import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
+import { boxMaps, parseEntryKey } from '../../../sync/sealed/box-layout.ts';
+import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
+import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
+import { newWriter, type Writer } from '../../../sync/sealed/writer.ts';
+import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
+import { everyFlip, everyTruncation, extensions, TamperTally, type ByteCase } from '../../helpers/tamper-cases.ts';
+
+/**
+ * Sealed box entries and snapshots, tampered with at the sync level: every byte flipped,
+ * every truncation, extensions, and the envelope moved to another key, seq, writer,
+ * kind, notebook or key. A receiving replica (the real SealedDoc) must quarantine each
+ * with its code and keep every other note. The envelope layout (which byte means what)
+ * is crypto/FORMATS.md; the order of checks is crypto/ERRORS.md "Envelope failure order".
+ */
+const NB = 'nb-tamper';
+let keyring: Keyring;
+let writers: { notes: Writer; target: Writer; reader: Writer };
+
+beforeAll(async () => {
+  await sodiumReady();
+  const keyId = newKeyId();
+  keyring = createKeyring(new Map([[keyId, randomNotebookKey()]]), keyId);
+  writers = {
+    notes: newWriter(generateSigningKeyPair()),
+    target: newWriter(generateSigningKeyPair()),
+    reader: newWriter(generateSigningKeyPair()),
+  };
+});
+
+function replica(docId: string, box: Y.Doc, writer: Writer, ring = keyring) {
+  const plain = new Y.Doc();
+  return { plain, box, sealed: new SealedDoc({ docId, plain, box, keyring: ring, writer, coalesceMs: 1 }) };
+}
+
+const titles = (plain: Y.Doc) => readNotes(plain).map((n) => n.title).sort();
+
+/** A notebook with five notes from one writer, and a separate writer's entry and snapshot (the targets). */
+function fixture() {
+  const source = replica(NB, new Y.Doc(), writers.notes);
+  for (let i = 0; i < 5; i++) createNote(source.plain, { title: `note ${i}`, body: `body ${i}` });
+  source.sealed.flush();
+  const target = replica(NB, new Y.Doc(), writers.target);
+  createNote(target.plain, { title: 'target', body: 'must never appear' });
+  target.sealed.flush();
+  const [updateKey, update] = [...boxMaps(target.box).entries.entries()][0] as [string, Uint8Array];
+  target.sealed.compact();
+  const [snapshotKey, snapshot] = [...boxMaps(target.box).snapshots.entries()][0] as [string, Uint8Array];
+  return { source, updateKey, update, snapshotKey, snapshot };
+}
+
+/** Expected code of a single flipped byte of an envelope read where it was written. */
+function flipCode(at: number, flipped: Uint8Array): string {
+  if (at === 0) return 'E_VERSION';
+  if (at === 1) return Object.values(ENVELOPE_PURPOSES).includes(flipped[1] as 1) ? 'E_CONTEXT' : 'E_FORMAT';
+  if (at < 18) return 'E_KEY_UNKNOWN';
+  if (at < 50) return 'E_SIGNER';
+  return 'E_SIGNATURE';
+}
+
+describe('tamper: sealed box entries and snapshots', () => {
+  it('every flip, truncation, extension and move is quarantined with its code; the other notes stay', () => {
+    const seed = testSeed();
+    console.log(`tamper-box seed=${seed} (replay with OBSCURA_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const { source, updateKey, update, snapshotKey, snapshot } = fixture();
+    const expected = titles(source.plain);
+    const reader = replica(NB, new Y.Doc(), writers.reader);
+    Y.applyUpdate(reader.box, Y.encodeStateAsUpdate(source.box));
+    expect(titles(reader.plain)).toEqual(expected);
+    const maps = boxMaps(reader.box);
+    const tally = new TamperTally('tamper-box');
+
+    /** Puts one value in the reader's box as a peer would, reads the verdict, takes it out again. */
+    const plant = (map: 'entries' | 'snapshots', key: string, value: Uint8Array): string => {
+      Y.transact(reader.box, () => maps[map].set(key, value));
+      const q = reader.sealed.quarantine.get(`${map}:${key}`);
+      Y.transact(reader.box, () => maps[map].delete(key));
+      expect(reader.sealed.quarantine.size).toBe(0);
+      return q ? q.code : 'ok';
+    };
+
+    for (const [map, key, value] of [['entries', updateKey, update], ['snapshots', snapshotKey, snapshot]] as const) {
+      const cases: [ByteCase, string][] = [
+        ...[...everyFlip(value, random)].map((c): [ByteCase, string] => [c, flipCode(c.at as number, c.bytes)]),
+        ...[...everyTruncation(value)].map((c): [ByteCase, string] => [c, c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_SIGNATURE']),
+        ...[...extensions(value, random)].map((c): [ByteCase, string] => [c, 'E_SIGNATURE']),
+      ];
+      for (const [c, code] of cases) tally.record(`${map} ${c.name}`, plant(map, key, c.bytes), code);
+
+      const { writerId, seq } = parseEntryKey(key) as { writerId: string; seq: number };
+      const otherMap = map === 'entries' ? 'snapshots' : 'entries';
+      const moves: [string, 'entries' | 'snapshots', string, string][] = [
+        ['another seq', map, `${writerId}/${seq + 1}`, 'E_SIGNATURE'],
+        ['seq 0 of the same writer', map, `${writerId}/0`, 'E_ENTRY_KEY'],
+        ['another session of the same device', map, `${writers.target.deviceId}.other-session/${seq}`, 'E_SIGNATURE'],
+        ['another device\'s writer slot', map, `${writers.notes.writerId}/${seq}`, 'E_SIGNER'],
+        ['the other kind (update <-> snapshot)', otherMap, key, 'E_CONTEXT'],
+      ];
+      for (const [name, toMap, toKey, code] of moves) tally.record(`${map} moved to ${name}`, plant(toMap, toKey, value), code);
+    }
+
+    // The same envelopes in another notebook: under the same key (only the notebook id
+    // differs, which the signature binds), and under that notebook's own key.
+    const otherKeyId = newKeyId();
+    for (const [name, ring, code] of [
+      ['another notebook, same key', keyring, 'E_SIGNATURE'],
+      ['another notebook, its own key', createKeyring(new Map([[otherKeyId, randomNotebookKey()]]), otherKeyId), 'E_KEY_UNKNOWN'],
+    ] as const) {
+      const other = replica('nb-other', new Y.Doc(), writers.reader, ring);
+      for (const [map, key, value] of [['entries', updateKey, update], ['snapshots', snapshotKey, snapshot]] as const) {
+        Y.transact(other.box, () => boxMaps(other.box)[map].set(key, value));
+        const q = other.sealed.quarantine.get(`${map}:${key}`);
+        tally.record(`${map} into ${name}`, q ? q.code : 'ok', code);
+      }
+      expect(titles(other.plain)).toEqual([]);
+    }
+
+    // Sealed in the right place under the right key, but for the vault (another purpose).
+    const { writerId, seq } = parseEntryKey(updateKey) as { writerId: string; seq: number };
+    const current = keyring.current();
+    const vaultEntry = sealEnvelope({
+      key: current.key,
+      keyId: current.keyId,
+      plaintext: new Uint8Array([0, 0]),
+      signer: writers.target.signer,
+      context: { notebookId: NB, writerId, seq, purpose: 'vault-update' },
+    });
+    tally.record('a vault-update envelope in a notebook box', plant('entries', updateKey, vaultEntry), 'E_CONTEXT');
+
+    console.log(tally.summary());
+    expect(tally.acceptedWrongly, tally.wrong.join('\n')).toBe(0);
+    expect(tally.mismatched).toEqual([]);
+    expect(tally.tried).toBe(tally.rejected);
+    expect(titles(reader.plain)).toEqual(expected);
+
+    // A fresh replica loading a box full of tampered values opens every good entry and
+    // quarantines exactly the planted ones.
+    const planted = new Y.Doc();
+    Y.applyUpdate(planted, Y.encodeStateAsUpdate(source.box));
+    const flipped = update.slice();
+    flipped[100] = (flipped[100] as number) ^ 0x40;
+    Y.transact(planted, () => {
+      boxMaps(planted).entries.set(updateKey, flipped);
+      boxMaps(planted).snapshots.set(snapshotKey, snapshot.slice(0, 200));
+      boxMaps(planted).entries.set(`${writers.notes.writerId}/99`, update);
+      boxMaps(planted).snapshots.set(updateKey, update);
+    });
+    const fresh = replica(NB, planted, writers.reader);
+    expect(titles(fresh.plain)).toEqual(expected);
+    expect([...fresh.sealed.quarantine.values()].map((q) => q.code).sort()).toEqual(['E_CONTEXT', 'E_SIGNATURE', 'E_SIGNATURE', 'E_SIGNER']);
+  });
+});
