@@ -11,9 +11,12 @@ import {
   type PhotoKey,
 } from '../../crypto/index.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
+import { isBlobSize, pieceCount, pieceLength } from './blob-layout.ts';
 import { fixedChunks, readPieces, type BlobSource } from './blob-source.ts';
 
-export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING';
+export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING' | 'E_BLOB_PIECE' | BlobSyncErrorCode;
+/** Codes of blob transfer (blob-sync.ts); declared here so one result type serves both. */
+export type BlobSyncErrorCode = 'E_BLOB_UNAVAILABLE' | 'E_BLOB_SYNC_CLOSED';
 export type BlobResult<T> = { ok: true; value: T } | { ok: false; error: { code: BlobErrorCode; message: string } };
 
 export interface StoredBlob {
@@ -30,7 +33,16 @@ interface Head {
   readonly size: number;
 }
 
+/** Where an incoming blob stands: `next` pieces of `size` bytes are stored. */
+export interface IncomingBlob {
+  readonly size: number;
+  readonly next: number;
+}
+
 const chunkKey = (upload: string, index: number) => ['blob-chunk', upload, String(index).padStart(9, '0')];
+const incomingKey = (id: string) => ['blob-in', id];
+const offerKey = (id: string) => ['blob-offer', id];
+const BLOB_ID = /^[0-9a-f]{64}$/;
 
 /**
  * Encrypted photos and thumbnails, addressed by the hash of their ciphertext. Chunks are
@@ -112,6 +124,86 @@ export class BlobStore {
     return { ok: true, value: out };
   }
 
+  /** Size and piece count (blob-layout.ts) of a stored blob. */
+  async stat(id: string): Promise<{ size: number; pieces: number } | undefined> {
+    const head = await this.#head(id);
+    return head && { size: head.size, pieces: head.chunks + 1 };
+  }
+
+  /** Raw ciphertext piece `index` (0 = header) of a stored blob, to send as it is. */
+  async readPiece(id: string, index: number): Promise<Uint8Array | undefined> {
+    const head = await this.#head(id);
+    if (!head || !Number.isSafeInteger(index) || index < 0 || index > head.chunks) return undefined;
+    return this.#storage.load(chunkKey(head.upload, index));
+  }
+
+  /** How far a transfer of blob `id` got (undefined: none under way). */
+  async incoming(id: string): Promise<IncomingBlob | undefined> {
+    const bytes = await this.#storage.load(incomingKey(id));
+    if (!bytes) return undefined;
+    try {
+      const value: unknown = JSON.parse(fromUtf8(bytes));
+      if (isIncoming(value)) return value;
+    } catch {
+      // Damaged progress: start over.
+    }
+    return undefined;
+  }
+
+  /**
+   * Stores ciphertext piece `index` of blob `id` (`size` bytes in all) received from a peer
+   * or the relay. Pieces come in order, each exactly as long as the layout says
+   * (E_BLOB_PIECE otherwise). After the last, the whole ciphertext is hashed: only if it
+   * hashes to `id` is the head written and the blob readable; otherwise every piece is
+   * deleted and the result is E_HASH_MISMATCH.
+   * Note: pieces are kept under the blob's id rather than a random upload name, so a
+   * transfer resumes where it stopped, also after a reload.
+   */
+  async receivePiece(id: string, size: number, index: number, piece: Uint8Array): Promise<BlobResult<{ complete: boolean }>> {
+    if (!BLOB_ID.test(id) || !isBlobSize(size)) return pieceError(`bad blob id or size ${size}`);
+    if (await this.#head(id)) return { ok: true, value: { complete: true } };
+    const progress = (await this.incoming(id)) ?? { size, next: 0 };
+    if (progress.size !== size || index !== progress.next) {
+      return pieceError(`expected piece ${progress.next} of a ${progress.size}-byte blob, got piece ${index} of ${size}`);
+    }
+    if (piece.length !== pieceLength(size, index)) return pieceError(`piece ${index} has ${piece.length} bytes, not ${pieceLength(size, index)}`);
+    await this.#storage.save(chunkKey(id, index), piece);
+    const pieces = pieceCount(size);
+    if (index + 1 < pieces) {
+      await this.#storage.save(incomingKey(id), utf8(JSON.stringify({ size, next: index + 1 } satisfies IncomingBlob)));
+      return { ok: true, value: { complete: false } };
+    }
+    const hasher = createContentHasher();
+    for (let i = 0; i < pieces; i++) hasher.update((await this.#storage.load(chunkKey(id, i))) ?? new Uint8Array(0));
+    const actual = hasher.digest();
+    if (actual !== id) {
+      await this.abandonIncoming(id);
+      return { ok: false, error: { code: 'E_HASH_MISMATCH', message: `received ciphertext hashes to ${actual}, not ${id}` } };
+    }
+    await this.#storage.save(['blob', id], utf8(JSON.stringify({ upload: id, chunks: pieces - 1, size } satisfies Head)));
+    await this.#storage.remove(incomingKey(id));
+    return { ok: true, value: { complete: true } };
+  }
+
+  /** Forgets a transfer under way and its pieces. */
+  async abandonIncoming(id: string): Promise<void> {
+    if (!BLOB_ID.test(id) || (await this.#head(id))) return;
+    await this.#storage.remove(incomingKey(id));
+    await this.#storage.removeRange(['blob-chunk', id]);
+  }
+
+  /** Blobs this device still has to hand to the relay, so a reload resumes their upload. */
+  async markOffer(id: string, pending: boolean): Promise<void> {
+    if (!BLOB_ID.test(id)) return;
+    if (pending) await this.#storage.save(offerKey(id), new Uint8Array(0));
+    else await this.#storage.remove(offerKey(id));
+  }
+
+  async pendingOffers(): Promise<string[]> {
+    const rows = await this.#storage.loadRange(['blob-offer']);
+    return rows.map((row) => row.key[1] ?? '').filter((id) => BLOB_ID.test(id));
+  }
+
   async remove(id: string): Promise<void> {
     const head = await this.#head(id);
     await this.#storage.remove(['blob', id]);
@@ -134,5 +226,16 @@ export class BlobStore {
 function isHead(value: unknown): value is Head {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.upload === 'string' && /^[A-Za-z0-9_-]{16}$/.test(v.upload) && Number.isSafeInteger(v.chunks) && Number.isSafeInteger(v.size);
+  // A local put names its pieces by a random 16-character upload; a received blob by its id.
+  return typeof v.upload === 'string' && /^([A-Za-z0-9_-]{16}|[0-9a-f]{64})$/.test(v.upload) && Number.isSafeInteger(v.chunks) && Number.isSafeInteger(v.size);
+}
+
+function isIncoming(value: unknown): value is IncomingBlob {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.size === 'number' && isBlobSize(v.size) && Number.isSafeInteger(v.next) && (v.next as number) >= 0 && (v.next as number) < pieceCount(v.size);
+}
+
+function pieceError(message: string): BlobResult<never> {
+  return { ok: false, error: { code: 'E_BLOB_PIECE', message } };
 }

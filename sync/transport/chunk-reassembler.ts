@@ -1,4 +1,13 @@
-import { DEFAULT_MAX_MESSAGE_BYTES, FRAME_FIRST, FRAME_FIRST_HEADER_BYTES, FRAME_NEXT, FRAME_TYPE_BYTES, FRAME_WHOLE } from './chunk-frames.ts';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  FRAME_FIRST,
+  FRAME_FIRST_HEADER_BYTES,
+  FRAME_LANE_FIRST,
+  FRAME_LANE_WHOLE,
+  FRAME_NEXT,
+  FRAME_TYPE_BYTES,
+  FRAME_WHOLE,
+} from './chunk-frames.ts';
 
 /** Why a peer's frames were refused. Any of them ends the connection to that peer. */
 export type FrameErrorCode =
@@ -10,7 +19,8 @@ export type FrameErrorCode =
   | 'E_MESSAGE_TOO_LARGE'; // a total over the receiver's bound
 
 export type ReassemblyResult =
-  | { readonly kind: 'message'; readonly data: ArrayBuffer }
+  /** `lane`: a message of the side lane (LANE_WHOLE/LANE_FIRST), not for y-webrtc. */
+  | { readonly kind: 'message'; readonly data: ArrayBuffer; readonly lane: boolean }
   | { readonly kind: 'partial' }
   | { readonly kind: 'error'; readonly code: FrameErrorCode; readonly message: string };
 
@@ -24,6 +34,7 @@ const PARTIAL: ReassemblyResult = { kind: 'partial' };
 export class ChunkReassembler {
   private buffer: Uint8Array | null = null;
   private filled = 0;
+  private lane = false;
   private failed: ReassemblyResult | null = null;
 
   constructor(private readonly maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES) {}
@@ -47,11 +58,12 @@ export class ChunkReassembler {
     if (frame.length === 0) return fail('E_FRAME_EMPTY', 'empty frame');
     const type = frame[0];
     if (type === FRAME_NEXT) return this.readNext(frame.subarray(FRAME_TYPE_BYTES));
-    if (type !== FRAME_WHOLE && type !== FRAME_FIRST) return fail('E_FRAME_TYPE', `unknown frame type ${type}`);
+    const lane = type === FRAME_LANE_WHOLE || type === FRAME_LANE_FIRST;
+    if (type !== FRAME_WHOLE && type !== FRAME_FIRST && !lane) return fail('E_FRAME_TYPE', `unknown frame type ${type}`);
     if (this.buffer) return fail('E_FRAME_ORDER', 'a new message began before the last one was complete');
-    if (type === FRAME_WHOLE) {
+    if (type === FRAME_WHOLE || type === FRAME_LANE_WHOLE) {
       if (frame.length - FRAME_TYPE_BYTES > this.maxMessageBytes) return tooLarge(frame.length - FRAME_TYPE_BYTES, this.maxMessageBytes);
-      return { kind: 'message', data: frame.slice(FRAME_TYPE_BYTES).buffer };
+      return { kind: 'message', data: frame.slice(FRAME_TYPE_BYTES).buffer, lane };
     }
     if (frame.length <= FRAME_FIRST_HEADER_BYTES) return fail('E_FRAME_LENGTH', 'FIRST frame without data');
     const total = new DataView(frame.buffer, frame.byteOffset + FRAME_TYPE_BYTES, 4).getUint32(0, false);
@@ -59,6 +71,7 @@ export class ChunkReassembler {
     if (total > this.maxMessageBytes) return tooLarge(total, this.maxMessageBytes);
     if (total <= part.length) return fail('E_FRAME_LENGTH', `FIRST frame announces ${total} bytes but carries ${part.length}`);
     this.buffer = new Uint8Array(total);
+    this.lane = lane;
     this.buffer.set(part, 0);
     this.filled = part.length;
     return PARTIAL;
@@ -76,7 +89,7 @@ export class ChunkReassembler {
     if (this.filled < buffer.length) return PARTIAL;
     this.buffer = null;
     this.filled = 0;
-    return { kind: 'message', data: buffer.buffer as ArrayBuffer };
+    return { kind: 'message', data: buffer.buffer as ArrayBuffer, lane: this.lane };
   }
 }
 

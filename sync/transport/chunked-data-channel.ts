@@ -1,6 +1,6 @@
 import { DEFAULT_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, nextFrame } from './chunk-frames.ts';
 import { ChunkReassembler } from './chunk-reassembler.ts';
-import type { ChannelDrop, ChunkingOptions } from './chunking-options.ts';
+import type { ChannelDrop, ChunkingOptions, LaneChannel } from './chunking-options.ts';
 
 const DRAIN_POLL_MS = 10;
 
@@ -16,7 +16,7 @@ type Handler<E extends Event> = ((this: RTCDataChannel, ev: E) => unknown) | nul
  * the peer, y-webrtc forgets it) and never throw into the caller.
  * Only binary messages: y-webrtc sends nothing else. close() discards unsent messages.
  */
-export class ChunkedDataChannel extends EventTarget implements RTCDataChannel {
+export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, LaneChannel {
   onopen: Handler<Event> = null;
   onclose: Handler<Event> = null;
   onclosing: Handler<Event> = null;
@@ -26,7 +26,8 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel {
   /** Why this channel was dropped, if it was. */
   dropped: ChannelDrop | null = null;
 
-  private readonly queue: Uint8Array[] = [];
+  private readonly queue: { readonly bytes: Uint8Array; readonly lane: boolean }[] = [];
+  private laneReceiver: ((message: Uint8Array) => void) | null = null;
   private offset = 0;
   private queuedBytes = 0;
   private lowThreshold = 0;
@@ -63,6 +64,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel {
     raw.onerror = (event) => this.dispatchEvent(errorEvent(event.error));
     raw.onmessage = (event) => this.receive(event.data);
     raw.onbufferedamountlow = () => this.pump();
+    options.onLaneChannel?.(this);
   }
 
   get label(): string { return this.raw.label; }
@@ -91,7 +93,22 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel {
     if (bytes.length > this.maxMessageBytes) {
       throw new TypeError(`message of ${bytes.length} bytes exceeds the ${this.maxMessageBytes}-byte bound`);
     }
-    this.queue.push(bytes);
+    this.enqueue(bytes, false);
+  }
+
+  sendLane(message: Uint8Array): boolean {
+    if (this.raw.readyState !== 'open' || this.dropped) return false;
+    if (message.length > this.maxMessageBytes) throw new RangeError(`lane message of ${message.length} bytes exceeds the ${this.maxMessageBytes}-byte bound`);
+    this.enqueue(message.slice(), true);
+    return true;
+  }
+
+  setLaneReceiver(receiver: ((message: Uint8Array) => void) | null): void {
+    this.laneReceiver = receiver;
+  }
+
+  private enqueue(bytes: Uint8Array, lane: boolean): void {
+    this.queue.push({ bytes, lane });
     this.queuedBytes += bytes.length;
     if (this.bufferedAmount > this.lowThreshold) this.lowArmed = true;
     this.pump();
@@ -106,8 +123,8 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel {
     while (this.queue.length > 0) {
       if (this.raw.readyState !== 'open') return;
       if (this.raw.bufferedAmount >= this.highWater) return this.waitForDrain(this.lowWater);
-      const message = this.queue[0]!;
-      const next = nextFrame(message, this.offset, this.frameBytes);
+      const { bytes: message, lane } = this.queue[0]!;
+      const next = nextFrame(message, this.offset, this.frameBytes, lane);
       try {
         this.raw.send(next.frame);
       } catch {
@@ -149,8 +166,17 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel {
     if (this.dropped) return;
     const frame = asBytes(data);
     const result = frame ? this.reassembler.push(frame) : ({ kind: 'error', code: 'E_FRAME_NOT_BINARY', message: `a ${typeof data} frame` } as const);
-    if (result.kind === 'message') this.dispatchEvent(new MessageEvent('message', { data: result.data }));
+    if (result.kind === 'message' && result.lane) this.deliverLane(new Uint8Array(result.data));
+    else if (result.kind === 'message') this.dispatchEvent(new MessageEvent('message', { data: result.data }));
     else if (result.kind === 'error') this.drop({ label: this.label, code: result.code, message: result.message });
+  }
+
+  private deliverLane(message: Uint8Array): void {
+    try {
+      this.laneReceiver?.(message);
+    } catch {
+      // The lane's receiver validates and drops its own peers; nothing reaches the real channel.
+    }
   }
 
   private drop(drop: ChannelDrop): void {

@@ -18,6 +18,18 @@ export interface ChunkingOptions {
   readonly lowWaterBytes?: number;
   /** Told when a peer is dropped for bad frames (for logs and counters; must not throw). */
   readonly onDrop?: (drop: ChannelDrop) => void;
+  /** Handed every chunked channel as it is made, to carry the side lane (see blob-lane.ts). */
+  readonly onLaneChannel?: (channel: LaneChannel) => void;
+}
+
+/** The side lane of one chunked data channel: messages that never reach y-webrtc. */
+export interface LaneChannel {
+  readonly readyState: RTCDataChannelState;
+  /** Queues a lane message behind whatever the channel is sending; false if it is not open. */
+  sendLane(message: Uint8Array): boolean;
+  /** Who gets the peer's lane messages (null: they are discarded). */
+  setLaneReceiver(receiver: ((message: Uint8Array) => void) | null): void;
+  addEventListener(type: 'open' | 'close', listener: () => void): void;
 }
 
 export interface ChannelDrop {

@@ -1,0 +1,228 @@
+import type { BlobLane } from '../transport/blob-lane.ts';
+import type { BlobResult, BlobStore } from './blob-store.ts';
+import { LaneBlobExchange } from './lane-blob-exchange.ts';
+import { downloadBlob, type PieceSource, type Transfer } from './piece-source.ts';
+import { RelayBlobClient, type FetchLike } from './relay-blob-client.ts';
+
+export type BlobPriority = 'thumb' | 'photo';
+
+export type BlobSyncEvent =
+  | { readonly type: 'pending' }
+  /** A wanted blob arrived and can be read. */
+  | { readonly type: 'stored'; readonly id: string }
+  /** A peer came or went: a blob that was unavailable may be available now. */
+  | { readonly type: 'sources' };
+
+export interface BlobSyncOptions {
+  readonly store: BlobStore;
+  /** deriveRoomId of the notebook: the relay files its blobs under it. */
+  readonly roomId: string;
+  /** The relay's blob endpoint, e.g. `http://127.0.0.1:8080/relay-blobs`; none: peers only. */
+  readonly blobsUrl?: string;
+  /** The notebook's Replication.blobLane; none: relay only. */
+  readonly lane?: BlobLane;
+  readonly fetch?: FetchLike;
+  /** Pieces per relay request (default 16, about 1 MiB); tests make it small to cut transfers. */
+  readonly relayPiecesPerRequest?: number;
+  /** First wait before a source that dropped is tried again (doubles up to 15 s). */
+  readonly retryMs?: number;
+}
+
+export interface BlobSync {
+  /**
+   * Resolves once blob `id` is in the store (verified), or with E_BLOB_UNAVAILABLE when no
+   * peer and not the relay has it (E_HASH_MISMATCH if some sent wrong bytes). Dropped
+   * connections are retried, resuming where they stopped. Thumbnails go before photos.
+   */
+  want(id: string, priority: BlobPriority): Promise<BlobResult<void>>;
+  /** A blob made on this device: uploaded to the relay in the background (also after a reload); peers fetch it over the lane. */
+  offer(id: string): void;
+  pending(): { uploads: number; downloads: number };
+  onChange(listener: (event: BlobSyncEvent) => void): () => void;
+  destroy(): void;
+}
+
+interface Wanted {
+  readonly id: string;
+  priority: BlobPriority;
+  readonly seq: number;
+  readonly resolve: (result: BlobResult<void>) => void;
+  readonly promise: Promise<BlobResult<void>>;
+}
+
+/** Downloads at a time: two keep a slow source from holding up the rest. */
+const ACTIVE_DOWNLOADS = 2;
+const MAX_RETRY_MS = 15_000;
+const RANK: Record<BlobPriority, number> = { thumb: 0, photo: 1 };
+
+/**
+ * Moves one notebook room's encrypted blobs between this device, its online peers (blob
+ * lane) and the relay. Only ciphertext moves; what arrives is readable only after its
+ * hash matched its id (BlobStore.receivePiece).
+ */
+export function createBlobSync(options: BlobSyncOptions): BlobSync {
+  const { store } = options;
+  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const relay = options.blobsUrl ? new RelayBlobClient(checkBlobsUrl(options.blobsUrl), options.roomId, fetchImpl, options.relayPiecesPerRequest) : undefined;
+  const exchange = options.lane ? new LaneBlobExchange(options.lane, store) : undefined;
+  const retryMs = options.retryMs ?? 500;
+  const listeners = new Set<(event: BlobSyncEvent) => void>();
+  const wanted = new Map<string, Wanted>();
+  const queue: Wanted[] = [];
+  const uploads: string[] = [];
+  let active = 0;
+  let uploading = false;
+  let seq = 0;
+  let closed = false;
+  const sleepers = new Set<() => void>();
+
+  const emit = (event: BlobSyncEvent) => listeners.forEach((listener) => {
+    try {
+      listener(event);
+    } catch (error) {
+      console.error('blob sync listener failed', error);
+    }
+  });
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sleepers.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    sleepers.add(done);
+  });
+  const offPeers = options.lane?.onPeers(() => {
+    // A new peer may have what a waiting download needs: wake the waiters now.
+    [...sleepers].forEach((done) => done());
+    emit({ type: 'sources' });
+  });
+
+  const sources = (): PieceSource[] => [...(exchange?.sources() ?? []), ...(relay ? [relay] : [])];
+
+  async function fetchBlob(id: string): Promise<BlobResult<void>> {
+    const refused = new Set<string>();
+    let mismatched = false;
+    for (let delay = retryMs; !closed; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+      let dropped = false;
+      for (const source of sources().filter((s) => !refused.has(s.key))) {
+        const result: Transfer = await downloadBlob(store, id, source, () => closed);
+        if (result.kind === 'stored') return { ok: true, value: undefined };
+        if (result.kind === 'retry') dropped = true;
+        else refused.add(source.key);
+        if (result.kind === 'mismatch') mismatched = true;
+      }
+      if (!dropped) {
+        return mismatched
+          ? { ok: false, error: { code: 'E_HASH_MISMATCH', message: `every source that had blob ${id} sent bytes that do not hash to it` } }
+          : { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `no online device and not the relay has blob ${id}` } };
+      }
+      await sleep(delay);
+    }
+    return closedResult();
+  }
+
+  function pumpDownloads(): void {
+    while (!closed && active < ACTIVE_DOWNLOADS && queue.length > 0) {
+      queue.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.seq - b.seq);
+      const next = queue.shift()!;
+      active++;
+      void fetchBlob(next.id)
+        .catch((error: unknown): BlobResult<void> => ({ ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: String(error) } }))
+        .then((result) => {
+          active--;
+          wanted.delete(next.id);
+          next.resolve(result);
+          if (result.ok) emit({ type: 'stored', id: next.id });
+          emit({ type: 'pending' });
+          pumpDownloads();
+        });
+    }
+  }
+
+  async function pumpUploads(): Promise<void> {
+    if (uploading || !relay) return;
+    uploading = true;
+    try {
+      for (let delay = retryMs; !closed && uploads.length > 0; ) {
+        const id = uploads[0]!;
+        const result = await relay.upload(store, id);
+        if (result.kind === 'retry') {
+          await sleep(delay);
+          delay = Math.min(delay * 2, MAX_RETRY_MS);
+          continue;
+        }
+        if (result.kind !== 'stored') console.warn(`blob ${id} was not uploaded to the relay: ${result.kind === 'refused' ? result.reason : result.kind}`);
+        delay = retryMs;
+        uploads.shift();
+        await store.markOffer(id, false);
+        emit({ type: 'pending' });
+      }
+    } finally {
+      uploading = false;
+    }
+  }
+
+  function enqueueUpload(id: string): void {
+    if (closed || !relay || uploads.includes(id)) return;
+    uploads.push(id);
+    emit({ type: 'pending' });
+    void pumpUploads();
+  }
+
+  // Offers a reload interrupted carry on.
+  if (relay) void store.pendingOffers().then((ids) => ids.forEach(enqueueUpload), () => undefined);
+
+  return {
+    async want(id, priority) {
+      if (closed) return closedResult();
+      if (await store.has(id)) return { ok: true, value: undefined };
+      const existing = wanted.get(id);
+      if (existing) {
+        if (RANK[priority] < RANK[existing.priority]) existing.priority = priority;
+        return existing.promise;
+      }
+      let resolve!: (result: BlobResult<void>) => void;
+      const promise = new Promise<BlobResult<void>>((r) => (resolve = r));
+      const entry: Wanted = { id, priority, seq: seq++, resolve, promise };
+      wanted.set(id, entry);
+      queue.push(entry);
+      emit({ type: 'pending' });
+      // Wants made in the same turn are queued together, so a thumbnail asked for just
+      // after a photo still goes first.
+      queueMicrotask(pumpDownloads);
+      return promise;
+    },
+    offer(id) {
+      if (closed || !relay) return;
+      void store.markOffer(id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
+    },
+    pending: () => ({ uploads: uploads.length, downloads: wanted.size }),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    destroy() {
+      if (closed) return;
+      closed = true;
+      offPeers?.();
+      exchange?.destroy();
+      [...sleepers].forEach((done) => done());
+      for (const entry of queue.splice(0)) entry.resolve(closedResult());
+      listeners.clear();
+    },
+  };
+}
+
+function closedResult(): BlobResult<void> {
+  return { ok: false, error: { code: 'E_BLOB_SYNC_CLOSED', message: 'blob sync was closed' } };
+}
+
+/** http(s), no query or credentials: blob ids are appended as path segments. */
+function checkBlobsUrl(url: string): string {
+  const parsed = new URL(url);
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search || parsed.hash || parsed.username) {
+    throw new TypeError(`blobs URL ${JSON.stringify(url)} must be http(s) without query, fragment or credentials`);
+  }
+  return parsed.toString();
+}

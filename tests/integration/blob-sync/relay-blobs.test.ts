@@ -1,0 +1,114 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { pieceCount } from '../../../sync/blob/blob-layout.ts';
+import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
+import { sameBytes } from '../transport/peer-pair.ts';
+import { countingFetch, newStore, putPhoto, readPhoto, ROOM } from './blob-sync-harness.ts';
+
+let data: ReturnType<typeof tempDataDir>;
+let relay: RelayServer;
+const syncs: BlobSync[] = [];
+const blobsUrl = () => `${relay.url}relay-blobs`;
+
+beforeAll(async () => {
+  await sodiumReady();
+  data = tempDataDir();
+  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+});
+
+afterEach(() => syncs.splice(0).forEach((sync) => sync.destroy()));
+
+afterAll(async () => {
+  await relay.close();
+  data.remove();
+});
+
+function track(sync: BlobSync): BlobSync {
+  syncs.push(sync);
+  return sync;
+}
+
+/** Resolves when the sync has no uploads left. */
+function uploaded(sync: BlobSync): Promise<void> {
+  return new Promise((resolve) => {
+    if (sync.pending().uploads === 0) return resolve();
+    const off = sync.onChange(() => {
+      if (sync.pending().uploads > 0) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+describe('blob sync through the relay only', () => {
+  it('a 1.5 MiB photo (25 pieces) and its thumbnail go up as Content-Range parts and come down to a new device as Range reads, verified', async () => {
+    const phone = newStore();
+    const photo = await putPhoto(phone, 1);
+    expect(pieceCount(photo.photo.size)).toBeGreaterThan(16);
+    const up = countingFetch();
+    const sender = track(createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl(), fetch: up.fetch }));
+    sender.offer(photo.thumb.id);
+    sender.offer(photo.photo.id);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sender.pending().uploads).toBeGreaterThan(0);
+    await uploaded(sender);
+    // Two parts for the photo (16 pieces, then the rest), one for the thumbnail.
+    expect(up.requests.filter((r) => r.startsWith('PUT'))).toHaveLength(3);
+    expect(up.up()).toBe(photo.photo.size + photo.thumb.size);
+    expect(await phone.pendingOffers()).toEqual([]);
+
+    const laptop = newStore();
+    const down = countingFetch();
+    const receiver = track(createBlobSync({ store: laptop, roomId: ROOM, blobsUrl: blobsUrl(), fetch: down.fetch }));
+    expect(await receiver.want(photo.thumb.id, 'thumb')).toEqual({ ok: true, value: undefined });
+    expect(await receiver.want(photo.photo.id, 'photo')).toEqual({ ok: true, value: undefined });
+    expect(sameBytes((await readPhoto(laptop, photo, 1))!, photo.plain)).toBe(true);
+    expect(down.down()).toBe(photo.photo.size + photo.thumb.size);
+    expect(receiver.pending()).toEqual({ uploads: 0, downloads: 0 });
+  });
+
+  it('E_BLOB_UNAVAILABLE: a blob neither the relay nor any peer has', async () => {
+    const store = newStore();
+    const sync = track(createBlobSync({ store, roomId: ROOM, blobsUrl: blobsUrl() }));
+    const result = await sync.want('ab'.repeat(32), 'thumb');
+    expect(result.ok ? undefined : result.error.code).toBe('E_BLOB_UNAVAILABLE');
+    expect(await store.has('ab'.repeat(32))).toBe(false);
+  });
+
+  it('E_BLOB_SYNC_CLOSED: a want still queued when the sync is destroyed', async () => {
+    const sync = createBlobSync({ store: newStore(), roomId: ROOM, blobsUrl: blobsUrl() });
+    const wants = [sync.want('cd'.repeat(32), 'photo'), sync.want('ef'.repeat(32), 'photo'), sync.want('01'.repeat(32), 'photo')];
+    await new Promise((r) => setTimeout(r, 0));
+    sync.destroy();
+    const codes = (await Promise.all(wants)).map((r) => (r.ok ? 'ok' : r.error.code));
+    expect(codes).toContain('E_BLOB_SYNC_CLOSED');
+    expect(await sync.want('23'.repeat(32), 'thumb')).toMatchObject({ ok: false, error: { code: 'E_BLOB_SYNC_CLOSED' } });
+  });
+
+  it('an offer left pending by a reload is uploaded by the next blob sync on that store', async () => {
+    const store = newStore();
+    const photo = await putPhoto(store, 2, 200 * 1024);
+    await store.markOffer(photo.photo.id, true);
+    const sync = track(createBlobSync({ store, roomId: ROOM, blobsUrl: blobsUrl() }));
+    await new Promise((r) => setTimeout(r, 50));
+    await uploaded(sync);
+    const head = await fetch(`${blobsUrl()}/${ROOM}/${photo.photo.id}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+  });
+
+  it('the relay stores only ciphertext: its file is byte for byte the blob the phone holds', async () => {
+    const phone = newStore();
+    const photo = await putPhoto(phone, 3, 100 * 1024);
+    const sync = track(createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl() }));
+    sync.offer(photo.photo.id);
+    await new Promise((r) => setTimeout(r, 50));
+    await uploaded(sync);
+    const onRelay = new Uint8Array(await (await fetch(`${blobsUrl()}/${ROOM}/${photo.photo.id}`)).arrayBuffer());
+    const local: Uint8Array[] = [];
+    for (let i = 0; i < pieceCount(photo.photo.size); i++) local.push((await phone.readPiece(photo.photo.id, i))!);
+    expect(sameBytes(onRelay, Buffer.concat(local))).toBe(true);
+    expect(Buffer.from(onRelay).includes(Buffer.from(photo.plain.subarray(0, 64)))).toBe(false);
+  });
+});
