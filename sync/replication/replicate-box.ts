@@ -4,6 +4,7 @@ import type * as Y from 'yjs';
 import type { NotebookKey } from '../../crypto/index.ts';
 import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc.ts';
 import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
+import { guardedWebSocket } from './guarded-websocket.ts';
 import { openPresence, presenceKey, sealPresence, type PresenceInfo } from './presence-seal.ts';
 import { checkReplicationSettings, ReplicationConfigError, type ReplicationSettings } from './replication-settings.ts';
 
@@ -31,6 +32,8 @@ export interface ReplicationStatus {
   readonly relay: RelayState;
   /** When a transport last finished a sync or brought an update. */
   readonly lastSyncAt?: number;
+  /** Relay frames that could not be read (garbage from a hostile or broken relay); each dropped the connection. */
+  readonly badRelayFrames?: number;
 }
 
 export interface OnlineDevice extends PresenceInfo {
@@ -72,13 +75,18 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
     webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc });
   }
   const awareness = webrtc?.provider.awareness ?? new Awareness(box);
+  let badRelayFrames = 0;
+  const onBadFrame = (error: unknown) => {
+    console.warn(`relay sent a frame that cannot be read: ${String(error).slice(0, 120)}`);
+    update({ badRelayFrames: ++badRelayFrames });
+  };
   const relay = settings.relayUrl === undefined
     ? undefined
     : new WebsocketProvider(settings.relayUrl, roomId, box, {
         awareness,
         // Tabs of one browser already meet over y-webrtc's encrypted BroadcastChannel.
         disableBc: true,
-        ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+        WebSocketPolyfill: guardedWebSocket(options.WebSocketPolyfill ?? WebSocket, (error) => onBadFrame(error)),
       });
 
   let status: ReplicationStatus = { peers: 0, relay: relay ? 'connecting' : 'offline' };
@@ -86,7 +94,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   const presenceListeners = new Set<() => void>();
   const update = (change: Partial<ReplicationStatus>) => {
     const next = { ...status, ...change };
-    if (next.peers === status.peers && next.relay === status.relay && next.lastSyncAt === status.lastSyncAt) return;
+    if (next.peers === status.peers && next.relay === status.relay && next.lastSyncAt === status.lastSyncAt && next.badRelayFrames === status.badRelayFrames) return;
     status = next;
     for (const listener of statusListeners) listener(status);
   };

@@ -41,6 +41,12 @@ export interface SealedDocOptions {
 
 type Opened = { ok: true; update: Uint8Array } | { ok: false; code: QuarantineCode; message: string };
 
+/** What this device can tell about the box being older than the notebook (sync/PROTOCOL.md, "Hostile relay"). */
+export interface Staleness {
+  readonly code: 'E_STALE_KEY';
+  readonly message: string;
+}
+
 /**
  * Keeps a plain Y.Doc and its box Y.Doc in step (ARCHITECTURE §3). Local plain updates
  * are coalesced, sealed, signed and put in the box; box entries from disk or peers are
@@ -78,6 +84,31 @@ export class SealedDoc {
 
   get writerId(): string {
     return this.#o.writer.writerId;
+  }
+
+  /**
+   * Set when the box predates a key rotation this device knows of: the keyring's current
+   * key came from elsewhere (vault doc, key envelope), yet every entry other writers left
+   * that opened here is under an older key. A rotation always leaves a snapshot under the
+   * new key (rotate-key.ts), so such a box is an old copy: a relay serving a stale state,
+   * or one not caught up yet. Only applied entries count, so forged headers cannot hide it.
+   * Read it again after onChange.
+   */
+  get stale(): Staleness | undefined {
+    const { keyId } = this.#o.keyring.current();
+    let older = 0;
+    for (const kind of ['snapshot', 'update'] as const) {
+      const map = kind === 'snapshot' ? this.#maps.snapshots : this.#maps.entries;
+      for (const [key, value] of map) {
+        if (key.startsWith(`${this.writerId}/`) || !this.#applied.has(`${mapName(kind)}:${key}`)) continue;
+        const header = readEnvelopeHeader(value);
+        if (!header.ok) continue;
+        if (header.value.keyId === keyId) return undefined;
+        older++;
+      }
+    }
+    if (older === 0) return undefined;
+    return { code: 'E_STALE_KEY', message: `the box holds ${older} entries under older keys and none under the current key ${keyId}` };
   }
 
   /** Number of local updates not yet sealed into the box. */
