@@ -1,13 +1,74 @@
 import { defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
+import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './sync/server/isolation-headers.ts';
 import { modelsPlugin, ortExternWasmPlugin } from './models/vite-plugin-models.ts';
+
+/**
+ * The service worker (Workbox generateSW, bundled into dist/sw.js: nothing is fetched
+ * from a CDN) and the web app manifest. main.tsx registers it.
+ *
+ * Models and onnxruntime's CPU wasm (~34 MB) are precached with a raised size limit, not
+ * cached on first use: tagging is the product, and a user who installs the app and goes
+ * offline before importing a photo must still get labels. They are pinned (sha256 in
+ * models/manifest.json, fixed ORT version), so a new app version re-downloads only the
+ * files whose revision changed. The WebGPU (asyncify) build, 27 MB that only WebGPU
+ * devices ask for, is cached when first fetched.
+ *
+ * Cached responses keep the headers they were fetched with, and every response of our
+ * server carries COOP/COEP/CORP (sync/server/app-server.ts), so a page served from the
+ * cache stays crossOriginIsolated (tests/e2e/offline-app.test.ts checks it).
+ *
+ * No skipWaiting: a new version takes over once every tab of the old one is closed, so a
+ * running page never meets a cache that lacks the lazy chunks it was built with.
+ */
+function offlinePlugin() {
+  return VitePWA({
+    strategies: 'generateSW',
+    injectRegister: null,
+    includeAssets: ['icons/icon.svg', 'icons/apple-touch-icon.png'],
+    manifest: {
+      name: 'Obscura',
+      short_name: 'Obscura',
+      description: 'Private photo notes that tag themselves.',
+      theme_color: '#1d2433',
+      background_color: '#1d2433',
+      display: 'standalone',
+      start_url: '/',
+      scope: '/',
+      icons: [
+        { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        { src: '/icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+      ],
+    },
+    workbox: {
+      globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,txt,json,onnx,wasm}'],
+      globIgnores: ['**/*.asyncify.*', '.build-stamp'],
+      maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+      clientsClaim: true,
+      skipWaiting: false,
+      cleanupOutdatedCaches: true,
+      navigateFallback: 'index.html',
+      // The relay's blob API and WebSockets are the network's business, never the shell's.
+      navigateFallbackDenylist: [/^\/relay/, /^\/signal/],
+      runtimeCaching: [
+        {
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/ort/'),
+          handler: 'CacheFirst',
+          options: { cacheName: 'obscura-ort-webgpu', cacheableResponse: { statuses: [200] } },
+        },
+      ],
+    },
+  });
+}
 
 // Every server we run sends the cross-origin isolation headers: without them
 // onnxruntime-web silently drops to one thread (ARCHITECTURE §5).
 export default defineConfig({
   // modelsPlugin: models, label files and onnxruntime-web's wasm from our own origin.
-  plugins: [solid(), modelsPlugin(), ortExternWasmPlugin()],
+  plugins: [solid(), modelsPlugin(), ortExternWasmPlugin(), offlinePlugin()],
   server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   build: { target: 'es2022', sourcemap: true },

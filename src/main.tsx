@@ -7,9 +7,31 @@ import './styles.css';
 // ?debug=ml installs window.__obscuraDebug (tag with the app's ML worker) for e2e tests; see ml/worker/ml-debug-hook.ts.
 if (new URLSearchParams(location.search).get('debug') === 'ml') void import('../ml/worker/ml-debug-hook.ts').then((m) => m.installMlDebugHook());
 
-await sodiumReady();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-// Created once, outside render: a prop expression is re-evaluated on every read.
-const session = createSession();
-render(() => <App session={session} />, root);
+try {
+  await sodiumReady();
+  // Created once, outside render: a prop expression is re-evaluated on every read.
+  const session = createSession();
+  render(() => <App session={session} />, root);
+} catch (e) {
+  // A chunk that did not arrive (offline before the first full load, a broken proxy): say so instead of a blank page.
+  console.error(e);
+  render(
+    () => (
+      <main class="center" role="alert">
+        <h1>Obscura could not start</h1>
+        <p>Part of the app did not load. Check the connection and reload; your notes stay on this device.</p>
+        <button type="button" class="primary" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </main>
+    ),
+    root,
+  );
+}
+
+// Offline use and install (vite.config.ts offlinePlugin). The dev server has no sw.js.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e: unknown) => console.warn('service worker not registered', e));
+}

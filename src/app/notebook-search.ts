@@ -2,6 +2,7 @@ import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type * as Y from 'yjs';
 import type { NoteRecord } from '../../ml/search/note-record.ts';
 import { NoteSearchIndex } from '../../ml/search/search-index.ts';
+import { isEmptyQuery, parseSearchQuery, type SearchQuery } from '../../ml/search/parse-search-query.ts';
 import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
 import { notesMap, readNote } from '../../sync/notebook/notes.ts';
 
@@ -64,4 +65,60 @@ export function createNotebookSearch(doc: Y.Doc, notebookId: string, index = new
   notes.observeDeep(observer);
   onCleanup(() => notes.unobserveDeep(observer));
   return { index, version };
+}
+
+/** The search box's "When" choice: a span ending now, or days picked by hand (local time). */
+export type DateFilter =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'today' }
+  | { readonly kind: 'days'; readonly days: 7 | 30 | 365 }
+  | { readonly kind: 'range'; readonly from?: string; readonly to?: string };
+
+const DAY_MS = 86_400_000;
+
+/** Start of the local day of `time`. */
+function startOfDay(time: number): number {
+  const d = new Date(time);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** `YYYY-MM-DD` of an `<input type=date>` as the start of that local day; undefined if empty or bad. */
+function dayOf(value: string | undefined): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
+  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime() : undefined;
+}
+
+/** createdAt bounds of a filter: after inclusive, before exclusive (as `after:`/`before:` chips). */
+export function dateBounds(filter: DateFilter, now: number): { after?: number; before?: number } {
+  switch (filter.kind) {
+    case 'any':
+      return {};
+    case 'today':
+      return { after: startOfDay(now) };
+    case 'days':
+      // "Last 7 days" is today and the six days before it, whole days.
+      return { after: startOfDay(now) - (filter.days - 1) * DAY_MS };
+    case 'range': {
+      const from = dayOf(filter.from);
+      const to = dayOf(filter.to);
+      // "to" is the last day wanted, so the bound is the start of the day after it.
+      return { after: from, before: to === undefined ? undefined : to + DAY_MS };
+    }
+  }
+}
+
+/**
+ * The search box's text with the "When" choice applied on top of any `after:`/`before:`
+ * typed (both must hold, so the narrower bound wins). Undefined when nothing is asked:
+ * the grid shows instead of results.
+ */
+export function withDateFilter(text: string, filter: DateFilter, now: number): SearchQuery | undefined {
+  const q = parseSearchQuery(text);
+  const { after, before } = dateBounds(filter, now);
+  const merged: SearchQuery = {
+    ...q,
+    after: after === undefined ? q.after : Math.max(after, q.after ?? after),
+    before: before === undefined ? q.before : Math.min(before, q.before ?? before),
+  };
+  return isEmptyQuery(merged) ? undefined : merged;
 }

@@ -13,12 +13,14 @@ export interface NoteRow extends NoteView {
   readonly ocr: string;
 }
 
-/** One row of the notes list: thumbnail, title, state, label chips and a snippet. */
+const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** One card of the notes grid: thumbnail, title, state, label chips, a snippet and the date. */
 /** `children` go below the card's button (a button may hold only phrasing content): search shows why it matched there. */
 export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect: () => void; blobs: BlobStore; notebookId: string; children?: JSX.Element }) {
   const state = () => props.note.status?.state;
   return (
-    <li data-note-title={props.note.title}>
+    <li data-note-title={props.note.title} data-note-id={props.note.id} classList={{ 'text-note': !props.note.photo && !props.note.status }}>
       <button type="button" aria-current={props.current ? 'true' : undefined} onClick={() => props.onSelect()}>
         <Show when={props.note.photo || props.note.status}>
           <PhotoThumb blobs={props.blobs} notebookId={props.notebookId} noteId={props.note.id} photo={props.note.photo} failed={state() === 'failed'} />
@@ -36,7 +38,10 @@ export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect:
               <For each={props.note.labels.slice(0, 4)}>{(label) => <span class="mini-chip">{label}</span>}</For>
             </span>
           </Show>
-          <span class="snippet">{(props.note.body || props.note.ocr).slice(0, 80)}</span>
+          <span class="snippet">{(props.note.body || props.note.ocr).slice(0, 200)}</span>
+          <time class="note-date" datetime={new Date(props.note.createdAt).toISOString()}>
+            {DATE.format(props.note.createdAt)}
+          </time>
         </span>
       </button>
       {props.children}

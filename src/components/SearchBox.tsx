@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { Suggestion } from '../../ml/search/suggest-queries.ts';
+import type { DateFilter } from '../app/notebook-search.ts';
 import { parseSearchQuery } from '../../ml/search/parse-search-query.ts';
 
 /** Typing settles for this long before the notes are searched: one search per word, not per key. */
@@ -10,7 +11,7 @@ const DEBOUNCE_MS = 120;
  * completions) are picked with the arrows and Enter; Escape closes them, and a second
  * Escape clears the box. `label:` filters in the query show as removable chips.
  */
-export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQuery: (text: string) => void }) {
+export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQuery: (text: string) => void; when: DateFilter; onWhen: (filter: DateFilter) => void }) {
   const [text, setText] = createSignal('');
   const [open, setOpen] = createSignal(false);
   const [active, setActive] = createSignal(-1);
@@ -118,6 +119,7 @@ export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQu
           </For>
         </ul>
       </Show>
+      <DateFilterControls when={props.when} onWhen={props.onWhen} />
       <Show when={chips().length > 0}>
         <ul class="chip-list search-chips" aria-label="Label filters">
           <For each={chips()}>
@@ -131,6 +133,44 @@ export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQu
             )}
           </For>
         </ul>
+      </Show>
+    </div>
+  );
+}
+
+const SPANS: readonly { value: string; text: string; filter: DateFilter }[] = [
+  { value: 'any', text: 'Any time', filter: { kind: 'any' } },
+  { value: 'today', text: 'Today', filter: { kind: 'today' } },
+  { value: '7', text: 'Last 7 days', filter: { kind: 'days', days: 7 } },
+  { value: '30', text: 'Last 30 days', filter: { kind: 'days', days: 30 } },
+  { value: '365', text: 'Last 12 months', filter: { kind: 'days', days: 365 } },
+  { value: 'range', text: 'Between dates…', filter: { kind: 'range' } },
+];
+
+const valueOf = (filter: DateFilter) => (filter.kind === 'days' ? String(filter.days) : filter.kind);
+
+/** "When": a span ending today, or two dates; applied on top of the words typed. */
+function DateFilterControls(props: { when: DateFilter; onWhen: (filter: DateFilter) => void }) {
+  const range = () => (props.when.kind === 'range' ? props.when : undefined);
+  return (
+    <div class="search-when">
+      <label for="note-search-when">When</label>
+      <select
+        id="note-search-when"
+        value={valueOf(props.when)}
+        onChange={(e) => props.onWhen(SPANS.find((s) => s.value === e.currentTarget.value)?.filter ?? { kind: 'any' })}
+      >
+        <For each={SPANS}>{(s) => <option value={s.value}>{s.text}</option>}</For>
+      </select>
+      <Show when={range()}>
+        {(r) => (
+          <>
+            <label for="note-search-from">From</label>
+            <input id="note-search-from" type="date" value={r().from ?? ''} onChange={(e) => props.onWhen({ ...r(), from: e.currentTarget.value || undefined })} />
+            <label for="note-search-to">To</label>
+            <input id="note-search-to" type="date" value={r().to ?? ''} onChange={(e) => props.onWhen({ ...r(), to: e.currentTarget.value || undefined })} />
+          </>
+        )}
       </Show>
     </div>
   );
