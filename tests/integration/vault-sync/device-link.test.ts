@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
+import { unlockVault } from '../../../sync/vault/vault.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
+import { memoryServices, must, newDevice, open, relayOnly, startDevice, titles, until } from './vault-sync-harness.ts';
+
+const ORIGIN = 'https://obscura.example';
+let data: ReturnType<typeof tempDataDir>;
+let relay: RelayServer;
+
+beforeAll(async () => {
+  await sodiumReady();
+  data = tempDataDir();
+  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+});
+
+afterAll(async () => {
+  await relay.close();
+  data.remove();
+});
+
+describe('device link on the Vault', () => {
+  it('A2 linked to A gets every notebook and its notes, joins their members, and a notebook made on A later reaches A2', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice-laptop');
+    const a2Services = memoryServices();
+    try {
+      const birds = a.vault.createNotebook('Birds');
+      const moths = a.vault.createNotebook('Moths');
+      const nBirds = await open(a, birds);
+      createNote(nBirds.doc, { title: 'heron' });
+      createNote((await open(a, moths)).doc, { title: 'luna' });
+      await a.vault.flush();
+
+      const request = beginDeviceLink(ORIGIN);
+      expect(request.link.startsWith(`${ORIGIN}/#/link-device/`)).toBe(true);
+      const answer = must(a.vault.answerDeviceLink(request.link, ORIGIN));
+      expect(answer.fingerprint).toBe(request.fingerprint);
+      const linked = must(await linkDevice(a2Services, { responseLink: answer.link, keyPair: request.keyPair, passphrase: 'phone passphrase' }));
+      expect(linked.checkCode).toBe(answer.checkCode);
+      expect(linked.vault.vaultId).toBe(a.vault.vaultId);
+      expect(linked.recoveryKey.length).toBeGreaterThan(40);
+      const a2 = await startDevice(linked.vault, a2Services, relayOnly(relay.relayUrl), 'alice-phone');
+
+      await until(a2.vault.doc, () => a2.vault.notebooks().length === 2, 20_000, 'notebook list on A2');
+      expect(a2.vault.notebooks().map((nb) => nb.name)).toEqual(['Birds', 'Moths']);
+      const onA2 = await open(a2, birds);
+      await until(onA2.doc, () => titles(onA2.doc).includes('heron'), 20_000, 'heron on A2');
+      const mothsOnA2 = await open(a2, moths);
+      await until(mothsOnA2.doc, () => titles(mothsOnA2.doc).includes('luna'), 20_000, 'luna on A2');
+
+      // A has Birds open: it adds its newly registered device to the members (addOwnDevices).
+      await until(nBirds.doc, () => nBirds.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'A2 in the members');
+      const members = must(await a2.vault.members(birds));
+      expect(members.find((m) => m.self)).toMatchObject({ deviceId: a2.vault.deviceId, role: 'owner', ownDevice: true, addedBy: a.vault.deviceId });
+      createNote(onA2.doc, { title: 'egret-from-phone' });
+      onA2.sealed.flush();
+      await until(nBirds.doc, () => titles(nBirds.doc).includes('egret-from-phone'), 20_000, 'egret on A');
+      expect(nBirds.sealed.quarantine.size).toBe(0);
+
+      const later = a.vault.createNotebook('Later');
+      createNote((await open(a, later)).doc, { title: 'made-after-linking' });
+      await a.vault.flush();
+      await until(a2.vault.doc, () => a2.vault.notebooks().some((nb) => nb.id === later), 20_000, 'Later on A2');
+      const laterOnA2 = await open(a2, later);
+      await until(laterOnA2.doc, () => titles(laterOnA2.doc).includes('made-after-linking'), 20_000, 'note of Later on A2');
+      await a2.close();
+
+      // A2 keeps its own passphrase for the same vault key.
+      const reopened = await unlockVault(a2Services, { passphrase: 'phone passphrase' });
+      expect(reopened.ok && reopened.value.vaultId).toBe(a.vault.vaultId);
+      if (reopened.ok) await reopened.value.lock();
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('E_VAULT_EXISTS: linking a device that already has a vault is refused and the vault is left alone', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const b = await newDevice(relay.relayUrl, 'bob');
+    try {
+      const request = beginDeviceLink(ORIGIN);
+      const answer = must(a.vault.answerDeviceLink(request.link, ORIGIN));
+      const result = await linkDevice(b.services, { responseLink: answer.link, keyPair: request.keyPair, passphrase: 'x' });
+      expect(result.ok ? 'linked' : result.error.code).toBe('E_VAULT_EXISTS');
+      await b.close();
+      const bob = await unlockVault(b.services, { passphrase: 'correct horse battery' });
+      expect(bob.ok && bob.value.vaultId).toBe(b.vault.vaultId);
+      if (bob.ok) await bob.value.lock();
+    } finally {
+      await a.close();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
+import { must, newDevice, open, reopenDevice, titles, until, Ws, type Device } from './vault-sync-harness.ts';
+
+const ORIGIN = 'https://obscura.example';
+let data: ReturnType<typeof tempDataDir>;
+let relay: RelayServer;
+
+beforeAll(async () => {
+  await sodiumReady();
+  data = tempDataDir();
+  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+});
+
+afterAll(async () => {
+  await relay.close();
+  data.remove();
+});
+
+/** Resolves once the relay holds everything in `box`: a keyless observer reaches the same state. */
+async function relayHolds(roomId: string, box: Y.Doc): Promise<void> {
+  const mirror = new Y.Doc();
+  const provider = new WebsocketProvider(relay.relayUrl, roomId, mirror, { WebSocketPolyfill: Ws, disableBc: true });
+  const target = Y.decodeStateVector(Y.encodeStateVector(box));
+  // Other devices may have put more there: the relay holds the box once it has all of it.
+  const holds = (): boolean => {
+    const have = Y.decodeStateVector(Y.encodeStateVector(mirror));
+    return [...target].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
+  };
+  try {
+    await until(mirror, holds, 20_000, 'relay to hold the box');
+  } finally {
+    provider.destroy();
+    provider.awareness.destroy();
+  }
+}
+
+async function sharedNotebook(a: Device, b: Device, name: string): Promise<string> {
+  const id = a.vault.createNotebook(name);
+  const na = await open(a, id);
+  createNote(na.doc, { title: `${name}-first` });
+  const { link } = must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+  must(await b.vault.joinByInvite(link));
+  return id;
+}
+
+describe('vault sync through the relay alone', () => {
+  it('relay-only catch-up: A edits while B is offline and stops; B starts later and catches up', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    let b = await newDevice(relay.relayUrl, 'bob');
+    const bServices = b.services;
+    const id = await sharedNotebook(a, b, 'Tides');
+    await b.close();
+
+    const na = await open(a, id);
+    const noteId = createNote(na.doc, { title: 'while-bob-was-away', body: 'low tide at six' });
+    setNoteText(na.doc, noteId, 'body', 'low tide at seven');
+    await na.flush();
+    await relayHolds(na.roomId, na.box);
+    await a.close();
+
+    b = await reopenDevice(bServices, relay.relayUrl, 'bob');
+    try {
+      const nb = await open(b, id);
+      await until(nb.doc, () => titles(nb.doc).includes('while-bob-was-away'), 20_000, 'catch-up on B');
+      expect(readNotes(nb.doc).find((note) => note.title === 'while-bob-was-away')?.body).toBe('low tide at seven');
+      expect(titles(nb.doc)).toEqual(['Tides-first', 'while-bob-was-away']);
+      expect(nb.sealed.quarantine.size).toBe(0);
+      expect(b.sync.notebook(id)?.status().relay).toBe('connected');
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('join while the inviter is offline: the relay holds the invite record, B redeems, A sees B later', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const aServices = a.services;
+    const id = a.vault.createNotebook('Moths');
+    const na = await open(a, id);
+    createNote(na.doc, { title: 'luna' });
+    const { link } = must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+    await na.flush();
+    await relayHolds(na.roomId, na.box);
+    await a.close();
+
+    const b = await newDevice(relay.relayUrl, 'bob');
+    try {
+      must(await b.vault.joinByInvite(link));
+      const nb = await open(b, id);
+      expect(titles(nb.doc)).toEqual(['luna']);
+      createNote(nb.doc, { title: 'atlas' });
+      await nb.flush();
+      await relayHolds(nb.roomId, nb.box);
+    } finally {
+      await b.close();
+    }
+    const again = await reopenDevice(aServices, relay.relayUrl, 'alice');
+    try {
+      const reopened = await open(again, id);
+      await until(reopened.doc, () => titles(reopened.doc).includes('atlas'), 20_000, 'atlas on A');
+      expect(reopened.sealed.quarantine.size).toBe(0);
+    } finally {
+      await again.close();
+    }
+  });
+});

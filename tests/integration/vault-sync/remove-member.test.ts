@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
+import { must, newDevice, open, titles, until } from './vault-sync-harness.ts';
+
+const ORIGIN = 'https://obscura.example';
+let data: ReturnType<typeof tempDataDir>;
+let relay: RelayServer;
+
+beforeAll(async () => {
+  await sodiumReady();
+  data = tempDataDir();
+  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+});
+
+afterAll(async () => {
+  await relay.close();
+  data.remove();
+});
+
+/** `box` holds at least everything `source` holds. */
+const contains = (box: Y.Doc, source: Y.Doc): boolean => {
+  const have = Y.decodeStateVector(Y.encodeStateVector(box));
+  return [...Y.decodeStateVector(Y.encodeStateVector(source))].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
+};
+
+describe('removeMember on the Vault', () => {
+  it('removed B cannot read what is written after the rotation (E_KEY_UNKNOWN); C keeps syncing; A ignores what B writes', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const b = await newDevice(relay.relayUrl, 'bob');
+    const c = await newDevice(relay.relayUrl, 'carol');
+    try {
+      const id = a.vault.createNotebook('Plans');
+      const na = await open(a, id);
+      createNote(na.doc, { title: 'before' });
+      const invite = async () => must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await b.vault.joinByInvite(await invite()));
+      must(await c.vault.joinByInvite(await invite()));
+      const nb = await open(b, id);
+      const nc = await open(c, id);
+      await until(nb.doc, () => titles(nb.doc).includes('before'), 20_000, 'before on B');
+      await until(na.doc, () => na.shared.plain.getMap('members').has(c.vault.deviceId), 20_000, 'C on A');
+
+      const rotated = must(await a.vault.removeMember(id, b.vault.deviceId));
+      createNote(na.doc, { title: 'after-removal' });
+      await na.flush();
+      await until(nc.doc, () => titles(nc.doc).includes('after-removal'), 20_000, 'after-removal on C');
+      expect(nc.shared.keyring.current().keyId).toBe(rotated.keyId);
+      expect(nc.sealed.quarantine.size).toBe(0);
+
+      await until(nb.box, () => contains(nb.box, na.box), 20_000, 'A\'s box on B');
+      expect(titles(nb.doc)).not.toContain('after-removal');
+      expect([...nb.sealed.quarantine.values()].some((q) => q.code === 'E_KEY_UNKNOWN')).toBe(true);
+      expect(nb.shared.keyring.has(rotated.keyId)).toBe(false);
+
+      createNote(nb.doc, { title: 'from-removed-bob' });
+      await nb.flush();
+      createNote(nc.doc, { title: 'from-carol' });
+      await nc.flush();
+      await until(na.doc, () => titles(na.doc).includes('from-carol'), 20_000, 'from-carol on A');
+      await until(na.box, () => contains(na.box, nb.box), 20_000, 'B\'s box on A');
+      expect(titles(na.doc)).toEqual(['after-removal', 'before', 'from-carol']);
+      const removed = must(await a.vault.members(id)).find((m) => m.deviceId === b.vault.deviceId);
+      expect(removed?.removedAt).toBeTypeOf('number');
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+});

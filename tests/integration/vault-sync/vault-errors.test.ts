@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { createVault } from '../../../sync/vault/vault.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
+import { memoryServices, must, newDevice, PASS } from './vault-sync-harness.ts';
+
+const ORIGIN = 'https://obscura.example';
+let data: ReturnType<typeof tempDataDir>;
+let relay: RelayServer;
+
+beforeAll(async () => {
+  await sodiumReady();
+  data = tempDataDir();
+  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+});
+
+afterAll(async () => {
+  await relay.close();
+  data.remove();
+});
+
+const inviteOptions = () => ({ origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] });
+const code = (result: { ok: boolean; error?: { code: string } }): string => (result.ok ? 'ok' : (result.error?.code ?? '?'));
+
+describe('vault sharing error codes', () => {
+  it('E_SYNC_OFF: joining without a running sync is refused before anything is written', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const { vault: offline } = await createVault(memoryServices(), PASS);
+    try {
+      const id = a.vault.createNotebook('N');
+      const { link } = must(await a.vault.createInvite(id, inviteOptions()));
+      expect(code(await offline.joinByInvite(link))).toBe('E_SYNC_OFF');
+      expect(offline.notebooks()).toEqual([]);
+    } finally {
+      await Promise.all([a.close(), offline.lock()]);
+    }
+  });
+
+  it('E_INVITE_TIMEOUT: the invite never reaches the relay (the inviter never synced); the notebook leaves the list', async () => {
+    const { vault: neverSynced } = await createVault(memoryServices(), PASS);
+    const b = await newDevice(relay.relayUrl, 'bob');
+    try {
+      const id = neverSynced.createNotebook('Unsynced');
+      const { link } = must(await neverSynced.createInvite(id, inviteOptions()));
+      const stages: string[] = [];
+      expect(code(await b.vault.joinByInvite(link, { timeoutMs: 400, onProgress: (s) => stages.push(s) }))).toBe('E_INVITE_TIMEOUT');
+      expect(stages).toEqual(['accepted', 'waiting']);
+      expect(b.vault.notebooks()).toEqual([]);
+      expect(b.sync.notebooks()).toEqual([]);
+    } finally {
+      await Promise.all([neverSynced.lock(), b.close()]);
+    }
+  });
+
+  it('E_INVITE_REVOKED: a withdrawn invite cannot be redeemed; E_INVITE_USED: a link works for one device only', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const b = await newDevice(relay.relayUrl, 'bob');
+    const c = await newDevice(relay.relayUrl, 'carol');
+    try {
+      const id = a.vault.createNotebook('N');
+      const revoked = must(await a.vault.createInvite(id, inviteOptions()));
+      must(await a.vault.revokeInvite(id, revoked.inviteId));
+      await a.vault.flush();
+      expect(code(await b.vault.joinByInvite(revoked.link))).toBe('E_INVITE_REVOKED');
+      expect(b.vault.notebooks()).toEqual([]);
+
+      const { link } = must(await a.vault.createInvite(id, inviteOptions()));
+      must(await b.vault.joinByInvite(link));
+      expect(b.vault.notebooks().map((nb) => nb.id)).toEqual([id]);
+      // Joining again with the same link on the same device is a no-op, not an error.
+      expect(must(await b.vault.joinByInvite(link)).notebookId).toBe(id);
+      expect(code(await c.vault.joinByInvite(link))).toBe('E_INVITE_USED');
+      expect(c.vault.notebooks()).toEqual([]);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('E_INVITE_EXPIRED, E_INVITE_FORMAT: an old or mangled link is refused before the vault doc changes', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const b = await newDevice(relay.relayUrl, 'bob');
+    try {
+      const id = a.vault.createNotebook('N');
+      const { link } = must(await a.vault.createInvite(id, { ...inviteOptions(), ttlMs: 1000, now: Date.now() - 2000 }));
+      expect(code(await b.vault.joinByInvite(link))).toBe('E_INVITE_EXPIRED');
+      expect(code(await b.vault.joinByInvite(`${ORIGIN}/#/join/not-a-payload`))).toBe('E_INVITE_FORMAT');
+      expect(b.vault.notebooks()).toEqual([]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('E_MEMBER_UNKNOWN and E_NOT_OWNER: removing a device that is not a member, or removing as a plain member', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const b = await newDevice(relay.relayUrl, 'bob');
+    try {
+      const id = a.vault.createNotebook('N');
+      expect(code(await a.vault.removeMember(id, 'f'.repeat(32)))).toBe('E_MEMBER_UNKNOWN');
+      expect(code(await a.vault.removeMember(id, a.vault.deviceId))).toBe('E_MEMBER_UNKNOWN');
+      expect(code(await a.vault.revokeInvite(id, a.vault.deviceId))).toBe('E_MEMBER_UNKNOWN');
+      must(await b.vault.joinByInvite(must(await a.vault.createInvite(id, inviteOptions())).link));
+      expect(code(await b.vault.removeMember(id, a.vault.deviceId))).toBe('E_NOT_OWNER');
+      expect(code(await a.vault.members('no-such-notebook'))).toBe('E_NOTEBOOK_UNKNOWN');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
