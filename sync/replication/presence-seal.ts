@@ -49,6 +49,8 @@ export function sealPresence(key: Uint8Array, roomId: string, clientId: number, 
 /** Undefined for anything that does not open: a stranger's or a forged state is ignored. */
 export function openPresence(key: Uint8Array, roomId: string, clientId: number, state: unknown): PresenceInfo | undefined {
   if (typeof state !== 'object' || state === null || typeof (state as { p?: unknown }).p !== 'string') return undefined;
+  // Awareness decodes client ids as varuints up to 2^53; ours are u32, and u32be would throw.
+  if (!Number.isInteger(clientId) || clientId < 0 || clientId > 0xffffffff) return undefined;
   const sealed = fromBase64Url((state as PresenceState).p);
   if (!sealed.ok) return undefined;
   const opened = openAead(key, sealed.value, presenceAd(roomId, clientId));
