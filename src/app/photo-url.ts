@@ -1,7 +1,8 @@
-import { createMemo, createResource, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createResource, onCleanup, type Accessor } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd, type PhotoBlobPurpose } from '../../sync/blob/photo-blob-ad.ts';
 import { photoKeyOf, type PhotoRecord } from '../../sync/notebook/photos.ts';
+import { blobSyncFor, onBlobSyncs } from './blob-sync-registry.ts';
 
 export interface PhotoSource {
   readonly notebookId: string;
@@ -10,7 +11,9 @@ export interface PhotoSource {
 }
 
 /**
- * An object URL of a note's photo or thumbnail, decrypted from the blob store. The
+ * An object URL of a note's photo or thumbnail, decrypted from the blob store; a blob not
+ * on this device yet is asked of the notebook's blob sync (thumbnails ahead of photos) and
+ * shown when it arrives, also when a peer that has it comes online later. The
  * decrypted bytes live only in that in-memory Blob; the URL is revoked when the owner
  * goes away or the photo changes, so no plaintext outlives the component.
  */
@@ -23,11 +26,17 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
   const stable = createMemo(source, undefined, {
     equals: (a, b) => a?.noteId === b?.noteId && a?.photo.blobId === b?.photo.blobId && a?.photo.thumbBlobId === b?.photo.thumbBlobId,
   });
-  const [resource] = createResource(stable, async (s) => {
+  const [resource, { refetch }] = createResource(stable, async (s) => {
     const blobId = purpose === 'photo' ? s.photo.blobId : s.photo.thumbBlobId;
     const key = photoKeyOf(s.photo);
     if (!key) throw new Error('This photo is damaged and cannot be shown.');
-    const bytes = await blobs.readAll(blobId, key, photoBlobAd(s.notebookId, s.noteId, purpose));
+    const ad = photoBlobAd(s.notebookId, s.noteId, purpose);
+    let bytes = await blobs.readAll(blobId, key, ad);
+    const sync = blobSyncFor(s.notebookId);
+    if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING' && sync) {
+      const fetched = await sync.want(blobId, purpose);
+      if (fetched.ok) bytes = await blobs.readAll(blobId, key, ad);
+    }
     if (!bytes.ok) {
       throw new Error(bytes.error.code === 'E_BLOB_MISSING' ? 'This photo is not on this device yet.' : 'This photo is damaged and cannot be shown.');
     }
@@ -36,6 +45,26 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
     urls.splice(0).forEach((old) => URL.revokeObjectURL(old));
     urls.push(url);
     return url;
+  });
+  // Not here yet: try again when a peer comes online, the blob arrives, or sync starts.
+  const retry = () => void (resource.error && !resource.loading && refetch());
+  createEffect(() => {
+    const s = stable();
+    if (!s) return;
+    const blobId = purpose === 'photo' ? s.photo.blobId : s.photo.thumbBlobId;
+    const listen = () => blobSyncFor(s.notebookId)?.onChange((event) => {
+      if (event.type === 'sources' || (event.type === 'stored' && event.id === blobId)) retry();
+    });
+    let offSync = listen();
+    const offRegistry = onBlobSyncs(() => {
+      offSync?.();
+      offSync = listen();
+      retry();
+    });
+    onCleanup(() => {
+      offSync?.();
+      offRegistry();
+    });
   });
   onCleanup(() => urls.splice(0).forEach((u) => URL.revokeObjectURL(u)));
   return {

@@ -41,7 +41,7 @@ export interface IncomingBlob {
 
 const chunkKey = (upload: string, index: number) => ['blob-chunk', upload, String(index).padStart(9, '0')];
 const incomingKey = (id: string) => ['blob-in', id];
-const offerKey = (id: string) => ['blob-offer', id];
+const offerKey = (roomId: string, id: string) => ['blob-offer', roomId, id];
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
 /**
@@ -192,16 +192,19 @@ export class BlobStore {
     await this.#storage.removeRange(['blob-chunk', id]);
   }
 
-  /** Blobs this device still has to hand to the relay, so a reload resumes their upload. */
-  async markOffer(id: string, pending: boolean): Promise<void> {
+  /**
+   * Blobs this device still has to hand to the relay of room `roomId` (one store serves
+   * every notebook), so a reload resumes their upload.
+   */
+  async markOffer(roomId: string, id: string, pending: boolean): Promise<void> {
     if (!BLOB_ID.test(id)) return;
-    if (pending) await this.#storage.save(offerKey(id), new Uint8Array(0));
-    else await this.#storage.remove(offerKey(id));
+    if (pending) await this.#storage.save(offerKey(roomId, id), new Uint8Array(0));
+    else await this.#storage.remove(offerKey(roomId, id));
   }
 
-  async pendingOffers(): Promise<string[]> {
-    const rows = await this.#storage.loadRange(['blob-offer']);
-    return rows.map((row) => row.key[1] ?? '').filter((id) => BLOB_ID.test(id));
+  async pendingOffers(roomId: string): Promise<string[]> {
+    const rows = await this.#storage.loadRange(['blob-offer', roomId]);
+    return rows.map((row) => row.key[2] ?? '').filter((id) => BLOB_ID.test(id));
   }
 
   async remove(id: string): Promise<void> {

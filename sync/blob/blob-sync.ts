@@ -155,7 +155,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
         if (result.kind !== 'stored') console.warn(`blob ${id} was not uploaded to the relay: ${result.kind === 'refused' ? result.reason : result.kind}`);
         delay = retryMs;
         uploads.shift();
-        await store.markOffer(id, false);
+        await store.markOffer(options.roomId, id, false);
         emit({ type: 'pending' });
       }
     } finally {
@@ -171,7 +171,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   // Offers a reload interrupted carry on.
-  if (relay) void store.pendingOffers().then((ids) => ids.forEach(enqueueUpload), () => undefined);
+  if (relay) void store.pendingOffers(options.roomId).then((ids) => ids.forEach(enqueueUpload), () => undefined);
 
   return {
     async want(id, priority) {
@@ -195,7 +195,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     },
     offer(id) {
       if (closed || !relay) return;
-      void store.markOffer(id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
+      void store.markOffer(options.roomId, id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
     },
     pending: () => ({ uploads: uploads.length, downloads: wanted.size }),
     onChange(listener) {

@@ -57,7 +57,7 @@ describe('blob sync through the relay only', () => {
     // Two parts for the photo (16 pieces, then the rest), one for the thumbnail.
     expect(up.requests.filter((r) => r.startsWith('PUT'))).toHaveLength(3);
     expect(up.up()).toBe(photo.photo.size + photo.thumb.size);
-    expect(await phone.pendingOffers()).toEqual([]);
+    expect(await phone.pendingOffers(ROOM)).toEqual([]);
 
     const laptop = newStore();
     const down = countingFetch();
@@ -90,12 +90,16 @@ describe('blob sync through the relay only', () => {
   it('an offer left pending by a reload is uploaded by the next blob sync on that store', async () => {
     const store = newStore();
     const photo = await putPhoto(store, 2, 200 * 1024);
-    await store.markOffer(photo.photo.id, true);
+    await store.markOffer(ROOM, photo.photo.id, true);
+    await store.markOffer('another-room-0123456789', photo.thumb.id, true);
     const sync = track(createBlobSync({ store, roomId: ROOM, blobsUrl: blobsUrl() }));
     await new Promise((r) => setTimeout(r, 50));
     await uploaded(sync);
     const head = await fetch(`${blobsUrl()}/${ROOM}/${photo.photo.id}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
+    // An offer of another notebook's room stays for that room's sync.
+    expect(await store.pendingOffers('another-room-0123456789')).toEqual([photo.thumb.id]);
+    expect((await fetch(`${blobsUrl()}/${ROOM}/${photo.thumb.id}`, { method: 'HEAD' })).status).toBe(404);
   });
 
   it('the relay stores only ciphertext: its file is byte for byte the blob the phone holds', async () => {
