@@ -55,6 +55,8 @@ export interface Replication {
   webrtcStalled(): boolean;
   /** Drops every peer connection and announces again (the relay is left alone). */
   reconnectPeers(): void;
+  /** The room (deriveRoomId): the relay files this notebook's blobs under it too. */
+  readonly roomId: string;
   /** The side lane of the same peer connections, for blob transfer (sync/blob/blob-sync.ts). */
   readonly blobLane: BlobLane;
   /** Leaves the room on every transport; the box doc stays open. */
@@ -153,6 +155,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       webrtc.provider.disconnect();
       webrtc.provider.connect();
     },
+    roomId,
     blobLane,
     destroy() {
       box.off('update', onBoxUpdate);
