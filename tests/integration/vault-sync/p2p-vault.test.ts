@@ -1,0 +1,116 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote, readNote, setNoteText } from '../../../sync/notebook/notes.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
+import { createVault } from '../../../sync/vault/vault.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
+import { nodeWrtc } from '../transport/peer-pair.ts';
+import { memoryServices, must, PASS, until, Ws } from './vault-sync-harness.ts';
+
+const ORIGIN = 'https://obscura.example';
+const NOTEBOOK_NAME = 'osprey-canary-notebook';
+const BOB_DEVICE = 'bittern-canary-phone';
+let data: ReturnType<typeof tempDataDir>;
+let relay: RelayServer;
+const frames: Uint8Array[] = [];
+
+beforeAll(async () => {
+  await sodiumReady();
+  data = tempDataDir();
+  relay = await startRelayServer({ dataDir: data.dir, port: 0, observeFrames: (_server, frame) => void frames.push(frame) });
+  // y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks.
+  vi.stubGlobal('WebSocket', WebSocket);
+});
+
+afterAll(async () => {
+  vi.unstubAllGlobals();
+  await relay.close();
+  data.remove();
+});
+
+/** Lines the child prints, as parsed JSON, in order. */
+function jsonLines(child: ChildProcessWithoutNullStreams): { next(): Promise<Record<string, unknown>>; stderr(): string } {
+  const queue: Record<string, unknown>[] = [];
+  const waiting: ((line: Record<string, unknown>) => void)[] = [];
+  let buffer = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let at: number;
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, at).trim();
+      buffer = buffer.slice(at + 1);
+      if (!line.startsWith('{')) continue;
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      const waiter = waiting.shift();
+      if (waiter) waiter(parsed);
+      else queue.push(parsed);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return {
+    next: () => new Promise((resolve) => (queue.length > 0 ? resolve(queue.shift() as Record<string, unknown>) : waiting.push(resolve))),
+    stderr: () => err,
+  };
+}
+
+describe('vault sync peer to peer', () => {
+  it('B (another person, own process) joins by link while A is online; both edit one note at once and converge over WebRTC alone; no name reaches the signaling server', async () => {
+    const { vault } = await createVault(memoryServices(), PASS);
+    const sync = startVaultSync(vault, {
+      // No relay: everything below, the join included, goes peer to peer.
+      settings: { signalingUrls: [relay.signalingUrl], iceServers: [] },
+      deviceName: 'alice-laptop',
+      wrtc: nodeWrtc,
+      WebSocketPolyfill: Ws,
+    });
+    const id = vault.createNotebook(NOTEBOOK_NAME);
+    const nb = must(await vault.openNotebook(id));
+    const noteId = createNote(nb.doc, { title: 'shared', body: '|middle|' });
+    await nb.flush();
+    const { link } = must(await vault.createInvite(id, { origin: ORIGIN, signalingUrls: [relay.signalingUrl], relayUrls: [] }));
+    // Announced first, so the child joins an announced room (PROTOCOL.md "Known y-webrtc weakness").
+    await vi.waitFor(() => expect(relay.signaling.connectionCount).toBeGreaterThan(0));
+
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./vault-device.ts', import.meta.url).pathname], {
+      env: { ...process.env, OBSCURA_LINK: link, OBSCURA_SIGNAL: relay.signalingUrl, OBSCURA_NOTE_ID: noteId, OBSCURA_DEVICE_NAME: BOB_DEVICE },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out = jsonLines(child);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const joined = await out.next();
+      expect(joined).toMatchObject({ joined: true });
+      const replication = sync.notebook(id);
+      await vi.waitFor(() => expect(replication?.status().peers).toBe(1), { timeout: 30_000 });
+      await vi.waitFor(() => expect(replication?.onlineDevices().map((d) => d.deviceName).sort()).toEqual(['alice-laptop', BOB_DEVICE]), { timeout: 30_000 });
+
+      // Both edit the same body at once: A at the start, B at the end.
+      child.stdin.write('append B-end\nwait A-start\n');
+      setNoteText(nb.doc, noteId, 'body', `A-start${readNote(nb.doc, noteId)?.body ?? ''}`);
+      await nb.flush();
+      const report = await out.next();
+      await until(nb.doc, () => (readNote(nb.doc, noteId)?.body ?? '').includes('B-end'), 30_000, 'B-end on A');
+      const body = readNote(nb.doc, noteId)?.body;
+      expect(body).toBe('A-start|middle|B-end');
+      expect(report).toMatchObject({ body, peers: 1, quarantined: 0 });
+      expect(nb.sealed.quarantine.size).toBe(0);
+      const members = must(await vault.members(id));
+      expect(members.find((m) => m.deviceId === joined.deviceId)).toMatchObject({ role: 'member', ownDevice: false });
+
+      child.stdin.end();
+      expect(await exited).toBe(0);
+      await vi.waitFor(() => expect(replication?.status().peers).toBe(0), { timeout: 15_000 });
+      const sent = Buffer.concat(frames);
+      for (const marker of [NOTEBOOK_NAME, BOB_DEVICE, 'alice-laptop', 'middle', id]) expect({ marker, found: sent.includes(marker) }).toEqual({ marker, found: false });
+    } catch (error) {
+      throw new Error(`${String(error)}\nchild stderr: ${out.stderr()}`);
+    } finally {
+      child.kill();
+      await vault.lock();
+    }
+  }, 90_000);
+});
