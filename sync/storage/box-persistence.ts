@@ -18,4 +18,6 @@ export interface BoxHandle {
 export interface BoxPersistence {
   /** Loads the stored box into `box` and keeps storing its updates until closed. */
   open(name: string, box: Y.Doc): Promise<BoxHandle>;
+  /** Deletes a stored box for good (a deleted notebook). Close its handle first. */
+  remove(name: string): Promise<void>;
 }

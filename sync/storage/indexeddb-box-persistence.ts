@@ -22,6 +22,14 @@ export class IndexedDbBoxPersistence implements BoxPersistence {
       },
     };
   }
+
+  remove(name: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+  }
 }
 
 /**

@@ -20,4 +20,8 @@ export class MemoryBoxPersistence implements BoxPersistence {
       close: async () => box.off('update', store),
     };
   }
+
+  async remove(name: string): Promise<void> {
+    this.stored.delete(name);
+  }
 }

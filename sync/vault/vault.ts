@@ -4,8 +4,9 @@ import {
   changePassphrase as rewrapPassphrase,
   deriveId,
   fromBase64Url,
-  asNotebookKey,
   randomBytes,
+  regenerateRecoveryKey as rewrapRecoveryKey,
+  asNotebookKey,
   unlockWithPassphrase,
   unlockWithRecoveryKey,
   wipe,
@@ -27,6 +28,16 @@ import type { SharedNotebook } from '../share/rotate-key.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
+import { loadDeviceRecord, saveDeviceRecord } from './device-record.ts';
+import {
+  finalizeNotebookDeletion,
+  listNotebookEntries,
+  setNotebookColour,
+  startNotebookDeletion,
+  undoNotebookDeletion,
+  type NotebookColour,
+  type NotebookEntry,
+} from './notebook-meta.ts';
 import { addNotebook, listNotebooks, notebookRoomKey, registerDevice, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
@@ -204,6 +215,42 @@ export class Vault {
   renameNotebook(id: string, name: string): void {
     renameNotebook(this.#doc, id, name);
     this.#sealed.flush();
+  }
+
+  /** Notebooks with colour and pending deletion (notebook-meta.ts); notebooks() hides neither. */
+  notebookEntries(): NotebookEntry[] {
+    return listNotebookEntries(this.#doc);
+  }
+
+  setNotebookColour(id: string, colour: NotebookColour): void {
+    if (setNotebookColour(this.#doc, id, colour)) this.#sealed.flush();
+  }
+
+  /** Starts the undo window; purgeNotebook ends it. */
+  deleteNotebook(id: string, now = Date.now()): void {
+    if (startNotebookDeletion(this.#doc, id, now)) this.#sealed.flush();
+  }
+
+  undoDeleteNotebook(id: string): void {
+    if (undoNotebookDeletion(this.#doc, id)) this.#sealed.flush();
+  }
+
+  /** Makes a deletion final: closes the notebook, leaves a tombstone, then removes its box database. */
+  async purgeNotebook(id: string): Promise<void> {
+    this.#assertUnlocked();
+    await this.#open.get(id)?.close();
+    // The tombstone first: vault sync stops replicating what the vault doc no longer lists.
+    if (!finalizeNotebookDeletion(this.#doc, id)) return;
+    this.#sealed.flush();
+    await this.#boxHandle.flushed();
+    const loaded = this.#boxes.get(id);
+    this.#boxes.delete(id);
+    if (loaded) {
+      const { box, handle } = await loaded;
+      await handle.close();
+      box.destroy();
+    }
+    await this.#services.boxes.remove(notebookBoxName(this.#key, id));
   }
 
   /**
@@ -387,6 +434,35 @@ export class Vault {
   async flush(): Promise<void> {
     this.#sealed.flush();
     await Promise.all([this.#boxHandle.flushed(), ...[...this.#open.values()].map((notebook) => notebook.flush())]);
+  }
+
+  /** Whether `passphrase` opens this vault's header (full Argon2id cost); the key it yields is wiped. */
+  async checkPassphrase(passphrase: string): Promise<VaultResult<true>> {
+    this.#assertUnlocked();
+    const key = await unlockWithPassphrase(this.#header, passphrase);
+    if (!key.ok) return key;
+    wipe(key.value);
+    return { ok: true, value: true };
+  }
+
+  /** A new recovery key, returned once; the old one stops working when this resolves. */
+  async regenerateRecoveryKey(): Promise<string> {
+    this.#assertUnlocked();
+    const next = rewrapRecoveryKey(this.#header, this.#key);
+    await saveVaultHeader(this.#services.storage, next.header);
+    this.#header = next.header;
+    return next.recoveryKey;
+  }
+
+  /** A record only this device keeps, sealed under the vault key (device-record.ts). */
+  async saveDeviceRecord(name: string, bytes: Uint8Array): Promise<void> {
+    this.#assertUnlocked();
+    await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, name, bytes);
+  }
+
+  async loadDeviceRecord(name: string): Promise<VaultResult<Uint8Array> | undefined> {
+    this.#assertUnlocked();
+    return loadDeviceRecord(this.#services.storage, this.#key, this.vaultId, name);
   }
 
   async changePassphrase(newPassphrase: string): Promise<void> {

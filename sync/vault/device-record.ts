@@ -1,0 +1,23 @@
+import { concatBytes, lengthPrefixed, openAead, sealAead, utf8, type Result, type VaultKey } from '../../crypto/index.ts';
+import type { StorageAdapter } from '../storage/storage-adapter.ts';
+
+/**
+ * A record only this device keeps (e.g. its app settings), sealed under the vault key. It
+ * is not in the vault doc because it must not follow the person to their other devices.
+ * The AD binds vault and record name, so one record cannot be swapped for another.
+ */
+const PREFIX = 'device-record';
+
+function recordAd(vaultId: string, name: string): Uint8Array {
+  return concatBytes(lengthPrefixed(utf8('obscura/device-record/v1')), lengthPrefixed(utf8(vaultId)), lengthPrefixed(utf8(name)));
+}
+
+export async function saveDeviceRecord(storage: StorageAdapter, vaultKey: VaultKey, vaultId: string, name: string, bytes: Uint8Array): Promise<void> {
+  await storage.save([PREFIX, name], sealAead(vaultKey, bytes, recordAd(vaultId, name)));
+}
+
+/** undefined when there is none; E_DECRYPT (or similar) when it does not open under this vault's key. */
+export async function loadDeviceRecord(storage: StorageAdapter, vaultKey: VaultKey, vaultId: string, name: string): Promise<Result<Uint8Array> | undefined> {
+  const sealed = await storage.load([PREFIX, name]);
+  return sealed ? openAead(vaultKey, sealed, recordAd(vaultId, name)) : undefined;
+}

@@ -1,0 +1,101 @@
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady, utf8 } from '../../../crypto/index.ts';
+import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
+import { IndexedDbBoxPersistence } from '../../../sync/storage/indexeddb-box-persistence.ts';
+import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
+import { expiredDeletions, NOTEBOOK_UNDO_MS } from '../../../sync/vault/notebook-meta.ts';
+import { createVault, unlockVault, type VaultServices } from '../../../sync/vault/vault.ts';
+
+const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
+let n = 0;
+function services(): VaultServices {
+  return { storage: new IndexedDbStorageAdapter(`obscura-meta-test-${n++}`), boxes: new IndexedDbBoxPersistence(), pwhash: FAST };
+}
+
+async function boxDatabases(): Promise<string[]> {
+  return (await indexedDB.databases()).map((d) => d.name ?? '').filter((name) => name.startsWith('obscura-box-'));
+}
+
+beforeAll(sodiumReady);
+
+describe('notebook colour, delete, undo and purge (Vault on IndexedDB)', () => {
+  it('colour and a pending deletion survive a lock; undo brings the notebook back whole', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'correct horse');
+    const id = vault.createNotebook('Garden');
+    const opened = await vault.openNotebook(id);
+    if (!opened.ok) throw new Error(opened.error.message);
+    createNote(opened.value.doc, { title: 'Tomatoes' });
+    vault.setNotebookColour(id, 'teal');
+    vault.deleteNotebook(id, 1_000);
+    expect(vault.notebookEntries()).toMatchObject([{ id, name: 'Garden', colour: 'teal', deletedAt: 1_000 }]);
+    await vault.lock();
+
+    const again = await unlockVault(s, { passphrase: 'correct horse' });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(expiredDeletions(again.value.doc, 1_000 + NOTEBOOK_UNDO_MS - 1)).toEqual([]);
+    expect(expiredDeletions(again.value.doc, 1_000 + NOTEBOOK_UNDO_MS)).toEqual([id]);
+    again.value.undoDeleteNotebook(id);
+    expect(again.value.notebookEntries()).toEqual([expect.objectContaining({ id, name: 'Garden', colour: 'teal' })]);
+    expect(again.value.notebookEntries()[0]).not.toHaveProperty('deletedAt');
+    const reopened = await again.value.openNotebook(id);
+    if (!reopened.ok) throw new Error(reopened.error.message);
+    expect(readNotes(reopened.value.doc).map((note) => note.title)).toEqual(['Tomatoes']);
+    await again.value.lock();
+  });
+
+  it('purge leaves a tombstone without name or keys and removes the box database', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'correct horse');
+    const keep = vault.createNotebook('Keep');
+    const gone = vault.createNotebook('Gone');
+    const before = await boxDatabases();
+    for (const id of [keep, gone]) {
+      const opened = await vault.openNotebook(id);
+      if (!opened.ok) throw new Error(opened.error.message);
+      createNote(opened.value.doc, { title: id });
+      await opened.value.flush();
+    }
+    const created = (await boxDatabases()).filter((name) => !before.includes(name));
+    expect(created).toHaveLength(2);
+    vault.deleteNotebook(gone);
+    await vault.purgeNotebook(gone);
+    expect(vault.notebookEntries().map((nb) => nb.name)).toEqual(['Keep']);
+    expect(vault.notebooks().map((nb) => nb.name)).toEqual(['Keep']);
+    const opened = await vault.openNotebook(gone);
+    expect(opened.ok ? 'opened' : opened.error.code).toBe('E_NOTEBOOK_UNKNOWN');
+    expect((await boxDatabases()).filter((name) => created.includes(name))).toHaveLength(1);
+    await vault.lock();
+  });
+
+  it('a device record opens only under its own vault and name', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'correct horse');
+    await vault.saveDeviceRecord('settings', utf8('{"a":1}'));
+    const loaded = await vault.loadDeviceRecord('settings');
+    expect(loaded?.ok && new TextDecoder().decode(loaded.value)).toBe('{"a":1}');
+    expect(await vault.loadDeviceRecord('other')).toBeUndefined();
+    const raw = await s.storage.load(['device-record', 'settings']);
+    if (!raw) throw new Error('no record stored');
+    await s.storage.save(['device-record', 'other'], raw);
+    const swapped = await vault.loadDeviceRecord('other');
+    expect(swapped?.ok ? 'opened' : swapped?.error.code).toBe('E_DECRYPT');
+    await vault.lock();
+  });
+
+  it('regenerateRecoveryKey: the new key unlocks, the old one fails with E_RECOVERY_KEY; checkPassphrase', async () => {
+    const s = services();
+    const { vault, recoveryKey } = await createVault(s, 'correct horse');
+    expect((await vault.checkPassphrase('wrong horse')).ok).toBe(false);
+    expect((await vault.checkPassphrase('correct horse')).ok).toBe(true);
+    const fresh = await vault.regenerateRecoveryKey();
+    expect(fresh).not.toBe(recoveryKey);
+    await vault.lock();
+    const old = await unlockVault(s, { recoveryKey });
+    expect(old.ok ? 'opened' : old.error.code).toBe('E_RECOVERY_KEY');
+    const unlocked = await unlockVault(s, { recoveryKey: fresh });
+    if (!unlocked.ok) throw new Error(unlocked.error.message);
+    await unlocked.value.lock();
+  });
+});
