@@ -1,0 +1,228 @@
+/**
+ * N devices in R rooms on one real relay process (loopback): each device writes sealed
+ * notes (flushed at once, no coalescing) and now and then an encrypted blob, announced in
+ * a note; every other device of the room must see every note and fetch and open every blob.
+ * Shared by `npm run bench -- relay-load` and tests/integration/hardening/load-relay.test.ts.
+ */
+import * as Y from 'yjs';
+import { contentHash, decryptBlob, encryptBlob, generateSigningKeyPair, newKeyId, randomBytes, randomNotebookKey, randomPhotoKey, utf8, type NotebookKey } from '../../../crypto/index.ts';
+import { createNote, notesMap, readNote } from '../../../sync/notebook/notes.ts';
+import { replicateBox, type Replication } from '../../../sync/replication/replicate-box.ts';
+import { createKeyring } from '../../../sync/sealed/keyring.ts';
+import { REMOTE_ORIGIN } from '../../../sync/sealed/origins.ts';
+import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
+import { newWriter } from '../../../sync/sealed/writer.ts';
+import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
+import type { RelayProcess } from '../../helpers/relay-process.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
+
+export interface LoadOptions {
+  readonly relay: RelayProcess;
+  readonly rooms: number;
+  readonly devicesPerRoom: number;
+  readonly seconds: number;
+  /** Mean pause between one device's writes. */
+  readonly writeEveryMs: number;
+  /** Chance that a write also uploads a blob. */
+  readonly blobChance: number;
+  readonly blobBytes: number;
+  readonly seed: number;
+  /** How long to wait after writing stops for everything to arrive. */
+  readonly drainMs: number;
+}
+
+export interface LoadReport {
+  readonly devices: number;
+  readonly writeSeconds: number;
+  readonly notesWritten: number;
+  readonly deliveriesExpected: number;
+  readonly deliveriesSeen: number;
+  readonly lost: number;
+  readonly notesPerSecond: number;
+  readonly deliveriesPerSecond: number;
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  readonly blobs: { readonly uploaded: number; readonly fetchesExpected: number; readonly fetchedAndOpened: number; readonly failed: number; readonly bytesUp: number };
+  readonly relayRss: { readonly start: number; readonly peak: number; readonly end: number };
+  readonly quarantined: number;
+  /** A device that joined each of 2 rooms after the run caught up with every note. */
+  readonly lateJoinerCaughtUp: boolean;
+}
+
+interface Device {
+  readonly room: number;
+  readonly plain: Y.Doc;
+  readonly sealed: SealedDoc;
+  readonly replication: Replication;
+}
+
+interface Room {
+  readonly roomId: string;
+  readonly notebookId: string;
+  readonly keyring: ReturnType<typeof createKeyring>;
+  readonly notebookKey: NotebookKey;
+}
+
+const Ws = WebSocket as unknown as typeof globalThis.WebSocket;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
+  const random = seededRandom(o.seed);
+  const blobsBase = o.relay.blobsUrl;
+  const rooms: Room[] = Array.from({ length: o.rooms }, (_, i) => {
+    const notebookKey = randomNotebookKey();
+    const keyId = newKeyId();
+    const notebookId = `load-${o.seed}-${i}`;
+    return { notebookId, notebookKey, keyring: createKeyring(new Map([[keyId, notebookKey]]), keyId), roomId: deriveRoomId(notebookKey, notebookId) };
+  });
+  const sentAt = new Map<string, { room: number; at: number; seen: number }>();
+  const latencies: number[] = [];
+  let deliveriesSeen = 0;
+  const blobStats = { uploaded: 0, fetchesExpected: 0, fetchedAndOpened: 0, failed: 0, bytesUp: 0 };
+  const blobKeys = new Map<string, { key: Uint8Array; ad: Uint8Array }>();
+  const inflight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => (inflight.add(p), void p.finally(() => inflight.delete(p)));
+
+  const fetchBlob = async (room: Room, hash: string) => {
+    const res = await fetch(`${blobsBase}/${room.roomId}/${hash}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const keys = blobKeys.get(hash);
+    if (res.status === 200 && keys && contentHash(bytes) === hash && decryptBlob(keys.key, bytes, keys.ad).ok) blobStats.fetchedAndOpened++;
+    else blobStats.failed++;
+  };
+
+  /** `measured`: its arrivals count as deliveries (the late joiners' do not). */
+  const open = (roomIndex: number, measured = true): Device => {
+    const room = rooms[roomIndex] as Room;
+    const plain = new Y.Doc();
+    const box = new Y.Doc();
+    const sealed = new SealedDoc({ docId: room.notebookId, plain, box, keyring: room.keyring, writer: newWriter(generateSigningKeyPair()) });
+    notesMap(plain).observe((event, tx) => {
+      if (tx.origin !== REMOTE_ORIGIN || !measured) return;
+      const now = performance.now();
+      for (const [noteId, change] of event.changes.keys) {
+        if (change.action !== 'add') continue;
+        const sent = sentAt.get(noteId);
+        if (!sent) continue;
+        sent.seen++;
+        deliveriesSeen++;
+        latencies.push(now - sent.at);
+        const blob = readNote(plain, noteId)?.body;
+        if (blob) track(fetchBlob(room, blob));
+      }
+    });
+    const replication = replicateBox({
+      box,
+      roomId: room.roomId,
+      password: deriveRoomPassword(room.notebookKey, room.notebookId),
+      settings: { signalingUrls: [], relayUrl: o.relay.relayUrl, iceServers: [] },
+      WebSocketPolyfill: Ws,
+    });
+    return { room: roomIndex, plain, sealed, replication };
+  };
+
+  // y-websocket adds a process 'exit' listener per provider; 50 of them are expected here.
+  process.setMaxListeners(Math.max(process.getMaxListeners(), o.rooms * o.devicesPerRoom + 20));
+  const devices: Device[] = [];
+  for (let r = 0; r < o.rooms; r++) for (let d = 0; d < o.devicesPerRoom; d++) devices.push(open(r));
+  const connected = () => devices.every((d) => d.replication.status().relay === 'connected');
+  for (let waited = 0; !connected(); waited += 20) {
+    if (waited > 20_000) throw new Error('devices did not all connect to the relay');
+    await sleep(20);
+  }
+  await sleep(300); // initial sync steps
+
+  const rss = { start: o.relay.rssBytes(), peak: 0, end: 0 };
+  const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, o.relay.rssBytes())), 250);
+  let notesWritten = 0;
+  const write = async (device: Device) => {
+    let body = '';
+    if (random() < o.blobChance) {
+      const room = rooms[device.room] as Room;
+      const key = randomPhotoKey();
+      const ad = utf8(`load-blob/${room.notebookId}`);
+      const ciphertext = encryptBlob(key, randomBytes(o.blobBytes), ad);
+      const hash = contentHash(ciphertext);
+      blobKeys.set(hash, { key, ad });
+      const res = await fetch(`${blobsBase}/${room.roomId}/${hash}`, { method: 'PUT', body: new Uint8Array(ciphertext) });
+      if (res.status !== 201 && res.status !== 200) throw new Error(`blob upload refused: ${res.status}`);
+      blobStats.uploaded++;
+      blobStats.bytesUp += ciphertext.byteLength;
+      blobStats.fetchesExpected += o.devicesPerRoom - 1;
+      body = hash;
+    }
+    const noteId = createNote(device.plain, { title: `n${notesWritten}`, body });
+    sentAt.set(noteId, { room: device.room, at: performance.now(), seen: 0 });
+    device.sealed.flush();
+    notesWritten++;
+  };
+
+  const started = performance.now();
+  const stopAt = started + o.seconds * 1000;
+  await Promise.all(
+    devices.map(async (device) => {
+      await sleep(random() * o.writeEveryMs);
+      while (performance.now() < stopAt) {
+        await write(device);
+        await sleep(o.writeEveryMs * (0.5 + random()));
+      }
+    }),
+  );
+  const writeSeconds = (performance.now() - started) / 1000;
+  const deliveriesExpected = notesWritten * (o.devicesPerRoom - 1);
+  const drainUntil = performance.now() + o.drainMs;
+  while ((deliveriesSeen < deliveriesExpected || inflight.size > 0) && performance.now() < drainUntil) await sleep(25);
+  await Promise.allSettled([...inflight]);
+  clearInterval(sampler);
+
+  // The relay still serves: a device that was not there catches up in two rooms.
+  let lateJoinerCaughtUp = true;
+  for (const r of [0, o.rooms - 1]) {
+    const late = open(r, false);
+    const expected = [...sentAt.values()].filter((s) => s.room === r).length;
+    const until = performance.now() + 15_000;
+    while (notesMap(late.plain).size < expected && performance.now() < until) await sleep(25);
+    lateJoinerCaughtUp &&= notesMap(late.plain).size === expected;
+    devices.push(late);
+  }
+  rss.end = o.relay.rssBytes();
+  rss.peak = Math.max(rss.peak, rss.end);
+  const quarantined = devices.reduce((sum, d) => sum + d.sealed.quarantine.size, 0);
+  for (const d of devices) {
+    d.replication.destroy();
+    d.sealed.destroy();
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  const lost = [...sentAt.values()].reduce((sum, s) => sum + (o.devicesPerRoom - 1 - Math.min(s.seen, o.devicesPerRoom - 1)), 0);
+  return {
+    devices: o.rooms * o.devicesPerRoom,
+    writeSeconds,
+    notesWritten,
+    deliveriesExpected,
+    deliveriesSeen,
+    lost,
+    notesPerSecond: notesWritten / writeSeconds,
+    deliveriesPerSecond: deliveriesSeen / writeSeconds,
+    latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 },
+    blobs: blobStats,
+    relayRss: rss,
+    quarantined,
+    lateJoinerCaughtUp,
+  };
+}
+
+export function describeLoad(r: LoadReport): string {
+  const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+  return [
+    `${r.devices} devices, ${r.writeSeconds.toFixed(1)} s of writing: ${r.notesWritten} sealed updates (${r.notesPerSecond.toFixed(0)}/s written, ${r.deliveriesPerSecond.toFixed(0)}/s delivered)`,
+    `deliveries ${r.deliveriesSeen}/${r.deliveriesExpected}, lost ${r.lost}, quarantined ${r.quarantined}`,
+    `latency write->other device: p50 ${r.latencyMs.p50.toFixed(1)} ms, p95 ${r.latencyMs.p95.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms, max ${r.latencyMs.max.toFixed(0)} ms`,
+    `blobs: ${r.blobs.uploaded} uploaded (${mib(r.blobs.bytesUp)}), ${r.blobs.fetchedAndOpened}/${r.blobs.fetchesExpected} fetched, hash-checked and opened, ${r.blobs.failed} failed`,
+    `relay RSS: start ${mib(r.relayRss.start)}, peak ${mib(r.relayRss.peak)}, end ${mib(r.relayRss.end)}; late joiner caught up: ${r.lateJoinerCaughtUp}`,
+  ].join('\n');
+}
