@@ -31,7 +31,8 @@ try {
   );
 }
 
-// Offline use and install (vite.config.ts offlinePlugin). The dev server has no sw.js.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+// Offline use and install (vite.config.ts offlinePlugin). The dev server (the one with HMR) has no sw.js;
+// not import.meta.env.PROD: a build run inside vitest (NODE_ENV=test) has PROD false.
+if (!import.meta.hot && 'serviceWorker' in navigator) {
   void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e: unknown) => console.warn('service worker not registered', e));
 }
