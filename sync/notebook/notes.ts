@@ -15,6 +15,9 @@ export interface NoteView {
 
 export type NoteTextField = 'title' | 'body';
 
+/** The largest time a JavaScript Date holds (ECMA-262 §21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
 export function notesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap<Y.Map<unknown>>('notes');
 }
@@ -39,9 +42,10 @@ export function readNote(doc: Y.Doc, id: string): NoteView | undefined {
     const value = note.get(field);
     return value instanceof Y.Text ? value.toString() : '';
   };
+  // Peers write this doc: a time must be one a Date can hold, or rendering it throws.
   const time = (field: string) => {
     const value = note.get(field);
-    return typeof value === 'number' ? value : 0;
+    return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_MS ? value : 0;
   };
   return { id, title: text('title'), body: text('body'), createdAt: time('createdAt'), updatedAt: time('updatedAt') };
 }

@@ -41,7 +41,7 @@ export function isPhotoRecord(value: unknown): value is PhotoRecord {
     typeof value.photoKey === 'string' && B64URL_KEY.test(value.photoKey) &&
     isDimension(value.width) && isDimension(value.height) &&
     typeof value.mime === 'string' && /^image\/[a-z0-9.+-]+$/.test(value.mime) &&
-    typeof value.addedAt === 'number' && Number.isFinite(value.addedAt)
+    typeof value.addedAt === 'number' && Number.isFinite(value.addedAt) && Math.abs(value.addedAt) <= 8.64e15 // a time a Date holds
   );
 }
 
