@@ -76,7 +76,7 @@ describe('camera capture (built app, Chromium fake camera)', () => {
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Take photo' }).click();
     const picked = await chooser;
-    expect(await picked.element().evaluate((input) => [input.getAttribute('accept'), input.getAttribute('capture')])).toEqual(['image/*', 'environment']);
+    expect(await picked.element().evaluate((input) => [(input as HTMLInputElement).getAttribute('accept'), (input as HTMLInputElement).getAttribute('capture')])).toEqual(['image/*', 'environment']);
     await page.getByRole('status').filter({ hasText: /Camera access was refused|No camera could be opened/ }).waitFor();
     await picked.setFiles([{ name: 'chelsea.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(PHOTOS, 'chelsea.jpg')) }]);
     await expect.poll(() => photoNotes(page), { timeout: 30_000 }).toEqual(['chelsea']);
