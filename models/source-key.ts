@@ -30,6 +30,8 @@ export async function sourceKey(root: string, f: PinnedFile, convertOptions: unk
       for (const group of json.weightsManifest ?? []) {
         for (const p of group.paths ?? []) if (typeof p === 'string' && /^[\w.-]+$/.test(p)) await add(join(dirname(from), p));
       }
+    }
+    if (src.convert !== 'copy') {
       for (const file of await converterFiles(join(root, 'models', 'converter'))) await add(file);
       hash.update(JSON.stringify(convertOptions));
     }

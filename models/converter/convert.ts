@@ -1,5 +1,6 @@
 import { ConvertContext } from './convert-context.ts';
 import { danglingOutputs, orderForOutputs } from './graph-order.ts';
+import { fuseHardSwish } from './fuse-hard-swish.ts';
 import { DEFAULT_OPSET, OnnxGraphBuilder } from './onnx-builder.ts';
 import { encodeOnnxModel } from './onnx-proto.ts';
 import { OnnxDataType, type OnnxDim } from './onnx-types.ts';
@@ -20,6 +21,8 @@ export interface ConvertOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Keep float16-quantized weights as FLOAT16 + Cast (half the size). */
   readonly keepFloat16?: boolean;
+  /** Rewrite hard-swish/hard-sigmoid chains into HardSwish/HardSigmoid (fuse-hard-swish.ts). */
+  readonly fuseHardSwish?: boolean;
 }
 
 const STRUCTURAL = new Set(['Const', 'Placeholder', 'NoOp']);
@@ -82,7 +85,7 @@ export function convertTfjsGraph(
     if (name !== wanted) throw new Error(`output name "${wanted}" clashes with another value`);
     ctx.b.output(wanted, outputType(node, Number(index)));
   }
-  return encodeOnnxModel(
+  const bytes = encodeOnnxModel(
     ctx.b.build({
       opsetVersion: DEFAULT_OPSET,
       producerName: 'obscura-tfjs2onnx',
@@ -90,4 +93,5 @@ export function convertTfjsGraph(
       ...(options.metadata ? { metadata: { ...options.metadata } } : {}),
     }),
   );
+  return options.fuseHardSwish ? fuseHardSwish(bytes).model : bytes;
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-common';
 import * as ortNode from 'onnxruntime-node';
 import { convertTfjsModelFile } from '../../../models/converter/load-tfjs-model.ts';
+import { fuseHardSwish } from '../../../models/converter/fuse-hard-swish.ts';
 import { ROOT, type BenchCase } from './bench-inputs.ts';
+import { FLOAT_FIRST_CONVS, int8Model } from './int8-variant.ts';
 import { CENTERNET_TFJS } from './tfjs-node-contender.ts';
 
 /** A way of shipping a model: its bytes plus the session options used to open it. */
@@ -14,13 +16,15 @@ export interface ModelVariant {
   readonly options: InferenceSession.SessionOptions;
 }
 
-export type VariantName = 'noopt' | 'shipped' | 'fp32' | 'preopt';
+export type VariantName = 'noopt' | 'shipped' | 'fp32' | 'preopt' | 'hswish' | 'int8';
 
 export const VARIANT_NOTES: Record<VariantName, string> = {
   noopt: 'the shipped files with graphOptimizationLevel "disabled" (what the optimizer is worth)',
   shipped: 'the manifest files as built (CenterNet with FLOAT16 weights + Cast), default session options',
   fp32: 'CenterNet converted with FLOAT32 weights; fixed input dims (freeDimensionOverrides), sequential, arena + mem pattern',
   preopt: 'fp32 + graph pre-optimized by onnxruntime-node (level "extended", portable ops only) and saved',
+  hswish: 'the shipped files with the hard-swish/hard-sigmoid chains fused (models/converter/fuse-hard-swish.ts)',
+  int8: `fp32, optimized at "basic", then static QDQ int8 of every Conv but the first ${FLOAT_FIRST_CONVS} (calibrated on the 6 fixture photos); session level "extended"`,
 };
 
 /**
@@ -67,6 +71,9 @@ export async function modelVariants(bench: BenchCase, names: readonly VariantNam
       // Already optimized: a second pass at session creation would find nothing to do.
       out.push({ name, model: await preOptimize(fp32, options), options: { ...options, graphOptimizationLevel: 'all' } });
     }
+    if (name === 'hswish') out.push({ name, model: fuseHardSwish(shipped).model, options: {} });
+    // "extended", not "all": at "all" the NHWC transformer wraps every QLinearConv in Transposes (slower in wasm).
+    if (name === 'int8') out.push({ name, model: await int8Model(bench, fp32), options: { graphOptimizationLevel: 'extended' } });
   }
   return out;
 }

@@ -18,6 +18,12 @@ function nativeFor(r: ContenderResult, all: readonly ContenderResult[], nativeNa
   return natives.reduce<ContenderResult | undefined>((best, n) => (!best || n.run.median < best.run.median ? n : best), undefined);
 }
 
+/** The shipped files on onnxruntime-node at the same thread count: the baseline the app is compared with. */
+function shippedNativeFor(r: ContenderResult, all: readonly ContenderResult[], nativeName: string): ContenderResult | undefined {
+  const c = r.contender;
+  return all.find((n) => n.contender.runtime === `${nativeName} [shipped]` && n.contender.model === c.model && n.contender.threads === c.threads);
+}
+
 /** TF.js in the same place (Chromium or Node) at the same thread count, for "x faster than TF.js". */
 function tfjsFor(r: ContenderResult, all: readonly ContenderResult[]): ContenderResult | undefined {
   const c = r.contender;
@@ -28,13 +34,14 @@ function tfjsFor(r: ContenderResult, all: readonly ContenderResult[]): Contender
 /**
  * Markdown table, one row per contender: median and min of the timed runs,
  * session creation, the ratio to the fastest onnxruntime-node variant at the
- * same thread count (lower is better, 1.0 = native speed) and the speed-up over TF.js wasm in
+ * same thread count (lower is better, 1.0 = native speed), the ratio to the shipped files on
+ * onnxruntime-node (when measured), and the speed-up over TF.js wasm in
  * the same place (higher is better).
  */
 export function formatResults(results: readonly ContenderResult[], nativeName: string): string {
   const lines = [
-    '| model | runtime [variant] | threads | median ms | min ms | create ms | x best native | x faster than TF.js |',
-    '|---|---|--:|--:|--:|--:|--:|--:|',
+    '| model | runtime [variant] | threads | median ms | min ms | create ms | x best native | x shipped native | x faster than TF.js |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|',
   ];
   const sorted = [...results].sort(
     (a, b) =>
@@ -45,10 +52,12 @@ export function formatResults(results: readonly ContenderResult[], nativeName: s
   for (const r of sorted) {
     const native = nativeFor(r, results, nativeName);
     const tfjs = r.contender.runtime.startsWith('tfjs') ? undefined : tfjsFor(r, results);
+    const shipped = shippedNativeFor(r, results, nativeName);
+    const ratio = (base: ContenderResult | undefined): string => (base ? `${(r.run.median / base.run.median).toFixed(2)}x` : '-');
     const c = r.contender;
     lines.push(
       `| ${c.model} | ${c.runtime} | ${c.threads} | ${f1(r.run.median)} | ${f1(r.run.min)} | ${Math.round(c.createMs)} | ` +
-        `${native ? `${(r.run.median / native.run.median).toFixed(2)}x` : '-'} | ${tfjs ? `${(tfjs.run.median / r.run.median).toFixed(2)}x` : '-'} |`,
+        `${ratio(native)} | ${ratio(shipped)} | ${tfjs ? `${(tfjs.run.median / r.run.median).toFixed(2)}x` : '-'} |`,
     );
   }
   return lines.join('\n');
