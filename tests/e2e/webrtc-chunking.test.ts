@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSignalingServer, type SignalingServer } from '../../sync/server/signaling.ts';
 import { patterned } from '../integration/transport/patterned-bytes.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
-import type { BoxOptions, Received } from './pages/webrtc-page.ts';
+import type { BoxOptions, NotebookOptions, Received } from './pages/webrtc-page.ts';
 
 /**
  * ARCHITECTURE §4: Chromium data channels refuse messages over 256 KiB and y-webrtc ignores
@@ -162,6 +162,32 @@ describe('y-webrtc between two Chromium contexts', () => {
     const seconds = (Date.now() - started) / 1000;
     expect(await joiner.evaluate(([n, size]) => window.webrtcPage.boxIntact(n, size), [ENTRIES, ENTRY_BYTES] as const)).toBe(true);
     console.log(`y-webrtc chunked: ${ENTRIES} entries (${((ENTRIES * ENTRY_BYTES) / MiB).toFixed(1)} MiB) on the new device ${seconds.toFixed(2)} s after it opened`);
+  });
+
+  it('a sealed notebook of 5,000 notes (> 2 MB box) reaches a new device over replicateBox, no relay: every note opens, none quarantined', async () => {
+    const NOTES = 5_000;
+    const [source, joiner] = await twoDevices();
+    const notebook: Omit<NotebookOptions, 'notes'> = {
+      notebookId: `nb-${randomBytes(8).toString('hex')}`,
+      key: randomBytes(32).toString('base64url'),
+      keyId: randomBytes(16).toString('base64url'),
+      signalingUrl: `${baseUrl.replace('http', 'ws')}signal`,
+    };
+    const built = Date.now();
+    const boxBytes = await source.evaluate((o: NotebookOptions) => window.webrtcPage.startNotebook(o), { ...notebook, notes: NOTES });
+    const buildSeconds = (Date.now() - built) / 1000;
+    expect(boxBytes).toBeGreaterThan(2_000_000);
+    // The source's room is announced before the new device joins (y-webrtc glare, see startBoxes).
+    await expect.poll(() => signaling.connectionCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await source.waitForTimeout(500);
+    const started = Date.now();
+    await joiner.evaluate((o: NotebookOptions) => window.webrtcPage.startNotebook(o), { ...notebook, notes: 0 });
+    await joiner.waitForFunction((n) => window.webrtcPage.notebookNotes() === n, NOTES, { timeout: 90_000, polling: 50 });
+    const seconds = (Date.now() - started) / 1000;
+    const state = await joiner.evaluate(() => window.webrtcPage.notebookState());
+    expect(state).toMatchObject({ notes: NOTES, quarantined: 0, titlesRight: true });
+    expect(state.boxBytes).toBeGreaterThan(2_000_000);
+    console.log(`sealed notebook P2P (Chromium, two contexts, no relay): ${NOTES} notes, box ${(boxBytes / 1e6).toFixed(2)} MB (built in ${buildSeconds.toFixed(1)} s), every note open on the new device ${seconds.toFixed(2)} s after it joined`);
   });
 
   it('without chunking the same box never arrives, though the peers are connected (the bug)', async () => {

@@ -7,7 +7,15 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
+import { asNotebookKey, fromBase64Url, generateSigningKeyPair, sodiumReady } from '../../../crypto/index.ts';
+import { createNote, notesMap, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
+import { replicateBox, type Replication } from '../../../sync/replication/replicate-box.ts';
+import { createKeyring } from '../../../sync/sealed/keyring.ts';
+import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
+import { newWriter } from '../../../sync/sealed/writer.ts';
 import { browserWrtc, chunkingWrtc, type WrtcImplementation } from '../../../sync/transport/chunking-wrtc.ts';
+import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 import { connectWebrtc } from '../../../sync/transport/webrtc-transport.ts';
 import { isPatterned, patterned } from '../../integration/transport/patterned-bytes.ts';
 
@@ -28,6 +36,25 @@ export interface BoxOptions {
   readonly chunked: boolean;
 }
 
+export interface NotebookOptions {
+  readonly notebookId: string;
+  /** The notebook key (base64url) and its id: the same on both devices, as after an invite. */
+  readonly key: string;
+  readonly keyId: string;
+  readonly signalingUrl: string;
+  /** Notes this device writes before it connects (0 for the new device). */
+  readonly notes: number;
+}
+
+export interface NotebookState {
+  readonly notes: number;
+  readonly quarantined: number;
+  readonly boxBytes: number;
+  readonly peers: number;
+  /** Every note i has the title noteTitle(i). */
+  readonly titlesRight: boolean;
+}
+
 declare global {
   interface Window {
     webrtcPage: typeof webrtcPage;
@@ -41,6 +68,10 @@ const received: Received[] = [];
 const errors: string[] = [];
 let box: Y.Doc | null = null;
 let provider: WebrtcProvider | null = null;
+let notebook: { plain: Y.Doc; box: Y.Doc; sealed: SealedDoc; replication: Replication } | null = null;
+
+const WORDS = 'cat receipt whiteboard roadmap coffee cup motorcycle invoice garden meeting train ticket beach sunset museum'.split(' ');
+const noteTitle = (i: number) => `Note ${i}`;
 
 function wrtc(): WrtcImplementation {
   const own = browserWrtc();
@@ -107,7 +138,54 @@ const webrtcPage = {
     }
     return true;
   },
+  /**
+   * A real sealed notebook: a plain doc of `notes` notes (title, then a body typed in four
+   * bursts, as buildNotebooks in tests/bench/sync does), sealed as each is finished under the
+   * notebook key, compacted as the app compacts; then replicateBox over WebRTC only (no relay).
+   * Returns the box's size in bytes.
+   */
+  async startNotebook(options: NotebookOptions): Promise<number> {
+    await sodiumReady();
+    const keyBytes = fromBase64Url(options.key);
+    if (!keyBytes.ok) throw new Error('key is not base64url');
+    const key = asNotebookKey(keyBytes.value);
+    const plain = new Y.Doc();
+    const box = new Y.Doc();
+    const sealed = new SealedDoc({ docId: options.notebookId, plain, box, keyring: createKeyring(new Map([[options.keyId, key]]), options.keyId), writer: newWriter(generateSigningKeyPair()) });
+    const random = seededRandom(42);
+    const sentence = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+    for (let i = 0; i < options.notes; i++) {
+      const id = createNote(plain, { title: noteTitle(i) });
+      let body = '';
+      for (let burst = 0; burst < 4; burst++) setNoteText(plain, id, 'body', (body += `${sentence(6)}. `));
+      sealed.flush();
+    }
+    const replication = replicateBox({
+      box,
+      roomId: deriveRoomId(key, options.notebookId),
+      password: deriveRoomPassword(key, options.notebookId),
+      settings: { signalingUrls: [options.signalingUrl], iceServers: [] },
+    });
+    notebook = { plain, box, sealed, replication };
+    return Y.encodeStateAsUpdate(box).length;
+  },
+  /** Notes in the plain doc (cheap enough to poll). */
+  notebookNotes: (): number => (notebook ? notesMap(notebook.plain).size : 0),
+  notebookState(): NotebookState {
+    if (!notebook) return { notes: 0, quarantined: 0, boxBytes: 0, peers: 0, titlesRight: false };
+    const notes = readNotes(notebook.plain);
+    const titles = new Set(notes.map((note) => note.title));
+    return {
+      notes: notes.length,
+      quarantined: notebook.sealed.quarantine.size,
+      boxBytes: Y.encodeStateAsUpdate(notebook.box).length,
+      peers: notebook.replication.status().peers,
+      titlesRight: notes.every((_, i) => titles.has(noteTitle(i))),
+    };
+  },
   close(): void {
+    notebook?.replication.destroy();
+    notebook?.sealed.destroy();
     peer?.destroy();
     provider?.disconnect();
     provider?.destroy();
