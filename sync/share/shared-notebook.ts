@@ -63,18 +63,24 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   // The founder's first open writes the founding record, trusted because it is the founder.
   if (founder === self.deviceId && membersMap(plain).size === 0) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
   const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
+  const addOwn = (): void => {
+    if (addOwnDevices(plain, vaultDoc, self.deviceId).length > 0) sealed.flush();
+  };
   const onVault = (): void => {
     syncKeysFromVault(nb);
-    if (addOwnDevices(plain, vaultDoc, self.deviceId).length > 0) sealed.flush();
+    addOwn();
   };
   keysMap(box).observe(onKeys);
   vaultDoc.on('update', onVault);
+  // A joiner becomes a member only when its redemption applies: add its own devices then too.
+  membersMap(plain).observeDeep(addOwn);
   onKeys();
   onVault();
   sealed.flush();
   const close = (): void => {
     keysMap(box).unobserve(onKeys);
     vaultDoc.off('update', onVault);
+    membersMap(plain).unobserveDeep(addOwn);
     stopMembers();
     sealed.destroy();
     plain.destroy();

@@ -3,8 +3,7 @@ import { parseInviteLink } from '../share/invite-link.ts';
 import { acceptInvite, inviteIdentity, redeemInvite, type RedeemErrorCode } from '../share/join-notebook.ts';
 import type { InviteErrorCode } from '../share/invite-link.ts';
 import { pickUpNotebookKeys, type SharedNotebook } from '../share/rotate-key.ts';
-import { isCurrentMember } from '../share/members.ts';
-import { markNotebookDeleted } from './vault-doc.ts';
+import { listNotebooks, markNotebookDeleted } from './vault-doc.ts';
 
 /**
  * Joining a notebook by invite on a Vault (sync/PROTOCOL.md "Vault sync"): the notebook goes
@@ -41,13 +40,15 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
   const parsed = invite.value;
   const { notebookId } = parsed;
   if (!host.syncing()) return { ok: false, error: { code: 'E_SYNC_OFF', message: 'start sync (startVaultSync) before joining: the notebook comes from its other members' } };
+  // Already listed (joined on this person's other device): that device adds this one to the
+  // members (addOwnDevices); redeeming here would only find the invite used.
+  if (listNotebooks(host.doc).some((nb) => nb.id === notebookId)) return { ok: true, value: { notebookId } };
   acceptInvite(host.doc, parsed);
   await host.flushVault();
   options.onProgress?.('accepted');
   const opened = await host.openNotebook(notebookId);
   if (!opened.ok) return { ok: false, error: { code: opened.error.code === 'E_NOT_SHARED' ? 'E_NOT_SHARED' : 'E_NOTEBOOK_UNKNOWN', message: opened.error.message } };
   const nb = opened.value.shared;
-  if (isCurrentMember(nb.plain, nb.self.signing.publicKey)) return { ok: true, value: { notebookId } };
   options.onProgress?.('waiting');
 
   const anchors = [parsed.founderDeviceId, parsed.inviterDeviceId];

@@ -77,6 +77,37 @@ describe('device link on the Vault', () => {
     }
   });
 
+  it('a person with two devices joins another person\'s notebook on one; the other lists it, reads it, and once added writes to it', async () => {
+    const bob = await newDevice(relay.relayUrl, 'bob');
+    const a = await newDevice(relay.relayUrl, 'alice-laptop');
+    const a2Services = memoryServices();
+    const request = beginDeviceLink(ORIGIN);
+    const linked = must(await linkDevice(a2Services, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, keyPair: request.keyPair, passphrase: 'p2' }));
+    const a2 = await startDevice(linked.vault, a2Services, relayOnly(relay.relayUrl), 'alice-phone');
+    try {
+      const id = bob.vault.createNotebook('Bob\'s recipes');
+      const onBob = await open(bob, id);
+      createNote(onBob.doc, { title: 'bread' });
+      const { link } = must(await bob.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+      must(await a.vault.joinByInvite(link));
+      const onA = await open(a, id);
+      await until(a2.vault.doc, () => a2.vault.notebooks().some((nb) => nb.id === id), 20_000, 'the joined notebook on A2');
+      // The same link on the second device: nothing to redeem, the notebook is already listed.
+      expect(must(await a2.vault.joinByInvite(link)).notebookId).toBe(id);
+      const onA2 = await open(a2, id);
+      await until(onA2.doc, () => titles(onA2.doc).includes('bread'), 20_000, 'bread on A2');
+      await until(onA2.doc, () => onA2.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'A2 added by A');
+      expect(must(await bob.vault.members(id)).find((m) => m.deviceId === a2.vault.deviceId)?.addedBy).toBe(a.vault.deviceId);
+      createNote(onA2.doc, { title: 'from-alice-phone' });
+      await onA2.flush();
+      await until(onBob.doc, () => titles(onBob.doc).includes('from-alice-phone'), 20_000, 'A2\'s note on Bob');
+      expect(onBob.sealed.quarantine.size).toBe(0);
+      expect(onA.sealed.quarantine.size).toBe(0);
+    } finally {
+      await Promise.all([bob.close(), a.close(), a2.close()]);
+    }
+  });
+
   it('E_VAULT_EXISTS: linking a device that already has a vault is refused and the vault is left alone', async () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     const b = await newDevice(relay.relayUrl, 'bob');
