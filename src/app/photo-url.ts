@@ -2,6 +2,7 @@ import { createEffect, createMemo, createResource, onCleanup, type Accessor } fr
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd, type PhotoBlobPurpose } from '../../sync/blob/photo-blob-ad.ts';
 import { photoKeyOf, type PhotoRecord } from '../../sync/notebook/photos.ts';
+import { wipe } from '../../crypto/index.ts';
 import { blobSyncFor, onBlobSyncs } from './blob-sync-registry.ts';
 
 export interface PhotoSource {
@@ -31,11 +32,18 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
     const key = photoKeyOf(s.photo);
     if (!key) throw new Error('This photo is damaged and cannot be shown.');
     const ad = photoBlobAd(s.notebookId, s.noteId, purpose);
-    let bytes = await blobs.readAll(blobId, key, ad);
-    const sync = blobSyncFor(s.notebookId);
-    if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING' && sync) {
-      const fetched = await sync.want(blobId, purpose);
-      if (fetched.ok) bytes = await blobs.readAll(blobId, key, ad);
+    let bytes: Awaited<ReturnType<BlobStore['readAll']>>;
+    // The decoded key is ours alone (photoKeyOf decodes a fresh copy): zero it once read, so
+    // no photo key outlives the call, whatever the garbage collector does.
+    try {
+      bytes = await blobs.readAll(blobId, key, ad);
+      const sync = blobSyncFor(s.notebookId);
+      if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING' && sync) {
+        const fetched = await sync.want(blobId, purpose);
+        if (fetched.ok) bytes = await blobs.readAll(blobId, key, ad);
+      }
+    } finally {
+      wipe(key);
     }
     if (!bytes.ok) {
       throw new Error(bytes.error.code === 'E_BLOB_MISSING' ? 'This photo is not on this device yet.' : 'This photo is damaged and cannot be shown.');
