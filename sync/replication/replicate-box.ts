@@ -2,6 +2,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import type { NotebookKey } from '../../crypto/index.ts';
+import { createBlobLane, type BlobLane } from '../transport/blob-lane.ts';
 import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc.ts';
 import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
 import { guardedWebSocket } from './guarded-websocket.ts';
@@ -54,6 +55,10 @@ export interface Replication {
   webrtcStalled(): boolean;
   /** Drops every peer connection and announces again (the relay is left alone). */
   reconnectPeers(): void;
+  /** The room (deriveRoomId): the relay files this notebook's blobs under it too. */
+  readonly roomId: string;
+  /** The side lane of the same peer connections, for blob transfer (sync/blob/blob-sync.ts). */
+  readonly blobLane: BlobLane;
   /** Leaves the room on every transport; the box doc stays open. */
   destroy(): void;
 }
@@ -69,10 +74,11 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   const settings = checkReplicationSettings(options.settings, options.roomId, options.password);
   const { box, roomId } = options;
   let webrtc: WebrtcSync | undefined;
+  const blobLane = createBlobLane();
   if (settings.signalingUrls.length > 0) {
     const wrtc = options.wrtc ?? browserWrtc();
     if (!wrtc) throw new ReplicationConfigError('E_REPLICATION_NO_WEBRTC', 'no WebRTC here: pass @roamhq/wrtc as `wrtc` outside a browser');
-    webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc });
+    webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc, chunking: { onLaneChannel: blobLane.attach } });
   }
   const awareness = webrtc?.provider.awareness ?? new Awareness(box);
   let badRelayFrames = 0;
@@ -149,6 +155,8 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       webrtc.provider.disconnect();
       webrtc.provider.connect();
     },
+    roomId,
+    blobLane,
     destroy() {
       box.off('update', onBoxUpdate);
       awareness.off('change', onAwareness);
@@ -157,6 +165,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       // Our own state goes first, so the others see this device leave at once, not after 30 s.
       awareness.setLocalState(null);
       relay?.destroy();
+      blobLane.destroy();
       webrtc?.destroy();
       // Neither provider destroys the Awareness: its 3 s timer would keep running (and keep Node alive).
       awareness.destroy();
