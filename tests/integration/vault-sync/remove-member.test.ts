@@ -4,7 +4,7 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
-import { must, newDevice, open, titles, until } from './vault-sync-harness.ts';
+import { must, newDevice, open, reopenDevice, titles, until } from './vault-sync-harness.ts';
 
 const ORIGIN = 'https://obscura.example';
 let data: ReturnType<typeof tempDataDir>;
@@ -65,6 +65,38 @@ describe('removeMember on the Vault', () => {
       expect(titles(na.doc)).toEqual(['after-removal', 'before', 'from-carol']);
       const removed = must(await a.vault.members(id)).find((m) => m.deviceId === b.vault.deviceId);
       expect(removed?.removedAt).toBeTypeOf('number');
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('a member offline during the rotation finds the same room afterwards and picks up the new key there', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice');
+    const b = await newDevice(relay.relayUrl, 'bob');
+    let c = await newDevice(relay.relayUrl, 'carol');
+    const cServices = c.services;
+    try {
+      const id = a.vault.createNotebook('Rooms');
+      const na = await open(a, id);
+      createNote(na.doc, { title: 'before' });
+      const invite = async () => must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await b.vault.joinByInvite(await invite()));
+      must(await c.vault.joinByInvite(await invite()));
+      const roomBefore = (await open(c, id)).roomId;
+      await until(na.doc, () => na.shared.plain.getMap('members').has(c.vault.deviceId), 20_000, 'C on A');
+      await c.close();
+
+      const rotated = must(await a.vault.removeMember(id, b.vault.deviceId));
+      createNote(na.doc, { title: 'written-while-carol-was-away' });
+      await na.flush();
+      expect(na.roomId).toBe(roomBefore);
+
+      c = await reopenDevice(cServices, relay.relayUrl, 'carol');
+      const nc = await open(c, id);
+      await until(nc.doc, () => titles(nc.doc).includes('written-while-carol-was-away'), 20_000, 'the post-rotation note on C');
+      expect(nc.roomId).toBe(roomBefore);
+      expect(nc.shared.keyring.current().keyId).toBe(rotated.keyId);
+      expect(nc.sealed.quarantine.size).toBe(0);
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
     }
