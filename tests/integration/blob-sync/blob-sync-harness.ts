@@ -34,7 +34,7 @@ export async function readPhoto(store: BlobStore, photo: Photo, seed: number): P
 
 export const newStore = () => new BlobStore(new MemoryStorageAdapter());
 
-/** The real fetch, counting the bytes that go up (PUT bodies) and come down (bodies read). */
+/** The real fetch, counting the bytes that go up (PUT bodies the relay answered) and come down (bodies read). */
 export function countingFetch(): { fetch: FetchLike; up: () => number; down: () => number; requests: string[] } {
   let up = 0;
   let down = 0;
@@ -45,8 +45,9 @@ export function countingFetch(): { fetch: FetchLike; up: () => number; down: () 
     down: () => down,
     fetch: async (input, init) => {
       requests.push(`${init?.method ?? 'GET'} ${input} ${JSON.stringify(init?.headers ?? {})}`);
-      if (init?.body instanceof Uint8Array) up += init.body.length;
       const response = await fetch(input, init);
+      // Counted once the relay answered: a request to a stopped relay sent nothing.
+      if (init?.body instanceof Uint8Array) up += init.body.length;
       const body = new Uint8Array(await response.arrayBuffer());
       down += init?.method === 'HEAD' ? 0 : body.length;
       return new Response(response.status === 204 || init?.method === 'HEAD' ? null : body, { status: response.status, headers: response.headers });
