@@ -89,11 +89,9 @@ export function addNotebookKey(doc: Y.Doc, id: string, keyId: string, key: Uint8
  */
 export function addJoinedNotebook(doc: Y.Doc, id: string, name: string, keyId: string, key: Uint8Array, now = Date.now()): void {
   const existing = notebooks(doc).get(id);
-  if (existing) {
-    // Joining again after a failed join brings the entry back, keys and all.
-    if (existing.get('deleted') === true) existing.delete('deleted');
-    return;
-  }
+  // Joining again after a failed join or a deletion starts a fresh entry (a deletion's
+  // tombstone has neither name nor keys); any newer key is picked up from the box again.
+  if (existing && existing.get('deleted') !== true) return;
   doc.transact(() => {
     const keys = new Y.Map<string>();
     keys.set(keyId, toBase64Url(key));
