@@ -3,6 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   asVaultKey,
   concatBytes,
+  decodeVaultHeader,
+  encodeVaultHeader,
+  formatRecoveryKey,
+  generateBoxKeyPair,
+  parseRecoveryKey,
   fromBase64Url,
   generateSigningKeyPair,
   lengthPrefixed,
@@ -22,12 +27,15 @@ import {
   type EnvelopeContext,
 } from '../../../crypto/index.ts';
 import { parseModelManifest, pinnedFiles } from '../../../models/manifest.ts';
+import type { MlApi } from '../../../ml/worker/ml-api.ts';
 import { ML_API_SCHEMA } from '../../../ml/worker/ml-api-schema.ts';
+import { expose, type Endpoint } from '../../../ml/worker/rpc.ts';
 import { openPresence, presenceKey, sealPresence } from '../../../sync/replication/presence-seal.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../../sync/sealed/snapshot-codec.ts';
 import { parseSignalingMessage } from '../../../sync/server/signaling-message.ts';
 import { createDeviceLinkRequest, createDeviceLinkResponse, openDeviceLinkResponse, parseDeviceLinkRequest } from '../../../sync/share/device-link.ts';
 import { createInviteLink, INVITE_PATH, parseInviteLink } from '../../../sync/share/invite-link.ts';
+import { openKeyEnvelope, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { ChunkReassembler } from '../../../sync/transport/chunk-reassembler.ts';
 import { FRAME_FIRST, FRAME_NEXT, FRAME_WHOLE } from '../../../sync/transport/chunk-frames.ts';
 import { deriveRoomId } from '../../../sync/transport/derive-room-id.ts';
@@ -276,9 +284,109 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
     check(tally);
   });
 
+  it('ML worker messages through expose(): each request is answered once, ok or E_BAD_MESSAGE, and the api sees only valid calls', async () => {
+    const random = seededRandom(seed + 12);
+    const calls: { method: string; args: unknown[] }[] = [];
+    const debug = { backend: 'wasm', threads: 2, crossOriginIsolated: true, sessions: [] };
+    const record = (method: string, value: unknown) => (...args: unknown[]) => (calls.push({ method, args }), Promise.resolve(value));
+    const api = {
+      tag: record('tag', { labels: [], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} }),
+      debugInfo: record('debugInfo', debug),
+      preload: record('preload', debug),
+      importClassifier: record('importClassifier', { id: 'c', name: 'c', labelCount: 1 }),
+    } as unknown as MlApi;
+    const { port1, port2 } = new MessageChannel();
+    expose(api, ML_API_SCHEMA, port1 as unknown as Endpoint);
+    port1.start();
+    const answers = new Map<number, unknown[]>();
+    port2.addEventListener('message', (e: MessageEvent<{ id: number }>) => answers.set(e.data.id, [...(answers.get(e.data.id) ?? []), e.data]));
+    port2.start();
+    const good = { rpc: 1, id: 0, method: 'tag', args: [new Uint8Array(4), { ocr: false }] };
+    const requests = Array.from({ length: 1500 }, (_, id) => {
+      const message = random() < 0.9 ? mutateValue({ ...good, method: pick(random, [...Object.keys(ML_API_SCHEMA), 'constructor', '__proto__', 'toString']) }, random) : randomValue(random);
+      return typeof message === 'object' && message !== null && !Array.isArray(message) && !(message instanceof Uint8Array) ? { ...message, id } : message;
+    });
+    const isRequest = (m: unknown): m is { id: number } => {
+      const r = m as Record<string, unknown> | null;
+      return typeof r === 'object' && r !== null && r.rpc === 1 && typeof r.id === 'number' && typeof r.method === 'string' && Array.isArray(r.args);
+    };
+    const expected = requests.filter(isRequest).length;
+    for (const message of requests) port2.postMessage(message);
+    await new Promise<void>((resolve) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (answers.size < expected && Date.now() - started < 10_000) return;
+        clearInterval(poll);
+        resolve();
+      }, 20);
+    });
+    port1.close();
+    port2.close();
+    const replies = [...answers.values()];
+    const outcomes = replies.map((r) => {
+      const reply = r[0] as { ok: boolean; error?: { code: string } };
+      return r.length !== 1 ? 'BUG: answered twice' : reply.ok ? 'ok' : (reply.error?.code ?? 'no code');
+    });
+    const counts = new Map<string, number>();
+    for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+    console.log(`ml-worker-messages: sent ${requests.length}, requests ${expected}, answered ${replies.length} [${[...counts].map(([k, n]) => `${k}=${n}`).join(' ')}], api calls ${calls.length}`);
+    expect(replies.length).toBe(expected);
+    expect([...counts.keys()].every((k) => k === 'ok' || k === 'E_BAD_MESSAGE')).toBe(true);
+    expect(calls.every((c) => ML_API_SCHEMA[c.method as keyof typeof ML_API_SCHEMA].args(c.args))).toBe(true);
+    expect(calls.length).toBe(counts.get('ok') ?? 0);
+  });
+
+  it('vault header: decodeVaultHeader on mutated bytes and mutated JSON fields', () => {
+    const random = seededRandom(seed + 9);
+    const header = encodeVaultHeader({
+      version: 1, vaultId: toBase64Url(cryptoRandomBytes(16)),
+      passphrase: { alg: 'argon2id13', salt: cryptoRandomBytes(16), opslimit: 3, memlimit: 67_108_864, wrapped: cryptoRandomBytes(72) },
+      recovery: { wrapped: cryptoRandomBytes(72) },
+    });
+    const json: unknown = JSON.parse(new TextDecoder().decode(header));
+    const tally = fuzz('vault-header', BUDGET, () => (random() < 0.5 ? mutateBytes(header, random) : utf8(JSON.stringify(mutateValue(json, random)) ?? '')), (bytes) => {
+      const decoded = decodeVaultHeader(bytes);
+      if (decoded.ok && (decoded.value.passphrase.salt.length !== 16 || decoded.value.recovery.wrapped.length !== 72)) return 'BUG: accepted a malformed field';
+      return codeOf(decoded);
+    });
+    check(tally);
+  });
+
+  it('recovery key text: parseRecoveryKey on mutated and random text', () => {
+    const random = seededRandom(seed + 10);
+    const text = formatRecoveryKey(cryptoRandomBytes(32));
+    const tally = fuzz('recovery-key', BUDGET, () => (random() < 0.9 ? mutateString(text, random) : (randomValue(random) as string)), (input) => {
+      const parsed = parseRecoveryKey(input);
+      return parsed.ok && parsed.value.length !== 32 ? 'BUG: accepted a malformed field' : codeOf(parsed);
+    });
+    check(tally);
+  });
+
+  it('key envelopes: openKeyEnvelope on mutated envelopes and on mutated bodies re-signed by a member', () => {
+    const random = seededRandom(seed + 11);
+    const signer = generateSigningKeyPair();
+    const recipient = generateBoxKeyPair();
+    const place = { notebookId: 'nb', recipientDeviceId: 'ab'.repeat(16), keyId: newKeyId() };
+    const envelope = sealKeyEnvelope(place, recipient.publicKey, randomNotebookKey(), 1_700_000_000_000, signer);
+    const domain = lengthPrefixed(utf8('obscura/key-envelope/v1'));
+    const resign = (body: Uint8Array) => concatBytes(body, sign(signer.secretKey, concatBytes(domain, lengthPrefixed(utf8(place.notebookId)), lengthPrefixed(utf8(place.recipientDeviceId)), lengthPrefixed(utf8(place.keyId)), body)));
+    const tally = fuzz('key-envelope', BUDGET, () => {
+      const r = random();
+      if (r < 0.4) return mutateBytes(envelope, random);
+      const plaintext = random() < 0.5 ? mutateBytes(cryptoRandomBytes(40), random) : cryptoRandomBytes(40);
+      const sealed = r < 0.7 ? mutateBytes(envelope.subarray(33, envelope.length - 64), random) : sealToPublicKey(recipient.publicKey, plaintext);
+      return resign(concatBytes(new Uint8Array([1]), signer.publicKey, sealed));
+    }, (bytes) => {
+      const opened = openKeyEnvelope(bytes, place, recipient);
+      if (!opened) return 'refused';
+      return opened.key.length === 32 && Number.isSafeInteger(opened.createdAt) ? 'ok' : 'BUG: accepted a malformed field';
+    });
+    check(tally);
+  });
+
   it('prints the totals', () => {
     const total = tallies.reduce((n, t) => n + t.tried, 0);
     console.log(`fuzz-formats seed=${seed}: ${tallies.length} parsers, ${total} cases, crashes ${tallies.reduce((n, t) => n + t.crashes.length, 0)}`);
-    expect(tallies.length).toBe(9);
+    expect(tallies.length).toBe(12);
   });
 });
