@@ -6,7 +6,9 @@ import { boxMaps, parseEntryKey } from '../../../sync/sealed/box-layout.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter, type Writer } from '../../../sync/sealed/writer.ts';
+import { addMember, foundMembers, markMemberRemoved } from '../../../sync/share/members.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes } from '../share/share-harness.ts';
 import { everyFlip, everyTruncation, extensions, TamperTally, type ByteCase } from '../../helpers/tamper-cases.ts';
 
 /**
@@ -152,5 +154,61 @@ describe('tamper: sealed box entries and snapshots', () => {
     const fresh = replica(NB, planted, writers.reader);
     expect(titles(fresh.plain)).toEqual(expected);
     expect([...fresh.sealed.quarantine.values()].map((q) => q.code).sort()).toEqual(['E_CONTEXT', 'E_SIGNATURE', 'E_SIGNATURE', 'E_SIGNER']);
+  });
+
+  it('shared notebook (member trust): a member\'s entry tampered with, moved to another member\'s slot, or written after its removal is quarantined', () => {
+    const seed = testSeed();
+    console.log(`tamper-box shared seed=${seed} (replay with OBSCURA_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const ID = 'nb-shared-tamper';
+    const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
+    const k1 = firstKey();
+    const a = openReplica({ id: ID, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
+    foundMembers(a.plain, memberKeys(alice));
+    addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
+    addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
+    for (let i = 0; i < 3; i++) createNote(a.plain, { title: `alice ${i}` });
+    a.sealed.flush();
+    const b = openReplica({ id: ID, device: bob, keyring: keyringWith(k1), founder: alice.deviceId });
+    syncBoxes(a, b);
+    const before = new Set(boxMaps(b.box).entries.keys());
+    createNote(b.plain, { title: 'bob target' });
+    b.sealed.flush();
+    const [bobKey, bobEntry] = [...boxMaps(b.box).entries.entries()].find(([k]) => !before.has(k)) as [string, Uint8Array];
+    const aliceKey = [...before].find((k) => k.startsWith(alice.deviceId)) as string;
+
+    const reader = openReplica({ id: ID, device: carol, keyring: keyringWith(k1), founder: alice.deviceId });
+    syncBoxes(a, reader);
+    const expected = titles(reader.plain);
+    expect(expected).toEqual(['alice 0', 'alice 1', 'alice 2']);
+    const maps = boxMaps(reader.box);
+    const plant = (key: string, value: Uint8Array): string => {
+      Y.transact(reader.box, () => maps.entries.set(key, value));
+      const q = reader.sealed.quarantine.get(`entries:${key}`);
+      Y.transact(reader.box, () => maps.entries.delete(key));
+      return q ? q.code : 'ok';
+    };
+    const tally = new TamperTally('tamper-box-shared');
+    for (const c of everyFlip(bobEntry, random)) tally.record(c.name, plant(bobKey, c.bytes), flipCode(c.at as number, c.bytes));
+    for (const c of everyTruncation(bobEntry)) tally.record(c.name, plant(bobKey, c.bytes), c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_SIGNATURE');
+    for (const c of extensions(bobEntry, random)) tally.record(c.name, plant(bobKey, c.bytes), 'E_SIGNATURE');
+    const { seq } = parseEntryKey(bobKey) as { seq: number };
+    tally.record('moved to another member\'s slot', plant(`${aliceKey.split('/')[0] as string}/${seq}`, bobEntry), 'E_SIGNER');
+    tally.record('moved to another seq', plant(`${bobKey.split('/')[0] as string}/${seq + 7}`, bobEntry), 'E_SIGNATURE');
+    // Sanity: untouched, it applies; then Alice removes Bob and the same entry no longer does.
+    expect(plant(bobKey, bobEntry)).toBe('ok');
+    expect(titles(reader.plain)).toContain('bob target');
+    markMemberRemoved(a.plain, bob.deviceId);
+    a.sealed.flush();
+    syncBoxes(a, reader);
+    createNote(b.plain, { title: 'bob after removal' });
+    b.sealed.flush();
+    const [lateKey, lateEntry] = [...boxMaps(b.box).entries.entries()].find(([k]) => k !== bobKey && !before.has(k)) as [string, Uint8Array];
+    tally.record('written by a removed member', plant(lateKey, lateEntry), 'E_SIGNER');
+
+    console.log(tally.summary());
+    expect(tally.acceptedWrongly, tally.wrong.join('\n')).toBe(0);
+    expect(tally.mismatched).toEqual([]);
+    expect(titles(reader.plain)).not.toContain('bob after removal');
   });
 });
