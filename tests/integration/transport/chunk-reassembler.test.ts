@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_FIRST, FRAME_NEXT, FRAME_WHOLE, nextFrame } from '../../../sync/transport/chunk-frames.ts';
+import { FRAME_FIRST, FRAME_LANE_FIRST, FRAME_LANE_WHOLE, FRAME_NEXT, FRAME_WHOLE, nextFrame } from '../../../sync/transport/chunk-frames.ts';
 import { ChunkReassembler, type ReassemblyResult } from '../../../sync/transport/chunk-reassembler.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 import { patterned, sameBytes } from './peer-pair.ts';
 
-function framesOf(message: Uint8Array, frameBytes: number): Uint8Array[] {
+function framesOf(message: Uint8Array, frameBytes: number, lane = false): Uint8Array[] {
   const frames: Uint8Array[] = [];
   let offset = 0;
   do {
-    const next = nextFrame(message, offset, frameBytes);
+    const next = nextFrame(message, offset, frameBytes, lane);
     frames.push(next.frame);
     offset = next.offset;
   } while (offset < message.length);
@@ -46,6 +46,31 @@ describe('chunk frames', () => {
     const frames = framesOf(new Uint8Array(12).fill(1), 8); // 3 + 7 + 2 bytes
     expect(frames.map((f) => f[0])).toEqual([FRAME_FIRST, FRAME_NEXT, FRAME_NEXT]);
     expect([...frames[0]!.subarray(1, 5)]).toEqual([0, 0, 0, 12]);
+  });
+});
+
+describe('blob lane frames', () => {
+  it('lane messages (LANE_WHOLE, LANE_FIRST + NEXT) come out marked as lane, between y-webrtc messages', () => {
+    const reassembler = new ChunkReassembler(1 << 20);
+    const messages = [
+      { bytes: patterned(100, 1), lane: false },
+      { bytes: patterned(300_000, 2), lane: true },
+      { bytes: patterned(200_000, 3), lane: false },
+      { bytes: patterned(50, 4), lane: true },
+    ];
+    const types = messages.map((m) => framesOf(m.bytes, 64 * 1024, m.lane)[0]![0]);
+    expect(types).toEqual([FRAME_WHOLE, FRAME_LANE_FIRST, FRAME_FIRST, FRAME_LANE_WHOLE]);
+    const out = messages.flatMap((m) => framesOf(m.bytes, 64 * 1024, m.lane)).map((frame) => reassembler.push(frame)).filter((r) => r.kind === 'message');
+    expect(out.map((r) => r.kind === 'message' && r.lane)).toEqual([false, true, false, true]);
+    expect(out.every((r, i) => r.kind === 'message' && sameBytes(new Uint8Array(r.data), messages[i]!.bytes))).toBe(true);
+  });
+
+  it('a lane message may not begin inside another message (E_FRAME_ORDER), and obeys the size bound (E_MESSAGE_TOO_LARGE)', () => {
+    const open = new ChunkReassembler(1 << 20);
+    expect(open.push(framesOf(patterned(100_000, 5), 64 * 1024)[0]!).kind).toBe('partial');
+    expect(errorCode(open.push(new Uint8Array([FRAME_LANE_WHOLE, 1])))).toBe('E_FRAME_ORDER');
+    const bounded = new ChunkReassembler(1000);
+    expect(errorCode(bounded.push(new Uint8Array([FRAME_LANE_FIRST, 0, 0, 0x10, 0, 1])))).toBe('E_MESSAGE_TOO_LARGE');
   });
 });
 
