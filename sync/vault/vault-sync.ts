@@ -15,6 +15,7 @@
  * appear in the vault doc later (made or joined on another device) start as they arrive.
  * Throws ReplicationConfigError (stable code, sync/ERRORS.md) for unusable settings.
  */
+import { wipe } from '../../crypto/index.ts';
 import type { Replication, ReplicationStatus } from '../replication/replicate-box.ts';
 import { checkReplicationSettings, type ReplicationSettings } from '../replication/replication-settings.ts';
 import type { WrtcImplementation } from '../transport/chunking-wrtc.ts';
@@ -55,7 +56,9 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
   const listeners = new Set<() => void>();
   const changed = (): void => listeners.forEach((listener) => listener());
   const self = { deviceId: vault.deviceId, deviceName: options.deviceName };
+  const presenceKeys: Uint8Array[] = [];
   const start = (replica: BoxReplica): Replication => {
+    presenceKeys.push(replica.presenceKey);
     const replication = replicateWithRetry(
       {
         box: replica.box,
@@ -111,6 +114,8 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
     for (const replication of running.values()) replication.destroy();
     running.clear();
     vaultReplication.destroy();
+    // Fresh copies made for this sync (decoded from the vault doc or derived): ours to wipe.
+    presenceKeys.forEach((key) => wipe(key));
     changed();
     listeners.clear();
   };
