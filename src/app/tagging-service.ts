@@ -5,6 +5,7 @@ import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { writeTagResults } from '../../sync/notebook/labels.ts';
 import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
+import { wipe } from '../../crypto/index.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { pipelineVersionFor } from '../../ml/pipeline/pipeline-version.ts';
 import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../ml/queue/indexing-queue.ts';
@@ -51,7 +52,7 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
     const ad = photoBlobAd(job.notebook.id, job.noteId, 'photo');
     const key = photoKeyOf(photo);
     if (!key) throw new MlError('E_IMAGE_CORRUPT', 'the photo key is damaged');
-    const bytes = await blobs.readAll(photo.blobId, key, ad);
+    const bytes = await blobs.readAll(photo.blobId, key, ad).finally(() => wipe(key)); // a decoded copy: zero it once read
     // Note: a synced note can arrive before its photo does. That is not this photo's
     // failure; E_CANCELLED leaves the note as it is, to be tagged once the blob is here.
     if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING') throw new MlError('E_CANCELLED', 'the photo is not on this device yet');
