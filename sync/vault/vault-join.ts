@@ -30,6 +30,7 @@ type JoinResult = { ok: true; value: { notebookId: string } } | { ok: false; err
 export interface JoinHost {
   readonly doc: Y.Doc;
   syncing(): boolean;
+  locked(): boolean;
   openNotebook(id: string): Promise<{ ok: true; value: { shared: SharedNotebook; flush(): Promise<void>; close(): Promise<void> } } | { ok: false; error: { code: 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED' | string; message: string } }>;
   flushVault(): Promise<void>;
 }
@@ -61,6 +62,7 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
       done = true;
       clearTimeout(timer);
       nb.box.off('afterTransaction', attempt);
+      nb.box.off('destroy', onLock);
       resolve(result);
     };
     function attempt(): void {
@@ -75,10 +77,15 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
       () => finish({ ok: false, error: { code: 'E_INVITE_TIMEOUT', message: 'the invite did not arrive: is the inviter (or the relay) reachable?' } }),
       options.timeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS,
     );
+    // lock() destroys the box: the join ends now, not when the timer fires on a locked vault.
+    const onLock = (): void => finish({ ok: false, error: { code: 'E_SYNC_OFF', message: 'the vault was locked while joining' } });
     nb.box.on('afterTransaction', attempt);
+    nb.box.on('destroy', onLock);
     attempt();
   });
   if (!outcome.ok) {
+    // Locked: the vault doc is gone; the entry stays and a later join with the link resumes.
+    if (host.locked()) return outcome;
     // Nothing was written in the notebook; take it off the list so the person can retry.
     await opened.value.close();
     markNotebookDeleted(host.doc, notebookId);

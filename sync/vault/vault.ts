@@ -152,6 +152,8 @@ export class Vault {
   readonly #boxes = new Map<string, Promise<LoadedBox>>();
   #sync: AttachedSync | undefined;
   #locked = false;
+  /** Set when lock() starts: what runs on (a pending join) must not write any more. */
+  #locking = false;
 
   private constructor(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, doc: Y.Doc, box: Y.Doc, sealed: SealedDoc, handle: BoxHandle) {
     this.#services = services;
@@ -391,7 +393,7 @@ export class Vault {
   async joinByInvite(link: string, options: JoinOptions = {}): Promise<VaultResult<{ notebookId: string }>> {
     this.#assertUnlocked();
     return joinByInvite(
-      { doc: this.#doc, syncing: () => this.syncing, openNotebook: (id) => this.openNotebook(id), flushVault: () => this.flush() },
+      { doc: this.#doc, syncing: () => this.syncing, locked: () => this.#locked || this.#locking, openNotebook: (id) => this.openNotebook(id), flushVault: () => this.flush() },
       link,
       options,
     );
@@ -474,6 +476,7 @@ export class Vault {
   /** Flushes, closes every document and wipes every key this object holds. */
   async lock(): Promise<void> {
     if (this.#locked) return;
+    this.#locking = true;
     this.#sync?.stop();
     this.#sync = undefined;
     await Promise.allSettled(this.#opening.values());

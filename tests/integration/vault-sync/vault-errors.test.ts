@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { createVault } from '../../../sync/vault/vault.ts';
@@ -34,6 +34,23 @@ describe('vault sharing error codes', () => {
       expect(offline.notebooks()).toEqual([]);
     } finally {
       await Promise.all([a.close(), offline.lock()]);
+    }
+  });
+
+  it('E_SYNC_OFF: locking the vault ends a join that is still waiting, at once', async () => {
+    const { vault: neverSynced } = await createVault(memoryServices(), PASS);
+    const b = await newDevice(relay.relayUrl, 'bob');
+    try {
+      const { link } = must(await neverSynced.createInvite(neverSynced.createNotebook('Unsynced'), inviteOptions()));
+      const stages: string[] = [];
+      const joining = b.vault.joinByInvite(link, { timeoutMs: 60_000, onProgress: (s) => stages.push(s) });
+      await vi.waitFor(() => expect(stages).toEqual(['accepted', 'waiting']));
+      const started = Date.now();
+      await b.close();
+      expect(code(await joining)).toBe('E_SYNC_OFF');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await neverSynced.lock();
     }
   });
 
