@@ -66,6 +66,11 @@ export class NoteSearchIndex {
     return this.notes.has(id);
   }
 
+  /** The notebook an indexed note belongs to: an index over many notebooks says where a hit lives. */
+  notebookOf(id: string): string | undefined {
+    return this.notes.get(id)?.record.notebookId;
+  }
+
   /** Adds a note or replaces its previous version; unchanged content is a no-op. */
   upsert(record: NoteRecord): void {
     const old = this.notes.get(record.id);

@@ -1,10 +1,11 @@
-import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createSignal, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js';
 import type * as Y from 'yjs';
 import type { NoteRecord } from '../../ml/search/note-record.ts';
 import { NoteSearchIndex } from '../../ml/search/search-index.ts';
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from '../../ml/search/parse-search-query.ts';
 import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
 import { notesMap, readNote } from '../../sync/notebook/notes.ts';
+import type { OpenNotebook } from '../../sync/vault/vault.ts';
 
 export interface NotebookSearch {
   readonly index: NoteSearchIndex;
@@ -67,6 +68,9 @@ export function createNotebookSearch(doc: Y.Doc, notebookId: string, index = new
   return { index, version };
 }
 
+/** Which notes a search covers: the open notebook, or every notebook of the vault. */
+export type SearchScope = 'this' | 'all';
+
 /** The search box's "When" choice: a span ending now, or days picked by hand (local time). */
 export type DateFilter =
   | { readonly kind: 'any' }
@@ -121,4 +125,62 @@ export function withDateFilter(text: string, filter: DateFilter, now: number): S
     before: before === undefined ? q.before : Math.min(before, q.before ?? before),
   };
   return isEmptyQuery(merged) ? undefined : merged;
+}
+
+export interface AllNotebooksSearch {
+  readonly index: NoteSearchIndex;
+  /** Changes after every batch of upserts in any notebook. */
+  readonly version: Accessor<number>;
+  readonly state: Accessor<'idle' | 'opening' | 'ready' | 'failed'>;
+  /** The open notebook a hit lives in. */
+  notebookOf(noteId: string): OpenNotebook | undefined;
+  /** Opens every notebook and indexes it; only the first call does anything. */
+  start(): void;
+}
+
+/**
+ * One index over every notebook of the vault, for "All notebooks": built on first use
+ * (opening each notebook decrypts it), then kept current by the same per-transaction
+ * feed as one notebook's, for as long as the pane that made it lives. One index, not one
+ * per notebook, so scores and "newest first" compare across notebooks.
+ */
+export function createAllNotebooksSearch(openAll: () => Promise<readonly OpenNotebook[]>): AllNotebooksSearch {
+  const owner = getOwner();
+  const index = new NoteSearchIndex();
+  const [feeds, setFeeds] = createSignal<readonly NotebookSearch[]>([]);
+  const [state, setState] = createSignal<'idle' | 'opening' | 'ready' | 'failed'>('idle');
+  const notebooks = new Map<string, OpenNotebook>();
+  return {
+    index,
+    version: () => feeds().reduce((sum, feed) => sum + feed.version(), 0),
+    state,
+    notebookOf: (noteId) => notebooks.get(index.notebookOf(noteId) ?? ''),
+    start() {
+      if (state() !== 'idle') return;
+      setState('opening');
+      openAll().then(
+        (list) =>
+          runWithOwner(owner, () => {
+            for (const notebook of list) notebooks.set(notebook.id, notebook);
+            setFeeds(list.map((notebook) => createNotebookSearch(notebook.doc, notebook.id, index)));
+            setState('ready');
+          }),
+        () => setState('failed'),
+      );
+    },
+  };
+}
+
+/** A note picked in another notebook's results, to be selected when that notebook's pane opens. */
+let noteToOpen: { notebookId: string; noteId: string } | undefined;
+
+export function rememberNoteToOpen(notebookId: string, noteId: string): void {
+  noteToOpen = { notebookId, noteId };
+}
+
+export function takeNoteToOpen(notebookId: string): string | undefined {
+  if (noteToOpen?.notebookId !== notebookId) return undefined;
+  const { noteId } = noteToOpen;
+  noteToOpen = undefined;
+  return noteId;
 }

@@ -1,6 +1,6 @@
 import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { Suggestion } from '../../ml/search/suggest-queries.ts';
-import type { DateFilter } from '../app/notebook-search.ts';
+import type { DateFilter, SearchScope } from '../app/notebook-search.ts';
 import { parseSearchQuery } from '../../ml/search/parse-search-query.ts';
 
 /** Typing settles for this long before the notes are searched: one search per word, not per key. */
@@ -11,7 +11,15 @@ const DEBOUNCE_MS = 120;
  * completions) are picked with the arrows and Enter; Escape closes them, and a second
  * Escape clears the box. `label:` filters in the query show as removable chips.
  */
-export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQuery: (text: string) => void; when: DateFilter; onWhen: (filter: DateFilter) => void }) {
+export function SearchBox(props: {
+  suggest: (text: string) => Suggestion[];
+  onQuery: (text: string) => void;
+  when: DateFilter;
+  onWhen: (filter: DateFilter) => void;
+  /** Undefined: no choice of notebooks (one notebook only). */
+  scope?: SearchScope | undefined;
+  onScope?: (scope: SearchScope) => void;
+}) {
   const [text, setText] = createSignal('');
   const [open, setOpen] = createSignal(false);
   const [active, setActive] = createSignal(-1);
@@ -119,7 +127,20 @@ export function SearchBox(props: { suggest: (text: string) => Suggestion[]; onQu
           </For>
         </ul>
       </Show>
-      <DateFilterControls when={props.when} onWhen={props.onWhen} />
+      <div class="search-filters">
+        <Show when={props.scope}>
+          {(scope) => (
+            <span class="search-scope">
+              <label for="note-search-scope">In</label>
+              <select id="note-search-scope" value={scope()} onChange={(e) => props.onScope?.(e.currentTarget.value === 'all' ? 'all' : 'this')}>
+                <option value="this">This notebook</option>
+                <option value="all">All notebooks</option>
+              </select>
+            </span>
+          )}
+        </Show>
+        <DateFilterControls when={props.when} onWhen={props.onWhen} />
+      </div>
       <Show when={chips().length > 0}>
         <ul class="chip-list search-chips" aria-label="Label filters">
           <For each={chips()}>

@@ -64,7 +64,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void }) {
         <Show when={selected()} fallback={<p class="empty">Create a notebook to start keeping notes.</p>}>
           <Show when={!opened.error} fallback={<p class="error" role="alert">{String(opened.error)}</p>}>
             <Show when={opened()} keyed fallback={<p aria-busy="true">Opening notebook…</p>}>
-              {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} />}
+              {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} />}
             </Show>
           </Show>
         </Show>

@@ -1,9 +1,10 @@
 import { createMemo, createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import type * as Y from 'yjs';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
 import { createNote, notesMap, readNote, readNotes } from '../../sync/notebook/notes.ts';
 import { failInterruptedImports, notesToTag, readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
-import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import { importPhotos, isImporting } from '../app/import-photos.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
@@ -14,7 +15,15 @@ import { NoteGrid } from '../components/NoteGrid.tsx';
 import { CameraCapture } from '../components/CameraCapture.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { SearchResults } from '../components/SearchResults.tsx';
-import { createNotebookSearch, withDateFilter, type DateFilter } from '../app/notebook-search.ts';
+import {
+  createAllNotebooksSearch,
+  createNotebookSearch,
+  rememberNoteToOpen,
+  takeNoteToOpen,
+  withDateFilter,
+  type DateFilter,
+  type SearchScope,
+} from '../app/notebook-search.ts';
 
 // Every file, images or not: one that is not a photo gets a note that says so.
 const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?? []);
@@ -23,38 +32,68 @@ const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?
  * One notebook: its notes, newest first, and the editor for the chosen one. Photos come
  * in by the picker, by dropping files on this pane, or by pasting.
  */
-export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tagging: TaggingService }) {
+export function NotesPane(props: {
+  notebook: OpenNotebook;
+  blobs: BlobStore;
+  tagging: TaggingService;
+  /** With these, search can span every notebook and open a hit in another one. */
+  vault?: Vault;
+  onOpenNotebook?: (id: string) => void;
+}) {
   const version = docVersion(props.notebook.doc);
   const doc = () => props.notebook.doc;
   /**
    * A card's row, read when the card is rendered: with 10,000 notes only the ~30 cards
    * in the window read labels and OCR, not every note on every keystroke.
    */
-  const rowOf = (id: string): NoteRow | undefined => {
-    const note = readNote(doc(), id);
+  const rowOf = (id: string, from: Y.Doc = doc()): NoteRow | undefined => {
+    const note = readNote(from, id);
     if (!note) return undefined;
     return {
       ...note,
-      photo: readNotePhoto(doc(), id),
-      status: readTaggingStatus(doc(), id),
-      labels: [...new Set(readLabels(doc(), id).sort((a, b) => b.score - a.score).map((l) => l.label))],
+      photo: readNotePhoto(from, id),
+      status: readTaggingStatus(from, id),
+      labels: [...new Set(readLabels(from, id).sort((a, b) => b.score - a.score).map((l) => l.label))],
       // Stray one- and two-character reads (a logo, a texture) make poor snippets.
-      ocr: readOcr(doc(), id).map((l) => l.text.trim()).filter((t) => t.length >= 3).join(' '),
+      ocr: readOcr(from, id).map((l) => l.text.trim()).filter((t) => t.length >= 3).join(' '),
     };
   };
   // The grid is keyed by id so an edit re-renders a card's text, not the card (and its thumbnail).
   const ids = createMemo(() => (version(), readNotes(doc()).map((note) => note.id)), [], {
     equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
   });
-  const [selected, setSelected] = createSignal<string>();
+  // A hit picked in another notebook's results opens here, selected.
+  const [selected, setSelected] = createSignal<string | undefined>(takeNoteToOpen(props.notebook.id));
   const search = createNotebookSearch(doc(), props.notebook.id);
   const [query, setQuery] = createSignal('');
   const [when, setWhen] = createSignal<DateFilter>({ kind: 'any' });
+  const [scope, setScope] = createSignal<SearchScope>('this');
+  const vault = props.vault;
+  const everywhere = vault
+    ? createAllNotebooksSearch(async () => {
+        const opened: OpenNotebook[] = [];
+        for (const { id } of vault.notebooks()) {
+          const result = id === props.notebook.id ? { ok: true as const, value: props.notebook } : await vault.openNotebook(id);
+          if (result.ok) opened.push(result.value);
+        }
+        return opened;
+      })
+    : undefined;
+  const chooseScope = (next: SearchScope) => {
+    setScope(next);
+    if (next === 'all') everywhere?.start();
+  };
   const hits = createMemo(() => {
-    search.version();
     const q = withDateFilter(query(), when(), Date.now());
+    if (scope() === 'all' && everywhere) {
+      everywhere.version();
+      return q ? everywhere.index.search(q) : undefined;
+    }
+    search.version();
     return q ? search.index.search(q) : undefined;
   });
+  /** Where a hit lives: this notebook unless "All notebooks" found it elsewhere. */
+  const notebookOf = (id: string): OpenNotebook => (scope() === 'all' ? everywhere?.notebookOf(id) : undefined) ?? props.notebook;
   const [dragging, setDragging] = createSignal(false);
   // The chosen note stays in the editor even when a search leaves it out of the results.
   const current = createMemo(() => {
@@ -63,12 +102,22 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
     return id !== undefined && notesMap(doc()).has(id) ? id : ids()[0];
   });
   /** A card whose row is re-read when the doc changes; `children` go below it (search's reasons). */
-  const NoteCard = (cardProps: { id: string; children?: JSX.Element }) => {
-    const row = createMemo(() => (version(), rowOf(cardProps.id)));
+  const NoteCard = (cardProps: { id: string; notebook?: OpenNotebook; children?: JSX.Element }) => {
+    const notebook = () => cardProps.notebook ?? props.notebook;
+    const elsewhere = () => notebook() !== props.notebook;
+    const row = createMemo(() => (version(), everywhere?.version(), rowOf(cardProps.id, notebook().doc)));
+    const select = () => {
+      if (!elsewhere()) return open(cardProps.id);
+      rememberNoteToOpen(notebook().id, cardProps.id);
+      props.onOpenNotebook?.(notebook().id);
+    };
     return (
       <Show when={row()}>
         {(note) => (
-          <NoteListItem note={note()} current={current() === cardProps.id} onSelect={() => open(cardProps.id)} blobs={props.blobs} notebookId={props.notebook.id}>
+          <NoteListItem note={note()} current={!elsewhere() && current() === cardProps.id} onSelect={select} blobs={props.blobs} notebookId={notebook().id}>
+            <Show when={elsewhere()}>
+              <p class="note-where">In {vault?.notebooks().find((n) => n.id === notebook().id)?.name || 'another notebook'}</p>
+            </Show>
             {cardProps.children}
           </NoteListItem>
         )}
@@ -132,8 +181,15 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
           <CameraCapture onPhoto={(file) => importFiles([file])} />
           <PhotoImport tagging={props.tagging} onFiles={importFiles} />
         </div>
-        <SearchBox suggest={(text) => (search.version(), search.index.suggest(text))} onQuery={setQuery} when={when()} onWhen={setWhen} />
+        <SearchBox suggest={(text) => (search.version(), search.index.suggest(text))} onQuery={setQuery} when={when()} onWhen={setWhen} scope={everywhere ? scope() : undefined} onScope={chooseScope} />
         <p class="hint drop-hint">Drop or paste photos here.</p>
+        <Show when={scope() === 'all' && everywhere?.state() !== 'ready' ? everywhere?.state() : undefined}>
+          {(state) => (
+            <p class={state() === 'failed' ? 'error' : 'hint'} role="status">
+              {state() === 'failed' ? 'Some notebooks could not be opened for search.' : 'Opening every notebook to search them…'}
+            </p>
+          )}
+        </Show>
         <Show
           when={hits()}
           fallback={
@@ -146,7 +202,16 @@ export function NotesPane(props: { notebook: OpenNotebook; blobs: BlobStore; tag
           }
         >
           {(found) => (
-            <SearchResults query={query()} hits={found()} rowOf={(id) => (version(), rowOf(id))} card={(id, reasons) => <NoteCard id={id}>{reasons}</NoteCard>} />
+            <SearchResults
+              query={query()}
+              hits={found()}
+              rowOf={(id) => (version(), rowOf(id, notebookOf(id).doc))}
+              card={(id, reasons) => (
+                <NoteCard id={id} notebook={notebookOf(id)}>
+                  {reasons}
+                </NoteCard>
+              )}
+            />
           )}
         </Show>
       </section>

@@ -21,6 +21,12 @@ async function searchTitles(page: Page, query: string): Promise<string[]> {
   return results.locator(':scope > ul > li[data-note-title]').evaluateAll((items) => items.map((li) => li.getAttribute('data-note-title') ?? ''));
 }
 
+/** Escape closes open suggestions; with none open it would empty the box, so only then. */
+async function closeSuggestions(page: Page): Promise<void> {
+  const box = page.getByLabel('Search notes', { exact: true });
+  if ((await box.getAttribute('aria-expanded')) === 'true') await box.press('Escape');
+}
+
 async function scrollGridTo(page: Page, where: 'end' | number): Promise<void> {
   await grid(page).evaluate((el, to) => el.scrollTo({ top: to === 'end' ? el.scrollHeight : to }), where);
 }
@@ -109,8 +115,8 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
     await when.selectOption({ label: 'Last 7 days' });
     await expect.poll(async () => Math.max(...hoursAgo(await shownTitles()))).toBeLessThanOrEqual(7 * 24);
     expect((await shownTitles())[0]).toBe('Grid 20');
-    // Escape closes the suggestions the box still offers ("grid207"…) so the results are not covered.
-    await page.getByLabel('Search notes', { exact: true }).press('Escape');
+    // The suggestions the box still offers ("grid207"…) would cover the results.
+    await closeSuggestions(page);
     await page.locator('.search-results li[data-note-title="Grid 20"]').getByRole('button').click();
     await expect.poll(() => page.getByLabel('Title').inputValue()).toBe('Grid 20');
 
@@ -138,6 +144,34 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
     await when.selectOption({ label: 'Any time' });
     await page.getByLabel('Search notes', { exact: true }).fill('');
     await page.locator('.note-grid').waitFor();
+  });
+
+  it('searches this notebook or all notebooks; a hit in another notebook opens there', async () => {
+    await page.getByPlaceholder('New notebook').fill('Other');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('No notes yet.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'New note' }).click();
+    await page.getByLabel('Title').fill('Faraway unicorn');
+    await page.getByText('Saved', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Big', exact: true }).click();
+    await page.locator(`.note-grid[data-count="${COUNT}"]`).waitFor();
+
+    expect(await searchTitles(page, 'unicorn')).toEqual([]);
+    const started = Date.now();
+    await page.getByLabel('In', { exact: true }).selectOption({ label: 'All notebooks' });
+    await expect.poll(() => page.locator('.search-results > ul > li[data-note-title]').evaluateAll((l) => l.map((li) => li.getAttribute('data-note-title')))).toEqual([
+      'Faraway unicorn',
+    ]);
+    console.log(`all notebooks (${COUNT + 1} notes) indexed and searched in ${Date.now() - started} ms`);
+    const hit = page.locator('.search-results li[data-note-title="Faraway unicorn"]');
+    await hit.getByText('In Other').waitFor();
+    // The same search across notebooks finds this notebook's notes too.
+    expect(await searchTitles(page, 'grid9999')).toContain(`Grid ${COUNT - 1}`);
+    await searchTitles(page, 'unicorn');
+    await closeSuggestions(page);
+    await hit.getByRole('button').click();
+    await expect.poll(() => page.getByLabel('Title').inputValue()).toBe('Faraway unicorn');
+    expect(await page.locator('.note-grid li[data-note-title="Faraway unicorn"] button[aria-current="true"]').count()).toBe(1);
     expect(device.foreignRequests).toEqual([]);
     expect(device.pageErrors).toEqual([]);
   });
