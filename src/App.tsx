@@ -1,5 +1,9 @@
-import { Match, Switch } from 'solid-js';
+import { createMemo, createSignal, Match, onCleanup, Switch } from 'solid-js';
+import { onLinkInLocation, takeLinkFromLocation, type PendingLink } from './app/pending-link.ts';
 import type { Session } from './app/session.ts';
+import { createSyncService } from './app/sync-service.ts';
+import { JoinScreen } from './screens/JoinScreen.tsx';
+import { LinkDeviceScreen } from './screens/LinkDeviceScreen.tsx';
 import { NotebooksScreen } from './screens/NotebooksScreen.tsx';
 import { RecoveryKeyScreen } from './screens/RecoveryKeyScreen.tsx';
 import { SetupScreen } from './screens/SetupScreen.tsx';
@@ -7,6 +11,15 @@ import { UnlockScreen } from './screens/UnlockScreen.tsx';
 
 export function App(props: { session: Session }) {
   const phase = () => props.session.phase();
+  const unlocked = createMemo(() => { const p = phase(); return p.name === 'unlocked' ? p.vault : undefined; });
+  const sync = createSyncService(unlocked);
+  // An invite or device link in the address bar: read once, removed from it, acted on after unlock.
+  const [pending, setPending] = createSignal<PendingLink | undefined>(takeLinkFromLocation());
+  onCleanup(onLinkInLocation(setPending));
+  const [linkingDevice, setLinkingDevice] = createSignal(pending()?.kind === 'linked');
+  const [openNotebook, setOpenNotebook] = createSignal<string>();
+  const joinLink = () => { const p = pending(); return p?.kind === 'join' ? p.link : undefined; };
+  const response = () => { const p = pending(); return p?.kind === 'linked' ? p.link : undefined; };
   return (
     <Switch>
       <Match when={phase().name === 'loading'}>
@@ -14,8 +27,11 @@ export function App(props: { session: Session }) {
           <p>Opening Obscura…</p>
         </main>
       </Match>
+      <Match when={phase().name === 'setup' && (linkingDevice() || response())}>
+        <LinkDeviceScreen session={props.session} response={response()} onCancel={() => (setLinkingDevice(false), setPending(undefined))} />
+      </Match>
       <Match when={phase().name === 'setup'}>
-        <SetupScreen session={props.session} />
+        <SetupScreen session={props.session} onLinkDevice={() => setLinkingDevice(true)} />
       </Match>
       <Match when={(() => { const p = phase(); return p.name === 'recovery' ? p : undefined; })()}>
         {(p) => <RecoveryKeyScreen recoveryKey={p().recoveryKey} onSaved={props.session.confirmRecoverySaved} />}
@@ -23,8 +39,25 @@ export function App(props: { session: Session }) {
       <Match when={phase().name === 'locked'}>
         <UnlockScreen session={props.session} />
       </Match>
+      <Match when={unlocked() && joinLink()}>
+        <JoinScreen
+          vault={unlocked()!}
+          sync={sync}
+          link={joinLink()!}
+          onJoined={(id) => (setOpenNotebook(id), setPending(undefined))}
+          onCancel={() => setPending(undefined)}
+        />
+      </Match>
       <Match when={(() => { const p = phase(); return p.name === 'unlocked' ? p : undefined; })()}>
-        {(p) => <NotebooksScreen vault={p().vault} onLock={() => void props.session.lock()} />}
+        {(p) => (
+          <NotebooksScreen
+            vault={p().vault}
+            onLock={() => void props.session.lock()}
+            sync={sync}
+            openNotebook={openNotebook()}
+            deviceRequest={(() => { const l = pending(); return l?.kind === 'link-device' ? l.link : undefined; })()}
+          />
+        )}
       </Match>
     </Switch>
   );

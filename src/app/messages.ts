@@ -37,6 +37,11 @@ const MESSAGES: Record<string, string> = {
   E_INVITE_REVOKED: 'This invite was withdrawn by a member of the notebook. Ask for a new one.',
   E_INVITE_INVITER: 'This invite names someone who did not make it, so it was refused. Ask for a new one.',
   E_NOT_OWNER: 'Only an owner of this notebook can remove members.',
+  E_MEMBER_UNKNOWN: 'That device is no longer a member of this notebook.',
+  E_INVITE_TIMEOUT: 'The notebook did not arrive within a minute. The person who invited you (or the relay) may be offline; try again later.',
+  E_SYNC_OFF: 'Sync is not running on this device, so the notebook cannot arrive. Check the sync servers in Settings.',
+  E_NOT_SHARED: 'This notebook cannot be shared yet: open it once on the device that made it.',
+  E_VAULT_EXISTS: 'This device already has a vault. Linking would replace it, so nothing was changed.',
   // Linking a new device of the same person.
   E_DEVICE_LINK_FORMAT: 'This is not a complete device link. Copy the whole link and try again.',
   E_DEVICE_LINK_VERSION: 'This device link was made by a newer version of Obscura. Update the app on both devices.',

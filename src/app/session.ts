@@ -1,6 +1,7 @@
 import { createSignal, type Accessor } from 'solid-js';
 import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
 import { createVault, hasVault, unlockVault, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
+import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
 
@@ -18,6 +19,8 @@ export interface Session {
   create(passphrase: string): Promise<void>;
   confirmRecoverySaved(): void;
   unlock(secret: { passphrase: string } | { recoveryKey: string }): Promise<void>;
+  /** First run on a new device: the vault key comes from the person's other device (device link). */
+  linkDevice(args: LinkDeviceArgs): Promise<void>;
   lock(): Promise<void>;
 }
 
@@ -67,6 +70,15 @@ export function createSession(services: VaultServices = browserServices()): Sess
       run(async () => {
         const { vault, recoveryKey } = await createVault(services, passphrase);
         setPhase({ name: 'recovery', vault, recoveryKey });
+      }),
+    linkDevice: (args) =>
+      run(async () => {
+        const linked = await linkDevice(services, args);
+        if (!linked.ok) {
+          setError(messageFor(linked.error.code, linked.error.message));
+          return;
+        }
+        setPhase({ name: 'recovery', vault: linked.value.vault, recoveryKey: linked.value.recoveryKey });
       }),
     confirmRecoverySaved: () => {
       const p = phase();

@@ -1,16 +1,22 @@
-import { createMemo, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import { browserBlobStore } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
+import type { SyncService } from '../app/sync-service.ts';
+import { SyncPanel } from '../components/SyncPanel.tsx';
 
 /** The unlocked vault: notebooks on the left, the chosen notebook's notes on the right. */
-export function NotebooksScreen(props: { vault: Vault; onLock: () => void }) {
+export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
   const vaultVersion = docVersion(props.vault.doc);
   const notebooks = createMemo(() => (vaultVersion(), props.vault.notebooks()));
-  const [selected, setSelected] = createSignal<string | undefined>(notebooks()[0]?.id);
+  const [selected, setSelected] = createSignal<string | undefined>(props.openNotebook ?? notebooks()[0]?.id);
+  const [syncOpen, setSyncOpen] = createSignal(props.deviceRequest !== undefined);
+  // A joined notebook opens at once; on a linked device the notebooks arrive after the first render.
+  createEffect(on(() => props.openNotebook, (id) => id && setSelected(id), { defer: true }));
+  createEffect(() => selected() === undefined && notebooks()[0] && setSelected(notebooks()[0]!.id));
   const [newName, setNewName] = createSignal('');
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
@@ -35,6 +41,11 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void }) {
     <div class="shell">
       <header class="topbar">
         <span class="brand">Obscura</span>
+        <Show when={props.sync}>
+          <button type="button" aria-haspopup="dialog" onClick={() => setSyncOpen(true)}>
+            Sync
+          </button>
+        </Show>
         <button type="button" onClick={() => props.onLock()} aria-label="Lock the vault">
           Lock
         </button>
@@ -69,6 +80,18 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void }) {
           </Show>
         </Show>
       </main>
+      <Show when={syncOpen() && props.sync}>
+        {(sync) => (
+          <SyncPanel
+            sync={sync()}
+            vault={props.vault}
+            notebook={opened.state === 'ready' ? opened() : undefined}
+            notebookName={notebooks().find((n) => n.id === selected())?.name}
+            deviceRequest={props.deviceRequest}
+            onClose={() => setSyncOpen(false)}
+          />
+        )}
+      </Show>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { passphraseStrength } from '../app/passphrase-strength.ts';
 const MIN_LENGTH = 10;
 
 /** First run: choose a passphrase; the vault key is wrapped under it with Argon2id. */
-export function SetupScreen(props: { session: Session }) {
+export function SetupScreen(props: { session: Session; onLinkDevice?: () => void }) {
   const [passphrase, setPassphrase] = createSignal('');
   const [confirm, setConfirm] = createSignal('');
   const [problem, setProblem] = createSignal<string>();
@@ -40,6 +40,16 @@ export function SetupScreen(props: { session: Session }) {
         <button type="submit" class="primary" disabled={props.session.busy()}>
           {props.session.busy() ? 'Creating…' : 'Create vault'}
         </button>
+        <Show when={props.onLinkDevice}>
+          {(link) => (
+            <p class="hint">
+              Already use Obscura on another device?{' '}
+              <button type="button" class="link" onClick={() => link()()}>
+                Link to my other device
+              </button>
+            </p>
+          )}
+        </Show>
       </form>
     </main>
   );

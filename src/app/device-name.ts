@@ -1,0 +1,54 @@
+import { createSignal, type Accessor } from 'solid-js';
+
+const STORAGE_KEY = 'obscura-device-name';
+const MAX_LENGTH = 60;
+
+/**
+ * "Chrome on Linux": what the other devices in a notebook see in their sync panel
+ * (sealed presence, never readable by a server) until the person names this device.
+ */
+export function deviceNameFromUserAgent(userAgent: string = navigator.userAgent): string {
+  const browser = /Edg\//.test(userAgent) ? 'Edge'
+    : /Firefox\//.test(userAgent) ? 'Firefox'
+    : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome'
+    : /Safari\//.test(userAgent) ? 'Safari'
+    : 'Browser';
+  const system = /Android/.test(userAgent) ? 'Android'
+    : /iPhone|iPad|iPod/.test(userAgent) ? 'iOS'
+    : /Mac OS X/.test(userAgent) ? 'macOS'
+    : /Windows/.test(userAgent) ? 'Windows'
+    : /CrOS/.test(userAgent) ? 'ChromeOS'
+    : /Linux/.test(userAgent) ? 'Linux'
+    : 'this device';
+  return `${browser} on ${system}`;
+}
+
+export function cleanDeviceName(name: string): string {
+  return name.replace(/\s+/g, ' ').trim().slice(0, MAX_LENGTH);
+}
+
+/** The name this device announces; kept in this browser only (it is per device, not per vault). */
+export function createDeviceName(): { name: Accessor<string>; setName(name: string): void } {
+  const stored = readStored();
+  const [name, setSignal] = createSignal(stored || deviceNameFromUserAgent());
+  return {
+    name,
+    setName(next) {
+      const clean = cleanDeviceName(next) || deviceNameFromUserAgent();
+      try {
+        localStorage.setItem(STORAGE_KEY, clean);
+      } catch {
+        // Private mode: the name holds for this page only.
+      }
+      setSignal(clean);
+    },
+  };
+}
+
+function readStored(): string {
+  try {
+    return cleanDeviceName(localStorage.getItem(STORAGE_KEY) ?? '');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,71 @@
+import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { OnlineDevice, ReplicationStatus } from '../../sync/replication/replicate-box.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import { startVaultSync, type VaultSync } from '../../sync/vault/vault-sync.ts';
+import { defaultSyncUrls, replicationSettingsFor, type SyncUrls } from './default-sync-urls.ts';
+import { createDeviceName } from './device-name.ts';
+import { errorCode, messageFor } from './messages.ts';
+
+export interface SyncService {
+  /** The running sync of the unlocked vault; undefined while locked or refused. */
+  readonly running: Accessor<VaultSync | undefined>;
+  /** Why sync is not running (settings refused), in the person's words. */
+  readonly error: Accessor<string | undefined>;
+  readonly urls: Accessor<SyncUrls>;
+  readonly deviceName: Accessor<string>;
+  /** Renames this device; sync restarts so the others see the new name. */
+  setDeviceName(name: string): void;
+  /** The notebook's replication status (reactive); undefined while its box loads or sync is off. */
+  status(notebookId: string): ReplicationStatus | undefined;
+  /** The vault doc's own room: the person's other devices. */
+  vaultStatus(): ReplicationStatus | undefined;
+  /** Devices in the notebook's room whose sealed presence opens here, this one first (reactive). */
+  onlineDevices(notebookId: string): OnlineDevice[];
+}
+
+/**
+ * Runs startVaultSync for as long as a vault is unlocked and turns its events into one
+ * reactive tick for the UI. `urls` are the Settings screen's servers when set, else the
+ * page origin's own (default-sync-urls.ts). Must be created inside a reactive root.
+ */
+export function createSyncService(vault: Accessor<Vault | undefined>, urls: Accessor<SyncUrls> = () => defaultSyncUrls()): SyncService {
+  const device = createDeviceName();
+  const [running, setRunning] = createSignal<VaultSync>();
+  const [error, setError] = createSignal<string>();
+  const [tick, setTick] = createSignal(0, { equals: false });
+
+  createEffect(() => {
+    const current = vault();
+    const name = device.name();
+    const settings = replicationSettingsFor(urls());
+    if (!current || current.locked) return;
+    let sync: VaultSync;
+    try {
+      sync = startVaultSync(current, { settings, deviceName: name });
+    } catch (e) {
+      setError(messageFor(errorCode(e), e instanceof Error ? e.message : undefined));
+      return;
+    }
+    setError(undefined);
+    const off = sync.onChange(() => setTick(0));
+    setRunning(sync);
+    onCleanup(() => {
+      off();
+      setRunning(undefined);
+      // vault.lock() stops it too; stop() is idempotent.
+      sync.stop();
+    });
+  });
+
+  const notebook = (id: string) => (tick(), running()?.notebook(id));
+  return {
+    running,
+    error,
+    urls,
+    deviceName: device.name,
+    setDeviceName: device.setName,
+    status: (id) => notebook(id)?.status(),
+    vaultStatus: () => (tick(), running()?.vault().status()),
+    onlineDevices: (id) => notebook(id)?.onlineDevices() ?? [],
+  };
+}

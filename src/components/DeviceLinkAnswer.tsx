@@ -1,0 +1,85 @@
+import { createSignal, Match, Switch } from 'solid-js';
+import type { DeviceLinkAnswer as Answer } from '../../sync/vault/vault-device-link.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import { messageFor } from '../app/messages.ts';
+import { QrLink } from './QrLink.tsx';
+
+const groups = (digits: string, size: number) => digits.match(new RegExp(`.{1,${size}}`, 'g'))?.join(' ') ?? digits;
+
+/**
+ * This (old) device answers a new device's request: paste its link, compare the digits both
+ * screens show (a swapped request would get the vault key sealed to someone else), then hand
+ * back the answer link and a check code for the new device to compare.
+ */
+export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string }) {
+  const [request, setRequest] = createSignal(props.initialRequest ?? '');
+  const [answer, setAnswer] = createSignal<Answer>();
+  const [confirmed, setConfirmed] = createSignal(false);
+  const [problem, setProblem] = createSignal<string>();
+
+  const read = (event: SubmitEvent) => {
+    event.preventDefault();
+    setConfirmed(false);
+    const made = props.vault.answerDeviceLink(request().trim(), location.origin);
+    if (made.ok) {
+      setProblem(undefined);
+      setAnswer(made.value);
+    } else {
+      setAnswer(undefined);
+      setProblem(messageFor(made.error.code, made.error.message));
+    }
+  };
+
+  return (
+    <section class="sync-section" aria-labelledby="link-device-title">
+      <h3 id="link-device-title">Link a device</h3>
+      <Switch>
+        <Match when={!answer()}>
+          <p class="hint">
+            On the new device, open Obscura and choose “Link to my other device”. Paste the link it shows here (or scan its QR code
+            with this device’s camera).
+          </p>
+          <form class="device-link-form" onSubmit={read}>
+            <label for="device-request">Link from the new device</label>
+            <div class="inline-form">
+              <input id="device-request" value={request()} onInput={(e) => setRequest(e.currentTarget.value)} spellcheck={false} required />
+              <button type="submit">Continue</button>
+            </div>
+          </form>
+        </Match>
+        <Match when={!confirmed() && answer()}>
+          {(found) => (
+            <div class="device-link-step" role="group" aria-labelledby="fingerprint-title">
+              <p id="fingerprint-title">Does the new device show these digits?</p>
+              <p class="digits" data-testid="request-fingerprint">{groups(found().fingerprint, 4)}</p>
+              <div class="note-actions">
+                <button type="button" class="primary" onClick={() => setConfirmed(true)}>
+                  Yes, they match
+                </button>
+                <button type="button" onClick={() => setAnswer(undefined)}>
+                  No, start again
+                </button>
+              </div>
+              <p class="hint">If they differ, the link was changed on the way: do not continue.</p>
+            </div>
+          )}
+        </Match>
+        <Match when={confirmed() && answer()}>
+          {(found) => (
+            <div class="device-link-step">
+              <p>Open or paste this answer on the new device, then check that it shows the same code:</p>
+              <p class="digits" data-testid="check-code">{groups(found().checkCode, 3)}</p>
+              <QrLink link={found().link} label="Answer for the new device" id="device-answer" />
+              <p class="hint">Only the new device can open this answer. It expires in 10 minutes.</p>
+            </div>
+          )}
+        </Match>
+      </Switch>
+      {problem() && (
+        <p class="error" role="alert">
+          {problem()}
+        </p>
+      )}
+    </section>
+  );
+}

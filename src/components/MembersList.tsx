@@ -1,0 +1,81 @@
+import { createResource, createSignal, For, Show } from 'solid-js';
+import type { OnlineDevice } from '../../sync/replication/replicate-box.ts';
+import type { MemberView } from '../../sync/vault/vault-members.ts';
+import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import { docVersion } from '../app/doc-version.ts';
+import { messageFor } from '../app/messages.ts';
+
+const ROLE: Record<MemberView['role'], string> = { owner: 'owner', member: 'member', invite: 'unused invite link' };
+
+/** Who can write in this notebook: devices (and open invite links), with Remove for owners. */
+export function MembersList(props: { vault: Vault; notebook: OpenNotebook; online: OnlineDevice[] }) {
+  const version = docVersion(props.notebook.doc);
+  const [members] = createResource(
+    () => version() + 1,
+    async () => {
+      const listed = await props.vault.members(props.notebook.id);
+      if (!listed.ok) throw new Error(messageFor(listed.error.code, listed.error.message));
+      return listed.value.filter((m) => m.removedAt === undefined);
+    },
+  );
+  const [confirming, setConfirming] = createSignal<string>();
+  const [problem, setProblem] = createSignal<string>();
+  const nameOf = (m: MemberView) =>
+    m.self ? 'This device'
+    : props.online.find((d) => d.deviceId === m.deviceId)?.deviceName ?? (m.role === 'invite' ? 'Invite link' : `Device ${m.deviceId.slice(0, 6)}`);
+  const iAmOwner = () => members()?.some((m) => m.self && m.role === 'owner') ?? false;
+
+  const remove = async (deviceId: string) => {
+    setProblem(undefined);
+    const done = m(deviceId)?.role === 'invite' ? await props.vault.revokeInvite(props.notebook.id, deviceId) : await props.vault.removeMember(props.notebook.id, deviceId);
+    setConfirming(undefined);
+    if (!done.ok) setProblem(messageFor(done.error.code, done.error.message));
+  };
+  const m = (deviceId: string) => members()?.find((x) => x.deviceId === deviceId);
+
+  return (
+    <section class="sync-section" aria-labelledby="members-title">
+      <h3 id="members-title">Members</h3>
+      <Show when={!members.error} fallback={<p class="error" role="alert">{String(members.error)}</p>}>
+        <ul class="member-list">
+          <For each={members()} fallback={<li class="empty">Only this device so far.</li>}>
+            {(member) => (
+              <li data-device-id={member.deviceId}>
+                <span class="member-name">{nameOf(member)}</span>
+                <span class="hint">
+                  {ROLE[member.role]}
+                  {member.ownDevice && !member.self ? ' · your device' : ''}
+                </span>
+                <Show when={!member.self && (iAmOwner() || member.role === 'invite')}>
+                  <Show
+                    when={confirming() === member.deviceId}
+                    fallback={
+                      <button type="button" onClick={() => setConfirming(member.deviceId)} aria-label={`Remove ${nameOf(member)}`}>
+                        Remove
+                      </button>
+                    }
+                  >
+                    <div class="member-confirm" role="group" aria-label={`Confirm removing ${nameOf(member)}`}>
+                      <p>
+                        {member.role === 'invite'
+                          ? 'Withdraw this invite link? Nobody can join with it afterwards.'
+                          : `Remove ${nameOf(member)}? The notebook key will be rotated: it keeps what it already has, but cannot read or write anything new.`}
+                      </p>
+                      <button type="button" class="danger" onClick={() => void remove(member.deviceId)}>
+                        {member.role === 'invite' ? 'Withdraw' : 'Remove and rotate key'}
+                      </button>
+                      <button type="button" onClick={() => setConfirming(undefined)}>
+                        Cancel
+                      </button>
+                    </div>
+                  </Show>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={problem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
+import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import { messageFor } from '../app/messages.ts';
+import type { SyncService } from '../app/sync-service.ts';
+import { DeviceLinkAnswer } from './DeviceLinkAnswer.tsx';
+import { InvitePanel } from './InvitePanel.tsx';
+import { MembersList } from './MembersList.tsx';
+import { SyncTransfers, type PendingTransfers } from './SyncTransfers.tsx';
+
+export interface SyncPanelProps {
+  readonly sync: SyncService;
+  readonly vault: Vault;
+  /** The notebook on screen; the panel shows its room, members and invite. */
+  readonly notebook?: OpenNotebook;
+  readonly notebookName?: string;
+  /** Photo transfers of the notebook on screen, when blob sync runs for it. */
+  readonly transfers?: () => PendingTransfers | undefined;
+  /** A device-link request opened from a `#/link-device/` link. */
+  readonly deviceRequest?: string;
+  onClose(): void;
+}
+
+const RELAY: Record<ReplicationStatus['relay'], string> = { connected: 'connected', connecting: 'connecting…', offline: 'not reachable' };
+
+export function relativeTime(at: number | undefined, now: number): string {
+  if (at === undefined) return 'not yet';
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  if (seconds < 10) return 'just now';
+  if (seconds < 60) return `${seconds} seconds ago`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return hours === 1 ? '1 hour ago' : `${hours} hours ago`;
+  return new Date(at).toLocaleString();
+}
+
+/**
+ * The sync drawer (a modal dialog: Escape closes it, focus returns to the Sync button):
+ * this device, who is online in this notebook, the relay, the last sync, photo transfers,
+ * quarantined entries, the invite link and QR, members, and linking a new device.
+ */
+export function SyncPanel(props: SyncPanelProps) {
+  let dialog: HTMLDialogElement | undefined;
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), 5000);
+  onCleanup(() => clearInterval(clock));
+  onMount(() => dialog?.showModal());
+
+  const id = () => props.notebook?.id;
+  const status = () => (id() ? props.sync.status(id()!) : undefined);
+  const online = () => (id() ? props.sync.onlineDevices(id()!) : []);
+  const others = () => online().filter((d) => !d.self);
+  const [name, setName] = createSignal(props.sync.deviceName());
+  const [linking, setLinking] = createSignal(props.deviceRequest !== undefined);
+
+  // Quarantine changes arrive through the SealedDoc, not the plain doc.
+  const [quarantineTick, setQuarantineTick] = createSignal(0);
+  const offQuarantine = props.notebook?.sealed.onChange(() => setQuarantineTick((t) => t + 1));
+  onCleanup(() => offQuarantine?.());
+  const quarantined = createMemo(() => {
+    quarantineTick();
+    const counts = new Map<string, number>();
+    for (const entry of props.notebook?.sealed.quarantine.values() ?? []) counts.set(entry.code, (counts.get(entry.code) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1]);
+  });
+
+  const rename = (event: SubmitEvent) => {
+    event.preventDefault();
+    props.sync.setDeviceName(name());
+    setName(props.sync.deviceName());
+  };
+
+  return (
+    <dialog ref={dialog} class="sync-panel" aria-labelledby="sync-title" onClose={() => props.onClose()}>
+      <header class="sync-header">
+        <h2 id="sync-title">Sync{props.notebookName ? ` · ${props.notebookName}` : ''}</h2>
+        <button type="button" onClick={() => dialog?.close()} aria-label="Close sync panel">
+          Close
+        </button>
+      </header>
+
+      <Show when={props.sync.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+
+      <section class="sync-section" aria-labelledby="this-device-title">
+        <h3 id="this-device-title">This device</h3>
+        <form class="inline-form" onSubmit={rename}>
+          <label for="device-name" class="visually-hidden">
+            Device name
+          </label>
+          <input id="device-name" value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={60} />
+          <button type="submit" disabled={name().trim() === props.sync.deviceName()}>
+            Rename
+          </button>
+        </form>
+        <p class="hint">Other devices in your notebooks see this name. Servers do not: it travels encrypted.</p>
+      </section>
+
+      <Show when={props.notebook} fallback={<p class="empty">Open a notebook to see who it syncs with.</p>}>
+        {(notebook) => (
+          <>
+            <section class="sync-section" aria-labelledby="sync-status-title">
+              <h3 id="sync-status-title">Status</h3>
+              <dl class="sync-status" data-relay={status()?.relay ?? 'off'}>
+                <dt>Relay</dt>
+                <dd data-testid="relay-state">{status() ? RELAY[status()!.relay] : props.sync.running() ? 'starting…' : 'sync is off'}</dd>
+                <dt>Connected directly</dt>
+                <dd data-testid="peer-count">{status()?.peers ?? 0}</dd>
+                <dt>Last sync</dt>
+                <dd data-testid="last-sync">{relativeTime(status()?.lastSyncAt, now())}</dd>
+              </dl>
+            </section>
+
+            <section class="sync-section" aria-labelledby="online-title">
+              <h3 id="online-title">Online now</h3>
+              <ul class="online-list">
+                <For each={others()} fallback={<li class="empty">No other device is online in this notebook.</li>}>
+                  {(device) => (
+                    <li data-device-id={device.deviceId}>
+                      <span class="online-dot" aria-hidden="true" />
+                      {device.deviceName}
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </section>
+
+            <SyncTransfers pending={props.transfers?.()} />
+
+            <section class="sync-section" aria-labelledby="quarantine-title">
+              <h3 id="quarantine-title">Set aside</h3>
+              <Show when={quarantined().length > 0} fallback={<p class="hint">Nothing set aside: every change that arrived could be checked and applied.</p>}>
+                <p class="hint">
+                  These changes arrived but were not applied, because they could not be verified. They are kept on this device and
+                  never change your notes; some open by themselves later (for example when a key arrives).
+                </p>
+                <ul class="quarantine-list">
+                  <For each={quarantined()}>
+                    {([code, count]) => (
+                      <li data-code={code}>
+                        <strong>{count}</strong> {messageFor(code)}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </section>
+
+            <InvitePanel vault={props.vault} notebookId={notebook().id} urls={props.sync.urls()} />
+            <MembersList vault={props.vault} notebook={notebook()} online={online()} />
+          </>
+        )}
+      </Show>
+
+      <Show
+        when={linking()}
+        fallback={
+          <section class="sync-section">
+            <button type="button" onClick={() => setLinking(true)}>
+              Link a device
+            </button>
+          </section>
+        }
+      >
+        <DeviceLinkAnswer vault={props.vault} {...(props.deviceRequest ? { initialRequest: props.deviceRequest } : {})} />
+      </Show>
+    </dialog>
+  );
+}

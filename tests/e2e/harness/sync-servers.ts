@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startAppServer, type AppServer } from '../../../sync/server/app-server.ts';
+import { attachSync, type SyncServers } from '../../../sync/server/attach-sync.ts';
+
+/** What went to a server, by server, as the server received it. */
+export interface CapturedFrames {
+  readonly signaling: Uint8Array[];
+  readonly relay: Uint8Array[];
+}
+
+export interface SyncedApp {
+  readonly url: string;
+  readonly sync: SyncServers;
+  readonly frames: CapturedFrames;
+  readonly dataDir: string;
+  /** Every file the relay wrote (LevelDB and blob files), path and bytes. */
+  relayFiles(): { path: string; bytes: Buffer }[];
+  close(): Promise<void>;
+}
+
+/**
+ * The built app with the signaling server and the relay on its port, wired exactly as
+ * `npm start` (sync/server/start.ts) does, but in this process, on a free port, with a
+ * throwaway relay data dir and every client frame captured for canary checks.
+ */
+export async function startSyncedApp(): Promise<SyncedApp> {
+  const root = resolve(import.meta.dirname, '..', '..', '..');
+  const distDir = process.env.OBSCURA_E2E_DIST ?? join(root, 'dist');
+  const dataDir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
+  const frames: CapturedFrames = { signaling: [], relay: [] };
+  const app: AppServer = await startAppServer({ distDir, port: 0 });
+  const sync = await attachSync({
+    server: app.server,
+    baseUrl: app.url,
+    addRoute: app.addRoute,
+    dataDir,
+    observeFrames: (server, frame) => void frames[server].push(Uint8Array.from(frame)),
+  });
+  return {
+    url: app.url,
+    sync,
+    frames,
+    dataDir,
+    relayFiles: () => listFiles(dataDir).map((path) => ({ path, bytes: readFileSync(path) })),
+    async close() {
+      await sync.close();
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
