@@ -2,7 +2,8 @@
  * `npm run bench -- sync [notes...]`: a new device catching up on a notebook through the
  * real relay (in this process, 127.0.0.1, LevelDB in a temp dir), sealed box vs the same
  * notes as a plain Y.Doc, in the same run. Default 1,000 and 5,000 notes.
- * Also the same sealed catch-up peer to peer (WebRTC in Node: a second process serves it).
+ * Also the same sealed catch-up peer to peer (WebRTC in Node: a second process serves it),
+ * and in Chromium between two browser contexts (`chromium` as an argument: that alone).
  * Target (issue 3): wire bytes <= 1.3x plain. Times are medians of 3 catch-ups; the room
  * is unloaded before each, so every catch-up is served from the relay's disk.
  */
@@ -10,6 +11,7 @@ import { randomBytes, deriveId, sodiumReady } from '../../crypto/index.ts';
 import { startRelayServer, type RelayServer } from '../../sync/server/relay-server.ts';
 import { tempDataDir } from '../integration/relay/relay-harness.ts';
 import { buildNotebooks, catchUp, upload, type CatchUp } from './sync/catch-up.ts';
+import { chromiumP2pCatchUp } from './sync/chromium-p2p.ts';
 import { p2pCatchUp } from './sync/p2p-catch-up.ts';
 
 const RUNS = 3;
@@ -49,8 +51,20 @@ async function bench(relay: RelayServer, count: number): Promise<void> {
   });
 }
 
+/** Chromium's own WebRTC, two contexts, the notebook built in the page (webrtc-page.ts). */
+async function benchChromium(counts: number[]): Promise<void> {
+  const rows: Record<string, { 'box bytes': number; 'catch-up ms': number; notes: number; quarantined: number }> = {};
+  for (const count of counts) {
+    const result = await chromiumP2pCatchUp(count);
+    rows[`${count} notes`] = { 'box bytes': result.boxBytes, 'catch-up ms': +result.ms.toFixed(0), notes: result.state.notes, quarantined: result.state.quarantined };
+  }
+  console.log('\nP2P catch-up in Chromium (two contexts, replicateBox, no relay; from joining until every note is in the plain doc):');
+  console.table(rows);
+}
+
 export async function run(args: string[]): Promise<void> {
   await sodiumReady();
+  if (args[0] === 'chromium') return benchChromium(args.length > 1 ? args.slice(1).map(Number) : [5_000]);
   const counts = args.length > 0 ? args.map(Number) : [1_000, 5_000];
   const data = tempDataDir();
   const relay = await startRelayServer({ dataDir: data.dir, port: 0 });
