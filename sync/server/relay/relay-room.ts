@@ -13,6 +13,15 @@ const MESSAGE_QUERY_AWARENESS = 3;
 
 export type FrameVerdict = { readonly ok: true } | { readonly ok: false; readonly code: number; readonly reason: string };
 const OK: FrameVerdict = { ok: true };
+
+/**
+ * Awareness bounds. A y-websocket client forwards every state its awareness holds (its own
+ * and the peers it met over WebRTC), so a socket may speak for a room's worth of client ids,
+ * not thousands; and our presence state is ~100 bytes. Without these, one socket could park
+ * 16 MiB frames of fresh client ids in memory for the 30 s awareness timeout, over and over.
+ */
+export const MAX_AWARENESS_CLIENTS = 256;
+export const MAX_AWARENESS_STATE_BYTES = 4096;
 const bad = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_BAD_FRAME, reason });
 
 export interface RelayRoomOptions {
@@ -83,8 +92,12 @@ export class RelayRoom {
       if (type === MESSAGE_SYNC) return this.#sync(ws, decoder);
       if (type === MESSAGE_AWARENESS) {
         // Awareness is presence only, never persisted; y-protocols validates its JSON.
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), ws);
-        return OK;
+        const update = decoding.readVarUint8Array(decoder);
+        const refused = checkAwarenessUpdate(update);
+        if (refused) return bad(refused);
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws);
+        const controlled = this.#clients.get(ws)?.size ?? 0;
+        return controlled > MAX_AWARENESS_CLIENTS ? bad(`awareness for ${controlled} clients on one connection`) : OK;
       }
       if (type === MESSAGE_QUERY_AWARENESS) {
         this.#sendAwarenessStates(ws);
@@ -152,6 +165,19 @@ export class RelayRoom {
     if (ws.bufferedAmount > this.#o.maxBufferedBytes) return void ws.terminate();
     ws.send(bytes);
   }
+}
+
+/** Why an awareness update is refused before it is applied, or undefined. Throws on junk (caller: bad frame). */
+function checkAwarenessUpdate(update: Uint8Array): string | undefined {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  if (count > MAX_AWARENESS_CLIENTS) return `awareness update for ${count} clients`;
+  for (let i = 0; i < count; i++) {
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    if (decoding.readVarString(decoder).length > MAX_AWARENESS_STATE_BYTES) return 'awareness state too large';
+  }
+  return undefined;
 }
 
 function frame(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {

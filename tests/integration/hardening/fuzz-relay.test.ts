@@ -192,4 +192,38 @@ describe('fuzz: y-protocol frames into the real relay', () => {
     ws.terminate();
     replication.destroy();
   });
+
+  it('awareness flood: a socket speaking for too many client ids, or sending a huge state, is closed 4400 and its states dropped (regression)', async () => {
+    const room = 'flood-room-0123456789';
+    const watcher = new WebSocket(`${relay.relayUrl}/${room}`);
+    await new Promise((r) => watcher.once('open', r));
+    const heapBefore = process.memoryUsage().heapUsed;
+    const flood = async (frames: Uint8Array[]): Promise<string> => {
+      const ws = new WebSocket(`${relay.relayUrl}/${room}`);
+      const result = new Promise<string>((resolve) => {
+        ws.once('close', (code) => resolve(`closed ${code}`));
+        ws.once('open', () => {
+          for (const f of frames) ws.send(f);
+          setTimeout(() => resolve('kept open'), 500);
+        });
+      });
+      const outcome = await result;
+      ws.terminate();
+      return outcome;
+    };
+    let id = 1;
+    const many = (n: number, json = '{"p":"AAAA"}') => awarenessFrame(Array.from({ length: n }, () => ({ clientId: id++, clock: 1, json })));
+    // Fresh client ids, 200 at a time (each frame alone is within bounds), 200 frames.
+    expect(await flood(Array.from({ length: 200 }, () => many(200)))).toBe('closed 4400');
+    expect(await flood([many(1000)])).toBe('closed 4400');
+    expect(await flood([many(1, JSON.stringify({ p: 'A'.repeat(10_000) }))])).toBe('closed 4400');
+    // What a real client sends: its own state, renewed.
+    const own = id++;
+    expect(await flood([1, 2, 3].map((clock) => awarenessFrame([{ clientId: own, clock, json: '{"p":"AAAA"}' }])))).toBe('kept open');
+    await new Promise((r) => setTimeout(r, 100));
+    const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+    console.log(`awareness flood: heap +${heapGrowthMb.toFixed(1)} MiB`);
+    expect(heapGrowthMb).toBeLessThan(64);
+    watcher.terminate();
+  });
 });
