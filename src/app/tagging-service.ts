@@ -11,9 +11,11 @@ import { pipelineVersionFor } from '../../ml/pipeline/pipeline-version.ts';
 import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../ml/queue/indexing-queue.ts';
 import { tagPhotoRunner } from '../../ml/queue/tag-photo-runner.ts';
 import { MlError } from '../../ml/runtime/ml-error.ts';
-import type { TagResult } from '../../ml/worker/ml-api.ts';
+import type { ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
+import type { DebugInfo, ImportedClassifier, TagOptions, TagResult } from '../../ml/worker/ml-api.ts';
 import { startMlWorker, type MlWorkerClient } from '../../ml/worker/ml-worker-client.ts';
 import { messageFor } from './messages.ts';
+import { appSettings, type AppSettings } from './settings-store.ts';
 
 export interface TagJob {
   readonly id: string;
@@ -25,8 +27,15 @@ export interface TaggingService {
   readonly progress: Accessor<QueueProgress>;
   /** True from pause() on, even while the photo in flight finishes. */
   readonly paused: Accessor<boolean>;
-  /** The version tag() stamps today; notes with another version get re-tagged. */
+  /**
+   * The version tag() stamps with today's settings; notes with another version get re-tagged
+   * (so turning OCR on or off re-tags a notebook's photos when it is next opened).
+   */
   readonly pipelineVersion: string;
+  /** Backend and threads as the ML worker reports them (starts the worker). */
+  debugInfo(): Promise<DebugInfo>;
+  /** Checks a classifier in the worker (sha256, inputs, outputs) and keeps it loaded there. Moves `modelBytes`. */
+  importClassifier(modelBytes: Uint8Array, spec: ClassifierSpec, sha256: string): Promise<ImportedClassifier>;
   enqueue(notebook: OpenNotebook, noteIds: readonly string[]): void;
   pause(): void;
   resume(): void;
@@ -34,16 +43,44 @@ export interface TaggingService {
   dispose(): void;
 }
 
-const TAG_OPTIONS = { ocr: true } as const;
 
 /**
  * The one ML queue of the page: photos are tagged one at a time in the ML worker (started
  * on the first photo, so opening the app loads no model). Each photo is decrypted from the
  * blob store just before it is tagged, and its labels and text go only into the plain doc.
  */
-export function createTaggingService(blobs: BlobStore, startWorker: () => MlWorkerClient = startMlWorker): TaggingService {
+export function createTaggingService(
+  blobs: BlobStore,
+  startWorker: () => MlWorkerClient = startMlWorker,
+  options: {
+    readonly settings?: () => Pick<AppSettings, 'ocr' | 'scoreThreshold' | 'classifiers'>;
+    /** An imported classifier's model bytes (a sealed device record). */
+    readonly loadClassifierModel?: (id: string) => Promise<Uint8Array | undefined>;
+  } = {},
+): TaggingService {
+  const settings = options.settings ?? appSettings;
+  const enabledClassifiers = () => settings().classifiers.filter((c) => c.enabled);
+  const tagOptions = (): TagOptions => ({ ocr: settings().ocr, classifierIds: enabledClassifiers().map((c) => c.id) });
+  const manifest = parseModelManifest(manifestJson);
   let worker: MlWorkerClient | undefined;
   const ml = () => (worker ??= startWorker());
+  // Imported classifiers live in the worker's memory: loaded once per worker, from the sealed record.
+  const loadedClassifiers = new Map<string, Promise<unknown>>();
+  const ensureClassifiers = async (): Promise<void> => {
+    for (const c of enabledClassifiers()) {
+      let loading = loadedClassifiers.get(c.id);
+      if (!loading) {
+        loading = (async () => {
+          const bytes = await options.loadClassifierModel?.(c.id);
+          if (!bytes) throw new MlError('E_MODEL_FETCH', `the model of ${c.spec.name} is not stored on this device`);
+          return ml().importClassifier(bytes, c.spec, c.sha256);
+        })();
+        loadedClassifiers.set(c.id, loading);
+        loading.catch(() => loadedClassifiers.delete(c.id));
+      }
+      await loading;
+    }
+  };
   const queued = new Set<string>();
 
   const loadBytes = async (job: TagJob): Promise<Uint8Array> => {
@@ -64,9 +101,17 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
     const doc = job.notebook.doc;
     if (outcome.ok) {
       const { labels, text, pipelineVersion } = outcome.result;
+      const threshold = settings().scoreThreshold;
+      // An imported classifier's top-k labels describe the whole photo: no box.
+      const classified = outcome.result.classifications.flatMap((c) =>
+        c.labels.map((l) => ({ label: l.label, score: l.score, box: [0, 0, 0, 0] as const, modelId: c.classifierId, modelVersion: c.name })),
+      );
       doc.transact(() => {
         writeTagResults(doc, job.noteId, {
-          labels: labels.map((l) => ({ label: l.label, score: l.score, box: l.box, modelId: l.modelId, modelVersion: l.modelVersion })),
+          labels: [
+            ...labels.filter((l) => l.score >= threshold).map((l) => ({ label: l.label, score: l.score, box: l.box, modelId: l.modelId, modelVersion: l.modelVersion })),
+            ...classified,
+          ],
           ocr: text.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box })),
           pipelineVersion,
         });
@@ -79,7 +124,11 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
   };
 
   const jobs = new Map<string, TagJob>();
-  const runner = tagPhotoRunner<TagJob>({ tag: (bytes, options) => ml().tag(bytes, options) }, loadBytes, TAG_OPTIONS);
+  // Options are read per photo, so a changed setting applies from the next photo on.
+  const runner = async (job: TagJob) => {
+    await ensureClassifiers();
+    return tagPhotoRunner<TagJob>({ tag: (bytes, tagOpts) => ml().tag(bytes, tagOpts) }, loadBytes, tagOptions())(job);
+  };
   const queue = createIndexingQueue<TagJob, TagResult>({
     id: (job) => job.id,
     run: runner,
@@ -97,7 +146,15 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
   return {
     progress,
     paused,
-    pipelineVersion: pipelineVersionFor(parseModelManifest(manifestJson), TAG_OPTIONS),
+    get pipelineVersion() {
+      return pipelineVersionFor(manifest, tagOptions());
+    },
+    debugInfo: () => ml().debugInfo(),
+    importClassifier: async (bytes, spec, sha256) => {
+      const imported = await ml().importClassifier(bytes, spec, sha256);
+      loadedClassifiers.set(imported.id, Promise.resolve(imported));
+      return imported;
+    },
     enqueue(notebook, noteIds) {
       const fresh: TagJob[] = [];
       for (const noteId of noteIds) {
@@ -124,6 +181,7 @@ export function createTaggingService(blobs: BlobStore, startWorker: () => MlWork
       queued.clear();
       worker?.terminate();
       worker = undefined;
+      loadedClassifiers.clear();
     },
   };
 }

@@ -1,5 +1,11 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
+import { startAutoLock } from '../app/auto-lock.ts';
+import { loadClassifierModel } from '../app/classifier-import.ts';
+import { appSettings, forgetSettings, loadSettings } from '../app/settings-store.ts';
+import { NotebookEditor } from '../components/NotebookEditor.tsx';
+import { NotebookUndoToast } from '../components/NotebookUndoToast.tsx';
+import { SettingsScreen } from './SettingsScreen.tsx';
 import { docVersion } from '../app/doc-version.ts';
 import { browserBlobStore } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
@@ -11,16 +17,35 @@ import { SyncPanel } from '../components/SyncPanel.tsx';
 /** The unlocked vault: notebooks on the left, the chosen notebook's notes on the right. */
 export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
   const vaultVersion = docVersion(props.vault.doc);
-  const notebooks = createMemo(() => (vaultVersion(), props.vault.notebooks()));
+  const entries = createMemo(() => (vaultVersion(), props.vault.notebookEntries()));
+  const notebooks = createMemo(() => entries().filter((n) => n.deletedAt === undefined));
+  const pendingDeletes = createMemo(() => entries().filter((n) => n.deletedAt !== undefined));
   const [selected, setSelected] = createSignal<string | undefined>(props.openNotebook ?? notebooks()[0]?.id);
   const [syncOpen, setSyncOpen] = createSignal(props.deviceRequest !== undefined);
   // A joined notebook opens at once; on a linked device the notebooks arrive after the first render.
   createEffect(on(() => props.openNotebook, (id) => id && setSelected(id), { defer: true }));
   createEffect(() => selected() === undefined && notebooks()[0] && setSelected(notebooks()[0]!.id));
+  const [editing, setEditing] = createSignal<string>();
+  const [view, setView] = createSignal<'notes' | 'settings'>('notes');
+  const [notice, setNotice] = createSignal<string>();
+  // A deleted (or, on another device, removed) notebook cannot stay chosen.
+  createEffect(() => {
+    const id = selected();
+    if (id !== undefined && !notebooks().some((n) => n.id === id)) setSelected(notebooks()[0]?.id);
+  });
+
+  // This device's settings (sealed in its storage), then auto-lock after the chosen idle time.
+  void loadSettings(props.vault).then((loaded) => setNotice(loaded.notice), (e: unknown) => setNotice(`Settings could not be loaded: ${String(e)}`));
+  const autoLock = startAutoLock({ minutes: () => appSettings().autoLockMinutes, onIdle: () => props.onLock() });
+  createEffect(on(() => appSettings().autoLockMinutes, () => autoLock.reset(), { defer: true }));
+  onCleanup(() => {
+    autoLock.stop();
+    forgetSettings();
+  });
   const [newName, setNewName] = createSignal('');
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
-  const tagging = createTaggingService(blobs);
+  const tagging = createTaggingService(blobs, undefined, { loadClassifierModel: (id) => loadClassifierModel(props.vault, id) });
   onCleanup(() => tagging.dispose());
 
   const [opened] = createResource(selected, async (id) => {
@@ -38,48 +63,96 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
   };
 
   return (
-    <div class="shell">
-      <header class="topbar">
-        <span class="brand">Obscura</span>
-        <Show when={props.sync}>
-          <button type="button" aria-haspopup="dialog" onClick={() => setSyncOpen(true)}>
-            Sync
-          </button>
-        </Show>
-        <button type="button" onClick={() => props.onLock()} aria-label="Lock the vault">
-          Lock
-        </button>
-      </header>
-      <nav class="sidebar" aria-label="Notebooks">
-        <h2>Notebooks</h2>
-        <ul class="notebook-list">
-          <For each={notebooks()} fallback={<li class="empty">No notebooks yet.</li>}>
-            {(notebook) => (
-              <li>
-                <button type="button" aria-current={selected() === notebook.id ? 'page' : undefined} onClick={() => setSelected(notebook.id)}>
-                  {notebook.name || 'Untitled notebook'}
+    <>
+      <Show
+        when={view() === 'notes'}
+        fallback={<SettingsScreen vault={props.vault} tagging={tagging} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} />}
+      >
+        <div class="shell">
+          <header class="topbar">
+            <span class="brand">Obscura</span>
+            <div class="topbar-actions">
+              <Show when={props.sync}>
+                <button type="button" aria-haspopup="dialog" onClick={() => setSyncOpen(true)}>
+                  Sync
                 </button>
-              </li>
-            )}
-          </For>
-        </ul>
-        <form class="inline-form" onSubmit={create}>
-          <label for="new-notebook" class="visually-hidden">
-            New notebook name
-          </label>
-          <input id="new-notebook" placeholder="New notebook" value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
-          <button type="submit">Add</button>
-        </form>
-      </nav>
-      <main class="content">
-        <Show when={selected()} fallback={<p class="empty">Create a notebook to start keeping notes.</p>}>
-          <Show when={!opened.error} fallback={<p class="error" role="alert">{String(opened.error)}</p>}>
-            <Show when={opened()} keyed fallback={<p aria-busy="true">Opening notebook…</p>}>
-              {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} />}
+              </Show>
+              <button type="button" onClick={() => setView('settings')}>
+                Settings
+              </button>
+              <button type="button" onClick={() => props.onLock()} aria-label="Lock the vault">
+                Lock
+              </button>
+            </div>
+          </header>
+          <nav class="sidebar" aria-label="Notebooks">
+            <h2>Notebooks</h2>
+            <Show when={notice()}>
+              {(text) => (
+                <p class="notice" role="status">
+                  {text()}
+                </p>
+              )}
             </Show>
-          </Show>
-        </Show>
-      </main>
+            <ul class="notebook-list">
+              <For each={notebooks()} fallback={<li class="empty">No notebooks yet.</li>}>
+                {(notebook) => (
+                  <li class="notebook-item" data-colour={notebook.colour}>
+                    <div class="notebook-row">
+                      <button type="button" class="notebook-select" aria-current={selected() === notebook.id ? 'page' : undefined} onClick={() => setSelected(notebook.id)}>
+                        <span class="nb-dot" data-colour={notebook.colour} aria-hidden="true" />
+                        <span class="nb-name">{notebook.name || 'Untitled notebook'}</span>
+                      </button>
+                      <Show when={selected() === notebook.id}>
+                        <button
+                          type="button"
+                          class="notebook-edit"
+                          aria-label="Edit notebook"
+                          title="Rename, colour or delete"
+                          aria-expanded={editing() === notebook.id}
+                          onClick={() => setEditing(editing() === notebook.id ? undefined : notebook.id)}
+                        >
+                          ⋯
+                        </button>
+                      </Show>
+                    </div>
+                    <Show when={editing() === notebook.id}>
+                      <NotebookEditor
+                        notebook={notebook}
+                        onSave={(name, colour) => {
+                          if (name !== notebook.name) props.vault.renameNotebook(notebook.id, name);
+                          if (colour !== notebook.colour) props.vault.setNotebookColour(notebook.id, colour);
+                        }}
+                        onDelete={() => {
+                          setEditing(undefined);
+                          props.vault.deleteNotebook(notebook.id);
+                        }}
+                        onClose={() => setEditing(undefined)}
+                      />
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <form class="inline-form" onSubmit={create}>
+              <label for="new-notebook" class="visually-hidden">
+                New notebook name
+              </label>
+              <input id="new-notebook" placeholder="New notebook" value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
+              <button type="submit">Add</button>
+            </form>
+          </nav>
+          <main class="content">
+            <Show when={selected()} fallback={<p class="empty">Create a notebook to start keeping notes.</p>}>
+              <Show when={!opened.error} fallback={<p class="error" role="alert">{String(opened.error)}</p>}>
+                <Show when={opened()} keyed fallback={<p aria-busy="true">Opening notebook…</p>}>
+                  {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} />}
+                </Show>
+              </Show>
+            </Show>
+          </main>
+        </div>
+      </Show>
       <Show when={syncOpen() && props.sync}>
         {(sync) => (
           <SyncPanel
@@ -92,6 +165,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
           />
         )}
       </Show>
-    </div>
+      <NotebookUndoToast vault={props.vault} pending={pendingDeletes()} onUndo={(id) => setSelected(id)} onError={setNotice} />
+    </>
   );
 }

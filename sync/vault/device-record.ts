@@ -21,3 +21,7 @@ export async function loadDeviceRecord(storage: StorageAdapter, vaultKey: VaultK
   const sealed = await storage.load([PREFIX, name]);
   return sealed ? openAead(vaultKey, sealed, recordAd(vaultId, name)) : undefined;
 }
+
+export async function removeDeviceRecord(storage: StorageAdapter, name: string): Promise<void> {
+  await storage.remove([PREFIX, name]);
+}

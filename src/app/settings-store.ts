@@ -1,0 +1,140 @@
+import { createSignal } from 'solid-js';
+import { validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+
+/**
+ * What this device is set to. Kept per device (not in the vault doc, which follows the person
+ * to every device), sealed under the vault key in the StorageAdapter: no clear localStorage,
+ * so nothing here is readable while the vault is locked.
+ */
+export const AUTO_LOCK_CHOICES = [0, 1, 5, 15, 60] as const;
+export type AutoLockMinutes = (typeof AUTO_LOCK_CHOICES)[number];
+
+/** The detector itself drops anything under 0.2 (ml/detect DETECT_DEFAULTS.minScore). */
+export const SCORE_THRESHOLD_MIN = 0.2;
+export const SCORE_THRESHOLD_MAX = 0.9;
+
+export interface IceServerSetting {
+  readonly urls: readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+/** Sync servers chosen by hand; absent means the page origin's own (default-sync-urls.ts). */
+export interface SyncSettings {
+  readonly signalingUrls: readonly string[];
+  readonly relayUrl: string;
+  readonly blobsUrl: string;
+  readonly iceServers: readonly IceServerSetting[];
+}
+
+/** An imported classifier: its model bytes are a sealed device record of their own (classifier-import.ts). */
+export interface ClassifierSetting {
+  /** `clf-` + the first 16 hex of sha256, as the ML worker names it. */
+  readonly id: string;
+  readonly sha256: string;
+  readonly spec: ClassifierSpec;
+  readonly enabled: boolean;
+}
+
+export interface AppSettings {
+  /** 0 = never. */
+  readonly autoLockMinutes: AutoLockMinutes;
+  readonly ocr: boolean;
+  /** Labels under this detection score are not kept. */
+  readonly scoreThreshold: number;
+  readonly sync?: SyncSettings;
+  readonly classifiers: readonly ClassifierSetting[];
+}
+
+export const DEFAULT_SETTINGS: AppSettings = { autoLockMinutes: 5, ocr: true, scoreThreshold: SCORE_THRESHOLD_MIN, classifiers: [] };
+
+const RECORD_NAME = 'settings';
+const RECORD_VERSION = 1;
+
+const [settings, setSettings] = createSignal<AppSettings>(DEFAULT_SETTINGS);
+/** The unlocked vault's settings; defaults until loadSettings resolves. */
+export const appSettings = settings;
+
+export type LoadedSettings = { settings: AppSettings; notice?: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+function parseIceServer(v: unknown): IceServerSetting | undefined {
+  if (!isRecord(v) || !isStringList(v.urls)) return undefined;
+  if (v.username !== undefined && typeof v.username !== 'string') return undefined;
+  if (v.credential !== undefined && typeof v.credential !== 'string') return undefined;
+  return {
+    urls: v.urls,
+    ...(typeof v.username === 'string' ? { username: v.username } : {}),
+    ...(typeof v.credential === 'string' ? { credential: v.credential } : {}),
+  };
+}
+
+function parseSync(v: unknown): SyncSettings | undefined | 'invalid' {
+  if (v === undefined) return undefined;
+  if (!isRecord(v) || !isStringList(v.signalingUrls) || typeof v.relayUrl !== 'string' || typeof v.blobsUrl !== 'string') return 'invalid';
+  if (!Array.isArray(v.iceServers)) return 'invalid';
+  const iceServers = v.iceServers.map(parseIceServer);
+  if (iceServers.some((s) => s === undefined)) return 'invalid';
+  return { signalingUrls: v.signalingUrls, relayUrl: v.relayUrl, blobsUrl: v.blobsUrl, iceServers: iceServers as IceServerSetting[] };
+}
+
+function parseClassifier(v: unknown): ClassifierSetting | undefined {
+  if (!isRecord(v) || typeof v.id !== 'string' || typeof v.sha256 !== 'string' || typeof v.enabled !== 'boolean') return undefined;
+  if (!/^[0-9a-f]{64}$/.test(v.sha256) || v.id !== `clf-${v.sha256.slice(0, 16)}`) return undefined;
+  const spec = validateClassifierSpec(v.spec);
+  return spec.ok ? { id: v.id, sha256: v.sha256, spec: spec.spec, enabled: v.enabled } : undefined;
+}
+
+/** Checks a stored record field by field; anything unexpected means defaults and a notice. */
+export function parseSettings(value: unknown): AppSettings | undefined {
+  if (!isRecord(value) || value.v !== RECORD_VERSION) return undefined;
+  const { autoLockMinutes, ocr, scoreThreshold } = value;
+  if (!(AUTO_LOCK_CHOICES as readonly unknown[]).includes(autoLockMinutes)) return undefined;
+  if (typeof ocr !== 'boolean') return undefined;
+  if (typeof scoreThreshold !== 'number' || !(scoreThreshold >= SCORE_THRESHOLD_MIN && scoreThreshold <= SCORE_THRESHOLD_MAX)) return undefined;
+  const sync = parseSync(value.sync);
+  if (sync === 'invalid') return undefined;
+  const classifiers = Array.isArray(value.classifiers) ? value.classifiers.map(parseClassifier) : [];
+  if (classifiers.some((c) => c === undefined)) return undefined;
+  return {
+    autoLockMinutes: autoLockMinutes as AutoLockMinutes,
+    ocr,
+    scoreThreshold,
+    ...(sync ? { sync } : {}),
+    classifiers: classifiers as ClassifierSetting[],
+  };
+}
+
+const NOTICE = 'Your settings on this device could not be read, so the defaults are in use. Set them again below.';
+
+/** Reads this device's settings and makes them current; a missing record is the defaults, a bad one too (with a notice). */
+export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
+  const record = await vault.loadDeviceRecord(RECORD_NAME);
+  let loaded: LoadedSettings = { settings: DEFAULT_SETTINGS };
+  if (record && !record.ok) loaded = { settings: DEFAULT_SETTINGS, notice: NOTICE };
+  if (record?.ok) {
+    let parsed: AppSettings | undefined;
+    try {
+      parsed = parseSettings(JSON.parse(new TextDecoder().decode(record.value)));
+    } catch {
+      parsed = undefined;
+    }
+    loaded = parsed ? { settings: parsed } : { settings: DEFAULT_SETTINGS, notice: NOTICE };
+  }
+  setSettings(loaded.settings);
+  return loaded;
+}
+
+export async function saveSettings(vault: Vault, next: AppSettings): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify({ v: RECORD_VERSION, ...next }));
+  await vault.saveDeviceRecord(RECORD_NAME, bytes);
+  setSettings(next);
+}
+
+/** Back to defaults in memory (the vault locked); the sealed record stays. */
+export function forgetSettings(): void {
+  setSettings(DEFAULT_SETTINGS);
+}

@@ -1,0 +1,131 @@
+import { createSignal, For, Show } from 'solid-js';
+import type { Vault } from '../../sync/vault/vault.ts';
+import { errorCode, messageFor } from '../app/messages.ts';
+import { passphraseStrength } from '../app/passphrase-strength.ts';
+import { AUTO_LOCK_CHOICES, type AppSettings, type AutoLockMinutes } from '../app/settings-store.ts';
+
+const MIN_LENGTH = 10;
+const lockLabel = (m: AutoLockMinutes) => (m === 0 ? 'Never' : m === 1 ? 'After 1 minute' : `After ${m} minutes`);
+
+/** Passphrase, recovery key and auto-lock. */
+export function SettingsSecurity(props: {
+  vault: Vault;
+  settings: AppSettings;
+  onChange: (patch: Partial<AppSettings>) => Promise<void>;
+  onRecoveryKey: (key: string) => void;
+}) {
+  const [oldPass, setOldPass] = createSignal('');
+  const [newPass, setNewPass] = createSignal('');
+  const [repeat, setRepeat] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [passProblem, setPassProblem] = createSignal<string>();
+  const [passDone, setPassDone] = createSignal(false);
+  const [confirmRegenerate, setConfirmRegenerate] = createSignal(false);
+  const [keyProblem, setKeyProblem] = createSignal<string>();
+  const strength = () => passphraseStrength(newPass());
+
+  const changePassphrase = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setPassDone(false);
+    const problem =
+      newPass().length < MIN_LENGTH ? `Use at least ${MIN_LENGTH} characters.`
+      : newPass() !== repeat() ? 'The two new passphrases are different.'
+      : undefined;
+    setPassProblem(problem);
+    if (problem) return;
+    setBusy(true);
+    try {
+      const checked = await props.vault.checkPassphrase(oldPass());
+      if (!checked.ok) {
+        setPassProblem(messageFor(checked.error.code, checked.error.message));
+        return;
+      }
+      await props.vault.changePassphrase(newPass());
+      setOldPass('');
+      setNewPass('');
+      setRepeat('');
+      setPassDone(true);
+    } catch (e) {
+      setPassProblem(messageFor(errorCode(e), e instanceof Error ? e.message : undefined));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const regenerate = async () => {
+    setBusy(true);
+    setKeyProblem(undefined);
+    try {
+      props.onRecoveryKey(await props.vault.regenerateRecoveryKey());
+    } catch (e) {
+      setKeyProblem(messageFor(errorCode(e), e instanceof Error ? e.message : undefined));
+    } finally {
+      setBusy(false);
+      setConfirmRegenerate(false);
+    }
+  };
+
+  return (
+    <section class="settings-section" id="settings-security" aria-labelledby="settings-security-title">
+      <h2 id="settings-security-title">Security</h2>
+
+      <h3>Passphrase</h3>
+      <form class="settings-form" onSubmit={(e) => void changePassphrase(e)}>
+        <label for="old-passphrase">Current passphrase</label>
+        <input id="old-passphrase" type="password" autocomplete="current-password" value={oldPass()} onInput={(e) => setOldPass(e.currentTarget.value)} required />
+        <label for="new-passphrase">New passphrase</label>
+        <input id="new-passphrase" type="password" autocomplete="new-password" value={newPass()} onInput={(e) => setNewPass(e.currentTarget.value)} required />
+        <div class="strength" data-level={newPass() ? strength().level : undefined} aria-live="polite">
+          {newPass() ? `Strength: ${strength().label}` : `At least ${MIN_LENGTH} characters; several words are easiest to remember.`}
+        </div>
+        <label for="repeat-passphrase">Repeat new passphrase</label>
+        <input id="repeat-passphrase" type="password" autocomplete="new-password" value={repeat()} onInput={(e) => setRepeat(e.currentTarget.value)} required />
+        <Show when={passProblem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+        <Show when={passDone()}>
+          <p class="ok" role="status">
+            Passphrase changed. Use the new one from now on; your recovery key still works.
+          </p>
+        </Show>
+        <div class="row">
+          <button type="submit" class="primary" disabled={busy()}>
+            {busy() ? 'Working…' : 'Change passphrase'}
+          </button>
+        </div>
+      </form>
+
+      <h3>Recovery key</h3>
+      <p class="hint">A new recovery key replaces the old one: the old key stops opening this vault.</p>
+      <Show
+        when={confirmRegenerate()}
+        fallback={
+          <div class="row">
+            <button type="button" onClick={() => setConfirmRegenerate(true)} disabled={busy()}>
+              Create a new recovery key…
+            </button>
+          </div>
+        }
+      >
+        <div class="row" role="group" aria-label="Confirm new recovery key">
+          <button type="button" class="danger" onClick={() => void regenerate()} disabled={busy()}>
+            Replace my recovery key
+          </button>
+          <button type="button" onClick={() => setConfirmRegenerate(false)}>
+            Cancel
+          </button>
+        </div>
+      </Show>
+      <Show when={keyProblem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+
+      <h3>Auto-lock</h3>
+      <label for="auto-lock">Lock when idle</label>
+      <select
+        id="auto-lock"
+        value={String(props.settings.autoLockMinutes)}
+        onChange={(e) => void props.onChange({ autoLockMinutes: Number(e.currentTarget.value) as AutoLockMinutes })}
+      >
+        <For each={AUTO_LOCK_CHOICES}>{(m) => <option value={String(m)}>{lockLabel(m)}</option>}</For>
+      </select>
+      <p class="hint">Locking saves what you were writing first.</p>
+    </section>
+  );
+}

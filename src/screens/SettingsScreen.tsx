@@ -1,0 +1,73 @@
+import { createSignal, onMount, Show } from 'solid-js';
+import type { Vault } from '../../sync/vault/vault.ts';
+import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
+import type { TaggingService } from '../app/tagging-service.ts';
+import { SettingsModels } from '../components/SettingsModels.tsx';
+import { SettingsSecurity } from '../components/SettingsSecurity.tsx';
+import { SettingsSync } from '../components/SettingsSync.tsx';
+import { RecoveryKeyScreen } from './RecoveryKeyScreen.tsx';
+
+/** This device's settings: models, sync servers, security. Every change is saved at once, sealed. */
+export function SettingsScreen(props: { vault: Vault; tagging: TaggingService; notice?: string; onClose: () => void; onLock: () => void }) {
+  const [status, setStatus] = createSignal<string>();
+  const [newRecoveryKey, setNewRecoveryKey] = createSignal<string>();
+  let heading: HTMLHeadingElement | undefined;
+  onMount(() => heading?.focus());
+
+  const update = async (patch: Partial<AppSettings>): Promise<void> => {
+    setStatus(undefined);
+    try {
+      await saveSettings(props.vault, { ...appSettings(), ...patch });
+      setStatus('Saved');
+    } catch (e) {
+      setStatus(`Not saved: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  return (
+    <Show
+      when={newRecoveryKey()}
+      fallback={
+        <div class="settings-page">
+          <header class="topbar">
+            <span class="brand">Obscura</span>
+            <div class="topbar-actions">
+              <button type="button" onClick={() => props.onClose()}>
+                Back to notebooks
+              </button>
+              <button type="button" onClick={() => props.onLock()} aria-label="Lock the vault">
+                Lock
+              </button>
+            </div>
+          </header>
+          <main class="settings" aria-labelledby="settings-title">
+            <h1 id="settings-title" tabindex="-1" ref={heading}>
+              Settings
+            </h1>
+            <p class="hint">These settings belong to this device and are stored encrypted on it.</p>
+            <nav class="settings-nav" aria-label="Settings sections">
+              <a href="#settings-models">Models</a>
+              <a href="#settings-sync">Sync</a>
+              <a href="#settings-security">Security</a>
+            </nav>
+            <Show when={props.notice}>
+              {(text) => (
+                <p class="notice" role="status">
+                  {text()}
+                </p>
+              )}
+            </Show>
+            <p class="save-state" role="status" aria-live="polite">
+              {status() ?? ''}
+            </p>
+            <SettingsModels vault={props.vault} settings={appSettings()} tagging={props.tagging} onChange={update} />
+            <SettingsSync settings={appSettings()} onChange={update} />
+            <SettingsSecurity vault={props.vault} settings={appSettings()} onChange={update} onRecoveryKey={setNewRecoveryKey} />
+          </main>
+        </div>
+      }
+    >
+      {(key) => <RecoveryKeyScreen recoveryKey={key()} onSaved={() => setNewRecoveryKey(undefined)} />}
+    </Show>
+  );
+}
