@@ -102,6 +102,24 @@ describe('blob sync through the relay only', () => {
     expect((await fetch(`${blobsUrl()}/${ROOM}/${photo.thumb.id}`, { method: 'HEAD' })).status).toBe(404);
   });
 
+  it('an upload another device began with other part sizes continues from the relay\'s offset, even inside a piece', async () => {
+    const phone = newStore();
+    const photo = await putPhoto(phone, 4, 300 * 1024);
+    const pieces: Uint8Array[] = [];
+    for (let i = 0; i < pieceCount(photo.photo.size); i++) pieces.push((await phone.readPiece(photo.photo.id, i))!);
+    const whole = Buffer.concat(pieces);
+    const url = `${blobsUrl()}/${ROOM}/${photo.photo.id}`;
+    const begun = await fetch(url, { method: 'PUT', headers: { 'Content-Range': `bytes 0-99999/${whole.length}` }, body: whole.subarray(0, 100_000) });
+    expect(begun.status).toBe(202);
+    const up = countingFetch();
+    const sync = track(createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl(), fetch: up.fetch }));
+    sync.offer(photo.photo.id);
+    await new Promise((r) => setTimeout(r, 20));
+    await uploaded(sync);
+    expect(up.up()).toBe(whole.length - 100_000);
+    expect(sameBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), whole)).toBe(true);
+  });
+
   it('the relay stores only ciphertext: its file is byte for byte the blob the phone holds', async () => {
     const phone = newStore();
     const photo = await putPhoto(phone, 3, 100 * 1024);
