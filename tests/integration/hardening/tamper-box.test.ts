@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ENVELOPE_PURPOSES, generateSigningKeyPair, newKeyId, randomNotebookKey, sealEnvelope, sodiumReady } from '../../../crypto/index.ts';
+import { ENVELOPE_PURPOSES, generateSigningKeyPair, type EnvelopePurpose, newKeyId, randomNotebookKey, sealEnvelope, sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { boxMaps, parseEntryKey } from '../../../sync/sealed/box-layout.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
@@ -33,9 +33,14 @@ beforeAll(async () => {
   };
 });
 
+type Purposes = { readonly update: EnvelopePurpose; readonly snapshot: EnvelopePurpose };
+const NOTEBOOK: Purposes = { update: 'update', snapshot: 'snapshot' };
+const VAULT: Purposes = { update: 'vault-update', snapshot: 'vault-snapshot' };
+let purposes = NOTEBOOK;
+
 function replica(docId: string, box: Y.Doc, writer: Writer, ring = keyring) {
   const plain = new Y.Doc();
-  return { plain, box, sealed: new SealedDoc({ docId, plain, box, keyring: ring, writer, coalesceMs: 1 }) };
+  return { plain, box, sealed: new SealedDoc({ docId, plain, box, keyring: ring, writer, coalesceMs: 1, purposes }) };
 }
 
 const titles = (plain: Y.Doc) => readNotes(plain).map((n) => n.title).sort();
@@ -64,9 +69,13 @@ function flipCode(at: number, flipped: Uint8Array): string {
 }
 
 describe('tamper: sealed box entries and snapshots', () => {
-  it('every flip, truncation, extension and move is quarantined with its code; the other notes stay', () => {
+  it.each([
+    ['a notebook box', NOTEBOOK],
+    ['the vault doc box (vault purposes)', VAULT],
+  ] as const)('%s: every flip, truncation, extension and move is quarantined with its code; the other notes stay', (what, docPurposes) => {
+    purposes = docPurposes;
     const seed = testSeed();
-    console.log(`tamper-box seed=${seed} (replay with OBSCURA_SEED=${seed})`);
+    console.log(`tamper-box ${what} seed=${seed} (replay with OBSCURA_SEED=${seed})`);
     const random = seededRandom(seed);
     const { source, updateKey, update, snapshotKey, snapshot } = fixture();
     const expected = titles(source.plain);
@@ -74,7 +83,7 @@ describe('tamper: sealed box entries and snapshots', () => {
     Y.applyUpdate(reader.box, Y.encodeStateAsUpdate(source.box));
     expect(titles(reader.plain)).toEqual(expected);
     const maps = boxMaps(reader.box);
-    const tally = new TamperTally('tamper-box');
+    const tally = new TamperTally(`tamper-box (${what})`);
 
     /** Puts one value in the reader's box as a peer would, reads the verdict, takes it out again. */
     const plant = (map: 'entries' | 'snapshots', key: string, value: Uint8Array): string => {
@@ -129,9 +138,9 @@ describe('tamper: sealed box entries and snapshots', () => {
       keyId: current.keyId,
       plaintext: new Uint8Array([0, 0]),
       signer: writers.target.signer,
-      context: { notebookId: NB, writerId, seq, purpose: 'vault-update' },
+      context: { notebookId: NB, writerId, seq, purpose: purposes === VAULT ? 'update' : 'vault-update' },
     });
-    tally.record('a vault-update envelope in a notebook box', plant('entries', updateKey, vaultEntry), 'E_CONTEXT');
+    tally.record('an envelope of the other kind of doc (notebook <-> vault)', plant('entries', updateKey, vaultEntry), 'E_CONTEXT');
 
     console.log(tally.summary());
     expect(tally.acceptedWrongly, tally.wrong.join('\n')).toBe(0);
