@@ -105,6 +105,20 @@ export function addJoinedNotebook(doc: Y.Doc, id: string, name: string, keyId: s
   });
 }
 
+/**
+ * Which of this person's devices accepted an invite to the notebook: only that one redeems
+ * it; the others wait for it to add them (sync/vault/vault-join.ts). Set once.
+ */
+export function setNotebookAcceptedBy(doc: Y.Doc, id: string, deviceId: string): void {
+  const entry = notebooks(doc).get(id);
+  if (entry && typeof entry.get('acceptedBy') !== 'string') entry.set('acceptedBy', deviceId);
+}
+
+export function notebookAcceptedBy(doc: Y.Doc, id: string): string | undefined {
+  const acceptedBy = notebooks(doc).get(id)?.get('acceptedBy');
+  return typeof acceptedBy === 'string' ? acceptedBy : undefined;
+}
+
 /** Hides a notebook from the list (a join that failed); its keys stay for a later join. */
 export function markNotebookDeleted(doc: Y.Doc, id: string): void {
   notebooks(doc).get(id)?.set('deleted', true);

@@ -2,8 +2,9 @@ import type * as Y from 'yjs';
 import { parseInviteLink } from '../share/invite-link.ts';
 import { acceptInvite, inviteIdentity, redeemInvite, type RedeemErrorCode } from '../share/join-notebook.ts';
 import type { InviteErrorCode } from '../share/invite-link.ts';
+import { readMember } from '../share/members.ts';
 import { pickUpNotebookKeys, type SharedNotebook } from '../share/rotate-key.ts';
-import { listNotebooks, markNotebookDeleted } from './vault-doc.ts';
+import { devicesMap, listNotebooks, markNotebookDeleted, notebookAcceptedBy, setNotebookAcceptedBy } from './vault-doc.ts';
 
 /**
  * Joining a notebook by invite on a Vault (sync/PROTOCOL.md "Vault sync"): the notebook goes
@@ -29,6 +30,7 @@ type JoinResult = { ok: true; value: { notebookId: string } } | { ok: false; err
 /** What joining needs of the Vault (an interface here, so this file does not import vault.ts). */
 export interface JoinHost {
   readonly doc: Y.Doc;
+  readonly deviceId: string;
   syncing(): boolean;
   locked(): boolean;
   openNotebook(id: string): Promise<{ ok: true; value: { shared: SharedNotebook; flush(): Promise<void>; close(): Promise<void> } } | { ok: false; error: { code: 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED' | string; message: string } }>;
@@ -41,10 +43,9 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
   const parsed = invite.value;
   const { notebookId } = parsed;
   if (!host.syncing()) return { ok: false, error: { code: 'E_SYNC_OFF', message: 'start sync (startVaultSync) before joining: the notebook comes from its other members' } };
-  // Already listed (joined on this person's other device): that device adds this one to the
-  // members (addOwnDevices); redeeming here would only find the invite used.
-  if (listNotebooks(host.doc).some((nb) => nb.id === notebookId)) return { ok: true, value: { notebookId } };
+  const listedBefore = listNotebooks(host.doc).some((nb) => nb.id === notebookId);
   acceptInvite(host.doc, parsed);
+  setNotebookAcceptedBy(host.doc, notebookId, host.deviceId);
   await host.flushVault();
   options.onProgress?.('accepted');
   const opened = await host.openNotebook(notebookId);
@@ -68,6 +69,11 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
     function attempt(): void {
       // Redeeming writes to the box, which calls this again: the guard stops the echo.
       if (done) return;
+      // Joined already, here or on this person's other device (which adds this one to the
+      // members, addOwnDevices): redeeming would only find the invite used.
+      if (ownDeviceIsMember(nb.plain, host.doc)) return finish({ ok: true, value: { notebookId } });
+      // Accepted on another of this person's devices: that one redeems (one link, one device).
+      if (notebookAcceptedBy(host.doc, notebookId) !== host.deviceId) return;
       pickUpNotebookKeys(asInvite, anchors);
       const redeemed = redeemInvite(parsed, nb.plain, nb.box, joiner, Date.now(), nb.keyring.current());
       if (redeemed.ok) return finish({ ok: true, value: { notebookId } });
@@ -88,6 +94,7 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
     if (host.locked()) return outcome;
     // Nothing was written in the notebook; take it off the list so the person can retry.
     await opened.value.close();
+    if (listedBefore) return outcome;
     markNotebookDeleted(host.doc, notebookId);
     await host.flushVault();
     return outcome;
@@ -96,4 +103,11 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
   await host.flushVault();
   options.onProgress?.('redeemed');
   return outcome;
+}
+
+function ownDeviceIsMember(plain: Y.Doc, vaultDoc: Y.Doc): boolean {
+  return [...devicesMap(vaultDoc).keys()].some((deviceId) => {
+    const record = readMember(plain, deviceId);
+    return record !== undefined && record.role !== 'invite' && record.removedAt === undefined;
+  });
 }

@@ -97,6 +97,7 @@ describe('device link on the Vault', () => {
       const onA2 = await open(a2, id);
       await until(onA2.doc, () => titles(onA2.doc).includes('bread'), 20_000, 'bread on A2');
       await until(onA2.doc, () => onA2.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'A2 added by A');
+      await until(onBob.doc, () => onBob.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'A2 in Bob\'s member list');
       expect(must(await bob.vault.members(id)).find((m) => m.deviceId === a2.vault.deviceId)?.addedBy).toBe(a.vault.deviceId);
       createNote(onA2.doc, { title: 'from-alice-phone' });
       await onA2.flush();

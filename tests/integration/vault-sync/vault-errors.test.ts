@@ -3,7 +3,8 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { createVault } from '../../../sync/vault/vault.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
-import { memoryServices, must, newDevice, PASS } from './vault-sync-harness.ts';
+import { memoryServices, must, newDevice, PASS, relayOnly, reopenDevice, startDevice, titles, until } from './vault-sync-harness.ts';
+import { createNote } from '../../../sync/notebook/notes.ts';
 
 const ORIGIN = 'https://obscura.example';
 let data: ReturnType<typeof tempDataDir>;
@@ -37,20 +38,31 @@ describe('vault sharing error codes', () => {
     }
   });
 
-  it('E_SYNC_OFF: locking the vault ends a join that is still waiting, at once', async () => {
-    const { vault: neverSynced } = await createVault(memoryServices(), PASS);
-    const b = await newDevice(relay.relayUrl, 'bob');
+  it('E_SYNC_OFF: locking the vault ends a join that is still waiting, at once; the same link resumes it later', async () => {
+    const aServices = memoryServices();
+    const { vault: offline } = await createVault(aServices, PASS);
+    let b = await newDevice(relay.relayUrl, 'bob');
+    const bServices = b.services;
+    const id = offline.createNotebook('Later');
+    createNote(must(await offline.openNotebook(id)).doc, { title: 'waited-for' });
+    const { link } = must(await offline.createInvite(id, inviteOptions()));
+    const stages: string[] = [];
+    const joining = b.vault.joinByInvite(link, { timeoutMs: 60_000, onProgress: (s) => stages.push(s) });
+    await vi.waitFor(() => expect(stages).toEqual(['accepted', 'waiting']));
+    const started = Date.now();
+    await b.close();
+    expect(code(await joining)).toBe('E_SYNC_OFF');
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const a = await startDevice(offline, aServices, relayOnly(relay.relayUrl), 'alice');
+    b = await reopenDevice(bServices, relay.relayUrl, 'bob');
     try {
-      const { link } = must(await neverSynced.createInvite(neverSynced.createNotebook('Unsynced'), inviteOptions()));
-      const stages: string[] = [];
-      const joining = b.vault.joinByInvite(link, { timeoutMs: 60_000, onProgress: (s) => stages.push(s) });
-      await vi.waitFor(() => expect(stages).toEqual(['accepted', 'waiting']));
-      const started = Date.now();
-      await b.close();
-      expect(code(await joining)).toBe('E_SYNC_OFF');
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(b.vault.notebooks().map((nb) => nb.id)).toEqual([id]);
+      must(await b.vault.joinByInvite(link));
+      const nb = must(await b.vault.openNotebook(id));
+      await until(nb.doc, () => titles(nb.doc).includes('waited-for'), 20_000, 'the note on B');
     } finally {
-      await neverSynced.lock();
+      await Promise.all([a.close(), b.close()]);
     }
   });
 
