@@ -104,9 +104,17 @@ export function fuseHardSwish(bytes: Uint8Array): HardSwishFusion {
   return { model: encodeEdited(model), hardSwish, hardSigmoid };
 }
 
-/** Removes initializers and Constant nodes nothing reads any more. */
+/** Removes constants nothing reads any more: initializers, Constant nodes and the Casts of float16 ones. */
 function dropUnused(g: EditGraph): void {
-  const read = new Set([...g.node.flatMap((n) => n.input), ...g.output.map((o) => o.name)]);
-  g.node = g.node.filter((n) => n.opType !== 'Constant' || n.domain || read.has(n.output[0] as string));
-  g.initializer = g.initializer.filter((t) => read.has(t.name));
+  const inits = new Set(g.initializer.map((t) => t.name));
+  const isConstant = (n: EditNode): boolean => !n.domain && (n.opType === 'Constant' || (n.opType === 'Cast' && inits.has(n.input[0] ?? '')));
+  for (;;) {
+    const read = new Set([...g.node.flatMap((n) => n.input), ...g.output.map((o) => o.name)]);
+    const kept = g.node.filter((n) => !isConstant(n) || read.has(n.output[0] as string));
+    if (kept.length === g.node.length) {
+      g.initializer = g.initializer.filter((t) => read.has(t.name));
+      return;
+    }
+    g.node = kept;
+  }
 }

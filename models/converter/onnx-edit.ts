@@ -1,4 +1,5 @@
 import { ModelProtoType } from './onnx-schema.ts';
+import { float16ToFloat32 } from './onnx-tensor.ts';
 import { OnnxDataType } from './onnx-types.ts';
 
 /**
@@ -56,8 +57,8 @@ export function requireOpset(model: EditModel, version: number): void {
 }
 
 /**
- * The value of a constant scalar: an initializer or a Constant node's tensor
- * holding one FLOAT element; undefined for anything else.
+ * Values of the graph's constant FLOAT scalars: initializers, Constant nodes,
+ * and FLOAT16 initializers cast to FLOAT.
  */
 export function scalarConstants(graph: EditGraph): Map<string, number> {
   const out = new Map<string, number>();
@@ -67,8 +68,17 @@ export function scalarConstants(graph: EditGraph): Map<string, number> {
     if (v.length === 1) out.set(name, v[0] as number);
   };
   for (const t of graph.initializer) take(t.name, t);
+  const halves = new Map<string, number>();
+  for (const t of graph.initializer) {
+    if (t.dataType === OnnxDataType.FLOAT16 && t.rawData?.byteLength === 2) halves.set(t.name, float16ToFloat32((t.rawData[0] as number) | ((t.rawData[1] as number) << 8)));
+  }
   for (const n of graph.node) {
-    if (n.opType === 'Constant' && !n.domain) take(n.output[0] as string, n.attribute?.find((a) => a.name === 'value')?.t);
+    if (n.domain) continue;
+    if (n.opType === 'Constant') take(n.output[0] as string, n.attribute?.find((a) => a.name === 'value')?.t);
+    // keepFloat16 conversions hold constants as FLOAT16 behind a Cast to FLOAT.
+    const to = n.attribute?.find((a) => a.name === 'to')?.i;
+    const half = halves.get(n.input[0] ?? '');
+    if (n.opType === 'Cast' && to === OnnxDataType.FLOAT && half !== undefined) out.set(n.output[0] as string, half);
   }
   return out;
 }

@@ -2,11 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { letterbox } from '../../../ml/image/letterbox.ts';
+import { buildConvertOptions } from '../../../models/build-models.ts';
 import { fuseHardSwish } from '../../../models/converter/fuse-hard-swish.ts';
+import { convertTfjsModelFile } from '../../../models/converter/load-tfjs-model.ts';
 import { OnnxGraphBuilder } from '../../../models/converter/onnx-builder.ts';
 import { decodeOnnxModel } from '../../../models/converter/onnx-proto.ts';
 import { OnnxDataType } from '../../../models/converter/onnx-types.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
+import { loadPhoto } from './photos.ts';
+import { HUMAN_MODELS } from './tfjs-reference.ts';
 
 type Chain = 'div6' | 'mul-sixth-first' | 'sigmoid-mul' | 'sigmoid-div' | 'fp16-sixth' | 'shared';
 
@@ -78,5 +83,26 @@ describe('fuseHardSwish', () => {
     const page = Float32Array.from({ length: 3 * 96 * 160 }, () => random() * 4 - 2);
     const dims = { x: [1, 3, 96, 160] };
     expect(maxDiff(await run(fused.model, page, dims), await run(original, page, dims))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('converts CenterNet with 20 HardSwish and 8 HardSigmoid, equal to the unfused conversion (itself TF.js-parity tested)', async () => {
+    const json = join(HUMAN_MODELS, 'centernet.json');
+    const options = buildConvertOptions('generated/centernet.onnx');
+    const plain = await convertTfjsModelFile(json, { ...options, fuseHardSwish: false });
+    const fused = await convertTfjsModelFile(json, { ...options, fuseHardSwish: true });
+    const ops = opTypes(fused);
+    expect([ops.filter((o) => o === 'HardSwish').length, ops.filter((o) => o === 'HardSigmoid').length]).toEqual([20, 8]);
+    expect(ops.filter((o) => o === 'Clip')).toHaveLength(0);
+    expect(ops.filter((o) => o === 'Cast').length).toBeLessThan(opTypes(plain).filter((o) => o === 'Cast').length);
+    const input = letterbox(await loadPhoto('chelsea.jpg'), 512).data;
+    const dims = { 'tower_0/images': [1, 512, 512, 3] };
+    const run2 = async (m: Uint8Array) => {
+      const s = await ort.InferenceSession.create(m);
+      const out = await s.run({ 'tower_0/images': new ort.Tensor('float32', input.slice(), dims['tower_0/images']) });
+      await s.release();
+      return out['tower_0/keypoints']?.data as Float32Array;
+    };
+    // The TF.js parity test holds the unfused conversion to 1e-4 on this heatmap.
+    expect(maxDiff(await run2(fused), await run2(plain))).toBeLessThanOrEqual(1e-5);
   });
 });
