@@ -8,11 +8,23 @@ import type { Replication } from '../../sync/replication/replicate-box.ts';
  * readers find nothing while sync is off and then keep to what is on this device.
  */
 const syncs = new Map<string, BlobSync>();
+/** Offers made while a notebook had no blob sync (sync off, or not started yet). */
+const waitingOffers = new Map<string, string[]>();
 const listeners = new Set<() => void>();
 const changed = () => listeners.forEach((listener) => listener());
 
 export function blobSyncFor(notebookId: string): BlobSync | undefined {
   return syncs.get(notebookId);
+}
+
+/**
+ * A blob made on this device (an import): to the relay and the peers through the notebook's
+ * blob sync, or as soon as it has one (offers are then kept in the store until uploaded).
+ */
+export function offerBlob(notebookId: string, blobId: string): void {
+  const sync = syncs.get(notebookId);
+  if (sync) return sync.offer(blobId);
+  waitingOffers.set(notebookId, [...(waitingOffers.get(notebookId) ?? []), blobId]);
 }
 
 /** Told when a notebook's blob sync starts or stops. */
@@ -25,6 +37,8 @@ export function onBlobSyncs(listener: () => void): () => void {
 export function registerBlobSync(notebookId: string, sync: BlobSync): () => void {
   syncs.get(notebookId)?.destroy();
   syncs.set(notebookId, sync);
+  waitingOffers.get(notebookId)?.forEach((id) => sync.offer(id));
+  waitingOffers.delete(notebookId);
   changed();
   return () => {
     sync.destroy();
@@ -44,7 +58,9 @@ export interface ReplicatingNotebooks {
 /**
  * Keeps one blob sync per replicating notebook (its room, its peers' blob lane, the relay's
  * blob endpoint) for as long as the vault sync runs: call it where the vault sync starts,
- * and the returned function where it stops.
+ * and the returned function where it stops:
+ *
+ *   const stopBlobs = followVaultSync(vaultSync, browserBlobStore(), urls.blobsUrl);
  */
 export function followVaultSync(sync: ReplicatingNotebooks, store: BlobStore, blobsUrl?: string): () => void {
   const running = new Map<string, { lane: unknown; stop: () => void }>();

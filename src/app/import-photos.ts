@@ -4,7 +4,7 @@ import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { createNote } from '../../sync/notebook/notes.ts';
 import { setNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
-import { blobSyncFor } from './blob-sync-registry.ts';
+import { offerBlob } from './blob-sync-registry.ts';
 import { errorCode } from './messages.ts';
 import { ImportError, makeThumbnail } from './make-thumbnail.ts';
 import type { TaggingService } from './tagging-service.ts';
@@ -72,6 +72,6 @@ async function storePhoto(notebook: OpenNotebook, noteId: string, file: File, bl
     addedAt: Date.now(),
   });
   // To the relay in the background, thumbnail first, so the person's other devices get them.
-  blobSyncFor(notebook.id)?.offer(thumbBlob.id);
-  blobSyncFor(notebook.id)?.offer(photo.id);
+  offerBlob(notebook.id, thumbBlob.id);
+  offerBlob(notebook.id, photo.id);
 }
