@@ -27,6 +27,8 @@ import {
   type EnvelopeContext,
 } from '../../../crypto/index.ts';
 import { parseModelManifest, pinnedFiles } from '../../../models/manifest.ts';
+import { decodeLaneMessage, encodeLaneMessage } from '../../../sync/blob/blob-lane-messages.ts';
+import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
 import type { MlApi } from '../../../ml/worker/ml-api.ts';
 import { ML_API_SCHEMA } from '../../../ml/worker/ml-api-schema.ts';
 import { expose, type Endpoint } from '../../../ml/worker/rpc.ts';
@@ -384,9 +386,39 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
     check(tally);
   });
 
+  it('blob lane messages: decodeLaneMessage on mutated and random bytes; what decodes re-encodes to the same bytes', () => {
+    const random = seededRandom(seed + 13);
+    const id = 'ab'.repeat(32);
+    const corpus = [
+      encodeLaneMessage({ type: 'get', request: 7, id, first: 0, count: 4 }),
+      encodeLaneMessage({ type: 'piece', request: 7, index: 0, size: 100, bytes: cryptoRandomBytes(100) }),
+      encodeLaneMessage({ type: 'missing', request: 9 }),
+    ];
+    const tally = fuzz('blob-lane', BUDGET, () => (random() < 0.9 ? mutateBytes(pick(random, corpus), random, corpus) : randomBytes(random, 64)), (bytes) => {
+      const decoded = decodeLaneMessage(bytes);
+      if (!decoded.ok) return decoded.code;
+      const again = encodeLaneMessage(decoded.message);
+      return again.length === bytes.length && again.every((b, i) => b === bytes[i]) ? 'ok' : 'BUG: decoded message re-encodes differently';
+    });
+    check(tally);
+  });
+
+  it('relay HTTP range headers: parseContentRange / parseByteRange answer a range inside the blob, unsatisfiable, or nothing', () => {
+    const random = seededRandom(seed + 14);
+    const headers = ['bytes 0-99/1000', 'bytes 900-999/1000', 'bytes=0-99', 'bytes=500-', 'bytes=-200', 'bytes=0-0,5-9'];
+    const tally = fuzz('range-headers', BUDGET, () => ({ header: random() < 0.8 ? mutateString(pick(random, headers), random) : String(randomValue(random, 0)), size: pick(random, [0, 1, 100, 1000, 2 ** 40]) }), ({ header, size }) => {
+      const content = parseContentRange(header);
+      if (content && !(content.start <= content.end && content.end < content.total && Number.isSafeInteger(content.total))) return 'BUG: content range outside its total';
+      const range = parseByteRange(header, size);
+      if (range === undefined || range === 'unsatisfiable') return content ? 'ok' : 'refused';
+      return range.start >= 0 && range.start <= range.end && range.end < size ? 'ok' : 'BUG: byte range outside the blob';
+    });
+    check(tally);
+  });
+
   it('prints the totals', () => {
     const total = tallies.reduce((n, t) => n + t.tried, 0);
     console.log(`fuzz-formats seed=${seed}: ${tallies.length} parsers, ${total} cases, crashes ${tallies.reduce((n, t) => n + t.crashes.length, 0)}`);
-    expect(tallies.length).toBe(12);
+    expect(tallies.length).toBe(14);
   });
 });
