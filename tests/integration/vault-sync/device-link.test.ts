@@ -5,7 +5,7 @@ import { startRelayServer, type RelayServer } from '../../../sync/server/relay-s
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { unlockVault } from '../../../sync/vault/vault.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
-import { memoryServices, must, newDevice, open, relayOnly, startDevice, titles, until } from './vault-sync-harness.ts';
+import { memoryServices, must, newDevice, open, relayHolds, relayOnly, startDevice, titles, until } from './vault-sync-harness.ts';
 
 const ORIGIN = 'https://obscura.example';
 let data: ReturnType<typeof tempDataDir>;
@@ -106,6 +106,31 @@ describe('device link on the Vault', () => {
       expect(onA.sealed.quarantine.size).toBe(0);
     } finally {
       await Promise.all([bob.close(), a.close(), a2.close()]);
+    }
+  });
+
+  it('a device linked while the old one is offline catches up from the relay alone (vault box, then notebook boxes)', async () => {
+    const a = await newDevice(relay.relayUrl, 'alice-laptop');
+    const id = a.vault.createNotebook('Offline shelf');
+    const na = await open(a, id);
+    createNote(na.doc, { title: 'kept-by-the-relay' });
+    await a.vault.flush();
+    const request = beginDeviceLink(ORIGIN);
+    const answer = must(a.vault.answerDeviceLink(request.link, ORIGIN));
+    await relayHolds(relay.relayUrl, a.vault.vaultReplica().roomId, a.vault.vaultReplica().box);
+    await relayHolds(relay.relayUrl, na.roomId, na.box);
+    await a.close();
+
+    const a2Services = memoryServices();
+    const linked = must(await linkDevice(a2Services, { responseLink: answer.link, keyPair: request.keyPair, passphrase: 'p2' }));
+    const a2 = await startDevice(linked.vault, a2Services, relayOnly(relay.relayUrl), 'alice-phone');
+    try {
+      await until(a2.vault.doc, () => a2.vault.notebooks().some((nb) => nb.id === id), 20_000, 'the notebook list from the relay');
+      const onA2 = await open(a2, id);
+      await until(onA2.doc, () => titles(onA2.doc).includes('kept-by-the-relay'), 20_000, 'the note from the relay');
+      expect(onA2.sealed.quarantine.size).toBe(0);
+    } finally {
+      await a2.close();
     }
   });
 

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
-import { must, newDevice, open, reopenDevice, titles, until, Ws, type Device } from './vault-sync-harness.ts';
+import { must, newDevice, open, relayHolds, reopenDevice, titles, until, type Device } from './vault-sync-harness.ts';
 
 const ORIGIN = 'https://obscura.example';
 let data: ReturnType<typeof tempDataDir>;
@@ -21,24 +19,6 @@ afterAll(async () => {
   await relay.close();
   data.remove();
 });
-
-/** Resolves once the relay holds everything in `box`: a keyless observer reaches the same state. */
-async function relayHolds(roomId: string, box: Y.Doc): Promise<void> {
-  const mirror = new Y.Doc();
-  const provider = new WebsocketProvider(relay.relayUrl, roomId, mirror, { WebSocketPolyfill: Ws, disableBc: true });
-  const target = Y.decodeStateVector(Y.encodeStateVector(box));
-  // Other devices may have put more there: the relay holds the box once it has all of it.
-  const holds = (): boolean => {
-    const have = Y.decodeStateVector(Y.encodeStateVector(mirror));
-    return [...target].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
-  };
-  try {
-    await until(mirror, holds, 20_000, 'relay to hold the box');
-  } finally {
-    provider.destroy();
-    provider.awareness.destroy();
-  }
-}
 
 async function sharedNotebook(a: Device, b: Device, name: string): Promise<string> {
   const id = a.vault.createNotebook(name);
@@ -61,7 +41,7 @@ describe('vault sync through the relay alone', () => {
     const noteId = createNote(na.doc, { title: 'while-bob-was-away', body: 'low tide at six' });
     setNoteText(na.doc, noteId, 'body', 'low tide at seven');
     await na.flush();
-    await relayHolds(na.roomId, na.box);
+    await relayHolds(relay.relayUrl, na.roomId, na.box);
     await a.close();
 
     b = await reopenDevice(bServices, relay.relayUrl, 'bob');
@@ -85,7 +65,7 @@ describe('vault sync through the relay alone', () => {
     createNote(na.doc, { title: 'luna' });
     const { link } = must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
     await na.flush();
-    await relayHolds(na.roomId, na.box);
+    await relayHolds(relay.relayUrl, na.roomId, na.box);
     await a.close();
 
     const b = await newDevice(relay.relayUrl, 'bob');
@@ -95,7 +75,7 @@ describe('vault sync through the relay alone', () => {
       expect(titles(nb.doc)).toEqual(['luna']);
       createNote(nb.doc, { title: 'atlas' });
       await nb.flush();
-      await relayHolds(nb.roomId, nb.box);
+      await relayHolds(relay.relayUrl, nb.roomId, nb.box);
     } finally {
       await b.close();
     }

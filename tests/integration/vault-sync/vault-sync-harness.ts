@@ -1,4 +1,5 @@
-import type * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
 import { readNotes } from '../../../sync/notebook/notes.ts';
 import type { ReplicationSettings } from '../../../sync/replication/replication-settings.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
@@ -79,4 +80,22 @@ export function until(doc: Y.Doc, check: () => boolean, timeoutMs = 20_000, what
     };
     doc.on('afterTransaction', onChange);
   });
+}
+
+/** Resolves once the relay holds everything in `box`: a keyless observer of the room has all of it. */
+export async function relayHolds(relayUrl: string, roomId: string, box: Y.Doc): Promise<void> {
+  const mirror = new Y.Doc();
+  const provider = new WebsocketProvider(relayUrl, roomId, mirror, { WebSocketPolyfill: Ws, disableBc: true });
+  const target = Y.decodeStateVector(Y.encodeStateVector(box));
+  // Other devices may have put more there: the relay holds the box once it has all of it.
+  const holds = (): boolean => {
+    const have = Y.decodeStateVector(Y.encodeStateVector(mirror));
+    return [...target].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
+  };
+  try {
+    await until(mirror, holds, 20_000, 'relay to hold the box');
+  } finally {
+    provider.destroy();
+    provider.awareness.destroy();
+  }
 }
