@@ -2,9 +2,11 @@ import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { OnlineDevice, ReplicationStatus } from '../../sync/replication/replicate-box.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { startVaultSync, type VaultSync } from '../../sync/vault/vault-sync.ts';
+import { blobSyncFor, followVaultSync, onBlobSyncs } from './blob-sync-registry.ts';
 import { defaultSyncUrls, replicationSettingsFor, type SyncUrls } from './default-sync-urls.ts';
 import { createDeviceName } from './device-name.ts';
 import { errorCode, messageFor } from './messages.ts';
+import { browserBlobStore } from './services.ts';
 
 export interface SyncService {
   /** The running sync of the unlocked vault; undefined while locked or refused. */
@@ -21,6 +23,8 @@ export interface SyncService {
   vaultStatus(): ReplicationStatus | undefined;
   /** Devices in the notebook's room whose sealed presence opens here, this one first (reactive). */
   onlineDevices(notebookId: string): OnlineDevice[];
+  /** Encrypted photo files still to send or receive for the notebook (reactive); undefined without blob sync. */
+  transfers(notebookId: string): { uploads: number; downloads: number } | undefined;
 }
 
 /**
@@ -48,9 +52,14 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     }
     setError(undefined);
     const off = sync.onChange(() => setTick(0));
+    // One blob sync per replicating notebook (blob-sync-registry.ts), so photos follow the notes.
+    const unfollow = followVaultSync(sync, browserBlobStore(), urls().blobsUrl);
+    const offBlobs = onBlobSyncs(() => setTick(0));
     setRunning(sync);
     onCleanup(() => {
       off();
+      offBlobs();
+      unfollow();
       setRunning(undefined);
       // vault.lock() stops it too; stop() is idempotent.
       sync.stop();
@@ -67,5 +76,6 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     status: (id) => notebook(id)?.status(),
     vaultStatus: () => (tick(), running()?.vault().status()),
     onlineDevices: (id) => notebook(id)?.onlineDevices() ?? [],
+    transfers: (id) => (tick(), blobSyncFor(id)?.pending()),
   };
 }

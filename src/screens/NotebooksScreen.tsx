@@ -160,6 +160,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
             vault={props.vault}
             notebook={opened.state === 'ready' ? opened() : undefined}
             notebookName={notebooks().find((n) => n.id === selected())?.name}
+            transfers={() => (selected() ? sync().transfers(selected()!) : undefined)}
             deviceRequest={props.deviceRequest}
             onClose={() => setSyncOpen(false)}
           />

@@ -161,6 +161,8 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     await note(pageB, TITLE).getByRole('button').first().click();
     await pageB.locator('.chip[data-source="user"]', { hasText: LABEL }).waitFor();
     expect(await body(pageB).inputValue()).toBe(BODY);
+    // The photo itself comes over the blob lane or the relay (blob sync), decrypted only here.
+    await expect.poll(() => pageB.locator('.photo-frame img').evaluate((i) => (i as HTMLImageElement).naturalWidth).catch(() => 0), { timeout: 60_000 }).toBeGreaterThan(300);
   });
 
   it('both see each other online in the sync panel and in the member list', async () => {
