@@ -2,6 +2,7 @@ import { createSignal, type Accessor } from 'solid-js';
 import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
 import { createVault, hasVault, unlockVault, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
 import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts';
+import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
 
@@ -58,7 +59,9 @@ export function createSession(services: VaultServices = browserServices()): Sess
   };
 
   // Seal and store what is pending before the page goes away.
-  const flushOnHide = () => void current()?.flush();
+  // The flush seals and writes synchronously; committing those writes at once is what makes
+  // them survive a reload (see immediate-commits.ts).
+  const flushOnHide = () => withImmediateCommits(() => void current()?.flush());
   addEventListener('pagehide', flushOnHide);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flushOnHide());
 
