@@ -19,6 +19,8 @@ export interface SearchOptions {
 }
 
 const FIELDS = ['title', 'labels', 'broader', 'body', 'ocr'];
+/** A label set larger than this many pages is read by walking the newest notes instead. */
+const WALK_NEWEST_ABOVE = 8;
 /** Title over labels over text: a title is what the person chose to call the note. */
 const BOOST = { title: 3, labels: 2, broader: 1.5, body: 1, ocr: 1 };
 
@@ -50,6 +52,8 @@ export class NoteSearchIndex {
   /** Label or broader term -> ids of the notes carrying it: `label:` chips and suggestions. */
   private readonly labelNotes = new Map<string, Set<string>>();
   private readonly broaderCache = new Map<string, readonly string[]>();
+  /** Every note, newest first; rebuilt lazily after a note is added, removed or re-dated. */
+  private byNewest: IndexedNote[] | undefined;
   private readonly taxonomy: Taxonomy;
   private readonly mini: MiniSearch<IndexDocument>;
 
@@ -76,6 +80,7 @@ export class NoteSearchIndex {
     const old = this.notes.get(record.id);
     if (old && sameIndexedContent(old.record, record)) return;
     if (old) this.remove(record.id);
+    this.byNewest = undefined;
     const { note, doc } = indexNote(record, (label) => this.broaderOf(label));
     this.mini.add(doc);
     this.notes.set(record.id, note);
@@ -89,6 +94,7 @@ export class NoteSearchIndex {
     // discard, not remove: it needs no copy of the old document and vacuums later.
     this.mini.discard(id);
     this.notes.delete(id);
+    this.byNewest = undefined;
     this.track(old, false);
     return true;
   }
@@ -104,7 +110,13 @@ export class NoteSearchIndex {
     // word has tens of thousands of hits at 100k notes.
     const filtered = q.labels.length > 0 || q.notebooks.length > 0 || q.after !== undefined || q.before !== undefined;
     const filter = (r: { id: unknown }) => this.passesFilters(this.notes.get(r.id as string) as IndexedNote, q);
-    const results = this.mini.search(q.words.join(' '), filtered ? { ...WORD_SEARCH, filter } : WORD_SEARCH);
+    const wordSearch = filtered ? { ...WORD_SEARCH, filter } : WORD_SEARCH;
+    // One word: typo tolerance only when the word as typed (and its completions) does not
+    // fill the page, since fuzzy expansion of a common word multiplies the hits to score.
+    // Not for several words: their AND rarely fills a page, and two searches cost more than one.
+    const fuzzyMatters = q.words.length === 1 && (q.words[0]?.length ?? 0) >= 4;
+    let results = this.mini.search(q.words.join(' '), fuzzyMatters ? { ...wordSearch, fuzzy: false } : wordSearch);
+    if (fuzzyMatters && results.length < limit) results = this.mini.search(q.words.join(' '), wordSearch);
 
     return results.slice(0, limit).map((r) => {
       const note = this.notes.get(r.id as string) as IndexedNote;
@@ -140,16 +152,32 @@ export class NoteSearchIndex {
    * date chips alone walk all notes, which is a few ms at 100k.
    */
   private chipsOnly(q: SearchQuery, limit: number): SearchHit[] {
-    let candidates: Iterable<IndexedNote> = this.notes.values();
-    let passes = (note: IndexedNote) => this.passesFilters(note, q);
-    if (q.labels.length > 0) {
+    const passes = (note: IndexedNote) => this.passesFilters(note, q);
+    let found: IndexedNote[];
+    if (q.labels.length === 0) {
+      found = this.walkNewest((note) => passes(note), limit);
+    } else {
       const sets = q.labels.map((label) => this.labelNotes.get(label) ?? new Set<string>());
       const rarest = sets.reduce((a, b) => (b.size < a.size ? b : a));
-      candidates = this.notesOf(rarest);
-      // One chip and nothing else: every note of its set passes, skip the checks.
-      if (q.labels.length === 1 && q.notebooks.length === 0 && q.after === undefined && q.before === undefined) passes = () => true;
+      // A common label (label:animal on a fifth of the notes) fills a page after a few
+      // hundred of the newest notes; a rare one is cheaper to take from its own set.
+      found =
+        rarest.size > WALK_NEWEST_ABOVE * limit
+          ? this.walkNewest((note) => rarest.has(note.record.id) && passes(note), limit)
+          : newestFirst(this.notesOf(rarest), passes, limit);
     }
-    return newestFirst(candidates, passes, limit).map((n) => ({ id: n.record.id, score: 0, matches: this.chipMatches(n, q) }));
+    return found.map((n) => ({ id: n.record.id, score: 0, matches: this.chipMatches(n, q) }));
+  }
+
+  /** The `limit` newest notes that pass, walking all notes newest first and stopping at a full page. */
+  private walkNewest(passes: (note: IndexedNote) => boolean, limit: number): IndexedNote[] {
+    this.byNewest ??= [...this.notes.values()].sort((a, b) => b.record.createdAt - a.record.createdAt || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
+    const page: IndexedNote[] = [];
+    for (const note of this.byNewest) {
+      if (page.length >= limit) break;
+      if (passes(note)) page.push(note);
+    }
+    return page;
   }
 
   private *notesOf(ids: Iterable<string>): Generator<IndexedNote> {
