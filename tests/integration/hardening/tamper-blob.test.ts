@@ -137,4 +137,65 @@ describe('tamper: stored blobs', () => {
     const again = await store.readAll(bystander.id, key, bystanderAd);
     expect(again.ok && again.value).toEqual(bystanderPlain);
   });
+
+  it('pieces received from a peer or the relay: flipped, reordered, dropped, duplicated, resized or foreign pieces are refused and nothing readable is kept', async () => {
+    const seed = testSeed();
+    console.log(`tamper-blob received seed=${seed} (replay with OBSCURA_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const source = new BlobStore(new MemoryStorageAdapter());
+    const key = randomPhotoKey();
+    const ad = photoBlobAd(NB, 'note-1', 'photo');
+    const plain = photo(random);
+    const blob = await source.put(key, ad, plain);
+    const other = await source.put(key, photoBlobAd(NB, 'note-2', 'photo'), photo(random));
+    const piecesOf = async (id: string, n: number) => Promise.all(Array.from({ length: n }, async (_, i) => (await source.readPiece(id, i)) as Uint8Array));
+    const pieces = await piecesOf(blob.id, blob.chunks + 1);
+    const foreign = await piecesOf(other.id, other.chunks + 1);
+    const tally = new TamperTally('tamper-blob-received');
+
+    /** Delivers [index, bytes] in order to a fresh store; the first refusal's code, or 'ok' if the blob became readable. */
+    const deliver = async (sequence: [number, Uint8Array][], size = blob.size): Promise<string> => {
+      const store = new BlobStore(new MemoryStorageAdapter());
+      for (const [index, piece] of sequence) {
+        const result = await store.receivePiece(blob.id, size, index, piece);
+        if (!result.ok) {
+          if (await store.has(blob.id)) return 'BUG: refused but readable';
+          return result.error.code;
+        }
+      }
+      if (!(await store.has(blob.id))) return 'incomplete';
+      const read = await store.readAll(blob.id, key, ad);
+      return read.ok ? 'ok' : read.error.code;
+    };
+    const honest = pieces.map((p, i): [number, Uint8Array] => [i, p]);
+    expect(await deliver(honest)).toBe('ok');
+    const replace = (i: number, bytes: Uint8Array) => honest.map(([j, p]): [number, Uint8Array] => [j, j === i ? bytes : p]);
+
+    for (const [i, piece] of pieces.entries()) {
+      const offsets = new Set([0, piece.length - 1, ...Array.from({ length: 8 }, () => Math.floor(random() * piece.length))]);
+      for (const at of offsets) {
+        const flipped = piece.slice();
+        flipped[at] = (flipped[at] as number) ^ (1 + Math.floor(random() * 255));
+        tally.record(`piece ${i} flip@${at}`, await deliver(replace(i, flipped)), 'E_HASH_MISMATCH');
+      }
+      tally.record(`piece ${i} cut by one`, await deliver(replace(i, piece.slice(0, -1))), 'E_BLOB_PIECE');
+      tally.record(`piece ${i} one byte longer`, await deliver(replace(i, new Uint8Array([...piece, 0]))), 'E_BLOB_PIECE');
+      tally.record(`piece ${i} from another blob`, await deliver(replace(i, foreign[i] as Uint8Array)), (c) => c === 'E_HASH_MISMATCH' || c === 'E_BLOB_PIECE');
+    }
+    const [p0, p1, p2, p3] = pieces as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const structural: [string, [number, Uint8Array][], string, number?][] = [
+      ['pieces 1 and 2 swapped', [[0, p0], [1, p2], [2, p1], [3, p3]], 'E_HASH_MISMATCH'],
+      ['piece 1 sent twice', [[0, p0], [1, p1], [1, p1]], 'E_BLOB_PIECE'],
+      ['piece 1 in place of piece 2', [[0, p0], [1, p1], [2, p1], [3, p3]], 'E_HASH_MISMATCH'],
+      ['piece 2 dropped', [[0, p0], [1, p1], [3, p3]], 'E_BLOB_PIECE'],
+      ['last piece first', [[3, p3]], 'E_BLOB_PIECE'],
+      ['announced one byte larger', honest, 'E_BLOB_PIECE', blob.size + 1],
+      ['announced past the blob limit', honest, 'E_BLOB_PIECE', 2 ** 40],
+    ];
+    for (const [name, sequence, code, size] of structural) tally.record(name, await deliver(sequence, size), code);
+
+    console.log(tally.summary());
+    expect(tally.acceptedWrongly, tally.wrong.join('\n')).toBe(0);
+    expect(tally.mismatched).toEqual([]);
+  });
 });
