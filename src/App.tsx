@@ -1,6 +1,7 @@
 import { createMemo, createSignal, Match, onCleanup, Switch } from 'solid-js';
 import { onLinkInLocation, takeLinkFromLocation, type PendingLink } from './app/pending-link.ts';
 import type { Session } from './app/session.ts';
+import { appSettings, syncUrlsOf } from './app/settings-store.ts';
 import { createSyncService } from './app/sync-service.ts';
 import { JoinScreen } from './screens/JoinScreen.tsx';
 import { LinkDeviceScreen } from './screens/LinkDeviceScreen.tsx';
@@ -12,7 +13,9 @@ import { UnlockScreen } from './screens/UnlockScreen.tsx';
 export function App(props: { session: Session }) {
   const phase = () => props.session.phase();
   const unlocked = createMemo(() => { const p = phase(); return p.name === 'unlocked' ? p.vault : undefined; });
-  const sync = createSyncService(unlocked);
+  // Same servers, same object: other settings changing must not restart sync.
+  const syncUrls = createMemo(() => syncUrlsOf(appSettings()), undefined, { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
+  const sync = createSyncService(unlocked, syncUrls);
   // An invite or device link in the address bar: read once, removed from it, acted on after unlock.
   const [pending, setPending] = createSignal<PendingLink | undefined>(takeLinkFromLocation());
   onCleanup(onLinkInLocation(setPending));

@@ -5,6 +5,8 @@ export interface SyncUrls {
   readonly signalingUrls: readonly string[];
   readonly relayUrl: string;
   readonly blobsUrl: string;
+  /** STUN/TURN servers from Settings; none by default (host candidates only). */
+  readonly iceServers?: readonly RTCIceServer[];
 }
 
 /**
@@ -25,5 +27,5 @@ export function defaultSyncUrls(origin: string = location.origin): SyncUrls {
 
 /** The replication settings for these URLs: host candidates only, no STUN (nothing public). */
 export function replicationSettingsFor(urls: SyncUrls): ReplicationSettings {
-  return { signalingUrls: urls.signalingUrls, relayUrl: urls.relayUrl, iceServers: [] };
+  return { signalingUrls: urls.signalingUrls, relayUrl: urls.relayUrl, iceServers: urls.iceServers ?? [] };
 }

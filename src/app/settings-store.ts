@@ -1,6 +1,7 @@
 import { createSignal } from 'solid-js';
 import { validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
+import { defaultSyncUrls, type SyncUrls } from './default-sync-urls.ts';
 
 /**
  * What this device is set to. Kept per device (not in the vault doc, which follows the person
@@ -132,6 +133,18 @@ export async function saveSettings(vault: Vault, next: AppSettings): Promise<voi
   const bytes = new TextEncoder().encode(JSON.stringify({ v: RECORD_VERSION, ...next }));
   await vault.saveDeviceRecord(RECORD_NAME, bytes);
   setSettings(next);
+}
+
+/** The servers sync uses: those set in Settings, else the page origin's own. */
+export function syncUrlsOf(settings: AppSettings): SyncUrls {
+  const sync = settings.sync;
+  if (!sync) return defaultSyncUrls();
+  return {
+    signalingUrls: sync.signalingUrls,
+    relayUrl: sync.relayUrl,
+    blobsUrl: sync.blobsUrl,
+    iceServers: sync.iceServers.map((s) => ({ ...s, urls: [...s.urls] })),
+  };
 }
 
 /** Back to defaults in memory (the vault locked); the sealed record stays. */
