@@ -164,7 +164,7 @@ describe('y-webrtc between two Chromium contexts', () => {
     console.log(`y-webrtc chunked: ${ENTRIES} entries (${((ENTRIES * ENTRY_BYTES) / MiB).toFixed(1)} MiB) on the new device ${seconds.toFixed(2)} s after it opened`);
   });
 
-  it('a sealed notebook of 5,000 notes (> 2 MB box) reaches a new device over replicateBox, no relay: every note opens, none quarantined', async () => {
+  it('a sealed notebook of 5,000 notes (> 2 MB box) reaches a new device over replicateBox, no relay: every note opens, none quarantined; then a 3 MiB photo over the blob lane', async () => {
     const NOTES = 5_000;
     const [source, joiner] = await twoDevices();
     const notebook: Omit<NotebookOptions, 'notes'> = {
@@ -187,6 +187,14 @@ describe('y-webrtc between two Chromium contexts', () => {
     const state = await joiner.evaluate(() => window.webrtcPage.notebookState());
     expect(state).toMatchObject({ notes: NOTES, quarantined: 0, titlesRight: true });
     expect(state.boxBytes).toBeGreaterThan(2_000_000);
+    // The same connections carry the notebook's photos on the blob lane, into IndexedDB.
+    const PHOTO = 3 * MiB;
+    const ids = await source.evaluate((b) => window.webrtcPage.putPhoto(b, 7), PHOTO);
+    await joiner.waitForFunction(() => window.webrtcPage.lanePeers() > 0, undefined, { timeout: 15_000 });
+    const photoStarted = Date.now();
+    expect(await joiner.evaluate(([i, b]) => window.webrtcPage.wantPhoto(i, b, 7), [ids, PHOTO] as const)).toEqual({ ok: true, codes: ['ok', 'ok'], lanePeers: 1 });
+    const photoSeconds = (Date.now() - photoStarted) / 1000;
+    console.log(`blob lane (Chromium, IndexedDB both ends): a ${(ids.size / MiB).toFixed(2)} MiB photo + thumbnail in ${photoSeconds.toFixed(2)} s = ${(ids.size / MiB / photoSeconds).toFixed(1)} MiB/s`);
     console.log(`sealed notebook P2P (Chromium, two contexts, no relay): ${NOTES} notes, box ${(boxBytes / 1e6).toFixed(2)} MB (built in ${buildSeconds.toFixed(1)} s), every note open on the new device ${seconds.toFixed(2)} s after it joined`);
   });
 

@@ -7,13 +7,17 @@
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
-import { asNotebookKey, fromBase64Url, generateSigningKeyPair, sodiumReady } from '../../../crypto/index.ts';
+import { asNotebookKey, asPhotoKey, fromBase64Url, generateSigningKeyPair, randomPhotoKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { BlobStore } from '../../../sync/blob/blob-store.ts';
+import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
+import { photoBlobAd } from '../../../sync/blob/photo-blob-ad.ts';
 import { createNote, notesMap, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
 import { replicateBox, type Replication } from '../../../sync/replication/replicate-box.ts';
 import { createKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { browserWrtc, chunkingWrtc, type WrtcImplementation } from '../../../sync/transport/chunking-wrtc.ts';
+import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { seededRandom } from '../../helpers/seeded-random.ts';
 import { connectWebrtc } from '../../../sync/transport/webrtc-transport.ts';
@@ -68,7 +72,7 @@ const received: Received[] = [];
 const errors: string[] = [];
 let box: Y.Doc | null = null;
 let provider: WebrtcProvider | null = null;
-let notebook: { plain: Y.Doc; box: Y.Doc; sealed: SealedDoc; replication: Replication } | null = null;
+let notebook: { id: string; plain: Y.Doc; box: Y.Doc; sealed: SealedDoc; replication: Replication; blobs: BlobStore; blobSync: BlobSync } | null = null;
 
 const WORDS = 'cat receipt whiteboard roadmap coffee cup motorcycle invoice garden meeting train ticket beach sunset museum'.split(' ');
 const noteTitle = (i: number) => `Note ${i}`;
@@ -166,9 +170,33 @@ const webrtcPage = {
       password: deriveRoomPassword(key, options.notebookId),
       settings: { signalingUrls: [options.signalingUrl], iceServers: [] },
     });
-    notebook = { plain, box, sealed, replication };
+    // Blobs in this context's own IndexedDB, moved over the same connections' blob lane.
+    const blobs = new BlobStore(new IndexedDbStorageAdapter('webrtc-page-blobs'));
+    const blobSync = createBlobSync({ store: blobs, roomId: replication.roomId, lane: replication.blobLane });
+    notebook = { id: options.notebookId, plain, box, sealed, replication, blobs, blobSync };
     return Y.encodeStateAsUpdate(box).length;
   },
+  /** Stores patterned(bytes, seed) as a photo (and a small thumbnail) of note `note-1`; returns ids and key. */
+  async putPhoto(bytes: number, seed: number): Promise<{ photo: string; thumb: string; key: string; size: number }> {
+    if (!notebook) throw new Error('start the notebook first');
+    const key = randomPhotoKey();
+    const { id } = notebook;
+    const photo = await notebook.blobs.put(key, photoBlobAd(id, 'note-1', 'photo'), patterned(bytes, seed));
+    const thumb = await notebook.blobs.put(key, photoBlobAd(id, 'note-1', 'thumb'), patterned(9_000, seed + 1));
+    return { photo: photo.id, thumb: thumb.id, key: toBase64Url(key), size: photo.size };
+  },
+  /** Wants the thumbnail and the photo from a peer; true if the photo then decrypts to patterned(bytes, seed). */
+  async wantPhoto(ids: { photo: string; thumb: string; key: string }, bytes: number, seed: number): Promise<{ ok: boolean; codes: string[]; lanePeers: number }> {
+    if (!notebook) throw new Error('start the notebook first');
+    const results = await Promise.all([notebook.blobSync.want(ids.thumb, 'thumb'), notebook.blobSync.want(ids.photo, 'photo')]);
+    const key = fromBase64Url(ids.key);
+    if (!key.ok) throw new Error('bad key');
+    const read = await notebook.blobs.readAll(ids.photo, asPhotoKey(key.value), photoBlobAd(notebook.id, 'note-1', 'photo'));
+    const expected = patterned(bytes, seed);
+    const same = read.ok && read.value.length === expected.length && read.value.every((b, i) => b === expected[i]);
+    return { ok: same, codes: results.map((r) => (r.ok ? 'ok' : r.error.code)), lanePeers: notebook.replication.blobLane.peers().length };
+  },
+  lanePeers: (): number => notebook?.replication.blobLane.peers().length ?? 0,
   /** Notes in the plain doc (cheap enough to poll). */
   notebookNotes: (): number => (notebook ? notesMap(notebook.plain).size : 0),
   notebookState(): NotebookState {
@@ -184,6 +212,7 @@ const webrtcPage = {
     };
   },
   close(): void {
+    notebook?.blobSync.destroy();
     notebook?.replication.destroy();
     notebook?.sealed.destroy();
     peer?.destroy();
