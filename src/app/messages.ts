@@ -27,6 +27,7 @@ const MESSAGES: Record<string, string> = {
   E_ENTRY_VALUE: 'Not a well-formed sync entry, so it was ignored.',
   E_PAYLOAD: 'Opened, but its content is not a notebook snapshot.',
   E_UPDATE: 'Opened, but its content could not be applied to the notebook.',
+  E_STALE_KEY: 'This copy is older than the notebook: its key was changed since, and what was written after that has not arrived. The relay may be serving an old copy; it catches up when a device that has the rest is online.',
   // Invites (sync/share) and joining.
   E_INVITE_FORMAT: 'This is not a complete invite link. Ask for the link again and copy all of it.',
   E_INVITE_VERSION: 'This invite was made by a newer version of Obscura. Update the app, then open it again.',

@@ -64,6 +64,8 @@ export function SyncPanel(props: SyncPanelProps) {
     for (const entry of props.notebook?.sealed.quarantine.values() ?? []) counts.set(entry.code, (counts.get(entry.code) ?? 0) + 1);
     return [...counts].sort((a, b) => b[1] - a[1]);
   });
+  // Staleness is re-read whenever entries arrive or the transport reports a sync.
+  const stale = createMemo(() => (quarantineTick(), status()?.lastSyncAt, props.notebook?.sealed.stale));
 
   const rename = (event: SubmitEvent) => {
     event.preventDefault();
@@ -109,6 +111,7 @@ export function SyncPanel(props: SyncPanelProps) {
                 <dt>Last sync</dt>
                 <dd data-testid="last-sync">{relativeTime(status()?.lastSyncAt, now())}</dd>
               </dl>
+              <Show when={stale()}>{(s) => <p class="error" role="status" data-code={s().code}>{messageFor(s().code)}</p>}</Show>
             </section>
 
             <section class="sync-section" aria-labelledby="online-title">
