@@ -1,16 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
+import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
 import { addUserLabel, isLabelRecord, isOcrRecord, readLabels, readOcr, readPipelineVersion, removeLabel, writeTagResults } from '../../../sync/notebook/labels.ts';
 import { createNote, notesMap, readNotes } from '../../../sync/notebook/notes.ts';
 import { failInterruptedImports, isPhotoRecord, notesToTag, photoKeyOf, readNotePhoto, readTaggingStatus } from '../../../sync/notebook/photos.ts';
 import { boxMaps, entryKey } from '../../../sync/sealed/box-layout.ts';
+import { isCurrentMember, listMembers, memberTrust, membersMap } from '../../../sync/share/members.ts';
+import { revocationsMap, writeRevocation } from '../../../sync/share/revocations.ts';
+import { deviceIdFor } from '../../../sync/sealed/writer.ts';
 import { createKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { encodeSnapshot } from '../../../sync/sealed/snapshot-codec.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { sealEnvelope } from '../../../crypto/index.ts';
-import { fuzz, int, mutateBytes, mutateValue, pick, randomBytes, randomValue, type Random } from '../../helpers/fuzz.ts';
+import { fuzz, int, mutateBytes, mutateString, mutateValue, pick, randomBytes, randomValue, type Random } from '../../helpers/fuzz.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 
 /**
@@ -109,6 +112,46 @@ describe(`fuzz: what peers write into the plain doc (seed=${seed}, replay with O
     console.log(tally.summary());
     expect(tally.crashes, tally.crashes.slice(0, 5).join('\n')).toEqual([]);
     expect(tally.uncoded, tally.uncoded.slice(0, 5).join('\n')).toEqual([]);
+    expect(tally.hangs).toEqual([]);
+  });
+
+  it('member records (plain doc) and revocations (the box\'s unsealed map, which a relay can fill): trust answers, never throws', () => {
+    const random = seededRandom(seed + 2);
+    const founder = generateSigningKeyPair();
+    const founderId = deviceIdFor(founder.publicKey);
+    const member = generateSigningKeyPair();
+    const memberId = deviceIdFor(member.publicKey);
+    const goodRecord = { signingPublicKey: toBase64Url(member.publicKey), role: 'member', addedBy: founderId, addedAt: 1 };
+    const goodRevocation = (() => {
+      const box = new Y.Doc();
+      writeRevocation(box, 'nb', memberId, founder, 5);
+      return [...revocationsMap(box).entries()][0] as [string, Uint8Array];
+    })();
+    const tally = fuzz('members and revocations', BUDGET, () => {
+      const plain = new Y.Doc();
+      const box = new Y.Doc();
+      for (let i = int(random, 4); i >= 0; i--) {
+        const record = new Y.Map<unknown>();
+        for (const [k, v] of Object.entries(random() < 0.3 ? goodRecord : (storable(mutateValue(goodRecord, random)) as Record<string, unknown>) ?? {})) record.set(k, v);
+        if (random() < 0.3) record.set('removedAt', storable(pick(random, [1, Number.NaN, 'x', null])));
+        membersMap(plain).set(pick(random, [memberId, founderId, 'junk', '']), record);
+      }
+      for (let i = int(random, 4); i > 0; i--) {
+        const [key, value] = goodRevocation;
+        revocationsMap(box).set(random() < 0.5 ? key : mutateString(key, random), (random() < 0.7 ? mutateBytes(value, random) : storable(randomValue(random, 1))) as Uint8Array);
+      }
+      return { plain, box };
+    }, ({ plain, box }) => {
+      const trust = memberTrust(plain, founderId, { box, notebookId: 'nb' });
+      const answers = [trust(`${memberId}.s`, member.publicKey), trust(`${founderId}.s`, founder.publicKey), trust(`${memberId}.s`, founder.publicKey)];
+      if (answers[2]) return 'BUG: a signer trusted in another device\'s slot';
+      listMembers(plain);
+      isCurrentMember(plain, member.publicKey);
+      return answers[0] ? 'ok' : 'refused';
+    });
+    console.log(tally.summary());
+    expect(tally.crashes, tally.crashes.slice(0, 5).join('\n')).toEqual([]);
+    expect(tally.uncoded).toEqual([]);
     expect(tally.hangs).toEqual([]);
   });
 
