@@ -35,7 +35,10 @@ export interface BlobSync {
    * connections are retried, resuming where they stopped. Thumbnails go before photos.
    */
   want(id: string, priority: BlobPriority): Promise<BlobResult<void>>;
-  /** A blob made on this device: uploaded to the relay in the background (also after a reload); peers fetch it over the lane. */
+  /**
+   * A blob made on this device: uploaded to the relay in the background (also after a
+   * reload); peers fetch it over the lane. Blobs fetched from a peer are offered too.
+   */
   offer(id: string): void;
   pending(): { uploads: number; downloads: number };
   onChange(listener: (event: BlobSyncEvent) => void): () => void;
@@ -107,7 +110,11 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
       let dropped = false;
       for (const source of sources().filter((s) => !refused.has(s.key))) {
         const result: Transfer = await downloadBlob(store, id, source, () => closed);
-        if (result.kind === 'stored') return { ok: true, value: undefined };
+        if (result.kind === 'stored') {
+          // Came from a peer: see that the relay has it too, for devices that come online later.
+          if (relay && source !== relay) offer(id);
+          return { ok: true, value: undefined };
+        }
         if (result.kind === 'retry') dropped = true;
         else refused.add(source.key);
         if (result.kind === 'mismatch') mismatched = true;
@@ -170,6 +177,11 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     void pumpUploads();
   }
 
+  function offer(id: string): void {
+    if (closed || !relay) return;
+    void store.markOffer(options.roomId, id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
+  }
+
   // Offers a reload interrupted carry on.
   if (relay) void store.pendingOffers(options.roomId).then((ids) => ids.forEach(enqueueUpload), () => undefined);
 
@@ -193,10 +205,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
       queueMicrotask(pumpDownloads);
       return promise;
     },
-    offer(id) {
-      if (closed || !relay) return;
-      void store.markOffer(options.roomId, id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
-    },
+    offer,
     pending: () => ({ uploads: uploads.length, downloads: wanted.size }),
     onChange(listener) {
       listeners.add(listener);

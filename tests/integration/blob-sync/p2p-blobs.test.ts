@@ -102,6 +102,21 @@ describe('blob sync peer to peer (blob lane), no relay', () => {
     expect(received()).toBe(photo.photo.size);
   });
 
+  it('a blob fetched from a peer is handed on to the relay, for devices that come online later', async () => {
+    const [laneA, laneB] = lanes();
+    const phone = newStore();
+    const photo = await putPhoto(phone, 15, 200 * 1024);
+    sync({ store: phone, roomId: ROOM, lane: laneA });
+    const laptop = newStore();
+    const receiver = sync({ store: laptop, roomId: ROOM, lane: laneB, blobsUrl: `${relay.url}relay-blobs` });
+    await linked(laneA, laneB);
+    expect(await receiver.want(photo.photo.id, 'photo')).toEqual({ ok: true, value: undefined });
+    await vi.waitFor(async () => expect((await fetch(`${relay.url}relay-blobs/${ROOM}/${photo.photo.id}`, { method: 'HEAD' })).status).toBe(200));
+    const later = newStore();
+    expect(await sync({ store: later, roomId: ROOM, blobsUrl: `${relay.url}relay-blobs` }).want(photo.photo.id, 'photo')).toEqual({ ok: true, value: undefined });
+    expect(sameBytes((await readPhoto(later, photo, 15))!, photo.plain)).toBe(true);
+  });
+
   it('E_HASH_MISMATCH from a peer that sends wrong bytes: nothing stored, then fetched intact from the relay', async () => {
     const [liarLane, laneB] = lanes();
     const honest = newStore();
