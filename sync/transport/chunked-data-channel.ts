@@ -15,6 +15,8 @@ type Handler<E extends Event> = ((this: RTCDataChannel, ev: E) => unknown) | nul
  * bytes too, so simple-peer's own back-pressure still works. Bad frames close the channel (simple-peer then destroys
  * the peer, y-webrtc forgets it) and never throw into the caller.
  * Only binary messages: y-webrtc sends nothing else. close() discards unsent messages.
+ * Note: the blob lane (sendLane, LANE_* frames) shares the queue, framing and checks; its
+ * messages go to the lane's receiver, never to `onmessage`, so y-webrtc does not see them.
  */
 export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, LaneChannel {
   onopen: Handler<Event> = null;
