@@ -1,5 +1,7 @@
 import { createEffect, For, onCleanup } from 'solid-js';
+import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
+import { purgeNotebook } from '../app/purge-notebook.ts';
 import { NOTEBOOK_UNDO_MS, type NotebookEntry } from '../../sync/vault/notebook-meta.ts';
 
 /**
@@ -8,12 +10,12 @@ import { NOTEBOOK_UNDO_MS, type NotebookEntry } from '../../sync/vault/notebook-
  * from before a reload (or from another device) gets the rest of its window here, and one
  * whose window closed while the vault was locked is made final on the next unlock.
  */
-export function NotebookUndoToast(props: { vault: Vault; pending: NotebookEntry[]; onUndo: (id: string) => void; onError: (message: string) => void }) {
+export function NotebookUndoToast(props: { vault: Vault; blobs: BlobStore; pending: NotebookEntry[]; onUndo: (id: string) => void; onError: (message: string) => void }) {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const purge = (id: string) => {
     timers.delete(id);
-    props.vault.purgeNotebook(id).catch((e: unknown) => props.onError(`The notebook could not be removed from this device: ${e instanceof Error ? e.message : String(e)}`));
+    purgeNotebook(props.vault, props.blobs, id).catch((e: unknown) => props.onError(`The notebook could not be removed from this device: ${e instanceof Error ? e.message : String(e)}`));
   };
 
   createEffect(() => {

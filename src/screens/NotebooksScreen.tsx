@@ -166,7 +166,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
           />
         )}
       </Show>
-      <NotebookUndoToast vault={props.vault} pending={pendingDeletes()} onUndo={(id) => setSelected(id)} onError={setNotice} />
+      <NotebookUndoToast vault={props.vault} blobs={blobs} pending={pendingDeletes()} onUndo={(id) => setSelected(id)} onError={setNotice} />
     </>
   );
 }

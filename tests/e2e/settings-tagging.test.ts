@@ -132,6 +132,30 @@ describe('settings change the tagging (built app, real models, Chromium)', () =>
     expect((await modelChips(page)).map((c) => c.label)).not.toContain('red');
   });
 
+  it('deleting the notebook for good also removes its photos from the blob store', async () => {
+    const storedBlobs = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('obscura');
+            open.onsuccess = () => {
+              const request = open.result.transaction('chunks').objectStore('chunks').getAllKeys();
+              request.onsuccess = () => (open.result.close(), resolve(request.result.filter((k) => Array.isArray(k) && (k[0] === 'blob' || k[0] === 'blob-chunk')).length));
+              request.onerror = () => reject(request.error);
+            };
+            open.onerror = () => reject(open.error);
+          }),
+      );
+    expect(await storedBlobs()).toBeGreaterThan(10);
+    await page.getByRole('button', { name: 'Edit notebook' }).click();
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete notebook' }).click();
+    await page.getByText('Deleted “Photos”').waitFor();
+    expect(await storedBlobs()).toBeGreaterThan(10);
+    await expect.poll(storedBlobs, { timeout: 30_000, interval: 500 }).toBe(0);
+    expect(await page.getByText('No notebooks yet.').count()).toBe(1);
+  });
+
   it('made no request to any other origin and threw no page error', () => {
     expect(device.foreignRequests).toEqual([]);
     expect(device.pageErrors).toEqual([]);
