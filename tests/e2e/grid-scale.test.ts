@@ -80,6 +80,22 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
     expect(await last.isVisible()).toBe(true);
     expect(await page.locator('li[data-note-title="Grid 0"]').count()).toBe(0);
     expect(await cards(page).count()).toBeLessThan(MAX_CARDS);
+    // Smoothness, reported not asserted (timings belong in benchmarks): a steady scroll
+    // back up by 600 px per frame, and the longest frame it took.
+    const frames = await grid(page).evaluate(async (el) => {
+      const gaps: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 60; i++) {
+        el.scrollTop -= 600;
+        await new Promise(requestAnimationFrame);
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
+      }
+      gaps.sort((a, b) => a - b);
+      return { median: gaps[30] ?? 0, max: gaps[59] ?? 0 };
+    });
+    console.log(`scrolling 60 frames by 600 px through ${COUNT} notes: median frame ${frames.median.toFixed(1)} ms, longest ${frames.max.toFixed(1)} ms`);
     // The middle too: a jump lands on the notes at that scroll position.
     await scrollGridTo(page, (await grid(page).evaluate((el) => el.scrollHeight)) / 2);
     await expect.poll(() => page.locator(`li[data-note-title="Grid ${COUNT / 2}"]`).count()).toBe(1);
@@ -97,6 +113,25 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
     await scrollGridTo(page, 'end');
     await page.locator(`li[data-note-title="Grid ${COUNT - 1}"]`).waitFor();
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('typing in a note of the 10,000 (reported: the work each keystroke does)', async () => {
+    await scrollGridTo(page, 0);
+    await page.locator('li[data-note-title="Grid 3"]').getByRole('button').click();
+    await expect.poll(() => page.getByLabel('Title').inputValue()).toBe('Grid 3');
+    const perKey = await page.getByLabel('Title').evaluate((input) => {
+      const field = input as HTMLInputElement;
+      const times: number[] = [];
+      for (const ch of ' typed') {
+        field.value += ch;
+        const t0 = performance.now();
+        field.dispatchEvent(new InputEvent('input', { bubbles: true, data: ch, inputType: 'insertText' }));
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b);
+    });
+    console.log(`keystroke in a notebook of ${COUNT} notes: median ${perKey[3]?.toFixed(1)} ms, max ${perKey.at(-1)?.toFixed(1)} ms`);
+    await page.locator('li[data-note-title="Grid 3 typed"]').waitFor();
   });
 
   it('filters search results by date; the chosen note stays in the editor when the results leave it out', async () => {
