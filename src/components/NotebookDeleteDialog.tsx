@@ -28,7 +28,8 @@ export function NotebookDeleteDialog(props: { name: string; onConfirm: () => voi
         <button type="button" class="danger" onClick={() => close(props.onConfirm)}>
           Delete notebook
         </button>
-        <button type="button" onClick={() => close(props.onCancel)}>
+        {/* Focus starts on the harmless choice. */}
+        <button type="button" autofocus onClick={() => close(props.onCancel)}>
           Cancel
         </button>
       </div>

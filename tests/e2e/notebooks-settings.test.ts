@@ -75,6 +75,9 @@ describe('notebooks and settings (built app, Chromium)', () => {
     await page.getByRole('button', { name: 'Edit notebook' }).click();
     await page.getByLabel('Notebook name', { exact: true }).fill('Allotment');
     await page.getByRole('radio', { name: 'Teal' }).check();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, 'notebooks-editor-375');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('button', { name: 'Allotment', exact: true }).waitFor();
     expect(await notebookNames(page)).toEqual(['Allotment', 'Kitchen']);
@@ -92,6 +95,7 @@ describe('notebooks and settings (built app, Chromium)', () => {
     const dialog = page.getByRole('dialog', { name: 'Delete “Kitchen”?' });
     await dialog.waitFor();
     await screenshot(page, 'notebooks-delete-confirm-1280');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel');
     // Cancel keeps it.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await notebookNames(page)).toEqual(['Allotment', 'Kitchen']);
