@@ -1,4 +1,4 @@
-import { createSignal, onMount, Show } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
@@ -14,11 +14,15 @@ export function SettingsScreen(props: { vault: Vault; tagging: TaggingService; n
   let heading: HTMLHeadingElement | undefined;
   onMount(() => heading?.focus());
 
+  let clearStatus: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(clearStatus));
   const update = async (patch: Partial<AppSettings>): Promise<void> => {
     setStatus(undefined);
+    clearTimeout(clearStatus);
     try {
       await saveSettings(props.vault, { ...appSettings(), ...patch });
       setStatus('Saved');
+      clearStatus = setTimeout(() => setStatus(undefined), 4000);
     } catch (e) {
       setStatus(`Not saved: ${e instanceof Error ? e.message : String(e)}`);
     }
