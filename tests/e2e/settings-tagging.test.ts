@@ -114,6 +114,14 @@ describe('settings change the tagging (built app, real models, Chromium)', () =>
     };
     await fill('0'.repeat(64));
     await expect.poll(() => page.locator('#classifier-problem').textContent()).toContain('E_MODEL_HASH');
+    await form.getByLabel('Input spec (JSON)').fill('{ "inputName": ');
+    await form.getByRole('button', { name: 'Import classifier' }).click();
+    await expect.poll(() => page.locator('#classifier-problem').textContent()).toContain('E_SPEC_INVALID');
+    await form.getByLabel('Input spec (JSON)').fill(JSON.stringify({ name: 'Colours', inputName: 'not-its-input', size: 32, topK: 1 }));
+    await form.getByLabel(/^SHA-256/).fill(sha256);
+    await form.getByRole('button', { name: 'Import classifier' }).click();
+    await expect.poll(() => page.locator('#classifier-problem').textContent(), { timeout: 60_000 }).toContain('E_MODEL_IO');
+    expect(await page.getByLabel('Use Colours').count()).toBe(0);
     await fill(sha256);
     await page.getByText('Imported “Colours”').waitFor({ timeout: 60_000 });
     await page.getByLabel('Use Colours').waitFor();
@@ -122,6 +130,13 @@ describe('settings change the tagging (built app, real models, Chromium)', () =>
     await backToNotes(page);
     const red = await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 230, g: 20, b: 20 } } }).png().toBuffer();
     await importPhoto(page, red, 'red-card.png');
+    await expect.poll(() => modelChips(page), { timeout: TAG_TIMEOUT }).toEqual([expect.objectContaining({ label: 'red' })]);
+    // After a reload the worker is new: the classifier comes from its sealed record on this device.
+    await page.reload();
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: 'Import photos' }).waitFor();
+    await importPhoto(page, red, 'red-card-reloaded.png');
     await expect.poll(() => modelChips(page), { timeout: TAG_TIMEOUT }).toEqual([expect.objectContaining({ label: 'red' })]);
     // Turned off, it no longer runs on the next photo.
     await openSettings(page);
