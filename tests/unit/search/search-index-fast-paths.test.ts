@@ -33,6 +33,22 @@ describe('NoteSearchIndex fast paths (same answers, less work)', () => {
     expect(ids(`after:${new Date(note(998).createdAt).getFullYear()}`, 2)).toEqual(['n0998', 'n0997']);
   });
 
+  it('a word that tags many notes: notes that say it come first, then the tagged ones newest first, each saying why', () => {
+    const index = new NoteSearchIndex();
+    for (let i = 0; i < 1_000; i++) index.upsert(note(i, { labels: i % 2 === 0 ? [{ label: 'car', score: 0.7, source: 'model' }] : [] }));
+    index.upsert(note(5, { body: 'the vehicle registration is due' }));
+    index.upsert(note(7, { title: 'Vehicle insurance', labels: [{ label: 'car', score: 0.7, source: 'model' }] }));
+    const hits = index.search('vehicle', { limit: 5 });
+    expect(hits.map((h) => h.id)).toEqual(['n0007', 'n0005', 'n0998', 'n0996', 'n0994']);
+    expect(hits[0]?.matches.map((m) => m.field)).toEqual(['broader', 'title']);
+    expect(hits[1]?.matches.map((m) => m.field)).toEqual(['body']);
+    expect(hits[2]?.matches).toEqual([{ field: 'broader', term: 'vehicle', query: 'vehicle', label: 'car' }]);
+    // Chips still narrow it.
+    expect(index.search('vehicle notebook:odd', { limit: 3 }).map((h) => h.id)).toEqual(['n0007', 'n0005']);
+    // With every hit wanted the ordinary ranking runs, and finds the same notes.
+    expect(index.search('vehicle', { limit: Infinity })).toHaveLength(502);
+  });
+
   it('typo tolerance only when the words as typed do not fill the page', () => {
     const index = new NoteSearchIndex();
     index.upsert(note(1, { body: 'the receipt from the bakery' }));
