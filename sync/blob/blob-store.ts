@@ -14,7 +14,7 @@ import type { StorageAdapter } from '../storage/storage-adapter.ts';
 import { isBlobSize, pieceCount, pieceLength } from './blob-layout.ts';
 import { fixedChunks, readPieces, type BlobSource } from './blob-source.ts';
 
-export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING' | 'E_BLOB_PIECE' | BlobSyncErrorCode;
+export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING' | 'E_BLOB_PIECE' | 'E_STORAGE_FULL' | BlobSyncErrorCode;
 /** Codes of blob transfer (blob-sync.ts); declared here so one result type serves both. */
 export type BlobSyncErrorCode = 'E_BLOB_UNAVAILABLE' | 'E_BLOB_SYNC_CLOSED';
 export type BlobResult<T> = { ok: true; value: T } | { ok: false; error: { code: BlobErrorCode; message: string } };

@@ -1,3 +1,4 @@
+import { StorageFullError } from '../storage/storage-adapter.ts';
 import type { BlobLane } from '../transport/blob-lane.ts';
 import type { BlobResult, BlobStore } from './blob-store.ts';
 import { LaneBlobExchange } from './lane-blob-exchange.ts';
@@ -57,6 +58,7 @@ interface Wanted {
 const ACTIVE_DOWNLOADS = 2;
 const MAX_RETRY_MS = 15_000;
 const RANK: Record<BlobPriority, number> = { thumb: 0, photo: 1 };
+const BLOB_ID = /^[0-9a-f]{64}$/;
 
 /**
  * Moves one notebook room's encrypted blobs between this device, its online peers (blob
@@ -135,7 +137,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
       const next = queue.shift()!;
       active++;
       void fetchBlob(next.id)
-        .catch((error: unknown): BlobResult<void> => ({ ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: String(error) } }))
+        .catch((error: unknown): BlobResult<void> => ({ ok: false, error: { code: error instanceof StorageFullError ? error.code : 'E_BLOB_UNAVAILABLE', message: String(error) } }))
         .then((result) => {
           active--;
           wanted.delete(next.id);
@@ -178,7 +180,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   function offer(id: string): void {
-    if (closed || !relay) return;
+    if (closed || !relay || !BLOB_ID.test(id)) return;
     void store.markOffer(options.roomId, id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
   }
 
@@ -188,6 +190,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   return {
     async want(id, priority) {
       if (closed) return closedResult();
+      if (!BLOB_ID.test(id)) return { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `${JSON.stringify(id)} is not a blob id` } };
       if (await store.has(id)) return { ok: true, value: undefined };
       const existing = wanted.get(id);
       if (existing) {

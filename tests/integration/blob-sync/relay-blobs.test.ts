@@ -75,6 +75,8 @@ describe('blob sync through the relay only', () => {
     const result = await sync.want('ab'.repeat(32), 'thumb');
     expect(result.ok ? undefined : result.error.code).toBe('E_BLOB_UNAVAILABLE');
     expect(await store.has('ab'.repeat(32))).toBe(false);
+    // Not a blob id at all (never asked of anyone).
+    expect(await sync.want('../other-room/x', 'photo')).toMatchObject({ ok: false, error: { code: 'E_BLOB_UNAVAILABLE' } });
   });
 
   it('E_BLOB_SYNC_CLOSED: a want still queued when the sync is destroyed', async () => {
