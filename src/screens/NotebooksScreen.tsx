@@ -36,8 +36,11 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
 
   // This device's settings (sealed in its storage), then auto-lock after the chosen idle time.
   void loadSettings(props.vault).then((loaded) => setNotice(loaded.notice), (e: unknown) => setNotice(`Settings could not be loaded: ${String(e)}`));
-  const autoLock = startAutoLock({ minutes: () => appSettings().autoLockMinutes, onIdle: () => props.onLock() });
-  createEffect(on(() => appSettings().autoLockMinutes, () => autoLock.reset(), { defer: true }));
+  // Held while a new recovery key is on screen: locking then would lose it.
+  const [holdLock, setHoldLock] = createSignal(false);
+  const lockMinutes = () => (holdLock() ? 0 : appSettings().autoLockMinutes);
+  const autoLock = startAutoLock({ minutes: lockMinutes, onIdle: () => props.onLock() });
+  createEffect(on(lockMinutes, () => autoLock.reset(), { defer: true }));
   onCleanup(() => {
     autoLock.stop();
     forgetSettings();
@@ -66,7 +69,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
     <>
       <Show
         when={view() === 'notes'}
-        fallback={<SettingsScreen vault={props.vault} tagging={tagging} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} />}
+        fallback={<SettingsScreen vault={props.vault} tagging={tagging} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} />}
       >
         <div class="shell">
           <header class="topbar">

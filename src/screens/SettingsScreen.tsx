@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
@@ -8,9 +8,19 @@ import { SettingsSync } from '../components/SettingsSync.tsx';
 import { RecoveryKeyScreen } from './RecoveryKeyScreen.tsx';
 
 /** This device's settings: models, sync servers, security. Every change is saved at once, sealed. */
-export function SettingsScreen(props: { vault: Vault; tagging: TaggingService; notice?: string; onClose: () => void; onLock: () => void }) {
+export function SettingsScreen(props: {
+  vault: Vault;
+  tagging: TaggingService;
+  notice?: string;
+  onClose: () => void;
+  onLock: () => void;
+  /** True while a new recovery key is shown: auto-lock must wait until it is saved. */
+  onHoldLock?: (hold: boolean) => void;
+}) {
   const [status, setStatus] = createSignal<string>();
   const [newRecoveryKey, setNewRecoveryKey] = createSignal<string>();
+  createEffect(() => props.onHoldLock?.(newRecoveryKey() !== undefined));
+  onCleanup(() => props.onHoldLock?.(false));
   let heading: HTMLHeadingElement | undefined;
   onMount(() => heading?.focus());
 

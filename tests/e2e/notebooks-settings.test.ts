@@ -227,16 +227,22 @@ describe('notebooks and settings (built app, Chromium)', () => {
 
   it('regenerates the recovery key (shown once, "I saved it"); the new one unlocks and the old one fails', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Lock when idle').selectOption({ label: 'After 1 minute' });
+    await page.getByText('Saved', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Create a new recovery key…' }).click();
     await page.getByRole('button', { name: 'Replace my recovery key' }).click();
     await page.getByRole('heading', { name: 'Save your recovery key' }).waitFor();
     const fresh = (await page.getByTestId('recovery-key').textContent())?.trim() ?? '';
     expect(fresh).not.toBe(recoveryKey);
     expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
+    // Auto-lock waits while the new key is on screen: locking now would lose it.
+    await page.clock.runFor(120_000);
+    expect(await page.getByRole('heading', { name: 'Save your recovery key' }).count()).toBe(1);
     await page.getByLabel('I saved my recovery key somewhere safe').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
-    await lock(page);
+    await page.clock.runFor(61_000);
+    await page.getByRole('heading', { name: 'Unlock Obscura' }).waitFor();
     await unlockWith(page, recoveryKey);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('recovery key is not right');
     await unlockWith(page, fresh);
