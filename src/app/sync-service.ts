@@ -1,4 +1,4 @@
-import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createSignal, onCleanup, untrack, type Accessor } from 'solid-js';
 import type { OnlineDevice, ReplicationStatus } from '../../sync/replication/replicate-box.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { startVaultSync, type VaultSync } from '../../sync/vault/vault-sync.ts';
@@ -15,7 +15,7 @@ export interface SyncService {
   readonly error: Accessor<string | undefined>;
   readonly urls: Accessor<SyncUrls>;
   readonly deviceName: Accessor<string>;
-  /** Renames this device; sync restarts so the others see the new name. */
+  /** Renames this device; the others see the new name from the next unlock (see below). */
   setDeviceName(name: string): void;
   /** The notebook's replication status (reactive); undefined while its box loads or sync is off. */
   status(notebookId: string): ReplicationStatus | undefined;
@@ -40,7 +40,10 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
 
   createEffect(() => {
     const current = vault();
-    const name = device.name();
+    // Note: the name is read once per unlock, not followed. Restarting replication on the same
+    // box doc would announce presence from the same awareness client id with its clock back at
+    // 0, which peers ignore as stale until it passes the old clock (y-protocols awareness).
+    const name = untrack(device.name);
     const settings = replicationSettingsFor(urls());
     if (!current || current.locked) return;
     let sync: VaultSync;
@@ -54,7 +57,22 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     const off = sync.onChange(() => setTick(0));
     // One blob sync per replicating notebook (blob-sync-registry.ts), so photos follow the notes.
     const unfollow = followVaultSync(sync, browserBlobStore(), urls().blobsUrl);
-    const offBlobs = onBlobSyncs(() => setTick(0));
+    // The drawer's transfer count follows each blob sync's own events too.
+    const blobOffs: (() => void)[] = [];
+    const followBlobs = () => {
+      blobOffs.splice(0).forEach((offBlob) => offBlob());
+      for (const id of sync.notebooks()) {
+        const blob = blobSyncFor(id);
+        if (blob) blobOffs.push(blob.onChange(() => setTick(0)));
+      }
+      setTick(0);
+    };
+    const offBlobList = onBlobSyncs(followBlobs);
+    followBlobs();
+    const offBlobs = () => {
+      offBlobList();
+      blobOffs.splice(0).forEach((offBlob) => offBlob());
+    };
     setRunning(sync);
     onCleanup(() => {
       off();

@@ -50,8 +50,8 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
                   <Show
                     when={confirming() === member.deviceId}
                     fallback={
-                      <button type="button" onClick={() => setConfirming(member.deviceId)} aria-label={`Remove ${nameOf(member)}`}>
-                        Remove
+                      <button type="button" onClick={() => setConfirming(member.deviceId)} aria-label={`${member.role === 'invite' ? 'Withdraw' : 'Remove'} ${nameOf(member)}`}>
+                        {member.role === 'invite' ? 'Withdraw' : 'Remove'}
                       </button>
                     }
                   >

@@ -67,10 +67,12 @@ export function SyncPanel(props: SyncPanelProps) {
   // Staleness is re-read whenever entries arrive or the transport reports a sync.
   const stale = createMemo(() => (quarantineTick(), status()?.lastSyncAt, props.notebook?.sealed.stale));
 
+  const [renamed, setRenamed] = createSignal(false);
   const rename = (event: SubmitEvent) => {
     event.preventDefault();
     props.sync.setDeviceName(name());
     setName(props.sync.deviceName());
+    setRenamed(true);
   };
 
   return (
@@ -95,7 +97,11 @@ export function SyncPanel(props: SyncPanelProps) {
             Rename
           </button>
         </form>
-        <p class="hint">Other devices in your notebooks see this name. Servers do not: it travels encrypted.</p>
+        <p class="hint" role="status">
+          {renamed()
+            ? 'Saved. The others see the new name from the next time you unlock Obscura on this device.'
+            : 'Other devices in your notebooks see this name. Servers do not: it travels encrypted.'}
+        </p>
       </section>
 
       <Show when={props.notebook} fallback={<p class="empty">Open a notebook to see who it syncs with.</p>}>

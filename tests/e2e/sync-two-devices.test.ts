@@ -23,6 +23,7 @@ const TITLE = `Title-CANARY-${RUN}-k2`;
 const BODY = `Body-CANARY-${RUN}-z9`;
 const LABEL = `label canary ${RUN} x4`;
 const OFFLINE_EDIT = `Offline-CANARY-${RUN}-m5`;
+const DEVICE_B = `Dev-CANARY-${RUN}-b3`;
 /** Words page.png reads (photos.test.ts). */
 const OCR_WORDS = 'markers are pixels';
 const TAG_TIMEOUT = 120_000;
@@ -50,8 +51,8 @@ async function shoot(page: Page, name: string): Promise<void> {
     if (open) await dialog.evaluate((d) => d.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${size.width}.png`) });
     if (open) {
-      await dialog.locator('#invite-title').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(ARTIFACTS, `${name}-invite-${size.width}.png`) });
+      await dialog.evaluate((d) => d.scrollTo(0, d.scrollHeight));
+      await page.screenshot({ path: join(ARTIFACTS, `${name}-bottom-${size.width}.png`) });
     }
   }
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -87,6 +88,7 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     });
     return page;
   };
+  const relayRooms = () => [...new Set(socketUrls.filter((u) => u.includes('/relay/')).map((u) => decodeURIComponent(new URL(u).pathname.split('/').pop() ?? '')))];
   const collectChannels = async (page: Page) => {
     const { sent, received } = await tappedPayloads(page);
     channelPayloads.push(...sent, ...received);
@@ -172,7 +174,19 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     await expect.poll(() => panel.locator('.member-list li').count()).toBeGreaterThanOrEqual(2);
     await expect.poll(() => panel.getByTestId('last-sync').textContent()).not.toBe('not yet');
     await shoot(pageB, 'sync-panel-b');
+    // B names itself; from its next unlock A sees that name (sealed presence), and sync resumes.
+    await panel.getByLabel('Device name').fill(DEVICE_B);
+    await panel.getByRole('button', { name: 'Rename' }).click();
+    await panel.getByText('Saved. The others see the new name').waitFor();
     await closeSync(pageB);
+    await pageB.getByRole('button', { name: 'Lock the vault' }).click();
+    await pageB.getByLabel('Passphrase').fill(PASS_B);
+    await pageB.getByRole('button', { name: 'Unlock' }).click();
+    await note(pageB, TITLE).waitFor();
+    await openSync(pageA);
+    await pageA.getByRole('dialog').locator('.online-list li', { hasText: DEVICE_B }).waitFor({ timeout: 30_000 });
+    await shoot(pageA, 'sync-panel-a-online');
+    await closeSync(pageA);
   });
 
   it('both type into the same note at the same time and end with the same text', async () => {
@@ -226,9 +240,9 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     await collectChannels(pageB);
   });
 
-  it('no server, relay file or data channel carried a title, body, label, OCR text, notebook name or photo bytes', () => {
+  it('no server, relay file or data channel carried a title, body, label, OCR text, notebook or device name, or photo bytes', async () => {
     const markers = new Map<string, Buffer[]>(
-      [NOTEBOOK, TITLE, BODY, LABEL, OFFLINE_EDIT, OCR_WORDS, 'apples', 'bananas'].map((m) => [m, markerForms(m)]),
+      [NOTEBOOK, TITLE, BODY, LABEL, OFFLINE_EDIT, OCR_WORDS, DEVICE_B, 'apples', 'bananas'].map((m) => [m, markerForms(m)]),
     );
     for (const file of ['chelsea.jpg', 'page.png']) markers.set(file, plaintextWindows(readFileSync(join(PHOTOS, file))));
     const report: CanaryReport = { scannedItems: 0, scannedBytes: 0, hits: [] };
@@ -237,10 +251,15 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     const files = server.relayFiles();
     scan(report, 'relay-file', files.map((f) => f.bytes), markers);
     scan(report, 'blob-upload', blobUploads, markers);
+    // What the relay stored, read back decompressed, room by room.
+    const rooms = relayRooms();
+    const stored = await server.stopAndReadRooms(rooms);
+    scan(report, 'relay-room', stored, markers);
+    expect(stored.every((doc) => doc.length > 2)).toBe(true);
     scan(report, 'data-channel', channelPayloads, markers);
     console.log(
       `canary: ${server.frames.signaling.length} signaling frames, ${server.frames.relay.length} relay frames, ${files.length} relay files, ` +
-        `${blobUploads.length} blob uploads, ${channelPayloads.length} data-channel payloads; ${report.scannedItems} items, ` +
+        `${blobUploads.length} blob uploads, ${stored.length} relay rooms read back, ${channelPayloads.length} data-channel payloads; ${report.scannedItems} items, ` +
         `${report.scannedBytes} bytes scanned, ${report.hits.length} hits`,
     );
     expect(report.hits).toEqual([]);
@@ -266,11 +285,11 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
       if (Array.isArray(m.topics)) m.topics.forEach((t) => topics.add(String(t)));
       if (typeof m.topic === 'string') topics.add(m.topic);
     }
-    const relayRooms = new Set(socketUrls.filter((u) => u.includes('/relay/')).map((u) => decodeURIComponent(new URL(u).pathname.split('/').pop() ?? '')));
-    console.log(`rooms: ${topics.size} signaling topics, ${relayRooms.size} relay rooms`);
+    const relayRoomIds = new Set(relayRooms());
+    console.log(`rooms: ${topics.size} signaling topics, ${relayRoomIds.size} relay rooms`);
     expect(topics.size).toBeGreaterThan(0);
-    expect(relayRooms.size).toBeGreaterThan(0);
-    for (const room of [...topics, ...relayRooms]) {
+    expect(relayRoomIds.size).toBeGreaterThan(0);
+    for (const room of [...topics, ...relayRoomIds]) {
       expect(room).toMatch(derived);
       expect(room).not.toContain(NOTEBOOK);
     }

@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { LeveldbPersistence } from 'y-leveldb';
+import * as Y from 'yjs';
 import { startAppServer, type AppServer } from '../../../sync/server/app-server.ts';
 import { attachSync, type SyncServers } from '../../../sync/server/attach-sync.ts';
 
@@ -17,6 +19,11 @@ export interface SyncedApp {
   readonly dataDir: string;
   /** Every file the relay wrote (LevelDB and blob files), path and bytes. */
   relayFiles(): { path: string; bytes: Buffer }[];
+  /**
+   * Stops signaling and relay, then reads each room's stored doc back through y-leveldb:
+   * LevelDB compresses its blocks, so raw files alone could hide plaintext from a byte search.
+   */
+  stopAndReadRooms(roomIds: readonly string[]): Promise<Uint8Array[]>;
   close(): Promise<void>;
 }
 
@@ -38,14 +45,27 @@ export async function startSyncedApp(): Promise<SyncedApp> {
     dataDir,
     observeFrames: (server, frame) => void frames[server].push(Uint8Array.from(frame)),
   });
+  let stopped: Promise<void> | undefined;
+  const stopSync = () => (stopped ??= sync.close());
   return {
     url: app.url,
     sync,
     frames,
     dataDir,
     relayFiles: () => listFiles(dataDir).map((path) => ({ path, bytes: readFileSync(path) })),
+    async stopAndReadRooms(roomIds) {
+      await stopSync();
+      const db = new LeveldbPersistence(join(dataDir, 'docs'));
+      try {
+        const docs: Uint8Array[] = [];
+        for (const room of roomIds) docs.push(Y.encodeStateAsUpdate(await db.getYDoc(room)));
+        return docs;
+      } finally {
+        await db.destroy();
+      }
+    },
     async close() {
-      await sync.close();
+      await stopSync();
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
