@@ -28,7 +28,7 @@ import type { SharedNotebook } from '../share/rotate-key.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { loadDeviceRecord, saveDeviceRecord } from './device-record.ts';
+import { loadDeviceRecord, removeDeviceRecord, saveDeviceRecord } from './device-record.ts';
 import {
   finalizeNotebookDeletion,
   listNotebookEntries,
@@ -465,6 +465,11 @@ export class Vault {
   async loadDeviceRecord(name: string): Promise<VaultResult<Uint8Array> | undefined> {
     this.#assertUnlocked();
     return loadDeviceRecord(this.#services.storage, this.#key, this.vaultId, name);
+  }
+
+  async removeDeviceRecord(name: string): Promise<void> {
+    this.#assertUnlocked();
+    await removeDeviceRecord(this.#services.storage, name);
   }
 
   async changePassphrase(newPassphrase: string): Promise<void> {
