@@ -1,14 +1,19 @@
-import { createMemo, createSignal, Match, onCleanup, Switch } from 'solid-js';
+import { createMemo, createSignal, lazy, Match, onCleanup, Switch } from 'solid-js';
 import { onLinkInLocation, takeLinkFromLocation, type PendingLink } from './app/pending-link.ts';
 import type { Session } from './app/session.ts';
 import { appSettings, syncUrlsOf } from './app/settings-store.ts';
 import { createSyncService } from './app/sync-service.ts';
 import { JoinScreen } from './screens/JoinScreen.tsx';
 import { LinkDeviceScreen } from './screens/LinkDeviceScreen.tsx';
-import { NotebooksScreen } from './screens/NotebooksScreen.tsx';
 import { RecoveryKeyScreen } from './screens/RecoveryKeyScreen.tsx';
 import { SetupScreen } from './screens/SetupScreen.tsx';
 import { UnlockScreen } from './screens/UnlockScreen.tsx';
+
+// The unlocked app (notebooks, notes, search, photo tools) is not needed to set up or
+// unlock, so it is left out of the first download (initial JS budget: `npm run bench --
+// search size`); fetching starts as soon as this module runs, so it is there by unlock.
+const notebooksScreen = import('./screens/NotebooksScreen.tsx');
+const NotebooksScreen = lazy(() => notebooksScreen.then((m) => ({ default: m.NotebooksScreen })));
 
 export function App(props: { session: Session }) {
   const phase = () => props.session.phase();
