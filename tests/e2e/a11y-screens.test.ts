@@ -86,6 +86,14 @@ describe('accessibility of every screen at 1280 and 375 px (axe-core, built app,
     await page.goto(baseUrl);
     await page.getByRole('heading', { name: 'Create your vault' }).waitFor();
     await check('setup');
+    const linkDevice = page.getByRole('button', { name: 'Link to my other device' });
+    if ((await linkDevice.count()) > 0) {
+      await linkDevice.click();
+      await page.getByRole('heading', { name: 'Link to my other device' }).waitFor();
+      await check('link-device');
+      await page.getByRole('button', { name: 'Create a new vault instead' }).click();
+      await page.getByRole('heading', { name: 'Create your vault' }).waitFor();
+    }
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
@@ -104,6 +112,12 @@ describe('accessibility of every screen at 1280 and 375 px (axe-core, built app,
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Import photos' }).waitFor();
     await check('notes-empty');
+    const editNotebook = page.getByRole('button', { name: 'Edit notebook' });
+    if ((await editNotebook.count()) > 0) {
+      await editNotebook.click();
+      await check('notebook-editor');
+      await editNotebook.click();
+    }
     await page.getByRole('button', { name: 'New note' }).waitFor();
     let reached = false;
     for (let i = 0; i < 40 && !reached; i++) {
