@@ -12,6 +12,8 @@ import { UnlockScreen } from './screens/UnlockScreen.tsx';
 // The unlocked app (notebooks, notes, search, photo tools) is not needed to set up or
 // unlock, so it is left out of the first download (initial JS budget: `npm run bench --
 // search size`); fetching starts as soon as this module runs, so it is there by unlock.
+// No <Suspense> around it: the screen's own resources (opening a notebook) would suspend
+// to that boundary and blank the whole screen on every notebook switch.
 const notebooksScreen = import('./screens/NotebooksScreen.tsx');
 const NotebooksScreen = lazy(() => notebooksScreen.then((m) => ({ default: m.NotebooksScreen })));
 
