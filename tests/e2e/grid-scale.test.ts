@@ -112,6 +112,12 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
     await screenshot(page, 'grid-10k-375');
     await scrollGridTo(page, 'end');
     await page.locator(`li[data-note-title="Grid ${COUNT - 1}"]`).waitFor();
+    // A wide desktop: more columns, still few cards.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await scrollGridTo(page, 0);
+    await expect.poll(() => cards(page).evaluateAll((items) => new Set(items.map((li) => Math.round(li.getBoundingClientRect().left))).size)).toBeGreaterThanOrEqual(4);
+    expect(await cards(page).count()).toBeLessThan(MAX_CARDS);
+    await screenshot(page, 'grid-10k-1920');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
