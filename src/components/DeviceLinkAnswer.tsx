@@ -51,7 +51,7 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
           {(found) => (
             <div class="device-link-step" role="group" aria-labelledby="fingerprint-title">
               <p id="fingerprint-title">Does the new device show these digits?</p>
-              <p class="digits" data-testid="request-fingerprint">{groups(found().fingerprint, 4)}</p>
+              <p class="digits" data-testid="request-fingerprint">{found().fingerprint}</p>
               <div class="note-actions">
                 <button type="button" class="primary" onClick={() => setConfirmed(true)}>
                   Yes, they match

@@ -59,7 +59,7 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
             </p>
             <QrLink link={request.link} label="Link for your other device" id="device-request-link" />
             <p>It will show these digits. Check they are the same:</p>
-            <p class="digits" data-testid="request-fingerprint">{groups(request.fingerprint, 4)}</p>
+            <p class="digits" data-testid="request-fingerprint">{request.fingerprint}</p>
             <form
               class="device-link-form"
               onSubmit={(e) => {

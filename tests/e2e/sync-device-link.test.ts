@@ -1,0 +1,180 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
+import { markerForms, scan, type CanaryReport } from './harness/canary.ts';
+import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+
+/**
+ * Linking a second device of the same person, through the UI of both (separate browser
+ * contexts): the new device shows a request, the old one answers from its sync panel, both
+ * compare digits, the new one sets its own passphrase and gets every notebook. Also: links
+ * that do not work say why (a changed invite, a garbage answer or request).
+ */
+const RUN = Date.now().toString(36);
+const NOTEBOOK = `Linked-CANARY-${RUN}-n1`;
+const TITLE = `Linked-title-CANARY-${RUN}-t8`;
+const PASS_OLD = 'correct horse battery staple';
+const PASS_NEW = 'a different passphrase here';
+
+const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
+
+async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const size of [{ width: 1280, height: 800 }, { width: 375, height: 812 }]) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size.width}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function firstRun(page: Page, passphrase: string): Promise<void> {
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Repeat passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByLabel('I saved my recovery key somewhere safe').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+describe('linking a new device and links that do not work (built app, real relay and signaling)', () => {
+  let browser: Browser;
+  let server: SyncedApp;
+  const devices: GuardedContext[] = [];
+  let oldPage: Page;
+  let newPage: Page;
+
+  const device = async () => {
+    const context = await guardedContext(browser, server.url);
+    devices.push(context);
+    return context.newPage();
+  };
+
+  beforeAll(async () => {
+    server = await startSyncedApp();
+    browser = await launchChromium();
+    oldPage = await device();
+    newPage = await device();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the old device has a vault with a notebook and a note', async () => {
+    await oldPage.goto(server.url);
+    await firstRun(oldPage, PASS_OLD);
+    await oldPage.getByPlaceholder('New notebook').fill(NOTEBOOK);
+    await oldPage.getByRole('button', { name: 'Add', exact: true }).click();
+    await oldPage.getByRole('button', { name: 'New note' }).click();
+    await oldPage.getByLabel('Title').fill(TITLE);
+    await note(oldPage, TITLE).waitFor();
+    await oldPage.getByText('Saved', { exact: true }).waitFor();
+  });
+
+  it('E_DEVICE_LINK_FORMAT: the old device refuses a request that is not one, and says so', async () => {
+    await oldPage.getByRole('button', { name: 'Sync', exact: true }).click();
+    const panel = oldPage.getByRole('dialog');
+    await panel.getByRole('button', { name: 'Link a device' }).click();
+    await panel.getByLabel('Link from the new device').fill(`${new URL(server.url).origin}/#/link-device/AQID`);
+    await panel.getByRole('button', { name: 'Continue' }).click();
+    await panel.getByRole('alert').filter({ hasText: 'not a complete device link' }).waitFor();
+  });
+
+  it('new device: request, answer, matching digits both ways, own passphrase, every notebook arrives', async () => {
+    await newPage.goto(server.url);
+    await newPage.getByRole('button', { name: 'Link to my other device' }).click();
+    const request = await newPage.locator('#device-request-link').inputValue();
+    expect(request.startsWith(`${new URL(server.url).origin}/#/link-device/`)).toBe(true);
+    const fingerprint = await newPage.getByTestId('request-fingerprint').textContent();
+    expect(fingerprint).toMatch(/^\d{4} \d{4} \d{4}$/);
+    await shoot(newPage, 'device-link-request');
+
+    // A garbage answer is refused with its own words, and nothing is stored.
+    await newPage.getByLabel('Answer from your other device').fill('https://example.invalid/#/linked/not*a*link');
+    await newPage.getByRole('button', { name: 'Continue' }).click();
+    await newPage.getByRole('alert').filter({ hasText: /not a complete device link/ }).waitFor();
+
+    const panel = oldPage.getByRole('dialog');
+    await panel.getByLabel('Link from the new device').fill(request);
+    await panel.getByRole('button', { name: 'Continue' }).click();
+    expect(await panel.getByTestId('request-fingerprint').textContent()).toBe(fingerprint);
+    await panel.getByRole('button', { name: 'Yes, they match' }).click();
+    const answer = await panel.locator('#device-answer').inputValue();
+    const code = await panel.getByTestId('check-code').textContent();
+    expect(code).toMatch(/^\d{3} \d{3}$/);
+    await panel.getByRole('img', { name: 'QR code of the Answer for the new device' }).waitFor();
+    await panel.evaluate((d) => d.scrollTo(0, d.scrollHeight));
+    await shoot(oldPage, 'device-link-answer');
+
+    await newPage.getByLabel('Answer from your other device').fill(answer);
+    await newPage.getByRole('button', { name: 'Continue' }).click();
+    expect(await newPage.getByTestId('check-code').textContent()).toBe(code);
+    await shoot(newPage, 'device-link-check-code');
+    await newPage.getByRole('button', { name: 'Yes, it matches' }).click();
+    await newPage.getByLabel('Passphrase', { exact: true }).fill(PASS_NEW);
+    await newPage.getByLabel('Repeat passphrase').fill(PASS_NEW);
+    await newPage.getByRole('button', { name: 'Link this device' }).click();
+    await newPage.getByLabel('I saved my recovery key somewhere safe').check();
+    await newPage.getByRole('button', { name: 'Continue' }).click();
+    await newPage.getByRole('button', { name: NOTEBOOK }).waitFor({ timeout: 30_000 });
+    await note(newPage, TITLE).waitFor({ timeout: 30_000 });
+
+    // Its own passphrase unlocks it after a reload.
+    await newPage.reload();
+    await newPage.getByLabel('Passphrase').fill(PASS_NEW);
+    await newPage.getByRole('button', { name: 'Unlock' }).click();
+    await note(newPage, TITLE).waitFor({ timeout: 30_000 });
+  });
+
+  it('E_INVITE_TAMPERED: an invite link changed on the way is refused after setup, in plain words, and the address bar is cleared', async () => {
+    await oldPage.getByRole('button', { name: 'Close sync panel' }).click();
+    await oldPage.getByRole('button', { name: 'Sync', exact: true }).click();
+    const panel = oldPage.getByRole('dialog');
+    await panel.getByRole('button', { name: 'Create invite link' }).click();
+    const invite = await panel.locator('#invite-link').inputValue();
+    // Flip one character in the middle of the signed payload.
+    const at = invite.indexOf('#/join/') + 7 + 60;
+    const tampered = invite.slice(0, at) + (invite[at] === 'A' ? 'B' : 'A') + invite.slice(at + 1);
+    const stranger = await device();
+    await stranger.goto(tampered);
+    await stranger.getByRole('button', { name: 'Create vault' }).waitFor();
+    expect(stranger.url()).not.toContain('#');
+    await firstRun(stranger, 'a stranger passphrase');
+    await stranger.getByRole('alert').filter({ hasText: 'changed after it was made' }).waitFor({ timeout: 20_000 });
+    await shoot(stranger, 'join-tampered');
+    await stranger.getByRole('button', { name: 'Go to my notebooks' }).click();
+    await stranger.getByText('No notebooks yet.').waitFor();
+  });
+
+  it('an unused invite is withdrawn from the member list after a confirmation', async () => {
+    const panel = oldPage.getByRole('dialog');
+    const invites = panel.locator('.member-list li', { hasText: 'unused invite link' });
+    await expect.poll(() => invites.count()).toBe(1);
+    await panel.getByRole('button', { name: 'Withdraw Invite link' }).click();
+    await panel.getByText('Withdraw this invite link? Nobody can join with it afterwards.').waitFor();
+    await panel.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    await expect.poll(() => invites.count()).toBe(0);
+    // The linked device is listed as one of this person's devices; removing it says the key rotates.
+    const own = panel.locator('.member-list li', { hasText: 'your device' });
+    await own.getByRole('button', { name: /^Remove / }).click();
+    await own.getByText('The notebook key will be rotated').waitFor();
+    await own.getByRole('button', { name: 'Cancel' }).click();
+    await own.getByText('The notebook key will be rotated').waitFor({ state: 'detached' });
+  });
+
+  it('no vault key, notebook name or title reached a server; no foreign request, no page error', async () => {
+    const markers = new Map([NOTEBOOK, TITLE].map((m) => [m, markerForms(m)]));
+    const report: CanaryReport = { scannedItems: 0, scannedBytes: 0, hits: [] };
+    scan(report, 'signaling', server.frames.signaling, markers);
+    scan(report, 'relay', server.frames.relay, markers);
+    scan(report, 'relay-file', server.relayFiles().map((f) => f.bytes), markers);
+    console.log(`canary (device link): ${report.scannedItems} items, ${report.scannedBytes} bytes, ${report.hits.length} hits`);
+    expect(report.hits).toEqual([]);
+    for (const d of devices) {
+      expect(d.foreignRequests).toEqual([]);
+      expect(d.pageErrors).toEqual([]);
+    }
+  });
+});
