@@ -1,4 +1,5 @@
 import { createMemo, createSignal, lazy, Match, onCleanup, Switch } from 'solid-js';
+import { handOffDeviceLinkAnswer } from './app/device-link-handoff.ts';
 import { onLinkInLocation, takeLinkFromLocation, type PendingLink } from './app/pending-link.ts';
 import type { Session } from './app/session.ts';
 import { appSettings, syncUrlsOf } from './app/settings-store.ts';
@@ -27,6 +28,13 @@ export function App(props: { session: Session }) {
   const [pending, setPending] = createSignal<PendingLink | undefined>(takeLinkFromLocation());
   onCleanup(onLinkInLocation(setPending));
   const [linkingDevice, setLinkingDevice] = createSignal(pending()?.kind === 'linked');
+  // A device-link answer opened in a new tab (a scanned QR code) belongs to the tab that asked for it.
+  const [handoff, setHandoff] = createSignal<'sending' | 'sent'>();
+  const opened = pending();
+  if (opened?.kind === 'linked') {
+    setHandoff('sending');
+    void handOffDeviceLinkAnswer(opened.link).then((taken) => setHandoff(taken ? 'sent' : undefined));
+  }
   const [openNotebook, setOpenNotebook] = createSignal<string>();
   const joinLink = () => { const p = pending(); return p?.kind === 'join' ? p.link : undefined; };
   const response = () => { const p = pending(); return p?.kind === 'linked' ? p.link : undefined; };
@@ -36,6 +44,17 @@ export function App(props: { session: Session }) {
         <main class="center" aria-busy="true">
           <p>Opening Obscura…</p>
         </main>
+      </Match>
+      <Match when={handoff()}>
+        {(state) => (
+          <main class="center">
+            <p class="card" role="status">
+              {state() === 'sending'
+                ? 'Looking for the Obscura tab that asked for this answer…'
+                : 'Answer passed to the Obscura tab that asked for it. Switch to that tab to compare the code; you can close this one.'}
+            </p>
+          </main>
+        )}
       </Match>
       <Match when={phase().name === 'setup' && (linkingDevice() || response())}>
         <LinkDeviceScreen session={props.session} response={response()} onCancel={() => (setLinkingDevice(false), setPending(undefined))} />

@@ -1,7 +1,8 @@
-import { createEffect, createSignal, Match, on, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from 'solid-js';
 import { wipe } from '../../crypto/index.ts';
 import { checkCode, openDeviceLinkResponse } from '../../sync/share/device-link.ts';
 import { beginDeviceLink } from '../../sync/vault/link-device.ts';
+import { receiveDeviceLinkAnswers } from '../app/device-link-handoff.ts';
 import { messageFor } from '../app/messages.ts';
 import type { Session } from '../app/session.ts';
 import { QrLink } from '../components/QrLink.tsx';
@@ -39,6 +40,8 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
   };
   // An answer opened in this tab's address bar arrives as a prop.
   createEffect(on(() => props.response, (link) => link && (setAnswer(link), read(link))));
+  // ...or from another tab of this browser (device-link-handoff.ts).
+  onCleanup(receiveDeviceLinkAnswers((link) => (setAnswer(link), read(link))));
 
   const finish = (event: SubmitEvent) => {
     event.preventDefault();

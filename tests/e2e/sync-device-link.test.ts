@@ -43,6 +43,8 @@ describe('linking a new device and links that do not work (built app, real relay
   const devices: GuardedContext[] = [];
   let oldPage: Page;
   let newPage: Page;
+  let stranger: Page;
+  let invite = '';
 
   const device = async () => {
     const context = await guardedContext(browser, server.url);
@@ -108,8 +110,12 @@ describe('linking a new device and links that do not work (built app, real relay
     await panel.evaluate((d) => d.scrollTo(0, d.scrollHeight));
     await shoot(oldPage, 'device-link-answer');
 
-    await newPage.getByLabel('Answer from your other device').fill(answer);
-    await newPage.getByRole('button', { name: 'Continue' }).click();
+    // As a scanned QR code does: the answer opens in a new tab, which hands it to the waiting one.
+    const scanned = await newPage.context().newPage();
+    await scanned.goto(answer);
+    await scanned.getByText('Answer passed to the Obscura tab that asked for it.').waitFor();
+    expect(scanned.url()).not.toContain('#');
+    await scanned.close();
     expect(await newPage.getByTestId('check-code').textContent()).toBe(code);
     await shoot(newPage, 'device-link-check-code');
     await newPage.getByRole('button', { name: 'Yes, it matches' }).click();
@@ -133,11 +139,11 @@ describe('linking a new device and links that do not work (built app, real relay
     await oldPage.getByRole('button', { name: 'Sync', exact: true }).click();
     const panel = oldPage.getByRole('dialog');
     await panel.getByRole('button', { name: 'Create invite link' }).click();
-    const invite = await panel.locator('#invite-link').inputValue();
+    invite = await panel.locator('#invite-link').inputValue();
     // Flip one character in the middle of the signed payload.
     const at = invite.indexOf('#/join/') + 7 + 60;
     const tampered = invite.slice(0, at) + (invite[at] === 'A' ? 'B' : 'A') + invite.slice(at + 1);
-    const stranger = await device();
+    stranger = await device();
     await stranger.goto(tampered);
     await stranger.getByRole('button', { name: 'Create vault' }).waitFor();
     expect(stranger.url()).not.toContain('#');
@@ -148,7 +154,40 @@ describe('linking a new device and links that do not work (built app, real relay
     await stranger.getByText('No notebooks yet.').waitFor();
   });
 
+  it('the same link, unchanged, lets the stranger (vault already there: unlock first) join and opens the notebook', async () => {
+    // A fresh load (not a hash change in the open app, which joins at once): unlock comes first.
+    await stranger.goto('about:blank');
+    await stranger.goto(invite);
+    await stranger.getByLabel('Passphrase').fill('a stranger passphrase');
+    await stranger.getByRole('button', { name: 'Unlock' }).click();
+    await stranger.getByRole('button', { name: NOTEBOOK }).waitFor({ timeout: 30_000 });
+    await note(stranger, TITLE).waitFor({ timeout: 30_000 });
+    expect(stranger.url()).not.toContain('#');
+  });
+
+  it('E_INVITE_USED: a second device opening a used link is told so', async () => {
+    const late = await device();
+    await late.goto(invite);
+    await firstRun(late, 'a late passphrase');
+    await late.getByRole('alert').filter({ hasText: 'already used by another device' }).waitFor({ timeout: 30_000 });
+    await shoot(late, 'join-used');
+  });
+
+  it('E_INVITE_EXPIRED: a link opened after its 7 days is refused before anything is stored', async () => {
+    const late = await device();
+    await late.clock.setFixedTime(new Date(Date.now() + 8 * 24 * 3600 * 1000));
+    await late.goto(invite);
+    await firstRun(late, 'an expired passphrase');
+    await late.getByRole('alert').filter({ hasText: 'has expired' }).waitFor({ timeout: 20_000 });
+    await late.getByRole('button', { name: 'Go to my notebooks' }).click();
+    await late.getByText('No notebooks yet.').waitFor();
+  });
+
   it('an unused invite is withdrawn from the member list after a confirmation', async () => {
+    // The tampered and used links above were one invite; a fresh one stays unused.
+    await oldPage.getByRole('button', { name: 'Close sync panel' }).click();
+    await oldPage.getByRole('button', { name: 'Sync', exact: true }).click();
+    await oldPage.getByRole('dialog').getByRole('button', { name: 'Create invite link' }).click();
     const panel = oldPage.getByRole('dialog');
     const invites = panel.locator('.member-list li', { hasText: 'unused invite link' });
     await expect.poll(() => invites.count()).toBe(1);
