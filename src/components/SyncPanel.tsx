@@ -2,6 +2,7 @@ import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-j
 import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { messageFor } from '../app/messages.ts';
+import { relativeTime } from '../app/relative-time.ts';
 import type { SyncService } from '../app/sync-service.ts';
 import { DeviceLinkAnswer } from './DeviceLinkAnswer.tsx';
 import { InvitePanel } from './InvitePanel.tsx';
@@ -22,18 +23,6 @@ export interface SyncPanelProps {
 }
 
 const RELAY: Record<ReplicationStatus['relay'], string> = { connected: 'connected', connecting: 'connecting…', offline: 'not reachable' };
-
-export function relativeTime(at: number | undefined, now: number): string {
-  if (at === undefined) return 'not yet';
-  const seconds = Math.max(0, Math.round((now - at) / 1000));
-  if (seconds < 10) return 'just now';
-  if (seconds < 60) return `${seconds} seconds ago`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return hours === 1 ? '1 hour ago' : `${hours} hours ago`;
-  return new Date(at).toLocaleString();
-}
 
 /**
  * The sync drawer (a modal dialog: Escape closes it, focus returns to the Sync button):
