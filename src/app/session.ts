@@ -5,6 +5,7 @@ import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts
 import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
+import { loadSettings } from './settings-store.ts';
 
 export type Phase =
   | { name: 'loading' }
@@ -94,6 +95,8 @@ export function createSession(services: VaultServices = browserServices()): Sess
           setError(messageFor(result.error.code, result.error.message));
           return;
         }
+        // Before the unlocked screens: sync must dial this device's servers, not the defaults first.
+        await loadSettings(result.value);
         setPhase({ name: 'unlocked', vault: result.value });
       }),
     lock: () =>

@@ -56,6 +56,9 @@ const RECORD_VERSION = 1;
 const [settings, setSettings] = createSignal<AppSettings>(DEFAULT_SETTINGS);
 /** The unlocked vault's settings; defaults until loadSettings resolves. */
 export const appSettings = settings;
+const [notice, setNotice] = createSignal<string>();
+/** Set when the stored settings could not be used and the defaults stand in. */
+export const settingsNotice = notice;
 
 export type LoadedSettings = { settings: AppSettings; notice?: string };
 
@@ -113,7 +116,12 @@ const NOTICE = 'Your settings on this device could not be read, so the defaults 
 
 /** Reads this device's settings and makes them current; a missing record is the defaults, a bad one too (with a notice). */
 export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
-  const record = await vault.loadDeviceRecord(RECORD_NAME);
+  let record: Awaited<ReturnType<Vault['loadDeviceRecord']>>;
+  try {
+    record = await vault.loadDeviceRecord(RECORD_NAME);
+  } catch (e) {
+    record = { ok: false, error: { code: 'E_FORMAT', message: e instanceof Error ? e.message : String(e) } };
+  }
   let loaded: LoadedSettings = { settings: DEFAULT_SETTINGS };
   if (record && !record.ok) loaded = { settings: DEFAULT_SETTINGS, notice: NOTICE };
   if (record?.ok) {
@@ -126,6 +134,7 @@ export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
     loaded = parsed ? { settings: parsed } : { settings: DEFAULT_SETTINGS, notice: NOTICE };
   }
   setSettings(loaded.settings);
+  setNotice(loaded.notice);
   return loaded;
 }
 
@@ -150,4 +159,5 @@ export function syncUrlsOf(settings: AppSettings): SyncUrls {
 /** Back to defaults in memory (the vault locked); the sealed record stays. */
 export function forgetSettings(): void {
   setSettings(DEFAULT_SETTINGS);
+  setNotice(undefined);
 }

@@ -2,7 +2,7 @@ import { createEffect, createMemo, createResource, createSignal, For, on, onClea
 import type { Vault } from '../../sync/vault/vault.ts';
 import { startAutoLock } from '../app/auto-lock.ts';
 import { loadClassifierModel } from '../app/classifier-import.ts';
-import { appSettings, forgetSettings, loadSettings } from '../app/settings-store.ts';
+import { appSettings, forgetSettings, settingsNotice } from '../app/settings-store.ts';
 import { NotebookEditor } from '../components/NotebookEditor.tsx';
 import { NotebookUndoToast } from '../components/NotebookUndoToast.tsx';
 import { SettingsScreen } from './SettingsScreen.tsx';
@@ -27,15 +27,15 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
   createEffect(() => selected() === undefined && notebooks()[0] && setSelected(notebooks()[0]!.id));
   const [editing, setEditing] = createSignal<string>();
   const [view, setView] = createSignal<'notes' | 'settings'>('notes');
-  const [notice, setNotice] = createSignal<string>();
+  const [problem, setNotice] = createSignal<string>();
+  const notice = () => problem() ?? settingsNotice();
   // A deleted (or, on another device, removed) notebook cannot stay chosen.
   createEffect(() => {
     const id = selected();
     if (id !== undefined && !notebooks().some((n) => n.id === id)) setSelected(notebooks()[0]?.id);
   });
 
-  // This device's settings (sealed in its storage), then auto-lock after the chosen idle time.
-  void loadSettings(props.vault).then((loaded) => setNotice(loaded.notice), (e: unknown) => setNotice(`Settings could not be loaded: ${String(e)}`));
+  // This device's settings were loaded on unlock (session.ts); auto-lock after the chosen idle time.
   // Held while a new recovery key is on screen: locking then would lose it.
   const [holdLock, setHoldLock] = createSignal(false);
   const lockMinutes = () => (holdLock() ? 0 : appSettings().autoLockMinutes);

@@ -71,6 +71,20 @@ describe('sync uses the servers saved in Settings (built app, real relay, Chromi
     await relayState((state) => expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('connected'));
   });
 
+  it('after a reload, unlocking dials the saved relay from the start, never the site relay first', async () => {
+    const elsewhere = wsUrl(server.url, '/relay-elsewhere');
+    await saveRelay(elsewhere);
+    await page.reload();
+    const from = sockets.length;
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: 'New note' }).waitFor();
+    await expect.poll(() => sockets.slice(from).some((url) => url.startsWith(`${elsewhere}/`)), { timeout: 30_000 }).toBe(true);
+    expect(sockets.slice(from).filter((url) => url.startsWith(wsUrl(server.url, '/relay/')))).toEqual([]);
+    await saveRelay(undefined);
+    await relayState((state) => expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('connected'));
+  });
+
   it('made no request to any other origin and threw no page error', () => {
     expect(device.foreignRequests).toEqual([]);
     expect(device.pageErrors).toEqual([]);
