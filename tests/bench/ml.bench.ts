@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- ml [--runs N] [--warmup N] [--variants noopt,shipped,fp32,preopt] [--threads 1,2] [--no-browser] [--no-import]`
+ * `npm run bench -- ml [--runs N] [--warmup N] [--variants noopt,shipped,fp32,preopt,hswish,int8] [--threads 1,2] [--no-browser] [--no-import]`
  * (default variants: shipped,preopt; see ml/model-variants.ts)
  *
  * CenterNet (chelsea.jpg letterboxed to 512) and PP-OCRv4 det (page.png at
