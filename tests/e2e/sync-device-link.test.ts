@@ -159,8 +159,13 @@ describe('linking a new device and links that do not work (built app, real relay
     await stranger.goto('about:blank');
     await stranger.goto(invite);
     await stranger.getByLabel('Passphrase').fill('a stranger passphrase');
+    // Offline at first: the join waits, and says so, until the notebook can arrive.
+    await stranger.context().setOffline(true);
     await stranger.getByRole('button', { name: 'Unlock' }).click();
-    await stranger.getByRole('button', { name: NOTEBOOK }).waitFor({ timeout: 30_000 });
+    await stranger.getByText('Waiting for the notebook to arrive…').waitFor({ timeout: 20_000 });
+    await shoot(stranger, 'join-waiting');
+    await stranger.context().setOffline(false);
+    await stranger.getByRole('button', { name: NOTEBOOK }).waitFor({ timeout: 45_000 });
     await note(stranger, TITLE).waitFor({ timeout: 30_000 });
     expect(stranger.url()).not.toContain('#');
   });
