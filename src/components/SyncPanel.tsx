@@ -129,7 +129,7 @@ export function SyncPanel(props: SyncPanelProps) {
               <h3 id="quarantine-title">Set aside</h3>
               <Show when={quarantined().length > 0} fallback={<p class="hint">Nothing set aside: every change that arrived could be checked and applied.</p>}>
                 <p class="hint">
-                  These changes arrived but were not applied, because they could not be verified. They are kept on this device and
+                  These changes arrived but were not applied: this device could not open or verify them. They are kept here and
                   never change your notes; some open by themselves later (for example when a key arrives).
                 </p>
                 <ul class="quarantine-list">

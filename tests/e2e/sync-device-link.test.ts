@@ -208,6 +208,31 @@ describe('linking a new device and links that do not work (built app, real relay
     await own.getByText('The notebook key will be rotated').waitFor({ state: 'detached' });
   });
 
+  it('removing a member rotates the key: what is written next reaches it only as entries set aside (E_KEY_UNKNOWN)', async () => {
+    const panel = oldPage.getByRole('dialog');
+    const member = panel.locator('.member-list li').filter({ has: oldPage.locator('.hint', { hasText: /^member$/ }) });
+    await expect.poll(() => member.count(), { timeout: 20_000 }).toBe(1);
+    await member.getByRole('button', { name: /^Remove / }).click();
+    await member.getByText('The notebook key will be rotated').waitFor();
+    await member.getByRole('button', { name: 'Remove and rotate key' }).click();
+    await expect.poll(() => member.count(), { timeout: 20_000 }).toBe(0);
+    await panel.getByRole('button', { name: 'Close sync panel' }).click();
+
+    const secret = `After-removal-CANARY-${RUN}`;
+    await oldPage.getByRole('button', { name: 'New note' }).click();
+    await oldPage.getByLabel('Title').fill(secret);
+    await oldPage.getByText('Saved', { exact: true }).waitFor();
+    // The linked device (still a member) gets it; the removed stranger does not, and says why.
+    await note(newPage, secret).waitFor({ timeout: 30_000 });
+    await stranger.getByRole('button', { name: 'Sync', exact: true }).click();
+    const aside = stranger.getByRole('dialog').locator('.quarantine-list li[data-code="E_KEY_UNKNOWN"]');
+    await aside.waitFor({ timeout: 30_000 });
+    expect(await aside.textContent()).toContain('Locked with a notebook key this device does not have yet');
+    await stranger.getByRole('dialog').locator('#quarantine-title').scrollIntoViewIfNeeded();
+    await shoot(stranger, 'sync-panel-removed-member');
+    expect(await note(stranger, secret).count()).toBe(0);
+  });
+
   it('no vault key, notebook name or title reached a server; no foreign request, no page error', async () => {
     const markers = new Map([NOTEBOOK, TITLE].map((m) => [m, markerForms(m)]));
     const report: CanaryReport = { scannedItems: 0, scannedBytes: 0, hits: [] };
