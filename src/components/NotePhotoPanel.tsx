@@ -1,12 +1,16 @@
-import { createMemo, For, Match, Show, Switch } from 'solid-js';
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
-import { addUserLabel, readLabels, readOcr, removeLabel } from '../../sync/notebook/labels.ts';
+import { defaultTaxonomy } from '../../ml/search/taxonomy.ts';
+import { addUserLabel, confirmLabel, readLabels, readOcr, removeLabel } from '../../sync/notebook/labels.ts';
 import { readNotePhoto, readTaggingStatus, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { LabelChips } from './LabelChips.tsx';
 import { PhotoView } from './PhotoView.tsx';
+
+/** Label names offered while adding one by hand: what the detector and the search know. */
+const VOCABULARY = defaultTaxonomy.terms();
 
 /** A photo note's photo, labels (editable) and the text read from it. */
 export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore; tagging: TaggingService }) {
@@ -15,8 +19,15 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
   const photo = createMemo(() => (version(), readNotePhoto(doc(), props.noteId)));
   const status = createMemo(() => (version(), readTaggingStatus(doc(), props.noteId)));
   const labels = createMemo(() => (version(), readLabels(doc(), props.noteId)));
-  const ocr = createMemo(() => (version(), readOcr(doc(), props.noteId)));
+  // Stray one- and two-character reads (a rim, a texture) are noise here as on the cards.
+  const ocr = createMemo(() => (version(), readOcr(doc(), props.noteId).filter((l) => l.text.trim().length >= 3)));
   const save = () => void props.notebook.flush().catch(() => undefined);
+  const [copied, setCopied] = createSignal<'copied' | 'failed' | undefined>();
+  const copyOcr = () =>
+    navigator.clipboard.writeText(ocr().map((l) => l.text).join('\n')).then(
+      () => setCopied('copied'),
+      () => setCopied('failed'),
+    );
   const retry = () => {
     setTaggingStatus(doc(), props.noteId, { state: 'queued' });
     props.tagging.enqueue(props.notebook, [props.noteId]);
@@ -51,7 +62,10 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
           <LabelChips
             labels={labels()}
             onRemove={(label) => (removeLabel(doc(), props.noteId, label), save())}
-            onAdd={(label) => (addUserLabel(doc(), props.noteId, label), save())}
+            // Typing a label the model already found confirms it.
+            onAdd={(label) => (addUserLabel(doc(), props.noteId, label) || confirmLabel(doc(), props.noteId, label.trim().toLowerCase()), save())}
+            onConfirm={(label) => (confirmLabel(doc(), props.noteId, label), save())}
+            vocabulary={VOCABULARY}
           />
         </Show>
         <Show when={status()?.state === 'done'}>
@@ -61,6 +75,12 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
               <div class="ocr-text" data-testid="ocr-text" tabIndex={0}>
                 <For each={ocr()}>{(line) => <p>{line.text}</p>}</For>
               </div>
+              <p class="ocr-actions">
+                <button type="button" onClick={() => void copyOcr()}>Copy text</button>
+                <span role="status" class={copied() === 'failed' ? 'error-text' : 'hint'}>
+                  {copied() === 'copied' ? 'Copied' : copied() === 'failed' ? 'Could not copy: select the text and copy it' : ''}
+                </span>
+              </p>
             </Show>
           </div>
         </Show>

@@ -105,6 +105,19 @@ export function addUserLabel(doc: Y.Doc, id: string, label: string): boolean {
   return true;
 }
 
+/**
+ * A person says a model label is right: a user entry with that name is added next to the
+ * model's (whose box stays drawn), so a re-index that no longer finds it keeps the label.
+ */
+export function confirmLabel(doc: Y.Doc, id: string, label: string): boolean {
+  const note = noteMap(doc, id);
+  const labels = readLabels(doc, id);
+  if (!note || !labels.some((l) => l.label === label) || labels.some((l) => l.label === label && l.source === 'user')) return false;
+  const record: LabelRecord = { label, score: 1, box: [0, 0, 0, 0], source: 'user', modelId: '', modelVersion: '' };
+  doc.transact(() => array(note, 'labels').push([{ ...record, box: [...record.box] }]));
+  return true;
+}
+
 function rejectedLabels(note: Y.Map<unknown>): string[] {
   const rejected = note.get('rejectedLabels');
   return rejected instanceof Y.Array ? rejected.toArray().filter((x): x is string => typeof x === 'string') : [];

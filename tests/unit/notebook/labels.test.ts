@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
-import { addUserLabel, isLabelRecord, readLabels, readOcr, readPipelineVersion, removeLabel, writeTagResults, type TagResults } from '../../../sync/notebook/labels.ts';
+import { addUserLabel, confirmLabel, isLabelRecord, readLabels, readOcr, readPipelineVersion, removeLabel, writeTagResults, type TagResults } from '../../../sync/notebook/labels.ts';
 import { photoBlobAd } from '../../../sync/blob/photo-blob-ad.ts';
 
 const RESULTS: TagResults = {
@@ -49,6 +49,18 @@ describe('labels and OCR lines', () => {
     expect(readLabels(doc, id).map((l) => l.label)).toEqual(['cat']);
     expect(addUserLabel(doc, id, 'cup')).toBe(true);
     expect(readLabels(doc, id).find((l) => l.label === 'cup')?.source).toBe('user');
+  });
+
+  it('a confirmed model label keeps its box and stays when a re-index no longer finds it', () => {
+    const doc = new Y.Doc();
+    const id = createNote(doc);
+    writeTagResults(doc, id, RESULTS);
+    expect(confirmLabel(doc, id, 'cat')).toBe(true);
+    expect(confirmLabel(doc, id, 'cat')).toBe(false);
+    expect(confirmLabel(doc, id, 'dog')).toBe(false);
+    expect(readLabels(doc, id).filter((l) => l.label === 'cat').map((l) => l.source).sort()).toEqual(['model', 'user']);
+    writeTagResults(doc, id, { ...RESULTS, labels: [RESULTS.labels[1]!] });
+    expect(readLabels(doc, id).map((l) => [l.label, l.source]).sort()).toEqual([['cat', 'user'], ['cup', 'model']]);
   });
 
   it('ignores damaged entries a peer might have written', () => {
