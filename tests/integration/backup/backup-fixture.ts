@@ -31,6 +31,17 @@ export interface Made {
 
 /** A vault with 2 notebooks, notes with labels and OCR, and one photo (seeded bytes), backed up. */
 export async function makeBackup(seed: number): Promise<Made> {
+  const { vault, services, blobs, ...made } = await makeVault(seed);
+  const source = await collectBackupSource(vault, services, blobs);
+  if (!source.ok) throw new Error(source.error.message);
+  const parts: Uint8Array[] = [];
+  const summary = await writeBackup(source.value, (part) => void parts.push(part.slice()));
+  if (summary.blobs !== 2 || summary.missingBlobs.length !== 0) throw new Error(`blobs ${summary.blobs}, missing ${summary.missingBlobs.length}`);
+  await vault.lock();
+  return { bytes: concat(parts), ...made };
+}
+
+export async function makeVault(seed: number) {
   const { services, blobs } = freshDevice();
   const { vault, recoveryKey } = await createVault(services, PASSPHRASE);
   const first = vault.createNotebook(`Trips ${MARKER}`);
@@ -54,13 +65,7 @@ export async function makeBackup(seed: number): Promise<Made> {
   const thumb = await blobs.put(photoKey, photoBlobAd(first, noteId, 'thumb'), photo.subarray(0, 5000));
   setNotePhoto(a.value.doc, noteId, { blobId: stored.id, thumbBlobId: thumb.id, photoKey: toBase64Url(photoKey), width: 640, height: 480, mime: 'image/jpeg', addedAt: 1_700_000_000_000 });
   await vault.flush();
-  const source = await collectBackupSource(vault, services, blobs);
-  if (!source.ok) throw new Error(source.error.message);
-  const parts: Uint8Array[] = [];
-  const summary = await writeBackup(source.value, (part) => void parts.push(part.slice()));
-  if (summary.blobs !== 2 || summary.missingBlobs.length !== 0) throw new Error(`blobs ${summary.blobs}, missing ${summary.missingBlobs.length}`);
-  await vault.lock();
-  return { bytes: concat(parts), recoveryKey, photo, notebookIds: [first, second], noteId };
+  return { vault, services, blobs, recoveryKey, photo, notebookIds: [first, second] as const, noteId };
 }
 
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
