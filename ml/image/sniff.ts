@@ -40,8 +40,14 @@ export function sniffImage(bytes: Uint8Array): SniffResult {
     return ok('gif', 'image/gif', le16(b, 6), le16(b, 8), 1);
   }
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return sniffWebp(b);
+  // iPhone photos: say what to do rather than "unrecognised" (no browser decoder we can rely on).
+  if (ascii(b, 4, 4) === 'ftyp' && HEIC_BRANDS.has(ascii(b, 8, 4))) {
+    return decodeError('E_IMAGE_UNSUPPORTED', 'HEIC is not supported in this browser; save the photo as JPEG and import that');
+  }
   return decodeError('E_IMAGE_UNSUPPORTED', `not a JPEG, PNG, WebP or GIF image (${describe(b)})`);
 }
+
+const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']);
 
 function sniffWebp(b: Uint8Array): SniffResult {
   const chunk = ascii(b, 12, 4);

@@ -1,4 +1,5 @@
 import { sniffImage } from '../../ml/image/sniff.ts';
+import { DEFAULT_MAX_INPUT_PIXELS } from '../../ml/image/fit-within-pixels.ts';
 import { orientationSwapsAxes } from '../../ml/image/jpeg-header.ts';
 
 export const THUMB_SIDE = 320;
@@ -32,6 +33,11 @@ export async function makeThumbnail(file: Blob): Promise<Thumbnail> {
   const head = new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer());
   const sniffed = sniffImage(head);
   if (!sniffed.ok) throw new ImportError(sniffed.code, `Not a photo Obscura can read (${sniffed.message}).`);
+  // A header can claim any size (a "PNG bomb" is a few bytes): refuse before decoding.
+  if (sniffed.width * sniffed.height > DEFAULT_MAX_INPUT_PIXELS) {
+    const mp = (n: number) => Math.round(n / 1e6);
+    throw new ImportError('E_IMAGE_TOO_LARGE', `This image is too large: ${sniffed.width}×${sniffed.height} is ${mp(sniffed.width * sniffed.height)} megapixels, the limit is ${mp(DEFAULT_MAX_INPUT_PIXELS)}.`);
+  }
   const swap = orientationSwapsAxes(sniffed.orientation);
   const width = swap ? sniffed.height : sniffed.width;
   const height = swap ? sniffed.width : sniffed.height;
