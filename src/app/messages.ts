@@ -43,6 +43,12 @@ const MESSAGES: Record<string, string> = {
   E_SYNC_OFF: 'Sync is not running on this device, so the notebook cannot arrive. Check the sync servers in Settings.',
   E_NOT_SHARED: 'This notebook cannot be shared yet: open it once on the device that made it.',
   E_VAULT_EXISTS: 'This device already has a vault. Linking would replace it, so nothing was changed.',
+  // Restoring an encrypted backup (sync/backup). Nothing is written when any of these shows.
+  E_BACKUP_FORMAT: 'This file is not an Obscura backup (or it is damaged at the start). Pick the .obscura file you saved.',
+  E_BACKUP_VERSION: 'This backup was made by a newer version of Obscura. Update the app, then restore it.',
+  E_BACKUP_TRUNCATED: 'This backup file is incomplete: it was cut off while downloading or copying. Use a complete copy.',
+  E_BACKUP_HASH: 'This backup file is damaged (its contents do not match their checksums). Use another copy.',
+  E_BACKUP_MISMATCH: 'The parts of this backup do not belong together, so it was altered. Use another copy.',
   // Linking a new device of the same person.
   E_DEVICE_LINK_FORMAT: 'This is not a complete device link. Copy the whole link and try again.',
   E_DEVICE_LINK_VERSION: 'This device link was made by a newer version of Obscura. Update the app on both devices.',

@@ -2,6 +2,9 @@ import { createSignal, type Accessor } from 'solid-js';
 import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
 import { createVault, hasVault, unlockVault, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
 import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts';
+import { restoreBackup, type RestoreProgress } from '../../sync/backup/backup-restore.ts';
+import { BlobStore } from '../../sync/blob/blob-store.ts';
+import { fileSource } from './backup-files.ts';
 import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
@@ -21,6 +24,8 @@ export interface Session {
   create(passphrase: string): Promise<void>;
   confirmRecoverySaved(): void;
   unlock(secret: { passphrase: string } | { recoveryKey: string }): Promise<void>;
+  /** First run: restores an encrypted backup file (sync/backup), then unlocks it with the same secret. */
+  restore(file: Blob, secret: { passphrase: string } | { recoveryKey: string }, onProgress?: (progress: RestoreProgress) => void): Promise<void>;
   /** First run on a new device: the vault key comes from the person's other device (device link). */
   linkDevice(args: LinkDeviceArgs): Promise<void>;
   lock(): Promise<void>;
@@ -88,6 +93,23 @@ export function createSession(services: VaultServices = browserServices()): Sess
       const p = phase();
       if (p.name === 'recovery') setPhase({ name: 'unlocked', vault: p.vault });
     },
+    restore: (file, secret, onProgress) =>
+      run(async () => {
+        const restored = await restoreBackup(services, new BlobStore(services.storage), fileSource(file), secret, onProgress);
+        if (!restored.ok) {
+          // E_VAULT_EXISTS's usual wording is about linking; the restore says what it refused.
+          setError(restored.error.code === 'E_VAULT_EXISTS' ? restored.error.message : messageFor(restored.error.code, restored.error.message));
+          return;
+        }
+        const result = await unlockVault(services, secret);
+        if (!result.ok) {
+          setError(messageFor(result.error.code, result.error.message));
+          setPhase({ name: 'locked' });
+          return;
+        }
+        await loadSettings(result.value);
+        setPhase({ name: 'unlocked', vault: result.value });
+      }),
     unlock: (secret) =>
       run(async () => {
         const result = await unlockVault(services, secret);

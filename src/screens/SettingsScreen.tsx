@@ -2,6 +2,7 @@ import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
+import { SettingsBackup } from '../components/SettingsBackup.tsx';
 import { SettingsModels } from '../components/SettingsModels.tsx';
 import { SettingsSecurity } from '../components/SettingsSecurity.tsx';
 import { SettingsSync } from '../components/SettingsSync.tsx';
@@ -63,6 +64,7 @@ export function SettingsScreen(props: {
               <a href="#settings-models">Models</a>
               <a href="#settings-sync">Sync</a>
               <a href="#settings-security">Security</a>
+              <a href="#settings-backup">Backup</a>
             </nav>
             <Show when={props.notice}>
               {(text) => (
@@ -77,6 +79,7 @@ export function SettingsScreen(props: {
             <SettingsModels vault={props.vault} settings={appSettings()} tagging={props.tagging} onChange={update} />
             <SettingsSync settings={appSettings()} onChange={update} />
             <SettingsSecurity vault={props.vault} settings={appSettings()} onChange={update} onRecoveryKey={setNewRecoveryKey} />
+            <SettingsBackup vault={props.vault} />
           </main>
         </div>
       }

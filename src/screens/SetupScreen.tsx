@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
 import { passphraseStrength } from '../app/passphrase-strength.ts';
+import { RestoreBackup } from '../components/RestoreBackup.tsx';
 
 const MIN_LENGTH = 10;
 
@@ -10,6 +11,7 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
   const [confirm, setConfirm] = createSignal('');
   const [problem, setProblem] = createSignal<string>();
   const strength = () => passphraseStrength(passphrase());
+  const [restoring, setRestoring] = createSignal(false);
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -23,6 +25,7 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
 
   return (
     <main class="center">
+      <Show when={!restoring()} fallback={<RestoreBackup session={props.session} onCancel={() => setRestoring(false)} />}>
       <form class="card" onSubmit={submit} aria-labelledby="setup-title">
         <h1 id="setup-title">Create your vault</h1>
         <p class="hint">
@@ -50,7 +53,14 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
             </p>
           )}
         </Show>
+        <p class="hint">
+          Have a backup file?{' '}
+          <button type="button" class="link" onClick={() => setRestoring(true)}>
+            Restore from a backup
+          </button>
+        </p>
       </form>
+      </Show>
     </main>
   );
 }
