@@ -5,7 +5,7 @@ import { createNote } from '../../sync/notebook/notes.ts';
 import { setNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { offerBlob } from './blob-sync-registry.ts';
-import { errorCode } from './messages.ts';
+import { errorCode, messageFor } from './messages.ts';
 import { ImportError, makeThumbnail } from './make-thumbnail.ts';
 import type { TaggingService } from './tagging-service.ts';
 
@@ -44,11 +44,12 @@ export async function importPhotos(
     const id = ids[i] as string;
     try {
       await storePhoto(notebook, id, file, blobs);
-      setTaggingStatus(notebook.doc, id, { state: 'queued' });
       tagging.enqueue(notebook, [id]);
     } catch (e) {
-      const message = e instanceof ImportError ? e.message : `Could not store this photo: ${e instanceof Error ? e.message : String(e)}`;
-      setTaggingStatus(notebook.doc, id, { state: 'failed', code: e instanceof ImportError ? e.code : errorCode(e), message });
+      const code = e instanceof ImportError ? e.code : errorCode(e);
+      const message =
+        e instanceof ImportError ? e.message : code === 'E_STORAGE_FULL' ? messageFor(code) : `Could not store this photo: ${e instanceof Error ? e.message : String(e)}`;
+      setTaggingStatus(notebook.doc, id, { state: 'failed', code, message });
     } finally {
       importing.delete(id);
     }
@@ -62,14 +63,19 @@ async function storePhoto(notebook: OpenNotebook, noteId: string, file: File, bl
   const key = randomPhotoKey();
   const photo = await blobs.put(key, photoBlobAd(notebook.id, noteId, 'photo'), file);
   const thumbBlob = await blobs.put(key, photoBlobAd(notebook.id, noteId, 'thumb'), thumb.jpeg);
-  setNotePhoto(notebook.doc, noteId, {
-    blobId: photo.id,
-    thumbBlobId: thumbBlob.id,
-    photoKey: toBase64Url(key),
-    width: thumb.width,
-    height: thumb.height,
-    mime: thumb.mime,
-    addedAt: Date.now(),
+  // One update: a tab killed between the two would leave a stored photo marked "importing",
+  // which the next start reports as an interrupted import although nothing is missing.
+  notebook.doc.transact(() => {
+    setNotePhoto(notebook.doc, noteId, {
+      blobId: photo.id,
+      thumbBlobId: thumbBlob.id,
+      photoKey: toBase64Url(key),
+      width: thumb.width,
+      height: thumb.height,
+      mime: thumb.mime,
+      addedAt: Date.now(),
+    });
+    setTaggingStatus(notebook.doc, noteId, { state: 'queued' });
   });
   // To the relay in the background, thumbnail first, so the person's other devices get them.
   offerBlob(notebook.id, thumbBlob.id);
