@@ -2,6 +2,7 @@ import { createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
 import { readNote, setNoteText, type NoteTextField } from '../../sync/notebook/notes.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
+import { caretAfterRemoteChange } from '../app/caret.ts';
 import { docVersion } from '../app/doc-version.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { NotePhotoPanel } from './NotePhotoPanel.tsx';
@@ -38,11 +39,17 @@ export function NoteEditor(props: { notebook: OpenNotebook; noteId: string; blob
     }
   });
 
-  // Remote edits update the fields; assigning only on change keeps the caret in place.
+  // Remote edits update the fields; the caret and selection follow the text around them.
   const bind = (field: NoteTextField) => (el: HTMLInputElement | HTMLTextAreaElement) => {
     createEffect(() => {
       const value = note()?.[field] ?? '';
-      if (el.value !== value) el.value = value;
+      const old = el.value;
+      if (old === value) return;
+      const focused = document.activeElement === el;
+      const start = el.selectionStart ?? old.length;
+      const end = el.selectionEnd ?? old.length;
+      el.value = value;
+      if (focused) el.setSelectionRange(caretAfterRemoteChange(old, value, start), caretAfterRemoteChange(old, value, end));
     });
   };
 
