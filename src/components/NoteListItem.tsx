@@ -9,6 +9,8 @@ export interface NoteRow extends NoteView {
   readonly status: TaggingStatus | undefined;
   /** Distinct label names, best first. */
   readonly labels: readonly string[];
+  /** Of those, the ones the person added or confirmed. */
+  readonly mine: readonly string[];
   /** OCR text worth showing as a snippet. */
   readonly ocr: string;
 }
@@ -35,7 +37,7 @@ export function NoteListItem(props: { note: NoteRow; current: boolean; onSelect:
           </Show>
           <Show when={props.note.labels.length > 0}>
             <span class="mini-chips">
-              <For each={props.note.labels.slice(0, 4)}>{(label) => <span class="mini-chip">{label}</span>}</For>
+              <For each={props.note.labels.slice(0, 4)}>{(label) => <span class="mini-chip" data-source={props.note.mine.includes(label) ? 'user' : 'model'}>{label}</span>}</For>
             </span>
           </Show>
           <span class="snippet">{(props.note.body || props.note.ocr).slice(0, 200)}</span>

@@ -63,11 +63,13 @@ export function NotesPane(props: {
   const rowOf = (id: string, from: Y.Doc = doc()): NoteRow | undefined => {
     const note = readNote(from, id);
     if (!note) return undefined;
+    const labels = readLabels(from, id);
     return {
       ...note,
       photo: readNotePhoto(from, id),
       status: readTaggingStatus(from, id),
-      labels: [...new Set(readLabels(from, id).sort((a, b) => b.score - a.score).map((l) => l.label))],
+      labels: [...new Set(labels.sort((a, b) => b.score - a.score).map((l) => l.label))],
+      mine: labels.filter((l) => l.source === 'user').map((l) => l.label),
       // Stray one- and two-character reads (a logo, a texture) make poor snippets.
       ocr: readOcr(from, id).map((l) => l.text.trim()).filter((t) => t.length >= 3).join(' '),
     };

@@ -239,6 +239,9 @@ describe('the issue proof: import, tag, search, edit, lock, offline (built app, 
     await expect.poll(() => thumbnailsShown(page)).toBe(4);
     await note(page, 'coffee').locator('.mini-chip', { hasText: /^cup$/ }).waitFor();
     expect(await note(page, 'motorcycle_left').locator('.mini-chip').allTextContents()).toEqual(KEPT);
+    // The card shows the person's labels (confirmed or hand-made) as theirs too.
+    expect(await note(page, CAPTION).locator('.mini-chip[data-source="user"]').allTextContents()).toEqual(expect.arrayContaining(['cat', 'windowsill']));
+    expect(await note(page, 'coffee').locator('.mini-chip[data-source="model"]', { hasText: /^cup$/ }).count()).toBe(1);
     await note(page, CAPTION).getByRole('button').first().click();
     await page.locator('.chips .chip[data-source="user"][data-confirmed]', { hasText: 'cat' }).waitFor();
     await page.locator('.chips .chip[data-source="user"]:not([data-confirmed])', { hasText: 'windowsill' }).waitFor();
