@@ -145,7 +145,8 @@ describe('the issue proof: import, tag, search, edit, lock, offline (built app, 
     expect(await searchTitles(page, 'vehicle')).toEqual(['motorcycle_left']);
     expect(await searchTitles(page, 'markers')).toEqual(['page']);
     await note(page, 'page').locator('.match-reason[data-field="ocr"] mark', { hasText: /^markers$/ }).waitFor();
-    // Prefix and a typo: "backgro" and "markrs" still find the page.
+    // Prefix and a typo: "pixel", "backgro" and "markrs" still find the page.
+    expect(await searchTitles(page, 'pixel')).toEqual(['page']);
     expect(await searchTitles(page, 'backgro')).toEqual(['page']);
     expect(await searchTitles(page, 'markrs')).toEqual(['page']);
 
