@@ -2,7 +2,7 @@ import { createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
 import { readNote, setNoteText, type NoteTextField } from '../../sync/notebook/notes.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
-import { caretAfterRemoteChange } from '../app/caret.ts';
+import { caretAfterRemoteChange } from '../../sync/notebook/caret-after-remote-change.ts';
 import { docVersion } from '../app/doc-version.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { NotePhotoPanel } from './NotePhotoPanel.tsx';

@@ -207,7 +207,7 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     const text = await body(pageA).inputValue();
     console.log(`converged body: ${JSON.stringify(text)}`);
     // Same text on both, each person's words whole and where they typed them: a remote insert
-    // before the caret moves the caret with it (src/app/caret.ts), so letters do not interleave.
+    // before the caret moves the caret with it (sync/notebook/caret-after-remote-change.ts), so letters do not interleave.
     expect(text).toBe(`bananas from B: ${BODY} from A: apples`);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caretAfterRemoteChange } from '../../../src/app/caret.ts';
+import { caretAfterRemoteChange } from '../../../sync/notebook/caret-after-remote-change.ts';
 
 describe('caretAfterRemoteChange', () => {
   it('a remote insert before the caret moves it by the insert length', () => {
