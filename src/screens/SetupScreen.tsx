@@ -34,8 +34,8 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
         </p>
         <label for="passphrase">Passphrase</label>
         <input id="passphrase" type="password" autocomplete="new-password" value={passphrase()} onInput={(e) => setPassphrase(e.currentTarget.value)} required />
-        <div class="strength" data-level={strength().level} aria-live="polite">
-          Strength: {strength().label}
+        <div class="strength" data-level={passphrase() ? strength().level : undefined} aria-live="polite">
+          {passphrase() ? `Strength: ${strength().label}` : `At least ${MIN_LENGTH} characters; several words are easiest to remember.`}
         </div>
         <label for="confirm">Repeat passphrase</label>
         <input id="confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
