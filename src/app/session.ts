@@ -97,8 +97,9 @@ export function createSession(services: VaultServices = browserServices()): Sess
       run(async () => {
         const restored = await restoreBackup(services, new BlobStore(services.storage), fileSource(file), secret, onProgress);
         if (!restored.ok) {
-          // E_VAULT_EXISTS's usual wording is about linking; the restore says what it refused.
-          setError(restored.error.code === 'E_VAULT_EXISTS' ? restored.error.message : messageFor(restored.error.code, restored.error.message));
+          // The usual wording of these is about linking and importing; the restore says what it did.
+          const own = restored.error.code === 'E_VAULT_EXISTS' || restored.error.code === 'E_STORAGE_FULL';
+          setError(own ? restored.error.message : messageFor(restored.error.code, restored.error.message));
           return;
         }
         const result = await unlockVault(services, secret);

@@ -169,8 +169,10 @@ class RestoreFailure extends Error {
   }
 }
 
+/** StorageFullError from the storage adapter, or y-indexeddb's own QuotaExceededError (box writes). */
 function isStorageFull(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'E_STORAGE_FULL';
+  if (typeof error !== 'object' || error === null) return false;
+  return ('code' in error && error.code === 'E_STORAGE_FULL') || ('name' in error && error.name === 'QuotaExceededError');
 }
 
 /** Vault.lock wipes the key it was given; each vault gets its own copy. */
