@@ -8,9 +8,11 @@ export interface IndexedNote {
   readonly labels: ReadonlyMap<string, string>;
   /** Broader taxonomy term -> the (first) label it comes from. */
   readonly broader: ReadonlyMap<string, string>;
+  /** What was indexed, kept to take exactly that out again (its strings are the record's). */
+  readonly doc: IndexDocument;
 }
 
-/** The flat document MiniSearch indexes; field names are the index's field names. */
+/** The flat document the term index reads; field names are the index's field names (FIELDS). */
 export interface IndexDocument {
   readonly id: string;
   readonly title: string;
@@ -41,7 +43,7 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
     broader: [...broader.keys()].join(', '),
     ocr: record.ocrText,
   };
-  return { note: { record, labels, broader }, doc };
+  return { note: { record, labels, broader, doc }, doc };
 }
 
 /**

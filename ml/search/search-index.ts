@@ -1,9 +1,9 @@
-import MiniSearch, { type SearchOptions as MiniSearchOptions } from 'minisearch';
 import { describeMatches } from './describe-matches.ts';
-import { type IndexDocument, type IndexedNote, indexNote, labelMatch, sameIndexedContent } from './indexed-note.ts';
+import { type IndexedNote, indexNote, labelMatch, sameIndexedContent } from './indexed-note.ts';
 import type { NoteRecord, SearchHit, SearchMatch } from './note-record.ts';
 import { type SearchQuery, isEmptyQuery, parseSearchQuery } from './parse-search-query.ts';
-import { suggestQueries, type Suggestion } from './suggest-queries.ts';
+import { type PhraseSuggestion, suggestQueries, type Suggestion } from './suggest-queries.ts';
+import { TermIndex, type TermHit } from './term-index.ts';
 import { type Taxonomy, defaultTaxonomy } from './taxonomy.ts';
 import { newestFirst } from './newest-first.ts';
 import { tokenize } from './tokenize.ts';
@@ -18,32 +18,17 @@ export interface SearchOptions {
   readonly limit?: number;
 }
 
-const FIELDS = ['title', 'labels', 'broader', 'body', 'ocr'];
 /** A label set larger than this many pages is read by walking the newest notes instead. */
 const WALK_NEWEST_ABOVE = 8;
-/** Title over labels over text: a title is what the person chose to call the note. */
-const BOOST = { title: 3, labels: 2, broader: 1.5, body: 1, ocr: 1 };
+/** Completions of the last word a suggestion looks at (most frequent first). */
+const COMPLETIONS_SCANNED = 64;
+/** Best notes for the earlier words that a suggestion counts the completions in. */
+const SUGGEST_FROM_NOTES = 500;
 
 /**
- * Note: prefix and fuzzy only for words of 4+ letters. "cat" must not find "car"
- * (one edit) nor "catalog" (prefix); short words are typed whole, and `suggest`
- * completes them. Fuzzy 0.2 allows one typo per 5 letters ("recipt" -> "receipt").
- */
-const WORD_SEARCH: MiniSearchOptions = {
-  fields: FIELDS,
-  boost: BOOST,
-  combineWith: 'AND',
-  prefix: (term) => term.length >= 4,
-  fuzzy: (term) => (term.length >= 4 ? 0.2 : false),
-  maxFuzzy: 2,
-  // While typing, a completion ("moto" -> motorcycle) is meant more often than a typo
-  // ("moto" -> "boto"); MiniSearch's defaults (prefix 0.375, fuzzy 0.45) rank the other way.
-  weights: { prefix: 0.6, fuzzy: 0.25 },
-};
-
-/**
- * Local full-text search over plain note records (ARCHITECTURE §6), on MiniSearch:
- * title, body, labels, their broader taxonomy terms and OCR text. Updated in place
+ * Local full-text search over plain note records (ARCHITECTURE §6): title, body,
+ * labels, their broader taxonomy terms and OCR text, ranked as MiniSearch ranks them
+ * (TermIndex, on MiniSearch's radix tree). Updated in place
  * with `upsert`/`remove` as notes change; never rebuilt. One index may hold many
  * notebooks; `notebook:<id>` narrows.
  */
@@ -55,11 +40,10 @@ export class NoteSearchIndex {
   /** Every note, newest first; rebuilt lazily after a note is added, removed or re-dated. */
   private byNewest: IndexedNote[] | undefined;
   private readonly taxonomy: Taxonomy;
-  private readonly mini: MiniSearch<IndexDocument>;
+  private readonly terms = new TermIndex();
 
   constructor(options: NoteSearchIndexOptions = {}) {
     this.taxonomy = options.taxonomy ?? defaultTaxonomy;
-    this.mini = new MiniSearch<IndexDocument>({ fields: FIELDS, tokenize, processTerm: (term) => term });
   }
 
   get size(): number {
@@ -82,7 +66,7 @@ export class NoteSearchIndex {
     if (old) this.remove(record.id);
     this.byNewest = undefined;
     const { note, doc } = indexNote(record, (label) => this.broaderOf(label));
-    this.mini.add(doc);
+    this.terms.add(doc);
     this.notes.set(record.id, note);
     this.track(note, true);
   }
@@ -91,8 +75,7 @@ export class NoteSearchIndex {
   remove(id: string): boolean {
     const old = this.notes.get(id);
     if (!old) return false;
-    // discard, not remove: it needs no copy of the old document and vacuums later.
-    this.mini.discard(id);
+    this.terms.remove(old.doc);
     this.notes.delete(id);
     this.byNewest = undefined;
     this.track(old, false);
@@ -106,22 +89,19 @@ export class NoteSearchIndex {
     if (isEmptyQuery(q)) return [];
     if (q.words.length === 0) return this.chipsOnly(q, limit);
 
-    // No filter callback without chips: MiniSearch calls it once per hit, and a common
-    // word has tens of thousands of hits at 100k notes.
     const filtered = q.labels.length > 0 || q.notebooks.length > 0 || q.after !== undefined || q.before !== undefined;
-    const filter = (r: { id: unknown }) => this.passesFilters(this.notes.get(r.id as string) as IndexedNote, q);
-    const wordSearch = filtered ? { ...WORD_SEARCH, filter } : WORD_SEARCH;
+    const passes = filtered ? (id: string) => this.passesFilters(this.notes.get(id) as IndexedNote, q) : undefined;
     const tagged = q.words.length === 1 ? this.labelNotes.get(q.words[0] ?? '') : undefined;
-    if (tagged && tagged.size > WALK_NEWEST_ABOVE * limit) return this.searchCommonTag(q.words[0] ?? '', tagged, q, limit, wordSearch);
+    if (tagged && tagged.size > WALK_NEWEST_ABOVE * limit) return this.searchCommonTag(q.words[0] ?? '', tagged, q, limit, passes);
     // One word: typo tolerance only when the word as typed (and its completions) does not
     // fill the page, since fuzzy expansion of a common word multiplies the hits to score.
     // Not for several words: their AND rarely fills a page, and two searches cost more than one.
     const fuzzyMatters = q.words.length === 1 && (q.words[0]?.length ?? 0) >= 4;
-    let results = this.mini.search(q.words.join(' '), fuzzyMatters ? { ...wordSearch, fuzzy: false } : wordSearch);
-    if (fuzzyMatters && results.length < limit) results = this.mini.search(q.words.join(' '), wordSearch);
+    let found = this.terms.search({ words: q.words, fuzzy: !fuzzyMatters }, limit, passes);
+    if (fuzzyMatters && found.hits.length < limit) found = this.terms.search({ words: q.words }, limit, passes);
 
-    return results.slice(0, limit).map((r) => {
-      const note = this.notes.get(r.id as string) as IndexedNote;
+    return found.hits.map((r) => {
+      const note = this.notes.get(r.id) as IndexedNote;
       const chips = this.chipMatches(note, q);
       const words = q.words.length > 0 ? describeMatches(note, r.match, r.queryTerms) : [];
       return { id: note.record.id, score: r.score, matches: [...chips, ...words] };
@@ -130,10 +110,27 @@ export class NoteSearchIndex {
 
   /** Completions for the search box: `label:` chips for known labels, then word phrases. */
   suggest(text: string, limit = 8): Suggestion[] {
-    return suggestQueries(text, limit, {
-      labelNotes: this.labelNotes,
-      autoSuggest: (words) => this.mini.autoSuggest(words, { ...WORD_SEARCH, prefix: (_t, i, all) => i === all.length - 1 }),
-    });
+    return suggestQueries(text, limit, { labelNotes: this.labelNotes, completePhrase: (words, n) => this.completePhrase(words, n) });
+  }
+
+  /**
+   * The typed words with the last one completed from the notes' own terms. Bounded for
+   * search-as-you-type: the most frequent completions (else typos) of the last word, counted
+   * in the best notes for the words before it; one word counts in every note.
+   */
+  private completePhrase(text: string, limit: number): PhraseSuggestion[] {
+    const words = tokenize(text);
+    const last = words.pop();
+    if (last === undefined) return [];
+    const completions = this.terms.completions(last, COMPLETIONS_SCANNED);
+    if (words.length === 0) return completions.slice(0, limit).map((c) => ({ suggestion: c.term, score: c.count }));
+    const among = new Set(this.terms.search({ words }, SUGGEST_FROM_NOTES).hits.map((h) => h.id));
+    if (among.size === 0) return [];
+    return completions
+      .map((c) => ({ suggestion: [...words, c.term].join(' '), score: this.terms.countAmong(c.term, among) }))
+      .filter((s) => s.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
   }
 
   /**
@@ -142,10 +139,10 @@ export class NoteSearchIndex {
    * in their title, body or photo text come first, by relevance; then the notes tagged with
    * it, newest first, up to the page. Also the order a person expects: written beats tagged.
    */
-  private searchCommonTag(word: string, tagged: ReadonlySet<string>, q: SearchQuery, limit: number, wordSearch: MiniSearchOptions): SearchHit[] {
-    const written = this.mini.search(word, { ...wordSearch, fields: ['title', 'body', 'ocr'], fuzzy: false }).slice(0, limit);
+  private searchCommonTag(word: string, tagged: ReadonlySet<string>, q: SearchQuery, limit: number, passes: ((id: string) => boolean) | undefined): SearchHit[] {
+    const written: TermHit[] = this.terms.search({ words: [word], fields: ['title', 'body', 'ocr'], fuzzy: false }, limit, passes).hits;
     const hits: SearchHit[] = written.map((r) => {
-      const note = this.notes.get(r.id as string) as IndexedNote;
+      const note = this.notes.get(r.id) as IndexedNote;
       const tag = labelMatch(note, word);
       const words = describeMatches(note, r.match, r.queryTerms);
       return { id: note.record.id, score: r.score, matches: [...this.chipMatches(note, q), ...(tag ? [{ ...tag, query: word }] : []), ...words] };

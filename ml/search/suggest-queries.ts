@@ -1,4 +1,3 @@
-import type { Suggestion as PhraseSuggestion } from 'minisearch';
 import { normalizeLabel } from './tokenize.ts';
 
 /** `text` is the whole new content of the search box, ready to put there. */
@@ -8,11 +7,17 @@ export interface Suggestion {
   readonly score: number;
 }
 
+/** The free words typed, with the last one completed; best first. */
+export interface PhraseSuggestion {
+  readonly suggestion: string;
+  readonly score: number;
+}
+
 export interface SuggestSources {
   /** Label or broader term -> the notes carrying it (only the count is used). */
   readonly labelNotes: ReadonlyMap<string, ReadonlySet<string>>;
-  /** MiniSearch autoSuggest over the free words. */
-  autoSuggest(words: string): PhraseSuggestion[];
+  /** At most `limit` completions of the free words' last word, from the notes. */
+  completePhrase(words: string, limit: number): PhraseSuggestion[];
 }
 
 const TOKEN = /\w+:"[^"]*"?|"[^"]*"?|\S+/g;
@@ -22,7 +27,7 @@ const LABELS_BESIDE_WORDS = 3;
 
 /**
  * Completions of what is typed: `label:ca` -> `label:cat`; `ca` -> `label:cat`,
- * `label:car`, then phrases MiniSearch completes from the notes themselves. Chips
+ * `label:car`, then phrases completed from the notes themselves. Chips
  * already typed are kept (moved before the words).
  */
 export function suggestQueries(text: string, limit: number, sources: SuggestSources): Suggestion[] {
@@ -45,8 +50,7 @@ export function suggestQueries(text: string, limit: number, sources: SuggestSour
   const chips = tokens.filter((t) => CHIP.test(t));
   const words = [...tokens.filter((t) => !CHIP.test(t)), last].join(' ');
   const phrases = sources
-    .autoSuggest(words)
-    .slice(0, limit - labels.length)
+    .completePhrase(words, limit - labels.length)
     .map((s): Suggestion => ({ text: [...chips, s.suggestion].join(' '), kind: 'words', score: s.score }));
   return [...labels, ...phrases];
 }

@@ -1,0 +1,235 @@
+import SearchableMap from 'minisearch/SearchableMap';
+import type { IndexDocument } from './indexed-note.ts';
+import { BOOST, EXPAND_FROM, FIELDS, type FieldName, WORD_SEARCH } from './search-options.ts';
+import { TopK } from './top-k.ts';
+import { tokenize } from './tokenize.ts';
+
+/** Per field (by position in FIELDS): note slot -> how often the term occurs there. */
+type Postings = (Map<number, number> | undefined)[];
+
+/** An indexed term a query word reaches, and how much a hit through it counts. */
+interface Expansion {
+  readonly term: string;
+  readonly weight: number;
+  readonly postings: Postings;
+}
+
+export interface TermQuery {
+  /** Every word must match (AND), each by itself, a completion or (with fuzzy) a typo. */
+  readonly words: readonly string[];
+  readonly fields?: readonly FieldName[];
+  readonly fuzzy?: boolean;
+}
+
+/** What MiniSearch's search returns per hit, for the hits of one page only. */
+export interface TermHit {
+  readonly id: string;
+  readonly score: number;
+  /** Indexed term -> fields it matched in. */
+  readonly match: Readonly<Record<string, readonly string[]>>;
+  readonly queryTerms: readonly string[];
+}
+
+const { k, b, d } = WORD_SEARCH.bm25;
+/** Postings this many times larger than the candidates are probed, not walked. */
+const LOOKUP_BELOW = 4;
+
+/**
+ * The inverted index behind NoteSearchIndex: term -> per-field postings, in
+ * MiniSearch's radix tree (SearchableMap) for its prefix and fuzzy lookups. It ranks
+ * exactly as MiniSearch does with WORD_SEARCH, but only the best `limit` hits are kept
+ * (a heap), match reasons are computed only for them, and an AND query starts from its
+ * rarest word: MiniSearch builds, merges and sorts a result object for every hit, which
+ * is tens of milliseconds for a common word at 100k notes (ml/search/README.md).
+ */
+export class TermIndex {
+  private readonly terms = new SearchableMap<Postings>();
+  private readonly slotOf = new Map<string, number>();
+  private readonly ids: (string | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  /** Per field: slot -> number of distinct terms (MiniSearch's field length). */
+  private readonly lengths: number[][] = FIELDS.map(() => []);
+  private readonly totalLength: number[] = FIELDS.map(() => 0);
+  private count = 0;
+  // Scratch per slot, zeroed after each query.
+  private score = new Float64Array(0);
+  private matched = new Int32Array(0);
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(doc: IndexDocument): void {
+    if (this.slotOf.has(doc.id)) throw new Error(`TermIndex: ${doc.id} is already indexed`);
+    const slot = this.freeSlots.pop() ?? this.ids.length;
+    this.ids[slot] = doc.id;
+    this.slotOf.set(doc.id, slot);
+    this.count++;
+    FIELDS.forEach((field, f) => {
+      const tokens = tokenize(doc[field]);
+      const length = new Set(tokens).size;
+      (this.lengths[f] as number[])[slot] = length;
+      this.totalLength[f] = (this.totalLength[f] ?? 0) + length;
+      for (const term of tokens) {
+        const postings = this.terms.fetch(term, () => []);
+        const notes = (postings[f] ??= new Map());
+        notes.set(slot, (notes.get(slot) ?? 0) + 1);
+      }
+    });
+  }
+
+  /** `doc` must be what was added under its id. */
+  remove(doc: IndexDocument): boolean {
+    const slot = this.slotOf.get(doc.id);
+    if (slot === undefined) return false;
+    FIELDS.forEach((field, f) => {
+      this.totalLength[f] = (this.totalLength[f] ?? 0) - ((this.lengths[f] as number[])[slot] ?? 0);
+      for (const term of new Set(tokenize(doc[field]))) {
+        const postings = this.terms.get(term);
+        postings?.[f]?.delete(slot);
+        if (postings?.[f]?.size === 0) postings[f] = undefined;
+        if (postings && postings.every((p) => p === undefined)) this.terms.delete(term);
+      }
+    });
+    this.slotOf.delete(doc.id);
+    this.ids[slot] = undefined;
+    this.freeSlots.push(slot);
+    this.count--;
+    return true;
+  }
+
+  /**
+   * The best `limit` notes for all words that `passes`, best first, ranked as MiniSearch
+   * ranks them. `total` counts the notes that matched every word, filter aside.
+   */
+  search(query: TermQuery, limit: number, passes?: (id: string) => boolean): { hits: TermHit[]; total: number } {
+    const fields = query.fields ?? FIELDS;
+    const fieldIds = fields.map((f) => FIELDS.indexOf(f));
+    const expansions = query.words.map((w) => this.expand(w, query.fuzzy ?? true));
+    if (expansions.length === 0 || expansions.some((e) => e.length === 0)) return { hits: [], total: 0 };
+    this.growScratch();
+    // Rarest word first: later words only add to notes every earlier word reached.
+    const df = expansions.map((list) => list.reduce((sum, e) => sum + fieldIds.reduce((s, f) => s + (e.postings[f]?.size ?? 0), 0), 0));
+    const order = expansions.map((_, i) => i).sort((x, y) => (df[x] ?? 0) - (df[y] ?? 0));
+    const { score, matched } = this;
+    const touched: number[] = [];
+    let candidates: number[] = [];
+    order.forEach((w, step) => {
+      for (const { weight, postings } of expansions[w] ?? []) {
+        for (const f of fieldIds) {
+          const notes = postings[f];
+          if (!notes) continue;
+          const lengths = this.lengths[f] as number[];
+          const avg = (this.totalLength[f] ?? 0) / this.count;
+          const idf = Math.log(1 + (this.count - notes.size + 0.5) / (notes.size + 0.5));
+          const factor = weight * BOOST[FIELDS[f] as FieldName] * idf;
+          const add = (slot: number, tf: number) => {
+            const seen = matched[slot] as number;
+            if (seen < step) return;
+            if (seen === step) {
+              matched[slot] = step + 1;
+              if (step === 0) touched.push(slot);
+            }
+            score[slot] = (score[slot] as number) + factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * (lengths[slot] as number)) / avg)));
+          };
+          // A common word after a rare one: look up the few candidates in its postings
+          // instead of walking tens of thousands of notes that cannot match.
+          if (step > 0 && notes.size > LOOKUP_BELOW * candidates.length) {
+            for (const slot of candidates) {
+              const tf = notes.get(slot);
+              if (tf !== undefined) add(slot, tf);
+            }
+          } else {
+            for (const [slot, tf] of notes) add(slot, tf);
+          }
+        }
+      }
+      candidates = step === 0 ? touched : candidates.filter((slot) => (matched[slot] as number) > step);
+    });
+
+    // MiniSearch multiplies by the number of distinct query words a note matched: all of them.
+    const quality = new Set(query.words).size;
+    const top = new TopK(limit);
+    let total = 0;
+    touched.forEach((slot, order) => {
+      const s = (score[slot] as number) * quality;
+      if (matched[slot] === expansions.length) {
+        total++;
+        // The filter only for notes that would make the page: a chip on a common word
+        // would otherwise be asked about tens of thousands of notes.
+        if (top.accepts(s, order) && (!passes || passes(this.ids[slot] as string))) top.offer(slot, s, order);
+      }
+      score[slot] = 0;
+      matched[slot] = 0;
+    });
+    const queryTerms = [...new Set(query.words)];
+    const hits = top.sorted().map(({ slot, score: s }) => ({ id: this.ids[slot] as string, score: s, match: this.matchOf(slot, expansions, fieldIds), queryTerms }));
+    return { hits, total };
+  }
+
+  /**
+   * Indexed terms that start with `prefix` (itself included), most frequent first,
+   * with the number of (note, field) pairs holding each; at most `limit`.
+   */
+  completions(prefix: string, limit: number): { term: string; count: number }[] {
+    const found: { term: string; count: number }[] = [];
+    for (const [term, postings] of this.terms.atPrefix(prefix)) found.push({ term, count: postings.reduce((s, p) => s + (p?.size ?? 0), 0) });
+    return found.sort((x, y) => y.count - x.count || (x.term < y.term ? -1 : 1)).slice(0, limit);
+  }
+
+  /** How many of `ids` hold `term` in any field. */
+  countAmong(term: string, ids: ReadonlySet<string>): number {
+    const postings = this.terms.get(term);
+    if (!postings) return 0;
+    let n = 0;
+    for (const id of ids) {
+      const slot = this.slotOf.get(id);
+      if (slot !== undefined && postings.some((p) => p?.has(slot))) n++;
+    }
+    return n;
+  }
+
+  /** The word itself, its completions, then its typos, as MiniSearch expands them. */
+  private expand(word: string, fuzzy: boolean): Expansion[] {
+    const out: Expansion[] = [];
+    const exact = this.terms.get(word);
+    if (exact) out.push({ term: word, weight: 1, postings: exact });
+    if (word.length < EXPAND_FROM) return out;
+    const maxDistance = Math.min(WORD_SEARCH.maxFuzzy, Math.round(word.length * 0.2));
+    const typos = fuzzy && maxDistance > 0 ? this.terms.fuzzyGet(word, maxDistance) : undefined;
+    for (const [term, postings] of this.terms.atPrefix(word)) {
+      const distance = term.length - word.length;
+      if (distance === 0) continue;
+      typos?.delete(term);
+      out.push({ term, weight: (WORD_SEARCH.weights.prefix * term.length) / (term.length + 0.3 * distance), postings });
+    }
+    for (const [term, [postings, distance]] of typos ?? []) {
+      if (distance === 0) continue;
+      out.push({ term, weight: (WORD_SEARCH.weights.fuzzy * term.length) / (term.length + distance), postings });
+    }
+    return out;
+  }
+
+  /** MiniSearch's `match` for one note: term -> fields, terms in the order the query reached them. */
+  private matchOf(slot: number, expansions: readonly Expansion[][], fieldIds: readonly number[]): Record<string, string[]> {
+    const match: Record<string, string[]> = {};
+    for (const list of expansions) {
+      for (const { term, postings } of list) {
+        for (const f of fieldIds) {
+          if (!postings[f]?.has(slot)) continue;
+          const fields = (match[term] ??= []);
+          const name = FIELDS[f] as string;
+          if (!fields.includes(name)) fields.push(name);
+        }
+      }
+    }
+    return match;
+  }
+
+  private growScratch(): void {
+    if (this.score.length >= this.ids.length) return;
+    const size = Math.max(1024, this.ids.length * 2);
+    this.score = new Float64Array(size);
+    this.matched = new Int32Array(size);
+  }
+}
