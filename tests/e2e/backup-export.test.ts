@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -12,6 +13,20 @@ const RUN = Date.now().toString(36);
 const NOTEBOOK = `Trips-${RUN}-bk`;
 const TAG_TIMEOUT = 90_000;
 const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical axe-core findings (WCAG 2.1 A/AA, best practices) on the page as it is. */
+async function axeFindings(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const results = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(c: Document, o: object): Promise<unknown> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    }),
+  )) as { passes: unknown[]; violations: { id: string; impact: string | null }[] };
+  expect(results.passes.length).toBeGreaterThan(10);
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+}
 
 async function saved(download: Download, dir: string): Promise<Buffer> {
   const path = join(dir, download.suggestedFilename());
@@ -80,6 +95,7 @@ describe('backup and export (built app, Chromium)', () => {
 
     await section.getByRole('button', { name: 'Export notes and photos…' }).click();
     await section.getByText('This file is NOT encrypted.').waitFor();
+    expect(await axeFindings(page)).toEqual([]);
     await section.screenshot({ path: join(resolve(import.meta.dirname, '..', 'artifacts'), 'backup-plain-warning-1280.png') });
     const [zip] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Export unencrypted zip' }).click()]);
     expect(zip.suggestedFilename()).toMatch(/^obscura-export-\d{4}-\d{2}-\d{2}\.zip$/);
@@ -103,6 +119,11 @@ describe('backup and export (built app, Chromium)', () => {
     await other.getByRole('button', { name: 'Restore from a backup' }).click();
     await other.getByRole('heading', { name: 'Restore from a backup' }).waitFor();
     await screenshot(other, 'backup-restore-1280');
+    expect(await axeFindings(other)).toEqual([]);
+    await other.setViewportSize({ width: 375, height: 812 });
+    await screenshot(other, 'backup-restore-375');
+    expect(await axeFindings(other)).toEqual([]);
+    await other.setViewportSize({ width: 1280, height: 800 });
 
     const bytes = readFileSync(backupPath);
     await other.getByLabel('Backup file').setInputFiles({ name: 'cut.obscura', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, bytes.length - 500) });
