@@ -123,7 +123,7 @@ export class TermIndex {
           const avg = (this.totalLength[f] ?? 0) / this.count;
           const idf = Math.log(1 + (this.count - notes.size + 0.5) / (notes.size + 0.5));
           const factor = weight * BOOST[FIELDS[f] as FieldName] * idf;
-          const add = (slot: number, tf: number) => {
+          const add = (tf: number, slot: number) => {
             const seen = matched[slot] as number;
             if (seen < step) return;
             if (seen === step) {
@@ -137,10 +137,11 @@ export class TermIndex {
           if (step > 0 && notes.size > LOOKUP_BELOW * candidates.length) {
             for (const slot of candidates) {
               const tf = notes.get(slot);
-              if (tf !== undefined) add(slot, tf);
+              if (tf !== undefined) add(tf, slot);
             }
           } else {
-            for (const [slot, tf] of notes) add(slot, tf);
+            // forEach, not for-of: no entry array per posting.
+            notes.forEach(add);
           }
         }
       }
