@@ -1,32 +1,16 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { asPhotoKey, newKeyId, randomNotebookKey, randomPhotoKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { asPhotoKey, newKeyId, randomNotebookKey, randomPhotoKey, toBase64Url } from '../../../crypto/index.ts';
 import { createBlobSync } from '../../../sync/blob/blob-sync.ts';
 import { photoBlobAd } from '../../../sync/blob/photo-blob-ad.ts';
 import { replicateBox } from '../../../sync/replication/replicate-box.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
 import { nodeWrtc, patterned, sameBytes } from '../transport/peer-pair.ts';
 import { newStore } from './blob-sync-harness.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-  vi.stubGlobal('WebSocket', WebSocket);
-});
-
-afterAll(async () => {
-  vi.unstubAllGlobals();
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite({ globalWebSocket: true });
 
 describe('blob sync over replicateBox.blobLane between two processes', () => {
   it('a photo and its thumbnail held by another device reach this one over the peers\' own WebRTC connection, no relay configured', async () => {

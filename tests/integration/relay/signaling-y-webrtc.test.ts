@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
-import { deriveId, randomBytes, sodiumReady } from '../../../crypto/index.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { deriveId, randomBytes } from '../../../crypto/index.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { opened, tempDataDir } from './relay-harness.ts';
+import { opened } from './relay-harness.ts';
+import { relayForSuite } from './relay-for-suite.ts';
 
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-  // y-webrtc's signaling client (lib0/websocket) uses the global WebSocket, which Node 20 lacks.
-  vi.stubGlobal('WebSocket', WebSocket);
-});
-
-afterAll(async () => {
-  vi.unstubAllGlobals();
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite({ globalWebSocket: true });
 
 describe('signaling with the real y-webrtc client', () => {
   it("accepts y-webrtc's subscribe and password-sealed announce, and fans the announce out as base64", async () => {

@@ -1,39 +1,23 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { generateSigningKeyPair, newKeyId, randomNotebookKey, toBase64Url } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { replicateBox } from '../../../sync/replication/replicate-box.ts';
 import { createKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
-import { tempDataDir, until } from '../relay/relay-harness.ts';
+import { until } from '../relay/relay-harness.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 const MINE = 'heron-canary-from-test';
 const THEIRS = 'ibis-canary-from-child';
 const CHILD_NAME = 'kestrel-canary-device';
 
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
 const signalingFrames: Uint8Array[] = [];
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, observeFrames: (server, frame) => void (server === 'signaling' && signalingFrames.push(frame)) });
-  // y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks.
-  vi.stubGlobal('WebSocket', WebSocket);
-});
-
-afterAll(async () => {
-  vi.unstubAllGlobals();
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite({ observeFrames: (server, frame) => void (server === 'signaling' && signalingFrames.push(frame)), globalWebSocket: true });
 
 describe('replicateBox over WebRTC between two processes', () => {
   it('syncs sealed notes peer to peer with no relay, counts the peer, shows its sealed presence; signaling sees no plaintext', async () => {

@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { describe, expect, it } from 'vitest';
 import { createNote } from '../../../sync/notebook/notes.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { unlockVault } from '../../../sync/vault/vault.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
 import { memoryServices, must, newDevice, open, relayHolds, relayOnly, startDevice, titles, until } from './vault-sync-harness.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 const ORIGIN = 'https://obscura.example';
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-});
-
-afterAll(async () => {
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite();
 
 describe('device link on the Vault', () => {
   it('A2 linked to A gets every notebook and its notes, joins their members, and a notebook made on A later reaches A2', async () => {

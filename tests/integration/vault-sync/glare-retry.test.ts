@@ -1,15 +1,14 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { randomNotebookKey } from '../../../crypto/index.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { replicateWithRetry } from '../../../sync/vault/vault-sync-glare.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 /** y-webrtc's own signaling encryption (not exported by the package; loaded by path). */
 interface YWebrtcCrypto {
@@ -20,21 +19,7 @@ interface YWebrtcCrypto {
 const require = createRequire(import.meta.url);
 const yCrypto = (await import(pathToFileURL(join(dirname(require.resolve('y-webrtc')), '..', 'src', 'crypto.js')).href)) as YWebrtcCrypto;
 
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-  vi.stubGlobal('WebSocket', WebSocket);
-});
-
-afterAll(async () => {
-  vi.unstubAllGlobals();
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite({ globalWebSocket: true });
 
 /**
  * A peer that knows the room password, answers every announce with its own and then never

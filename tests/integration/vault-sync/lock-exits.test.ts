@@ -1,20 +1,8 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-});
-
-afterAll(async () => {
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite();
 
 describe('vault sync stops completely', () => {
   it('after lock nothing keeps Node alive: a process that synced, joined and locked exits by itself', async () => {

@@ -1,35 +1,17 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { createNote, readNote, setNoteText } from '../../../sync/notebook/notes.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
 import { createVault } from '../../../sync/vault/vault.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
 import { memoryServices, must, PASS, until, Ws } from './vault-sync-harness.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 const ORIGIN = 'https://obscura.example';
 const NOTEBOOK_NAME = 'osprey-canary-notebook';
 const BOB_DEVICE = 'bittern-canary-phone';
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
 const frames: Uint8Array[] = [];
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, observeFrames: (_server, frame) => void frames.push(frame) });
-  // y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks.
-  vi.stubGlobal('WebSocket', WebSocket);
-});
-
-afterAll(async () => {
-  vi.unstubAllGlobals();
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite({ observeFrames: (_server, frame) => void frames.push(frame), globalWebSocket: true });
 
 /** Lines the child prints, as parsed JSON, in order. */
 function jsonLines(child: ChildProcessWithoutNullStreams): { next(): Promise<Record<string, unknown>>; stderr(): string } {

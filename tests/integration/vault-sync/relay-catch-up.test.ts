@@ -1,24 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { describe, expect, it } from 'vitest';
 import { createNote, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
 import { must, newDevice, open, relayHolds, reopenDevice, titles, until, type Device } from './vault-sync-harness.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 const ORIGIN = 'https://obscura.example';
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-});
-
-afterAll(async () => {
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite();
 
 async function sharedNotebook(a: Device, b: Device, name: string): Promise<string> {
   const id = a.vault.createNotebook(name);

@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
 import { must, newDevice, open, reopenDevice, titles, until } from './vault-sync-harness.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 const ORIGIN = 'https://obscura.example';
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-});
-
-afterAll(async () => {
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite();
 
 /** `box` holds at least everything `source` holds. */
 const contains = (box: Y.Doc, source: Y.Doc): boolean => {

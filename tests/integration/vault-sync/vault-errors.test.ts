@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sodiumReady } from '../../../crypto/index.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { createVault } from '../../../sync/vault/vault.ts';
-import { tempDataDir } from '../relay/relay-harness.ts';
 import { memoryServices, must, newDevice, PASS, relayOnly, reopenDevice, startDevice, titles, until } from './vault-sync-harness.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 const ORIGIN = 'https://obscura.example';
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
-});
-
-afterAll(async () => {
-  await relay.close();
-  data.remove();
-});
+const relay = relayForSuite();
 
 const inviteOptions = () => ({ origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] });
 const code = (result: { ok: boolean; error?: { code: string } }): string => (result.ok ? 'ok' : (result.error?.code ?? '?'));
