@@ -2,12 +2,12 @@ import { buildSnippet } from './build-snippet.ts';
 import type { IndexedNote } from './indexed-note.ts';
 import type { MatchField, SearchMatch } from './note-record.ts';
 
-/** MiniSearch field name -> what the UI calls it. */
+/** Index field name -> what the UI calls it. */
 const FIELDS: Readonly<Record<string, MatchField>> = { title: 'title', labels: 'label', broader: 'broader', body: 'body', ocr: 'ocr' };
 const ORDER: readonly MatchField[] = ['label', 'broader', 'title', 'body', 'ocr'];
 
 /**
- * Turns MiniSearch's match info (indexed term -> fields) into reasons a person can
+ * Turns the index's match info (indexed term -> fields) into reasons a person can
  * read: which field, which term, from which query word, and where to highlight.
  * Runs only for the hits the UI shows, since it re-tokenizes their text.
  */
