@@ -124,7 +124,7 @@ export class NoteSearchIndex {
     if (last === undefined) return [];
     const completions = this.terms.completions(last, COMPLETIONS_SCANNED);
     if (words.length === 0) return completions.slice(0, limit).map((c) => ({ suggestion: c.term, score: c.count }));
-    const among = new Set(this.terms.search({ words }, SUGGEST_FROM_NOTES).hits.map((h) => h.id));
+    const among = new Set(this.terms.search({ words, reasons: false }, SUGGEST_FROM_NOTES).hits.map((h) => h.id));
     if (among.size === 0) return [];
     return completions
       .map((c) => ({ suggestion: [...words, c.term].join(' '), score: this.terms.countAmong(c.term, among) }))

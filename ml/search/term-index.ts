@@ -19,6 +19,8 @@ export interface TermQuery {
   readonly words: readonly string[];
   readonly fields?: readonly FieldName[];
   readonly fuzzy?: boolean;
+  /** Hits without `match` (empty): for callers that only need the notes. Default true. */
+  readonly reasons?: boolean;
 }
 
 /** What MiniSearch's search returns per hit, for the hits of one page only. */
@@ -164,17 +166,23 @@ export class TermIndex {
       matched[slot] = 0;
     });
     const queryTerms = [...new Set(query.words)];
-    const hits = top.sorted().map(({ slot, score: s }) => ({ id: this.ids[slot] as string, score: s, match: this.matchOf(slot, expansions, fieldIds), queryTerms }));
+    const hits = top.sorted().map(({ slot, score: s }) => ({ id: this.ids[slot] as string, score: s, match: query.reasons === false ? {} : this.matchOf(slot, expansions, fieldIds), queryTerms }));
     return { hits, total };
   }
 
   /**
-   * Indexed terms that start with `prefix` (itself included), most frequent first,
-   * with the number of (note, field) pairs holding each; at most `limit`.
+   * Indexed terms that start with `prefix` (itself included), else (4+ letters) those a
+   * typo away, most frequent first, with the number of (note, field) pairs holding each;
+   * at most `limit`.
    */
   completions(prefix: string, limit: number): { term: string; count: number }[] {
     const found: { term: string; count: number }[] = [];
-    for (const [term, postings] of this.terms.atPrefix(prefix)) found.push({ term, count: postings.reduce((s, p) => s + (p?.size ?? 0), 0) });
+    const count = (postings: Postings) => postings.reduce((s, p) => s + (p?.size ?? 0), 0);
+    for (const [term, postings] of this.terms.atPrefix(prefix)) found.push({ term, count: count(postings) });
+    if (found.length === 0 && prefix.length >= EXPAND_FROM) {
+      const maxDistance = Math.min(WORD_SEARCH.maxFuzzy, Math.round(prefix.length * 0.2));
+      for (const [term, [postings]] of this.terms.fuzzyGet(prefix, maxDistance)) found.push({ term, count: count(postings) });
+    }
     return found.sort((x, y) => y.count - x.count || (x.term < y.term ? -1 : 1)).slice(0, limit);
   }
 

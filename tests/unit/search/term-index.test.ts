@@ -8,6 +8,7 @@ import { type TermQuery, TermIndex } from '../../../ml/search/term-index.ts';
 import { TopK } from '../../../ml/search/top-k.ts';
 import { tokenize } from '../../../ml/search/tokenize.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
+import { buildIndex } from './search-fixture.ts';
 import { syntheticNotes } from '../../bench/search/synthetic-notes.ts';
 
 const SEED = testSeed();
@@ -132,6 +133,16 @@ describe(`TermIndex ranks as MiniSearch does (seed ${SEED}; OBSCURA_SEED replays
     expect([...asked].every((id) => all.some((r) => r.id === id))).toBe(true);
     expect(hits.map((h) => h.id).every(even)).toBe(true);
     expect(hits.map((h) => h.score)).toEqual(all.filter((r) => even(r.id as string)).slice(0, 10).map((r) => expect.closeTo(r.score, 9)));
+  });
+});
+
+describe('NoteSearchIndex suggestions (bounded: completions of the last word from the index)', () => {
+  it('completes the last word among the notes that have the words before it, else by a typo', () => {
+    const index = buildIndex();
+    expect(index.suggest('coffee road').map((s) => s.text)).toContain('coffee roadmap');
+    expect(index.suggest('receipt road').map((s) => s.text)).not.toContain('receipt roadmap');
+    expect(index.suggest('motorcyle').map((s) => s.text)).toContain('motorcycle');
+    expect(index.suggest('notebook:work grocer').map((s) => s.text)).toContain('notebook:work grocery');
   });
 });
 
