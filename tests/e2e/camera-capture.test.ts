@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot } from './harness/browser.ts';
+import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
@@ -12,13 +13,8 @@ const FAKE_CAMERA_UI = '--use-fake-ui-for-media-stream';
 
 async function openNotebook(page: Page, baseUrl: string): Promise<void> {
   await page.goto(baseUrl);
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await page.getByLabel('I saved my recovery key somewhere safe').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByPlaceholder('New notebook').fill('Camera');
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await createVaultInUi(page, PASSPHRASE);
+  await addNotebook(page, 'Camera');
   await page.getByRole('button', { name: 'Take photo' }).waitFor();
 }
 

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
+import { createVaultInUi } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'saved means saved, even across a reload';
 const NOTEBOOK = 'Durability';
@@ -30,11 +31,7 @@ describe('"Saved" holds across an immediate reload (Chromium, real IndexedDB)', 
 
   it('types, waits for "Saved", reloads at once, unlocks and finds every saved word; three times', async () => {
     await page.goto(baseUrl);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await createVaultInUi(page, PASSPHRASE);
     await page.getByPlaceholder('New notebook').fill(NOTEBOOK);
     await page.getByRole('button', { name: 'Add' }).click();
     await page.getByRole('button', { name: 'New note' }).click();

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
+import { createVaultInUi } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'a long enough passphrase for argon2id';
 
@@ -37,11 +38,7 @@ describe('unlock runs Argon2id off the main thread (Chromium)', () => {
 
   it('creates a vault with the real Argon2id parameters', async () => {
     await page.goto(baseUrl);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await createVaultInUi(page, PASSPHRASE);
     await page.getByPlaceholder('New notebook').waitFor();
     expect(workers.some((url) => url.includes('pwhash'))).toBe(true);
   });

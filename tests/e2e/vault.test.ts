@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
 import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
+import { submitNewVault } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const RUN = Date.now().toString(36);
@@ -45,9 +46,7 @@ describe('vault in the built app (Chromium)', () => {
   it('creates a vault and shows the recovery key once', async () => {
     await page.getByRole('heading', { name: 'Create your vault' }).waitFor();
     await screenshot(page, 'vault-setup');
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
+    await submitNewVault(page, PASSPHRASE);
     await page.getByRole('heading', { name: 'Save your recovery key' }).waitFor();
     const recoveryKey = await page.getByTestId('recovery-key').textContent();
     expect(recoveryKey?.trim().length).toBeGreaterThan(40);

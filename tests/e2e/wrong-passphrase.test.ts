@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { createVaultInUi } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'the one right passphrase';
 const WRONG = ['the one right passphrasE', 'wrong', ' the one right passphrase', 'the one right passphrase ', 'ünïcode wrong'];
@@ -40,11 +41,7 @@ describe('wrong passphrase, many times (Chromium)', () => {
 
   it('E_PASSPHRASE: every wrong passphrase gets the same clear message, then the right one unlocks', async () => {
     await page.goto(baseUrl);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await createVaultInUi(page, PASSPHRASE);
     await page.getByPlaceholder('New notebook').waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Unlock Obscura' }).waitFor();

@@ -1,0 +1,51 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** On the first-run screen: types the passphrase twice and asks for the vault. */
+export async function submitNewVault(page: Page, passphrase: string): Promise<void> {
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Repeat passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+}
+
+/** First run from the setup screen: creates the vault and confirms the recovery key was saved. */
+export async function createVaultInUi(page: Page, passphrase: string): Promise<void> {
+  await submitNewVault(page, passphrase);
+  await page.getByLabel('I saved my recovery key somewhere safe').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** On the notebooks screen: makes a notebook (which then opens). */
+export async function addNotebook(page: Page, name: string): Promise<void> {
+  await page.getByPlaceholder('New notebook').fill(name);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+}
+
+/** Drops a file on the notes pane the way a browser does: a drop event carrying a DataTransfer. */
+export async function dropFile(page: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
+  await page.evaluate(
+    ({ name, mime, base64 }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type: mime }));
+      const target = document.querySelector('section[aria-label="Notes"]');
+      if (!target) throw new Error('no notes pane');
+      target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    },
+    { name, mime, base64: bytes.toString('base64') },
+  );
+}
+
+/** How many thumbnails of the notes grid have decoded. */
+export async function thumbnailsShown(page: Page): Promise<number> {
+  return page.locator('.note-list .thumb img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
+}
+
+/** Types a query into the search box and waits for the debounced results: the titles found, in order. */
+export async function searchTitles(page: Page, query: string): Promise<string[]> {
+  await page.getByLabel('Search notes', { exact: true }).fill(query);
+  const results = page.locator('.search-results');
+  await expect.poll(() => results.getAttribute('data-query')).toBe(query);
+  return results.locator(':scope > ul > li[data-note-title]').evaluateAll((items) => items.map((li) => li.getAttribute('data-note-title') ?? ''));
+}
