@@ -1,16 +1,16 @@
 import * as encoding from 'lib0/encoding';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
+import { randomNotebookKey } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { replicateBox } from '../../../sync/replication/replicate-box.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { FuzzTally, int, mutateBytes, pick, randomBytes, randomValue, type Random } from '../../helpers/fuzz.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
-import { connectDevice, notebookKeyring, tempDataDir, until, type Device } from '../relay/relay-harness.ts';
+import { connectDevice, notebookKeyring, until, type Device } from '../relay/relay-harness.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 /**
  * y-websocket frames from a hostile client, into the real relay started in-process:
@@ -21,20 +21,11 @@ import { connectDevice, notebookKeyring, tempDataDir, until, type Device } from 
  * gets its notebook, and the process's memory stays bounded.
  */
 const MAX_FRAME = 64 * 1024;
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
+const relay = relayForSuite({ limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 } });
 let keyring: Keyring;
 
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 } });
+beforeAll(() => {
   keyring = notebookKeyring();
-});
-
-afterAll(async () => {
-  await relay.close();
-  data.remove();
 });
 
 function frame(write: (e: encoding.Encoder) => void): Uint8Array {

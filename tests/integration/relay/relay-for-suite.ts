@@ -4,7 +4,7 @@ import { startRelayServer, type RelayServerOptions, type RelayServer } from '../
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { tempDataDir } from './relay-harness.ts';
 
-export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeFrames'> {
+export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeFrames' | 'limits'> {
   /** y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks. */
   readonly globalWebSocket?: boolean;
 }
@@ -21,7 +21,12 @@ export function relayForSuite(options: RelayForSuiteOptions = {}): RelayServer {
   beforeAll(async () => {
     await sodiumReady();
     data = tempDataDir();
-    server = await startRelayServer({ dataDir: data.dir, port: 0, ...(options.observeFrames ? { observeFrames: options.observeFrames } : {}) });
+    server = await startRelayServer({
+      dataDir: data.dir,
+      port: 0,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.observeFrames ? { observeFrames: options.observeFrames } : {}),
+    });
     if (options.globalWebSocket) vi.stubGlobal('WebSocket', WebSocket);
   });
 

@@ -1,30 +1,20 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from '../../../sync/server/relay/relay-limits.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { closed, connectDevice, notebookKeyring, opened, tempDataDir, until, type Device } from './relay-harness.ts';
+import { closed, connectDevice, notebookKeyring, opened, until, type Device } from './relay-harness.ts';
+import { relayForSuite } from './relay-for-suite.ts';
 
 const ROOM = 'frames-room-0123456789';
-let data: ReturnType<typeof tempDataDir>;
-let relay: RelayServer;
+const relay = relayForSuite({ limits: { maxFrameBytes: 64 * 1024, maxDocBytes: 256 * 1024 } });
 let keyring: Keyring;
 
-beforeAll(async () => {
-  await sodiumReady();
-  data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, limits: { maxFrameBytes: 64 * 1024, maxDocBytes: 256 * 1024 } });
+beforeAll(() => {
   keyring = notebookKeyring();
-});
-
-afterAll(async () => {
-  await relay.close();
-  data.remove();
 });
 
 async function rawClient(room = ROOM): Promise<WebSocket> {
