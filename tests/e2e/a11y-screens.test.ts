@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { submitNewVault } from './harness/app-flows.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
@@ -94,9 +95,7 @@ describe('accessibility of every screen at 1280 and 375 px (axe-core, built app,
       await page.getByRole('button', { name: 'Create a new vault instead' }).click();
       await page.getByRole('heading', { name: 'Create your vault' }).waitFor();
     }
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
+    await submitNewVault(page, PASSPHRASE);
     await page.getByRole('heading', { name: 'Save your recovery key' }).waitFor();
     await check('recovery-key');
   });

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const COUNT = 10_000;
@@ -49,13 +50,8 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
 
   it('fills a notebook with 10,000 notes through the app and renders only the cards in view', async () => {
     await page.goto(`${baseUrl}?debug=notes`);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByPlaceholder('New notebook').fill('Big');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await createVaultInUi(page, PASSPHRASE);
+    await addNotebook(page, 'Big');
     await page.getByText('No notes yet.', { exact: false }).waitFor();
     await page.waitForFunction(() => window.__obscuraNotes !== undefined);
 
@@ -188,8 +184,7 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
   });
 
   it('searches this notebook or all notebooks; a hit in another notebook opens there', async () => {
-    await page.getByPlaceholder('New notebook').fill('Other');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await addNotebook(page, 'Other');
     await page.getByText('No notes yet.', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'New note' }).click();
     await page.getByLabel('Title').fill('Faraway unicorn');

@@ -2,15 +2,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
 import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
+import { submitNewVault } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const NEW_PASSPHRASE = 'purple elephant dancing quietly 42';
 
 /** First run: passphrase, recovery key shown once; returns the recovery key. */
 async function createVault(page: Page): Promise<string> {
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Create vault' }).click();
+  await submitNewVault(page, PASSPHRASE);
   await page.getByRole('heading', { name: 'Save your recovery key' }).waitFor();
   const key = (await page.getByTestId('recovery-key').textContent())?.trim() ?? '';
   await page.getByLabel('I saved my recovery key somewhere safe').check();

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../sync/server/app-server.ts';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** The build global-setup made (tests/e2e/harness/global-setup.ts). */
@@ -65,13 +66,8 @@ describe('offline after the first load (service worker, built app, Chromium)', (
   });
 
   it('with the server gone, reloads from the cache, still cross-origin isolated, and unlocks the vault', async () => {
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByPlaceholder('New notebook').fill('Trips');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await createVaultInUi(page, PASSPHRASE);
+    await addNotebook(page, 'Trips');
     await page.getByRole('button', { name: 'New note' }).click();
     await page.getByLabel('Title').fill(TITLE);
     await page.getByText('Saved', { exact: true }).waitFor();

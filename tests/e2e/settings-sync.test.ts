@@ -2,6 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 
@@ -40,13 +41,8 @@ describe('sync uses the servers saved in Settings (built app, real relay, Chromi
     page = await device.newPage();
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.goto(server.url);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByPlaceholder('New notebook').fill('Synced');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await createVaultInUi(page, PASSPHRASE);
+    await addNotebook(page, 'Synced');
     await page.getByRole('button', { name: 'New note' }).waitFor();
   });
 

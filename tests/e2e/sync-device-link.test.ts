@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 import { markerForms, scan, type CanaryReport } from './harness/canary.ts';
 import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 /**
  * Linking a second device of the same person, through the UI of both (separate browser
@@ -27,14 +28,6 @@ async function shoot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${size.width}.png`) });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function firstRun(page: Page, passphrase: string): Promise<void> {
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByLabel('Repeat passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await page.getByLabel('I saved my recovery key somewhere safe').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
 }
 
 describe('linking a new device and links that do not work (built app, real relay and signaling)', () => {
@@ -66,9 +59,8 @@ describe('linking a new device and links that do not work (built app, real relay
 
   it('the old device has a vault with a notebook and a note', async () => {
     await oldPage.goto(server.url);
-    await firstRun(oldPage, PASS_OLD);
-    await oldPage.getByPlaceholder('New notebook').fill(NOTEBOOK);
-    await oldPage.getByRole('button', { name: 'Add', exact: true }).click();
+    await createVaultInUi(oldPage, PASS_OLD);
+    await addNotebook(oldPage, NOTEBOOK);
     await oldPage.getByRole('button', { name: 'New note' }).click();
     await oldPage.getByLabel('Title').fill(TITLE);
     await note(oldPage, TITLE).waitFor();
@@ -147,7 +139,7 @@ describe('linking a new device and links that do not work (built app, real relay
     await stranger.goto(tampered);
     await stranger.getByRole('button', { name: 'Create vault' }).waitFor();
     expect(stranger.url()).not.toContain('#');
-    await firstRun(stranger, 'a stranger passphrase');
+    await createVaultInUi(stranger, 'a stranger passphrase');
     await stranger.getByRole('alert').filter({ hasText: 'changed after it was made' }).waitFor({ timeout: 20_000 });
     await shoot(stranger, 'join-tampered');
     await stranger.getByRole('button', { name: 'Go to my notebooks' }).click();
@@ -173,7 +165,7 @@ describe('linking a new device and links that do not work (built app, real relay
   it('E_INVITE_USED: a second device opening a used link is told so', async () => {
     const late = await device();
     await late.goto(invite);
-    await firstRun(late, 'a late passphrase');
+    await createVaultInUi(late, 'a late passphrase');
     await late.getByRole('alert').filter({ hasText: 'already used by another device' }).waitFor({ timeout: 30_000 });
     await shoot(late, 'join-used');
   });
@@ -182,7 +174,7 @@ describe('linking a new device and links that do not work (built app, real relay
     const late = await device();
     await late.clock.setFixedTime(new Date(Date.now() + 8 * 24 * 3600 * 1000));
     await late.goto(invite);
-    await firstRun(late, 'an expired passphrase');
+    await createVaultInUi(late, 'an expired passphrase');
     await late.getByRole('alert').filter({ hasText: 'has expired' }).waitFor({ timeout: 20_000 });
     await late.getByRole('button', { name: 'Go to my notebooks' }).click();
     await late.getByText('No notebooks yet.').waitFor();
