@@ -12,13 +12,14 @@ const PASSPHRASE = 'a full disk loses nothing';
 const NOTEBOOK = 'Full disk';
 const COUNT = 12;
 /**
- * Chromium applies a lowered quota override only before the origin stores anything, a
- * raised one at once (measured), so the quota is set before the first visit and the
- * room is opened by raising it.
+ * Chromium applies a lowered quota override only before the origin stores anything, so it
+ * is set before the first visit. (Raising it by 10 MB right after the refusal stored no
+ * further photo, measured; raised to ROOMY after the reload below, the import completes.)
  */
 const QUOTA = 60_000_000;
-const HEADROOM = 2_500_000;
 const ROOMY = 200_000_000;
+/** Photos stored before the disk fills. */
+const EARLY = ['coffee', 'astronaut'];
 const FULL = 'This device is out of storage space. Nothing already saved was lost; free some space and try again.';
 
 async function usage(page: Page): Promise<number> {
@@ -117,15 +118,22 @@ describe('storage full during an import (Chromium, real IndexedDB, quota set ove
     await page.getByLabel('Title').fill('written before the disk filled');
     await page.getByLabel('Note', { exact: true }).fill('this body was saved before the quota ran out');
     await page.getByText('Saved', { exact: true }).waitFor();
+    // Two photos stored while there is room: they must survive the full disk too.
+    await page.locator('#photo-files').setInputFiles(EARLY.map((name) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: readFileSync(join(PHOTOS, `${name}.jpg`)) })));
+    await expect
+      .poll(async () => {
+        const states = await allCardStates(page);
+        return EARLY.every((t) => states.get(t) === 'stored' || states.get(t) === 'tagged');
+      }, { timeout: 60_000, interval: 1000 })
+      .toBe(true);
   });
 
   it('with the disk nearly full, an import that runs out of space says so on each photo it could not store', async () => {
     const estimate = await steadyUsage(page);
-    // Something else fills the disk to the brim, then HEADROOM opens up: a few photos fit, not all.
+    // Something else fills the disk to the brim.
     const ballast = await fillToRefusal(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: QUOTA + HEADROOM });
     console.log(
-      `[storage-full] quota ${(QUOTA / 1e6).toFixed(0)} MB (usage estimate ${(estimate / 1e6).toFixed(1)} MB), filled to refusal with ${(ballast / 1e6).toFixed(1)} MB, then raised by ${(HEADROOM / 1e6).toFixed(1)} MB; importing ${COUNT} photos of ~${(photos[0]!.buffer.length / 1e6).toFixed(2)} MB`,
+      `[storage-full] quota ${(QUOTA / 1e6).toFixed(0)} MB (usage estimate ${(estimate / 1e6).toFixed(1)} MB), filled to refusal with ${(ballast / 1e6).toFixed(1)} MB; importing ${COUNT} photos of ~${(photos[0]!.buffer.length / 1e6).toFixed(2)} MB`,
     );
 
     await page.locator('#photo-files').setInputFiles(photos);
@@ -151,7 +159,7 @@ describe('storage full during an import (Chromium, real IndexedDB, quota set ove
     await openNote(page, 'written before the disk filled');
     await expect.poll(() => page.getByLabel('Note', { exact: true }).inputValue()).toBe('this body was saved before the quota ran out');
     const states = await allCardStates(page);
-    for (const t of storedTitles) expect(['stored', 'tagged'], t).toContain(states.get(t));
+    for (const t of [...EARLY, ...storedTitles]) expect(['stored', 'tagged'], t).toContain(states.get(t));
     // A refused photo's note says why, or is gone: with the disk full even its note could not
     // be written, so it was never saved (it was shown failed, never "Saved").
     const kept = failedTitles.filter((t) => states.has(t));
@@ -159,11 +167,11 @@ describe('storage full during an import (Chromium, real IndexedDB, quota set ove
       expect(states.get(t), t).toBe('failed');
       expect(await failureMessage(page, t)).toMatch(/out of storage space|import was interrupted/);
     }
-    console.log(`[storage-full] after reload: ${storedTitles.length} stored photos intact, the saved text note intact; of ${failedTitles.length} refused, ${kept.length} notes kept with the message, ${failedTitles.length - kept.length} never written`);
+    console.log(`[storage-full] after reload: ${EARLY.length + storedTitles.length} stored photos intact, the saved text note intact; of ${failedTitles.length} refused, ${kept.length} notes kept with the message, ${failedTitles.length - kept.length} never written`);
   });
 
   it('with space freed, importing the refused photos again completes', async () => {
-    // Space freed (a raised quota applies at once).
+    // Space freed.
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: ROOMY });
     const again = photos.filter((p) => failedTitles.includes(p.name.replace(/\.jpg$/, ''))).map((p) => ({ ...p, name: p.name.replace('big-', 'again-') }));
     await page.locator('#photo-files').setInputFiles(again);
