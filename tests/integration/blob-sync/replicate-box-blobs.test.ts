@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { asPhotoKey, newKeyId, randomNotebookKey, randomPhotoKey, toBase64Url } from '../../../crypto/index.ts';
@@ -9,6 +8,7 @@ import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive
 import { nodeWrtc, patterned, sameBytes } from '../transport/peer-pair.ts';
 import { newStore } from './blob-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { spawnDevice } from '../../helpers/spawn-device.ts';
 
 const relay = relayForSuite({ globalWebSocket: true });
 
@@ -28,27 +28,18 @@ describe('blob sync over replicateBox.blobLane between two processes', () => {
     const store = newStore();
     const blobs = createBlobSync({ store, roomId: replication.roomId, lane: replication.blobLane });
     await vi.waitFor(() => expect(relay.signaling.connectionCount).toBe(1));
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./blob-device.ts', import.meta.url).pathname], {
-      env: {
-        ...process.env,
-        OBSCURA_KEY: toBase64Url(notebookKey),
-        OBSCURA_KEY_ID: keyId,
-        OBSCURA_NOTEBOOK: 'nb-blobs',
-        OBSCURA_SIGNAL: relay.signalingUrl,
-        OBSCURA_PHOTO_KEY: toBase64Url(photoKey),
-        OBSCURA_SEED: '5',
-        OBSCURA_BYTES: String(BYTES),
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const { child, out, err, exited } = spawnDevice(new URL('./blob-device.ts', import.meta.url), {
+      OBSCURA_KEY: toBase64Url(notebookKey),
+      OBSCURA_KEY_ID: keyId,
+      OBSCURA_NOTEBOOK: 'nb-blobs',
+      OBSCURA_SIGNAL: relay.signalingUrl,
+      OBSCURA_PHOTO_KEY: toBase64Url(photoKey),
+      OBSCURA_SEED: '5',
+      OBSCURA_BYTES: String(BYTES),
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      await vi.waitFor(() => expect(out).toContain('"photo"'), { timeout: 20_000 });
-      const ids = JSON.parse(out.trim()) as { photo: string; thumb: string };
+      await vi.waitFor(() => expect(out()).toContain('"photo"'), { timeout: 20_000 });
+      const ids = JSON.parse(out().trim()) as { photo: string; thumb: string };
       await vi.waitFor(() => expect(replication.blobLane.peers()).toHaveLength(1), { timeout: 20_000 });
       const started = performance.now();
       const [thumb, photo] = await Promise.all([blobs.want(ids.thumb, 'thumb'), blobs.want(ids.photo, 'photo')]);
@@ -60,7 +51,7 @@ describe('blob sync over replicateBox.blobLane between two processes', () => {
       child.stdin.end();
       expect(await exited).toBe(0);
     } catch (error) {
-      throw new Error(`${String(error)}\nchild stderr: ${err}`);
+      throw new Error(`${String(error)}\nchild stderr: ${err()}`);
     } finally {
       child.kill();
       blobs.destroy();

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { generateSigningKeyPair, newKeyId, randomNotebookKey, toBase64Url } from '../../../crypto/index.ts';
@@ -11,6 +10,7 @@ import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive
 import { until } from '../relay/relay-harness.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { spawnDevice } from '../../helpers/spawn-device.ts';
 
 const MINE = 'heron-canary-from-test';
 const THEIRS = 'ibis-canary-from-child';
@@ -40,32 +40,23 @@ describe('replicateBox over WebRTC between two processes', () => {
     // Announced first, so the child joins an announced room (y-webrtc's glare weakness, PROTOCOL.md).
     await vi.waitFor(() => expect(relay.signaling.connectionCount).toBe(1));
 
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./webrtc-device.ts', import.meta.url).pathname], {
-      env: {
-        ...process.env,
-        OBSCURA_KEY: toBase64Url(notebookKey),
-        OBSCURA_KEY_ID: keyId,
-        OBSCURA_NOTEBOOK: 'nb-p2p',
-        OBSCURA_SIGNAL: relay.signalingUrl,
-        OBSCURA_TITLE: THEIRS,
-        OBSCURA_WAIT_FOR: MINE,
-        OBSCURA_DEVICE_NAME: CHILD_NAME,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const { child, out, err, exited } = spawnDevice(new URL('./webrtc-device.ts', import.meta.url), {
+      OBSCURA_KEY: toBase64Url(notebookKey),
+      OBSCURA_KEY_ID: keyId,
+      OBSCURA_NOTEBOOK: 'nb-p2p',
+      OBSCURA_SIGNAL: relay.signalingUrl,
+      OBSCURA_TITLE: THEIRS,
+      OBSCURA_WAIT_FOR: MINE,
+      OBSCURA_DEVICE_NAME: CHILD_NAME,
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       await until(plain, () => readNotes(plain).some((note) => note.title === THEIRS));
       await vi.waitFor(() => expect(replication.status().peers).toBe(1), { timeout: 10_000 });
       expect(replication.status().lastSyncAt).toBeGreaterThan(0);
       expect(replication.status().relay).toBe('offline');
       await vi.waitFor(() => expect(replication.onlineDevices().map((d) => d.deviceName)).toEqual(['test-device', CHILD_NAME]), { timeout: 10_000 });
-      await vi.waitFor(() => expect(out).toContain('"peers":1'), { timeout: 10_000 });
-      const report = JSON.parse(out.trim()) as { online: string[]; quarantined: number };
+      await vi.waitFor(() => expect(out()).toContain('"peers":1'), { timeout: 10_000 });
+      const report = JSON.parse(out().trim()) as { online: string[]; quarantined: number };
       expect(report.online.sort()).toEqual([CHILD_NAME, 'test-device'].sort());
       expect(report.quarantined).toBe(0);
       expect(sealed.quarantine.size).toBe(0);
@@ -76,7 +67,7 @@ describe('replicateBox over WebRTC between two processes', () => {
       const sent = Buffer.concat(signalingFrames);
       for (const marker of [MINE, THEIRS, CHILD_NAME, 'nb-p2p']) expect({ marker, found: sent.includes(marker) }).toEqual({ marker, found: false });
     } catch (error) {
-      throw new Error(`${String(error)}\nchild stderr: ${err}`);
+      throw new Error(`${String(error)}\nchild stderr: ${err()}`);
     } finally {
       child.kill();
       replication.destroy();
