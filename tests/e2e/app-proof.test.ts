@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ARTIFACTS, guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { addNotebook, dropFile, searchTitles, submitNewVault, thumbnailsShown } from './harness/app-flows.ts';
 
 /**
  * The issue's proof, start to end, as a person does it: built app, real models, real
@@ -22,34 +23,6 @@ const KEPT = ['motorcycle', 'person'];
 
 const photo = (name: string) => readFileSync(join(PHOTOS, name));
 const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
-
-/** Drops a file on the notes pane the way a browser does: a drop event carrying a DataTransfer. */
-async function dropFile(page: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
-  await page.evaluate(
-    ({ name, mime, base64 }) => {
-      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type: mime }));
-      const target = document.querySelector('section[aria-label="Notes"]');
-      if (!target) throw new Error('no notes pane');
-      target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }));
-      target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
-    },
-    { name, mime, base64: bytes.toString('base64') },
-  );
-}
-
-async function thumbnailsShown(page: Page): Promise<number> {
-  return page.locator('.note-list .thumb img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
-}
-
-/** Types a query into the search box and waits for the debounced results: the titles found, in order. */
-async function searchTitles(page: Page, query: string): Promise<string[]> {
-  await page.getByLabel('Search notes', { exact: true }).fill(query);
-  const results = page.locator('.search-results');
-  await expect.poll(() => results.getAttribute('data-query')).toBe(query);
-  return results.locator(':scope > ul > li[data-note-title]').evaluateAll((items) => items.map((li) => li.getAttribute('data-note-title') ?? ''));
-}
 
 async function clearSearch(page: Page): Promise<void> {
   await page.getByLabel('Search notes', { exact: true }).fill('');
@@ -94,15 +67,12 @@ describe('the issue proof: import, tag, search, edit, lock, offline (built app, 
     await page.goto(baseUrl);
     await page.getByRole('heading', { name: 'Create your vault' }).waitFor();
     await shoot(page, 'setup');
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
+    await submitNewVault(page, PASSPHRASE);
     await page.getByLabel('I saved my recovery key somewhere safe').waitFor();
     await shoot(page, 'recovery-key');
     await page.getByLabel('I saved my recovery key somewhere safe').check();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByPlaceholder('New notebook').fill('Home');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await addNotebook(page, 'Home');
     await page.getByRole('button', { name: 'Import photos' }).waitFor();
   });
 

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
 import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
+import { addNotebook, createVaultInUi, dropFile, searchTitles, thumbnailsShown } from './harness/app-flows.ts';
 
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
 const PASSPHRASE = 'correct horse battery staple';
@@ -15,34 +16,6 @@ const OCR_LINE = 'background. These markers are pixels that we can label';
 const TAG_TIMEOUT = 90_000;
 
 const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
-
-/** Drops a file on the notes pane the way a browser does: a drop event carrying a DataTransfer. */
-async function dropFile(page: Page, name: string, mime: string, bytes: Buffer): Promise<void> {
-  await page.evaluate(
-    ({ name, mime, base64 }) => {
-      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type: mime }));
-      const target = document.querySelector('section[aria-label="Notes"]');
-      if (!target) throw new Error('no notes pane');
-      target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }));
-      target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
-    },
-    { name, mime, base64: bytes.toString('base64') },
-  );
-}
-
-async function thumbnailsShown(page: Page): Promise<number> {
-  return page.locator('.note-list .thumb img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length);
-}
-
-/** Types a query into the search box and waits for the debounced results: the titles found, in order. */
-async function searchTitles(page: Page, query: string): Promise<string[]> {
-  await page.getByLabel('Search notes', { exact: true }).fill(query);
-  const results = page.locator('.search-results');
-  await expect.poll(() => results.getAttribute('data-query')).toBe(query);
-  return results.locator(':scope > ul > li[data-note-title]').evaluateAll((items) => items.map((li) => li.getAttribute('data-note-title') ?? ''));
-}
 
 describe('photos that tag themselves (built app, real models, Chromium)', () => {
   let browser: Browser;
@@ -63,13 +36,8 @@ describe('photos that tag themselves (built app, real models, Chromium)', () => 
 
   it('creates a vault and a notebook', async () => {
     await page.goto(baseUrl);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByPlaceholder('New notebook').fill('Photos');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await createVaultInUi(page, PASSPHRASE);
+    await addNotebook(page, 'Photos');
     await page.getByRole('button', { name: 'Import photos' }).waitFor();
   });
 

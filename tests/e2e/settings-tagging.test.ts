@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { colourClassifier, COLOUR_LABELS } from '../unit/ml/classify-models.ts';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
 const PASSPHRASE = 'correct horse battery staple';
@@ -52,13 +53,8 @@ describe('settings change the tagging (built app, real models, Chromium)', () =>
     device = await guardedContext(browser, baseUrl);
     page = await device.newPage();
     await page.goto(baseUrl);
-    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create vault' }).click();
-    await page.getByLabel('I saved my recovery key somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByPlaceholder('New notebook').fill('Photos');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await createVaultInUi(page, PASSPHRASE);
+    await addNotebook(page, 'Photos');
     await page.getByRole('button', { name: 'Import photos' }).waitFor();
   });
 

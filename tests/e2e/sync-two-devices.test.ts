@@ -7,6 +7,7 @@ import { ARTIFACTS, guardedContext, launchChromium, type GuardedContext } from '
 import { markerForms, plaintextWindows, scan, type CanaryReport } from './harness/canary.ts';
 import { tapDataChannels, tappedPayloads } from './harness/data-channel-tap.ts';
 import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 /**
  * Two devices (separate browser contexts: own IndexedDB, no shared BroadcastChannel) on the
@@ -32,14 +33,6 @@ const PASS_B = 'another horse, another staple';
 
 const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
 const body = (page: Page) => page.locator('#note-body');
-
-async function firstRun(page: Page, passphrase: string): Promise<void> {
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByLabel('Repeat passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await page.getByLabel('I saved my recovery key somewhere safe').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
 
 /** The drawer scrolls inside the viewport, so a full-page shot would cut it: shoot the viewport, top and invite. */
 async function shoot(page: Page, name: string): Promise<void> {
@@ -112,9 +105,8 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
 
   it('A: first run, a notebook, a note with photos that tag themselves, a label by hand', async () => {
     await pageA.goto(server.url);
-    await firstRun(pageA, PASS_A);
-    await pageA.getByPlaceholder('New notebook').fill(NOTEBOOK);
-    await pageA.getByRole('button', { name: 'Add', exact: true }).click();
+    await createVaultInUi(pageA, PASS_A);
+    await addNotebook(pageA, NOTEBOOK);
     await pageA.locator('#photo-files').setInputFiles([
       { name: 'chelsea.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(PHOTOS, 'chelsea.jpg')) },
       { name: 'page.png', mimeType: 'image/png', buffer: readFileSync(join(PHOTOS, 'page.png')) },
@@ -153,7 +145,7 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     // The fragment is read once and taken out of the address bar.
     await pageB.getByRole('button', { name: 'Create vault' }).waitFor();
     expect(pageB.url()).not.toContain('#');
-    await firstRun(pageB, PASS_B);
+    await createVaultInUi(pageB, PASS_B);
     await pageB.getByRole('heading', { name: `Join “${NOTEBOOK}”` }).waitFor().catch(() => undefined);
     await shoot(pageB, 'joined');
     await note(pageB, TITLE).waitFor({ timeout: 60_000 });
