@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { screenshot, type GuardedContext } from './harness/browser.ts';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const COUNT = 10_000;
@@ -33,20 +34,10 @@ async function scrollGridTo(page: Page, where: 'end' | number): Promise<void> {
 }
 
 describe('notes grid at 10,000 notes (built app, Chromium)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   const baseUrl = inject('baseUrl');
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  pageForSuite(baseUrl, (opened) => ({ device, page } = opened));
 
   it('fills a notebook with 10,000 notes through the app and renders only the cards in view', async () => {
     await page.goto(`${baseUrl}?debug=notes`);

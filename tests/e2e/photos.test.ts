@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { screenshot, type GuardedContext } from './harness/browser.ts';
 import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
 import { addNotebook, createVaultInUi, dropFile, searchTitles, thumbnailsShown } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
 const PASSPHRASE = 'correct horse battery staple';
@@ -18,21 +19,11 @@ const TAG_TIMEOUT = 90_000;
 const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
 
 describe('photos that tag themselves (built app, real models, Chromium)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   const baseUrl = inject('baseUrl');
   const chelsea = readFileSync(join(PHOTOS, 'chelsea.jpg'));
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  pageForSuite(baseUrl, (opened) => ({ device, page } = opened));
 
   it('creates a vault and a notebook', async () => {
     await page.goto(baseUrl);

@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { GuardedContext } from './harness/browser.ts';
 import { createVaultInUi } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PASSPHRASE = 'saved means saved, even across a reload';
 const NOTEBOOK = 'Durability';
@@ -14,20 +15,10 @@ async function unlock(page: Page): Promise<void> {
 }
 
 describe('"Saved" holds across an immediate reload (Chromium, real IndexedDB)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   const baseUrl = inject('baseUrl');
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  pageForSuite(baseUrl, (opened) => ({ device, page } = opened));
 
   it('types, waits for "Saved", reloads at once, unlocks and finds every saved word; three times', async () => {
     await page.goto(baseUrl);

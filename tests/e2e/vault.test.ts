@@ -1,9 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
-import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { screenshot, type GuardedContext } from './harness/browser.ts';
 import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
 import { submitNewVault } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const RUN = Date.now().toString(36);
@@ -23,20 +24,10 @@ function asInYjsUpdate(marker: string): Buffer {
 }
 
 describe('vault in the built app (Chromium)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   const baseUrl = inject('baseUrl');
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  pageForSuite(baseUrl, (opened) => ({ device, page } = opened));
 
   it('serves a cross-origin isolated page', async () => {
     await page.goto(baseUrl);

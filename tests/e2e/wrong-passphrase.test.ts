@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { screenshot, type GuardedContext } from './harness/browser.ts';
 import { createVaultInUi } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PASSPHRASE = 'the one right passphrase';
 const WRONG = ['the one right passphrasE', 'wrong', ' the one right passphrase', 'the one right passphrase ', 'ünïcode wrong'];
@@ -24,20 +25,10 @@ function countAlerts(page: Page): Promise<void> {
 const alerts = (page: Page) => page.evaluate(() => (window as unknown as { __alerts: string[] }).__alerts);
 
 describe('wrong passphrase, many times (Chromium)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   const baseUrl = inject('baseUrl');
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  pageForSuite(baseUrl, (opened) => ({ device, page } = opened));
 
   it('E_PASSPHRASE: every wrong passphrase gets the same clear message, then the right one unlocks', async () => {
     await page.goto(baseUrl);

@@ -1,4 +1,5 @@
 import type { CDPSession, Page } from 'playwright-core';
+import { addNotebook, createVaultInUi } from './app-flows.ts';
 
 /** A note card of the notes grid, by title (the file name without its extension). */
 export const noteCard = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
@@ -6,13 +7,8 @@ export const noteCard = (page: Page, title: string) => page.locator(`.note-list 
 /** Creates a vault and one notebook; ends with the notebook open and "Import photos" shown. */
 export async function createVaultWithNotebook(page: Page, baseUrl: string, passphrase: string, notebook: string): Promise<void> {
   await page.goto(baseUrl);
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByLabel('Repeat passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await page.getByLabel('I saved my recovery key somewhere safe').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByPlaceholder('New notebook').fill(notebook);
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await createVaultInUi(page, passphrase);
+  await addNotebook(page, notebook);
   await page.getByRole('button', { name: 'Import photos' }).waitFor();
 }
 
