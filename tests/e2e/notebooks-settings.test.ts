@@ -1,8 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { screenshot, type GuardedContext } from './harness/browser.ts';
 import { readAllIndexedDb } from './harness/raw-indexeddb.ts';
 import { submitNewVault } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const NEW_PASSPHRASE = 'purple elephant dancing quietly 42';
@@ -46,25 +47,18 @@ const wsUrl = (base: string, path: string) => new URL(path, base.replace(/^http/
 const notebookNames = (page: Page) => page.locator('.notebook-list .nb-name').allTextContents();
 
 describe('notebooks and settings (built app, Chromium)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   let recoveryKey: string;
   const baseUrl = inject('baseUrl');
+  pageForSuite(baseUrl, (opened) => ({ device, page } = opened));
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
     // Installed before the app loads so its timers and Date follow the test's clock (auto-lock).
     await page.clock.install();
     await page.goto(baseUrl);
     recoveryKey = await createVault(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
   });
 
   it('renames a notebook and gives it a colour, shown beside its name', async () => {

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { colourClassifier, COLOUR_LABELS } from '../unit/ml/classify-models.ts';
-import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
+import { screenshot, type GuardedContext } from './harness/browser.ts';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
 const PASSPHRASE = 'correct horse battery staple';
@@ -43,23 +44,16 @@ async function backToNotes(page: Page): Promise<void> {
 }
 
 describe('settings change the tagging (built app, real models, Chromium)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   const baseUrl = inject('baseUrl');
+  pageForSuite(baseUrl, (opened) => ({ device, page } = opened));
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
     await page.goto(baseUrl);
     await createVaultInUi(page, PASSPHRASE);
     await addNotebook(page, 'Photos');
     await page.getByRole('button', { name: 'Import photos' }).waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
   });
 
   it('OCR off: the next import has no text; OCR on again: the next one is read', async () => {

@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { GuardedContext } from './harness/browser.ts';
 import { createVaultInUi } from './harness/app-flows.ts';
+import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PASSPHRASE = 'a long enough passphrase for argon2id';
 
@@ -19,21 +20,13 @@ function startFrameLog(page: Page): Promise<void> {
 }
 
 describe('unlock runs Argon2id off the main thread (Chromium)', () => {
-  let browser: Browser;
   let device: GuardedContext;
   let page: Page;
   const workers: string[] = [];
   const baseUrl = inject('baseUrl');
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    device = await guardedContext(browser, baseUrl);
-    page = await device.newPage();
+  pageForSuite(baseUrl, (opened) => {
+    ({ device, page } = opened);
     page.on('worker', (w) => workers.push(w.url()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
   });
 
   it('creates a vault with the real Argon2id parameters', async () => {
