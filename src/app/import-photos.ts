@@ -44,6 +44,9 @@ export async function importPhotos(
     const id = ids[i] as string;
     try {
       await storePhoto(notebook, id, file, blobs);
+      // Written now, not after the doc's 250 ms coalescing: the thumbnail is already on
+      // screen, and a tab killed in that window would lose a photo whose blobs are stored.
+      await notebook.flush();
       tagging.enqueue(notebook, [id]);
     } catch (e) {
       const code = e instanceof ImportError ? e.code : errorCode(e);
