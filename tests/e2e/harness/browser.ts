@@ -6,7 +6,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'artifacts');
 
 /** Flags that keep Chromium from reaching any network but ours (see README). */
-const FLAGS = [
+export const CHROMIUM_FLAGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -21,7 +21,7 @@ export async function launchChromium(extraFlags: readonly string[] = []): Promis
     throw new Error(`No Chromium at ${CHROMIUM_PATH}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.`);
   }
   // playwright-core gives every launch a fresh temporary --user-data-dir.
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...FLAGS, ...extraFlags], headless: true });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...extraFlags], headless: true });
 }
 
 export interface GuardedContext {
@@ -38,7 +38,11 @@ export interface GuardedContext {
  * telemetry, no model hub.
  */
 export async function guardedContext(browser: Browser, baseUrl: string, allowedOrigins: string[] = []): Promise<GuardedContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  return guardContext(await browser.newContext({ viewport: { width: 1280, height: 800 } }), baseUrl, allowedOrigins);
+}
+
+/** Puts the guard on a context made elsewhere (e.g. a persistent profile). */
+export async function guardContext(context: BrowserContext, baseUrl: string, allowedOrigins: string[] = []): Promise<GuardedContext> {
   const allowed = new Set([new URL(baseUrl).origin, ...allowedOrigins.map((o) => new URL(o).origin)]);
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];

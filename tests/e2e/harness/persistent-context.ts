@@ -2,10 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, type GuardedContext } from './browser.ts';
-
-/** The same network-closing flags as launchChromium (browser.ts). */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, guardContext, type GuardedContext } from './browser.ts';
 
 export interface PersistentDevice extends GuardedContext {
   close(): Promise<void>;
@@ -19,25 +16,9 @@ export interface PersistentDevice extends GuardedContext {
  */
 export async function persistentGuardedContext(baseUrl: string): Promise<PersistentDevice> {
   const dir = mkdtempSync(join(tmpdir(), 'obscura-profile-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: FLAGS, headless: true, viewport: { width: 1280, height: 800 } });
-  const allowed = new URL(baseUrl).origin;
-  const foreignRequests: string[] = [];
-  const pageErrors: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('blob:') || url.startsWith('data:') || new URL(url).origin === allowed) return route.continue();
-    foreignRequests.push(url);
-    return route.abort('blockedbyclient');
-  });
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS], headless: true, viewport: { width: 1280, height: 800 } });
   return {
-    context,
-    foreignRequests,
-    pageErrors,
-    newPage: async () => {
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(String(error)));
-      return page;
-    },
+    ...(await guardContext(context, baseUrl)),
     close: async () => {
       await context.close();
       rmSync(dir, { recursive: true, force: true });
