@@ -1,13 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSignalingServer, type SignalingServer } from '../../sync/server/signaling.ts';
 import { patterned } from '../integration/transport/patterned-bytes.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
+import { serveWebrtcPage, type WebrtcPageServer } from './pages/serve-webrtc-page.ts';
 import type { BoxOptions, NotebookOptions, Received } from './pages/webrtc-page.ts';
 
 /**
@@ -18,31 +14,14 @@ import type { BoxOptions, NotebookOptions, Received } from './pages/webrtc-page.
  */
 const KiB = 1024;
 const MiB = 1024 * KiB;
-let server: Server;
-let signaling: SignalingServer;
+let served: WebrtcPageServer;
 let baseUrl: string;
 let browser: Browser;
 const devices: GuardedContext[] = [];
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [resolve(import.meta.dirname, 'pages', 'webrtc-page.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-  });
-  const script = bundle.outputFiles[0]!.text;
-  const html = '<!doctype html><meta charset="utf-8"><title>webrtc</title><script type="module" src="/page.js"></script>';
-  server = createServer((req, res) => {
-    const [type, body] = req.url === '/page.js' ? ['text/javascript', script] : req.url === '/' ? ['text/html', html] : ['text/plain', ''];
-    res.writeHead(body ? 200 : 404, { 'Content-Type': `${type}; charset=utf-8` }).end(body);
-  });
-  signaling = createSignalingServer();
-  server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head) || socket.destroy());
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  served = await serveWebrtcPage();
+  baseUrl = served.baseUrl;
   browser = await launchChromium();
 });
 
@@ -56,8 +35,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await signaling?.close();
-  await new Promise((done) => server?.close(done));
+  await served?.close();
 });
 
 /** Two devices on the page; signal data goes from one to the other through this process. */
@@ -178,7 +156,7 @@ describe('y-webrtc between two Chromium contexts', () => {
     const buildSeconds = (Date.now() - built) / 1000;
     expect(boxBytes).toBeGreaterThan(2_000_000);
     // The source's room is announced before the new device joins (y-webrtc glare, see startBoxes).
-    await expect.poll(() => signaling.connectionCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => served.signaling.connectionCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     await source.waitForTimeout(500);
     const started = Date.now();
     await joiner.evaluate((o: NotebookOptions) => window.webrtcPage.startNotebook(o), { ...notebook, notes: 0 });

@@ -5,12 +5,8 @@
  * joins with the same key and is timed until every note is in its plain doc.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
-import { createSignalingServer } from '../../../sync/server/signaling.ts';
 import { launchChromium } from '../../e2e/harness/browser.ts';
+import { serveWebrtcPage } from '../../e2e/pages/serve-webrtc-page.ts';
 import type { NotebookOptions, NotebookState } from '../../e2e/pages/webrtc-page.ts';
 
 export interface ChromiumCatchUp {
@@ -20,24 +16,8 @@ export interface ChromiumCatchUp {
 }
 
 export async function chromiumP2pCatchUp(notes: number): Promise<ChromiumCatchUp> {
-  const bundle = await build({
-    entryPoints: [resolve(import.meta.dirname, '..', '..', 'e2e', 'pages', 'webrtc-page.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-  });
-  const script = bundle.outputFiles[0]!.text;
-  const html = '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/page.js"></script>';
-  const server = createServer((req, res) => {
-    const [type, body] = req.url === '/page.js' ? ['text/javascript', script] : req.url === '/' ? ['text/html', html] : ['text/plain', ''];
-    res.writeHead(body ? 200 : 404, { 'Content-Type': `${type}; charset=utf-8` }).end(body);
-  });
-  const signaling = createSignalingServer();
-  server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head) || socket.destroy());
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const served = await serveWebrtcPage();
+  const { baseUrl, signaling } = served;
   const browser = await launchChromium();
   try {
     const pages = [];
@@ -67,7 +47,6 @@ export async function chromiumP2pCatchUp(notes: number): Promise<ChromiumCatchUp
     return { boxBytes, ms, state };
   } finally {
     await browser.close();
-    await signaling.close();
-    await new Promise((done) => server.close(done));
+    await served.close();
   }
 }
