@@ -71,6 +71,19 @@ export function createSession(services: VaultServices = browserServices()): Sess
   addEventListener('pagehide', flushOnHide);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flushOnHide());
 
+  /** Unlocks into the unlocked screens, or says why not; false when the secret did not open the vault. */
+  const enter = async (secret: { passphrase: string } | { recoveryKey: string }): Promise<boolean> => {
+    const result = await unlockVault(services, secret);
+    if (!result.ok) {
+      setError(messageFor(result.error.code, result.error.message));
+      return false;
+    }
+    // Before the unlocked screens: sync must dial this device's servers, not the defaults first.
+    await loadSettings(result.value);
+    setPhase({ name: 'unlocked', vault: result.value });
+    return true;
+  };
+
   return {
     phase,
     busy,
@@ -102,25 +115,11 @@ export function createSession(services: VaultServices = browserServices()): Sess
           setError(own ? restored.error.message : messageFor(restored.error.code, restored.error.message));
           return;
         }
-        const result = await unlockVault(services, secret);
-        if (!result.ok) {
-          setError(messageFor(result.error.code, result.error.message));
-          setPhase({ name: 'locked' });
-          return;
-        }
-        await loadSettings(result.value);
-        setPhase({ name: 'unlocked', vault: result.value });
+        if (!(await enter(secret))) setPhase({ name: 'locked' });
       }),
     unlock: (secret) =>
       run(async () => {
-        const result = await unlockVault(services, secret);
-        if (!result.ok) {
-          setError(messageFor(result.error.code, result.error.message));
-          return;
-        }
-        // Before the unlocked screens: sync must dial this device's servers, not the defaults first.
-        await loadSettings(result.value);
-        setPhase({ name: 'unlocked', vault: result.value });
+        await enter(secret);
       }),
     lock: () =>
       run(async () => {
