@@ -84,6 +84,25 @@ export function openEnvelope(bytes: Uint8Array, args: OpenEnvelopeArgs): Result<
 }
 
 /**
+ * Whether the envelope's embedded signer signed these bytes for this context, without any
+ * key. Note: it proves who wrote the bytes for this place, which is all a replica needs
+ * to keep them against a remote delete or overwrite (sync/sealed/append-only.ts); whether
+ * that signer is trusted, and what the bytes say, still needs the key and the member list.
+ */
+export function verifyEnvelopeSignature(bytes: Uint8Array, context: EnvelopeContext): Result<{ signerPublicKey: Uint8Array }> {
+  const header = readEnvelopeHeader(bytes);
+  if (!header.ok) return forward(header);
+  const problem = contextProblem(context);
+  if (problem !== null) return fail('E_CONTEXT', problem);
+  if (header.value.purpose !== context.purpose) return fail('E_CONTEXT', `envelope is a ${header.value.purpose}, expected a ${context.purpose}`);
+  const unsigned = bytes.subarray(0, bytes.length - SIGNATURE_BYTES);
+  if (!verifySignature(header.value.signerPublicKey, envelopeSignedMessage(encodeEnvelopeContext(context), unsigned), bytes.subarray(bytes.length - SIGNATURE_BYTES))) {
+    return fail('E_SIGNATURE', 'envelope signature does not verify for this context');
+  }
+  return ok({ signerPublicKey: header.value.signerPublicKey });
+}
+
+/**
  * Opens with whichever key the envelope names. `lookup` returns undefined for a
  * key id we do not hold (e.g. a rotation we have not received yet): E_KEY_UNKNOWN,
  * which callers treat as "retry later", unlike E_DECRYPT.

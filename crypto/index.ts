@@ -54,7 +54,7 @@ export {
   type EnvelopeContext,
   type EnvelopeHeader,
 } from './envelope-format.ts';
-export { sealEnvelope, openEnvelope, openEnvelopeWithKeys, type OpenedEnvelope, type OpenEnvelopeArgs } from './envelope.ts';
+export { sealEnvelope, openEnvelope, openEnvelopeWithKeys, verifyEnvelopeSignature, type OpenedEnvelope, type OpenEnvelopeArgs } from './envelope.ts';
 export {
   BLOB_VERSION,
   BLOB_CHUNK_PLAIN,

@@ -3,9 +3,11 @@ import {
   openEnvelope,
   readEnvelopeHeader,
   sealEnvelope,
+  verifyEnvelopeSignature,
   type CryptoErrorCode,
   type EnvelopePurpose,
 } from '../../crypto/index.ts';
+import { guardAppendOnly, type AppendOnlyGuard } from './append-only.ts';
 import { boxMaps, entryKey, parseEntryKey, type EntryKind } from './box-layout.ts';
 import type { Keyring } from './keyring.ts';
 import { REMOTE_ORIGIN, SEAL_ORIGIN } from './origins.ts';
@@ -39,7 +41,7 @@ export interface SealedDocOptions {
   readonly onCompact?: () => void;
 }
 
-type Opened = { ok: true; update: Uint8Array } | { ok: false; code: QuarantineCode; message: string };
+type Opened = { ok: true; update: Uint8Array; covers?: readonly string[] } | { ok: false; code: QuarantineCode; message: string };
 
 /** What this device can tell about the box being older than the notebook (sync/PROTOCOL.md, "Hostile relay"). */
 export interface Staleness {
@@ -58,6 +60,9 @@ export class SealedDoc {
   readonly #o: Required<SealedDocOptions>;
   readonly #maps: ReturnType<typeof boxMaps>;
   readonly #applied = new Set<string>();
+  /** Box items ("entries:<key>") that an applied snapshot holds: the only ones a remote may delete. */
+  readonly #covered = new Set<string>();
+  #guards: AppendOnlyGuard[] = [];
   readonly #listeners = new Set<() => void>();
   #pending: Uint8Array[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -76,6 +81,14 @@ export class SealedDoc {
     };
     this.#maps = boxMaps(options.box);
     this.#processAll();
+    this.#guards = (['update', 'snapshot'] as const).map((kind) =>
+      guardAppendOnly(options.box, kind === 'update' ? this.#maps.entries : this.#maps.snapshots, {
+        authentic: (key, value) => this.#authentic(kind, key, value),
+        mayDelete: (key) => this.#covered.has(`${mapName(kind)}:${key}`),
+        // A genuine snapshot we cannot open yet may be the one that covers what was deleted.
+        defer: () => [...this.quarantine.values()].some((q) => q.kind === 'snapshot' && q.code === 'E_KEY_UNKNOWN' && this.#authentic('snapshot', q.key, this.#maps.snapshots.get(q.key))),
+      }),
+    );
     this.#maps.entries.observe(this.#onBoxChange);
     this.#maps.snapshots.observe(this.#onBoxChange);
     options.plain.on('update', this.#onPlainUpdate);
@@ -111,6 +124,11 @@ export class SealedDoc {
     return { code: 'E_STALE_KEY', message: `the box holds ${older} entries under older keys and none under the current key ${keyId}` };
   }
 
+  /** Verified box values a peer or relay deleted or overwrote, which this replica put back. */
+  get restored(): number {
+    return this.#guards.reduce((sum, guard) => sum + guard.restored, 0);
+  }
+
   /** Number of local updates not yet sealed into the box. */
   get pendingCount(): number {
     return this.#pending.length;
@@ -140,6 +158,7 @@ export class SealedDoc {
       const key = this.#put('snapshot', payload);
       this.#applied.add(`snapshots:${key}`);
       for (const item of covers) {
+        this.#covered.add(item);
         const [map, key2] = splitCover(item);
         this.#maps[map].delete(key2);
         this.#applied.delete(item);
@@ -174,6 +193,7 @@ export class SealedDoc {
     if (this.#destroyed) return;
     this.flush();
     this.#destroyed = true;
+    for (const guard of this.#guards) guard.stop();
     this.#o.plain.off('update', this.#onPlainUpdate);
     this.#maps.entries.unobserve(this.#onBoxChange);
     this.#maps.snapshots.unobserve(this.#onBoxChange);
@@ -233,16 +253,25 @@ export class SealedDoc {
   #applyMany(keys: { snapshot: string[]; update: string[] }): void {
     const updates: Uint8Array[] = [];
     const opened: string[] = [];
+    const covers: (readonly string[] | undefined)[] = [];
     let quarantineChanged = false;
     for (const kind of ['snapshot', 'update'] as const) {
       const map = kind === 'snapshot' ? this.#maps.snapshots : this.#maps.entries;
       for (const key of keys[kind]) {
         const id = `${mapName(kind)}:${key}`;
         this.#applied.delete(id);
+        // Put back by a replica that had not seen the snapshot holding it yet: nothing to
+        // apply, and the next compaction deletes it again.
+        if (this.#covered.has(id)) {
+          this.#applied.add(id);
+          quarantineChanged = this.quarantine.delete(id) || quarantineChanged;
+          continue;
+        }
         const result = this.#open(kind, key, map.get(key));
         if (result.ok) {
           updates.push(result.update);
           opened.push(id);
+          covers.push(result.covers);
           quarantineChanged = this.quarantine.delete(id) || quarantineChanged;
         } else {
           this.quarantine.set(id, { kind, key, code: result.code, message: result.message });
@@ -250,8 +279,11 @@ export class SealedDoc {
         }
       }
     }
-    if (updates.length > 0) this.#applyUpdates(updates, opened);
-    if (quarantineChanged || updates.length > 0) for (const listener of this.#listeners) listener();
+    if (updates.length > 0) this.#applyUpdates(updates, opened, covers);
+    if (quarantineChanged || updates.length > 0) {
+      for (const guard of this.#guards) guard.recheck();
+      for (const listener of this.#listeners) listener();
+    }
   }
 
   /**
@@ -259,13 +291,14 @@ export class SealedDoc {
    * re-encodes a multi-megabyte snapshot and doubled the load time; applying one by one
    * also isolates an update Yjs cannot read.
    */
-  #applyUpdates(updates: Uint8Array[], ids: string[]): void {
+  #applyUpdates(updates: Uint8Array[], ids: string[], covers: (readonly string[] | undefined)[]): void {
     this.#o.plain.transact(() => {
       updates.forEach((update, i) => {
         const id = ids[i] as string;
         try {
           Y.applyUpdate(this.#o.plain, update, REMOTE_ORIGIN);
           this.#applied.add(id);
+          for (const covered of covers[i] ?? []) this.#covered.add(covered);
         } catch (error) {
           const [map, key] = splitCover(id);
           const kind: EntryKind = map === 'snapshots' ? 'snapshot' : 'update';
@@ -292,7 +325,16 @@ export class SealedDoc {
     if (kind === 'update') return { ok: true, update: opened.value.plaintext };
     const snapshot = decodeSnapshot(opened.value.plaintext);
     if (!snapshot) return { ok: false, code: 'E_PAYLOAD', message: 'snapshot payload is malformed' };
-    return { ok: true, update: snapshot.update };
+    return { ok: true, update: snapshot.update, covers: snapshot.covers };
+  }
+
+  /** Signed by the owner of its writer slot for exactly this place; no key needed. */
+  #authentic(kind: EntryKind, key: string, value: unknown): boolean {
+    const parsed = parseEntryKey(key);
+    if (!parsed || !(value instanceof Uint8Array)) return false;
+    const context = { notebookId: this.#o.docId, writerId: parsed.writerId, seq: parsed.seq, purpose: this.#o.purposes[kind] };
+    const verified = verifyEnvelopeSignature(value, context);
+    return verified.ok && signerMatchesWriter(parsed.writerId, verified.value.signerPublicKey);
   }
 
   #forget(kind: EntryKind, key: string): void {

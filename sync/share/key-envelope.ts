@@ -53,13 +53,24 @@ export function sealKeyEnvelope(place: KeyEnvelopePlace, recipientBoxPk: Uint8Ar
   return concatBytes(body, sign(signer.secretKey, signedBytes(place, body)));
 }
 
+/** The signer of a key envelope for this place, checked without opening it (undefined if it is not one). */
+export function keyEnvelopeSigner(value: unknown, place: KeyEnvelopePlace): Uint8Array | undefined {
+  if (!(value instanceof Uint8Array) || value.length < 1 + 32 + 48 + 40 + SIG || value[0] !== KEY_ENVELOPE_VERSION) return undefined;
+  const signerPublicKey = value.slice(1, 33);
+  return verifySignature(signerPublicKey, signedBytes(place, value.subarray(0, value.length - SIG)), value.subarray(value.length - SIG)) ? signerPublicKey : undefined;
+}
+
+/** The place a `keys` map key names, or undefined when it is not `<deviceId>/<keyId>`. */
+export function keyEnvelopePlace(notebookId: string, mapKey: string): KeyEnvelopePlace | undefined {
+  const match = /^([0-9a-f]{32})\/([A-Za-z0-9_-]{22})$/.exec(mapKey);
+  return match ? { notebookId, recipientDeviceId: match[1] as string, keyId: match[2] as string } : undefined;
+}
+
 /** Undefined when the value is not a key envelope for this place, signed and sealed to us. */
 export function openKeyEnvelope(value: unknown, place: KeyEnvelopePlace, recipient: BoxKeyPair): OpenedKey | undefined {
-  if (!(value instanceof Uint8Array) || value.length < 1 + 32 + 48 + 40 + SIG || value[0] !== KEY_ENVELOPE_VERSION) return undefined;
-  const body = value.subarray(0, value.length - SIG);
-  const signerPublicKey = value.slice(1, 33);
-  if (!verifySignature(signerPublicKey, signedBytes(place, body), value.subarray(value.length - SIG))) return undefined;
-  const opened = openSealedBox(recipient, body.subarray(33));
+  const signerPublicKey = keyEnvelopeSigner(value, place);
+  if (!signerPublicKey || !(value instanceof Uint8Array)) return undefined;
+  const opened = openSealedBox(recipient, value.subarray(33, value.length - SIG));
   if (!opened.ok || opened.value.length !== 40) return undefined;
   const createdAt = readU64be(opened.value, 32);
   if (createdAt === null) return undefined;

@@ -34,6 +34,19 @@ export function writeRevocation(box: Y.Doc, notebookId: string, removedDeviceId:
 
 const verified = new WeakMap<Uint8Array, string>();
 
+/** Whether `value` is a revocation signed by the device its map key names, for this notebook. */
+export function revocationIsSigned(notebookId: string, mapKey: string, value: unknown): boolean {
+  const [deviceId, signerId] = mapKey.split('/');
+  if (!deviceId || !signerId || !(value instanceof Uint8Array) || value.length !== 32 + 8 + 64) return false;
+  const signerPk = value.subarray(0, 32);
+  if (deviceIdFor(signerPk) !== signerId || readU64be(value, 32) === null) return false;
+  // Verifying costs ~50 us; trust is asked once per envelope, so remember good values.
+  if (verified.get(value) === `${notebookId}/${mapKey}`) return true;
+  if (!verifySignature(signerPk, signedBytes(notebookId, deviceId, value.subarray(32, 40)), value.subarray(40))) return false;
+  verified.set(value, `${notebookId}/${mapKey}`);
+  return true;
+}
+
 /**
  * True when a revocation of `deviceId` in this box is signed by a device for which
  * `countsFrom` says yes (members.ts passes: an owner that is not removed).
@@ -41,17 +54,7 @@ const verified = new WeakMap<Uint8Array, string>();
 export function isRevoked(box: Y.Doc, notebookId: string, deviceId: string, countsFrom: (signerDeviceId: string) => boolean): boolean {
   const prefix = `${deviceId}/`;
   for (const [key, value] of revocationsMap(box).entries()) {
-    if (!key.startsWith(prefix) || !(value instanceof Uint8Array) || value.length !== 32 + 8 + 64) continue;
-    const signerPk = value.subarray(0, 32);
-    const signerId = key.slice(prefix.length);
-    if (deviceIdFor(signerPk) !== signerId || readU64be(value, 32) === null) continue;
-    if (!countsFrom(signerId)) continue;
-    // Verifying costs ~50 us; trust is asked once per envelope, so remember good values.
-    if (verified.get(value) !== `${notebookId}/${deviceId}`) {
-      if (!verifySignature(signerPk, signedBytes(notebookId, deviceId, value.subarray(32, 40)), value.subarray(40))) continue;
-      verified.set(value, `${notebookId}/${deviceId}`);
-    }
-    return true;
+    if (key.startsWith(prefix) && countsFrom(key.slice(prefix.length)) && revocationIsSigned(notebookId, key, value)) return true;
   }
   return false;
 }

@@ -7,6 +7,7 @@ import { keysMap } from './key-envelope.ts';
 import { followMembers, foundMembers, membersMap, memberTrust } from './members.ts';
 import { addOwnDevices } from './own-devices.ts';
 import { pickUpNotebookKeys, syncKeysFromVault, type SharedNotebook } from './rotate-key.ts';
+import { guardShareMaps } from './share-map-guards.ts';
 
 /**
  * Opens a notebook the way sharing needs it, from this person's vault doc and the
@@ -70,6 +71,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     syncKeysFromVault(nb);
     addOwn();
   };
+  const stopGuards = guardShareMaps(box, plain, id);
   keysMap(box).observe(onKeys);
   vaultDoc.on('update', onVault);
   // A joiner becomes a member only when its redemption applies: add its own devices then too.
@@ -82,6 +84,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     vaultDoc.off('update', onVault);
     membersMap(plain).unobserveDeep(addOwn);
     stopMembers();
+    stopGuards();
     sealed.destroy();
     plain.destroy();
   };

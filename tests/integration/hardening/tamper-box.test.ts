@@ -6,7 +6,10 @@ import { boxMaps, parseEntryKey } from '../../../sync/sealed/box-layout.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter, type Writer } from '../../../sync/sealed/writer.ts';
+import { keysMap } from '../../../sync/share/key-envelope.ts';
 import { addMember, foundMembers, markMemberRemoved } from '../../../sync/share/members.ts';
+import { revocationsMap } from '../../../sync/share/revocations.ts';
+import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes } from '../share/share-harness.ts';
 import { everyFlip, everyTruncation, extensions, TamperTally, type ByteCase } from '../../helpers/tamper-cases.ts';
@@ -44,6 +47,12 @@ function replica(docId: string, box: Y.Doc, writer: Writer, ring = keyring) {
 }
 
 const titles = (plain: Y.Doc) => readNotes(plain).map((n) => n.title).sort();
+
+function copyOf(box: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(box));
+  return copy;
+}
 
 /** A notebook with five notes from one writer, and a separate writer's entry and snapshot (the targets). */
 function fixture() {
@@ -220,4 +229,69 @@ describe('tamper: sealed box entries and snapshots', () => {
     expect(tally.mismatched).toEqual([]);
     expect(titles(reader.plain)).not.toContain('bob after removal');
   });
+
+  it('delivered by a peer, every tampered overwrite and every delete leaves the legitimate bytes in the box (entries, snapshots, keys, revocations)', () => {
+    const seed = testSeed();
+    console.log(`tamper-box survival seed=${seed} (replay with OBSCURA_SEED=${seed})`);
+    const random = seededRandom(seed);
+    const ID = 'nb-survival';
+    const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
+    const k1 = firstKey();
+    const a = openReplica({ id: ID, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
+    foundMembers(a.plain, memberKeys(alice));
+    addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
+    addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
+    for (let i = 0; i < 3; i++) createNote(a.plain, { title: `alice ${i}` });
+    a.sealed.flush();
+    a.sealed.compact();
+    createNote(a.plain, { title: 'after the snapshot' });
+    a.sealed.flush();
+    const b = openReplica({ id: ID, device: bob, keyring: keyringWith(k1), founder: alice.deviceId, box: copyOf(a.box) });
+    const rotated = removeMemberAndRotate(a, carol.deviceId);
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    createNote(a.plain, { title: 'after the rotation' });
+    a.sealed.flush();
+    syncBoxes(a, b);
+    expect(pickUpNotebookKeys(b)).toEqual([rotated.value.keyId]);
+    const expected = titles(a.plain);
+    expect(titles(b.plain)).toEqual(expected);
+    const maps = { entries: boxMaps(b.box).entries, snapshots: boxMaps(b.box).snapshots, keys: keysMap(b.box), revocations: revocationsMap(b.box) };
+    const legit = Object.fromEntries(Object.entries(maps).map(([name, map]) => [name, new Map(map.entries())])) as Record<keyof typeof maps, Map<string, Uint8Array>>;
+    for (const map of Object.values(legit)) expect(map.size).toBeGreaterThan(0);
+
+    /** A peer holding Bob's box sends one change; Bob's box must hold every legitimate value after it. */
+    const attack = (name: keyof typeof maps, change: (map: Y.Map<Uint8Array>) => void): boolean => {
+      const peer = copyOf(b.box);
+      const before = Y.encodeStateVector(peer);
+      peer.transact(() => change(peer.getMap<Uint8Array>(name)));
+      Y.applyUpdate(b.box, Y.encodeStateAsUpdate(peer, before), 'hostile peer');
+      return Object.entries(legit).every(([mapName, values]) => [...values].every(([key, value]) => {
+        const now: unknown = maps[mapName as keyof typeof maps].get(key);
+        return now instanceof Uint8Array && Buffer.from(now).equals(Buffer.from(value));
+      }));
+    };
+    let tried = 0;
+    let survived = 0;
+    for (const name of Object.keys(legit) as (keyof typeof maps)[]) {
+      for (const [key, value] of legit[name]) {
+        const cases = [...everyFlip(value, random)].filter(() => random() < 0.1).map((c) => c.bytes);
+        cases.push(value.slice(0, value.length - 1), new Uint8Array([...value, 0]), new Uint8Array(0));
+        for (const bytes of cases) {
+          tried++;
+          if (attack(name, (map) => map.set(key, bytes))) survived++;
+        }
+        tried++;
+        if (attack(name, (map) => map.delete(key))) survived++;
+      }
+      tried++;
+      if (attack(name, (map) => [...map.keys()].forEach((key) => map.delete(key)))) survived++;
+    }
+    console.log(`tamper-box survival: ${tried} overwrites and deletes delivered by a peer, legitimate values intact after ${survived}`);
+    expect(survived).toBe(tried);
+    expect(titles(b.plain)).toEqual(expected);
+    const reloaded = openReplica({ id: ID, device: bob, keyring: keyringWith(k1, { keyId: rotated.value.keyId, key: b.keyring.get(rotated.value.keyId) as Uint8Array }), founder: alice.deviceId, box: copyOf(b.box) });
+    expect(titles(reloaded.plain)).toEqual(expected);
+    expect(reloaded.sealed.quarantine.size).toBe(0);
+  });
 });
+

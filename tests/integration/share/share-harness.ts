@@ -6,6 +6,7 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
 import { followMembers, memberTrust } from '../../../sync/share/members.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
+import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
 
 /** One device of one person: its signing and box key pairs. */
 export interface TestDevice {
@@ -42,6 +43,7 @@ export function openReplica(args: { id: string; device: TestDevice; keyring: Mut
     coalesceMs: 5,
   });
   followMembers(plain, sealed);
+  guardShareMaps(box, plain, args.id);
   return { id: args.id, plain, box, sealed, keyring: args.keyring, vaultDoc: args.vaultDoc ?? new Y.Doc(), self: args.device };
 }
 

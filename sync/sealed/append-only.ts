@@ -1,0 +1,111 @@
+import type * as Y from 'yjs';
+import { bytesEqual } from '../../crypto/index.ts';
+
+/**
+ * Keeps a box map append-only against everyone else: a value this replica verified stays
+ * under its key until deleting it is justified, whoever sends the delete or the overwrite.
+ *
+ * Note: a room id is known to the relay, the signaling server, removed members and every
+ * holder of an old link, and any of them can send a valid Yjs update that deletes or
+ * overwrites box entries (sync/PROTOCOL.md "Append-only boxes"). Yjs applies it; the
+ * plain doc keeps what it already applied, but the box on disk and on the relay would lose
+ * it for good. So a remote delete or overwrite of a verified value is answered by setting
+ * the kept bytes again (a local write, so it persists and reaches the others), unless the
+ * rules say the delete is legitimate (e.g. a trusted snapshot covers the entry).
+ */
+export const RESTORE_ORIGIN: unique symbol = Symbol('obscura:restore');
+
+export interface AppendOnlyRules {
+  /** Whether `value` is the real value for `key` (verified by signature, not by who sent it). */
+  authentic(key: string, value: Uint8Array): boolean;
+  /** Whether the key may be gone now (its kept value given). */
+  mayDelete(key: string, value: Uint8Array): boolean;
+  /**
+   * While true, unjustified deletes wait (up to `deferMs`) instead of being restored at once:
+   * the justification may be on its way (a snapshot whose key has not arrived yet).
+   */
+  defer?(): boolean;
+}
+
+export interface AppendOnlyGuard {
+  /** Judges waiting deletes again (call when what `mayDelete`/`defer` read has changed). */
+  recheck(): void;
+  /** Keys whose verified value was taken away and is not back yet. */
+  readonly waiting: number;
+  /** Values restored so far (a hostile or lagging peer's deletes and overwrites). */
+  readonly restored: number;
+  /** Restores what still waits and stops watching. */
+  stop(): void;
+}
+
+export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: AppendOnlyRules, deferMs = 10_000): AppendOnlyGuard {
+  const held = new Map<string, Uint8Array>();
+  let restored = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const judge = (force: boolean): void => {
+    if (held.size === 0) return;
+    const deferring = !force && (rules.defer?.() ?? false);
+    const restore: [string, Uint8Array][] = [];
+    for (const [key, value] of held) {
+      const now: unknown = map.get(key);
+      if (now instanceof Uint8Array && bytesEqual(now, value)) held.delete(key);
+      else if (now === undefined && rules.mayDelete(key, value)) held.delete(key);
+      else if (!deferring) restore.push([key, value]);
+    }
+    if (restore.length > 0) {
+      doc.transact(() => {
+        for (const [key, value] of restore) map.set(key, value);
+      }, RESTORE_ORIGIN);
+      for (const [key] of restore) held.delete(key);
+      restored += restore.length;
+    }
+    clearTimeout(timer);
+    timer = held.size > 0 && !stopped ? setTimeout(() => judge(true), deferMs) : undefined;
+  };
+
+  const observe = (event: Y.YMapEvent<Uint8Array>, transaction: Y.Transaction): void => {
+    if (transaction.local) return;
+    event.changes.keys.forEach((change, key) => {
+      if (change.action === 'add' || held.has(key)) return;
+      const old: unknown = change.oldValue;
+      if (!(old instanceof Uint8Array)) return;
+      const now: unknown = map.get(key);
+      if (now instanceof Uint8Array && bytesEqual(now, old)) return;
+      if (rules.authentic(key, old)) held.set(key, old);
+    });
+  };
+  // Judged once the whole transaction is observed: a compaction's delete comes with its
+  // snapshot, which the sealed doc's own observer opens after this map's observers ran.
+  let observing = false;
+  const beforeObservers = (): void => {
+    observing = true;
+  };
+  const afterTransaction = (): void => {
+    observing = false;
+    judge(false);
+  };
+  map.observe(observe);
+  doc.on('beforeObserverCalls', beforeObservers);
+  doc.on('afterTransaction', afterTransaction);
+
+  return {
+    recheck: () => void (observing || judge(false)),
+    get waiting() {
+      return held.size;
+    },
+    get restored() {
+      return restored;
+    },
+    stop() {
+      if (stopped) return;
+      map.unobserve(observe);
+      doc.off('beforeObserverCalls', beforeObservers);
+      doc.off('afterTransaction', afterTransaction);
+      if (!doc.isDestroyed) judge(true);
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
