@@ -50,7 +50,7 @@ export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: Appen
     const restore: [string, Uint8Array][] = [];
     for (const [key, value] of held) {
       const now: unknown = map.get(key);
-      if (now instanceof Uint8Array && bytesEqual(now, value)) held.delete(key);
+      if (now instanceof Uint8Array && (bytesEqual(now, value) || (compareBytes(now, value) < 0 && rules.authentic(key, now)))) held.delete(key);
       else if (now === undefined && rules.mayDelete(key, value)) held.delete(key);
       else if (!deferring) restore.push([key, value]);
     }
@@ -73,7 +73,11 @@ export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: Appen
       if (!(old instanceof Uint8Array)) return;
       const now: unknown = map.get(key);
       if (now instanceof Uint8Array && bytesEqual(now, old)) return;
-      if (rules.authentic(key, old)) held.set(key, old);
+      if (!rules.authentic(key, old)) return;
+      // Two genuine values for one key (two owners handing the same key at once): every
+      // replica keeps the smaller, so they agree instead of putting theirs back in turn.
+      if (now instanceof Uint8Array && rules.authentic(key, now) && compareBytes(now, old) < 0) return;
+      held.set(key, old);
     });
   };
   // Judged once the whole transaction is observed: a compaction's delete comes with its
@@ -108,4 +112,9 @@ export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: Appen
       clearTimeout(timer);
     },
   };
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
 }

@@ -119,12 +119,22 @@ export function foundMembers(doc: Y.Doc, founder: MemberKeys, now = Date.now()):
  * (revocations.ts) is refused even before the member list says so.
  */
 export function memberTrust(doc: Y.Doc, founderDeviceId: string, revocations?: { box: Y.Doc; notebookId: string }): TrustSigner {
-  return (writerId, signerPublicKey) => {
-    if (!signerMatchesWriter(writerId, signerPublicKey)) return false;
+  const trusted = signerTrust(doc, revocations, [founderDeviceId]);
+  return (writerId, signerPublicKey) => signerMatchesWriter(writerId, signerPublicKey) && trusted(signerPublicKey);
+}
+
+/**
+ * Whether a signing key speaks for the notebook: not revoked by an owner (when the box is
+ * given), and a current member with exactly that key; a device the member list does not
+ * name is trusted only if it is one of `anchors` (the founder; for a joiner, the inviter
+ * its signed link names), so the chain can start before anyone's record is readable.
+ */
+export function signerTrust(doc: Y.Doc, revocations: { box: Y.Doc; notebookId: string } | undefined, anchors: readonly string[]): (signerPublicKey: Uint8Array) => boolean {
+  return (signerPublicKey) => {
     const deviceId = deviceIdFor(signerPublicKey);
     if (revocations && isRevoked(revocations.box, revocations.notebookId, deviceId, (id) => isCurrentOwner(doc, id))) return false;
     if (membersMap(doc).has(deviceId)) return isCurrentMember(doc, signerPublicKey);
-    return deviceId === founderDeviceId;
+    return anchors.includes(deviceId);
   };
 }
 

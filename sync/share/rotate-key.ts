@@ -2,10 +2,10 @@ import type * as Y from 'yjs';
 import { newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } from '../../crypto/index.ts';
 import type { MutableKeyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
-import { deviceIdFor } from '../sealed/writer.ts';
 import { addNotebookKey, devicesMap, notebookKeys } from '../vault/vault-doc.ts';
+import { countedEpochs, highestEpoch, writeKeyEpoch } from './key-epochs.ts';
 import { keysMap, openKeyEnvelope, sealKeyEnvelope } from './key-envelope.ts';
-import { isCurrentMember, isCurrentOwner, listMembers, markMemberRemoved, membersMap } from './members.ts';
+import { isCurrentOwner, listMembers, markMemberRemoved, signerTrust } from './members.ts';
 import { isRevoked, writeRevocation } from './revocations.ts';
 
 /** One open shared notebook on this device, with what rotation and key pickup need. */
@@ -26,9 +26,10 @@ export type RotateResult = { ok: true; value: { keyId: string } } | { ok: false;
  * Removes a member device and rotates the notebook key:
  * 1. mark it removed in the member list and sign a revocation in the box
  *    (revocations.ts), which members who have not picked up the new key can read;
- * 2. a new key becomes current in the vault doc (this person's devices) and in the
- *    keyring, and goes to every other person's current member device as a signed key
- *    envelope sealed to its box key;
+ * 2. a new key with the next key epoch (key-epochs.ts, signed by this owner, naming the
+ *    removed device as its cause) becomes current in the vault doc (this person's devices)
+ *    and in the keyring, and goes to every other person's current member device as a
+ *    signed key envelope sealed to its box key;
  * 3. rekey: a snapshot under the new key replaces every entry applied so far.
  * The removed device keeps the old key and the box, but cannot open anything written from
  * here on (E_KEY_UNKNOWN), and the others quarantine what it signs (E_SIGNER).
@@ -43,16 +44,46 @@ export function removeMemberAndRotate(nb: SharedNotebook, deviceId: string, now 
   const key = randomNotebookKey();
   addNotebookKey(nb.vaultDoc, nb.id, keyId, key, true);
   nb.keyring.add(keyId, key, true);
-  handCurrentKey(nb, now);
+  nb.box.transact(() => {
+    writeKeyEpoch(nb.box, nb.id, highestEpoch(nb.box, nb.id) + 1, keyId, deviceId, nb.self.signing);
+    handCurrentKey(nb, now);
+  });
   nb.sealed.rekey();
   return { ok: true, value: { keyId } };
 }
 
-/** Same rule as memberTrust: the member list decides; a device it does not list must be an anchor. */
-function trusted(nb: SharedNotebook, signerPublicKey: Uint8Array, anchors: readonly string[]): boolean {
-  const signerId = deviceIdFor(signerPublicKey);
-  if (isRevoked(nb.box, nb.id, signerId, (id) => isCurrentOwner(nb.plain, id))) return false;
-  return membersMap(nb.plain).has(signerId) ? isCurrentMember(nb.plain, signerPublicKey) : anchors.includes(signerId);
+/** An owner nobody revoked: whose key epochs count (key-epochs.ts). */
+function countsAsOwner(nb: SharedNotebook): (deviceId: string) => boolean {
+  const owner = (id: string): boolean => isCurrentOwner(nb.plain, id);
+  return (id) => owner(id) && !isRevoked(nb.box, nb.id, id, owner);
+}
+
+/**
+ * Makes the key of the highest counted key epoch this device holds current (in the keyring
+ * and, for this person's other devices, the vault doc). A notebook without counted epochs
+ * (made before them, or whose member list is not readable yet) follows the vault doc's
+ * current key, which only this person's own devices write. Never a sender's clock.
+ */
+export function chooseCurrentKey(nb: SharedNotebook): boolean {
+  const epochs = countedEpochs(nb.box, nb.id, countsAsOwner(nb));
+  const target = epochs.length > 0 ? epochs.find((epoch) => nb.keyring.has(epoch.keyId))?.keyId : notebookKeys(nb.vaultDoc, nb.id)?.currentKeyId;
+  const key = target === undefined ? undefined : nb.keyring.get(target);
+  if (target === undefined || key === undefined || target === nb.keyring.current().keyId) return false;
+  nb.keyring.add(target, key, true);
+  if (notebookKeys(nb.vaultDoc, nb.id)?.currentKeyId !== target) addNotebookKey(nb.vaultDoc, nb.id, target, key, true);
+  return true;
+}
+
+/**
+ * A notebook from before key epochs gets its first one from an owner device that opens it
+ * (its current key as epoch 1, cause `upgrade`; a new notebook's founder writes `founded`),
+ * so that from then on only owners' epochs decide. No-op when epochs count already or this
+ * device is not an owner.
+ */
+export function upgradeKeyEpochs(nb: SharedNotebook, cause: 'founded' | 'upgrade'): boolean {
+  if (!countsAsOwner(nb)(nb.self.deviceId) || countedEpochs(nb.box, nb.id, countsAsOwner(nb)).length > 0) return false;
+  writeKeyEpoch(nb.box, nb.id, highestEpoch(nb.box, nb.id) + 1, nb.keyring.current().keyId, cause, nb.self.signing);
+  return true;
 }
 
 /**
@@ -77,34 +108,32 @@ export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
   return sealedTo;
 }
 
-const newestPicked = new WeakMap<MutableKeyring, number>();
-
 /**
  * Takes the keys sealed to this device from the box's `keys` map, keeps those signed by a
- * current member no owner revoked, stores them in the vault doc (so this person's other devices get them)
- * and re-opens E_KEY_UNKNOWN quarantines. The newest key (by its signed createdAt) becomes
- * current. Returns the key ids picked up. `anchors` (the founder, and for a joiner the
- * inviter from its signed link) are trusted while the readable member list does not name
- * them: a joiner whose link predates a rotation can read no member list at all yet.
+ * current member no owner revoked, stores them in the vault doc (so this person's other
+ * devices get them) and re-opens E_KEY_UNKNOWN quarantines. A picked key is for reading;
+ * which key is current is the key epochs' decision (chooseCurrentKey), never the envelope's
+ * date. Returns the key ids picked up. `anchors` (the founder, and for a joiner the inviter
+ * from its signed link) are trusted while the readable member list does not name them: a
+ * joiner whose link predates a rotation can read no member list at all yet.
  */
 export function pickUpNotebookKeys(nb: SharedNotebook, anchors: readonly string[] = []): string[] {
-  const picked: { keyId: string; key: Uint8Array; createdAt: number }[] = [];
+  const picked: { keyId: string; key: Uint8Array }[] = [];
   const prefix = `${nb.self.deviceId}/`;
+  const trusted = signerTrust(nb.plain, { box: nb.box, notebookId: nb.id }, anchors);
   keysMap(nb.box).forEach((value, mapKey) => {
     if (!mapKey.startsWith(prefix)) return;
     const keyId = mapKey.slice(prefix.length);
     if (!/^[A-Za-z0-9_-]{22}$/.test(keyId) || nb.keyring.has(keyId)) return;
     const opened = openKeyEnvelope(value, { notebookId: nb.id, recipientDeviceId: nb.self.deviceId, keyId }, nb.self.box);
-    if (opened && trusted(nb, opened.signerPublicKey, anchors)) picked.push({ keyId, key: opened.key, createdAt: opened.createdAt });
+    if (opened && trusted(opened.signerPublicKey)) picked.push({ keyId, key: opened.key });
   });
-  picked.sort((a, b) => a.createdAt - b.createdAt);
-  for (const { keyId, key, createdAt } of picked) {
-    const newest = createdAt >= (newestPicked.get(nb.keyring) ?? 0);
-    if (newest) newestPicked.set(nb.keyring, createdAt);
-    nb.keyring.add(keyId, key, newest);
-    addNotebookKey(nb.vaultDoc, nb.id, keyId, key, newest);
+  for (const { keyId, key } of picked) {
+    nb.keyring.add(keyId, key);
+    addNotebookKey(nb.vaultDoc, nb.id, keyId, key, false);
   }
   if (picked.length > 0) nb.sealed.retryQuarantined(['E_KEY_UNKNOWN']);
+  chooseCurrentKey(nb);
   return picked.map((p) => p.keyId);
 }
 
@@ -118,10 +147,6 @@ export function syncKeysFromVault(nb: SharedNotebook): boolean {
     nb.keyring.add(keyId, key);
     changed = true;
   }
-  if (nb.keyring.current().keyId !== keys.currentKeyId) {
-    nb.keyring.add(keys.currentKeyId, keys.keys.get(keys.currentKeyId) as Uint8Array, true);
-    changed = true;
-  }
   if (changed) nb.sealed.retryQuarantined(['E_KEY_UNKNOWN']);
-  return changed;
+  return chooseCurrentKey(nb) || changed;
 }

@@ -3,10 +3,12 @@ import { createMutableKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { newWriter } from '../sealed/writer.ts';
 import { notebookFounder, notebookKeys, setNotebookFounder } from '../vault/vault-doc.ts';
+import { epochsMap } from './key-epochs.ts';
 import { keysMap } from './key-envelope.ts';
-import { followMembers, foundMembers, membersMap, memberTrust } from './members.ts';
+import { followMembers, foundMembers, membersMap, memberTrust, signerTrust } from './members.ts';
 import { addOwnDevices } from './own-devices.ts';
-import { pickUpNotebookKeys, syncKeysFromVault, type SharedNotebook } from './rotate-key.ts';
+import { revocationsMap } from './revocations.ts';
+import { chooseCurrentKey, pickUpNotebookKeys, syncKeysFromVault, upgradeKeyEpochs, type SharedNotebook } from './rotate-key.ts';
 import { guardShareMaps } from './share-map-guards.ts';
 
 /**
@@ -62,7 +64,8 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   const nb: SharedNotebook = { id, plain, box, sealed, keyring, vaultDoc, self };
   const stopMembers = followMembers(plain, sealed);
   // The founder's first open writes the founding record, trusted because it is the founder.
-  if (founder === self.deviceId && membersMap(plain).size === 0) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
+  const founding = founder === self.deviceId && membersMap(plain).size === 0;
+  if (founding) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
   const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
   const addOwn = (): void => {
     if (addOwnDevices(plain, vaultDoc, self.deviceId).length > 0) sealed.flush();
@@ -71,18 +74,27 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     syncKeysFromVault(nb);
     addOwn();
   };
-  const stopGuards = guardShareMaps(box, plain, id);
+  const stopGuards = guardShareMaps(box, plain, id, signerTrust(plain, { box, notebookId: id }, [founder]));
+  // Owners come and go with the member list and revocations: what counts as current may change.
+  const onEpochs = (): void => void chooseCurrentKey(nb);
   keysMap(box).observe(onKeys);
+  epochsMap(box).observe(onEpochs);
+  revocationsMap(box).observe(onEpochs);
   vaultDoc.on('update', onVault);
   // A joiner becomes a member only when its redemption applies: add its own devices then too.
   membersMap(plain).observeDeep(addOwn);
+  membersMap(plain).observeDeep(onEpochs);
   onKeys();
   onVault();
+  upgradeKeyEpochs(nb, founding ? 'founded' : 'upgrade');
   sealed.flush();
   const close = (): void => {
     keysMap(box).unobserve(onKeys);
+    epochsMap(box).unobserve(onEpochs);
+    revocationsMap(box).unobserve(onEpochs);
     vaultDoc.off('update', onVault);
     membersMap(plain).unobserveDeep(addOwn);
+    membersMap(plain).unobserveDeep(onEpochs);
     stopMembers();
     stopGuards();
     sealed.destroy();

@@ -4,7 +4,7 @@ import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
-import { followMembers, memberTrust } from '../../../sync/share/members.ts';
+import { followMembers, memberTrust, signerTrust } from '../../../sync/share/members.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
 
@@ -43,7 +43,7 @@ export function openReplica(args: { id: string; device: TestDevice; keyring: Mut
     coalesceMs: 5,
   });
   followMembers(plain, sealed);
-  guardShareMaps(box, plain, args.id);
+  guardShareMaps(box, plain, args.id, signerTrust(plain, { box, notebookId: args.id }, [args.founder]));
   return { id: args.id, plain, box, sealed, keyring: args.keyring, vaultDoc: args.vaultDoc ?? new Y.Doc(), self: args.device };
 }
 
