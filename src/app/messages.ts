@@ -30,7 +30,7 @@ const MESSAGES: Record<string, string> = {
   E_STALE_KEY: 'This copy is older than the notebook: its key was changed since, and what was written after that has not arrived. The relay may be serving an old copy; it catches up when a device that has the rest is online.',
   // Invites (sync/share) and joining.
   E_INVITE_FORMAT: 'This is not a complete invite link. Ask for the link again and copy all of it.',
-  E_INVITE_VERSION: 'This invite was made by a newer version of Obscura. Update the app, then open it again.',
+  E_INVITE_VERSION: 'This invite link was made by another version of Obscura: links made before the current version no longer work. Ask for a new link (and update the app if theirs is newer).',
   E_INVITE_TAMPERED: 'This invite link was changed after it was made, so it cannot be trusted. Ask for a new one.',
   E_INVITE_EXPIRED: 'This invite link has expired. Ask for a new one.',
   E_INVITE_PENDING: 'The notebook has not arrived yet. Keep this page open while the person who invited you (or the relay) is reachable.',
@@ -39,6 +39,7 @@ const MESSAGES: Record<string, string> = {
   E_INVITE_INVITER: 'This invite names someone who did not make it, so it was refused. Ask for a new one.',
   E_NOT_OWNER: 'Only an owner of this notebook can remove members.',
   E_MEMBER_UNKNOWN: 'That device is no longer a member of this notebook.',
+  E_INVITE_ALREADY_JOINED: 'You already have this notebook, so nothing was changed. Open it from your notebooks.',
   E_INVITE_TIMEOUT: 'The notebook did not arrive within a minute. The person who invited you (or the relay) may be offline; try again later.',
   E_SYNC_OFF: 'Sync is not running on this device, so the notebook cannot arrive. Check the sync servers in Settings.',
   E_NOT_SHARED: 'This notebook cannot be shared yet: open it once on the device that made it.',

@@ -30,8 +30,8 @@ export function InvitePanel(props: { vault: Vault; notebookId: string; urls: Syn
     <section class="sync-section" aria-labelledby="invite-title">
       <h3 id="invite-title">Invite someone</h3>
       <p class="hint">
-        The link carries this notebook’s key in the part after “#”, which browsers never send to a server. Whoever opens it can
-        read the notebook and join it as one device, for 7 days. Send it privately.
+        A link lets one device join, once, within 7 days. It carries no key: the notebook’s key reaches that device encrypted,
+        and is gone from the link once it is used, withdrawn or expired. Send it privately.
       </p>
       <Show
         when={link()}

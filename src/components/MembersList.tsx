@@ -20,6 +20,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
   );
   const [confirming, setConfirming] = createSignal<string>();
   const [problem, setProblem] = createSignal<string>();
+  const [notice, setNotice] = createSignal<string>();
   const nameOf = (m: MemberView) =>
     m.self ? 'This device'
     : props.online.find((d) => d.deviceId === m.deviceId)?.deviceName ?? (m.role === 'invite' ? 'Invite link' : `Device ${m.deviceId.slice(0, 6)}`);
@@ -27,9 +28,11 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
 
   const remove = async (deviceId: string) => {
     setProblem(undefined);
+    setNotice(undefined);
     const done = m(deviceId)?.role === 'invite' ? await props.vault.revokeInvite(props.notebook.id, deviceId) : await props.vault.removeMember(props.notebook.id, deviceId);
     setConfirming(undefined);
     if (!done.ok) setProblem(messageFor(done.error.code, done.error.message));
+    else if ('rotated' in done.value && !done.value.rotated) setNotice('Withdrawn. Only an owner can also change the notebook key; ask one to, in case the link was seen by someone else.');
   };
   const m = (deviceId: string) => members()?.find((x) => x.deviceId === deviceId);
 
@@ -58,7 +61,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
                     <div class="member-confirm" role="group" aria-label={`Confirm removing ${nameOf(member)}`}>
                       <p>
                         {member.role === 'invite'
-                          ? 'Withdraw this invite link? Nobody can join with it afterwards.'
+                          ? 'Withdraw this invite link? Nobody can join with it afterwards, and the notebook key is changed in case someone else saw the link.'
                           : `Remove ${nameOf(member)}? The notebook key will be rotated: it keeps what it already has, but cannot read or write anything new.`}
                       </p>
                       <button type="button" class="danger" onClick={() => void remove(member.deviceId)}>
@@ -76,6 +79,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
         </ul>
       </Show>
       <Show when={problem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+      <Show when={notice()}>{(text) => <p class="hint" role="status">{text()}</p>}</Show>
     </section>
   );
 }

@@ -1,12 +1,11 @@
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
-import type { NotebookKey } from '../../crypto/index.ts';
 import { createBlobLane, type BlobLane } from '../transport/blob-lane.ts';
 import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc.ts';
 import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
 import { guardedWebSocket } from './guarded-websocket.ts';
-import { openPresence, presenceKey, sealPresence, type PresenceInfo } from './presence-seal.ts';
+import { openPresence, sealPresence, type PresenceInfo } from './presence-seal.ts';
 import { checkReplicationSettings, ReplicationConfigError, type ReplicationSettings } from './replication-settings.ts';
 
 export interface ReplicateBoxOptions {
@@ -21,8 +20,8 @@ export interface ReplicateBoxOptions {
   readonly wrtc?: WrtcImplementation;
   /** Node 20 has no global WebSocket: pass `ws`'s for the relay. */
   readonly WebSocketPolyfill?: typeof WebSocket;
-  /** Announce this device (sealed under the notebook key) to the others in the room. */
-  readonly presence?: { readonly notebookKey: NotebookKey; readonly self: PresenceInfo };
+  /** Announce this device to the others in the room, sealed under the room's presence key (derive-room-id.ts). */
+  readonly presence?: { readonly key: Uint8Array; readonly self: PresenceInfo };
 }
 
 export type RelayState = 'connecting' | 'connected' | 'offline';
@@ -121,7 +120,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   };
   box.on('update', onBoxUpdate);
 
-  const key = options.presence ? presenceKey(options.presence.notebookKey, roomId) : undefined;
+  const key = options.presence?.key;
   if (key && options.presence) awareness.setLocalState(sealPresence(key, roomId, awareness.clientID, options.presence.self));
   const onAwareness = () => presenceListeners.forEach((listener) => listener());
   awareness.on('change', onAwareness);

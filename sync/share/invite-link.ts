@@ -1,12 +1,10 @@
 import {
   concatBytes,
   fromBase64Url,
-  fromHex,
   lengthPrefixed,
   readU64be,
   sign,
   toBase64Url,
-  toHex,
   u64be,
   utf8,
   verifySignature,
@@ -14,54 +12,66 @@ import {
 } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { ByteReader, encodeStrings } from './byte-reader.ts';
+import type { NotebookRoom } from '../transport/derive-room-id.ts';
 
 /**
  * A notebook invite: `<origin>/#/join/<payload>`. The fragment never reaches a server.
  * payload = base64url(version ‖ inviter signing pk ‖ body ‖ Ed25519 signature), format in
- * sync/PROTOCOL.md "Invites, device links, rotation".
+ * sync/PROTOCOL.md "Invite link".
  *
- * Note: signed by the inviter's device rather than MACed under the notebook key, because
- * the key travels in the same link: a MAC under it stops corruption but not someone who
- * holds the link. With a signature, changing any field (name, relay URLs, expiry) means
- * replacing the inviter's key too, and the joiner then finds that inviter missing from
- * the notebook's signed member list (join-notebook.ts checks it).
+ * Note: a link carries NO notebook key, only a one-time seed and the room's names. Links end
+ * up in browser histories, chat logs and screenshots, where no script can reach them; with a
+ * key in it (v1) a link read the notebook for as long as that key lived, after it was used,
+ * revoked or expired. Now the key reaches the joiner as a key envelope in the box, sealed to
+ * the box key the seed derives (join-notebook.ts inviteIdentity), and members delete that
+ * envelope once the invite is used, withdrawn or expired, and never seal a newer key to it.
+ *
+ * Signed by the inviter's device rather than MACed: changing any field (name, relay URLs,
+ * expiry, founder) means replacing the inviter's key too, and the joiner then finds that
+ * inviter missing from the notebook's signed member list (join-notebook.ts checks it).
  */
-export const INVITE_VERSION = 1;
+export const INVITE_VERSION = 2;
 export const INVITE_PATH = '#/join/';
-const DOMAIN = lengthPrefixed(utf8('obscura/invite/v1'));
+const DOMAIN = lengthPrefixed(utf8('obscura/invite/v2'));
 const SIG = 64;
 
 export interface Invite {
   readonly notebookId: string;
   readonly notebookName: string;
-  readonly keyId: string;
-  readonly key: Uint8Array;
-  readonly founderDeviceId: string;
+  /** Pinned as the notebook's founder (members.ts): by public key, not only by id. */
+  readonly founderSigningPublicKey: Uint8Array;
   readonly inviterSigningPublicKey: Uint8Array;
   /** Seed of the one-time signing key the inviter pre-authorized as an `invite` member. */
   readonly oneTimeSeed: Uint8Array;
+  /** Where the box meets its peers; none of it opens an envelope. */
+  readonly room: NotebookRoom;
   readonly expiresAt: number;
   readonly signalingUrls: readonly string[];
   readonly relayUrls: readonly string[];
 }
 
+export type ParsedInvite = Invite & { readonly inviterDeviceId: string; readonly founderDeviceId: string };
+
 export type InviteErrorCode = 'E_INVITE_FORMAT' | 'E_INVITE_VERSION' | 'E_INVITE_EXPIRED' | 'E_INVITE_TAMPERED';
-export type InviteResult = { ok: true; value: Invite & { readonly inviterDeviceId: string } } | { ok: false; error: { code: InviteErrorCode; message: string } };
+export type InviteResult = { ok: true; value: ParsedInvite } | { ok: false; error: { code: InviteErrorCode; message: string } };
 
 const fail = (code: InviteErrorCode, message: string): InviteResult => ({ ok: false, error: { code, message } });
 
 export function createInviteLink(origin: string, invite: Omit<Invite, 'inviterSigningPublicKey'>, inviter: SigningKeyPair): string {
-  const founder = fromHex(invite.founderDeviceId);
-  const keyId = fromBase64Url(invite.keyId);
-  if (!founder.ok || founder.value.length !== 16 || !keyId.ok || keyId.value.length !== 16) throw new Error('invite: malformed device or key id');
+  const roomId = fromBase64Url(invite.room.roomId);
+  const password = fromBase64Url(invite.room.password);
+  if (!roomId.ok || roomId.value.length !== 32 || !password.ok || password.value.length !== 32 || invite.room.presenceKey.length !== 32) {
+    throw new Error('invite: the room must be a derived room id, password and presence key');
+  }
   const signed = concatBytes(
     new Uint8Array([INVITE_VERSION]),
     inviter.publicKey,
     u64be(invite.expiresAt),
-    founder.value,
-    keyId.value,
-    invite.key,
+    invite.founderSigningPublicKey,
     invite.oneTimeSeed,
+    roomId.value,
+    password.value,
+    invite.room.presenceKey,
     lengthPrefixed(utf8(invite.notebookId)),
     lengthPrefixed(utf8(invite.notebookName)),
     encodeStrings(invite.signalingUrls),
@@ -87,6 +97,7 @@ function parse(url: unknown, now: number): InviteResult {
   const bytes = fromBase64Url(url.slice(at + INVITE_PATH.length));
   if (!bytes.ok || bytes.value.length < 1) return fail('E_INVITE_FORMAT', 'payload is not base64url');
   const payload = bytes.value;
+  if (payload[0] === 1) return fail('E_INVITE_VERSION', 'this link was made by an older version of the app; ask for a new one');
   if (payload[0] !== INVITE_VERSION) return fail('E_INVITE_VERSION', `invite version ${payload[0]} is not supported`);
   if (payload.length < 1 + 32 + SIG) return fail('E_INVITE_FORMAT', 'payload too short');
   // Verify before reading any field, so a changed byte anywhere reads as tampering.
@@ -97,10 +108,9 @@ function parse(url: unknown, now: number): InviteResult {
   }
   const reader = new ByteReader(signed, 33);
   const expiresAt = readU64be(reader.take(8), 0);
-  const founder = toHex(reader.take(16));
-  const keyId = toBase64Url(reader.take(16));
-  const key = reader.take(32).slice();
+  const founderPk = reader.take(32).slice();
   const oneTimeSeed = reader.take(32).slice();
+  const room = { roomId: toBase64Url(reader.take(32)), password: toBase64Url(reader.take(32)), presenceKey: reader.take(32).slice() };
   const notebookId = reader.string(64);
   const notebookName = reader.string(1024);
   const signalingUrls = reader.strings();
@@ -108,8 +118,22 @@ function parse(url: unknown, now: number): InviteResult {
   if (!reader.done() || expiresAt === null || !/^[A-Za-z0-9_-]{1,64}$/.test(notebookId)) return fail('E_INVITE_FORMAT', 'invite body is malformed');
   if (![...signalingUrls, ...relayUrls].every(isServerUrl)) return fail('E_INVITE_FORMAT', 'invite carries a URL that is not ws(s) or https');
   if (expiresAt <= now) return fail('E_INVITE_EXPIRED', `invite expired at ${new Date(expiresAt).toISOString()}`);
-  const invite = { notebookId, notebookName, keyId, key, founderDeviceId: founder, inviterSigningPublicKey: inviterPk, oneTimeSeed, expiresAt, signalingUrls, relayUrls };
-  return { ok: true, value: { ...invite, inviterDeviceId: deviceIdFor(inviterPk) } };
+  return {
+    ok: true,
+    value: {
+      notebookId,
+      notebookName,
+      founderSigningPublicKey: founderPk,
+      founderDeviceId: deviceIdFor(founderPk),
+      inviterSigningPublicKey: inviterPk,
+      inviterDeviceId: deviceIdFor(inviterPk),
+      oneTimeSeed,
+      room,
+      expiresAt,
+      signalingUrls,
+      relayUrls,
+    },
+  };
 }
 
 function isServerUrl(value: string): boolean {

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import {
   boxKeyPairFromSeed,
+  bytesEqual,
   deriveId,
   fromBase64Url,
   randomBytes,
@@ -11,12 +12,14 @@ import {
   type SigningKeyPair,
 } from '../../crypto/index.ts';
 import { boxMaps, entryKey } from '../sealed/box-layout.ts';
-import type { Keyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
-import { addJoinedNotebook, setNotebookFounder } from '../vault/vault-doc.ts';
+import type { NotebookRoom } from '../transport/derive-room-id.ts';
+import { addInvitedNotebook } from '../vault/vault-doc.ts';
 import { createInviteLink, type Invite } from './invite-link.ts';
-import { addMember, isCurrentMember, listMembers, markMemberRemoved, readMember, type MemberKeys } from './members.ts';
+import { keyEnvelopePlace, keysMap, openKeyEnvelope } from './key-envelope.ts';
+import { addMember, isCurrentMember, listMembers, markMemberRemoved, readMember, type MemberKeys, type MemberRecord } from './members.ts';
+import { revocationIsSigned, revocationsMap, writeRevocation } from './revocations.ts';
 
 /**
  * Joining a shared notebook with a pre-authorized one-time key.
@@ -28,9 +31,8 @@ import { addMember, isCurrentMember, listMembers, markMemberRemoved, readMember,
  * the box, writes ONE envelope signed by that key which adds the joiner's real device and
  * marks the one-time key removed. Every step is signed by a member, so the member chain
  * stays unbroken, and `addedBy` records who let whom in.
- * Who holds the link can read the notebook anyway (the link carries the key); the one-time
- * key adds write access for one device, visible in the member list, and any member can
- * remove it (revokeInvite) before or after it is used.
+ * The link carries no notebook key (invite-link.ts): the current key is sealed to the
+ * invite's box key in the box, and goes away once the invite is used, withdrawn or expired.
  */
 export const DEFAULT_INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -38,28 +40,22 @@ export interface CreateInviteArgs {
   readonly origin: string;
   readonly notebookId: string;
   readonly notebookName: string;
-  readonly founderDeviceId: string;
+  readonly founderSigningPublicKey: Uint8Array;
+  /** Where the joiner finds the box (vault-doc.ts notebookRoom). */
+  readonly room: NotebookRoom;
   readonly plain: Y.Doc;
   readonly sealed: SealedDoc;
-  readonly keyring: Keyring;
   readonly inviter: SigningKeyPair;
   readonly ttlMs?: number;
   readonly now?: number;
   readonly signalingUrls?: readonly string[];
   readonly relayUrls?: readonly string[];
-  /**
-   * The key the link carries; the current key by default. The Vault passes the notebook's
-   * founding key (its room key, vault-doc.ts notebookRoomKey) so the joiner finds the room,
-   * and hands the current key to the invite (rotate-key.ts handCurrentKey).
-   */
-  readonly linkKey?: { readonly keyId: string; readonly key: Uint8Array };
 }
 
 /**
  * The identity an invite's seed stands for: the one-time signing key, and a box key pair
- * derived from the same seed (separate purpose) so that a rotation between invite and
- * redemption can seal the new key to the invite (rotate-key.ts handCurrentKey). Without it
- * the joiner would hold only the old key and could not read the member list it must join.
+ * derived from the same seed (separate purpose), to which members seal the notebook's
+ * current key (rotate-key.ts handCurrentKey): the only way the joiner gets a key at all.
  */
 export function inviteIdentity(oneTimeSeed: Uint8Array): { deviceId: string; signing: SigningKeyPair; box: BoxKeyPair } {
   const signing = signingKeyPairFromSeed(oneTimeSeed);
@@ -68,26 +64,26 @@ export function inviteIdentity(oneTimeSeed: Uint8Array): { deviceId: string; sig
   return { deviceId: deviceIdFor(signing.publicKey), signing, box: boxKeyPairFromSeed(boxSeed.value) };
 }
 
+/** Adds the one-time key as an `invite` member; the caller seals the current key to it (handCurrentKey). */
 export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDeviceId: string } {
   const now = args.now ?? Date.now();
+  const expiresAt = now + (args.ttlMs ?? DEFAULT_INVITE_TTL_MS);
   const oneTimeSeed = randomBytes(32);
   const oneTime = inviteIdentity(oneTimeSeed);
   const keys = { signingPublicKey: oneTime.signing.publicKey, boxPublicKey: oneTime.box.publicKey };
-  const oneTimeDeviceId = addMember(args.plain, keys, 'invite', deviceIdFor(args.inviter.publicKey), now);
+  const oneTimeDeviceId = addMember(args.plain, keys, 'invite', deviceIdFor(args.inviter.publicKey), now, expiresAt);
   wipe(oneTime.signing.secretKey);
   wipe(oneTime.box.secretKey);
   args.sealed.flush();
-  const { keyId, key } = args.linkKey ?? args.keyring.current();
   const link = createInviteLink(
     args.origin,
     {
       notebookId: args.notebookId,
       notebookName: args.notebookName,
-      keyId,
-      key,
-      founderDeviceId: args.founderDeviceId,
+      founderSigningPublicKey: args.founderSigningPublicKey,
+      room: args.room,
       oneTimeSeed,
-      expiresAt: now + (args.ttlMs ?? DEFAULT_INVITE_TTL_MS),
+      expiresAt,
       signalingUrls: args.signalingUrls ?? [],
       relayUrls: args.relayUrls ?? [],
     },
@@ -97,20 +93,90 @@ export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDev
   return { link, oneTimeDeviceId };
 }
 
-/** Any member can withdraw an unused (or used) invite key. */
-export function revokeInvite(plain: Y.Doc, oneTimeDeviceId: string, now = Date.now()): boolean {
-  return readMember(plain, oneTimeDeviceId)?.role === 'invite' && markMemberRemoved(plain, oneTimeDeviceId, now);
+/**
+ * Any member can withdraw an unused invite: it is marked removed, its keys leave the box, and
+ * a signed revocation of it (readable without any key) tells a joiner at once.
+ */
+export function revokeInvite(nb: { id: string; plain: Y.Doc; box: Y.Doc }, oneTimeDeviceId: string, revoker: SigningKeyPair, now = Date.now()): boolean {
+  if (readMember(nb.plain, oneTimeDeviceId)?.role !== 'invite' || !markMemberRemoved(nb.plain, oneTimeDeviceId, now)) return false;
+  nb.box.transact(() => {
+    writeRevocation(nb.box, nb.id, oneTimeDeviceId, revoker, now);
+    dropInviteKeys(nb.box, oneTimeDeviceId);
+  });
+  return true;
 }
 
 /**
- * The joiner keeps the notebook in its vault doc: id, name, key and the founder to pin
- * trust on, so every device of the joiner opens it the same way.
+ * What a joiner can tell without any key: the invite was used (its one-time key revoked
+ * itself on redemption) or withdrawn (someone else revoked it). Undefined while neither shows.
  */
-export function acceptInvite(vaultDoc: Y.Doc, invite: Invite, now = Date.now()): void {
-  vaultDoc.transact(() => {
-    addJoinedNotebook(vaultDoc, invite.notebookId, invite.notebookName, invite.keyId, invite.key, now);
-    setNotebookFounder(vaultDoc, invite.notebookId, invite.founderDeviceId);
+export function closedInvite(box: Y.Doc, invite: Invite): 'E_INVITE_USED' | 'E_INVITE_REVOKED' | undefined {
+  const inviteId = deviceIdFor(inviteIdentity(invite.oneTimeSeed).signing.publicKey);
+  let closed: 'E_INVITE_USED' | 'E_INVITE_REVOKED' | undefined;
+  revocationsMap(box).forEach((value, key) => {
+    const [removed, signer] = key.split('/');
+    if (removed !== inviteId || !revocationIsSigned(invite.notebookId, key, value)) return;
+    if (signer === inviteId) closed = 'E_INVITE_USED';
+    else closed ??= 'E_INVITE_REVOKED';
   });
+  return closed;
+}
+
+/** Whether an invite may still be redeemed: listed, not used or withdrawn, not expired. */
+export function inviteIsOpen(record: MemberRecord | undefined, now = Date.now()): boolean {
+  if (record?.role !== 'invite' || record.removedAt !== undefined) return false;
+  return now < (record.expiresAt ?? record.addedAt + DEFAULT_INVITE_TTL_MS);
+}
+
+/**
+ * Marks expired invites removed and deletes every key envelope sealed to an invite that is
+ * used, withdrawn or expired, so a link found later (a browser history) opens nothing that
+ * was written after. Any member may; the append-only rules accept these deletes. Returns
+ * whether the plain doc changed (the caller flushes).
+ */
+export function sweepInvites(plain: Y.Doc, box: Y.Doc, now = Date.now()): boolean {
+  let changed = false;
+  for (const record of listMembers(plain)) {
+    if (record.role !== 'invite') continue;
+    if (record.removedAt === undefined && !inviteIsOpen(record, now)) changed = markMemberRemoved(plain, record.deviceId, now) || changed;
+    if (!inviteIsOpen(readMember(plain, record.deviceId), now)) dropInviteKeys(box, record.deviceId);
+  }
+  return changed;
+}
+
+function dropInviteKeys(box: Y.Doc, inviteDeviceId: string): void {
+  const map = keysMap(box);
+  const gone = [...map.keys()].filter((key) => key.startsWith(`${inviteDeviceId}/`));
+  if (gone.length > 0) box.transact(() => gone.forEach((key) => map.delete(key)));
+}
+
+/**
+ * The keys sealed in the box to the invite's box key and signed by the link's inviter or
+ * founder (pinned by the link's signature: before the joiner holds a key it can read no
+ * member list to trust anyone else by). What a joiner opens the notebook with.
+ */
+export function openInviteKeys(box: Y.Doc, invite: Invite): { keyId: string; key: Uint8Array }[] {
+  const identity = inviteIdentity(invite.oneTimeSeed);
+  const anchors = [invite.inviterSigningPublicKey, invite.founderSigningPublicKey];
+  const keys: { keyId: string; key: Uint8Array }[] = [];
+  keysMap(box).forEach((value, mapKey) => {
+    const place = keyEnvelopePlace(invite.notebookId, mapKey);
+    if (place?.recipientDeviceId !== identity.deviceId) return;
+    const opened = openKeyEnvelope(value, place, identity.box);
+    if (opened && anchors.some((anchor) => bytesEqual(anchor, opened.signerPublicKey))) keys.push({ keyId: place.keyId, key: opened.key });
+  });
+  wipe(identity.signing.secretKey);
+  wipe(identity.box.secretKey);
+  return keys;
+}
+
+/**
+ * The joiner keeps the notebook in its vault doc: id, name, the founder to pin trust on and
+ * the room, so every device of the joiner opens it the same way. False (nothing changed) when
+ * the vault holds that notebook already.
+ */
+export function acceptInvite(vaultDoc: Y.Doc, invite: Invite, now = Date.now()): boolean {
+  return addInvitedNotebook(vaultDoc, { id: invite.notebookId, name: invite.notebookName, founderSigningPublicKey: invite.founderSigningPublicKey, room: invite.room }, now);
 }
 
 export type RedeemErrorCode = 'E_INVITE_PENDING' | 'E_INVITE_USED' | 'E_INVITE_REVOKED' | 'E_INVITE_INVITER';
@@ -118,17 +184,17 @@ export type RedeemResult = { ok: true; value: { deviceId: string } } | { ok: fal
 
 /**
  * The joiner's side, after the box has synced into `plain` through a SealedDoc that holds
- * the invite's key and trusts `memberTrust(plain, invite.founderDeviceId)`. Writes the one
- * envelope signed by the one-time key; the joiner's SealedDoc applies it like any entry.
- * `current` is the key to seal under when a rotation handed the invite a newer one.
+ * the key sealed to the invite and trusts `memberTrust(plain, founder)`. Writes the one
+ * envelope signed by the one-time key, under `current` (the notebook's current key), and
+ * deletes the key envelopes sealed to the invite: nobody may open them any more.
  */
 export function redeemInvite(
   invite: Invite,
   plain: Y.Doc,
   box: Y.Doc,
   joiner: MemberKeys,
+  current: { keyId: string; key: Uint8Array },
   now = Date.now(),
-  current: { keyId: string; key: Uint8Array } = { keyId: invite.keyId, key: invite.key },
 ): RedeemResult {
   const oneTime = signingKeyPairFromSeed(invite.oneTimeSeed);
   const oneTimeId = deviceIdFor(oneTime.publicKey);
@@ -161,7 +227,12 @@ export function redeemInvite(
     signer: oneTime,
     context: { notebookId: invite.notebookId, writerId: writer.writerId, seq: 1, purpose: 'update' },
   });
-  boxMaps(box).entries.set(entryKey(writer.writerId, 1), envelope);
+  box.transact(() => {
+    boxMaps(box).entries.set(entryKey(writer.writerId, 1), envelope);
+    // Readable without a key, so whoever tries the link later is told at once it was used.
+    writeRevocation(box, invite.notebookId, oneTimeId, oneTime, now);
+    dropInviteKeys(box, oneTimeId);
+  });
   wipe(oneTime.secretKey);
   return { ok: true, value: { deviceId } };
 }

@@ -25,6 +25,8 @@ export interface MemberRecord {
   readonly addedBy: string;
   readonly addedAt: number;
   readonly removedAt: number | undefined;
+  /** Invites only: after this, members sweep it (join-notebook.ts sweepInvites). */
+  readonly expiresAt: number | undefined;
 }
 
 export interface MemberKeys {
@@ -56,11 +58,13 @@ export function readMember(doc: Y.Doc, deviceId: string): MemberRecord | undefin
   const addedBy = entry.get('addedBy');
   const addedAt = entry.get('addedAt');
   const removedAt = entry.get('removedAt');
+  const expiresAt = entry.get('expiresAt');
   if (!signingPublicKey || deviceIdFor(signingPublicKey) !== deviceId) return undefined;
   if (typeof role !== 'string' || !ROLES.includes(role) || typeof addedBy !== 'string' || typeof addedAt !== 'number') return undefined;
   if (removedAt !== undefined && typeof removedAt !== 'number') return undefined;
+  if (expiresAt !== undefined && typeof expiresAt !== 'number') return undefined;
   const boxPublicKey = bytesField(entry, 'boxPublicKey', 32);
-  return { deviceId, signingPublicKey, boxPublicKey, role: role as MemberRole, addedBy, addedAt, removedAt };
+  return { deviceId, signingPublicKey, boxPublicKey, role: role as MemberRole, addedBy, addedAt, removedAt, expiresAt };
 }
 
 export function listMembers(doc: Y.Doc): MemberRecord[] {
@@ -84,7 +88,7 @@ export function isCurrentOwner(doc: Y.Doc, deviceId: string): boolean {
 }
 
 /** Adds (or re-adds) a device; `addedBy` is the device id of the member writing this. */
-export function addMember(doc: Y.Doc, keys: MemberKeys, role: MemberRole, addedBy: string, now = Date.now()): string {
+export function addMember(doc: Y.Doc, keys: MemberKeys, role: MemberRole, addedBy: string, now = Date.now(), expiresAt?: number): string {
   const deviceId = deviceIdFor(keys.signingPublicKey);
   const entry = new Y.Map<unknown>();
   entry.set('signingPublicKey', toBase64Url(keys.signingPublicKey));
@@ -92,6 +96,7 @@ export function addMember(doc: Y.Doc, keys: MemberKeys, role: MemberRole, addedB
   entry.set('role', role);
   entry.set('addedBy', addedBy);
   entry.set('addedAt', now);
+  if (expiresAt !== undefined) entry.set('expiresAt', expiresAt);
   membersMap(doc).set(deviceId, entry);
   return deviceId;
 }
@@ -118,10 +123,13 @@ export function foundMembers(doc: Y.Doc, founder: MemberKeys, now = Date.now()):
  * removed like anyone else. With `revocations`, a device an owner revoked in the box
  * (revocations.ts) is refused even before the member list says so.
  */
-export function memberTrust(doc: Y.Doc, founderDeviceId: string, revocations?: { box: Y.Doc; notebookId: string }): TrustSigner {
-  const trusted = signerTrust(doc, revocations, [founderDeviceId]);
+export function memberTrust(doc: Y.Doc, founder: Anchor, revocations?: { box: Y.Doc; notebookId: string }): TrustSigner {
+  const trusted = signerTrust(doc, revocations, [founder]);
   return (writerId, signerPublicKey) => signerMatchesWriter(writerId, signerPublicKey) && trusted(signerPublicKey);
 }
+
+/** A device trusted before the member list names it: its signing key, or (entries from before keys were pinned) its id. */
+export type Anchor = Uint8Array | string;
 
 /**
  * Whether a signing key speaks for the notebook: not revoked by an owner (when the box is
@@ -129,12 +137,12 @@ export function memberTrust(doc: Y.Doc, founderDeviceId: string, revocations?: {
  * name is trusted only if it is one of `anchors` (the founder; for a joiner, the inviter
  * its signed link names), so the chain can start before anyone's record is readable.
  */
-export function signerTrust(doc: Y.Doc, revocations: { box: Y.Doc; notebookId: string } | undefined, anchors: readonly string[]): (signerPublicKey: Uint8Array) => boolean {
+export function signerTrust(doc: Y.Doc, revocations: { box: Y.Doc; notebookId: string } | undefined, anchors: readonly Anchor[]): (signerPublicKey: Uint8Array) => boolean {
   return (signerPublicKey) => {
     const deviceId = deviceIdFor(signerPublicKey);
     if (revocations && isRevoked(revocations.box, revocations.notebookId, deviceId, (id) => isCurrentOwner(doc, id))) return false;
     if (membersMap(doc).has(deviceId)) return isCurrentMember(doc, signerPublicKey);
-    return anchors.includes(deviceId);
+    return anchors.some((anchor) => (typeof anchor === 'string' ? anchor === deviceId : bytesEqual(anchor, signerPublicKey)));
   };
 }
 

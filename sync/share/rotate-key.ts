@@ -3,9 +3,10 @@ import { newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } fro
 import type { MutableKeyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { addNotebookKey, devicesMap, notebookKeys } from '../vault/vault-doc.ts';
+import { inviteIsOpen } from './join-notebook.ts';
 import { countedEpochs, highestEpoch, writeKeyEpoch } from './key-epochs.ts';
 import { keysMap, openKeyEnvelope, sealKeyEnvelope } from './key-envelope.ts';
-import { isCurrentOwner, listMembers, markMemberRemoved, signerTrust } from './members.ts';
+import { isCurrentOwner, listMembers, markMemberRemoved, signerTrust, type Anchor } from './members.ts';
 import { isRevoked, writeRevocation } from './revocations.ts';
 
 /** One open shared notebook on this device, with what rotation and key pickup need. */
@@ -99,6 +100,8 @@ export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
   nb.box.transact(() => {
     for (const member of listMembers(nb.plain)) {
       if (member.removedAt !== undefined || !member.boxPublicKey || ownDevices.has(member.deviceId)) continue;
+      // A used, withdrawn or expired link gets nothing newer than it had.
+      if (member.role === 'invite' && !inviteIsOpen(member, now)) continue;
       if (member.deviceId === nb.self.deviceId || keysMap(nb.box).has(`${member.deviceId}/${keyId}`)) continue;
       const place = { notebookId: nb.id, recipientDeviceId: member.deviceId, keyId };
       keysMap(nb.box).set(`${member.deviceId}/${keyId}`, sealKeyEnvelope(place, member.boxPublicKey, key, now, nb.self.signing));
@@ -117,7 +120,7 @@ export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
  * from its signed link) are trusted while the readable member list does not name them: a
  * joiner whose link predates a rotation can read no member list at all yet.
  */
-export function pickUpNotebookKeys(nb: SharedNotebook, anchors: readonly string[] = []): string[] {
+export function pickUpNotebookKeys(nb: SharedNotebook, anchors: readonly Anchor[] = []): string[] {
   const picked: { keyId: string; key: Uint8Array }[] = [];
   const prefix = `${nb.self.deviceId}/`;
   const trusted = signerTrust(nb.plain, { box: nb.box, notebookId: nb.id }, anchors);

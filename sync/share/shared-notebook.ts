@@ -2,7 +2,8 @@ import * as Y from 'yjs';
 import { createMutableKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { newWriter } from '../sealed/writer.ts';
-import { notebookFounder, notebookKeys, setNotebookFounder } from '../vault/vault-doc.ts';
+import { notebookFounder, notebookFounderKey, notebookKeys, setNotebookFounder } from '../vault/vault-doc.ts';
+import { sweepInvites } from './join-notebook.ts';
 import { epochsMap } from './key-epochs.ts';
 import { keysMap } from './key-envelope.ts';
 import { followMembers, foundMembers, membersMap, memberTrust, signerTrust } from './members.ts';
@@ -35,7 +36,7 @@ export interface DeviceIdentity {
  * openSharedNotebook, whose first open on the founder writes the first member record.
  */
 export function startSharing(vaultDoc: Y.Doc, notebookId: string, founder: DeviceIdentity): void {
-  if (notebookFounder(vaultDoc, notebookId) === undefined) setNotebookFounder(vaultDoc, notebookId, founder.deviceId);
+  setNotebookFounder(vaultDoc, notebookId, founder.signing.publicKey);
 }
 
 export interface OpenSharedOptions {
@@ -47,8 +48,9 @@ export interface OpenSharedOptions {
 export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self: DeviceIdentity, options: OpenSharedOptions = {}): OpenSharedResult {
   const keys = notebookKeys(vaultDoc, id);
   if (!keys) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
-  const founder = notebookFounder(vaultDoc, id);
-  if (!founder) return { ok: false, error: { code: 'E_NOT_SHARED', message: 'This notebook has no founder yet (startSharing).' } };
+  const founderId = notebookFounder(vaultDoc, id);
+  if (!founderId) return { ok: false, error: { code: 'E_NOT_SHARED', message: 'This notebook has no founder yet (startSharing).' } };
+  const founder = notebookFounderKey(vaultDoc, id) ?? founderId;
   const plain = new Y.Doc();
   const keyring = createMutableKeyring(keys.keys, keys.currentKeyId);
   const sealed = new SealedDoc({
@@ -64,7 +66,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   const nb: SharedNotebook = { id, plain, box, sealed, keyring, vaultDoc, self };
   const stopMembers = followMembers(plain, sealed);
   // The founder's first open writes the founding record, trusted because it is the founder.
-  const founding = founder === self.deviceId && membersMap(plain).size === 0;
+  const founding = founderId === self.deviceId && membersMap(plain).size === 0;
   if (founding) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
   const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
   const addOwn = (): void => {
@@ -87,6 +89,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   onKeys();
   onVault();
   upgradeKeyEpochs(nb, founding ? 'founded' : 'upgrade');
+  sweepInvites(plain, box);
   sealed.flush();
   const close = (): void => {
     keysMap(box).unobserve(onKeys);

@@ -1,4 +1,4 @@
-import { deriveId, type NotebookKey } from '../../crypto/index.ts';
+import { deriveId, fromBase64Url, type NotebookKey } from '../../crypto/index.ts';
 
 /**
  * The name under which a notebook's box meets its peers on the signaling server (and the
@@ -22,3 +22,22 @@ export function deriveRoomPassword(notebookKey: NotebookKey, notebookId: string)
 
 /** What deriveRoomId produces; connectWebrtc refuses anything else as a room id. */
 export const DERIVED_ROOM_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * What finding a notebook's peers takes: the room id servers see, y-webrtc's password and
+ * the presence key. None of it opens an envelope, so an invite link carries these (and a
+ * one-time seed) instead of a notebook key (sync/share/invite-link.ts).
+ */
+export interface NotebookRoom {
+  readonly roomId: string;
+  readonly password: string;
+  readonly presenceKey: Uint8Array;
+}
+
+/** Everything from the key the notebook was founded with, so rooms never move on rotation. */
+export function notebookRoomFromKey(foundingKey: NotebookKey, notebookId: string): NotebookRoom {
+  const roomId = deriveRoomId(foundingKey, notebookId);
+  const presence = fromBase64Url(deriveId(foundingKey, 'presence-key', roomId));
+  if (!presence.ok) throw new Error('deriveId returned invalid base64url');
+  return { roomId, password: deriveRoomPassword(foundingKey, notebookId), presenceKey: presence.value };
+}

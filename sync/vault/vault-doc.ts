@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
-import { asNotebookKey, fromBase64Url, newKeyId, randomBytes, toBase64Url, type NotebookKey } from '../../crypto/index.ts';
+import { asNotebookKey, bytesEqual, fromBase64Url, newKeyId, randomBytes, toBase64Url, type NotebookKey } from '../../crypto/index.ts';
+import { deviceIdFor } from '../sealed/writer.ts';
+import { notebookRoomFromKey, type NotebookRoom } from '../transport/derive-room-id.ts';
 
 /**
  * The plain vault doc (sealed under the vault key like any notebook): the notebook list
@@ -35,10 +37,45 @@ export function listNotebooks(doc: Y.Doc): NotebookInfo[] {
   return list.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
-export function addNotebook(doc: Y.Doc, name: string, now = Date.now()): string {
+/** A new notebook with a fresh id and founding key; `founder` is pinned as its founder (members.ts). */
+export function addNotebook(doc: Y.Doc, name: string, now = Date.now(), founderSigningPublicKey?: Uint8Array): string {
   const id = toBase64Url(randomBytes(16));
-  addJoinedNotebook(doc, id, name, newKeyId(), randomBytes(32), now);
+  doc.transact(() => {
+    addJoinedNotebook(doc, id, name, newKeyId(), randomBytes(32), now);
+    if (founderSigningPublicKey) setNotebookFounder(doc, id, founderSigningPublicKey);
+  });
   return id;
+}
+
+/**
+ * A notebook this vault is joining by invite: no key yet (it arrives sealed to the invite in
+ * the box, sync/vault/vault-join.ts), the founder pinned from the signed link and the room
+ * to find it in. Refused (false) when the vault holds the notebook already: a link never
+ * changes a notebook this vault has (sync/PROTOCOL.md "Joining").
+ */
+export function addInvitedNotebook(doc: Y.Doc, invite: { id: string; name: string; founderSigningPublicKey: Uint8Array; room: NotebookRoom }, now = Date.now()): boolean {
+  const existing = notebooks(doc).get(invite.id);
+  if (existing && existing.get('deleted') !== true) return false;
+  doc.transact(() => {
+    const entry = new Y.Map<unknown>();
+    entry.set('name', invite.name);
+    entry.set('createdAt', now);
+    entry.set('keys', new Y.Map<string>());
+    const room = new Y.Map<string>();
+    room.set('id', invite.room.roomId);
+    room.set('password', invite.room.password);
+    room.set('presence', toBase64Url(invite.room.presenceKey));
+    entry.set('room', room);
+    notebooks(doc).set(invite.id, entry);
+    setNotebookFounder(doc, invite.id, invite.founderSigningPublicKey);
+  });
+  return true;
+}
+
+/** Whether the vault holds this notebook (listed, not tombstoned), with or without keys. */
+export function holdsNotebook(doc: Y.Doc, id: string): boolean {
+  const entry = notebooks(doc).get(id);
+  return entry instanceof Y.Map && entry.get('deleted') !== true;
 }
 
 export function renameNotebook(doc: Y.Doc, id: string, name: string): void {
@@ -78,7 +115,8 @@ export function addNotebookKey(doc: Y.Doc, id: string, keyId: string, key: Uint8
   if (!entry || !(keys instanceof Y.Map)) return false;
   doc.transact(() => {
     keys.set(keyId, toBase64Url(key));
-    if (makeCurrent) entry.set('currentKeyId', keyId);
+    // A joined notebook's first key is its current one until key epochs say otherwise.
+    if (makeCurrent || typeof entry.get('currentKeyId') !== 'string') entry.set('currentKeyId', keyId);
   });
   return true;
 }
@@ -126,10 +164,11 @@ export function markNotebookDeleted(doc: Y.Doc, id: string): void {
 
 /**
  * The key a notebook's room id, room password and presence key derive from: the key it
- * was founded with (the one in its first vault doc entry, and in every invite), never the
- * current one. Rooms must not move on rotation: a device that missed it would wait in the
- * old room while its new key sits in a key envelope in the new one (sync/PROTOCOL.md
- * "Vault sync"). Entries from before `roomKeyId` existed fall back to the current key.
+ * was founded with (the one in its first vault doc entry), never the current one. Rooms must
+ * not move on rotation: a device that missed it would wait in the old room while its new key
+ * sits in a key envelope in the new one (sync/PROTOCOL.md "Vault sync"). Entries from before
+ * `roomKeyId` existed fall back to the current key. Joined notebooks have no founding key:
+ * their entry holds the room itself (notebookRoom).
  */
 export function notebookRoomKey(doc: Y.Doc, id: string): { keyId: string; key: NotebookKey } | undefined {
   const keys = notebookKeys(doc, id);
@@ -139,15 +178,53 @@ export function notebookRoomKey(doc: Y.Doc, id: string): { keyId: string; key: N
   return { keyId, key: keys.keys.get(keyId) as NotebookKey };
 }
 
+/** Where the notebook's box meets its peers: stored for a joined notebook, else from its founding key. */
+export function notebookRoom(doc: Y.Doc, id: string): NotebookRoom | undefined {
+  const entry = notebooks(doc).get(id);
+  const room = entry?.get('room');
+  if (room instanceof Y.Map) {
+    const [roomId, password, presence] = [room.get('id'), room.get('password'), room.get('presence')];
+    const presenceKey = typeof presence === 'string' ? fromBase64Url(presence) : undefined;
+    if (typeof roomId === 'string' && typeof password === 'string' && presenceKey?.ok && presenceKey.value.length === 32) {
+      return { roomId, password, presenceKey: presenceKey.value };
+    }
+    return undefined;
+  }
+  const key = notebookRoomKey(doc, id);
+  return key && notebookRoomFromKey(key.key, id);
+}
+
 /**
  * The founder is the device whose first update may add members while the notebook's
  * member list is still empty (sync/share/members.ts); this vault's devices read it here.
+ * Write-once, pinned by public key: a link naming another founder for a notebook this vault
+ * holds must change nothing (sync/PROTOCOL.md "Joining"). Returns whether it was set now.
  */
-export function setNotebookFounder(doc: Y.Doc, id: string, founderDeviceId: string): void {
-  notebooks(doc).get(id)?.set('founder', founderDeviceId);
+export function setNotebookFounder(doc: Y.Doc, id: string, signingPublicKey: Uint8Array): boolean {
+  const entry = notebooks(doc).get(id);
+  if (!entry || entry.get('founder') !== undefined) return false;
+  doc.transact(() => {
+    entry.set('founder', deviceIdFor(signingPublicKey));
+    entry.set('founderKey', toBase64Url(signingPublicKey));
+  });
+  return true;
 }
 
 export function notebookFounder(doc: Y.Doc, id: string): string | undefined {
   const founder = notebooks(doc).get(id)?.get('founder');
   return typeof founder === 'string' ? founder : undefined;
+}
+
+/** The founder's signing key (entries from before it was kept have only the id). */
+export function notebookFounderKey(doc: Y.Doc, id: string): Uint8Array | undefined {
+  const value = notebooks(doc).get(id)?.get('founderKey');
+  const bytes = typeof value === 'string' ? fromBase64Url(value) : undefined;
+  const founder = notebookFounder(doc, id);
+  return bytes?.ok && bytes.value.length === 32 && founder === deviceIdFor(bytes.value) ? bytes.value : undefined;
+}
+
+/** Whether `signingPublicKey` is the founder this vault pinned for the notebook (by key where it has one). */
+export function isNotebookFounder(doc: Y.Doc, id: string, signingPublicKey: Uint8Array): boolean {
+  const key = notebookFounderKey(doc, id);
+  return key ? bytesEqual(key, signingPublicKey) : notebookFounder(doc, id) === deviceIdFor(signingPublicKey);
 }

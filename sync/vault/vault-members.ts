@@ -1,8 +1,8 @@
 import type * as Y from 'yjs';
 import { createInvite, revokeInvite } from '../share/join-notebook.ts';
-import { listMembers, readMember, type MemberRole } from '../share/members.ts';
+import { isCurrentOwner, listMembers, readMember, type MemberRole } from '../share/members.ts';
 import { handCurrentKey, removeMemberAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
-import { devicesMap, notebookFounder, notebookRoomKey } from './vault-doc.ts';
+import { devicesMap, notebookFounder, notebookFounderKey, notebookRoom } from './vault-doc.ts';
 
 /** What an invite link tells the joiner about where to find the room. */
 export interface InviteOptions {
@@ -38,35 +38,53 @@ interface Opened {
 }
 
 export function createNotebookInvite(nb: Opened, name: string, vaultDoc: Y.Doc, options: InviteOptions): Result<{ link: string; inviteId: string }, 'E_NOTEBOOK_UNKNOWN'> {
-  const room = notebookRoomKey(vaultDoc, nb.id);
-  const founder = notebookFounder(vaultDoc, nb.id);
+  const room = notebookRoom(vaultDoc, nb.id);
+  const founder = founderKeyOf(nb.shared, vaultDoc);
   if (!room || !founder) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${nb.id} in this vault.` } };
   const { shared } = nb;
   const { link, oneTimeDeviceId } = createInvite({
     origin: options.origin,
     notebookId: nb.id,
     notebookName: name,
-    founderDeviceId: founder,
+    founderSigningPublicKey: founder,
+    room,
     plain: shared.plain,
     sealed: shared.sealed,
-    keyring: shared.keyring,
     inviter: shared.self.signing,
-    linkKey: room,
     signalingUrls: options.signalingUrls,
     relayUrls: options.relayUrls,
     ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  // The link carries the founding key; after a rotation the joiner needs the current one too.
+  // The link carries no key: the current one is sealed to the invite in the box.
   handCurrentKey(shared);
   shared.sealed.flush();
   return { ok: true, value: { link, inviteId: oneTimeDeviceId } };
 }
 
-export function revokeNotebookInvite(nb: Opened, inviteId: string): Result<void, 'E_MEMBER_UNKNOWN'> {
-  if (!revokeInvite(nb.shared.plain, inviteId)) return { ok: false, error: { code: 'E_MEMBER_UNKNOWN', message: 'no open invite with this id' } };
-  nb.shared.sealed.flush();
-  return { ok: true, value: undefined };
+/**
+ * The founder's signing key: pinned in the vault doc, or (a notebook from before it was
+ * pinned) the key its member record holds, which hashes to the pinned id.
+ */
+function founderKeyOf(shared: SharedNotebook, vaultDoc: Y.Doc): Uint8Array | undefined {
+  const id = notebookFounder(vaultDoc, shared.id);
+  return notebookFounderKey(vaultDoc, shared.id) ?? (id === undefined ? undefined : readMember(shared.plain, id)?.signingPublicKey);
+}
+
+/**
+ * Withdraws an unused invite. Its link may have leaked and whoever holds it may have read
+ * the key sealed to it, so an owner also rotates (a new key epoch caused by the invite); a
+ * member who is not an owner can only withdraw it (`rotated: false`: an owner should rotate).
+ */
+export function revokeNotebookInvite(nb: Opened, inviteId: string): Result<{ rotated: boolean }, 'E_MEMBER_UNKNOWN'> {
+  const { shared } = nb;
+  if (readMember(shared.plain, inviteId)?.role !== 'invite' || readMember(shared.plain, inviteId)?.removedAt !== undefined) {
+    return { ok: false, error: { code: 'E_MEMBER_UNKNOWN', message: 'no open invite with this id' } };
+  }
+  revokeInvite(shared, inviteId, shared.self.signing);
+  const rotated = isCurrentOwner(shared.plain, shared.self.deviceId) && removeMemberAndRotate(shared, inviteId).ok;
+  shared.sealed.flush();
+  return { ok: true, value: { rotated } };
 }
 
 export function listNotebookMembers(shared: SharedNotebook): MemberView[] {

@@ -65,7 +65,7 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
         roomId: replica.roomId,
         password: replica.password,
         settings: options.settings,
-        presence: { notebookKey: replica.presenceKey, self },
+        presence: { key: replica.presenceKey, self },
         ...(options.wrtc ? { wrtc: options.wrtc } : {}),
         ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
       },

@@ -11,7 +11,6 @@ import {
   unlockWithRecoveryKey,
   wipe,
   type CryptoErrorCode,
-  type NotebookKey,
   type PwhashParams,
   type VaultHeader,
   type VaultKey,
@@ -21,7 +20,7 @@ import type { DeviceLinkErrorCode } from '../share/device-link.ts';
 import type { InviteErrorCode } from '../share/invite-link.ts';
 import { vaultKeyId } from '../share/linked-vault-doc.ts';
 import type { RedeemErrorCode } from '../share/join-notebook.ts';
-import { deriveRoomId, deriveRoomPassword } from '../transport/derive-room-id.ts';
+import { presenceKey } from '../replication/presence-seal.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import type { SharedNotebook } from '../share/rotate-key.ts';
@@ -38,7 +37,7 @@ import {
   type NotebookColour,
   type NotebookEntry,
 } from './notebook-meta.ts';
-import { addNotebook, listNotebooks, notebookRoomKey, registerDevice, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { addNotebook, listNotebooks, notebookKeys, notebookRoom, registerDevice, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { createNotebookInvite, listNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
@@ -61,6 +60,7 @@ export type VaultErrorCode =
   | 'E_MEMBER_UNKNOWN'
   | 'E_SYNC_OFF'
   | 'E_INVITE_TIMEOUT'
+  | 'E_INVITE_ALREADY_JOINED'
   | InviteErrorCode
   | RedeemErrorCode
   | DeviceLinkErrorCode;
@@ -88,8 +88,8 @@ export interface BoxReplica {
   readonly box: Y.Doc;
   readonly roomId: string;
   readonly password: string;
-  /** Seals presence (replicateBox); for a notebook, its founding key. */
-  readonly presenceKey: NotebookKey;
+  /** Seals presence (replicateBox), derived for this room. */
+  readonly presenceKey: Uint8Array;
 }
 
 /** What the vault needs of a running sync: lock stops it; joins need it running. */
@@ -204,12 +204,13 @@ export class Vault {
     return this.#sealed.quarantine.size;
   }
 
+  /** Notebooks this vault can open (a notebook being joined has no key yet and is left out). */
   notebooks(): NotebookInfo[] {
-    return listNotebooks(this.#doc);
+    return listNotebooks(this.#doc).filter((nb) => notebookKeys(this.#doc, nb.id) !== undefined);
   }
 
   createNotebook(name: string): string {
-    const id = addNotebook(this.#doc, name);
+    const id = addNotebook(this.#doc, name, Date.now(), this.#device.signing.publicKey);
     this.#sealed.flush();
     return id;
   }
@@ -221,7 +222,7 @@ export class Vault {
 
   /** Notebooks with colour and pending deletion (notebook-meta.ts); notebooks() hides neither. */
   notebookEntries(): NotebookEntry[] {
-    return listNotebookEntries(this.#doc);
+    return listNotebookEntries(this.#doc).filter((nb) => notebookKeys(this.#doc, nb.id) !== undefined);
   }
 
   setNotebookColour(id: string, colour: NotebookColour): void {
@@ -276,8 +277,8 @@ export class Vault {
   }
 
   async #openNew(id: string): Promise<VaultResult<OpenNotebook>> {
-    const room = notebookRoomKey(this.#doc, id);
-    if (!room) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
+    const room = notebookRoom(this.#doc, id);
+    if (!room || !notebookKeys(this.#doc, id)) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
     const identity = this.#identity();
     startSharing(this.#doc, id, identity);
     const { box, handle } = await this.#loadBox(id);
@@ -289,8 +290,8 @@ export class Vault {
       doc,
       sealed,
       box,
-      roomId: deriveRoomId(room.key, id),
-      roomPassword: deriveRoomPassword(room.key, id),
+      roomId: room.roomId,
+      roomPassword: room.password,
       shared: shared.value,
       flush: async () => {
         sealed.flush();
@@ -330,7 +331,7 @@ export class Vault {
       box: this.#box,
       roomId: deriveId(this.#key, 'vault-room', vaultId),
       password: deriveId(this.#key, 'vault-room-password', vaultId),
-      presenceKey: asNotebookKey(derivedBytes(this.#key, 'vault-presence', vaultId)),
+      presenceKey: presenceKey(asNotebookKey(derivedBytes(this.#key, 'vault-presence', vaultId)), deriveId(this.#key, 'vault-room', vaultId)),
     };
   }
 
@@ -340,10 +341,10 @@ export class Vault {
    */
   async notebookReplica(id: string): Promise<BoxReplica | undefined> {
     this.#assertUnlocked();
-    const room = notebookRoomKey(this.#doc, id);
+    const room = notebookRoom(this.#doc, id);
     if (!room) return undefined;
     const { box } = await this.#loadBox(id);
-    return { box, roomId: deriveRoomId(room.key, id), password: deriveRoomPassword(room.key, id), presenceKey: room.key };
+    return { box, roomId: room.roomId, password: room.password, presenceKey: room.presenceKey.slice() };
   }
 
   /** startVaultSync registers here; lock() stops it. Returns the detach function. */
@@ -378,8 +379,11 @@ export class Vault {
     return createNotebookInvite(opened.value, name, this.#doc, options);
   }
 
-  /** Withdraws an invite (used or not); its link stops working for anyone who has not joined. */
-  async revokeInvite(notebookId: string, inviteId: string): Promise<VaultResult<void>> {
+  /**
+   * Withdraws an unused invite; its link stops working for anyone who has not joined. An
+   * owner also rotates the key (the link may have leaked): `rotated` says whether it did.
+   */
+  async revokeInvite(notebookId: string, inviteId: string): Promise<VaultResult<{ rotated: boolean }>> {
     const opened = await this.openNotebook(notebookId);
     if (!opened.ok) return opened;
     return revokeNotebookInvite(opened.value, inviteId);
@@ -393,7 +397,15 @@ export class Vault {
   async joinByInvite(link: string, options: JoinOptions = {}): Promise<VaultResult<{ notebookId: string }>> {
     this.#assertUnlocked();
     return joinByInvite(
-      { doc: this.#doc, deviceId: this.deviceId, syncing: () => this.syncing, locked: () => this.#locked || this.#locking, openNotebook: (id) => this.openNotebook(id), flushVault: () => this.flush() },
+      {
+        doc: this.#doc,
+        deviceId: this.deviceId,
+        syncing: () => this.syncing,
+        locked: () => this.#locked || this.#locking,
+        openNotebook: (id) => this.openNotebook(id),
+        notebookBox: async (id) => (notebookRoom(this.#doc, id) ? (await this.#loadBox(id)).box : undefined),
+        flushVault: () => this.flush(),
+      },
       link,
       options,
     );

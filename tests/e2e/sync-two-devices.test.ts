@@ -146,7 +146,11 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     await pageB.getByRole('button', { name: 'Create vault' }).waitFor();
     expect(pageB.url()).not.toContain('#');
     await createVaultInUi(pageB, PASS_B);
-    await pageB.getByRole('heading', { name: `Join “${NOTEBOOK}”` }).waitFor().catch(() => undefined);
+    await pageB.getByRole('heading', { name: `Join “${NOTEBOOK}”` }).waitFor();
+    // Opening a link changes nothing by itself: the person asks to join.
+    await shoot(pageB, 'join-asking');
+    expect(await pageB.evaluate(() => document.querySelector('[data-step]'))).toBeNull();
+    await pageB.getByRole('button', { name: 'Join this notebook' }).click();
     await shoot(pageB, 'joined');
     await note(pageB, TITLE).waitFor({ timeout: 60_000 });
     await note(pageB, TITLE).locator('.mini-chip', { hasText: /^cat$/ }).waitFor();
@@ -157,6 +161,16 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     expect(await body(pageB).inputValue()).toBe(BODY);
     // The photo itself comes over the blob lane or the relay (blob sync), decrypted only here.
     await expect.poll(() => pageB.locator('.photo-frame img').evaluate((i) => (i as HTMLImageElement).naturalWidth).catch(() => 0), { timeout: 60_000 }).toBeGreaterThan(300);
+  });
+
+  it('B: the same link again changes nothing and says so', async () => {
+    await pageB.goto(invite);
+    await pageB.getByLabel('Passphrase').fill(PASS_B);
+    await pageB.getByRole('button', { name: 'Unlock' }).click();
+    await pageB.getByText('You already have this notebook. Nothing was changed.').waitFor();
+    await shoot(pageB, 'join-have-it');
+    await pageB.getByRole('button', { name: 'Open it' }).click();
+    await note(pageB, TITLE).waitFor();
   });
 
   it('both see each other online in the sync panel and in the member list', async () => {

@@ -31,8 +31,10 @@ describe('attack: a crafted invite link for a notebook the victim already has', 
       await na.flush();
       const founderBefore = notebookFounder(alice.vault.doc, id);
       const keyBefore = na.shared.keyring.current().keyId;
-      // Mallory once saw an honest link (made for someone else).
+      // Mallory once saw an honest link (made for someone else), and, as a removed member
+      // would, holds the notebook's key.
       const seen = must(parseInviteLink(must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link));
+      const held = na.shared.keyring.current();
 
       const mallory = testDevice();
       const crafted = createInviteLink(
@@ -40,9 +42,8 @@ describe('attack: a crafted invite link for a notebook the victim already has', 
         {
           notebookId: id,
           notebookName: 'Diary',
-          keyId: seen.keyId,
-          key: seen.key,
-          founderDeviceId: mallory.deviceId,
+          founderSigningPublicKey: mallory.signing.publicKey,
+          room: seen.room,
           oneTimeSeed: randomBytes(32),
           expiresAt: Date.now() + 3_600_000,
           signalingUrls: [],
@@ -63,7 +64,7 @@ describe('attack: a crafted invite link for a notebook the victim already has', 
       createNote(planted, { title: 'planted by mallory' });
       boxMaps(plant).entries.set(
         entryKey(writer.writerId, 1),
-        sealEnvelope({ key: seen.key, keyId: seen.keyId, plaintext: Y.encodeStateAsUpdate(planted), signer: mallory.signing, context: { notebookId: id, writerId: writer.writerId, seq: 1, purpose: 'update' } }),
+        sealEnvelope({ key: held.key, keyId: held.keyId, plaintext: Y.encodeStateAsUpdate(planted), signer: mallory.signing, context: { notebookId: id, writerId: writer.writerId, seq: 1, purpose: 'update' } }),
       );
       const aliceBox = readMember(na.shared.plain, alice.vault.deviceId)?.boxPublicKey ?? generateBoxKeyPair().publicKey;
       keysMap(plant).set(

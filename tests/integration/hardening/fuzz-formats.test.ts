@@ -33,6 +33,7 @@ import type { MlApi } from '../../../ml/worker/ml-api.ts';
 import { ML_API_SCHEMA } from '../../../ml/worker/ml-api-schema.ts';
 import { expose, type Endpoint } from '../../../ml/worker/rpc.ts';
 import { openPresence, presenceKey, sealPresence } from '../../../sync/replication/presence-seal.ts';
+import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../../sync/sealed/snapshot-codec.ts';
 import { parseSignalingMessage } from '../../../sync/server/signaling-message.ts';
 import { createDeviceLinkRequest, createDeviceLinkResponse, openDeviceLinkResponse, parseDeviceLinkRequest } from '../../../sync/share/device-link.ts';
@@ -106,13 +107,13 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
     const random = seededRandom(seed + 2);
     const inviter = generateSigningKeyPair();
     const link = createInviteLink('https://o.example', {
-      notebookId: 'nb_1', notebookName: 'Notes ✓', keyId: newKeyId(), key: randomNotebookKey(),
-      founderDeviceId: 'ab'.repeat(16), oneTimeSeed: cryptoRandomBytes(32), expiresAt: 4_000_000_000_000,
+      notebookId: 'nb_1', notebookName: 'Notes ✓', founderSigningPublicKey: generateSigningKeyPair().publicKey,
+      room: notebookRoomFromKey(randomNotebookKey(), 'nb_1'), oneTimeSeed: cryptoRandomBytes(32), expiresAt: 4_000_000_000_000,
       signalingUrls: ['wss://s.example'], relayUrls: ['wss://r.example', 'https://r.example/b'],
     }, inviter);
     const payload = (fromBase64Url(link.slice(link.indexOf(INVITE_PATH) + INVITE_PATH.length)) as { value: Uint8Array }).value;
     const prefix = link.slice(0, link.indexOf(INVITE_PATH) + INVITE_PATH.length);
-    const domain = lengthPrefixed(utf8('obscura/invite/v1'));
+    const domain = lengthPrefixed(utf8('obscura/invite/v2'));
     const resign = (body: Uint8Array) => {
       const signed = concatBytes(payload.subarray(0, 33), body);
       return concatBytes(signed, sign(inviter.secretKey, concatBytes(domain, signed)));

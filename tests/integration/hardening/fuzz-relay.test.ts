@@ -11,6 +11,7 @@ import { FuzzTally, int, mutateBytes, pick, randomBytes, randomValue, type Rando
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 import { connectDevice, notebookKeyring, until, type Device } from '../relay/relay-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { presenceKey } from '../../../sync/replication/presence-seal.ts';
 
 /**
  * y-websocket frames from a hostile client, into the real relay started in-process:
@@ -166,7 +167,7 @@ describe('fuzz: y-protocol frames into the real relay', () => {
       password: deriveRoomPassword(notebookKey, 'nb-presence'),
       settings: { signalingUrls: [], relayUrl: relay.relayUrl, iceServers: [] },
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      presence: { notebookKey, self: { deviceId: 'me', deviceName: 'Laptop' } },
+      presence: { key: presenceKey(notebookKey, roomId), self: { deviceId: 'me', deviceName: 'Laptop' } },
     });
     await new Promise<void>((resolve) => {
       if (replication.status().relay === 'connected') return resolve();

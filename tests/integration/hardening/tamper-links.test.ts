@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asVaultKey, fromBase64Url, generateSigningKeyPair, randomBytes, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
-import { deviceIdFor } from '../../../sync/sealed/writer.ts';
+import { asNotebookKey, asVaultKey, fromBase64Url, generateSigningKeyPair, randomBytes, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import {
   checkCode,
   createDeviceLinkRequest,
@@ -29,13 +29,13 @@ const NOW = 1_800_000_000_000;
 const ORIGIN = 'https://obscura.example';
 
 function invite(name: string): string {
-  const { keyId, key } = firstKey();
+  const { key } = firstKey();
+  const notebookId = toBase64Url(randomBytes(16));
   const fields: Omit<Invite, 'inviterSigningPublicKey'> = {
-    notebookId: toBase64Url(randomBytes(16)),
+    notebookId,
     notebookName: name,
-    keyId,
-    key,
-    founderDeviceId: deviceIdFor(generateSigningKeyPair().publicKey),
+    founderSigningPublicKey: generateSigningKeyPair().publicKey,
+    room: notebookRoomFromKey(asNotebookKey(key), notebookId),
     oneTimeSeed: randomBytes(32),
     expiresAt: NOW + 3600_000,
     signalingUrls: ['wss://signal.example/ws'],

@@ -12,6 +12,7 @@ import { startRelayServer, type RelayServer } from '../../../sync/server/relay-s
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { filesContaining, tempDataDir, until } from '../relay/relay-harness.ts';
+import { presenceKey } from '../../../sync/replication/presence-seal.ts';
 
 const MARKER = 'narwhal-canary-5e1d';
 const DEVICE_NAME = 'pelican-laptop-canary';
@@ -50,7 +51,7 @@ function device(notebookId: string, name = 'device') {
     password: deriveRoomPassword(notebookKey, notebookId),
     settings: { signalingUrls: [], relayUrl: relay.relayUrl, iceServers: [] },
     WebSocketPolyfill: Ws,
-    presence: { notebookKey, self: { deviceId: `${name}-id`, deviceName: name } },
+    presence: { key: presenceKey(notebookKey, deriveRoomId(notebookKey, notebookId)), self: { deviceId: `${name}-id`, deviceName: name } },
   });
   return { plain, box, sealed, replication, destroy: () => (replication.destroy(), sealed.destroy()) };
 }

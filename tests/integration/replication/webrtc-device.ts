@@ -13,6 +13,7 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { childDevice, env } from '../../helpers/child-device.ts';
+import { presenceKey } from '../../../sync/replication/presence-seal.ts';
 
 const { notebookKey, keyring } = await childDevice();
 const notebookId = env('OBSCURA_NOTEBOOK');
@@ -28,7 +29,7 @@ const replication = replicateBox({
   password: deriveRoomPassword(notebookKey, notebookId),
   settings: { signalingUrls: [env('OBSCURA_SIGNAL')], iceServers: [] },
   wrtc,
-  presence: { notebookKey, self: { deviceId: 'child-id', deviceName: env('OBSCURA_DEVICE_NAME') } },
+  presence: { key: presenceKey(notebookKey, deriveRoomId(notebookKey, notebookId)), self: { deviceId: 'child-id', deviceName: env('OBSCURA_DEVICE_NAME') } },
 });
 
 let reported = false;

@@ -11,6 +11,7 @@ import { until } from '../relay/relay-harness.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { spawnDevice } from '../../helpers/spawn-device.ts';
+import { presenceKey } from '../../../sync/replication/presence-seal.ts';
 
 const MINE = 'heron-canary-from-test';
 const THEIRS = 'ibis-canary-from-child';
@@ -35,7 +36,7 @@ describe('replicateBox over WebRTC between two processes', () => {
       password: deriveRoomPassword(notebookKey, 'nb-p2p'),
       settings: { signalingUrls: [relay.signalingUrl], iceServers: [] },
       wrtc: nodeWrtc,
-      presence: { notebookKey, self: { deviceId: 'test-id', deviceName: 'test-device' } },
+      presence: { key: presenceKey(notebookKey, deriveRoomId(notebookKey, 'nb-p2p')), self: { deviceId: 'test-id', deviceName: 'test-device' } },
     });
     // Announced first, so the child joins an announced room (y-webrtc's glare weakness, PROTOCOL.md).
     await vi.waitFor(() => expect(relay.signaling.connectionCount).toBe(1));

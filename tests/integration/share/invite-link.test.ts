@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, generateSigningKeyPair, randomBytes, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { asNotebookKey, fromBase64Url, generateSigningKeyPair, randomBytes, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import { deviceIdFor } from '../../../sync/sealed/writer.ts';
 import { INVITE_PATH, createInviteLink, parseInviteLink, type Invite } from '../../../sync/share/invite-link.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
@@ -11,13 +12,13 @@ beforeAll(sodiumReady);
 
 function fixture() {
   const inviter = generateSigningKeyPair();
-  const { keyId, key } = firstKey();
+  const { key } = firstKey();
+  const notebookId = toBase64Url(randomBytes(16));
   const fields: Omit<Invite, 'inviterSigningPublicKey'> = {
-    notebookId: toBase64Url(randomBytes(16)),
+    notebookId,
     notebookName: 'Garden 🌱 plans',
-    keyId,
-    key,
-    founderDeviceId: deviceIdFor(generateSigningKeyPair().publicKey),
+    founderSigningPublicKey: generateSigningKeyPair().publicKey,
+    room: notebookRoomFromKey(asNotebookKey(key), notebookId),
     oneTimeSeed: randomBytes(32),
     expiresAt: NOW + 3600_000,
     signalingUrls: ['wss://signal.example/ws'],
@@ -47,7 +48,20 @@ describe('invite links', () => {
     expect(link.startsWith(`${ORIGIN}/#/join/`)).toBe(true);
     const parsed = parseInviteLink(link, NOW);
     if (!parsed.ok) throw new Error(parsed.error.message);
-    expect(parsed.value).toEqual({ ...fields, inviterSigningPublicKey: inviter.publicKey, inviterDeviceId: deviceIdFor(inviter.publicKey) });
+    expect(parsed.value).toEqual({
+      ...fields,
+      inviterSigningPublicKey: inviter.publicKey,
+      inviterDeviceId: deviceIdFor(inviter.publicKey),
+      founderDeviceId: deviceIdFor(fields.founderSigningPublicKey),
+    });
+  });
+
+  it('E_INVITE_VERSION: a v1 link (which carried the notebook key) is refused with a message that says to ask for a new one', () => {
+    const { link } = fixture();
+    const v1 = payloadOf(link);
+    v1[0] = 1;
+    const parsed = parseInviteLink(withPayload(link, v1), NOW);
+    expect(parsed.ok ? 'ok' : [parsed.error.code, parsed.error.message]).toEqual(['E_INVITE_VERSION', 'this link was made by an older version of the app; ask for a new one']);
   });
 
   it('E_INVITE_TAMPERED / E_INVITE_VERSION: every single-byte flip of the payload is rejected with its code', () => {

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { asNotebookKey, sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { parseInviteLink } from '../../../sync/share/invite-link.ts';
-import { acceptInvite, createInvite, redeemInvite, revokeInvite } from '../../../sync/share/join-notebook.ts';
-import { notebookFounder, notebookKeys } from '../../../sync/vault/vault-doc.ts';
+import { acceptInvite, createInvite, openInviteKeys, redeemInvite, revokeInvite } from '../../../sync/share/join-notebook.ts';
+import { keysMap } from '../../../sync/share/key-envelope.ts';
+import { handCurrentKey } from '../../../sync/share/rotate-key.ts';
+import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
+import { addNotebookKey, notebookFounder, notebookKeys } from '../../../sync/vault/vault-doc.ts';
 import { foundMembers, listMembers, readMember } from '../../../sync/share/members.ts';
 import { seededRandom, shuffle, testSeed } from '../../helpers/seeded-random.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles } from './share-harness.ts';
@@ -25,9 +28,10 @@ function founded() {
 
 function invite(f: ReturnType<typeof founded>) {
   const { link, oneTimeDeviceId } = createInvite({
-    origin: 'https://obscura.example', notebookId: ID, notebookName: 'Shared', founderDeviceId: f.alice.deviceId,
-    plain: f.a.plain, sealed: f.a.sealed, keyring: f.a.keyring, inviter: f.alice.signing,
+    origin: 'https://obscura.example', notebookId: ID, notebookName: 'Shared', founderSigningPublicKey: f.alice.signing.publicKey,
+    room: notebookRoomFromKey(asNotebookKey(f.k1.key), ID), plain: f.a.plain, sealed: f.a.sealed, inviter: f.alice.signing,
   });
+  handCurrentKey(f.a);
   const parsed = parseInviteLink(link);
   if (!parsed.ok) throw new Error(parsed.error.message);
   return { invite: parsed.value, oneTimeDeviceId };
@@ -57,25 +61,36 @@ describe('notebook members', () => {
     const { invite: inv, oneTimeDeviceId } = invite(f);
     const bob = newDevice();
     const bobVault = new Y.Doc();
-    acceptInvite(bobVault, inv);
+    expect(acceptInvite(bobVault, inv)).toBe(true);
+    expect(acceptInvite(bobVault, inv)).toBe(false);
     expect(notebookFounder(bobVault, ID)).toBe(f.alice.deviceId);
+    expect(notebookKeys(bobVault, ID)).toBeUndefined();
+    const bobBox = new Y.Doc();
+    Y.applyUpdate(bobBox, Y.encodeStateAsUpdate(f.a.box));
+    const [linkKey, ...more] = openInviteKeys(bobBox, inv);
+    if (!linkKey) throw new Error('no key sealed to the invite');
+    expect([linkKey.keyId, more]).toEqual([f.k1.keyId, []]);
+    addNotebookKey(bobVault, ID, linkKey.keyId, linkKey.key, false);
     expect(notebookKeys(bobVault, ID)?.currentKeyId).toBe(f.k1.keyId);
-    const b = openReplica({ id: ID, device: bob, keyring: keyringWith({ keyId: inv.keyId, key: inv.key }), founder: inv.founderDeviceId, vaultDoc: bobVault });
-    const pending = redeemInvite(inv, b.plain, b.box, memberKeys(bob));
+    const b = openReplica({ id: ID, device: bob, keyring: keyringWith(linkKey), founder: inv.founderDeviceId, vaultDoc: bobVault, box: bobBox });
+    const pending = redeemInvite(inv, new Y.Doc(), b.box, memberKeys(bob), b.keyring.current());
     expect(pending.ok ? 'ok' : pending.error.code).toBe('E_INVITE_PENDING');
     createNote(b.plain, { title: 'bob-before-joining' });
     b.sealed.flush();
     syncBoxes(f.a, b);
     expect(titles(f.a)).toEqual(['alice-1']);
-    const redeemed = redeemInvite(inv, b.plain, b.box, memberKeys(bob));
+    const redeemed = redeemInvite(inv, b.plain, b.box, memberKeys(bob), b.keyring.current());
     expect(redeemed.ok).toBe(true);
+    // Used: nobody may open the key sealed to it any more.
+    expect([...keysMap(b.box).keys()].filter((key) => key.startsWith(oneTimeDeviceId))).toEqual([]);
     createNote(b.plain, { title: 'bob-after' });
     b.sealed.flush();
     syncBoxes(f.a, b);
     expect(titles(f.a)).toEqual(['alice-1', 'bob-after', 'bob-before-joining']);
     expect(readMember(f.a.plain, bob.deviceId)).toMatchObject({ role: 'member', addedBy: oneTimeDeviceId, removedAt: undefined });
     expect(readMember(f.a.plain, oneTimeDeviceId)?.removedAt).toBeTypeOf('number');
-    const again = redeemInvite(inv, b.plain, b.box, memberKeys(newDevice()));
+    expect([...keysMap(f.a.box).keys()].filter((key) => key.startsWith(oneTimeDeviceId))).toEqual([]);
+    const again = redeemInvite(inv, b.plain, b.box, memberKeys(newDevice()), b.keyring.current());
     expect(again.ok ? 'ok' : again.error.code).toBe('E_INVITE_USED');
 
     // Alice's second device loads every box update, shuffled: trust settles whatever the order.
@@ -100,12 +115,13 @@ describe('notebook members', () => {
     const { invite: inv, oneTimeDeviceId } = invite(f);
     const b = openReplica({ id: ID, device: newDevice(), keyring: keyringWith(f.k1), founder: f.alice.deviceId });
     syncBoxes(f.a, b);
-    const forged = redeemInvite({ ...inv, inviterSigningPublicKey: newDevice().signing.publicKey }, b.plain, b.box, memberKeys(newDevice()));
+    const forged = redeemInvite({ ...inv, inviterSigningPublicKey: newDevice().signing.publicKey }, b.plain, b.box, memberKeys(newDevice()), b.keyring.current());
     expect(forged.ok ? 'ok' : forged.error.code).toBe('E_INVITE_INVITER');
-    expect(revokeInvite(f.a.plain, oneTimeDeviceId)).toBe(true);
+    expect(revokeInvite(f.a, oneTimeDeviceId, f.alice.signing)).toBe(true);
     f.a.sealed.flush();
     syncBoxes(f.a, b);
-    const revoked = redeemInvite(inv, b.plain, b.box, memberKeys(newDevice()));
+    expect([...keysMap(b.box).keys()].filter((key) => key.startsWith(oneTimeDeviceId))).toEqual([]);
+    const revoked = redeemInvite(inv, b.plain, b.box, memberKeys(newDevice()), b.keyring.current());
     expect(revoked.ok ? 'ok' : revoked.error.code).toBe('E_INVITE_REVOKED');
   });
 });

@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { asNotebookKey, sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { keysMap, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { addMember, foundMembers, readMember } from '../../../sync/share/members.ts';
 import { parseInviteLink } from '../../../sync/share/invite-link.ts';
-import { createInvite, inviteIdentity, redeemInvite } from '../../../sync/share/join-notebook.ts';
+import { createInvite, openInviteKeys, redeemInvite } from '../../../sync/share/join-notebook.ts';
 import { addOwnDevices } from '../../../sync/share/own-devices.ts';
-import { pickUpNotebookKeys, removeMemberAndRotate, syncKeysFromVault } from '../../../sync/share/rotate-key.ts';
+import { chooseCurrentKey, handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate, syncKeysFromVault } from '../../../sync/share/rotate-key.ts';
+import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import { addJoinedNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, syncDocs, titles, type TestDevice } from './share-harness.ts';
 
@@ -42,7 +43,7 @@ function sharedByFour() {
   for (const [i, nb] of all.entries()) createNote(nb.plain, { title: `before-${i}` });
   for (const nb of all) nb.sealed.flush();
   syncBoxes(...all);
-  return { alice1, bob, carol, aliceVault, aliceVault2, a1, a2, b, c, all };
+  return { alice1, bob, carol, k1, aliceVault, aliceVault2, a1, a2, b, c, all };
 }
 
 describe('key rotation on removal', () => {
@@ -112,9 +113,10 @@ describe('key rotation on removal', () => {
   it('a joiner invited before a rotation gets the new key through the invite and can redeem after it', () => {
     const s = sharedByFour();
     const { link } = createInvite({
-      origin: 'https://obscura.example', notebookId: ID, notebookName: 'Shared', founderDeviceId: s.alice1.deviceId,
-      plain: s.a1.plain, sealed: s.a1.sealed, keyring: s.a1.keyring, inviter: s.alice1.signing,
+      origin: 'https://obscura.example', notebookId: ID, notebookName: 'Shared', founderSigningPublicKey: s.alice1.signing.publicKey,
+      room: notebookRoomFromKey(asNotebookKey(s.k1.key), ID), plain: s.a1.plain, sealed: s.a1.sealed, inviter: s.alice1.signing,
     });
+    handCurrentKey(s.a1);
     const inv = parseInviteLink(link);
     if (!inv.ok) throw new Error(inv.error.message);
     const rotated = removeMemberAndRotate(s.a1, s.carol.deviceId);
@@ -123,14 +125,18 @@ describe('key rotation on removal', () => {
     s.a1.sealed.flush();
 
     const dave = newDevice();
-    const d = openReplica({ id: ID, device: dave, keyring: keyringWith({ keyId: inv.value.keyId, key: inv.value.key }), founder: inv.value.founderDeviceId });
-    syncBoxes(s.a1, d);
-    const early = redeemInvite(inv.value, d.plain, d.box, memberKeys(dave));
+    const box = new Y.Doc();
+    syncBoxes(s.a1, { box });
+    // The invite got the key of its time and, from the rotation, the new one: both signed by the inviter.
+    const keys = openInviteKeys(box, inv.value);
+    expect(keys.map((k) => k.keyId).sort()).toEqual([s.k1.keyId, rotated.value.keyId].sort());
+    const d = openReplica({ id: ID, device: dave, keyring: keyringWith(...keys), founder: inv.value.founderDeviceId, box });
+    const early = redeemInvite(inv.value, new Y.Doc(), d.box, memberKeys(dave), d.keyring.current());
     expect(early.ok ? 'ok' : early.error.code).toBe('E_INVITE_PENDING');
-    const anchors = [inv.value.founderDeviceId, inv.value.inviterDeviceId];
-    expect(pickUpNotebookKeys({ ...d, self: inviteIdentity(inv.value.oneTimeSeed) }, anchors)).toEqual([rotated.value.keyId]);
     expect(titles(d)).toContain('after-rotation');
-    expect(redeemInvite(inv.value, d.plain, d.box, memberKeys(dave), Date.now(), d.keyring.current()).ok).toBe(true);
+    chooseCurrentKey(d);
+    expect(d.keyring.current().keyId).toBe(rotated.value.keyId);
+    expect(redeemInvite(inv.value, d.plain, d.box, memberKeys(dave), d.keyring.current()).ok).toBe(true);
     createNote(d.plain, { title: 'dave' });
     d.sealed.flush();
     syncBoxes(s.a1, d);

@@ -3,11 +3,11 @@ import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { parseInviteLink } from '../../../sync/share/invite-link.ts';
-import { acceptInvite, createInvite, redeemInvite } from '../../../sync/share/join-notebook.ts';
+import { acceptInvite, createInvite, openInviteKeys, redeemInvite } from '../../../sync/share/join-notebook.ts';
 import { readMember } from '../../../sync/share/members.ts';
-import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { handCurrentKey, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { openSharedNotebook, startSharing } from '../../../sync/share/shared-notebook.ts';
-import { addNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { addNotebook, addNotebookKey, notebookRoom, registerDevice } from '../../../sync/vault/vault-doc.ts';
 import { memberKeys, newDevice, quarantineCodes, syncBoxes, syncDocs, titles, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);
@@ -31,19 +31,23 @@ describe('openSharedNotebook', () => {
     createNote(a.plain, { title: 'alice' });
     a.sealed.flush();
 
+    const room = notebookRoom(vaultA, id);
+    if (!room) throw new Error('no room');
     const { link } = createInvite({
-      origin: 'https://obscura.example', notebookId: id, notebookName: 'Trip', founderDeviceId: alice.deviceId,
-      plain: a.plain, sealed: a.sealed, keyring: a.keyring, inviter: alice.signing,
+      origin: 'https://obscura.example', notebookId: id, notebookName: 'Trip', founderSigningPublicKey: alice.signing.publicKey,
+      room, plain: a.plain, sealed: a.sealed, inviter: alice.signing,
     });
+    handCurrentKey(a);
     const inv = parseInviteLink(link);
     if (!inv.ok) throw new Error(inv.error.message);
     const vaultB = new Y.Doc();
     acceptInvite(vaultB, inv.value);
     const boxB = new Y.Doc();
     syncBoxes(a, { box: boxB });
+    for (const { keyId, key } of openInviteKeys(boxB, inv.value)) addNotebookKey(vaultB, id, keyId, key, false);
     const b = open(id, vaultB, bob, boxB);
     expect(titles(b)).toEqual(['alice']);
-    expect(redeemInvite(inv.value, b.plain, b.box, memberKeys(bob)).ok).toBe(true);
+    expect(redeemInvite(inv.value, b.plain, b.box, memberKeys(bob), b.keyring.current()).ok).toBe(true);
     createNote(b.plain, { title: 'bob' });
     b.sealed.flush();
 
