@@ -76,13 +76,32 @@ describe('linking a new device and links that do not work (built app, real relay
     await panel.getByRole('alert').filter({ hasText: 'not a complete device link' }).waitFor();
   });
 
+  it('E_DEVICE_LINK_CLOCK_SKEW, E_DEVICE_LINK_EXPIRED: a request from a new device whose clock is half an hour ahead, or behind, is refused and says the clocks differ', async () => {
+    const panel = oldPage.getByRole('dialog');
+    const cases: [number, RegExp][] = [
+      [30 * 60_000, /30 minutes ahead of this device/],
+      [-30 * 60_000, /expired .*clocks .*differ/],
+    ];
+    for (const [offset, words] of cases) {
+      const skewed = await device();
+      await skewed.clock.setFixedTime(new Date(Date.now() + offset));
+      await skewed.goto(server.url);
+      await skewed.getByRole('button', { name: 'Link to my other device' }).click();
+      await panel.getByLabel('Link from the new device').fill(await skewed.locator('#device-request-link').inputValue());
+      await panel.getByRole('button', { name: 'Continue' }).click();
+      await panel.getByRole('alert').filter({ hasText: words }).waitFor();
+      await skewed.close();
+    }
+  });
+
   it('new device: request, answer, matching digits both ways, own passphrase, every notebook arrives', async () => {
     await newPage.goto(server.url);
     await newPage.getByRole('button', { name: 'Link to my other device' }).click();
     const request = await newPage.locator('#device-request-link').inputValue();
     expect(request.startsWith(`${new URL(server.url).origin}/#/link-device/`)).toBe(true);
     const fingerprint = await newPage.getByTestId('request-fingerprint').textContent();
-    expect(fingerprint).toMatch(/^\d{4} \d{4} \d{4}$/);
+    // 80 bits: 16 Crockford base32 characters in 4 groups.
+    expect(fingerprint).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}( [0-9A-HJKMNP-TV-Z]{4}){3}$/);
     await shoot(newPage, 'device-link-request');
 
     // A garbage answer is refused with its own words, and nothing is stored.
