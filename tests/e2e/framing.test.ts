@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../sync/server/security-headers.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 
 /**
@@ -24,7 +25,10 @@ describe('the app cannot be framed by a page on another origin (built app, Chrom
   beforeAll(async () => {
     attacker = createServer((req, res) => {
       res.setHeader('Content-Type', 'text/html');
-      if (req.url === '/control') return res.end('<!doctype html><title>control</title><h1>attacker content</h1>');
+      if (req.url === '/control') {
+        res.end('<!doctype html><title>control</title><h1>attacker content</h1>');
+        return;
+      }
       res.end(`<!doctype html><title>win a prize</title><h1>Click the button to win</h1>
 <iframe id="control" src="/control"></iframe>
 <iframe id="victim" src="${baseUrl}" style="opacity:0.01" width="1000" height="700"></iframe>`);
@@ -61,5 +65,15 @@ describe('the app cannot be framed by a page on another origin (built app, Chrom
     await expect.poll(victimState, { timeout: 20_000 }).toBe('blocked');
     expect(consoleLines.some((line) => line.includes('frame-ancestors') || line.includes('X-Frame-Options'))).toBe(true);
     expect(device.foreignRequests).toEqual([]);
+  });
+
+  it('the built shell\'s <meta> policy is the header\'s, less frame-ancestors (one source: sync/server/security-headers.ts)', async () => {
+    const response = await fetch(baseUrl);
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    const html = await response.text();
+    const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/g)].map((m) => m[1]);
+    expect(metas).toEqual([META_CONTENT_SECURITY_POLICY]);
+    const directives = (policy: string) => policy.split(';').map((d) => d.trim());
+    expect(directives(CONTENT_SECURITY_POLICY).filter((d) => !directives(META_CONTENT_SECURITY_POLICY).includes(d))).toEqual(['frame-ancestors \'none\'']);
   });
 });

@@ -50,6 +50,18 @@ describe('offline after the first load (service worker, built app, Chromium)', (
     expect(cached.some((u) => u.startsWith('/models/') && u.endsWith('.onnx'))).toBe(true);
     expect(cached).toContain('/ort/ort-wasm-simd-threaded.wasm');
     expect(cached.some((u) => /^\/assets\/libsodium.*\.js$/.test(u))).toBe(true);
+    // The cached shell keeps the headers it was fetched with: offline, it still refuses framing.
+    const shell = await page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        const request = (await cache.keys()).find((r) => new URL(r.url).pathname === '/index.html');
+        const response = request && (await cache.match(request));
+        if (response) return { csp: response.headers.get('content-security-policy'), xfo: response.headers.get('x-frame-options') };
+      }
+      return undefined;
+    });
+    expect(shell?.csp).toContain("frame-ancestors 'none'");
+    expect(shell?.xfo).toBe('DENY');
   });
 
   it('has a web app manifest with icons, so it can be installed', async () => {
