@@ -88,7 +88,12 @@ const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
 
 // Every server we run sends the cross-origin isolation headers: without them
 // onnxruntime-web silently drops to one thread (ARCHITECTURE §5).
-export default defineConfig({
+//
+// Mode `e2e` (tests/e2e/harness/global-setup.ts builds with it) is the production build plus
+// the tests' hooks (src/app/test-hooks.ts): __OBSCURA_TEST_HOOKS__ is true there only, and
+// in every other build the branches that load them are dead and dropped.
+export default defineConfig(({ mode }) => ({
+  define: { __OBSCURA_TEST_HOOKS__: JSON.stringify(mode === 'e2e') },
   // modelsPlugin: models, label files and onnxruntime-web's wasm from our own origin.
   plugins: [solid(), cspMetaPlugin(), modelsPlugin(), ortExternWasmPlugin(), offlinePlugin()],
   server: { host: '127.0.0.1', headers: HEADERS },
@@ -122,4 +127,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_DIST } from './harness/e2e-dist.ts';
 
 /**
  * Issue 12 §7: test hooks must not ship. `?debug=notes` installs window.__obscuraNotes, which
@@ -57,5 +58,9 @@ describe('the production build carries no test hook', () => {
   it('no file of `npm run build`, source maps included, names a hook, its globals or its module', () => {
     expect(files(out).some((f) => f.endsWith('index.html'))).toBe(true);
     expect(Object.fromEntries(traces(out))).toEqual({});
+  });
+
+  it('the e2e build (global-setup, --mode e2e) has them all, so the search finds what is there', () => {
+    expect([...traces(E2E_DIST).keys()].sort()).toEqual([...MARKERS].sort());
   });
 });
