@@ -94,6 +94,22 @@ describe('linking a new device and links that do not work (built app, real relay
     }
   });
 
+  it('after its 10 minutes the new device says its link expired, and makes a new one (another fingerprint) on request', async () => {
+    const waiting = await device();
+    await waiting.clock.install();
+    await waiting.goto(server.url);
+    await waiting.getByRole('button', { name: 'Link to my other device' }).click();
+    const first = await waiting.getByTestId('request-fingerprint').textContent();
+    await waiting.clock.fastForward('10:01');
+    await waiting.getByRole('alert').filter({ hasText: 'This link has expired' }).waitFor();
+    expect(await waiting.getByTestId('request-fingerprint').count()).toBe(0);
+    await waiting.getByRole('button', { name: 'Make a new link' }).click();
+    const second = await waiting.getByTestId('request-fingerprint').textContent();
+    expect(second).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}( [0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    expect(second).not.toBe(first);
+    await waiting.close();
+  });
+
   it('new device: request, answer, matching digits both ways, own passphrase, every notebook arrives', async () => {
     await newPage.goto(server.url);
     await newPage.getByRole('button', { name: 'Link to my other device' }).click();
