@@ -1,7 +1,9 @@
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './sync/server/isolation-headers.ts';
+import { META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './sync/server/security-headers.ts';
 import { modelsPlugin, ortExternWasmPlugin } from './models/vite-plugin-models.ts';
 
 /**
@@ -16,8 +18,9 @@ import { modelsPlugin, ortExternWasmPlugin } from './models/vite-plugin-models.t
  * devices ask for, is cached when first fetched.
  *
  * Cached responses keep the headers they were fetched with, and every response of our
- * server carries COOP/COEP/CORP (sync/server/app-server.ts), so a page served from the
- * cache stays crossOriginIsolated (tests/e2e/offline-app.test.ts checks it).
+ * server carries COOP/COEP/CORP and the CSP with frame-ancestors (sync/server/app-server.ts),
+ * so a page served from the cache stays crossOriginIsolated and unframeable
+ * (tests/e2e/offline-app.test.ts checks both).
  *
  * No skipWaiting: a new version takes over once every tab of the old one is closed, so a
  * running page never meets a cache that lacks the lazy chunks it was built with.
@@ -64,13 +67,37 @@ function offlinePlugin() {
   });
 }
 
+const CSP_MARK = '<!-- content-security-policy: written here by vite.config.ts from sync/server/security-headers.ts -->';
+
+/**
+ * The <meta> CSP in index.html, from the same module as the app server's header, so the two
+ * cannot drift apart. The header is what counts (it alone carries frame-ancestors); the
+ * meta keeps the rest for a copy of dist/ served without our headers.
+ */
+function cspMetaPlugin(): Plugin {
+  return {
+    name: 'obscura-csp-meta',
+    transformIndexHtml(html) {
+      if (!html.includes(CSP_MARK)) throw new Error('index.html lost its content-security-policy mark');
+      return html.replace(CSP_MARK, `<meta http-equiv="Content-Security-Policy" content="${META_CONTENT_SECURITY_POLICY}" />`);
+    },
+  };
+}
+
+const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
+
 // Every server we run sends the cross-origin isolation headers: without them
 // onnxruntime-web silently drops to one thread (ARCHITECTURE §5).
-export default defineConfig({
+//
+// Mode `e2e` (tests/e2e/harness/global-setup.ts builds with it) is the production build plus
+// the tests' hooks (src/app/test-hooks.ts): __OBSCURA_TEST_HOOKS__ is true there only, and
+// in every other build the branches that load them are dead and dropped.
+export default defineConfig(({ mode }) => ({
+  define: { __OBSCURA_TEST_HOOKS__: JSON.stringify(mode === 'e2e') },
   // modelsPlugin: models, label files and onnxruntime-web's wasm from our own origin.
-  plugins: [solid(), modelsPlugin(), ortExternWasmPlugin(), offlinePlugin()],
-  server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
-  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  plugins: [solid(), cspMetaPlugin(), modelsPlugin(), ortExternWasmPlugin(), offlinePlugin()],
+  server: { host: '127.0.0.1', headers: HEADERS },
+  preview: { host: '127.0.0.1', headers: HEADERS },
   build: { target: 'es2022', sourcemap: true },
   worker: { format: 'es', plugins: () => [ortExternWasmPlugin()] },
   test: {
@@ -100,4 +127,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

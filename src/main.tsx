@@ -4,8 +4,8 @@ import { App } from './App.tsx';
 import { createSession } from './app/session.ts';
 import './styles.css';
 
-// ?debug=ml installs window.__obscuraDebug (tag with the app's ML worker) for e2e tests; see ml/worker/ml-debug-hook.ts.
-if (new URLSearchParams(location.search).get('debug') === 'ml') void import('../ml/worker/ml-debug-hook.ts').then((m) => m.installMlDebugHook());
+// e2e build only: the tests' hooks (src/app/test-hooks.ts). A dead branch in `npm run build`.
+if (__OBSCURA_TEST_HOOKS__) void import('./app/test-hooks.ts').then((hooks) => hooks.installStartHooks());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -50,11 +50,10 @@ const MESSAGES: Record<string, string> = {
   E_BACKUP_TRUNCATED: 'This backup file is incomplete: it was cut off while downloading or copying. Use a complete copy.',
   E_BACKUP_HASH: 'This backup file is damaged (its contents do not match their checksums). Use another copy.',
   E_BACKUP_MISMATCH: 'The parts of this backup do not belong together, so it was altered. Use another copy.',
-  // Linking a new device of the same person.
+  // Linking a new device of the same person. E_DEVICE_LINK_VERSION, _EXPIRED and _CLOCK_SKEW
+  // are not here: their own messages say which version, by how much and whose clock.
   E_DEVICE_LINK_FORMAT: 'This is not a complete device link. Copy the whole link and try again.',
-  E_DEVICE_LINK_VERSION: 'This device link was made by a newer version of Obscura. Update the app on both devices.',
   E_DEVICE_LINK_WRONG_DEVICE: 'This answer was made for another device. Start again from this device’s request.',
-  E_DEVICE_LINK_EXPIRED: 'This device link has expired (they last 10 minutes). Start again.',
   // Sync settings refused before anything is sent (sync/replication).
   E_REPLICATION_NO_TRANSPORT: 'No signaling server or relay is set, so this device cannot sync.',
   E_REPLICATION_SIGNALING_URL: 'The signaling server address is not a ws:// or wss:// address.',

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { createNote } from '../../sync/notebook/notes.ts';
 
-/** What `window.__obscuraNotes` offers; only installed with `?debug=notes`. */
+/** What `window.__obscuraNotes` offers; only in the e2e build, with `?debug=notes` (test-hooks.ts). */
 export interface NotesDebugHook {
   /**
    * Writes `count` notes into the open notebook with createNote, as "New note" does, in
@@ -20,7 +20,8 @@ declare global {
 /**
  * Note: how e2e tests fill a notebook with thousands of notes (the grid's scale test)
  * without typing them; the notes go through the same plain doc, sealing and storage as
- * typed ones. Installed by NotesPane only when the page is opened with `?debug=notes`.
+ * typed ones. Exists only in the e2e build; installed (test-hooks.ts) for a page opened with
+ * `?debug=notes`.
  */
 export function installNotesDebugHook(doc: Y.Doc, target: Window = window): () => void {
   target.__obscuraNotes = {

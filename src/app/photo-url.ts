@@ -4,6 +4,7 @@ import { photoBlobAd, type PhotoBlobPurpose } from '../../sync/blob/photo-blob-a
 import { photoKeyOf, type PhotoRecord } from '../../sync/notebook/photos.ts';
 import { wipe } from '../../crypto/index.ts';
 import { blobSyncFor, onBlobSyncs } from './blob-sync-registry.ts';
+import { rasterBlob } from '../../ml/image/raster-blob.ts';
 
 export interface PhotoSource {
   readonly notebookId: string;
@@ -48,8 +49,10 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
     if (!bytes.ok) {
       throw new Error(bytes.error.code === 'E_BLOB_MISSING' ? 'This photo is not on this device yet.' : 'This photo is damaged and cannot be shown.');
     }
-    const type = purpose === 'photo' ? s.photo.mime : 'image/jpeg';
-    const url = URL.createObjectURL(new Blob([bytes.value as Uint8Array<ArrayBuffer>], { type }));
+    // Typed by its bytes, never by the record (a peer writes it): ml/image/raster-blob.ts.
+    const shown = rasterBlob(bytes.value as Uint8Array<ArrayBuffer>);
+    if (!shown.ok) throw new Error(shown.message);
+    const url = URL.createObjectURL(shown.blob);
     urls.splice(0).forEach((old) => URL.revokeObjectURL(old));
     urls.push(url);
     return url;

@@ -7,7 +7,7 @@ import { QrLink } from './QrLink.tsx';
 const groups = (digits: string, size: number) => digits.match(new RegExp(`.{1,${size}}`, 'g'))?.join(' ') ?? digits;
 
 /**
- * This (old) device answers a new device's request: paste its link, compare the digits both
+ * This (old) device answers a new device's request: paste its link, compare the characters both
  * screens show (a swapped request would get the vault key sealed to someone else), then hand
  * back the answer link and a check code for the new device to compare.
  */
@@ -50,8 +50,8 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
         <Match when={!confirmed() && answer()}>
           {(found) => (
             <div class="device-link-step" role="group" aria-labelledby="fingerprint-title">
-              <p id="fingerprint-title">Does the new device show these digits?</p>
-              <p class="digits" data-testid="request-fingerprint">{found().fingerprint}</p>
+              <p id="fingerprint-title">Does the new device show these characters?</p>
+              <p class="digits fingerprint" data-testid="request-fingerprint">{found().fingerprint}</p>
               <div class="note-actions">
                 <button type="button" class="primary" onClick={() => setConfirmed(true)}>
                   Yes, they match
@@ -70,7 +70,7 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
               <p>Open or paste this answer on the new device, then check that it shows the same code:</p>
               <p class="digits" data-testid="check-code">{groups(found().checkCode, 3)}</p>
               <QrLink link={found().link} label="Answer for the new device" id="device-answer" />
-              <p class="hint">Only the new device can open this answer. It expires in 10 minutes.</p>
+              <p class="hint">Only the new device can open this answer, and only until its link expires (10 minutes after it was made).</p>
             </div>
           )}
         </Match>

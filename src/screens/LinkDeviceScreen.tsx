@@ -12,30 +12,42 @@ const groups = (digits: string, size: number) => digits.match(new RegExp(`.{1,${
 
 /**
  * First run on a new device that joins the person's existing vault: show a request (link,
- * QR, 12 digits to compare), take the old device's answer, compare its check code, then
+ * QR, 16 characters to compare), take the old device's answer, compare its check code, then
  * choose this device's own passphrase. The box key pair lives in this page's memory only,
- * so the answer must come back to this same tab (paste it, or open it in this tab).
+ * so the answer must come back to this same tab (paste it, or open it in this tab). A
+ * request lasts 10 minutes; then this screen says so and offers a new one.
  */
 export function LinkDeviceScreen(props: { session: Session; response?: string; onCancel(): void }) {
-  const request = beginDeviceLink(location.origin);
+  const [request, setRequest] = createSignal(beginDeviceLink(location.origin));
+  const [expired, setExpired] = createSignal(false);
+  createEffect(() => {
+    const timer = setTimeout(() => setExpired(true), Math.max(0, request().pending.expiresAt - Date.now()));
+    onCleanup(() => clearTimeout(timer));
+  });
   const [answer, setAnswer] = createSignal(props.response ?? '');
   const [code, setCode] = createSignal<string>();
   const [matched, setMatched] = createSignal(false);
   const [passphrase, setPassphrase] = createSignal('');
   const [confirm, setConfirm] = createSignal('');
   const [problem, setProblem] = createSignal<string>();
+  const restart = () => {
+    wipe(request().pending.keyPair.secretKey);
+    setExpired(false);
+    setProblem(undefined);
+    setRequest(beginDeviceLink(location.origin));
+  };
 
   const read = (link: string) => {
     setMatched(false);
     // Opened here only to show the check code before anything is stored; linkDevice opens it again.
-    const opened = openDeviceLinkResponse(link.trim(), request.keyPair);
+    const opened = openDeviceLinkResponse(link.trim(), request().pending);
     if (!opened.ok) {
       setCode(undefined);
       setProblem(messageFor(opened.error.code, opened.error.message));
       return;
     }
     setProblem(undefined);
-    setCode(checkCode(opened.value.vaultKey, request.keyPair.publicKey));
+    setCode(checkCode(opened.value.vaultKey, request().pending.boxPublicKey));
     wipe(opened.value.vaultKey);
   };
   // An answer opened in this tab's address bar arrives as a prop.
@@ -47,7 +59,7 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
     event.preventDefault();
     const issue = passphrase().length < MIN_LENGTH ? `Use at least ${MIN_LENGTH} characters.` : passphrase() !== confirm() ? 'The two passphrases are different.' : undefined;
     setProblem(issue);
-    if (!issue) void props.session.linkDevice({ responseLink: answer().trim(), keyPair: request.keyPair, passphrase: passphrase() });
+    if (!issue) void props.session.linkDevice({ responseLink: answer().trim(), pending: request().pending, passphrase: passphrase() });
   };
 
   return (
@@ -60,9 +72,22 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
               On the device that already has your notebooks, open Obscura, choose <strong>Sync</strong>, then{' '}
               <strong>Link a device</strong>, and paste this link there (or scan the code).
             </p>
-            <QrLink link={request.link} label="Link for your other device" id="device-request-link" />
-            <p>It will show these digits. Check they are the same:</p>
-            <p class="digits" data-testid="request-fingerprint">{request.fingerprint}</p>
+            <Show
+              when={!expired()}
+              fallback={
+                <p class="error" role="alert">
+                  This link has expired (links last 10 minutes).{' '}
+                  <button type="button" class="link" onClick={restart}>
+                    Make a new link
+                  </button>
+                </p>
+              }
+            >
+              <QrLink link={request().link} label="Link for your other device" id="device-request-link" />
+              <p>It will show these characters. Check they are the same:</p>
+              <p class="digits fingerprint" data-testid="request-fingerprint">{request().fingerprint}</p>
+              <p class="hint">This link works for 10 minutes.</p>
+            </Show>
             <form
               class="device-link-form"
               onSubmit={(e) => {

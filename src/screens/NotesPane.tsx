@@ -156,10 +156,10 @@ export function NotesPane(props: {
   onMount(() => {
     failInterruptedImports(doc(), isImporting);
     props.tagging.enqueue(props.notebook, notesToTag(doc(), props.tagging.pipelineVersion));
-    // ?debug=notes: the e2e scale test fills this notebook through src/app/notes-debug-hook.ts.
-    if (new URLSearchParams(location.search).get('debug') === 'notes') {
+    // e2e build only (src/app/test-hooks.ts): the scale test fills this notebook.
+    if (__OBSCURA_TEST_HOOKS__) {
       let uninstall: (() => void) | undefined;
-      void import('../app/notes-debug-hook.ts').then((m) => (uninstall = m.installNotesDebugHook(doc())));
+      void import('../app/test-hooks.ts').then(async (hooks) => (uninstall = await hooks.installNotebookHooks(doc())));
       onCleanup(() => uninstall?.());
     }
   });

@@ -24,6 +24,14 @@ export type TaggingStatus =
   | { readonly state: 'done' }
   | { readonly state: 'failed'; readonly code: string; readonly message: string };
 
+/**
+ * The types of the formats ml/image/sniff.ts reads (IMAGE_MIMES there; a test keeps the two
+ * equal). Note: a peer writes these records, and the type was once handed to the browser
+ * with the blob, so an `image/svg+xml` record made a peer's SVG render in our origin. The
+ * photo view now takes the type from the blob's own bytes (ml/image/raster-blob.ts); this
+ * check keeps records honest too.
+ */
+export const PHOTO_MIMES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 const BLOB_ID = /^[0-9a-f]{64}$/;
 const B64URL_KEY = /^[A-Za-z0-9_-]{43}$/;
 
@@ -40,7 +48,7 @@ export function isPhotoRecord(value: unknown): value is PhotoRecord {
     typeof value.thumbBlobId === 'string' && BLOB_ID.test(value.thumbBlobId) &&
     typeof value.photoKey === 'string' && B64URL_KEY.test(value.photoKey) &&
     isDimension(value.width) && isDimension(value.height) &&
-    typeof value.mime === 'string' && /^image\/[a-z0-9.+-]+$/.test(value.mime) &&
+    typeof value.mime === 'string' && PHOTO_MIMES.has(value.mime) &&
     typeof value.addedAt === 'number' && Number.isFinite(value.addedAt) && Math.abs(value.addedAt) <= 8.64e15 // a time a Date holds
   );
 }

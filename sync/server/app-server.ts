@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import { ISOLATION_HEADERS } from './isolation-headers.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 
 /** Answers a request it owns (and returns true) or returns false to let the next one try. */
 export type AppRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -39,10 +40,9 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     },
   });
   const routes: AppRoute[] = [];
+  // Before routes and assets, so every answer carries them (the relay's blob API, a 404 too).
   const server = createServer((req, res) => {
-    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    for (const [name, value] of Object.entries({ ...ISOLATION_HEADERS, ...SECURITY_HEADERS })) res.setHeader(name, value);
     if (routes.some((route) => route(req, res))) return;
     assets(req, res, () => {
       res.statusCode = 404;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const INPUTS = ['index.html', 'vite.config.ts', 'package-lock.json', 'src', 'crypto', 'sync', 'ml', 'models', 'public'];
@@ -20,15 +20,18 @@ function newestMtime(path: string): number {
 /**
  * `npm start` must work on a fresh clone without a separate build step, and must not
  * serve a stale bundle after a `git pull`; so build when any input is newer than the
- * last build's stamp.
+ * last build's stamp, or when the last build was made in another Vite mode (the stamp
+ * names it): `production` for `npm start`, `e2e` for the e2e tests, whose build adds
+ * their hooks (src/app/test-hooks.ts) and must never be served as the app.
  */
-export async function ensureBuild(root: string, outDir: string): Promise<'fresh' | 'built'> {
+export async function ensureBuild(root: string, outDir: string, mode: 'production' | 'e2e' = 'production'): Promise<'fresh' | 'built'> {
   const stampPath = join(outDir, STAMP);
   const stamp = existsSync(stampPath) ? statSync(stampPath).mtimeMs : 0;
+  const sameMode = existsSync(stampPath) && readFileSync(stampPath, 'utf8').split('\n')[0] === `mode ${mode}`;
   const newest = Math.max(...INPUTS.map((p) => newestMtime(join(root, p))));
-  if (stamp > newest) return 'fresh';
+  if (stamp > newest && sameMode) return 'fresh';
   const { build } = await import('vite');
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  writeFileSync(stampPath, new Date().toISOString());
+  await build({ root, mode, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  writeFileSync(stampPath, `mode ${mode}\n${new Date().toISOString()}\n`);
   return 'built';
 }

@@ -1,31 +1,32 @@
-import { randomBytes, wipe, wrapLinkedVaultKey, type BoxKeyPair } from '../../crypto/index.ts';
-import { checkCode, createDeviceLinkRequest, openDeviceLinkResponse, requestFingerprint } from '../share/device-link.ts';
+import { randomBytes, wipe, wrapLinkedVaultKey } from '../../crypto/index.ts';
+import { checkCode, createDeviceLinkRequest, openDeviceLinkResponse, requestFingerprint, type PendingDeviceLink } from '../share/device-link.ts';
 import { saveDeviceSeeds, saveVaultHeader, deviceKeysFromSeeds } from './vault-records.ts';
 import { hasVault, Vault, type VaultResult, type VaultServices } from './vault.ts';
 
 /**
  * The new device's side of a device link (sync/share/device-link.ts):
- *   1. beginDeviceLink(origin) -> show `link` (QR) and `fingerprint`; keep `keyPair` in memory;
+ *   1. beginDeviceLink(origin) -> show `link` (QR) and `fingerprint`; keep `pending` in memory
+ *      until `pending.expiresAt` (10 minutes by this device's clock);
  *   2. the old device answers (Vault.answerDeviceLink) with a response link and a check code;
- *   3. linkDevice(services, { responseLink, keyPair, passphrase }) -> a vault on this device
+ *   3. linkDevice(services, { responseLink, pending, passphrase }) -> a vault on this device
  *      with the SAME vault key and id, its own passphrase, recovery key and device keys.
  * The notebooks arrive once startVaultSync runs: the vault doc replicates in its own room.
  */
-export interface DeviceLinkRequest {
+export interface StartedDeviceLink {
   readonly link: string;
-  readonly keyPair: BoxKeyPair;
-  /** Twelve digits to compare with the old device's screen before it answers. */
+  readonly pending: PendingDeviceLink;
+  /** 16 characters in 4 groups to compare with the old device's screen before it answers. */
   readonly fingerprint: string;
 }
 
-export function beginDeviceLink(origin: string): DeviceLinkRequest {
-  const { keyPair, link } = createDeviceLinkRequest(origin);
-  return { link, keyPair, fingerprint: requestFingerprint(keyPair.publicKey) };
+export function beginDeviceLink(origin: string, now = Date.now()): StartedDeviceLink {
+  const pending = createDeviceLinkRequest(origin, now);
+  return { link: pending.link, pending, fingerprint: requestFingerprint(pending) };
 }
 
 export interface LinkDeviceArgs {
   readonly responseLink: string;
-  readonly keyPair: BoxKeyPair;
+  readonly pending: PendingDeviceLink;
   /** This device's own passphrase for the shared vault key. */
   readonly passphrase: string;
   readonly now?: number;
@@ -41,15 +42,15 @@ export interface LinkedDevice {
 
 export async function linkDevice(services: VaultServices, args: LinkDeviceArgs): Promise<VaultResult<LinkedDevice>> {
   if (await hasVault(services)) return { ok: false, error: { code: 'E_VAULT_EXISTS', message: 'this device already has a vault; linking would replace it' } };
-  const opened = openDeviceLinkResponse(args.responseLink, args.keyPair, args.now);
+  const opened = openDeviceLinkResponse(args.responseLink, args.pending, args.now);
   if (!opened.ok) return opened;
   const { vaultKey, vaultId } = opened.value;
-  const code = checkCode(vaultKey, args.keyPair.publicKey);
+  const code = checkCode(vaultKey, args.pending.boxPublicKey);
   const { header, recoveryKey } = await wrapLinkedVaultKey(vaultId, vaultKey, args.passphrase, services.pwhash);
   const seeds = randomBytes(64);
   await saveDeviceSeeds(services.storage, vaultKey, vaultId, seeds);
   // As in createVault: the header goes last, so a vault exists only once it is complete.
   await saveVaultHeader(services.storage, header);
-  wipe(args.keyPair.secretKey);
+  wipe(args.pending.keyPair.secretKey);
   return { ok: true, value: { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey, checkCode: code } };
 }

@@ -7,7 +7,7 @@ export interface DeviceLinkAnswer {
   readonly link: string;
   /** Six digits the new device must show too (the response came from this vault). */
   readonly checkCode: string;
-  /** Twelve digits the new device showed beside its request (the request is really its). */
+  /** What the new device showed beside its request (the request is really its): 16 characters in 4 groups. */
   readonly fingerprint: string;
 }
 
@@ -16,14 +16,15 @@ export function answerDeviceLink(
   origin: string,
   vaultKey: VaultKey,
   vaultId: string,
+  now = Date.now(),
 ): { ok: true; value: DeviceLinkAnswer } | { ok: false; error: { code: DeviceLinkErrorCode; message: string } } {
-  const request = parseDeviceLinkRequest(requestLink);
+  const request = parseDeviceLinkRequest(requestLink, now);
   if (!request.ok) return request;
   return {
     ok: true,
     value: {
       link: createDeviceLinkResponse(origin, request.value, vaultKey, vaultId),
-      checkCode: checkCode(vaultKey, request.value),
+      checkCode: checkCode(vaultKey, request.value.boxPublicKey),
       fingerprint: requestFingerprint(request.value),
     },
   };

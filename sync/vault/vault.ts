@@ -434,10 +434,11 @@ export class Vault {
    * Old device: answers a new device's request link (beginDeviceLink on that device) by
    * sealing the vault key to it. Show `checkCode` and the request's fingerprint
    * (requestFingerprint) so the person can compare them with the new device's screen.
+   * `now` is this device's clock, against which the request's expiry is checked.
    */
-  answerDeviceLink(requestLink: string, origin: string): VaultResult<DeviceLinkAnswer> {
+  answerDeviceLink(requestLink: string, origin: string, now = Date.now()): VaultResult<DeviceLinkAnswer> {
     this.#assertUnlocked();
-    return answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId);
+    return answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId, now);
   }
 
   #identity(): DeviceIdentity {

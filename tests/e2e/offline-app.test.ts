@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../sync/server/app-server.ts';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { E2E_DIST } from './harness/e2e-dist.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-/** The build global-setup made (tests/e2e/harness/global-setup.ts). */
-const DIST = process.env.OBSCURA_E2E_DIST ?? join(ROOT, 'dist');
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
 const PASSPHRASE = 'correct horse battery staple';
 const TITLE = 'written before going offline';
@@ -24,7 +22,8 @@ describe('offline after the first load (service worker, built app, Chromium)', (
   let page: Page;
 
   beforeAll(async () => {
-    server = await startAppServer({ distDir: DIST, port: 0 });
+    // The build global-setup made (tests/e2e/harness/global-setup.ts).
+    server = await startAppServer({ distDir: E2E_DIST, port: 0 });
     browser = await launchChromium();
     device = await guardedContext(browser, server.url);
     page = await device.newPage();
@@ -50,6 +49,18 @@ describe('offline after the first load (service worker, built app, Chromium)', (
     expect(cached.some((u) => u.startsWith('/models/') && u.endsWith('.onnx'))).toBe(true);
     expect(cached).toContain('/ort/ort-wasm-simd-threaded.wasm');
     expect(cached.some((u) => /^\/assets\/libsodium.*\.js$/.test(u))).toBe(true);
+    // The cached shell keeps the headers it was fetched with: offline, it still refuses framing.
+    const shell = await page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        const request = (await cache.keys()).find((r) => new URL(r.url).pathname === '/index.html');
+        const response = request && (await cache.match(request));
+        if (response) return { csp: response.headers.get('content-security-policy'), xfo: response.headers.get('x-frame-options') };
+      }
+      return undefined;
+    });
+    expect(shell?.csp).toContain("frame-ancestors 'none'");
+    expect(shell?.xfo).toBe('DENY');
   });
 
   it('has a web app manifest with icons, so it can be installed', async () => {

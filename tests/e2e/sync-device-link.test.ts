@@ -71,9 +71,43 @@ describe('linking a new device and links that do not work (built app, real relay
     await oldPage.getByRole('button', { name: 'Sync', exact: true }).click();
     const panel = oldPage.getByRole('dialog');
     await panel.getByRole('button', { name: 'Link a device' }).click();
-    await panel.getByLabel('Link from the new device').fill(`${new URL(server.url).origin}/#/link-device/AQID`);
+    await panel.getByLabel('Link from the new device').fill(`${new URL(server.url).origin}/#/link-device/AgID`);
     await panel.getByRole('button', { name: 'Continue' }).click();
     await panel.getByRole('alert').filter({ hasText: 'not a complete device link' }).waitFor();
+  });
+
+  it('E_DEVICE_LINK_CLOCK_SKEW, E_DEVICE_LINK_EXPIRED: a request from a new device whose clock is half an hour ahead, or behind, is refused and says the clocks differ', async () => {
+    const panel = oldPage.getByRole('dialog');
+    const cases: [number, RegExp][] = [
+      [30 * 60_000, /30 minutes ahead of this device/],
+      [-30 * 60_000, /expired .*clocks .*differ/],
+    ];
+    for (const [offset, words] of cases) {
+      const skewed = await device();
+      await skewed.clock.setFixedTime(new Date(Date.now() + offset));
+      await skewed.goto(server.url);
+      await skewed.getByRole('button', { name: 'Link to my other device' }).click();
+      await panel.getByLabel('Link from the new device').fill(await skewed.locator('#device-request-link').inputValue());
+      await panel.getByRole('button', { name: 'Continue' }).click();
+      await panel.getByRole('alert').filter({ hasText: words }).waitFor();
+      await skewed.close();
+    }
+  });
+
+  it('after its 10 minutes the new device says its link expired, and makes a new one (another fingerprint) on request', async () => {
+    const waiting = await device();
+    await waiting.clock.install();
+    await waiting.goto(server.url);
+    await waiting.getByRole('button', { name: 'Link to my other device' }).click();
+    const first = await waiting.getByTestId('request-fingerprint').textContent();
+    await waiting.clock.fastForward('10:01');
+    await waiting.getByRole('alert').filter({ hasText: 'This link has expired' }).waitFor();
+    expect(await waiting.getByTestId('request-fingerprint').count()).toBe(0);
+    await waiting.getByRole('button', { name: 'Make a new link' }).click();
+    const second = await waiting.getByTestId('request-fingerprint').textContent();
+    expect(second).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}( [0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    expect(second).not.toBe(first);
+    await waiting.close();
   });
 
   it('new device: request, answer, matching digits both ways, own passphrase, every notebook arrives', async () => {
@@ -82,7 +116,8 @@ describe('linking a new device and links that do not work (built app, real relay
     const request = await newPage.locator('#device-request-link').inputValue();
     expect(request.startsWith(`${new URL(server.url).origin}/#/link-device/`)).toBe(true);
     const fingerprint = await newPage.getByTestId('request-fingerprint').textContent();
-    expect(fingerprint).toMatch(/^\d{4} \d{4} \d{4}$/);
+    // 80 bits: 16 Crockford base32 characters in 4 groups.
+    expect(fingerprint).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}( [0-9A-HJKMNP-TV-Z]{4}){3}$/);
     await shoot(newPage, 'device-link-request');
 
     // A garbage answer is refused with its own words, and nothing is stored.

@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'models/generated/**', '.test-results/**', 'tests/artifacts/**'] },
+  { ignores: ['dist/**', 'dist-e2e/**', 'node_modules/**', 'models/generated/**', '.test-results/**', 'tests/artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { LeveldbPersistence } from 'y-leveldb';
 import * as Y from 'yjs';
 import { startAppServer, type AppServer } from '../../../sync/server/app-server.ts';
 import { attachSync, type SyncServers } from '../../../sync/server/attach-sync.ts';
+import { E2E_DIST } from './e2e-dist.ts';
 
 /** What went to a server, by server, as the server received it. */
 export interface CapturedFrames {
@@ -33,11 +34,9 @@ export interface SyncedApp {
  * throwaway relay data dir and every client frame captured for canary checks.
  */
 export async function startSyncedApp(): Promise<SyncedApp> {
-  const root = resolve(import.meta.dirname, '..', '..', '..');
-  const distDir = process.env.OBSCURA_E2E_DIST ?? join(root, 'dist');
   const dataDir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
   const frames: CapturedFrames = { signaling: [], relay: [] };
-  const app: AppServer = await startAppServer({ distDir, port: 0 });
+  const app: AppServer = await startAppServer({ distDir: E2E_DIST, port: 0 });
   const sync = await attachSync({
     server: app.server,
     baseUrl: app.url,

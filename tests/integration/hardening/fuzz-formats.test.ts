@@ -37,6 +37,7 @@ import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../../sync/sealed/snapshot-codec.ts';
 import { parseSignalingMessage } from '../../../sync/server/signaling-message.ts';
 import { createDeviceLinkRequest, createDeviceLinkResponse, openDeviceLinkResponse, parseDeviceLinkRequest } from '../../../sync/share/device-link.ts';
+import { requestDigest } from '../../../sync/share/device-link-request.ts';
 import { createInviteLink, INVITE_PATH, parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { openKeyEnvelope, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { ChunkReassembler } from '../../../sync/transport/chunk-reassembler.ts';
@@ -136,23 +137,26 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
 
   it('device links: mutated requests, and responses with mutated secrets re-sealed to the device', () => {
     const random = seededRandom(seed + 3);
-    const request = createDeviceLinkRequest('https://o.example');
+    const now = 1_800_000_000_000;
+    const request = createDeviceLinkRequest('https://o.example', now);
     const vaultKey = asVaultKey(cryptoRandomBytes(32));
-    const response = createDeviceLinkResponse('https://o.example', request.keyPair.publicKey, vaultKey, 'vault-id', 1000, 1_000_000_000_000_000);
+    const response = createDeviceLinkResponse('https://o.example', request, vaultKey, 'vault-id');
     const payload = (fromBase64Url(response.slice(response.indexOf('#/linked/') + 9)) as { value: Uint8Array }).value;
-    const secret = concatBytes(lengthPrefixed(utf8('obscura/device-link/v1')), vaultKey, request.keyPair.publicKey, new Uint8Array(8).fill(0x7f), lengthPrefixed(utf8('vault-id')));
+    const secret = concatBytes(lengthPrefixed(utf8('obscura/device-link/v2')), vaultKey, requestDigest(request), lengthPrefixed(utf8('vault-id')));
     const tally = fuzz('device-link', BUDGET, () => {
       const r = random();
       if (r < 0.25) return { request: mutateString(request.link, random) };
       if (r < 0.45) return { response: `https://o.example/#/linked/${toBase64Url(mutateBytes(payload, random))}` };
-      if (r < 0.95) return { response: `https://o.example/#/linked/${toBase64Url(concatBytes(new Uint8Array([1]), sealToPublicKey(request.keyPair.publicKey, mutateBytes(secret, random))))}` };
+      if (r < 0.95) return { response: `https://o.example/#/linked/${toBase64Url(concatBytes(new Uint8Array([2]), sealToPublicKey(request.keyPair.publicKey, mutateBytes(secret, random))))}` };
       return { request: randomValue(random) };
     }, (input) => {
       if ('request' in input) {
-        const parsed = parseDeviceLinkRequest(input.request);
-        return parsed.ok && parsed.value.length !== 32 ? 'BUG: accepted a malformed field' : codeOf(parsed);
+        const parsed = parseDeviceLinkRequest(input.request, now);
+        if (!parsed.ok) return codeOf(parsed);
+        const { boxPublicKey, createdAt, expiresAt } = parsed.value;
+        return boxPublicKey.length !== 32 || expiresAt <= now || expiresAt - createdAt > 3600_000 ? 'BUG: accepted a malformed field' : 'ok';
       }
-      return codeOf(openDeviceLinkResponse(input.response, request.keyPair, 2000));
+      return codeOf(openDeviceLinkResponse(input.response, request, now + 1000));
     });
     check(tally);
     expect(tally.outcomes.get('E_DEVICE_LINK_FORMAT') ?? 0).toBeGreaterThan(0);

@@ -19,8 +19,8 @@ import { firstKey } from '../share/share-harness.ts';
 /**
  * Invite links and device links, every payload byte flipped, every truncation, extensions
  * and splices between two links. Invites are signed, so each is refused with its code.
- * A device link request carries a bare public key and a response is an anonymous sealed
- * box, so two swaps open by design; those are caught by the numbers both screens show
+ * A device link request is not signed and a response is an anonymous sealed box, so two
+ * swaps open by design; those are caught by the numbers both screens show
  * (requestFingerprint, checkCode; sync/PROTOCOL.md "Device link"), and counted so here.
  */
 beforeAll(sodiumReady);
@@ -94,28 +94,35 @@ describe('tamper: links', () => {
     console.log(`tamper-links device seed=${seed} (replay with OBSCURA_SEED=${seed})`);
     const random = seededRandom(seed);
     const vaultKey = asVaultKey(randomBytes(32));
-    const request = createDeviceLinkRequest(ORIGIN);
-    const response = createDeviceLinkResponse(ORIGIN, request.keyPair.publicKey, vaultKey, 'vault-1', NOW);
+    const request = createDeviceLinkRequest(ORIGIN, NOW);
+    const parsedRequest = parseDeviceLinkRequest(request.link, NOW);
+    if (!parsedRequest.ok) throw new Error(parsedRequest.error.message);
+    const response = createDeviceLinkResponse(ORIGIN, parsedRequest.value, vaultKey, 'vault-1');
     const tally = new TamperTally('tamper-device-link');
     const requestPayload = payloadOf(request.link, LINK_REQUEST_PATH);
     const responsePayload = payloadOf(response, LINK_RESPONSE_PATH);
-    const realFingerprint = requestFingerprint(request.keyPair.publicKey);
+    const realFingerprint = requestFingerprint(request);
 
-    // Request: the key is not authenticated (there is nothing to sign it with yet); a
-    // changed key parses, and the fingerprint both screens show no longer matches.
+    // Request: nothing signs it (there is nothing to sign it with yet). A changed byte is
+    // refused by the old device (version, lifetime, clock) or parses, and then the
+    // fingerprint both screens show differs: it covers every byte, the times too.
     const parseRequest = (bytes: Uint8Array): string => {
-      const parsed = parseDeviceLinkRequest(withPayload(request.link, LINK_REQUEST_PATH, bytes));
+      const parsed = parseDeviceLinkRequest(withPayload(request.link, LINK_REQUEST_PATH, bytes), NOW);
       if (!parsed.ok) return parsed.error.code;
       return requestFingerprint(parsed.value) === realFingerprint ? 'ok' : 'FINGERPRINT_DIFFERS';
     };
+    const timeRefusals = new Set(['E_DEVICE_LINK_FORMAT', 'E_DEVICE_LINK_EXPIRED', 'E_DEVICE_LINK_CLOCK_SKEW', 'FINGERPRINT_DIFFERS']);
     for (const c of everyFlip(requestPayload, random)) {
-      tally.record(`request ${c.name}`, parseRequest(c.bytes), c.at === 0 ? 'E_DEVICE_LINK_VERSION' : 'FINGERPRINT_DIFFERS');
+      const at = c.at ?? 0;
+      tally.record(`request ${c.name}`, parseRequest(c.bytes), at === 0 ? 'E_DEVICE_LINK_VERSION' : at < 17 ? (code) => timeRefusals.has(code) : 'FINGERPRINT_DIFFERS');
     }
     for (const c of everyTruncation(requestPayload)) tally.record(`request ${c.name}`, parseRequest(c.bytes), 'E_DEVICE_LINK_FORMAT');
     for (const c of extensions(requestPayload, random)) tally.record(`request ${c.name}`, parseRequest(c.bytes), 'E_DEVICE_LINK_FORMAT');
-    tally.record('request swapped for another device\'s', parseRequest(payloadOf(createDeviceLinkRequest(ORIGIN).link, LINK_REQUEST_PATH)), 'FINGERPRINT_DIFFERS');
+    tally.record('request swapped for another device\'s', parseRequest(payloadOf(createDeviceLinkRequest(ORIGIN, NOW).link, LINK_REQUEST_PATH)), 'FINGERPRINT_DIFFERS');
+    tally.record('request past its expiry', codeOf(parseDeviceLinkRequest(request.link, NOW + 10 * 60_000)), 'E_DEVICE_LINK_EXPIRED');
+    tally.record('request from a clock 30 minutes ahead', codeOf(parseDeviceLinkRequest(request.link, NOW - 30 * 60_000)), 'E_DEVICE_LINK_CLOCK_SKEW');
 
-    const openResponse = (bytes: Uint8Array) => codeOf(openDeviceLinkResponse(withPayload(response, LINK_RESPONSE_PATH, bytes), request.keyPair, NOW));
+    const openResponse = (bytes: Uint8Array) => codeOf(openDeviceLinkResponse(withPayload(response, LINK_RESPONSE_PATH, bytes), request, NOW));
     expect(openResponse(responsePayload)).toBe('ok');
     for (const c of everyFlip(responsePayload, random)) {
       tally.record(`response ${c.name}`, openResponse(c.bytes), c.at === 0 ? 'E_DEVICE_LINK_VERSION' : 'E_DEVICE_LINK_WRONG_DEVICE');
@@ -124,14 +131,14 @@ describe('tamper: links', () => {
       tally.record(`response ${c.name}`, openResponse(c.bytes), c.bytes.length === 0 ? 'E_DEVICE_LINK_FORMAT' : 'E_DEVICE_LINK_WRONG_DEVICE');
     }
     for (const c of extensions(responsePayload, random)) tally.record(`response ${c.name}`, openResponse(c.bytes), 'E_DEVICE_LINK_WRONG_DEVICE');
-    const forOther = createDeviceLinkResponse(ORIGIN, createDeviceLinkRequest(ORIGIN).keyPair.publicKey, vaultKey, 'vault-1', NOW);
+    const forOther = createDeviceLinkResponse(ORIGIN, createDeviceLinkRequest(ORIGIN, NOW), vaultKey, 'vault-1');
     tally.record('response sealed for another device', openResponse(payloadOf(forOther, LINK_RESPONSE_PATH)), 'E_DEVICE_LINK_WRONG_DEVICE');
-    tally.record('response past its lifetime', codeOf(openDeviceLinkResponse(response, request.keyPair, NOW + 10 * 60_000)), 'E_DEVICE_LINK_EXPIRED');
+    tally.record('response after the request expired', codeOf(openDeviceLinkResponse(response, request, NOW + 10 * 60_000)), 'E_DEVICE_LINK_EXPIRED');
 
     // A response from someone else's vault, sealed to our request: a sealed box does not
     // name its sender, so it opens; the check code both devices show differs.
     const foreignKey = asVaultKey(randomBytes(32));
-    const foreign = openDeviceLinkResponse(createDeviceLinkResponse(ORIGIN, request.keyPair.publicKey, foreignKey, 'vault-x', NOW), request.keyPair, NOW);
+    const foreign = openDeviceLinkResponse(createDeviceLinkResponse(ORIGIN, parsedRequest.value, foreignKey, 'vault-x'), request, NOW);
     const shown = foreign.ok ? checkCode(foreign.value.vaultKey, request.keyPair.publicKey) : 'not opened';
     tally.record('response from another vault', shown === checkCode(vaultKey, request.keyPair.publicKey) ? 'ok' : 'CHECK_CODE_DIFFERS', 'CHECK_CODE_DIFFERS');
 

@@ -24,7 +24,7 @@ describe('device link on the Vault', () => {
       expect(request.link.startsWith(`${ORIGIN}/#/link-device/`)).toBe(true);
       const answer = must(a.vault.answerDeviceLink(request.link, ORIGIN));
       expect(answer.fingerprint).toBe(request.fingerprint);
-      const linked = must(await linkDevice(a2Services, { responseLink: answer.link, keyPair: request.keyPair, passphrase: 'phone passphrase' }));
+      const linked = must(await linkDevice(a2Services, { responseLink: answer.link, pending: request.pending, passphrase: 'phone passphrase' }));
       expect(linked.checkCode).toBe(answer.checkCode);
       expect(linked.vault.vaultId).toBe(a.vault.vaultId);
       expect(linked.recoveryKey.length).toBeGreaterThan(40);
@@ -68,7 +68,7 @@ describe('device link on the Vault', () => {
     const a = await newDevice(relay.relayUrl, 'alice-laptop');
     const a2Services = memoryServices();
     const request = beginDeviceLink(ORIGIN);
-    const linked = must(await linkDevice(a2Services, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, keyPair: request.keyPair, passphrase: 'p2' }));
+    const linked = must(await linkDevice(a2Services, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'p2' }));
     const a2 = await startDevice(linked.vault, a2Services, relayOnly(relay.relayUrl), 'alice-phone');
     try {
       const id = bob.vault.createNotebook('Bob\'s recipes');
@@ -108,7 +108,7 @@ describe('device link on the Vault', () => {
     await a.close();
 
     const a2Services = memoryServices();
-    const linked = must(await linkDevice(a2Services, { responseLink: answer.link, keyPair: request.keyPair, passphrase: 'p2' }));
+    const linked = must(await linkDevice(a2Services, { responseLink: answer.link, pending: request.pending, passphrase: 'p2' }));
     const a2 = await startDevice(linked.vault, a2Services, relayOnly(relay.relayUrl), 'alice-phone');
     try {
       await until(a2.vault.doc, () => a2.vault.notebooks().some((nb) => nb.id === id), 20_000, 'the notebook list from the relay');
@@ -126,7 +126,7 @@ describe('device link on the Vault', () => {
     try {
       const request = beginDeviceLink(ORIGIN);
       const answer = must(a.vault.answerDeviceLink(request.link, ORIGIN));
-      const result = await linkDevice(b.services, { responseLink: answer.link, keyPair: request.keyPair, passphrase: 'x' });
+      const result = await linkDevice(b.services, { responseLink: answer.link, pending: request.pending, passphrase: 'x' });
       expect(result.ok ? 'linked' : result.error.code).toBe('E_VAULT_EXISTS');
       await b.close();
       const bob = await unlockVault(b.services, { passphrase: 'correct horse battery' });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { generateBoxKeyPair, sealToPublicKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { sealToPublicKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
 import { createDeviceLinkRequest, openDeviceLinkResponse, parseDeviceLinkRequest } from '../../../sync/share/device-link.ts';
 import { openSharedNotebook } from '../../../sync/share/shared-notebook.ts';
 import { addNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
@@ -12,17 +12,17 @@ const ORIGIN = 'https://obscura.example';
 const codeOf = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
 
 describe('sync error codes without a test of their own elsewhere', () => {
-  it('E_DEVICE_LINK_FORMAT: no payload, a key of the wrong length, and a sealed secret that is not a device link secret', () => {
+  it('E_DEVICE_LINK_FORMAT: no payload, a request of the wrong length, and a sealed secret that is not a device link secret', () => {
     const request = createDeviceLinkRequest(ORIGIN);
     expect(codeOf(parseDeviceLinkRequest(`${ORIGIN}/#/link-device/`))).toBe('E_DEVICE_LINK_FORMAT');
-    expect(codeOf(parseDeviceLinkRequest(`${ORIGIN}/#/join/AQ`))).toBe('E_DEVICE_LINK_FORMAT');
-    expect(codeOf(parseDeviceLinkRequest(`${ORIGIN}/#/link-device/${toBase64Url(new Uint8Array([1, ...new Uint8Array(31)]))}`))).toBe('E_DEVICE_LINK_FORMAT');
+    expect(codeOf(parseDeviceLinkRequest(`${ORIGIN}/#/join/Ag`))).toBe('E_DEVICE_LINK_FORMAT');
+    expect(codeOf(parseDeviceLinkRequest(request.link.slice(0, -2)))).toBe('E_DEVICE_LINK_FORMAT');
     expect(codeOf(parseDeviceLinkRequest(request.link))).toBe('ok');
     // Sealed to the right device (so it opens) but its plaintext is no device link secret.
     const sealed = sealToPublicKey(request.keyPair.publicKey, new TextEncoder().encode('not a secret'));
-    const response = `${ORIGIN}/#/linked/${toBase64Url(new Uint8Array([1, ...sealed]))}`;
-    expect(codeOf(openDeviceLinkResponse(response, request.keyPair))).toBe('E_DEVICE_LINK_FORMAT');
-    expect(codeOf(openDeviceLinkResponse(response, generateBoxKeyPair()))).toBe('E_DEVICE_LINK_WRONG_DEVICE');
+    const response = `${ORIGIN}/#/linked/${toBase64Url(new Uint8Array([2, ...sealed]))}`;
+    expect(codeOf(openDeviceLinkResponse(response, request))).toBe('E_DEVICE_LINK_FORMAT');
+    expect(codeOf(openDeviceLinkResponse(response, createDeviceLinkRequest(ORIGIN)))).toBe('E_DEVICE_LINK_WRONG_DEVICE');
   });
 
   it('E_NOT_SHARED: a notebook whose vault entry names no founder is refused before anything is opened', () => {

@@ -51,6 +51,22 @@ describe('photo records', () => {
     expect(readNotePhoto(doc, 'no-such-note')).toBeUndefined();
   });
 
+  it('refuses a record whose type is not a raster photo (a peer\'s SVG would be handed to the browser as SVG)', () => {
+    // Issue 12 §7: photoUrl made the photo's object URL with the record's own type, and any
+    // image/* passed. A member's replica can write any record and any blob sealed under the
+    // photo key it chose; only what the decoders read (JPEG, PNG, WebP, GIF) is a photo.
+    for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'image/gif']) expect(isPhotoRecord({ ...PHOTO, mime }), mime).toBe(true);
+    for (const mime of ['image/svg+xml', 'image/svg', 'image/heic', 'image/bmp', 'image/x-icon', 'image/jpeg+xml']) {
+      expect(isPhotoRecord({ ...PHOTO, mime }), mime).toBe(false);
+    }
+    const peer = new Y.Doc();
+    const id = createNote(peer);
+    peer.getMap<Y.Map<unknown>>('notes').get(id)?.set('photo', { ...PHOTO, mime: 'image/svg+xml' });
+    const mine = new Y.Doc();
+    Y.applyUpdate(mine, Y.encodeStateAsUpdate(peer));
+    expect(readNotePhoto(mine, id)).toBeUndefined();
+  });
+
   it('lists photo notes whose tags are missing or from another pipeline, not failed ones', () => {
     const doc = new Y.Doc();
     createNote(doc, { title: 'text only' });

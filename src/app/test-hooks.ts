@@ -1,0 +1,22 @@
+import type * as Y from 'yjs';
+
+/**
+ * Note: the one door to the e2e tests' hooks, and only in the e2e build. main.tsx and
+ * NotesPane import this module inside `if (__OBSCURA_TEST_HOOKS__)`, which vite.config.ts
+ * defines as true only when building with `--mode e2e` (tests/e2e/harness/global-setup.ts);
+ * in `npm run build` the branch is dead, so neither this module nor the hooks behind it are
+ * in the bundle (tests/e2e/production-build.test.ts searches for them). The hooks write into
+ * the open notebook or drive the ML worker from the page: nothing a person's app should carry.
+ */
+const asked = () => new URLSearchParams(location.search).get('debug');
+
+/** At start: `?debug=ml` installs the ML worker hook (ml/worker/ml-debug-hook.ts). */
+export async function installStartHooks(): Promise<void> {
+  if (asked() === 'ml') (await import('../../ml/worker/ml-debug-hook.ts')).installMlDebugHook();
+}
+
+/** When a notebook opens: `?debug=notes` installs the notes hook; returns its removal. */
+export async function installNotebookHooks(doc: Y.Doc): Promise<(() => void) | undefined> {
+  if (asked() !== 'notes') return undefined;
+  return (await import('./notes-debug-hook.ts')).installNotesDebugHook(doc);
+}
