@@ -150,9 +150,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       return conns.length > 0 && !conns.some((conn) => conn.synced);
     },
     reconnectPeers() {
-      if (!webrtc) return;
-      webrtc.provider.disconnect();
-      webrtc.provider.connect();
+      webrtc?.reconnect();
     },
     roomId,
     blobLane,

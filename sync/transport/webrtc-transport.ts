@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import { browserWrtc, chunkingWrtc, type WrtcImplementation } from './chunking-wrtc.ts';
 import type { ChunkingOptions } from './chunking-options.ts';
 import { DERIVED_ROOM_ID } from './derive-room-id.ts';
+import { confineSignaling, roomSignalingUrls } from './room-signaling.ts';
 
 export interface WebrtcSyncOptions {
   /** The box doc: ciphertext only. Never pass a plain doc. */
@@ -22,6 +23,8 @@ export interface WebrtcSyncOptions {
 
 export interface WebrtcSync {
   readonly provider: WebrtcProvider;
+  /** Drops every peer connection and announces again (on this room's own signaling connections). */
+  reconnect(): void;
   /** Leaves the room and closes every peer connection; the box doc stays open. */
   destroy(): void;
 }
@@ -38,9 +41,10 @@ export class WebrtcConfigError extends Error {
  * to public STUN servers when given no ICE config; both are set explicitly here, always.
  * y-webrtc also syncs tabs of one browser over BroadcastChannel (no size limit, encrypted
  * with `password`); that path does not go through the chunking and does not need it.
+ * Each room signals over its own connections (room-signaling.ts).
  */
 export function connectWebrtc(options: WebrtcSyncOptions): WebrtcSync {
-  const signaling = checkSignalingUrls(options.signalingUrls);
+  const signaling = roomSignalingUrls(checkSignalingUrls(options.signalingUrls));
   if (!DERIVED_ROOM_ID.test(options.roomId)) throw new WebrtcConfigError('room id must come from deriveRoomId');
   if (options.password.length < 16) throw new WebrtcConfigError('room password must come from deriveRoomPassword');
   if (!Array.isArray(options.iceServers)) throw new WebrtcConfigError('iceServers must be a list (empty for host candidates only)');
@@ -54,8 +58,14 @@ export function connectWebrtc(options: WebrtcSyncOptions): WebrtcSync {
       config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
     },
   });
+  confineSignaling(provider.signalingConns, options.roomId);
   return {
     provider,
+    reconnect: () => {
+      provider.disconnect();
+      provider.connect();
+      confineSignaling(provider.signalingConns, options.roomId);
+    },
     destroy: () => {
       // Note: provider.destroy() alone leaves the provider registered with its signaling
       // connections, whose WebSockets then stay open and reconnect forever; disconnect first.
