@@ -1,5 +1,3 @@
-import { randomBytes, toBase64Url } from '../../crypto/index.ts';
-
 /**
  * One signaling connection per room. y-webrtc shares one WebSocket per signaling URL across
  * every room of the page, and subscribes each connection to every room it knows: the
@@ -9,7 +7,8 @@ import { randomBytes, toBase64Url } from '../../crypto/index.ts';
  * (a subscribe of all rooms on connect, announces, publishes) is dropped here.
  */
 export function roomSignalingUrls(urls: readonly string[]): string[] {
-  const tag = toBase64Url(randomBytes(12));
+  // Not a secret, only distinct: WebCrypto, so this works before libsodium has loaded.
+  const tag = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
   return urls.map((url) => {
     const parsed = new URL(url);
     parsed.searchParams.set('r', tag);

@@ -189,6 +189,8 @@ describe('linking a new device and links that do not work (built app, real relay
     // Offline at first: the join waits, and says so, until the notebook can arrive.
     await stranger.context().setOffline(true);
     await stranger.getByRole('button', { name: 'Unlock' }).click();
+    // Nothing happens until the person asks to join.
+    await stranger.getByRole('button', { name: 'Join this notebook' }).click();
     await stranger.getByText('Waiting for the notebook to arrive…').waitFor({ timeout: 20_000 });
     await shoot(stranger, 'join-waiting');
     await stranger.context().setOffline(false);
@@ -201,6 +203,7 @@ describe('linking a new device and links that do not work (built app, real relay
     const late = await device();
     await late.goto(invite);
     await createVaultInUi(late, 'a late passphrase');
+    await late.getByRole('button', { name: 'Join this notebook' }).click();
     await late.getByRole('alert').filter({ hasText: 'already used by another device' }).waitFor({ timeout: 30_000 });
     await shoot(late, 'join-used');
   });
