@@ -1,13 +1,15 @@
-// Envelope format v1 (byte layout in crypto/FORMATS.md). This file holds the
-// parts both sealing and opening need: the layout, the purpose table, the
-// context encoding and the cheap header parse.
+// Envelope formats v1 and v2 (byte layouts in crypto/FORMATS.md). This file holds the
+// parts both sealing and opening need: the layouts, the purpose table, the context
+// encoding and the cheap header parse. New envelopes are v2; v1 is still read.
 import { AEAD_OVERHEAD } from './aead.ts';
 import { concatBytes, lengthPrefixed, toBase64Url, u64be, utf8 } from './encoding.ts';
 import { KEY_ID_BYTES } from './keys.ts';
 import { fail, ok, type Result } from './result.ts';
 import { SIGNATURE_BYTES, SIGNING_PUBLIC_KEY_BYTES } from './signature.ts';
 
-export const ENVELOPE_VERSION = 0x01;
+/** What sealEnvelope writes. */
+export const ENVELOPE_VERSION = 0x02;
+export const ENVELOPE_V1 = 0x01;
 
 /** Add a purpose by giving it a new, never reused, byte. */
 export const ENVELOPE_PURPOSES = {
@@ -30,20 +32,27 @@ export interface EnvelopeHeader {
   version: number;
   purpose: EnvelopePurpose;
   keyId: string;
-  signerPublicKey: Uint8Array;
+  /** v1 only: a v2 envelope carries its signer inside the ciphertext, so only key holders see it. */
+  signerPublicKey: Uint8Array | undefined;
 }
 
 const OFFSET_KEY_ID = 2;
 const OFFSET_SIGNER = OFFSET_KEY_ID + KEY_ID_BYTES;
-/** version, purpose, key id, signer public key: the part bound as AEAD associated data. */
-export const ENVELOPE_HEADER_BYTES = OFFSET_SIGNER + SIGNING_PUBLIC_KEY_BYTES;
-/** Bytes an envelope adds to its plaintext: header + nonce + tag + signature = 154. */
-export const ENVELOPE_OVERHEAD = ENVELOPE_HEADER_BYTES + AEAD_OVERHEAD + SIGNATURE_BYTES;
+/** v1: version, purpose, key id, signer public key: the part bound as AEAD associated data. */
+export const ENVELOPE_V1_HEADER_BYTES = OFFSET_SIGNER + SIGNING_PUBLIC_KEY_BYTES;
+/** v2: version, purpose, key id. */
+export const ENVELOPE_HEADER_BYTES = OFFSET_SIGNER;
+/** Bytes an envelope adds to its plaintext, either version: 154. */
+export const ENVELOPE_OVERHEAD = ENVELOPE_V1_HEADER_BYTES + AEAD_OVERHEAD + SIGNATURE_BYTES;
 
 // Note: separate domain strings for the signature and the AEAD so a signed
 // message can never be replayed as associated data of another construction.
 const SIGNATURE_DOMAIN = lengthPrefixed(utf8('obscura/envelope/v1/signature'));
 const AEAD_DOMAIN = lengthPrefixed(utf8('obscura/envelope/v1/aead'));
+export const SIGNATURE_DOMAIN_V2 = lengthPrefixed(utf8('obscura/envelope/v2/signature'));
+export const AEAD_DOMAIN_V2 = lengthPrefixed(utf8('obscura/envelope/v2/aead'));
+/** The AEAD key of v2 envelopes is a subkey of the notebook (or vault) key under this purpose. */
+export const AEAD_SUBKEY_PURPOSE_V2 = 'obscura/envelope/v2/aead-key';
 
 function purposeFromByte(byte: number): EnvelopePurpose | null {
   for (const [name, code] of Object.entries(ENVELOPE_PURPOSES)) {
@@ -71,8 +80,8 @@ export function encodeEnvelopeContext(context: EnvelopeContext): Uint8Array {
   );
 }
 
-export function envelopeHeaderBytes(purpose: EnvelopePurpose, keyIdBytes: Uint8Array, signerPk: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_PURPOSES[purpose]), keyIdBytes, signerPk);
+export function envelopeHeaderBytes(purpose: EnvelopePurpose, keyIdBytes: Uint8Array): Uint8Array {
+  return concatBytes(Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_PURPOSES[purpose]), keyIdBytes);
 }
 
 export function envelopeAssociatedData(header: Uint8Array, encodedContext: Uint8Array): Uint8Array {
@@ -83,18 +92,19 @@ export function envelopeSignedMessage(encodedContext: Uint8Array, envelopeWithou
   return concatBytes(SIGNATURE_DOMAIN, encodedContext, envelopeWithoutSignature);
 }
 
-/** Cheap parse without keys, so the caller can pick the key and check the signer. */
+/** Cheap parse without keys, so the caller can pick the key (and, for v1, check the signer). */
 export function readEnvelopeHeader(bytes: Uint8Array): Result<EnvelopeHeader> {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) return fail('E_TRUNCATED', 'empty envelope');
-  // Version first: a future version may be shorter than v1's minimum.
-  if (bytes[0] !== ENVELOPE_VERSION) return fail('E_VERSION', `unknown envelope version ${bytes[0]}`);
+  // Version first: a future version may be shorter than this one's minimum.
+  const version = bytes[0];
+  if (version !== ENVELOPE_VERSION && version !== ENVELOPE_V1) return fail('E_VERSION', `unknown envelope version ${version}`);
   if (bytes.length < ENVELOPE_OVERHEAD) return fail('E_TRUNCATED', 'envelope shorter than its fixed overhead');
   const purpose = purposeFromByte(bytes[1] ?? -1);
   if (purpose === null) return fail('E_FORMAT', `unknown envelope purpose byte ${bytes[1]}`);
   return ok({
-    version: ENVELOPE_VERSION,
+    version,
     purpose,
     keyId: toBase64Url(bytes.slice(OFFSET_KEY_ID, OFFSET_SIGNER)),
-    signerPublicKey: bytes.slice(OFFSET_SIGNER, ENVELOPE_HEADER_BYTES),
+    signerPublicKey: version === ENVELOPE_V1 ? bytes.slice(OFFSET_SIGNER, ENVELOPE_V1_HEADER_BYTES) : undefined,
   });
 }

@@ -1,22 +1,30 @@
 // The sealed, signed envelope that carries one Yjs update or snapshot.
-// Note: the signature is checked before decryption so that bytes from an
-// unknown or forged writer never reach the AEAD or Yjs; the caller still has to
-// decide whether signerPublicKey belongs to a writer it trusts.
+// Note: v2 (what is written now) signs, then encrypts the signer's key and signature with
+// the update, under a subkey of the notebook key: a relay sees no signing key, so it cannot
+// tell that envelopes in two notebooks come from one device (v1 showed it in clear). The
+// reader decrypts, then verifies; the caller still decides whether the signer is trusted.
+// v1 is still read: its signature is checked before decryption, as it was written.
 import { openAead, sealAead } from './aead.ts';
 import { bytesEqual, concatBytes, fromBase64Url } from './encoding.ts';
 import {
+  AEAD_DOMAIN_V2,
+  AEAD_SUBKEY_PURPOSE_V2,
   contextProblem,
   encodeEnvelopeContext,
   envelopeAssociatedData,
   envelopeHeaderBytes,
   envelopeSignedMessage,
   ENVELOPE_HEADER_BYTES,
+  ENVELOPE_V1,
+  ENVELOPE_V1_HEADER_BYTES,
   readEnvelopeHeader,
+  SIGNATURE_DOMAIN_V2,
   type EnvelopeContext,
 } from './envelope-format.ts';
-import { KEY_ID_BYTES, type SigningKeyPair } from './keys.ts';
+import { deriveSubkey } from './hash.ts';
+import { KEY_ID_BYTES, wipe, type SigningKeyPair } from './keys.ts';
 import { fail, forward, ok, type Result } from './result.ts';
-import { sign, SIGNATURE_BYTES, verifySignature } from './signature.ts';
+import { sign, SIGNATURE_BYTES, SIGNING_PUBLIC_KEY_BYTES, verifySignature } from './signature.ts';
 
 export interface OpenedEnvelope {
   plaintext: Uint8Array;
@@ -33,6 +41,8 @@ export interface OpenEnvelopeArgs {
   signerPublicKey?: Uint8Array;
 }
 
+const SIGNED_PREFIX = SIGNING_PUBLIC_KEY_BYTES + SIGNATURE_BYTES;
+
 export function sealEnvelope(args: {
   key: Uint8Array;
   keyId: string;
@@ -47,11 +57,12 @@ export function sealEnvelope(args: {
     throw new TypeError('sealEnvelope: keyId must be 16 bytes as base64url (see newKeyId)');
   }
   const encodedContext = encodeEnvelopeContext(args.context);
-  const header = envelopeHeaderBytes(args.context.purpose, keyIdBytes.value, args.signer.publicKey);
-  const sealed = sealAead(args.key, args.plaintext, envelopeAssociatedData(header, encodedContext));
-  const unsigned = concatBytes(header, sealed);
-  const signature = sign(args.signer.secretKey, envelopeSignedMessage(encodedContext, unsigned));
-  return concatBytes(unsigned, signature);
+  const header = envelopeHeaderBytes(args.context.purpose, keyIdBytes.value);
+  const signature = sign(args.signer.secretKey, concatBytes(SIGNATURE_DOMAIN_V2, encodedContext, header, args.plaintext));
+  const aeadKey = deriveSubkey(args.key, AEAD_SUBKEY_PURPOSE_V2);
+  const sealed = sealAead(aeadKey, concatBytes(args.signer.publicKey, signature, args.plaintext), concatBytes(AEAD_DOMAIN_V2, header, encodedContext));
+  wipe(aeadKey);
+  return concatBytes(header, sealed);
 }
 
 export function openEnvelope(bytes: Uint8Array, args: OpenEnvelopeArgs): Result<OpenedEnvelope> {
@@ -59,35 +70,54 @@ export function openEnvelope(bytes: Uint8Array, args: OpenEnvelopeArgs): Result<
   if (!header.ok) return forward(header);
   const problem = contextProblem(args.context);
   if (problem !== null) return fail('E_CONTEXT', problem);
-  const { keyId, signerPublicKey, purpose } = header.value;
+  const { keyId, purpose } = header.value;
   if (purpose !== args.context.purpose) {
     return fail('E_CONTEXT', `envelope is a ${purpose}, expected a ${args.context.purpose}`);
   }
   if (args.keyId !== undefined && args.keyId !== keyId) {
     return fail('E_CONTEXT', 'envelope names a different key id');
   }
+  const encodedContext = encodeEnvelopeContext(args.context);
+  if (header.value.version === ENVELOPE_V1) return openV1(bytes, args, encodedContext, keyId);
+
+  const head = bytes.subarray(0, ENVELOPE_HEADER_BYTES);
+  const aeadKey = deriveSubkey(args.key, AEAD_SUBKEY_PURPOSE_V2);
+  const opened = openAead(aeadKey, bytes.subarray(ENVELOPE_HEADER_BYTES), concatBytes(AEAD_DOMAIN_V2, head, encodedContext));
+  wipe(aeadKey);
+  if (!opened.ok) return fail('E_DECRYPT', 'envelope does not decrypt with this key');
+  if (opened.value.length < SIGNED_PREFIX) return fail('E_TRUNCATED', 'envelope holds no signer and signature');
+  const signerPublicKey = opened.value.slice(0, SIGNING_PUBLIC_KEY_BYTES);
+  const signature = opened.value.subarray(SIGNING_PUBLIC_KEY_BYTES, SIGNED_PREFIX);
+  const plaintext = opened.value.slice(SIGNED_PREFIX);
   if (args.signerPublicKey !== undefined && !bytesEqual(args.signerPublicKey, signerPublicKey)) {
     return fail('E_SIGNATURE', 'envelope signed by an unexpected key');
   }
-
-  const encodedContext = encodeEnvelopeContext(args.context);
-  const unsigned = bytes.subarray(0, bytes.length - SIGNATURE_BYTES);
-  const signature = bytes.subarray(bytes.length - SIGNATURE_BYTES);
-  if (!verifySignature(signerPublicKey, envelopeSignedMessage(encodedContext, unsigned), signature)) {
+  if (!verifySignature(signerPublicKey, concatBytes(SIGNATURE_DOMAIN_V2, encodedContext, head, plaintext), signature)) {
     return fail('E_SIGNATURE', 'envelope signature does not verify for this context');
   }
+  return ok({ plaintext, keyId, signerPublicKey });
+}
 
-  const ad = envelopeAssociatedData(unsigned.subarray(0, ENVELOPE_HEADER_BYTES), encodedContext);
-  const opened = openAead(args.key, unsigned.subarray(ENVELOPE_HEADER_BYTES), ad);
+function openV1(bytes: Uint8Array, args: OpenEnvelopeArgs, encodedContext: Uint8Array, keyId: string): Result<OpenedEnvelope> {
+  const signerPublicKey = bytes.slice(ENVELOPE_V1_HEADER_BYTES - SIGNING_PUBLIC_KEY_BYTES, ENVELOPE_V1_HEADER_BYTES);
+  if (args.signerPublicKey !== undefined && !bytesEqual(args.signerPublicKey, signerPublicKey)) {
+    return fail('E_SIGNATURE', 'envelope signed by an unexpected key');
+  }
+  const unsigned = bytes.subarray(0, bytes.length - SIGNATURE_BYTES);
+  if (!verifySignature(signerPublicKey, envelopeSignedMessage(encodedContext, unsigned), bytes.subarray(bytes.length - SIGNATURE_BYTES))) {
+    return fail('E_SIGNATURE', 'envelope signature does not verify for this context');
+  }
+  const ad = envelopeAssociatedData(unsigned.subarray(0, ENVELOPE_V1_HEADER_BYTES), encodedContext);
+  const opened = openAead(args.key, unsigned.subarray(ENVELOPE_V1_HEADER_BYTES), ad);
   if (!opened.ok) return fail('E_DECRYPT', 'envelope does not decrypt with this key');
   return ok({ plaintext: opened.value, keyId, signerPublicKey });
 }
 
 /**
- * Whether the envelope's embedded signer signed these bytes for this context, without any
+ * Whether a v1 envelope's embedded signer signed these bytes for this context, without any
  * key. Note: it proves who wrote the bytes for this place, which is all a replica needs
- * to keep them against a remote delete or overwrite (sync/sealed/append-only.ts); whether
- * that signer is trusted, and what the bytes say, still needs the key and the member list.
+ * to keep them against a remote delete or overwrite (sync/sealed/append-only.ts). A v2
+ * envelope shows its signer only to key holders: E_KEY_UNKNOWN, open it instead.
  */
 export function verifyEnvelopeSignature(bytes: Uint8Array, context: EnvelopeContext): Result<{ signerPublicKey: Uint8Array }> {
   const header = readEnvelopeHeader(bytes);
@@ -95,11 +125,13 @@ export function verifyEnvelopeSignature(bytes: Uint8Array, context: EnvelopeCont
   const problem = contextProblem(context);
   if (problem !== null) return fail('E_CONTEXT', problem);
   if (header.value.purpose !== context.purpose) return fail('E_CONTEXT', `envelope is a ${header.value.purpose}, expected a ${context.purpose}`);
+  const signerPublicKey = header.value.signerPublicKey;
+  if (signerPublicKey === undefined) return fail('E_KEY_UNKNOWN', 'a v2 envelope shows its signer only to holders of its key');
   const unsigned = bytes.subarray(0, bytes.length - SIGNATURE_BYTES);
-  if (!verifySignature(header.value.signerPublicKey, envelopeSignedMessage(encodeEnvelopeContext(context), unsigned), bytes.subarray(bytes.length - SIGNATURE_BYTES))) {
+  if (!verifySignature(signerPublicKey, envelopeSignedMessage(encodeEnvelopeContext(context), unsigned), bytes.subarray(bytes.length - SIGNATURE_BYTES))) {
     return fail('E_SIGNATURE', 'envelope signature does not verify for this context');
   }
-  return ok({ signerPublicKey: header.value.signerPublicKey });
+  return ok({ signerPublicKey });
 }
 
 /**

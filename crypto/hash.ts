@@ -21,6 +21,15 @@ export function deriveId(key: Uint8Array, purpose: string, input: string): strin
   return toBase64Url(id);
 }
 
+/**
+ * A 32-byte key for one purpose, derived from `key` (keyed BLAKE2b-256 over lp(purpose)).
+ * Note: a notebook or vault key is used only through subkeys like this (and deriveId), so no
+ * key is ever both an AEAD key and a hash key. The caller wipes the result after use.
+ */
+export function deriveSubkey(key: Uint8Array, purpose: string): Uint8Array {
+  return sodium().crypto_generichash(HASH_BYTES, concatBytes(lengthPrefixed(utf8('obscura/subkey/v1')), lengthPrefixed(utf8(purpose))), key);
+}
+
 export interface ContentHasher {
   update(bytes: Uint8Array): void;
   /** Lowercase hex, 64 chars. The hasher cannot be used afterwards. */

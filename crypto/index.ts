@@ -45,8 +45,10 @@ export { sign, verifySignature, SIGNATURE_BYTES, SIGNING_PUBLIC_KEY_BYTES } from
 export { sealToPublicKey, openSealedBox, SEALED_BOX_OVERHEAD } from './box-seal.ts';
 export {
   ENVELOPE_VERSION,
+  ENVELOPE_V1,
   ENVELOPE_PURPOSES,
   ENVELOPE_HEADER_BYTES,
+  ENVELOPE_V1_HEADER_BYTES,
   ENVELOPE_OVERHEAD,
   readEnvelopeHeader,
   encodeEnvelopeContext,
@@ -69,7 +71,7 @@ export {
   type BlobEncryptor,
   type BlobDecryptor,
 } from './blob-stream.ts';
-export { HASH_BYTES, deriveId, createContentHasher, contentHash, verifyContentHash, type ContentHasher } from './hash.ts';
+export { HASH_BYTES, deriveId, deriveSubkey, createContentHasher, contentHash, verifyContentHash, type ContentHasher } from './hash.ts';
 export { RECOVERY_KEY_BYTES, formatRecoveryKey, parseRecoveryKey } from './recovery-key.ts';
 export {
   DEFAULT_PWHASH_PARAMS,

@@ -32,6 +32,8 @@ export interface AppendOnlyGuard {
   recheck(): void;
   /** Keys whose verified value was taken away and is not back yet. */
   readonly waiting: number;
+  /** Whether `key`'s verified value is waiting to be put back (what it holds now is not it). */
+  isWaiting(key: string): boolean;
   /** Values restored so far (a hostile or lagging peer's deletes and overwrites). */
   readonly restored: number;
   /** Restores what still waits and stops watching. */
@@ -39,20 +41,22 @@ export interface AppendOnlyGuard {
 }
 
 export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: AppendOnlyRules, deferMs = 10_000): AppendOnlyGuard {
-  const held = new Map<string, Uint8Array>();
+  const held = new Map<string, { value: Uint8Array; since: number }>();
   let restored = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
   const judge = (force: boolean): void => {
     if (held.size === 0) return;
+    const now = Date.now();
+    // A wait ends after deferMs whatever happens meanwhile, so a stream of junk cannot prolong it.
     const deferring = !force && (rules.defer?.() ?? false);
     const restore: [string, Uint8Array][] = [];
-    for (const [key, value] of held) {
-      const now: unknown = map.get(key);
-      if (now instanceof Uint8Array && (bytesEqual(now, value) || (compareBytes(now, value) < 0 && rules.authentic(key, now)))) held.delete(key);
-      else if (now === undefined && rules.mayDelete(key, value)) held.delete(key);
-      else if (!deferring) restore.push([key, value]);
+    for (const [key, { value, since }] of held) {
+      const current: unknown = map.get(key);
+      if (current instanceof Uint8Array && (bytesEqual(current, value) || (compareBytes(current, value) < 0 && rules.authentic(key, current)))) held.delete(key);
+      else if (current === undefined && rules.mayDelete(key, value)) held.delete(key);
+      else if (!deferring || now - since >= deferMs) restore.push([key, value]);
     }
     if (restore.length > 0) {
       doc.transact(() => {
@@ -61,8 +65,13 @@ export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: Appen
       for (const [key] of restore) held.delete(key);
       restored += restore.length;
     }
-    clearTimeout(timer);
-    timer = held.size > 0 && !stopped ? setTimeout(() => judge(true), deferMs) : undefined;
+    if (held.size > 0 && !stopped && timer === undefined) {
+      const first = Math.min(...[...held.values()].map((h) => h.since));
+      timer = setTimeout(() => {
+        timer = undefined;
+        judge(false);
+      }, Math.max(0, first + deferMs - now));
+    }
   };
 
   const observe = (event: Y.YMapEvent<Uint8Array>, transaction: Y.Transaction): void => {
@@ -77,7 +86,7 @@ export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: Appen
       // Two genuine values for one key (two owners handing the same key at once): every
       // replica keeps the smaller, so they agree instead of putting theirs back in turn.
       if (now instanceof Uint8Array && rules.authentic(key, now) && compareBytes(now, old) < 0) return;
-      held.set(key, old);
+      held.set(key, { value: old, since: Date.now() });
     });
   };
   // Judged once the whole transaction is observed: a compaction's delete comes with its
@@ -99,6 +108,7 @@ export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: Appen
     get waiting() {
       return held.size;
     },
+    isWaiting: (key) => held.has(key),
     get restored() {
       return restored;
     },
@@ -110,6 +120,7 @@ export function guardAppendOnly(doc: Y.Doc, map: Y.Map<Uint8Array>, rules: Appen
       if (!doc.isDestroyed) judge(true);
       stopped = true;
       clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

@@ -12,7 +12,7 @@ import { boxMaps, entryKey, parseEntryKey, type EntryKind } from './box-layout.t
 import type { Keyring } from './keyring.ts';
 import { REMOTE_ORIGIN, SEAL_ORIGIN } from './origins.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.ts';
-import { signerMatchesWriter, type Writer } from './writer.ts';
+import { deviceIdSlot, signerMatchesWriter, type Writer, type WriterSlot } from './writer.ts';
 
 export type QuarantineCode = CryptoErrorCode | 'E_ENTRY_KEY' | 'E_ENTRY_VALUE' | 'E_SIGNER' | 'E_PAYLOAD' | 'E_UPDATE';
 
@@ -31,8 +31,10 @@ export interface SealedDocOptions {
   readonly keyring: Keyring;
   readonly writer: Writer;
   readonly purposes?: { readonly update: EnvelopePurpose; readonly snapshot: EnvelopePurpose };
-  /** Whether a signer may write as `writerId` (issue 4 checks the member list here). */
+  /** Whether a signer that owns its writer slot may write here (shared notebooks check the member list). */
   readonly trustSigner?: (writerId: string, signerPublicKey: Uint8Array) => boolean;
+  /** How a device id becomes this doc's writer slot (writer.ts); the device id itself by default. */
+  readonly writerSlot?: WriterSlot;
   /** Typing makes many tiny updates; seal them together after this quiet period. */
   readonly coalesceMs?: number;
   readonly compactEntries?: number;
@@ -72,7 +74,8 @@ export class SealedDoc {
   constructor(options: SealedDocOptions) {
     this.#o = {
       purposes: { update: 'update', snapshot: 'snapshot' },
-      trustSigner: signerMatchesWriter,
+      trustSigner: () => true,
+      writerSlot: deviceIdSlot,
       coalesceMs: 250,
       compactEntries: 300,
       compactBytes: 1 << 20,
@@ -85,8 +88,11 @@ export class SealedDoc {
       guardAppendOnly(options.box, kind === 'update' ? this.#maps.entries : this.#maps.snapshots, {
         authentic: (key, value) => this.#authentic(kind, key, value),
         mayDelete: (key) => this.#covered.has(`${mapName(kind)}:${key}`),
-        // A genuine snapshot we cannot open yet may be the one that covers what was deleted.
-        defer: () => [...this.quarantine.values()].some((q) => q.kind === 'snapshot' && q.code === 'E_KEY_UNKNOWN' && this.#authentic('snapshot', q.key, this.#maps.snapshots.get(q.key))),
+        // A snapshot we cannot open yet may be the one that covers what was deleted. (A v2
+        // envelope shows who signed it only to key holders, so any new such snapshot counts;
+        // the wait is bounded, so a planted one only delays putting things back.)
+        // A snapshot written over a verified one is not it: that one is put back.
+        defer: () => [...this.quarantine.values()].some((q) => q.kind === 'snapshot' && q.code === 'E_KEY_UNKNOWN' && !this.#guards[1]?.isWaiting(q.key)),
       }),
     );
     this.#maps.entries.observe(this.#onBoxChange);
@@ -316,25 +322,46 @@ export class SealedDoc {
     if (!header.ok) return { ok: false, code: header.error.code, message: header.error.message };
     const key2 = this.#o.keyring.get(header.value.keyId);
     if (!key2) return { ok: false, code: 'E_KEY_UNKNOWN', message: `no key ${header.value.keyId} in this keyring` };
-    if (!this.#o.trustSigner(parsed.writerId, header.value.signerPublicKey)) {
-      return { ok: false, code: 'E_SIGNER', message: `signer is not allowed to write as ${parsed.writerId}` };
-    }
+    // A v1 envelope names its signer outside the ciphertext: refuse a stranger before decrypting.
+    const outside = header.value.signerPublicKey;
+    if (outside && !this.#owns(parsed.writerId, outside)) return { ok: false, code: 'E_SIGNER', message: `signer is not allowed to write as ${parsed.writerId}` };
     const context = { notebookId: this.#o.docId, writerId: parsed.writerId, seq: parsed.seq, purpose: this.#o.purposes[kind] };
     const opened = openEnvelope(value, { key: key2, context });
     if (!opened.ok) return { ok: false, code: opened.error.code, message: opened.error.message };
+    if (!this.#owns(parsed.writerId, opened.value.signerPublicKey)) {
+      return { ok: false, code: 'E_SIGNER', message: `signer is not allowed to write as ${parsed.writerId}` };
+    }
     if (kind === 'update') return { ok: true, update: opened.value.plaintext };
     const snapshot = decodeSnapshot(opened.value.plaintext);
     if (!snapshot) return { ok: false, code: 'E_PAYLOAD', message: 'snapshot payload is malformed' };
     return { ok: true, update: snapshot.update, covers: snapshot.covers };
   }
 
-  /** Signed by the owner of its writer slot for exactly this place; no key needed. */
+  /** The signer owns the writer slot and the doc trusts it. */
+  #owns(writerId: string, signerPublicKey: Uint8Array): boolean {
+    return signerMatchesWriter(writerId, signerPublicKey, this.#o.writerSlot) && this.#o.trustSigner(writerId, signerPublicKey);
+  }
+
+  /**
+   * Signed by the owner of its writer slot for exactly this place, whether or not that writer
+   * is trusted: v1 shows its signer to anyone; a v2 envelope only to holders of its key.
+   */
   #authentic(kind: EntryKind, key: string, value: unknown): boolean {
     const parsed = parseEntryKey(key);
     if (!parsed || !(value instanceof Uint8Array)) return false;
     const context = { notebookId: this.#o.docId, writerId: parsed.writerId, seq: parsed.seq, purpose: this.#o.purposes[kind] };
-    const verified = verifyEnvelopeSignature(value, context);
-    return verified.ok && signerMatchesWriter(parsed.writerId, verified.value.signerPublicKey);
+    const header = readEnvelopeHeader(value);
+    if (!header.ok) return false;
+    let signer: Uint8Array | undefined;
+    if (header.value.signerPublicKey) {
+      const verified = verifyEnvelopeSignature(value, context);
+      signer = verified.ok ? verified.value.signerPublicKey : undefined;
+    } else {
+      const key2 = this.#o.keyring.get(header.value.keyId);
+      const opened = key2 ? openEnvelope(value, { key: key2, context }) : undefined;
+      signer = opened?.ok ? opened.value.signerPublicKey : undefined;
+    }
+    return signer !== undefined && signerMatchesWriter(parsed.writerId, signer, this.#o.writerSlot);
   }
 
   #forget(kind: EntryKind, key: string): void {

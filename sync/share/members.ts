@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { bytesEqual, fromBase64Url, toBase64Url } from '../../crypto/index.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
-import { deviceIdFor, signerMatchesWriter } from '../sealed/writer.ts';
+import { deviceIdFor } from '../sealed/writer.ts';
 import { isRevoked } from './revocations.ts';
 
 /**
@@ -115,8 +115,8 @@ export function foundMembers(doc: Y.Doc, founder: MemberKeys, now = Date.now()):
 }
 
 /**
- * SealedDoc's `trustSigner` for a shared notebook. A signer is trusted when it owns the
- * writer slot and is a current member. Bootstrap: while the founder has no record yet,
+ * SealedDoc's `trustSigner` for a shared notebook. A signer (SealedDoc checked that it owns
+ * its writer slot) is trusted when it is a current member. Bootstrap: while the founder has no record yet,
  * the founder (pinned out of band: the vault doc's notebook entry for the creator's
  * devices, the signed invite for a joiner) is trusted, so its first update, which adds
  * itself, can apply. Once its record exists the record decides, so a founder can be
@@ -124,8 +124,9 @@ export function foundMembers(doc: Y.Doc, founder: MemberKeys, now = Date.now()):
  * (revocations.ts) is refused even before the member list says so.
  */
 export function memberTrust(doc: Y.Doc, founder: Anchor, revocations?: { box: Y.Doc; notebookId: string }): TrustSigner {
+  // SealedDoc has checked that the signer owns its writer slot.
   const trusted = signerTrust(doc, revocations, [founder]);
-  return (writerId, signerPublicKey) => signerMatchesWriter(writerId, signerPublicKey) && trusted(signerPublicKey);
+  return (_writerId, signerPublicKey) => trusted(signerPublicKey);
 }
 
 /** A device trusted before the member list names it: its signing key, or (entries from before keys were pinned) its id. */

@@ -7,11 +7,10 @@ import { failInterruptedImports, isPhotoRecord, notesToTag, photoKeyOf, readNote
 import { boxMaps, entryKey } from '../../../sync/sealed/box-layout.ts';
 import { isCurrentMember, listMembers, memberTrust, membersMap } from '../../../sync/share/members.ts';
 import { revocationsMap, writeRevocation } from '../../../sync/share/revocations.ts';
-import { deviceIdFor } from '../../../sync/sealed/writer.ts';
 import { createKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { encodeSnapshot } from '../../../sync/sealed/snapshot-codec.ts';
-import { newWriter } from '../../../sync/sealed/writer.ts';
+import { deviceIdFor, newWriter, signerMatchesWriter } from '../../../sync/sealed/writer.ts';
 import { sealEnvelope } from '../../../crypto/index.ts';
 import { fuzz, int, mutateBytes, mutateString, mutateValue, pick, randomBytes, randomValue, type Random } from '../../helpers/fuzz.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
@@ -142,7 +141,9 @@ describe(`fuzz: what peers write into the plain doc (seed=${seed}, replay with O
       }
       return { plain, box };
     }, ({ plain, box }) => {
-      const trust = memberTrust(plain, founderId, { box, notebookId: 'nb' });
+      // As SealedDoc asks it: the signer owns its writer slot, and member trust says yes.
+      const members = memberTrust(plain, founderId, { box, notebookId: 'nb' });
+      const trust = (writerId: string, pk: Uint8Array): boolean => signerMatchesWriter(writerId, pk) && members(writerId, pk);
       const answers = [trust(`${memberId}.s`, member.publicKey), trust(`${founderId}.s`, founder.publicKey), trust(`${memberId}.s`, founder.publicKey)];
       if (answers[2]) return 'BUG: a signer trusted in another device\'s slot';
       listMembers(plain);

@@ -175,8 +175,8 @@ describe('a hostile relay in front of a real client', () => {
       [`${stranger.writerId}/1`, seal(stranger.writerId, 1, randomNotebookKey(), newKeyId()), 'E_KEY_UNKNOWN'],
       [`${stranger.writerId}/2`, seal(stranger.writerId, 2, s.k1.key, s.k1.keyId), 'E_SIGNER'], // a leaked key, but not a member
       [`${aliceWriter}/900`, seal(aliceWriter, 900, s.k1.key, s.k1.keyId), 'E_SIGNER'], // in Alice's slot
-      [`${aliceWriter}/901`, aliceEnvelope, 'E_SIGNATURE'], // Alice's own envelope, moved
-      [`${aliceWriter}/902`, flipped, 'E_SIGNATURE'],
+      [`${aliceWriter}/901`, aliceEnvelope, 'E_DECRYPT'], // Alice's own envelope, moved: its place is bound in the AEAD
+      [`${aliceWriter}/902`, flipped, 'E_DECRYPT'],
       [`${aliceWriter}/903`, aliceEnvelope.slice(0, 100), 'E_TRUNCATED'],
       [`${aliceWriter}/904`, 'not bytes', 'E_ENTRY_VALUE'],
       ['no-slash-here', aliceEnvelope, 'E_ENTRY_KEY'],

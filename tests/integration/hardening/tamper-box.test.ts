@@ -68,13 +68,17 @@ function fixture() {
   return { source, updateKey, update, snapshotKey, snapshot };
 }
 
-/** Expected code of a single flipped byte of an envelope read where it was written. */
+/**
+ * Expected code of a single flipped byte of a v2 envelope read where it was written: the
+ * version, then the purpose, then the key id are read in clear; everything after them (nonce,
+ * ciphertext holding signer, signature and update, tag) and the key id itself are bound by
+ * the AEAD. A version byte flipped to 1 makes it read as v1, whose "signer" then owns no slot.
+ */
 function flipCode(at: number, flipped: Uint8Array): string {
-  if (at === 0) return 'E_VERSION';
+  if (at === 0) return flipped[0] === 1 ? 'E_SIGNER' : 'E_VERSION';
   if (at === 1) return Object.values(ENVELOPE_PURPOSES).includes(flipped[1] as 1) ? 'E_CONTEXT' : 'E_FORMAT';
   if (at < 18) return 'E_KEY_UNKNOWN';
-  if (at < 50) return 'E_SIGNER';
-  return 'E_SIGNATURE';
+  return 'E_DECRYPT';
 }
 
 describe('tamper: sealed box entries and snapshots', () => {
@@ -106,18 +110,18 @@ describe('tamper: sealed box entries and snapshots', () => {
     for (const [map, key, value] of [['entries', updateKey, update], ['snapshots', snapshotKey, snapshot]] as const) {
       const cases: [ByteCase, string][] = [
         ...[...everyFlip(value, random)].map((c): [ByteCase, string] => [c, flipCode(c.at as number, c.bytes)]),
-        ...[...everyTruncation(value)].map((c): [ByteCase, string] => [c, c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_SIGNATURE']),
-        ...[...extensions(value, random)].map((c): [ByteCase, string] => [c, 'E_SIGNATURE']),
+        ...[...everyTruncation(value)].map((c): [ByteCase, string] => [c, c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_DECRYPT']),
+        ...[...extensions(value, random)].map((c): [ByteCase, string] => [c, 'E_DECRYPT']),
       ];
       for (const [c, code] of cases) tally.record(`${map} ${c.name}`, plant(map, key, c.bytes), code);
 
       const { writerId, seq } = parseEntryKey(key) as { writerId: string; seq: number };
       const otherMap = map === 'entries' ? 'snapshots' : 'entries';
       const moves: [string, 'entries' | 'snapshots', string, string][] = [
-        ['another seq', map, `${writerId}/${seq + 1}`, 'E_SIGNATURE'],
+        ['another seq', map, `${writerId}/${seq + 1}`, 'E_DECRYPT'],
         ['seq 0 of the same writer', map, `${writerId}/0`, 'E_ENTRY_KEY'],
-        ['another session of the same device', map, `${writers.target.deviceId}.other-session/${seq}`, 'E_SIGNATURE'],
-        ['another device\'s writer slot', map, `${writers.notes.writerId}/${seq}`, 'E_SIGNER'],
+        ['another session of the same device', map, `${writers.target.deviceId}.other-session/${seq}`, 'E_DECRYPT'],
+        ['another device\'s writer slot', map, `${writers.notes.writerId}/${seq}`, 'E_DECRYPT'],
         ['the other kind (update <-> snapshot)', otherMap, key, 'E_CONTEXT'],
       ];
       for (const [name, toMap, toKey, code] of moves) tally.record(`${map} moved to ${name}`, plant(toMap, toKey, value), code);
@@ -127,7 +131,7 @@ describe('tamper: sealed box entries and snapshots', () => {
     // differs, which the signature binds), and under that notebook's own key.
     const otherKeyId = newKeyId();
     for (const [name, ring, code] of [
-      ['another notebook, same key', keyring, 'E_SIGNATURE'],
+      ['another notebook, same key', keyring, 'E_DECRYPT'],
       ['another notebook, its own key', createKeyring(new Map([[otherKeyId, randomNotebookKey()]]), otherKeyId), 'E_KEY_UNKNOWN'],
     ] as const) {
       const other = replica('nb-other', new Y.Doc(), writers.reader, ring);
@@ -171,7 +175,7 @@ describe('tamper: sealed box entries and snapshots', () => {
     });
     const fresh = replica(NB, planted, writers.reader);
     expect(titles(fresh.plain)).toEqual(expected);
-    expect([...fresh.sealed.quarantine.values()].map((q) => q.code).sort()).toEqual(['E_CONTEXT', 'E_SIGNATURE', 'E_SIGNATURE', 'E_SIGNER']);
+    expect([...fresh.sealed.quarantine.values()].map((q) => q.code).sort()).toEqual(['E_CONTEXT', 'E_DECRYPT', 'E_DECRYPT', 'E_DECRYPT']);
   });
 
   it('shared notebook (member trust): a member\'s entry tampered with, moved to another member\'s slot, or written after its removal is quarantined', () => {
@@ -208,11 +212,11 @@ describe('tamper: sealed box entries and snapshots', () => {
     };
     const tally = new TamperTally('tamper-box-shared');
     for (const c of everyFlip(bobEntry, random)) tally.record(c.name, plant(bobKey, c.bytes), flipCode(c.at as number, c.bytes));
-    for (const c of everyTruncation(bobEntry)) tally.record(c.name, plant(bobKey, c.bytes), c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_SIGNATURE');
-    for (const c of extensions(bobEntry, random)) tally.record(c.name, plant(bobKey, c.bytes), 'E_SIGNATURE');
+    for (const c of everyTruncation(bobEntry)) tally.record(c.name, plant(bobKey, c.bytes), c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_DECRYPT');
+    for (const c of extensions(bobEntry, random)) tally.record(c.name, plant(bobKey, c.bytes), 'E_DECRYPT');
     const { seq } = parseEntryKey(bobKey) as { seq: number };
-    tally.record('moved to another member\'s slot', plant(`${aliceKey.split('/')[0] as string}/${seq}`, bobEntry), 'E_SIGNER');
-    tally.record('moved to another seq', plant(`${bobKey.split('/')[0] as string}/${seq + 7}`, bobEntry), 'E_SIGNATURE');
+    tally.record('moved to another member\'s slot', plant(`${aliceKey.split('/')[0] as string}/${seq}`, bobEntry), 'E_DECRYPT');
+    tally.record('moved to another seq', plant(`${bobKey.split('/')[0] as string}/${seq + 7}`, bobEntry), 'E_DECRYPT');
     // Sanity: untouched, it applies; then Alice removes Bob and the same entry no longer does.
     expect(plant(bobKey, bobEntry)).toBe('ok');
     expect(titles(reader.plain)).toContain('bob target');

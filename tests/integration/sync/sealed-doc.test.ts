@@ -145,16 +145,21 @@ describe('sealed doc', () => {
     expect(entries.size).toBe(3);
   });
 
-  it('rejects an entry signed by a key that does not own the writer slot', () => {
+  it('rejects an entry moved to another writer slot (E_DECRYPT), and one sealed for a slot its signer does not own (E_SIGNER)', () => {
     const a = device();
     createNote(a.plain, { title: 'mine' });
     a.sealed.flush();
     const [key, value] = [...boxMaps(a.box).entries.entries()][0]!;
     const forged = new Y.Doc();
-    // Same envelope, claimed under another device's writer id.
-    boxMaps(forged).entries.set(key.replace(/^[^.]+/, 'f'.repeat(32)), value);
+    // Same envelope, claimed under another device's writer id: the place is bound in the AEAD.
+    const moved = key.replace(/^[^.]+/, 'f'.repeat(32));
+    boxMaps(forged).entries.set(moved, value);
+    // A key holder sealing in another device's slot.
+    const { keyId, key: k } = keyring.current();
+    const other = `${'e'.repeat(32)}.session/1`;
+    boxMaps(forged).entries.set(other, sealEnvelope({ key: k, keyId, plaintext: new Uint8Array([0, 0]), signer: generateSigningKeyPair(), context: { notebookId: 'nb-1', writerId: `${'e'.repeat(32)}.session`, seq: 1, purpose: 'update' } }));
     const b = device(forged);
-    expect([...b.sealed.quarantine.values()].map((q) => q.code)).toEqual(['E_SIGNER']);
+    expect(new Map([...b.sealed.quarantine.values()].map((q) => [q.key, q.code]))).toEqual(new Map([[moved, 'E_DECRYPT'], [other, 'E_SIGNER']]));
   });
 });
 

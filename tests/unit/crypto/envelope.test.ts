@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  concatBytes,
+  deriveSubkey,
+  encodeEnvelopeContext,
   ENVELOPE_OVERHEAD,
+  lengthPrefixed,
+  openAead,
+  sealAead,
+  utf8,
   generateSigningKeyPair,
   newKeyId,
   openEnvelope,
@@ -51,11 +58,12 @@ describe('envelope round trip', () => {
     }
   });
 
-  it('readEnvelopeHeader gives version, key id and signer without a key', () => {
+  it('readEnvelopeHeader gives version and key id without a key, and no signer: v2 hides it in the ciphertext', () => {
     const header = expectOk(readEnvelopeHeader(sealed));
-    expect(header.version).toBe(1);
+    expect(header.version).toBe(2);
     expect(header.keyId).toBe(keyId);
-    expect(header.signerPublicKey).toEqual(signer.publicKey);
+    expect(header.signerPublicKey).toBeUndefined();
+    expect(Buffer.from(sealed).includes(Buffer.from(signer.publicKey))).toBe(false);
   });
 
   it('openEnvelopeWithKeys picks the key by id', () => {
@@ -71,25 +79,34 @@ describe('envelope round trip', () => {
 });
 
 describe('envelope moved or tampered', () => {
-  it('fails in another notebook, for another writer or at another seq (E_SIGNATURE)', () => {
-    expectCode(openEnvelope(sealed, { key, context: { ...context, notebookId: 'nb-2' } }), 'E_SIGNATURE');
-    expectCode(openEnvelope(sealed, { key, context: { ...context, writerId: 'device-b' } }), 'E_SIGNATURE');
-    expectCode(openEnvelope(sealed, { key, context: { ...context, seq: 8 } }), 'E_SIGNATURE');
+  it('fails in another notebook, for another writer or at another seq (E_DECRYPT: the AEAD binds the place)', () => {
+    expectCode(openEnvelope(sealed, { key, context: { ...context, notebookId: 'nb-2' } }), 'E_DECRYPT');
+    expectCode(openEnvelope(sealed, { key, context: { ...context, writerId: 'device-b' } }), 'E_DECRYPT');
+    expectCode(openEnvelope(sealed, { key, context: { ...context, seq: 8 } }), 'E_DECRYPT');
   });
 
   it('fails under another purpose (E_CONTEXT)', () => {
     expectCode(openEnvelope(sealed, { key, context: { ...context, purpose: 'snapshot' } }), 'E_CONTEXT');
   });
 
-  it('fails with a swapped key id (E_SIGNATURE), or re-signed by an attacker (E_DECRYPT)', () => {
+  it('fails with a swapped key id or sealed by someone without the key (E_DECRYPT); signed by another key holder (E_SIGNATURE)', () => {
     const swapped = sealed.slice();
     swapped.set(randomBytes(16), 2);
-    expectCode(openEnvelope(swapped, { key, context }), 'E_SIGNATURE');
+    expectCode(openEnvelope(swapped, { key, context }), 'E_DECRYPT');
     expectCode(openEnvelope(sealed, { key, context, keyId: newKeyId() }), 'E_CONTEXT');
-    // Someone without the notebook key seals their own bytes: signature fine, AEAD fails.
     const forged = sealEnvelope({ key: randomNotebookKey(), keyId, context, plaintext, signer: generateSigningKeyPair() });
     expectCode(openEnvelope(forged, { key, context }), 'E_DECRYPT');
-    expectCode(openEnvelope(forged, { key, context, signerPublicKey: signer.publicKey }), 'E_SIGNATURE');
+    const byAnother = sealEnvelope({ key, keyId, context, plaintext, signer: generateSigningKeyPair() });
+    expectCode(openEnvelope(byAnother, { key, context, signerPublicKey: signer.publicKey }), 'E_SIGNATURE');
+  });
+
+  it('E_SIGNATURE: a key holder who changes the update and encrypts it again under the same signature is caught', () => {
+    const aeadKey = deriveSubkey(key, 'obscura/envelope/v2/aead-key');
+    const header = sealed.subarray(0, 18);
+    const ad = concatBytes(lengthPrefixed(utf8('obscura/envelope/v2/aead')), header, encodeEnvelopeContext(context));
+    const inner = expectOk(openAead(aeadKey, sealed.subarray(18), ad));
+    inner[inner.length - 1] = (inner[inner.length - 1] as number) ^ 1;
+    expectCode(openEnvelope(concatBytes(header, sealAead(aeadKey, inner, ad)), { key, context }), 'E_SIGNATURE');
   });
 
   it('fails with the wrong key (E_DECRYPT)', () => {
@@ -105,24 +122,24 @@ describe('envelope moved or tampered', () => {
         if (!result.ok) codes.set(result.error.code, (codes.get(result.error.code) ?? 0) + 1);
       }
     }
-    // Everything after the version and purpose bytes is caught by the signature, before any decryption.
-    expect([...codes.keys()].sort()).toEqual(['E_FORMAT', 'E_SIGNATURE', 'E_VERSION']);
+    // Everything after the version and purpose bytes (key id included: it is associated data) fails the AEAD.
+    expect([...codes.keys()].sort()).toEqual(['E_DECRYPT', 'E_FORMAT', 'E_VERSION']);
   });
 
   it('rejects every truncation and appended bytes', () => {
     for (let n = 0; n < sealed.length; n++) {
       const result = openEnvelope(sealed.subarray(0, n), { key, context });
       expect(result.ok).toBe(false);
-      if (n < ENVELOPE_OVERHEAD) expectCode(result, n === 0 || sealed[0] === 1 ? 'E_TRUNCATED' : 'E_VERSION');
+      if (n < ENVELOPE_OVERHEAD) expectCode(result, 'E_TRUNCATED');
     }
     const appended = new Uint8Array(sealed.length + 1);
     appended.set(sealed);
-    expectCode(openEnvelope(appended, { key, context }), 'E_SIGNATURE');
+    expectCode(openEnvelope(appended, { key, context }), 'E_DECRYPT');
   });
 
   it('rejects an unknown version and a malformed context without throwing', () => {
-    expectCode(openEnvelope(flipped(sealed, 0, 0x03), { key, context }), 'E_VERSION');
-    expectCode(readEnvelopeHeader(Uint8Array.of(2)), 'E_VERSION');
+    expectCode(openEnvelope(flipped(sealed, 0, 0x04), { key, context }), 'E_VERSION');
+    expectCode(readEnvelopeHeader(Uint8Array.of(3)), 'E_VERSION');
     expectCode(openEnvelope(sealed, { key, context: { ...context, seq: 1.5 } }), 'E_CONTEXT');
   });
 });

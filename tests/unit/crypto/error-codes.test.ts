@@ -47,8 +47,8 @@ describe('error codes', () => {
     expectCode(openEnvelope(envelope, { key: randomNotebookKey(), context }), 'E_DECRYPT');
   });
 
-  it('E_SIGNATURE: an envelope replayed at another seq is rejected', () => {
-    expectCode(openEnvelope(envelope, { key, context: { ...context, seq: 2 } }), 'E_SIGNATURE');
+  it('E_SIGNATURE: an envelope signed by another key holder than the one expected is rejected', () => {
+    expectCode(openEnvelope(envelope, { key, context, signerPublicKey: generateSigningKeyPair().publicKey }), 'E_SIGNATURE');
   });
 
   it('E_PASSPHRASE: wrong passphrase is rejected', async () => {
@@ -67,7 +67,7 @@ describe('error codes', () => {
   });
 
   it('E_VERSION: an envelope with an unknown version byte is rejected', () => {
-    expectCode(openEnvelope(flipped(envelope, 0, 0x03), { key, context }), 'E_VERSION');
+    expectCode(openEnvelope(flipped(envelope, 0, 0x04), { key, context }), 'E_VERSION');
   });
 
   it('E_CONTEXT: an update envelope opened as a snapshot is rejected', () => {

@@ -31,6 +31,7 @@ import { expectOk } from './helpers.ts';
 
 interface Vectors {
   envelopeV1: { signerPublicKey: string; hex: string };
+  envelopeV2: { signerPublicKey: string; hex: string };
   blobV1SmallChunks: { hex: string };
   blobV1DefaultChunks: { hex: string };
   vaultHeaderV1: { json: string; vaultKey: string; recoveryKey: string };
@@ -47,12 +48,21 @@ beforeAll(async () => {
   await sodiumReady();
 });
 
-describe('stored test vectors (format v1)', () => {
+describe('stored test vectors (format v1, and v2 where it exists)', () => {
+  it('opens the stored v2 envelope with the fixed key and context; its header names no signer', () => {
+    const bytes = hex(vectors.envelopeV2.hex);
+    const header = expectOk(readEnvelopeHeader(bytes));
+    expect([header.version, header.keyId, header.signerPublicKey]).toEqual([2, toBase64Url(V.keyIdBytes), undefined]);
+    const opened = expectOk(openEnvelope(bytes, { key: asNotebookKey(V.notebookKey), context: V.context }));
+    expect(fromUtf8(opened.plaintext)).toBe(V.envelopePlaintext);
+    expect(toHex(opened.signerPublicKey)).toBe(vectors.envelopeV2.signerPublicKey);
+  });
+
   it('opens the stored envelope with the fixed key and context', () => {
     const bytes = hex(vectors.envelopeV1.hex);
     const header = expectOk(readEnvelopeHeader(bytes));
     expect(header.keyId).toBe(toBase64Url(V.keyIdBytes));
-    expect(toHex(header.signerPublicKey)).toBe(vectors.envelopeV1.signerPublicKey);
+    expect(toHex(header.signerPublicKey ?? new Uint8Array())).toBe(vectors.envelopeV1.signerPublicKey);
     expect(toHex(bytes.subarray(0, 2))).toBe('0101');
     const opened = expectOk(openEnvelope(bytes, { key: asNotebookKey(V.notebookKey), context: V.context }));
     expect(fromUtf8(opened.plaintext)).toBe(V.envelopePlaintext);
