@@ -94,3 +94,20 @@ export function totalBytes(dir: string): number {
   if (!statSync(dir).isDirectory()) return statSync(dir).size;
   return readdirSync(dir).reduce((sum, name) => sum + totalBytes(join(dir, name)), 0);
 }
+
+/**
+ * The HTTP status a WebSocket upgrade was refused with, or 0 with the open socket.
+ * `origin` is sent as a browser sends it; `localAddress` connects from another loopback
+ * address (127.0.0.2), i.e. as another IP.
+ */
+export function upgradeStatus(url: string, options: { origin?: string; localAddress?: string } = {}): Promise<{ status: number; ws: WebSocket }> {
+  const ws = new WebSocket(url, { ...(options.origin ? { origin: options.origin } : {}), ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+  ws.on('error', () => undefined);
+  return new Promise((resolve) => {
+    ws.once('open', () => resolve({ status: 0, ws }));
+    ws.once('unexpected-response', (req, res) => {
+      req.destroy();
+      resolve({ status: res.statusCode ?? 0, ws });
+    });
+  });
+}
