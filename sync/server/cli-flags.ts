@@ -1,3 +1,5 @@
+import { normalizeOrigin, parseOriginList } from './origin-allow-list.ts';
+
 /**
  * The few command-line flags `npm start` and `npm run relay` take. A flag wins over its
  * environment variable, which wins over the default; a bad value stops the process with a
@@ -9,6 +11,27 @@ export function flag(name: string, argv: readonly string[] = process.argv): stri
   const value = argv[i + 1];
   if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
   return value;
+}
+
+/** Every value of a repeatable flag (`--allow-origin A --allow-origin B`), in order. */
+export function flagValues(name: string, argv: readonly string[] = process.argv): string[] {
+  const values: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg !== `--${name}`) return;
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+    values.push(value);
+  });
+  return values;
+}
+
+/**
+ * Browser origins besides the app's own that may use the relay and signaling servers:
+ * `--allow-origin URL` (repeatable), else `RELAY_ALLOWED_ORIGINS` (comma-separated).
+ */
+export function allowedOriginsFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ALLOWED_ORIGINS): string[] {
+  const given = flagValues('allow-origin', argv);
+  return given.length > 0 ? given.map(normalizeOrigin) : parseOriginList(env);
 }
 
 export function parsePort(raw: string | undefined, fallback: number): number {

@@ -14,6 +14,8 @@ export interface RelayServerOptions {
   readonly signalingLimits?: SignalingLimits;
   readonly heartbeatMs?: number;
   readonly observeFrames?: AttachSyncOptions['observeFrames'];
+  /** Origins of app pages (served elsewhere) that may use this relay; see origin-allow-list.ts. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface RelayServer extends SyncServers {
@@ -48,6 +50,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     signalingLimits: options.signalingLimits,
     heartbeatMs: options.heartbeatMs,
     observeFrames: options.observeFrames,
+    allowedOrigins: options.allowedOrigins,
   });
   return {
     ...sync,

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from './ws-node.ts';
 import { keepAlive } from './heartbeat.ts';
+import { OriginAllowList } from './origin-allow-list.ts';
 import { parseSignalingMessage } from './signaling-message.ts';
 import { rejectUpgrade, upgradePath } from './upgrade-reject.ts';
 
@@ -38,12 +39,15 @@ export interface SignalingOptions {
   readonly heartbeatMs?: number;
   /** Sees every frame a client sends, before it is checked (for zero-plaintext canaries). */
   readonly onFrame?: (frame: Uint8Array) => void;
+  /** Origins of the web pages that may connect (origin-allow-list.ts); others get 403. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALING_LIMITS, options: SignalingOptions = {}): SignalingServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const topics = new Map<string, Set<WebSocket>>();
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
+  const pages = new OriginAllowList(options.allowedOrigins ?? []);
 
   const send = (ws: WebSocket, text: string): void => {
     if (ws.readyState !== WebSocket.OPEN) return;
@@ -103,7 +107,8 @@ export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALIN
   return {
     handleUpgrade(req, socket, head) {
       if (upgradePath(req.url) !== SIGNALING_PATH) return false;
-      if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      if (!pages.allows(req)) rejectUpgrade(socket, 403);
+      else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
       else wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
       return true;
     },

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from '../ws-node.ts';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { keepAlive } from '../heartbeat.ts';
+import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
 import { handleBlobRequest } from './blob-route.ts';
 import { RelayBlobStore } from './relay-blob-store.ts';
@@ -22,6 +23,11 @@ export interface RelayOptions {
   readonly heartbeatMs?: number;
   /** Sees every frame a client sends, before it is checked (for zero-plaintext canaries). */
   readonly onFrame?: (frame: Uint8Array) => void;
+  /**
+   * Origins of the web pages that may open relay sockets and PUT blobs (origin-allow-list.ts);
+   * a browser request from any other page gets 403. Requests without `Origin` pass.
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface Relay {
@@ -57,6 +63,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
+  const pages = new OriginAllowList(options.allowedOrigins ?? []);
 
   return {
     limits,
@@ -64,7 +71,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       const path = upgradePath(req.url);
       if (!path?.startsWith(RELAY_PATH_PREFIX)) return false;
       const roomId = path.slice(RELAY_PATH_PREFIX.length);
-      if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
+      if (!pages.allows(req)) rejectUpgrade(socket, 403);
+      else if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
       else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
       else {
         wss.handleUpgrade(req, socket, head, (ws) => {
@@ -75,7 +83,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       }
       return true;
     },
-    handleRequest: (req, res) => handleBlobRequest(blobs, req, res),
+    handleRequest: (req, res) =>
+      handleBlobRequest(blobs, (put) => (pages.allows(put) ? undefined : { status: 403, message: 'this page may not write to the relay' }), req, res),
     get loadedRooms() {
       return rooms.loadedCount;
     },

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { allowedOriginsFlag } from '../../../sync/server/cli-flags.ts';
+import { originsServedFrom, parseOriginList } from '../../../sync/server/origin-allow-list.ts';
 import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
 import { isRoomId } from '../../../sync/server/relay/relay-limits.ts';
 import { parseSignalingMessage } from '../../../sync/server/signaling-message.ts';
@@ -57,5 +59,19 @@ describe('wire parsers', () => {
     expect(parseByteRange('bytes=20-10', 100)).toBe('unsatisfiable');
     expect(parseByteRange('bytes=-0', 100)).toBe('unsatisfiable');
     for (const whole of [undefined, 'bytes=-', 'bytes=0-1,5-6', 'items=0-1']) expect(parseByteRange(whole, 100)).toBeUndefined();
+  });
+
+  it('allowed origins: the app\'s loopback spellings, --allow-origin (repeatable) over RELAY_ALLOWED_ORIGINS, junk refused', () => {
+    expect(originsServedFrom('http://127.0.0.1:8080/')).toEqual(['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080']);
+    expect(originsServedFrom('https://notes.example.org/')).toEqual(['https://notes.example.org']);
+    expect(parseOriginList(' http://a.example:81/ ,, HTTPS://B.example ')).toEqual(['http://a.example:81', 'https://b.example']);
+    const argv = ['node', 'relay', '--allow-origin', 'http://a.example:81', '--port', '0', '--allow-origin', 'http://b.example'];
+    expect(allowedOriginsFlag(argv, 'http://env.example')).toEqual(['http://a.example:81', 'http://b.example']);
+    expect(allowedOriginsFlag(['node', 'relay'], 'http://env.example,http://env2.example')).toEqual(['http://env.example', 'http://env2.example']);
+    expect(allowedOriginsFlag(['node', 'relay'], undefined)).toEqual([]);
+    for (const bad of ['not a url', 'ftp://files.example', 'null']) {
+      expect(() => parseOriginList(bad), bad).toThrow(/origin/);
+    }
+    expect(() => allowedOriginsFlag(['node', 'relay', '--allow-origin'], undefined)).toThrow(/needs a value/);
   });
 });
