@@ -1,3 +1,5 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,4 +112,48 @@ export function upgradeStatus(url: string, options: { origin?: string; localAddr
       resolve({ status: res.statusCode ?? 0, ws });
     });
   });
+}
+
+/** A y-websocket sync frame (type 0): `step` 0 = state vector, 1 = sync step 2, 2 = update. */
+export function syncFrame(payload: Uint8Array, step = 2): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+/** What the relay holds for `room`, as it answers a sync step 1 from an empty doc. */
+export async function roomState(relayUrl: string, room: string, options: { origin?: string } = {}): Promise<Y.Doc> {
+  const ws = new WebSocket(`${relayUrl}/${room}`, options.origin ? { origin: options.origin } : {});
+  await opened(ws);
+  const step2 = new Promise<Uint8Array>((resolve) => {
+    ws.on('message', (raw: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(raw));
+      if (decoding.readVarUint(decoder) === 0 && decoding.readVarUint(decoder) === 1) resolve(decoding.readVarUint8Array(decoder));
+    });
+  });
+  ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, await step2);
+  ws.close();
+  return doc;
+}
+
+/**
+ * Sends `frames` on a fresh socket and reports how the relay took them: `closed <code>`, or
+ * `kept open` when it neither closed nor broke the socket within `waitMs`.
+ */
+export async function sendFrames(url: string, frames: readonly (Uint8Array | string)[], waitMs = 300): Promise<string> {
+  const ws = new WebSocket(url);
+  const outcome = await new Promise<string>((resolve) => {
+    ws.once('close', (code) => resolve(`closed ${code}`));
+    ws.once('error', (error) => resolve(`error ${String(error)}`));
+    ws.once('open', () => {
+      for (const frame of frames) ws.send(frame);
+      setTimeout(() => resolve('kept open'), waitMs);
+    });
+  });
+  ws.terminate();
+  return outcome;
 }
