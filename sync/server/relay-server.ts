@@ -16,6 +16,8 @@ export interface RelayServerOptions {
   readonly observeFrames?: AttachSyncOptions['observeFrames'];
   /** Origins of app pages (served elsewhere) that may use this relay; see origin-allow-list.ts. */
   readonly allowedOrigins?: readonly string[];
+  /** See RelayOptions.checkBoxSchema (only a benchmark of a plain doc turns it off). */
+  readonly checkBoxSchema?: boolean;
 }
 
 export interface RelayServer extends SyncServers {
@@ -51,6 +53,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     heartbeatMs: options.heartbeatMs,
     observeFrames: options.observeFrames,
     allowedOrigins: options.allowedOrigins,
+    checkBoxSchema: options.checkBoxSchema,
   });
   return {
     ...sync,

@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { WebSocket } from '../ws-node.ts';
+import { boxUpdateProblem } from './box-schema.ts';
 import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from './relay-limits.ts';
 
 /** y-websocket message types (its bin/utils and client speak the same numbers). */
@@ -29,6 +30,8 @@ export interface RelayRoomOptions {
   /** The room's persisted state (one Yjs update), applied before any client is served. */
   readonly state: Uint8Array;
   readonly maxDocBytes: number;
+  /** Refuse updates that are not box-shaped (box-schema.ts); off only to bench a plain doc. */
+  readonly checkBoxSchema: boolean;
   /** Called with every update that changed the doc, to persist it. */
   readonly store: (update: Uint8Array) => void;
   /** A client whose unsent backlog passes this is dropped, so memory stays bounded. */
@@ -38,7 +41,8 @@ export interface RelayRoomOptions {
 /**
  * One loaded room: the box doc as the y-websocket server holds it (sync step 1/2, update,
  * awareness), except that every update is fully decoded before it may touch the doc, so
- * a malformed frame is refused whole instead of half-applied, and the room's size is capped.
+ * a malformed frame or one that is not box-shaped (box-schema.ts) is refused whole instead
+ * of half-applied, and the room's size is capped.
  */
 export class RelayRoom {
   readonly id: string;
@@ -127,7 +131,9 @@ export class RelayRoom {
     const update = decoding.readVarUint8Array(decoder);
     // Note: Y.applyUpdate integrates structs before it reads the delete set, so a frame
     // that is garbage at its end would be half-applied. decodeUpdate reads all of it first.
-    Y.decodeUpdate(update);
+    const { structs } = Y.decodeUpdate(update);
+    const notABox = this.#o.checkBoxSchema ? boxUpdateProblem(this.doc, structs) : undefined;
+    if (notABox) return bad(notABox);
     if (this.#bytes + update.byteLength > this.#o.maxDocBytes) {
       return { ok: false, code: CLOSE_QUOTA, reason: 'room is over its quota' };
     }

@@ -12,6 +12,7 @@ export interface RelayRoomsOptions {
   readonly location: string;
   readonly maxDocBytes: number;
   readonly maxBufferedBytes: number;
+  readonly checkBoxSchema: boolean;
 }
 
 /**
@@ -84,6 +85,7 @@ export class RelayRooms {
       state,
       maxDocBytes: this.#o.maxDocBytes,
       maxBufferedBytes: this.#o.maxBufferedBytes,
+      checkBoxSchema: this.#o.checkBoxSchema,
       store: (update) => {
         this.#dirty.add(id);
         this.#track(this.#db.storeUpdate(id, update));

@@ -28,6 +28,11 @@ export interface RelayOptions {
    * a browser request from any other page gets 403. Requests without `Origin` pass.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Refuse (4400) updates that are not box-shaped (relay/box-schema.ts). Default true;
+   * `npm run bench -- sync` turns it off to send a plain notebook doc as its baseline.
+   */
+  readonly checkBoxSchema?: boolean;
 }
 
 export interface Relay {
@@ -55,6 +60,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     maxDocBytes: limits.maxDocBytes,
     // Room for one full frame queued behind another before a client counts as stalled.
     maxBufferedBytes: 2 * limits.maxFrameBytes,
+    checkBoxSchema: options.checkBoxSchema ?? true,
   });
   const blobs = new RelayBlobStore({
     dir: join(options.dataDir, 'blobs'),

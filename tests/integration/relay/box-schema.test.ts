@@ -1,13 +1,16 @@
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LeveldbPersistence } from 'y-leveldb';
 import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { addMember, foundMembers } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { CLOSE_BAD_FRAME } from '../../../sync/server/relay/relay-limits.ts';
+import { startRelayServer } from '../../../sync/server/relay-server.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes } from '../share/share-harness.ts';
 import { relayForSuite } from './relay-for-suite.ts';
-import { roomState, sendFrames, syncFrame } from './relay-harness.ts';
+import { roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**
  * A box doc is only top-level maps (entries, snapshots, keys, revocations, epochs) of
@@ -114,5 +117,26 @@ describe('relay: only box-shaped updates are applied', () => {
     expect(vector(held)).toEqual(vector(next));
     expect(roots(held)).toEqual(['entries', 'epochs', 'keys', 'revocations', 'snapshots']);
     for (const nb of [a, b]) nb.sealed.destroy();
+  });
+
+  it('a value that follows junk a relay stored before this check (an array of bytes) is refused too', async () => {
+    const data = tempDataDir();
+    const room = 'schema-legacy-0123456789';
+    const legacy = new Y.Doc();
+    legacy.getArray('list').push([BYTES]);
+    const db = new LeveldbPersistence(join(data.dir, 'docs'));
+    await db.storeUpdate(room, Y.encodeStateAsUpdate(legacy));
+    await db.destroy();
+    const old = await startRelayServer({ dataDir: data.dir, port: 0 });
+    try {
+      // Appended after the stored element: bytes, no right neighbour, placed by its origin only.
+      const append = updateOf((d) => d.getArray('list').push([BYTES]), legacy);
+      expect(Y.decodeUpdate(append).structs.map((s) => (s as Y.Item).origin !== null)).toEqual([true]);
+      expect(await sendFrames(`${old.relayUrl}/${room}`, [syncFrame(append)])).toBe(`closed ${CLOSE_BAD_FRAME}`);
+      expect((await roomState(old.relayUrl, room)).getArray('list').length).toBe(1);
+    } finally {
+      await old.close();
+      data.remove();
+    }
   });
 });
