@@ -50,9 +50,12 @@ describe('npm run relay', () => {
     const [pong] = (await once(signaling, 'message')) as [Buffer];
     expect(JSON.parse(pong.toString())).toEqual({ type: 'pong' });
     const relayed = new WebSocket(`${relayUrl}/main-room-0123456789`);
+    // Listening before the socket opens: the room may still be loaded from the loop above,
+    // and then its sync step 1 arrives with the upgrade response.
+    const firstMessage = once(relayed, 'message');
     await opened(relayed);
     // The relay opens with its sync step 1 (message type 0, step 0).
-    const [first] = (await once(relayed, 'message')) as [Buffer];
+    const [first] = (await firstMessage) as [Buffer];
     expect([first[0], first[1]]).toEqual([0, 0]);
 
     const exited = once(started, 'exit');
