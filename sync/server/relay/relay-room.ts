@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { WebSocket } from '../ws-node.ts';
 import { boxUpdateProblem } from './box-schema.ts';
 import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from './relay-limits.ts';
+import { roomMemory, structCount } from './room-memory.ts';
 
 /** y-websocket message types (its bin/utils and client speak the same numbers). */
 const MESSAGE_SYNC = 0;
@@ -24,12 +25,19 @@ const OK: FrameVerdict = { ok: true };
 export const MAX_AWARENESS_CLIENTS = 256;
 export const MAX_AWARENESS_STATE_BYTES = 4096;
 const bad = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_BAD_FRAME, reason });
+const quota = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_QUOTA, reason });
 
 export interface RelayRoomOptions {
   readonly id: string;
   /** The room's persisted state (one Yjs update), applied before any client is served. */
   readonly state: Uint8Array;
   readonly maxDocBytes: number;
+  readonly maxDocStructs: number;
+  /**
+   * The relay-wide checks for a write that adds `bytes` and `structs` to this room (room
+   * count, stored bytes, memory of loaded rooms): OK, or the verdict to refuse it with.
+   */
+  readonly admit: (room: RelayRoom, added: { readonly bytes: number; readonly structs: number }) => FrameVerdict;
   /** Refuse updates that are not box-shaped (box-schema.ts); off only to bench a plain doc. */
   readonly checkBoxSchema: boolean;
   /** Called with every update that changed the doc, to persist it. */
@@ -51,12 +59,17 @@ export class RelayRoom {
   readonly #clients = new Map<WebSocket, Set<number>>();
   readonly #o: RelayRoomOptions;
   #bytes: number;
+  /** #bytes when it was last set from the doc itself (see #remeasure). */
+  #measuredBytes: number;
+  #structs: number;
 
   constructor(options: RelayRoomOptions) {
     this.#o = options;
     this.id = options.id;
     Y.applyUpdate(this.doc, options.state);
     this.#bytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.#measuredBytes = this.#bytes;
+    this.#structs = structCount(this.doc);
     // The relay is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -70,6 +83,11 @@ export class RelayRoom {
   /** Upper bound of the stored state: the size at load plus every update since. */
   get storedBytes(): number {
     return this.#bytes;
+  }
+
+  /** Estimated memory this room holds (room-memory.ts). */
+  get memoryBytes(): number {
+    return roomMemory(this.#bytes, this.#structs);
   }
 
   get clientCount(): number {
@@ -131,14 +149,34 @@ export class RelayRoom {
     const update = decoding.readVarUint8Array(decoder);
     // Note: Y.applyUpdate integrates structs before it reads the delete set, so a frame
     // that is garbage at its end would be half-applied. decodeUpdate reads all of it first.
-    const { structs } = Y.decodeUpdate(update);
+    const { structs, ds } = Y.decodeUpdate(update);
     const notABox = this.#o.checkBoxSchema ? boxUpdateProblem(this.doc, structs) : undefined;
     if (notABox) return bad(notABox);
-    if (this.#bytes + update.byteLength > this.#o.maxDocBytes) {
-      return { ok: false, code: CLOSE_QUOTA, reason: 'room is over its quota' };
-    }
+    // Only what the room lacks counts: a client's sync step 2 often repeats what it has.
+    const fresh = structs.filter((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > Y.getState(this.doc.store, struct.id.client));
+    // Nothing new (a new reader's empty sync step 2): nothing to store, no room to claim.
+    if (fresh.length === 0 && ds.clients.size === 0) return OK;
+    const added = { bytes: fresh.length === 0 ? 0 : Y.diffUpdate(update, Y.encodeStateVector(this.doc)).byteLength, structs: fresh.length };
+    if (this.#structs + added.structs > this.#o.maxDocStructs) return quota(`room would hold more than ${this.#o.maxDocStructs} values`);
+    if (this.#bytes + added.bytes > this.#o.maxDocBytes) this.#remeasure();
+    if (this.#bytes + added.bytes > this.#o.maxDocBytes) return quota('room is over its quota');
+    const admitted = this.#o.admit(this, added);
+    if (!admitted.ok) return admitted;
     Y.applyUpdate(this.doc, update, ws);
+    this.#structs = structCount(this.doc);
     return OK;
+  }
+
+  /**
+   * #bytes counts every update since load, so a room that rewrites its snapshot grows in
+   * the count though its state does not (deleted values are collected). Near the quota the
+   * real size is taken from the doc, but at most once per eighth of the quota added, so a
+   * client cannot make the relay re-encode a full room for every frame.
+   */
+  #remeasure(): void {
+    if (this.#bytes - this.#measuredBytes < this.#o.maxDocBytes / 8) return;
+    this.#bytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.#measuredBytes = this.#bytes;
   }
 
   readonly #onAwareness = (

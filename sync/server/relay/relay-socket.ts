@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from '../ws-node.ts';
-import { CLOSE_BAD_FRAME, CLOSE_SHUTDOWN } from './relay-limits.ts';
+import { CLOSE_BAD_FRAME, CLOSE_BUSY, CLOSE_SHUTDOWN } from './relay-limits.ts';
 import type { RelayRoom } from './relay-room.ts';
-import type { RelayRooms } from './relay-rooms.ts';
+import { RelayBusyError, type RelayRooms } from './relay-rooms.ts';
 
 /** Frames a client may send while its room is still loading from disk. */
 const MAX_EARLY_FRAMES = 32;
@@ -54,6 +54,7 @@ export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRoom
       for (const bytes of early.splice(0)) handle(bytes);
     },
     (error: unknown) => {
+      if (error instanceof RelayBusyError) return stop(CLOSE_BUSY, error.message);
       console.error(`relay: could not load a room: ${String(error)}`);
       stop(CLOSE_SHUTDOWN, 'room unavailable');
     },

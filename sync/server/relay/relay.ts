@@ -12,6 +12,7 @@ import { RelayBlobStore } from './relay-blob-store.ts';
 import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
+import { StorageLedger } from './storage-ledger.ts';
 
 export const RELAY_PATH_PREFIX = '/relay/';
 
@@ -42,6 +43,8 @@ export interface Relay {
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   readonly limits: RelayLimits;
   readonly loadedRooms: number;
+  /** Rooms with anything stored, and their bytes together (docs and blobs). */
+  readonly stored: { readonly rooms: number; readonly bytes: number };
   /** Closes every relay socket, writes what is pending and closes LevelDB. */
   close(): Promise<void>;
 }
@@ -55,18 +58,25 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
   await sodiumReady();
   await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
+  const ledger = new StorageLedger(limits, join(options.dataDir, 'docs'));
   const rooms = new RelayRooms({
     location: join(options.dataDir, 'docs'),
     maxDocBytes: limits.maxDocBytes,
+    maxDocStructs: limits.maxDocStructs,
+    maxLoadedBytes: limits.maxLoadedBytes,
     // Room for one full frame queued behind another before a client counts as stalled.
     maxBufferedBytes: 2 * limits.maxFrameBytes,
     checkBoxSchema: options.checkBoxSchema ?? true,
+    ledger,
   });
   const blobs = new RelayBlobStore({
     dir: join(options.dataDir, 'blobs'),
     maxBlobBytes: limits.maxBlobBytes,
     maxRoomBlobBytes: limits.maxRoomBlobBytes,
+    budget: ledger,
   });
+  const blobRooms = await blobs.scanAll();
+  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms], blobRooms.bytes);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
   const pages = new OriginAllowList(options.allowedOrigins ?? []);
@@ -90,9 +100,16 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return true;
     },
     handleRequest: (req, res) =>
-      handleBlobRequest(blobs, (put) => (pages.allows(put) ? undefined : { status: 403, message: 'this page may not write to the relay' }), req, res),
+      handleBlobRequest(blobs, (put, roomId) => {
+        if (!pages.allows(put)) return { status: 403, message: 'this page may not write to the relay' };
+        if (!ledger.claimRoom(roomId)) return { status: 507, message: 'the relay holds as many rooms as it may' };
+        return undefined;
+      }, req, res),
     get loadedRooms() {
       return rooms.loadedCount;
+    },
+    get stored() {
+      return { rooms: ledger.roomCount, bytes: ledger.storedBytes };
     },
     async close() {
       stopHeartbeat();

@@ -57,19 +57,32 @@ const putBlob = (relay: RelayServer, name: string, blob: Uint8Array) =>
   fetch(`${relay.blobsUrl}/${room(name)}/${contentHash(blob)}`, { method: 'PUT', body: new Uint8Array(blob) }).then((r) => r.status);
 const entryCount = async (relay: RelayServer, name: string) => (await roomState(relay.relayUrl, room(name))).getMap('entries').size;
 
+/** Sends `frames` on an open socket; resolves as sendFrames does (`kept open` once they were handled). */
+function sendOn(ws: WebSocket, frames: Uint8Array[]): Promise<string> {
+  return new Promise((resolve) => {
+    ws.once('close', (code) => resolve(`closed ${code}`));
+    const onMessage = (raw: Buffer) => {
+      if (raw[0] !== 0 || raw[1] !== 1) return;
+      ws.off('message', onMessage);
+      resolve('kept open');
+    };
+    ws.on('message', onMessage);
+    for (const frame of frames) ws.send(frame);
+    ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+  });
+}
+
 /** A raw client that wrote `update` into `name` and stays connected, keeping its room loaded. */
 async function holdRoom(relay: RelayServer, name: string, update: Uint8Array): Promise<WebSocket> {
   const ws = new WebSocket(`${relay.relayUrl}/${room(name)}`);
   await opened(ws);
-  ws.send(syncFrame(update));
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(ws.readyState).toBe(WebSocket.OPEN);
+  expect(await sendOn(ws, [syncFrame(update)])).toBe('kept open');
   return ws;
 }
 
 describe('relay: relay-wide caps', () => {
   it('stores at most maxRooms rooms: a new room past it is refused (doc 4507, blob 507), also after a restart; stored rooms keep working', async () => {
-    const limits = { maxRooms: 3 } as Partial<RelayLimits>;
+    const limits: Partial<RelayLimits> = { maxRooms: 3 };
     let relay = await relayWith(limits);
     for (const name of ['r0', 'r1']) expect(await write(relay, name, entries(1, 100))).toBe('kept open');
     expect(await putBlob(relay, 'r2', randomBytes(1000))).toBe(201);
@@ -88,7 +101,7 @@ describe('relay: relay-wide caps', () => {
   });
 
   it('stores at most maxTotalBytes over all rooms, docs and blobs: past it, blob 507 and doc 4507, also after a restart', async () => {
-    const limits = { maxTotalBytes: 1 * MiB, maxFrameBytes: 512 * KiB, maxDocBytes: 512 * KiB } as Partial<RelayLimits>;
+    const limits: Partial<RelayLimits> = { maxTotalBytes: 1 * MiB, maxFrameBytes: 512 * KiB, maxDocBytes: 512 * KiB };
     let relay = await relayWith(limits);
     expect(await putBlob(relay, 'a', randomBytes(400 * KiB))).toBe(201);
     expect(await putBlob(relay, 'b', randomBytes(400 * KiB))).toBe(201);
@@ -108,7 +121,7 @@ describe('relay: relay-wide caps', () => {
   });
 
   it('keeps the memory of loaded rooms under maxLoadedBytes: a room that would pass it is refused (4503) and the loaded ones keep working', async () => {
-    const limits = { maxLoadedBytes: 1536 * KiB, maxFrameBytes: 1 * MiB, maxDocBytes: 1 * MiB } as Partial<RelayLimits>;
+    const limits: Partial<RelayLimits> = { maxLoadedBytes: 1536 * KiB, maxFrameBytes: 1 * MiB, maxDocBytes: 1 * MiB };
     const relay = await relayWith(limits);
     // Stored while nothing else is loaded; unloaded when its writer leaves.
     expect(await write(relay, 'stored', entries(1, 700 * KiB))).toBe('kept open');
@@ -121,20 +134,14 @@ describe('relay: relay-wide caps', () => {
     expect(loaded).toBe('closed 4503');
     expect(await write(relay, 'c', entries(1, 700 * KiB))).toBe('closed 4503');
     // The loaded rooms go on taking writes.
-    for (const ws of [a, b]) {
-      ws.send(syncFrame(entries(1, 100, 'dev.more')));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect([a.readyState, b.readyState]).toEqual([WebSocket.OPEN, WebSocket.OPEN]);
-    a.close();
-    b.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const ws of [a, b]) expect(await sendOn(ws, [syncFrame(entries(1, 100, 'dev.more'))])).toBe('kept open');
+    await Promise.all([a, b].map((ws) => (ws.close(), closed(ws))));
     expect(await entryCount(relay, 'c')).toBe(0);
     expect(await entryCount(relay, 'stored')).toBe(1);
   });
 
   it('counts a room in structs as well as bytes: an update of many tiny values past maxDocStructs is refused (4507), the room kept', async () => {
-    const limits = { maxDocStructs: 1000 } as Partial<RelayLimits>;
+    const limits: Partial<RelayLimits> = { maxDocStructs: 1000 };
     const relay = await relayWith(limits);
     expect(await write(relay, 's', entries(1500, 1))).toBe('closed 4507');
     expect(await entryCount(relay, 's')).toBe(0);

@@ -142,16 +142,22 @@ export async function roomState(relayUrl: string, room: string, options: { origi
 
 /**
  * Sends `frames` on a fresh socket and reports how the relay took them: `closed <code>`, or
- * `kept open` when it neither closed nor broke the socket within `waitMs`.
+ * `kept open` once the relay has answered a sync step 1 sent after them (it handles a
+ * socket's frames in order, so by then it has handled them all and kept the socket).
  */
-export async function sendFrames(url: string, frames: readonly (Uint8Array | string)[], waitMs = 300): Promise<string> {
+export async function sendFrames(url: string, frames: readonly (Uint8Array | string)[], timeoutMs = 10_000): Promise<string> {
   const ws = new WebSocket(url);
   const outcome = await new Promise<string>((resolve) => {
     ws.once('close', (code) => resolve(`closed ${code}`));
     ws.once('error', (error) => resolve(`error ${String(error)}`));
+    ws.on('message', (raw: Buffer) => {
+      // Sync step 2 (type 0, step 1): the answer to our step 1.
+      if (raw[0] === 0 && raw[1] === 1) resolve('kept open');
+    });
     ws.once('open', () => {
       for (const frame of frames) ws.send(frame);
-      setTimeout(() => resolve('kept open'), waitMs);
+      ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+      setTimeout(() => resolve('no answer'), timeoutMs);
     });
   });
   ws.terminate();
