@@ -27,7 +27,7 @@ export interface AttachSyncOptions extends Omit<RelayOptions, 'onFrame'> {
   readonly baseUrl: string;
   /** Where to register the blob route so it runs before anything else answers. */
   readonly addRoute: (route: (req: IncomingMessage, res: ServerResponse) => boolean) => void;
-  readonly signalingLimits?: SignalingLimits;
+  readonly signalingLimits?: Partial<SignalingLimits>;
   /** Every frame clients send to either server, by server (tests look for plaintext in them). */
   readonly observeFrames?: (server: 'signaling' | 'relay', frame: Uint8Array) => void;
   /** Pages on these origins may use both servers too, besides the ones `baseUrl` serves. */

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { allowedOriginsFlag, exitIfPortTaken, flag, parsePort } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort } from './cli-flags.ts';
 import { startRelayServer, type RelayServer } from './relay-server.ts';
 
 /**
- * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]...`:
+ * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]... [--limit name=value]...`:
  * signaling and relay without the app. Listens on 127.0.0.1 unless told otherwise: exposing
  * it is a choice. The app is served elsewhere, so its origin must be named for its pages to
  * get in (`--allow-origin` or `RELAY_ALLOWED_ORIGINS`).
@@ -12,10 +12,19 @@ const host = flag('host') ?? (process.env.HOST || '127.0.0.1');
 const port = parsePort(flag('port') ?? process.env.PORT, 4444);
 const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || '.relay-data'));
 const allowedOrigins = allowedOriginsFlag();
+const limits = limitFlags();
 
 let relay: RelayServer | undefined;
 try {
-  relay = await startRelayServer({ host, port, dataDir, allowedOrigins });
+  relay = await startRelayServer({
+    host,
+    port,
+    dataDir,
+    allowedOrigins,
+    limits,
+    // One per-address cap for both servers: a client opens one of each per notebook.
+    signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
+  });
 } catch (error) {
   exitIfPortTaken(error, port, 'Pick another: npm run relay -- --port 4445 (or 0 for any free port).');
   throw error;

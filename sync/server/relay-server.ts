@@ -11,7 +11,7 @@ export interface RelayServerOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly limits?: Partial<RelayLimits>;
-  readonly signalingLimits?: SignalingLimits;
+  readonly signalingLimits?: Partial<SignalingLimits>;
   readonly heartbeatMs?: number;
   readonly observeFrames?: AttachSyncOptions['observeFrames'];
   /** Origins of app pages (served elsewhere) that may use this relay; see origin-allow-list.ts. */

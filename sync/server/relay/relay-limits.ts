@@ -23,6 +23,8 @@ export interface RelayLimits {
   readonly maxLoadedBytes: number;
   /** Open relay WebSockets over all rooms; more are refused with 503. */
   readonly maxConnections: number;
+  /** Open relay WebSockets from one address (an IPv6 /64); more are refused with 429. */
+  readonly maxConnectionsPerIp: number;
 }
 
 const MiB = 1024 * 1024;
@@ -39,6 +41,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxTotalBytes: 16 * GiB,
   maxLoadedBytes: 512 * MiB,
   maxConnections: 1000,
+  maxConnectionsPerIp: 64,
 };
 
 /** Room ids are keyed hashes derived by the client (base64url); anything else is refused. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from '../ws-node.ts';
 import { sodiumReady } from '../../../crypto/index.ts';
+import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
 import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
@@ -80,6 +81,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
   const pages = new OriginAllowList(options.allowedOrigins ?? []);
+  const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
 
   return {
     limits,
@@ -90,6 +92,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       if (!pages.allows(req)) rejectUpgrade(socket, 403);
       else if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
       else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
       else {
         wss.handleUpgrade(req, socket, head, (ws) => {
           // 'connection' is what the heartbeat listens to; noServer mode does not emit it.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOriginsFlag } from '../../../sync/server/cli-flags.ts';
+import { allowedOriginsFlag, limitFlags } from '../../../sync/server/cli-flags.ts';
+import { addressKey } from '../../../sync/server/connections-per-address.ts';
 import { originsServedFrom, parseOriginList } from '../../../sync/server/origin-allow-list.ts';
 import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
 import { isRoomId } from '../../../sync/server/relay/relay-limits.ts';
@@ -73,5 +74,21 @@ describe('wire parsers', () => {
       expect(() => parseOriginList(bad), bad).toThrow(/origin/);
     }
     expect(() => allowedOriginsFlag(['node', 'relay', '--allow-origin'], undefined)).toThrow(/needs a value/);
+  });
+
+  it('--limit name=value: a known relay limit and a positive integer, else the relay does not start', () => {
+    expect(limitFlags(['node', 'relay', '--limit', 'maxRooms=200', '--limit', 'maxConnectionsPerIp=8'])).toEqual({ maxRooms: 200, maxConnectionsPerIp: 8 });
+    for (const bad of ['maxRoom=2', 'maxRooms=0', 'maxRooms=-1', 'maxRooms=1.5', 'maxRooms=lots', 'maxRooms']) {
+      expect(() => limitFlags(['node', 'relay', '--limit', bad]), bad).toThrow(/--limit/);
+    }
+  });
+
+  it('client addresses: IPv4-mapped IPv6 as IPv4, IPv6 by its /64', () => {
+    expect(addressKey('127.0.0.1')).toBe('127.0.0.1');
+    expect(addressKey('::ffff:127.0.0.2')).toBe('127.0.0.2');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('2001:0db8:0000:0000:abcd::2')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
   });
 });

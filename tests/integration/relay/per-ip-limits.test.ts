@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RelayLimits } from '../../../sync/server/relay/relay-limits.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { DEFAULT_SIGNALING_LIMITS, type SignalingLimits } from '../../../sync/server/signaling.ts';
 import { closed, tempDataDir, upgradeStatus } from './relay-harness.ts';
 
 /**
@@ -17,8 +15,8 @@ beforeAll(async () => {
   relay = await startRelayServer({
     dataDir: data.dir,
     port: 0,
-    limits: { maxConnectionsPerIp: 2 } as Partial<RelayLimits>,
-    signalingLimits: { ...DEFAULT_SIGNALING_LIMITS, maxConnectionsPerIp: 2 } as SignalingLimits,
+    limits: { maxConnectionsPerIp: 2 },
+    signalingLimits: { maxConnectionsPerIp: 2 },
   });
 });
 
