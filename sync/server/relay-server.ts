@@ -18,6 +18,8 @@ export interface RelayServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** See RelayOptions.checkBoxSchema (only a benchmark of a plain doc turns it off). */
   readonly checkBoxSchema?: boolean;
+  /** See RelayOptions.requireWriteCapability (default false for now). */
+  readonly requireWriteCapability?: boolean;
 }
 
 export interface RelayServer extends SyncServers {
@@ -54,6 +56,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     observeFrames: options.observeFrames,
     allowedOrigins: options.allowedOrigins,
     checkBoxSchema: options.checkBoxSchema,
+    requireWriteCapability: options.requireWriteCapability,
   });
   return {
     ...sync,

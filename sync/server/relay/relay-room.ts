@@ -38,6 +38,8 @@ export interface RelayRoomOptions {
    * count, stored bytes, memory of loaded rooms): OK, or the verdict to refuse it with.
    */
   readonly admit: (room: RelayRoom, added: { readonly bytes: number; readonly structs: number }) => FrameVerdict;
+  /** Called for every update or awareness frame dropped because its connection may not write. */
+  readonly ignored: () => void;
   /** Refuse updates that are not box-shaped (box-schema.ts); off only to bench a plain doc. */
   readonly checkBoxSchema: boolean;
   /** Called with every update that changed the doc, to persist it. */
@@ -106,13 +108,18 @@ export class RelayRoom {
     if (controlled && controlled.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
   }
 
-  /** Handles one binary frame from `ws`; a refused frame leaves the room untouched. */
-  receive(ws: WebSocket, bytes: Uint8Array): FrameVerdict {
+  /**
+   * Handles one binary frame from `ws`; a refused frame leaves the room untouched. A
+   * connection that may not write (write-access.ts) is answered as any other, but its
+   * updates and awareness are dropped, without closing it: it must still be able to read.
+   */
+  receive(ws: WebSocket, bytes: Uint8Array, mayWrite: boolean): FrameVerdict {
     try {
       const decoder = decoding.createDecoder(bytes);
       const type = decoding.readVarUint(decoder);
-      if (type === MESSAGE_SYNC) return this.#sync(ws, decoder);
+      if (type === MESSAGE_SYNC) return this.#sync(ws, decoder, mayWrite);
       if (type === MESSAGE_AWARENESS) {
+        if (!mayWrite) return this.#ignore();
         // Awareness is presence only, never persisted; y-protocols validates its JSON.
         const update = decoding.readVarUint8Array(decoder);
         const refused = checkAwarenessUpdate(update);
@@ -137,7 +144,12 @@ export class RelayRoom {
     this.#clients.clear();
   }
 
-  #sync(ws: WebSocket, decoder: decoding.Decoder): FrameVerdict {
+  #ignore(): FrameVerdict {
+    this.#o.ignored();
+    return OK;
+  }
+
+  #sync(ws: WebSocket, decoder: decoding.Decoder, mayWrite: boolean): FrameVerdict {
     const step = decoding.readVarUint(decoder);
     if (step === syncProtocol.messageYjsSyncStep1) {
       const stateVector = decoding.readVarUint8Array(decoder);
@@ -146,6 +158,7 @@ export class RelayRoom {
       return OK;
     }
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) return bad(`unknown sync step ${step}`);
+    if (!mayWrite) return this.#ignore();
     const update = decoding.readVarUint8Array(decoder);
     // Note: Y.applyUpdate integrates structs before it reads the delete set, so a frame
     // that is garbage at its end would be half-applied. decodeUpdate reads all of it first.

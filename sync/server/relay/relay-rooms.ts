@@ -41,6 +41,7 @@ export class RelayRooms {
   readonly #writes = new Set<Promise<unknown>>();
   /** Rooms that stored updates since they were loaded. */
   readonly #dirty = new Set<string>();
+  #ignoredWrites = 0;
 
   constructor(options: RelayRoomsOptions) {
     this.#o = options;
@@ -49,6 +50,11 @@ export class RelayRooms {
 
   get loadedCount(): number {
     return this.#entries.size;
+  }
+
+  /** Update and awareness frames dropped because their connection may not write. */
+  get ignoredWrites(): number {
+    return this.#ignoredWrites;
   }
 
   /** Estimated memory of the loaded rooms. */
@@ -118,6 +124,7 @@ export class RelayRooms {
       maxBufferedBytes: this.#o.maxBufferedBytes,
       checkBoxSchema: this.#o.checkBoxSchema,
       admit: this.#admit,
+      ignored: () => void this.#ignoredWrites++,
       store: (update) => {
         this.#dirty.add(id);
         this.#o.ledger.addDoc(update.byteLength);

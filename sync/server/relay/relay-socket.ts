@@ -9,9 +9,10 @@ const MAX_EARLY_FRAMES = 32;
 /**
  * Serves one relay WebSocket: waits for the room to load (holding the client's first
  * frames, so its sync step 1 is answered from the persisted state, not an empty doc),
- * then hands every binary frame to the room. A refused frame closes this socket only.
+ * then hands every binary frame to the room, with whether this connection may write now.
+ * A refused frame closes this socket only.
  */
-export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRooms, onFrame?: (frame: Uint8Array) => void): void {
+export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRooms, mayWrite: () => boolean, onFrame?: (frame: Uint8Array) => void): void {
   const early: Uint8Array[] = [];
   let room: RelayRoom | undefined;
   let done = false;
@@ -23,7 +24,7 @@ export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRoom
   };
   const handle = (bytes: Uint8Array) => {
     if (done || !room) return;
-    const verdict = room.receive(ws, bytes);
+    const verdict = room.receive(ws, bytes, mayWrite());
     if (!verdict.ok) stop(verdict.code, verdict.reason);
   };
 

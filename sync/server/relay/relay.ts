@@ -9,11 +9,14 @@ import { keepAlive } from '../heartbeat.ts';
 import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
 import { handleBlobRequest } from './blob-route.ts';
+import { handleCapsRequest } from './caps-route.ts';
 import { RelayBlobStore } from './relay-blob-store.ts';
 import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
+import { RoomCaps } from './room-caps.ts';
 import { StorageLedger } from './storage-ledger.ts';
+import { tokenInUrl, WriteAccess } from './write-access.ts';
 
 export const RELAY_PATH_PREFIX = '/relay/';
 
@@ -35,17 +38,24 @@ export interface RelayOptions {
    * `npm run bench -- sync` turns it off to send a plain notebook doc as its baseline.
    */
   readonly checkBoxSchema?: boolean;
+  /**
+   * Only connections and uploads that prove the room's write key may write (write-access.ts);
+   * the others are read-only. Default false until the app's clients present write tokens.
+   */
+  readonly requireWriteCapability?: boolean;
 }
 
 export interface Relay {
   /** True when the upgrade was for `/relay/...` (accepted or refused here). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** True when the request was for `/relay-blobs/...` (answered here). */
+  /** True when the request was for `/relay-blobs/...` or `/relay-caps/...` (answered here). */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   readonly limits: RelayLimits;
   readonly loadedRooms: number;
   /** Rooms with anything stored, and their bytes together (docs and blobs). */
   readonly stored: { readonly rooms: number; readonly bytes: number };
+  /** Update and awareness frames dropped because their connection may not write. */
+  readonly ignoredWrites: number;
   /** Closes every relay socket, writes what is pending and closes LevelDB. */
   close(): Promise<void>;
 }
@@ -76,8 +86,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     maxRoomBlobBytes: limits.maxRoomBlobBytes,
     budget: ledger,
   });
+  const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
+  const access = new WriteAccess(caps, options.requireWriteCapability ?? false);
   const blobRooms = await blobs.scanAll();
-  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms], blobRooms.bytes);
+  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
+  const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
   const pages = new OriginAllowList(options.allowedOrigins ?? []);
@@ -94,25 +107,34 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
       else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
       else {
+        // Proven once, when the socket opens; whether the key is still the room's, at every write.
+        const proven = access.prove(roomId, tokenInUrl(req.url));
         wss.handleUpgrade(req, socket, head, (ws) => {
           // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
           wss.emit('connection', ws, req);
-          serveRelaySocket(ws, roomId, rooms, options.onFrame);
+          serveRelaySocket(ws, roomId, rooms, () => access.allows(roomId, proven), options.onFrame);
         });
       }
       return true;
     },
     handleRequest: (req, res) =>
+      handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
       handleBlobRequest(blobs, (put, roomId) => {
-        if (!pages.allows(put)) return { status: 403, message: 'this page may not write to the relay' };
-        if (!ledger.claimRoom(roomId)) return { status: 507, message: 'the relay holds as many rooms as it may' };
-        return undefined;
+        const header = put.headers['obscura-cap'];
+        const proven = access.prove(roomId, typeof header === 'string' ? header : undefined);
+        // In this order: a refused upload must not claim a room.
+        return fromPage(put) ??
+          (access.allows(roomId, proven) ? undefined : { status: 403, message: "uploading needs this room's write capability (Obscura-Cap)" }) ??
+          (ledger.claimRoom(roomId) ? undefined : { status: 507, message: 'the relay holds as many rooms as it may' });
       }, req, res),
     get loadedRooms() {
       return rooms.loadedCount;
     },
     get stored() {
       return { rooms: ledger.roomCount, bytes: ledger.storedBytes };
+    },
+    get ignoredWrites() {
+      return rooms.ignoredWrites;
     },
     async close() {
       stopHeartbeat();
