@@ -39,7 +39,8 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxRoomBlobBytes: 2 * GiB,
   maxRooms: 1000,
   maxTotalBytes: 16 * GiB,
-  maxLoadedBytes: 512 * MiB,
+  // Four rooms at both doc quotas (~63 MiB each), or ~26 loaded boxes of 10,000 notes.
+  maxLoadedBytes: 256 * MiB,
   maxConnections: 1000,
   maxConnectionsPerIp: 64,
 };
