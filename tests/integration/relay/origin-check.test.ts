@@ -2,8 +2,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentHash, randomBytes } from '../../../crypto/index.ts';
+import { startAppServer } from '../../../sync/server/app-server.ts';
+import { attachSync } from '../../../sync/server/attach-sync.ts';
 import { relayForSuite } from './relay-for-suite.ts';
-import { upgradeStatus } from './relay-harness.ts';
+import { tempDataDir, upgradeStatus } from './relay-harness.ts';
 
 /**
  * A page on another origin must not write to the relay through the visitor's browser:
@@ -44,6 +46,22 @@ describe('relay: Origin allow-list', () => {
       expect({ origin, signaling: signaling.status }).toEqual({ origin, signaling: 0 });
       signaling.ws.close();
       expect({ origin, put: (await putBlob(ROOM, randomBytes(1000), origin)).status }).toEqual({ origin, put: 201 });
+    }
+  });
+
+  it("npm start's server on an IPv6 loopback host: its URL parses and pages of its own origin get in", async () => {
+    const data = tempDataDir();
+    const app = await startAppServer({ distDir: data.dir, host: '::1', port: 0 });
+    const sync = await attachSync({ server: app.server, baseUrl: app.url, addRoute: app.addRoute, dataDir: data.dir });
+    try {
+      expect(app.url).toMatch(/^http:\/\/\[::1\]:\d+\/$/);
+      const own = await upgradeStatus(`${sync.relayUrl}/${ROOM}`, { origin: new URL(app.url).origin });
+      expect([own.status, (await upgradeStatus(sync.signalingUrl, { origin: EVIL })).status]).toEqual([0, 403]);
+      own.ws.close();
+    } finally {
+      await sync.close();
+      await app.close();
+      data.remove();
     }
   });
 });
