@@ -55,7 +55,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${port}/`,
+    // An IPv6 host goes in brackets, or the URL (and the origins derived from it) would not parse.
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     server,
     addRoute: (route) => void routes.push(route),
     close: () => new Promise((resolve) => server.close(() => resolve())),

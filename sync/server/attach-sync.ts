@@ -1,11 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createRelay, RELAY_PATH_PREFIX, type Relay, type RelayOptions } from './relay/relay.ts';
+import { originsServedFrom } from './origin-allow-list.ts';
 import { createSignalingServer, SIGNALING_PATH, type SignalingLimits, type SignalingServer } from './signaling.ts';
 import { rejectUpgrade } from './upgrade-reject.ts';
 
 export interface SyncServers {
   readonly signaling: SignalingServer;
+  /** The origins whose pages may use both servers (printed at start). */
+  readonly allowedOrigins: readonly string[];
   readonly relay: Relay;
   /** `ws://host:port/signal`, for y-webrtc's `signaling` option. */
   readonly signalingUrl: string;
@@ -24,23 +27,28 @@ export interface AttachSyncOptions extends Omit<RelayOptions, 'onFrame'> {
   readonly baseUrl: string;
   /** Where to register the blob route so it runs before anything else answers. */
   readonly addRoute: (route: (req: IncomingMessage, res: ServerResponse) => boolean) => void;
-  readonly signalingLimits?: SignalingLimits;
+  readonly signalingLimits?: Partial<SignalingLimits>;
   /** Every frame clients send to either server, by server (tests look for plaintext in them). */
   readonly observeFrames?: (server: 'signaling' | 'relay', frame: Uint8Array) => void;
+  /** Pages on these origins may use both servers too, besides the ones `baseUrl` serves. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /**
  * Puts the signaling server and the relay on an existing HTTP server, so the app, the
  * signaling and the relay share one origin (no CORS) and one port. One upgrade listener
  * routes by path; an upgrade for any other path is refused rather than left hanging.
+ * Browser pages are let in only from the origin the app is served from (and `allowedOrigins`).
  */
 export async function attachSync(options: AttachSyncOptions): Promise<SyncServers> {
   const observe = options.observeFrames;
+  const allowedOrigins = [...originsServedFrom(options.baseUrl), ...(options.allowedOrigins ?? [])];
   const signaling = createSignalingServer(options.signalingLimits, {
     heartbeatMs: options.heartbeatMs,
     onFrame: observe && ((frame) => observe('signaling', frame)),
+    allowedOrigins,
   });
-  const relay = await createRelay({ ...options, onFrame: observe && ((frame) => observe('relay', frame)) });
+  const relay = await createRelay({ ...options, allowedOrigins, onFrame: observe && ((frame) => observe('relay', frame)) });
   options.addRoute(relay.handleRequest);
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -54,6 +62,7 @@ export async function attachSync(options: AttachSyncOptions): Promise<SyncServer
   return {
     signaling,
     relay,
+    allowedOrigins,
     signalingUrl: at(ws, SIGNALING_PATH),
     relayUrl: at(ws, RELAY_PATH_PREFIX.slice(0, -1)),
     blobsUrl: at(new URL(options.baseUrl), '/relay-blobs'),

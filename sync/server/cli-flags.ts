@@ -1,3 +1,6 @@
+import { normalizeOrigin, parseOriginList } from './origin-allow-list.ts';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay/relay-limits.ts';
+
 /**
  * The few command-line flags `npm start` and `npm run relay` take. A flag wins over its
  * environment variable, which wins over the default; a bad value stops the process with a
@@ -9,6 +12,48 @@ export function flag(name: string, argv: readonly string[] = process.argv): stri
   const value = argv[i + 1];
   if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
   return value;
+}
+
+/** A flag without a value (`--require-write-capability`). */
+export function hasFlag(name: string, argv: readonly string[] = process.argv): boolean {
+  return argv.includes(`--${name}`);
+}
+
+/** Every value of a repeatable flag (`--allow-origin A --allow-origin B`), in order. */
+export function flagValues(name: string, argv: readonly string[] = process.argv): string[] {
+  const values: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg !== `--${name}`) return;
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+    values.push(value);
+  });
+  return values;
+}
+
+/**
+ * Browser origins besides the app's own that may use the relay and signaling servers:
+ * `--allow-origin URL` (repeatable), else `RELAY_ALLOWED_ORIGINS` (comma-separated).
+ */
+export function allowedOriginsFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ALLOWED_ORIGINS): string[] {
+  const given = flagValues('allow-origin', argv);
+  return given.length > 0 ? given.map(normalizeOrigin) : parseOriginList(env);
+}
+
+/**
+ * `--limit name=value` (repeatable) sets one of the relay's limits (relay-limits.ts, RELAY.md
+ * "Limits"), e.g. `--limit maxRooms=200 --limit maxTotalBytes=4294967296`; a positive integer.
+ */
+export function limitFlags(argv: readonly string[] = process.argv): Partial<RelayLimits> {
+  const limits: Record<string, number> = {};
+  for (const given of flagValues('limit', argv)) {
+    const [name = '', raw = ''] = given.split('=');
+    const value = Number(raw);
+    if (!(name in DEFAULT_RELAY_LIMITS)) throw new Error(`--limit ${given}: no such limit (one of ${Object.keys(DEFAULT_RELAY_LIMITS).join(', ')})`);
+    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--limit ${given}: the value must be a positive integer`);
+    limits[name] = value;
+  }
+  return limits;
 }
 
 export function parsePort(raw: string | undefined, fallback: number): number {

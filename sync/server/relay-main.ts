@@ -1,18 +1,33 @@
 import { resolve } from 'node:path';
-import { exitIfPortTaken, flag, parsePort } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, hasFlag, limitFlags, parsePort } from './cli-flags.ts';
 import { startRelayServer, type RelayServer } from './relay-server.ts';
 
 /**
- * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR`: signaling and relay
- * without the app. Listens on 127.0.0.1 unless told otherwise: exposing it is a choice.
+ * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]... [--limit name=value]...
+ * [--require-write-capability]`:
+ * signaling and relay without the app. Listens on 127.0.0.1 unless told otherwise: exposing
+ * it is a choice. The app is served elsewhere, so its origin must be named for its pages to
+ * get in (`--allow-origin` or `RELAY_ALLOWED_ORIGINS`).
  */
 const host = flag('host') ?? (process.env.HOST || '127.0.0.1');
 const port = parsePort(flag('port') ?? process.env.PORT, 4444);
 const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || '.relay-data'));
+const allowedOrigins = allowedOriginsFlag();
+const limits = limitFlags();
+const requireWriteCapability = hasFlag('require-write-capability');
 
 let relay: RelayServer | undefined;
 try {
-  relay = await startRelayServer({ host, port, dataDir });
+  relay = await startRelayServer({
+    host,
+    port,
+    dataDir,
+    allowedOrigins,
+    limits,
+    requireWriteCapability,
+    // One per-address cap for both servers: a client opens one of each per notebook.
+    signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
+  });
 } catch (error) {
   exitIfPortTaken(error, port, 'Pick another: npm run relay -- --port 4445 (or 0 for any free port).');
   throw error;
@@ -22,6 +37,8 @@ console.log(`Obscura relay is running (data in ${dataDir})`);
 console.log(`  signaling: ${running.signalingUrl}`);
 console.log(`  relay:     ${running.relayUrl}/<roomId>`);
 console.log(`  blobs:     ${running.blobsUrl}/<roomId>/<hash>`);
+console.log(`  writes: ${requireWriteCapability ? 'only with the room\'s write capability' : 'open to anyone who knows a room id (--require-write-capability to close)'}`);
+console.log(`  browser pages allowed from: ${running.allowedOrigins.join(', ')} (add the app's with --allow-origin URL)`);
 
 let stopping = false;
 const stop = () => {

@@ -11,9 +11,15 @@ export interface RelayServerOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly limits?: Partial<RelayLimits>;
-  readonly signalingLimits?: SignalingLimits;
+  readonly signalingLimits?: Partial<SignalingLimits>;
   readonly heartbeatMs?: number;
   readonly observeFrames?: AttachSyncOptions['observeFrames'];
+  /** Origins of app pages (served elsewhere) that may use this relay; see origin-allow-list.ts. */
+  readonly allowedOrigins?: readonly string[];
+  /** See RelayOptions.checkBoxSchema (only a benchmark of a plain doc turns it off). */
+  readonly checkBoxSchema?: boolean;
+  /** See RelayOptions.requireWriteCapability (default false for now). */
+  readonly requireWriteCapability?: boolean;
 }
 
 export interface RelayServer extends SyncServers {
@@ -48,6 +54,9 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     signalingLimits: options.signalingLimits,
     heartbeatMs: options.heartbeatMs,
     observeFrames: options.observeFrames,
+    allowedOrigins: options.allowedOrigins,
+    checkBoxSchema: options.checkBoxSchema,
+    requireWriteCapability: options.requireWriteCapability,
   });
   return {
     ...sync,

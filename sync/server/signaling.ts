@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from './ws-node.ts';
+import { ConnectionsPerAddress } from './connections-per-address.ts';
 import { keepAlive } from './heartbeat.ts';
+import { OriginAllowList } from './origin-allow-list.ts';
 import { parseSignalingMessage } from './signaling-message.ts';
 import { rejectUpgrade, upgradePath } from './upgrade-reject.ts';
 
@@ -9,12 +11,15 @@ export interface SignalingLimits {
   readonly maxMessageBytes: number;
   readonly maxTopicsPerConnection: number;
   readonly maxConnections: number;
+  /** Open connections from one address (an IPv6 /64); more are refused with 429. */
+  readonly maxConnectionsPerIp: number;
 }
 
 export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   maxMessageBytes: 64 * 1024,
   maxTopicsPerConnection: 256,
   maxConnections: 1000,
+  maxConnectionsPerIp: 64,
 };
 
 export const SIGNALING_PATH = '/signal';
@@ -38,12 +43,17 @@ export interface SignalingOptions {
   readonly heartbeatMs?: number;
   /** Sees every frame a client sends, before it is checked (for zero-plaintext canaries). */
   readonly onFrame?: (frame: Uint8Array) => void;
+  /** Origins of the web pages that may connect (origin-allow-list.ts); others get 403. */
+  readonly allowedOrigins?: readonly string[];
 }
 
-export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALING_LIMITS, options: SignalingOptions = {}): SignalingServer {
+export function createSignalingServer(given: Partial<SignalingLimits> = {}, options: SignalingOptions = {}): SignalingServer {
+  const limits: SignalingLimits = { ...DEFAULT_SIGNALING_LIMITS, ...given };
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const topics = new Map<string, Set<WebSocket>>();
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
+  const pages = new OriginAllowList(options.allowedOrigins ?? []);
+  const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
 
   const send = (ws: WebSocket, text: string): void => {
     if (ws.readyState !== WebSocket.OPEN) return;
@@ -103,7 +113,9 @@ export function createSignalingServer(limits: SignalingLimits = DEFAULT_SIGNALIN
   return {
     handleUpgrade(req, socket, head) {
       if (upgradePath(req.url) !== SIGNALING_PATH) return false;
-      if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      if (!pages.allows(req)) rejectUpgrade(socket, 403);
+      else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
       else wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
       return true;
     },

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { attachSync } from './attach-sync.ts';
-import { exitIfPortTaken, flag, parsePort } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, hasFlag, limitFlags, parsePort } from './cli-flags.ts';
 import { ensureBuild } from './ensure-build.ts';
 
 /**
@@ -14,6 +14,8 @@ const distDir = join(root, 'dist');
 const host = flag('host') ?? (process.env.HOST || '127.0.0.1');
 const port = parsePort(flag('port') ?? process.env.PORT, 8080);
 const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || join(root, '.relay-data')));
+const allowedOrigins = allowedOriginsFlag();
+const limits = limitFlags();
 
 const state = await ensureBuild(root, distDir);
 if (state === 'built') console.log('Built the app into dist/.');
@@ -25,11 +27,21 @@ try {
   throw error;
 }
 const app = started;
-const sync = await attachSync({ server: app.server, baseUrl: app.url, addRoute: app.addRoute, dataDir });
+const sync = await attachSync({
+  server: app.server,
+  baseUrl: app.url,
+  addRoute: app.addRoute,
+  dataDir,
+  allowedOrigins,
+  limits,
+  requireWriteCapability: hasFlag('require-write-capability'),
+  signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
+});
 console.log(`Obscura is running at ${app.url}`);
 console.log(`  signaling: ${sync.signalingUrl}`);
 console.log(`  relay:     ${sync.relayUrl}/<roomId> (data in ${dataDir})`);
 console.log(`  blobs:     ${sync.blobsUrl}/<roomId>/<hash>`);
+console.log(`  browser pages allowed from: ${sync.allowedOrigins.join(', ')}`);
 
 let stopping = false;
 const stop = () => {

@@ -19,9 +19,10 @@ export interface RelayProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startRelayProcess(): Promise<RelayProcess> {
+/** `args` go to `npm run relay` after its port and data dir (e.g. `--require-write-capability`). */
+export async function startRelayProcess(args: readonly string[] = []): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'obscura-relay-proc-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync/server/relay-main.ts', '--port', '0', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync/server/relay-main.ts', '--port', '0', '--data-dir', dataDir, ...args], {
     cwd: ROOT,
     env: { ...process.env, HOST: '', PORT: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,13 +10,19 @@ export const BLOB_PATH_PREFIX = '/relay-blobs/';
 const BLOB_PATH = /^\/relay-blobs\/([A-Za-z0-9_-]{16,64})\/([0-9a-f]{64})$/;
 
 /**
+ * Decides whether a `PUT` may go ahead before its body is read: undefined to go on, or the
+ * status and message to refuse it with (a foreign Origin, no write capability, no room left).
+ */
+export type AdmitPut = (req: IncomingMessage, roomId: string) => { readonly status: number; readonly message: string } | undefined;
+
+/**
  * `PUT|GET|HEAD /relay-blobs/<roomId>/<hash>`: ciphertext in, the same bytes out.
  * A `PUT` with `Content-Range` is one part of a resumable upload (202 + `Upload-Offset`
  * until the last part; 409 + `Upload-Offset` when a part does not start where the relay
  * is); `HEAD` of a blob not yet complete says the offset too. `GET` honours one `Range`.
  * Returns false for paths it does not own, so it can sit in front of the app's assets.
  */
-export function handleBlobRequest(store: RelayBlobStore, req: IncomingMessage, res: ServerResponse): boolean {
+export function handleBlobRequest(store: RelayBlobStore, admit: AdmitPut, req: IncomingMessage, res: ServerResponse): boolean {
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (!path.startsWith(BLOB_PATH_PREFIX)) return false;
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
@@ -27,6 +33,11 @@ export function handleBlobRequest(store: RelayBlobStore, req: IncomingMessage, r
     return true;
   }
   const [, roomId = '', hash = ''] = match;
+  const refused = req.method === 'PUT' ? admit(req, roomId) : undefined;
+  if (refused) {
+    reply(req, res, refused.status, refused.message);
+    return true;
+  }
   const work = req.method === 'PUT' ? put(store, roomId, hash, req, res)
     : req.method === 'GET' || req.method === 'HEAD' ? get(store, roomId, hash, req, res)
     : Promise.resolve(reply(req, res, 405, 'use GET, HEAD or PUT', { Allow: 'GET, HEAD, PUT' }));
@@ -90,7 +101,7 @@ function offsetHeader(offset: number | undefined): Record<string, string> {
  * Ends the exchange. When the request body was not read to the end (a refused upload),
  * the connection is closed after the reply instead of reading what the client still sends.
  */
-function reply(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+export function reply(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   const body = `${message}\n`;
   const unread = req.method === 'PUT' && !req.readableEnded;
   res.writeHead(status, {

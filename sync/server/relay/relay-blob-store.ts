@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createContentHasher, type ContentHasher } from '../../../crypto/index.ts';
 import { hashFile, PARTIAL_PREFIX, scanRoom, sizeOf, TEMP_PREFIX, type ContentRange } from './blob-files.ts';
+import { isRoomId } from './relay-limits.ts';
 
 export type PutBlobResult =
   | { readonly ok: true; readonly created: boolean; readonly size: number }
@@ -10,10 +11,18 @@ export type PutBlobResult =
   | { readonly ok: true; readonly created?: undefined; readonly offset: number }
   | { readonly ok: false; readonly status: 400 | 409 | 413 | 422 | 507; readonly message: string; readonly offset?: number };
 
+/** The relay-wide byte budget (storage-ledger.ts) that blob bytes are reserved from as they arrive. */
+export interface BlobBudget {
+  fits(bytes: number): boolean;
+  reserveBlob(bytes: number): boolean;
+  releaseBlob(bytes: number): void;
+}
+
 export interface RelayBlobStoreOptions {
   readonly dir: string;
   readonly maxBlobBytes: number;
   readonly maxRoomBlobBytes: number;
+  readonly budget: BlobBudget;
 }
 
 /** Bytes on disk (blobs and parts) plus whole uploads in flight, per room. */
@@ -38,6 +47,23 @@ export class RelayBlobStore {
     this.#o = options;
   }
 
+  /**
+   * Counts every room's blob bytes (removing what an earlier process left half written),
+   * once at start: the rooms holding any, and their bytes together.
+   */
+  async scanAll(): Promise<{ rooms: string[]; bytes: number }> {
+    const rooms: string[] = [];
+    let bytes = 0;
+    for (const name of await readdir(this.#o.dir)) {
+      if (!isRoomId(name)) continue;
+      const stored = await scanRoom(join(this.#o.dir, name));
+      this.#usage.set(name, Promise.resolve({ stored, inFlight: 0 }));
+      if (stored > 0) rooms.push(name);
+      bytes += stored;
+    }
+    return { rooms, bytes };
+  }
+
   path(roomId: string, hash: string): string {
     return join(this.#o.dir, roomId, hash);
   }
@@ -50,7 +76,7 @@ export class RelayBlobStore {
   async put(roomId: string, hash: string, body: AsyncIterable<Uint8Array>, declaredBytes?: number): Promise<PutBlobResult> {
     if (declaredBytes !== undefined && declaredBytes > this.#o.maxBlobBytes) return tooLarge(this.#o.maxBlobBytes);
     const usage = await this.#usageOf(roomId);
-    if (declaredBytes !== undefined && this.#overQuota(usage, declaredBytes)) return quotaFull();
+    if (declaredBytes !== undefined && (this.#overQuota(usage, declaredBytes) || !this.#o.budget.fits(declaredBytes))) return quotaFull();
     const temp = join(this.#o.dir, roomId, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
     const file = await open(temp, 'wx');
     const hasher = createContentHasher();
@@ -59,7 +85,7 @@ export class RelayBlobStore {
     try {
       for await (const chunk of body) {
         if (size + chunk.byteLength > this.#o.maxBlobBytes) return tooLarge(this.#o.maxBlobBytes);
-        if (this.#overQuota(usage, chunk.byteLength)) return quotaFull();
+        if (this.#overQuota(usage, chunk.byteLength) || !this.#o.budget.reserveBlob(chunk.byteLength)) return quotaFull();
         size += chunk.byteLength;
         usage.inFlight += chunk.byteLength;
         hasher.update(chunk);
@@ -74,6 +100,7 @@ export class RelayBlobStore {
       return { ok: true, created, size };
     } finally {
       usage.inFlight -= size;
+      if (!kept) this.#o.budget.releaseBlob(size);
       await file.close();
       if (!kept) await unlink(temp).catch(() => undefined);
       // libsodium frees the hash state only in final; an aborted upload must still call it.
@@ -105,7 +132,7 @@ export class RelayBlobStore {
     if (range.start !== offset) return conflict(offset);
     const length = range.end - range.start + 1;
     const usage = await this.#usageOf(roomId);
-    if (this.#overQuota(usage, length)) return quotaFull();
+    if (this.#overQuota(usage, length) || !this.#o.budget.fits(length)) return quotaFull();
     const partial = join(this.#o.dir, roomId, `${PARTIAL_PREFIX}${hash}`);
     const file = await open(partial, 'a');
     let written = 0;
@@ -113,7 +140,7 @@ export class RelayBlobStore {
     try {
       for await (const chunk of body) {
         if (written + chunk.byteLength > length) failure = { ok: false, status: 400, message: 'more bytes than Content-Range says' };
-        else if (this.#overQuota(usage, chunk.byteLength)) failure = quotaFull();
+        else if (this.#overQuota(usage, chunk.byteLength) || !this.#o.budget.reserveBlob(chunk.byteLength)) failure = quotaFull();
         if (failure) break;
         await file.write(chunk);
         written += chunk.byteLength;
@@ -124,7 +151,10 @@ export class RelayBlobStore {
       if (failure) await file.truncate(offset);
       else await file.sync();
     } finally {
-      if (failure) usage.stored -= written;
+      if (failure) {
+        usage.stored -= written;
+        this.#o.budget.releaseBlob(written);
+      }
       await file.close();
     }
     if (failure) return failure;
@@ -134,6 +164,7 @@ export class RelayBlobStore {
     if (!created) {
       await unlink(partial).catch(() => undefined);
       usage.stored -= range.total;
+      this.#o.budget.releaseBlob(range.total);
     }
     return actual === hash ? { ok: true, created, size: range.total } : mismatch(actual);
   }

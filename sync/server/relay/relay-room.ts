@@ -4,7 +4,9 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { WebSocket } from '../ws-node.ts';
+import { boxUpdateProblem } from './box-schema.ts';
 import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from './relay-limits.ts';
+import { roomMemory, structCount } from './room-memory.ts';
 
 /** y-websocket message types (its bin/utils and client speak the same numbers). */
 const MESSAGE_SYNC = 0;
@@ -23,12 +25,23 @@ const OK: FrameVerdict = { ok: true };
 export const MAX_AWARENESS_CLIENTS = 256;
 export const MAX_AWARENESS_STATE_BYTES = 4096;
 const bad = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_BAD_FRAME, reason });
+const quota = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_QUOTA, reason });
 
 export interface RelayRoomOptions {
   readonly id: string;
   /** The room's persisted state (one Yjs update), applied before any client is served. */
   readonly state: Uint8Array;
   readonly maxDocBytes: number;
+  readonly maxDocStructs: number;
+  /**
+   * The relay-wide checks for a write that adds `bytes` and `structs` to this room (room
+   * count, stored bytes, memory of loaded rooms): OK, or the verdict to refuse it with.
+   */
+  readonly admit: (room: RelayRoom, added: { readonly bytes: number; readonly structs: number }) => FrameVerdict;
+  /** Called for every update or awareness frame dropped because its connection may not write. */
+  readonly ignored: () => void;
+  /** Refuse updates that are not box-shaped (box-schema.ts); off only to bench a plain doc. */
+  readonly checkBoxSchema: boolean;
   /** Called with every update that changed the doc, to persist it. */
   readonly store: (update: Uint8Array) => void;
   /** A client whose unsent backlog passes this is dropped, so memory stays bounded. */
@@ -38,7 +51,8 @@ export interface RelayRoomOptions {
 /**
  * One loaded room: the box doc as the y-websocket server holds it (sync step 1/2, update,
  * awareness), except that every update is fully decoded before it may touch the doc, so
- * a malformed frame is refused whole instead of half-applied, and the room's size is capped.
+ * a malformed frame or one that is not box-shaped (box-schema.ts) is refused whole instead
+ * of half-applied, and the room's size is capped.
  */
 export class RelayRoom {
   readonly id: string;
@@ -47,12 +61,17 @@ export class RelayRoom {
   readonly #clients = new Map<WebSocket, Set<number>>();
   readonly #o: RelayRoomOptions;
   #bytes: number;
+  /** #bytes when it was last set from the doc itself (see #remeasure). */
+  #measuredBytes: number;
+  #structs: number;
 
   constructor(options: RelayRoomOptions) {
     this.#o = options;
     this.id = options.id;
     Y.applyUpdate(this.doc, options.state);
     this.#bytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.#measuredBytes = this.#bytes;
+    this.#structs = structCount(this.doc);
     // The relay is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -66,6 +85,11 @@ export class RelayRoom {
   /** Upper bound of the stored state: the size at load plus every update since. */
   get storedBytes(): number {
     return this.#bytes;
+  }
+
+  /** Estimated memory this room holds (room-memory.ts). */
+  get memoryBytes(): number {
+    return roomMemory(this.#bytes, this.#structs);
   }
 
   get clientCount(): number {
@@ -84,13 +108,18 @@ export class RelayRoom {
     if (controlled && controlled.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
   }
 
-  /** Handles one binary frame from `ws`; a refused frame leaves the room untouched. */
-  receive(ws: WebSocket, bytes: Uint8Array): FrameVerdict {
+  /**
+   * Handles one binary frame from `ws`; a refused frame leaves the room untouched. A
+   * connection that may not write (write-access.ts) is answered as any other, but its
+   * updates and awareness are dropped, without closing it: it must still be able to read.
+   */
+  receive(ws: WebSocket, bytes: Uint8Array, mayWrite: boolean): FrameVerdict {
     try {
       const decoder = decoding.createDecoder(bytes);
       const type = decoding.readVarUint(decoder);
-      if (type === MESSAGE_SYNC) return this.#sync(ws, decoder);
+      if (type === MESSAGE_SYNC) return this.#sync(ws, decoder, mayWrite);
       if (type === MESSAGE_AWARENESS) {
+        if (!mayWrite) return this.#ignore();
         // Awareness is presence only, never persisted; y-protocols validates its JSON.
         const update = decoding.readVarUint8Array(decoder);
         const refused = checkAwarenessUpdate(update);
@@ -115,7 +144,12 @@ export class RelayRoom {
     this.#clients.clear();
   }
 
-  #sync(ws: WebSocket, decoder: decoding.Decoder): FrameVerdict {
+  #ignore(): FrameVerdict {
+    this.#o.ignored();
+    return OK;
+  }
+
+  #sync(ws: WebSocket, decoder: decoding.Decoder, mayWrite: boolean): FrameVerdict {
     const step = decoding.readVarUint(decoder);
     if (step === syncProtocol.messageYjsSyncStep1) {
       const stateVector = decoding.readVarUint8Array(decoder);
@@ -124,15 +158,38 @@ export class RelayRoom {
       return OK;
     }
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) return bad(`unknown sync step ${step}`);
+    if (!mayWrite) return this.#ignore();
     const update = decoding.readVarUint8Array(decoder);
     // Note: Y.applyUpdate integrates structs before it reads the delete set, so a frame
     // that is garbage at its end would be half-applied. decodeUpdate reads all of it first.
-    Y.decodeUpdate(update);
-    if (this.#bytes + update.byteLength > this.#o.maxDocBytes) {
-      return { ok: false, code: CLOSE_QUOTA, reason: 'room is over its quota' };
-    }
+    const { structs, ds } = Y.decodeUpdate(update);
+    const notABox = this.#o.checkBoxSchema ? boxUpdateProblem(this.doc, structs) : undefined;
+    if (notABox) return bad(notABox);
+    // Only what the room lacks counts: a client's sync step 2 often repeats what it has.
+    const fresh = structs.filter((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > Y.getState(this.doc.store, struct.id.client));
+    // Nothing new (a new reader's empty sync step 2): nothing to store, no room to claim.
+    if (fresh.length === 0 && ds.clients.size === 0) return OK;
+    const added = { bytes: fresh.length === 0 ? 0 : Y.diffUpdate(update, Y.encodeStateVector(this.doc)).byteLength, structs: fresh.length };
+    if (this.#structs + added.structs > this.#o.maxDocStructs) return quota(`room would hold more than ${this.#o.maxDocStructs} values`);
+    if (this.#bytes + added.bytes > this.#o.maxDocBytes) this.#remeasure();
+    if (this.#bytes + added.bytes > this.#o.maxDocBytes) return quota('room is over its quota');
+    const admitted = this.#o.admit(this, added);
+    if (!admitted.ok) return admitted;
     Y.applyUpdate(this.doc, update, ws);
+    this.#structs = structCount(this.doc);
     return OK;
+  }
+
+  /**
+   * #bytes counts every update since load, so a room that rewrites its snapshot grows in
+   * the count though its state does not (deleted values are collected). Near the quota the
+   * real size is taken from the doc, but at most once per eighth of the quota added, so a
+   * client cannot make the relay re-encode a full room for every frame.
+   */
+  #remeasure(): void {
+    if (this.#bytes - this.#measuredBytes < this.#o.maxDocBytes / 8) return;
+    this.#bytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.#measuredBytes = this.#bytes;
   }
 
   readonly #onAwareness = (

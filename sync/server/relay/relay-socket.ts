@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from '../ws-node.ts';
-import { CLOSE_BAD_FRAME, CLOSE_SHUTDOWN } from './relay-limits.ts';
+import { CLOSE_BAD_FRAME, CLOSE_BUSY, CLOSE_SHUTDOWN } from './relay-limits.ts';
 import type { RelayRoom } from './relay-room.ts';
-import type { RelayRooms } from './relay-rooms.ts';
+import { RelayBusyError, type RelayRooms } from './relay-rooms.ts';
 
 /** Frames a client may send while its room is still loading from disk. */
 const MAX_EARLY_FRAMES = 32;
@@ -9,9 +9,10 @@ const MAX_EARLY_FRAMES = 32;
 /**
  * Serves one relay WebSocket: waits for the room to load (holding the client's first
  * frames, so its sync step 1 is answered from the persisted state, not an empty doc),
- * then hands every binary frame to the room. A refused frame closes this socket only.
+ * then hands every binary frame to the room, with whether this connection may write now.
+ * A refused frame closes this socket only.
  */
-export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRooms, onFrame?: (frame: Uint8Array) => void): void {
+export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRooms, mayWrite: () => boolean, onFrame?: (frame: Uint8Array) => void): void {
   const early: Uint8Array[] = [];
   let room: RelayRoom | undefined;
   let done = false;
@@ -23,7 +24,7 @@ export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRoom
   };
   const handle = (bytes: Uint8Array) => {
     if (done || !room) return;
-    const verdict = room.receive(ws, bytes);
+    const verdict = room.receive(ws, bytes, mayWrite());
     if (!verdict.ok) stop(verdict.code, verdict.reason);
   };
 
@@ -54,6 +55,7 @@ export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRoom
       for (const bytes of early.splice(0)) handle(bytes);
     },
     (error: unknown) => {
+      if (error instanceof RelayBusyError) return stop(CLOSE_BUSY, error.message);
       console.error(`relay: could not load a room: ${String(error)}`);
       stop(CLOSE_SHUTDOWN, 'room unavailable');
     },

@@ -4,13 +4,19 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from '../ws-node.ts';
 import { sodiumReady } from '../../../crypto/index.ts';
+import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
+import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
 import { handleBlobRequest } from './blob-route.ts';
+import { handleCapsRequest } from './caps-route.ts';
 import { RelayBlobStore } from './relay-blob-store.ts';
 import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
+import { RoomCaps } from './room-caps.ts';
+import { StorageLedger } from './storage-ledger.ts';
+import { tokenInUrl, WriteAccess } from './write-access.ts';
 
 export const RELAY_PATH_PREFIX = '/relay/';
 
@@ -22,15 +28,34 @@ export interface RelayOptions {
   readonly heartbeatMs?: number;
   /** Sees every frame a client sends, before it is checked (for zero-plaintext canaries). */
   readonly onFrame?: (frame: Uint8Array) => void;
+  /**
+   * Origins of the web pages that may open relay sockets and PUT blobs (origin-allow-list.ts);
+   * a browser request from any other page gets 403. Requests without `Origin` pass.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Refuse (4400) updates that are not box-shaped (relay/box-schema.ts). Default true;
+   * `npm run bench -- sync` turns it off to send a plain notebook doc as its baseline.
+   */
+  readonly checkBoxSchema?: boolean;
+  /**
+   * Only connections and uploads that prove the room's write key may write (write-access.ts);
+   * the others are read-only. Default false until the app's clients present write tokens.
+   */
+  readonly requireWriteCapability?: boolean;
 }
 
 export interface Relay {
   /** True when the upgrade was for `/relay/...` (accepted or refused here). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** True when the request was for `/relay-blobs/...` (answered here). */
+  /** True when the request was for `/relay-blobs/...` or `/relay-caps/...` (answered here). */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   readonly limits: RelayLimits;
   readonly loadedRooms: number;
+  /** Rooms with anything stored, and their bytes together (docs and blobs). */
+  readonly stored: { readonly rooms: number; readonly bytes: number };
+  /** Update and awareness frames dropped because their connection may not write. */
+  readonly ignoredWrites: number;
   /** Closes every relay socket, writes what is pending and closes LevelDB. */
   close(): Promise<void>;
 }
@@ -44,19 +69,32 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
   await sodiumReady();
   await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
+  const ledger = new StorageLedger(limits, join(options.dataDir, 'docs'));
   const rooms = new RelayRooms({
     location: join(options.dataDir, 'docs'),
     maxDocBytes: limits.maxDocBytes,
+    maxDocStructs: limits.maxDocStructs,
+    maxLoadedBytes: limits.maxLoadedBytes,
     // Room for one full frame queued behind another before a client counts as stalled.
     maxBufferedBytes: 2 * limits.maxFrameBytes,
+    checkBoxSchema: options.checkBoxSchema ?? true,
+    ledger,
   });
   const blobs = new RelayBlobStore({
     dir: join(options.dataDir, 'blobs'),
     maxBlobBytes: limits.maxBlobBytes,
     maxRoomBlobBytes: limits.maxRoomBlobBytes,
+    budget: ledger,
   });
+  const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
+  const access = new WriteAccess(caps, options.requireWriteCapability ?? false);
+  const blobRooms = await blobs.scanAll();
+  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
+  const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
+  const pages = new OriginAllowList(options.allowedOrigins ?? []);
+  const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
 
   return {
     limits,
@@ -64,20 +102,39 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       const path = upgradePath(req.url);
       if (!path?.startsWith(RELAY_PATH_PREFIX)) return false;
       const roomId = path.slice(RELAY_PATH_PREFIX.length);
-      if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
+      if (!pages.allows(req)) rejectUpgrade(socket, 403);
+      else if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
       else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
       else {
+        // Proven once, when the socket opens; whether the key is still the room's, at every write.
+        const proven = access.prove(roomId, tokenInUrl(req.url));
         wss.handleUpgrade(req, socket, head, (ws) => {
           // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
           wss.emit('connection', ws, req);
-          serveRelaySocket(ws, roomId, rooms, options.onFrame);
+          serveRelaySocket(ws, roomId, rooms, () => access.allows(roomId, proven), options.onFrame);
         });
       }
       return true;
     },
-    handleRequest: (req, res) => handleBlobRequest(blobs, req, res),
+    handleRequest: (req, res) =>
+      handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
+      handleBlobRequest(blobs, (put, roomId) => {
+        const header = put.headers['obscura-cap'];
+        const proven = access.prove(roomId, typeof header === 'string' ? header : undefined);
+        // In this order: a refused upload must not claim a room.
+        return fromPage(put) ??
+          (access.allows(roomId, proven) ? undefined : { status: 403, message: "uploading needs this room's write capability (Obscura-Cap)" }) ??
+          (ledger.claimRoom(roomId) ? undefined : { status: 507, message: 'the relay holds as many rooms as it may' });
+      }, req, res),
     get loadedRooms() {
       return rooms.loadedCount;
+    },
+    get stored() {
+      return { rooms: ledger.roomCount, bytes: ledger.storedBytes };
+    },
+    get ignoredWrites() {
+      return rooms.ignoredWrites;
     },
     async close() {
       stopHeartbeat();

@@ -14,6 +14,8 @@ declare module 'y-leveldb' {
     /** Appends an update; resolves with its clock. */
     storeUpdate(docName: string, update: Uint8Array): Promise<number>;
     clearDocument(docName: string): Promise<void>;
+    /** Every document with anything stored. */
+    getAllDocNames(): Promise<string[]>;
     /** Closes the database after pending operations. */
     destroy(): Promise<void>;
   }

@@ -2,12 +2,15 @@
  * N devices in R rooms on one real relay process (loopback): each device writes sealed
  * notes (flushed at once, no coalescing) and now and then an encrypted blob, announced in
  * a note; every other device of the room must see every note and fetch and open every blob.
+ * With `attack`, the writing runs twice, honest alone and then alongside hostile clients
+ * (hostile-clients.ts), and each phase is measured on its own.
  * Shared by `npm run bench -- relay-load` and tests/integration/hardening/load-relay.test.ts.
  */
 import * as Y from 'yjs';
-import { contentHash, decryptBlob, encryptBlob, generateSigningKeyPair, newKeyId, randomBytes, randomNotebookKey, randomPhotoKey, utf8, type NotebookKey } from '../../../crypto/index.ts';
+import { contentHash, decryptBlob, encryptBlob, generateSigningKeyPair, newKeyId, randomBytes, randomNotebookKey, randomPhotoKey, utf8, type NotebookKey, type SigningKeyPair } from '../../../crypto/index.ts';
 import { createNote, notesMap, readNote } from '../../../sync/notebook/notes.ts';
 import { replicateBox, type Replication } from '../../../sync/replication/replicate-box.ts';
+import { signCapStatement } from '../../../sync/relay-cap/cap-statement.ts';
 import { createKeyring } from '../../../sync/sealed/keyring.ts';
 import { REMOTE_ORIGIN } from '../../../sync/sealed/origins.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
@@ -16,6 +19,8 @@ import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import type { RelayProcess } from '../../helpers/relay-process.ts';
 import { seededRandom } from '../../helpers/seeded-random.ts';
+import { capWebSocket, writeTokenFor } from './cap-websocket.ts';
+import { describeAttack, type AttackReport, type AttackTargets } from './hostile-clients.ts';
 
 export interface LoadOptions {
   readonly relay: RelayProcess;
@@ -30,6 +35,26 @@ export interface LoadOptions {
   readonly seed: number;
   /** How long to wait after writing stops for everything to arrive. */
   readonly drainMs: number;
+  /**
+   * Register each room's write key with the relay and present it (the relay runs with
+   * --require-write-capability), as the app's clients will.
+   */
+  readonly writeCapability?: boolean;
+  /** Write a second time, alongside these hostile clients. */
+  readonly attack?: (targets: AttackTargets) => { stop(): Promise<AttackReport> };
+}
+
+/** One stretch of writing, measured on its own. */
+export interface PhaseReport {
+  readonly name: string;
+  readonly writeSeconds: number;
+  readonly notesWritten: number;
+  readonly deliveriesExpected: number;
+  readonly deliveriesSeen: number;
+  readonly lost: number;
+  readonly notesPerSecond: number;
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  readonly relayRssPeak: number;
 }
 
 export interface LoadReport {
@@ -45,13 +70,18 @@ export interface LoadReport {
   readonly blobs: { readonly uploaded: number; readonly fetchesExpected: number; readonly fetchedAndOpened: number; readonly failed: number; readonly bytesUp: number };
   readonly relayRss: { readonly start: number; readonly peak: number; readonly end: number };
   readonly quarantined: number;
+  /** Box entries no honest device wrote, summed over devices (drive-by writes that got through). */
+  readonly foreignEntries: number;
   /** A device that joined each of 2 rooms after the run caught up with every note. */
   readonly lateJoinerCaughtUp: boolean;
+  readonly phases: readonly PhaseReport[];
+  readonly attack?: AttackReport;
 }
 
 interface Device {
   readonly room: number;
   readonly plain: Y.Doc;
+  readonly box: Y.Doc;
   readonly sealed: SealedDoc;
   readonly replication: Replication;
 }
@@ -61,6 +91,7 @@ interface Room {
   readonly notebookId: string;
   readonly keyring: ReturnType<typeof createKeyring>;
   readonly notebookKey: NotebookKey;
+  readonly writer: SigningKeyPair;
 }
 
 const Ws = WebSocket as unknown as typeof globalThis.WebSocket;
@@ -78,10 +109,20 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
     const notebookKey = randomNotebookKey();
     const keyId = newKeyId();
     const notebookId = `load-${o.seed}-${i}`;
-    return { notebookId, notebookKey, keyring: createKeyring(new Map([[keyId, notebookKey]]), keyId), roomId: deriveRoomId(notebookKey, notebookId) };
+    return { notebookId, notebookKey, keyring: createKeyring(new Map([[keyId, notebookKey]]), keyId), roomId: deriveRoomId(notebookKey, notebookId), writer: generateSigningKeyPair() };
   });
-  const sentAt = new Map<string, { room: number; at: number; seen: number }>();
-  const latencies: number[] = [];
+  const capsUrl = blobsBase.replace(/\/relay-blobs$/, '/relay-caps');
+  if (o.writeCapability) {
+    for (const room of rooms) {
+      const response = await fetch(`${capsUrl}/${room.roomId}`, { method: 'PUT', body: new Uint8Array(signCapStatement(room.roomId, generateSigningKeyPair(), 1, room.writer.publicKey)) });
+      if (response.status !== 201) throw new Error(`registering a room's write key: ${response.status}`);
+    }
+  }
+  const writers = new Map(rooms.map((room) => [room.roomId, room.writer]));
+  const capHeader = (room: Room): Record<string, string> => (o.writeCapability ? { 'Obscura-Cap': writeTokenFor(room.roomId, room.writer) } : {});
+  const sentAt = new Map<string, { room: number; phase: number; at: number; seen: number }>();
+  const latencies: number[][] = [];
+  let phase = 0;
   let deliveriesSeen = 0;
   const blobStats = { uploaded: 0, fetchesExpected: 0, fetchedAndOpened: 0, failed: 0, bytesUp: 0 };
   const blobKeys = new Map<string, { key: Uint8Array; ad: Uint8Array }>();
@@ -111,7 +152,7 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
         if (!sent) continue;
         sent.seen++;
         deliveriesSeen++;
-        latencies.push(now - sent.at);
+        (latencies[sent.phase] ??= []).push(now - sent.at);
         const blob = readNote(plain, noteId)?.body;
         if (blob) track(fetchBlob(room, blob));
       }
@@ -121,9 +162,9 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
       roomId: room.roomId,
       password: deriveRoomPassword(room.notebookKey, room.notebookId),
       settings: { signalingUrls: [], relayUrl: o.relay.relayUrl, iceServers: [] },
-      WebSocketPolyfill: Ws,
+      WebSocketPolyfill: o.writeCapability ? capWebSocket(writers) : Ws,
     });
-    return { room: roomIndex, plain, sealed, replication };
+    return { room: roomIndex, plain, box, sealed, replication };
   };
 
   // y-websocket adds a process 'exit' listener per provider; 50 of them are expected here.
@@ -138,7 +179,6 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
   await sleep(300); // initial sync steps
 
   const rss = { start: o.relay.rssBytes(), peak: 0, end: 0 };
-  const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, o.relay.rssBytes())), 250);
   let notesWritten = 0;
   const write = async (device: Device) => {
     let body = '';
@@ -149,7 +189,7 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
       const ciphertext = encryptBlob(key, randomBytes(o.blobBytes), ad);
       const hash = contentHash(ciphertext);
       blobKeys.set(hash, { key, ad });
-      const res = await fetch(`${blobsBase}/${room.roomId}/${hash}`, { method: 'PUT', body: new Uint8Array(ciphertext) });
+      const res = await fetch(`${blobsBase}/${room.roomId}/${hash}`, { method: 'PUT', body: new Uint8Array(ciphertext), headers: capHeader(room) });
       if (res.status !== 201 && res.status !== 200) throw new Error(`blob upload refused: ${res.status}`);
       blobStats.uploaded++;
       blobStats.bytesUp += ciphertext.byteLength;
@@ -157,28 +197,64 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
       body = hash;
     }
     const noteId = createNote(device.plain, { title: `n${notesWritten}`, body });
-    sentAt.set(noteId, { room: device.room, at: performance.now(), seen: 0 });
+    sentAt.set(noteId, { room: device.room, phase, at: performance.now(), seen: 0 });
     device.sealed.flush();
     notesWritten++;
   };
+  const phases: PhaseReport[] = [];
+  let attackReport: AttackReport | undefined;
+  const names = o.attack ? ['honest alone', 'during the attack'] : ['honest'];
+  for (const [index, name] of names.entries()) {
+    phase = index;
+    const attack = index === 1 ? o.attack?.({ relayUrl: o.relay.relayUrl, blobsUrl: blobsBase, capsUrl, honestRooms: rooms.map((r) => r.roomId) }) : undefined;
+    try {
+      phases.push(await writePhase(name));
+    } finally {
+      attackReport = (await attack?.stop()) ?? attackReport;
+    }
+  }
 
-  const started = performance.now();
-  const stopAt = started + o.seconds * 1000;
-  await Promise.all(
-    devices.map(async (device) => {
-      await sleep(random() * o.writeEveryMs);
-      while (performance.now() < stopAt) {
-        await write(device);
-        await sleep(o.writeEveryMs * (0.5 + random()));
-      }
-    }),
-  );
-  const writeSeconds = (performance.now() - started) / 1000;
+  /** Every device writes for `o.seconds`; then waits until this phase's notes arrived (or drainMs). */
+  async function writePhase(name: string): Promise<PhaseReport> {
+    let peak = o.relay.rssBytes();
+    const sampler = setInterval(() => (peak = Math.max(peak, o.relay.rssBytes())), 250);
+    const before = notesWritten;
+    const started = performance.now();
+    const stopAt = started + o.seconds * 1000;
+    await Promise.all(
+      devices.map(async (device) => {
+        await sleep(random() * o.writeEveryMs);
+        while (performance.now() < stopAt) {
+          await write(device);
+          await sleep(o.writeEveryMs * (0.5 + random()));
+        }
+      }),
+    );
+    const writeSeconds = (performance.now() - started) / 1000;
+    const written = notesWritten - before;
+    const expected = written * (o.devicesPerRoom - 1);
+    const mine = () => [...sentAt.values()].filter((s) => s.phase === phase);
+    const seen = () => mine().reduce((sum, s) => sum + Math.min(s.seen, o.devicesPerRoom - 1), 0);
+    const drainUntil = performance.now() + o.drainMs;
+    while ((seen() < expected || inflight.size > 0) && performance.now() < drainUntil) await sleep(25);
+    await Promise.allSettled([...inflight]);
+    clearInterval(sampler);
+    const sorted = (latencies[phase] ?? []).sort((a, b) => a - b);
+    rss.peak = Math.max(rss.peak, peak);
+    return {
+      name,
+      writeSeconds,
+      notesWritten: written,
+      deliveriesExpected: expected,
+      deliveriesSeen: seen(),
+      lost: expected - seen(),
+      notesPerSecond: written / writeSeconds,
+      latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 },
+      relayRssPeak: peak,
+    };
+  }
+  const writeSeconds = phases.reduce((sum, p) => sum + p.writeSeconds, 0);
   const deliveriesExpected = notesWritten * (o.devicesPerRoom - 1);
-  const drainUntil = performance.now() + o.drainMs;
-  while ((deliveriesSeen < deliveriesExpected || inflight.size > 0) && performance.now() < drainUntil) await sleep(25);
-  await Promise.allSettled([...inflight]);
-  clearInterval(sampler);
 
   // The relay still serves: a device that was not there catches up in two rooms.
   let lateJoinerCaughtUp = true;
@@ -193,11 +269,13 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
   rss.end = o.relay.rssBytes();
   rss.peak = Math.max(rss.peak, rss.end);
   const quarantined = devices.reduce((sum, d) => sum + d.sealed.quarantine.size, 0);
+  // What hostile clients tried to put into the honest rooms (hostile-clients.ts keys them drive.by/<n>).
+  const foreignEntries = devices.reduce((sum, d) => sum + [...d.box.getMap('entries').keys()].filter((key) => key.startsWith('drive.by/')).length, 0);
   for (const d of devices) {
     d.replication.destroy();
     d.sealed.destroy();
   }
-  const sorted = latencies.sort((a, b) => a - b);
+  const sorted = latencies.flat().sort((a, b) => a - b);
   const lost = [...sentAt.values()].reduce((sum, s) => sum + (o.devicesPerRoom - 1 - Math.min(s.seen, o.devicesPerRoom - 1)), 0);
   return {
     devices: o.rooms * o.devicesPerRoom,
@@ -212,7 +290,10 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
     blobs: blobStats,
     relayRss: rss,
     quarantined,
+    foreignEntries,
     lateJoinerCaughtUp,
+    phases,
+    ...(attackReport ? { attack: attackReport } : {}),
   };
 }
 
@@ -224,5 +305,11 @@ export function describeLoad(r: LoadReport): string {
     `latency write->other device: p50 ${r.latencyMs.p50.toFixed(1)} ms, p95 ${r.latencyMs.p95.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms, max ${r.latencyMs.max.toFixed(0)} ms`,
     `blobs: ${r.blobs.uploaded} uploaded (${mib(r.blobs.bytesUp)}), ${r.blobs.fetchedAndOpened}/${r.blobs.fetchesExpected} fetched, hash-checked and opened, ${r.blobs.failed} failed`,
     `relay RSS: start ${mib(r.relayRss.start)}, peak ${mib(r.relayRss.peak)}, end ${mib(r.relayRss.end)}; late joiner caught up: ${r.lateJoinerCaughtUp}`,
+    ...(r.phases.length > 1 ? r.phases.map(describePhase) : []),
+    ...(r.attack ? [describeAttack(r.attack), `drive-by entries in the devices' boxes: ${r.foreignEntries}`] : []),
   ].join('\n');
+}
+
+function describePhase(p: PhaseReport): string {
+  return `${p.name}: ${p.notesPerSecond.toFixed(0)} updates/s, delivery p50 ${p.latencyMs.p50.toFixed(1)} ms, p95 ${p.latencyMs.p95.toFixed(1)} ms, relay RSS peak ${(p.relayRssPeak / 2 ** 20).toFixed(0)} MiB, lost ${p.lost} of ${p.deliveriesExpected}`;
 }

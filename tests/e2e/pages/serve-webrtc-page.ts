@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { originsServedFrom } from '../../../sync/server/origin-allow-list.ts';
 import { createSignalingServer, type SignalingServer } from '../../../sync/server/signaling.ts';
 
 export interface WebrtcPageServer {
@@ -30,11 +31,13 @@ export async function serveWebrtcPage(): Promise<WebrtcPageServer> {
     const [type, body] = req.url === '/page.js' ? ['text/javascript', script] : req.url === '/' ? ['text/html', html] : ['text/plain', ''];
     res.writeHead(body ? 200 : 404, { 'Content-Type': `${type}; charset=utf-8` }).end(body);
   });
-  const signaling = createSignalingServer();
-  server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head) || socket.destroy());
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  // The page is served from here, so its origin is the one the signaling server lets in.
+  const signaling = createSignalingServer(undefined, { allowedOrigins: originsServedFrom(baseUrl) });
+  server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head) || socket.destroy());
   return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    baseUrl,
     signaling,
     async close() {
       await signaling.close();

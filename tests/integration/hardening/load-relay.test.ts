@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { describeLoad, runRelayLoad } from '../../bench/relay-load/load-run.ts';
+import { startHostileProcess } from '../../bench/relay-load/start-hostile-process.ts';
 import { startRelayProcess, type RelayProcess } from '../../helpers/relay-process.ts';
 import { testSeed } from '../../helpers/seeded-random.ts';
 
@@ -29,5 +30,44 @@ describe('relay under load (50 devices, 10 rooms, real relay process)', () => {
     expect(report.quarantined).toBe(0);
     expect(report.lateJoinerCaughtUp).toBe(true);
     expect(relay.alive()).toBe(true);
+  });
+});
+
+describe('relay under load and attack (write capability required, hostile clients in their own process)', () => {
+  it('honest devices lose nothing while rooms, tiny structs, connections and drive-by writes hit the relay; no drive-by write reaches a box', { timeout: 180_000 }, async () => {
+    // Lower caps than the defaults, so that a 6 s attack meets each of them.
+    const guarded = await startRelayProcess(['--require-write-capability', '--limit', 'maxRooms=60', '--limit', 'maxDocStructs=30000', '--limit', `maxLoadedBytes=${48 * 2 ** 20}`]);
+    try {
+      const seed = testSeed();
+      console.log(`[load+attack] seed ${seed} (replay with OBSCURA_SEED=${seed})`);
+      const report = await runRelayLoad({
+        relay: guarded,
+        rooms: 5,
+        devicesPerRoom: 4,
+        seconds: 6,
+        writeEveryMs: 400,
+        blobChance: 0.1,
+        blobBytes: 16 * 1024,
+        seed,
+        drainMs: 30_000,
+        writeCapability: true,
+        attack: startHostileProcess,
+      });
+      console.log(describeLoad(report));
+      expect(report.phases.map((p) => p.lost)).toEqual([0, 0]);
+      expect(report.phases.map((p) => p.notesWritten > 20)).toEqual([true, true]);
+      expect(report.blobs.failed).toBe(0);
+      expect(report.quarantined).toBe(0);
+      expect(report.foreignEntries).toBe(0);
+      expect(report.attack?.driveByFrames).toBeGreaterThan(0);
+      expect(report.attack?.driveByBlobsStored).toBe(0);
+      expect(report.attack?.floodRefused['http 429'] ?? 0).toBeGreaterThan(0);
+      expect(report.attack?.roomsRefused).toBeGreaterThan(0);
+      expect((report.attack?.tinyFramesRefused['closed 4507'] ?? 0) + (report.attack?.tinyFramesRefused['closed 4503'] ?? 0)).toBeGreaterThan(0);
+      expect(report.lateJoinerCaughtUp).toBe(true);
+      expect(guarded.alive()).toBe(true);
+    } finally {
+      expect(await guarded.stop()).toBe(0);
+    }
   });
 });

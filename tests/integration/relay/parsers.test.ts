@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { allowedOriginsFlag, limitFlags } from '../../../sync/server/cli-flags.ts';
+import { addressKey } from '../../../sync/server/connections-per-address.ts';
+import { originsServedFrom, parseOriginList } from '../../../sync/server/origin-allow-list.ts';
 import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
 import { isRoomId } from '../../../sync/server/relay/relay-limits.ts';
 import { parseSignalingMessage } from '../../../sync/server/signaling-message.ts';
@@ -57,5 +60,35 @@ describe('wire parsers', () => {
     expect(parseByteRange('bytes=20-10', 100)).toBe('unsatisfiable');
     expect(parseByteRange('bytes=-0', 100)).toBe('unsatisfiable');
     for (const whole of [undefined, 'bytes=-', 'bytes=0-1,5-6', 'items=0-1']) expect(parseByteRange(whole, 100)).toBeUndefined();
+  });
+
+  it('allowed origins: the app\'s loopback spellings, --allow-origin (repeatable) over RELAY_ALLOWED_ORIGINS, junk refused', () => {
+    expect(originsServedFrom('http://127.0.0.1:8080/')).toEqual(['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080']);
+    expect(originsServedFrom('https://notes.example.org/')).toEqual(['https://notes.example.org']);
+    expect(parseOriginList(' http://a.example:81/ ,, HTTPS://B.example ')).toEqual(['http://a.example:81', 'https://b.example']);
+    const argv = ['node', 'relay', '--allow-origin', 'http://a.example:81', '--port', '0', '--allow-origin', 'http://b.example'];
+    expect(allowedOriginsFlag(argv, 'http://env.example')).toEqual(['http://a.example:81', 'http://b.example']);
+    expect(allowedOriginsFlag(['node', 'relay'], 'http://env.example,http://env2.example')).toEqual(['http://env.example', 'http://env2.example']);
+    expect(allowedOriginsFlag(['node', 'relay'], undefined)).toEqual([]);
+    for (const bad of ['not a url', 'ftp://files.example', 'null']) {
+      expect(() => parseOriginList(bad), bad).toThrow(/origin/);
+    }
+    expect(() => allowedOriginsFlag(['node', 'relay', '--allow-origin'], undefined)).toThrow(/needs a value/);
+  });
+
+  it('--limit name=value: a known relay limit and a positive integer, else the relay does not start', () => {
+    expect(limitFlags(['node', 'relay', '--limit', 'maxRooms=200', '--limit', 'maxConnectionsPerIp=8'])).toEqual({ maxRooms: 200, maxConnectionsPerIp: 8 });
+    for (const bad of ['maxRoom=2', 'maxRooms=0', 'maxRooms=-1', 'maxRooms=1.5', 'maxRooms=lots', 'maxRooms']) {
+      expect(() => limitFlags(['node', 'relay', '--limit', bad]), bad).toThrow(/--limit/);
+    }
+  });
+
+  it('client addresses: IPv4-mapped IPv6 as IPv4, IPv6 by its /64', () => {
+    expect(addressKey('127.0.0.1')).toBe('127.0.0.1');
+    expect(addressKey('::ffff:127.0.0.2')).toBe('127.0.0.2');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('2001:0db8:0000:0000:abcd::2')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
   });
 });

@@ -14,7 +14,7 @@ export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeF
  * beforeAll (after libsodium is ready), closed and removed in afterAll. The returned object
  * reads through to the running server, so tests write `relay.relayUrl` as if they held it.
  */
-export function relayForSuite(options: RelayForSuiteOptions = {}): RelayServer {
+export function relayForSuite(options: RelayForSuiteOptions = {}): RelayServer & { readonly dataDir: string } {
   let data: ReturnType<typeof tempDataDir> | undefined;
   let server: RelayServer | undefined;
 
@@ -36,9 +36,10 @@ export function relayForSuite(options: RelayForSuiteOptions = {}): RelayServer {
     data?.remove();
   });
 
-  return new Proxy({} as RelayServer, {
+  return new Proxy({} as RelayServer & { readonly dataDir: string }, {
     get(_target, key) {
-      if (!server) throw new Error('the relay starts in beforeAll: use it inside a test or hook');
+      if (!server || !data) throw new Error('the relay starts in beforeAll: use it inside a test or hook');
+      if (key === 'dataDir') return data.dir;
       const value = Reflect.get(server, key, server) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(server) : value;
     },

@@ -85,7 +85,7 @@ describe('relay: bad frames close only their connection', () => {
     const doc = new Y.Doc();
     doc.on('update', (update: Uint8Array) => ws.send(syncFrame(update)));
     // 50 KiB values: five fit in 256 KiB, the sixth does not.
-    for (let i = 0; i < 6; i++) doc.getMap('m').set(`k${i}`, new Uint8Array(50 * 1024).fill(i));
+    for (let i = 0; i < 6; i++) doc.getMap('entries').set(`k${i}`, new Uint8Array(50 * 1024).fill(i));
     expect((await done).code).toBe(CLOSE_QUOTA);
 
     // What the room holds now, as the relay answers a sync step 1 from an empty doc.
@@ -99,7 +99,7 @@ describe('relay: bad frames close only their connection', () => {
     });
     const reader = new Y.Doc();
     Y.applyUpdate(reader, step2);
-    expect([...reader.getMap('m').keys()].sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+    expect([...reader.getMap('entries').keys()].sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
     again.close();
   });
 });

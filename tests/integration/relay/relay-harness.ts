@@ -1,3 +1,5 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,4 +95,71 @@ export function filesContaining(dir: string, needle: string): string[] {
 export function totalBytes(dir: string): number {
   if (!statSync(dir).isDirectory()) return statSync(dir).size;
   return readdirSync(dir).reduce((sum, name) => sum + totalBytes(join(dir, name)), 0);
+}
+
+/**
+ * The HTTP status a WebSocket upgrade was refused with, or 0 with the open socket.
+ * `origin` is sent as a browser sends it; `localAddress` connects from another loopback
+ * address (127.0.0.2), i.e. as another IP.
+ */
+export function upgradeStatus(url: string, options: { origin?: string; localAddress?: string } = {}): Promise<{ status: number; ws: WebSocket }> {
+  const ws = new WebSocket(url, { ...(options.origin ? { origin: options.origin } : {}), ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+  ws.on('error', () => undefined);
+  return new Promise((resolve) => {
+    ws.once('open', () => resolve({ status: 0, ws }));
+    ws.once('unexpected-response', (req, res) => {
+      req.destroy();
+      resolve({ status: res.statusCode ?? 0, ws });
+    });
+  });
+}
+
+/** A y-websocket sync frame (type 0): `step` 0 = state vector, 1 = sync step 2, 2 = update. */
+export function syncFrame(payload: Uint8Array, step = 2): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+/** What the relay holds for `room`, as it answers a sync step 1 from an empty doc. */
+export async function roomState(relayUrl: string, room: string, options: { origin?: string } = {}): Promise<Y.Doc> {
+  const ws = new WebSocket(`${relayUrl}/${room}`, options.origin ? { origin: options.origin } : {});
+  await opened(ws);
+  const step2 = new Promise<Uint8Array>((resolve) => {
+    ws.on('message', (raw: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(raw));
+      if (decoding.readVarUint(decoder) === 0 && decoding.readVarUint(decoder) === 1) resolve(decoding.readVarUint8Array(decoder));
+    });
+  });
+  ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, await step2);
+  ws.close();
+  return doc;
+}
+
+/**
+ * Sends `frames` on a fresh socket and reports how the relay took them: `closed <code>`, or
+ * `kept open` once the relay has answered a sync step 1 sent after them (it handles a
+ * socket's frames in order, so by then it has handled them all and kept the socket).
+ */
+export async function sendFrames(url: string, frames: readonly (Uint8Array | string)[], timeoutMs = 10_000): Promise<string> {
+  const ws = new WebSocket(url);
+  const outcome = await new Promise<string>((resolve) => {
+    ws.once('close', (code) => resolve(`closed ${code}`));
+    ws.once('error', (error) => resolve(`error ${String(error)}`));
+    ws.on('message', (raw: Buffer) => {
+      // Sync step 2 (type 0, step 1): the answer to our step 1.
+      if (raw[0] === 0 && raw[1] === 1) resolve('kept open');
+    });
+    ws.once('open', () => {
+      for (const frame of frames) ws.send(frame);
+      ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+      setTimeout(() => resolve('no answer'), timeoutMs);
+    });
+  });
+  ws.terminate();
+  return outcome;
 }

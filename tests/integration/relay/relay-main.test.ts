@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { opened, tempDataDir } from './relay-harness.ts';
+import { opened, tempDataDir, upgradeStatus } from './relay-harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const APP = 'http://app.example:8080';
 const data = tempDataDir();
 let child: ChildProcess | undefined;
 afterAll(() => {
@@ -15,10 +16,10 @@ afterAll(() => {
 });
 
 describe('npm run relay', () => {
-  it('starts signaling and relay on 127.0.0.1 with --port and --data-dir, prints the URLs and stops on SIGTERM', async () => {
-    const started = spawn(process.execPath, ['--import', 'tsx', 'sync/server/relay-main.ts', '--port', '0', '--data-dir', data.dir], {
+  it('starts signaling and relay on 127.0.0.1 with --port, --data-dir and --allow-origin, prints the URLs and stops on SIGTERM', async () => {
+    const started = spawn(process.execPath, ['--import', 'tsx', 'sync/server/relay-main.ts', '--port', '0', '--data-dir', data.dir, '--allow-origin', APP], {
       cwd: ROOT,
-      env: { ...process.env, HOST: '', PORT: '' },
+      env: { ...process.env, HOST: '', PORT: '', RELAY_ALLOWED_ORIGINS: 'http://ignored.example' },
     });
     child = started;
     let output = '';
@@ -34,6 +35,14 @@ describe('npm run relay', () => {
     });
     const [, signalingUrl = '', relayUrl = ''] = await printed;
     expect(output).toContain(data.dir);
+    // The app's pages (served elsewhere) get in; other pages do not.
+    for (const [origin, status] of [[APP, 0], ['http://ignored.example', 403], ['http://evil.example', 403]] as const) {
+      const relayed = await upgradeStatus(`${relayUrl}/main-room-0123456789`, { origin });
+      const signaled = await upgradeStatus(signalingUrl, { origin });
+      expect({ origin, relay: relayed.status, signaling: signaled.status }).toEqual({ origin, relay: status, signaling: status });
+      relayed.ws.close();
+      signaled.ws.close();
+    }
 
     const signaling = new WebSocket(signalingUrl);
     await opened(signaling);
@@ -41,9 +50,12 @@ describe('npm run relay', () => {
     const [pong] = (await once(signaling, 'message')) as [Buffer];
     expect(JSON.parse(pong.toString())).toEqual({ type: 'pong' });
     const relayed = new WebSocket(`${relayUrl}/main-room-0123456789`);
+    // Listening before the socket opens: the room may still be loaded from the loop above,
+    // and then its sync step 1 arrives with the upgrade response.
+    const firstMessage = once(relayed, 'message');
     await opened(relayed);
     // The relay opens with its sync step 1 (message type 0, step 0).
-    const [first] = (await once(relayed, 'message')) as [Buffer];
+    const [first] = (await firstMessage) as [Buffer];
     expect([first[0], first[1]]).toEqual([0, 0]);
 
     const exited = once(started, 'exit');
