@@ -51,7 +51,7 @@ export function registerBlobSync(notebookId: string, sync: BlobSync): () => void
 /** What followVaultSync needs of a VaultSync (sync/vault/vault-sync.ts). */
 export interface ReplicatingNotebooks {
   notebooks(): string[];
-  notebook(id: string): Pick<Replication, 'roomId' | 'blobLane'> | undefined;
+  notebook(id: string): Pick<Replication, 'roomId' | 'blobLane' | 'relayWriteToken'> | undefined;
   onChange(listener: () => void): () => void;
 }
 
@@ -75,7 +75,13 @@ export function followVaultSync(sync: ReplicatingNotebooks, store: BlobStore, bl
     for (const id of live) {
       const replication = sync.notebook(id);
       if (!replication || running.has(id)) continue;
-      const blobs = createBlobSync({ store, roomId: replication.roomId, lane: replication.blobLane, ...(blobsUrl ? { blobsUrl } : {}) });
+      const blobs = createBlobSync({
+        store,
+        roomId: replication.roomId,
+        lane: replication.blobLane,
+        capToken: () => replication.relayWriteToken(),
+        ...(blobsUrl ? { blobsUrl } : {}),
+      });
       running.set(id, { lane: replication.blobLane, stop: registerBlobSync(id, blobs) });
     }
   };

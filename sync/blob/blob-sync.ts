@@ -23,6 +23,8 @@ export interface BlobSyncOptions {
   /** The notebook's Replication.blobLane; none: relay only. */
   readonly lane?: BlobLane;
   readonly fetch?: FetchLike;
+  /** The room's relay write token for uploads (Replication.relayWriteToken). */
+  readonly capToken?: () => string | undefined;
   /** Pieces per relay request (default 16, about 1 MiB); tests make it small to cut transfers. */
   readonly relayPiecesPerRequest?: number;
   /** First wait before a source that dropped is tried again (doubles up to 15 s). */
@@ -68,7 +70,7 @@ const BLOB_ID = /^[0-9a-f]{64}$/;
 export function createBlobSync(options: BlobSyncOptions): BlobSync {
   const { store } = options;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const relay = options.blobsUrl ? new RelayBlobClient(checkBlobsUrl(options.blobsUrl), options.roomId, fetchImpl, options.relayPiecesPerRequest) : undefined;
+  const relay = options.blobsUrl ? new RelayBlobClient(checkBlobsUrl(options.blobsUrl), options.roomId, fetchImpl, options.relayPiecesPerRequest, options.capToken) : undefined;
   const exchange = options.lane ? new LaneBlobExchange(options.lane, store) : undefined;
   const retryMs = options.retryMs ?? 500;
   const listeners = new Set<(event: BlobSyncEvent) => void>();

@@ -19,9 +19,13 @@ export class RelayBlobClient implements PieceSource {
   readonly #fetch: FetchLike;
   readonly #piecesPerRequest: number;
 
-  constructor(blobsUrl: string, roomId: string, fetchImpl: FetchLike, piecesPerRequest = RELAY_PIECES_PER_REQUEST) {
+  readonly #capToken: () => string | undefined;
+
+  /** `capToken`: the room's write token (sync/replication/relay-write.ts); without one the relay refuses uploads. */
+  constructor(blobsUrl: string, roomId: string, fetchImpl: FetchLike, piecesPerRequest = RELAY_PIECES_PER_REQUEST, capToken: () => string | undefined = () => undefined) {
     this.#base = `${blobsUrl.replace(/\/+$/, '')}/${roomId}/`;
     this.#fetch = fetchImpl;
+    this.#capToken = capToken;
     this.#piecesPerRequest = piecesPerRequest;
   }
 
@@ -75,7 +79,7 @@ export class RelayBlobClient implements PieceSource {
       try {
         response = await this.#fetch(this.#base + id, {
           method: 'PUT',
-          headers: { 'Content-Range': `bytes ${offset}-${end}/${stat.size}`, 'Content-Type': 'application/octet-stream' },
+          headers: { 'Content-Range': `bytes ${offset}-${end}/${stat.size}`, 'Content-Type': 'application/octet-stream', ...capHeader(this.#capToken()) },
           body: part as Uint8Array<ArrayBuffer>,
         });
         await response.arrayBuffer();
@@ -122,4 +126,8 @@ function rangeTotal(header: string | null, start: number): number | undefined {
   const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header ?? '');
   if (!match || Number(match[1]) !== start) return undefined;
   return Number(match[3]);
+}
+
+function capHeader(token: string | undefined): Record<string, string> {
+  return token === undefined ? {} : { 'Obscura-Cap': token };
 }

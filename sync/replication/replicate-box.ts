@@ -5,6 +5,7 @@ import { createBlobLane, type BlobLane } from '../transport/blob-lane.ts';
 import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc.ts';
 import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
 import { guardedWebSocket } from './guarded-websocket.ts';
+import { capWebSocket, relayWrite, type RelayWriteSource } from './relay-write.ts';
 import { openPresence, sealPresence, type PresenceInfo } from './presence-seal.ts';
 import { checkReplicationSettings, ReplicationConfigError, type ReplicationSettings } from './replication-settings.ts';
 
@@ -20,6 +21,10 @@ export interface ReplicateBoxOptions {
   readonly wrtc?: WrtcImplementation;
   /** Node 20 has no global WebSocket: pass `ws`'s for the relay. */
   readonly WebSocketPolyfill?: typeof WebSocket;
+  /** The room's relay write keys (relay-write.ts); without them this device reads the relay but cannot write it. */
+  readonly relayWrite?: RelayWriteSource;
+  /** Node 20 fetch is global; tests may pass their own. */
+  readonly fetch?: (input: string, init?: RequestInit) => Promise<Response>;
   /** Announce this device to the others in the room, sealed under the room's presence key (derive-room-id.ts). */
   readonly presence?: { readonly key: Uint8Array; readonly self: PresenceInfo };
 }
@@ -56,6 +61,10 @@ export interface Replication {
   reconnectPeers(): void;
   /** The room (deriveRoomId): the relay files this notebook's blobs under it too. */
   readonly roomId: string;
+  /** A token that lets a blob upload to the relay write this room now (undefined: uploads are refused). */
+  relayWriteToken(): string | undefined;
+  /** Resolves once the relay has the room's latest policy (after a rotation: before anyone writes under the old key there). */
+  relayWriteSettled(): Promise<void>;
   /** The side lane of the same peer connections, for blob transfer (sync/blob/blob-sync.ts). */
   readonly blobLane: BlobLane;
   /** Leaves the room on every transport; the box doc stays open. */
@@ -85,14 +94,31 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
     console.warn(`relay sent a frame that cannot be read: ${String(error).slice(0, 120)}`);
     update({ badRelayFrames: ++badRelayFrames });
   };
+  const write = settings.relayUrl !== undefined && options.relayWrite ? relayWrite(settings.relayUrl, roomId, options.relayWrite, options.fetch) : undefined;
+  const Socket = guardedWebSocket(options.WebSocketPolyfill ?? WebSocket, (error) => onBadFrame(error));
   const relay = settings.relayUrl === undefined
     ? undefined
     : new WebsocketProvider(settings.relayUrl, roomId, box, {
         awareness,
         // Tabs of one browser already meet over y-webrtc's encrypted BroadcastChannel.
         disableBc: true,
-        WebSocketPolyfill: guardedWebSocket(options.WebSocketPolyfill ?? WebSocket, (error) => onBadFrame(error)),
+        WebSocketPolyfill: write ? capWebSocket(Socket, () => write.token()) : Socket,
+        // Connect once the room's policy and the relay's clock are known (a token made before would be read-only).
+        connect: write === undefined,
       });
+  let destroyed = false;
+  let writeSettled = Promise.resolve();
+  const syncWrite = (reconnect: boolean): void => {
+    if (!write || !relay) return;
+    writeSettled = write.sync().then(() => {
+      if (destroyed) return;
+      // A new current key means a new token: connect again with it.
+      if (reconnect) relay.disconnect();
+      relay.connect();
+    });
+  };
+  syncWrite(false);
+  const stopWriteChanges = options.relayWrite?.onChange(() => syncWrite(true));
 
   let status: ReplicationStatus = { peers: 0, relay: relay ? 'connecting' : 'offline' };
   const statusListeners = new Set<(status: ReplicationStatus) => void>();
@@ -153,8 +179,12 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       webrtc?.reconnect();
     },
     roomId,
+    relayWriteToken: () => write?.token(),
+    relayWriteSettled: () => writeSettled,
     blobLane,
     destroy() {
+      destroyed = true;
+      stopWriteChanges?.();
       box.off('update', onBoxUpdate);
       awareness.off('change', onAwareness);
       statusListeners.clear();

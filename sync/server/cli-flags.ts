@@ -14,11 +14,6 @@ export function flag(name: string, argv: readonly string[] = process.argv): stri
   return value;
 }
 
-/** A flag without a value (`--require-write-capability`). */
-export function hasFlag(name: string, argv: readonly string[] = process.argv): boolean {
-  return argv.includes(`--${name}`);
-}
-
 /** Every value of a repeatable flag (`--allow-origin A --allow-origin B`), in order. */
 export function flagValues(name: string, argv: readonly string[] = process.argv): string[] {
   const values: string[] = [];

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { allowedOriginsFlag, exitIfPortTaken, flag, hasFlag, limitFlags, parsePort } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort } from './cli-flags.ts';
 import { startRelayServer, type RelayServer } from './relay-server.ts';
 
 /**
- * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]... [--limit name=value]...
- * [--require-write-capability]`:
+ * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]... [--limit name=value]...`:
  * signaling and relay without the app. Listens on 127.0.0.1 unless told otherwise: exposing
  * it is a choice. The app is served elsewhere, so its origin must be named for its pages to
  * get in (`--allow-origin` or `RELAY_ALLOWED_ORIGINS`).
@@ -14,7 +13,6 @@ const port = parsePort(flag('port') ?? process.env.PORT, 4444);
 const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || '.relay-data'));
 const allowedOrigins = allowedOriginsFlag();
 const limits = limitFlags();
-const requireWriteCapability = hasFlag('require-write-capability');
 
 let relay: RelayServer | undefined;
 try {
@@ -24,7 +22,6 @@ try {
     dataDir,
     allowedOrigins,
     limits,
-    requireWriteCapability,
     // One per-address cap for both servers: a client opens one of each per notebook.
     signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
   });
@@ -37,7 +34,7 @@ console.log(`Obscura relay is running (data in ${dataDir})`);
 console.log(`  signaling: ${running.signalingUrl}`);
 console.log(`  relay:     ${running.relayUrl}/<roomId>`);
 console.log(`  blobs:     ${running.blobsUrl}/<roomId>/<hash>`);
-console.log(`  writes: ${requireWriteCapability ? 'only with the room\'s write capability' : 'open to anyone who knows a room id (--require-write-capability to close)'}`);
+console.log('  writes: only with the room\'s write capability (a key only its members hold)');
 console.log(`  browser pages allowed from: ${running.allowedOrigins.join(', ')} (add the app's with --allow-origin URL)`);
 
 let stopping = false;

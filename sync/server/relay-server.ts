@@ -18,7 +18,7 @@ export interface RelayServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** See RelayOptions.checkBoxSchema (only a benchmark of a plain doc turns it off). */
   readonly checkBoxSchema?: boolean;
-  /** See RelayOptions.requireWriteCapability (default false for now). */
+  /** See RelayOptions.requireWriteCapability (true unless a test or bench asks for a baseline without it). */
   readonly requireWriteCapability?: boolean;
 }
 

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { attachSync } from './attach-sync.ts';
-import { allowedOriginsFlag, exitIfPortTaken, flag, hasFlag, limitFlags, parsePort } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort } from './cli-flags.ts';
 import { ensureBuild } from './ensure-build.ts';
 
 /**
@@ -34,7 +34,6 @@ const sync = await attachSync({
   dataDir,
   allowedOrigins,
   limits,
-  requireWriteCapability: hasFlag('require-write-capability'),
   signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
 });
 console.log(`Obscura is running at ${app.url}`);

@@ -208,6 +208,10 @@ export function redeemInvite(
       ? { ok: false, error: { code: 'E_INVITE_USED', message: 'the invite was already used by another device' } }
       : { ok: false, error: { code: 'E_INVITE_REVOKED', message: 'a member withdrew this invite' } };
   }
+  // The invite's own entry can arrive before the rest of the member list (a live update ahead of the sync step).
+  if (readMember(plain, deviceIdFor(invite.inviterSigningPublicKey)) === undefined && record.addedBy === deviceIdFor(invite.inviterSigningPublicKey)) {
+    return { ok: false, error: { code: 'E_INVITE_PENDING', message: 'the inviter is not in the synced member list (yet)' } };
+  }
   if (!isCurrentMember(plain, invite.inviterSigningPublicKey) || record.addedBy !== deviceIdFor(invite.inviterSigningPublicKey)) {
     return { ok: false, error: { code: 'E_INVITE_INVITER', message: 'the link names an inviter who did not make this invite' } };
   }

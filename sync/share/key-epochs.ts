@@ -81,6 +81,16 @@ export function highestEpoch(box: Y.Doc, notebookId: string): number {
   return highest;
 }
 
+/** The epoch records give `keyId` (the highest, whoever signed it); 0 for a key none names (made before epochs). */
+export function epochOfKey(box: Y.Doc, notebookId: string, keyId: string): number {
+  let epoch = 0;
+  epochsMap(box).forEach((value, key) => {
+    const record = readKeyEpoch(notebookId, key, value);
+    if (record?.keyId === keyId) epoch = Math.max(epoch, record.epoch);
+  });
+  return epoch;
+}
+
 /** Every record whose signer `counts` (members.ts: a current, unrevoked owner), highest epoch first, then smallest key id. */
 export function countedEpochs(box: Y.Doc, notebookId: string, counts: (signerDeviceId: string) => boolean): KeyEpoch[] {
   const out: KeyEpoch[] = [];

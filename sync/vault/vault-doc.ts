@@ -72,6 +72,24 @@ export function addInvitedNotebook(doc: Y.Doc, invite: { id: string; name: strin
   return true;
 }
 
+/**
+ * The seed of a notebook's relay admin key (sync/relay-cap/room-write-keys.ts): only the
+ * vault of the notebook's founder has one. Kept in the entry once made, so it outlives a
+ * change of vault key; `derive` makes the same seed on every device of the vault, so two
+ * devices setting it at once agree.
+ */
+export function relayAdminSeed(doc: Y.Doc, id: string, derive: () => Uint8Array): Uint8Array | undefined {
+  const entry = notebooks(doc).get(id);
+  const founder = notebookFounder(doc, id);
+  if (!entry || founder === undefined || !devicesMap(doc).has(founder)) return undefined;
+  const stored = entry.get('relayAdmin');
+  const bytes = typeof stored === 'string' ? fromBase64Url(stored) : undefined;
+  if (bytes?.ok && bytes.value.length === 32) return bytes.value;
+  const seed = derive();
+  entry.set('relayAdmin', toBase64Url(seed));
+  return seed;
+}
+
 /** Whether the vault holds this notebook (listed, not tombstoned), with or without keys. */
 export function holdsNotebook(doc: Y.Doc, id: string): boolean {
   const entry = notebooks(doc).get(id);

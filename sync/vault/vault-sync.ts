@@ -66,6 +66,7 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
         password: replica.password,
         settings: options.settings,
         presence: { key: replica.presenceKey, self },
+        relayWrite: replica.relayWrite,
         ...(options.wrtc ? { wrtc: options.wrtc } : {}),
         ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
       },
@@ -119,7 +120,7 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
     changed();
     listeners.clear();
   };
-  const detach = vault.attachSync({ stop });
+  const detach = vault.attachSync({ stop, settled: async (id) => running.get(id)?.relayWriteSettled() });
   vault.doc.on('update', reconcile);
   reconcile();
 

@@ -21,6 +21,9 @@ import type { InviteErrorCode } from '../share/invite-link.ts';
 import { vaultKeyId } from '../share/linked-vault-doc.ts';
 import type { RedeemErrorCode } from '../share/join-notebook.ts';
 import { presenceKey } from '../replication/presence-seal.ts';
+import type { RelayWriteSource } from '../replication/relay-write.ts';
+import { roomAdminKey, roomWriteKey } from '../relay-cap/room-write-keys.ts';
+import { epochOfKey } from '../share/key-epochs.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import type { SharedNotebook } from '../share/rotate-key.ts';
@@ -37,7 +40,7 @@ import {
   type NotebookColour,
   type NotebookEntry,
 } from './notebook-meta.ts';
-import { addNotebook, listNotebooks, notebookKeys, notebookRoom, registerDevice, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { addNotebook, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { createNotebookInvite, listNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
@@ -90,11 +93,15 @@ export interface BoxReplica {
   readonly password: string;
   /** Seals presence (replicateBox), derived for this room. */
   readonly presenceKey: Uint8Array;
+  /** The room's relay write keys (sync/replication/relay-write.ts). */
+  readonly relayWrite: RelayWriteSource;
 }
 
 /** What the vault needs of a running sync: lock stops it; joins need it running. */
 export interface AttachedSync {
   stop(): void;
+  /** Resolves once the relay knows a notebook room's current write key (after a rotation). */
+  settled(notebookId: string): Promise<void>;
 }
 
 interface LoadedBox {
@@ -327,11 +334,19 @@ export class Vault {
   vaultReplica(): BoxReplica {
     this.#assertUnlocked();
     const vaultId = this.#header.vaultId;
+    const roomId = deriveId(this.#key, 'vault-room', vaultId);
+    // Every device of the vault holds the vault key: each can write the room and set its policy.
+    const live = (): boolean => !this.#locked && !this.#locking;
     return {
       box: this.#box,
-      roomId: deriveId(this.#key, 'vault-room', vaultId),
+      roomId,
       password: deriveId(this.#key, 'vault-room-password', vaultId),
-      presenceKey: presenceKey(asNotebookKey(derivedBytes(this.#key, 'vault-presence', vaultId)), deriveId(this.#key, 'vault-room', vaultId)),
+      presenceKey: presenceKey(asNotebookKey(derivedBytes(this.#key, 'vault-presence', vaultId)), roomId),
+      relayWrite: {
+        writer: () => (live() ? roomWriteKey(this.#key, roomId) : undefined),
+        admin: () => (live() ? { key: roomAdminKey(this.#key, roomId), epoch: 0 } : undefined),
+        onChange: () => () => undefined,
+      },
     };
   }
 
@@ -344,7 +359,43 @@ export class Vault {
     const room = notebookRoom(this.#doc, id);
     if (!room) return undefined;
     const { box } = await this.#loadBox(id);
-    return { box, roomId: room.roomId, password: room.password, presenceKey: room.presenceKey.slice() };
+    return { box, roomId: room.roomId, password: room.password, presenceKey: room.presenceKey.slice(), relayWrite: this.#notebookRelayWrite(id, room.roomId, box) };
+  }
+
+  /**
+   * A notebook room's write key follows the notebook's current key (from the vault doc, where
+   * key epochs put it); its admin is this vault if it founded the notebook, at the epoch of the
+   * current key.
+   */
+  #notebookRelayWrite(id: string, roomId: string, box: Y.Doc): RelayWriteSource {
+    const current = (): { keyId: string; key: Uint8Array } | undefined => {
+      if (this.#locked || this.#locking) return undefined;
+      const keys = notebookKeys(this.#doc, id);
+      const key = keys?.keys.get(keys.currentKeyId);
+      return keys && key ? { keyId: keys.currentKeyId, key } : undefined;
+    };
+    return {
+      writer: () => {
+        const key = current();
+        return key && roomWriteKey(key.key, roomId);
+      },
+      admin: () => {
+        const key = current();
+        const seed = key && relayAdminSeed(this.#doc, id, () => derivedBytes(this.#key, 'relay-admin-seed', id));
+        return key && seed ? { key: roomAdminKey(seed, roomId), epoch: epochOfKey(box, id, key.keyId) } : undefined;
+      },
+      onChange: (listener) => {
+        let last = current()?.keyId;
+        const onVault = (): void => {
+          const now = current()?.keyId;
+          if (now === last) return;
+          last = now;
+          listener();
+        };
+        this.#doc.on('update', onVault);
+        return () => this.#doc.off('update', onVault);
+      },
+    };
   }
 
   /** startVaultSync registers here; lock() stops it. Returns the detach function. */
@@ -386,7 +437,10 @@ export class Vault {
   async revokeInvite(notebookId: string, inviteId: string): Promise<VaultResult<{ rotated: boolean }>> {
     const opened = await this.openNotebook(notebookId);
     if (!opened.ok) return opened;
-    return revokeNotebookInvite(opened.value, inviteId);
+    const revoked = revokeNotebookInvite(opened.value, inviteId);
+    await this.flush();
+    await this.#sync?.settled(notebookId);
+    return revoked;
   }
 
   /**
@@ -427,6 +481,8 @@ export class Vault {
     if (!opened.ok) return opened;
     const removed = removeNotebookMember(opened.value.shared, deviceId);
     await this.flush();
+    // From here the removed device's writes are refused by the relay too.
+    await this.#sync?.settled(notebookId);
     return removed;
   }
 

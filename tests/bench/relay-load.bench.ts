@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<void> {
   // The devices all connect from 127.0.0.1; the hostile clients each from an address of their own.
   const perAddress = Math.max(64, rooms * devicesPerRoom + 8);
   // maxRooms lowered from 1,000 so that the room flood meets it within the run.
-  const relay = await startRelayProcess(['--require-write-capability', '--limit', `maxConnectionsPerIp=${perAddress}`, '--limit', 'maxRooms=300']);
+  const relay = await startRelayProcess(['--limit', `maxConnectionsPerIp=${perAddress}`, '--limit', 'maxRooms=300']);
   try {
     const options = {
       relay,
@@ -47,7 +47,6 @@ export async function run(args: string[]): Promise<void> {
       blobBytes: 64 * 1024,
       seed,
       drainMs: 60_000,
-      writeCapability: true,
       ...(hostile ? { attack: startHostileProcess } : {}),
     };
     console.log(`relay pid ${relay.pid}, seed ${seed} (OBSCURA_SEED replays), ${options.rooms} rooms x ${options.devicesPerRoom} devices, ${options.seconds} s, a write every ~${options.writeEveryMs} ms per device`);

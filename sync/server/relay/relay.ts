@@ -40,7 +40,7 @@ export interface RelayOptions {
   readonly checkBoxSchema?: boolean;
   /**
    * Only connections and uploads that prove the room's write key may write (write-access.ts);
-   * the others are read-only. Default false until the app's clients present write tokens.
+   * the others are read-only. Always on, but for benches that measure a baseline without it.
    */
   readonly requireWriteCapability?: boolean;
 }
@@ -87,7 +87,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     budget: ledger,
   });
   const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
-  const access = new WriteAccess(caps, options.requireWriteCapability ?? false);
+  const access = new WriteAccess(caps, options.requireWriteCapability ?? true);
   const blobRooms = await blobs.scanAll();
   await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
   const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });

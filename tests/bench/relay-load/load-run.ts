@@ -15,7 +15,6 @@ import { createKeyring } from '../../../sync/sealed/keyring.ts';
 import { REMOTE_ORIGIN } from '../../../sync/sealed/origins.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import type { RelayProcess } from '../../helpers/relay-process.ts';
 import { seededRandom } from '../../helpers/seeded-random.ts';
@@ -35,11 +34,6 @@ export interface LoadOptions {
   readonly seed: number;
   /** How long to wait after writing stops for everything to arrive. */
   readonly drainMs: number;
-  /**
-   * Register each room's write key with the relay and present it (the relay runs with
-   * --require-write-capability), as the app's clients will.
-   */
-  readonly writeCapability?: boolean;
   /** Write a second time, alongside these hostile clients. */
   readonly attack?: (targets: AttackTargets) => { stop(): Promise<AttackReport> };
 }
@@ -94,7 +88,6 @@ interface Room {
   readonly writer: SigningKeyPair;
 }
 
-const Ws = WebSocket as unknown as typeof globalThis.WebSocket;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -112,14 +105,13 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
     return { notebookId, notebookKey, keyring: createKeyring(new Map([[keyId, notebookKey]]), keyId), roomId: deriveRoomId(notebookKey, notebookId), writer: generateSigningKeyPair() };
   });
   const capsUrl = blobsBase.replace(/\/relay-blobs$/, '/relay-caps');
-  if (o.writeCapability) {
-    for (const room of rooms) {
-      const response = await fetch(`${capsUrl}/${room.roomId}`, { method: 'PUT', body: new Uint8Array(signCapStatement(room.roomId, generateSigningKeyPair(), 1, room.writer.publicKey)) });
-      if (response.status !== 201) throw new Error(`registering a room's write key: ${response.status}`);
-    }
+  // Each room's write key registered with the relay and presented, as the app's clients do.
+  for (const room of rooms) {
+    const response = await fetch(`${capsUrl}/${room.roomId}`, { method: 'PUT', body: new Uint8Array(signCapStatement(room.roomId, generateSigningKeyPair(), 1, room.writer.publicKey)) });
+    if (response.status !== 201) throw new Error(`registering a room's write key: ${response.status}`);
   }
   const writers = new Map(rooms.map((room) => [room.roomId, room.writer]));
-  const capHeader = (room: Room): Record<string, string> => (o.writeCapability ? { 'Obscura-Cap': writeTokenFor(room.roomId, room.writer) } : {});
+  const capHeader = (room: Room): Record<string, string> => ({ 'Obscura-Cap': writeTokenFor(room.roomId, room.writer) });
   const sentAt = new Map<string, { room: number; phase: number; at: number; seen: number }>();
   const latencies: number[][] = [];
   let phase = 0;
@@ -162,7 +154,7 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
       roomId: room.roomId,
       password: deriveRoomPassword(room.notebookKey, room.notebookId),
       settings: { signalingUrls: [], relayUrl: o.relay.relayUrl, iceServers: [] },
-      WebSocketPolyfill: o.writeCapability ? capWebSocket(writers) : Ws,
+      WebSocketPolyfill: capWebSocket(writers),
     });
     return { room: roomIndex, plain, box, sealed, replication };
   };

@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
 import { pieceCount } from '../../../sync/blob/blob-layout.ts';
 import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
+import { relayWrite } from '../../../sync/replication/relay-write.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
 import { sameBytes } from '../transport/peer-pair.ts';
 import { countingFetch, newStore, putPhoto, readPhoto, ROOM } from './blob-sync-harness.ts';
@@ -15,7 +17,8 @@ const blobsUrl = () => `${relay.url}relay-blobs`;
 beforeAll(async () => {
   await sodiumReady();
   data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
+  // Blob transfer mechanics; the write capability has its own test below (uploads carry the room's token).
+  relay = await startRelayServer({ dataDir: data.dir, port: 0, requireWriteCapability: false });
 });
 
 afterEach(() => syncs.splice(0).forEach((sync) => sync.destroy()));
@@ -136,3 +139,34 @@ describe('blob sync through the relay only', () => {
     expect(Buffer.from(onRelay).includes(Buffer.from(photo.plain.subarray(0, 64)))).toBe(false);
   });
 });
+
+describe('blob uploads carry the room\'s write capability', () => {
+  it('without a token the relay refuses the upload (403) and keeps nothing; with the room\'s token it stores the blob', async () => {
+    const guarded = tempDataDir();
+    const strict = await startRelayServer({ dataDir: guarded.dir, port: 0 });
+    try {
+      const key = randomNotebookKey();
+      const write = relayWrite(strict.relayUrl, ROOM, keyedRelayWrite(key, ROOM));
+      await write.sync();
+      const phone = newStore();
+      const photo = await putPhoto(phone, 2);
+      const url = `${strict.url}relay-blobs`;
+      const anonymous = countingFetch();
+      const refused = track(createBlobSync({ store: phone, roomId: ROOM, blobsUrl: url, fetch: anonymous.fetch, retryMs: 50 }));
+      refused.offer(photo.thumb.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      refused.destroy();
+      expect((await fetch(`${url}/${ROOM}/${photo.thumb.id}`, { method: 'HEAD' })).status).toBe(404);
+      const sender = track(createBlobSync({ store: phone, roomId: ROOM, blobsUrl: url, capToken: () => write.token() }));
+      sender.offer(photo.thumb.id);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(sender.pending().uploads).toBeGreaterThan(0);
+      await uploaded(sender);
+      expect((await fetch(`${url}/${ROOM}/${photo.thumb.id}`, { method: 'HEAD' })).status).toBe(200);
+    } finally {
+      await strict.close();
+      guarded.remove();
+    }
+  });
+});
+

@@ -27,7 +27,8 @@ interface Restartable {
 
 async function restartableRelay(): Promise<Restartable> {
   const data = tempDataDir();
-  let relay: RelayServer | undefined = await startRelayServer({ dataDir: data.dir, port: 0 });
+  // Blob transfer mechanics; the write capability has its own test below (uploads carry the room's token).
+  let relay: RelayServer | undefined = await startRelayServer({ dataDir: data.dir, port: 0, requireWriteCapability: false });
   let starting = Promise.resolve();
   const port = Number(new URL(relay.url).port);
   cleanups.push(async () => {
@@ -40,7 +41,7 @@ async function restartableRelay(): Promise<Restartable> {
       await relay?.close();
       relay = undefined;
     },
-    start: () => (starting = startRelayServer({ dataDir: data.dir, port }).then((started) => void (relay = started))),
+    start: () => (starting = startRelayServer({ dataDir: data.dir, port, requireWriteCapability: false }).then((started) => void (relay = started))),
     ready: () => starting,
   };
 }

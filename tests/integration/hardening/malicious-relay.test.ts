@@ -15,6 +15,8 @@ import { startRelayProcess, type RelayProcess } from '../../helpers/relay-proces
 import { seededRandom, shuffle, testSeed } from '../../helpers/seeded-random.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, titles, type TestDevice } from '../share/share-harness.ts';
 import { carriesContent, startHostileRelay, syncFrame, updateFrame, type Attack, type HostileRelay } from './hostile-relay.ts';
+import { keyedRelayWrite, registerRoomWrite, writerOnly } from '../../helpers/relay-writer.ts';
+import { relayWrite } from '../../../sync/replication/relay-write.ts';
 
 const Ws = WebSocket as unknown as typeof globalThis.WebSocket;
 const MIB = 1024 * 1024;
@@ -52,7 +54,7 @@ async function eventually(check: () => boolean, what: string, ms = 15_000): Prom
 }
 
 /** Alice founded a notebook and added Bob; each replica is a real SealedDoc with member trust. */
-function sharedNotebook(id: string) {
+async function sharedNotebook(id: string) {
   const alice = newDevice();
   const bob = newDevice();
   const k1 = firstKey();
@@ -68,8 +70,10 @@ function sharedNotebook(id: string) {
   cleanups.push(() => a.sealed.destroy());
   const roomId = deriveRoomId(k1.key as NotebookKey, id);
   const password = deriveRoomPassword(k1.key as NotebookKey, id);
+  // The room's policy is set on the real relay; the devices present write tokens through whatever is in front of it.
+  await registerRoomWrite(relay.relayUrl, roomId, k1.key);
   const connect = (nb: SharedNotebook, url: string): Replication => {
-    const r = replicateBox({ box: nb.box, roomId, password, settings: { signalingUrls: [], relayUrl: url, iceServers: [] }, WebSocketPolyfill: Ws });
+    const r = replicateBox({ box: nb.box, roomId, password, settings: { signalingUrls: [], relayUrl: url, iceServers: [] }, WebSocketPolyfill: Ws, relayWrite: writerOnly(k1.key, roomId) });
     cleanups.push(() => r.destroy());
     return r;
   };
@@ -100,8 +104,21 @@ async function hostile(): Promise<HostileRelay> {
 }
 
 /** A raw client that sends one frame and reports how the relay answered (close code, or still open). */
-async function sendRaw(frame: Uint8Array | string): Promise<number | 'open'> {
-  const ws = new WebSocket(`${relay.relayUrl}/garbage-room-${Math.floor(random() * 1e9).toString(36).padStart(8, '0')}`);
+/**
+ * Sends one frame on a fresh socket and says how the relay answered. A writer holds the room's
+ * write key (the policy set first, a token in the URL), so the relay decodes what it sends; an
+ * anonymous socket is read-only, and its writes are dropped unread.
+ */
+async function sendRaw(frame: Uint8Array | string, as: 'writer' | 'anonymous' = 'writer'): Promise<number | 'open'> {
+  const room = `garbage-room-${Math.floor(random() * 1e9).toString(36).padStart(8, '0')}`;
+  let url = `${relay.relayUrl}/${room}`;
+  if (as === 'writer') {
+    const key = randomNotebookKey();
+    const write = relayWrite(relay.relayUrl, room, keyedRelayWrite(key, room));
+    await write.sync();
+    url += `?cap=${write.token() ?? ''}`;
+  }
+  const ws = new WebSocket(url);
   await new Promise<void>((done, reject) => (ws.once('open', () => done()), ws.once('error', reject)));
   const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
   ws.on('error', () => undefined);
@@ -113,7 +130,7 @@ async function sendRaw(frame: Uint8Array | string): Promise<number | 'open'> {
 
 describe('a hostile client cannot break the real relay', () => {
   it('garbage, malformed and oversize frames close only the sender; other rooms keep syncing; memory stays bounded', async () => {
-    const other = sharedNotebook('nb-bystander');
+    const other = await sharedNotebook('nb-bystander');
     const bob = other.open(other.bob);
     other.connect(other.a, relay.relayUrl);
     other.connect(bob, relay.relayUrl);
@@ -142,6 +159,8 @@ describe('a hostile client cannot break the real relay', () => {
     console.log(`[malicious relay] relay answers to ${frames.length} garbage frames: ${[...outcomes].map(([k, v]) => `${k} x${v}`).join(', ')}`);
     // The named bad cases are all refused: 4400 bad frame; the oversize one 1009, or 1006 when ws drops it mid-read.
     for (const [i, frame] of frames.slice(0, 7).entries()) expect(await sendRaw(frame), `case ${i}`).toBe(4400);
+    // From a socket that may not write, a malformed update is dropped unread; the socket stays (read-only).
+    for (const frame of frames.slice(4, 6)) expect(await sendRaw(frame, 'anonymous')).toBe('open');
     expect([1009, 1006]).toContain(await sendRaw(frames[7] as Uint8Array));
 
     const wanted = writeNotes(other.a, 'after-garbage', 5);
@@ -153,7 +172,7 @@ describe('a hostile client cannot break the real relay', () => {
 
 describe('a hostile relay in front of a real client', () => {
   it('forged envelopes are quarantined with their codes and never reach the notes', async () => {
-    const s = sharedNotebook('nb-forgery');
+    const s = await sharedNotebook('nb-forgery');
     const h = await hostile();
     const b = s.open(s.bob);
     s.connect(s.a, relay.relayUrl);
@@ -197,7 +216,7 @@ describe('a hostile relay in front of a real client', () => {
 
   for (const mode of ['replay', 'reorder', 'drop'] as const) {
     it(`${mode}: old, reordered or missing frames never corrupt the notes, and a reconnect heals what was withheld`, async () => {
-      const s = sharedNotebook(`nb-${mode}`);
+      const s = await sharedNotebook(`nb-${mode}`);
       const h = await hostile();
       const sent: Uint8Array[] = [];
       const held: Uint8Array[] = [];
@@ -254,7 +273,7 @@ describe('a hostile relay in front of a real client', () => {
   }
 
   it('garbage and oversize y-protocol frames from the relay: the client counts them, reconnects, and keeps syncing', async () => {
-    const s = sharedNotebook('nb-client-garbage');
+    const s = await sharedNotebook('nb-client-garbage');
     const h = await hostile();
     const b = s.open(s.bob);
     s.connect(s.a, relay.relayUrl);
@@ -294,7 +313,7 @@ describe('a hostile relay in front of a real client', () => {
   });
 
   it('E_STALE_KEY: a relay serving the box from before a rotation is reported stale, and the real relay clears it', async () => {
-    const s = sharedNotebook('nb-stale');
+    const s = await sharedNotebook('nb-stale');
     const carol = newDevice();
     addMember(s.a.plain, memberKeys(carol), 'member', s.alice.deviceId);
     s.connect(s.a, relay.relayUrl);

@@ -19,7 +19,8 @@ import { roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.t
  * costs the relay ~25x its size in memory. The relay must refuse such a frame before it
  * applies it (4400), leaving the room as it was.
  */
-const relay = relayForSuite();
+// Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
+const relay = relayForSuite({ requireWriteCapability: false });
 const BYTES = new Uint8Array([1, 2, 3]);
 
 beforeAll(sodiumReady);
@@ -127,7 +128,7 @@ describe('relay: only box-shaped updates are applied', () => {
     const db = new LeveldbPersistence(join(data.dir, 'docs'));
     await db.storeUpdate(room, Y.encodeStateAsUpdate(legacy));
     await db.destroy();
-    const old = await startRelayServer({ dataDir: data.dir, port: 0 });
+    const old = await startRelayServer({ dataDir: data.dir, port: 0, requireWriteCapability: false });
     try {
       // Appended after the stored element: bytes, no right neighbour, placed by its origin only.
       const append = updateOf((d) => d.getArray('list').push([BYTES]), legacy);

@@ -29,7 +29,8 @@ afterEach(async () => {
 });
 
 async function relayWith(limits: Partial<RelayLimits>, data = tempDataDir()): Promise<RelayServer> {
-  const relay = await startRelayServer({ dataDir: data.dir, port: 0, limits });
+// Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
+  const relay = await startRelayServer({ dataDir: data.dir, port: 0, limits, requireWriteCapability: false });
   started.push({ relay, data });
   return relay;
 }
@@ -38,7 +39,7 @@ async function restart(relay: RelayServer, limits: Partial<RelayLimits>): Promis
   const entry = started.find((s) => s.relay === relay);
   if (!entry) throw new Error('not started here');
   await relay.close();
-  entry.relay = await startRelayServer({ dataDir: entry.data.dir, port: 0, limits });
+  entry.relay = await startRelayServer({ dataDir: entry.data.dir, port: 0, limits, requireWriteCapability: false });
   return entry.relay;
 }
 

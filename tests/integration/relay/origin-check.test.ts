@@ -12,7 +12,8 @@ import { tempDataDir, upgradeStatus } from './relay-harness.ts';
  * WebSockets are not subject to CORS, so only the server's Origin check stops them.
  * Node clients send no Origin and are not browsers; the relay's own origin is allowed.
  */
-const relay = relayForSuite();
+// Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
+const relay = relayForSuite({ requireWriteCapability: false });
 const EVIL = 'http://evil.example:8080';
 const ROOM = 'origin-room-0123456789';
 

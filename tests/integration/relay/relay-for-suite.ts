@@ -4,7 +4,7 @@ import { startRelayServer, type RelayServerOptions, type RelayServer } from '../
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { tempDataDir } from './relay-harness.ts';
 
-export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeFrames' | 'limits'> {
+export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeFrames' | 'limits' | 'requireWriteCapability'> {
   /** y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks. */
   readonly globalWebSocket?: boolean;
 }
@@ -26,6 +26,7 @@ export function relayForSuite(options: RelayForSuiteOptions = {}): RelayServer &
       port: 0,
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.observeFrames ? { observeFrames: options.observeFrames } : {}),
+      ...(options.requireWriteCapability === undefined ? {} : { requireWriteCapability: options.requireWriteCapability }),
     });
     if (options.globalWebSocket) vi.stubGlobal('WebSocket', WebSocket);
   });

@@ -10,7 +10,8 @@ import { closed, connectDevice, notebookKeyring, opened, until, type Device } fr
 import { relayForSuite } from './relay-for-suite.ts';
 
 const ROOM = 'frames-room-0123456789';
-const relay = relayForSuite({ limits: { maxFrameBytes: 64 * 1024, maxDocBytes: 256 * 1024 } });
+// Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
+const relay = relayForSuite({ limits: { maxFrameBytes: 64 * 1024, maxDocBytes: 256 * 1024 }, requireWriteCapability: false });
 let keyring: Keyring;
 
 beforeAll(() => {

@@ -10,6 +10,8 @@ import { generateSigningKeyPair, newKeyId, randomNotebookKey } from '../../../cr
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
+import { capWebSocket, relayWrite } from '../../../sync/replication/relay-write.ts';
+import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
@@ -39,16 +41,22 @@ export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring
   const plain = new Y.Doc();
   const box = new Y.Doc();
   const sealed = new SealedDoc({ docId: 'nb-relay', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
+  // As the app's client does (replicate-box.ts): the room's policy first, then connect with a token.
+  const write = relayWrite(relayUrl, roomId, keyedRelayWrite(keyring.current().key, roomId));
   const provider = new WebsocketProvider(relayUrl, roomId, box, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: capWebSocket(WebSocket as unknown as typeof globalThis.WebSocket, () => write.token()),
     disableBc: true,
+    connect: false,
   });
+  let destroyed = false;
+  void write.sync().then(() => destroyed || provider.connect());
   return {
     plain,
     box,
     sealed,
     provider,
     destroy() {
+      destroyed = true;
       provider.destroy();
       sealed.destroy();
     },

@@ -69,8 +69,9 @@ describe('connectWebrtc', () => {
     const sync = connectWebrtc(settings());
     const { provider } = sync;
     expect(provider.roomName).toBe(deriveRoomId(key, 'notebook-1'));
-    expect(provider.signalingUrls).toEqual(['ws://127.0.0.1:8080/signal']);
-    expect(RecordingWebSocket.opened.map((ws) => ws.url)).toEqual(['ws://127.0.0.1:8080/signal']);
+    // Our server only, with the room's own connection tag (room-signaling.ts), which it ignores.
+    expect(provider.signalingUrls).toEqual([expect.stringMatching(/^ws:\/\/127\.0\.0\.1:8080\/signal\?r=[0-9a-f]{24}$/)]);
+    expect(RecordingWebSocket.opened.map((ws) => ws.url)).toEqual(provider.signalingUrls);
     const peerOpts = provider.peerOpts as { wrtc: typeof nodeWrtc; config: RTCConfiguration };
     expect(peerOpts.config.iceServers).toEqual([{ urls: 'stun:stun.example.test:3478' }]);
     expect(peerOpts.wrtc.RTCPeerConnection).not.toBe(nodeWrtc.RTCPeerConnection);
