@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { bytesEqual, concatBytes, fromBase64Url, lengthPrefixed, readU64be, sign, u64be, utf8, verifySignature, type SigningKeyPair } from '../../crypto/index.ts';
-import { deviceIdFor, signerMatchesWriter } from '../sealed/writer.ts';
+import { deviceIdFor } from '../sealed/writer.ts';
 import { devicesMap } from './vault-doc.ts';
 
 /**
@@ -58,10 +58,10 @@ export function deviceRevocationHolds(vaultDoc: Y.Doc, vaultId: string, deviceId
 }
 
 /**
- * The vault doc's trustSigner: the signer owns its writer slot (as for any sealed doc) and
+ * The vault doc's trustSigner (SealedDoc has checked that the signer owns its writer slot):
  * no counted revocation names it. A device signed out by a rotation is refused even if it
  * came by the new vault key.
  */
 export function vaultDocTrust(vaultDoc: Y.Doc, vaultId: string): (writerId: string, signerPublicKey: Uint8Array) => boolean {
-  return (writerId, signerPublicKey) => signerMatchesWriter(writerId, signerPublicKey) && !deviceRevocationHolds(vaultDoc, vaultId, deviceIdFor(signerPublicKey));
+  return (_writerId, signerPublicKey) => !deviceRevocationHolds(vaultDoc, vaultId, deviceIdFor(signerPublicKey));
 }
