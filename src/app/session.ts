@@ -28,7 +28,8 @@ export interface Session {
   restore(file: Blob, secret: { passphrase: string } | { recoveryKey: string }, onProgress?: (progress: RestoreProgress) => void): Promise<void>;
   /** First run on a new device: the vault key comes from the person's other device (device link). */
   linkDevice(args: LinkDeviceArgs): Promise<void>;
-  lock(): Promise<void>;
+  /** Locks; `reason` (already in the person's words) is shown on the unlock screen. */
+  lock(reason?: string): Promise<void>;
 }
 
 /** The app's one piece of top-level state: which screen, and the unlocked vault if any. */
@@ -121,11 +122,13 @@ export function createSession(services: VaultServices = browserServices()): Sess
       run(async () => {
         await enter(secret);
       }),
-    lock: () =>
-      run(async () => {
+    lock: async (reason) => {
+      await run(async () => {
         const vault = current();
         setPhase({ name: 'locked' });
         await vault?.lock();
-      }),
+      });
+      if (reason) setError(reason);
+    },
   };
 }

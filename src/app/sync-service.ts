@@ -25,6 +25,11 @@ export interface SyncService {
   onlineDevices(notebookId: string): OnlineDevice[];
   /** Encrypted photo files still to send or receive for the notebook (reactive); undefined without blob sync. */
   transfers(notebookId: string): { uploads: number; downloads: number } | undefined;
+  /**
+   * Stops sync, runs `work`, then starts it again for the same vault (e.g. a vault-key
+   * rotation, after which the vault doc meets its devices in another room).
+   */
+  whileStopped<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -37,6 +42,7 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
   const [running, setRunning] = createSignal<VaultSync>();
   const [error, setError] = createSignal<string>();
   const [tick, setTick] = createSignal(0, { equals: false });
+  const [paused, setPaused] = createSignal(0);
 
   createEffect(() => {
     const current = vault();
@@ -45,7 +51,7 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     // 0, which peers ignore as stale until it passes the old clock (y-protocols awareness).
     const name = untrack(device.name);
     const settings = replicationSettingsFor(urls());
-    if (!current || current.locked) return;
+    if (!current || current.locked || paused() > 0) return;
     let sync: VaultSync;
     try {
       sync = startVaultSync(current, { settings, deviceName: name });
@@ -95,5 +101,14 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     vaultStatus: () => (tick(), running()?.vault().status()),
     onlineDevices: (id) => notebook(id)?.onlineDevices() ?? [],
     transfers: (id) => (tick(), blobSyncFor(id)?.pending()),
+    async whileStopped(work) {
+      // The effect's cleanup stops the running sync as soon as this is set.
+      setPaused((n) => n + 1);
+      try {
+        return await work();
+      } finally {
+        setPaused((n) => n - 1);
+      }
+    },
   };
 }

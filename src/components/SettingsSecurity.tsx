@@ -1,18 +1,28 @@
 import { createSignal, For, Show } from 'solid-js';
-import type { Vault } from '../../sync/vault/vault.ts';
+import type { Vault, VaultKeyRotation as Rotation } from '../../sync/vault/vault.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
 import { passphraseStrength } from '../app/passphrase-strength.ts';
 import { AUTO_LOCK_CHOICES, type AppSettings, type AutoLockMinutes } from '../app/settings-store.ts';
+import type { SyncService } from '../app/sync-service.ts';
+import { VaultKeyRotation } from './VaultKeyRotation.tsx';
 
 const MIN_LENGTH = 10;
 const lockLabel = (m: AutoLockMinutes) => (m === 0 ? 'Never' : m === 1 ? 'After 1 minute' : `After ${m} minutes`);
 
-/** Passphrase, recovery key and auto-lock. */
+/**
+ * Passphrase, recovery key, vault-key rotation and auto-lock. Each section says what it
+ * changes and what it does not: the first two re-wrap the same vault key (so an old backup
+ * still opens with the old secret); only a rotation changes the key.
+ */
 export function SettingsSecurity(props: {
   vault: Vault;
   settings: AppSettings;
   onChange: (patch: Partial<AppSettings>) => Promise<void>;
   onRecoveryKey: (key: string) => void;
+  sync?: SyncService | undefined;
+  onRotated: (rotation: Rotation) => void;
+  onLocked: (reason: string) => void;
+  onBusy?: (busy: boolean) => void;
 }) {
   const [oldPass, setOldPass] = createSignal('');
   const [newPass, setNewPass] = createSignal('');
@@ -70,6 +80,11 @@ export function SettingsSecurity(props: {
       <h2 id="settings-security-title">Security</h2>
 
       <h3>Passphrase</h3>
+      <p class="hint" data-testid="passphrase-hint">
+        Changing the passphrase re-wraps the same vault key under the new one. It does not change the key: an old backup, or a copy of
+        this browser's storage made before, still opens with the old passphrase. If the old one may have been seen, also rotate the
+        vault key (below).
+      </p>
       <form class="settings-form" onSubmit={(e) => void changePassphrase(e)}>
         <label for="old-passphrase">Current passphrase</label>
         <input id="old-passphrase" type="password" autocomplete="current-password" value={oldPass()} onInput={(e) => setOldPass(e.currentTarget.value)} required />
@@ -83,7 +98,8 @@ export function SettingsSecurity(props: {
         <Show when={passProblem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
         <Show when={passDone()}>
           <p class="ok" role="status">
-            Passphrase changed. Use the new one from now on; your recovery key still works.
+            Passphrase changed. Use the new one from now on; your recovery key still works. Old backups still open with the old
+            passphrase.
           </p>
         </Show>
         <div class="row">
@@ -94,7 +110,10 @@ export function SettingsSecurity(props: {
       </form>
 
       <h3>Recovery key</h3>
-      <p class="hint">A new recovery key replaces the old one: the old key stops opening this vault.</p>
+      <p class="hint" data-testid="recovery-hint">
+        A new recovery key re-wraps the same vault key: the old recovery key stops opening this vault here, but an old backup still opens
+        with it. If the old one may have been seen, rotate the vault key instead (below): that gives you a new recovery key too.
+      </p>
       <Show
         when={confirmRegenerate()}
         fallback={
@@ -115,6 +134,8 @@ export function SettingsSecurity(props: {
         </div>
       </Show>
       <Show when={keyProblem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+
+      <VaultKeyRotation vault={props.vault} sync={props.sync} onRotated={props.onRotated} onLocked={props.onLocked} onBusy={props.onBusy} />
 
       <h3>Auto-lock</h3>
       <label for="auto-lock">Lock when idle</label>

@@ -15,7 +15,7 @@ import type { SyncService } from '../app/sync-service.ts';
 import { SyncPanel } from '../components/SyncPanel.tsx';
 
 /** The unlocked vault: notebooks on the left, the chosen notebook's notes on the right. */
-export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
+export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string) => void; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
   const vaultVersion = docVersion(props.vault.doc);
   const entries = createMemo(() => (vaultVersion(), props.vault.notebookEntries()));
   const notebooks = createMemo(() => entries().filter((n) => n.deletedAt === undefined));
@@ -69,7 +69,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: () => void; sync?
     <>
       <Show
         when={view() === 'notes'}
-        fallback={<SettingsScreen vault={props.vault} tagging={tagging} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} />}
+        fallback={<SettingsScreen vault={props.vault} tagging={tagging} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} sync={props.sync} />}
       >
         <div class="shell">
           <header class="topbar">

@@ -1,7 +1,7 @@
-import { createSignal } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 
-/** Shown once, right after the vault is created: the only way back in without the passphrase. */
-export function RecoveryKeyScreen(props: { recoveryKey: string; onSaved: () => void }) {
+/** Shown once, right after the vault is created (or its key rotated): the only way back in without the passphrase. */
+export function RecoveryKeyScreen(props: { recoveryKey: string; onSaved: () => void; title?: string; note?: string }) {
   const [saved, setSaved] = createSignal(false);
   const [copied, setCopied] = createSignal(false);
   const copy = async () => {
@@ -11,7 +11,14 @@ export function RecoveryKeyScreen(props: { recoveryKey: string; onSaved: () => v
   return (
     <main class="center">
       <section class="card" aria-labelledby="recovery-title">
-        <h1 id="recovery-title">Save your recovery key</h1>
+        <h1 id="recovery-title">{props.title ?? 'Save your recovery key'}</h1>
+        <Show when={props.note}>
+          {(note) => (
+            <p class="notice" role="status">
+              {note()}
+            </p>
+          )}
+        </Show>
         <p class="hint">
           If you forget your passphrase, this key is the only way to open your vault. Write it down or keep it in a password
           manager. It is shown only now.

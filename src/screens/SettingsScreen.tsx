@@ -1,5 +1,6 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
-import type { Vault } from '../../sync/vault/vault.ts';
+import type { Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
+import type { SyncService } from '../app/sync-service.ts';
 import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { SettingsBackup } from '../components/SettingsBackup.tsx';
@@ -14,13 +15,16 @@ export function SettingsScreen(props: {
   tagging: TaggingService;
   notice?: string;
   onClose: () => void;
-  onLock: () => void;
+  onLock: (reason?: string) => void;
+  sync?: SyncService | undefined;
   /** True while a new recovery key is shown: auto-lock must wait until it is saved. */
   onHoldLock?: (hold: boolean) => void;
 }) {
   const [status, setStatus] = createSignal<string>();
   const [newRecoveryKey, setNewRecoveryKey] = createSignal<string>();
-  createEffect(() => props.onHoldLock?.(newRecoveryKey() !== undefined));
+  const [rotated, setRotated] = createSignal<VaultKeyRotation>();
+  const [rotating, setRotating] = createSignal(false);
+  createEffect(() => props.onHoldLock?.(newRecoveryKey() !== undefined || rotating()));
   onCleanup(() => props.onHoldLock?.(false));
   let heading: HTMLHeadingElement | undefined;
   onMount(() => heading?.focus());
@@ -66,6 +70,13 @@ export function SettingsScreen(props: {
               <a href="#settings-security">Security</a>
               <a href="#settings-backup">Backup</a>
             </nav>
+            <Show when={rotated()}>
+              {(r) => (
+                <p class="notice" role="status" data-testid="rotation-done">
+                  {rotationSummary(r())}
+                </p>
+              )}
+            </Show>
             <Show when={props.notice}>
               {(text) => (
                 <p class="notice" role="status">
@@ -78,13 +89,38 @@ export function SettingsScreen(props: {
             </p>
             <SettingsModels vault={props.vault} settings={appSettings()} tagging={props.tagging} onChange={update} />
             <SettingsSync settings={appSettings()} onChange={update} />
-            <SettingsSecurity vault={props.vault} settings={appSettings()} onChange={update} onRecoveryKey={setNewRecoveryKey} />
+            <SettingsSecurity
+              vault={props.vault}
+              settings={appSettings()}
+              onChange={update}
+              onRecoveryKey={(key) => (setRotated(undefined), setNewRecoveryKey(key))}
+              sync={props.sync}
+              onRotated={(rotation) => (setRotated(rotation), setNewRecoveryKey(rotation.recoveryKey))}
+              onLocked={(reason) => props.onLock(reason)}
+              onBusy={setRotating}
+            />
             <SettingsBackup vault={props.vault} />
           </main>
         </div>
       }
     >
-      {(key) => <RecoveryKeyScreen recoveryKey={key()} onSaved={() => setNewRecoveryKey(undefined)} />}
+      {(key) => (
+        <RecoveryKeyScreen
+          recoveryKey={key()}
+          onSaved={() => setNewRecoveryKey(undefined)}
+          {...(rotated() ? { title: 'Save your new recovery key', note: 'The vault key was rotated. Your old recovery key no longer opens this vault (an old backup still opens with it, but holds nothing written from now on); this one does. Your passphrase is unchanged.' } : {})}
+        />
+      )}
     </Show>
   );
+}
+
+function rotationSummary(r: VaultKeyRotation): string {
+  const parts = ['Vault key rotated.'];
+  const n = r.signedOut.length;
+  if (n > 0) parts.push(`${n} other ${n === 1 ? 'device was' : 'devices were'} signed out: link ${n === 1 ? 'it' : 'them'} again as new devices.`);
+  if (r.keptNotebooks > 0) parts.push(`Ask the owners of ${r.keptNotebooks} shared ${r.keptNotebooks === 1 ? 'notebook' : 'notebooks'} to remove your old devices.`);
+  parts.push('Make a new backup: older ones hold nothing written from now on.');
+  if (r.cleanupPending) parts.push('Some old copies could not be removed yet; that finishes the next time you unlock.');
+  return parts.join(' ');
 }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { fromBase64Url } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
+import { isDeviceRevoked } from '../vault/device-revocations.ts';
 import { devicesMap } from '../vault/vault-doc.ts';
 import { addMember, membersMap, readMember } from './members.ts';
 
@@ -9,7 +10,9 @@ import { addMember, membersMap, readMember } from './members.ts';
  * current member adds the vault's other devices (from the vault doc's `devices`, sealed
  * under the vault key, so only this person's devices are listed) to a shared notebook's
  * members. Devices already listed, including removed ones, are left alone: re-adding a
- * removed device must be a deliberate act, not a side effect of opening a notebook.
+ * removed device must be a deliberate act, not a side effect of opening a notebook. A device
+ * a vault-key rotation signed out (device-revocations.ts) is never added: it must be linked
+ * again, as a new device with new keys.
  * Returns the device ids added.
  */
 export function addOwnDevices(plain: Y.Doc, vaultDoc: Y.Doc, selfDeviceId: string, now = Date.now()): string[] {
@@ -18,7 +21,7 @@ export function addOwnDevices(plain: Y.Doc, vaultDoc: Y.Doc, selfDeviceId: strin
   const role = self.role === 'owner' ? 'owner' : 'member';
   const added: string[] = [];
   devicesMap(vaultDoc).forEach((entry, deviceId) => {
-    if (!(entry instanceof Y.Map) || membersMap(plain).has(deviceId)) return;
+    if (!(entry instanceof Y.Map) || membersMap(plain).has(deviceId) || isDeviceRevoked(vaultDoc, deviceId)) return;
     const signing = fromBase64Url(String(entry.get('signingPublicKey')));
     const box = fromBase64Url(String(entry.get('boxPublicKey')));
     if (!signing.ok || signing.value.length !== 32 || !box.ok || box.value.length !== 32) return;

@@ -2,12 +2,13 @@ import type * as Y from 'yjs';
 import { newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } from '../../crypto/index.ts';
 import type { MutableKeyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
+import { isDeviceRevoked } from '../vault/device-revocations.ts';
 import { addNotebookKey, devicesMap, notebookKeys } from '../vault/vault-doc.ts';
 import { inviteIsOpen } from './join-notebook.ts';
 import { countedEpochs, highestEpoch, writeKeyEpoch } from './key-epochs.ts';
 import { keysMap, openKeyEnvelope, sealKeyEnvelope } from './key-envelope.ts';
 import { isCurrentOwner, listMembers, markMemberRemoved, signerTrust, type Anchor } from './members.ts';
-import { isRevoked, writeRevocation } from './revocations.ts';
+import { isRevoked, revocationsMap, writeRevocation } from './revocations.ts';
 
 /** One open shared notebook on this device, with what rotation and key pickup need. */
 export interface SharedNotebook {
@@ -36,17 +37,29 @@ export type RotateResult = { ok: true; value: { keyId: string } } | { ok: false;
  * here on (E_KEY_UNKNOWN), and the others quarantine what it signs (E_SIGNER).
  */
 export function removeMemberAndRotate(nb: SharedNotebook, deviceId: string, now = Date.now()): RotateResult {
+  return removeMembersAndRotate(nb, [deviceId], deviceId, now);
+}
+
+/**
+ * As removeMemberAndRotate for any number of devices (each marked removed and revoked, none
+ * re-added), with ONE new key epoch whose cause is `cause`: a vault-key rotation removes
+ * all of the person's other devices at once (cause `vault-rotation`), and rotates even when
+ * none of them is a member, since its old vault doc held this notebook's keys.
+ */
+export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly string[], cause: string, now = Date.now()): RotateResult {
   // Only an owner's revocation counts (revocations.ts); a member's removal would not hold.
   if (!isCurrentOwner(nb.plain, nb.self.deviceId)) return { ok: false, error: { code: 'E_NOT_OWNER', message: 'only an owner can remove a member' } };
-  markMemberRemoved(nb.plain, deviceId, now);
+  const removed = deviceIds.filter((id) => id !== nb.self.deviceId);
+  for (const id of removed) markMemberRemoved(nb.plain, id, now);
   nb.sealed.flush();
-  writeRevocation(nb.box, nb.id, deviceId, nb.self.signing, now);
+  // A revocation is never rewritten: peers keep the first one they verified (append-only).
+  for (const id of removed) if (!revocationsMap(nb.box).has(`${id}/${nb.self.deviceId}`)) writeRevocation(nb.box, nb.id, id, nb.self.signing, now);
   const keyId = newKeyId();
   const key = randomNotebookKey();
   addNotebookKey(nb.vaultDoc, nb.id, keyId, key, true);
   nb.keyring.add(keyId, key, true);
   nb.box.transact(() => {
-    writeKeyEpoch(nb.box, nb.id, highestEpoch(nb.box, nb.id) + 1, keyId, deviceId, nb.self.signing);
+    writeKeyEpoch(nb.box, nb.id, highestEpoch(nb.box, nb.id) + 1, keyId, cause, nb.self.signing);
     handCurrentKey(nb, now);
   });
   nb.sealed.rekey();
@@ -99,7 +112,8 @@ export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
   const sealedTo: string[] = [];
   nb.box.transact(() => {
     for (const member of listMembers(nb.plain)) {
-      if (member.removedAt !== undefined || !member.boxPublicKey || ownDevices.has(member.deviceId)) continue;
+      // Own devices read the vault doc; one a vault-key rotation signed out gets nothing at all.
+      if (member.removedAt !== undefined || !member.boxPublicKey || ownDevices.has(member.deviceId) || isDeviceRevoked(nb.vaultDoc, member.deviceId)) continue;
       // A used, withdrawn or expired link gets nothing newer than it had.
       if (member.role === 'invite' && !inviteIsOpen(member, now)) continue;
       if (member.deviceId === nb.self.deviceId || keysMap(nb.box).has(`${member.deviceId}/${keyId}`)) continue;

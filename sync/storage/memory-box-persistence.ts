@@ -3,7 +3,8 @@ import type { BoxHandle, BoxPersistence } from './box-persistence.ts';
 
 /** Keeps each box as one merged update in memory, so tests can close and reopen. */
 export class MemoryBoxPersistence implements BoxPersistence {
-  readonly stored = new Map<string, Uint8Array>();
+  /** Name -> merged update; pass one in to share a "disk" between instances (a restart). */
+  constructor(readonly stored: Map<string, Uint8Array> = new Map()) {}
 
   async open(name: string, box: Y.Doc): Promise<BoxHandle> {
     const existing = this.stored.get(name);

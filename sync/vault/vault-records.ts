@@ -21,7 +21,7 @@ import type { StorageAdapter } from '../storage/storage-adapter.ts';
  * its own key seeds, sealed under the vault key. Nothing here is readable without it.
  */
 const HEADER_KEY = ['vault', 'header'];
-const DEVICE_KEY = ['vault', 'device'];
+export const DEVICE_KEY: readonly string[] = ['vault', 'device'];
 const SEED_BYTES = 32;
 
 export interface DeviceKeys {
@@ -52,8 +52,12 @@ export function deviceKeysFromSeeds(seeds: Uint8Array): DeviceKeys {
   };
 }
 
+export function sealDeviceSeeds(vaultKey: VaultKey, vaultId: string, seeds: Uint8Array): Uint8Array {
+  return sealAead(vaultKey, seeds, deviceAd(vaultId));
+}
+
 export async function saveDeviceSeeds(storage: StorageAdapter, vaultKey: VaultKey, vaultId: string, seeds: Uint8Array): Promise<void> {
-  await storage.save(DEVICE_KEY, sealAead(vaultKey, seeds, deviceAd(vaultId)));
+  await storage.save(DEVICE_KEY, sealDeviceSeeds(vaultKey, vaultId, seeds));
 }
 
 export async function loadDeviceKeys(storage: StorageAdapter, vaultKey: VaultKey, vaultId: string): Promise<Result<DeviceKeys> | undefined> {

@@ -16,20 +16,21 @@ import {
   type VaultKey,
 } from '../../crypto/index.ts';
 import { createKeyring } from '../sealed/keyring.ts';
+import { isCurrentOwner } from '../share/members.ts';
 import type { DeviceLinkErrorCode } from '../share/device-link.ts';
 import type { InviteErrorCode } from '../share/invite-link.ts';
-import { vaultKeyId } from '../share/linked-vault-doc.ts';
 import type { RedeemErrorCode } from '../share/join-notebook.ts';
 import { presenceKey } from '../replication/presence-seal.ts';
 import type { RelayWriteSource } from '../replication/relay-write.ts';
 import { roomAdminKey, roomWriteKey } from '../relay-cap/room-write-keys.ts';
 import { epochOfKey } from '../share/key-epochs.ts';
-import { SealedDoc } from '../sealed/sealed-doc.ts';
+import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import type { SharedNotebook } from '../share/rotate-key.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
+import { isDeviceRevoked } from './device-revocations.ts';
 import { loadDeviceRecord, removeDeviceRecord, saveDeviceRecord } from './device-record.ts';
 import {
   finalizeNotebookDeletion,
@@ -40,11 +41,16 @@ import {
   type NotebookColour,
   type NotebookEntry,
 } from './notebook-meta.ts';
-import { addNotebook, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { addNotebook, devicesMap, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { sealVaultDoc, vaultKeyId } from './vault-doc-sealing.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
+import { rotateVaultKey, type MovableBox, type RotationErrorCode, type VaultKeyRotation } from './vault-key-rotation.ts';
 import { createNotebookInvite, listNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
 import { deviceKeysFromSeeds, loadDeviceKeys, loadVaultHeader, saveDeviceSeeds, saveVaultHeader, type DeviceKeys } from './vault-records.ts';
+import { settleRotation, vaultBoxName } from './vault-rotation-journal.ts';
+
+export type { VaultKeyRotation };
 
 export interface VaultServices {
   readonly storage: StorageAdapter;
@@ -64,6 +70,7 @@ export type VaultErrorCode =
   | 'E_SYNC_OFF'
   | 'E_INVITE_TIMEOUT'
   | 'E_INVITE_ALREADY_JOINED'
+  | RotationErrorCode
   | InviteErrorCode
   | RedeemErrorCode
   | DeviceLinkErrorCode;
@@ -104,9 +111,15 @@ export interface AttachedSync {
   settled(notebookId: string): Promise<void>;
 }
 
-interface LoadedBox {
-  readonly box: Y.Doc;
-  readonly handle: BoxHandle;
+/** A loaded box; a vault-key rotation moves it to another database (`handle` changes). */
+type LoadedBox = MovableBox;
+
+/** What the Rotate screen says before the person confirms (Vault.vaultKeyRotationPreview). */
+export interface VaultKeyRotationPreview {
+  /** The person's other devices that would be signed out. */
+  readonly otherDevices: number;
+  /** Notebooks owned by others: they keep their key (ask their owners to remove the old devices). */
+  readonly notebooksKeepingKey: number;
 }
 
 export async function hasVault(services: VaultServices): Promise<boolean> {
@@ -133,6 +146,8 @@ export async function unlockVault(
     ? await unlockWithPassphrase(header.value, secret.passphrase)
     : await unlockWithRecoveryKey(header.value, secret.recoveryKey);
   if (!key.ok) return key;
+  // A vault-key rotation that was cut short: finish it (the new key opened) or undo it (the old one did).
+  await settleRotation(services.storage, services.boxes, vaultKeyId(key.value, header.value.vaultId));
   let device = await loadDeviceKeys(services.storage, key.value, header.value.vaultId);
   if (!device) {
     // A header without device keys (e.g. restored from a backup): this device gets new ones.
@@ -148,16 +163,20 @@ export async function unlockVault(
 export class Vault {
   readonly #services: VaultServices;
   #header: VaultHeader;
-  readonly #key: VaultKey;
+  #key: VaultKey;
+  /** The key box database names derive from: the vault key, except while a rotation moves them. */
+  #boxNameKey: VaultKey;
   readonly #device: DeviceKeys;
   readonly #doc: Y.Doc;
-  readonly #sealed: SealedDoc;
+  #sealed: SealedDoc;
   readonly #box: Y.Doc;
   readonly #boxHandle: BoxHandle;
   readonly #open = new Map<string, OpenNotebook>();
   readonly #opening = new Map<string, Promise<VaultResult<OpenNotebook>>>();
   readonly #boxes = new Map<string, Promise<LoadedBox>>();
   #sync: AttachedSync | undefined;
+  /** A running vault-key rotation: lock and device records wait for it. */
+  #rotation: Promise<unknown> | undefined;
   #locked = false;
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
@@ -166,6 +185,7 @@ export class Vault {
     this.#services = services;
     this.#header = header;
     this.#key = key;
+    this.#boxNameKey = key;
     this.#device = device;
     this.#doc = doc;
     this.#box = box;
@@ -175,20 +195,12 @@ export class Vault {
 
   static async open(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys): Promise<Vault> {
     const box = new Y.Doc();
-    const handle = await services.boxes.open(`obscura-vault-${header.vaultId}`, box);
+    const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
     const writer = newWriter(device.signing);
     // Same sealing as a linked device's first open (linked-vault-doc.ts), by construction.
     const keyId = vaultKeyId(key, header.vaultId);
-    const sealed = new SealedDoc({
-      docId: `vault:${header.vaultId}`,
-      plain: doc,
-      box,
-      keyring: createKeyring(new Map([[keyId, key]]), keyId),
-      writer,
-      purposes: { update: 'vault-update', snapshot: 'vault-snapshot' },
-      onCompact: () => void handle.compact(),
-    });
+    const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, keyring: createKeyring(new Map([[keyId, key]]), keyId), writer, onCompact: () => trimLog(handle) });
     registerDevice(doc, writer.deviceId, device.signing.publicKey, device.box.publicKey);
     sealed.flush();
     return new Vault(services, header, key, device, doc, box, sealed, handle);
@@ -260,7 +272,7 @@ export class Vault {
       await handle.close();
       box.destroy();
     }
-    await this.#services.boxes.remove(notebookBoxName(this.#key, id));
+    await this.#services.boxes.remove(notebookBoxName(this.#boxNameKey, id));
   }
 
   /**
@@ -288,8 +300,10 @@ export class Vault {
     if (!room || !notebookKeys(this.#doc, id)) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
     const identity = this.#identity();
     startSharing(this.#doc, id, identity);
-    const { box, handle } = await this.#loadBox(id);
-    const shared = openSharedNotebook(id, this.#doc, box, identity, { onCompact: () => void handle.compact() });
+    const loaded = await this.#loadBox(id);
+    const { box } = loaded;
+    // The handle is read when used: a vault-key rotation moves the box to another database.
+    const shared = openSharedNotebook(id, this.#doc, box, identity, { onCompact: () => trimLog(loaded.handle) });
     if (!shared.ok) return shared;
     const { plain: doc, sealed } = shared.value;
     const notebook: OpenNotebook = {
@@ -302,7 +316,7 @@ export class Vault {
       shared: shared.value,
       flush: async () => {
         sealed.flush();
-        await handle.flushed();
+        await loaded.handle.flushed();
       },
       close: async () => {
         if (this.#open.get(id) !== notebook) return;
@@ -311,7 +325,7 @@ export class Vault {
         shared.value.close();
         shared.value.keyring.wipe();
         // The box stays loaded (and replicating, if sync runs) until the vault locks.
-        await handle.flushed();
+        await loaded.handle.flushed();
       },
     };
     this.#sealed.flush();
@@ -324,8 +338,14 @@ export class Vault {
     let loaded = this.#boxes.get(id);
     if (!loaded) {
       const box = new Y.Doc();
-      loaded = this.#services.boxes.open(notebookBoxName(this.#key, id), box).then((handle) => ({ box, handle }));
-      this.#boxes.set(id, loaded);
+      const opening = this.#services.boxes.open(notebookBoxName(this.#boxNameKey, id), box).then((handle) => ({ box, handle }));
+      // A database that failed to open is tried again next time, not remembered as failed.
+      opening.catch(() => {
+        if (this.#boxes.get(id) === opening) this.#boxes.delete(id);
+        box.destroy();
+      });
+      this.#boxes.set(id, opening);
+      loaded = opening;
     }
     return loaded;
   }
@@ -527,11 +547,14 @@ export class Vault {
 
   /** A record only this device keeps, sealed under the vault key (device-record.ts). */
   async saveDeviceRecord(name: string, bytes: Uint8Array): Promise<void> {
+    // A rotation re-seals every record: one written meanwhile would be lost or sealed under the old key.
+    await this.#rotation?.catch(() => undefined);
     this.#assertUnlocked();
     await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, name, bytes);
   }
 
   async loadDeviceRecord(name: string): Promise<VaultResult<Uint8Array> | undefined> {
+    await this.#rotation?.catch(() => undefined);
     this.#assertUnlocked();
     return loadDeviceRecord(this.#services.storage, this.#key, this.vaultId, name);
   }
@@ -547,18 +570,120 @@ export class Vault {
     await saveVaultHeader(this.#services.storage, this.#header);
   }
 
-  /** Flushes, closes every document and wipes every key this object holds. */
+  /**
+   * A new random vault key for everything the old one covers (sync/vault/vault-key-rotation.ts):
+   * the header (same passphrase, checked first: E_PASSPHRASE; a new recovery key, returned
+   * once), the vault doc and its room, device seeds and records, box database names; the
+   * person's other devices are signed out, and every notebook this device owns gets one new
+   * key without them. Stops sync (the app starts it again). On a failure before the new
+   * header is stored nothing changes on disk and the vault is locked (E_STORAGE_FULL,
+   * E_ROTATION_FAILED).
+   */
+  async rotateVaultKey(passphrase: string): Promise<VaultResult<VaultKeyRotation>> {
+    this.#assertUnlocked();
+    if (this.#locking) throw new Error('vault is locking');
+    // One at a time; a lock asked for meanwhile waits for this one (it is in #rotation).
+    const previous = this.#rotation;
+    const run = (async () => {
+      await previous?.catch(() => undefined);
+      // The previous one may have failed, which locks.
+      this.#assertUnlocked();
+      return rotateVaultKey(this.#rotationHost(), passphrase);
+    })();
+    this.#rotation = run;
+    try {
+      return await run;
+    } finally {
+      if (this.#rotation === run) this.#rotation = undefined;
+    }
+  }
+
+  /** What a rotation would do now: how many other devices it signs out, how many notebooks keep their key. */
+  async vaultKeyRotationPreview(): Promise<VaultKeyRotationPreview> {
+    this.#assertUnlocked();
+    const otherDevices = [...devicesMap(this.#doc).keys()].filter((id) => id !== this.deviceId && !isDeviceRevoked(this.#doc, id)).length;
+    let notebooksKeepingKey = 0;
+    for (const { id } of this.notebooks()) {
+      const wasOpen = this.#open.has(id);
+      const opened = await this.openNotebook(id);
+      if (!opened.ok || !isCurrentOwner(opened.value.shared.plain, this.deviceId)) notebooksKeepingKey++;
+      if (opened.ok && !wasOpen) await opened.value.close();
+    }
+    return { otherDevices, notebooksKeepingKey };
+  }
+
+  #rotationHost(): Parameters<typeof rotateVaultKey>[0] {
+    const services = this.#services;
+    return {
+      storage: services.storage,
+      boxes: services.boxes,
+      ...(services.pwhash ? { pwhash: services.pwhash } : {}),
+      vaultId: this.vaultId,
+      doc: this.#doc,
+      vaultBox: { box: this.#box, handle: this.#boxHandle },
+      self: { deviceId: this.deviceId, signing: this.#device.signing, seeds: this.#device.seeds },
+      header: () => this.#header,
+      key: () => this.#key,
+      stopSync: () => {
+        this.#sync?.stop();
+        this.#sync = undefined;
+      },
+      flush: () => this.flush(),
+      loadListedBoxes: async () => {
+        const loaded = new Map<string, MovableBox>();
+        for (const { id } of listNotebooks(this.#doc)) if (notebookRoom(this.#doc, id)) loaded.set(id, await this.#loadBox(id));
+        return loaded;
+      },
+      boxName: notebookBoxName,
+      useBoxNames: (key) => {
+        this.#boxNameKey = key;
+      },
+      resealVaultDoc: (key) => {
+        const keyId = vaultKeyId(key, this.vaultId);
+        this.#sealed.destroy();
+        this.#sealed = sealVaultDoc({
+          vaultId: this.vaultId,
+          plain: this.#doc,
+          box: this.#box,
+          keyring: createKeyring(new Map([[keyId, key]]), keyId),
+          writer: newWriter(this.#device.signing),
+          onCompact: () => trimLog(this.#boxHandle),
+        });
+        // The whole vault doc as one snapshot under the new key; the old envelopes stay
+        // (quarantined here, E_KEY_UNKNOWN) until the new header is stored.
+        this.#sealed.compact();
+      },
+      notebooks: () => this.notebooks().map(({ id }) => ({ id, open: this.#open.has(id) })),
+      openNotebook: (id) => this.openNotebook(id),
+      commit: (header, key) => {
+        this.#header = header;
+        this.#key = key;
+        this.#boxNameKey = key;
+      },
+      lockNow: () => this.#lockNow(),
+    };
+  }
+
+  /** Flushes, closes every document and wipes every key this object holds (after a running rotation). */
   async lock(): Promise<void> {
+    if (this.#locked) return;
+    this.#locking = true;
+    await this.#rotation?.catch(() => undefined);
+    await this.#lockNow();
+  }
+
+  async #lockNow(): Promise<void> {
     if (this.#locked) return;
     this.#locking = true;
     this.#sync?.stop();
     this.#sync = undefined;
     await Promise.allSettled(this.#opening.values());
     for (const notebook of [...this.#open.values()]) await notebook.close();
-    for (const loaded of this.#boxes.values()) {
-      const { box, handle } = await loaded;
-      await handle.close();
-      box.destroy();
+    for (const loading of this.#boxes.values()) {
+      const loaded = await loading.catch(() => undefined);
+      if (!loaded) continue;
+      await loaded.handle.close();
+      loaded.box.destroy();
     }
     this.#boxes.clear();
     this.#sealed.destroy();
@@ -566,6 +691,7 @@ export class Vault {
     this.#doc.destroy();
     this.#box.destroy();
     wipe(this.#key);
+    wipe(this.#boxNameKey);
     wipe(this.#device.seeds);
     wipe(this.#device.signing.secretKey);
     wipe(this.#device.box.secretKey);
@@ -580,6 +706,15 @@ export class Vault {
 /** Box names on disk are keyed hashes, so IndexedDB never lists a notebook id or name. */
 function notebookBoxName(vaultKey: VaultKey, notebookId: string): string {
   return `obscura-box-${deriveId(vaultKey, 'notebook-box', notebookId).slice(0, 32)}`;
+}
+
+/**
+ * Trims a box's stored update log after a compaction. Only an optimization: the log still
+ * holds every update when it fails (a full disk), so a failure is dropped, not thrown into
+ * nobody's hands; the next compaction tries again.
+ */
+function trimLog(handle: BoxHandle): void {
+  handle.compact().catch(() => undefined);
 }
 
 function derivedBytes(key: Uint8Array, purpose: string, input: string): Uint8Array {

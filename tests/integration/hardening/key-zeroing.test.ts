@@ -14,7 +14,7 @@ import type * as VaultRecords from '../../../sync/vault/vault-records.ts';
  * seeds, and what open notebooks expose (keyrings, device identity). After lock every one
  * must be all zeros. The spies pass every call through unchanged.
  */
-const held = vi.hoisted(() => ({ vaultKeys: [] as Uint8Array[], keks: [] as Uint8Array[], seeds: [] as Uint8Array[] }));
+const held = vi.hoisted(() => ({ vaultKeys: [] as Uint8Array[], keks: [] as Uint8Array[], seeds: [] as Uint8Array[], newVaultKeys: [] as Uint8Array[] }));
 
 vi.mock('../../../crypto/pwhash-runner.ts', async (importOriginal) => {
   const real = await importOriginal<typeof PwhashRunner>();
@@ -41,6 +41,11 @@ vi.mock('../../../crypto/index.ts', async (importOriginal) => {
       const made = await real.createVault(...args);
       held.vaultKeys.push(made.vaultKey);
       return made;
+    },
+    randomVaultKey: () => {
+      const key = real.randomVaultKey();
+      held.newVaultKeys.push(key);
+      return key;
     },
     unlockWithPassphrase: async (...args: Parameters<typeof real.unlockWithPassphrase>) => {
       const r = await real.unlockWithPassphrase(...args);
@@ -124,5 +129,31 @@ describe('no key material left after lock', () => {
     // frees them without zeroing. Measured and printed, not asserted (PROTOCOL.md).
     const leftInHeap = unlocked.filter((_, i) => inSodiumHeap([copies[i] as Uint8Array]) > 0).map((u) => u.name);
     console.log(`[key zeroing] ${unlocked.length} key arrays held by the app, all zero after lock; still in libsodium's wasm heap: ${leftInHeap.join('; ') || 'none'}`);
+  });
+
+  it('a vault-key rotation zeroes the old vault key and the copy its passphrase check made as soon as it is done; lock zeroes the new one', async () => {
+    const services: VaultServices = { storage: new MemoryStorageAdapter(), boxes: new MemoryBoxPersistence(), pwhash: FAST };
+    const { vault } = await createVault(services, 'correct horse');
+    await useVault(vault);
+    held.vaultKeys.length = 0;
+    held.newVaultKeys.length = 0;
+    held.keks.length = 0;
+    const unlocked = await unlockVault(services, { passphrase: 'correct horse' });
+    await vault.lock();
+    if (!unlocked.ok) throw new Error(unlocked.error.message);
+    const [oldKey] = held.vaultKeys;
+    if (!oldKey) throw new Error('no vault key seen');
+    const rotated = await unlocked.value.rotateVaultKey('correct horse');
+    expect(rotated.ok).toBe(true);
+    // The unlock's key (the vault's old key) and the rotation's check of the passphrase.
+    expect(held.vaultKeys).toHaveLength(2);
+    for (const [i, bytes] of held.vaultKeys.entries()) expect(allZero(bytes), `old vault key ${i} after the rotation`).toBe(true);
+    expect(held.keks.every(allZero), 'every KEK (check and new wrap)').toBe(true);
+    const newKey = held.newVaultKeys[held.newVaultKeys.length - 1] as Uint8Array;
+    expect(allZero(newKey)).toBe(false);
+    const notebookKeys = await useVault(unlocked.value);
+    await unlocked.value.lock();
+    expect(allZero(newKey), 'new vault key after lock').toBe(true);
+    for (const { name, bytes } of notebookKeys) expect(allZero(bytes), `${name} after lock`).toBe(true);
   });
 });

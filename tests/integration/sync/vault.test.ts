@@ -63,6 +63,33 @@ describe('vault on IndexedDB', () => {
     await fresh.value.lock();
   });
 
+  it('rotating the vault key on IndexedDB moves every box to its new database and deletes the old one; notes survive a lock', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'correct horse');
+    const id = vault.createNotebook('Moving house');
+    const opened = await vault.openNotebook(id);
+    if (!opened.ok) throw new Error(opened.error.message);
+    createNote(opened.value.doc, { title: 'MARKER-ROTATED-5e1d' });
+    await vault.flush();
+    const names = async (): Promise<string[]> => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('obscura-box-')).sort();
+    const before = await names();
+    const rotated = await vault.rotateVaultKey('correct horse');
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    // The open notebook stayed open and writes into the new database.
+    createNote(opened.value.doc, { title: 'MARKER-AFTER-9c0b' });
+    await vault.lock();
+    const after = await names();
+    expect(after.length).toBe(before.length);
+    expect(after.filter((n) => before.includes(n))).toHaveLength(before.length - 1);
+    const again = await unlockVault(s, { passphrase: 'correct horse' });
+    if (!again.ok) throw new Error(again.error.message);
+    const reopened = await again.value.openNotebook(id);
+    if (!reopened.ok) throw new Error(reopened.error.message);
+    expect(readNotes(reopened.value.doc).map((note) => note.title).sort()).toEqual(['MARKER-AFTER-9c0b', 'MARKER-ROTATED-5e1d']);
+    expect(reopened.value.sealed.quarantine.size).toBe(0);
+    await again.value.lock();
+  });
+
   it('E_NO_VAULT before one is created', async () => {
     const result = await unlockVault(services(), { passphrase: 'x' });
     expect(result.ok ? 'opened' : result.error.code).toBe('E_NO_VAULT');

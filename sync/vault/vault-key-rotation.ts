@@ -1,0 +1,190 @@
+import type * as Y from 'yjs';
+import {
+  CryptoFailure,
+  randomVaultKey,
+  unlockWithPassphrase,
+  wipe,
+  wrapLinkedVaultKey,
+  type CryptoErrorCode,
+  type PwhashParams,
+  type SigningKeyPair,
+  type VaultHeader,
+  type VaultKey,
+} from '../../crypto/index.ts';
+import { isCurrentOwner } from '../share/members.ts';
+import { removeMembersAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
+import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
+import type { StorageAdapter } from '../storage/storage-adapter.ts';
+import { isDeviceRevoked, revokedDeviceIds, writeDeviceRevocation } from './device-revocations.ts';
+import { stageResealedDeviceRecords } from './reseal-device-records.ts';
+import { vaultKeyId } from './vault-doc-sealing.ts';
+import { devicesMap } from './vault-doc.ts';
+import { settleRotation, writeRotationJournal, type RotationJournal } from './vault-rotation-journal.ts';
+import { saveVaultHeader } from './vault-records.ts';
+
+/**
+ * "Rotate the vault key" (sync/PROTOCOL.md "Rotating the vault key"). A passphrase change or a
+ * new recovery key re-wraps the SAME vault key, so an old header (every backup holds one) and
+ * the old secret still yield it, and with it the vault doc and every notebook key. Rotation
+ * puts everything the vault key covers under a new random one, and removes the person's other
+ * devices (they hold the old key) from every notebook this device owns, with one new notebook
+ * key each. Order, for crash safety: journal, new things in new places, header, cleanup
+ * (vault-rotation-journal.ts).
+ */
+export const KEY_EPOCH_CAUSE = 'vault-rotation';
+
+export interface VaultKeyRotation {
+  /** The new recovery key: shown once; the old one no longer opens this vault. */
+  readonly recoveryKey: string;
+  /** The person's other devices, signed out: each must be linked again. */
+  readonly signedOut: readonly string[];
+  /** Notebooks this device owns: its other devices removed, one new key each. */
+  readonly rotatedNotebooks: number;
+  /** Notebooks owned by others: they keep their key until an owner removes the old devices. */
+  readonly keptNotebooks: number;
+  /** The old envelopes, databases or records could not all be removed yet; the next unlock does it. */
+  readonly cleanupPending: boolean;
+}
+
+export type RotationErrorCode = CryptoErrorCode | 'E_STORAGE_FULL' | 'E_ROTATION_FAILED';
+export type RotationResult = { ok: true; value: VaultKeyRotation } | { ok: false; error: { code: RotationErrorCode; message: string } };
+
+/** A notebook box whose database can be swapped under it while its docs stay open. */
+export interface MovableBox {
+  readonly box: Y.Doc;
+  handle: BoxHandle;
+}
+
+interface RotatingNotebook {
+  readonly shared: SharedNotebook;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What rotation needs of the Vault (an interface here, so this file does not import vault.ts). */
+export interface RotationHost {
+  readonly storage: StorageAdapter;
+  readonly boxes: BoxPersistence;
+  readonly pwhash?: PwhashParams;
+  readonly vaultId: string;
+  /** The plain vault doc, its box and that box's database handle. */
+  readonly doc: Y.Doc;
+  readonly vaultBox: { readonly box: Y.Doc; readonly handle: BoxHandle };
+  readonly self: { readonly deviceId: string; readonly signing: SigningKeyPair; readonly seeds: Uint8Array };
+  header(): VaultHeader;
+  key(): VaultKey;
+  /** Leaves every room; the app starts sync again once this resolves. */
+  stopSync(): void;
+  flush(): Promise<void>;
+  /** Every notebook the vault doc lists with a room, its box loaded (under the current names). */
+  loadListedBoxes(): Promise<Map<string, MovableBox>>;
+  boxName(key: VaultKey, notebookId: string): string;
+  /** Boxes loaded from now on use names keyed by `key`. */
+  useBoxNames(key: VaultKey): void;
+  /** Seals the vault doc under `key` alone from now on (the old sealing stops). */
+  resealVaultDoc(key: VaultKey): void;
+  /** Notebooks with a key, and whether each is open now. */
+  notebooks(): { id: string; open: boolean }[];
+  openNotebook(id: string): Promise<{ ok: true; value: RotatingNotebook } | { ok: false; error: { code: string; message: string } }>;
+  commit(header: VaultHeader, key: VaultKey): void;
+  lockNow(): Promise<void>;
+}
+
+export async function rotateVaultKey(host: RotationHost, passphrase: string): Promise<RotationResult> {
+  const checked = await unlockWithPassphrase(host.header(), passphrase);
+  if (!checked.ok) return checked;
+  wipe(checked.value);
+  host.stopSync();
+  await host.flush();
+  const from = host.key();
+  const to = randomVaultKey();
+  let wrapped: { header: VaultHeader; recoveryKey: string };
+  try {
+    // The same passphrase (typed again to confirm), a new recovery key.
+    wrapped = await wrapLinkedVaultKey(host.vaultId, to, passphrase, host.pwhash);
+  } catch (error) {
+    wipe(to);
+    return failure(error, false);
+  }
+  let committed = false;
+  let touched = false;
+  let rotatedNotebooks = 0;
+  let keptNotebooks = 0;
+  let signedOut: string[] = [];
+  let journal: RotationJournal | undefined;
+  try {
+    const boxes = await host.loadListedBoxes();
+    journal = {
+      version: 1,
+      vaultId: host.vaultId,
+      from: vaultKeyId(from, host.vaultId),
+      to: vaultKeyId(to, host.vaultId),
+      boxes: [...boxes.keys()].map((id) => [host.boxName(from, id), host.boxName(to, id)] as const),
+    };
+    await writeRotationJournal(host.storage, journal);
+
+    // The vault doc: a snapshot under the new key beside the old envelopes (dropped after the
+    // header), then the sign-outs, sealed under the new key only.
+    touched = true;
+    host.resealVaultDoc(to);
+    signedOut = [...devicesMap(host.doc).keys()].filter((id) => id !== host.self.deviceId && !isDeviceRevoked(host.doc, id));
+    for (const id of signedOut) writeDeviceRevocation(host.doc, host.vaultId, id, host.self.signing);
+
+    // Every box to its new database; the old one stays as it is now, for the old vault.
+    host.useBoxNames(to);
+    for (const [id, loaded] of boxes) {
+      const handle = await host.boxes.open(host.boxName(to, id), loaded.box);
+      await handle.compact();
+      const old = loaded.handle;
+      loaded.handle = handle;
+      await old.close();
+    }
+
+    // Notebooks this device owns: the other devices removed, one new key epoch each.
+    const revoked = revokedDeviceIds(host.doc);
+    for (const { id, open } of host.notebooks()) {
+      const opened = await host.openNotebook(id);
+      if (!opened.ok) {
+        keptNotebooks++;
+        continue;
+      }
+      if (isCurrentOwner(opened.value.shared.plain, host.self.deviceId)) {
+        if (removeMembersAndRotate(opened.value.shared, revoked, KEY_EPOCH_CAUSE).ok) rotatedNotebooks++;
+      } else keptNotebooks++;
+      await opened.value.flush();
+      if (!open) await opened.value.close();
+    }
+    await host.flush();
+    for (const loaded of boxes.values()) await loaded.handle.flushed();
+
+    await stageResealedDeviceRecords(host.storage, from, to, host.vaultId, host.self.seeds);
+    // Last: from here on the stored vault is the new one.
+    await saveVaultHeader(host.storage, wrapped.header);
+    committed = true;
+    host.commit(wrapped.header, to);
+  } catch (error) {
+    if (committed) throw error;
+    // Nothing of the new vault counts yet: drop what memory holds of it and undo it on disk
+    // (what this cannot undo now, the next unlock with the old key does: the journal stays).
+    if (touched) await host.lockNow().catch(() => undefined);
+    if (journal) await settleRotation(host.storage, host.boxes, journal.from).catch(() => undefined);
+    wipe(to);
+    return failure(error, touched);
+  }
+  let cleanupPending = false;
+  try {
+    await settleRotation(host.storage, host.boxes, journal.to, host.vaultBox);
+  } catch {
+    cleanupPending = true;
+  }
+  wipe(from);
+  return { ok: true, value: { recoveryKey: wrapped.recoveryKey, signedOut, rotatedNotebooks, keptNotebooks, cleanupPending } };
+}
+
+function failure(error: unknown, locked: boolean): { ok: false; error: { code: RotationErrorCode; message: string } } {
+  const after = locked ? 'The vault key was not changed; the vault was locked: unlock it with your passphrase.' : 'The vault key was not changed.';
+  if (error instanceof CryptoFailure) return { ok: false, error: { code: error.code, message: `${error.message} ${after}` } };
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, error: { code: code === 'E_STORAGE_FULL' ? 'E_STORAGE_FULL' : 'E_ROTATION_FAILED', message: `${message} ${after}` } };
+}
