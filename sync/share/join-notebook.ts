@@ -17,9 +17,10 @@ import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import type { NotebookRoom } from '../transport/derive-room-id.ts';
 import { addInvitedNotebook } from '../vault/vault-doc.ts';
 import { createInviteLink, type Invite } from './invite-link.ts';
-import { keyEnvelopePlace, keysMap, openKeyEnvelope } from './key-envelope.ts';
+import { dropKeyEnvelopes, keyEnvelopeEntries, openKeyEnvelope } from './key-envelope.ts';
 import { addMember, isCurrentMember, listMembers, markMemberRemoved, readMember, type MemberKeys, type MemberRecord } from './members.ts';
-import { revocationIsSigned, revocationsMap, writeRevocation } from './revocations.ts';
+import { listRevocations, writeRevocation } from './revocations.ts';
+import { roomMeta, type RoomMeta } from './room-meta.ts';
 
 /**
  * Joining a shared notebook with a pre-authorized one-time key.
@@ -97,13 +98,21 @@ export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDev
  * Any member can withdraw an unused invite: it is marked removed, its keys leave the box, and
  * a signed revocation of it (readable without any key) tells a joiner at once.
  */
-export function revokeInvite(nb: { id: string; plain: Y.Doc; box: Y.Doc }, oneTimeDeviceId: string, revoker: SigningKeyPair, now = Date.now()): boolean {
+export function revokeInvite(nb: ShareMapsOf, oneTimeDeviceId: string, revoker: SigningKeyPair, now = Date.now()): boolean {
   if (readMember(nb.plain, oneTimeDeviceId)?.role !== 'invite' || !markMemberRemoved(nb.plain, oneTimeDeviceId, now)) return false;
   nb.box.transact(() => {
-    writeRevocation(nb.box, nb.id, oneTimeDeviceId, revoker, now);
-    dropInviteKeys(nb.box, oneTimeDeviceId);
+    writeRevocation(nb.box, nb.id, nb.meta, oneTimeDeviceId, revoker, now);
+    dropKeyEnvelopes(nb.box, nb.id, nb.meta, oneTimeDeviceId);
   });
   return true;
+}
+
+/** A notebook's plain doc and box, with what its room seals the sharing maps with. */
+interface ShareMapsOf {
+  readonly id: string;
+  readonly plain: Y.Doc;
+  readonly box: Y.Doc;
+  readonly meta: RoomMeta;
 }
 
 /**
@@ -112,14 +121,9 @@ export function revokeInvite(nb: { id: string; plain: Y.Doc; box: Y.Doc }, oneTi
  */
 export function closedInvite(box: Y.Doc, invite: Invite): 'E_INVITE_USED' | 'E_INVITE_REVOKED' | undefined {
   const inviteId = deviceIdFor(inviteIdentity(invite.oneTimeSeed).signing.publicKey);
-  let closed: 'E_INVITE_USED' | 'E_INVITE_REVOKED' | undefined;
-  revocationsMap(box).forEach((value, key) => {
-    const [removed, signer] = key.split('/');
-    if (removed !== inviteId || !revocationIsSigned(invite.notebookId, key, value)) return;
-    if (signer === inviteId) closed = 'E_INVITE_USED';
-    else closed ??= 'E_INVITE_REVOKED';
-  });
-  return closed;
+  const of = listRevocations(box, invite.notebookId, roomMeta(invite.room)).filter((r) => r.removedDeviceId === inviteId);
+  if (of.some((r) => r.signerDeviceId === inviteId)) return 'E_INVITE_USED';
+  return of.length > 0 ? 'E_INVITE_REVOKED' : undefined;
 }
 
 /** Whether an invite may still be redeemed: listed, not used or withdrawn, not expired. */
@@ -134,20 +138,14 @@ export function inviteIsOpen(record: MemberRecord | undefined, now = Date.now())
  * was written after. Any member may; the append-only rules accept these deletes. Returns
  * whether the plain doc changed (the caller flushes).
  */
-export function sweepInvites(plain: Y.Doc, box: Y.Doc, now = Date.now()): boolean {
+export function sweepInvites(nb: ShareMapsOf, now = Date.now()): boolean {
   let changed = false;
-  for (const record of listMembers(plain)) {
+  for (const record of listMembers(nb.plain)) {
     if (record.role !== 'invite') continue;
-    if (record.removedAt === undefined && !inviteIsOpen(record, now)) changed = markMemberRemoved(plain, record.deviceId, now) || changed;
-    if (!inviteIsOpen(readMember(plain, record.deviceId), now)) dropInviteKeys(box, record.deviceId);
+    if (record.removedAt === undefined && !inviteIsOpen(record, now)) changed = markMemberRemoved(nb.plain, record.deviceId, now) || changed;
+    if (!inviteIsOpen(readMember(nb.plain, record.deviceId), now)) dropKeyEnvelopes(nb.box, nb.id, nb.meta, record.deviceId);
   }
   return changed;
-}
-
-function dropInviteKeys(box: Y.Doc, inviteDeviceId: string): void {
-  const map = keysMap(box);
-  const gone = [...map.keys()].filter((key) => key.startsWith(`${inviteDeviceId}/`));
-  if (gone.length > 0) box.transact(() => gone.forEach((key) => map.delete(key)));
 }
 
 /**
@@ -159,12 +157,11 @@ export function openInviteKeys(box: Y.Doc, invite: Invite): { keyId: string; key
   const identity = inviteIdentity(invite.oneTimeSeed);
   const anchors = [invite.inviterSigningPublicKey, invite.founderSigningPublicKey];
   const keys: { keyId: string; key: Uint8Array }[] = [];
-  keysMap(box).forEach((value, mapKey) => {
-    const place = keyEnvelopePlace(invite.notebookId, mapKey);
-    if (place?.recipientDeviceId !== identity.deviceId) return;
-    const opened = openKeyEnvelope(value, place, identity.box);
+  for (const { place, envelope } of keyEnvelopeEntries(box, invite.notebookId, roomMeta(invite.room))) {
+    if (place.recipientDeviceId !== identity.deviceId) continue;
+    const opened = openKeyEnvelope(envelope, place, identity.box);
     if (opened && anchors.some((anchor) => bytesEqual(anchor, opened.signerPublicKey))) keys.push({ keyId: place.keyId, key: opened.key });
-  });
+  }
   wipe(identity.signing.secretKey);
   wipe(identity.box.secretKey);
   return keys;
@@ -223,7 +220,8 @@ export function redeemInvite(
   markMemberRemoved(scratch, oneTimeId, now);
   const update = Y.encodeStateAsUpdate(scratch, before);
   scratch.destroy();
-  const writer = newWriter(oneTime);
+  const meta = roomMeta(invite.room);
+  const writer = newWriter(oneTime, meta.slot);
   const envelope = sealEnvelope({
     key: current.key,
     keyId: current.keyId,
@@ -233,9 +231,9 @@ export function redeemInvite(
   });
   box.transact(() => {
     boxMaps(box).entries.set(entryKey(writer.writerId, 1), envelope);
-    // Readable without a key, so whoever tries the link later is told at once it was used.
-    writeRevocation(box, invite.notebookId, oneTimeId, oneTime, now);
-    dropInviteKeys(box, oneTimeId);
+    // Readable without a notebook key, so whoever tries the link later is told at once it was used.
+    writeRevocation(box, invite.notebookId, meta, oneTimeId, oneTime, now);
+    dropKeyEnvelopes(box, invite.notebookId, meta, oneTimeId);
   });
   wipe(oneTime.secretKey);
   return { ok: true, value: { deviceId } };

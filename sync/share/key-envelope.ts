@@ -1,22 +1,27 @@
 import type * as Y from 'yjs';
 import {
   concatBytes,
+  fromHex,
   lengthPrefixed,
   openSealedBox,
   readU64be,
   sealToPublicKey,
   sign,
+  toHex,
   u64be,
   utf8,
   verifySignature,
   type BoxKeyPair,
   type SigningKeyPair,
 } from '../../crypto/index.ts';
+import type { RoomMeta } from './room-meta.ts';
 
 /**
  * A notebook key handed to one member device through the box: the box doc's `keys` map,
- * `<recipientDeviceId>/<keyId>` -> version ‖ signer pk ‖ sealToPublicKey(recipient box pk,
- * key ‖ u64 createdAt) ‖ signature.
+ * `<slot(recipient)>/<keyId>` -> the room-sealed (room-meta.ts) recipient device id (16) ‖
+ * envelope, envelope = version ‖ signer pk ‖ sealToPublicKey(recipient box pk, key ‖ u64
+ * createdAt) ‖ signature. Entries from before room sealing (`<recipientDeviceId>/<keyId>` ->
+ * envelope) are still read.
  *
  * Note: a sealed box is anonymous, and anyone who can write to the box (a relay, a removed
  * member) can seal a key to a member's public box key. Without the signature such a key
@@ -64,6 +69,53 @@ export function keyEnvelopeSigner(value: unknown, place: KeyEnvelopePlace): Uint
 export function keyEnvelopePlace(notebookId: string, mapKey: string): KeyEnvelopePlace | undefined {
   const match = /^([0-9a-f]{32})\/([A-Za-z0-9_-]{22})$/.exec(mapKey);
   return match ? { notebookId, recipientDeviceId: match[1] as string, keyId: match[2] as string } : undefined;
+}
+
+export interface KeyEnvelopeEntry {
+  readonly mapKey: string;
+  readonly place: KeyEnvelopePlace;
+  /** The envelope itself (signed for `place`): keyEnvelopeSigner, openKeyEnvelope. */
+  readonly envelope: Uint8Array;
+}
+
+/** One `keys` entry, either form, with the place it is for; undefined when it is not one (no signature checked). */
+export function readKeyEnvelopeEntry(notebookId: string, meta: RoomMeta, mapKey: string, value: unknown): KeyEnvelopeEntry | undefined {
+  const v1 = keyEnvelopePlace(notebookId, mapKey);
+  if (v1) return value instanceof Uint8Array ? { mapKey, place: v1, envelope: value } : undefined;
+  const match = /^([A-Za-z0-9_-]{1,64})\/([A-Za-z0-9_-]{22})$/.exec(mapKey);
+  const inner = match && meta.open('keys', mapKey, value);
+  if (!match || !inner || inner.length < 16) return undefined;
+  const recipientDeviceId = toHex(inner.subarray(0, 16));
+  if (meta.slot(recipientDeviceId) !== match[1]) return undefined;
+  return { mapKey, place: { notebookId, recipientDeviceId, keyId: match[2] as string }, envelope: inner.slice(16) };
+}
+
+export function keyEnvelopeEntries(box: Y.Doc, notebookId: string, meta: RoomMeta): KeyEnvelopeEntry[] {
+  const out: KeyEnvelopeEntry[] = [];
+  keysMap(box).forEach((value, mapKey) => {
+    const entry = readKeyEnvelopeEntry(notebookId, meta, mapKey, value);
+    if (entry) out.push(entry);
+  });
+  return out;
+}
+
+/** Seals `key` to a member device and stores it under its room slot. */
+export function putKeyEnvelope(box: Y.Doc, meta: RoomMeta, place: KeyEnvelopePlace, recipientBoxPk: Uint8Array, key: Uint8Array, createdAt: number, signer: SigningKeyPair): void {
+  const recipient = fromHex(place.recipientDeviceId);
+  if (!recipient.ok || recipient.value.length !== 16) throw new Error('putKeyEnvelope: recipient is not a device id');
+  const mapKey = `${meta.slot(place.recipientDeviceId)}/${place.keyId}`;
+  keysMap(box).set(mapKey, meta.seal('keys', mapKey, concatBytes(recipient.value, sealKeyEnvelope(place, recipientBoxPk, key, createdAt, signer))));
+}
+
+/** Whether the box holds an envelope of `keyId` for the device, in either form. */
+export function hasKeyEnvelope(box: Y.Doc, meta: RoomMeta, recipientDeviceId: string, keyId: string): boolean {
+  return keysMap(box).has(`${recipientDeviceId}/${keyId}`) || keysMap(box).has(`${meta.slot(recipientDeviceId)}/${keyId}`);
+}
+
+/** Deletes every envelope for the device (a used, withdrawn or expired invite), in either form. */
+export function dropKeyEnvelopes(box: Y.Doc, notebookId: string, meta: RoomMeta, recipientDeviceId: string): void {
+  const gone = keyEnvelopeEntries(box, notebookId, meta).filter((entry) => entry.place.recipientDeviceId === recipientDeviceId);
+  if (gone.length > 0) box.transact(() => gone.forEach((entry) => keysMap(box).delete(entry.mapKey)));
 }
 
 /** Undefined when the value is not a key envelope for this place, signed and sealed to us. */

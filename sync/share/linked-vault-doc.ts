@@ -1,8 +1,7 @@
 import * as Y from 'yjs';
 import type { BoxKeyPair, SigningKeyPair, VaultKey } from '../../crypto/index.ts';
-import { createKeyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
-import { newWriter } from '../sealed/writer.ts';
+import { deviceIdFor } from '../sealed/writer.ts';
 import { registerDevice } from '../vault/vault-doc.ts';
 import { sealVaultDoc, vaultKeyId } from '../vault/vault-doc-sealing.ts';
 
@@ -24,10 +23,8 @@ export interface LinkedVaultDoc {
 
 export function openLinkedVaultDoc(vaultKey: VaultKey, vaultId: string, box: Y.Doc, device: { signing: SigningKeyPair; box: BoxKeyPair }): LinkedVaultDoc {
   const doc = new Y.Doc();
-  const keyId = vaultKeyId(vaultKey, vaultId);
-  const writer = newWriter(device.signing);
-  const sealed = sealVaultDoc({ vaultId, plain: doc, box, keyring: createKeyring(new Map([[keyId, vaultKey]]), keyId), writer });
-  registerDevice(doc, writer.deviceId, device.signing.publicKey, device.box.publicKey);
+  const sealed = sealVaultDoc({ vaultId, plain: doc, box, key: vaultKey, signer: device.signing });
+  registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
   sealed.flush();
   return { doc, sealed };
 }

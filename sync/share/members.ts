@@ -3,6 +3,7 @@ import { bytesEqual, fromBase64Url, toBase64Url } from '../../crypto/index.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { isRevoked } from './revocations.ts';
+import type { RoomMeta } from './room-meta.ts';
 
 /**
  * Who may write into a shared notebook: the plain notebook doc's `members` map,
@@ -123,10 +124,17 @@ export function foundMembers(doc: Y.Doc, founder: MemberKeys, now = Date.now()):
  * removed like anyone else. With `revocations`, a device an owner revoked in the box
  * (revocations.ts) is refused even before the member list says so.
  */
-export function memberTrust(doc: Y.Doc, founder: Anchor, revocations?: { box: Y.Doc; notebookId: string }): TrustSigner {
+export function memberTrust(doc: Y.Doc, founder: Anchor, revocations?: BoxRevocations): TrustSigner {
   // SealedDoc has checked that the signer owns its writer slot.
   const trusted = signerTrust(doc, revocations, [founder]);
   return (_writerId, signerPublicKey) => trusted(signerPublicKey);
+}
+
+/** Where a notebook's revocations are: its box, and what its room seals them with. */
+export interface BoxRevocations {
+  readonly box: Y.Doc;
+  readonly notebookId: string;
+  readonly meta: RoomMeta;
 }
 
 /** A device trusted before the member list names it: its signing key, or (entries from before keys were pinned) its id. */
@@ -138,10 +146,10 @@ export type Anchor = Uint8Array | string;
  * name is trusted only if it is one of `anchors` (the founder; for a joiner, the inviter
  * its signed link names), so the chain can start before anyone's record is readable.
  */
-export function signerTrust(doc: Y.Doc, revocations: { box: Y.Doc; notebookId: string } | undefined, anchors: readonly Anchor[]): (signerPublicKey: Uint8Array) => boolean {
+export function signerTrust(doc: Y.Doc, revocations: BoxRevocations | undefined, anchors: readonly Anchor[]): (signerPublicKey: Uint8Array) => boolean {
   return (signerPublicKey) => {
     const deviceId = deviceIdFor(signerPublicKey);
-    if (revocations && isRevoked(revocations.box, revocations.notebookId, deviceId, (id) => isCurrentOwner(doc, id))) return false;
+    if (revocations && isRevoked(revocations.box, revocations.notebookId, revocations.meta, deviceId, (id) => isCurrentOwner(doc, id))) return false;
     if (membersMap(doc).has(deviceId)) return isCurrentMember(doc, signerPublicKey);
     return anchors.some((anchor) => (typeof anchor === 'string' ? anchor === deviceId : bytesEqual(anchor, signerPublicKey)));
   };

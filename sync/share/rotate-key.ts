@@ -6,9 +6,10 @@ import { isDeviceRevoked } from '../vault/device-revocations.ts';
 import { addNotebookKey, devicesMap, notebookKeys } from '../vault/vault-doc.ts';
 import { inviteIsOpen } from './join-notebook.ts';
 import { countedEpochs, highestEpoch, writeKeyEpoch } from './key-epochs.ts';
-import { keysMap, openKeyEnvelope, sealKeyEnvelope } from './key-envelope.ts';
+import { hasKeyEnvelope, keyEnvelopeEntries, openKeyEnvelope, putKeyEnvelope } from './key-envelope.ts';
 import { isCurrentOwner, listMembers, markMemberRemoved, signerTrust, type Anchor } from './members.ts';
-import { isRevoked, revocationsMap, writeRevocation } from './revocations.ts';
+import { isRevoked, listRevocations, writeRevocation } from './revocations.ts';
+import type { RoomMeta } from './room-meta.ts';
 
 /** One open shared notebook on this device, with what rotation and key pickup need. */
 export interface SharedNotebook {
@@ -19,6 +20,8 @@ export interface SharedNotebook {
   readonly keyring: MutableKeyring;
   /** This person's vault doc: its notebook entry carries the keys to their other devices. */
   readonly vaultDoc: Y.Doc;
+  /** The room's writer slots and sealing of the sharing maps (room-meta.ts). */
+  readonly meta: RoomMeta;
   readonly self: { readonly deviceId: string; readonly signing: SigningKeyPair; readonly box: BoxKeyPair };
 }
 
@@ -53,13 +56,14 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
   for (const id of removed) markMemberRemoved(nb.plain, id, now);
   nb.sealed.flush();
   // A revocation is never rewritten: peers keep the first one they verified (append-only).
-  for (const id of removed) if (!revocationsMap(nb.box).has(`${id}/${nb.self.deviceId}`)) writeRevocation(nb.box, nb.id, id, nb.self.signing, now);
+  const revoked = listRevocations(nb.box, nb.id, nb.meta).filter((r) => r.signerDeviceId === nb.self.deviceId).map((r) => r.removedDeviceId);
+  for (const id of removed) if (!revoked.includes(id)) writeRevocation(nb.box, nb.id, nb.meta, id, nb.self.signing, now);
   const keyId = newKeyId();
   const key = randomNotebookKey();
   addNotebookKey(nb.vaultDoc, nb.id, keyId, key, true);
   nb.keyring.add(keyId, key, true);
   nb.box.transact(() => {
-    writeKeyEpoch(nb.box, nb.id, highestEpoch(nb.box, nb.id) + 1, keyId, cause, nb.self.signing);
+    writeKeyEpoch(nb.box, nb.id, nb.meta, highestEpoch(nb.box, nb.id, nb.meta) + 1, keyId, cause, nb.self.signing);
     handCurrentKey(nb, now);
   });
   nb.sealed.rekey();
@@ -69,7 +73,7 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
 /** An owner nobody revoked: whose key epochs count (key-epochs.ts). */
 function countsAsOwner(nb: SharedNotebook): (deviceId: string) => boolean {
   const owner = (id: string): boolean => isCurrentOwner(nb.plain, id);
-  return (id) => owner(id) && !isRevoked(nb.box, nb.id, id, owner);
+  return (id) => owner(id) && !isRevoked(nb.box, nb.id, nb.meta, id, owner);
 }
 
 /**
@@ -79,7 +83,7 @@ function countsAsOwner(nb: SharedNotebook): (deviceId: string) => boolean {
  * current key, which only this person's own devices write. Never a sender's clock.
  */
 export function chooseCurrentKey(nb: SharedNotebook): boolean {
-  const epochs = countedEpochs(nb.box, nb.id, countsAsOwner(nb));
+  const epochs = countedEpochs(nb.box, nb.id, nb.meta, countsAsOwner(nb));
   const target = epochs.length > 0 ? epochs.find((epoch) => nb.keyring.has(epoch.keyId))?.keyId : notebookKeys(nb.vaultDoc, nb.id)?.currentKeyId;
   const key = target === undefined ? undefined : nb.keyring.get(target);
   if (target === undefined || key === undefined || target === nb.keyring.current().keyId) return false;
@@ -95,8 +99,8 @@ export function chooseCurrentKey(nb: SharedNotebook): boolean {
  * device is not an owner.
  */
 export function upgradeKeyEpochs(nb: SharedNotebook, cause: 'founded' | 'upgrade'): boolean {
-  if (!countsAsOwner(nb)(nb.self.deviceId) || countedEpochs(nb.box, nb.id, countsAsOwner(nb)).length > 0) return false;
-  writeKeyEpoch(nb.box, nb.id, highestEpoch(nb.box, nb.id) + 1, nb.keyring.current().keyId, cause, nb.self.signing);
+  if (!countsAsOwner(nb)(nb.self.deviceId) || countedEpochs(nb.box, nb.id, nb.meta, countsAsOwner(nb)).length > 0) return false;
+  writeKeyEpoch(nb.box, nb.id, nb.meta, highestEpoch(nb.box, nb.id, nb.meta) + 1, nb.keyring.current().keyId, cause, nb.self.signing);
   return true;
 }
 
@@ -116,9 +120,8 @@ export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
       if (member.removedAt !== undefined || !member.boxPublicKey || ownDevices.has(member.deviceId) || isDeviceRevoked(nb.vaultDoc, member.deviceId)) continue;
       // A used, withdrawn or expired link gets nothing newer than it had.
       if (member.role === 'invite' && !inviteIsOpen(member, now)) continue;
-      if (member.deviceId === nb.self.deviceId || keysMap(nb.box).has(`${member.deviceId}/${keyId}`)) continue;
-      const place = { notebookId: nb.id, recipientDeviceId: member.deviceId, keyId };
-      keysMap(nb.box).set(`${member.deviceId}/${keyId}`, sealKeyEnvelope(place, member.boxPublicKey, key, now, nb.self.signing));
+      if (member.deviceId === nb.self.deviceId || hasKeyEnvelope(nb.box, nb.meta, member.deviceId, keyId)) continue;
+      putKeyEnvelope(nb.box, nb.meta, { notebookId: nb.id, recipientDeviceId: member.deviceId, keyId }, member.boxPublicKey, key, now, nb.self.signing);
       sealedTo.push(member.deviceId);
     }
   });
@@ -136,15 +139,12 @@ export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
  */
 export function pickUpNotebookKeys(nb: SharedNotebook, anchors: readonly Anchor[] = []): string[] {
   const picked: { keyId: string; key: Uint8Array }[] = [];
-  const prefix = `${nb.self.deviceId}/`;
-  const trusted = signerTrust(nb.plain, { box: nb.box, notebookId: nb.id }, anchors);
-  keysMap(nb.box).forEach((value, mapKey) => {
-    if (!mapKey.startsWith(prefix)) return;
-    const keyId = mapKey.slice(prefix.length);
-    if (!/^[A-Za-z0-9_-]{22}$/.test(keyId) || nb.keyring.has(keyId)) return;
-    const opened = openKeyEnvelope(value, { notebookId: nb.id, recipientDeviceId: nb.self.deviceId, keyId }, nb.self.box);
-    if (opened && trusted(opened.signerPublicKey)) picked.push({ keyId, key: opened.key });
-  });
+  const trusted = signerTrust(nb.plain, { box: nb.box, notebookId: nb.id, meta: nb.meta }, anchors);
+  for (const { place, envelope } of keyEnvelopeEntries(nb.box, nb.id, nb.meta)) {
+    if (place.recipientDeviceId !== nb.self.deviceId || nb.keyring.has(place.keyId)) continue;
+    const opened = openKeyEnvelope(envelope, place, nb.self.box);
+    if (opened && trusted(opened.signerPublicKey)) picked.push({ keyId: place.keyId, key: opened.key });
+  }
   for (const { keyId, key } of picked) {
     nb.keyring.add(keyId, key);
     addNotebookKey(nb.vaultDoc, nb.id, keyId, key, false);

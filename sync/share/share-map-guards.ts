@@ -1,9 +1,10 @@
 import type * as Y from 'yjs';
 import { guardAppendOnly } from '../sealed/append-only.ts';
 import { epochsMap, readKeyEpoch } from './key-epochs.ts';
-import { keyEnvelopePlace, keyEnvelopeSigner, keysMap } from './key-envelope.ts';
+import { keyEnvelopeSigner, keysMap, readKeyEnvelopeEntry } from './key-envelope.ts';
 import { readMember } from './members.ts';
 import { revocationIsSigned, revocationsMap } from './revocations.ts';
+import type { RoomMeta } from './room-meta.ts';
 
 /**
  * The sharing maps of a box are append-only like its entries (sync/sealed/append-only.ts):
@@ -12,21 +13,22 @@ import { revocationIsSigned, revocationsMap } from './revocations.ts';
  * epoch never goes. `trusted` is the notebook's member trust for a signer (members.ts).
  * Returns the function that stops guarding.
  */
-export function guardShareMaps(box: Y.Doc, plain: Y.Doc, notebookId: string, trusted: (signerPublicKey: Uint8Array) => boolean): () => void {
+export function guardShareMaps(box: Y.Doc, plain: Y.Doc, notebookId: string, meta: RoomMeta, trusted: (signerPublicKey: Uint8Array) => boolean): () => void {
   const guards = [
     guardAppendOnly(box, keysMap(box), {
       authentic: (key, value) => {
-        const place = keyEnvelopePlace(notebookId, key);
-        const signer = place && keyEnvelopeSigner(value, place);
+        const entry = readKeyEnvelopeEntry(notebookId, meta, key, value);
+        const signer = entry && keyEnvelopeSigner(entry.envelope, entry.place);
         return signer !== undefined && trusted(signer);
       },
-      mayDelete: (key) => {
-        const record = readMember(plain, key.split('/')[0] ?? '');
+      mayDelete: (key, value) => {
+        const entry = readKeyEnvelopeEntry(notebookId, meta, key, value);
+        const record = entry && readMember(plain, entry.place.recipientDeviceId);
         return record?.role === 'invite' && record.removedAt !== undefined;
       },
     }),
-    guardAppendOnly(box, revocationsMap(box), { authentic: (key, value) => revocationIsSigned(notebookId, key, value), mayDelete: () => false }),
-    guardAppendOnly(box, epochsMap(box), { authentic: (key, value) => readKeyEpoch(notebookId, key, value) !== undefined, mayDelete: () => false }),
+    guardAppendOnly(box, revocationsMap(box), { authentic: (key, value) => revocationIsSigned(notebookId, meta, key, value), mayDelete: () => false }),
+    guardAppendOnly(box, epochsMap(box), { authentic: (key, value) => readKeyEpoch(notebookId, meta, key, value) !== undefined, mayDelete: () => false }),
   ];
   return () => guards.forEach((guard) => guard.stop());
 }

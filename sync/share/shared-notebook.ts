@@ -2,13 +2,14 @@ import * as Y from 'yjs';
 import { createMutableKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { newWriter } from '../sealed/writer.ts';
-import { notebookFounder, notebookFounderKey, notebookKeys, setNotebookFounder } from '../vault/vault-doc.ts';
+import { notebookFounder, notebookFounderKey, notebookKeys, notebookRoom, setNotebookFounder } from '../vault/vault-doc.ts';
 import { sweepInvites } from './join-notebook.ts';
 import { epochsMap } from './key-epochs.ts';
 import { keysMap } from './key-envelope.ts';
 import { followMembers, foundMembers, membersMap, memberTrust, signerTrust } from './members.ts';
 import { addOwnDevices } from './own-devices.ts';
 import { revocationsMap } from './revocations.ts';
+import { roomMeta } from './room-meta.ts';
 import { chooseCurrentKey, pickUpNotebookKeys, syncKeysFromVault, upgradeKeyEpochs, type SharedNotebook } from './rotate-key.ts';
 import { guardShareMaps } from './share-map-guards.ts';
 
@@ -50,20 +51,25 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   if (!keys) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
   const founderId = notebookFounder(vaultDoc, id);
   if (!founderId) return { ok: false, error: { code: 'E_NOT_SHARED', message: 'This notebook has no founder yet (startSharing).' } };
+  const room = notebookRoom(vaultDoc, id);
+  if (!room) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No room for notebook ${id} in this vault.` } };
+  const meta = roomMeta(room);
   const founder = notebookFounderKey(vaultDoc, id) ?? founderId;
   const plain = new Y.Doc();
   const keyring = createMutableKeyring(keys.keys, keys.currentKeyId);
+  const revocations = { box, notebookId: id, meta };
   const sealed = new SealedDoc({
     docId: id,
     plain,
     box,
     keyring,
-    writer: newWriter(self.signing),
-    trustSigner: memberTrust(plain, founder, { box, notebookId: id }),
+    writer: newWriter(self.signing, meta.slot),
+    writerSlot: meta.slot,
+    trustSigner: memberTrust(plain, founder, revocations),
     ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
     ...(options.onCompact === undefined ? {} : { onCompact: options.onCompact }),
   });
-  const nb: SharedNotebook = { id, plain, box, sealed, keyring, vaultDoc, self };
+  const nb: SharedNotebook = { id, plain, box, sealed, keyring, vaultDoc, meta, self };
   const stopMembers = followMembers(plain, sealed);
   // The founder's first open writes the founding record, trusted because it is the founder.
   const founding = founderId === self.deviceId && membersMap(plain).size === 0;
@@ -76,7 +82,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     syncKeysFromVault(nb);
     addOwn();
   };
-  const stopGuards = guardShareMaps(box, plain, id, signerTrust(plain, { box, notebookId: id }, [founder]));
+  const stopGuards = guardShareMaps(box, plain, id, meta, signerTrust(plain, revocations, [founder]));
   // Owners come and go with the member list and revocations: what counts as current may change.
   const onEpochs = (): void => void chooseCurrentKey(nb);
   keysMap(box).observe(onKeys);
@@ -89,7 +95,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   onKeys();
   onVault();
   upgradeKeyEpochs(nb, founding ? 'founded' : 'upgrade');
-  sweepInvites(plain, box);
+  sweepInvites(nb);
   sealed.flush();
   const close = (): void => {
     keysMap(box).unobserve(onKeys);

@@ -1,14 +1,14 @@
 import type * as Y from 'yjs';
-import { deriveId, fromBase64Url, toBase64Url, type VaultKey } from '../../crypto/index.ts';
-import type { Keyring } from '../sealed/keyring.ts';
+import { deriveId, fromBase64Url, toBase64Url, type SigningKeyPair, type VaultKey } from '../../crypto/index.ts';
+import { createKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
-import type { Writer } from '../sealed/writer.ts';
+import { newWriter, type WriterSlot } from '../sealed/writer.ts';
 import { vaultDocTrust } from './device-revocations.ts';
 
 /**
  * How every device seals the vault doc: doc id `vault:<vaultId>`, the vault purposes, the
- * key id derived from the vault key, and a trustSigner that refuses devices a vault-key
- * rotation signed out (device-revocations.ts). `Vault.open`, a linked device's first open
+ * key id and the writer slots derived from the vault key, and a trustSigner that refuses
+ * devices a vault-key rotation signed out (device-revocations.ts). `Vault.open`, a linked device's first open
  * (linked-vault-doc.ts) and the rotation (vault-key-rotation.ts) all seal through here, so
  * they can read each other by construction.
  */
@@ -18,22 +18,33 @@ export function vaultKeyId(vaultKey: VaultKey, vaultId: string): string {
   return toBase64Url(bytes.value.subarray(0, 16));
 }
 
+/**
+ * The vault room's writer slots: a keyed hash of the device id, so the relay cannot match a
+ * device's entries in the vault room with its entries in its notebooks' rooms.
+ */
+export function vaultWriterSlot(vaultKey: VaultKey, vaultId: string): WriterSlot {
+  return (deviceId) => deriveId(vaultKey, `vault-writer-slot:${vaultId}`, deviceId).slice(0, 32);
+}
+
 export interface VaultDocSealing {
   readonly vaultId: string;
   readonly plain: Y.Doc;
   readonly box: Y.Doc;
-  readonly keyring: Keyring;
-  readonly writer: Writer;
+  readonly key: VaultKey;
+  readonly signer: SigningKeyPair;
   readonly onCompact?: () => void;
 }
 
 export function sealVaultDoc(args: VaultDocSealing): SealedDoc {
+  const keyId = vaultKeyId(args.key, args.vaultId);
+  const slot = vaultWriterSlot(args.key, args.vaultId);
   return new SealedDoc({
     docId: `vault:${args.vaultId}`,
     plain: args.plain,
     box: args.box,
-    keyring: args.keyring,
-    writer: args.writer,
+    keyring: createKeyring(new Map([[keyId, args.key]]), keyId),
+    writer: newWriter(args.signer, slot),
+    writerSlot: slot,
     purposes: { update: 'vault-update', snapshot: 'vault-snapshot' },
     trustSigner: vaultDocTrust(args.plain, args.vaultId),
     ...(args.onCompact ? { onCompact: args.onCompact } : {}),

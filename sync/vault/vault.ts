@@ -15,7 +15,6 @@ import {
   type VaultHeader,
   type VaultKey,
 } from '../../crypto/index.ts';
-import { createKeyring } from '../sealed/keyring.ts';
 import { isCurrentOwner } from '../share/members.ts';
 import type { DeviceLinkErrorCode } from '../share/device-link.ts';
 import type { InviteErrorCode } from '../share/invite-link.ts';
@@ -24,8 +23,9 @@ import { presenceKey } from '../replication/presence-seal.ts';
 import type { RelayWriteSource } from '../replication/relay-write.ts';
 import { roomAdminKey, roomWriteKey } from '../relay-cap/room-write-keys.ts';
 import { epochOfKey } from '../share/key-epochs.ts';
+import { roomMeta } from '../share/room-meta.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
-import { deviceIdFor, newWriter } from '../sealed/writer.ts';
+import { deviceIdFor } from '../sealed/writer.ts';
 import type { SharedNotebook } from '../share/rotate-key.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
@@ -197,11 +197,9 @@ export class Vault {
     const box = new Y.Doc();
     const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
-    const writer = newWriter(device.signing);
     // Same sealing as a linked device's first open (linked-vault-doc.ts), by construction.
-    const keyId = vaultKeyId(key, header.vaultId);
-    const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, keyring: createKeyring(new Map([[keyId, key]]), keyId), writer, onCompact: () => trimLog(handle) });
-    registerDevice(doc, writer.deviceId, device.signing.publicKey, device.box.publicKey);
+    const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
+    registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
     sealed.flush();
     return new Vault(services, header, key, device, doc, box, sealed, handle);
   }
@@ -402,7 +400,8 @@ export class Vault {
       admin: () => {
         const key = current();
         const seed = key && relayAdminSeed(this.#doc, id, () => derivedBytes(this.#key, 'relay-admin-seed', id));
-        return key && seed ? { key: roomAdminKey(seed, roomId), epoch: epochOfKey(box, id, key.keyId) } : undefined;
+        const room = notebookRoom(this.#doc, id);
+        return key && seed && room ? { key: roomAdminKey(seed, roomId), epoch: epochOfKey(box, id, roomMeta(room), key.keyId) } : undefined;
       },
       onChange: (listener) => {
         let last = current()?.keyId;
@@ -639,14 +638,13 @@ export class Vault {
         this.#boxNameKey = key;
       },
       resealVaultDoc: (key) => {
-        const keyId = vaultKeyId(key, this.vaultId);
         this.#sealed.destroy();
         this.#sealed = sealVaultDoc({
           vaultId: this.vaultId,
           plain: this.#doc,
           box: this.#box,
-          keyring: createKeyring(new Map([[keyId, key]]), keyId),
-          writer: newWriter(this.#device.signing),
+          key,
+          signer: this.#device.signing,
           onCompact: () => trimLog(this.#boxHandle),
         });
         // The whole vault doc as one snapshot under the new key; the old envelopes stay

@@ -7,7 +7,8 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { inviteIdentity } from '../../../sync/share/join-notebook.ts';
 import { parseInviteLink } from '../../../sync/share/invite-link.ts';
-import { keysMap, openKeyEnvelope } from '../../../sync/share/key-envelope.ts';
+import { keyEnvelopeEntries, openKeyEnvelope } from '../../../sync/share/key-envelope.ts';
+import { roomMeta } from '../../../sync/share/room-meta.ts';
 import { must, newDevice, open, until } from '../vault-sync/vault-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 
@@ -26,18 +27,19 @@ function readWithLink(link: string, box: Y.Doc): string[] {
   const carried = invite as unknown as { keyId?: string; key?: Uint8Array };
   if (carried.keyId && carried.key) keys.set(carried.keyId, carried.key);
   const identity = inviteIdentity(invite.oneTimeSeed);
-  keysMap(box).forEach((value, mapKey) => {
-    const [recipient, keyId] = mapKey.split('/');
-    if (recipient !== identity.deviceId || !keyId) return;
-    const opened = openKeyEnvelope(value, { notebookId: invite.notebookId, recipientDeviceId: recipient, keyId }, identity.box);
-    if (opened) keys.set(keyId, opened.key);
-  });
+  // The link names the room, so its holder unseals the room's sharing maps and knows its writer slots.
+  const meta = roomMeta(invite.room);
+  for (const { place, envelope } of keyEnvelopeEntries(box, invite.notebookId, meta)) {
+    if (place.recipientDeviceId !== identity.deviceId) continue;
+    const opened = openKeyEnvelope(envelope, place, identity.box);
+    if (opened) keys.set(place.keyId, opened.key);
+  }
   const first = [...keys.keys()][0];
   if (!first) return [];
   const plain = new Y.Doc();
   const copy = new Y.Doc();
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(box));
-  new SealedDoc({ docId: invite.notebookId, plain, box: copy, keyring: createMutableKeyring(keys, first), writer: newWriter(generateSigningKeyPair()), trustSigner: () => true });
+  new SealedDoc({ docId: invite.notebookId, plain, box: copy, keyring: createMutableKeyring(keys, first), writer: newWriter(generateSigningKeyPair()), trustSigner: () => true, writerSlot: meta.slot });
   return readNotes(plain).map((note) => note.title);
 }
 

@@ -5,8 +5,8 @@ import { decodeVaultHeader, deriveId, generateSigningKeyPair, unlockWithPassphra
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
-import { newWriter } from '../../../sync/sealed/writer.ts';
-import { vaultKeyId } from '../../../sync/share/linked-vault-doc.ts';
+import { newWriter, type WriterSlot } from '../../../sync/sealed/writer.ts';
+import { vaultKeyId, vaultWriterSlot } from '../../../sync/vault/vault-doc-sealing.ts';
 import { loadDeviceRecord } from '../../../sync/vault/device-record.ts';
 import { listNotebooks, notebookKeys, notebookRoom } from '../../../sync/vault/vault-doc.ts';
 import { loadDeviceKeys } from '../../../sync/vault/vault-records.ts';
@@ -15,6 +15,7 @@ import { createVault, unlockVault, type OpenNotebook, type Vault } from '../../.
 import type { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { memoryServices, must, PASS, relayHolds, relayOnly, titles, until, Ws } from '../vault-sync/vault-sync-harness.ts';
+import { roomMeta } from '../../../sync/share/room-meta.ts';
 
 const relay = relayForSuite();
 
@@ -37,7 +38,8 @@ async function roomCopy(roomId: string): Promise<Y.Doc> {
 }
 
 /** The attacker's reading: every envelope opened with whatever keys it holds, no signer checks. */
-function readWith(docId: string, keys: ReadonlyMap<string, Uint8Array>, box: Y.Doc, vault: boolean): Y.Doc {
+/** What the attacker reads with `keys`, trusting every signer, in the writer slots it can compute (`slot`). */
+function readWith(docId: string, keys: ReadonlyMap<string, Uint8Array>, box: Y.Doc, vault: boolean, slot?: WriterSlot): Y.Doc {
   const plain = new Y.Doc();
   const first = [...keys.keys()][0];
   if (first === undefined) return plain;
@@ -50,13 +52,14 @@ function readWith(docId: string, keys: ReadonlyMap<string, Uint8Array>, box: Y.D
     keyring: createMutableKeyring(keys, first),
     writer: newWriter(generateSigningKeyPair()),
     trustSigner: () => true,
+    ...(slot ? { writerSlot: slot } : {}),
     ...(vault ? { purposes: { update: 'vault-update', snapshot: 'vault-snapshot' } as const } : {}),
   });
   return plain;
 }
 
 function readVaultDoc(key: VaultKey, vaultId: string, box: Y.Doc): Y.Doc {
-  return readWith(`vault:${vaultId}`, new Map([[vaultKeyId(key, vaultId), key]]), box, true);
+  return readWith(`vault:${vaultId}`, new Map([[vaultKeyId(key, vaultId), key]]), box, true, vaultWriterSlot(key, vaultId));
 }
 
 describe('attack: an old vault header and the old passphrase (issue 12 §6)', () => {
@@ -111,6 +114,7 @@ describe('attack: an old vault header and the old passphrase (issue 12 §6)', ()
       const boxes: Y.Doc[] = [...oldVaultBoxes.map((bytes) => ((d) => (Y.applyUpdate(d, bytes), d))(new Y.Doc())), vault.vaultReplica().box, await roomCopy(oldVaultRoom), await roomCopy(newVaultRoom)];
       const learned = new Map<string, Uint8Array>();
       const rooms = new Set<string>();
+      const slots = new Map<string, WriterSlot>();
       for (const box of boxes) {
         const doc = readVaultDoc(oldKey, vaultId, box);
         expect(listNotebooks(doc).map((nb) => nb.name)).not.toContain('Written later');
@@ -118,6 +122,7 @@ describe('attack: an old vault header and the old passphrase (issue 12 §6)', ()
           for (const [keyId, key] of notebookKeys(doc, nb.id)?.keys ?? []) learned.set(keyId, key);
           const room = notebookRoom(doc, nb.id);
           if (room) rooms.add(room.roomId);
+          if (room) slots.set(nb.id, roomMeta(room).slot);
         }
       }
       expect(learned.size).toBeGreaterThan(0);
@@ -134,7 +139,7 @@ describe('attack: an old vault header and the old passphrase (issue 12 §6)', ()
       // Every notebook key it learned from old vault docs opens nothing written after.
       for (const box of [diaryAfter.box, await roomCopy(diaryAfter.roomId), nLater.box, await roomCopy(nLater.roomId)]) {
         for (const id of [diary, later]) {
-          const read = readNotes(readWith(id, learned, box, false)).map((note) => note.title);
+          const read = readNotes(readWith(id, learned, box, false, slots.get(id))).map((note) => note.title);
           expect(read).not.toContain('after-rotation');
           expect(read).not.toContain('later-secret');
         }

@@ -14,6 +14,7 @@ import { deviceIdFor, newWriter, signerMatchesWriter } from '../../../sync/seale
 import { sealEnvelope } from '../../../crypto/index.ts';
 import { fuzz, int, mutateBytes, mutateString, mutateValue, pick, randomBytes, randomValue, type Random } from '../../helpers/fuzz.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
+import { testRoom } from '../share/share-harness.ts';
 
 /**
  * The plain doc is written by every member, so a malicious member can put anything a Yjs
@@ -123,7 +124,7 @@ describe(`fuzz: what peers write into the plain doc (seed=${seed}, replay with O
     const goodRecord = { signingPublicKey: toBase64Url(member.publicKey), role: 'member', addedBy: founderId, addedAt: 1 };
     const goodRevocation = (() => {
       const box = new Y.Doc();
-      writeRevocation(box, 'nb', memberId, founder, 5);
+      writeRevocation(box, 'nb', testRoom('nb'), memberId, founder, 5);
       return [...revocationsMap(box).entries()][0] as [string, Uint8Array];
     })();
     const tally = fuzz('members and revocations', BUDGET, () => {
@@ -142,7 +143,7 @@ describe(`fuzz: what peers write into the plain doc (seed=${seed}, replay with O
       return { plain, box };
     }, ({ plain, box }) => {
       // As SealedDoc asks it: the signer owns its writer slot, and member trust says yes.
-      const members = memberTrust(plain, founderId, { box, notebookId: 'nb' });
+      const members = memberTrust(plain, founderId, { box, notebookId: 'nb', meta: testRoom('nb') });
       const trust = (writerId: string, pk: Uint8Array): boolean => signerMatchesWriter(writerId, pk) && members(writerId, pk);
       const answers = [trust(`${memberId}.s`, member.publicKey), trust(`${founderId}.s`, founder.publicKey), trust(`${memberId}.s`, founder.publicKey)];
       if (answers[2]) return 'BUG: a signer trusted in another device\'s slot';

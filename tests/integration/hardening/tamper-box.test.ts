@@ -197,7 +197,7 @@ describe('tamper: sealed box entries and snapshots', () => {
     createNote(b.plain, { title: 'bob target' });
     b.sealed.flush();
     const [bobKey, bobEntry] = [...boxMaps(b.box).entries.entries()].find(([k]) => !before.has(k)) as [string, Uint8Array];
-    const aliceKey = [...before].find((k) => k.startsWith(alice.deviceId)) as string;
+    const aliceKey = [...before].find((k) => k.startsWith(a.meta.slot(alice.deviceId))) as string;
 
     const reader = openReplica({ id: ID, device: carol, keyring: keyringWith(k1), founder: alice.deviceId });
     syncBoxes(a, reader);

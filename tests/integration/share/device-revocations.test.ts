@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newKeyId, randomVaultKey, sodiumReady } from '../../../crypto/index.ts';
-import { createKeyring } from '../../../sync/sealed/keyring.ts';
-import { newWriter } from '../../../sync/sealed/writer.ts';
-import { keysMap } from '../../../sync/share/key-envelope.ts';
+import { keyEnvelopeEntries } from '../../../sync/share/key-envelope.ts';
 import { addMember, foundMembers } from '../../../sync/share/members.ts';
 import { addOwnDevices } from '../../../sync/share/own-devices.ts';
 import { handCurrentKey, pickUpNotebookKeys, removeMembersAndRotate } from '../../../sync/share/rotate-key.ts';
@@ -11,7 +9,7 @@ import { epochsMap, readKeyEpoch } from '../../../sync/share/key-epochs.ts';
 import { revocationsMap } from '../../../sync/share/revocations.ts';
 import { deviceRevocationHolds, isDeviceRevoked, revokedDevicesMap, writeDeviceRevocation } from '../../../sync/vault/device-revocations.ts';
 import { devicesMap, registerDevice } from '../../../sync/vault/vault-doc.ts';
-import { sealVaultDoc, vaultKeyId } from '../../../sync/vault/vault-doc-sealing.ts';
+import { sealVaultDoc } from '../../../sync/vault/vault-doc-sealing.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);
@@ -61,7 +59,7 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
     addMember(nb.plain, memberKeys(friend), 'member', laptop.deviceId);
     devicesMap(vaultDoc).delete(phone.deviceId);
     expect(handCurrentKey(nb)).toEqual([friend.deviceId]);
-    expect([...keysMap(nb.box).keys()].some((k) => k.startsWith(phone.deviceId))).toBe(false);
+    expect(keyEnvelopeEntries(nb.box, 'nb', nb.meta).some((e) => e.place.recipientDeviceId === phone.deviceId)).toBe(false);
   });
 
   it('removeMembersAndRotate: several devices removed and revoked, ONE new key epoch with the given cause; existing revocations are not rewritten', () => {
@@ -80,27 +78,27 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
 
     const rotated = removeMembersAndRotate(owner, [phone.deviceId, tablet.deviceId, laptop.deviceId], 'vault-rotation');
     expect(rotated.ok).toBe(true);
-    const epochs = [...epochsMap(owner.box).entries()].map(([k, v]) => readKeyEpoch('nb', k, v));
+    const epochs = [...epochsMap(owner.box).entries()].map(([k, v]) => readKeyEpoch('nb', owner.meta, k, v));
     expect(epochs.filter((e) => e?.cause === 'vault-rotation')).toHaveLength(1);
-    expect([...revocationsMap(owner.box).keys()].sort()).toEqual([`${phone.deviceId}/${laptop.deviceId}`, `${tablet.deviceId}/${laptop.deviceId}`].sort());
-    const kept = revocationsMap(owner.box).get(`${phone.deviceId}/${laptop.deviceId}`);
+    const slot = owner.meta.slot;
+    expect([...revocationsMap(owner.box).keys()].sort()).toEqual([`${slot(phone.deviceId)}/${slot(laptop.deviceId)}`, `${slot(tablet.deviceId)}/${slot(laptop.deviceId)}`].sort());
+    const kept = revocationsMap(owner.box).get(`${slot(phone.deviceId)}/${slot(laptop.deviceId)}`);
     removeMembersAndRotate(owner, [phone.deviceId], 'vault-rotation');
-    expect(revocationsMap(owner.box).get(`${phone.deviceId}/${laptop.deviceId}`)).toBe(kept);
+    expect(revocationsMap(owner.box).get(`${slot(phone.deviceId)}/${slot(laptop.deviceId)}`)).toBe(kept);
 
     // The other person's device gets the new key; the removed own devices get none.
     syncBoxes(owner, onFriend);
     expect(pickUpNotebookKeys(onFriend)).toHaveLength(2);
     expect(onFriend.keyring.current().keyId).toBe(owner.keyring.current().keyId);
-    expect([...keysMap(owner.box).keys()].filter((k) => k.startsWith(phone.deviceId) || k.startsWith(tablet.deviceId))).toEqual([]);
+    expect(keyEnvelopeEntries(owner.box, 'nb', owner.meta).filter((e) => [phone.deviceId, tablet.deviceId].includes(e.place.recipientDeviceId))).toEqual([]);
   });
 
   it('E_SIGNER: the vault doc refuses what a signed-out device signs, even sealed under the new vault key', () => {
     const [laptop, phone] = [newDevice(), newDevice()];
     const key = randomVaultKey();
-    const keyId = vaultKeyId(key, VAULT_ID);
     const box = new Y.Doc();
     const onLaptop = new Y.Doc();
-    const sealed = sealVaultDoc({ vaultId: VAULT_ID, plain: onLaptop, box, keyring: createKeyring(new Map([[keyId, key]]), keyId), writer: newWriter(laptop.signing) });
+    const sealed = sealVaultDoc({ vaultId: VAULT_ID, plain: onLaptop, box, key, signer: laptop.signing });
     registerDevice(onLaptop, laptop.deviceId, laptop.signing.publicKey, laptop.box.publicKey);
     registerDevice(onLaptop, phone.deviceId, phone.signing.publicKey, phone.box.publicKey);
     sealed.flush();
@@ -109,7 +107,7 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
     const onPhone = new Y.Doc();
     const phoneBox = new Y.Doc();
     const deliver = (): void => syncBoxes({ box }, { box: phoneBox });
-    const phoneSealed = sealVaultDoc({ vaultId: VAULT_ID, plain: onPhone, box: phoneBox, keyring: createKeyring(new Map([[keyId, key]]), keyId), writer: newWriter(phone.signing) });
+    const phoneSealed = sealVaultDoc({ vaultId: VAULT_ID, plain: onPhone, box: phoneBox, key, signer: phone.signing });
     onPhone.getMap('notebooks').set('before', new Y.Map());
     phoneSealed.flush();
     deliver();

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newKeyId, randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
 import { countedEpochs, epochsMap, readKeyEpoch, writeKeyEpoch } from '../../../sync/share/key-epochs.ts';
-import { keysMap, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
+import { putKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { addMember, foundMembers, isCurrentOwner } from '../../../sync/share/members.ts';
 import { chooseCurrentKey, pickUpNotebookKeys, removeMemberAndRotate, upgradeKeyEpochs } from '../../../sync/share/rotate-key.ts';
 import { addJoinedNotebook } from '../../../sync/vault/vault-doc.ts';
@@ -49,7 +49,7 @@ describe('key epochs (sync/share/key-epochs.ts)', () => {
     if (!byAlice.ok || !byDan.ok) throw new Error('rotation refused');
     settle(s.all, [s.a, s.d]);
     const winner = [byAlice.value.keyId, byDan.value.keyId].sort()[0];
-    expect(countedEpochs(s.a.box, ID, (id) => isCurrentOwner(s.a.plain, id)).map((e) => e.epoch)).toEqual([2, 2, 1]);
+    expect(countedEpochs(s.a.box, ID, s.a.meta, (id) => isCurrentOwner(s.a.plain, id)).map((e) => e.epoch)).toEqual([2, 2, 1]);
     expect([current(s.a), current(s.d)]).toEqual([winner, winner]);
   });
 
@@ -57,8 +57,8 @@ describe('key epochs (sync/share/key-epochs.ts)', () => {
     const s = shared();
     const own = { keyId: newKeyId(), key: randomNotebookKey() };
     s.b.keyring.add(own.keyId, own.key.slice());
-    writeKeyEpoch(s.b.box, ID, 99, own.keyId, 'bob says so', s.bob.signing);
-    keysMap(s.b.box).set(`${s.alice.deviceId}/${own.keyId}`, sealKeyEnvelope({ notebookId: ID, recipientDeviceId: s.alice.deviceId, keyId: own.keyId }, s.alice.box.publicKey, own.key, Date.now(), s.bob.signing));
+    writeKeyEpoch(s.b.box, ID, s.b.meta, 99, own.keyId, 'bob says so', s.bob.signing);
+    putKeyEnvelope(s.b.box, s.b.meta, { notebookId: ID, recipientDeviceId: s.alice.deviceId, keyId: own.keyId }, s.alice.box.publicKey, own.key, Date.now(), s.bob.signing);
     settle(s.all, [s.a]);
     expect(s.a.keyring.has(own.keyId)).toBe(true);
     expect(current(s.a)).toBe(s.k1.keyId);
@@ -70,16 +70,17 @@ describe('key epochs (sync/share/key-epochs.ts)', () => {
     const s = shared();
     const dans = { keyId: newKeyId(), key: randomNotebookKey() };
     s.d.keyring.add(dans.keyId, dans.key.slice(), true);
-    writeKeyEpoch(s.d.box, ID, 50, dans.keyId, 'dan', s.dan.signing);
+    writeKeyEpoch(s.d.box, ID, s.d.meta, 50, dans.keyId, 'dan', s.dan.signing);
     for (const to of [s.bob, s.alice]) {
-      keysMap(s.d.box).set(`${to.deviceId}/${dans.keyId}`, sealKeyEnvelope({ notebookId: ID, recipientDeviceId: to.deviceId, keyId: dans.keyId }, to.box.publicKey, dans.key, Date.now(), s.dan.signing));
+      putKeyEnvelope(s.d.box, s.d.meta, { notebookId: ID, recipientDeviceId: to.deviceId, keyId: dans.keyId }, to.box.publicKey, dans.key, Date.now(), s.dan.signing);
     }
     settle(s.all, [s.a, s.b]);
     expect(current(s.b)).toBe(dans.keyId);
     const removed = removeMemberAndRotate(s.a, s.dan.deviceId);
     if (!removed.ok) throw new Error(removed.error.message);
     settle(s.all, [s.a, s.b]);
-    expect(readKeyEpoch(ID, `51/${removed.value.keyId}/${s.alice.deviceId}`, epochsMap(s.a.box).get(`51/${removed.value.keyId}/${s.alice.deviceId}`))?.cause).toBe(s.dan.deviceId);
+    const at = `51/${removed.value.keyId}/${s.a.meta.slot(s.alice.deviceId)}`;
+    expect(readKeyEpoch(ID, s.a.meta, at, epochsMap(s.a.box).get(at))?.cause).toBe(s.dan.deviceId);
     expect([current(s.a), current(s.b)]).toEqual([removed.value.keyId, removed.value.keyId]);
   });
 });

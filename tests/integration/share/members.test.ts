@@ -1,16 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { asNotebookKey, sodiumReady } from '../../../crypto/index.ts';
+import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { acceptInvite, createInvite, openInviteKeys, redeemInvite, revokeInvite } from '../../../sync/share/join-notebook.ts';
-import { keysMap } from '../../../sync/share/key-envelope.ts';
+import { keyEnvelopeEntries } from '../../../sync/share/key-envelope.ts';
 import { handCurrentKey } from '../../../sync/share/rotate-key.ts';
-import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import { addNotebookKey, notebookFounder, notebookKeys } from '../../../sync/vault/vault-doc.ts';
 import { foundMembers, listMembers, readMember } from '../../../sync/share/members.ts';
 import { seededRandom, shuffle, testSeed } from '../../helpers/seeded-random.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles } from './share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, testRoomOf, titles } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-shared-1';
@@ -29,7 +28,7 @@ function founded() {
 function invite(f: ReturnType<typeof founded>) {
   const { link, oneTimeDeviceId } = createInvite({
     origin: 'https://obscura.example', notebookId: ID, notebookName: 'Shared', founderSigningPublicKey: f.alice.signing.publicKey,
-    room: notebookRoomFromKey(asNotebookKey(f.k1.key), ID), plain: f.a.plain, sealed: f.a.sealed, inviter: f.alice.signing,
+    room: testRoomOf(ID), plain: f.a.plain, sealed: f.a.sealed, inviter: f.alice.signing,
   });
   handCurrentKey(f.a);
   const parsed = parseInviteLink(link);
@@ -82,14 +81,14 @@ describe('notebook members', () => {
     const redeemed = redeemInvite(inv, b.plain, b.box, memberKeys(bob), b.keyring.current());
     expect(redeemed.ok).toBe(true);
     // Used: nobody may open the key sealed to it any more.
-    expect([...keysMap(b.box).keys()].filter((key) => key.startsWith(oneTimeDeviceId))).toEqual([]);
+    expect(keyEnvelopeEntries(b.box, ID, b.meta).filter((e) => e.place.recipientDeviceId === oneTimeDeviceId)).toEqual([]);
     createNote(b.plain, { title: 'bob-after' });
     b.sealed.flush();
     syncBoxes(f.a, b);
     expect(titles(f.a)).toEqual(['alice-1', 'bob-after', 'bob-before-joining']);
     expect(readMember(f.a.plain, bob.deviceId)).toMatchObject({ role: 'member', addedBy: oneTimeDeviceId, removedAt: undefined });
     expect(readMember(f.a.plain, oneTimeDeviceId)?.removedAt).toBeTypeOf('number');
-    expect([...keysMap(f.a.box).keys()].filter((key) => key.startsWith(oneTimeDeviceId))).toEqual([]);
+    expect(keyEnvelopeEntries(f.a.box, ID, f.a.meta).filter((e) => e.place.recipientDeviceId === oneTimeDeviceId)).toEqual([]);
     const again = redeemInvite(inv, b.plain, b.box, memberKeys(newDevice()), b.keyring.current());
     expect(again.ok ? 'ok' : again.error.code).toBe('E_INVITE_USED');
 
@@ -120,7 +119,7 @@ describe('notebook members', () => {
     expect(revokeInvite(f.a, oneTimeDeviceId, f.alice.signing)).toBe(true);
     f.a.sealed.flush();
     syncBoxes(f.a, b);
-    expect([...keysMap(b.box).keys()].filter((key) => key.startsWith(oneTimeDeviceId))).toEqual([]);
+    expect(keyEnvelopeEntries(b.box, ID, b.meta).filter((e) => e.place.recipientDeviceId === oneTimeDeviceId)).toEqual([]);
     const revoked = redeemInvite(inv, b.plain, b.box, memberKeys(newDevice()), b.keyring.current());
     expect(revoked.ok ? 'ok' : revoked.error.code).toBe('E_INVITE_REVOKED');
   });

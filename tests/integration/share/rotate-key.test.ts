@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { asNotebookKey, sodiumReady } from '../../../crypto/index.ts';
+import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { keysMap, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { addMember, foundMembers, readMember } from '../../../sync/share/members.ts';
@@ -8,9 +8,8 @@ import { parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { createInvite, openInviteKeys, redeemInvite } from '../../../sync/share/join-notebook.ts';
 import { addOwnDevices } from '../../../sync/share/own-devices.ts';
 import { chooseCurrentKey, handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate, syncKeysFromVault } from '../../../sync/share/rotate-key.ts';
-import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import { addJoinedNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, syncDocs, titles, type TestDevice } from './share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, syncDocs, testRoomOf, titles, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-rotate-1';
@@ -64,7 +63,7 @@ describe('key rotation on removal', () => {
     syncBoxes(...s.all);
 
     // Only Bob (another person) got a key envelope; Alice's second device reads the vault doc.
-    expect([...keysMap(s.a1.box).keys()]).toEqual([`${s.bob.deviceId}/${keyId}`]);
+    expect([...keysMap(s.a1.box).keys()]).toEqual([`${s.a1.meta.slot(s.bob.deviceId)}/${keyId}`]);
     expect(pickUpNotebookKeys(s.b)).toEqual([keyId]);
     expect(pickUpNotebookKeys(s.c)).toEqual([]);
     syncDocs(s.aliceVault, s.aliceVault2);
@@ -114,7 +113,7 @@ describe('key rotation on removal', () => {
     const s = sharedByFour();
     const { link } = createInvite({
       origin: 'https://obscura.example', notebookId: ID, notebookName: 'Shared', founderSigningPublicKey: s.alice1.signing.publicKey,
-      room: notebookRoomFromKey(asNotebookKey(s.k1.key), ID), plain: s.a1.plain, sealed: s.a1.sealed, inviter: s.alice1.signing,
+      room: testRoomOf(ID), plain: s.a1.plain, sealed: s.a1.sealed, inviter: s.alice1.signing,
     });
     handCurrentKey(s.a1);
     const inv = parseInviteLink(link);

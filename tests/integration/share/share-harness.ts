@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { generateBoxKeyPair, generateSigningKeyPair, newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } from '../../../crypto/index.ts';
+import { asNotebookKey, generateBoxKeyPair, generateSigningKeyPair, newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } from '../../../crypto/index.ts';
 import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
@@ -7,6 +7,8 @@ import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
 import { followMembers, memberTrust, signerTrust } from '../../../sync/share/members.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
+import { roomMeta, type RoomMeta } from '../../../sync/share/room-meta.ts';
+import { notebookRoomFromKey, type NotebookRoom } from '../../../sync/transport/derive-room-id.ts';
 
 /** One device of one person: its signing and box key pairs. */
 export interface TestDevice {
@@ -29,22 +31,34 @@ export function keyringWith(...keys: { keyId: string; key: Uint8Array }[]): Muta
   return createMutableKeyring(new Map(keys.map((k) => [k.keyId, k.key.slice()])), last.keyId);
 }
 
+/** Every replica of a notebook in these tests meets in the same room (its names come from one fixed key). */
+export function testRoomOf(id: string): NotebookRoom {
+  return notebookRoomFromKey(asNotebookKey(new Uint8Array(32).fill(7)), id);
+}
+
+export function testRoom(id: string): RoomMeta {
+  return roomMeta(testRoomOf(id));
+}
+
 /** A notebook replica trusting the member list, as an app device would open it. */
 export function openReplica(args: { id: string; device: TestDevice; keyring: MutableKeyring; founder: string; vaultDoc?: Y.Doc; box?: Y.Doc }): SharedNotebook {
   const plain = new Y.Doc();
   const box = args.box ?? new Y.Doc();
+  const meta = testRoom(args.id);
+  const revocations = { box, notebookId: args.id, meta };
   const sealed = new SealedDoc({
     docId: args.id,
     plain,
     box,
     keyring: args.keyring,
-    writer: newWriter(args.device.signing),
-    trustSigner: memberTrust(plain, args.founder, { box, notebookId: args.id }),
+    writer: newWriter(args.device.signing, meta.slot),
+    writerSlot: meta.slot,
+    trustSigner: memberTrust(plain, args.founder, revocations),
     coalesceMs: 5,
   });
   followMembers(plain, sealed);
-  guardShareMaps(box, plain, args.id, signerTrust(plain, { box, notebookId: args.id }, [args.founder]));
-  return { id: args.id, plain, box, sealed, keyring: args.keyring, vaultDoc: args.vaultDoc ?? new Y.Doc(), self: args.device };
+  guardShareMaps(box, plain, args.id, meta, signerTrust(plain, revocations, [args.founder]));
+  return { id: args.id, plain, box, sealed, keyring: args.keyring, vaultDoc: args.vaultDoc ?? new Y.Doc(), meta, self: args.device };
 }
 
 /** Full-state exchange between every pair of boxes (what a relay or peers eventually do). */

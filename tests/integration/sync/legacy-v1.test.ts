@@ -63,7 +63,7 @@ describe('stores written by format-v1 code', () => {
         expect(device.vault.deviceId).toBe(device === alice ? fixture.alice.deviceId : fixture.bob.deviceId);
       }
       expect(isCurrentOwner(alice.nb.doc, alice.vault.deviceId)).toBe(true);
-      const epochs = countedEpochs(alice.nb.box, fixture.notebookId, (id) => isCurrentOwner(alice.nb.doc, id));
+      const epochs = countedEpochs(alice.nb.box, fixture.notebookId, alice.nb.shared.meta, (id) => isCurrentOwner(alice.nb.doc, id));
       expect(epochs.map((e) => e.cause)).toEqual(['upgrade']);
       expect(epochs[0]?.keyId).toBe(alice.nb.shared.keyring.current().keyId);
 
