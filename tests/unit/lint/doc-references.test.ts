@@ -56,7 +56,7 @@ describe('doc references (tests/lint/check-doc-references.ts, a stage of npm tes
     const report = check({
       'ARCHITECTURE.md': ARCH,
       'ml/c.ts': '/** Threads (ARCHITECTURE §4, §7); layers: ARCHITECTURE.md §1. */',
-      'tests/RESULTS.md': 'Since issue 12 §5 the bench runs with the capability.',
+      'tests/RESULTS.md': 'Since issue 12 §5 the bench runs with the capability (RFC 8439 §2 for the cipher).',
     });
     expect(report.broken.map((b) => `${b.from}:${b.line} ${b.text}: ${b.problem}`)).toEqual([
       'ARCHITECTURE.md:4 §9: ARCHITECTURE.md has no section numbered 9',
