@@ -2,7 +2,7 @@
  * `npm run tag -- [--json] <photo> [photo ...]`: runs the app's detector and
  * OCR pipelines on photos with onnxruntime-node and prints the labels and text
  * the app would store. The logic lives in ./tag-cli.ts so tests can import it;
- * see models/TAG_CLI.md.
+ * usage, output and exit status: ../README.md "The tag CLI".
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

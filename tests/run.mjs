@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint (code + import direction + cycles), unit/integration, e2e.
+// `npm test`: type check, lint (code + import direction + cycles + doc references), unit/integration, e2e.
 // Stops at the first failing stage and ends with one line summing every stage:
 // "N passed, N failed" (CI reads it). Each check stage counts as one test.
 import { spawnSync } from 'node:child_process';
@@ -25,6 +25,8 @@ const stages = [
     name: 'import direction and cycles',
     cmd: ['npx', 'depcruise', '--config', 'tests/lint/dependency-cruiser.cjs', 'crypto', 'sync', 'ml', 'src', 'models', 'tests'],
   },
+  // Every "ARCHITECTURE §n", "<doc>.md" and "<doc>.md \"Section\"" in docs and comments resolves.
+  { name: 'doc references', cmd: ['npx', 'tsx', 'tests/lint/check-doc-references.ts'] },
   vitest('unit'),
   vitest('e2e'),
 ];

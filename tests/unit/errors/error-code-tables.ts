@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 
 /**
  * Reads the three things the error-code check compares: the codes the source can produce
- * (every `'E_…'` literal in crypto/, sync/, ml/), the rows of the ERRORS.md tables, and
+ * (every `'E_…'` literal in crypto/, sync/, ml/), the rows of the crypto/, sync/ and ml/ERRORS.md tables, and
  * the titles of every test. Plain text scanning on purpose: it must see a code the moment
  * someone types it, before any test imports the file.
  */

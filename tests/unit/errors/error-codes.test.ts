@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { coveringTest, sourceCodes, tableRows, testFiles } from './error-code-tables.ts';
 
 /**
- * One code per failure, every code in a table and every code tested (RULES, ERRORS.md):
+ * One code per failure, every code in a table and every code tested (RULES; crypto/, sync/ and ml/ERRORS.md):
  * a code typed into crypto/, sync/ or ml/ without a row, or without a test, fails here.
  */
 describe('error codes', () => {
