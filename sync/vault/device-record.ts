@@ -1,5 +1,6 @@
-import { concatBytes, lengthPrefixed, openAead, sealAead, utf8, type Result, type VaultKey } from '../../crypto/index.ts';
+import { concatBytes, lengthPrefixed, utf8, type Result, type VaultKey } from '../../crypto/index.ts';
 import type { StorageAdapter, StorageKey } from '../storage/storage-adapter.ts';
+import { openVaultRecord, sealVaultRecord } from './vault-sealed-record.ts';
 
 /**
  * A record only this device keeps (e.g. its app settings), sealed under the vault key. It
@@ -7,6 +8,7 @@ import type { StorageAdapter, StorageKey } from '../storage/storage-adapter.ts';
  * The AD binds vault and record name, so one record cannot be swapped for another.
  */
 const PREFIX = 'device-record';
+const SUBKEY = 'obscura/device-record/v2';
 
 function recordAd(vaultId: string, name: string): Uint8Array {
   return concatBytes(lengthPrefixed(utf8('obscura/device-record/v1')), lengthPrefixed(utf8(vaultId)), lengthPrefixed(utf8(name)));
@@ -17,11 +19,11 @@ export function deviceRecordKey(name: string): StorageKey {
 }
 
 export function sealDeviceRecord(vaultKey: VaultKey, vaultId: string, name: string, bytes: Uint8Array): Uint8Array {
-  return sealAead(vaultKey, bytes, recordAd(vaultId, name));
+  return sealVaultRecord(vaultKey, SUBKEY, recordAd(vaultId, name), bytes);
 }
 
 export function openDeviceRecord(vaultKey: VaultKey, vaultId: string, name: string, sealed: Uint8Array): Result<Uint8Array> {
-  return openAead(vaultKey, sealed, recordAd(vaultId, name));
+  return openVaultRecord(vaultKey, SUBKEY, recordAd(vaultId, name), sealed);
 }
 
 export async function saveDeviceRecord(storage: StorageAdapter, vaultKey: VaultKey, vaultId: string, name: string, bytes: Uint8Array): Promise<void> {

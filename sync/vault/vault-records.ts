@@ -3,8 +3,6 @@ import {
   decodeVaultHeader,
   encodeVaultHeader,
   lengthPrefixed,
-  openAead,
-  sealAead,
   signingKeyPairFromSeed,
   boxKeyPairFromSeed,
   utf8,
@@ -15,6 +13,7 @@ import {
   type VaultKey,
 } from '../../crypto/index.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
+import { openVaultRecord, sealVaultRecord } from './vault-sealed-record.ts';
 
 /**
  * What a device keeps outside the sealed vault doc: the wrapped vault key (header) and
@@ -52,8 +51,10 @@ export function deviceKeysFromSeeds(seeds: Uint8Array): DeviceKeys {
   };
 }
 
+const SEEDS_SUBKEY = 'obscura/device-keys/v2';
+
 export function sealDeviceSeeds(vaultKey: VaultKey, vaultId: string, seeds: Uint8Array): Uint8Array {
-  return sealAead(vaultKey, seeds, deviceAd(vaultId));
+  return sealVaultRecord(vaultKey, SEEDS_SUBKEY, deviceAd(vaultId), seeds);
 }
 
 export async function saveDeviceSeeds(storage: StorageAdapter, vaultKey: VaultKey, vaultId: string, seeds: Uint8Array): Promise<void> {
@@ -63,7 +64,7 @@ export async function saveDeviceSeeds(storage: StorageAdapter, vaultKey: VaultKe
 export async function loadDeviceKeys(storage: StorageAdapter, vaultKey: VaultKey, vaultId: string): Promise<Result<DeviceKeys> | undefined> {
   const sealed = await storage.load(DEVICE_KEY);
   if (!sealed) return undefined;
-  const seeds = openAead(vaultKey, sealed, deviceAd(vaultId));
+  const seeds = openVaultRecord(vaultKey, SEEDS_SUBKEY, deviceAd(vaultId), sealed);
   if (!seeds.ok) return seeds;
   if (seeds.value.length !== 2 * SEED_BYTES) return { ok: false, error: { code: 'E_FORMAT', message: 'device key record has the wrong size' } };
   return { ok: true, value: deviceKeysFromSeeds(seeds.value) };
