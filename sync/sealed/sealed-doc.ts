@@ -187,6 +187,20 @@ export class SealedDoc {
   }
 
   /**
+   * Entries written before writer slots name the device id itself (sync/PROTOCOL.md "Writers"),
+   * which a relay can match across rooms. A compaction replaces every applied one with a
+   * snapshot under this doc's slot; quarantined ones stay (they are not covered). True if it
+   * compacted. Called once a doc opens on a device that may upgrade it.
+   */
+  upgradeWriterSlots(): boolean {
+    const legacy = (map: 'entries' | 'snapshots'): boolean =>
+      [...this.#maps[map].keys()].some((key) => /^[0-9a-f]{32}\./.test(key) && this.#applied.has(`${map}:${key}`));
+    if (!legacy('entries') && !legacy('snapshots')) return false;
+    this.compact();
+    return true;
+  }
+
+  /**
    * Seals a snapshot under `keyring.current()` and deletes every applied entry it covers,
    * so after a key rotation the box's readable state is under the new key only. Same as
    * compact(); named for what rotation needs from it.

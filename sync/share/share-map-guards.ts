@@ -5,12 +5,15 @@ import { keyEnvelopeSigner, keysMap, readKeyEnvelopeEntry } from './key-envelope
 import { readMember } from './members.ts';
 import { revocationIsSigned, revocationsMap } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
+import { sealedCopyHolds } from './share-maps-upgrade.ts';
 
 /**
  * The sharing maps of a box are append-only like its entries (sync/sealed/append-only.ts):
  * a key envelope signed by a trusted member may go only once its recipient is an invite
  * that was used or withdrawn (nobody may open it any more); a signed revocation or key
- * epoch never goes. `trusted` is the notebook's member trust for a signer (members.ts).
+ * epoch never goes. One stored in clear (from before room sealing) may go once the same
+ * bytes are stored sealed under its room slot (share-maps-upgrade.ts). `trusted` is the
+ * notebook's member trust for a signer (members.ts).
  * Returns the function that stops guarding.
  */
 export function guardShareMaps(box: Y.Doc, plain: Y.Doc, notebookId: string, meta: RoomMeta, trusted: (signerPublicKey: Uint8Array) => boolean): () => void {
@@ -24,11 +27,17 @@ export function guardShareMaps(box: Y.Doc, plain: Y.Doc, notebookId: string, met
       mayDelete: (key, value) => {
         const entry = readKeyEnvelopeEntry(notebookId, meta, key, value);
         const record = entry && readMember(plain, entry.place.recipientDeviceId);
-        return record?.role === 'invite' && record.removedAt !== undefined;
+        return (record?.role === 'invite' && record.removedAt !== undefined) || sealedCopyHolds(box, 'keys', meta, key, value);
       },
     }),
-    guardAppendOnly(box, revocationsMap(box), { authentic: (key, value) => revocationIsSigned(notebookId, meta, key, value), mayDelete: () => false }),
-    guardAppendOnly(box, epochsMap(box), { authentic: (key, value) => readKeyEpoch(notebookId, meta, key, value) !== undefined, mayDelete: () => false }),
+    guardAppendOnly(box, revocationsMap(box), {
+      authentic: (key, value) => revocationIsSigned(notebookId, meta, key, value),
+      mayDelete: (key, value) => sealedCopyHolds(box, 'revocations', meta, key, value),
+    }),
+    guardAppendOnly(box, epochsMap(box), {
+      authentic: (key, value) => readKeyEpoch(notebookId, meta, key, value) !== undefined,
+      mayDelete: (key, value) => sealedCopyHolds(box, 'epochs', meta, key, value),
+    }),
   ];
   return () => guards.forEach((guard) => guard.stop());
 }

@@ -6,10 +6,11 @@ import { notebookFounder, notebookFounderKey, notebookKeys, notebookRoom, setNot
 import { sweepInvites } from './join-notebook.ts';
 import { epochsMap } from './key-epochs.ts';
 import { keysMap } from './key-envelope.ts';
-import { followMembers, foundMembers, membersMap, memberTrust, signerTrust } from './members.ts';
+import { followMembers, foundMembers, isCurrentOwner, membersMap, memberTrust, signerTrust } from './members.ts';
 import { addOwnDevices } from './own-devices.ts';
 import { revocationsMap } from './revocations.ts';
 import { roomMeta } from './room-meta.ts';
+import { upgradeShareMaps } from './share-maps-upgrade.ts';
 import { chooseCurrentKey, pickUpNotebookKeys, syncKeysFromVault, upgradeKeyEpochs, type SharedNotebook } from './rotate-key.ts';
 import { guardShareMaps } from './share-map-guards.ts';
 
@@ -96,6 +97,9 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   onVault();
   upgradeKeyEpochs(nb, founding ? 'founded' : 'upgrade');
   sweepInvites(nb);
+  // A notebook from before room sealing and writer slots stops naming devices in its box.
+  upgradeShareMaps(box, id, meta);
+  if (isCurrentOwner(plain, self.deviceId)) sealed.upgradeWriterSlots();
   sealed.flush();
   const close = (): void => {
     keysMap(box).unobserve(onKeys);

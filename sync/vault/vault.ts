@@ -201,6 +201,8 @@ export class Vault {
     const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
     registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
     sealed.flush();
+    // A vault doc from before writer slots stops naming devices in the vault room.
+    sealed.upgradeWriterSlots();
     return new Vault(services, header, key, device, doc, box, sealed, handle);
   }
 

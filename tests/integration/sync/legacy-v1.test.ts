@@ -52,6 +52,12 @@ async function unlock(stored: Stored) {
   return { vault: vault.value, nb: nb.value };
 }
 
+const DEVICE_ID = /[0-9a-f]{32}/;
+/** Keys of a box that carry a device id as written by v1 code (writer ids, map keys). */
+function clearDeviceIds(box: Y.Doc): string[] {
+  return ['entries', 'snapshots', 'keys', 'revocations', 'epochs'].flatMap((name) => [...box.getMap(name).keys()].filter((key) => DEVICE_ID.test(key)).map((key) => `${name}:${key}`));
+}
+
 describe('stores written by format-v1 code', () => {
   it('open on the owner and on the member with every note and nothing set aside; the owner numbers the key epochs, the member follows', async () => {
     const alice = await unlock(fixture.alice);
@@ -67,9 +73,18 @@ describe('stores written by format-v1 code', () => {
       expect(epochs.map((e) => e.cause)).toEqual(['upgrade']);
       expect(epochs[0]?.keyId).toBe(alice.nb.shared.keyring.current().keyId);
 
+      // Opening upgraded the rooms: no entry, snapshot or sharing map names a device in clear.
+      for (const box of [alice.nb.box, alice.vault.vaultReplica().box]) expect(clearDeviceIds(box)).toEqual([]);
+      expect(clearDeviceIds(bob.vault.vaultReplica().box)).toEqual([]);
+
       Y.applyUpdate(bob.nb.box, Y.encodeStateAsUpdate(alice.nb.box, Y.encodeStateVector(bob.nb.box)), 'peer');
       expect(bob.nb.shared.keyring.current().keyId).toBe(epochs[0]?.keyId);
       expect(bob.nb.sealed.quarantine.size).toBe(0);
+      // Bob's replica accepts the upgrade's deletes rather than restoring the clear entries.
+      expect(clearDeviceIds(bob.nb.box)).toEqual([]);
+      expect(readNotes(bob.nb.doc).map((n) => n.title).sort()).toEqual(fixture.titles);
+      Y.applyUpdate(alice.nb.box, Y.encodeStateAsUpdate(bob.nb.box, Y.encodeStateVector(alice.nb.box)), 'peer');
+      expect(clearDeviceIds(alice.nb.box)).toEqual([]);
     } finally {
       await alice.vault.lock();
       await bob.vault.lock();
