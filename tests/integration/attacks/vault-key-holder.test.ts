@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { decodeVaultHeader, randomBytes, sodiumReady, unlockWithPassphrase } from '../../../crypto/index.ts';
+import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
+import { readMember } from '../../../sync/share/members.ts';
+import type { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
+import { deviceKeysFromSeeds } from '../../../sync/vault/vault-records.ts';
+import { createVault, unlockVault, Vault, type OpenNotebook } from '../../../sync/vault/vault.ts';
+import { memoryServices, must, PASS } from '../vault-sync/vault-sync-harness.ts';
+
+beforeAll(sodiumReady);
+
+/** Everything `from` holds in the vault room and in one notebook's room reaches `to` (as sync would carry it). */
+async function deliver(from: Vault, to: Vault, notebookId: string): Promise<void> {
+  Y.applyUpdate(to.vaultReplica().box, Y.encodeStateAsUpdate(from.vaultReplica().box), 'peer');
+  const [a, b] = [await from.notebookReplica(notebookId), await to.notebookReplica(notebookId)];
+  if (a && b) Y.applyUpdate(b.box, Y.encodeStateAsUpdate(a.box), 'peer');
+}
+
+/**
+ * Issue 18 §1: holding the vault key used to make anyone one of the person's devices. The
+ * attacker here has the laptop's stored header and the passphrase (a backup file, an old copy
+ * of the profile, a phone signed out without a vault-key rotation): it opens the vault with
+ * fresh device keys and registers them. It must read, at most: nothing it writes counts, and
+ * no device of the person adds it to a notebook, let alone as owner.
+ */
+describe('attack: a holder of the vault key who is not one of the person\'s devices (issue 18 §1)', () => {
+  it('registers fresh device keys; the laptop never adds it to a notebook, and refuses what it writes to the vault doc and to notebooks (E_SIGNER)', async () => {
+    const services = memoryServices();
+    const laptop = (await createVault(services, PASS)).vault;
+    const shared = laptop.createNotebook('Shared');
+    const diary = laptop.createNotebook('Diary');
+    const nbLaptop: OpenNotebook = must(await laptop.openNotebook(shared));
+    createNote(nbLaptop.doc, { title: 'from-laptop' });
+    await laptop.flush();
+
+    // The attacker: the stored header, the passphrase, and a copy of what the relay holds.
+    const header = must(decodeVaultHeader((await services.storage.load(['vault', 'header'])) as Uint8Array));
+    const vaultKey = must(await unlockWithPassphrase(header, PASS));
+    const theirs = memoryServices();
+    for (const [name, bytes] of (services.boxes as MemoryBoxPersistence).stored) (theirs.boxes as MemoryBoxPersistence).stored.set(name, bytes.slice());
+    const attacker = await Vault.open(theirs, header, vaultKey, deviceKeysFromSeeds(randomBytes(64)));
+    attacker.deleteNotebook(diary);
+    attacker.renameNotebook(shared, 'Mine now');
+    const nbAttacker = must(await attacker.openNotebook(shared));
+    createNote(nbAttacker.doc, { title: 'from-attacker' });
+    await attacker.flush();
+
+    await deliver(attacker, laptop, shared);
+    await laptop.flush();
+    // Its vault doc changes are refused, not applied.
+    expect(laptop.notebooks().map((nb) => nb.name).sort()).toEqual(['Diary', 'Shared']);
+    expect(laptop.quarantined).toBeGreaterThan(0);
+    // Listed in the vault doc (it registered itself), but never made a member, nor an owner.
+    expect(readMember(nbLaptop.doc, attacker.deviceId)).toBeUndefined();
+    expect(readNotes(nbLaptop.doc).map((n) => n.title)).toEqual(['from-laptop']);
+    expect([...nbLaptop.sealed.quarantine.values()].map((q) => q.code)).toContain('E_SIGNER');
+
+    // Reopened from storage (a restart), the laptop decides the same.
+    await laptop.lock();
+    await attacker.lock();
+    const again = must(await unlockVault(services, { passphrase: PASS }));
+    expect(again.notebooks().map((nb) => nb.name).sort()).toEqual(['Diary', 'Shared']);
+    const reopened = must(await again.openNotebook(shared));
+    expect(readMember(reopened.doc, attacker.deviceId)).toBeUndefined();
+    expect(readNotes(reopened.doc).map((n) => n.title)).toEqual(['from-laptop']);
+    await again.lock();
+  });
+});
