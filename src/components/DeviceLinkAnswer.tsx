@@ -1,4 +1,5 @@
 import { createSignal, Match, Switch } from 'solid-js';
+import { parseDeviceLinkRequest, requestFingerprint } from '../../sync/share/device-link.ts';
 import type { DeviceLinkAnswer as Answer } from '../../sync/vault/vault-device-link.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { messageFor } from '../app/messages.ts';
@@ -8,33 +9,37 @@ const groups = (digits: string, size: number) => digits.match(new RegExp(`.{1,${
 
 /**
  * This (old) device answers a new device's request: paste its link, compare the characters both
- * screens show (a swapped request would get the vault key sealed to someone else), then hand
- * back the answer link and a check code for the new device to compare.
+ * screens show (a swapped request would get the vault key sealed to someone else), and only then
+ * make the answer (which approves the new device as the person's) and hand back its link and a
+ * check code for the new device to compare.
  */
 export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string }) {
   const [request, setRequest] = createSignal(props.initialRequest ?? '');
+  const [fingerprint, setFingerprint] = createSignal<string>();
   const [answer, setAnswer] = createSignal<Answer>();
-  const [confirmed, setConfirmed] = createSignal(false);
   const [problem, setProblem] = createSignal<string>();
+  const show = (result: { ok: true } | { ok: false; error: { code: string; message: string } }): boolean => {
+    setProblem(result.ok ? undefined : messageFor(result.error.code, result.error.message));
+    return result.ok;
+  };
 
   const read = (event: SubmitEvent) => {
     event.preventDefault();
-    setConfirmed(false);
+    setAnswer(undefined);
+    const parsed = parseDeviceLinkRequest(request().trim());
+    setFingerprint(show(parsed) && parsed.ok ? requestFingerprint(parsed.value) : undefined);
+  };
+  const confirm = () => {
     const made = props.vault.answerDeviceLink(request().trim(), location.origin);
-    if (made.ok) {
-      setProblem(undefined);
-      setAnswer(made.value);
-    } else {
-      setAnswer(undefined);
-      setProblem(messageFor(made.error.code, made.error.message));
-    }
+    if (show(made) && made.ok) setAnswer(made.value);
+    else setFingerprint(undefined);
   };
 
   return (
     <section class="sync-section" aria-labelledby="link-device-title">
       <h3 id="link-device-title">Link a device</h3>
       <Switch>
-        <Match when={!answer()}>
+        <Match when={!fingerprint()}>
           <p class="hint">
             On the new device, open Obscura and choose “Link to my other device”. Paste the link it shows here (or scan its QR code
             with this device’s camera).
@@ -47,16 +52,16 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
             </div>
           </form>
         </Match>
-        <Match when={!confirmed() && answer()}>
-          {(found) => (
+        <Match when={!answer() && fingerprint()}>
+          {(shown) => (
             <div class="device-link-step" role="group" aria-labelledby="fingerprint-title">
               <p id="fingerprint-title">Does the new device show these characters?</p>
-              <p class="digits fingerprint" data-testid="request-fingerprint">{found().fingerprint}</p>
+              <p class="digits fingerprint" data-testid="request-fingerprint">{shown()}</p>
               <div class="note-actions">
-                <button type="button" class="primary" onClick={() => setConfirmed(true)}>
+                <button type="button" class="primary" onClick={confirm}>
                   Yes, they match
                 </button>
-                <button type="button" onClick={() => setAnswer(undefined)}>
+                <button type="button" onClick={() => setFingerprint(undefined)}>
                   No, start again
                 </button>
               </div>
@@ -64,7 +69,7 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
             </div>
           )}
         </Match>
-        <Match when={confirmed() && answer()}>
+        <Match when={answer()}>
           {(found) => (
             <div class="device-link-step">
               <p>Open or paste this answer on the new device, then check that it shows the same code:</p>

@@ -14,6 +14,7 @@ import { pieceCount, pieceLength, pieceOffset } from '../blob/blob-layout.ts';
 import { MemoryBoxPersistence } from '../storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../storage/memory-storage-adapter.ts';
 import { deviceKeysFromSeeds, loadDeviceKeys, saveDeviceSeeds, saveVaultHeader } from '../vault/vault-records.ts';
+import { vaultBoxName } from '../vault/vault-rotation-journal.ts';
 import { hasVault, Vault, type VaultErrorCode, type VaultServices } from '../vault/vault.ts';
 import { DEVICE_RECORD_KEY, type BackupErrorCode } from './backup-format.ts';
 import { scanBackup, type BackupIndex, type ByteSource, type SectionRef } from './backup-reader.ts';
@@ -85,9 +86,12 @@ async function deviceSeeds(vaultId: string, key: VaultKey, index: BackupIndex): 
 
 /** Notebook id for each notebook box, found by opening the vault doc in memory. */
 async function planRestore(header: VaultHeader, key: VaultKey, index: BackupIndex, file: ByteSource): Promise<RestoreResult<Map<string, SectionRef>>> {
-  const vault = await Vault.open({ storage: new MemoryStorageAdapter(), boxes: new MemoryBoxPersistence() }, header, copyKey(key), deviceKeysFromSeeds(randomBytes(64)));
+  // The box is there before the vault opens, so this throwaway device reads it as the
+  // person's, as it always did (a device with no approvals yet, sync/vault/device-approvals.ts).
+  const boxes = new MemoryBoxPersistence();
+  boxes.stored.set(vaultBoxName(header.vaultId), await file.read(index.vaultBox.offset, index.vaultBox.length));
+  const vault = await Vault.open({ storage: new MemoryStorageAdapter(), boxes }, header, copyKey(key), deviceKeysFromSeeds(randomBytes(64)));
   try {
-    Y.applyUpdate(vault.vaultReplica().box, await file.read(index.vaultBox.offset, index.vaultBox.length));
     if (vault.quarantined > 0) return fail('E_BACKUP_MISMATCH', 'The vault in this backup does not open with its own key; the file was altered.');
     const byRoom = new Map(index.notebooks.map((ref) => [ref.id, ref]));
     const plan = new Map<string, SectionRef>();

@@ -15,9 +15,11 @@ import {
 
 /**
  * The new device's request of a device link (sync/PROTOCOL.md "Device link"):
- *   `#/link-device/<base64url(0x02 ‖ u64 createdAt ‖ u64 expiresAt ‖ box pk (32))>`
- * Both times are the new device's clock, in ms. Nothing in it is signed (there is nothing
- * to sign it with yet): it is checked by eye, with requestFingerprint on both screens.
+ *   `#/link-device/<base64url(0x03 ‖ u64 createdAt ‖ u64 expiresAt ‖ box pk (32) ‖ signing pk (32))>`
+ * Both times are the new device's clock, in ms. The box key is made for this request; the
+ * signing key is the new device's own, which the old device approves (sync/vault/
+ * device-approvals.ts). Nothing in it is signed: it is checked by eye, with
+ * requestFingerprint on both screens.
  *
  * Note: each device judges time by its own clock only. The old device refuses a request
  * past `expiresAt`, and one made more than a tolerance ahead of its clock, which can only
@@ -27,15 +29,15 @@ import {
  * device whose clock is behind, which nothing in the request can tell apart, and the
  * message names both.
  */
-export const DEVICE_LINK_VERSION = 2;
+export const DEVICE_LINK_VERSION = 3;
 export const LINK_REQUEST_PATH = '#/link-device/';
 export const DEFAULT_DEVICE_LINK_TTL_MS = 10 * 60 * 1000;
 /** A request that claims to live longer was not made by us. */
 export const MAX_DEVICE_LINK_TTL_MS = 60 * 60 * 1000;
 /** Clocks kept by NTP agree within seconds; two minutes leaves room for a phone that is not. */
 export const DEVICE_LINK_CLOCK_TOLERANCE_MS = 2 * 60 * 1000;
-const REQUEST_BYTES = 1 + 8 + 8 + 32;
-const DIGEST_DOMAIN = lengthPrefixed(utf8('obscura/device-link-request/v2'));
+const REQUEST_BYTES = 1 + 8 + 8 + 32 + 32;
+const DIGEST_DOMAIN = lengthPrefixed(utf8('obscura/device-link-request/v3'));
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export type DeviceLinkErrorCode = 'E_DEVICE_LINK_FORMAT' | 'E_DEVICE_LINK_VERSION' | 'E_DEVICE_LINK_WRONG_DEVICE' | 'E_DEVICE_LINK_EXPIRED' | 'E_DEVICE_LINK_CLOCK_SKEW';
@@ -48,6 +50,8 @@ export interface DeviceLinkRequest {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly boxPublicKey: Uint8Array;
+  /** The new device's own signing key: what the old device approves as the person's. */
+  readonly signingPublicKey: Uint8Array;
 }
 
 /** The new device's side, kept in the page's memory until the answer arrives. */
@@ -56,11 +60,11 @@ export interface PendingDeviceLink extends DeviceLinkRequest {
   readonly keyPair: BoxKeyPair;
 }
 
-export function createDeviceLinkRequest(origin: string, now = Date.now(), ttlMs = DEFAULT_DEVICE_LINK_TTL_MS): PendingDeviceLink {
+export function createDeviceLinkRequest(origin: string, signingPublicKey: Uint8Array, now = Date.now(), ttlMs = DEFAULT_DEVICE_LINK_TTL_MS): PendingDeviceLink {
   const keyPair = generateBoxKeyPair();
-  const bytes = concatBytes(new Uint8Array([DEVICE_LINK_VERSION]), u64be(now), u64be(now + ttlMs), keyPair.publicKey);
+  const bytes = concatBytes(new Uint8Array([DEVICE_LINK_VERSION]), u64be(now), u64be(now + ttlMs), keyPair.publicKey, signingPublicKey);
   const link = `${origin.replace(/\/+$/, '')}/${LINK_REQUEST_PATH}${toBase64Url(bytes)}`;
-  return { link, keyPair, bytes, createdAt: now, expiresAt: now + ttlMs, boxPublicKey: keyPair.publicKey };
+  return { link, keyPair, bytes, createdAt: now, expiresAt: now + ttlMs, boxPublicKey: keyPair.publicKey, signingPublicKey: bytes.slice(49) };
 }
 
 /** The payload after `path`, with its version checked (requests and answers share the rule). */
@@ -108,7 +112,7 @@ export function parseDeviceLinkRequest(url: unknown, now = Date.now()): DeviceLi
     );
   }
   const copy = bytes.slice();
-  return { ok: true, value: { bytes: copy, createdAt, expiresAt, boxPublicKey: copy.subarray(17) } };
+  return { ok: true, value: { bytes: copy, createdAt, expiresAt, boxPublicKey: copy.subarray(17, 49), signingPublicKey: copy.subarray(49) } };
 }
 
 /** BLAKE2b-256 of the whole request, domain-separated: what the answer binds to. */

@@ -5,23 +5,29 @@ import { isDeviceRevoked } from '../vault/device-revocations.ts';
 import { devicesMap } from '../vault/vault-doc.ts';
 import { addMember, membersMap, readMember } from './members.ts';
 
+/** Which devices the vault doc lists are the person's (sync/vault/device-approvals.ts), and when that changes. */
+export interface OwnDeviceApprovals {
+  approved(deviceId: string): boolean;
+  onChange(listener: () => void): () => void;
+}
+
 /**
  * Membership is per device, but a person's devices share one vault. A device that is a
- * current member adds the vault's other devices (from the vault doc's `devices`, sealed
- * under the vault key, so only this person's devices are listed) to a shared notebook's
- * members. Devices already listed, including removed ones, are left alone: re-adding a
+ * current member adds the vault's other devices (from the vault doc's `devices`) that it
+ * approves as the person's (`approved`: reached by device-link approvals, so not merely a
+ * holder of the vault key) to a shared notebook's members, with its own role. Devices already listed, including removed ones, are left alone: re-adding a
  * removed device must be a deliberate act, not a side effect of opening a notebook. A device
  * a vault-key rotation signed out (device-revocations.ts) is never added: it must be linked
  * again, as a new device with new keys.
  * Returns the device ids added.
  */
-export function addOwnDevices(plain: Y.Doc, vaultDoc: Y.Doc, selfDeviceId: string, now = Date.now()): string[] {
+export function addOwnDevices(plain: Y.Doc, vaultDoc: Y.Doc, selfDeviceId: string, approved: (deviceId: string) => boolean, now = Date.now()): string[] {
   const self = readMember(plain, selfDeviceId);
   if (!self || self.removedAt !== undefined) return [];
   const role = self.role === 'owner' ? 'owner' : 'member';
   const added: string[] = [];
   devicesMap(vaultDoc).forEach((entry, deviceId) => {
-    if (!(entry instanceof Y.Map) || membersMap(plain).has(deviceId) || isDeviceRevoked(vaultDoc, deviceId)) return;
+    if (!(entry instanceof Y.Map) || membersMap(plain).has(deviceId) || isDeviceRevoked(vaultDoc, deviceId) || !approved(deviceId)) return;
     const signing = fromBase64Url(String(entry.get('signingPublicKey')));
     const box = fromBase64Url(String(entry.get('boxPublicKey')));
     if (!signing.ok || signing.value.length !== 32 || !box.ok || box.value.length !== 32) return;

@@ -1,6 +1,8 @@
-import { concatBytes, deriveId, deriveSubkey, fromBase64Url, lengthPrefixed, openAead, sealAead, utf8 } from '../../crypto/index.ts';
-import type { WriterSlot } from '../sealed/writer.ts';
+import { deriveId, fromBase64Url } from '../../crypto/index.ts';
+import { sealedMeta, type SealedMeta } from '../sealed/sealed-meta.ts';
 import type { NotebookRoom } from '../transport/derive-room-id.ts';
+
+export { SEALED_META_VERSION } from '../sealed/sealed-meta.ts';
 
 /**
  * What a room's box shows a relay about its members: nothing readable.
@@ -14,29 +16,10 @@ import type { NotebookRoom } from '../transport/derive-room-id.ts';
  * invite) has and no server ever sees. Readable without any notebook key, as these maps must be
  * (a member that missed a rotation reads the revocation and its new key here).
  */
-export interface RoomMeta {
-  readonly slot: WriterSlot;
-  /** 0x02 ‖ nonce ‖ AEAD(room meta key, bytes), bound to the map and the box key it is stored under. */
-  seal(map: string, mapKey: string, bytes: Uint8Array): Uint8Array;
-  /** The sealed bytes, or undefined when `value` is not a sealed value for this place. */
-  open(map: string, mapKey: string, value: unknown): Uint8Array | undefined;
-}
-
-export const SEALED_META_VERSION = 0x02;
-const DOMAIN = 'obscura/room-meta/v1';
+export type RoomMeta = SealedMeta;
 
 export function roomMeta(room: NotebookRoom): RoomMeta {
   const secret = fromBase64Url(room.password);
   if (!secret.ok) throw new Error('room password is not base64url');
-  const key = deriveSubkey(secret.value, DOMAIN);
-  const ad = (map: string, mapKey: string): Uint8Array => concatBytes(lengthPrefixed(utf8(DOMAIN)), lengthPrefixed(utf8(map)), lengthPrefixed(utf8(mapKey)));
-  return {
-    slot: (deviceId) => deriveId(secret.value, 'writer-slot', deviceId).slice(0, 32),
-    seal: (map, mapKey, bytes) => concatBytes(Uint8Array.of(SEALED_META_VERSION), sealAead(key, bytes, ad(map, mapKey))),
-    open(map, mapKey, value) {
-      if (!(value instanceof Uint8Array) || value[0] !== SEALED_META_VERSION) return undefined;
-      const opened = openAead(key, value.subarray(1), ad(map, mapKey));
-      return opened.ok ? opened.value : undefined;
-    },
-  };
+  return sealedMeta(secret.value, 'obscura/room-meta/v1', (deviceId) => deriveId(secret.value, 'writer-slot', deviceId).slice(0, 32));
 }

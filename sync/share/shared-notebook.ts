@@ -7,7 +7,7 @@ import { sweepInvites } from './join-notebook.ts';
 import { epochsMap } from './key-epochs.ts';
 import { keysMap } from './key-envelope.ts';
 import { followMembers, foundMembers, isCurrentOwner, membersMap, memberTrust, signerTrust } from './members.ts';
-import { addOwnDevices } from './own-devices.ts';
+import { addOwnDevices, type OwnDeviceApprovals } from './own-devices.ts';
 import { revocationsMap } from './revocations.ts';
 import { roomMeta } from './room-meta.ts';
 import { upgradeShareMaps } from './share-maps-upgrade.ts';
@@ -42,12 +42,14 @@ export function startSharing(vaultDoc: Y.Doc, notebookId: string, founder: Devic
 }
 
 export interface OpenSharedOptions {
+  /** Which of the vault's devices are the person's: only those are added as members. */
+  readonly ownDevices: OwnDeviceApprovals;
   readonly coalesceMs?: number;
   /** After a snapshot replaced entries, e.g. to trim the persisted update log. */
   readonly onCompact?: () => void;
 }
 
-export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self: DeviceIdentity, options: OpenSharedOptions = {}): OpenSharedResult {
+export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self: DeviceIdentity, options: OpenSharedOptions): OpenSharedResult {
   const keys = notebookKeys(vaultDoc, id);
   if (!keys) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${id} in this vault.` } };
   const founderId = notebookFounder(vaultDoc, id);
@@ -77,7 +79,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   if (founding) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
   const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
   const addOwn = (): void => {
-    if (addOwnDevices(plain, vaultDoc, self.deviceId).length > 0) sealed.flush();
+    if (addOwnDevices(plain, vaultDoc, self.deviceId, (deviceId) => options.ownDevices.approved(deviceId)).length > 0) sealed.flush();
   };
   const onVault = (): void => {
     syncKeysFromVault(nb);
@@ -90,6 +92,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   epochsMap(box).observe(onEpochs);
   revocationsMap(box).observe(onEpochs);
   vaultDoc.on('update', onVault);
+  const stopApprovals = options.ownDevices.onChange(addOwn);
   // A joiner becomes a member only when its redemption applies: add its own devices then too.
   membersMap(plain).observeDeep(addOwn);
   membersMap(plain).observeDeep(onEpochs);
@@ -106,6 +109,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     epochsMap(box).unobserve(onEpochs);
     revocationsMap(box).unobserve(onEpochs);
     vaultDoc.off('update', onVault);
+    stopApprovals();
     membersMap(plain).unobserveDeep(addOwn);
     membersMap(plain).unobserveDeep(onEpochs);
     stopMembers();

@@ -12,21 +12,27 @@ import { hasVault, Vault, type VaultResult, type VaultServices } from './vault.t
  *      with the SAME vault key and id, its own passphrase, recovery key and device keys.
  * The notebooks arrive once startVaultSync runs: the vault doc replicates in its own room.
  */
+/** The request in memory, with the seeds of this device's keys (its signing key is in the request). */
+export interface PendingLink extends PendingDeviceLink {
+  readonly seeds: Uint8Array;
+}
+
 export interface StartedDeviceLink {
   readonly link: string;
-  readonly pending: PendingDeviceLink;
+  readonly pending: PendingLink;
   /** 16 characters in 4 groups to compare with the old device's screen before it answers. */
   readonly fingerprint: string;
 }
 
 export function beginDeviceLink(origin: string, now = Date.now()): StartedDeviceLink {
-  const pending = createDeviceLinkRequest(origin, now);
+  const seeds = randomBytes(64);
+  const pending = { ...createDeviceLinkRequest(origin, deviceKeysFromSeeds(seeds).signing.publicKey, now), seeds };
   return { link: pending.link, pending, fingerprint: requestFingerprint(pending) };
 }
 
 export interface LinkDeviceArgs {
   readonly responseLink: string;
-  readonly pending: PendingDeviceLink;
+  readonly pending: PendingLink;
   /** This device's own passphrase for the shared vault key. */
   readonly passphrase: string;
   readonly now?: number;
@@ -44,13 +50,14 @@ export async function linkDevice(services: VaultServices, args: LinkDeviceArgs):
   if (await hasVault(services)) return { ok: false, error: { code: 'E_VAULT_EXISTS', message: 'this device already has a vault; linking would replace it' } };
   const opened = openDeviceLinkResponse(args.responseLink, args.pending, args.now);
   if (!opened.ok) return opened;
-  const { vaultKey, vaultId } = opened.value;
+  const { vaultKey, vaultId, approverPublicKey } = opened.value;
   const code = checkCode(vaultKey, args.pending.boxPublicKey);
   const { header, recoveryKey } = await wrapLinkedVaultKey(vaultId, vaultKey, args.passphrase, services.pwhash);
-  const seeds = randomBytes(64);
+  const seeds = args.pending.seeds;
   await saveDeviceSeeds(services.storage, vaultKey, vaultId, seeds);
   // As in createVault: the header goes last, so a vault exists only once it is complete.
   await saveVaultHeader(services.storage, header);
   wipe(args.pending.keyPair.secretKey);
-  return { ok: true, value: { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey, checkCode: code } };
+  const vault = await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds), approverPublicKey);
+  return { ok: true, value: { vault, recoveryKey, checkCode: code } };
 }

@@ -9,6 +9,8 @@ export interface DeviceLinkAnswer {
   readonly checkCode: string;
   /** What the new device showed beside its request (the request is really its): 16 characters in 4 groups. */
   readonly fingerprint: string;
+  /** The new device's signing key, from the request: the old device approves it (device-approvals.ts). */
+  readonly newDevicePublicKey: Uint8Array;
 }
 
 export function answerDeviceLink(
@@ -16,6 +18,7 @@ export function answerDeviceLink(
   origin: string,
   vaultKey: VaultKey,
   vaultId: string,
+  approverPublicKey: Uint8Array,
   now = Date.now(),
 ): { ok: true; value: DeviceLinkAnswer } | { ok: false; error: { code: DeviceLinkErrorCode; message: string } } {
   const request = parseDeviceLinkRequest(requestLink, now);
@@ -23,9 +26,10 @@ export function answerDeviceLink(
   return {
     ok: true,
     value: {
-      link: createDeviceLinkResponse(origin, request.value, vaultKey, vaultId),
+      link: createDeviceLinkResponse(origin, request.value, vaultKey, vaultId, approverPublicKey),
       checkCode: checkCode(vaultKey, request.value.boxPublicKey),
       fingerprint: requestFingerprint(request.value),
+      newDevicePublicKey: request.value.signingPublicKey,
     },
   };
 }

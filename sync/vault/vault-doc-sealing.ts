@@ -2,15 +2,16 @@ import type * as Y from 'yjs';
 import { deriveId, fromBase64Url, toBase64Url, type SigningKeyPair, type VaultKey } from '../../crypto/index.ts';
 import { createKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
-import { newWriter, type WriterSlot } from '../sealed/writer.ts';
+import { deviceIdFor, newWriter, type WriterSlot } from '../sealed/writer.ts';
+import { deviceApprovals, type DeviceApprovals } from './device-approvals.ts';
 import { vaultDocTrust } from './device-revocations.ts';
 
 /**
  * How every device seals the vault doc: doc id `vault:<vaultId>`, the vault purposes, the
- * key id and the writer slots derived from the vault key, and a trustSigner that refuses
- * devices a vault-key rotation signed out (device-revocations.ts). `Vault.open`, a linked device's first open
- * (linked-vault-doc.ts) and the rotation (vault-key-rotation.ts) all seal through here, so
- * they can read each other by construction.
+ * key id and the writer slots derived from the vault key, and a trustSigner that takes only
+ * devices this one approves (device-approvals.ts) and none a vault-key rotation signed out
+ * (device-revocations.ts). `Vault.open` and the rotation (vault-key-rotation.ts) both seal
+ * through here, so they can read each other by construction.
  */
 export function vaultKeyId(vaultKey: VaultKey, vaultId: string): string {
   const bytes = fromBase64Url(deriveId(vaultKey, 'vault-key-id', vaultId));
@@ -35,10 +36,19 @@ export interface VaultDocSealing {
   readonly onCompact?: () => void;
 }
 
-export function sealVaultDoc(args: VaultDocSealing): SealedDoc {
+export interface SealedVaultDoc {
+  readonly sealed: SealedDoc;
+  readonly approvals: DeviceApprovals;
+  /** Stops sealing and watching approvals. */
+  destroy(): void;
+}
+
+export function sealVaultDoc(args: VaultDocSealing): SealedVaultDoc {
   const keyId = vaultKeyId(args.key, args.vaultId);
   const slot = vaultWriterSlot(args.key, args.vaultId);
-  return new SealedDoc({
+  const approvals = deviceApprovals({ box: args.box, doc: args.plain, vaultId: args.vaultId, key: args.key, slot }, args.signer);
+  const notRevoked = vaultDocTrust(args.plain, args.vaultId);
+  const sealed = new SealedDoc({
     docId: `vault:${args.vaultId}`,
     plain: args.plain,
     box: args.box,
@@ -46,7 +56,18 @@ export function sealVaultDoc(args: VaultDocSealing): SealedDoc {
     writer: newWriter(args.signer, slot),
     writerSlot: slot,
     purposes: { update: 'vault-update', snapshot: 'vault-snapshot' },
-    trustSigner: vaultDocTrust(args.plain, args.vaultId),
+    trustSigner: (writerId, signerPublicKey) => notRevoked(writerId, signerPublicKey) && approvals.approved(deviceIdFor(signerPublicKey)),
     ...(args.onCompact ? { onCompact: args.onCompact } : {}),
   });
+  // Approvals arrive in any order with the entries they vouch for.
+  const stopRetry = approvals.onChange(() => sealed.retryQuarantined(['E_SIGNER']));
+  return {
+    sealed,
+    approvals,
+    destroy() {
+      stopRetry();
+      approvals.stop();
+      sealed.destroy();
+    },
+  };
 }

@@ -81,7 +81,7 @@ export interface RotationHost {
   boxName(key: VaultKey, notebookId: string): string;
   /** Boxes loaded from now on use names keyed by `key`. */
   useBoxNames(key: VaultKey): void;
-  /** Seals the vault doc under `key` alone from now on (the old sealing stops). */
+  /** Seals the vault doc under `key` alone from now on (the old sealing stops); device approvals start again from this device. */
   resealVaultDoc(key: VaultKey): void;
   /** Notebooks with a key, and whether each is open now. */
   notebooks(): { id: string; open: boolean }[];

@@ -27,6 +27,7 @@ import { roomMeta } from '../share/room-meta.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import type { SharedNotebook } from '../share/rotate-key.ts';
+import type { OwnDeviceApprovals } from '../share/own-devices.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
@@ -42,7 +43,7 @@ import {
   type NotebookEntry,
 } from './notebook-meta.ts';
 import { addNotebook, devicesMap, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
-import { sealVaultDoc, vaultKeyId } from './vault-doc-sealing.ts';
+import { sealVaultDoc, vaultKeyId, type SealedVaultDoc } from './vault-doc-sealing.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { rotateVaultKey, type MovableBox, type RotationErrorCode, type VaultKeyRotation } from './vault-key-rotation.ts';
@@ -168,7 +169,7 @@ export class Vault {
   #boxNameKey: VaultKey;
   readonly #device: DeviceKeys;
   readonly #doc: Y.Doc;
-  #sealed: SealedDoc;
+  #sealing: SealedVaultDoc;
   readonly #box: Y.Doc;
   readonly #boxHandle: BoxHandle;
   readonly #open = new Map<string, OpenNotebook>();
@@ -181,7 +182,7 @@ export class Vault {
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
 
-  private constructor(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, doc: Y.Doc, box: Y.Doc, sealed: SealedDoc, handle: BoxHandle) {
+  private constructor(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, doc: Y.Doc, box: Y.Doc, sealed: SealedVaultDoc, handle: BoxHandle) {
     this.#services = services;
     this.#header = header;
     this.#key = key;
@@ -189,21 +190,45 @@ export class Vault {
     this.#device = device;
     this.#doc = doc;
     this.#box = box;
-    this.#sealed = sealed;
+    this.#sealing = sealed;
+    this.#forwardApprovals();
     this.#boxHandle = handle;
   }
 
-  static async open(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys): Promise<Vault> {
+  /** `linkedBy`: the signing key of the device whose link brought the vault key here (it is approved back). */
+  static async open(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, linkedBy?: Uint8Array): Promise<Vault> {
     const box = new Y.Doc();
     const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
-    // Same sealing as a linked device's first open (linked-vault-doc.ts), by construction.
     const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
     registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
-    sealed.flush();
+    // A vault from before device approvals: the devices trusted until now become approved.
+    sealed.approvals.adoptListedDevices();
+    if (linkedBy) sealed.approvals.approve(linkedBy);
+    sealed.sealed.flush();
     // A vault doc from before writer slots stops naming devices in the vault room.
-    sealed.upgradeWriterSlots();
+    sealed.sealed.upgradeWriterSlots();
     return new Vault(services, header, key, device, doc, box, sealed, handle);
+  }
+
+  /** Open notebooks follow the approvals of whichever sealing is current (a vault-key rotation replaces it). */
+  readonly #approvalListeners = new Set<() => void>();
+  readonly #ownDevices: OwnDeviceApprovals = {
+    approved: (deviceId) => this.#sealing.approvals.approved(deviceId),
+    onChange: (listener) => {
+      this.#approvalListeners.add(listener);
+      return () => this.#approvalListeners.delete(listener);
+    },
+  };
+
+  #forwardApprovals(): void {
+    this.#sealing.approvals.onChange(() => {
+      for (const listener of this.#approvalListeners) listener();
+    });
+  }
+
+  get #sealed(): SealedDoc {
+    return this.#sealing.sealed;
   }
 
   get vaultId(): string {
@@ -303,7 +328,7 @@ export class Vault {
     const loaded = await this.#loadBox(id);
     const { box } = loaded;
     // The handle is read when used: a vault-key rotation moves the box to another database.
-    const shared = openSharedNotebook(id, this.#doc, box, identity, { onCompact: () => trimLog(loaded.handle) });
+    const shared = openSharedNotebook(id, this.#doc, box, identity, { ownDevices: this.#ownDevices, onCompact: () => trimLog(loaded.handle) });
     if (!shared.ok) return shared;
     const { plain: doc, sealed } = shared.value;
     const notebook: OpenNotebook = {
@@ -509,13 +534,17 @@ export class Vault {
 
   /**
    * Old device: answers a new device's request link (beginDeviceLink on that device) by
-   * sealing the vault key to it. Show `checkCode` and the request's fingerprint
-   * (requestFingerprint) so the person can compare them with the new device's screen.
-   * `now` is this device's clock, against which the request's expiry is checked.
+   * sealing the vault key to it, and approves the new device's signing key from the request
+   * as the person's (device-approvals.ts). Call only once the person has compared the
+   * request's fingerprint (parseDeviceLinkRequest, requestFingerprint) with the new device's
+   * screen: it covers that key. Then show `checkCode`. `now` is this device's clock, against
+   * which the request's expiry is checked.
    */
   answerDeviceLink(requestLink: string, origin: string, now = Date.now()): VaultResult<DeviceLinkAnswer> {
     this.#assertUnlocked();
-    return answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId, now);
+    const answer = answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId, this.#device.signing.publicKey, now);
+    if (answer.ok) this.#sealing.approvals.approve(answer.value.newDevicePublicKey);
+    return answer;
   }
 
   #identity(): DeviceIdentity {
@@ -640,8 +669,8 @@ export class Vault {
         this.#boxNameKey = key;
       },
       resealVaultDoc: (key) => {
-        this.#sealed.destroy();
-        this.#sealed = sealVaultDoc({
+        this.#sealing.destroy();
+        this.#sealing = sealVaultDoc({
           vaultId: this.vaultId,
           plain: this.#doc,
           box: this.#box,
@@ -652,6 +681,8 @@ export class Vault {
         // The whole vault doc as one snapshot under the new key; the old envelopes stay
         // (quarantined here, E_KEY_UNKNOWN) until the new header is stored.
         this.#sealed.compact();
+        this.#forwardApprovals();
+        this.#sealing.approvals.startOver();
       },
       notebooks: () => this.notebooks().map(({ id }) => ({ id, open: this.#open.has(id) })),
       openNotebook: (id) => this.openNotebook(id),
@@ -686,7 +717,7 @@ export class Vault {
       loaded.box.destroy();
     }
     this.#boxes.clear();
-    this.#sealed.destroy();
+    this.#sealing.destroy();
     await this.#boxHandle.close();
     this.#doc.destroy();
     this.#box.destroy();

@@ -2,10 +2,11 @@ import * as Y from 'yjs';
 
 /**
  * The root maps a box doc has (sync/sealed/box-layout.ts, sync/share/key-envelope.ts,
- * sync/share/revocations.ts, and `epochs`); the vault's box is a SealedDoc box too. Every
- * value in them is bytes: a sealed envelope, a key envelope, a revocation.
+ * sync/share/revocations.ts, and `epochs`); the vault's box is a SealedDoc box too, with its
+ * device approvals (sync/vault/device-approvals.ts). Every value in them is bytes: a sealed
+ * envelope, a key envelope, a revocation, an approval.
  */
-export const BOX_MAPS: ReadonlySet<string> = new Set(['entries', 'snapshots', 'keys', 'revocations', 'epochs']);
+export const BOX_MAPS: ReadonlySet<string> = new Set(['entries', 'snapshots', 'keys', 'revocations', 'epochs', 'approvals']);
 
 type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
 

@@ -138,16 +138,17 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
   it('device links: mutated requests, and responses with mutated secrets re-sealed to the device', () => {
     const random = seededRandom(seed + 3);
     const now = 1_800_000_000_000;
-    const request = createDeviceLinkRequest('https://o.example', now);
+    const request = createDeviceLinkRequest('https://o.example', cryptoRandomBytes(32), now);
     const vaultKey = asVaultKey(cryptoRandomBytes(32));
-    const response = createDeviceLinkResponse('https://o.example', request, vaultKey, 'vault-id');
+    const approver = cryptoRandomBytes(32);
+    const response = createDeviceLinkResponse('https://o.example', request, vaultKey, 'vault-id', approver);
     const payload = (fromBase64Url(response.slice(response.indexOf('#/linked/') + 9)) as { value: Uint8Array }).value;
-    const secret = concatBytes(lengthPrefixed(utf8('obscura/device-link/v2')), vaultKey, requestDigest(request), lengthPrefixed(utf8('vault-id')));
+    const secret = concatBytes(lengthPrefixed(utf8('obscura/device-link/v3')), vaultKey, requestDigest(request), approver, lengthPrefixed(utf8('vault-id')));
     const tally = fuzz('device-link', BUDGET, () => {
       const r = random();
       if (r < 0.25) return { request: mutateString(request.link, random) };
       if (r < 0.45) return { response: `https://o.example/#/linked/${toBase64Url(mutateBytes(payload, random))}` };
-      if (r < 0.95) return { response: `https://o.example/#/linked/${toBase64Url(concatBytes(new Uint8Array([2]), sealToPublicKey(request.keyPair.publicKey, mutateBytes(secret, random))))}` };
+      if (r < 0.95) return { response: `https://o.example/#/linked/${toBase64Url(concatBytes(new Uint8Array([3]), sealToPublicKey(request.keyPair.publicKey, mutateBytes(secret, random))))}` };
       return { request: randomValue(random) };
     }, (input) => {
       if ('request' in input) {

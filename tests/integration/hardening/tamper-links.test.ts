@@ -94,10 +94,10 @@ describe('tamper: links', () => {
     console.log(`tamper-links device seed=${seed} (replay with OBSCURA_SEED=${seed})`);
     const random = seededRandom(seed);
     const vaultKey = asVaultKey(randomBytes(32));
-    const request = createDeviceLinkRequest(ORIGIN, NOW);
+    const request = createDeviceLinkRequest(ORIGIN, randomBytes(32), NOW);
     const parsedRequest = parseDeviceLinkRequest(request.link, NOW);
     if (!parsedRequest.ok) throw new Error(parsedRequest.error.message);
-    const response = createDeviceLinkResponse(ORIGIN, parsedRequest.value, vaultKey, 'vault-1');
+    const response = createDeviceLinkResponse(ORIGIN, parsedRequest.value, vaultKey, 'vault-1', randomBytes(32));
     const tally = new TamperTally('tamper-device-link');
     const requestPayload = payloadOf(request.link, LINK_REQUEST_PATH);
     const responsePayload = payloadOf(response, LINK_RESPONSE_PATH);
@@ -118,7 +118,7 @@ describe('tamper: links', () => {
     }
     for (const c of everyTruncation(requestPayload)) tally.record(`request ${c.name}`, parseRequest(c.bytes), 'E_DEVICE_LINK_FORMAT');
     for (const c of extensions(requestPayload, random)) tally.record(`request ${c.name}`, parseRequest(c.bytes), 'E_DEVICE_LINK_FORMAT');
-    tally.record('request swapped for another device\'s', parseRequest(payloadOf(createDeviceLinkRequest(ORIGIN, NOW).link, LINK_REQUEST_PATH)), 'FINGERPRINT_DIFFERS');
+    tally.record('request swapped for another device\'s', parseRequest(payloadOf(createDeviceLinkRequest(ORIGIN, randomBytes(32), NOW).link, LINK_REQUEST_PATH)), 'FINGERPRINT_DIFFERS');
     tally.record('request past its expiry', codeOf(parseDeviceLinkRequest(request.link, NOW + 10 * 60_000)), 'E_DEVICE_LINK_EXPIRED');
     tally.record('request from a clock 30 minutes ahead', codeOf(parseDeviceLinkRequest(request.link, NOW - 30 * 60_000)), 'E_DEVICE_LINK_CLOCK_SKEW');
 
@@ -131,14 +131,14 @@ describe('tamper: links', () => {
       tally.record(`response ${c.name}`, openResponse(c.bytes), c.bytes.length === 0 ? 'E_DEVICE_LINK_FORMAT' : 'E_DEVICE_LINK_WRONG_DEVICE');
     }
     for (const c of extensions(responsePayload, random)) tally.record(`response ${c.name}`, openResponse(c.bytes), 'E_DEVICE_LINK_WRONG_DEVICE');
-    const forOther = createDeviceLinkResponse(ORIGIN, createDeviceLinkRequest(ORIGIN, NOW), vaultKey, 'vault-1');
+    const forOther = createDeviceLinkResponse(ORIGIN, createDeviceLinkRequest(ORIGIN, randomBytes(32), NOW), vaultKey, 'vault-1', randomBytes(32));
     tally.record('response sealed for another device', openResponse(payloadOf(forOther, LINK_RESPONSE_PATH)), 'E_DEVICE_LINK_WRONG_DEVICE');
     tally.record('response after the request expired', codeOf(openDeviceLinkResponse(response, request, NOW + 10 * 60_000)), 'E_DEVICE_LINK_EXPIRED');
 
     // A response from someone else's vault, sealed to our request: a sealed box does not
     // name its sender, so it opens; the check code both devices show differs.
     const foreignKey = asVaultKey(randomBytes(32));
-    const foreign = openDeviceLinkResponse(createDeviceLinkResponse(ORIGIN, parsedRequest.value, foreignKey, 'vault-x'), request, NOW);
+    const foreign = openDeviceLinkResponse(createDeviceLinkResponse(ORIGIN, parsedRequest.value, foreignKey, 'vault-x', randomBytes(32)), request, NOW);
     const shown = foreign.ok ? checkCode(foreign.value.vaultKey, request.keyPair.publicKey) : 'not opened';
     tally.record('response from another vault', shown === checkCode(vaultKey, request.keyPair.publicKey) ? 'ok' : 'CHECK_CODE_DIFFERS', 'CHECK_CODE_DIFFERS');
 

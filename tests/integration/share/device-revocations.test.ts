@@ -10,7 +10,7 @@ import { revocationsMap } from '../../../sync/share/revocations.ts';
 import { deviceRevocationHolds, isDeviceRevoked, revokedDevicesMap, writeDeviceRevocation } from '../../../sync/vault/device-revocations.ts';
 import { devicesMap, registerDevice } from '../../../sync/vault/vault-doc.ts';
 import { sealVaultDoc } from '../../../sync/vault/vault-doc-sealing.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from './share-harness.ts';
+import { approvedBy, firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 
@@ -52,7 +52,8 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
     writeDeviceRevocation(vaultDoc, VAULT_ID, phone.deviceId, laptop.signing);
     const nb = openReplica({ id: 'nb', device: laptop, keyring: keyringWith(firstKey()), founder: laptop.deviceId, vaultDoc });
     foundMembers(nb.plain, memberKeys(laptop));
-    expect(addOwnDevices(nb.plain, vaultDoc, laptop.deviceId)).toEqual([tablet.deviceId]);
+    // The laptop had approved both (device links); the phone's sign-out wins.
+    expect(addOwnDevices(nb.plain, vaultDoc, laptop.deviceId, approvedBy(vaultDoc, laptop, phone, tablet).approved)).toEqual([tablet.deviceId]);
 
     // The phone is a member from before (a notebook shared with it earlier) and drops off the device list.
     addMember(nb.plain, memberKeys(phone), 'member', laptop.deviceId);
@@ -68,7 +69,7 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
     const key = firstKey();
     const owner = openReplica({ id: 'nb', device: laptop, keyring: keyringWith(key), founder: laptop.deviceId, vaultDoc });
     foundMembers(owner.plain, memberKeys(laptop));
-    addOwnDevices(owner.plain, vaultDoc, laptop.deviceId);
+    addOwnDevices(owner.plain, vaultDoc, laptop.deviceId, approvedBy(vaultDoc, laptop, phone, tablet).approved);
     addMember(owner.plain, memberKeys(friend), 'member', laptop.deviceId);
     owner.sealed.flush();
     const onFriend = openReplica({ id: 'nb', device: friend, keyring: keyringWith(key), founder: laptop.deviceId });
@@ -98,16 +99,17 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
     const key = randomVaultKey();
     const box = new Y.Doc();
     const onLaptop = new Y.Doc();
-    const sealed = sealVaultDoc({ vaultId: VAULT_ID, plain: onLaptop, box, key, signer: laptop.signing });
+    const { sealed, approvals } = sealVaultDoc({ vaultId: VAULT_ID, plain: onLaptop, box, key, signer: laptop.signing });
     registerDevice(onLaptop, laptop.deviceId, laptop.signing.publicKey, laptop.box.publicKey);
     registerDevice(onLaptop, phone.deviceId, phone.signing.publicKey, phone.box.publicKey);
+    approvals.adoptListedDevices();
     sealed.flush();
 
     // The phone somehow holds the new key and writes before and after its sign-out.
     const onPhone = new Y.Doc();
     const phoneBox = new Y.Doc();
     const deliver = (): void => syncBoxes({ box }, { box: phoneBox });
-    const phoneSealed = sealVaultDoc({ vaultId: VAULT_ID, plain: onPhone, box: phoneBox, key, signer: phone.signing });
+    const phoneSealed = sealVaultDoc({ vaultId: VAULT_ID, plain: onPhone, box: phoneBox, key, signer: phone.signing }).sealed;
     onPhone.getMap('notebooks').set('before', new Y.Map());
     phoneSealed.flush();
     deliver();

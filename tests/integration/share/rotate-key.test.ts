@@ -9,7 +9,7 @@ import { createInvite, openInviteKeys, redeemInvite } from '../../../sync/share/
 import { addOwnDevices } from '../../../sync/share/own-devices.ts';
 import { chooseCurrentKey, handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate, syncKeysFromVault } from '../../../sync/share/rotate-key.ts';
 import { addJoinedNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, syncDocs, testRoomOf, titles, type TestDevice } from './share-harness.ts';
+import { approvedBy, firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, syncDocs, testRoomOf, titles, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-rotate-1';
@@ -32,7 +32,7 @@ function sharedByFour() {
   const open = (device: TestDevice, vaultDoc: Y.Doc) => openReplica({ id: ID, device, keyring: keyringWith(k1), founder: alice1.deviceId, vaultDoc });
   const a1 = open(alice1, aliceVault);
   foundMembers(a1.plain, memberKeys(alice1));
-  addOwnDevices(a1.plain, aliceVault, alice1.deviceId);
+  addOwnDevices(a1.plain, aliceVault, alice1.deviceId, approvedBy(aliceVault, alice1, alice2).approved);
   addMember(a1.plain, memberKeys(bob), 'member', alice1.deviceId);
   addMember(a1.plain, memberKeys(carol), 'member', alice1.deviceId);
   const a2 = open(alice2, aliceVault2);

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { asNotebookKey, generateBoxKeyPair, generateSigningKeyPair, newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } from '../../../crypto/index.ts';
+import { asNotebookKey, generateBoxKeyPair, generateSigningKeyPair, newKeyId, randomNotebookKey, randomVaultKey, type BoxKeyPair, type SigningKeyPair } from '../../../crypto/index.ts';
 import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
@@ -9,6 +9,7 @@ import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
 import { roomMeta, type RoomMeta } from '../../../sync/share/room-meta.ts';
 import { notebookRoomFromKey, type NotebookRoom } from '../../../sync/transport/derive-room-id.ts';
+import { deviceApprovals, type DeviceApprovals } from '../../../sync/vault/device-approvals.ts';
 
 /** One device of one person: its signing and box key pairs. */
 export interface TestDevice {
@@ -20,6 +21,16 @@ export interface TestDevice {
 export function newDevice(): TestDevice {
   const signing = generateSigningKeyPair();
   return { deviceId: deviceIdFor(signing.publicKey), signing, box: generateBoxKeyPair() };
+}
+
+/**
+ * `self`'s approvals (sync/vault/device-approvals.ts) of itself and `others`, as device links
+ * leave them, in a vault box of their own: which of a vault doc's devices it adds to notebooks.
+ */
+export function approvedBy(vaultDoc: Y.Doc, self: TestDevice, ...others: TestDevice[]): DeviceApprovals {
+  const approvals = deviceApprovals({ box: new Y.Doc(), doc: vaultDoc, vaultId: newKeyId(), key: randomVaultKey(), slot: (id) => id }, self.signing);
+  for (const device of [self, ...others]) approvals.approve(device.signing.publicKey);
+  return approvals;
 }
 
 export function firstKey(): { keyId: string; key: Uint8Array } {

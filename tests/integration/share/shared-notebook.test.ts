@@ -8,12 +8,12 @@ import { readMember } from '../../../sync/share/members.ts';
 import { handCurrentKey, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { openSharedNotebook, startSharing } from '../../../sync/share/shared-notebook.ts';
 import { addNotebook, addNotebookKey, notebookRoom, registerDevice } from '../../../sync/vault/vault-doc.ts';
-import { memberKeys, newDevice, quarantineCodes, syncBoxes, syncDocs, titles, type TestDevice } from './share-harness.ts';
+import { approvedBy, memberKeys, newDevice, quarantineCodes, syncBoxes, syncDocs, titles, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 
-function open(id: string, vaultDoc: Y.Doc, device: TestDevice, box = new Y.Doc()) {
-  const opened = openSharedNotebook(id, vaultDoc, box, device, { coalesceMs: 5 });
+function open(id: string, vaultDoc: Y.Doc, device: TestDevice, box = new Y.Doc(), ownDevices = approvedBy(vaultDoc, device)) {
+  const opened = openSharedNotebook(id, vaultDoc, box, device, { ownDevices, coalesceMs: 5 });
   if (!opened.ok) throw new Error(opened.error.message);
   return opened.value;
 }
@@ -24,9 +24,10 @@ describe('openSharedNotebook', () => {
     const vaultA = new Y.Doc();
     registerDevice(vaultA, alice.deviceId, alice.signing.publicKey, alice.box.publicKey);
     const id = addNotebook(vaultA, 'Trip');
-    expect(openSharedNotebook(id, vaultA, new Y.Doc(), alice).ok ? 'ok' : 'E_NOT_SHARED').toBe('E_NOT_SHARED');
+    expect(openSharedNotebook(id, vaultA, new Y.Doc(), alice, { ownDevices: approvedBy(vaultA, alice) }).ok ? 'ok' : 'E_NOT_SHARED').toBe('E_NOT_SHARED');
     startSharing(vaultA, id, alice);
-    const a = open(id, vaultA, alice);
+    // Alice's first device approved her second one when she linked it (device-approvals.ts).
+    const a = open(id, vaultA, alice, new Y.Doc(), approvedBy(vaultA, alice, alice2));
     expect(readMember(a.plain, alice.deviceId)?.role).toBe('owner');
     createNote(a.plain, { title: 'alice' });
     a.sealed.flush();
@@ -51,15 +52,19 @@ describe('openSharedNotebook', () => {
     createNote(b.plain, { title: 'bob' });
     b.sealed.flush();
 
-    // Alice links a second device: it appears in her vault doc, her first device adds it.
+    // Alice links a second device: it appears in her vault doc, her first device adds it. A
+    // device registered by someone who only holds the vault key is listed too, and added by nobody.
     const vaultA2 = new Y.Doc();
     syncDocs(vaultA, vaultA2);
+    const keyHolder = newDevice();
     registerDevice(vaultA2, alice2.deviceId, alice2.signing.publicKey, alice2.box.publicKey);
+    registerDevice(vaultA2, keyHolder.deviceId, keyHolder.signing.publicKey, keyHolder.box.publicKey);
     syncDocs(vaultA, vaultA2);
     expect(readMember(a.plain, alice2.deviceId)?.addedBy).toBe(alice.deviceId);
+    expect(readMember(a.plain, keyHolder.deviceId)).toBeUndefined();
     const boxA2 = new Y.Doc();
     syncBoxes(a, b, { box: boxA2 });
-    const a2 = open(id, vaultA2, alice2, boxA2);
+    const a2 = open(id, vaultA2, alice2, boxA2, approvedBy(vaultA2, alice2, alice));
     createNote(a2.plain, { title: 'alice2' });
     a2.sealed.flush();
     syncBoxes(a, b, a2);
