@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash, sodiumReady } from '../../crypto/index.ts';
+import { contentHash, randomBytes, sodiumReady } from '../../crypto/index.ts';
+import { relayWrite } from '../../sync/replication/relay-write.ts';
+import { keyedRelayWrite, registerRoomWrite } from '../helpers/relay-writer.ts';
 import { guardedContext, launchChromium } from './harness/browser.ts';
 import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
 
@@ -12,9 +14,12 @@ import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
  * A drive-by write: a page on another origin (another port of 127.0.0.1, as any web page
  * the person visits could be) opens `npm start`'s relay and signaling WebSockets and PUTs
  * a blob through the person's own Chromium. WebSockets are not subject to CORS, so only
- * the server's Origin check refuses them. The app's own page must still get through.
+ * the server's Origin check refuses them. The app's own page must still get through. Both
+ * PUTs carry a valid write token for the room (the capability is checked too; the foreign
+ * page is refused for its origin alone).
  */
 const ROOM = 'origin-e2e-room-0123456789';
+const ROOM_KEY = new Uint8Array(32);
 let app: SyncedApp;
 let foreign: Server;
 let foreignUrl: string;
@@ -27,6 +32,8 @@ beforeAll(async () => {
   await new Promise<void>((done) => foreign.listen(0, '127.0.0.1', done));
   foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`;
   browser = await launchChromium();
+  ROOM_KEY.set(randomBytes(32));
+  await registerRoomWrite(app.sync.relayUrl, ROOM, ROOM_KEY);
 });
 
 afterAll(async () => {
@@ -40,11 +47,13 @@ interface Targets {
   readonly signalingUrl: string;
   readonly blobUrl: string;
   readonly bytes: number[];
+  /** A write token for ROOM (Obscura-Cap). */
+  readonly cap: string;
 }
 
 /** Runs in the page: what a script there gets when it tries each server. */
 function probe(page: Page, targets: Targets): Promise<{ relay: string; signaling: string; put: string }> {
-  return page.evaluate(async ({ relayUrl, signalingUrl, blobUrl, bytes }) => {
+  return page.evaluate(async ({ relayUrl, signalingUrl, blobUrl, bytes, cap }) => {
     const open = (url: string) =>
       new Promise<string>((resolve) => {
         const ws = new WebSocket(url);
@@ -55,7 +64,7 @@ function probe(page: Page, targets: Targets): Promise<{ relay: string; signaling
         };
         ws.onerror = () => resolve('refused');
       });
-    const put = await fetch(blobUrl, { method: 'PUT', body: new Uint8Array(bytes) }).then(
+    const put = await fetch(blobUrl, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'Obscura-Cap': cap } }).then(
       (response) => String(response.status),
       (error: unknown) => `failed: ${String(error)}`,
     );
@@ -69,6 +78,7 @@ function targets(bytes: number[]): Targets {
     signalingUrl: app.sync.signalingUrl,
     blobUrl: `${app.sync.blobsUrl}/${ROOM}/${contentHash(new Uint8Array(bytes))}`,
     bytes,
+    cap: relayWrite(app.sync.relayUrl, ROOM, keyedRelayWrite(ROOM_KEY, ROOM)).token() ?? '',
   };
 }
 

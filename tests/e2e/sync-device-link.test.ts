@@ -71,7 +71,7 @@ describe('linking a new device and links that do not work (built app, real relay
     await oldPage.getByRole('button', { name: 'Sync', exact: true }).click();
     const panel = oldPage.getByRole('dialog');
     await panel.getByRole('button', { name: 'Link a device' }).click();
-    await panel.getByLabel('Link from the new device').fill(`${new URL(server.url).origin}/#/link-device/AgID`);
+    await panel.getByLabel('Link from the new device').fill(`${new URL(server.url).origin}/#/link-device/AwID`);
     await panel.getByRole('button', { name: 'Continue' }).click();
     await panel.getByRole('alert').filter({ hasText: 'not a complete device link' }).waitFor();
   });
