@@ -81,7 +81,7 @@ export function SyncPanel(props: SyncPanelProps) {
           <label for="device-name" class="visually-hidden">
             Device name
           </label>
-          <input id="device-name" value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={60} />
+          <input id="device-name" autocomplete="off" value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={60} />
           <button type="submit" disabled={name().trim() === props.sync.deviceName()}>
             Rename
           </button>
