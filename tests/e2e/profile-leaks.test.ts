@@ -261,6 +261,25 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
     expect(await fresh.getByRole('button', { name: OTHER_NOTEBOOK }).count()).toBe(0);
   });
 
+  it('a device name an older version kept in clear localStorage moves into the sealed settings on unlock, and the clear copy is deleted', async () => {
+    const page = await helper();
+    await page.goto(server.url);
+    await createVaultInUi(page, 'an older installation');
+    await page.evaluate(() => localStorage.setItem('obscura-device-name', 'Old  kitchen laptop '));
+    await page.getByRole('button', { name: 'Lock the vault' }).click();
+    await page.getByLabel('Passphrase').fill('an older installation');
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    const panel = await sync(page);
+    await expect.poll(() => panel.getByLabel('Device name').inputValue()).toBe('Old kitchen laptop');
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    // Sealed, it is back after the next unlock.
+    await panel.getByRole('button', { name: 'Close sync panel' }).click();
+    await page.getByRole('button', { name: 'Lock the vault' }).click();
+    await page.getByLabel('Passphrase').fill('an older installation');
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    expect(await (await sync(page)).getByLabel('Device name').inputValue()).toBe('Old kitchen laptop');
+  });
+
   it('no page of any device asked for anything but 127.0.0.1 (the app’s origin), and none threw', () => {
     expect(new URL(server.url).hostname).toBe('127.0.0.1');
     for (const device of [p, ...helpers]) {
