@@ -193,6 +193,8 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
     await onScreen(pageP);
     await panel.getByRole('button', { name: 'Rename' }).click();
     await panel.getByText('Saved. The others see the new name').waitFor();
+    // The share screen says, in one line, that a link works once.
+    await panel.getByText('A link works once: one device can join with it within 7 days, then it opens nothing.').waitFor();
     await panel.getByRole('button', { name: 'Create invite link' }).click();
     markers.set('invite link shown', linkPayload(await panel.locator('#invite-link').inputValue()));
     await onScreen(pageP);
@@ -249,6 +251,9 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
     const history = join(p.profileDir, 'Default', 'History');
     const found = linksInFile(history, new URL(server.url).origin, INVITE_PATH, (link) => parseInviteLink(link).ok);
     expect(found).toEqual([usedInvite]);
+    // What it still tells whoever reads the profile: a v2 link names its notebook in clear (THREAT_MODEL.md "A copy of the browser profile").
+    const readable = parseInviteLink(found[0]);
+    expect(readable.ok && readable.value.notebookName).toBe(OTHER_NOTEBOOK);
 
     const fresh = await helper();
     await fresh.goto(usedAnswer);
