@@ -1,6 +1,3 @@
-import { createSignal, type Accessor } from 'solid-js';
-
-const STORAGE_KEY = 'obscura-device-name';
 const MAX_LENGTH = 60;
 
 /**
@@ -25,30 +22,4 @@ export function deviceNameFromUserAgent(userAgent: string = navigator.userAgent)
 
 export function cleanDeviceName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().slice(0, MAX_LENGTH);
-}
-
-/** The name this device announces; kept in this browser only (it is per device, not per vault). */
-export function createDeviceName(): { name: Accessor<string>; setName(name: string): void } {
-  const stored = readStored();
-  const [name, setSignal] = createSignal(stored || deviceNameFromUserAgent());
-  return {
-    name,
-    setName(next) {
-      const clean = cleanDeviceName(next) || deviceNameFromUserAgent();
-      try {
-        localStorage.setItem(STORAGE_KEY, clean);
-      } catch {
-        // Private mode: the name holds for this page only.
-      }
-      setSignal(clean);
-    },
-  };
-}
-
-function readStored(): string {
-  try {
-    return cleanDeviceName(localStorage.getItem(STORAGE_KEY) ?? '');
-  } catch {
-    return '';
-  }
 }

@@ -9,6 +9,7 @@ import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
 import { loadSettings } from './settings-store.ts';
+import { moveLegacyDeviceName } from './move-legacy-device-name.ts';
 
 export type Phase =
   | { name: 'loading' }
@@ -79,8 +80,10 @@ export function createSession(services: VaultServices = browserServices()): Sess
       setError(messageFor(result.error.code, result.error.message));
       return false;
     }
-    // Before the unlocked screens: sync must dial this device's servers, not the defaults first.
+    // Before the unlocked screens: sync must dial this device's servers, not the defaults first,
+    // and announce this device's name.
     await loadSettings(result.value);
+    await moveLegacyDeviceName(result.value);
     setPhase({ name: 'unlocked', vault: result.value });
     return true;
   };

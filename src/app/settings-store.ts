@@ -1,6 +1,7 @@
 import { createSignal } from 'solid-js';
 import { validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
+import { cleanDeviceName } from './device-name.ts';
 import { defaultSyncUrls, type SyncUrls } from './default-sync-urls.ts';
 
 /**
@@ -46,6 +47,8 @@ export interface AppSettings {
   readonly scoreThreshold: number;
   readonly sync?: SyncSettings;
   readonly classifiers: readonly ClassifierSetting[];
+  /** What the other devices in a notebook see in their sync panel; absent: "Chrome on Linux" (device-name.ts). */
+  readonly deviceName?: string;
 }
 
 export const DEFAULT_SETTINGS: AppSettings = { autoLockMinutes: 5, ocr: true, scoreThreshold: SCORE_THRESHOLD_MIN, classifiers: [] };
@@ -103,12 +106,15 @@ export function parseSettings(value: unknown): AppSettings | undefined {
   if (sync === 'invalid') return undefined;
   const classifiers = Array.isArray(value.classifiers) ? value.classifiers.map(parseClassifier) : [];
   if (classifiers.some((c) => c === undefined)) return undefined;
+  if (value.deviceName !== undefined && typeof value.deviceName !== 'string') return undefined;
+  const deviceName = typeof value.deviceName === 'string' ? cleanDeviceName(value.deviceName) : '';
   return {
     autoLockMinutes: autoLockMinutes as AutoLockMinutes,
     ocr,
     scoreThreshold,
     ...(sync ? { sync } : {}),
     classifiers: classifiers as ClassifierSetting[],
+    ...(deviceName ? { deviceName } : {}),
   };
 }
 

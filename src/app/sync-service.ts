@@ -4,9 +4,10 @@ import type { Vault } from '../../sync/vault/vault.ts';
 import { startVaultSync, type VaultSync } from '../../sync/vault/vault-sync.ts';
 import { blobSyncFor, followVaultSync, onBlobSyncs } from './blob-sync-registry.ts';
 import { defaultSyncUrls, replicationSettingsFor, type SyncUrls } from './default-sync-urls.ts';
-import { createDeviceName } from './device-name.ts';
+import { cleanDeviceName, deviceNameFromUserAgent } from './device-name.ts';
 import { errorCode, messageFor } from './messages.ts';
 import { browserBlobStore } from './services.ts';
+import { appSettings, saveSettings } from './settings-store.ts';
 
 export interface SyncService {
   /** The running sync of the unlocked vault; undefined while locked or refused. */
@@ -15,8 +16,11 @@ export interface SyncService {
   readonly error: Accessor<string | undefined>;
   readonly urls: Accessor<SyncUrls>;
   readonly deviceName: Accessor<string>;
-  /** Renames this device; the others see the new name from the next unlock (see below). */
-  setDeviceName(name: string): void;
+  /**
+   * Renames this device, sealed in its settings (never in clear browser storage); the others
+   * see the new name from the next unlock (see below). An empty name means the default again.
+   */
+  setDeviceName(name: string): Promise<void>;
   /** The notebook's replication status (reactive); undefined while its box loads or sync is off. */
   status(notebookId: string): ReplicationStatus | undefined;
   /** The vault doc's own room: the person's other devices. */
@@ -38,7 +42,7 @@ export interface SyncService {
  * page origin's own (default-sync-urls.ts). Must be created inside a reactive root.
  */
 export function createSyncService(vault: Accessor<Vault | undefined>, urls: Accessor<SyncUrls> = () => defaultSyncUrls()): SyncService {
-  const device = createDeviceName();
+  const deviceName = () => appSettings().deviceName ?? deviceNameFromUserAgent();
   const [running, setRunning] = createSignal<VaultSync>();
   const [error, setError] = createSignal<string>();
   const [tick, setTick] = createSignal(0, { equals: false });
@@ -49,7 +53,7 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     // Note: the name is read once per unlock, not followed. Restarting replication on the same
     // box doc would announce presence from the same awareness client id with its clock back at
     // 0, which peers ignore as stale until it passes the old clock (y-protocols awareness).
-    const name = untrack(device.name);
+    const name = untrack(deviceName);
     const settings = replicationSettingsFor(urls());
     if (!current || current.locked || paused() > 0) return;
     let sync: VaultSync;
@@ -95,8 +99,14 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     running,
     error,
     urls,
-    deviceName: device.name,
-    setDeviceName: device.setName,
+    deviceName,
+    async setDeviceName(next) {
+      const current = vault();
+      if (!current || current.locked) throw new Error('the vault is locked');
+      const { deviceName: _previous, ...rest } = appSettings();
+      const clean = cleanDeviceName(next);
+      await saveSettings(current, clean ? { ...rest, deviceName: clean } : rest);
+    },
     status: (id) => notebook(id)?.status(),
     vaultStatus: () => (tick(), running()?.vault().status()),
     onlineDevices: (id) => notebook(id)?.onlineDevices() ?? [],

@@ -47,7 +47,7 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
           <form class="device-link-form" onSubmit={read}>
             <label for="device-request">Link from the new device</label>
             <div class="inline-form">
-              <input id="device-request" value={request()} onInput={(e) => setRequest(e.currentTarget.value)} spellcheck={false} required />
+              <input id="device-request" autocomplete="off" value={request()} onInput={(e) => setRequest(e.currentTarget.value)} spellcheck={false} required />
               <button type="submit">Continue</button>
             </div>
           </form>

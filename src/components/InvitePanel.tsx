@@ -29,10 +29,7 @@ export function InvitePanel(props: { vault: Vault; notebookId: string; urls: Syn
   return (
     <section class="sync-section" aria-labelledby="invite-title">
       <h3 id="invite-title">Invite someone</h3>
-      <p class="hint">
-        A link lets one device join, once, within 7 days. It carries no key: the notebook’s key reaches that device encrypted,
-        and is gone from the link once it is used, withdrawn or expired. Send it privately.
-      </p>
+      <p class="hint">A link works once: one device can join with it within 7 days, then it opens nothing.</p>
       <Show
         when={link()}
         fallback={

@@ -59,11 +59,11 @@ export function NoteEditor(props: { notebook: OpenNotebook; noteId: string; blob
       <label for="note-title" class="visually-hidden">
         Title
       </label>
-      <input id="note-title" class="title" placeholder="Title" ref={bind('title')} onInput={(e) => edit('title', e.currentTarget.value)} />
+      <input id="note-title" class="title" autocomplete="off" placeholder="Title" ref={bind('title')} onInput={(e) => edit('title', e.currentTarget.value)} />
       <label for="note-body" class="visually-hidden">
         Note
       </label>
-      <textarea id="note-body" placeholder="Write a note…" ref={bind('body')} onInput={(e) => edit('body', e.currentTarget.value)} />
+      <textarea id="note-body" autocomplete="off" placeholder="Write a note…" ref={bind('body')} onInput={(e) => edit('body', e.currentTarget.value)} />
       <p class="save-status" data-status={status()} aria-live="polite">
         {status() === 'saved' ? 'Saved' : status() === 'saving' ? 'Saving…' : 'Could not save. Is the device out of space?'}
       </p>

@@ -30,7 +30,7 @@ export function NotebookEditor(props: {
   return (
     <form class="notebook-editor" aria-label="Edit notebook" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && !confirming() && props.onClose()}>
       <label for="notebook-name">Notebook name</label>
-      <input id="notebook-name" value={name()} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} autofocus />
+      <input id="notebook-name" autocomplete="off" value={name()} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} autofocus />
       <fieldset class="colour-choices">
         <legend>Colour</legend>
         <For each={NOTEBOOK_COLOURS}>

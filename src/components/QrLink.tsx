@@ -26,7 +26,7 @@ export function QrLink(props: { link: string; label: string; id: string }) {
       <div class="qr-link-text">
         <label for={props.id}>{props.label}</label>
         <div class="inline-form">
-          <input id={props.id} ref={input} readOnly value={props.link} onFocus={(e) => e.currentTarget.select()} spellcheck={false} />
+          <input id={props.id} ref={input} readOnly autocomplete="off" value={props.link} onFocus={(e) => e.currentTarget.select()} spellcheck={false} />
           <button type="button" onClick={() => void copy()}>
             Copy
           </button>

@@ -187,9 +187,9 @@ function DateFilterControls(props: { when: DateFilter; onWhen: (filter: DateFilt
         {(r) => (
           <>
             <label for="note-search-from">From</label>
-            <input id="note-search-from" type="date" value={r().from ?? ''} onChange={(e) => props.onWhen({ ...r(), from: e.currentTarget.value || undefined })} />
+            <input id="note-search-from" type="date" autocomplete="off" value={r().from ?? ''} onChange={(e) => props.onWhen({ ...r(), from: e.currentTarget.value || undefined })} />
             <label for="note-search-to">To</label>
-            <input id="note-search-to" type="date" value={r().to ?? ''} onChange={(e) => props.onWhen({ ...r(), to: e.currentTarget.value || undefined })} />
+            <input id="note-search-to" type="date" autocomplete="off" value={r().to ?? ''} onChange={(e) => props.onWhen({ ...r(), to: e.currentTarget.value || undefined })} />
           </>
         )}
       </Show>

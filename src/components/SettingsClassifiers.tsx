@@ -97,7 +97,7 @@ export function SettingsClassifiers(props: {
         <label for="classifier-labels">Labels (.txt, one per line; optional if the spec lists them)</label>
         <input id="classifier-labels" type="file" accept=".txt,text/plain" onChange={(e) => setLabels(e.currentTarget.files?.[0])} />
         <label for="classifier-spec">Input spec (JSON)</label>
-        <textarea id="classifier-spec" rows="3" spellcheck={false} placeholder={SPEC_PLACEHOLDER} value={spec()} onInput={(e) => setSpec(e.currentTarget.value)} />
+        <textarea id="classifier-spec" rows="3" autocomplete="off" spellcheck={false} placeholder={SPEC_PLACEHOLDER} value={spec()} onInput={(e) => setSpec(e.currentTarget.value)} />
         <label for="classifier-sha256">SHA-256 of the model, as published (recommended)</label>
         <input id="classifier-sha256" spellcheck={false} autocomplete="off" value={sha256()} onInput={(e) => setSha256(e.currentTarget.value)} />
         <Show when={problem()}>

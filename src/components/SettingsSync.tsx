@@ -79,13 +79,13 @@ export function SettingsSync(props: { settings: AppSettings; onChange: (patch: P
       </p>
       <form class="settings-form" onSubmit={save} novalidate>
         <label for="sync-signaling">Signaling servers (one per line)</label>
-        <textarea id="sync-signaling" rows="2" value={signaling()} onInput={(e) => setSignaling(e.currentTarget.value)} spellcheck={false} />
+        <textarea id="sync-signaling" rows="2" autocomplete="off" value={signaling()} onInput={(e) => setSignaling(e.currentTarget.value)} spellcheck={false} />
         <label for="sync-relay">Relay</label>
-        <input id="sync-relay" value={relay()} onInput={(e) => setRelay(e.currentTarget.value)} spellcheck={false} />
+        <input id="sync-relay" autocomplete="off" value={relay()} onInput={(e) => setRelay(e.currentTarget.value)} spellcheck={false} />
         <label for="sync-blobs">Photo relay (blobs)</label>
-        <input id="sync-blobs" value={blobs()} onInput={(e) => setBlobs(e.currentTarget.value)} spellcheck={false} />
+        <input id="sync-blobs" autocomplete="off" value={blobs()} onInput={(e) => setBlobs(e.currentTarget.value)} spellcheck={false} />
         <label for="sync-ice">STUN/TURN servers (one per line, optional)</label>
-        <textarea id="sync-ice" rows="2" value={ice()} onInput={(e) => setIce(e.currentTarget.value)} spellcheck={false} placeholder="turn:turn.example.org:3478" />
+        <textarea id="sync-ice" rows="2" autocomplete="off" value={ice()} onInput={(e) => setIce(e.currentTarget.value)} spellcheck={false} placeholder="turn:turn.example.org:3478" />
         <Show when={problem()}>
           {(text) => (
             <p class="error" role="alert" id="sync-problem">

@@ -56,12 +56,16 @@ export function SyncPanel(props: SyncPanelProps) {
   // Staleness is re-read whenever entries arrive or the transport reports a sync.
   const stale = createMemo(() => (quarantineTick(), status()?.lastSyncAt, props.notebook?.sealed.stale));
 
-  const [renamed, setRenamed] = createSignal(false);
+  const [renamed, setRenamed] = createSignal<'saved' | { problem: string }>();
   const rename = (event: SubmitEvent) => {
     event.preventDefault();
-    props.sync.setDeviceName(name());
-    setName(props.sync.deviceName());
-    setRenamed(true);
+    props.sync.setDeviceName(name()).then(
+      () => {
+        setName(props.sync.deviceName());
+        setRenamed('saved');
+      },
+      (e: unknown) => setRenamed({ problem: `Not saved: ${e instanceof Error ? e.message : String(e)}` }),
+    );
   };
 
   return (
@@ -81,15 +85,17 @@ export function SyncPanel(props: SyncPanelProps) {
           <label for="device-name" class="visually-hidden">
             Device name
           </label>
-          <input id="device-name" value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={60} />
+          <input id="device-name" autocomplete="off" value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={60} />
           <button type="submit" disabled={name().trim() === props.sync.deviceName()}>
             Rename
           </button>
         </form>
         <p class="hint" role="status">
-          {renamed()
-            ? 'Saved. The others see the new name from the next time you unlock Obscura on this device.'
-            : 'Other devices in your notebooks see this name. Servers do not: it travels encrypted.'}
+          {(() => {
+            const state = renamed();
+            if (state === 'saved') return 'Saved. The others see the new name from the next time you unlock Obscura on this device.';
+            return state?.problem ?? 'Other devices in your notebooks see this name. Servers do not: it travels encrypted. It is stored encrypted on this device.';
+          })()}
         </p>
       </section>
 

@@ -97,7 +97,7 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
             >
               <label for="device-answer-input">Answer from your other device</label>
               <div class="inline-form">
-                <input id="device-answer-input" value={answer()} onInput={(e) => setAnswer(e.currentTarget.value)} spellcheck={false} required />
+                <input id="device-answer-input" autocomplete="off" value={answer()} onInput={(e) => setAnswer(e.currentTarget.value)} spellcheck={false} required />
                 <button type="submit">Continue</button>
               </div>
             </form>

@@ -141,7 +141,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string)
               <label for="new-notebook" class="visually-hidden">
                 New notebook name
               </label>
-              <input id="new-notebook" placeholder="New notebook" value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
+              <input id="new-notebook" placeholder="New notebook" autocomplete="off" value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
               <button type="submit">Add</button>
             </form>
           </nav>

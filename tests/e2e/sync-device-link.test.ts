@@ -227,7 +227,7 @@ describe('linking a new device and links that do not work (built app, real relay
     const invites = panel.locator('.member-list li', { hasText: 'unused invite link' });
     await expect.poll(() => invites.count()).toBe(1);
     await panel.getByRole('button', { name: 'Withdraw Invite link' }).click();
-    await panel.getByText('Withdraw this invite link? Nobody can join with it afterwards.').waitFor();
+    await panel.getByText('Withdraw this invite link? Nobody can join with it afterwards, and the notebook key is changed').waitFor();
     await panel.getByRole('button', { name: 'Withdraw', exact: true }).click();
     await expect.poll(() => invites.count()).toBe(0);
     // The linked device is listed as one of this person's devices; removing it says the key rotates.
