@@ -30,7 +30,8 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
     setProblem(undefined);
     setNotice(undefined);
     const done = m(deviceId)?.role === 'invite' ? await props.vault.revokeInvite(props.notebook.id, deviceId) : await props.vault.removeMember(props.notebook.id, deviceId);
-    setConfirming(undefined);
+    // A removal waits for the relay; another confirmation opened meanwhile stays open.
+    setConfirming((open) => (open === deviceId ? undefined : open));
     if (!done.ok) setProblem(messageFor(done.error.code, done.error.message));
     else if ('rotated' in done.value && !done.value.rotated) setNotice('Withdrawn. Only an owner can also change the notebook key; ask one to, in case the link was seen by someone else.');
   };
