@@ -6,7 +6,8 @@ import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc
 import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
 import { guardedWebSocket } from './guarded-websocket.ts';
 import { capWebSocket, relayWrite, type RelayWriteSource } from './relay-write.ts';
-import { openPresence, sealPresence, type PresenceInfo } from './presence-seal.ts';
+import type { SigningKeyPair } from '../../crypto/index.ts';
+import { openPresence, sealPresence, type PresenceInfo, type PresenceSigningKeys } from './presence-seal.ts';
 import { checkReplicationSettings, ReplicationConfigError, type ReplicationSettings } from './replication-settings.ts';
 
 export interface ReplicateBoxOptions {
@@ -25,8 +26,12 @@ export interface ReplicateBoxOptions {
   readonly relayWrite?: RelayWriteSource;
   /** Node 20 fetch is global; tests may pass their own. */
   readonly fetch?: (input: string, init?: RequestInit) => Promise<Response>;
-  /** Announce this device to the others in the room, sealed under the room's presence key (derive-room-id.ts). */
-  readonly presence?: { readonly key: Uint8Array; readonly self: PresenceInfo };
+  /**
+   * Announce this device to the others in the room, sealed under the room's presence key
+   * (derive-room-id.ts) and signed by `signer`; others are shown only when `signingKeyOf` their
+   * device id verifies their state (presence-seal.ts).
+   */
+  readonly presence?: { readonly key: Uint8Array; readonly self: PresenceInfo; readonly signer: SigningKeyPair; readonly signingKeyOf: PresenceSigningKeys };
 }
 
 export type RelayState = 'connecting' | 'connected' | 'offline';
@@ -75,8 +80,11 @@ export interface Replication {
  * Keeps one box doc in sync with the notebook's other devices: live over y-webrtc
  * (chunked data channels) and store-and-forward through the relay (stock y-websocket
  * client). Both only ever carry the box, so neither needs to be trusted.
- * Note: both providers share one Awareness, so presence reaches a device by whichever
- * path is up, and a device on both paths is listed once.
+ * Note: each transport has its own Awareness. y-websocket sends the relay every state its
+ * awareness holds and y-webrtc every state its own holds, so one shared Awareness forwarded what
+ * any peer announced to the relay, which closes a socket for an oversized state (and y-websocket
+ * did not come back from that close): one peer could cut a device off the relay for good. Now
+ * each side carries only this device's own state, and a device seen on both is listed once.
  */
 export function replicateBox(options: ReplicateBoxOptions): Replication {
   const settings = checkReplicationSettings(options.settings, options.roomId, options.password);
@@ -88,7 +96,8 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
     if (!wrtc) throw new ReplicationConfigError('E_REPLICATION_NO_WEBRTC', 'no WebRTC here: pass @roamhq/wrtc as `wrtc` outside a browser');
     webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc, chunking: { onLaneChannel: blobLane.attach } });
   }
-  const awareness = webrtc?.provider.awareness ?? new Awareness(box);
+  const relayAwareness = settings.relayUrl === undefined ? undefined : new Awareness(box);
+  const awarenesses = [webrtc?.provider.awareness, relayAwareness].filter((a): a is Awareness => a !== undefined);
   let badRelayFrames = 0;
   const onBadFrame = (error: unknown) => {
     console.warn(`relay sent a frame that cannot be read: ${String(error).slice(0, 120)}`);
@@ -99,7 +108,10 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   const relay = settings.relayUrl === undefined
     ? undefined
     : new WebsocketProvider(settings.relayUrl, roomId, box, {
-        awareness,
+        ...(relayAwareness ? { awareness: relayAwareness } : {}),
+        // Whether to come back is ours to decide, not the close code's: y-websocket gives up for
+        // good on 4400-4499, which left a device off the relay until reload. It backs off anyway.
+        shouldReconnect: () => true,
         // Tabs of one browser already meet over y-webrtc's encrypted BroadcastChannel.
         disableBc: true,
         WebSocketPolyfill: write ? capWebSocket(Socket, () => write.token()) : Socket,
@@ -146,10 +158,12 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   };
   box.on('update', onBoxUpdate);
 
-  const key = options.presence?.key;
-  if (key && options.presence) awareness.setLocalState(sealPresence(key, roomId, awareness.clientID, options.presence.self));
+  const presence = options.presence;
+  for (const awareness of awarenesses) {
+    if (presence) awareness.setLocalState(sealPresence(presence.key, roomId, awareness.clientID, presence.self, presence.signer));
+  }
   const onAwareness = () => presenceListeners.forEach((listener) => listener());
-  awareness.on('change', onAwareness);
+  for (const awareness of awarenesses) awareness.on('change', onAwareness);
 
   return {
     status: () => status,
@@ -158,13 +172,15 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       return () => statusListeners.delete(listener);
     },
     onlineDevices() {
-      if (!key) return [];
+      if (!presence) return [];
       const byDevice = new Map<string, OnlineDevice>();
-      awareness.getStates().forEach((state, clientId) => {
-        const info = openPresence(key, roomId, clientId, state);
-        const self = clientId === awareness.clientID;
-        if (info && (self || !byDevice.get(info.deviceId)?.self)) byDevice.set(info.deviceId, { ...info, self });
-      });
+      for (const awareness of awarenesses) {
+        awareness.getStates().forEach((state, clientId) => {
+          const info = openPresence(presence.key, roomId, clientId, state, presence.signingKeyOf);
+          const self = clientId === awareness.clientID;
+          if (info && (self || !byDevice.get(info.deviceId)?.self)) byDevice.set(info.deviceId, { ...info, self });
+        });
+      }
       return [...byDevice.values()].sort((a, b) => Number(b.self) - Number(a.self) || a.deviceName.localeCompare(b.deviceName));
     },
     onPresence(listener) {
@@ -186,16 +202,16 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       destroyed = true;
       stopWriteChanges?.();
       box.off('update', onBoxUpdate);
-      awareness.off('change', onAwareness);
+      for (const awareness of awarenesses) awareness.off('change', onAwareness);
       statusListeners.clear();
       presenceListeners.clear();
       // Our own state goes first, so the others see this device leave at once, not after 30 s.
-      awareness.setLocalState(null);
+      for (const awareness of awarenesses) awareness.setLocalState(null);
       relay?.destroy();
       blobLane.destroy();
       webrtc?.destroy();
-      // Neither provider destroys the Awareness: its 3 s timer would keep running (and keep Node alive).
-      awareness.destroy();
+      // Neither provider destroys its Awareness: its 3 s timer would keep running (and keep Node alive).
+      for (const awareness of awarenesses) awareness.destroy();
     },
   };
 }

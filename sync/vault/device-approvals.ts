@@ -1,10 +1,10 @@
-import * as Y from 'yjs';
-import { bytesEqual, concatBytes, fromBase64Url, lengthPrefixed, sign, utf8, verifySignature, type SigningKeyPair, type VaultKey } from '../../crypto/index.ts';
+import type * as Y from 'yjs';
+import { bytesEqual, concatBytes, lengthPrefixed, sign, utf8, verifySignature, type SigningKeyPair, type VaultKey } from '../../crypto/index.ts';
 import { guardAppendOnly } from '../sealed/append-only.ts';
 import { sealedMeta, type SealedMeta } from '../sealed/sealed-meta.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { isDeviceRevoked } from './device-revocations.ts';
-import { devicesMap } from './vault-doc.ts';
+import { devicesMap, listedSigningKey } from './vault-doc.ts';
 
 /**
  * Which devices this device takes for the person's own (sync/PROTOCOL.md "Device approvals").
@@ -135,12 +135,10 @@ export function deviceApprovals(place: ApprovalPlace, self: SigningKeyPair): Dev
       if (strict()) return;
       place.box.transact(() => {
         approve(self.publicKey);
-        devicesMap(place.doc).forEach((entry, deviceId) => {
-          const signing = entry instanceof Y.Map ? fromBase64Url(String(entry.get('signingPublicKey'))) : undefined;
-          if (!signing?.ok || signing.value.length !== 32 || deviceIdFor(signing.value) !== deviceId) return;
-          if (isDeviceRevoked(place.doc, deviceId) || bytesEqual(signing.value, self.publicKey)) return;
-          approve(signing.value);
-        });
+        for (const deviceId of devicesMap(place.doc).keys()) {
+          const signing = listedSigningKey(place.doc, deviceId);
+          if (signing && !isDeviceRevoked(place.doc, deviceId) && !bytesEqual(signing, self.publicKey)) approve(signing);
+        }
       });
     },
     startOver() {

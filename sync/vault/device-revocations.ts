@@ -1,7 +1,7 @@
-import * as Y from 'yjs';
-import { bytesEqual, concatBytes, fromBase64Url, lengthPrefixed, readU64be, sign, u64be, utf8, verifySignature, type SigningKeyPair } from '../../crypto/index.ts';
+import type * as Y from 'yjs';
+import { bytesEqual, concatBytes, lengthPrefixed, readU64be, sign, u64be, utf8, verifySignature, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { devicesMap } from './vault-doc.ts';
+import { listedSigningKey } from './vault-doc.ts';
 
 /**
  * The person's devices signed out by a vault-key rotation (sync/PROTOCOL.md "Rotating the
@@ -51,9 +51,8 @@ export function deviceRevocationHolds(vaultDoc: Y.Doc, vaultId: string, deviceId
   if (!(value instanceof Uint8Array) || value.length !== LENGTH || readU64be(value, 32) === null) return false;
   const signerPk = value.subarray(0, 32);
   const signerId = deviceIdFor(signerPk);
-  const listed = devicesMap(vaultDoc).get(signerId);
-  const listedKey = listed instanceof Y.Map ? fromBase64Url(String(listed.get('signingPublicKey'))) : undefined;
-  if (signerId === deviceId || !listedKey?.ok || !bytesEqual(listedKey.value, signerPk)) return false;
+  const listedKey = listedSigningKey(vaultDoc, signerId);
+  if (signerId === deviceId || !listedKey || !bytesEqual(listedKey, signerPk)) return false;
   return verifySignature(signerPk, signedBytes(vaultId, deviceId, value.subarray(32, 40)), value.subarray(40));
 }
 

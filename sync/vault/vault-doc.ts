@@ -123,6 +123,13 @@ export function registerDevice(doc: Y.Doc, deviceId: string, signingPublicKey: U
   devicesMap(doc).set(deviceId, entry);
 }
 
+/** The signing key the vault doc lists for a device, if it is one and matches the device id. */
+export function listedSigningKey(doc: Y.Doc, deviceId: string): Uint8Array | undefined {
+  const entry = devicesMap(doc).get(deviceId);
+  const signing = entry instanceof Y.Map ? fromBase64Url(String(entry.get('signingPublicKey'))) : undefined;
+  return signing?.ok && signing.value.length === 32 && deviceIdFor(signing.value) === deviceId ? signing.value : undefined;
+}
+
 /**
  * Adds a notebook key (rotation, or one picked up from a member's key envelope) so every
  * device of this vault gets it; `makeCurrent` makes new envelopes use it.

@@ -65,7 +65,7 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
         roomId: replica.roomId,
         password: replica.password,
         settings: options.settings,
-        presence: { key: replica.presenceKey, self },
+        presence: { key: replica.presenceKey, self, signer: replica.presenceSigner, signingKeyOf: replica.signingKeyOf },
         relayWrite: replica.relayWrite,
         ...(options.wrtc ? { wrtc: options.wrtc } : {}),
         ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),

@@ -12,14 +12,15 @@ import {
   wipe,
   type CryptoErrorCode,
   type PwhashParams,
+  type SigningKeyPair,
   type VaultHeader,
   type VaultKey,
 } from '../../crypto/index.ts';
-import { isCurrentOwner } from '../share/members.ts';
+import { isCurrentOwner, readMember } from '../share/members.ts';
 import type { DeviceLinkErrorCode } from '../share/device-link.ts';
 import type { InviteErrorCode } from '../share/invite-link.ts';
 import type { RedeemErrorCode } from '../share/join-notebook.ts';
-import { presenceKey } from '../replication/presence-seal.ts';
+import { presenceKey, type PresenceSigningKeys } from '../replication/presence-seal.ts';
 import type { RelayWriteSource } from '../replication/relay-write.ts';
 import { roomAdminKey, roomWriteKey } from '../relay-cap/room-write-keys.ts';
 import { epochOfKey } from '../share/key-epochs.ts';
@@ -42,7 +43,7 @@ import {
   type NotebookColour,
   type NotebookEntry,
 } from './notebook-meta.ts';
-import { addNotebook, devicesMap, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { addNotebook, devicesMap, listedSigningKey, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { sealVaultDoc, vaultKeyId, type SealedVaultDoc } from './vault-doc-sealing.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
@@ -101,6 +102,9 @@ export interface BoxReplica {
   readonly password: string;
   /** Seals presence (replicateBox), derived for this room. */
   readonly presenceKey: Uint8Array;
+  /** Signs this device's presence; `signingKeyOf` says whose presence to believe (presence-seal.ts). */
+  readonly presenceSigner: SigningKeyPair;
+  readonly signingKeyOf: PresenceSigningKeys;
   /** The room's relay write keys (sync/replication/relay-write.ts). */
   readonly relayWrite: RelayWriteSource;
 }
@@ -387,6 +391,9 @@ export class Vault {
       roomId,
       password: deriveId(this.#key, 'vault-room-password', vaultId),
       presenceKey: presenceKey(asNotebookKey(derivedBytes(this.#key, 'vault-presence', vaultId)), roomId),
+      presenceSigner: this.#device.signing,
+      // The person's devices: approved ones only (device-approvals.ts).
+      signingKeyOf: (deviceId) => (this.#locked || !this.#sealing.approvals.approved(deviceId) ? undefined : listedSigningKey(this.#doc, deviceId)),
       relayWrite: {
         writer: () => (live() ? roomWriteKey(this.#key, roomId) : undefined),
         admin: () => (live() ? { key: roomAdminKey(this.#key, roomId), epoch: 0 } : undefined),
@@ -404,7 +411,19 @@ export class Vault {
     const room = notebookRoom(this.#doc, id);
     if (!room) return undefined;
     const { box } = await this.#loadBox(id);
-    return { box, roomId: room.roomId, password: room.password, presenceKey: room.presenceKey.slice(), relayWrite: this.#notebookRelayWrite(id, room.roomId, box) };
+    return {
+      box,
+      roomId: room.roomId,
+      password: room.password,
+      presenceKey: room.presenceKey.slice(),
+      presenceSigner: this.#device.signing,
+      // Current members only, and only while the notebook is open (its member list is plain then).
+      signingKeyOf: (deviceId) => {
+        const member = this.#open.get(id) && readMember((this.#open.get(id) as OpenNotebook).doc, deviceId);
+        return member && member.removedAt === undefined && member.role !== 'invite' ? member.signingPublicKey : undefined;
+      },
+      relayWrite: this.#notebookRelayWrite(id, room.roomId, box),
+    };
   }
 
   /**

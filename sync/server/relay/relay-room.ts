@@ -122,8 +122,10 @@ export class RelayRoom {
         if (!mayWrite) return this.#ignore();
         // Awareness is presence only, never persisted; y-protocols validates its JSON.
         const update = decoding.readVarUint8Array(decoder);
-        const refused = checkAwarenessUpdate(update);
-        if (refused) return bad(refused);
+        // An oversized state may be a peer's that a client forwarded (clients before each
+        // transport had its own awareness did): drop it and keep the socket, since a close
+        // would cut that client off the relay for a stranger's state (sync/server/RELAY.md).
+        if (checkAwarenessUpdate(update)) return this.#ignore();
         awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws);
         const controlled = this.#clients.get(ws)?.size ?? 0;
         return controlled > MAX_AWARENESS_CLIENTS ? bad(`awareness for ${controlled} clients on one connection`) : OK;
@@ -224,7 +226,7 @@ export class RelayRoom {
   }
 }
 
-/** Why an awareness update is refused before it is applied, or undefined. Throws on junk (caller: bad frame). */
+/** Why an awareness update is dropped before it is applied, or undefined. Throws on junk (caller: bad frame). */
 function checkAwarenessUpdate(update: Uint8Array): string | undefined {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);

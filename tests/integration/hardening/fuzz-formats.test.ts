@@ -16,6 +16,7 @@ import {
   openEnvelopeWithKeys,
   randomBytes as cryptoRandomBytes,
   randomNotebookKey,
+  openAead,
   sealAead,
   sealEnvelope,
   sealToPublicKey,
@@ -168,8 +169,11 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
     const notebookKey = randomNotebookKey();
     const roomId = deriveRoomId(notebookKey, 'nb');
     const key = presenceKey(notebookKey, roomId);
-    const good = sealPresence(key, roomId, 7, { deviceId: 'dev', deviceName: 'Laptop' });
-    const plain = utf8(JSON.stringify({ d: 'dev', n: 'Laptop' }));
+    const signer = generateSigningKeyPair();
+    const members = (deviceId: string) => (deviceId === 'dev' ? signer.publicKey : undefined);
+    const good = sealPresence(key, roomId, 7, { deviceId: 'dev', deviceName: 'Laptop' }, signer);
+    const ad = concatBytes(utf8('obscura/presence/v2'), u32be(7), utf8(roomId));
+    const plain = (openAead(key, (fromBase64Url(good.p) as { value: Uint8Array }).value, ad) as { value: Uint8Array }).value;
     const clientIds = [7, 0, -1, 1.5, 2 ** 32, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY];
     const tally = fuzz('presence', BUDGET, () => {
       const r = random();
@@ -177,17 +181,16 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
       if (r < 0.3) return { clientId, state: mutateValue(good, random) };
       if (r < 0.8) {
         const bytes = random() < 0.5 ? mutateBytes(plain, random) : utf8(JSON.stringify(randomValue(random)) ?? 'null');
-        const ad = concatBytes(utf8('obscura/presence/v1'), u32be(7), utf8(roomId));
         return { clientId: 7, state: { p: toBase64Url(sealAead(key, bytes, ad)) } };
       }
       return { clientId, state: randomValue(random) };
     }, ({ clientId, state }) => {
-      const info = openPresence(key, roomId, clientId, state);
+      const info = openPresence(key, roomId, clientId, state, members);
       if (!info) return 'refused';
       return typeof info.deviceId === 'string' && typeof info.deviceName === 'string' ? 'ok' : 'BUG: accepted a malformed field';
     });
     check(tally);
-    expect(openPresence(key, roomId, 7, good)).toEqual({ deviceId: 'dev', deviceName: 'Laptop' });
+    expect(openPresence(key, roomId, 7, good, members)).toEqual({ deviceId: 'dev', deviceName: 'Laptop' });
   });
 
   it('signaling messages: parseSignalingMessage on mutated and random JSON text', () => {

@@ -13,6 +13,7 @@ import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { filesContaining, tempDataDir, until } from '../relay/relay-harness.ts';
 import { presenceKey } from '../../../sync/replication/presence-seal.ts';
+import { testPresence } from '../../helpers/test-presence.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
 
 const MARKER = 'narwhal-canary-5e1d';
@@ -52,7 +53,7 @@ function device(notebookId: string, name = 'device') {
     password: deriveRoomPassword(notebookKey, notebookId),
     settings: { signalingUrls: [], relayUrl: relay.relayUrl, iceServers: [] },
     WebSocketPolyfill: Ws,
-    presence: { key: presenceKey(notebookKey, deriveRoomId(notebookKey, notebookId)), self: { deviceId: `${name}-id`, deviceName: name } },
+    presence: testPresence(presenceKey(notebookKey, deriveRoomId(notebookKey, notebookId)), `${name}-id`, name),
     relayWrite: keyedRelayWrite(notebookKey, deriveRoomId(notebookKey, notebookId)),
   });
   return { plain, box, sealed, replication, destroy: () => (replication.destroy(), sealed.destroy()) };

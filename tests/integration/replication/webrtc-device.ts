@@ -14,6 +14,7 @@ import { newWriter } from '../../../sync/sealed/writer.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { childDevice, env } from '../../helpers/child-device.ts';
 import { presenceKey } from '../../../sync/replication/presence-seal.ts';
+import { testPresence } from '../../helpers/test-presence.ts';
 
 const { notebookKey, keyring } = await childDevice();
 const notebookId = env('OBSCURA_NOTEBOOK');
@@ -29,7 +30,7 @@ const replication = replicateBox({
   password: deriveRoomPassword(notebookKey, notebookId),
   settings: { signalingUrls: [env('OBSCURA_SIGNAL')], iceServers: [] },
   wrtc,
-  presence: { key: presenceKey(notebookKey, deriveRoomId(notebookKey, notebookId)), self: { deviceId: 'child-id', deviceName: env('OBSCURA_DEVICE_NAME') } },
+  presence: testPresence(presenceKey(notebookKey, deriveRoomId(notebookKey, notebookId)), 'child-id', env('OBSCURA_DEVICE_NAME')),
 });
 
 let reported = false;

@@ -12,6 +12,7 @@ import { nodeWrtc } from '../transport/peer-pair.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { spawnDevice } from '../../helpers/spawn-device.ts';
 import { presenceKey } from '../../../sync/replication/presence-seal.ts';
+import { testPresence } from '../../helpers/test-presence.ts';
 
 const MINE = 'heron-canary-from-test';
 const THEIRS = 'ibis-canary-from-child';
@@ -36,7 +37,7 @@ describe('replicateBox over WebRTC between two processes', () => {
       password: deriveRoomPassword(notebookKey, 'nb-p2p'),
       settings: { signalingUrls: [relay.signalingUrl], iceServers: [] },
       wrtc: nodeWrtc,
-      presence: { key: presenceKey(notebookKey, deriveRoomId(notebookKey, 'nb-p2p')), self: { deviceId: 'test-id', deviceName: 'test-device' } },
+      presence: testPresence(presenceKey(notebookKey, deriveRoomId(notebookKey, 'nb-p2p')), 'test-id', 'test-device'),
     });
     // Announced first, so the child joins an announced room (y-webrtc's glare weakness, PROTOCOL.md).
     await vi.waitFor(() => expect(relay.signaling.connectionCount).toBe(1));
