@@ -77,4 +77,20 @@ describe('attack: a hostile peer\'s presence (issue 18 §2)', () => {
     await relayHolds(relay.relayUrl, room.roomId, room.box);
     expect(replication?.status().relay).toBe('connected');
   });
+
+  it('junk box updates from the peer are neither kept nor passed on to the relay: the box holds only box maps and the relay connection stays up', { timeout: 60_000 }, async () => {
+    const replication = sync.notebook(nb.id);
+    const room = await vault.notebookReplica(nb.id);
+    if (!room) throw new Error('no room');
+    const relayStates: string[] = [];
+    const stop = replication?.onStatus((status) => relayStates.push(status.relay));
+    child.stdin.write('junk\n');
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    stop?.();
+    expect([...room.box.share.keys()].filter((root) => !['entries', 'snapshots', 'keys', 'revocations', 'epochs'].includes(root))).toEqual([]);
+    expect(relayStates.filter((s) => s !== 'connected')).toEqual([]);
+    createNote(nb.doc, { title: 'after junk' });
+    await nb.flush();
+    await relayHolds(relay.relayUrl, room.roomId, room.box);
+  });
 });
