@@ -35,6 +35,8 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
   private lowThreshold = 0;
   private lowArmed = false;
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Lane senders waiting for the buffer to drain (whenDrained). */
+  private readonly drainWaiters: ((open: boolean) => void)[] = [];
   private readonly reassembler: ChunkReassembler;
   private readonly frameBytes: number;
   private readonly maxMessageBytes: number;
@@ -109,6 +111,21 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.laneReceiver = receiver;
   }
 
+  /**
+   * Resolves true once what this channel holds to send (queued and in the real buffer) is
+   * at most the high-water mark, false if it closes first.
+   * Note: the blob lane sends each piece only after this, so what a peer asks for is read
+   * from the store as the network takes it, never queued ahead (PROTOCOL.md "Blob lane").
+   */
+  whenDrained(): Promise<boolean> {
+    if (this.raw.readyState !== 'open' || this.dropped) return Promise.resolve(false);
+    if (this.bufferedAmount <= this.highWater) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.pump();
+    });
+  }
+
   private enqueue(bytes: Uint8Array, lane: boolean): void {
     this.queue.push({ bytes, lane });
     this.queuedBytes += bytes.length;
@@ -141,6 +158,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
         this.offset = 0;
       }
     }
+    this.wakeDrainWaiters();
     if (!this.lowArmed) return;
     if (this.bufferedAmount <= this.lowThreshold) {
       this.lowArmed = false;
@@ -149,6 +167,12 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
       // Only the real buffer is left: have it tell us when it is down to the caller's mark.
       this.waitForDrain(Math.min(this.lowWater, this.lowThreshold));
     }
+  }
+
+  private wakeDrainWaiters(): void {
+    if (this.drainWaiters.length === 0) return;
+    if (this.bufferedAmount > this.highWater) return this.waitForDrain(this.lowWater);
+    this.drainWaiters.splice(0).forEach((resolve) => resolve(true));
   }
 
   /**
@@ -198,6 +222,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.offset = 0;
+    this.drainWaiters.splice(0).forEach((resolve) => resolve(false));
   }
 }
 

@@ -27,6 +27,8 @@ export interface LaneChannel {
   readonly readyState: RTCDataChannelState;
   /** Queues a lane message behind whatever the channel is sending; false if it is not open. */
   sendLane(message: Uint8Array): boolean;
+  /** True once what the channel holds to send is down to its high-water mark; false if it closed. */
+  whenDrained(): Promise<boolean>;
   /** Who gets the peer's lane messages (null: they are discarded). */
   setLaneReceiver(receiver: ((message: Uint8Array) => void) | null): void;
   addEventListener(type: 'open' | 'close', listener: () => void): void;
