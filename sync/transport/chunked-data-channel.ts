@@ -3,6 +3,7 @@ import { ChunkReassembler } from './chunk-reassembler.ts';
 import type { ChannelDrop, ChunkingOptions, LaneChannel } from './chunking-options.ts';
 
 const DRAIN_POLL_MS = 10;
+const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 type Handler<E extends Event> = ((this: RTCDataChannel, ev: E) => unknown) | null;
 
@@ -42,6 +43,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
   private readonly maxMessageBytes: number;
   private readonly highWater: number;
   private readonly lowWater: number;
+  private readonly maxQueued: number;
 
   constructor(
     private readonly raw: RTCDataChannel,
@@ -52,6 +54,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.highWater = options.highWaterBytes ?? 64 * 1024;
     this.lowWater = options.lowWaterBytes ?? 16 * 1024;
+    this.maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.reassembler = new ChunkReassembler(this.maxMessageBytes);
     // on<type> handlers run as the first listener of their type, as on a real channel.
     for (const type of ['open', 'close', 'closing', 'error', 'message', 'bufferedamountlow'] as const) {
@@ -97,14 +100,15 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     if (bytes.length > this.maxMessageBytes) {
       throw new TypeError(`message of ${bytes.length} bytes exceeds the ${this.maxMessageBytes}-byte bound`);
     }
+    // Past maxQueuedBytes the peer is dropped and the channel closes, as a real one does
+    // when its buffer overflows; nothing is thrown into y-webrtc.
     this.enqueue(bytes, false);
   }
 
   sendLane(message: Uint8Array): boolean {
     if (this.raw.readyState !== 'open' || this.dropped) return false;
     if (message.length > this.maxMessageBytes) throw new RangeError(`lane message of ${message.length} bytes exceeds the ${this.maxMessageBytes}-byte bound`);
-    this.enqueue(message.slice(), true);
-    return true;
+    return this.enqueue(message.slice(), true);
   }
 
   setLaneReceiver(receiver: ((message: Uint8Array) => void) | null): void {
@@ -126,11 +130,18 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     });
   }
 
-  private enqueue(bytes: Uint8Array, lane: boolean): void {
+  /** False if the peer was dropped instead: it made us queue too much for it. */
+  private enqueue(bytes: Uint8Array, lane: boolean): boolean {
+    const behind = this.queuedBytes - (this.queue[0]?.bytes.length ?? 0);
+    if (this.queue.length > 0 && behind + bytes.length > this.maxQueued) {
+      this.drop({ label: this.label, code: 'E_SEND_QUEUE_FULL', message: `${behind + bytes.length} bytes would wait behind the message in flight (bound ${this.maxQueued})` });
+      return false;
+    }
     this.queue.push({ bytes, lane });
     this.queuedBytes += bytes.length;
     if (this.bufferedAmount > this.lowThreshold) this.lowArmed = true;
     this.pump();
+    return true;
   }
 
   close(): void {

@@ -16,6 +16,15 @@ export interface ChunkingOptions {
   readonly highWaterBytes?: number;
   /** Resume when the real channel's buffer drains to this (default 16 KiB). */
   readonly lowWaterBytes?: number;
+  /**
+   * Most bytes queued behind the message being sent before the peer is dropped
+   * (E_SEND_QUEUE_FULL; default 16 MiB, where Chromium closes a channel's own buffer).
+   * Note: y-webrtc answers every sync step 1 with all the box the asker lacks, so a peer
+   * that keeps asking makes us queue the box again and again (50 asks: 156 MiB for a 4 MiB
+   * box). One message of any allowed size may always be in flight; what waits behind it
+   * is capped.
+   */
+  readonly maxQueuedBytes?: number;
   /** Told when a peer is dropped for bad frames (for logs and counters; must not throw). */
   readonly onDrop?: (drop: ChannelDrop) => void;
   /** Handed every chunked channel as it is made, to carry the side lane (see blob-lane.ts). */
@@ -34,8 +43,12 @@ export interface LaneChannel {
   addEventListener(type: 'open' | 'close', listener: () => void): void;
 }
 
+/** Why we dropped a peer that framed correctly: it made us hold too much for it. */
+export type ChannelLimitCode =
+  | 'E_SEND_QUEUE_FULL'; // more queued to send to it than maxQueuedBytes behind the message in flight
+
 export interface ChannelDrop {
   readonly label: string;
-  readonly code: FrameErrorCode;
+  readonly code: FrameErrorCode | ChannelLimitCode;
   readonly message: string;
 }
