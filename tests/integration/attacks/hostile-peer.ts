@@ -60,6 +60,11 @@ export interface RawPeer {
   sendFrame(frame: Uint8Array): void;
   /** A blob-lane message, framed as our channels frame it (LANE_WHOLE, or LANE_FIRST and NEXTs). */
   sendLane(message: LaneMessage | Uint8Array): void;
+  /**
+   * `frame`, `times` times, as fast as the connection takes it (the real channel closes
+   * past 16 MiB buffered); resolves when all are handed over.
+   */
+  sendRepeatedly(frame: Uint8Array, times: number): Promise<void>;
 }
 
 export async function rawPeer(target: Victim): Promise<RawPeer> {
@@ -77,6 +82,16 @@ export async function rawPeer(target: Victim): Promise<RawPeer> {
         sendFrame(next.frame);
         offset = next.offset;
       } while (offset < bytes.length);
+    },
+    async sendRepeatedly(frame, times) {
+      for (let i = 0; i < times && !endpoint.peer.destroyed; i++) {
+        while (endpoint.peer.bufferSize > 1024 * 1024 && !endpoint.peer.destroyed) await sleep(2);
+        try {
+          sendFrame(frame);
+        } catch {
+          return; // the victim closed the channel
+        }
+      }
     },
   };
 }
