@@ -1,6 +1,8 @@
 import { DEFAULT_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, nextFrame } from './chunk-frames.ts';
 import { ChunkReassembler } from './chunk-reassembler.ts';
 import type { ChannelDrop, ChunkingOptions, LaneChannel } from './chunking-options.ts';
+import { MessageDeadline } from './message-deadline.ts';
+import { pageBudget, type BudgetHolder, type PeerByteBudget } from './peer-byte-budget.ts';
 
 const DRAIN_POLL_MS = 10;
 const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
@@ -18,6 +20,10 @@ type Handler<E extends Event> = ((this: RTCDataChannel, ev: E) => unknown) | nul
  * Only binary messages: y-webrtc sends nothing else. close() discards unsent messages.
  * Note: the blob lane (sendLane, LANE_* frames) shares the queue, framing and checks; its
  * messages go to the lane's receiver, never to `onmessage`, so y-webrtc does not see them.
+ * Note: everything a peer can make us hold is bounded (PROTOCOL.md "Peer-to-peer
+ * transport"): a message being reassembled by the bytes that arrived, its time by a
+ * MessageDeadline, the queue behind the message in flight by maxQueuedBytes, and both
+ * together, over every channel of the page, by one PeerByteBudget.
  */
 export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, LaneChannel {
   onopen: Handler<Event> = null;
@@ -44,6 +50,11 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
   private readonly highWater: number;
   private readonly lowWater: number;
   private readonly maxQueued: number;
+  private readonly budget: PeerByteBudget;
+  private readonly holder: BudgetHolder = {
+    evict: () => this.drop({ label: this.label, code: 'E_PEER_BUDGET', message: `the page's peer budget is spent and this peer held the most (${this.heldBytes()} bytes)` }),
+  };
+  private readonly deadline: MessageDeadline;
 
   constructor(
     private readonly raw: RTCDataChannel,
@@ -56,6 +67,11 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.lowWater = options.lowWaterBytes ?? 16 * 1024;
     this.maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.reassembler = new ChunkReassembler(this.maxMessageBytes);
+    this.budget = options.budget ?? pageBudget;
+    this.deadline = new MessageDeadline(
+      { ...(options.messageIdleMs === undefined ? {} : { idleMs: options.messageIdleMs }), ...(options.minMessageBytesPerSecond === undefined ? {} : { minBytesPerSecond: options.minMessageBytesPerSecond }) },
+      (reason) => this.drop({ label: this.label, code: 'E_FRAME_TIMEOUT', message: reason }),
+    );
     // on<type> handlers run as the first listener of their type, as on a real channel.
     for (const type of ['open', 'close', 'closing', 'error', 'message', 'bufferedamountlow'] as const) {
       this.addEventListener(type, (event) => (this[`on${type}`] as Handler<Event>)?.call(this, event));
@@ -66,6 +82,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     raw.onclosing = () => this.dispatchEvent(new Event('closing'));
     raw.onclose = () => {
       this.discardQueue();
+      this.forgetIncoming();
       this.dispatchEvent(new Event('close'));
     };
     raw.onerror = (event) => this.dispatchEvent(errorEvent(event.error));
@@ -137,6 +154,10 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
       this.drop({ label: this.label, code: 'E_SEND_QUEUE_FULL', message: `${behind + bytes.length} bytes would wait behind the message in flight (bound ${this.maxQueued})` });
       return false;
     }
+    if (!this.budget.claim(this.holder, this.heldBytes() + bytes.length)) {
+      this.holder.evict();
+      return false;
+    }
     this.queue.push({ bytes, lane });
     this.queuedBytes += bytes.length;
     if (this.bufferedAmount > this.lowThreshold) this.lowArmed = true;
@@ -146,7 +167,13 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
 
   close(): void {
     this.discardQueue();
+    this.forgetIncoming();
     this.raw.close();
+  }
+
+  /** Bytes held for this peer: queued to send, and of the message being reassembled. */
+  private heldBytes(): number {
+    return this.queuedBytes + this.reassembler.pendingBytes;
   }
 
   private pump(): void {
@@ -167,6 +194,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
         this.queue.shift();
         this.queuedBytes -= message.length;
         this.offset = 0;
+        this.budget.set(this.holder, this.heldBytes());
       }
     }
     this.wakeDrainWaiters();
@@ -202,7 +230,10 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
   private receive(data: unknown): void {
     if (this.dropped) return;
     const frame = asBytes(data);
+    if (frame && !this.budget.claim(this.holder, this.heldBytes() + frame.length)) return this.holder.evict();
     const result = frame ? this.reassembler.push(frame) : ({ kind: 'error', code: 'E_FRAME_NOT_BINARY', message: `a ${typeof data} frame` } as const);
+    this.budget.set(this.holder, this.heldBytes());
+    this.deadline.frame(this.reassembler.unfinished);
     if (result.kind === 'message' && result.lane) this.deliverLane(new Uint8Array(result.data));
     else if (result.kind === 'message') this.dispatchEvent(new MessageEvent('message', { data: result.data }));
     else if (result.kind === 'error') this.drop({ label: this.label, code: result.code, message: result.message });
@@ -217,14 +248,22 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
   }
 
   private drop(drop: ChannelDrop): void {
+    if (this.dropped) return;
     this.dropped = drop;
     this.discardQueue();
+    this.forgetIncoming();
     try {
       this.options.onDrop?.(drop);
     } catch {
       // A logging hook must not keep a bad peer connected, nor throw into the real channel.
     }
     this.raw.close();
+  }
+
+  private forgetIncoming(): void {
+    this.deadline.stop();
+    this.reassembler.discard();
+    this.budget.set(this.holder, this.heldBytes());
   }
 
   private discardQueue(): void {
@@ -234,6 +273,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.queuedBytes = 0;
     this.offset = 0;
     this.drainWaiters.splice(0).forEach((resolve) => resolve(false));
+    this.budget.set(this.holder, this.heldBytes());
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FrameErrorCode } from './chunk-reassembler.ts';
+import type { PeerByteBudget } from './peer-byte-budget.ts';
 
 /** Tuning and hooks of a ChunkedDataChannel; the defaults suit y-webrtc sync. */
 export interface ChunkingOptions {
@@ -25,6 +26,12 @@ export interface ChunkingOptions {
    * is capped.
    */
   readonly maxQueuedBytes?: number;
+  /** Give up on a message with no frame for this long (E_FRAME_TIMEOUT; default 10 s, message-deadline.ts). */
+  readonly messageIdleMs?: number;
+  /** Give up on a message slower than this after the idle allowance (default 128 KiB/s). */
+  readonly minMessageBytesPerSecond?: number;
+  /** What all channels together may hold for peers (default: the page's one, 128 MiB; peer-byte-budget.ts). */
+  readonly budget?: PeerByteBudget;
   /** Told when a peer is dropped for bad frames (for logs and counters; must not throw). */
   readonly onDrop?: (drop: ChannelDrop) => void;
   /** Handed every chunked channel as it is made, to carry the side lane (see blob-lane.ts). */
@@ -45,7 +52,9 @@ export interface LaneChannel {
 
 /** Why we dropped a peer that framed correctly: it made us hold too much for it. */
 export type ChannelLimitCode =
-  | 'E_SEND_QUEUE_FULL'; // more queued to send to it than maxQueuedBytes behind the message in flight
+  | 'E_SEND_QUEUE_FULL' // more queued to send to it than maxQueuedBytes behind the message in flight
+  | 'E_FRAME_TIMEOUT' // a message it began and did not finish in time (MessageDeadline)
+  | 'E_PEER_BUDGET'; // the page's budget is spent and this peer held the most
 
 export interface ChannelDrop {
   readonly label: string;

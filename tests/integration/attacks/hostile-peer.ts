@@ -6,6 +6,7 @@ import { createBlobLane, type BlobLane } from '../../../sync/transport/blob-lane
 import { DEFAULT_FRAME_BYTES, nextFrame } from '../../../sync/transport/chunk-frames.ts';
 import { ChunkedDataChannel } from '../../../sync/transport/chunked-data-channel.ts';
 import type { ChunkingOptions, LaneChannel } from '../../../sync/transport/chunking-options.ts';
+import { PeerByteBudget } from '../../../sync/transport/peer-byte-budget.ts';
 import { newStore, ROOM } from '../blob-sync/blob-sync-harness.ts';
 import { chunkedNodeWrtc, connectPair, nodeWrtc, type Endpoint } from '../transport/peer-pair.ts';
 
@@ -13,13 +14,16 @@ import { chunkedNodeWrtc, connectPair, nodeWrtc, type Endpoint } from '../transp
  * The hostile-peer harness (issue 18 §6): a real client, the **victim** (a BlobStore, the
  * blob lane and blob sync of one room, behind our chunked data channels over @roamhq/wrtc,
  * as replicateBox wires them), and scripted peers that reach it over that same transport.
- * Memory is read from the victim's real objects: what its channels hold queued or in the
- * real buffer (`bufferedAmount`) and the process's ArrayBuffer bytes.
+ * Memory is read from the victim's real objects: its own PeerByteBudget (the default limit,
+ * counting only its channels: queued to send and being reassembled), what its channels hold
+ * queued or in the real buffer (`bufferedAmount`), and the process's ArrayBuffer bytes.
  */
 export interface Victim {
   readonly store: BlobStore;
   readonly lane: BlobLane;
   readonly blobs: BlobSync;
+  /** What the victim's channels hold for peers, together (the page's budget, of its own). */
+  readonly budget: PeerByteBudget;
   /** Every chunked channel the victim made, in order. */
   readonly channels: ChunkedDataChannel[];
   /** The victim's side of every connection made with `connectToVictim`. */
@@ -38,8 +42,10 @@ export function victim(options: Partial<BlobSyncOptions> & { readonly chunking?:
   const store = options.store ?? newStore();
   const lane = createBlobLane();
   const channels: ChunkedDataChannel[] = [];
+  const budget = options.chunking?.budget ?? new PeerByteBudget();
   const chunking: ChunkingOptions = {
     ...options.chunking,
+    budget,
     onLaneChannel: (channel: LaneChannel) => {
       if (channel instanceof ChunkedDataChannel) channels.push(channel);
       lane.attach(channel);
@@ -50,7 +56,7 @@ export function victim(options: Partial<BlobSyncOptions> & { readonly chunking?:
     blobs.destroy();
     lane.destroy();
   });
-  return { store, lane, blobs, channels, chunking };
+  return { store, lane, blobs, budget, channels, chunking };
 }
 
 /** A peer that speaks the frames itself: it can send anything, and reads nothing unless asked. */

@@ -26,8 +26,9 @@ describe('attack: GET amplification over the blob lane', () => {
     expect(sameBytes((await readPhoto(honest.store, photo, 31))!, photo.plain)).toBe(true);
     await vi.waitFor(() => expect(queued.now()).toBe(0), { timeout: 20_000 });
 
-    console.log(`GET flood: peak queued ${queued.peak()} bytes; lane drops ${JSON.stringify(target.lane.drops.map((d) => d.code))}`);
+    console.log(`GET flood: peak queued ${queued.peak()} bytes (sampled), ${target.budget.peakBytes} bytes held at most (budget); lane drops ${JSON.stringify(target.lane.drops.map((d) => d.code))}`);
     expect(queued.peak()).toBeLessThan(512 * KiB);
+    expect(target.budget.peakBytes).toBeLessThan(512 * KiB);
     expect(target.lane.drops.map((drop) => drop.code)).toEqual(['E_LANE_FLOOD']);
     // Only the lane went: the data channel y-webrtc uses stays up.
     expect(hostile.endpoint.peer.connected).toBe(true);

@@ -41,6 +41,7 @@ describe('attack: messages announced big and never finished', () => {
     const held = arrayBuffers() - before;
     console.log(`4 announced ${DEFAULT_MAX_MESSAGE_BYTES / MiB} MiB messages: the victim's ArrayBuffers grew by ${(held / MiB).toFixed(1)} MiB`);
     expect(held).toBeLessThan(4 * MiB);
+    expect(target.budget.heldBytes).toBe(4);
 
     expect(await honest.blobs.want(photo.photo.id, 'photo')).toEqual({ ok: true, value: undefined });
     expect(sameBytes((await readPhoto(honest.store, photo, 41))!, photo.plain)).toBe(true);
@@ -66,6 +67,7 @@ describe('attack: messages announced big and never finished', () => {
     expect(await honest.blobs.want(photo.photo.id, 'photo')).toEqual({ ok: true, value: undefined });
     expect(sameBytes((await readPhoto(honest.store, photo, 42))!, photo.plain)).toBe(true);
     await vi.waitFor(() => expect(drops.map((drop) => drop.code)).toContain('E_PEER_BUDGET'), { timeout: 10_000 });
-    console.log(`drops: ${JSON.stringify(drops.map((d) => d.code))}; ArrayBuffers now ${(arrayBuffers() / MiB).toFixed(0)} MiB`);
+    console.log(`drops: ${JSON.stringify(drops.map((d) => d.code))}; the victim held at most ${(target.budget.peakBytes / MiB).toFixed(1)} MiB for its peers`);
+    expect(target.budget.peakBytes).toBeLessThanOrEqual(128 * MiB);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { FRAME_WHOLE } from '../../../sync/transport/chunk-frames.ts';
 import { ChunkedDataChannel } from '../../../sync/transport/chunked-data-channel.ts';
 import type { ChannelDrop } from '../../../sync/transport/chunking-options.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
+import { PeerByteBudget } from '../../../sync/transport/peer-byte-budget.ts';
 import { connectWebrtc } from '../../../sync/transport/webrtc-transport.ts';
 import { KiB, MiB } from '../blob-sync/blob-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
@@ -45,6 +46,7 @@ describe('attack: sync requests that make the victim queue its box again and aga
     });
     const channels: ChunkedDataChannel[] = [];
     const drops: ChannelDrop[] = [];
+    const budget = new PeerByteBudget();
     const victim = connectWebrtc({
       box,
       roomId,
@@ -52,7 +54,7 @@ describe('attack: sync requests that make the victim queue its box again and aga
       signalingUrls: [relay.signalingUrl],
       iceServers: [],
       wrtc: nodeWrtc,
-      chunking: { onLaneChannel: (channel) => void (channel instanceof ChunkedDataChannel && channels.push(channel)), onDrop: (drop) => void drops.push(drop) },
+      chunking: { budget, onLaneChannel: (channel) => void (channel instanceof ChunkedDataChannel && channels.push(channel)), onDrop: (drop) => void drops.push(drop) },
     });
     afterTest(() => victim.destroy());
     let peak = 0;
@@ -76,8 +78,9 @@ describe('attack: sync requests that make the victim queue its box again and aga
     await vi.waitFor(() => expect(honestDoc.getMap('entries').size).toBe(64), { timeout: 20_000 });
     await vi.waitFor(() => expect(queued()).toBe(0), { timeout: 20_000 });
 
-    console.log(`sync flood: peak queued ${(peak / MiB).toFixed(1)} MiB; drops ${JSON.stringify(drops.map((d) => d.code))}`);
+    console.log(`sync flood: peak queued ${(peak / MiB).toFixed(1)} MiB (sampled), ${(budget.peakBytes / MiB).toFixed(1)} MiB held at most (budget); drops ${JSON.stringify(drops.map((d) => d.code))}`);
     expect(peak).toBeLessThan(24 * MiB);
+    expect(budget.peakBytes).toBeLessThan(24 * MiB);
     expect(drops.map((drop) => drop.code)).toEqual(['E_SEND_QUEUE_FULL']);
   });
 });
