@@ -33,6 +33,8 @@ export interface SignalingPeer {
   victimId(): Promise<string>;
   /** Offers a connection to the victim as `peerId`; `connected` settles when (if) it is up. */
   offer(peerId: string, wrtc: WrtcImplementation): { peer: SimplePeer; connected: Promise<void> };
+  /** Publishes one signal to the victim as `peerId`, with nothing behind it. */
+  signal(peerId: string, signal: object): Promise<void>;
   close(): void;
 }
 
@@ -52,7 +54,8 @@ export async function signalingPeer(signalingUrl: string, roomId: string, passwo
     void yCrypto.decryptJson(new Uint8Array(Buffer.from(frame.data, 'base64')), key).then((message) => {
       const m = message as RoomMessage;
       if (m.type === 'announce' && typeof m.from === 'string' && !peers.has(m.from)) announced(m.from);
-      if (m.type === 'signal' && typeof m.to === 'string') peers.get(m.to)?.signal(m.signal as SignalData);
+      const peer = m.type === 'signal' && typeof m.to === 'string' ? peers.get(m.to) : undefined;
+      if (peer && !peer.destroyed) peer.signal(m.signal as SignalData);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -81,6 +84,7 @@ export async function signalingPeer(signalingUrl: string, roomId: string, passwo
       connected.catch(() => {});
       return { peer, connected };
     },
+    signal: async (peerId, signal) => publish({ type: 'signal', from: peerId, to: await victim, token: Date.now(), signal }),
     close,
   };
 }
