@@ -79,4 +79,23 @@ describe('attack: offers and stray signals under made-up peer ids', () => {
     await vi.waitFor(() => expect(honestDoc.getMap('entries').get('w/1')).toEqual(new Uint8Array([1, 2, 3])));
     console.log(`the honest peer synced ${((performance.now() - started) / 1000).toFixed(1)} s after the flood ended`);
   }, 90_000);
+
+  it('lone candidates that fill every slot are closed after the connect deadline, and the slots come back', async () => {
+    const notebookKey = randomNotebookKey();
+    const roomId = deriveRoomId(notebookKey, 'nb-strays');
+    const password = deriveRoomPassword(notebookKey, 'nb-strays');
+    const hostile = await signalingPeer(relay.signalingUrl, roomId, password);
+    const counting = countingWrtc();
+    const victim = connectWebrtc({ box: new Y.Doc(), roomId, password, signalingUrls: [relay.signalingUrl], iceServers: [], wrtc: counting.wrtc, maxPeers: 4, connectDeadlineMs: 1_000 });
+    afterTest(() => victim.destroy());
+    await hostile.victimId();
+    for (let i = 0; i < 6; i++) await hostile.signal(`stray-${i}`, { candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } });
+    await vi.waitFor(() => expect(counting.live()).toBe(4));
+    const started = performance.now();
+    await vi.waitFor(() => expect(counting.live()).toBe(0), { timeout: 5_000 });
+    console.log(`4 stray connections closed ${((performance.now() - started) / 1000).toFixed(1)} s after they filled the slots (deadline 1 s)`);
+    const honest = hostile.offer('honest', chunkedNodeWrtc());
+    await honest.connected;
+    expect(counting.live()).toBe(1);
+  });
 });
