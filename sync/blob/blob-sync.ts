@@ -2,7 +2,8 @@ import { StorageFullError } from '../storage/storage-adapter.ts';
 import type { BlobLane } from '../transport/blob-lane.ts';
 import type { BlobResult, BlobStore } from './blob-store.ts';
 import { LaneBlobExchange } from './lane-blob-exchange.ts';
-import { downloadBlob, type PieceSource, type Transfer } from './piece-source.ts';
+import { fetchBlob as fetchFromSources } from './fetch-blob.ts';
+import type { PieceSource } from './piece-source.ts';
 import { RelayBlobClient, type FetchLike } from './relay-blob-client.ts';
 
 export type BlobPriority = 'thumb' | 'photo';
@@ -71,7 +72,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   const { store } = options;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const relay = options.blobsUrl ? new RelayBlobClient(checkBlobsUrl(options.blobsUrl), options.roomId, fetchImpl, options.relayPiecesPerRequest, options.capToken) : undefined;
-  const exchange = options.lane ? new LaneBlobExchange(options.lane, store) : undefined;
+  const exchange = options.lane ? new LaneBlobExchange(options.lane, store, () => sourcesChanged()) : undefined;
   const retryMs = options.retryMs ?? 500;
   const listeners = new Set<(event: BlobSyncEvent) => void>();
   const wanted = new Map<string, Wanted>();
@@ -99,38 +100,20 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     const timer = setTimeout(done, ms);
     sleepers.add(done);
   });
-  const offPeers = options.lane?.onPeers(() => {
+  const sourcesChanged = () => {
     // A new peer may have what a waiting download needs: wake the waiters now.
     [...sleepers].forEach((done) => done());
     emit({ type: 'sources' });
-  });
+  };
+  const offPeers = options.lane?.onPeers(sourcesChanged);
 
   const sources = (): PieceSource[] => [...(exchange?.sources() ?? []), ...(relay ? [relay] : [])];
 
   async function fetchBlob(id: string): Promise<BlobResult<void>> {
-    const refused = new Set<string>();
-    let mismatched = false;
-    for (let delay = retryMs; !closed; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
-      let dropped = false;
-      for (const source of sources().filter((s) => !refused.has(s.key))) {
-        const result: Transfer = await downloadBlob(store, id, source, () => closed);
-        if (result.kind === 'stored') {
-          // Came from a peer: see that the relay has it too, for devices that come online later.
-          if (relay && source !== relay) offer(id);
-          return { ok: true, value: undefined };
-        }
-        if (result.kind === 'retry') dropped = true;
-        else refused.add(source.key);
-        if (result.kind === 'mismatch') mismatched = true;
-      }
-      if (!dropped) {
-        return mismatched
-          ? { ok: false, error: { code: 'E_HASH_MISMATCH', message: `every source that had blob ${id} sent bytes that do not hash to it` } }
-          : { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `no online device and not the relay has blob ${id}` } };
-      }
-      await sleep(delay);
-    }
-    return closedResult();
+    const fetched = await fetchFromSources(store, id, { sources, ...(relay ? { relay } : {}), isClosed: () => closed, sleep, retryMs });
+    // Came from a peer: see that the relay has it too, for devices that come online later.
+    if (fetched.ok && relay && fetched.value !== relay) offer(id);
+    return fetched.ok ? { ok: true, value: undefined } : fetched;
   }
 
   function pumpDownloads(): void {
