@@ -72,7 +72,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   const { store } = options;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const relay = options.blobsUrl ? new RelayBlobClient(checkBlobsUrl(options.blobsUrl), options.roomId, fetchImpl, options.relayPiecesPerRequest, options.capToken) : undefined;
-  const exchange = options.lane ? new LaneBlobExchange(options.lane, store, () => sourcesChanged()) : undefined;
+  const exchange = options.lane ? new LaneBlobExchange(options.lane, store, options.roomId, () => sourcesChanged()) : undefined;
   const retryMs = options.retryMs ?? 500;
   const listeners = new Set<(event: BlobSyncEvent) => void>();
   const wanted = new Map<string, Wanted>();
@@ -111,6 +111,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
 
   async function fetchBlob(id: string): Promise<BlobResult<void>> {
     const fetched = await fetchFromSources(store, id, { sources, ...(relay ? { relay } : {}), isClosed: () => closed, sleep, retryMs });
+    if (fetched.ok) await store.addToRoom(options.roomId, id);
     // Came from a peer: see that the relay has it too, for devices that come online later.
     if (fetched.ok && relay && fetched.value !== relay) offer(id);
     return fetched.ok ? { ok: true, value: undefined } : fetched;
@@ -165,7 +166,10 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   function offer(id: string): void {
-    if (closed || !relay || !BLOB_ID.test(id)) return;
+    if (closed || !BLOB_ID.test(id)) return;
+    // Peers of this room may fetch it over the lane (and only this room's: BlobStore.servesRoom).
+    void store.addToRoom(options.roomId, id).catch(() => undefined);
+    if (!relay) return;
     void store.markOffer(options.roomId, id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
   }
 
@@ -176,7 +180,11 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     async want(id, priority) {
       if (closed) return closedResult();
       if (!BLOB_ID.test(id)) return { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `${JSON.stringify(id)} is not a blob id` } };
-      if (await store.has(id)) return { ok: true, value: undefined };
+      if (await store.has(id)) {
+        // A note of this room shows it: its peers may fetch it from us too.
+        await store.addToRoom(options.roomId, id);
+        return { ok: true, value: undefined };
+      }
       const existing = wanted.get(id);
       if (existing) {
         if (RANK[priority] < RANK[existing.priority]) existing.priority = priority;

@@ -45,11 +45,14 @@ export class LaneBlobExchange {
   readonly #sourcesChanged: () => void;
   #nextRequest = 1;
 
-  /** `sourcesChanged`: a peer's slot came free (its late answer ended), so it is a source again. */
-  constructor(lane: BlobLane, store: BlobStore, sourcesChanged: () => void = () => {}) {
+  /**
+   * `roomId`: the lane's room, whose blobs alone are served. `sourcesChanged`: a peer's slot
+   * came free (its late answer ended), so it is a source again.
+   */
+  constructor(lane: BlobLane, store: BlobStore, roomId: string, sourcesChanged: () => void = () => {}) {
     this.#lane = lane;
     this.#sourcesChanged = sourcesChanged;
-    this.#server = new LaneBlobServer(store);
+    this.#server = new LaneBlobServer(store, roomId);
     this.#unsubscribe.push(
       lane.onMessage((peer, bytes) => this.#receive(peer, bytes)),
       lane.onPeers(() => this.#forgetGone()),

@@ -21,11 +21,14 @@ type Get = Extract<LaneMessage, { type: 'get' }>;
  */
 export class LaneBlobServer {
   readonly #store: BlobStore;
+  readonly #roomId: string;
   /** Per peer id: its accepted GETs, the first being answered. */
   readonly #serving = new Map<number, Get[]>();
 
-  constructor(store: BlobStore) {
+  /** `roomId`: the room whose lane this serves; only its blobs are answered (BlobStore.servesRoom). */
+  constructor(store: BlobStore, roomId: string) {
     this.#store = store;
+    this.#roomId = roomId;
   }
 
   /** Takes a GET from `peer`; false if the peer asked for more than it may (drop its lane). */
@@ -66,7 +69,8 @@ export class LaneBlobServer {
   }
 
   async #serve(peer: LanePeer, get: Get): Promise<void> {
-    const stat = await this.#store.stat(get.id);
+    // Another notebook's blob is answered as one we do not have: nothing tells the two apart.
+    const stat = (await this.#store.servesRoom(this.#roomId, get.id)) ? await this.#store.stat(get.id) : undefined;
     if (!stat || get.first >= stat.pieces) return void peer.send(encodeLaneMessage({ type: 'missing', request: get.request }));
     const end = Math.min(get.first + get.count, stat.pieces);
     for (let index = get.first; index < end; index++) {

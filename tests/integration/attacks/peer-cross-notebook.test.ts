@@ -42,4 +42,17 @@ describe('attack: asking one notebook\'s lane for another notebook\'s photo', ()
     await vi.waitFor(() => expect(answers.some((a) => a.request === 2)).toBe(true));
     expect(answers.map((a) => [a.request, a.type])).toEqual([[1, 'missing'], [2, 'piece']]);
   });
+
+  it('a blob stored before blobs were recorded by room is served to any room until a room claims it (offer, or want of a stored blob)', async () => {
+    const target = victim();
+    const legacy = await putPhoto(target.store, 83, 100 * KiB);
+    expect(await target.store.servesRoom(OTHER_ROOM, legacy.photo.id)).toBe(true);
+    const other = createBlobSync({ store: target.store, roomId: OTHER_ROOM });
+    afterTest(() => other.destroy());
+    expect(await other.want(legacy.photo.id, 'photo')).toEqual({ ok: true, value: undefined });
+    expect(await target.store.servesRoom(OTHER_ROOM, legacy.photo.id)).toBe(true);
+    expect(await target.store.servesRoom('a'.repeat(43), legacy.photo.id)).toBe(false);
+    await target.store.remove(legacy.photo.id);
+    expect(await target.store.servesRoom('a'.repeat(43), legacy.photo.id)).toBe(true);
+  });
 });
