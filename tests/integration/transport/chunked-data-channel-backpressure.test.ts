@@ -118,18 +118,19 @@ describe('ChunkedDataChannel back-pressure', () => {
     expect(channel.sendLane(new Uint8Array(1))).toBe(false);
   });
 
-  it('whenDrained: resolves once what the channel holds is down to the high-water mark, false when it closes first', async () => {
+  it('whenDrained: resolves once what the channel holds is down to four times the high-water mark, false when it closes first', async () => {
     const [raw, channel] = slowPair();
+    const mark = 4 * options.highWaterBytes;
     expect(await channel.whenDrained()).toBe(true);
-    channel.send(patterned(256 * KiB, 8));
+    channel.send(patterned(1024 * KiB, 8));
     let drained: boolean | undefined;
     void channel.whenDrained().then((value) => (drained = value));
-    while (channel.bufferedAmount > options.highWaterBytes + 8 * KiB) raw.drain(8 * KiB);
+    while (channel.bufferedAmount > mark + 8 * KiB) raw.drain(8 * KiB);
     await Promise.resolve();
     expect(drained).toBeUndefined();
-    while (channel.bufferedAmount > options.highWaterBytes) raw.drain(8 * KiB);
+    while (channel.bufferedAmount > mark) raw.drain(8 * KiB);
     await vi.waitFor(() => expect(drained).toBe(true));
-    channel.send(patterned(256 * KiB, 9));
+    channel.send(patterned(1024 * KiB, 9));
     const closing = channel.whenDrained();
     channel.close();
     expect(await closing).toBe(false);
