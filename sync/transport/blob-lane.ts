@@ -8,7 +8,8 @@ export interface LanePeer {
   send(message: Uint8Array): boolean;
   /**
    * Resolves true when the channel to this peer has room for the next message (what it holds
-   * to send is down to its high-water mark), false once the channel closed or the lane dropped.
+   * to send is down to 256 KiB, ChunkedDataChannel.whenDrained), false once the channel
+   * closed or the lane dropped.
    */
   drained(): Promise<boolean>;
   /**

@@ -140,8 +140,8 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
    * at most four times the high-water mark (256 KiB), false if it closes first.
    * Note: the blob lane sends each piece only after this, so what a peer asks for is read
    * from the store as the network takes it, never queued far ahead (PROTOCOL.md "Blob
-   * lane"). Four frames keep the real channel fed while the next piece is read: 16 MiB
-   * between two Node peers in a median 0.6 s, as before pacing (one frame: 0.83 s).
+   * lane"). Four frames keep the real channel fed while the next piece is read; with one,
+   * lane throughput between two Node peers halved.
    */
   whenDrained(): Promise<boolean> {
     if (this.raw.readyState !== 'open' || this.dropped) return Promise.resolve(false);

@@ -32,7 +32,7 @@ export interface ChunkingOptions {
   readonly minMessageBytesPerSecond?: number;
   /** What all channels together may hold for peers (default: the page's one, 128 MiB; peer-byte-budget.ts). */
   readonly budget?: PeerByteBudget;
-  /** Told when a peer is dropped for bad frames (for logs and counters; must not throw). */
+  /** Told when a peer is dropped for bad frames or a bound (for logs and counters; must not throw). */
   readonly onDrop?: (drop: ChannelDrop) => void;
   /** Handed every chunked channel as it is made, to carry the side lane (see blob-lane.ts). */
   readonly onLaneChannel?: (channel: LaneChannel) => void;
@@ -43,14 +43,14 @@ export interface LaneChannel {
   readonly readyState: RTCDataChannelState;
   /** Queues a lane message behind whatever the channel is sending; false if it is not open. */
   sendLane(message: Uint8Array): boolean;
-  /** True once what the channel holds to send is down to its high-water mark; false if it closed. */
+  /** True once what the channel holds to send is down to four high-water marks (256 KiB); false if it closed. */
   whenDrained(): Promise<boolean>;
   /** Who gets the peer's lane messages (null: they are discarded). */
   setLaneReceiver(receiver: ((message: Uint8Array) => void) | null): void;
   addEventListener(type: 'open' | 'close', listener: () => void): void;
 }
 
-/** Why we dropped a peer that framed correctly: it made us hold too much for it. */
+/** Why we dropped a peer that framed correctly: it made us hold too much for it, or too long. */
 export type ChannelLimitCode =
   | 'E_SEND_QUEUE_FULL' // more queued to send to it than maxQueuedBytes behind the message in flight
   | 'E_FRAME_TIMEOUT' // a message it began and did not finish in time (MessageDeadline)
