@@ -23,7 +23,7 @@ export type LaneMessage =
   | { readonly type: 'missing'; readonly request: number };
 
 /** Why a peer's lane was dropped. */
-export type LaneErrorCode = 'E_LANE_MALFORMED' | 'E_LANE_BOUNDS' | 'E_LANE_UNEXPECTED';
+export type LaneErrorCode = 'E_LANE_MALFORMED' | 'E_LANE_BOUNDS' | 'E_LANE_UNEXPECTED' | 'E_LANE_FLOOD';
 
 export type Decoded = { readonly ok: true; readonly message: LaneMessage } | { readonly ok: false; readonly code: LaneErrorCode; readonly message: string };
 

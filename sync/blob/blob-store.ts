@@ -42,6 +42,7 @@ export interface IncomingBlob {
 const chunkKey = (upload: string, index: number) => ['blob-chunk', upload, String(index).padStart(9, '0')];
 const incomingKey = (id: string) => ['blob-in', id];
 const offerKey = (roomId: string, id: string) => ['blob-offer', roomId, id];
+const roomKey = (id: string, roomId: string) => ['blob-room', id, roomId];
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
 /**
@@ -202,6 +203,23 @@ export class BlobStore {
     else await this.#storage.remove(offerKey(roomId, id));
   }
 
+  /** Records that blob `id` belongs to room `roomId` (it was offered or fetched there). */
+  async addToRoom(roomId: string, id: string): Promise<void> {
+    if (BLOB_ID.test(id)) await this.#storage.save(roomKey(id, roomId), new Uint8Array(0));
+  }
+
+  /**
+   * Whether peers of room `roomId` may be sent blob `id`: it belongs to that room, or to no
+   * room on record (stored before blobs were recorded by room).
+   * Note: one store holds every notebook's blobs, and a room's peers are whoever holds its
+   * password; answering any blob let them fetch, or probe for, another notebook's photos.
+   */
+  async servesRoom(roomId: string, id: string): Promise<boolean> {
+    if (!BLOB_ID.test(id)) return false;
+    const rooms = await this.#storage.loadRange(['blob-room', id]);
+    return rooms.length === 0 || rooms.some((row) => row.key[2] === roomId);
+  }
+
   async pendingOffers(roomId: string): Promise<string[]> {
     const rows = await this.#storage.loadRange(['blob-offer', roomId]);
     return rows.map((row) => row.key[2] ?? '').filter((id) => BLOB_ID.test(id));
@@ -211,6 +229,7 @@ export class BlobStore {
     const head = await this.#head(id);
     await this.#storage.remove(['blob', id]);
     if (head) await this.#storage.removeRange(['blob-chunk', head.upload]);
+    if (BLOB_ID.test(id)) await this.#storage.removeRange(['blob-room', id]);
   }
 
   async #head(id: string): Promise<Head | undefined> {

@@ -2,7 +2,8 @@ import { StorageFullError } from '../storage/storage-adapter.ts';
 import type { BlobLane } from '../transport/blob-lane.ts';
 import type { BlobResult, BlobStore } from './blob-store.ts';
 import { LaneBlobExchange } from './lane-blob-exchange.ts';
-import { downloadBlob, type PieceSource, type Transfer } from './piece-source.ts';
+import { fetchBlob as fetchFromSources } from './fetch-blob.ts';
+import type { PieceSource } from './piece-source.ts';
 import { RelayBlobClient, type FetchLike } from './relay-blob-client.ts';
 
 export type BlobPriority = 'thumb' | 'photo';
@@ -71,7 +72,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   const { store } = options;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const relay = options.blobsUrl ? new RelayBlobClient(checkBlobsUrl(options.blobsUrl), options.roomId, fetchImpl, options.relayPiecesPerRequest, options.capToken) : undefined;
-  const exchange = options.lane ? new LaneBlobExchange(options.lane, store) : undefined;
+  const exchange = options.lane ? new LaneBlobExchange(options.lane, store, options.roomId, () => sourcesChanged()) : undefined;
   const retryMs = options.retryMs ?? 500;
   const listeners = new Set<(event: BlobSyncEvent) => void>();
   const wanted = new Map<string, Wanted>();
@@ -99,38 +100,21 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     const timer = setTimeout(done, ms);
     sleepers.add(done);
   });
-  const offPeers = options.lane?.onPeers(() => {
+  const sourcesChanged = () => {
     // A new peer may have what a waiting download needs: wake the waiters now.
     [...sleepers].forEach((done) => done());
     emit({ type: 'sources' });
-  });
+  };
+  const offPeers = options.lane?.onPeers(sourcesChanged);
 
   const sources = (): PieceSource[] => [...(exchange?.sources() ?? []), ...(relay ? [relay] : [])];
 
   async function fetchBlob(id: string): Promise<BlobResult<void>> {
-    const refused = new Set<string>();
-    let mismatched = false;
-    for (let delay = retryMs; !closed; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
-      let dropped = false;
-      for (const source of sources().filter((s) => !refused.has(s.key))) {
-        const result: Transfer = await downloadBlob(store, id, source, () => closed);
-        if (result.kind === 'stored') {
-          // Came from a peer: see that the relay has it too, for devices that come online later.
-          if (relay && source !== relay) offer(id);
-          return { ok: true, value: undefined };
-        }
-        if (result.kind === 'retry') dropped = true;
-        else refused.add(source.key);
-        if (result.kind === 'mismatch') mismatched = true;
-      }
-      if (!dropped) {
-        return mismatched
-          ? { ok: false, error: { code: 'E_HASH_MISMATCH', message: `every source that had blob ${id} sent bytes that do not hash to it` } }
-          : { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `no online device and not the relay has blob ${id}` } };
-      }
-      await sleep(delay);
-    }
-    return closedResult();
+    const fetched = await fetchFromSources(store, id, { sources, ...(relay ? { relay } : {}), isClosed: () => closed, sleep, retryMs });
+    if (fetched.ok) await store.addToRoom(options.roomId, id);
+    // Came from a peer: see that the relay has it too, for devices that come online later.
+    if (fetched.ok && relay && fetched.value !== relay) offer(id);
+    return fetched.ok ? { ok: true, value: undefined } : fetched;
   }
 
   function pumpDownloads(): void {
@@ -182,7 +166,10 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   function offer(id: string): void {
-    if (closed || !relay || !BLOB_ID.test(id)) return;
+    if (closed || !BLOB_ID.test(id)) return;
+    // Peers of this room may fetch it over the lane (and only this room's: BlobStore.servesRoom).
+    void store.addToRoom(options.roomId, id).catch(() => undefined);
+    if (!relay) return;
     void store.markOffer(options.roomId, id, true).then(() => enqueueUpload(id), () => enqueueUpload(id));
   }
 
@@ -193,7 +180,11 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     async want(id, priority) {
       if (closed) return closedResult();
       if (!BLOB_ID.test(id)) return { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `${JSON.stringify(id)} is not a blob id` } };
-      if (await store.has(id)) return { ok: true, value: undefined };
+      if (await store.has(id)) {
+        // A note of this room shows it: its peers may fetch it from us too.
+        await store.addToRoom(options.roomId, id);
+        return { ok: true, value: undefined };
+      }
       const existing = wanted.get(id);
       if (existing) {
         if (RANK[priority] < RANK[existing.priority]) existing.priority = priority;

@@ -25,6 +25,8 @@ export interface PieceSource {
   readonly key: string;
   /** Pieces `first`, `first + 1`, ... (at least one, in order) of blob `id`. */
   pieces(id: string, first: number): Promise<PieceBatch>;
+  /** True once this source missed a deadline: it is asked after the others. */
+  readonly slow?: () => boolean;
 }
 
 /**

@@ -7,6 +7,12 @@ export interface LanePeer {
   /** Queues a message to this peer; false once the channel is closed or the lane dropped. */
   send(message: Uint8Array): boolean;
   /**
+   * Resolves true when the channel to this peer has room for the next message (what it holds
+   * to send is down to 256 KiB, ChunkedDataChannel.whenDrained), false once the channel
+   * closed or the lane dropped.
+   */
+  drained(): Promise<boolean>;
+  /**
    * Stops using the lane with this peer (a bad lane message): its lane messages are ignored
    * from now on and it leaves `peers()`. The data channel, and y-webrtc's sync over it, stay.
    */
@@ -52,6 +58,7 @@ export function createBlobLane(): BlobLane {
     const peer: LanePeer = {
       id,
       send: (message) => !dropped && channel.sendLane(message),
+      drained: async () => !dropped && (await channel.whenDrained()) && !dropped,
       drop(code, message) {
         if (dropped) return;
         dropped = true;

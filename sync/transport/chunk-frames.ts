@@ -16,8 +16,9 @@
  * Note: no message id or chunk index. The channel y-webrtc opens (via simple-peer) is
  * ordered and reliable, and the sender never interleaves two messages, so frames of one
  * message arrive back to back, in order, or the channel is gone. A total length up front
- * lets the receiver refuse an oversized message before buffering it, and fill one
- * preallocated buffer instead of concatenating (a 20 MiB message costs 20 MiB, not 40).
+ * lets the receiver refuse an oversized message before buffering it. It is not allocated
+ * up front: the receiver holds the parts that arrived and joins them at the end
+ * (chunk-reassembler.ts), so an announcement costs nothing until its bytes come.
  */
 
 export const FRAME_WHOLE = 0xf0;

@@ -26,22 +26,37 @@ export type ReassemblyResult =
 
 const PARTIAL: ReassemblyResult = { kind: 'partial' };
 
+/** The message being reassembled: its announced total and the bytes that arrived. */
+export interface UnfinishedMessage {
+  readonly total: number;
+  readonly filled: number;
+}
+
 /**
  * Turns the frames of `chunk-frames.ts` back into messages, one frame at a time.
  * Everything off the wire is checked here; after the first error every later frame is
  * refused too, because the stream can no longer be trusted to line up.
+ * Note: a message's parts are kept as they arrive and joined once it is complete, so what
+ * is held is what the peer sent, never what it announced (allocating the announced total
+ * let one 6-byte frame cost 64 MiB). `push` keeps views of the frames it is given: the
+ * caller must not reuse them.
  */
 export class ChunkReassembler {
-  private buffer: Uint8Array | null = null;
+  private parts: Uint8Array[] = [];
+  private total = 0;
   private filled = 0;
   private lane = false;
   private failed: ReassemblyResult | null = null;
 
   constructor(private readonly maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES) {}
 
-  /** Bytes held for an unfinished message (its announced total once FIRST arrived). */
+  /** Bytes held for an unfinished message (what arrived of it so far). */
   get pendingBytes(): number {
-    return this.buffer?.length ?? 0;
+    return this.filled;
+  }
+
+  get unfinished(): UnfinishedMessage | null {
+    return this.total > 0 ? { total: this.total, filled: this.filled } : null;
   }
 
   push(frame: Uint8Array): ReassemblyResult {
@@ -49,9 +64,16 @@ export class ChunkReassembler {
     const result = this.read(frame);
     if (result.kind === 'error') {
       this.failed = result;
-      this.buffer = null;
+      this.discard();
     }
     return result;
+  }
+
+  /** Forgets an unfinished message (its peer was dropped or left). */
+  discard(): void {
+    this.parts = [];
+    this.total = 0;
+    this.filled = 0;
   }
 
   private read(frame: Uint8Array): ReassemblyResult {
@@ -60,7 +82,7 @@ export class ChunkReassembler {
     if (type === FRAME_NEXT) return this.readNext(frame.subarray(FRAME_TYPE_BYTES));
     const lane = type === FRAME_LANE_WHOLE || type === FRAME_LANE_FIRST;
     if (type !== FRAME_WHOLE && type !== FRAME_FIRST && !lane) return fail('E_FRAME_TYPE', `unknown frame type ${type}`);
-    if (this.buffer) return fail('E_FRAME_ORDER', 'a new message began before the last one was complete');
+    if (this.total > 0) return fail('E_FRAME_ORDER', 'a new message began before the last one was complete');
     if (type === FRAME_WHOLE || type === FRAME_LANE_WHOLE) {
       if (frame.length - FRAME_TYPE_BYTES > this.maxMessageBytes) return tooLarge(frame.length - FRAME_TYPE_BYTES, this.maxMessageBytes);
       return { kind: 'message', data: frame.slice(FRAME_TYPE_BYTES).buffer, lane };
@@ -70,26 +92,30 @@ export class ChunkReassembler {
     const part = frame.subarray(FRAME_FIRST_HEADER_BYTES);
     if (total > this.maxMessageBytes) return tooLarge(total, this.maxMessageBytes);
     if (total <= part.length) return fail('E_FRAME_LENGTH', `FIRST frame announces ${total} bytes but carries ${part.length}`);
-    this.buffer = new Uint8Array(total);
+    this.total = total;
     this.lane = lane;
-    this.buffer.set(part, 0);
+    this.parts = [part];
     this.filled = part.length;
     return PARTIAL;
   }
 
   private readNext(part: Uint8Array): ReassemblyResult {
-    const buffer = this.buffer;
-    if (!buffer) return fail('E_FRAME_ORDER', 'NEXT frame without a message in progress');
+    if (this.total === 0) return fail('E_FRAME_ORDER', 'NEXT frame without a message in progress');
     if (part.length === 0) return fail('E_FRAME_LENGTH', 'empty NEXT frame');
-    if (this.filled + part.length > buffer.length) {
-      return fail('E_FRAME_LENGTH', `message announced ${buffer.length} bytes but more arrived`);
+    if (this.filled + part.length > this.total) {
+      return fail('E_FRAME_LENGTH', `message announced ${this.total} bytes but more arrived`);
     }
-    buffer.set(part, this.filled);
+    this.parts.push(part);
     this.filled += part.length;
-    if (this.filled < buffer.length) return PARTIAL;
-    this.buffer = null;
-    this.filled = 0;
-    return { kind: 'message', data: buffer.buffer as ArrayBuffer, lane: this.lane };
+    if (this.filled < this.total) return PARTIAL;
+    const message = new Uint8Array(this.total);
+    let offset = 0;
+    for (const piece of this.parts) {
+      message.set(piece, offset);
+      offset += piece.length;
+    }
+    this.discard();
+    return { kind: 'message', data: message.buffer, lane: this.lane };
   }
 }
 

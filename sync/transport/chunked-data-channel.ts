@@ -1,8 +1,11 @@
 import { DEFAULT_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES, nextFrame } from './chunk-frames.ts';
 import { ChunkReassembler } from './chunk-reassembler.ts';
 import type { ChannelDrop, ChunkingOptions, LaneChannel } from './chunking-options.ts';
+import { MessageDeadline } from './message-deadline.ts';
+import { pageBudget, type BudgetHolder, type PeerByteBudget } from './peer-byte-budget.ts';
 
 const DRAIN_POLL_MS = 10;
+const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 type Handler<E extends Event> = ((this: RTCDataChannel, ev: E) => unknown) | null;
 
@@ -17,6 +20,10 @@ type Handler<E extends Event> = ((this: RTCDataChannel, ev: E) => unknown) | nul
  * Only binary messages: y-webrtc sends nothing else. close() discards unsent messages.
  * Note: the blob lane (sendLane, LANE_* frames) shares the queue, framing and checks; its
  * messages go to the lane's receiver, never to `onmessage`, so y-webrtc does not see them.
+ * Note: everything a peer can make us hold is bounded (PROTOCOL.md "Peer-to-peer
+ * transport"): a message being reassembled by the bytes that arrived, its time by a
+ * MessageDeadline, the queue behind the message in flight by maxQueuedBytes, and both
+ * together, over every channel of the page, by one PeerByteBudget.
  */
 export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, LaneChannel {
   onopen: Handler<Event> = null;
@@ -35,11 +42,21 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
   private lowThreshold = 0;
   private lowArmed = false;
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Lane senders waiting for the buffer to drain (whenDrained). */
+  private readonly drainWaiters: ((open: boolean) => void)[] = [];
   private readonly reassembler: ChunkReassembler;
   private readonly frameBytes: number;
   private readonly maxMessageBytes: number;
   private readonly highWater: number;
   private readonly lowWater: number;
+  private readonly maxQueued: number;
+  /** whenDrained's mark: a few frames, so the real channel never waits for the next piece. */
+  private readonly laneWater: number;
+  private readonly budget: PeerByteBudget;
+  private readonly holder: BudgetHolder = {
+    evict: () => this.drop({ label: this.label, code: 'E_PEER_BUDGET', message: `the page's peer budget is spent and this peer held the most (${this.heldBytes()} bytes)` }),
+  };
+  private readonly deadline: MessageDeadline;
 
   constructor(
     private readonly raw: RTCDataChannel,
@@ -50,7 +67,14 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.highWater = options.highWaterBytes ?? 64 * 1024;
     this.lowWater = options.lowWaterBytes ?? 16 * 1024;
+    this.maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    this.laneWater = 4 * this.highWater;
     this.reassembler = new ChunkReassembler(this.maxMessageBytes);
+    this.budget = options.budget ?? pageBudget;
+    this.deadline = new MessageDeadline(
+      { ...(options.messageIdleMs === undefined ? {} : { idleMs: options.messageIdleMs }), ...(options.minMessageBytesPerSecond === undefined ? {} : { minBytesPerSecond: options.minMessageBytesPerSecond }) },
+      (reason) => this.drop({ label: this.label, code: 'E_FRAME_TIMEOUT', message: reason }),
+    );
     // on<type> handlers run as the first listener of their type, as on a real channel.
     for (const type of ['open', 'close', 'closing', 'error', 'message', 'bufferedamountlow'] as const) {
       this.addEventListener(type, (event) => (this[`on${type}`] as Handler<Event>)?.call(this, event));
@@ -61,6 +85,7 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     raw.onclosing = () => this.dispatchEvent(new Event('closing'));
     raw.onclose = () => {
       this.discardQueue();
+      this.forgetIncoming();
       this.dispatchEvent(new Event('close'));
     };
     raw.onerror = (event) => this.dispatchEvent(errorEvent(event.error));
@@ -95,36 +120,74 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     if (bytes.length > this.maxMessageBytes) {
       throw new TypeError(`message of ${bytes.length} bytes exceeds the ${this.maxMessageBytes}-byte bound`);
     }
+    // Past maxQueuedBytes the peer is dropped and the channel closes, as a real one does
+    // when its buffer overflows; nothing is thrown into y-webrtc.
     this.enqueue(bytes, false);
   }
 
   sendLane(message: Uint8Array): boolean {
     if (this.raw.readyState !== 'open' || this.dropped) return false;
     if (message.length > this.maxMessageBytes) throw new RangeError(`lane message of ${message.length} bytes exceeds the ${this.maxMessageBytes}-byte bound`);
-    this.enqueue(message.slice(), true);
-    return true;
+    return this.enqueue(message.slice(), true);
   }
 
   setLaneReceiver(receiver: ((message: Uint8Array) => void) | null): void {
     this.laneReceiver = receiver;
   }
 
-  private enqueue(bytes: Uint8Array, lane: boolean): void {
+  /**
+   * Resolves true once what this channel holds to send (queued and in the real buffer) is
+   * at most four times the high-water mark (256 KiB), false if it closes first.
+   * Note: the blob lane sends each piece only after this, so what a peer asks for is read
+   * from the store as the network takes it, never queued far ahead (PROTOCOL.md "Blob
+   * lane"). Four frames keep the real channel fed while the next piece is read; with one,
+   * lane throughput between two Node peers halved.
+   */
+  whenDrained(): Promise<boolean> {
+    if (this.raw.readyState !== 'open' || this.dropped) return Promise.resolve(false);
+    if (this.bufferedAmount <= this.laneWater) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.pump();
+    });
+  }
+
+  /** False if the peer was dropped instead: it made us queue too much for it. */
+  private enqueue(bytes: Uint8Array, lane: boolean): boolean {
+    const behind = this.queuedBytes - (this.queue[0]?.bytes.length ?? 0);
+    if (this.queue.length > 0 && behind + bytes.length > this.maxQueued) {
+      this.drop({ label: this.label, code: 'E_SEND_QUEUE_FULL', message: `${behind + bytes.length} bytes would wait behind the message in flight (bound ${this.maxQueued})` });
+      return false;
+    }
+    if (!this.budget.claim(this.holder, this.heldBytes() + bytes.length)) {
+      this.holder.evict();
+      return false;
+    }
     this.queue.push({ bytes, lane });
     this.queuedBytes += bytes.length;
     if (this.bufferedAmount > this.lowThreshold) this.lowArmed = true;
     this.pump();
+    return true;
   }
 
   close(): void {
     this.discardQueue();
+    this.forgetIncoming();
     this.raw.close();
+  }
+
+  /** Bytes held for this peer: queued to send, and of the message being reassembled. */
+  private heldBytes(): number {
+    return this.queuedBytes + this.reassembler.pendingBytes;
   }
 
   private pump(): void {
     while (this.queue.length > 0) {
       if (this.raw.readyState !== 'open') return;
-      if (this.raw.bufferedAmount >= this.highWater) return this.waitForDrain(this.lowWater);
+      if (this.raw.bufferedAmount >= this.highWater) {
+        this.wakeDrainWaiters();
+        return this.waitForDrain(this.lowWater);
+      }
       const { bytes: message, lane } = this.queue[0]!;
       const next = nextFrame(message, this.offset, this.frameBytes, lane);
       try {
@@ -139,8 +202,10 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
         this.queue.shift();
         this.queuedBytes -= message.length;
         this.offset = 0;
+        this.budget.set(this.holder, this.heldBytes());
       }
     }
+    this.wakeDrainWaiters();
     if (!this.lowArmed) return;
     if (this.bufferedAmount <= this.lowThreshold) {
       this.lowArmed = false;
@@ -151,23 +216,33 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     }
   }
 
+  private wakeDrainWaiters(): void {
+    if (this.drainWaiters.length === 0) return;
+    if (this.bufferedAmount > this.laneWater) return this.waitForDrain(this.lowWater);
+    this.drainWaiters.splice(0).forEach((resolve) => resolve(true));
+  }
+
   /**
    * Pump again once the real buffer drains to `threshold`.
    * Note: @roamhq/wrtc never fires bufferedamountlow (measured), so a short timer backs up
-   * the event; pumping early is harmless, it only rechecks the buffer.
+   * the event; pumping early is harmless, it only rechecks the buffer. While a lane sender
+   * waits (whenDrained) it polls every millisecond, or each piece would wait 10 ms.
    */
   private waitForDrain(threshold: number): void {
     this.raw.bufferedAmountLowThreshold = threshold;
     this.drainTimer ??= setTimeout(() => {
       this.drainTimer = undefined;
       this.pump();
-    }, DRAIN_POLL_MS);
+    }, this.drainWaiters.length > 0 ? 1 : DRAIN_POLL_MS);
   }
 
   private receive(data: unknown): void {
     if (this.dropped) return;
     const frame = asBytes(data);
+    if (frame && !this.budget.claim(this.holder, this.heldBytes() + frame.length)) return this.holder.evict();
     const result = frame ? this.reassembler.push(frame) : ({ kind: 'error', code: 'E_FRAME_NOT_BINARY', message: `a ${typeof data} frame` } as const);
+    this.budget.set(this.holder, this.heldBytes());
+    this.deadline.frame(this.reassembler.unfinished);
     if (result.kind === 'message' && result.lane) this.deliverLane(new Uint8Array(result.data));
     else if (result.kind === 'message') this.dispatchEvent(new MessageEvent('message', { data: result.data }));
     else if (result.kind === 'error') this.drop({ label: this.label, code: result.code, message: result.message });
@@ -182,8 +257,10 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
   }
 
   private drop(drop: ChannelDrop): void {
+    if (this.dropped) return;
     this.dropped = drop;
     this.discardQueue();
+    this.forgetIncoming();
     try {
       this.options.onDrop?.(drop);
     } catch {
@@ -192,12 +269,20 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.raw.close();
   }
 
+  private forgetIncoming(): void {
+    this.deadline.stop();
+    this.reassembler.discard();
+    this.budget.set(this.holder, this.heldBytes());
+  }
+
   private discardQueue(): void {
     clearTimeout(this.drainTimer);
     this.drainTimer = undefined;
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.offset = 0;
+    this.drainWaiters.splice(0).forEach((resolve) => resolve(false));
+    this.budget.set(this.holder, this.heldBytes());
   }
 }
 

@@ -21,11 +21,24 @@ export interface WrtcImplementation {
  * bound to the real connection so native brand checks pass. Only `ondatachannel` hands
  * out wrapped channels: `addEventListener('datachannel')` throws rather than quietly
  * delivering an unwrapped channel whose peer would then drop us.
+ * Note: at most `maxPeerConnections` are open at once (until close()); the next one is
+ * refused in its constructor. y-webrtc's own maxConns limits only the connections it
+ * starts, not those that offers (or stray signals) made to us start.
  */
-export function chunkingWrtc(base: WrtcImplementation, options: ChunkingOptions = {}): WrtcImplementation {
+export function chunkingWrtc(base: WrtcImplementation, options: ChunkingOptions = {}, maxPeerConnections = Infinity): WrtcImplementation {
+  let live = 0;
   const ChunkingRTCPeerConnection = new Proxy(base.RTCPeerConnection, {
     construct(target, args: unknown[]) {
-      return wrapPeerConnection(Reflect.construct(target, args) as RTCPeerConnection, options);
+      // simple-peer turns a throwing constructor into a destroyed peer (ERR_PC_CONSTRUCTOR),
+      // which y-webrtc forgets: the offer is refused before anything is allocated.
+      if (live >= maxPeerConnections) throw new RangeError(`already ${live} peer connections (bound ${maxPeerConnections})`);
+      const pc = Reflect.construct(target, args) as RTCPeerConnection;
+      live++;
+      let counted = true;
+      return wrapPeerConnection(pc, options, () => {
+        if (counted) live--;
+        counted = false;
+      });
     },
   });
   return {
@@ -44,11 +57,17 @@ export function browserWrtc(): WrtcImplementation | null {
 
 type DataChannelHandler = ((this: RTCPeerConnection, ev: RTCDataChannelEvent) => unknown) | null;
 
-function wrapPeerConnection(pc: RTCPeerConnection, options: ChunkingOptions): RTCPeerConnection {
+function wrapPeerConnection(pc: RTCPeerConnection, options: ChunkingOptions, closed: () => void): RTCPeerConnection {
   let ondatachannel: DataChannelHandler = null;
   const proxy: RTCPeerConnection = new Proxy(pc, {
     get(target, prop) {
       if (prop === 'ondatachannel') return ondatachannel;
+      if (prop === 'close') {
+        return () => {
+          closed();
+          target.close();
+        };
+      }
       if (prop === 'createDataChannel') {
         return (label: string, init?: RTCDataChannelInit) => new ChunkedDataChannel(target.createDataChannel(label, init), options);
       }

@@ -19,7 +19,24 @@ export interface WebrtcSyncOptions {
   /** Node: @roamhq/wrtc. The browser's own WebRTC by default. */
   readonly wrtc?: WrtcImplementation;
   readonly chunking?: ChunkingOptions;
+  /** Peer connections at once, offers made to us included (default 16). */
+  readonly maxPeers?: number;
+  /** A peer connection not up by then is closed (default 30 s). */
+  readonly connectDeadlineMs?: number;
 }
+
+/**
+ * Peer connections per room, whoever started them. A notebook's devices are a handful; the
+ * bound is what a holder of the room password (a removed member, an old link) can make us
+ * hold, each connection with its own ICE agent, DTLS and SCTP state.
+ */
+export const DEFAULT_MAX_PEERS = 16;
+/**
+ * Note: a signal from a peer id y-webrtc does not know makes a connection that waits for an
+ * offer, and an offer whose sender vanishes makes one that never connects; neither ever
+ * ended. They are closed after this, so made-up peer ids cannot keep the slots.
+ */
+export const PEER_CONNECT_DEADLINE_MS = 30_000;
 
 export interface WebrtcSync {
   readonly provider: WebrtcProvider;
@@ -50,15 +67,18 @@ export function connectWebrtc(options: WebrtcSyncOptions): WebrtcSync {
   if (!Array.isArray(options.iceServers)) throw new WebrtcConfigError('iceServers must be a list (empty for host candidates only)');
   const wrtc = options.wrtc ?? browserWrtc();
   if (!wrtc) throw new WebrtcConfigError('no WebRTC here: pass @roamhq/wrtc as `wrtc` outside a browser');
+  const maxPeers = options.maxPeers ?? DEFAULT_MAX_PEERS;
   const provider = new WebrtcProvider(options.roomId, options.box, {
     signaling,
     password: options.password,
+    maxConns: maxPeers,
     peerOpts: {
-      wrtc: chunkingWrtc(wrtc, options.chunking),
+      wrtc: chunkingWrtc(wrtc, options.chunking, maxPeers),
       config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
     },
   });
   confineSignaling(provider.signalingConns, options.roomId);
+  const stopSweep = closeUnconnected(provider, options.connectDeadlineMs ?? PEER_CONNECT_DEADLINE_MS);
   return {
     provider,
     reconnect: () => {
@@ -69,10 +89,27 @@ export function connectWebrtc(options: WebrtcSyncOptions): WebrtcSync {
     destroy: () => {
       // Note: provider.destroy() alone leaves the provider registered with its signaling
       // connections, whose WebSockets then stay open and reconnect forever; disconnect first.
+      stopSweep();
       provider.disconnect();
       provider.destroy();
     },
   };
+}
+
+/** Closes y-webrtc's connections that are not up `deadlineMs` after they were first seen. */
+function closeUnconnected(provider: WebrtcProvider, deadlineMs: number): () => void {
+  const firstSeen = new WeakMap<object, number>();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (const conn of provider.room?.webrtcConns.values() ?? []) {
+      if (conn.connected) continue;
+      const since = firstSeen.get(conn) ?? now;
+      firstSeen.set(conn, since);
+      // y-webrtc then forgets it and announces again, as after any closed connection.
+      if (now - since >= deadlineMs) conn.destroy();
+    }
+  }, Math.min(5_000, Math.max(10, deadlineMs / 2)));
+  return () => clearInterval(timer);
 }
 
 function checkSignalingUrls(urls: readonly string[]): string[] {

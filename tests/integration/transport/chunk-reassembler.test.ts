@@ -97,9 +97,15 @@ describe('ChunkReassembler refuses what the framing never produces', () => {
     expect(errorCode(reassembler.push(new Uint8Array([FRAME_WHOLE, 1])))).toBe(code);
   });
 
-  it('allocates a FIRST frame\'s total only within the bound', () => {
+  it('holds what arrived of a message, never its announced total, and joins it once complete', () => {
     const reassembler = new ChunkReassembler(1024);
     expect(reassembler.push(first(1024, 1)).kind).toBe('partial');
-    expect(reassembler.pendingBytes).toBe(1024);
+    expect(reassembler.pendingBytes).toBe(1);
+    expect(reassembler.unfinished).toEqual({ total: 1024, filled: 1 });
+    expect(reassembler.push(new Uint8Array([FRAME_NEXT, ...new Uint8Array(600).fill(2)])).kind).toBe('partial');
+    expect(reassembler.pendingBytes).toBe(601);
+    const done = reassembler.push(new Uint8Array([FRAME_NEXT, ...new Uint8Array(423).fill(3)]));
+    expect(done.kind === 'message' && [...new Uint8Array(done.data)]).toEqual([1, ...new Array<number>(600).fill(2), ...new Array<number>(423).fill(3)]);
+    expect([reassembler.pendingBytes, reassembler.unfinished]).toEqual([0, null]);
   });
 });

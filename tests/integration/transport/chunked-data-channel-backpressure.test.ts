@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChunkedDataChannel } from '../../../sync/transport/chunked-data-channel.ts';
+import type { ChannelDrop, ChunkingOptions } from '../../../sync/transport/chunking-options.ts';
 import { patterned } from './patterned-bytes.ts';
 
 /**
@@ -40,10 +41,10 @@ class SlowChannel {
 const KiB = 1024;
 const options = { frameBytes: 16 * KiB, highWaterBytes: 64 * KiB, lowWaterBytes: 16 * KiB };
 
-function slowPair(): [SlowChannel, ChunkedDataChannel] {
+function slowPair(extra: ChunkingOptions = {}): [SlowChannel, ChunkedDataChannel] {
   const raw = new SlowChannel();
   // The fake implements what ChunkedDataChannel touches; the rest of RTCDataChannel is unused.
-  return [raw, new ChunkedDataChannel(raw as unknown as RTCDataChannel, options)];
+  return [raw, new ChunkedDataChannel(raw as unknown as RTCDataChannel, { ...options, ...extra })];
 }
 
 afterEach(() => vi.useRealTimers());
@@ -100,5 +101,38 @@ describe('ChunkedDataChannel back-pressure', () => {
     channel.close();
     expect(channel.bufferedAmount).toBe(raw.bufferedAmount);
     expect(raw.readyState).toBe('closed');
+  });
+
+  it('E_SEND_QUEUE_FULL: one message of any allowed size may be in flight, but more than maxQueuedBytes behind it drops the peer', () => {
+    const drops: ChannelDrop[] = [];
+    const [raw, channel] = slowPair({ maxQueuedBytes: 256 * KiB, onDrop: (drop) => void drops.push(drop) });
+    channel.send(patterned(1024 * KiB, 5));
+    channel.send(patterned(200 * KiB, 6));
+    channel.send(patterned(56 * KiB, 7));
+    expect(drops).toEqual([]);
+    channel.send(new Uint8Array(1));
+    expect(drops.map((drop) => drop.code)).toEqual(['E_SEND_QUEUE_FULL']);
+    // Dropped: the queue is gone and the channel closed; later sends are refused as on a closed channel.
+    expect(channel.bufferedAmount).toBe(raw.bufferedAmount);
+    expect(raw.readyState).toBe('closed');
+    expect(channel.sendLane(new Uint8Array(1))).toBe(false);
+  });
+
+  it('whenDrained: resolves once what the channel holds is down to four times the high-water mark, false when it closes first', async () => {
+    const [raw, channel] = slowPair();
+    const mark = 4 * options.highWaterBytes;
+    expect(await channel.whenDrained()).toBe(true);
+    channel.send(patterned(1024 * KiB, 8));
+    let drained: boolean | undefined;
+    void channel.whenDrained().then((value) => (drained = value));
+    while (channel.bufferedAmount > mark + 8 * KiB) raw.drain(8 * KiB);
+    await Promise.resolve();
+    expect(drained).toBeUndefined();
+    while (channel.bufferedAmount > mark) raw.drain(8 * KiB);
+    await vi.waitFor(() => expect(drained).toBe(true));
+    channel.send(patterned(1024 * KiB, 9));
+    const closing = channel.whenDrained();
+    channel.close();
+    expect(await closing).toBe(false);
   });
 });

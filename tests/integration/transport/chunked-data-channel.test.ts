@@ -18,7 +18,9 @@ afterEach(() => {
 
 describe('ChunkedDataChannel over @roamhq/wrtc (simple-peer as y-webrtc runs it)', () => {
   it('delivers 1 KiB, 300 KiB, 3 MiB and 20 MiB intact and in order, between small messages, both ways', async () => {
-    const [a, b] = await pair(chunkedNodeWrtc(), chunkedNodeWrtc());
+    // 24 MiB handed over at once: more than the 16 MiB a channel queues behind the message in
+    // flight by default (E_SEND_QUEUE_FULL), so this sender allows more.
+    const [a, b] = await pair(chunkedNodeWrtc({ maxQueuedBytes: 32 * MiB }), chunkedNodeWrtc());
     // No empty message: simple-peer is a byte stream and drops zero-length reads (and y-webrtc never sends one).
     const sizes = [1 * KiB, 17, 300 * KiB, 1, 3 * MiB, 2, 20 * MiB, 5, 1 * KiB];
     const messages = sizes.map((size, i) => patterned(size, i + 1));

@@ -17,6 +17,8 @@ declare module 'simple-peer/simplepeer.min.js' {
     constructor(options?: SimplePeerOptions);
     readonly connected: boolean;
     readonly destroyed: boolean;
+    /** The data channel's bufferedAmount. */
+    readonly bufferSize: number;
     on(event: 'signal', listener: (data: SignalData) => void): this;
     on(event: 'data', listener: (data: Uint8Array) => void): this;
     on(event: 'connect' | 'close', listener: () => void): this;
