@@ -5,6 +5,7 @@ import { createBlobLane, type BlobLane } from '../transport/blob-lane.ts';
 import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc.ts';
 import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
 import { guardedWebSocket } from './guarded-websocket.ts';
+import { peerMessageProblem } from './peer-message-check.ts';
 import { capWebSocket, relayWrite, type RelayWriteSource } from './relay-write.ts';
 import type { SigningKeyPair } from '../../crypto/index.ts';
 import { openPresence, sealPresence, type PresenceInfo, type PresenceSigningKeys } from './presence-seal.ts';
@@ -94,7 +95,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   if (settings.signalingUrls.length > 0) {
     const wrtc = options.wrtc ?? browserWrtc();
     if (!wrtc) throw new ReplicationConfigError('E_REPLICATION_NO_WEBRTC', 'no WebRTC here: pass @roamhq/wrtc as `wrtc` outside a browser');
-    webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc, chunking: { onLaneChannel: blobLane.attach } });
+    webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc, chunking: { onLaneChannel: blobLane.attach, refuse: (message) => peerMessageProblem(box, message) } });
   }
   const relayAwareness = settings.relayUrl === undefined ? undefined : new Awareness(box);
   const awarenesses = [webrtc?.provider.awareness, relayAwareness].filter((a): a is Awareness => a !== undefined);

@@ -244,8 +244,14 @@ export class ChunkedDataChannel extends EventTarget implements RTCDataChannel, L
     this.budget.set(this.holder, this.heldBytes());
     this.deadline.frame(this.reassembler.unfinished);
     if (result.kind === 'message' && result.lane) this.deliverLane(new Uint8Array(result.data));
-    else if (result.kind === 'message') this.dispatchEvent(new MessageEvent('message', { data: result.data }));
+    else if (result.kind === 'message') this.deliver(result.data);
     else if (result.kind === 'error') this.drop({ label: this.label, code: result.code, message: result.message });
+  }
+
+  private deliver(data: ArrayBuffer): void {
+    const refused = this.options.refuse?.(new Uint8Array(data));
+    if (refused === undefined) this.dispatchEvent(new MessageEvent('message', { data }));
+    else this.drop({ label: this.label, code: 'E_MESSAGE_REFUSED', message: refused });
   }
 
   private deliverLane(message: Uint8Array): void {

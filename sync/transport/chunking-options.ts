@@ -34,6 +34,12 @@ export interface ChunkingOptions {
   readonly budget?: PeerByteBudget;
   /** Told when a peer is dropped for bad frames or a bound (for logs and counters; must not throw). */
   readonly onDrop?: (drop: ChannelDrop) => void;
+  /**
+   * Why a whole message for y-webrtc must not reach it, or undefined: checked before y-webrtc
+   * applies it, and a refused one drops the peer (`E_MESSAGE_REFUSED`; the box check is
+   * sync/replication/peer-message-check.ts). Must not throw.
+   */
+  readonly refuse?: (message: Uint8Array) => string | undefined;
   /** Handed every chunked channel as it is made, to carry the side lane (see blob-lane.ts). */
   readonly onLaneChannel?: (channel: LaneChannel) => void;
 }
@@ -54,7 +60,8 @@ export interface LaneChannel {
 export type ChannelLimitCode =
   | 'E_SEND_QUEUE_FULL' // more queued to send to it than maxQueuedBytes behind the message in flight
   | 'E_FRAME_TIMEOUT' // a message it began and did not finish in time (MessageDeadline)
-  | 'E_PEER_BUDGET'; // the page's budget is spent and this peer held the most
+  | 'E_PEER_BUDGET' // the page's budget is spent and this peer held the most
+  | 'E_MESSAGE_REFUSED'; // a message that framed well but that the channel's owner refuses (ChunkingOptions.refuse)
 
 export interface ChannelDrop {
   readonly label: string;

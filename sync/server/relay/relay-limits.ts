@@ -1,3 +1,5 @@
+import { MAX_BOX_STRUCTS } from '../../sealed/box-schema.ts';
+
 /**
  * Every bound the relay enforces, in one place so RELAY.md, the CLI and the tests agree.
  * Note: box docs stay in memory while a room has clients, so the doc quotas (bytes and
@@ -34,7 +36,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxFrameBytes: 16 * MiB,
   // A 10,000-note box measures 5.0 MB and 10,033 structs (RELAY.md "Limits").
   maxDocBytes: 16 * MiB,
-  maxDocStructs: 100_000,
+  maxDocStructs: MAX_BOX_STRUCTS,
   maxBlobBytes: 32 * MiB,
   maxRoomBlobBytes: 2 * GiB,
   maxRooms: 1000,

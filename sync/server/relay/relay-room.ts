@@ -4,7 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { WebSocket } from '../ws-node.ts';
-import { boxUpdateProblem } from './box-schema.ts';
+import { boxUpdateProblem } from '../../sealed/box-schema.ts';
 import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from './relay-limits.ts';
 import { roomMemory, structCount } from './room-memory.ts';
 
@@ -40,7 +40,7 @@ export interface RelayRoomOptions {
   readonly admit: (room: RelayRoom, added: { readonly bytes: number; readonly structs: number }) => FrameVerdict;
   /** Called for every update or awareness frame dropped because its connection may not write. */
   readonly ignored: () => void;
-  /** Refuse updates that are not box-shaped (box-schema.ts); off only to bench a plain doc. */
+  /** Refuse updates that are not box-shaped (sync/sealed/box-schema.ts); off only to bench a plain doc. */
   readonly checkBoxSchema: boolean;
   /** Called with every update that changed the doc, to persist it. */
   readonly store: (update: Uint8Array) => void;
@@ -51,7 +51,7 @@ export interface RelayRoomOptions {
 /**
  * One loaded room: the box doc as the y-websocket server holds it (sync step 1/2, update,
  * awareness), except that every update is fully decoded before it may touch the doc, so
- * a malformed frame or one that is not box-shaped (box-schema.ts) is refused whole instead
+ * a malformed frame or one that is not box-shaped (sync/sealed/box-schema.ts) is refused whole instead
  * of half-applied, and the room's size is capped.
  */
 export class RelayRoom {

@@ -34,7 +34,7 @@ export interface RelayOptions {
    */
   readonly allowedOrigins?: readonly string[];
   /**
-   * Refuse (4400) updates that are not box-shaped (relay/box-schema.ts). Default true;
+   * Refuse (4400) updates that are not box-shaped (sync/sealed/box-schema.ts). Default true;
    * `npm run bench -- sync` turns it off to send a plain notebook doc as its baseline.
    */
   readonly checkBoxSchema?: boolean;

@@ -8,6 +8,12 @@ import * as Y from 'yjs';
  */
 export const BOX_MAPS: ReadonlySet<string> = new Set(['entries', 'snapshots', 'keys', 'revocations', 'epochs', 'approvals']);
 
+/**
+ * The most values (Yjs structs) a box may hold: a relay room's default cap, and what a device
+ * lets a WebRTC peer grow its box to (a box past it could no longer reach the relay).
+ */
+export const MAX_BOX_STRUCTS = 100_000;
+
 type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
 
 /**
