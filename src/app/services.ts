@@ -9,9 +9,15 @@ let blobs: BlobStore | undefined;
 /**
  * The browser's real stores: IndexedDB for records and blobs, y-indexeddb for boxes.
  * One instance per page, so the vault and the blob store share one database connection.
+ * `exclusive` is navigator.locks: one header change at a time across the profile's tabs.
  */
 export function browserServices(): VaultServices {
-  return (shared ??= { storage: new IndexedDbStorageAdapter('obscura'), boxes: new IndexedDbBoxPersistence() });
+  return (shared ??= { storage: new IndexedDbStorageAdapter('obscura'), boxes: new IndexedDbBoxPersistence(), exclusive });
+}
+
+function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+  // Without Web Locks (an old browser) the header's compare-and-swap still refuses a stale write.
+  return typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks.request(name, work) as Promise<T>) : work();
 }
 
 /** Encrypted photos and thumbnails, in the same IndexedDB database as the vault's records. */

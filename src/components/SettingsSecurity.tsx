@@ -47,10 +47,16 @@ export function SettingsSecurity(props: {
     try {
       const checked = await props.vault.checkPassphrase(oldPass());
       if (!checked.ok) {
-        setPassProblem(messageFor(checked.error.code, checked.error.message));
+        if (checked.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(checked.error.code, checked.error.message));
+        else setPassProblem(messageFor(checked.error.code, checked.error.message));
         return;
       }
-      await props.vault.changePassphrase(newPass());
+      const changed = await props.vault.changePassphrase(newPass());
+      if (!changed.ok) {
+        if (changed.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(changed.error.code, changed.error.message));
+        else setPassProblem(messageFor(changed.error.code, changed.error.message));
+        return;
+      }
       setOldPass('');
       setNewPass('');
       setRepeat('');
@@ -66,7 +72,10 @@ export function SettingsSecurity(props: {
     setBusy(true);
     setKeyProblem(undefined);
     try {
-      props.onRecoveryKey(await props.vault.regenerateRecoveryKey());
+      const fresh = await props.vault.regenerateRecoveryKey();
+      if (fresh.ok) props.onRecoveryKey(fresh.value);
+      else if (fresh.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(fresh.error.code, fresh.error.message));
+      else setKeyProblem(messageFor(fresh.error.code, fresh.error.message));
     } catch (e) {
       setKeyProblem(messageFor(errorCode(e), e instanceof Error ? e.message : undefined));
     } finally {

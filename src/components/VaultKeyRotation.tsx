@@ -57,7 +57,8 @@ export function VaultKeyRotation(props: {
       return;
     }
     const message = messageFor(result.error.code, result.error.message);
-    if (props.vault.locked) props.onLocked(`The vault key was not changed, and the vault was locked. ${message}`);
+    if (result.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(message);
+    else if (props.vault.locked) props.onLocked(`The vault key was not changed, and the vault was locked. ${message}`);
     else setProblem(message);
   };
 
