@@ -9,6 +9,11 @@ import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
 import { loadSettings } from './settings-store.ts';
+import type { LockWhy } from '../../sync/tabs/tab-channel.ts';
+import { joinTabSession, type TabLockCause, type TabSession, type TabSessionHost } from '../../sync/tabs/tab-session.ts';
+
+/** Why a tab locks: what the others are told, or `stale` (its vault header is stale: this tab only). */
+export type SessionLockWhy = LockWhy | 'stale';
 
 export type Phase =
   | { name: 'loading' }
@@ -28,12 +33,26 @@ export interface Session {
   restore(file: Blob, secret: { passphrase: string } | { recoveryKey: string }, onProgress?: (progress: RestoreProgress) => void): Promise<void>;
   /** First run on a new device: the vault key comes from the person's other device (device link). */
   linkDevice(args: LinkDeviceArgs): Promise<void>;
-  /** Locks; `reason` (already in the person's words) is shown on the unlock screen. */
-  lock(reason?: string): Promise<void>;
+  /**
+   * Locks this tab and every other tab of the profile (`why` picks what they say); `reason`
+   * (already in the person's words) is shown on this tab's unlock screen.
+   */
+  lock(reason?: string, why?: SessionLockWhy): Promise<void>;
+  /** What the profile's tabs share: the channel auto-lock counts activity over. */
+  readonly tabs: TabSession;
 }
 
+/** What a tab says on its unlock screen when another tab's doing locked it. */
+const TAB_LOCK_REASONS: Record<TabLockCause, string> = {
+  manual: 'Locked in another Obscura tab.',
+  idle: 'Locked: no activity in any Obscura tab for the time set in Settings.',
+  rotating: 'The vault key is being rotated in another tab. When it is done, unlock with your passphrase.',
+  missed: 'Locked in another Obscura tab while this one was in the background.',
+  stale: messageFor('E_VAULT_HEADER_CHANGED'),
+};
+
 /** The app's one piece of top-level state: which screen, and the unlocked vault if any. */
-export function createSession(services: VaultServices = browserServices()): Session {
+export function createSession(services: VaultServices = browserServices(), joinTabs: (host: TabSessionHost) => TabSession = joinTabSession): Session {
   // Started now so the worker has libsodium loaded by the time a passphrase is typed.
   runPwhashInWorker();
   const [phase, setPhase] = createSignal<Phase>({ name: 'loading' });
@@ -65,6 +84,21 @@ export function createSession(services: VaultServices = browserServices()): Sess
     return p.name === 'unlocked' || p.name === 'recovery' ? p.vault : undefined;
   };
 
+  /** Locks this tab only (another tab locked, or this one's header is stale). */
+  const lockHere = async (reason?: string) => {
+    await run(async () => {
+      const vault = current();
+      setPhase({ name: 'locked' });
+      await vault?.lock();
+    });
+    if (reason) setError(reason);
+  };
+  const tabs = joinTabs({ vault: current, lockHere: (cause) => void lockHere(TAB_LOCK_REASONS[cause]) });
+  const opened = (vault: Vault) => {
+    tabs.opened(vault);
+    return vault;
+  };
+
   // Seal and store what is pending before the page goes away.
   // The flush seals and writes synchronously; committing those writes at once is what makes
   // them survive a reload (see immediate-commits.ts).
@@ -81,7 +115,7 @@ export function createSession(services: VaultServices = browserServices()): Sess
     }
     // Before the unlocked screens: sync must dial this device's servers, not the defaults first.
     await loadSettings(result.value);
-    setPhase({ name: 'unlocked', vault: result.value });
+    setPhase({ name: 'unlocked', vault: opened(result.value) });
     return true;
   };
 
@@ -92,7 +126,7 @@ export function createSession(services: VaultServices = browserServices()): Sess
     create: (passphrase) =>
       run(async () => {
         const { vault, recoveryKey } = await createVault(services, passphrase);
-        setPhase({ name: 'recovery', vault, recoveryKey });
+        setPhase({ name: 'recovery', vault: opened(vault), recoveryKey });
       }),
     linkDevice: (args) =>
       run(async () => {
@@ -101,7 +135,7 @@ export function createSession(services: VaultServices = browserServices()): Sess
           setError(messageFor(linked.error.code, linked.error.message));
           return;
         }
-        setPhase({ name: 'recovery', vault: linked.value.vault, recoveryKey: linked.value.recoveryKey });
+        setPhase({ name: 'recovery', vault: opened(linked.value.vault), recoveryKey: linked.value.recoveryKey });
       }),
     confirmRecoverySaved: () => {
       const p = phase();
@@ -122,13 +156,10 @@ export function createSession(services: VaultServices = browserServices()): Sess
       run(async () => {
         await enter(secret);
       }),
-    lock: async (reason) => {
-      await run(async () => {
-        const vault = current();
-        setPhase({ name: 'locked' });
-        await vault?.lock();
-      });
-      if (reason) setError(reason);
+    lock: async (reason, why = 'manual') => {
+      if (why !== 'stale') tabs.lockOthers(why);
+      await lockHere(reason);
     },
+    tabs,
   };
 }

@@ -1,6 +1,7 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
 import type { SyncService } from '../app/sync-service.ts';
+import type { SessionLockWhy } from '../app/session.ts';
 import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { SettingsBackup } from '../components/SettingsBackup.tsx';
@@ -15,7 +16,7 @@ export function SettingsScreen(props: {
   tagging: TaggingService;
   notice?: string;
   onClose: () => void;
-  onLock: (reason?: string) => void;
+  onLock: (reason?: string, why?: SessionLockWhy) => void;
   sync?: SyncService | undefined;
   /** True while a new recovery key is shown: auto-lock must wait until it is saved. */
   onHoldLock?: (hold: boolean) => void;
@@ -96,7 +97,7 @@ export function SettingsScreen(props: {
               onRecoveryKey={(key) => (setRotated(undefined), setNewRecoveryKey(key))}
               sync={props.sync}
               onRotated={(rotation) => (setRotated(rotation), setNewRecoveryKey(rotation.recoveryKey))}
-              onLocked={(reason) => props.onLock(reason)}
+              onLocked={(reason, why) => props.onLock(reason, why)}
               onBusy={setRotating}
             />
             <SettingsBackup vault={props.vault} />
