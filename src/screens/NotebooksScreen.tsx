@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import type { SessionLockWhy } from '../app/session.ts';
-import { startAutoLock } from '../app/auto-lock.ts';
+import { startAutoLock } from '../../sync/tabs/auto-lock.ts';
 import { loadClassifierModel } from '../app/classifier-import.ts';
 import { appSettings, forgetSettings, settingsNotice } from '../app/settings-store.ts';
 import { NotebookEditor } from '../components/NotebookEditor.tsx';
