@@ -85,3 +85,74 @@ describe('many tabs, one session: lock (Chromium, two tabs of one profile)', () 
     expect(device.pageErrors).toEqual([]);
   });
 });
+
+describe('many tabs, one session: auto-lock counts every tab, on a monotonic clock (Chromium, page clock)', () => {
+  let browser: Browser;
+  let device: GuardedContext;
+  let tabA: Page;
+  let tabB: Page;
+  const baseUrl = inject('baseUrl');
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    device = await guardedContext(browser, baseUrl);
+    // Installed before the app loads: every tab's timers, Date and performance.now follow the test's clock.
+    await device.context.clock.install();
+    // A real Date.now() is whole milliseconds; the page clock's follows performance.now() and
+    // is not, which the relay write token's u64 time refuses. Made whole, as in a real browser.
+    await device.context.addInitScript(() => {
+      const now = Date.now.bind(Date);
+      Date.now = () => Math.floor(now());
+    });
+    tabA = await device.newPage();
+    await tabA.goto(baseUrl);
+    await createVaultInUi(tabA, PASSPHRASE);
+    await addNotebook(tabA, NOTEBOOK);
+    await tabA.getByRole('button', { name: 'Settings' }).click();
+    await tabA.getByLabel('Lock when idle').selectOption({ label: 'After 1 minute' });
+    await tabA.getByText('Saved', { exact: true }).waitFor();
+    await tabA.getByRole('button', { name: 'Back to notebooks' }).click();
+    await tabA.getByRole('button', { name: NOTEBOOK, exact: true }).click();
+    await tabA.getByRole('button', { name: 'New note' }).click();
+    // Tab B unlocks after the setting was stored, so it reads the same minute.
+    tabB = await device.newPage();
+    await tabB.goto(baseUrl);
+    await unlockTab(tabB);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('typing in tab A keeps tab B unlocked past its minute; with no activity in any tab, both lock', async () => {
+    for (let i = 0; i < 3; i++) {
+      await device.context.clock.runFor(40_000);
+      expect(await showsUnlock(tabA), `tab A locked ${40 * (i + 1)} s in, ${i === 0 ? 'before any key' : '40 s after its last key'}`).toBe(false);
+      await tabA.getByLabel('Title').fill(`typed in tab A, ${i}`);
+      // The tabs' messages travel in real time; the page clock stands still meanwhile.
+      await tabA.waitForTimeout(200);
+    }
+    // 120 s since anything happened in tab B, 0 s since tab A's last key.
+    expect(await showsUnlock(tabB)).toBe(false);
+    expect(await showsUnlock(tabA)).toBe(false);
+    await device.context.clock.runFor(40_000);
+    expect(await showsUnlock(tabB)).toBe(false);
+    await device.context.clock.runFor(25_000);
+    await expect.poll(() => showsUnlock(tabA), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => showsUnlock(tabB), { timeout: 10_000 }).toBe(true);
+  });
+
+  it('the clock set back two days after the last activity: the tabs still lock once the minute has passed', async () => {
+    await unlockTab(tabA);
+    await unlockTab(tabB);
+    await device.context.clock.setSystemTime(Date.now() - 2 * 86_400_000);
+    await device.context.clock.runFor(65_000);
+    await expect.poll(() => showsUnlock(tabA), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => showsUnlock(tabB), { timeout: 10_000 }).toBe(true);
+  });
+
+  it('threw no page error and made no request to any other origin', () => {
+    expect(device.foreignRequests).toEqual([]);
+    expect(device.pageErrors).toEqual([]);
+  });
+});
