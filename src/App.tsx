@@ -82,6 +82,7 @@ export function App(props: { session: Session }) {
           <NotebooksScreen
             vault={p().vault}
             onLock={(reason, why) => void props.session.lock(reason, why)}
+            tabs={props.session.tabs.channel}
             sync={sync}
             openNotebook={openNotebook()}
             deviceRequest={(() => { const l = pending(); return l?.kind === 'link-device' ? l.link : undefined; })()}
