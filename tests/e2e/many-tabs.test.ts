@@ -1,6 +1,6 @@
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { addNotebook, createVaultInUi, submitNewVault } from './harness/app-flows.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 
 const PASSPHRASE = 'one person, many tabs';
@@ -149,6 +149,117 @@ describe('many tabs, one session: auto-lock counts every tab, on a monotonic clo
     await device.context.clock.runFor(65_000);
     await expect.poll(() => showsUnlock(tabA), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => showsUnlock(tabB), { timeout: 10_000 }).toBe(true);
+  });
+
+  it('threw no page error and made no request to any other origin', () => {
+    expect(device.foreignRequests).toEqual([]);
+    expect(device.pageErrors).toEqual([]);
+  });
+});
+
+/** Tries a secret on the unlock screen: 'opens', or the alert it shows. */
+async function tryUnlock(page: Page, secret: { passphrase: string } | { recoveryKey: string }): Promise<string> {
+  await page.getByRole('heading', { name: 'Unlock Obscura' }).waitFor();
+  const toRecovery = page.getByRole('button', { name: 'Forgot your passphrase? Use the recovery key' });
+  const toPassphrase = page.getByRole('button', { name: 'Use my passphrase instead' });
+  if ('recoveryKey' in secret) {
+    if (await toRecovery.count()) await toRecovery.click();
+    await page.getByLabel('Recovery key').fill(secret.recoveryKey);
+  } else {
+    if (await toPassphrase.count()) await toPassphrase.click();
+    await page.getByLabel('Passphrase').fill(secret.passphrase);
+  }
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  const opened = page.getByRole('button', { name: NOTEBOOK, exact: true });
+  const alert = page.locator('#unlock-title ~ [role="alert"]');
+  await opened.or(page.getByRole('button', { name: 'Unlocking…' })).first().waitFor();
+  await opened.or(alert.filter({ hasText: /not right/ })).first().waitFor({ timeout: 60_000 });
+  return (await opened.count()) > 0 ? 'opens' : ((await alert.textContent()) ?? '');
+}
+
+/** Settings → Security → a new recovery key, confirmed saved; returns it. */
+async function newRecoveryKey(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Create a new recovery key…' }).click();
+  await page.getByRole('button', { name: 'Replace my recovery key' }).click();
+  await page.getByRole('heading', { name: 'Save your recovery key' }).waitFor();
+  const key = (await page.getByTestId('recovery-key').textContent())?.trim() ?? '';
+  await page.getByLabel('I saved my recovery key somewhere safe').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Back to notebooks' }).click();
+  return key;
+}
+
+/** Settings → Security → change the passphrase: 'changed', or 'locked' when the tab found its header stale. */
+async function changePassphrase(page: Page, from: string, to: string): Promise<'changed' | 'locked'> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Current passphrase').fill(from);
+  await page.getByLabel('New passphrase', { exact: true }).fill(to);
+  await page.getByLabel('Repeat new passphrase').fill(to);
+  await page.getByRole('button', { name: 'Change passphrase' }).click();
+  const changed = page.getByText('Passphrase changed.');
+  const locked = page.getByRole('heading', { name: 'Unlock Obscura' });
+  await changed.or(locked).first().waitFor({ timeout: 60_000 });
+  if (await locked.isVisible()) return 'locked';
+  await page.getByRole('button', { name: 'Back to notebooks' }).click();
+  return 'changed';
+}
+
+describe('many tabs, one session: a stale tab cannot revert the vault header (Chromium, two tabs of one profile)', () => {
+  let browser: Browser;
+  let device: GuardedContext;
+  let tabA: Page;
+  let tabB: Page;
+  /** The recovery key and passphrase that should open the vault now. */
+  let recoveryKey = '';
+  let passphrase = PASSPHRASE;
+  const baseUrl = inject('baseUrl');
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    device = await guardedContext(browser, baseUrl);
+    tabA = await device.newPage();
+    await tabA.goto(baseUrl);
+    await submitNewVault(tabA, PASSPHRASE);
+    await tabA.getByRole('heading', { name: 'Save your recovery key' }).waitFor();
+    recoveryKey = (await tabA.getByTestId('recovery-key').textContent())?.trim() ?? '';
+    await tabA.getByLabel('I saved my recovery key somewhere safe').check();
+    await tabA.getByRole('button', { name: 'Continue' }).click();
+    await addNotebook(tabA, NOTEBOOK);
+    tabB = await device.newPage();
+    await tabB.goto(baseUrl);
+    await unlockTab(tabB);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('tab A makes a new recovery key, then tab B changes the passphrase: the old recovery key stays revoked; the new key opens, and the passphrase B set if B stored it', async () => {
+    const fresh = await newRecoveryKey(tabA);
+    const outcome = await changePassphrase(tabB, PASSPHRASE, 'typed in tab B after the new key');
+    console.log(`[many-tabs] tab B's passphrase change after tab A's new recovery key: ${outcome}`);
+    if (!(await showsUnlock(tabA))) await tabA.getByRole('button', { name: 'Lock the vault' }).click();
+    expect(await tryUnlock(tabA, { recoveryKey })).toMatch(/recovery key is not right/);
+    expect(await tryUnlock(tabA, { recoveryKey: fresh })).toBe('opens');
+    await tabA.getByRole('button', { name: 'Lock the vault' }).click();
+    if (outcome === 'changed') passphrase = 'typed in tab B after the new key';
+    expect(await tryUnlock(tabA, { passphrase })).toBe('opens');
+    recoveryKey = fresh;
+  });
+
+  it('the same with tab B frozen while tab A made the new key: the key it replaced stays revoked', async () => {
+    if (await showsUnlock(tabB)) await unlockTab(tabB, { passphrase });
+    const cdpB = await device.context.newCDPSession(tabB);
+    await cdpB.send('Page.setWebLifecycleState', { state: 'frozen' });
+    const fresh = await newRecoveryKey(tabA);
+    await cdpB.send('Page.setWebLifecycleState', { state: 'active' });
+    const outcome = (await showsUnlock(tabB)) ? 'locked' : await changePassphrase(tabB, passphrase, 'typed in tab B after it was frozen');
+    console.log(`[many-tabs] tab B, frozen while tab A made a new recovery key, then changing the passphrase: ${outcome}`);
+    if (!(await showsUnlock(tabA))) await tabA.getByRole('button', { name: 'Lock the vault' }).click();
+    expect(await tryUnlock(tabA, { recoveryKey })).toMatch(/recovery key is not right/);
+    expect(await tryUnlock(tabA, { recoveryKey: fresh })).toBe('opens');
   });
 
   it('threw no page error and made no request to any other origin', () => {
