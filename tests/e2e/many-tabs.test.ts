@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addNotebook, createVaultInUi, submitNewVault } from './harness/app-flows.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
@@ -260,6 +264,88 @@ describe('many tabs, one session: a stale tab cannot revert the vault header (Ch
     if (!(await showsUnlock(tabA))) await tabA.getByRole('button', { name: 'Lock the vault' }).click();
     expect(await tryUnlock(tabA, { recoveryKey })).toMatch(/recovery key is not right/);
     expect(await tryUnlock(tabA, { recoveryKey: fresh })).toBe('opens');
+  });
+
+  it('threw no page error and made no request to any other origin', () => {
+    expect(device.foreignRequests).toEqual([]);
+    expect(device.pageErrors).toEqual([]);
+  });
+});
+
+describe('many tabs, one session: another tab\'s import is not failed (Chromium, two tabs of one profile)', () => {
+  const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
+  const COUNT = 40;
+  let browser: Browser;
+  let device: GuardedContext;
+  let tabA: Page;
+  let tabB: Page;
+  let bigPhotos: Buffer[] = [];
+  /** Files on disk: a page takes at most 50 MB of files as buffers. */
+  const dir = mkdtempSync(join(tmpdir(), 'obscura-tab-import-'));
+  const baseUrl = inject('baseUrl');
+
+  beforeAll(async () => {
+    // 24 MP photos, so storing each takes a while and tab B opens the notebook mid-import.
+    const fixtures = ['chelsea.jpg', 'coffee.jpg', 'astronaut.jpg', 'motorcycle_left.jpg'].map((name) => readFileSync(join(PHOTOS, name)));
+    bigPhotos = await Promise.all(fixtures.map((f) => sharp(f).resize(6000, 4000, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer()));
+    browser = await launchChromium();
+    device = await guardedContext(browser, baseUrl);
+    // ?debug=notes (e2e build only): each tab's copy of the open notebook can be read.
+    tabA = await device.newPage();
+    await tabA.goto(`${baseUrl}?debug=notes`);
+    await createVaultInUi(tabA, PASSPHRASE);
+    await addNotebook(tabA, 'Elsewhere');
+    await addNotebook(tabA, NOTEBOOK);
+    tabB = await device.newPage();
+    await tabB.goto(`${baseUrl}?debug=notes`);
+    await unlockTab(tabB);
+    await tabB.getByRole('button', { name: 'Elsewhere', exact: true }).click();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('while tab A imports, tab B reopens the notebook: B marks none of A\'s photos failed, and every photo ends stored in both tabs', async () => {
+    const titles = Array.from({ length: COUNT }, (_, i) => `tab-import-${String(i).padStart(2, '0')}`);
+    /** How many of the photos are in each tagging state, in that tab's copy of the notebook (e2e hook). */
+    const states = async (page: Page): Promise<Record<string, number>> => {
+      const all = await page.evaluate(() => window.__obscuraNotes?.taggingStates() ?? {});
+      const counts: Record<string, number> = {};
+      for (const t of titles) counts[all[t] ?? 'absent'] = (counts[all[t] ?? 'absent'] ?? 0) + 1;
+      return counts;
+    };
+    await tabB.getByRole('button', { name: NOTEBOOK, exact: true }).click();
+    await tabB.waitForFunction(() => window.__obscuraNotes !== undefined);
+    const files = titles.map((t, i) => {
+      const path = join(dir, `${t}.jpg`);
+      writeFileSync(path, bigPhotos[i % bigPhotos.length] as Buffer);
+      return path;
+    });
+    await tabA.locator('#photo-files').setInputFiles(files);
+    // Tab B has A's notes, still importing, in its copy of the notebook (the tabs sync).
+    await expect.poll(async () => (await states(tabB)).importing ?? 0, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+    // Reopen: another notebook, then this one again (its notes pane looks for interrupted imports when it opens).
+    await tabB.getByRole('button', { name: 'Elsewhere', exact: true }).click();
+    await tabB.getByRole('button', { name: NOTEBOOK, exact: true }).click();
+    await tabB.waitForFunction(() => window.__obscuraNotes !== undefined);
+    const atReopen = await states(tabA);
+    console.log(`[many-tabs] tab B reopened the notebook while tab A had ${JSON.stringify(atReopen)}`);
+    expect(atReopen.importing ?? 0, 'the import ended before tab B reopened the notebook: nothing was tested').toBeGreaterThan(0);
+    // Until tab A has stored every photo, and a while after (tab B's marks would reach A over the tabs' sync).
+    let doneAt: number | undefined;
+    for (const started = Date.now(); ; ) {
+      const [a, b] = [await states(tabA), await states(tabB)];
+      expect(b.failed ?? 0, `failed in tab B: ${JSON.stringify(b)}`).toBe(0);
+      expect(a.failed ?? 0, `failed in tab A: ${JSON.stringify(a)}`).toBe(0);
+      if (doneAt === undefined && (a.queued ?? 0) + (a.done ?? 0) === COUNT) doneAt = Date.now();
+      if (doneAt !== undefined && Date.now() - doneAt > 5_000) break;
+      if (Date.now() - started > 180_000) throw new Error(`tab A did not finish importing in 3 minutes: ${JSON.stringify(a)}`);
+      await tabA.waitForTimeout(250);
+    }
+    const b = await states(tabB);
+    expect((b.queued ?? 0) + (b.done ?? 0), `tab B: ${JSON.stringify(b)}`).toBe(COUNT);
   });
 
   it('threw no page error and made no request to any other origin', () => {
