@@ -9,7 +9,7 @@ import { NotebookEditor } from '../components/NotebookEditor.tsx';
 import { NotebookUndoToast } from '../components/NotebookUndoToast.tsx';
 import { SettingsScreen } from './SettingsScreen.tsx';
 import { docVersion } from '../app/doc-version.ts';
-import { browserBlobStore } from '../app/services.ts';
+import { browserBlobStore, browserPhotoLocks } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
@@ -51,7 +51,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   const [newName, setNewName] = createSignal('');
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
-  const tagging = createTaggingService(blobs, undefined, { loadClassifierModel: (id) => loadClassifierModel(props.vault, id) });
+  const tagging = createTaggingService(blobs, undefined, { loadClassifierModel: (id) => loadClassifierModel(props.vault, id), locks: browserPhotoLocks() });
   onCleanup(() => tagging.dispose());
 
   const [opened] = createResource(selected, async (id) => {

@@ -95,6 +95,16 @@ describe('photo records', () => {
     expect(readTaggingStatus(doc, queued)).toEqual({ state: 'queued' });
   });
 
+  it('an "importing" note whose photo is stored after all goes back in the tagging queue instead of failing', () => {
+    const doc = new Y.Doc();
+    const id = createNote(doc);
+    setNotePhoto(doc, id, PHOTO);
+    setTaggingStatus(doc, id, { state: 'importing' });
+    expect(failInterruptedImports(doc, () => false)).toEqual([]);
+    expect(readTaggingStatus(doc, id)).toEqual({ state: 'queued' });
+    expect(notesToTag(doc, 'v1')).toEqual([id]);
+  });
+
   it('a stored photo is tagged even when another tab marked its import interrupted and that mark won the merge (issue 18 §5)', () => {
     // Tab A imports; tab B opened the notebook while A's note still said "importing".
     const tabA = new Y.Doc();
