@@ -130,3 +130,19 @@ describe('attack: a stale tab writes back the vault header it read at unlock (is
     await tab2.lock();
   });
 });
+
+describe('attack: two tabs on the first-run screen each create a vault (issue 18 §3)', () => {
+  it('tab 1 creates a vault, then tab 2 (still showing the setup screen) creates one: tab 1\'s vault still opens with its passphrase and recovery key', async () => {
+    const db = `obscura-stale-tab-${n++}`;
+    const profile = (): VaultServices => ({ storage: new IndexedDbStorageAdapter(db), boxes: new IndexedDbBoxPersistence(), pwhash: FAST });
+    const first = await createVault(profile(), PASS);
+    const notebook = first.vault.createNotebook('made in tab 1');
+    await first.vault.lock();
+    const second = await createVault(profile(), 'typed in tab 2').catch(() => undefined);
+    await second?.vault.lock();
+    const reopened = await unlockVault(profile(), { passphrase: PASS });
+    expect(reopened.ok ? reopened.value.notebooks().map((nb) => nb.id) : reopened.error.code).toEqual([notebook]);
+    if (reopened.ok) await reopened.value.lock();
+    expect(await opens(profile, { recoveryKey: first.recoveryKey })).toBe('opens');
+  });
+});
