@@ -125,8 +125,17 @@ export function createSession(services: VaultServices = browserServices(), joinT
     error,
     create: (passphrase) =>
       run(async () => {
-        const { vault, recoveryKey } = await createVault(services, passphrase);
-        setPhase({ name: 'recovery', vault: opened(vault), recoveryKey });
+        const created = await createVault(services, passphrase).catch((e: unknown) => {
+          if (errorCode(e) !== 'E_VAULT_EXISTS') throw e;
+          return undefined;
+        });
+        if (created) {
+          setPhase({ name: 'recovery', vault: opened(created.vault), recoveryKey: created.recoveryKey });
+          return;
+        }
+        // Another tab of this browser made a vault since this one showed the first-run screen.
+        setPhase({ name: 'locked' });
+        setError('This browser already has a vault, made in another tab, so no new one was created. Unlock it with its passphrase.');
       }),
     linkDevice: (args) =>
       run(async () => {

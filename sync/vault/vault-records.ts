@@ -36,13 +36,9 @@ export async function loadVaultHeader(storage: StorageAdapter): Promise<Result<V
   return bytes ? decodeVaultHeader(bytes) : undefined;
 }
 
-export async function saveVaultHeader(storage: StorageAdapter, header: VaultHeader): Promise<void> {
-  await storage.save(HEADER_KEY, encodeVaultHeader(header));
-}
-
 /**
- * Stores `next` only if the stored header is still `expected` (undefined: there is none yet),
- * read and written in one transaction. Note: each tab keeps the header it read at unlock and
+ * The one way a header is stored: `next` only if the stored header is still `expected`
+ * (undefined: there is none yet, a first run), read and written in one transaction. Note: each tab keeps the header it read at unlock and
  * derives a change from it; written back blindly, a stale tab's header would undo what
  * another tab stored since (a new recovery key, a passphrase, a rotated vault key), so the
  * old secret would open the vault again. Resolves false, writing nothing, when it changed.

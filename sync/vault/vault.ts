@@ -54,7 +54,6 @@ import {
   loadVaultHeader,
   replaceVaultHeader,
   saveDeviceSeeds,
-  saveVaultHeader,
   vaultHeaderDigest,
   type DeviceKeys,
 } from './vault-records.ts';
@@ -153,13 +152,35 @@ export async function hasVault(services: VaultServices): Promise<boolean> {
   return (await loadVaultHeader(services.storage)) !== undefined;
 }
 
+/** Thrown by createVault when the profile has a vault already (made in another tab since this one looked). */
+export class VaultExistsError extends Error {
+  readonly code = 'E_VAULT_EXISTS';
+  constructor() {
+    super('This browser has a vault already (made in another tab?), so none was created.');
+  }
+}
+
+/**
+ * Runs `work` under the profile's header lock (VaultServices.exclusive), if the services
+ * have one: first-run writes (create, link, restore) and header changes never interleave.
+ */
+export function underHeaderLock<T>(services: VaultServices, work: () => Promise<T>): Promise<T> {
+  return services.exclusive ? services.exclusive(HEADER_LOCK, work) : work();
+}
+
+/** A new vault; VaultExistsError (E_VAULT_EXISTS, nothing written) when the profile has one. */
 export async function createVault(services: VaultServices, passphrase: string): Promise<{ vault: Vault; recoveryKey: string }> {
-  const { header, vaultKey, recoveryKey } = await createVaultHeader(passphrase, services.pwhash);
-  const seeds = randomBytes(64);
-  await saveDeviceSeeds(services.storage, vaultKey, header.vaultId, seeds);
-  // The header goes last: a vault only exists once everything it needs is stored.
-  await saveVaultHeader(services.storage, header);
-  return { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey };
+  return underHeaderLock(services, async () => {
+    // Another tab of the profile may have made one since this tab showed the first-run screen:
+    // its device seeds and header must not be written over.
+    if (await hasVault(services)) throw new VaultExistsError();
+    const { header, vaultKey, recoveryKey } = await createVaultHeader(passphrase, services.pwhash);
+    const seeds = randomBytes(64);
+    await saveDeviceSeeds(services.storage, vaultKey, header.vaultId, seeds);
+    // The header goes last: a vault only exists once everything it needs is stored.
+    if (!(await replaceVaultHeader(services.storage, undefined, header))) throw new VaultExistsError();
+    return { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey };
+  });
 }
 
 export async function unlockVault(
@@ -650,7 +671,7 @@ export class Vault {
   }
 
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return this.#services.exclusive ? this.#services.exclusive(HEADER_LOCK, work) : work();
+    return underHeaderLock(this.#services, work);
   }
 
   /**
