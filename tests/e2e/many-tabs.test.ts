@@ -353,3 +353,49 @@ describe('many tabs, one session: another tab\'s import is not failed (Chromium,
     expect(device.pageErrors).toEqual([]);
   });
 });
+
+describe('many tabs, one session: settings (Chromium, two tabs of one profile)', () => {
+  let browser: Browser;
+  let device: GuardedContext;
+  let tabA: Page;
+  let tabB: Page;
+  const baseUrl = inject('baseUrl');
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    device = await guardedContext(browser, baseUrl);
+    tabA = await device.newPage();
+    await tabA.goto(baseUrl);
+    await createVaultInUi(tabA, PASSPHRASE);
+    await addNotebook(tabA, NOTEBOOK);
+    tabB = await device.newPage();
+    await tabB.goto(baseUrl);
+    await unlockTab(tabB);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('tab A sets auto-lock to 1 minute, then tab B (unlocked before) turns OCR off: the stored auto-lock stays 1 minute, and B shows it', async () => {
+    await tabA.getByRole('button', { name: 'Settings' }).click();
+    await tabA.getByLabel('Lock when idle').selectOption({ label: 'After 1 minute' });
+    await tabA.getByText('Saved', { exact: true }).waitFor();
+    await tabB.getByRole('button', { name: 'Settings' }).click();
+    await tabB.getByLabel('Read text in photos (OCR)').uncheck();
+    await tabB.getByText('Saved', { exact: true }).waitFor();
+    expect.soft(await tabB.getByLabel('Lock when idle').inputValue(), 'what tab B shows').toBe('1');
+    // What is stored: read again by a fresh unlock.
+    await tabA.getByRole('button', { name: 'Lock the vault' }).first().click();
+    if (!(await showsUnlock(tabA))) await tabA.getByRole('heading', { name: 'Unlock Obscura' }).waitFor();
+    await unlockTab(tabA);
+    await tabA.getByRole('button', { name: 'Settings' }).click();
+    expect(await tabA.getByLabel('Lock when idle').inputValue(), 'stored auto-lock').toBe('1');
+    expect(await tabA.getByLabel('Read text in photos (OCR)').isChecked(), 'stored OCR').toBe(false);
+  });
+
+  it('threw no page error and made no request to any other origin', () => {
+    expect(device.foreignRequests).toEqual([]);
+    expect(device.pageErrors).toEqual([]);
+  });
+});
