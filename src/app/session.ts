@@ -8,7 +8,7 @@ import { fileSource } from './backup-files.ts';
 import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
-import { loadSettings } from './settings-store.ts';
+import { loadSettings, onSettingsSaved } from './settings-store.ts';
 import type { LockWhy } from '../../sync/tabs/tab-channel.ts';
 import { joinTabSession, type TabLockCause, type TabSession, type TabSessionHost } from '../../sync/tabs/tab-session.ts';
 
@@ -93,7 +93,15 @@ export function createSession(services: VaultServices = browserServices(), joinT
     });
     if (reason) setError(reason);
   };
-  const tabs = joinTabs({ vault: current, lockHere: (cause) => void lockHere(TAB_LOCK_REASONS[cause]) });
+  const tabs = joinTabs({
+    vault: current,
+    lockHere: (cause) => void lockHere(TAB_LOCK_REASONS[cause]),
+    settingsChanged: () => {
+      const vault = current();
+      if (vault) void loadSettings(vault);
+    },
+  });
+  onSettingsSaved(() => tabs.settingsSaved());
   const opened = (vault: Vault) => {
     tabs.opened(vault);
     return vault;

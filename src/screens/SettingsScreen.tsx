@@ -2,7 +2,7 @@ import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
 import type { SyncService } from '../app/sync-service.ts';
 import type { SessionLockWhy } from '../app/session.ts';
-import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
+import { appSettings, updateSettings, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { SettingsBackup } from '../components/SettingsBackup.tsx';
 import { SettingsModels } from '../components/SettingsModels.tsx';
@@ -36,7 +36,7 @@ export function SettingsScreen(props: {
     setStatus(undefined);
     clearTimeout(clearStatus);
     try {
-      await saveSettings(props.vault, { ...appSettings(), ...patch });
+      await updateSettings(props.vault, patch);
       setStatus('Saved');
       clearStatus = setTimeout(() => setStatus(undefined), 4000);
     } catch (e) {

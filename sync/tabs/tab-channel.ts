@@ -16,7 +16,9 @@ export type TabMessage =
   /** How long the answering tab has seen no activity; `held`: it must not lock now (a new recovery key on screen). */
   | { readonly type: 'idle-answer'; readonly id: string; readonly idleMs: number; readonly held: boolean }
   /** A new passphrase or recovery key was stored as the header with this digest (Vault.adoptHeader). */
-  | { readonly type: 'header'; readonly digest: string };
+  | { readonly type: 'header'; readonly digest: string }
+  /** This device's settings were stored anew: read them again. */
+  | { readonly type: 'settings' };
 
 export interface TabChannel {
   post(message: TabMessage): void;
@@ -51,6 +53,8 @@ export function parseTabMessage(data: unknown): TabMessage | undefined {
       if (typeof idleMs !== 'number' || !Number.isFinite(idleMs) || idleMs < 0) return undefined;
       return { type: 'idle-answer', id, idleMs: Math.min(idleMs, MAX_IDLE_MS), held };
     }
+    case 'settings':
+      return { type: 'settings' };
     case 'header':
       return typeof data.digest === 'string' && DIGEST.test(data.digest) ? { type: 'header', digest: data.digest } : undefined;
     default:

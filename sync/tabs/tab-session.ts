@@ -15,6 +15,8 @@ export interface TabSessionHost {
   vault(): Vault | undefined;
   /** Locks this tab only; the app says why in the person's words. */
   lockHere(cause: TabLockCause): void;
+  /** Another tab stored this device's settings: read them again. */
+  settingsChanged?(): void;
 }
 
 export interface TabSession {
@@ -22,6 +24,8 @@ export interface TabSession {
   opened(vault: Vault): void;
   /** This tab locks for `why`: every other tab of the profile locks too. */
   lockOthers(why: LockWhy): void;
+  /** This tab stored the device's settings: the others read them again. */
+  settingsSaved(): void;
   /** The channel, shared with auto-lock (idle is counted across tabs). */
   readonly channel: TabChannel;
   close(): void;
@@ -68,7 +72,9 @@ export function joinTabSession(host: TabSessionHost, options: TabSessionOptions 
 
   const unlisten = channel.listen((message) => {
     if (message.type === 'lock') lockHere(message.why);
-    else if (message.type === 'header') {
+    else if (message.type === 'settings') {
+      if (host.vault()) host.settingsChanged?.();
+    } else if (message.type === 'header') {
       const vault = host.vault();
       if (!vault) return;
       // Not the header announced (it changed again, e.g. a rotation): this tab's header is stale.
@@ -101,6 +107,7 @@ export function joinTabSession(host: TabSessionHost, options: TabSessionOptions 
       stopHeader = vault.onHeaderChange(onHeader);
     },
     lockOthers,
+    settingsSaved: () => channel.post({ type: 'settings' }),
     close: () => {
       unlisten();
       stopHeader?.();

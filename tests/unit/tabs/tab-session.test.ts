@@ -20,6 +20,7 @@ function profileStorage(): Pick<Storage, 'getItem' | 'setItem'> {
 interface Tab {
   vault: Vault | undefined;
   readonly causes: TabLockCause[];
+  settingsRead: number;
   readonly session: TabSession;
   readonly window: EventTarget;
 }
@@ -34,6 +35,7 @@ async function tab(services: VaultServices, storage: Pick<Storage, 'getItem' | '
   const state: Tab = {
     vault: unlocked.value,
     causes: [],
+    settingsRead: 0,
     window,
     session: joinTabSession(
       {
@@ -43,6 +45,7 @@ async function tab(services: VaultServices, storage: Pick<Storage, 'getItem' | '
           void state.vault?.lock();
           state.vault = undefined;
         },
+        settingsChanged: () => state.settingsRead++,
       },
       { channel: openTabChannel(channelName), marker: storageLockMarker(storage), window, document: new EventTarget() },
     ),
@@ -132,6 +135,15 @@ describe('tab session (sync/tabs/tab-session.ts): many tabs of one profile are o
     expect(a.vault?.locked).toBe(false);
   });
 
+  it('settings stored in one tab make the other unlocked tabs read them again', async () => {
+    const p = await profile();
+    const a = await tab(p.services, p.storage, p.channel);
+    const b = await tab(p.services, p.storage, p.channel);
+    a.session.settingsSaved();
+    await expect.poll(() => b.settingsRead).toBe(1);
+    expect(a.settingsRead).toBe(0);
+  });
+
   it('a header message naming another header than the stored one locks the tab (its header is stale)', async () => {
     const p = await profile();
     const b = await tab(p.services, p.storage, p.channel);
@@ -155,6 +167,7 @@ describe('tab channel messages (parseTabMessage)', () => {
     expect(parseTabMessage({ type: 'idle-answer', id: 'q1', idleMs: -1, held: false })).toBeUndefined();
     expect(parseTabMessage({ type: 'idle-answer', id: 'q1', idleMs: 5, held: 'no' })).toBeUndefined();
     expect(parseTabMessage({ type: 'header', digest: 'AB'.repeat(32) })).toBeUndefined();
+    expect(parseTabMessage({ type: 'settings', settings: { autoLockMinutes: 0 } })).toEqual({ type: 'settings' });
     for (const junk of [null, undefined, 3, 'lock', [], { type: 'unlock' }, { type: 'header' }]) expect(parseTabMessage(junk)).toBeUndefined();
   });
 });
