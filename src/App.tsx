@@ -81,7 +81,8 @@ export function App(props: { session: Session }) {
         {(p) => (
           <NotebooksScreen
             vault={p().vault}
-            onLock={(reason) => void props.session.lock(reason)}
+            onLock={(reason, why) => void props.session.lock(reason, why)}
+            tabs={props.session.tabs.channel}
             sync={sync}
             openNotebook={openNotebook()}
             deviceRequest={(() => { const l = pending(); return l?.kind === 'link-device' ? l.link : undefined; })()}

@@ -4,6 +4,7 @@ import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { createNote } from '../../sync/notebook/notes.ts';
 import { setNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import { offerBlob } from './blob-sync-registry.ts';
 import { errorCode, messageFor } from './messages.ts';
 import { ImportError, makeThumbnail } from './make-thumbnail.ts';
@@ -26,13 +27,16 @@ function titleFrom(name: string): string {
  * "importing"); then the thumbnail is made, photo and thumbnail are encrypted into the
  * blob store under a fresh per-photo key (the original streams from the File, never
  * copied whole), the photo record goes into the plain doc, and tagging is queued.
- * A file that fails says so on its own note; the others carry on.
+ * A file that fails says so on its own note; the others carry on. Each note's photo lock
+ * (sync/tabs/photo-locks.ts) is this tab's from before the note is sealed until its import
+ * fails or tagging is done with it, so other tabs see the import as running, not interrupted.
  */
 export async function importPhotos(
   notebook: OpenNotebook,
   files: readonly File[],
   blobs: BlobStore,
   tagging: Pick<TaggingService, 'enqueue'>,
+  locks: PhotoLocks,
 ): Promise<string[]> {
   const ids = files.map((file) => {
     const id = createNote(notebook.doc, { title: titleFrom(file.name) });
@@ -40,6 +44,9 @@ export async function importPhotos(
     importing.add(id);
     return id;
   });
+  // The notes are new here, so no other tab holds their locks; granted within the doc's 250 ms
+  // before it seals them (other tabs only ever see sealed notes).
+  await Promise.all(ids.map((id) => locks.claim(notebook.id, id)));
   for (const [i, file] of files.entries()) {
     const id = ids[i] as string;
     try {
@@ -47,12 +54,14 @@ export async function importPhotos(
       // Written now, not after the doc's 250 ms coalescing: the thumbnail is already on
       // screen, and a tab killed in that window would lose a photo whose blobs are stored.
       await notebook.flush();
+      // The lock goes with the job: the tagging queue lets it go when the photo is tagged.
       tagging.enqueue(notebook, [id]);
     } catch (e) {
       const code = e instanceof ImportError ? e.code : errorCode(e);
       const message =
         e instanceof ImportError ? e.message : code === 'E_STORAGE_FULL' ? messageFor(code) : `Could not store this photo: ${e instanceof Error ? e.message : String(e)}`;
       setTaggingStatus(notebook.doc, id, { state: 'failed', code, message });
+      locks.release(notebook.id, id);
     } finally {
       importing.delete(id);
     }

@@ -44,6 +44,7 @@ const MESSAGES: Record<string, string> = {
   E_SYNC_OFF: 'Sync is not running on this device, so the notebook cannot arrive. Check the sync servers in Settings.',
   E_NOT_SHARED: 'This notebook cannot be shared yet: open it once on the device that made it.',
   E_VAULT_EXISTS: 'This device already has a vault. Linking would replace it, so nothing was changed.',
+  E_VAULT_HEADER_CHANGED: 'Your passphrase, recovery key or vault key was changed in another tab, so this tab was locked and nothing was changed here. Unlock with your current passphrase.',
   E_ROTATION_FAILED: 'The vault key could not be changed: this browser refused to store part of it. Nothing was changed; unlock again and retry.',
   // Restoring an encrypted backup (sync/backup). Nothing is written when any of these shows.
   E_BACKUP_FORMAT: 'This file is not an Obscura backup (or it is damaged at the start). Pick the .obscura file you saved.',

@@ -1,6 +1,6 @@
 import type { Vault } from '../../sync/vault/vault.ts';
 import { cleanDeviceName } from './device-name.ts';
-import { appSettings, saveSettings } from './settings-store.ts';
+import { appSettings, updateSettings } from './settings-store.ts';
 
 const LEGACY_KEY = 'obscura-device-name';
 
@@ -20,7 +20,7 @@ export async function moveLegacyDeviceName(vault: Vault): Promise<void> {
   if (legacy === null) return;
   const name = cleanDeviceName(legacy);
   try {
-    if (name && !appSettings().deviceName) await saveSettings(vault, { ...appSettings(), deviceName: name });
+    if (name && !appSettings().deviceName) await updateSettings(vault, { deviceName: name });
     localStorage.removeItem(LEGACY_KEY);
   } catch {
     // Out of space, or storage refused: nothing lost, the next unlock tries again.

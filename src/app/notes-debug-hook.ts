@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
-import { createNote } from '../../sync/notebook/notes.ts';
+import { createNote, readNotes } from '../../sync/notebook/notes.ts';
+import { readTaggingStatus } from '../../sync/notebook/photos.ts';
 
 /** What `window.__obscuraNotes` offers; only in the e2e build, with `?debug=notes` (test-hooks.ts). */
 export interface NotesDebugHook {
@@ -9,6 +10,8 @@ export interface NotesDebugHook {
    * and was created `i * spacingMs` before `newest`: note 0 is the newest.
    */
   addNotes(count: number, prefix: string, newest: number, spacingMs: number): number;
+  /** Each note's tagging state by title, as this tab's copy of the notebook holds it ('none': no photo). */
+  taggingStates(): Record<string, string>;
 }
 
 declare global {
@@ -31,6 +34,7 @@ export function installNotesDebugHook(doc: Y.Doc, target: Window = window): () =
       });
       return count;
     },
+    taggingStates: () => Object.fromEntries(readNotes(doc).map((note) => [note.title, readTaggingStatus(doc, note.id)?.state ?? 'none'])),
   };
   return () => delete target.__obscuraNotes;
 }

@@ -8,8 +8,13 @@ import { fileSource } from './backup-files.ts';
 import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
-import { loadSettings } from './settings-store.ts';
+import { loadSettings, onSettingsSaved } from './settings-store.ts';
 import { moveLegacyDeviceName } from './move-legacy-device-name.ts';
+import type { LockWhy } from '../../sync/tabs/tab-channel.ts';
+import { joinTabSession, type TabLockCause, type TabSession, type TabSessionHost } from '../../sync/tabs/tab-session.ts';
+
+/** Why a tab locks: what the others are told, or `stale` (its vault header is stale: this tab only). */
+export type SessionLockWhy = LockWhy | 'stale';
 
 export type Phase =
   | { name: 'loading' }
@@ -29,12 +34,26 @@ export interface Session {
   restore(file: Blob, secret: { passphrase: string } | { recoveryKey: string }, onProgress?: (progress: RestoreProgress) => void): Promise<void>;
   /** First run on a new device: the vault key comes from the person's other device (device link). */
   linkDevice(args: LinkDeviceArgs): Promise<void>;
-  /** Locks; `reason` (already in the person's words) is shown on the unlock screen. */
-  lock(reason?: string): Promise<void>;
+  /**
+   * Locks this tab and every other tab of the profile (`why` picks what they say); `reason`
+   * (already in the person's words) is shown on this tab's unlock screen.
+   */
+  lock(reason?: string, why?: SessionLockWhy): Promise<void>;
+  /** What the profile's tabs share: the channel auto-lock counts activity over. */
+  readonly tabs: TabSession;
 }
 
+/** What a tab says on its unlock screen when another tab's doing locked it. */
+const TAB_LOCK_REASONS: Record<TabLockCause, string> = {
+  manual: 'Locked in another Obscura tab.',
+  idle: 'Locked: no activity in any Obscura tab for the time set in Settings.',
+  rotating: 'The vault key is being rotated in another tab. When it is done, unlock with your passphrase.',
+  missed: 'Locked in another Obscura tab while this one was in the background.',
+  stale: messageFor('E_VAULT_HEADER_CHANGED'),
+};
+
 /** The app's one piece of top-level state: which screen, and the unlocked vault if any. */
-export function createSession(services: VaultServices = browserServices()): Session {
+export function createSession(services: VaultServices = browserServices(), joinTabs: (host: TabSessionHost) => TabSession = joinTabSession): Session {
   // Started now so the worker has libsodium loaded by the time a passphrase is typed.
   runPwhashInWorker();
   const [phase, setPhase] = createSignal<Phase>({ name: 'loading' });
@@ -66,6 +85,29 @@ export function createSession(services: VaultServices = browserServices()): Sess
     return p.name === 'unlocked' || p.name === 'recovery' ? p.vault : undefined;
   };
 
+  /** Locks this tab only (another tab locked, or this one's header is stale). */
+  const lockHere = async (reason?: string) => {
+    await run(async () => {
+      const vault = current();
+      setPhase({ name: 'locked' });
+      await vault?.lock();
+    });
+    if (reason) setError(reason);
+  };
+  const tabs = joinTabs({
+    vault: current,
+    lockHere: (cause) => void lockHere(TAB_LOCK_REASONS[cause]),
+    settingsChanged: () => {
+      const vault = current();
+      if (vault) void loadSettings(vault);
+    },
+  });
+  onSettingsSaved(() => tabs.settingsSaved());
+  const opened = (vault: Vault) => {
+    tabs.opened(vault);
+    return vault;
+  };
+
   // Seal and store what is pending before the page goes away.
   // The flush seals and writes synchronously; committing those writes at once is what makes
   // them survive a reload (see immediate-commits.ts).
@@ -84,7 +126,7 @@ export function createSession(services: VaultServices = browserServices()): Sess
     // and announce this device's name.
     await loadSettings(result.value);
     await moveLegacyDeviceName(result.value);
-    setPhase({ name: 'unlocked', vault: result.value });
+    setPhase({ name: 'unlocked', vault: opened(result.value) });
     return true;
   };
 
@@ -94,8 +136,17 @@ export function createSession(services: VaultServices = browserServices()): Sess
     error,
     create: (passphrase) =>
       run(async () => {
-        const { vault, recoveryKey } = await createVault(services, passphrase);
-        setPhase({ name: 'recovery', vault, recoveryKey });
+        const created = await createVault(services, passphrase).catch((e: unknown) => {
+          if (errorCode(e) !== 'E_VAULT_EXISTS') throw e;
+          return undefined;
+        });
+        if (created) {
+          setPhase({ name: 'recovery', vault: opened(created.vault), recoveryKey: created.recoveryKey });
+          return;
+        }
+        // Another tab of this browser made a vault since this one showed the first-run screen.
+        setPhase({ name: 'locked' });
+        setError('This browser already has a vault, made in another tab, so no new one was created. Unlock it with its passphrase.');
       }),
     linkDevice: (args) =>
       run(async () => {
@@ -104,7 +155,7 @@ export function createSession(services: VaultServices = browserServices()): Sess
           setError(messageFor(linked.error.code, linked.error.message));
           return;
         }
-        setPhase({ name: 'recovery', vault: linked.value.vault, recoveryKey: linked.value.recoveryKey });
+        setPhase({ name: 'recovery', vault: opened(linked.value.vault), recoveryKey: linked.value.recoveryKey });
       }),
     confirmRecoverySaved: () => {
       const p = phase();
@@ -125,13 +176,10 @@ export function createSession(services: VaultServices = browserServices()): Sess
       run(async () => {
         await enter(secret);
       }),
-    lock: async (reason) => {
-      await run(async () => {
-        const vault = current();
-        setPhase({ name: 'locked' });
-        await vault?.lock();
-      });
-      if (reason) setError(reason);
+    lock: async (reason, why = 'manual') => {
+      if (why !== 'stale') tabs.lockOthers(why);
+      await lockHere(reason);
     },
+    tabs,
   };
 }

@@ -3,6 +3,9 @@ import { validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/c
 import type { Vault } from '../../sync/vault/vault.ts';
 import { cleanDeviceName } from './device-name.ts';
 import { defaultSyncUrls, type SyncUrls } from './default-sync-urls.ts';
+import { browserServices } from './services.ts';
+
+const SETTINGS_LOCK = 'obscura-settings';
 
 /**
  * What this device is set to. Kept per device (not in the vault doc, which follows the person
@@ -122,6 +125,13 @@ const NOTICE = 'Your settings on this device could not be read, so the defaults 
 
 /** Reads this device's settings and makes them current; a missing record is the defaults, a bad one too (with a notice). */
 export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
+  const loaded = await readSettings(vault);
+  setSettings(loaded.settings);
+  setNotice(loaded.notice);
+  return loaded;
+}
+
+async function readSettings(vault: Vault): Promise<LoadedSettings> {
   let record: Awaited<ReturnType<Vault['loadDeviceRecord']>>;
   try {
     record = await vault.loadDeviceRecord(RECORD_NAME);
@@ -139,15 +149,33 @@ export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
     }
     loaded = parsed ? { settings: parsed } : { settings: DEFAULT_SETTINGS, notice: NOTICE };
   }
-  setSettings(loaded.settings);
-  setNotice(loaded.notice);
   return loaded;
 }
 
-export async function saveSettings(vault: Vault, next: AppSettings): Promise<void> {
-  const bytes = new TextEncoder().encode(JSON.stringify({ v: RECORD_VERSION, ...next }));
-  await vault.saveDeviceRecord(RECORD_NAME, bytes);
-  setSettings(next);
+let saved: (() => void) | undefined;
+
+/** The session passes this on to the profile's other tabs (sync/tabs/tab-session.ts), which read the settings again. */
+export function onSettingsSaved(listener: (() => void) | undefined): void {
+  saved = listener;
+}
+
+/**
+ * Stores `patch` over the settings stored now, not over this tab's copy: another tab of the
+ * profile may have stored others since this one read them, and a whole stale copy written
+ * back would undo them (issue 18 §3). Read and write run under the profile's settings lock;
+ * the other tabs are told to read them again.
+ */
+export async function updateSettings(vault: Vault, patch: Partial<AppSettings>): Promise<void> {
+  const store = async () => {
+    const { settings: current } = await readSettings(vault);
+    const next = { ...current, ...patch };
+    const bytes = new TextEncoder().encode(JSON.stringify({ v: RECORD_VERSION, ...next }));
+    await vault.saveDeviceRecord(RECORD_NAME, bytes);
+    setSettings(next);
+  };
+  const exclusive = browserServices().exclusive;
+  await (exclusive ? exclusive(SETTINGS_LOCK, store) : store());
+  saved?.();
 }
 
 /** The servers sync uses: those set in Settings, else the page origin's own. */

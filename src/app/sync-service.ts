@@ -7,7 +7,7 @@ import { defaultSyncUrls, replicationSettingsFor, type SyncUrls } from './defaul
 import { cleanDeviceName, deviceNameFromUserAgent } from './device-name.ts';
 import { errorCode, messageFor } from './messages.ts';
 import { browserBlobStore } from './services.ts';
-import { appSettings, saveSettings } from './settings-store.ts';
+import { appSettings, updateSettings } from './settings-store.ts';
 
 export interface SyncService {
   /** The running sync of the unlocked vault; undefined while locked or refused. */
@@ -103,9 +103,8 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     async setDeviceName(next) {
       const current = vault();
       if (!current || current.locked) throw new Error('the vault is locked');
-      const { deviceName: _previous, ...rest } = appSettings();
-      const clean = cleanDeviceName(next);
-      await saveSettings(current, clean ? { ...rest, deviceName: clean } : rest);
+      // An empty name is stored as none (undefined is not written), which shows the platform's.
+      await updateSettings(current, { deviceName: cleanDeviceName(next) || undefined });
     },
     status: (id) => notebook(id)?.status(),
     vaultStatus: () => (tick(), running()?.vault().status()),

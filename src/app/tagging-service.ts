@@ -6,6 +6,7 @@ import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { writeTagResults } from '../../sync/notebook/labels.ts';
 import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import { wipe } from '../../crypto/index.ts';
+import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { pipelineVersionFor } from '../../ml/pipeline/pipeline-version.ts';
 import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../ml/queue/indexing-queue.ts';
@@ -56,6 +57,11 @@ export function createTaggingService(
     readonly settings?: () => Pick<AppSettings, 'ocr' | 'scoreThreshold' | 'classifiers'>;
     /** An imported classifier's model bytes (a sealed device record). */
     readonly loadClassifierModel?: (id: string) => Promise<Uint8Array | undefined>;
+    /**
+     * The profile's photo locks: a photo is queued here only if this tab holds its lock (or
+     * gets it), so two tabs never tag one photo; the lock goes when its outcome is written.
+     */
+    readonly locks?: PhotoLocks;
   } = {},
 ): TaggingService {
   const settings = options.settings ?? appSettings;
@@ -124,6 +130,8 @@ export function createTaggingService(
   };
 
   const jobs = new Map<string, TagJob>();
+  /** Counts dispose() calls: a lock granted after one is let go at once. */
+  let disposals = 0;
   // Options are read per photo, so a changed setting applies from the next photo on.
   const runner = async (job: TagJob) => {
     await ensureClassifiers();
@@ -136,7 +144,10 @@ export function createTaggingService(
       const job = jobs.get(outcome.id);
       jobs.delete(outcome.id);
       queued.delete(outcome.id);
-      if (job) onOutcome(outcome, job);
+      if (job) {
+        onOutcome(outcome, job);
+        options.locks?.release(job.notebook.id, job.noteId);
+      }
     },
   });
   const [progress, setProgress] = createSignal<QueueProgress>(queue.progress());
@@ -161,11 +172,25 @@ export function createTaggingService(
         const id = `${notebook.id}/${noteId}`;
         if (queued.has(id)) continue;
         queued.add(id);
-        const job = { id, notebook, noteId };
-        jobs.set(id, job);
-        fresh.push(job);
+        fresh.push({ id, notebook, noteId });
       }
-      if (fresh.length > 0) queue.enqueue(fresh);
+      if (fresh.length === 0) return;
+      const start = (ready: readonly TagJob[]) => {
+        for (const job of ready) jobs.set(job.id, job);
+        if (ready.length > 0) queue.enqueue(ready);
+      };
+      const locks = options.locks;
+      if (!locks) return start(fresh);
+      // A photo another tab imports or tags is that tab's: skipped here (its next open queues it if that tab closed).
+      const generation = disposals;
+      void Promise.all(fresh.map((job) => locks.claim(notebook.id, job.noteId))).then((granted) => {
+        if (generation !== disposals) {
+          fresh.forEach((job, i) => granted[i] && locks.release(notebook.id, job.noteId));
+          return;
+        }
+        fresh.forEach((job, i) => granted[i] || queued.delete(job.id));
+        start(fresh.filter((_, i) => granted[i]));
+      });
     },
     pause: () => {
       setPaused(true);
@@ -176,7 +201,9 @@ export function createTaggingService(
       queue.resume();
     },
     dispose: () => {
+      disposals++;
       queue.cancel();
+      for (const job of jobs.values()) options.locks?.release(job.notebook.id, job.noteId);
       jobs.clear();
       queued.clear();
       worker?.terminate();

@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import type { Vault, VaultKeyRotation as Rotation } from '../../sync/vault/vault.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
+import type { SessionLockWhy } from '../app/session.ts';
 import { passphraseStrength } from '../app/passphrase-strength.ts';
 import { AUTO_LOCK_CHOICES, type AppSettings, type AutoLockMinutes } from '../app/settings-store.ts';
 import type { SyncService } from '../app/sync-service.ts';
@@ -21,7 +22,8 @@ export function SettingsSecurity(props: {
   onRecoveryKey: (key: string) => void;
   sync?: SyncService | undefined;
   onRotated: (rotation: Rotation) => void;
-  onLocked: (reason: string) => void;
+  /** The vault was locked (`stale`: this tab's header is stale, lock only this tab). */
+  onLocked: (reason: string, why?: SessionLockWhy) => void;
   onBusy?: (busy: boolean) => void;
 }) {
   const [oldPass, setOldPass] = createSignal('');
@@ -47,10 +49,16 @@ export function SettingsSecurity(props: {
     try {
       const checked = await props.vault.checkPassphrase(oldPass());
       if (!checked.ok) {
-        setPassProblem(messageFor(checked.error.code, checked.error.message));
+        if (checked.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(checked.error.code, checked.error.message), 'stale');
+        else setPassProblem(messageFor(checked.error.code, checked.error.message));
         return;
       }
-      await props.vault.changePassphrase(newPass());
+      const changed = await props.vault.changePassphrase(newPass());
+      if (!changed.ok) {
+        if (changed.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(changed.error.code, changed.error.message), 'stale');
+        else setPassProblem(messageFor(changed.error.code, changed.error.message));
+        return;
+      }
       setOldPass('');
       setNewPass('');
       setRepeat('');
@@ -66,7 +74,10 @@ export function SettingsSecurity(props: {
     setBusy(true);
     setKeyProblem(undefined);
     try {
-      props.onRecoveryKey(await props.vault.regenerateRecoveryKey());
+      const fresh = await props.vault.regenerateRecoveryKey();
+      if (fresh.ok) props.onRecoveryKey(fresh.value);
+      else if (fresh.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(fresh.error.code, fresh.error.message), 'stale');
+      else setKeyProblem(messageFor(fresh.error.code, fresh.error.message));
     } catch (e) {
       setKeyProblem(messageFor(errorCode(e), e instanceof Error ? e.message : undefined));
     } finally {

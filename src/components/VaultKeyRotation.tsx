@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import type { Vault, VaultKeyRotation as Rotation, VaultKeyRotationPreview } from '../../sync/vault/vault.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
+import type { SessionLockWhy } from '../app/session.ts';
 import type { SyncService } from '../app/sync-service.ts';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -15,7 +16,7 @@ export function VaultKeyRotation(props: {
   sync?: SyncService | undefined;
   onRotated: (rotation: Rotation) => void;
   /** The rotation failed after it had begun: the vault locked itself. */
-  onLocked: (reason: string) => void;
+  onLocked: (reason: string, why?: SessionLockWhy) => void;
   onBusy?: (busy: boolean) => void;
 }) {
   const [preview, setPreview] = createSignal<VaultKeyRotationPreview>();
@@ -57,7 +58,8 @@ export function VaultKeyRotation(props: {
       return;
     }
     const message = messageFor(result.error.code, result.error.message);
-    if (props.vault.locked) props.onLocked(`The vault key was not changed, and the vault was locked. ${message}`);
+    if (result.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(message, 'stale');
+    else if (props.vault.locked) props.onLocked(`The vault key was not changed, and the vault was locked. ${message}`);
     else setProblem(message);
   };
 

@@ -1,13 +1,15 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
-import { startAutoLock } from '../app/auto-lock.ts';
+import type { SessionLockWhy } from '../app/session.ts';
+import type { TabChannel } from '../../sync/tabs/tab-channel.ts';
+import { startAutoLock } from '../../sync/tabs/auto-lock.ts';
 import { loadClassifierModel } from '../app/classifier-import.ts';
 import { appSettings, forgetSettings, settingsNotice } from '../app/settings-store.ts';
 import { NotebookEditor } from '../components/NotebookEditor.tsx';
 import { NotebookUndoToast } from '../components/NotebookUndoToast.tsx';
 import { SettingsScreen } from './SettingsScreen.tsx';
 import { docVersion } from '../app/doc-version.ts';
-import { browserBlobStore } from '../app/services.ts';
+import { browserBlobStore, browserPhotoLocks } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
@@ -15,7 +17,7 @@ import type { SyncService } from '../app/sync-service.ts';
 import { SyncPanel } from '../components/SyncPanel.tsx';
 
 /** The unlocked vault: notebooks on the left, the chosen notebook's notes on the right. */
-export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string) => void; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
+export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string, why?: SessionLockWhy) => void; tabs?: TabChannel; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
   const vaultVersion = docVersion(props.vault.doc);
   const entries = createMemo(() => (vaultVersion(), props.vault.notebookEntries()));
   const notebooks = createMemo(() => entries().filter((n) => n.deletedAt === undefined));
@@ -39,7 +41,8 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string)
   // Held while a new recovery key is on screen: locking then would lose it.
   const [holdLock, setHoldLock] = createSignal(false);
   const lockMinutes = () => (holdLock() ? 0 : appSettings().autoLockMinutes);
-  const autoLock = startAutoLock({ minutes: lockMinutes, onIdle: () => props.onLock() });
+  // Idle counts every tab of the profile: activity in another tab keeps this one unlocked too.
+  const autoLock = startAutoLock({ minutes: lockMinutes, onIdle: () => props.onLock(undefined, 'idle'), ...(props.tabs ? { channel: props.tabs } : {}) });
   createEffect(on(lockMinutes, () => autoLock.reset(), { defer: true }));
   onCleanup(() => {
     autoLock.stop();
@@ -48,7 +51,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string)
   const [newName, setNewName] = createSignal('');
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
-  const tagging = createTaggingService(blobs, undefined, { loadClassifierModel: (id) => loadClassifierModel(props.vault, id) });
+  const tagging = createTaggingService(blobs, undefined, { loadClassifierModel: (id) => loadClassifierModel(props.vault, id), locks: browserPhotoLocks() });
   onCleanup(() => tagging.dispose());
 
   const [opened] = createResource(selected, async (id) => {

@@ -7,6 +7,7 @@ import { failInterruptedImports, notesToTag, readNotePhoto, readTaggingStatus } 
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import { importPhotos, isImporting } from '../app/import-photos.ts';
+import { browserPhotoLocks } from '../app/services.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { NoteEditor } from '../components/NoteEditor.tsx';
 import { PhotoImport } from '../components/PhotoImport.tsx';
@@ -147,15 +148,23 @@ export function NotesPane(props: {
     if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.editor')?.scrollIntoView({ block: 'start' }));
   };
   const add = () => setSelected(createNote(doc(), { title: '' }));
+  const locks = browserPhotoLocks();
   const importFiles = (files: File[]) => {
     if (files.length === 0) return;
-    void importPhotos(props.notebook, files, props.blobs, props.tagging).then((ids) => ids[0] && setSelected(ids[0]));
+    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => ids[0] && setSelected(ids[0]));
   };
 
   // Photos whose tagging did not finish last time (tab closed) or came from an older pipeline.
+  // A note whose photo lock a tab holds is that tab's import or tagging, running now: not interrupted.
+  let mounted = true;
+  onCleanup(() => (mounted = false));
   onMount(() => {
-    failInterruptedImports(doc(), isImporting);
-    props.tagging.enqueue(props.notebook, notesToTag(doc(), props.tagging.pipelineVersion));
+    const notebook = props.notebook;
+    void locks.held(notebook.id).then((held) => {
+      if (!mounted) return;
+      failInterruptedImports(notebook.doc, (id) => isImporting(id) || held.has(id));
+      props.tagging.enqueue(notebook, notesToTag(notebook.doc, props.tagging.pipelineVersion));
+    });
     // e2e build only (src/app/test-hooks.ts): the scale test fills this notebook.
     if (__OBSCURA_TEST_HOOKS__) {
       let uninstall: (() => void) | undefined;

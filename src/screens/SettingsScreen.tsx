@@ -1,7 +1,8 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
 import type { SyncService } from '../app/sync-service.ts';
-import { appSettings, saveSettings, type AppSettings } from '../app/settings-store.ts';
+import type { SessionLockWhy } from '../app/session.ts';
+import { appSettings, updateSettings, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { SettingsBackup } from '../components/SettingsBackup.tsx';
 import { SettingsModels } from '../components/SettingsModels.tsx';
@@ -15,7 +16,7 @@ export function SettingsScreen(props: {
   tagging: TaggingService;
   notice?: string;
   onClose: () => void;
-  onLock: (reason?: string) => void;
+  onLock: (reason?: string, why?: SessionLockWhy) => void;
   sync?: SyncService | undefined;
   /** True while a new recovery key is shown: auto-lock must wait until it is saved. */
   onHoldLock?: (hold: boolean) => void;
@@ -35,7 +36,7 @@ export function SettingsScreen(props: {
     setStatus(undefined);
     clearTimeout(clearStatus);
     try {
-      await saveSettings(props.vault, { ...appSettings(), ...patch });
+      await updateSettings(props.vault, patch);
       setStatus('Saved');
       clearStatus = setTimeout(() => setStatus(undefined), 4000);
     } catch (e) {
@@ -96,7 +97,7 @@ export function SettingsScreen(props: {
               onRecoveryKey={(key) => (setRotated(undefined), setNewRecoveryKey(key))}
               sync={props.sync}
               onRotated={(rotation) => (setRotated(rotation), setNewRecoveryKey(rotation.recoveryKey))}
-              onLocked={(reason) => props.onLock(reason)}
+              onLocked={(reason, why) => props.onLock(reason, why)}
               onBusy={setRotating}
             />
             <SettingsBackup vault={props.vault} />

@@ -13,9 +13,9 @@ import type { BlobStore } from '../blob/blob-store.ts';
 import { pieceCount, pieceLength, pieceOffset } from '../blob/blob-layout.ts';
 import { MemoryBoxPersistence } from '../storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../storage/memory-storage-adapter.ts';
-import { deviceKeysFromSeeds, loadDeviceKeys, saveDeviceSeeds, saveVaultHeader } from '../vault/vault-records.ts';
+import { deviceKeysFromSeeds, loadDeviceKeys, replaceVaultHeader, saveDeviceSeeds } from '../vault/vault-records.ts';
 import { vaultBoxName } from '../vault/vault-rotation-journal.ts';
-import { hasVault, Vault, type VaultErrorCode, type VaultServices } from '../vault/vault.ts';
+import { hasVault, underHeaderLock, Vault, type VaultErrorCode, type VaultServices } from '../vault/vault.ts';
 import { DEVICE_RECORD_KEY, type BackupErrorCode } from './backup-format.ts';
 import { scanBackup, type BackupIndex, type ByteSource, type SectionRef } from './backup-reader.ts';
 import { RecordingBoxPersistence } from './recording-box-persistence.ts';
@@ -49,7 +49,20 @@ export async function restoreBackup(
   secret: { passphrase: string } | { recoveryKey: string },
   onProgress?: (progress: RestoreProgress) => void,
 ): Promise<RestoreResult<RestoreSummary>> {
-  if (await hasVault(services)) return fail('E_VAULT_EXISTS', 'This device already has a vault. Restoring would replace it, so nothing was changed.');
+  // Under the header lock: another tab of the profile must not create, link or restore meanwhile.
+  return underHeaderLock(services, () => restoreNow(services, blobs, file, secret, onProgress));
+}
+
+const EXISTS = 'This device already has a vault. Restoring would replace it, so nothing was changed.';
+
+async function restoreNow(
+  services: VaultServices,
+  blobs: BlobStore,
+  file: ByteSource,
+  secret: { passphrase: string } | { recoveryKey: string },
+  onProgress?: (progress: RestoreProgress) => void,
+): Promise<RestoreResult<RestoreSummary>> {
+  if (await hasVault(services)) return fail('E_VAULT_EXISTS', EXISTS);
   const scanned = await scanBackup(file, (done, total) => onProgress?.({ phase: 'checking', done, total }));
   if (!scanned.ok) return scanned;
   const index = scanned.value;
@@ -146,8 +159,8 @@ async function writeRestore(
     }
     await vault.lock();
     vault = undefined;
-    // Last: from here on the device has a vault.
-    await saveVaultHeader(services.storage, header);
+    // Last: from here on the device has a vault (unless another tab made one meanwhile).
+    if (!(await replaceVaultHeader(services.storage, undefined, header))) throw new RestoreFailure('E_VAULT_EXISTS', EXISTS);
     return { ok: true, value: { vaultId: header.vaultId, notebooks: plan.size, blobs: index.blobs.length } };
   } catch (error) {
     await vault?.lock().catch(() => undefined);
@@ -168,7 +181,7 @@ async function undo(services: VaultServices, boxes: RecordingBoxPersistence, blo
 }
 
 class RestoreFailure extends Error {
-  constructor(readonly code: 'E_HASH_MISMATCH' | 'E_BLOB_PIECE', message: string) {
+  constructor(readonly code: 'E_HASH_MISMATCH' | 'E_BLOB_PIECE' | 'E_VAULT_EXISTS', message: string) {
     super(message);
   }
 }

@@ -87,13 +87,22 @@ export function readTaggingStatus(doc: Y.Doc, id: string): TaggingStatus | undef
   return isTaggingStatus(value) ? value : undefined;
 }
 
-/** Notes with a photo that still need tagging (e.g. the tab closed mid-queue, or a new pipeline). */
+/**
+ * Notes with a photo that still need tagging (e.g. the tab closed mid-queue, or a new pipeline).
+ * A stored photo marked E_IMPORT_INTERRUPTED is one of them: another tab that took a running
+ * import for an interrupted one may have marked it while this one stored it, and if that
+ * mark won the merge, the photo would never be tagged (issue 18 §5).
+ */
 export function notesToTag(doc: Y.Doc, currentPipelineVersion: string): string[] {
   const ids: string[] = [];
   for (const [id, note] of notesMap(doc).entries()) {
     if (!(note instanceof Y.Map) || !isPhotoRecord(note.get('photo'))) continue;
     const status = readTaggingStatus(doc, id);
-    if (status?.state === 'failed') continue;
+    if (status?.state === 'failed' && status.code !== 'E_IMPORT_INTERRUPTED') continue;
+    if (status?.state === 'failed') {
+      ids.push(id);
+      continue;
+    }
     if (status?.state !== 'done' || note.get('pipelineVersion') !== currentPipelineVersion) ids.push(id);
   }
   return ids;
@@ -101,16 +110,19 @@ export function notesToTag(doc: Y.Doc, currentPipelineVersion: string): string[]
 
 /**
  * Notes left "importing" by a closed tab never got their photo stored: say so on the note
- * instead of showing "Tagging…" forever. `stillImporting` spares imports running now.
+ * instead of showing "Tagging…" forever. `stillImporting` spares imports running now (in
+ * this tab or, by their photo locks, in another). One whose photo is stored after all only
+ * missed its tagging: it goes back in the queue instead.
  */
 export function failInterruptedImports(doc: Y.Doc, stillImporting: (id: string) => boolean): string[] {
   const failed: string[] = [];
   for (const id of notesMap(doc).keys()) {
     if (readTaggingStatus(doc, id)?.state !== 'importing' || stillImporting(id)) continue;
-    const message = readNotePhoto(doc, id)
-      ? 'The import was interrupted before tagging. Import the photo again to tag it.'
-      : 'The import was interrupted before the photo was saved. Import it again.';
-    setTaggingStatus(doc, id, { state: 'failed', code: 'E_IMPORT_INTERRUPTED', message });
+    if (readNotePhoto(doc, id)) {
+      setTaggingStatus(doc, id, { state: 'queued' });
+      continue;
+    }
+    setTaggingStatus(doc, id, { state: 'failed', code: 'E_IMPORT_INTERRUPTED', message: 'The import was interrupted before the photo was saved. Import it again.' });
     failed.push(id);
   }
   return failed;

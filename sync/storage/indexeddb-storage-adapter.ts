@@ -27,6 +27,35 @@ export class IndexedDbStorageAdapter implements StorageAdapter {
     await this.#run('readwrite', (store) => store.put(data, [...key]));
   }
 
+  async saveIf(key: StorageKey, accept: (current: Uint8Array | undefined) => boolean, data: Uint8Array): Promise<boolean> {
+    const db = await this.#db;
+    // One readwrite transaction for the read and the write: IndexedDB runs readwrite
+    // transactions on the same store one after another, across every tab of the origin.
+    return new Promise<boolean>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      let saved = false;
+      let thrown: unknown;
+      const read = store.get([...key]);
+      read.onsuccess = () => {
+        const current: unknown = read.result;
+        if (!accept(current instanceof Uint8Array ? current : undefined)) return;
+        try {
+          store.put(data, [...key]);
+          saved = true;
+        } catch (error) {
+          // put() may throw QuotaExceededError itself: same code as when the commit fails.
+          thrown = error;
+          tx.abort();
+        }
+      };
+      tx.oncomplete = () => resolve(saved);
+      const failed = () => reject(thrown === undefined ? toStorageError(tx.error ?? read.error) : toStorageError(thrown instanceof DOMException ? thrown : null, thrown));
+      tx.onerror = failed;
+      tx.onabort = failed;
+    });
+  }
+
   async remove(key: StorageKey): Promise<void> {
     await this.#run('readwrite', (store) => store.delete([...key]));
   }

@@ -12,6 +12,13 @@ export class MemoryStorageAdapter implements StorageAdapter {
     this.#data.set(JSON.stringify(key), { key: [...key], data: data.slice() });
   }
 
+  async saveIf(key: StorageKey, accept: (current: Uint8Array | undefined) => boolean, data: Uint8Array): Promise<boolean> {
+    // No await between the read and the write: nothing else runs in between.
+    if (!accept(this.#data.get(JSON.stringify(key))?.data.slice())) return false;
+    this.#data.set(JSON.stringify(key), { key: [...key], data: data.slice() });
+    return true;
+  }
+
   async remove(key: StorageKey): Promise<void> {
     this.#data.delete(JSON.stringify(key));
   }

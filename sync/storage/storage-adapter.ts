@@ -13,6 +13,12 @@ export interface StorageChunk {
 export interface StorageAdapter {
   load(key: StorageKey): Promise<Uint8Array | undefined>;
   save(key: StorageKey, data: Uint8Array): Promise<void>;
+  /**
+   * Compare-and-swap: reads what `key` holds (undefined if nothing) and saves `data` only if
+   * `accept` says yes, both in one transaction, so no other writer (another tab on the same
+   * database) comes between. `accept` runs synchronously inside it. Resolves whether it saved.
+   */
+  saveIf(key: StorageKey, accept: (current: Uint8Array | undefined) => boolean, data: Uint8Array): Promise<boolean>;
   remove(key: StorageKey): Promise<void>;
   /** Every chunk whose key starts with `prefix` (the prefix itself included), in key order. */
   loadRange(prefix: StorageKey): Promise<StorageChunk[]>;

@@ -1,7 +1,7 @@
 import { randomBytes, wipe, wrapLinkedVaultKey } from '../../crypto/index.ts';
 import { checkCode, createDeviceLinkRequest, openDeviceLinkResponse, requestFingerprint, type PendingDeviceLink } from '../share/device-link.ts';
-import { saveDeviceSeeds, saveVaultHeader, deviceKeysFromSeeds } from './vault-records.ts';
-import { hasVault, Vault, type VaultResult, type VaultServices } from './vault.ts';
+import { saveDeviceSeeds, replaceVaultHeader, deviceKeysFromSeeds } from './vault-records.ts';
+import { hasVault, underHeaderLock, Vault, type VaultResult, type VaultServices } from './vault.ts';
 
 /**
  * The new device's side of a device link (sync/share/device-link.ts):
@@ -47,7 +47,14 @@ export interface LinkedDevice {
 }
 
 export async function linkDevice(services: VaultServices, args: LinkDeviceArgs): Promise<VaultResult<LinkedDevice>> {
-  if (await hasVault(services)) return { ok: false, error: { code: 'E_VAULT_EXISTS', message: 'this device already has a vault; linking would replace it' } };
+  // Under the header lock: another tab of the profile must not create, link or restore meanwhile.
+  return underHeaderLock(services, () => linkNow(services, args));
+}
+
+const exists = { ok: false, error: { code: 'E_VAULT_EXISTS', message: 'this device already has a vault; linking would replace it' } } as const;
+
+async function linkNow(services: VaultServices, args: LinkDeviceArgs): Promise<VaultResult<LinkedDevice>> {
+  if (await hasVault(services)) return exists;
   const opened = openDeviceLinkResponse(args.responseLink, args.pending, args.now);
   if (!opened.ok) return opened;
   const { vaultKey, vaultId, approverPublicKey } = opened.value;
@@ -56,7 +63,7 @@ export async function linkDevice(services: VaultServices, args: LinkDeviceArgs):
   const seeds = args.pending.seeds;
   await saveDeviceSeeds(services.storage, vaultKey, vaultId, seeds);
   // As in createVault: the header goes last, so a vault exists only once it is complete.
-  await saveVaultHeader(services.storage, header);
+  if (!(await replaceVaultHeader(services.storage, undefined, header))) return exists;
   wipe(args.pending.keyPair.secretKey);
   const vault = await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds), approverPublicKey);
   return { ok: true, value: { vault, recoveryKey, checkCode: code } };

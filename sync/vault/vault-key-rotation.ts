@@ -20,7 +20,6 @@ import { stageResealedDeviceRecords } from './reseal-device-records.ts';
 import { vaultKeyId } from './vault-doc-sealing.ts';
 import { devicesMap } from './vault-doc.ts';
 import { settleRotation, writeRotationJournal, type RotationJournal } from './vault-rotation-journal.ts';
-import { saveVaultHeader } from './vault-records.ts';
 
 /**
  * "Rotate the vault key" (sync/PROTOCOL.md "Rotating the vault key"). A passphrase change or a
@@ -46,7 +45,7 @@ export interface VaultKeyRotation {
   readonly cleanupPending: boolean;
 }
 
-export type RotationErrorCode = CryptoErrorCode | 'E_STORAGE_FULL' | 'E_ROTATION_FAILED';
+export type RotationErrorCode = CryptoErrorCode | 'E_STORAGE_FULL' | 'E_ROTATION_FAILED' | 'E_VAULT_HEADER_CHANGED';
 export type RotationResult = { ok: true; value: VaultKeyRotation } | { ok: false; error: { code: RotationErrorCode; message: string } };
 
 /** A notebook box whose database can be swapped under it while its docs stay open. */
@@ -72,6 +71,12 @@ export interface RotationHost {
   readonly vaultBox: { readonly box: Y.Doc; readonly handle: BoxHandle };
   readonly self: { readonly deviceId: string; readonly signing: SigningKeyPair; readonly seeds: Uint8Array };
   header(): VaultHeader;
+  /** Whether the stored header is still header() (another tab may have changed it). */
+  headerCurrent(): Promise<boolean>;
+  /** Stores the new header only if the stored one is still header() (replaceVaultHeader). */
+  storeHeader(next: VaultHeader): Promise<boolean>;
+  /** Tells the vault's other tabs, before anything changes, that the key they hold is going. */
+  announce(): void;
   key(): VaultKey;
   /** Leaves every room; the app starts sync again once this resolves. */
   stopSync(): void;
@@ -91,9 +96,11 @@ export interface RotationHost {
 }
 
 export async function rotateVaultKey(host: RotationHost, passphrase: string): Promise<RotationResult> {
+  if (!(await host.headerCurrent())) return headerChanged();
   const checked = await unlockWithPassphrase(host.header(), passphrase);
   if (!checked.ok) return checked;
   wipe(checked.value);
+  host.announce();
   host.stopSync();
   await host.flush();
   const from = host.key();
@@ -158,8 +165,9 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
     for (const loaded of boxes.values()) await loaded.handle.flushed();
 
     await stageResealedDeviceRecords(host.storage, from, to, host.vaultId, host.self.seeds);
-    // Last: from here on the stored vault is the new one.
-    await saveVaultHeader(host.storage, wrapped.header);
+    // Last: from here on the stored vault is the new one. Another tab's header stored since
+    // we started (a rotation, a new secret) wins: this one is undone.
+    if (!(await host.storeHeader(wrapped.header))) throw new HeaderChanged();
     committed = true;
     host.commit(wrapped.header, to);
   } catch (error) {
@@ -181,9 +189,23 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
   return { ok: true, value: { recoveryKey: wrapped.recoveryKey, signedOut, rotatedNotebooks, keptNotebooks, cleanupPending } };
 }
 
+const HEADER_CHANGED = 'The passphrase, recovery key or vault key was changed in another tab since this one was unlocked.';
+
+class HeaderChanged extends Error {
+  readonly code = 'E_VAULT_HEADER_CHANGED';
+  constructor() {
+    super(HEADER_CHANGED);
+  }
+}
+
+function headerChanged(): { ok: false; error: { code: 'E_VAULT_HEADER_CHANGED'; message: string } } {
+  return { ok: false, error: { code: 'E_VAULT_HEADER_CHANGED', message: `${HEADER_CHANGED} The vault key was not changed.` } };
+}
+
 function failure(error: unknown, locked: boolean): { ok: false; error: { code: RotationErrorCode; message: string } } {
   const after = locked ? 'The vault key was not changed; the vault was locked: unlock it with your passphrase.' : 'The vault key was not changed.';
   if (error instanceof CryptoFailure) return { ok: false, error: { code: error.code, message: `${error.message} ${after}` } };
+  if (error instanceof HeaderChanged) return { ok: false, error: { code: error.code, message: `${error.message} ${after}` } };
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, error: { code: code === 'E_STORAGE_FULL' ? 'E_STORAGE_FULL' : 'E_ROTATION_FAILED', message: `${message} ${after}` } };

@@ -1,5 +1,6 @@
 import {
   concatBytes,
+  contentHash,
   decodeVaultHeader,
   encodeVaultHeader,
   lengthPrefixed,
@@ -35,8 +36,45 @@ export async function loadVaultHeader(storage: StorageAdapter): Promise<Result<V
   return bytes ? decodeVaultHeader(bytes) : undefined;
 }
 
-export async function saveVaultHeader(storage: StorageAdapter, header: VaultHeader): Promise<void> {
-  await storage.save(HEADER_KEY, encodeVaultHeader(header));
+/**
+ * The one way a header is stored: `next` only if the stored header is still `expected`
+ * (undefined: there is none yet, a first run), read and written in one transaction. Note: each tab keeps the header it read at unlock and
+ * derives a change from it; written back blindly, a stale tab's header would undo what
+ * another tab stored since (a new recovery key, a passphrase, a rotated vault key), so the
+ * old secret would open the vault again. Resolves false, writing nothing, when it changed.
+ */
+export async function replaceVaultHeader(storage: StorageAdapter, expected: VaultHeader | undefined, next: VaultHeader): Promise<boolean> {
+  return storage.saveIf(HEADER_KEY, (current) => (current === undefined ? expected === undefined : expected !== undefined && holdsHeader(current, expected)), encodeVaultHeader(next));
+}
+
+/** Whether the stored header is `header` (same vault, same slots), read now. */
+export async function isStoredVaultHeader(storage: StorageAdapter, header: VaultHeader): Promise<boolean> {
+  const bytes = await storage.load(HEADER_KEY);
+  return bytes !== undefined && holdsHeader(bytes, header);
+}
+
+/** A name for one header's contents, for telling other tabs which header was stored. */
+export function vaultHeaderDigest(header: VaultHeader): string {
+  return contentHash(encodeVaultHeader(header));
+}
+
+/** Compared field by field, not as bytes: the same header encoded another way is the same header. */
+function holdsHeader(bytes: Uint8Array, header: VaultHeader): boolean {
+  const stored = decodeVaultHeader(bytes);
+  if (!stored.ok) return false;
+  const a = stored.value;
+  return (
+    a.vaultId === header.vaultId &&
+    a.passphrase.opslimit === header.passphrase.opslimit &&
+    a.passphrase.memlimit === header.passphrase.memlimit &&
+    sameBytes(a.passphrase.salt, header.passphrase.salt) &&
+    sameBytes(a.passphrase.wrapped, header.passphrase.wrapped) &&
+    sameBytes(a.recovery.wrapped, header.recovery.wrapped)
+  );
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function deviceAd(vaultId: string): Uint8Array {

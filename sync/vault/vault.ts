@@ -49,7 +49,16 @@ import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts'
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { rotateVaultKey, type MovableBox, type RotationErrorCode, type VaultKeyRotation } from './vault-key-rotation.ts';
 import { createNotebookInvite, listNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
-import { deviceKeysFromSeeds, loadDeviceKeys, loadVaultHeader, saveDeviceSeeds, saveVaultHeader, type DeviceKeys } from './vault-records.ts';
+import {
+  deviceKeysFromSeeds,
+  isStoredVaultHeader,
+  loadDeviceKeys,
+  loadVaultHeader,
+  replaceVaultHeader,
+  saveDeviceSeeds,
+  vaultHeaderDigest,
+  type DeviceKeys,
+} from './vault-records.ts';
 import { settleRotation, vaultBoxName } from './vault-rotation-journal.ts';
 
 export type { VaultKeyRotation };
@@ -59,12 +68,29 @@ export interface VaultServices {
   readonly boxes: BoxPersistence;
   /** Cheaper Argon2id for tests only. */
   readonly pwhash?: PwhashParams;
+  /**
+   * Runs `work` while no other tab of the profile runs work under the same name (the browser's
+   * navigator.locks). Header changes go through it so two rotations never interleave; the
+   * header's compare-and-swap (replaceVaultHeader) is what keeps a stale tab from reverting
+   * one, with or without it.
+   */
+  readonly exclusive?: <T>(name: string, work: () => Promise<T>) => Promise<T>;
 }
+
+/**
+ * What a vault stored in its header, for its other tabs (the app passes it on): `rewrapped`,
+ * a new passphrase or recovery key over the same vault key, stored as the header named by
+ * `digest` (Vault.adoptHeader); `rotating`, the vault key is about to be replaced.
+ */
+export type HeaderChange = { readonly kind: 'rewrapped'; readonly digest: string } | { readonly kind: 'rotating' };
+
+const HEADER_LOCK = 'obscura-vault-header';
 
 export type VaultErrorCode =
   | CryptoErrorCode
   | 'E_NO_VAULT'
   | 'E_VAULT_EXISTS'
+  | 'E_VAULT_HEADER_CHANGED'
   | 'E_NOTEBOOK_UNKNOWN'
   | 'E_NOT_SHARED'
   | 'E_NOT_OWNER'
@@ -131,13 +157,35 @@ export async function hasVault(services: VaultServices): Promise<boolean> {
   return (await loadVaultHeader(services.storage)) !== undefined;
 }
 
+/** Thrown by createVault when the profile has a vault already (made in another tab since this one looked). */
+export class VaultExistsError extends Error {
+  readonly code = 'E_VAULT_EXISTS';
+  constructor() {
+    super('This browser has a vault already (made in another tab?), so none was created.');
+  }
+}
+
+/**
+ * Runs `work` under the profile's header lock (VaultServices.exclusive), if the services
+ * have one: first-run writes (create, link, restore) and header changes never interleave.
+ */
+export function underHeaderLock<T>(services: VaultServices, work: () => Promise<T>): Promise<T> {
+  return services.exclusive ? services.exclusive(HEADER_LOCK, work) : work();
+}
+
+/** A new vault; VaultExistsError (E_VAULT_EXISTS, nothing written) when the profile has one. */
 export async function createVault(services: VaultServices, passphrase: string): Promise<{ vault: Vault; recoveryKey: string }> {
-  const { header, vaultKey, recoveryKey } = await createVaultHeader(passphrase, services.pwhash);
-  const seeds = randomBytes(64);
-  await saveDeviceSeeds(services.storage, vaultKey, header.vaultId, seeds);
-  // The header goes last: a vault only exists once everything it needs is stored.
-  await saveVaultHeader(services.storage, header);
-  return { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey };
+  return underHeaderLock(services, async () => {
+    // Another tab of the profile may have made one since this tab showed the first-run screen:
+    // its device seeds and header must not be written over.
+    if (await hasVault(services)) throw new VaultExistsError();
+    const { header, vaultKey, recoveryKey } = await createVaultHeader(passphrase, services.pwhash);
+    const seeds = randomBytes(64);
+    await saveDeviceSeeds(services.storage, vaultKey, header.vaultId, seeds);
+    // The header goes last: a vault only exists once everything it needs is stored.
+    if (!(await replaceVaultHeader(services.storage, undefined, header))) throw new VaultExistsError();
+    return { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey };
+  });
 }
 
 export async function unlockVault(
@@ -182,6 +230,7 @@ export class Vault {
   #sync: AttachedSync | undefined;
   /** A running vault-key rotation: lock and device records wait for it. */
   #rotation: Promise<unknown> | undefined;
+  readonly #headerListeners = new Set<(change: HeaderChange) => void>();
   #locked = false;
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
@@ -576,22 +625,31 @@ export class Vault {
     await Promise.all([this.#boxHandle.flushed(), ...[...this.#open.values()].map((notebook) => notebook.flush())]);
   }
 
-  /** Whether `passphrase` opens this vault's header (full Argon2id cost); the key it yields is wiped. */
+  /**
+   * Whether `passphrase` opens this vault's header (full Argon2id cost); the key it yields is
+   * wiped. E_VAULT_HEADER_CHANGED when another tab stored a new header since this one read it.
+   */
   async checkPassphrase(passphrase: string): Promise<VaultResult<true>> {
     this.#assertUnlocked();
+    if (!(await isStoredVaultHeader(this.#services.storage, this.#header))) return headerChanged();
     const key = await unlockWithPassphrase(this.#header, passphrase);
     if (!key.ok) return key;
     wipe(key.value);
     return { ok: true, value: true };
   }
 
-  /** A new recovery key, returned once; the old one stops working when this resolves. */
-  async regenerateRecoveryKey(): Promise<string> {
+  /**
+   * A new recovery key, returned once; the old one stops working when this resolves.
+   * E_VAULT_HEADER_CHANGED, storing nothing, when another tab stored a new header since this
+   * one read it (the app locks this tab: its header is stale).
+   */
+  async regenerateRecoveryKey(): Promise<VaultResult<string>> {
     this.#assertUnlocked();
-    const next = rewrapRecoveryKey(this.#header, this.#key);
-    await saveVaultHeader(this.#services.storage, next.header);
-    this.#header = next.header;
-    return next.recoveryKey;
+    return this.#exclusive(async () => {
+      const next = rewrapRecoveryKey(this.#header, this.#key);
+      if (!(await this.#storeHeader(next.header))) return headerChanged();
+      return { ok: true, value: next.recoveryKey };
+    });
   }
 
   /** A record only this device keeps, sealed under the vault key (device-record.ts). */
@@ -613,10 +671,55 @@ export class Vault {
     await removeDeviceRecord(this.#services.storage, name);
   }
 
-  async changePassphrase(newPassphrase: string): Promise<void> {
+  /** Re-wraps the vault key under `newPassphrase`; E_VAULT_HEADER_CHANGED as regenerateRecoveryKey. */
+  async changePassphrase(newPassphrase: string): Promise<VaultResult<true>> {
     this.#assertUnlocked();
-    this.#header = await rewrapPassphrase(this.#header, this.#key, newPassphrase, this.#services.pwhash);
-    await saveVaultHeader(this.#services.storage, this.#header);
+    return this.#exclusive(async () => {
+      const next = await rewrapPassphrase(this.#header, this.#key, newPassphrase, this.#services.pwhash);
+      if (!(await this.#storeHeader(next))) return headerChanged();
+      return { ok: true, value: true };
+    });
+  }
+
+  /** Follows what this vault stores in its header (to tell its other tabs). Returns the unsubscribe. */
+  onHeaderChange(listener: (change: HeaderChange) => void): () => void {
+    this.#headerListeners.add(listener);
+    return () => this.#headerListeners.delete(listener);
+  }
+
+  /**
+   * Another tab said it stored a re-wrapped header (`rewrapped`): takes the stored header as
+   * this tab's if it is the one named by `digest`. False when it is not (the store changed
+   * again since, e.g. a rotation): this tab's header is stale, and the app locks it.
+   */
+  async adoptHeader(digest: string): Promise<boolean> {
+    if (this.#locked || this.#locking) return false;
+    const stored = await loadVaultHeader(this.#services.storage);
+    if (!stored?.ok || stored.value.vaultId !== this.vaultId || vaultHeaderDigest(stored.value) !== digest) return false;
+    this.#header = stored.value;
+    return true;
+  }
+
+  /** Compare-and-swap against the header this tab holds; on success it becomes this tab's and its other tabs hear of it. */
+  async #storeHeader(next: VaultHeader): Promise<boolean> {
+    if (!(await replaceVaultHeader(this.#services.storage, this.#header, next))) return false;
+    this.#header = next;
+    this.#announce({ kind: 'rewrapped', digest: vaultHeaderDigest(next) });
+    return true;
+  }
+
+  #announce(change: HeaderChange): void {
+    for (const listener of [...this.#headerListeners]) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure is the app's to report; the header is stored either way.
+      }
+    }
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return underHeaderLock(this.#services, work);
   }
 
   /**
@@ -637,7 +740,7 @@ export class Vault {
       await previous?.catch(() => undefined);
       // The previous one may have failed, which locks.
       this.#assertUnlocked();
-      return rotateVaultKey(this.#rotationHost(), passphrase);
+      return this.#exclusive(() => rotateVaultKey(this.#rotationHost(), passphrase));
     })();
     this.#rotation = run;
     try {
@@ -672,6 +775,10 @@ export class Vault {
       vaultBox: { box: this.#box, handle: this.#boxHandle },
       self: { deviceId: this.deviceId, signing: this.#device.signing, seeds: this.#device.seeds },
       header: () => this.#header,
+      headerCurrent: () => isStoredVaultHeader(services.storage, this.#header),
+      // Not #storeHeader: the new header wraps another key, so no tab may adopt it.
+      storeHeader: (next) => replaceVaultHeader(services.storage, this.#header, next),
+      announce: () => this.#announce({ kind: 'rotating' }),
       key: () => this.#key,
       stopSync: () => {
         this.#sync?.stop();
@@ -751,6 +858,16 @@ export class Vault {
   #assertUnlocked(): void {
     if (this.#locked) throw new Error('vault is locked');
   }
+}
+
+function headerChanged(): { ok: false; error: { code: 'E_VAULT_HEADER_CHANGED'; message: string } } {
+  return {
+    ok: false,
+    error: {
+      code: 'E_VAULT_HEADER_CHANGED',
+      message: 'The passphrase, recovery key or vault key was changed in another tab since this one was unlocked. Nothing was changed here.',
+    },
+  };
 }
 
 /** Box names on disk are keyed hashes, so IndexedDB never lists a notebook id or name. */

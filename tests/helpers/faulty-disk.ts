@@ -11,7 +11,7 @@ import { StorageFullError, type StorageAdapter, type StorageChunk, type StorageK
  *   left to a fresh process;
  * - `fail`: write number `at` throws (StorageFullError, or `error`), every other one works,
  *   as when IndexedDB refuses one transaction.
- * Writes are every storage save/remove, every box database open/compact/remove and, in
+ * Writes are every storage save/saveIf/remove, every box database open/compact/remove and, in
  * crash mode, every stored box update.
  */
 export class FaultyDisk {
@@ -71,6 +71,12 @@ class FaultyStorage implements StorageAdapter {
 
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
     if (this.disk.write()) await this.disk.storageBelow.save(key, data);
+  }
+
+  async saveIf(key: StorageKey, accept: (current: Uint8Array | undefined) => boolean, data: Uint8Array): Promise<boolean> {
+    if (this.disk.write()) return this.disk.storageBelow.saveIf(key, accept, data);
+    // Lost after a crash: the process above goes on as if it had been saved.
+    return accept(await this.disk.storageBelow.load(key));
   }
 
   async remove(key: StorageKey): Promise<void> {

@@ -27,6 +27,26 @@ export function runStorageAdapterTests(name: string, setup: () => Promise<Storag
       expect(await storage.load(['k'])).toEqual(bytes(1, 2, 3));
     });
 
+    it('saveIf saves only when the check of what is stored passes, and says whether it saved', async () => {
+      const storage = await setup();
+      const seen: (Uint8Array | undefined)[] = [];
+      expect(await storage.saveIf(['h'], (current) => (seen.push(current), current === undefined), bytes(1))).toBe(true);
+      expect(await storage.saveIf(['h'], (current) => (seen.push(current), current === undefined), bytes(2))).toBe(false);
+      expect(await storage.load(['h'])).toEqual(bytes(1));
+      expect(await storage.saveIf(['h'], (current) => (seen.push(current), current?.[0] === 1), bytes(3))).toBe(true);
+      expect(await storage.load(['h'])).toEqual(bytes(3));
+      expect(seen).toEqual([undefined, bytes(1), bytes(1)]);
+    });
+
+    it('saveIf: of two writers that checked the same stored value, only the first one saves', async () => {
+      const storage = await setup();
+      await storage.save(['h'], bytes(0));
+      const holdsZero = (current: Uint8Array | undefined) => current?.[0] === 0;
+      const results = await Promise.all([storage.saveIf(['h'], holdsZero, bytes(1)), storage.saveIf(['h'], holdsZero, bytes(2))]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await storage.load(['h'])).toEqual(bytes(results[0] ? 1 : 2));
+    });
+
     it('removes one key', async () => {
       const storage = await setup();
       await storage.save(['a'], bytes(1));

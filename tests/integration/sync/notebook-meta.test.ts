@@ -89,7 +89,9 @@ describe('notebook colour, delete, undo and purge (Vault on IndexedDB)', () => {
     const { vault, recoveryKey } = await createVault(s, 'correct horse');
     expect((await vault.checkPassphrase('wrong horse')).ok).toBe(false);
     expect((await vault.checkPassphrase('correct horse')).ok).toBe(true);
-    const fresh = await vault.regenerateRecoveryKey();
+    const regenerated = await vault.regenerateRecoveryKey();
+    if (!regenerated.ok) throw new Error(regenerated.error.message);
+    const fresh = regenerated.value;
     expect(fresh).not.toBe(recoveryKey);
     await vault.lock();
     const old = await unlockVault(s, { recoveryKey });

@@ -95,6 +95,39 @@ describe('photo records', () => {
     expect(readTaggingStatus(doc, queued)).toEqual({ state: 'queued' });
   });
 
+  it('an "importing" note whose photo is stored after all goes back in the tagging queue instead of failing', () => {
+    const doc = new Y.Doc();
+    const id = createNote(doc);
+    setNotePhoto(doc, id, PHOTO);
+    setTaggingStatus(doc, id, { state: 'importing' });
+    expect(failInterruptedImports(doc, () => false)).toEqual([]);
+    expect(readTaggingStatus(doc, id)).toEqual({ state: 'queued' });
+    expect(notesToTag(doc, 'v1')).toEqual([id]);
+  });
+
+  it('a stored photo is tagged even when another tab marked its import interrupted and that mark won the merge (issue 18 §5)', () => {
+    // Tab A imports; tab B opened the notebook while A's note still said "importing".
+    const tabA = new Y.Doc();
+    tabA.clientID = 1;
+    const tabB = new Y.Doc();
+    // The higher client id wins concurrent writes of one map key: B's mark wins here.
+    tabB.clientID = 2;
+    const id = createNote(tabA, { title: 'importing in tab A' });
+    setTaggingStatus(tabA, id, { state: 'importing' });
+    Y.applyUpdate(tabB, Y.encodeStateAsUpdate(tabA));
+    tabA.transact(() => {
+      setNotePhoto(tabA, id, PHOTO);
+      setTaggingStatus(tabA, id, { state: 'queued' });
+    });
+    failInterruptedImports(tabB, () => false);
+    Y.applyUpdate(tabA, Y.encodeStateAsUpdate(tabB));
+    Y.applyUpdate(tabB, Y.encodeStateAsUpdate(tabA));
+    expect(readNotePhoto(tabA, id)).toEqual(PHOTO);
+    expect(readTaggingStatus(tabA, id)).toMatchObject({ state: 'failed', code: 'E_IMPORT_INTERRUPTED' });
+    expect(notesToTag(tabA, 'v1')).toEqual([id]);
+    expect(notesToTag(tabB, 'v1')).toEqual([id]);
+  });
+
   it('photoKeyOf refuses a key that is not 32 bytes', () => {
     expect(photoKeyOf({ ...PHOTO, photoKey: 'A'.repeat(43) })?.length).toBe(32);
     expect(photoKeyOf({ ...PHOTO, photoKey: 'A'.repeat(42) })).toBeUndefined();
