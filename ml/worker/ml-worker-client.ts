@@ -14,24 +14,43 @@ export type MlWorkerClient = {
   terminate(): void;
 };
 
+/**
+ * What the client needs of a dedicated worker. The browser passes a Web Worker; Node tests
+ * pass a worker thread behind this shape (tests/helpers/node-ml-worker.ts), so the same
+ * client code runs the same tagger in both.
+ */
+export type WorkerLike = {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  addEventListener(type: 'error', listener: (event: { readonly message: string }) => void): void;
+  terminate(): void;
+};
+
+export type MlWorkerOptions = {
+  /** Starts the worker; default the app's own worker chunk. */
+  readonly spawn?: () => WorkerLike;
+};
+
 /** Transferable unless it lives in shared memory (which cannot be moved). */
 function transferOf(bytes: Uint8Array): Transferable[] {
   return bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
+const browserWorker = (): WorkerLike => new Worker(new URL('./ml.worker.ts', import.meta.url), { type: 'module', name: 'obscura-ml' });
+
 /**
  * Start the ML worker (main thread). The worker chunk, onnxruntime-web and the
  * models load only now, never with the initial app bundle.
  */
-export function startMlWorker(): MlWorkerClient {
-  const worker = new Worker(new URL('./ml.worker.ts', import.meta.url), { type: 'module', name: 'obscura-ml' });
+export function startMlWorker(options: MlWorkerOptions = {}): MlWorkerClient {
+  const worker = (options.spawn ?? browserWorker)();
   const remote = wrap<MlApi>(ML_API_SCHEMA, worker);
   // A worker that fails to start or crashes answers nothing: fail every call.
   worker.addEventListener('error', (e) => remote.failAll(new MlError('E_INFERENCE', `ML worker failed: ${e.message}`)));
   return {
-    tag: (bytes, options = {}) => remote.call('tag', [bytes, options], transferOf(bytes)),
+    tag: (bytes, tagOptions = {}) => remote.call('tag', [bytes, tagOptions], transferOf(bytes)),
     debugInfo: () => remote.call('debugInfo', []),
-    preload: (options = {}) => remote.call('preload', [options]),
+    preload: (tagOptions = {}) => remote.call('preload', [tagOptions]),
     importClassifier: (bytes, spec, sha256) => remote.call('importClassifier', [bytes, spec, sha256], transferOf(bytes)),
     terminate: () => {
       worker.terminate();
