@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import { validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
+import { MAX_LABEL_CHARS, MAX_TOP_K, validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { defaultSyncUrls, type SyncUrls } from './default-sync-urls.ts';
 
@@ -92,8 +92,16 @@ function parseClassifier(v: unknown): ClassifierSetting | undefined {
   return spec.ok ? { id: v.id, sha256: v.sha256, spec: spec.spec, enabled: v.enabled } : undefined;
 }
 
-/** Checks a stored record field by field; anything unexpected means defaults and a notice. */
-export function parseSettings(value: unknown): AppSettings | undefined {
+/** The name a stored classifier entry gives itself, for a notice about it. */
+const storedName = (v: unknown): string => (isRecord(v) && isRecord(v.spec) && typeof v.spec.name === 'string' ? v.spec.name.slice(0, 100) : 'An imported classifier');
+
+/**
+ * Checks a stored record field by field; anything unexpected means defaults and a notice.
+ * An imported classifier whose spec no longer passes today's checks (e.g. one imported
+ * when topK and label length had no cap) is left out by itself, named in `dropped`, and
+ * the rest of the settings stand.
+ */
+export function parseSettings(value: unknown): { settings: AppSettings; dropped: string[] } | undefined {
   if (!isRecord(value) || value.v !== RECORD_VERSION) return undefined;
   const { autoLockMinutes, ocr, scoreThreshold } = value;
   if (!(AUTO_LOCK_CHOICES as readonly unknown[]).includes(autoLockMinutes)) return undefined;
@@ -101,18 +109,24 @@ export function parseSettings(value: unknown): AppSettings | undefined {
   if (typeof scoreThreshold !== 'number' || !(scoreThreshold >= SCORE_THRESHOLD_MIN && scoreThreshold <= SCORE_THRESHOLD_MAX)) return undefined;
   const sync = parseSync(value.sync);
   if (sync === 'invalid') return undefined;
-  const classifiers = Array.isArray(value.classifiers) ? value.classifiers.map(parseClassifier) : [];
-  if (classifiers.some((c) => c === undefined)) return undefined;
+  const stored: unknown[] = Array.isArray(value.classifiers) ? value.classifiers : [];
+  const classifiers = stored.map(parseClassifier);
   return {
-    autoLockMinutes: autoLockMinutes as AutoLockMinutes,
-    ocr,
-    scoreThreshold,
-    ...(sync ? { sync } : {}),
-    classifiers: classifiers as ClassifierSetting[],
+    settings: {
+      autoLockMinutes: autoLockMinutes as AutoLockMinutes,
+      ocr,
+      scoreThreshold,
+      ...(sync ? { sync } : {}),
+      classifiers: classifiers.filter((c): c is ClassifierSetting => c !== undefined),
+    },
+    dropped: stored.filter((_, i) => classifiers[i] === undefined).map(storedName),
   };
 }
 
 const NOTICE = 'Your settings on this device could not be read, so the defaults are in use. Set them again below.';
+
+const droppedNotice = (names: readonly string[]): string =>
+  `${names.map((n) => `“${n}”`).join(', ')} no longer ${names.length === 1 ? 'passes' : 'pass'} the checks for imported classifiers (at most ${MAX_TOP_K} labels per photo, labels of at most ${MAX_LABEL_CHARS} characters), so ${names.length === 1 ? 'it is' : 'they are'} off. Import ${names.length === 1 ? 'it' : 'them'} again with a smaller topK or shorter labels.`;
 
 /** Reads this device's settings and makes them current; a missing record is the defaults, a bad one too (with a notice). */
 export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
@@ -125,13 +139,15 @@ export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
   let loaded: LoadedSettings = { settings: DEFAULT_SETTINGS };
   if (record && !record.ok) loaded = { settings: DEFAULT_SETTINGS, notice: NOTICE };
   if (record?.ok) {
-    let parsed: AppSettings | undefined;
+    let parsed: ReturnType<typeof parseSettings>;
     try {
       parsed = parseSettings(JSON.parse(new TextDecoder().decode(record.value)));
     } catch {
       parsed = undefined;
     }
-    loaded = parsed ? { settings: parsed } : { settings: DEFAULT_SETTINGS, notice: NOTICE };
+    loaded = !parsed ? { settings: DEFAULT_SETTINGS, notice: NOTICE }
+      : parsed.dropped.length > 0 ? { settings: parsed.settings, notice: droppedNotice(parsed.dropped) }
+      : { settings: parsed.settings };
   }
   setSettings(loaded.settings);
   setNotice(loaded.notice);
