@@ -1,3 +1,5 @@
+import { DEFAULT_ML_BUDGETS } from '../../ml/worker/ml-budgets.ts';
+
 /** What a person reads for each error code: what happened and what to do. */
 const MESSAGES: Record<string, string> = {
   E_PASSPHRASE: 'That passphrase is not right. Check caps lock and try again, or use your recovery key.',
@@ -16,6 +18,8 @@ const MESSAGES: Record<string, string> = {
   E_MODEL_HASH: 'A tagging model failed its integrity check and was not used.',
   E_MODEL_LOAD: 'The tagging models could not be started in this browser.',
   E_CANCELLED: 'Tagging was cancelled.',
+  E_MODEL_TIMEOUT: `The model took longer than its time budget and was stopped (an imported classifier has ${DEFAULT_ML_BUDGETS.importMs / 1000} s to load and run once, and ${DEFAULT_ML_BUDGETS.classifyMs / 1000} s per photo).`,
+  E_MODEL_COST: 'This model needs more computing per photo than an imported classifier may (its graph was checked before it ran).',
   // Sync: quarantined box entries (sync/ERRORS.md). Kept on this device, not applied, never lost.
   E_SIGNER: 'Written by a device that is not (or no longer) a member of this notebook, so it was not applied.',
   E_KEY_UNKNOWN: 'Locked with a notebook key this device does not have yet; it opens by itself when the key arrives.',

@@ -29,6 +29,12 @@ export interface SyncSettings {
   readonly iceServers: readonly IceServerSetting[];
 }
 
+/** Why the app turned an imported classifier off: a stable code and what to tell the person. */
+export interface ClassifierProblem {
+  readonly code: string;
+  readonly message: string;
+}
+
 /** An imported classifier: its model bytes are a sealed device record of their own (classifier-import.ts). */
 export interface ClassifierSetting {
   /** `clf-` + the first 16 hex of sha256, as the ML worker names it. */
@@ -36,6 +42,27 @@ export interface ClassifierSetting {
   readonly sha256: string;
   readonly spec: ClassifierSpec;
   readonly enabled: boolean;
+  /** Set when the app turned it off (tagging-service.ts); turning it on again clears it. */
+  readonly problem?: ClassifierProblem;
+}
+
+const PROBLEMS: Record<string, string> = {
+  E_MODEL_TIMEOUT: 'it ran longer than its time budget and was stopped',
+  E_MODEL_COST: 'its graph costs more than a photo may',
+  E_MODEL_FETCH: 'its model is no longer stored on this device',
+  E_MODEL_HASH: 'its stored model no longer matches its sha256',
+};
+
+/** What Settings shows next to a classifier the app turned off. */
+export function classifierProblem(name: string, code: string): ClassifierProblem {
+  const why = PROBLEMS[code] ?? 'it could not be loaded';
+  return { code, message: `“${name}” was turned off: ${why} (${code}). Remove it, or turn it on to try again.` };
+}
+
+function parseProblem(v: unknown): ClassifierProblem | undefined | 'invalid' {
+  if (v === undefined) return undefined;
+  if (!isRecord(v) || typeof v.code !== 'string' || typeof v.message !== 'string' || v.code.length > 40 || v.message.length > 400) return 'invalid';
+  return { code: v.code, message: v.message };
 }
 
 export interface AppSettings {
@@ -89,7 +116,9 @@ function parseClassifier(v: unknown): ClassifierSetting | undefined {
   if (!isRecord(v) || typeof v.id !== 'string' || typeof v.sha256 !== 'string' || typeof v.enabled !== 'boolean') return undefined;
   if (!/^[0-9a-f]{64}$/.test(v.sha256) || v.id !== `clf-${v.sha256.slice(0, 16)}`) return undefined;
   const spec = validateClassifierSpec(v.spec);
-  return spec.ok ? { id: v.id, sha256: v.sha256, spec: spec.spec, enabled: v.enabled } : undefined;
+  const problem = parseProblem(v.problem);
+  if (!spec.ok || problem === 'invalid') return undefined;
+  return { id: v.id, sha256: v.sha256, spec: spec.spec, enabled: v.enabled, ...(problem && { problem }) };
 }
 
 /** The name a stored classifier entry gives itself, for a notice about it. */

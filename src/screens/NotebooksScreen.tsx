@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { startAutoLock } from '../app/auto-lock.ts';
-import { loadClassifierModel } from '../app/classifier-import.ts';
+import { loadClassifierModel, turnOffClassifier } from '../app/classifier-import.ts';
 import { appSettings, forgetSettings, settingsNotice } from '../app/settings-store.ts';
 import { NotebookEditor } from '../components/NotebookEditor.tsx';
 import { NotebookUndoToast } from '../components/NotebookUndoToast.tsx';
@@ -48,7 +48,10 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string)
   const [newName, setNewName] = createSignal('');
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
-  const tagging = createTaggingService(blobs, undefined, { loadClassifierModel: (id) => loadClassifierModel(props.vault, id) });
+  const tagging = createTaggingService(blobs, undefined, {
+    loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
+    onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
+  });
   onCleanup(() => tagging.dispose());
 
   const [opened] = createResource(selected, async (id) => {

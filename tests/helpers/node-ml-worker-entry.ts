@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-web';
 import { parseModelManifest } from '../../models/manifest.ts';
 import { decodeNode } from '../../ml/image/decode-node.ts';
 import { ML_API_SCHEMA } from '../../ml/worker/ml-api-schema.ts';
-import { expose, type Endpoint } from '../../ml/worker/rpc.ts';
+import { expose, stageReporter, type Endpoint } from '../../ml/worker/rpc.ts';
 import { createTagger } from '../../ml/worker/tagger.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -25,5 +25,6 @@ const tagger = createTagger({
   loadOrt: async () => ({ Tensor: ort.Tensor, createSession: (bytes) => ort.InferenceSession.create(bytes) }),
   fetchFile: (file) => readFile(join(root, 'models', file)).then((b) => new Uint8Array(b)),
   decode: decodeNode,
+  onStage: stageReporter(endpoint),
 });
 expose(tagger, ML_API_SCHEMA, endpoint);
