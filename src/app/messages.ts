@@ -55,6 +55,8 @@ const MESSAGES: Record<string, string> = {
   E_BACKUP_TRUNCATED: 'This backup file is incomplete: it was cut off while downloading or copying. Use a complete copy.',
   E_BACKUP_HASH: 'This backup file is damaged (its contents do not match their checksums). Use another copy.',
   E_BACKUP_MISMATCH: 'The parts of this backup do not belong together, so it was altered. Use another copy.',
+  E_BACKUP_AUTH: 'This backup was changed after it was made: its seal does not match its contents (notebooks or photos may have been removed or replaced). Nothing was restored; use another copy.',
+  E_BACKUP_UNSEALED: 'This backup was made by an older version of Obscura and has no seal, so the app cannot check that nothing was removed from it or replaced since. Restore it only if you are sure it is the file you saved.',
   // Linking a new device of the same person. E_DEVICE_LINK_VERSION, _EXPIRED and _CLOCK_SKEW
   // are not here: their own messages say which version, by how much and whose clock.
   E_DEVICE_LINK_FORMAT: 'This is not a complete device link. Copy the whole link and try again.',

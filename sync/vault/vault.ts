@@ -43,6 +43,7 @@ import {
 } from './notebook-meta.ts';
 import { addNotebook, devicesMap, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { sealVaultDoc, vaultKeyId } from './vault-doc-sealing.ts';
+import { sealBackup } from '../backup/backup-seal.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { rotateVaultKey, type MovableBox, type RotationErrorCode, type VaultKeyRotation } from './vault-key-rotation.ts';
@@ -544,6 +545,12 @@ export class Vault {
     await saveVaultHeader(this.#services.storage, next.header);
     this.#header = next.header;
     return next.recoveryKey;
+  }
+
+  /** The encrypted backup's seal over its section count and chain hash (sync/backup/backup-seal.ts); the key stays here. */
+  sealBackup(count: number, chain: Uint8Array): Uint8Array {
+    this.#assertUnlocked();
+    return sealBackup(this.#key, count, chain);
   }
 
   /** A record only this device keeps, sealed under the vault key (device-record.ts). */

@@ -78,4 +78,24 @@ describe('a tampered backup (built app, Chromium)', () => {
     expect(fresh.pageErrors).toEqual([]);
     expect(maker.foreignRequests).toEqual([]);
   });
+
+  it('a backup without a seal (format 1, made by an older version) is restored only after the person says it is their file', async () => {
+    const unsealed = Buffer.from(rewriteBackup(new Uint8Array(backup), (sections) => sections, { version: 1, endTail: () => new Uint8Array(0) }));
+    const fresh = await guardedContext(browser, baseUrl);
+    const page = await fresh.newPage();
+    await page.goto(baseUrl);
+    await page.getByRole('button', { name: 'Restore from a backup' }).click();
+    const file = { name: 'old.obscura', buffer: unsealed };
+    await page.getByLabel('Backup file').setInputFiles({ ...file, mimeType: 'application/octet-stream' });
+    await page.locator('#restore-secret-input').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByRole('alert').getByText(/has no seal/).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'backup-restore-unsealed-1280');
+    await page.getByLabel(/This is the file I saved/).check();
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByRole('button', { name: NOTEBOOK }).click({ timeout: 60_000 });
+    await page.locator(`.note-list li[data-note-title="${TITLE}"]`).waitFor({ timeout: 30_000 });
+    expect(fresh.foreignRequests).toEqual([]);
+    expect(fresh.pageErrors).toEqual([]);
+  });
 });

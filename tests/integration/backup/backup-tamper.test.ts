@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { SECTION } from '../../../sync/backup/backup-format.ts';
 import { bytesSource } from '../../../sync/backup/backup-reader.ts';
-import { restoreBackup } from '../../../sync/backup/backup-restore.ts';
+import { restoreBackup, type RestoreOptions } from '../../../sync/backup/backup-restore.ts';
 import { readNotes } from '../../../sync/notebook/notes.ts';
 import { hasVault, unlockVault } from '../../../sync/vault/vault.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
-import { rewriteBackup } from '../../helpers/rewrite-backup.ts';
+import { rewriteBackup, splitBackup } from '../../helpers/rewrite-backup.ts';
 import { freshDevice, makeBackup, PASSPHRASE, type Made } from './backup-fixture.ts';
 
 /**
@@ -25,9 +25,9 @@ beforeAll(async () => {
   made = await makeBackup(seed);
 });
 
-async function refused(bytes: Uint8Array, code: string): Promise<void> {
+async function refused(bytes: Uint8Array, code: string, options: RestoreOptions = {}): Promise<void> {
   const device = freshDevice();
-  const result = await restoreBackup(device.services, device.blobs, bytesSource(bytes), { passphrase: PASSPHRASE });
+  const result = await restoreBackup(device.services, device.blobs, bytesSource(bytes), { passphrase: PASSPHRASE }, undefined, options);
   expect(result).toMatchObject({ ok: false, error: { code } });
   expect(await hasVault(device.services)).toBe(false);
   expect(device.services.boxes.stored.size).toBe(0);
@@ -38,7 +38,7 @@ describe('a backup changed after it was made is refused once the secret opened i
   it('the file as made restores, with its notes', async () => {
     const device = freshDevice();
     const result = await restoreBackup(device.services, device.blobs, bytesSource(made.bytes), { passphrase: PASSPHRASE });
-    expect(result).toMatchObject({ ok: true, value: { notebooks: 2, blobs: 2 } });
+    expect(result).toMatchObject({ ok: true, value: { notebooks: 2, blobs: 2, sealed: true } });
     const vault = await unlockVault(device.services, { passphrase: PASSPHRASE });
     if (!vault.ok) throw new Error(vault.error.message);
     const opened = await vault.value.openNotebook(made.notebookIds[0]!);
@@ -65,5 +65,39 @@ describe('a backup changed after it was made is refused once the secret opened i
       return sections.filter((s) => s !== victim);
     });
     await refused(dropped, 'E_BACKUP_AUTH');
+  });
+
+  it('E_BACKUP_AUTH: a seal moved onto another backup of another vault (same shape, hashes recomputed)', async () => {
+    const other = await makeBackup(seed + 1);
+    const { end } = splitBackup(other.bytes);
+    const moved = rewriteBackup(made.bytes, (sections) => sections, { endTail: () => end.subarray(36) });
+    await refused(moved, 'E_BACKUP_AUTH');
+  });
+});
+
+/**
+ * Format 1 (made before backups were sealed) carries nothing that proves it unchanged, and
+ * anyone can turn a sealed file into one (drop the seal, set the version). So it is never
+ * restored silently: the person is told (E_BACKUP_UNSEALED) and decides.
+ */
+describe('a backup without a seal (format 1, or a sealed one downgraded)', () => {
+  const unsealed = (bytes: Uint8Array, edit: Parameters<typeof rewriteBackup>[1] = (s) => s) => rewriteBackup(bytes, edit, { version: 1, endTail: () => new Uint8Array(0) });
+
+  it('E_BACKUP_UNSEALED: refused unless the person accepts that it cannot be checked; then it restores, marked unsealed', async () => {
+    const old = unsealed(made.bytes);
+    await refused(old, 'E_BACKUP_UNSEALED');
+    const device = freshDevice();
+    const result = await restoreBackup(device.services, device.blobs, bytesSource(old), { passphrase: PASSPHRASE }, undefined, { acceptUnsealed: true });
+    expect(result).toMatchObject({ ok: true, value: { notebooks: 2, blobs: 2, sealed: false } });
+  });
+
+  it('a sealed file downgraded to format 1 with its notebooks dropped is refused the same way (the person is asked, not the file)', async () => {
+    await refused(unsealed(made.bytes, (sections) => sections.filter((s) => s.type !== SECTION.notebookBox)), 'E_BACKUP_UNSEALED');
+  });
+
+  it('a wrong secret is still reported as such first, before the question', async () => {
+    const device = freshDevice();
+    const result = await restoreBackup(device.services, device.blobs, bytesSource(unsealed(made.bytes)), { passphrase: 'not it' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'E_PASSPHRASE' } });
   });
 });
