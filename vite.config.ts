@@ -5,6 +5,17 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './sync/server/isolation-headers.ts';
 import { META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './sync/server/security-headers.ts';
 import { modelsPlugin, ortExternWasmPlugin } from './models/vite-plugin-models.ts';
+import { parseModelManifest, pinnedFiles } from './models/manifest.ts';
+import manifestJson from './models/manifest.json' with { type: 'json' };
+import { integrityOf, ORT_PINS, ortWebGpuCacheName } from './models/ort-files.ts';
+
+/** Every pinned file of the build, by its URL under the base, as subresource integrity. */
+const PINNED_INTEGRITY = new Map<string, string>([
+  ...pinnedFiles(parseModelManifest(manifestJson)).map((f): [string, string] => [`models/${f.file}`, integrityOf(f.sha256)]),
+  ...ORT_PINS.files.map((f): [string, string] => [`ort/${f.file}`, integrityOf(f.sha256)]),
+]);
+const ORT_WEBGPU_CACHE = ortWebGpuCacheName();
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The service worker (Workbox generateSW, bundled into dist/sw.js: nothing is fetched
@@ -13,9 +24,14 @@ import { modelsPlugin, ortExternWasmPlugin } from './models/vite-plugin-models.t
  * Models and onnxruntime's CPU wasm (~34 MB) are precached with a raised size limit, not
  * cached on first use: tagging is the product, and a user who installs the app and goes
  * offline before importing a photo must still get labels. They are pinned (sha256 in
- * models/manifest.json, fixed ORT version), so a new app version re-downloads only the
- * files whose revision changed. The WebGPU (asyncify) build, 27 MB that only WebGPU
- * devices ask for, is cached when first fetched.
+ * models/manifest.json and models/ort-files.json), and the precache fetches each with its
+ * pin as subresource integrity: a response with other bytes fails the install instead of
+ * becoming code in the worker that sees plaintext photos. A new app version re-downloads
+ * only the files whose revision changed. The WebGPU (asyncify) build, 27 MB that only
+ * WebGPU devices ask for, is cached when first fetched, one route per file with its pin as
+ * integrity, in a cache named after its pin: a new build of it is a new cache (main.tsx
+ * drops the others, and the unversioned cache older versions kept forever), and a bad
+ * response is refused, never cached (tests/e2e/service-worker-ort.test.ts).
  *
  * Cached responses keep the headers they were fetched with, and every response of our
  * server carries COOP/COEP/CORP and the CSP with frame-ancestors (sync/server/app-server.ts),
@@ -50,19 +66,31 @@ function offlinePlugin() {
       globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,txt,json,onnx,wasm}'],
       globIgnores: ['**/*.asyncify.*', '.build-stamp'],
       maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+      manifestTransforms: [
+        (entries) => {
+          const manifest = entries.map((e) => {
+            const integrity = PINNED_INTEGRITY.get(e.url);
+            return integrity ? { ...e, integrity } : e;
+          });
+          const pinnedCpu = ORT_PINS.files.filter((f) => !f.file.includes('.asyncify.')).map((f) => `ort/${f.file}`);
+          const missing = pinnedCpu.filter((url) => !manifest.some((e) => e.url === url && e.integrity));
+          if (missing.length > 0) throw new Error(`precache lacks the pinned ${missing.join(', ')}`);
+          return { manifest, warnings: [] };
+        },
+      ],
       clientsClaim: true,
       skipWaiting: false,
       cleanupOutdatedCaches: true,
       navigateFallback: 'index.html',
       // The relay's blob API and WebSockets are the network's business, never the shell's.
       navigateFallbackDenylist: [/^\/relay/, /^\/signal/],
-      runtimeCaching: [
-        {
-          urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/ort/'),
-          handler: 'CacheFirst',
-          options: { cacheName: 'obscura-ort-webgpu', cacheableResponse: { statuses: [200] } },
-        },
-      ],
+      runtimeCaching: ORT_PINS.files
+        .filter((f) => f.file.includes('.asyncify.'))
+        .map((f) => ({
+          urlPattern: new RegExp(`/ort/${escapeRegExp(f.file)}$`),
+          handler: 'CacheFirst' as const,
+          options: { cacheName: ORT_WEBGPU_CACHE, fetchOptions: { integrity: integrityOf(f.sha256) }, cacheableResponse: { statuses: [200] } },
+        })),
     },
   });
 }
@@ -93,7 +121,7 @@ const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
 // the tests' hooks (src/app/test-hooks.ts): __OBSCURA_TEST_HOOKS__ is true there only, and
 // in every other build the branches that load them are dead and dropped.
 export default defineConfig(({ mode }) => ({
-  define: { __OBSCURA_TEST_HOOKS__: JSON.stringify(mode === 'e2e') },
+  define: { __OBSCURA_TEST_HOOKS__: JSON.stringify(mode === 'e2e'), __OBSCURA_ORT_CACHE__: JSON.stringify(ORT_WEBGPU_CACHE) },
   // modelsPlugin: models, label files and onnxruntime-web's wasm from our own origin.
   plugins: [solid(), cspMetaPlugin(), modelsPlugin(), ortExternWasmPlugin(), offlinePlugin()],
   server: { host: '127.0.0.1', headers: HEADERS },

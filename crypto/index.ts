@@ -72,6 +72,7 @@ export {
   type BlobDecryptor,
 } from './blob-stream.ts';
 export { HASH_BYTES, deriveId, deriveSubkey, createContentHasher, contentHash, verifyContentHash, type ContentHasher } from './hash.ts';
+export { MAC_BYTES, mac, verifyMac } from './mac.ts';
 export { RECOVERY_KEY_BYTES, formatRecoveryKey, parseRecoveryKey } from './recovery-key.ts';
 export {
   DEFAULT_PWHASH_PARAMS,

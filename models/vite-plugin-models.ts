@@ -4,16 +4,12 @@ import { dirname, extname, join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { parseModelManifest, pinnedFiles } from './manifest.ts';
 import manifestJson from './manifest.json' with { type: 'json' };
+import { checkOrtFiles, ORT_PINS } from './ort-files.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ORT_DIST = join(ROOT, 'node_modules', 'onnxruntime-web', 'dist');
-/** The wasm builds ml/runtime/load-ort-web.ts may ask for: plain (CPU) and asyncify (WebGPU). */
-const ORT_FILES = [
-  'ort-wasm-simd-threaded.mjs',
-  'ort-wasm-simd-threaded.wasm',
-  'ort-wasm-simd-threaded.asyncify.mjs',
-  'ort-wasm-simd-threaded.asyncify.wasm',
-];
+/** The wasm builds ml/runtime/load-ort-web.ts may ask for: plain (CPU) and asyncify (WebGPU), pinned in ort-files.json. */
+const ORT_FILES = ORT_PINS.files.map((f) => f.file);
 /**
  * The "extern wasm" builds of onnxruntime-web. Its default ".bundle" builds
  * embed the glue and reference the wasm with new URL(..., import.meta.url),
@@ -64,6 +60,7 @@ export function modelsPlugin(): Plugin {
       base = config.base;
     },
     configureServer(server) {
+      checkOrtFiles(ORT_DIST);
       const files = servedFiles();
       server.middlewares.use((req, res, next) => {
         const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
@@ -78,6 +75,7 @@ export function modelsPlugin(): Plugin {
       });
     },
     async writeBundle() {
+      checkOrtFiles(ORT_DIST);
       for (const [path, file] of servedFiles()) {
         if (!existsSync(file)) throw new Error(`${file} is missing: run npm run models`);
         const target = join(outDir, path);

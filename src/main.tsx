@@ -35,4 +35,10 @@ try {
 // not import.meta.env.PROD: a build run inside vitest (NODE_ENV=test) has PROD false.
 if (!import.meta.hot && 'serviceWorker' in navigator) {
   void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e: unknown) => console.warn('service worker not registered', e));
+  // onnxruntime's WebGPU build of another app build (or of the unversioned cache older
+  // versions kept forever) is never read again: drop those caches.
+  void globalThis.caches
+    ?.keys()
+    .then((names) => Promise.all(names.filter((n) => n.startsWith('obscura-ort-webgpu') && n !== __OBSCURA_ORT_CACHE__).map((n) => caches.delete(n))))
+    .catch(() => undefined);
 }

@@ -36,6 +36,20 @@ export const CLASSIFIER_DEFAULTS = {
   topK: 5,
 } as const;
 
+/**
+ * At most this many labels per classifier per photo. Note: each is a label record in the
+ * notebook, synced to every member's device; a spec once asked for 100 000 per photo.
+ */
+export const MAX_TOP_K = 10;
+
+/**
+ * A label's length, trimmed: the rule the notebook applies when it reads a label record
+ * (`isLabelRecord`, sync/notebook/labels.ts). ml/ cannot import sync/, so the number is
+ * written twice and tests/unit/ml/classifier-limits.test.ts keeps the two rules equal: a
+ * label the import accepts is never written and then dropped at read.
+ */
+export const MAX_LABEL_CHARS = 100;
+
 type Validated = { ok: true; spec: ClassifierSpec } | { ok: false; error: MlErrorValue };
 
 const fail = (message: string): Validated => ({ ok: false, error: { code: 'E_SPEC_INVALID', message } });
@@ -60,8 +74,8 @@ export function validateClassifierSpec(input: unknown): Validated {
   if (!oneOf(s.resize, ['center-crop', 'stretch'] as const)) return fail('resize: center-crop or stretch');
   if (!oneOf(s.output, ['auto', 'logits', 'probabilities'] as const)) return fail('output: auto, logits or probabilities');
   if (!isArrayOf(s.labels, isString, 100_000) || s.labels.length < 2) return fail('labels: at least two strings');
-  if (s.labels.some((l) => l.trim().length === 0 || l.length > 200)) return fail('labels: each 1-200 characters');
-  if (!Number.isInteger(s.topK) || (s.topK as number) < 1) return fail('topK: a positive integer');
+  if (s.labels.some((l) => l.trim().length === 0 || l.trim().length > MAX_LABEL_CHARS)) return fail(`labels: each 1-${MAX_LABEL_CHARS} characters`);
+  if (!Number.isInteger(s.topK) || (s.topK as number) < 1 || (s.topK as number) > MAX_TOP_K) return fail(`topK: an integer 1-${MAX_TOP_K}`);
   const spec: ClassifierSpec = {
     name: s.name,
     inputName: s.inputName,

@@ -4,6 +4,8 @@ import type { OrtLike } from '../runtime/ort-like.ts';
 import { sha256Hex } from '../runtime/sha256.ts';
 import { classifierInput } from './classifier-input.ts';
 import type { ClassifierSpec } from './classifier-spec.ts';
+import { estimateGraphCost } from './graph-cost.ts';
+import { readOnnxGraph } from './onnx-graph.ts';
 import { topKScores, type ClassScore } from './top-k-scores.ts';
 
 export type Classifier = {
@@ -14,9 +16,13 @@ export type Classifier = {
   classify(image: RgbaImage): Promise<ClassScore[]>;
 };
 
+/** `clf-<first 16 hex of sha256>`, the id an imported classifier has everywhere. */
+export const classifierIdOf = (sha256: string): string => `clf-${sha256.toLowerCase().slice(0, 16)}`;
+
 /**
  * Verify an imported model's bytes against the sha256 recorded when it was
- * imported (every load: stored bytes can rot or be swapped), create a session,
+ * imported (every load: stored bytes can rot or be swapped), check what its graph
+ * costs per photo (E_MODEL_COST, before onnxruntime sees it), create a session,
  * check its inputs/outputs against the spec, and return a classifier.
  * The spec must come from validateClassifierSpec.
  */
@@ -30,6 +36,12 @@ export async function loadClassifier(
   if (sha256 !== expectedSha256.toLowerCase()) {
     throw new MlError('E_MODEL_HASH', `${spec.name}: sha256 ${sha256} is not the recorded ${expectedSha256}`);
   }
+  const id = classifierIdOf(sha256);
+  const graph = readOnnxGraph(bytes);
+  if (!graph) throw new MlError('E_MODEL_LOAD', `${spec.name}: not an ONNX model`);
+  const dims = spec.layout === 'NCHW' ? [1, 3, spec.size, spec.size] : [1, spec.size, spec.size, 3];
+  const cost = estimateGraphCost(graph, new Map([[spec.inputName, dims]]));
+  if (!cost.ok) throw new MlError('E_MODEL_COST', `${spec.name}: ${cost.reason}`, id);
   let session;
   try {
     session = await ort.createSession(bytes);
@@ -44,7 +56,7 @@ export async function loadClassifier(
     throw new MlError('E_MODEL_IO', `${spec.name}: no output "${String(outputName)}"`);
   }
   return {
-    id: `clf-${sha256.slice(0, 16)}`,
+    id,
     sha256,
     spec,
     async classify(image) {

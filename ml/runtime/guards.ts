@@ -17,7 +17,7 @@ export function isArrayOf<T>(v: unknown, item: (x: unknown) => x is T, max = 100
 }
 
 export function isMlErrorValue(v: unknown): v is MlErrorValue {
-  return isRecord(v) && isString(v.code) && v.code.startsWith('E_') && isString(v.message);
+  return isRecord(v) && isString(v.code) && v.code.startsWith('E_') && isString(v.message) && optionalOf(v.modelId, isString);
 }
 
 /** Optional fields: absent or of the right type. */

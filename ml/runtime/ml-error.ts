@@ -13,6 +13,8 @@
  * | E_BAD_MESSAGE     | a message across the worker boundary failed its schema        |
  * | E_INFERENCE       | a run failed after the session was created                    |
  * | E_CANCELLED       | the indexing queue was cancelled before the photo ran         |
+ * | E_MODEL_COST      | an imported model's graph costs more than a photo may         |
+ * | E_MODEL_TIMEOUT   | a call or a model ran past its time budget; worker restarted  |
  * | E_IMAGE_*         | decode errors, see ml/image/image-decoder.ts                  |
  */
 export type MlErrorCode =
@@ -25,11 +27,14 @@ export type MlErrorCode =
   | 'E_BAD_MESSAGE'
   | 'E_INFERENCE'
   | 'E_CANCELLED'
+  | 'E_MODEL_COST'
+  | 'E_MODEL_TIMEOUT'
   | 'E_IMAGE_CORRUPT'
   | 'E_IMAGE_UNSUPPORTED'
   | 'E_IMAGE_TOO_LARGE';
 
-export type MlErrorValue = { readonly code: MlErrorCode; readonly message: string };
+/** `modelId`: the imported classifier at fault, when one is (E_MODEL_COST, E_MODEL_TIMEOUT), so the app can turn it off. */
+export type MlErrorValue = { readonly code: MlErrorCode; readonly message: string; readonly modelId?: string };
 
 /**
  * Thrown inside the worker so async code can bail out early; converted back to
@@ -37,14 +42,16 @@ export type MlErrorValue = { readonly code: MlErrorCode; readonly message: strin
  */
 export class MlError extends Error {
   readonly code: MlErrorCode;
-  constructor(code: MlErrorCode, message: string) {
+  readonly modelId: string | undefined;
+  constructor(code: MlErrorCode, message: string, modelId?: string) {
     super(`${code}: ${message}`);
     this.code = code;
+    this.modelId = modelId;
     this.name = 'MlError';
   }
 
   toValue(): MlErrorValue {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.modelId !== undefined && { modelId: this.modelId }) };
   }
 }
 

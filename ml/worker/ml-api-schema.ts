@@ -9,6 +9,7 @@ import {
   isString,
   optionalOf,
 } from '../runtime/guards.ts';
+import { MAX_TOP_K } from '../classify/classifier-spec.ts';
 import type { ClassScore } from '../classify/top-k-scores.ts';
 import type { Detection } from '../detect/detection.ts';
 import type { OcrLine } from '../ocr/ocr-pipeline.ts';
@@ -32,15 +33,16 @@ const isDetection = (v: unknown): v is Detection =>
 const isOcrLine = (v: unknown): v is OcrLine =>
   isRecord(v) && isString(v.text) && isFiniteNumber(v.confidence) && isArrayOf(v.box, (p) => isNumberArray(p, 2), 4);
 const isClassScore = (v: unknown): v is ClassScore => isRecord(v) && isString(v.label) && isFiniteNumber(v.score);
+// A worker that answers more labels than any spec may ask for is not believed (MAX_TOP_K).
 const isClassification = (v: unknown): v is Classification =>
-  isRecord(v) && isString(v.classifierId) && isString(v.name) && isArrayOf(v.labels, isClassScore);
+  isRecord(v) && isString(v.classifierId) && isString(v.name) && isArrayOf(v.labels, isClassScore, MAX_TOP_K);
 
 function isTagResult(v: unknown): v is TagResult {
   return (
     isRecord(v) &&
     isArrayOf(v.labels, isDetection) &&
     isArrayOf(v.text, isOcrLine) &&
-    isArrayOf(v.classifications, isClassification) &&
+    isArrayOf(v.classifications, isClassification, 20) &&
     isString(v.pipelineVersion) &&
     isFiniteNumber(v.ms) &&
     isRecord(v.timings) &&

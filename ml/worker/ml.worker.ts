@@ -5,7 +5,8 @@
  */
 import { browserTaggerDeps } from './browser-tagger-deps.ts';
 import { ML_API_SCHEMA } from './ml-api-schema.ts';
-import { expose, type Endpoint } from './rpc.ts';
+import { expose, stageReporter, type Endpoint } from './rpc.ts';
 import { createTagger } from './tagger.ts';
 
-expose(createTagger(browserTaggerDeps()), ML_API_SCHEMA, self as unknown as Endpoint);
+const endpoint = self as unknown as Endpoint;
+expose(createTagger({ ...browserTaggerDeps(), onStage: stageReporter(endpoint) }), ML_API_SCHEMA, endpoint);

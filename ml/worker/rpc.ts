@@ -1,5 +1,6 @@
 import { MlError, toMlErrorValue, type MlErrorValue } from '../runtime/ml-error.ts';
 import { isMlErrorValue, isRecord } from '../runtime/guards.ts';
+import { isMlStage, type MlStage } from './ml-budgets.ts';
 
 /** A Worker, DedicatedWorkerGlobalScope or MessagePort. */
 export type Endpoint = {
@@ -25,6 +26,14 @@ function isRequest(v: unknown): v is Request {
 function isResponse(v: unknown): v is Response {
   if (!isRecord(v) || v.rpc !== 1 || typeof v.id !== 'number') return false;
   return v.ok === true ? 'value' in v : v.ok === false && isMlErrorValue(v.error);
+}
+
+/**
+ * Worker side: says which stage the worker is in (ml-budgets.ts), between answers. Not tied
+ * to a call: the worker is one thread, so the last stage said is the one running.
+ */
+export function stageReporter(endpoint: Endpoint): (stage: MlStage) => void {
+  return (stage) => endpoint.postMessage({ rpc: 1, stage }, []);
 }
 
 /** Worker side: answer requests by calling `api`; bad requests get E_BAD_MESSAGE. */
@@ -53,17 +62,21 @@ export type Remote<A extends AnyApi> = {
   failAll(error: MlError): void;
 };
 
-/** Main-thread side: typed calls whose answers are validated before use. */
-export function wrap<A extends AnyApi>(schema: ApiSchema<A>, endpoint: Endpoint): Remote<A> {
+/** Main-thread side: typed calls whose answers are validated before use; stage notes go to `onStage`. */
+export function wrap<A extends AnyApi>(schema: ApiSchema<A>, endpoint: Endpoint, onStage?: (stage: MlStage) => void): Remote<A> {
   let nextId = 1;
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; check: Guard<unknown> }>();
   endpoint.addEventListener('message', (event) => {
     const res: unknown = event.data;
+    if (isRecord(res) && res.rpc === 1 && 'stage' in res) {
+      if (isMlStage(res.stage)) onStage?.(res.stage);
+      return;
+    }
     if (!isResponse(res)) return;
     const p = pending.get(res.id);
     if (!p) return;
     pending.delete(res.id);
-    if (!res.ok) p.reject(new MlError(res.error.code, res.error.message));
+    if (!res.ok) p.reject(new MlError(res.error.code, res.error.message, res.error.modelId));
     else if (!p.check(res.value)) p.reject(new MlError('E_BAD_MESSAGE', 'worker answer failed its schema'));
     else p.resolve(res.value);
   });

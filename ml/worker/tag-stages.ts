@@ -7,6 +7,7 @@ import type { Quad } from '../ocr/geometry.ts';
 import { runOcr } from '../ocr/ocr-pipeline.ts';
 import { parseRecKeys } from '../ocr/rec-keys.ts';
 import type { TagResult } from './ml-api.ts';
+import type { MlStage } from './ml-budgets.ts';
 import type { BackendChoice } from '../runtime/choose-backend.ts';
 import type { OrtLike } from '../runtime/ort-like.ts';
 import type { SessionCache } from '../runtime/session-cache.ts';
@@ -20,6 +21,8 @@ export type StagePlan = {
   readonly ocr: boolean;
   readonly classifiers: readonly Classifier[];
   readonly byTask: (task: string) => ModelManifestEntry;
+  /** Told before each imported classifier runs and after the last, so the client can time each one. */
+  readonly onStage: (stage: MlStage) => void;
 };
 
 /**
@@ -57,8 +60,13 @@ export async function runStages(rt: Runtime, decoded: Decoded, plan: StagePlan, 
   }
 
   t = performance.now();
-  for (const c of plan.classifiers) {
-    result.classifications.push({ classifierId: c.id, name: c.spec.name, labels: await c.classify(image) });
+  try {
+    for (const c of plan.classifiers) {
+      plan.onStage({ stage: 'classify', modelId: c.id });
+      result.classifications.push({ classifierId: c.id, name: c.spec.name, labels: await c.classify(image) });
+    }
+  } finally {
+    plan.onStage({ stage: 'other' });
   }
   result.timings.classifyMs = Math.round(performance.now() - t);
 }

@@ -1,5 +1,6 @@
-import { loadClassifier, type Classifier } from '../classify/load-classifier.ts';
+import { classifierIdOf, loadClassifier, type Classifier } from '../classify/load-classifier.ts';
 import { validateClassifierSpec } from '../classify/classifier-spec.ts';
+import { createRgbaImage } from '../image/rgba-image.ts';
 import type { ImageDecoder } from '../image/image-decoder.ts';
 import type { ModelManifest } from '../../models/manifest.ts';
 import { modelForTask, pipelineVersionFor } from '../pipeline/pipeline-version.ts';
@@ -8,6 +9,7 @@ import { MlError, toMlErrorValue } from '../runtime/ml-error.ts';
 import type { OrtLike } from '../runtime/ort-like.ts';
 import { createSessionCache, type FetchModelFile } from '../runtime/session-cache.ts';
 import type { DebugInfo, MlApi, TagResult } from './ml-api.ts';
+import type { MlStage } from './ml-budgets.ts';
 import { runStages, type Runtime } from './tag-stages.ts';
 
 /** Everything platform-specific, injected: the browser worker and Node tests pass their own. */
@@ -17,7 +19,16 @@ export type TaggerDeps = {
   readonly loadOrt: (choice: BackendChoice) => Promise<OrtLike>;
   readonly fetchFile: FetchModelFile;
   readonly decode: ImageDecoder;
+  /** Where the worker says which imported classifier it is running (rpc.ts stageReporter). */
+  readonly onStage?: (stage: MlStage) => void;
 };
+
+/** A mid-grey square: what an imported classifier is test-run on at import. */
+function testImage(size: number) {
+  const image = createRgbaImage(size, size);
+  image.data.fill(128);
+  return image;
+}
 
 const DEFAULT_MAX_PIXELS = 4_000_000;
 
@@ -28,6 +39,7 @@ const DEFAULT_MAX_PIXELS = 4_000_000;
 export function createTagger(deps: TaggerDeps): MlApi {
   let runtime: Promise<Runtime> | undefined;
   const classifiers = new Map<string, Classifier>();
+  const onStage = deps.onStage ?? (() => undefined);
 
   function getRuntime(): Promise<Runtime> {
     runtime ??= (async () => {
@@ -69,7 +81,7 @@ export function createTagger(deps: TaggerDeps): MlApi {
           if (!c) throw new MlError('E_MODEL_UNKNOWN', `no imported classifier ${id} in this worker`);
           return c;
         });
-        await runStages(await getRuntime(), decoded, { ocr, classifiers: chosen, byTask }, result);
+        await runStages(await getRuntime(), decoded, { ocr, classifiers: chosen, byTask, onStage }, result);
       } catch (err) {
         result.error = toMlErrorValue(err, 'E_INFERENCE');
       }
@@ -90,8 +102,21 @@ export function createTagger(deps: TaggerDeps): MlApi {
     async importClassifier(modelBytes, spec, sha256) {
       const checked = validateClassifierSpec(spec);
       if (!checked.ok) throw new MlError(checked.error.code, checked.error.message);
-      const { ort } = await getRuntime();
-      const classifier = await loadClassifier(modelBytes, checked.spec, sha256, ort);
+      const rt = await getRuntime();
+      const { ort } = rt;
+      // onnxruntime compiles its wasm on the first session it makes: let that be the detector
+      // (every photo needs it), under the call's budget. From here on the classifier's runs.
+      await rt.cache.session(byTask('detect').id);
+      onStage({ stage: 'import', modelId: classifierIdOf(sha256) });
+      let classifier: Classifier;
+      try {
+        classifier = await loadClassifier(modelBytes, checked.spec, sha256, ort);
+        // One run before it is kept: what it costs shows now, under the import budget, not on
+        // the first photo; and an output that does not match its labels is E_MODEL_IO now too.
+        await classifier.classify(testImage(checked.spec.size));
+      } finally {
+        onStage({ stage: 'other' });
+      }
       classifiers.set(classifier.id, classifier);
       return { id: classifier.id, name: classifier.spec.name, labelCount: classifier.spec.labels.length };
     },

@@ -2,7 +2,7 @@ import { validateClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import { sha256Hex } from '../../ml/runtime/sha256.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { errorCode } from './messages.ts';
-import type { ClassifierSetting } from './settings-store.ts';
+import { appSettings, updateSettings, type ClassifierProblem, type ClassifierSetting } from './settings-store.ts';
 import type { TaggingService } from './tagging-service.ts';
 
 export interface ClassifierFiles {
@@ -57,4 +57,13 @@ export async function loadClassifierModel(vault: Vault, id: string): Promise<Uin
 
 export async function removeClassifierModel(vault: Vault, id: string): Promise<void> {
   await vault.removeDeviceRecord(recordName(id));
+}
+
+/**
+ * Saves an imported classifier as off, with why (tagging-service.ts turns it off when it
+ * ran past its budget or cannot be loaded). Turning it on again in Settings clears `problem`.
+ */
+export async function turnOffClassifier(vault: Vault, id: string, problem: ClassifierProblem): Promise<void> {
+  if (!appSettings().classifiers.some((c) => c.id === id)) return;
+  await updateSettings(vault, (stored) => ({ classifiers: stored.classifiers.map((c) => (c.id === id ? { ...c, enabled: false, problem } : c)) }));
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_ML_BUDGETS } from '../../ml/worker/ml-budgets.ts';
+
 /** What a person reads for each error code: what happened and what to do. */
 const MESSAGES: Record<string, string> = {
   E_PASSPHRASE: 'That passphrase is not right. Check caps lock and try again, or use your recovery key.',
@@ -16,6 +18,8 @@ const MESSAGES: Record<string, string> = {
   E_MODEL_HASH: 'A tagging model failed its integrity check and was not used.',
   E_MODEL_LOAD: 'The tagging models could not be started in this browser.',
   E_CANCELLED: 'Tagging was cancelled.',
+  E_MODEL_TIMEOUT: `The model took longer than its time budget and was stopped (an imported classifier has ${DEFAULT_ML_BUDGETS.importMs / 1000} s to load and run once, and ${DEFAULT_ML_BUDGETS.classifyMs / 1000} s per photo).`,
+  E_MODEL_COST: 'This model needs more computing per photo than an imported classifier may (its graph was checked before it ran).',
   // Sync: quarantined box entries (sync/ERRORS.md). Kept on this device, not applied, never lost.
   E_SIGNER: 'Written by a device that is not (or no longer) a member of this notebook, so it was not applied.',
   E_KEY_UNKNOWN: 'Locked with a notebook key this device does not have yet; it opens by itself when the key arrives.',
@@ -52,6 +56,8 @@ const MESSAGES: Record<string, string> = {
   E_BACKUP_TRUNCATED: 'This backup file is incomplete: it was cut off while downloading or copying. Use a complete copy.',
   E_BACKUP_HASH: 'This backup file is damaged (its contents do not match their checksums). Use another copy.',
   E_BACKUP_MISMATCH: 'The parts of this backup do not belong together, so it was altered. Use another copy.',
+  E_BACKUP_AUTH: 'This backup was changed after it was made: its seal does not match its contents (notebooks or photos may have been removed or replaced). Nothing was restored; use another copy.',
+  E_BACKUP_UNSEALED: 'This backup was made by an older version of Obscura and has no seal, so the app cannot check that nothing was removed from it or replaced since. Restore it only if you are sure it is the file you saved.',
   // Linking a new device of the same person. E_DEVICE_LINK_VERSION, _EXPIRED and _CLOCK_SKEW
   // are not here: their own messages say which version, by how much and whose clock.
   E_DEVICE_LINK_FORMAT: 'This is not a complete device link. Copy the whole link and try again.',

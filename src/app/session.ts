@@ -2,7 +2,7 @@ import { createSignal, type Accessor } from 'solid-js';
 import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
 import { createVault, hasVault, unlockVault, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
 import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts';
-import { restoreBackup, type RestoreProgress } from '../../sync/backup/backup-restore.ts';
+import { restoreBackup, type RestoreOptions, type RestoreProgress } from '../../sync/backup/backup-restore.ts';
 import { BlobStore } from '../../sync/blob/blob-store.ts';
 import { fileSource } from './backup-files.ts';
 import { withImmediateCommits } from './immediate-commits.ts';
@@ -30,8 +30,11 @@ export interface Session {
   create(passphrase: string): Promise<void>;
   confirmRecoverySaved(): void;
   unlock(secret: { passphrase: string } | { recoveryKey: string }): Promise<void>;
-  /** First run: restores an encrypted backup file (sync/backup), then unlocks it with the same secret. */
-  restore(file: Blob, secret: { passphrase: string } | { recoveryKey: string }, onProgress?: (progress: RestoreProgress) => void): Promise<void>;
+  /**
+   * First run: restores an encrypted backup file (sync/backup), then unlocks it with the same secret.
+   * Answers 'unsealed' when the file has no seal (made by an older version) and `acceptUnsealed` was not given.
+   */
+  restore(file: Blob, secret: { passphrase: string } | { recoveryKey: string }, onProgress?: (progress: RestoreProgress) => void, options?: RestoreOptions): Promise<'unsealed' | undefined>;
   /** First run on a new device: the vault key comes from the person's other device (device link). */
   linkDevice(args: LinkDeviceArgs): Promise<void>;
   /**
@@ -161,9 +164,11 @@ export function createSession(services: VaultServices = browserServices(), joinT
       const p = phase();
       if (p.name === 'recovery') setPhase({ name: 'unlocked', vault: p.vault });
     },
-    restore: (file, secret, onProgress) =>
-      run(async () => {
-        const restored = await restoreBackup(services, new BlobStore(services.storage), fileSource(file), secret, onProgress);
+    restore: async (file, secret, onProgress, options) => {
+      let unsealed = false;
+      await run(async () => {
+        const restored = await restoreBackup(services, new BlobStore(services.storage), fileSource(file), secret, onProgress, options);
+        unsealed = !restored.ok && restored.error.code === 'E_BACKUP_UNSEALED';
         if (!restored.ok) {
           // The usual wording of these is about linking and importing; the restore says what it did.
           const own = restored.error.code === 'E_VAULT_EXISTS' || restored.error.code === 'E_STORAGE_FULL';
@@ -171,7 +176,9 @@ export function createSession(services: VaultServices = browserServices(), joinT
           return;
         }
         if (!(await enter(secret))) setPhase({ name: 'locked' });
-      }),
+      });
+      return unsealed ? 'unsealed' : undefined;
+    },
     unlock: (secret) =>
       run(async () => {
         await enter(secret);

@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import { validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
+import { MAX_LABEL_CHARS, MAX_TOP_K, validateClassifierSpec, type ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { cleanDeviceName } from './device-name.ts';
 import { defaultSyncUrls, type SyncUrls } from './default-sync-urls.ts';
@@ -33,6 +33,12 @@ export interface SyncSettings {
   readonly iceServers: readonly IceServerSetting[];
 }
 
+/** Why the app turned an imported classifier off: a stable code and what to tell the person. */
+export interface ClassifierProblem {
+  readonly code: string;
+  readonly message: string;
+}
+
 /** An imported classifier: its model bytes are a sealed device record of their own (classifier-import.ts). */
 export interface ClassifierSetting {
   /** `clf-` + the first 16 hex of sha256, as the ML worker names it. */
@@ -40,6 +46,27 @@ export interface ClassifierSetting {
   readonly sha256: string;
   readonly spec: ClassifierSpec;
   readonly enabled: boolean;
+  /** Set when the app turned it off (tagging-service.ts); turning it on again clears it. */
+  readonly problem?: ClassifierProblem;
+}
+
+const PROBLEMS: Record<string, string> = {
+  E_MODEL_TIMEOUT: 'it ran longer than its time budget and was stopped',
+  E_MODEL_COST: 'its graph costs more than a photo may',
+  E_MODEL_FETCH: 'its model is no longer stored on this device',
+  E_MODEL_HASH: 'its stored model no longer matches its sha256',
+};
+
+/** What Settings shows next to a classifier the app turned off. */
+export function classifierProblem(name: string, code: string): ClassifierProblem {
+  const why = PROBLEMS[code] ?? 'it could not be loaded';
+  return { code, message: `“${name}” was turned off: ${why} (${code}). Remove it, or turn it on to try again.` };
+}
+
+function parseProblem(v: unknown): ClassifierProblem | undefined | 'invalid' {
+  if (v === undefined) return undefined;
+  if (!isRecord(v) || typeof v.code !== 'string' || typeof v.message !== 'string' || v.code.length > 40 || v.message.length > 400) return 'invalid';
+  return { code: v.code, message: v.message };
 }
 
 export interface AppSettings {
@@ -95,11 +122,21 @@ function parseClassifier(v: unknown): ClassifierSetting | undefined {
   if (!isRecord(v) || typeof v.id !== 'string' || typeof v.sha256 !== 'string' || typeof v.enabled !== 'boolean') return undefined;
   if (!/^[0-9a-f]{64}$/.test(v.sha256) || v.id !== `clf-${v.sha256.slice(0, 16)}`) return undefined;
   const spec = validateClassifierSpec(v.spec);
-  return spec.ok ? { id: v.id, sha256: v.sha256, spec: spec.spec, enabled: v.enabled } : undefined;
+  const problem = parseProblem(v.problem);
+  if (!spec.ok || problem === 'invalid') return undefined;
+  return { id: v.id, sha256: v.sha256, spec: spec.spec, enabled: v.enabled, ...(problem && { problem }) };
 }
 
-/** Checks a stored record field by field; anything unexpected means defaults and a notice. */
-export function parseSettings(value: unknown): AppSettings | undefined {
+/** The name a stored classifier entry gives itself, for a notice about it. */
+const storedName = (v: unknown): string => (isRecord(v) && isRecord(v.spec) && typeof v.spec.name === 'string' ? v.spec.name.slice(0, 100) : 'An imported classifier');
+
+/**
+ * Checks a stored record field by field; anything unexpected means defaults and a notice.
+ * An imported classifier whose spec no longer passes today's checks (e.g. one imported
+ * when topK and label length had no cap) is left out by itself, named in `dropped`, and
+ * the rest of the settings stand.
+ */
+export function parseSettings(value: unknown): { settings: AppSettings; dropped: string[] } | undefined {
   if (!isRecord(value) || value.v !== RECORD_VERSION) return undefined;
   const { autoLockMinutes, ocr, scoreThreshold } = value;
   if (!(AUTO_LOCK_CHOICES as readonly unknown[]).includes(autoLockMinutes)) return undefined;
@@ -107,21 +144,27 @@ export function parseSettings(value: unknown): AppSettings | undefined {
   if (typeof scoreThreshold !== 'number' || !(scoreThreshold >= SCORE_THRESHOLD_MIN && scoreThreshold <= SCORE_THRESHOLD_MAX)) return undefined;
   const sync = parseSync(value.sync);
   if (sync === 'invalid') return undefined;
-  const classifiers = Array.isArray(value.classifiers) ? value.classifiers.map(parseClassifier) : [];
-  if (classifiers.some((c) => c === undefined)) return undefined;
   if (value.deviceName !== undefined && typeof value.deviceName !== 'string') return undefined;
   const deviceName = typeof value.deviceName === 'string' ? cleanDeviceName(value.deviceName) : '';
+  const stored: unknown[] = Array.isArray(value.classifiers) ? value.classifiers : [];
+  const classifiers = stored.map(parseClassifier);
   return {
-    autoLockMinutes: autoLockMinutes as AutoLockMinutes,
-    ocr,
-    scoreThreshold,
-    ...(sync ? { sync } : {}),
-    classifiers: classifiers as ClassifierSetting[],
-    ...(deviceName ? { deviceName } : {}),
+    settings: {
+      autoLockMinutes: autoLockMinutes as AutoLockMinutes,
+      ocr,
+      scoreThreshold,
+      ...(sync ? { sync } : {}),
+      classifiers: classifiers.filter((c): c is ClassifierSetting => c !== undefined),
+      ...(deviceName ? { deviceName } : {}),
+    },
+    dropped: stored.filter((_, i) => classifiers[i] === undefined).map(storedName),
   };
 }
 
 const NOTICE = 'Your settings on this device could not be read, so the defaults are in use. Set them again below.';
+
+const droppedNotice = (names: readonly string[]): string =>
+  `${names.map((n) => `“${n}”`).join(', ')} no longer ${names.length === 1 ? 'passes' : 'pass'} the checks for imported classifiers (at most ${MAX_TOP_K} labels per photo, labels of at most ${MAX_LABEL_CHARS} characters), so ${names.length === 1 ? 'it is' : 'they are'} off. Import ${names.length === 1 ? 'it' : 'them'} again with a smaller topK or shorter labels.`;
 
 /** Reads this device's settings and makes them current; a missing record is the defaults, a bad one too (with a notice). */
 export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
@@ -141,13 +184,15 @@ async function readSettings(vault: Vault): Promise<LoadedSettings> {
   let loaded: LoadedSettings = { settings: DEFAULT_SETTINGS };
   if (record && !record.ok) loaded = { settings: DEFAULT_SETTINGS, notice: NOTICE };
   if (record?.ok) {
-    let parsed: AppSettings | undefined;
+    let parsed: ReturnType<typeof parseSettings>;
     try {
       parsed = parseSettings(JSON.parse(new TextDecoder().decode(record.value)));
     } catch {
       parsed = undefined;
     }
-    loaded = parsed ? { settings: parsed } : { settings: DEFAULT_SETTINGS, notice: NOTICE };
+    loaded = !parsed ? { settings: DEFAULT_SETTINGS, notice: NOTICE }
+      : parsed.dropped.length > 0 ? { settings: parsed.settings, notice: droppedNotice(parsed.dropped) }
+      : { settings: parsed.settings };
   }
   return loaded;
 }
@@ -163,12 +208,12 @@ export function onSettingsSaved(listener: (() => void) | undefined): void {
  * Stores `patch` over the settings stored now, not over this tab's copy: another tab of the
  * profile may have stored others since this one read them, and a whole stale copy written
  * back would undo them (issue 18 §3). Read and write run under the profile's settings lock;
- * the other tabs are told to read them again.
+ * the other tabs are told to read them again. A function patch is given the stored settings.
  */
-export async function updateSettings(vault: Vault, patch: Partial<AppSettings>): Promise<void> {
+export async function updateSettings(vault: Vault, patch: Partial<AppSettings> | ((stored: AppSettings) => Partial<AppSettings>)): Promise<void> {
   const store = async () => {
     const { settings: current } = await readSettings(vault);
-    const next = { ...current, ...patch };
+    const next = { ...current, ...(typeof patch === 'function' ? patch(current) : patch) };
     const bytes = new TextEncoder().encode(JSON.stringify({ v: RECORD_VERSION, ...next }));
     await vault.saveDeviceRecord(RECORD_NAME, bytes);
     setSettings(next);

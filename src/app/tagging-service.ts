@@ -16,7 +16,7 @@ import type { ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import type { DebugInfo, ImportedClassifier, TagOptions, TagResult } from '../../ml/worker/ml-api.ts';
 import { startMlWorker, type MlWorkerClient } from '../../ml/worker/ml-worker-client.ts';
 import { messageFor } from './messages.ts';
-import { appSettings, type AppSettings } from './settings-store.ts';
+import { appSettings, classifierProblem, type AppSettings, type ClassifierProblem, type ClassifierSetting } from './settings-store.ts';
 
 export interface TagJob {
   readonly id: string;
@@ -45,6 +45,16 @@ export interface TaggingService {
 }
 
 
+/** Codes that mean the classifier itself is at fault when it is the one named (or, at load, the one loading). */
+const CLASSIFIER_FAULTS = new Set(['E_MODEL_TIMEOUT', 'E_MODEL_COST']);
+const LOAD_FAULTS = new Set(['E_MODEL_FETCH', 'E_MODEL_HASH', 'E_MODEL_LOAD', 'E_MODEL_IO', 'E_SPEC_INVALID']);
+
+function isClassifierFault(e: unknown, id: string, loading: boolean): boolean {
+  if (!(e instanceof MlError)) return false;
+  if (CLASSIFIER_FAULTS.has(e.code)) return e.modelId === id;
+  return loading && LOAD_FAULTS.has(e.code);
+}
+
 /**
  * The one ML queue of the page: photos are tagged one at a time in the ML worker (started
  * on the first photo, so opening the app loads no model). Each photo is decrypted from the
@@ -62,29 +72,58 @@ export function createTaggingService(
      * gets it), so two tabs never tag one photo; the lock goes when its outcome is written.
      */
     readonly locks?: PhotoLocks;
+    /**
+     * An imported classifier failed (too slow, too costly, or its stored model is gone or
+     * changed): it is off from now on in this service; save it as off with this message.
+     */
+    readonly onClassifierProblem?: (id: string, problem: ClassifierProblem) => Promise<void> | void;
   } = {},
 ): TaggingService {
   const settings = options.settings ?? appSettings;
-  const enabledClassifiers = () => settings().classifiers.filter((c) => c.enabled);
+  // Turned off here until the settings say so too (the save is async, and may fail).
+  const turnedOff = new Set<string>();
+  const enabledClassifiers = () => settings().classifiers.filter((c) => c.enabled && !turnedOff.has(c.id));
   const tagOptions = (): TagOptions => ({ ocr: settings().ocr, classifierIds: enabledClassifiers().map((c) => c.id) });
   const manifest = parseModelManifest(manifestJson);
   let worker: MlWorkerClient | undefined;
-  const ml = () => (worker ??= startWorker());
   // Imported classifiers live in the worker's memory: loaded once per worker, from the sealed record.
   const loadedClassifiers = new Map<string, Promise<unknown>>();
+  const ml = (): MlWorkerClient => {
+    if (!worker) {
+      worker = startWorker();
+      // A worker stopped for running past a budget comes back empty.
+      worker.onRestart(() => loadedClassifiers.clear());
+    }
+    return worker;
+  };
+  const turnOff = (c: ClassifierSetting, error: { code: string; message: string }): void => {
+    turnedOff.add(c.id);
+    loadedClassifiers.delete(c.id);
+    const problem = classifierProblem(c.spec.name, error.code);
+    void Promise.resolve(options.onClassifierProblem?.(c.id, problem)).then(
+      () => (settings().classifiers.some((s) => s.id === c.id && s.enabled) ? undefined : turnedOff.delete(c.id)),
+      () => undefined,
+    );
+  };
+  /** Loads each enabled classifier into the worker; one that cannot be loaded is turned off, not every photo failed. */
   const ensureClassifiers = async (): Promise<void> => {
     for (const c of enabledClassifiers()) {
       let loading = loadedClassifiers.get(c.id);
       if (!loading) {
         loading = (async () => {
           const bytes = await options.loadClassifierModel?.(c.id);
-          if (!bytes) throw new MlError('E_MODEL_FETCH', `the model of ${c.spec.name} is not stored on this device`);
+          if (!bytes) throw new MlError('E_MODEL_FETCH', `the model of ${c.spec.name} is not stored on this device`, c.id);
           return ml().importClassifier(bytes, c.spec, c.sha256);
         })();
         loadedClassifiers.set(c.id, loading);
         loading.catch(() => loadedClassifiers.delete(c.id));
       }
-      await loading;
+      try {
+        await loading;
+      } catch (e) {
+        if (!isClassifierFault(e, c.id, true)) throw e;
+        turnOff(c, e as MlError);
+      }
     }
   };
   const queued = new Set<string>();
@@ -132,10 +171,20 @@ export function createTaggingService(
   const jobs = new Map<string, TagJob>();
   /** Counts dispose() calls: a lock granted after one is let go at once. */
   let disposals = 0;
-  // Options are read per photo, so a changed setting applies from the next photo on.
-  const runner = async (job: TagJob) => {
-    await ensureClassifiers();
-    return tagPhotoRunner<TagJob>({ tag: (bytes, tagOpts) => ml().tag(bytes, tagOpts) }, loadBytes, tagOptions())(job);
+  // Options are read per photo, so a changed setting applies from the next photo on. A
+  // classifier stopped on this photo is turned off and the photo tagged again without it.
+  const runner = async (job: TagJob): Promise<TagResult> => {
+    for (;;) {
+      await ensureClassifiers();
+      const running = enabledClassifiers();
+      try {
+        return await tagPhotoRunner<TagJob>({ tag: (bytes, tagOpts) => ml().tag(bytes, tagOpts) }, loadBytes, tagOptions())(job);
+      } catch (e) {
+        const culprit = running.find((c) => isClassifierFault(e, c.id, false));
+        if (!culprit) throw e;
+        turnOff(culprit, e as MlError);
+      }
+    }
   };
   const queue = createIndexingQueue<TagJob, TagResult>({
     id: (job) => job.id,

@@ -17,13 +17,18 @@ export function RestoreBackup(props: { session: Session; onCancel: () => void })
   const [secret, setSecret] = createSignal('');
   const [problem, setProblem] = createSignal<string>();
   const [progress, setProgress] = createSignal<RestoreProgress>();
+  // Set when the picked file turned out to have no seal (E_BACKUP_UNSEALED): the person decides.
+  const [unsealed, setUnsealed] = createSignal<File>();
+  const [acceptUnsealed, setAcceptUnsealed] = createSignal(false);
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const picked = file();
     setProblem(!picked ? 'Choose the backup file (.obscura) first.' : !secret() ? (useRecovery() ? 'Enter the recovery key.' : 'Enter the passphrase.') : undefined);
     if (!picked || !secret()) return;
-    await props.session.restore(picked, useRecovery() ? { recoveryKey: secret() } : { passphrase: secret() }, setProgress);
+    const accepted = unsealed() === picked && acceptUnsealed();
+    const outcome = await props.session.restore(picked, useRecovery() ? { recoveryKey: secret() } : { passphrase: secret() }, setProgress, { acceptUnsealed: accepted });
+    setUnsealed(outcome === 'unsealed' ? picked : undefined);
     setProgress(undefined);
   };
 
@@ -35,7 +40,15 @@ export function RestoreBackup(props: { session: Session; onCancel: () => void })
         the backup was made. The file is checked completely before anything is saved on this device.
       </p>
       <label for="restore-file">Backup file</label>
-      <input id="restore-file" type="file" accept=".obscura,application/octet-stream" onChange={(e) => setFile(e.currentTarget.files?.[0])} />
+      <input
+        id="restore-file"
+        type="file"
+        accept=".obscura,application/octet-stream"
+        onChange={(e) => {
+          setFile(e.currentTarget.files?.[0]);
+          setAcceptUnsealed(false);
+        }}
+      />
       <fieldset class="restore-secret">
         <legend>Open it with</legend>
         <label>
@@ -62,6 +75,12 @@ export function RestoreBackup(props: { session: Session; onCancel: () => void })
         )}
       </Show>
       <Show when={problem() ?? props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+      <Show when={unsealed() !== undefined && unsealed() === file()}>
+        <label class="check">
+          <input type="checkbox" checked={acceptUnsealed()} onChange={(e) => setAcceptUnsealed(e.currentTarget.checked)} /> This is the file I saved: restore
+          it without the check
+        </label>
+      </Show>
       <div class="row">
         <button type="submit" class="primary" disabled={props.session.busy()}>
           {props.session.busy() ? 'Restoring…' : 'Restore'}

@@ -1,8 +1,10 @@
 import { createSignal, For, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
+import { CLASSIFIER_COST_LIMITS } from '../../ml/classify/graph-cost.ts';
+import { DEFAULT_ML_BUDGETS } from '../../ml/worker/ml-budgets.ts';
 import { importClassifierFiles, removeClassifierModel } from '../app/classifier-import.ts';
 import { messageFor } from '../app/messages.ts';
-import type { AppSettings } from '../app/settings-store.ts';
+import type { AppSettings, ClassifierSetting } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 
 const SPEC_PLACEHOLDER = '{ "name": "My classifier", "inputName": "input", "size": 224, "topK": 5 }';
@@ -70,7 +72,9 @@ export function SettingsClassifiers(props: {
                     checked={c.enabled}
                     onChange={(e) => {
                       const enabled = e.currentTarget.checked;
-                      void props.onChange({ classifiers: props.settings.classifiers.map((x) => (x.id === c.id ? { ...x, enabled } : x)) });
+                      // Turned on again by hand: the problem that turned it off is the past.
+                      const next = (x: ClassifierSetting): ClassifierSetting => ({ id: x.id, sha256: x.sha256, spec: x.spec, enabled });
+                      void props.onChange({ classifiers: props.settings.classifiers.map((x) => (x.id === c.id ? next(x) : x)) });
                     }}
                   />
                   Use {c.spec.name}
@@ -78,6 +82,7 @@ export function SettingsClassifiers(props: {
                 <span class="hint">
                   {c.spec.labels.length} labels, top {c.spec.topK} · <code>{c.id}</code>
                 </span>
+                <Show when={c.problem}>{(p) => <p class="error classifier-problem">{p().message}</p>}</Show>
                 <button
                   type="button"
                   class="danger"
@@ -98,6 +103,11 @@ export function SettingsClassifiers(props: {
         <input id="classifier-labels" type="file" accept=".txt,text/plain" onChange={(e) => setLabels(e.currentTarget.files?.[0])} />
         <label for="classifier-spec">Input spec (JSON)</label>
         <textarea id="classifier-spec" rows="3" autocomplete="off" spellcheck={false} placeholder={SPEC_PLACEHOLDER} value={spec()} onInput={(e) => setSpec(e.currentTarget.value)} />
+        <p class="hint">
+          Before it is kept, the model is checked: its graph may cost at most {CLASSIFIER_COST_LIMITS.maxFlops / 1e9} GFLOP per photo, and it must load and run once within{' '}
+          {DEFAULT_ML_BUDGETS.importMs / 1000} s. On photos it has {DEFAULT_ML_BUDGETS.classifyMs / 1000} s each; a classifier that takes longer is
+          stopped and turned off.
+        </p>
         <label for="classifier-sha256">SHA-256 of the model, as published (recommended)</label>
         <input id="classifier-sha256" spellcheck={false} autocomplete="off" value={sha256()} onInput={(e) => setSha256(e.currentTarget.value)} />
         <Show when={problem()}>

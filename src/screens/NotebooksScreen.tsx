@@ -3,7 +3,7 @@ import type { Vault } from '../../sync/vault/vault.ts';
 import type { SessionLockWhy } from '../app/session.ts';
 import type { TabChannel } from '../../sync/tabs/tab-channel.ts';
 import { startAutoLock } from '../../sync/tabs/auto-lock.ts';
-import { loadClassifierModel } from '../app/classifier-import.ts';
+import { loadClassifierModel, turnOffClassifier } from '../app/classifier-import.ts';
 import { appSettings, forgetSettings, settingsNotice } from '../app/settings-store.ts';
 import { NotebookEditor } from '../components/NotebookEditor.tsx';
 import { NotebookUndoToast } from '../components/NotebookUndoToast.tsx';
@@ -51,7 +51,11 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   const [newName, setNewName] = createSignal('');
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
-  const tagging = createTaggingService(blobs, undefined, { loadClassifierModel: (id) => loadClassifierModel(props.vault, id), locks: browserPhotoLocks() });
+  const tagging = createTaggingService(blobs, undefined, {
+    loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
+    onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
+    locks: browserPhotoLocks(),
+  });
   onCleanup(() => tagging.dispose());
 
   const [opened] = createResource(selected, async (id) => {

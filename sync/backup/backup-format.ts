@@ -1,15 +1,20 @@
-import { concatBytes, fromHex, toHex, u32be, utf8 } from '../../crypto/index.ts';
+import { concatBytes, toHex, u32be, utf8 } from '../../crypto/index.ts';
 
 /**
  * The encrypted backup file (sync/PROTOCOL.md "Encrypted backup"): a magic, a version and
  * sections, each `type u8 ‖ idLen u8 ‖ id ‖ dataLen u32be ‖ data ‖ hash[32]`, where hash is
  * BLAKE2b-256 over every byte of the section before it. The END section's data is the
  * section count (u32be) and BLAKE2b-256 over all earlier section hashes, so a section that
- * is dropped, repeated or moved is caught even though each one hashes alone. Every data
- * byte is ciphertext already stored on the device; the file adds no secret of its own.
+ * is dropped, repeated or moved is caught even though each one hashes alone; in format 2 the
+ * seal follows (backup-seal.ts), a MAC under a subkey of the vault key over count and chain,
+ * so that only a key holder can make a file whose hashes check out. Every data byte is
+ * ciphertext already stored on the device.
  */
 export const BACKUP_MAGIC = utf8('OBSCBKUP');
-export const BACKUP_VERSION = 1;
+/** What writeBackup writes. */
+export const BACKUP_VERSION = 2;
+/** Format 1 (no seal) is still read; restoring it needs the person's consent (E_BACKUP_UNSEALED). */
+export const UNSEALED_BACKUP_VERSION = 1;
 /** Magic, version u16be, reserved u16be (0). */
 export const BACKUP_PREAMBLE_BYTES = BACKUP_MAGIC.length + 4;
 export const SECTION_HASH_BYTES = 32;
@@ -38,7 +43,9 @@ export type BackupErrorCode =
   | 'E_BACKUP_VERSION'
   | 'E_BACKUP_TRUNCATED'
   | 'E_BACKUP_HASH'
-  | 'E_BACKUP_MISMATCH';
+  | 'E_BACKUP_MISMATCH'
+  | 'E_BACKUP_AUTH'
+  | 'E_BACKUP_UNSEALED';
 export type BackupError = { code: BackupErrorCode; message: string };
 export type BackupResult<T> = { ok: true; value: T } | { ok: false; error: BackupError };
 
@@ -46,10 +53,10 @@ export function backupFail(code: BackupErrorCode, message: string): { ok: false;
   return { ok: false, error: { code, message } };
 }
 
-export function preamble(): Uint8Array {
+export function preamble(version: number = BACKUP_VERSION): Uint8Array {
   const out = new Uint8Array(BACKUP_PREAMBLE_BYTES);
   out.set(BACKUP_MAGIC, 0);
-  new DataView(out.buffer).setUint16(BACKUP_MAGIC.length, BACKUP_VERSION);
+  new DataView(out.buffer).setUint16(BACKUP_MAGIC.length, version);
   return out;
 }
 
@@ -70,17 +77,18 @@ export function isSectionId(id: string): boolean {
   return SECTION_ID.test(id);
 }
 
-/** END data: count u32be ‖ BLAKE2b-256 over the concatenated section hashes (hex in, bytes out). */
-export function endData(count: number, chainHash: string): Uint8Array {
-  const hash = fromHex(chainHash);
-  if (!hash.ok || hash.value.length !== SECTION_HASH_BYTES) throw new Error('backup chain hash is not 32 bytes of hex');
-  return concatBytes(u32be(count), hash.value);
+/** END data: count u32be ‖ BLAKE2b-256 over the concatenated section hashes ‖ (format 2) the seal. */
+export function endData(count: number, chain: Uint8Array, seal: Uint8Array): Uint8Array {
+  if (chain.length !== SECTION_HASH_BYTES || seal.length !== SEAL_BYTES) throw new Error('backup chain hash or seal is not 32 bytes');
+  return concatBytes(u32be(count), chain, seal);
 }
 
 /** Where vault-records.ts keeps the sealed device seeds (its DEVICE_KEY). */
 export const DEVICE_RECORD_KEY = ['vault', 'device'] as const;
 
-export const END_DATA_BYTES = 4 + SECTION_HASH_BYTES;
+export const SEAL_BYTES = 32;
+/** END data length by format version: format 1 has no seal. */
+export const endDataBytes = (version: number): number => 4 + SECTION_HASH_BYTES + (version === UNSEALED_BACKUP_VERSION ? 0 : SEAL_BYTES);
 
 export function hexOf(bytes: Uint8Array): string {
   return toHex(bytes);

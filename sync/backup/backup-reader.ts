@@ -5,10 +5,11 @@ import {
   BACKUP_PREAMBLE_BYTES,
   BACKUP_VERSION,
   backupFail,
-  END_DATA_BYTES,
+  endDataBytes,
   isSectionType,
   SECTION,
   SECTION_HASH_BYTES,
+  UNSEALED_BACKUP_VERSION,
   type BackupResult,
   type SectionType,
 } from './backup-format.ts';
@@ -31,7 +32,16 @@ export interface SectionRef {
   readonly length: number;
 }
 
+/** What the END marker of a format-2 file holds: the section count and chain hash, and the seal over them. */
+export interface BackupSealed {
+  readonly count: number;
+  readonly chain: Uint8Array;
+  readonly seal: Uint8Array;
+}
+
 export interface BackupIndex {
+  /** Absent for a format-1 file, which has no seal: nothing proves who made it. */
+  readonly sealed?: BackupSealed;
   readonly header: Uint8Array;
   readonly vaultBox: SectionRef;
   readonly deviceKeys?: Uint8Array;
@@ -47,7 +57,8 @@ const BLOB_ID = /^[0-9a-f]{64}$/;
 
 /**
  * Reads the whole file once, checking every section's hash, the END section's count and
- * chain hash, and the order and shape of sections; nothing is decrypted or written. Only a
+ * chain hash, and the order and shape of sections; nothing is decrypted or written. The
+ * seal (format 2) needs the vault key, so the restore checks it once the secret is typed. Only a
  * file that passes is restored (backup-restore.ts), so a damaged one leaves the device as it was.
  */
 export async function scanBackup(file: ByteSource, onProgress?: (read: number, size: number) => void): Promise<BackupResult<BackupIndex>> {
@@ -61,7 +72,9 @@ export async function scanBackup(file: ByteSource, onProgress?: (read: number, s
   if (!bytesEqual(pre.subarray(0, BACKUP_MAGIC.length), BACKUP_MAGIC)) return backupFail('E_BACKUP_FORMAT', 'This is not an Obscura backup file.');
   const view = new DataView(pre.buffer, pre.byteOffset, pre.byteLength);
   const version = view.getUint16(BACKUP_MAGIC.length);
-  if (version !== BACKUP_VERSION) return backupFail('E_BACKUP_VERSION', `Backup format version ${version}; this app reads version ${BACKUP_VERSION}.`);
+  if (version !== BACKUP_VERSION && version !== UNSEALED_BACKUP_VERSION) {
+    return backupFail('E_BACKUP_VERSION', `Backup format version ${version}; this app reads versions ${UNSEALED_BACKUP_VERSION} and ${BACKUP_VERSION}.`);
+  }
   if (view.getUint16(BACKUP_MAGIC.length + 2) !== 0) return backupFail('E_BACKUP_FORMAT', 'Reserved header bits are set.');
 
   const chain = createContentHasher();
@@ -69,6 +82,7 @@ export async function scanBackup(file: ByteSource, onProgress?: (read: number, s
   let header: Uint8Array | undefined;
   let vaultBox: SectionRef | undefined;
   let deviceKeys: Uint8Array | undefined;
+  let sealed: BackupSealed | undefined;
   const notebooks: SectionRef[] = [];
   const blobs: SectionRef[] = [];
   const seen = new Set<string>();
@@ -95,15 +109,16 @@ export async function scanBackup(file: ByteSource, onProgress?: (read: number, s
     onProgress?.(offset, file.size);
 
     const ref: SectionRef = { type, id, offset: dataOffset, length };
-    const shape = checkShape(ref, count, seen);
+    const shape = checkShape(ref, count, seen, endDataBytes(version));
     if (shape) return backupFail('E_BACKUP_FORMAT', shape);
     if (type === SECTION.end) {
       const data = await file.read(dataOffset, length);
       const chained = fromHex(chain.digest());
-      if (readU32be(data, 0) !== count || !chained.ok || !bytesEqual(chained.value, data.subarray(4))) {
+      if (readU32be(data, 0) !== count || !chained.ok || !bytesEqual(chained.value, data.subarray(4, 4 + SECTION_HASH_BYTES))) {
         return backupFail('E_BACKUP_HASH', 'Sections were removed, repeated or reordered: the end marker does not match them.');
       }
       if (offset !== file.size) return backupFail('E_BACKUP_FORMAT', `${file.size - offset} bytes follow the end marker.`);
+      if (version === BACKUP_VERSION) sealed = { count, chain: chained.value.slice(), seal: data.slice(4 + SECTION_HASH_BYTES) };
       break;
     }
     chain.update(stored);
@@ -115,11 +130,11 @@ export async function scanBackup(file: ByteSource, onProgress?: (read: number, s
     else blobs.push(ref);
   }
   if (!header || !vaultBox) return backupFail('E_BACKUP_FORMAT', 'The backup has no vault header or no vault.');
-  return { ok: true, value: { header: header.slice(), vaultBox, ...(deviceKeys && { deviceKeys }), notebooks, blobs } };
+  return { ok: true, value: { ...(sealed && { sealed }), header: header.slice(), vaultBox, ...(deviceKeys && { deviceKeys }), notebooks, blobs } };
 }
 
 /** Why a section is out of place or misshapen, or undefined if it fits. */
-function checkShape(ref: SectionRef, index: number, seen: Set<string>): string | undefined {
+function checkShape(ref: SectionRef, index: number, seen: Set<string>, endBytes: number): string | undefined {
   const key = `${ref.type}/${ref.id}`;
   if (seen.has(key)) return `Section ${key} appears twice.`;
   seen.add(key);
@@ -135,6 +150,6 @@ function checkShape(ref: SectionRef, index: number, seen: Set<string>): string |
     case SECTION.blob:
       return index >= 2 && BLOB_ID.test(ref.id) && isBlobSize(ref.length) ? undefined : `Photo section ${ref.id} is misplaced or misshapen.`;
     case SECTION.end:
-      return index >= 2 && ref.id === '' && ref.length === END_DATA_BYTES ? undefined : 'The end marker is misplaced or misshapen.';
+      return index >= 2 && ref.id === '' && ref.length === endBytes ? undefined : 'The end marker is misplaced or misshapen.';
   }
 }

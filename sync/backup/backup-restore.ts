@@ -18,6 +18,7 @@ import { vaultBoxName } from '../vault/vault-rotation-journal.ts';
 import { hasVault, underHeaderLock, Vault, type VaultErrorCode, type VaultServices } from '../vault/vault.ts';
 import { DEVICE_RECORD_KEY, type BackupErrorCode } from './backup-format.ts';
 import { scanBackup, type BackupIndex, type ByteSource, type SectionRef } from './backup-reader.ts';
+import { verifyBackupSeal } from './backup-seal.ts';
 import { RecordingBoxPersistence } from './recording-box-persistence.ts';
 
 export type RestoreErrorCode = BackupErrorCode | VaultErrorCode | 'E_STORAGE_FULL' | 'E_HASH_MISMATCH' | 'E_BLOB_PIECE';
@@ -32,11 +33,23 @@ export interface RestoreSummary {
   readonly vaultId: string;
   readonly notebooks: number;
   readonly blobs: number;
+  /** False for a format-1 file restored with `acceptUnsealed`: nothing proved it unchanged. */
+  readonly sealed: boolean;
+}
+
+export interface RestoreOptions {
+  /**
+   * Restore a file made before backups were sealed (format 1). Nothing in it proves it is the
+   * file that was made: anyone could have dropped or emptied notebooks and photos. Only on
+   * the person's word, after E_BACKUP_UNSEALED told them so.
+   */
+  readonly acceptUnsealed?: boolean;
 }
 
 /**
  * Restores an encrypted backup (backup-format.ts) onto a device without a vault. Nothing is
- * written until the whole file checked out, the secret opened its header and a dry run in
+ * written until the whole file checked out, the secret opened its header, the seal matched
+ * (E_BACKUP_AUTH; a format-1 file has none: E_BACKUP_UNSEALED unless `acceptUnsealed`), and a dry run in
  * memory matched every notebook box to a notebook of its vault. The header is written last:
  * until then unlockVault sees no vault, and a restore that fails (E_STORAGE_FULL) removes
  * what it wrote. The device gets new device keys, as a restored header always does.
@@ -48,9 +61,10 @@ export async function restoreBackup(
   file: ByteSource,
   secret: { passphrase: string } | { recoveryKey: string },
   onProgress?: (progress: RestoreProgress) => void,
+  options: RestoreOptions = {},
 ): Promise<RestoreResult<RestoreSummary>> {
   // Under the header lock: another tab of the profile must not create, link or restore meanwhile.
-  return underHeaderLock(services, () => restoreNow(services, blobs, file, secret, onProgress));
+  return underHeaderLock(services, () => restoreNow(services, blobs, file, secret, onProgress, options));
 }
 
 const EXISTS = 'This device already has a vault. Restoring would replace it, so nothing was changed.';
@@ -60,7 +74,8 @@ async function restoreNow(
   blobs: BlobStore,
   file: ByteSource,
   secret: { passphrase: string } | { recoveryKey: string },
-  onProgress?: (progress: RestoreProgress) => void,
+  onProgress: ((progress: RestoreProgress) => void) | undefined,
+  options: RestoreOptions,
 ): Promise<RestoreResult<RestoreSummary>> {
   if (await hasVault(services)) return fail('E_VAULT_EXISTS', EXISTS);
   const scanned = await scanBackup(file, (done, total) => onProgress?.({ phase: 'checking', done, total }));
@@ -73,6 +88,14 @@ async function restoreNow(
   if (!key.ok) return key;
   let seeds: Uint8Array | undefined;
   try {
+    // First, before anything of the file is opened with the key: is it the file that was made?
+    const { sealed } = index;
+    if (sealed && !verifyBackupSeal(key.value, sealed.count, sealed.chain, sealed.seal)) {
+      return fail('E_BACKUP_AUTH', 'The backup was changed after it was made (its seal does not match its contents), so nothing was restored.');
+    }
+    if (!sealed && options.acceptUnsealed !== true) {
+      return fail('E_BACKUP_UNSEALED', 'This backup was made by an older version of Obscura and carries no seal: the app cannot tell whether notebooks or photos were removed from it since.');
+    }
     const device = await deviceSeeds(header.value.vaultId, key.value, index);
     if (!device.ok) return device;
     seeds = device.value;
@@ -161,7 +184,7 @@ async function writeRestore(
     vault = undefined;
     // Last: from here on the device has a vault (unless another tab made one meanwhile).
     if (!(await replaceVaultHeader(services.storage, undefined, header))) throw new RestoreFailure('E_VAULT_EXISTS', EXISTS);
-    return { ok: true, value: { vaultId: header.vaultId, notebooks: plan.size, blobs: index.blobs.length } };
+    return { ok: true, value: { vaultId: header.vaultId, notebooks: plan.size, blobs: index.blobs.length, sealed: index.sealed !== undefined } };
   } catch (error) {
     await vault?.lock().catch(() => undefined);
     await undo(services, boxes, blobs, written);

@@ -36,6 +36,14 @@ export async function collectBackupSource(vault: Vault, services: VaultServices,
   const deviceKeys = await services.storage.load(DEVICE_RECORD_KEY);
   return {
     ok: true,
-    value: { header: encodeVaultHeader(header.value), ...(deviceKeys && { deviceKeys }), vaultBox: Y.encodeStateAsUpdate(vault.vaultReplica().box), notebooks, blobIds, blobs },
+    value: {
+      header: encodeVaultHeader(header.value),
+      ...(deviceKeys && { deviceKeys }),
+      vaultBox: Y.encodeStateAsUpdate(vault.vaultReplica().box),
+      notebooks,
+      blobIds,
+      blobs,
+      seal: (count, chain) => vault.sealBackup(count, chain),
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { createContentHasher, fromHex } from '../../crypto/index.ts';
 import type { BlobStore } from '../blob/blob-store.ts';
-import { END_DATA_BYTES, endData, preamble, SECTION, sectionPrefix, type SectionType } from './backup-format.ts';
+import { BACKUP_VERSION, endData, endDataBytes, preamble, SECTION, sectionPrefix, type SectionType } from './backup-format.ts';
 
 /** Everything a backup holds, all of it ciphertext as stored (backup-source.ts collects it). */
 export interface BackupSource {
@@ -13,6 +13,8 @@ export interface BackupSource {
   /** Blobs the notes refer to; those not on this device are left out and reported. */
   readonly blobIds: readonly string[];
   readonly blobs: Pick<BlobStore, 'stat' | 'readPiece'>;
+  /** The seal over the section count and chain hash (backup-seal.ts), made by the unlocked vault. */
+  readonly seal: (count: number, chain: Uint8Array) => Uint8Array;
 }
 
 export interface BackupProgress {
@@ -101,7 +103,8 @@ export async function writeBackup(
     blobs++;
     step();
   }
-  await section(SECTION.end, '', END_DATA_BYTES, whole(endData(sections, chain.digest())));
+  const chained = hashBytes(chain.digest());
+  await section(SECTION.end, '', endDataBytes(BACKUP_VERSION), whole(endData(sections, chained, source.seal(sections, chained))));
   return { bytes, sections: sections - 1, blobs, missingBlobs };
 }
 

@@ -45,6 +45,7 @@ import {
 } from './notebook-meta.ts';
 import { addNotebook, devicesMap, listedSigningKey, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { sealVaultDoc, vaultKeyId, type SealedVaultDoc } from './vault-doc-sealing.ts';
+import { sealBackup } from '../backup/backup-seal.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { rotateVaultKey, type MovableBox, type RotationErrorCode, type VaultKeyRotation } from './vault-key-rotation.ts';
@@ -650,6 +651,12 @@ export class Vault {
       if (!(await this.#storeHeader(next.header))) return headerChanged();
       return { ok: true, value: next.recoveryKey };
     });
+  }
+
+  /** The encrypted backup's seal over its section count and chain hash (sync/backup/backup-seal.ts); the key stays here. */
+  sealBackup(count: number, chain: Uint8Array): Uint8Array {
+    this.#assertUnlocked();
+    return sealBackup(this.#key, count, chain);
   }
 
   /** A record only this device keeps, sealed under the vault key (device-record.ts). */

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { decodeVaultHeader, sodiumReady, unlockWithPassphrase } from '../../../crypto/index.ts';
 import { BACKUP_PREAMBLE_BYTES } from '../../../sync/backup/backup-format.ts';
 import { bytesSource, scanBackup } from '../../../sync/backup/backup-reader.ts';
 import { restoreBackup } from '../../../sync/backup/backup-restore.ts';
+import { sealBackup } from '../../../sync/backup/backup-seal.ts';
 import { writeBackup } from '../../../sync/backup/backup-writer.ts';
 import { StorageFullError } from '../../../sync/storage/storage-adapter.ts';
 import { hasVault } from '../../../sync/vault/vault.ts';
@@ -40,7 +41,7 @@ describe('encrypted backup errors (nothing is written)', () => {
 
   it('E_BACKUP_VERSION: a newer format version', async () => {
     const newer = made.bytes.slice();
-    newer[BACKUP_PREAMBLE_BYTES - 3] = 2;
+    newer[BACKUP_PREAMBLE_BYTES - 3] = 3;
     await refused(newer, 'E_BACKUP_VERSION');
   });
 
@@ -86,9 +87,13 @@ describe('encrypted backup errors (nothing is written)', () => {
     await refused(made.bytes, 'E_RECOVERY_KEY', { recoveryKey: 'AAAA-BBBB' });
   });
 
-  it('E_BACKUP_MISMATCH: a notebook box that belongs to no notebook of the vault (hashes recomputed)', async () => {
+  it('E_BACKUP_MISMATCH: a notebook box that belongs to no notebook of the vault (hashes recomputed, sealed by a holder of the vault key)', async () => {
     const scanned = await scanBackup(bytesSource(made.bytes));
     if (!scanned.ok) throw new Error(scanned.error.code);
+    const header = decodeVaultHeader(scanned.value.header);
+    if (!header.ok) throw new Error(header.error.code);
+    const key = await unlockWithPassphrase(header.value, PASSPHRASE);
+    if (!key.ok) throw new Error(key.error.code);
     const read = (ref: { offset: number; length: number }) => made.bytes.slice(ref.offset, ref.offset + ref.length);
     const parts: Uint8Array[] = [];
     await writeBackup(
@@ -98,6 +103,7 @@ describe('encrypted backup errors (nothing is written)', () => {
         notebooks: [...scanned.value.notebooks.map((ref) => ({ roomId: ref.id, box: read(ref) })), { roomId: 'A'.repeat(43), box: read(scanned.value.notebooks[0] ?? scanned.value.vaultBox) }],
         blobIds: [],
         blobs: { stat: async () => undefined, readPiece: async () => undefined },
+        seal: (count, chain) => sealBackup(key.value, count, chain),
       },
       (part) => void parts.push(part.slice()),
     );
