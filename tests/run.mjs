@@ -3,7 +3,29 @@
 // Stops at the first failing stage and ends with one line summing every stage:
 // "N passed, N failed" (CI reads it). Each check stage counts as one test.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+// Set-up first, so a fresh machine fails here in one line and never deep inside a suite:
+// the e2e tests need a Chromium. As root (CI, a container) it is installed with apt; anyone
+// else is told the one command to run.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  if (process.env.CHROMIUM_PATH || process.getuid?.() !== 0) {
+    console.error(process.env.CHROMIUM_PATH
+      ? `No Chromium at CHROMIUM_PATH=${chromium}.`
+      : 'The end-to-end tests need Chromium. Install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH).');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log('=== set-up: installing Chromium (apt-get) ===');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (...args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
+  if (!(apt('update') && apt('install', '-y', 'chromium'))) {
+    console.error('Installing Chromium failed; run: apt-get update && apt-get install -y chromium');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 const RESULTS = '.test-results';
 rmSync(RESULTS, { recursive: true, force: true });
