@@ -10,6 +10,7 @@ import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
 import { loadSettings, onSettingsSaved } from './settings-store.ts';
 import { moveLegacyDeviceName } from './move-legacy-device-name.ts';
+import { clearUnlockWait, readUnlockWait, recordWrongSecret, waitLeft } from './unlock-wait.ts';
 import type { LockWhy } from '../../sync/tabs/tab-channel.ts';
 import { joinTabSession, type TabLockCause, type TabSession, type TabSessionHost } from '../../sync/tabs/tab-session.ts';
 
@@ -27,6 +28,8 @@ export interface Session {
   readonly phase: Accessor<Phase>;
   readonly busy: Accessor<boolean>;
   readonly error: Accessor<string | undefined>;
+  /** When the unlock screen may take the next secret (wall-clock ms), after wrong ones in a row (unlock-wait.ts). */
+  readonly retryAt: Accessor<number>;
   create(passphrase: string): Promise<void>;
   confirmRecoverySaved(): void;
   unlock(secret: { passphrase: string } | { recoveryKey: string }): Promise<void>;
@@ -62,6 +65,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
   const [phase, setPhase] = createSignal<Phase>({ name: 'loading' });
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
+  const [retryAt, setRetryAt] = createSignal(Date.now() + waitLeft(readUnlockWait(), Date.now()));
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -118,19 +122,19 @@ export function createSession(services: VaultServices = browserServices(), joinT
   addEventListener('pagehide', flushOnHide);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flushOnHide());
 
-  /** Unlocks into the unlocked screens, or says why not; false when the secret did not open the vault. */
-  const enter = async (secret: { passphrase: string } | { recoveryKey: string }): Promise<boolean> => {
+  /** Unlocks into the unlocked screens, or says why not and answers the error's code. */
+  const enter = async (secret: { passphrase: string } | { recoveryKey: string }): Promise<string | undefined> => {
     const result = await unlockVault(services, secret);
     if (!result.ok) {
       setError(messageFor(result.error.code, result.error.message));
-      return false;
+      return result.error.code;
     }
     // Before the unlocked screens: sync must dial this device's servers, not the defaults first,
     // and announce this device's name.
     await loadSettings(result.value);
     await moveLegacyDeviceName(result.value);
     setPhase({ name: 'unlocked', vault: opened(result.value) });
-    return true;
+    return undefined;
   };
 
   return {
@@ -175,13 +179,19 @@ export function createSession(services: VaultServices = browserServices(), joinT
           setError(own ? restored.error.message : messageFor(restored.error.code, restored.error.message));
           return;
         }
-        if (!(await enter(secret))) setPhase({ name: 'locked' });
+        if ((await enter(secret)) !== undefined) setPhase({ name: 'locked' });
       });
       return unsealed ? 'unsealed' : undefined;
     },
+    retryAt,
     unlock: (secret) =>
       run(async () => {
-        await enter(secret);
+        // The screen holds its button meanwhile; another tab's wrong tries count here too.
+        const left = waitLeft(readUnlockWait(), Date.now());
+        if (left > 0) return void setRetryAt(Date.now() + left);
+        const failed = await enter(secret);
+        if (failed === undefined) clearUnlockWait();
+        else if (failed === 'E_PASSPHRASE' || failed === 'E_RECOVERY_KEY') setRetryAt(recordWrongSecret(Date.now()).until);
       }),
     lock: async (reason, why = 'manual') => {
       if (why !== 'stale') tabs.lockOthers(why);

@@ -1,13 +1,24 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, onCleanup, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
 
 /** Later runs: unlock with the passphrase, or with the recovery key. */
 export function UnlockScreen(props: { session: Session }) {
   const [secret, setSecret] = createSignal('');
   const [useRecovery, setUseRecovery] = createSignal(false);
+  const [now, setNow] = createSignal(Date.now());
+  const ticker = setInterval(() => setNow(Date.now()), 250);
+  onCleanup(() => clearInterval(ticker));
+  const waitS = () => Math.max(0, Math.ceil((props.session.retryAt() - now()) / 1000));
+  let field: HTMLInputElement | undefined;
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    void props.session.unlock(useRecovery() ? { recoveryKey: secret() } : { passphrase: secret() });
+    void props.session.unlock(useRecovery() ? { recoveryKey: secret() } : { passphrase: secret() }).then(() => {
+      // Still here: the secret was wrong. Back in the field with it selected, to retype at once.
+      if (!field?.isConnected) return;
+      field.focus();
+      field.select();
+      setNow(Date.now());
+    });
   };
   return (
     <main class="center">
@@ -16,6 +27,7 @@ export function UnlockScreen(props: { session: Session }) {
         <label for="secret">{useRecovery() ? 'Recovery key' : 'Passphrase'}</label>
         <input
           id="secret"
+          ref={field}
           type={useRecovery() ? 'text' : 'password'}
           autocomplete={useRecovery() ? 'off' : 'current-password'}
           value={secret()}
@@ -24,7 +36,12 @@ export function UnlockScreen(props: { session: Session }) {
           autofocus
         />
         <Show when={props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
-        <button type="submit" class="primary" disabled={props.session.busy()}>
+        <Show when={waitS() > 0}>
+          <p class="hint" role="status">
+            Try again in {waitS()} s
+          </p>
+        </Show>
+        <button type="submit" class="primary" disabled={props.session.busy() || waitS() > 0}>
           {props.session.busy() ? 'Unlocking…' : 'Unlock'}
         </button>
         <button
