@@ -220,6 +220,19 @@ export class BlobStore {
     return rooms.length === 0 || rooms.some((row) => row.key[2] === roomId);
   }
 
+  /**
+   * Blobs stored here that belong to room `roomId` (offered, fetched or shown there): what
+   * this device can put back on a relay that lacks them.
+   * Note: room records are keyed by blob first (servesRoom asks by blob), so this reads
+   * every room's records; they are empty values, a few per photo, read once per check.
+   */
+  async roomBlobs(roomId: string): Promise<string[]> {
+    const rows = await this.#storage.loadRange(['blob-room']);
+    const ids = rows.filter((row) => row.key[2] === roomId).map((row) => row.key[1] ?? '').filter((id) => BLOB_ID.test(id));
+    const held = await Promise.all(ids.map(async (id) => ((await this.#head(id)) ? id : undefined)));
+    return held.filter((id): id is string => id !== undefined);
+  }
+
   async pendingOffers(roomId: string): Promise<string[]> {
     const rows = await this.#storage.loadRange(['blob-offer', roomId]);
     return rows.map((row) => row.key[2] ?? '').filter((id) => BLOB_ID.test(id));

@@ -5,6 +5,7 @@ import { LaneBlobExchange } from './lane-blob-exchange.ts';
 import { fetchBlob as fetchFromSources } from './fetch-blob.ts';
 import type { PieceSource } from './piece-source.ts';
 import { RelayBlobClient, type FetchLike } from './relay-blob-client.ts';
+import { reconcileOnConnect, type RelayConnection } from './relay-reconcile.ts';
 
 export type BlobPriority = 'thumb' | 'photo';
 
@@ -30,6 +31,14 @@ export interface BlobSyncOptions {
   readonly relayPiecesPerRequest?: number;
   /** First wait before a source that dropped is tried again (doubles up to 15 s). */
   readonly retryMs?: number;
+  /**
+   * The notebook's relay connection (its Replication): each time it opens, the room's blobs
+   * the relay lacks are uploaded again (relay-reconcile.ts), and wants that found nothing
+   * are told to ask again (`sources`).
+   */
+  readonly relayConnection?: RelayConnection;
+  /** Wait after the first connection before its check (default 2 s). */
+  readonly reconcileDelayMs?: number;
 }
 
 export interface BlobSync {
@@ -60,6 +69,9 @@ interface Wanted {
 /** Downloads at a time: two keep a slow source from holding up the rest. */
 const ACTIVE_DOWNLOADS = 2;
 const MAX_RETRY_MS = 15_000;
+/** Asking the relay again for blobs it lacked: 2 s, doubling to a minute (the owner may be putting them back). */
+const MISSING_RETRY_MS = 2_000;
+const MAX_MISSING_RETRY_MS = 60_000;
 const RANK: Record<BlobPriority, number> = { thumb: 0, photo: 1 };
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
@@ -107,6 +119,21 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   };
   const offPeers = options.lane?.onPeers(sourcesChanged);
 
+  // A blob nobody had may reach the relay later (its owner uploads it, or puts it back on a
+  // relay that lost it) and a relay-only device has no peer to announce that: so after a want
+  // found nothing, `sources` is reported again after 2 s, doubling to a minute, for as long as
+  // wants keep finding nothing (the UI asks again only for what it still shows).
+  let missingTimer: ReturnType<typeof setTimeout> | undefined;
+  let missingDelay = MISSING_RETRY_MS;
+  const noteMissing = () => {
+    if (closed || !relay || missingTimer !== undefined) return;
+    missingTimer = setTimeout(() => {
+      missingTimer = undefined;
+      missingDelay = Math.min(missingDelay * 2, MAX_MISSING_RETRY_MS);
+      if (!closed) emit({ type: 'sources' });
+    }, missingDelay);
+  };
+
   const sources = (): PieceSource[] => [...(exchange?.sources() ?? []), ...(relay ? [relay] : [])];
 
   async function fetchBlob(id: string): Promise<BlobResult<void>> {
@@ -128,6 +155,8 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
           active--;
           wanted.delete(next.id);
           next.resolve(result);
+          if (!result.ok && result.error.code === 'E_BLOB_UNAVAILABLE') noteMissing();
+          if (result.ok) missingDelay = MISSING_RETRY_MS;
           if (result.ok) emit({ type: 'stored', id: next.id });
           emit({ type: 'pending' });
           pumpDownloads();
@@ -175,6 +204,21 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
 
   // Offers a reload interrupted carry on.
   if (relay) void store.pendingOffers(options.roomId).then((ids) => ids.forEach(enqueueUpload), () => undefined);
+  const stopReconcile = relay && options.relayConnection
+    ? reconcileOnConnect(options.relayConnection, {
+        store,
+        roomId: options.roomId,
+        relayHas: (id) => relay.has(id),
+        canWrite: () => (options.capToken?.() ?? undefined) !== undefined,
+        upload: enqueueUpload,
+        connected: () => {
+          missingDelay = MISSING_RETRY_MS;
+          sourcesChanged();
+        },
+        isClosed: () => closed,
+        firstDelayMs: options.reconcileDelayMs ?? 2_000,
+      })
+    : undefined;
 
   return {
     async want(id, priority) {
@@ -211,6 +255,8 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
       if (closed) return;
       closed = true;
       offPeers?.();
+      stopReconcile?.();
+      clearTimeout(missingTimer);
       exchange?.destroy();
       [...sleepers].forEach((done) => done());
       for (const entry of queue.splice(0)) entry.resolve(closedResult());

@@ -127,6 +127,7 @@ describe('a relay that lost its data gets the photos back', () => {
     await idle(owner.blobs);
 
     await restart(true);
+    const restarted = performance.now();
     expect(await relayHas(blobsUrl, [photos[0]!.thumb.id])).toBe(false);
 
     // The owner stays online: within 20 s the relay holds its notes and blobs again.
@@ -134,7 +135,7 @@ describe('a relay that lost its data gets the photos back', () => {
     const reader = new WebsocketProvider(relay().relayUrl, room(), mirror, { WebSocketPolyfill: Ws, disableBc: true });
     cleanups.push(() => (reader.destroy(), reader.awareness.destroy()));
     const { store, arrived } = await newDeviceThumbs(blobsUrl, photos, 20_000);
-    console.log(`relay restarted empty: ${arrived} of ${photos.length} thumbnails reached a new device`);
+    console.log(`relay restarted empty: ${arrived} of ${photos.length} thumbnails reached a new device (${((performance.now() - restarted) / 1000).toFixed(1)} s after the restart)`);
     expect(arrived).toBe(photos.length);
     for (const [i, photo] of photos.entries()) {
       const read = await store.readAll(photo.thumb.id, photo.key, photoBlobAd('nb', `note-${i + 1}`, 'thumb'));
@@ -143,5 +144,44 @@ describe('a relay that lost its data gets the photos back', () => {
     expect(await relayHas(blobsUrl, all)).toBe(true);
     await Promise.race([until(mirror, () => mirror.getMap('entries').has('note-1')), new Promise((r) => setTimeout(r, 5_000))]);
     expect(mirror.getMap('entries').has('note-1')).toBe(true);
+  }, 60_000);
+
+  it('bounded: a restart that kept the data costs one HEAD per blob and no upload; a flapping relay is checked with backoff', async () => {
+    const { relay, restart } = await restartableRelay();
+    const blobsUrl = `${relay().url}relay-blobs`;
+    const key = randomNotebookKey();
+    KEY_HOLDER.key = key;
+    const owner = ownerDevice(relay().relayUrl, blobsUrl, key);
+    const photos = [await putPhoto(owner.store, 4, 100 * 1024), await putPhoto(owner.store, 5, 100 * 1024), await putPhoto(owner.store, 6, 100 * 1024)];
+    for (const photo of photos) {
+      owner.blobs.offer(photo.thumb.id);
+      owner.blobs.offer(photo.photo.id);
+    }
+    const all = photos.flatMap((p) => [p.thumb.id, p.photo.id]);
+    expect(await waitFor(() => relayHas(blobsUrl, all), 10_000)).toBe(true);
+    await idle(owner.blobs);
+    // Let the first connection's own check (2 s after it opened) run before counting.
+    await new Promise((r) => setTimeout(r, 2_500));
+    const count = (method: string) => owner.fetch.requests.filter((r) => r.startsWith(`${method} `)).length;
+    const puts = count('PUT');
+
+    const heads = count('HEAD');
+    await restart(false);
+    expect(await waitFor(async () => count('HEAD') >= heads + all.length, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    console.log(`restart with its data: ${count('HEAD') - heads} HEADs, ${count('PUT') - puts} PUTs for ${all.length} blobs`);
+    expect(count('HEAD') - heads).toBe(all.length);
+    expect(count('PUT')).toBe(puts);
+
+    // Three restarts in quick succession: each short connection makes the next check wait longer.
+    const before = count('HEAD');
+    for (let i = 0; i < 3; i++) {
+      await restart(false);
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    await new Promise((r) => setTimeout(r, 4_000));
+    console.log(`3 flaps: ${count('HEAD') - before} HEADs in the 6 s that followed`);
+    expect(count('HEAD') - before).toBe(0);
+    expect(count('PUT')).toBe(puts);
   }, 60_000);
 });
