@@ -40,7 +40,7 @@ const MAX_DELAY_MS = 5 * 60_000;
  * devices that sync only through it never saw one (issue 18 §5).
  * So each time the relay connection opens, this device asks the relay (one HEAD per blob,
  * four at a time) about every blob of the room it holds and queues the missing ones for
- * upload (which resumes a partial upload the relay kept). Bounded: one check per connection,
+ * upload, smallest (thumbnails) first; an upload resumes a partial one the relay kept. Bounded: one check per connection,
  * and nothing is sent again that the relay confirms; after a connection that lasted under a
  * minute the check waits 2 s, doubling to 5 min while the relay keeps flapping; a check stops
  * when its connection closes; a device without the room's write token checks nothing.
@@ -58,16 +58,19 @@ export function reconcileOnConnect(connection: RelayConnection, options: RelayRe
     const live = () => run === generation && !options.isClosed();
     if (!live() || !options.canWrite()) return;
     const ids = await options.store.roomBlobs(options.roomId);
+    const missing: { id: string; size: number }[] = [];
     let next = 0;
     const worker = async () => {
       while (live() && next < ids.length) {
         const id = ids[next++]!;
         const has = await options.relayHas(id);
         if (has === undefined) return; // The relay went away: the next connection checks again.
-        if (!has) options.upload(id);
+        if (!has) missing.push({ id, size: (await options.store.stat(id))?.size ?? Infinity });
       }
     };
     await Promise.all(Array.from({ length: RECONCILE_CONCURRENCY }, worker));
+    // Smallest first: thumbnails are what a device that catches up shows first.
+    if (live()) missing.sort((a, b) => a.size - b.size).forEach(({ id }) => options.upload(id));
   };
 
   const onStatus = (next: RelayLink) => {
