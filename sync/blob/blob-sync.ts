@@ -46,8 +46,9 @@ export interface BlobSync {
    * Resolves once blob `id` is in the store (verified), or with E_BLOB_UNAVAILABLE when no
    * peer and not the relay has it (E_HASH_MISMATCH if some sent wrong bytes). Dropped
    * connections are retried, resuming where they stopped. Thumbnails go before photos.
+   * `signal`: the caller no longer needs it (not honoured yet: the next commit does).
    */
-  want(id: string, priority: BlobPriority): Promise<BlobResult<void>>;
+  want(id: string, priority: BlobPriority, signal?: AbortSignal): Promise<BlobResult<void>>;
   /**
    * A blob made on this device: uploaded to the relay in the background (also after a
    * reload); peers fetch it over the lane. Blobs fetched from a peer are offered too.
