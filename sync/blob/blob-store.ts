@@ -16,7 +16,7 @@ import { fixedChunks, readPieces, type BlobSource } from './blob-source.ts';
 
 export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING' | 'E_BLOB_PIECE' | 'E_STORAGE_FULL' | BlobSyncErrorCode;
 /** Codes of blob transfer (blob-sync.ts); declared here so one result type serves both. */
-export type BlobSyncErrorCode = 'E_BLOB_UNAVAILABLE' | 'E_BLOB_SYNC_CLOSED';
+export type BlobSyncErrorCode = 'E_BLOB_UNAVAILABLE' | 'E_BLOB_SYNC_CLOSED' | 'E_BLOB_NOT_WANTED';
 export type BlobResult<T> = { ok: true; value: T } | { ok: false; error: { code: BlobErrorCode; message: string } };
 
 export interface StoredBlob {

@@ -39,14 +39,19 @@ export interface BlobSyncOptions {
   readonly relayConnection?: RelayConnection;
   /** Wait after the first connection before its check (default 2 s). */
   readonly reconcileDelayMs?: number;
+  /** Downloads at a time with a relay (default MAX_DOWNLOADS); the sync bench sets 2 for the old behaviour. */
+  readonly maxDownloads?: number;
 }
 
 export interface BlobSync {
   /**
    * Resolves once blob `id` is in the store (verified), or with E_BLOB_UNAVAILABLE when no
    * peer and not the relay has it (E_HASH_MISMATCH if some sent wrong bytes). Dropped
-   * connections are retried, resuming where they stopped. Thumbnails go before photos.
-   * `signal`: the caller no longer needs it (not honoured yet: the next commit does).
+   * connections are retried, resuming where they stopped. Thumbnails go before photos, and
+   * among each in the order they were wanted (the grid wants what it shows, top first).
+   * `signal`: the caller no longer needs it (its card left the screen); once every caller
+   * that wanted it has aborted, a want not yet begun leaves the queue with
+   * E_BLOB_NOT_WANTED, so what is on screen is fetched first. A download under way ends.
    */
   want(id: string, priority: BlobPriority, signal?: AbortSignal): Promise<BlobResult<void>>;
   /**
@@ -65,10 +70,18 @@ interface Wanted {
   readonly seq: number;
   readonly resolve: (result: BlobResult<void>) => void;
   readonly promise: Promise<BlobResult<void>>;
+  /** Callers that still want it; Infinity once one asked without a signal. */
+  interest: number;
 }
 
-/** Downloads at a time: two keep a slow source from holding up the rest. */
-const ACTIVE_DOWNLOADS = 2;
+/**
+ * Downloads at a time with a relay: thumbnails in parallel (one relay request each), since
+ * a new device's grid waited ~0.5 s per thumbnail two at a time (100 in 57 s, issue 18 §5).
+ * Extra downloads go to the relay while every peer's two GET slots are taken.
+ */
+export const MAX_DOWNLOADS = 6;
+/** Full photos at a time, and every download without a relay (a peer answers two GETs at a time). */
+const PHOTO_DOWNLOADS = 2;
 const MAX_RETRY_MS = 15_000;
 /** Asking the relay again for blobs it lacked: 2 s, doubling to a minute (the owner may be putting them back). */
 const MISSING_RETRY_MS = 2_000;
@@ -92,6 +105,8 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   const queue: Wanted[] = [];
   const uploads: string[] = [];
   let active = 0;
+  let activePhotos = 0;
+  const maxDownloads = relay ? Math.max(1, options.maxDownloads ?? MAX_DOWNLOADS) : PHOTO_DOWNLOADS;
   let uploading = false;
   let seq = 0;
   let closed = false;
@@ -146,14 +161,20 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   function pumpDownloads(): void {
-    while (!closed && active < ACTIVE_DOWNLOADS && queue.length > 0) {
-      queue.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.seq - b.seq);
-      const next = queue.shift()!;
+    queue.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.seq - b.seq);
+    while (!closed && active < maxDownloads) {
+      // Thumbnails take any free slot; full photos at most PHOTO_DOWNLOADS of them.
+      const at = queue.findIndex((entry) => entry.priority === 'thumb' || activePhotos < PHOTO_DOWNLOADS);
+      if (at < 0) break;
+      const next = queue.splice(at, 1)[0]!;
+      const photo = next.priority === 'photo';
       active++;
+      if (photo) activePhotos++;
       void fetchBlob(next.id)
         .catch((error: unknown): BlobResult<void> => ({ ok: false, error: { code: error instanceof StorageFullError ? error.code : 'E_BLOB_UNAVAILABLE', message: String(error) } }))
         .then((result) => {
           active--;
+          if (photo) activePhotos--;
           wanted.delete(next.id);
           next.resolve(result);
           if (!result.ok && result.error.code === 'E_BLOB_UNAVAILABLE') noteMissing();
@@ -163,6 +184,24 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
           pumpDownloads();
         });
     }
+  }
+
+  /** Counts the caller's interest in `entry`; when the last one aborts before the download began, it leaves the queue. */
+  function follow(entry: Wanted, signal: AbortSignal | undefined): void {
+    if (!signal) {
+      entry.interest = Infinity;
+      return;
+    }
+    entry.interest++;
+    signal.addEventListener('abort', () => {
+      if (--entry.interest > 0) return;
+      const at = queue.indexOf(entry);
+      if (at < 0) return;
+      queue.splice(at, 1);
+      wanted.delete(entry.id);
+      entry.resolve({ ok: false, error: { code: 'E_BLOB_NOT_WANTED', message: `blob ${entry.id} is no longer wanted` } });
+      emit({ type: 'pending' });
+    }, { once: true });
   }
 
   async function pumpUploads(): Promise<void> {
@@ -222,7 +261,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     : undefined;
 
   return {
-    async want(id, priority) {
+    async want(id, priority, signal) {
       if (closed) return closedResult();
       if (!BLOB_ID.test(id)) return { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `${JSON.stringify(id)} is not a blob id` } };
       if (await store.has(id)) {
@@ -230,14 +269,17 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
         await store.addToRoom(options.roomId, id);
         return { ok: true, value: undefined };
       }
+      if (signal?.aborted) return { ok: false, error: { code: 'E_BLOB_NOT_WANTED', message: `blob ${id} is no longer wanted` } };
       const existing = wanted.get(id);
       if (existing) {
         if (RANK[priority] < RANK[existing.priority]) existing.priority = priority;
+        follow(existing, signal);
         return existing.promise;
       }
       let resolve!: (result: BlobResult<void>) => void;
       const promise = new Promise<BlobResult<void>>((r) => (resolve = r));
-      const entry: Wanted = { id, priority, seq: seq++, resolve, promise };
+      const entry: Wanted = { id, priority, seq: seq++, resolve, promise, interest: 0 };
+      follow(entry, signal);
       wanted.set(id, entry);
       queue.push(entry);
       emit({ type: 'pending' });
