@@ -4,7 +4,7 @@ import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
 import type { FetchLike } from '../../../sync/blob/relay-blob-client.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
-import { newStore, putPhoto, ROOM, type Photo } from './blob-sync-harness.ts';
+import { countingFetch, newStore, putPhoto, ROOM, type Photo } from './blob-sync-harness.ts';
 
 /**
  * Issue 18 §5: a new device showed 3,100 notes in 2.7 s and its 100 thumbnails only after
@@ -111,5 +111,27 @@ describe('thumbnails come in parallel, in view order', () => {
     // Not queued any more: a card that scrolls back in asks again and gets it.
     expect((await sync.want(photos[12]!.thumb.id, 'thumb', new AbortController().signal)).ok).toBe(true);
     sync.destroy();
+  });
+
+  it('uploads: an import offers thumbnail, photo, thumbnail, photo, ...; every thumbnail goes up before the photos queued with it', async () => {
+    const phone = newStore();
+    const imported = [await putPhoto(phone, 300, 300 * 1024), await putPhoto(phone, 301, 300 * 1024), await putPhoto(phone, 302, 300 * 1024)];
+    const up = countingFetch();
+    const sender = createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl(), fetch: up.fetch });
+    for (const photo of imported) {
+      sender.offer(photo.thumb.id);
+      sender.offer(photo.photo.id);
+    }
+    await new Promise<void>((resolve) => {
+      const check = () => sender.pending().uploads === 0 && (off(), resolve());
+      const off = sender.onChange(check);
+      setTimeout(check, 50);
+    });
+    sender.destroy();
+    const firstPut = (id: string) => up.requests.findIndex((r) => r.startsWith('PUT') && r.includes(id));
+    const thumbs = imported.map((p) => firstPut(p.thumb.id));
+    const fulls = imported.map((p) => firstPut(p.photo.id));
+    expect([...thumbs, ...fulls].every((at) => at >= 0)).toBe(true);
+    expect(Math.max(...thumbs)).toBeLessThan(Math.min(...fulls));
   });
 });
