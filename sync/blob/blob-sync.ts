@@ -103,7 +103,8 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   const listeners = new Set<(event: BlobSyncEvent) => void>();
   const wanted = new Map<string, Wanted>();
   const queue: Wanted[] = [];
-  const uploads: string[] = [];
+  /** Waiting uploads, smallest first (stable): an import offers thumbnail, photo, thumbnail, ..., and the thumbnails are what other devices show first. */
+  const uploads: { readonly id: string; readonly size: number }[] = [];
   let active = 0;
   let activePhotos = 0;
   const maxDownloads = relay ? Math.max(1, options.maxDownloads ?? MAX_DOWNLOADS) : PHOTO_DOWNLOADS;
@@ -209,7 +210,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     uploading = true;
     try {
       for (let delay = retryMs; !closed && uploads.length > 0; ) {
-        const id = uploads[0]!;
+        const { id } = uploads[0]!;
         const result = await relay.upload(store, id);
         if (result.kind === 'retry') {
           await sleep(delay);
@@ -218,7 +219,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
         }
         if (result.kind !== 'stored') console.warn(`blob ${id} was not uploaded to the relay: ${result.kind === 'refused' ? result.reason : result.kind}`);
         delay = retryMs;
-        uploads.shift();
+        uploads.shift(); // Still first: enqueueUpload never puts anything ahead of it.
         await store.markOffer(options.roomId, id, false);
         emit({ type: 'pending' });
       }
@@ -228,10 +229,16 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   function enqueueUpload(id: string): void {
-    if (closed || !relay || uploads.includes(id)) return;
-    uploads.push(id);
-    emit({ type: 'pending' });
-    void pumpUploads();
+    if (closed || !relay) return;
+    void store.stat(id).catch(() => undefined).then((stat) => {
+      if (closed || uploads.some((upload) => upload.id === id)) return;
+      const size = stat?.size ?? Infinity;
+      const at = uploads.findIndex((upload, i) => i > 0 && upload.size > size);
+      // Never ahead of the one under way (index 0): its upload keeps its place.
+      uploads.splice(at < 0 ? uploads.length : at, 0, { id, size });
+      emit({ type: 'pending' });
+      void pumpUploads();
+    });
   }
 
   function offer(id: string): void {
