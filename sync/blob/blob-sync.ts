@@ -256,7 +256,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
         store,
         roomId: options.roomId,
         relayHas: (id) => relay.has(id),
-        canWrite: () => (options.capToken?.() ?? undefined) !== undefined,
+        canWrite: () => options.capToken?.() !== undefined,
         upload: enqueueUpload,
         connected: () => {
           missingDelay = MISSING_RETRY_MS;
@@ -271,6 +271,8 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     async want(id, priority, signal) {
       if (closed) return closedResult();
       if (!BLOB_ID.test(id)) return { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `${JSON.stringify(id)} is not a blob id` } };
+      // Its place in line is when it was asked for, not when the store answered `has`.
+      const order = seq++;
       if (await store.has(id)) {
         // A note of this room shows it: its peers may fetch it from us too.
         await store.addToRoom(options.roomId, id);
@@ -285,7 +287,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
       }
       let resolve!: (result: BlobResult<void>) => void;
       const promise = new Promise<BlobResult<void>>((r) => (resolve = r));
-      const entry: Wanted = { id, priority, seq: seq++, resolve, promise, interest: 0 };
+      const entry: Wanted = { id, priority, seq: order, resolve, promise, interest: 0 };
       follow(entry, signal);
       wanted.set(id, entry);
       queue.push(entry);
