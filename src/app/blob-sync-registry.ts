@@ -51,7 +51,7 @@ export function registerBlobSync(notebookId: string, sync: BlobSync): () => void
 /** What followVaultSync needs of a VaultSync (sync/vault/vault-sync.ts). */
 export interface ReplicatingNotebooks {
   notebooks(): string[];
-  notebook(id: string): Pick<Replication, 'roomId' | 'blobLane' | 'relayWriteToken'> | undefined;
+  notebook(id: string): Pick<Replication, 'roomId' | 'blobLane' | 'relayWriteToken' | 'status' | 'onStatus' | 'relayWriteSettled'> | undefined;
   onChange(listener: () => void): () => void;
 }
 
@@ -80,6 +80,8 @@ export function followVaultSync(sync: ReplicatingNotebooks, store: BlobStore, bl
         roomId: replication.roomId,
         lane: replication.blobLane,
         capToken: () => replication.relayWriteToken(),
+        // At each (re)connect: blobs the relay lost are put back, wants that found nothing ask again.
+        relayConnection: replication,
         ...(blobsUrl ? { blobsUrl } : {}),
       });
       running.set(id, { lane: replication.blobLane, stop: registerBlobSync(id, blobs) });

@@ -24,6 +24,9 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
   error: Accessor<string | undefined>;
 } {
   const urls: string[] = [];
+  // Aborted when the card leaves the screen or shows another photo: a thumbnail nobody sees
+  // leaves the blob sync's queue, so what is on screen is fetched first.
+  let wanting: AbortController | undefined;
   // Every doc change makes new record objects; decrypt again only when the blob changes.
   const stable = createMemo(source, undefined, {
     equals: (a, b) => a?.noteId === b?.noteId && a?.photo.blobId === b?.photo.blobId && a?.photo.thumbBlobId === b?.photo.thumbBlobId,
@@ -40,7 +43,9 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
       bytes = await blobs.readAll(blobId, key, ad);
       const sync = blobSyncFor(s.notebookId);
       if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING' && sync) {
-        const fetched = await sync.want(blobId, purpose);
+        wanting?.abort();
+        wanting = new AbortController();
+        const fetched = await sync.want(blobId, purpose, wanting.signal);
         if (fetched.ok) bytes = await blobs.readAll(blobId, key, ad);
       }
     } finally {
@@ -77,7 +82,10 @@ export function photoUrl(blobs: BlobStore, source: Accessor<PhotoSource | undefi
       offRegistry();
     });
   });
-  onCleanup(() => urls.splice(0).forEach((u) => URL.revokeObjectURL(u)));
+  onCleanup(() => {
+    wanting?.abort();
+    urls.splice(0).forEach((u) => URL.revokeObjectURL(u));
+  });
   return {
     url: () => (resource.error ? undefined : resource()),
     error: () => (resource.error ? String((resource.error as Error).message ?? resource.error) : undefined),

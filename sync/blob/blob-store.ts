@@ -16,7 +16,7 @@ import { fixedChunks, readPieces, type BlobSource } from './blob-source.ts';
 
 export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING' | 'E_BLOB_PIECE' | 'E_STORAGE_FULL' | BlobSyncErrorCode;
 /** Codes of blob transfer (blob-sync.ts); declared here so one result type serves both. */
-export type BlobSyncErrorCode = 'E_BLOB_UNAVAILABLE' | 'E_BLOB_SYNC_CLOSED';
+export type BlobSyncErrorCode = 'E_BLOB_UNAVAILABLE' | 'E_BLOB_SYNC_CLOSED' | 'E_BLOB_NOT_WANTED';
 export type BlobResult<T> = { ok: true; value: T } | { ok: false; error: { code: BlobErrorCode; message: string } };
 
 export interface StoredBlob {
@@ -218,6 +218,19 @@ export class BlobStore {
     if (!BLOB_ID.test(id)) return false;
     const rooms = await this.#storage.loadRange(['blob-room', id]);
     return rooms.length === 0 || rooms.some((row) => row.key[2] === roomId);
+  }
+
+  /**
+   * Blobs stored here that belong to room `roomId` (offered, fetched or shown there): what
+   * this device can put back on a relay that lacks them.
+   * Note: room records are keyed by blob first (servesRoom asks by blob), so this reads
+   * every room's records; they are empty values, a few per photo, read once per check.
+   */
+  async roomBlobs(roomId: string): Promise<string[]> {
+    const rows = await this.#storage.loadRange(['blob-room']);
+    const ids = rows.filter((row) => row.key[2] === roomId).map((row) => row.key[1] ?? '').filter((id) => BLOB_ID.test(id));
+    const held = await Promise.all(ids.map(async (id) => ((await this.#head(id)) ? id : undefined)));
+    return held.filter((id): id is string => id !== undefined);
   }
 
   async pendingOffers(roomId: string): Promise<string[]> {

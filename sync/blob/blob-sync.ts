@@ -5,6 +5,7 @@ import { LaneBlobExchange } from './lane-blob-exchange.ts';
 import { fetchBlob as fetchFromSources } from './fetch-blob.ts';
 import type { PieceSource } from './piece-source.ts';
 import { RelayBlobClient, type FetchLike } from './relay-blob-client.ts';
+import { reconcileOnConnect, type RelayConnection } from './relay-reconcile.ts';
 
 export type BlobPriority = 'thumb' | 'photo';
 
@@ -30,15 +31,29 @@ export interface BlobSyncOptions {
   readonly relayPiecesPerRequest?: number;
   /** First wait before a source that dropped is tried again (doubles up to 15 s). */
   readonly retryMs?: number;
+  /**
+   * The notebook's relay connection (its Replication): each time it opens, the room's blobs
+   * the relay lacks are uploaded again (relay-reconcile.ts), and wants that found nothing
+   * are told to ask again (`sources`).
+   */
+  readonly relayConnection?: RelayConnection;
+  /** Wait after the first connection before its check (default 2 s). */
+  readonly reconcileDelayMs?: number;
+  /** Downloads at a time with a relay (default MAX_DOWNLOADS); the sync bench sets 2 for the old behaviour. */
+  readonly maxDownloads?: number;
 }
 
 export interface BlobSync {
   /**
    * Resolves once blob `id` is in the store (verified), or with E_BLOB_UNAVAILABLE when no
    * peer and not the relay has it (E_HASH_MISMATCH if some sent wrong bytes). Dropped
-   * connections are retried, resuming where they stopped. Thumbnails go before photos.
+   * connections are retried, resuming where they stopped. Thumbnails go before photos, and
+   * among each in the order they were wanted (the grid wants what it shows, top first).
+   * `signal`: the caller no longer needs it (its card left the screen); once every caller
+   * that wanted it has aborted, a want not yet begun leaves the queue with
+   * E_BLOB_NOT_WANTED, so what is on screen is fetched first. A download under way ends.
    */
-  want(id: string, priority: BlobPriority): Promise<BlobResult<void>>;
+  want(id: string, priority: BlobPriority, signal?: AbortSignal): Promise<BlobResult<void>>;
   /**
    * A blob made on this device: uploaded to the relay in the background (also after a
    * reload); peers fetch it over the lane. Blobs fetched from a peer are offered too.
@@ -55,11 +70,22 @@ interface Wanted {
   readonly seq: number;
   readonly resolve: (result: BlobResult<void>) => void;
   readonly promise: Promise<BlobResult<void>>;
+  /** Callers that still want it; Infinity once one asked without a signal. */
+  interest: number;
 }
 
-/** Downloads at a time: two keep a slow source from holding up the rest. */
-const ACTIVE_DOWNLOADS = 2;
+/**
+ * Downloads at a time with a relay: thumbnails in parallel (one relay request each), since
+ * a new device's grid waited ~0.5 s per thumbnail two at a time (100 in 57 s, issue 18 §5).
+ * Extra downloads go to the relay while every peer's two GET slots are taken.
+ */
+export const MAX_DOWNLOADS = 6;
+/** Full photos at a time, and every download without a relay (a peer answers two GETs at a time). */
+const PHOTO_DOWNLOADS = 2;
 const MAX_RETRY_MS = 15_000;
+/** Asking the relay again for blobs it lacked: 2 s, doubling to a minute (the owner may be putting them back). */
+const MISSING_RETRY_MS = 2_000;
+const MAX_MISSING_RETRY_MS = 60_000;
 const RANK: Record<BlobPriority, number> = { thumb: 0, photo: 1 };
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
@@ -77,8 +103,11 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   const listeners = new Set<(event: BlobSyncEvent) => void>();
   const wanted = new Map<string, Wanted>();
   const queue: Wanted[] = [];
-  const uploads: string[] = [];
+  /** Waiting uploads, smallest first (stable): an import offers thumbnail, photo, thumbnail, ..., and the thumbnails are what other devices show first. */
+  const uploads: { readonly id: string; readonly size: number }[] = [];
   let active = 0;
+  let activePhotos = 0;
+  const maxDownloads = relay ? Math.max(1, options.maxDownloads ?? MAX_DOWNLOADS) : PHOTO_DOWNLOADS;
   let uploading = false;
   let seq = 0;
   let closed = false;
@@ -107,6 +136,21 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   };
   const offPeers = options.lane?.onPeers(sourcesChanged);
 
+  // A blob nobody had may reach the relay later (its owner uploads it, or puts it back on a
+  // relay that lost it) and a relay-only device has no peer to announce that: so after a want
+  // found nothing, `sources` is reported again after 2 s, doubling to a minute, for as long as
+  // wants keep finding nothing (the UI asks again only for what it still shows).
+  let missingTimer: ReturnType<typeof setTimeout> | undefined;
+  let missingDelay = MISSING_RETRY_MS;
+  const noteMissing = () => {
+    if (closed || !relay || missingTimer !== undefined) return;
+    missingTimer = setTimeout(() => {
+      missingTimer = undefined;
+      missingDelay = Math.min(missingDelay * 2, MAX_MISSING_RETRY_MS);
+      if (!closed) emit({ type: 'sources' });
+    }, missingDelay);
+  };
+
   const sources = (): PieceSource[] => [...(exchange?.sources() ?? []), ...(relay ? [relay] : [])];
 
   async function fetchBlob(id: string): Promise<BlobResult<void>> {
@@ -118,16 +162,24 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   function pumpDownloads(): void {
-    while (!closed && active < ACTIVE_DOWNLOADS && queue.length > 0) {
-      queue.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.seq - b.seq);
-      const next = queue.shift()!;
+    queue.sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.seq - b.seq);
+    while (!closed && active < maxDownloads) {
+      // Thumbnails take any free slot; full photos at most PHOTO_DOWNLOADS of them.
+      const at = queue.findIndex((entry) => entry.priority === 'thumb' || activePhotos < PHOTO_DOWNLOADS);
+      if (at < 0) break;
+      const next = queue.splice(at, 1)[0]!;
+      const photo = next.priority === 'photo';
       active++;
+      if (photo) activePhotos++;
       void fetchBlob(next.id)
         .catch((error: unknown): BlobResult<void> => ({ ok: false, error: { code: error instanceof StorageFullError ? error.code : 'E_BLOB_UNAVAILABLE', message: String(error) } }))
         .then((result) => {
           active--;
+          if (photo) activePhotos--;
           wanted.delete(next.id);
           next.resolve(result);
+          if (!result.ok && result.error.code === 'E_BLOB_UNAVAILABLE') noteMissing();
+          if (result.ok) missingDelay = MISSING_RETRY_MS;
           if (result.ok) emit({ type: 'stored', id: next.id });
           emit({ type: 'pending' });
           pumpDownloads();
@@ -135,12 +187,30 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
     }
   }
 
+  /** Counts the caller's interest in `entry`; when the last one aborts before the download began, it leaves the queue. */
+  function follow(entry: Wanted, signal: AbortSignal | undefined): void {
+    if (!signal) {
+      entry.interest = Infinity;
+      return;
+    }
+    entry.interest++;
+    signal.addEventListener('abort', () => {
+      if (--entry.interest > 0) return;
+      const at = queue.indexOf(entry);
+      if (at < 0) return;
+      queue.splice(at, 1);
+      wanted.delete(entry.id);
+      entry.resolve({ ok: false, error: { code: 'E_BLOB_NOT_WANTED', message: `blob ${entry.id} is no longer wanted` } });
+      emit({ type: 'pending' });
+    }, { once: true });
+  }
+
   async function pumpUploads(): Promise<void> {
     if (uploading || !relay) return;
     uploading = true;
     try {
       for (let delay = retryMs; !closed && uploads.length > 0; ) {
-        const id = uploads[0]!;
+        const { id } = uploads[0]!;
         const result = await relay.upload(store, id);
         if (result.kind === 'retry') {
           await sleep(delay);
@@ -149,7 +219,7 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
         }
         if (result.kind !== 'stored') console.warn(`blob ${id} was not uploaded to the relay: ${result.kind === 'refused' ? result.reason : result.kind}`);
         delay = retryMs;
-        uploads.shift();
+        uploads.shift(); // Still first: enqueueUpload never puts anything ahead of it.
         await store.markOffer(options.roomId, id, false);
         emit({ type: 'pending' });
       }
@@ -159,10 +229,16 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
   }
 
   function enqueueUpload(id: string): void {
-    if (closed || !relay || uploads.includes(id)) return;
-    uploads.push(id);
-    emit({ type: 'pending' });
-    void pumpUploads();
+    if (closed || !relay) return;
+    void store.stat(id).catch(() => undefined).then((stat) => {
+      if (closed || uploads.some((upload) => upload.id === id)) return;
+      const size = stat?.size ?? Infinity;
+      const at = uploads.findIndex((upload, i) => i > 0 && upload.size > size);
+      // Never ahead of the one under way (index 0): its upload keeps its place.
+      uploads.splice(at < 0 ? uploads.length : at, 0, { id, size });
+      emit({ type: 'pending' });
+      void pumpUploads();
+    });
   }
 
   function offer(id: string): void {
@@ -175,24 +251,44 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
 
   // Offers a reload interrupted carry on.
   if (relay) void store.pendingOffers(options.roomId).then((ids) => ids.forEach(enqueueUpload), () => undefined);
+  const stopReconcile = relay && options.relayConnection
+    ? reconcileOnConnect(options.relayConnection, {
+        store,
+        roomId: options.roomId,
+        relayHas: (id) => relay.has(id),
+        canWrite: () => options.capToken?.() !== undefined,
+        upload: enqueueUpload,
+        connected: () => {
+          missingDelay = MISSING_RETRY_MS;
+          sourcesChanged();
+        },
+        isClosed: () => closed,
+        firstDelayMs: options.reconcileDelayMs ?? 2_000,
+      })
+    : undefined;
 
   return {
-    async want(id, priority) {
+    async want(id, priority, signal) {
       if (closed) return closedResult();
       if (!BLOB_ID.test(id)) return { ok: false, error: { code: 'E_BLOB_UNAVAILABLE', message: `${JSON.stringify(id)} is not a blob id` } };
+      // Its place in line is when it was asked for, not when the store answered `has`.
+      const order = seq++;
       if (await store.has(id)) {
         // A note of this room shows it: its peers may fetch it from us too.
         await store.addToRoom(options.roomId, id);
         return { ok: true, value: undefined };
       }
+      if (signal?.aborted) return { ok: false, error: { code: 'E_BLOB_NOT_WANTED', message: `blob ${id} is no longer wanted` } };
       const existing = wanted.get(id);
       if (existing) {
         if (RANK[priority] < RANK[existing.priority]) existing.priority = priority;
+        follow(existing, signal);
         return existing.promise;
       }
       let resolve!: (result: BlobResult<void>) => void;
       const promise = new Promise<BlobResult<void>>((r) => (resolve = r));
-      const entry: Wanted = { id, priority, seq: seq++, resolve, promise };
+      const entry: Wanted = { id, priority, seq: order, resolve, promise, interest: 0 };
+      follow(entry, signal);
       wanted.set(id, entry);
       queue.push(entry);
       emit({ type: 'pending' });
@@ -211,6 +307,8 @@ export function createBlobSync(options: BlobSyncOptions): BlobSync {
       if (closed) return;
       closed = true;
       offPeers?.();
+      stopReconcile?.();
+      clearTimeout(missingTimer);
       exchange?.destroy();
       [...sleepers].forEach((done) => done());
       for (const entry of queue.splice(0)) entry.resolve(closedResult());

@@ -58,6 +58,16 @@ export class RelayBlobClient implements PieceSource {
     return { kind: 'pieces', size, pieces };
   }
 
+  /** Whether the relay holds blob `id` whole (HEAD); undefined when it did not answer. */
+  async has(id: string): Promise<boolean | undefined> {
+    try {
+      const head = await this.#fetch(this.#base + id, { method: 'HEAD' });
+      return head.status === 200 ? true : head.status === 404 ? false : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Hands blob `id` to the relay, continuing any upload the relay already holds part of. */
   async upload(store: BlobStore, id: string): Promise<Transfer> {
     const stat = await store.stat(id);

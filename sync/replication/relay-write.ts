@@ -21,8 +21,12 @@ export interface RelayWriteSource {
 export interface RelayWrite {
   /** A `?cap=` token for a connection made now (by the relay's clock), or undefined: connect read-only. */
   token(): string | undefined;
-  /** Reads the room's policy (and the relay's clock) and, as its admin, raises it to the current key. */
-  sync(): Promise<void>;
+  /**
+   * Reads the room's policy (and the relay's clock) and, as its admin, raises it to the
+   * current key. True when it had to put the policy there (the relay lacked it or held an
+   * older one): writes sent on a connection before that were dropped.
+   */
+  sync(): Promise<boolean>;
 }
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -57,13 +61,15 @@ export function relayWrite(relayUrl: string, roomId: string, source: RelayWriteS
         const body = new Uint8Array(await current.arrayBuffer());
         const admin = source.admin();
         const writer = source.writer();
-        if (!admin || !writer) return;
+        if (!admin || !writer) return false;
         const policy = current.status === 200 ? parseCapStatement(roomId, body) : undefined;
-        if (policy?.ok && policy.value.epoch >= admin.epoch) return;
+        if (policy?.ok && policy.value.epoch >= admin.epoch) return false;
         const put = await fetchImpl(url, { method: 'PUT', body: signCapStatement(roomId, admin.key, admin.epoch, writer.publicKey) as Uint8Array<ArrayBuffer> });
         await put.arrayBuffer();
+        return put.ok;
       } catch {
         // Unreachable relay: the connection retries; writes wait for a reachable relay.
+        return false;
       }
     },
   };

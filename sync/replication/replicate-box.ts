@@ -144,7 +144,21 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   };
   const synced = () => update({ lastSyncAt: Date.now() });
 
+  let everConnected = false;
   relay?.on('status', ({ status: s }) => {
+    // A relay that lost its data (restarted empty) lost the room's write policy too: without
+    // it every write of this connection, the resync of the whole box included, is dropped.
+    // So at every reconnect the admin puts the policy back, and if it had to, connects again
+    // so the box is resent under it. Set before listeners hear 'connected': the blob sync
+    // waits for it before it uploads (relayWriteSettled).
+    if (s === 'connected' && everConnected && write && !destroyed) {
+      writeSettled = write.sync().then((registered) => {
+        if (!registered || destroyed) return;
+        relay.disconnect();
+        relay.connect();
+      });
+    }
+    if (s === 'connected') everConnected = true;
     // y-websocket retries with backoff (connecting, disconnected, connecting, ...); once the
     // relay was lost it stays 'offline' until a retry succeeds, rather than flickering.
     if (s === 'connecting' && status.relay === 'offline') return;

@@ -6,6 +6,8 @@
  * and in Chromium between two browser contexts (`chromium` as an argument: that alone).
  * Target (issue 3): wire bytes <= 1.3x plain. Times are medians of 3 catch-ups; the room
  * is unloaded before each, so every catch-up is served from the relay's disk.
+ * Then 100 thumbnails to a new device through the relay, one at a time vs two (before) vs
+ * now (sync/thumbnails.ts; `thumbs` as an argument: that alone). Target (issue 18): <= 10 s.
  */
 import { randomBytes, deriveId, sodiumReady } from '../../crypto/index.ts';
 import { startRelayServer, type RelayServer } from '../../sync/server/relay-server.ts';
@@ -13,6 +15,7 @@ import { tempDataDir } from '../integration/relay/relay-harness.ts';
 import { buildNotebooks, catchUp, upload, type CatchUp } from './sync/catch-up.ts';
 import { chromiumP2pCatchUp } from './sync/chromium-p2p.ts';
 import { p2pCatchUp } from './sync/p2p-catch-up.ts';
+import { thumbnailBench } from './sync/thumbnails.ts';
 
 const RUNS = 3;
 
@@ -65,13 +68,15 @@ async function benchChromium(counts: number[]): Promise<void> {
 export async function run(args: string[]): Promise<void> {
   await sodiumReady();
   if (args[0] === 'chromium') return benchChromium(args.length > 1 ? args.slice(1).map(Number) : [5_000]);
-  const counts = args.length > 0 ? args.map(Number) : [1_000, 5_000];
+  const thumbsOnly = args[0] === 'thumbs';
+  const counts = thumbsOnly ? [] : args.length > 0 ? args.map(Number) : [1_000, 5_000];
   const data = tempDataDir();
   // The plain baseline is a notes doc, not a box: the relay's box check would refuse it; and the
   // bench's bare uploader holds no room write key. Both measured paths cross the same relay.
   const relay = await startRelayServer({ dataDir: data.dir, port: 0, checkBoxSchema: false, requireWriteCapability: false });
   try {
     for (const count of counts) await bench(relay, count);
+    await thumbnailBench(relay);
   } finally {
     await relay.close();
     data.remove();

@@ -128,4 +128,18 @@ describe('blob store', () => {
     expect(await store.has(stored.id)).toBe(false);
     expect(await storage.loadRange(['blob-chunk'])).toEqual([]);
   });
+
+  it('roomBlobs lists the blobs of one room that are stored here (in IndexedDB): not another room\'s, not one only recorded', async () => {
+    const store = new BlobStore(new IndexedDbStorageAdapter('blobs-rooms'));
+    const key = randomPhotoKey();
+    const [a, b, c] = [await store.put(key, AD, pattern(100, 1)), await store.put(key, AD, pattern(100, 2)), await store.put(key, AD, pattern(100, 3))];
+    await store.addToRoom('room-one-0123456789', a.id);
+    await store.addToRoom('room-one-0123456789', b.id);
+    await store.addToRoom('room-two-0123456789', c.id);
+    await store.addToRoom('room-one-0123456789', 'ab'.repeat(32));
+    expect((await store.roomBlobs('room-one-0123456789')).sort()).toEqual([a.id, b.id].sort());
+    expect(await store.roomBlobs('room-two-0123456789')).toEqual([c.id]);
+    await store.remove(b.id);
+    expect(await store.roomBlobs('room-one-0123456789')).toEqual([a.id]);
+  });
 });
