@@ -10,7 +10,7 @@ import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
 import { loadSettings, onSettingsSaved } from './settings-store.ts';
 import { moveLegacyDeviceName } from './move-legacy-device-name.ts';
-import { clearUnlockWait, readUnlockWait, recordWrongSecret, waitLeft } from './unlock-wait.ts';
+import { clearUnlockWait, readUnlockWait, recordWrongSecret, waitLeft } from '../../sync/tabs/unlock-wait.ts';
 import type { LockWhy } from '../../sync/tabs/tab-channel.ts';
 import { joinTabSession, type TabLockCause, type TabSession, type TabSessionHost } from '../../sync/tabs/tab-session.ts';
 

@@ -22,7 +22,7 @@ function countAlerts(page: Page): Promise<void> {
   });
 }
 
-/** Seconds the unlock screen holds the button after the 1st, 2nd, … wrong secret (src/app/unlock-wait.ts). */
+/** Seconds the unlock screen holds the button after the 1st, 2nd, … wrong secret (sync/tabs/unlock-wait.ts). */
 const WAIT_AFTER_S = [0, 0, 2, 4, 8];
 
 /** Which field has focus, and what of its text is selected. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { waitAfter, waitLeft } from '../../../src/app/unlock-wait.ts';
+import { waitAfter, waitLeft } from '../../../sync/tabs/unlock-wait.ts';
 
-describe('unlock wait (src/app/unlock-wait.ts)', () => {
+describe('unlock wait (sync/tabs/unlock-wait.ts)', () => {
   it('lets two wrong secrets pass for typos, then doubles the wait from 2 s up to five minutes', () => {
     expect([1, 2, 3, 4, 5, 6, 10, 11, 50].map(waitAfter)).toEqual([0, 0, 2, 4, 8, 16, 256, 300, 300]);
   });
