@@ -30,7 +30,9 @@ export function installNotesDebugHook(doc: Y.Doc, target: Window = window): () =
   target.__obscuraNotes = {
     addNotes(count, prefix, newest, spacingMs) {
       doc.transact(() => {
-        for (let i = 0; i < count; i++) createNote(doc, { title: `${prefix} ${i}`, body: `${prefix.toLowerCase()}${i}` }, newest - i * spacingMs);
+        // Oldest first, as they would have been written: notes are ordered by when they were
+        // written after one another (sync/notebook/note-order.ts), not by the time alone.
+        for (let i = count - 1; i >= 0; i--) createNote(doc, { title: `${prefix} ${i}`, body: `${prefix.toLowerCase()}${i}` }, newest - i * spacingMs);
       });
       return count;
     },

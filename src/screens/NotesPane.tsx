@@ -2,6 +2,7 @@ import { createMemo, createSignal, onCleanup, onMount, Show, type JSX } from 'so
 import type * as Y from 'yjs';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
+import { newestFirstIds } from '../../sync/notebook/note-order.ts';
 import { createNote, notesMap, readNote } from '../../sync/notebook/notes.ts';
 import { failInterruptedImports, notesToTag, readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
@@ -25,20 +26,6 @@ import {
   type DateFilter,
   type SearchScope,
 } from '../app/notebook-search.ts';
-
-/**
- * Note ids in readNotes' order (updatedAt, newest first; then id) from the timestamps
- * alone: readNotes would also turn every title and body into a string, which at 10,000
- * notes is most of a keystroke's work.
- */
-function newestFirstIds(doc: Y.Doc): string[] {
-  const order: { id: string; at: number }[] = [];
-  notesMap(doc).forEach((note, id) => {
-    const at = note.get('updatedAt');
-    order.push({ id, at: typeof at === 'number' ? at : 0 });
-  });
-  return order.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id)).map((o) => o.id);
-}
 
 // Every file, images or not: one that is not a photo gets a note that says so.
 const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?? []);
@@ -76,7 +63,7 @@ export function NotesPane(props: {
     };
   };
   // The grid is keyed by id so an edit re-renders a card's text, not the card (and its thumbnail).
-  const ids = createMemo(() => (version(), newestFirstIds(doc())), [], {
+  const ids = createMemo(() => (version(), newestFirstIds(notesMap(doc()))), [], {
     equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
   });
   // A hit picked in another notebook's results opens here, selected.
