@@ -1,4 +1,4 @@
-import { createMemo, createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, on, onCleanup, onMount, Show, untrack, type JSX } from 'solid-js';
 import type * as Y from 'yjs';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
@@ -7,6 +7,7 @@ import { createNote, notesMap, readNote } from '../../sync/notebook/notes.ts';
 import { failInterruptedImports, notesToTag, readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
+import { holdOrder, type HeldOrder } from '../../sync/notebook/held-order.ts';
 import { importPhotos, isImporting } from '../app/import-photos.ts';
 import { browserPhotoLocks } from '../app/services.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
@@ -66,6 +67,17 @@ export function NotesPane(props: {
   const ids = createMemo(() => (version(), newestFirstIds(notesMap(doc()))), [], {
     equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
   });
+  // The grid holds its order while the pointer is on it or focus is in it (sync/notebook/held-order.ts).
+  const [pointerOn, setPointerOn] = createSignal(false);
+  const [focusIn, setFocusIn] = createSignal(false);
+  const [held, setHeld] = createSignal<readonly string[] | undefined>();
+  createEffect(on(() => pointerOn() || focusIn(), (holding) => setHeld(holding ? untrack(ids) : undefined)));
+  const grid = createMemo<HeldOrder>(() => {
+    const order = held();
+    return order ? holdOrder(order, ids()) : { shown: ids(), added: 0, moved: false };
+  });
+  /** Shows the current order; still held at it if the person is still on the grid. */
+  const showLatest = () => setHeld((order) => order && untrack(ids));
   // A hit picked in another notebook's results opens here, selected.
   const [selected, setSelected] = createSignal<string | undefined>(takeNoteToOpen(props.notebook.id));
   const search = createNotebookSearch(doc(), props.notebook.id);
@@ -96,6 +108,12 @@ export function NotesPane(props: {
     search.version();
     return q ? search.index.search(q) : undefined;
   });
+  // Search results replace the grid without a pointerleave: nothing holds a grid not shown.
+  createEffect(
+    on(hits, (found) => {
+      if (found) batch(() => (setPointerOn(false), setFocusIn(false)));
+    }),
+  );
   /** Where a hit lives: this notebook unless "All notebooks" found it elsewhere. */
   const notebookOf = (id: string): OpenNotebook => (scope() === 'all' ? everywhere?.notebookOf(id) : undefined) ?? props.notebook;
   const [dragging, setDragging] = createSignal(false);
@@ -103,7 +121,7 @@ export function NotesPane(props: {
   const current = createMemo(() => {
     version();
     const id = selected();
-    return id !== undefined && notesMap(doc()).has(id) ? id : ids()[0];
+    return id !== undefined && notesMap(doc()).has(id) ? id : grid().shown[0];
   });
   /** A card whose row is re-read when the doc changes; `children` go below it (search's reasons). */
   const NoteCard = (cardProps: { id: string; notebook?: OpenNotebook; children?: JSX.Element }) => {
@@ -134,11 +152,18 @@ export function NotesPane(props: {
     setSelected(id);
     if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.editor')?.scrollIntoView({ block: 'start' }));
   };
-  const add = () => setSelected(createNote(doc(), { title: '' }));
+  // What the person adds here shows at once, on top, even while the grid is held.
+  const add = () => {
+    setSelected(createNote(doc(), { title: '' }));
+    showLatest();
+  };
   const locks = browserPhotoLocks();
   const importFiles = (files: File[]) => {
     if (files.length === 0) return;
-    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => ids[0] && setSelected(ids[0]));
+    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => {
+      if (ids[0]) setSelected(ids[0]);
+      showLatest();
+    });
   };
 
   // Photos whose tagging did not finish last time (tab closed) or came from an older pipeline.
@@ -205,12 +230,26 @@ export function NotesPane(props: {
         <Show
           when={hits()}
           fallback={
-            <NoteGrid
-              ids={ids()}
-              label="All notes"
-              item={(id) => <NoteCard id={id} />}
-              empty={<li class="empty">No notes yet. Write one, take or import photos, and they tag themselves.</li>}
-            />
+            <div
+              class="grid-hold"
+              onPointerEnter={() => setPointerOn(true)}
+              onPointerLeave={() => setPointerOn(false)}
+              onFocusIn={() => setFocusIn(true)}
+              onFocusOut={(e) => setFocusIn(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))}
+            >
+              {/* Over the grid, not above it: appearing must not push the cards down. */}
+              <Show when={grid().added > 0 || grid().moved}>
+                <button type="button" class="grid-news" onClick={showLatest}>
+                  {grid().added > 0 ? `${grid().added} new note${grid().added === 1 ? '' : 's'} — show` : 'Notes changed — show newest first'}
+                </button>
+              </Show>
+              <NoteGrid
+                ids={grid().shown}
+                label="All notes"
+                item={(id) => <NoteCard id={id} />}
+                empty={<li class="empty">No notes yet. Write one, take or import photos, and they tag themselves.</li>}
+              />
+            </div>
           }
         >
           {(found) => (
