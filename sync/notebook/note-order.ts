@@ -1,4 +1,5 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
+import { currentClocks, keptClocks } from './note-clocks.ts';
 
 /**
  * Note: notes are ordered by a hybrid logical clock, not by the writer's wall clock, and
@@ -16,66 +17,12 @@ import * as Y from 'yjs';
 /** How far past this device's clock a stamp it has seen may carry its own stamps. */
 export const SEEN_AHEAD_MS = 60_000;
 
-/** The largest time a JavaScript Date holds (ECMA-262 §21.4.1.1). */
-const MAX_DATE_MS = 8.64e15;
-
-/** A peer-written time, or undefined when it is not one a Date can hold. */
-export function timeValue(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_MS ? value : undefined;
-}
-
-/**
- * Where a note sorts before the `seen` rule. Notes from before stamps have only
- * `updatedAt`; a client from before stamps editing a stamped note moves `updatedAt` past
- * the stamp (new writes never do: their stamp is at least their `updatedAt`).
- */
-export function stampOf(note: Y.Map<unknown>): number {
-  return Math.max(timeValue(note.get('stamp')) ?? 0, timeValue(note.get('updatedAt')) ?? 0);
-}
-
-function seenOf(note: Y.Map<unknown>): number {
-  return timeValue(note.get('seen')) ?? 0;
-}
-
-/** Peers write this map: a value that is not a note's Y.Map is no note. */
-function eachNote(notes: Y.Map<Y.Map<unknown>>, visit: (note: Y.Map<unknown>, id: string) => void): void {
-  notes.forEach((note: unknown, id) => {
-    if (note instanceof Y.Map) visit(note, id);
-  });
-}
-
-/**
- * The highest stamp a notes map has held, kept current by its own writes (nextStamp) and
- * by a deep observer for everything else, so a write does not read every note (10,000
- * notes written in one transaction would read 50 million). A deleted note's stamp stays:
- * it was seen.
- */
-const highest = new WeakMap<Y.Map<Y.Map<unknown>>, { value: number }>();
-
-function highestStamp(notes: Y.Map<Y.Map<unknown>>): { value: number } {
-  const known = highest.get(notes);
-  if (known) return known;
-  const fresh = { value: 0 };
-  eachNote(notes, (note) => (fresh.value = Math.max(fresh.value, stampOf(note))));
-  notes.observeDeep((events) => {
-    for (const event of events) {
-      const ids = event.target === notes ? [...event.changes.keys.keys()] : [event.path[0]];
-      for (const id of ids) {
-        const note: unknown = typeof id === 'string' ? notes.get(id) : undefined;
-        if (note instanceof Y.Map) fresh.value = Math.max(fresh.value, stampOf(note));
-      }
-    }
-  });
-  highest.set(notes, fresh);
-  return fresh;
-}
-
 /** The `stamp` and `seen` a write at `now` (this device's clock) sets on a note of `notes`. */
 export function nextStamp(notes: Y.Map<Y.Map<unknown>>, now: number): { stamp: number; seen: number } {
-  const known = highestStamp(notes);
-  const seen = known.value;
+  const clocks = keptClocks(notes);
+  const seen = clocks.highest;
   const stamp = Math.max(now, Math.min(seen, now + SEEN_AHEAD_MS) + 1);
-  known.value = Math.max(seen, stamp);
+  clocks.highest = Math.max(seen, stamp);
   return { stamp, seen };
 }
 
@@ -89,8 +36,8 @@ interface Placed {
 }
 
 /**
- * Note ids newest first: by place (above), then stamp, then id. Reads three numbers per
- * note, not its text, so it is cheap enough to run on every change at 10,000 notes.
+ * Note ids newest first: by place (above), then stamp, then id. Reads the kept clocks
+ * (note-clocks.ts), not the notes, so it is cheap enough to run on every change at 10,000 notes.
  *
  * "Written after seeing A" is followed by exact stamps: a note's `seen` is the stamp of the
  * note that was highest when it was written, whose own `seen` names the one before, and so
@@ -99,10 +46,7 @@ interface Placed {
  */
 export function newestFirstIds(notes: Y.Map<Y.Map<unknown>>): string[] {
   const placed: Placed[] = [];
-  eachNote(notes, (note, id) => {
-    const stamp = stampOf(note);
-    placed.push({ id, stamp, seen: seenOf(note), under: Infinity, key: stamp });
-  });
+  for (const [id, { stamp, seen }] of currentClocks(notes)) placed.push({ id, stamp, seen, under: Infinity, key: stamp });
   // Along `seen`, stamps fall until a note saw a stamp above its own (its writer's clock was
   // behind what it saw): a jump. Each jump lowers the notes it reaches through stamps above
   // its own; where the stamps drop to its own or below, the rest is some other jump's walk

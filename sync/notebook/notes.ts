@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { randomBytes, toBase64Url } from '../../crypto/index.ts';
-import { newestFirstIds, nextStamp, timeValue } from './note-order.ts';
+import { timeValue } from './note-clocks.ts';
+import { newestFirstIds, nextStamp } from './note-order.ts';
 
 /**
  * The plain notebook schema: `notes` maps a note id to a Y.Map with Y.Text `title` and

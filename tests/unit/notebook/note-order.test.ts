@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { newestFirstIds, SEEN_AHEAD_MS } from '../../../sync/notebook/note-order.ts';
-import { createNote, notesMap, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
+import { createNote, deleteNote, notesMap, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
 
 beforeAll(sodiumReady);
 
@@ -88,5 +88,26 @@ describe('note order (sync/notebook/note-order.ts)', () => {
     expect(newestFirstIds(notesMap(doc))).toHaveLength(4);
     setNoteText(doc, id, 'body', 'still writes', T + MINUTE);
     expect(newestFirstIds(notesMap(doc))[0]).toBe(id);
+  });
+
+  it('the kept clocks follow remote edits, deletions, and notes written earlier in the same transaction', () => {
+    const [a, b] = [new Y.Doc(), new Y.Doc()];
+    const first = createNote(a, { title: 'first' }, T);
+    createNote(a, { title: 'second' }, T + MINUTE);
+    expect(titles(a)).toEqual(['second', 'first']);
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    setNoteText(b, first, 'body', 'edited elsewhere', T + 2 * MINUTE);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    expect(titles(a)).toEqual(['first', 'second']);
+    deleteNote(b, first);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    expect(titles(a)).toEqual(['second']);
+    let inside: string[] = [];
+    a.transact(() => {
+      createNote(a, { title: 'third' }, T + 3 * MINUTE);
+      inside = titles(a);
+    });
+    expect(inside).toEqual(['third', 'second']);
+    expect(titles(a)).toEqual(['third', 'second']);
   });
 });
