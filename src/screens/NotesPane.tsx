@@ -160,6 +160,9 @@ export function NotesPane(props: {
   const locks = browserPhotoLocks();
   const importFiles = (files: File[]) => {
     if (files.length === 0) return;
+    // Photos dropped on the grid leave the pointer on it: the person is waiting for their
+    // notes, so the grid follows until the pointer comes back (or focus goes in).
+    batch(() => (setPointerOn(false), setFocusIn(false)));
     void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => {
       if (ids[0]) setSelected(ids[0]);
       showLatest();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { screenshot } from './harness/browser.ts';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { addNotebook, createVaultInUi, dropFile } from './harness/app-flows.ts';
 import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -83,5 +83,16 @@ describe('the notes grid holds still under the pointer while notes change elsewh
     await page.mouse.move(5, 5);
     const edited = await page.evaluate(() => window.__obscuraNotes?.editOldest(1, ' away'));
     await expect.poll(first).toBe(edited?.[0]);
+  });
+
+  it('a file dropped while the pointer is on the grid shows its note at once, first', async () => {
+    const box = await page.locator('.note-grid li[data-note-id]').nth(1).boundingBox();
+    if (!box) throw new Error('no second card');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.evaluate(() => window.__obscuraNotes?.editOldest(1, ' held'));
+    await page.getByRole('button', { name: 'Notes changed — show newest first' }).waitFor();
+    await dropFile(page, 'dropped-on-grid.txt', 'text/plain', Buffer.from('not a photo'));
+    await expect.poll(() => page.locator('.note-grid li[data-note-id]').first().getAttribute('data-note-title')).toBe('dropped-on-grid');
+    expect(await page.locator('.grid-news').count()).toBe(0);
   });
 });
