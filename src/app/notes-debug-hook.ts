@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { createNote, readNotes } from '../../sync/notebook/notes.ts';
+import { createNote, readNotes, setNoteText } from '../../sync/notebook/notes.ts';
 import { readTaggingStatus } from '../../sync/notebook/photos.ts';
 
 /** What `window.__obscuraNotes` offers; only in the e2e build, with `?debug=notes` (test-hooks.ts). */
@@ -10,6 +10,12 @@ export interface NotesDebugHook {
    * and was created `i * spacingMs` before `newest`: note 0 is the newest.
    */
   addNotes(count: number, prefix: string, newest: number, spacingMs: number): number;
+  /**
+   * Appends `mark` to the bodies of the `count` notes lowest in the order, one transaction
+   * each, with setNoteText as an edit from the editor (or from another device) does: each
+   * edited note becomes the newest. Returns the titles edited, in the order edited.
+   */
+  editOldest(count: number, mark: string): string[];
   /** Each note's tagging state by title, as this tab's copy of the notebook holds it ('none': no photo). */
   taggingStates(): Record<string, string>;
 }
@@ -30,9 +36,16 @@ export function installNotesDebugHook(doc: Y.Doc, target: Window = window): () =
   target.__obscuraNotes = {
     addNotes(count, prefix, newest, spacingMs) {
       doc.transact(() => {
-        for (let i = 0; i < count; i++) createNote(doc, { title: `${prefix} ${i}`, body: `${prefix.toLowerCase()}${i}` }, newest - i * spacingMs);
+        // Oldest first, as they would have been written: notes are ordered by when they were
+        // written after one another (sync/notebook/note-order.ts), not by the time alone.
+        for (let i = count - 1; i >= 0; i--) createNote(doc, { title: `${prefix} ${i}`, body: `${prefix.toLowerCase()}${i}` }, newest - i * spacingMs);
       });
       return count;
+    },
+    editOldest(count, mark) {
+      const oldest = readNotes(doc).slice(-count).reverse();
+      for (const note of oldest) setNoteText(doc, note.id, 'body', note.body + mark);
+      return oldest.map((note) => note.title);
     },
     taggingStates: () => Object.fromEntries(readNotes(doc).map((note) => [note.title, readTaggingStatus(doc, note.id)?.state ?? 'none'])),
   };

@@ -1,11 +1,13 @@
-import { createMemo, createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, on, onCleanup, onMount, Show, untrack, type JSX } from 'solid-js';
 import type * as Y from 'yjs';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
+import { newestFirstIds } from '../../sync/notebook/note-order.ts';
 import { createNote, notesMap, readNote } from '../../sync/notebook/notes.ts';
 import { failInterruptedImports, notesToTag, readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
+import { holdOrder, type HeldOrder } from '../../sync/notebook/held-order.ts';
 import { importPhotos, isImporting } from '../app/import-photos.ts';
 import { browserPhotoLocks } from '../app/services.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
@@ -25,20 +27,6 @@ import {
   type DateFilter,
   type SearchScope,
 } from '../app/notebook-search.ts';
-
-/**
- * Note ids in readNotes' order (updatedAt, newest first; then id) from the timestamps
- * alone: readNotes would also turn every title and body into a string, which at 10,000
- * notes is most of a keystroke's work.
- */
-function newestFirstIds(doc: Y.Doc): string[] {
-  const order: { id: string; at: number }[] = [];
-  notesMap(doc).forEach((note, id) => {
-    const at = note.get('updatedAt');
-    order.push({ id, at: typeof at === 'number' ? at : 0 });
-  });
-  return order.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id)).map((o) => o.id);
-}
 
 // Every file, images or not: one that is not a photo gets a note that says so.
 const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?? []);
@@ -76,9 +64,20 @@ export function NotesPane(props: {
     };
   };
   // The grid is keyed by id so an edit re-renders a card's text, not the card (and its thumbnail).
-  const ids = createMemo(() => (version(), newestFirstIds(doc())), [], {
+  const ids = createMemo(() => (version(), newestFirstIds(notesMap(doc()))), [], {
     equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
   });
+  // The grid holds its order while the pointer is on it or focus is in it (sync/notebook/held-order.ts).
+  const [pointerOn, setPointerOn] = createSignal(false);
+  const [focusIn, setFocusIn] = createSignal(false);
+  const [held, setHeld] = createSignal<readonly string[] | undefined>();
+  createEffect(on(() => pointerOn() || focusIn(), (holding) => setHeld(holding ? untrack(ids) : undefined)));
+  const grid = createMemo<HeldOrder>(() => {
+    const order = held();
+    return order ? holdOrder(order, ids()) : { shown: ids(), added: 0, moved: false };
+  });
+  /** Shows the current order; still held at it if the person is still on the grid. */
+  const showLatest = () => setHeld((order) => order && untrack(ids));
   // A hit picked in another notebook's results opens here, selected.
   const [selected, setSelected] = createSignal<string | undefined>(takeNoteToOpen(props.notebook.id));
   const search = createNotebookSearch(doc(), props.notebook.id);
@@ -109,6 +108,12 @@ export function NotesPane(props: {
     search.version();
     return q ? search.index.search(q) : undefined;
   });
+  // Search results replace the grid without a pointerleave: nothing holds a grid not shown.
+  createEffect(
+    on(hits, (found) => {
+      if (found) batch(() => (setPointerOn(false), setFocusIn(false)));
+    }),
+  );
   /** Where a hit lives: this notebook unless "All notebooks" found it elsewhere. */
   const notebookOf = (id: string): OpenNotebook => (scope() === 'all' ? everywhere?.notebookOf(id) : undefined) ?? props.notebook;
   const [dragging, setDragging] = createSignal(false);
@@ -116,7 +121,7 @@ export function NotesPane(props: {
   const current = createMemo(() => {
     version();
     const id = selected();
-    return id !== undefined && notesMap(doc()).has(id) ? id : ids()[0];
+    return id !== undefined && notesMap(doc()).has(id) ? id : grid().shown[0];
   });
   /** A card whose row is re-read when the doc changes; `children` go below it (search's reasons). */
   const NoteCard = (cardProps: { id: string; notebook?: OpenNotebook; children?: JSX.Element }) => {
@@ -147,11 +152,21 @@ export function NotesPane(props: {
     setSelected(id);
     if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.editor')?.scrollIntoView({ block: 'start' }));
   };
-  const add = () => setSelected(createNote(doc(), { title: '' }));
+  // What the person adds here shows at once, on top, even while the grid is held.
+  const add = () => {
+    setSelected(createNote(doc(), { title: '' }));
+    showLatest();
+  };
   const locks = browserPhotoLocks();
   const importFiles = (files: File[]) => {
     if (files.length === 0) return;
-    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => ids[0] && setSelected(ids[0]));
+    // Photos dropped on the grid leave the pointer on it: the person is waiting for their
+    // notes, so the grid follows until the pointer comes back (or focus goes in).
+    batch(() => (setPointerOn(false), setFocusIn(false)));
+    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => {
+      if (ids[0]) setSelected(ids[0]);
+      showLatest();
+    });
   };
 
   // Photos whose tagging did not finish last time (tab closed) or came from an older pipeline.
@@ -218,12 +233,26 @@ export function NotesPane(props: {
         <Show
           when={hits()}
           fallback={
-            <NoteGrid
-              ids={ids()}
-              label="All notes"
-              item={(id) => <NoteCard id={id} />}
-              empty={<li class="empty">No notes yet. Write one, take or import photos, and they tag themselves.</li>}
-            />
+            <div
+              class="grid-hold"
+              onPointerEnter={() => setPointerOn(true)}
+              onPointerLeave={() => setPointerOn(false)}
+              onFocusIn={() => setFocusIn(true)}
+              onFocusOut={(e) => setFocusIn(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))}
+            >
+              {/* Over the grid, not above it: appearing must not push the cards down. */}
+              <Show when={grid().added > 0 || grid().moved}>
+                <button type="button" class="grid-news" onClick={showLatest}>
+                  {grid().added > 0 ? `${grid().added} new note${grid().added === 1 ? '' : 's'} — show` : 'Notes changed — show newest first'}
+                </button>
+              </Show>
+              <NoteGrid
+                ids={grid().shown}
+                label="All notes"
+                item={(id) => <NoteCard id={id} />}
+                empty={<li class="empty">No notes yet. Write one, take or import photos, and they tag themselves.</li>}
+              />
+            </div>
           }
         >
           {(found) => (
