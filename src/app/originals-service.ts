@@ -1,0 +1,138 @@
+import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { BlobStore } from '../../sync/blob/blob-store.ts';
+import { createOriginalsKeeper, type KeeperProgress, type OriginalsKeeper } from '../../sync/blob/originals-keeper.ts';
+import { copyCounts, photoOriginals, writeHoldings, type CopyCounts } from '../../sync/notebook/holdings.ts';
+import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import { blobSyncFor, onBlobSyncs } from './blob-sync-registry.ts';
+
+export interface OriginalsService {
+  /** Progress of keeping originals; undefined while the setting is off. */
+  readonly progress: Accessor<KeeperProgress | undefined>;
+  /** Photos of a notebook on only one device (reactive); undefined until it is open here. */
+  copies(notebookId: string): CopyCounts | undefined;
+  pause(): void;
+  resume(): void;
+}
+
+/** Holdings are written at most this often per notebook: a record replaces the last one whole. */
+const HOLDINGS_EVERY_MS = 1500;
+
+/**
+ * Keeps every notebook of the unlocked vault open for two things (issue 18 §5): the originals
+ * keeper (sync/blob/originals-keeper.ts) while `keep()` is true, and this device's holdings
+ * record in each notebook (sync/notebook/holdings.ts), written whatever the setting, so the
+ * person's other devices can count the photos only one device holds. Create it inside a
+ * reactive root; it stops with it.
+ */
+export function createOriginalsService(vault: Vault, store: BlobStore, keep: Accessor<boolean>, vaultVersion: Accessor<number>): OriginalsService {
+  const open = new Map<string, { notebook: OpenNotebook; off: () => void }>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const [tick, setTick] = createSignal(0, { equals: false });
+  const [progress, setProgress] = createSignal<KeeperProgress>();
+  let keeper: OriginalsKeeper | undefined;
+  let closed = false;
+
+  const writeSoon = (id: string) => {
+    if (closed || timers.has(id)) return;
+    timers.set(id, setTimeout(() => {
+      timers.delete(id);
+      void writeHeld(id).catch((error: unknown) => console.error('holdings record not written', error));
+    }, HOLDINGS_EVERY_MS));
+  };
+  async function writeHeld(id: string): Promise<void> {
+    const entry = open.get(id);
+    if (!entry || closed) return;
+    const { doc, shared } = entry.notebook;
+    const originals = photoOriginals(doc);
+    const held = (await Promise.all(originals.map(async (blobId) => ((await store.has(blobId)) ? blobId : undefined)))).filter((b): b is string => b !== undefined);
+    if (closed || open.get(id) !== entry) return;
+    if (writeHoldings(doc, shared.meta.slot(shared.self.deviceId), held)) entry.notebook.sealed.flush();
+  }
+
+  // Blobs stored by this page (opened photos, the keeper) change what this device holds.
+  const blobOffs: (() => void)[] = [];
+  const followBlobs = () => {
+    blobOffs.splice(0).forEach((off) => off());
+    for (const id of open.keys()) {
+      const off = blobSyncFor(id)?.onChange((event) => event.type === 'stored' && writeSoon(id));
+      if (off) blobOffs.push(off);
+    }
+    keeper?.refresh();
+  };
+  const offRegistry = onBlobSyncs(followBlobs);
+
+  createEffect(() => {
+    vaultVersion();
+    const listed = vault.notebooks();
+    // A notebook gone from the vault (purged, removed on another device) is no longer counted.
+    for (const [id, entry] of open) {
+      if (listed.some((info) => info.id === id)) continue;
+      entry.off();
+      open.delete(id);
+      keeper?.refresh();
+    }
+    for (const info of listed) {
+      if (open.has(info.id)) continue;
+      void vault.openNotebook(info.id).then((result) => {
+        if (closed || !result.ok || open.has(info.id)) return;
+        const doc = result.value.doc;
+        const onUpdate = () => {
+          writeSoon(info.id);
+          keeper?.refresh();
+          setTick(0);
+        };
+        doc.on('update', onUpdate);
+        open.set(info.id, { notebook: result.value, off: () => doc.off('update', onUpdate) });
+        onUpdate();
+        followBlobs();
+      }, () => undefined);
+    }
+  });
+
+  createEffect(() => {
+    if (!keep()) {
+      keeper?.destroy();
+      keeper = undefined;
+      setProgress(undefined);
+      return;
+    }
+    const kept = createOriginalsKeeper({
+      store,
+      originals: () => new Map([...open].map(([id, entry]) => [id, photoOriginals(entry.notebook.doc)])),
+      syncFor: blobSyncFor,
+    });
+    keeper = kept;
+    setProgress(kept.progress());
+    const off = kept.onChange((p) => {
+      setProgress(p);
+      open.forEach((_, id) => writeSoon(id));
+    });
+    onCleanup(() => {
+      off();
+      kept.destroy();
+      if (keeper === kept) keeper = undefined;
+    });
+  });
+
+  onCleanup(() => {
+    closed = true;
+    offRegistry();
+    blobOffs.splice(0).forEach((off) => off());
+    timers.forEach((timer) => clearTimeout(timer));
+    open.forEach((entry) => entry.off());
+    open.clear();
+  });
+
+  return {
+    progress,
+    copies(notebookId) {
+      tick();
+      const entry = open.get(notebookId);
+      if (!entry) return undefined;
+      const { doc, shared } = entry.notebook;
+      return copyCounts(doc, shared.meta.slot(shared.self.deviceId));
+    },
+    pause: () => keeper?.pause(),
+    resume: () => keeper?.resume(),
+  };
+}
