@@ -16,6 +16,8 @@ export interface OriginalsService {
 
 /** Holdings are written at most this often per notebook: a record replaces the last one whole. */
 const HOLDINGS_EVERY_MS = 1500;
+/** Between opening one notebook and the next in the background. */
+const OPEN_PAUSE_MS = 200;
 
 /**
  * Keeps every notebook of the unlocked vault open for two things (issue 18 §5): the originals
@@ -31,6 +33,8 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
   const [progress, setProgress] = createSignal<KeeperProgress>();
   let keeper: OriginalsKeeper | undefined;
   let closed = false;
+  const opening = new Set<string>();
+  let queue: Promise<void> = Promise.resolve();
 
   const writeSoon = (id: string) => {
     if (closed || timers.has(id)) return;
@@ -72,22 +76,30 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
       keeper?.refresh();
     }
     for (const info of listed) {
-      if (open.has(info.id)) continue;
-      void vault.openNotebook(info.id).then((result) => {
-        if (closed || !result.ok || open.has(info.id)) return;
-        const doc = result.value.doc;
-        const onUpdate = () => {
-          writeSoon(info.id);
-          keeper?.refresh();
-          setTick(0);
-        };
-        doc.on('update', onUpdate);
-        open.set(info.id, { notebook: result.value, off: () => doc.off('update', onUpdate) });
-        onUpdate();
-        followBlobs();
-      }, () => undefined);
+      if (open.has(info.id) || opening.has(info.id)) continue;
+      opening.add(info.id);
+      // One notebook at a time, after the one on screen: decrypting every notebook at once
+      // would compete with the unlock the person is waiting for.
+      queue = queue.then(() => openOne(info.id)).catch(() => undefined).finally(() => opening.delete(info.id));
     }
   });
+
+  async function openOne(id: string): Promise<void> {
+    await new Promise((r) => setTimeout(r, OPEN_PAUSE_MS));
+    if (closed || open.has(id) || !vault.notebooks().some((info) => info.id === id)) return;
+    const result = await vault.openNotebook(id).catch(() => undefined);
+    if (closed || !result?.ok || open.has(id)) return;
+    const doc = result.value.doc;
+    const onUpdate = () => {
+      writeSoon(id);
+      keeper?.refresh();
+      setTick(0);
+    };
+    doc.on('update', onUpdate);
+    open.set(id, { notebook: result.value, off: () => doc.off('update', onUpdate) });
+    onUpdate();
+    followBlobs();
+  }
 
   createEffect(() => {
     if (!keep()) {
