@@ -4,7 +4,7 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
 import type { BlobStore } from '../../../sync/blob/blob-store.ts';
 import { createOriginalsKeeper, type KeeperProgress, type OriginalsKeeper } from '../../../sync/blob/originals-keeper.ts';
-import { copyCounts, photoOriginals, writeHoldings } from '../../../sync/notebook/holdings.ts';
+import { copyCounts, photoOriginals, photoThumbnails, writeHoldings } from '../../../sync/notebook/holdings.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { setNotePhoto } from '../../../sync/notebook/photos.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
@@ -54,6 +54,7 @@ function keeper(store: BlobStore, doc: Y.Doc, sync: () => BlobSync | undefined, 
   const kept = createOriginalsKeeper({
     store,
     originals: () => new Map([[NOTEBOOK, photoOriginals(doc)]]),
+    thumbnails: () => new Map([[NOTEBOOK, photoThumbnails(doc)]]),
     syncFor: (id) => (id === NOTEBOOK ? sync() : undefined),
     ...(concurrency ? { concurrency } : {}),
   });
@@ -194,6 +195,22 @@ describe('keeping originals on a new device (real relay)', () => {
     const order = counted.requests.filter((r) => r.startsWith('GET')).map((r) => r.split(' ')[1]!.split('/').at(-1)!);
     const lastThumb = Math.max(...thumbs.map((id) => order.indexOf(id)));
     expect(order.slice(0, lastThumb).filter((id) => !thumbs.includes(id)).length).toBeLessThanOrEqual(2);
+  });
+
+  it('thumbnails nobody looked at are kept too, before any original, so the grid survives the relay restarted empty', async () => {
+    const relay = await newRelay();
+    const phone = await phoneWithPhotos(relay);
+    const laptop = { store: newStore(), doc: new Y.Doc() };
+    exchange(phone.doc, laptop.doc);
+    const counted = countingFetch();
+    const sync = blobSync(laptop.store, relay, counted.fetch);
+    const kept = keeper(laptop.store, laptop.doc, () => sync);
+    await until(kept, (p) => p.total === N && p.held === N);
+    await stopRelay(relay);
+    expect(await Promise.all(phone.photos.map((p) => laptop.store.has(p.thumb.id)))).toEqual(Array(N).fill(true));
+    const order = counted.requests.filter((r) => r.startsWith('GET')).map((r) => r.split(' ')[1]!.split('/').at(-1)!);
+    const thumbs = new Set(phone.photos.map((p) => p.thumb.id));
+    expect(order.slice(0, N).every((id) => thumbs.has(id))).toBe(true);
   });
 
   it('E_BLOB_UNAVAILABLE: an original no source has is counted as unavailable, not held, and the rest are kept', async () => {
