@@ -1,7 +1,7 @@
 import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { createOriginalsKeeper, type KeeperProgress, type OriginalsKeeper } from '../../sync/blob/originals-keeper.ts';
-import { copyCounts, photoOriginals, writeHoldings, type CopyCounts } from '../../sync/notebook/holdings.ts';
+import { copyCounts, photoOriginals, photoThumbnails, writeHoldings, type CopyCounts } from '../../sync/notebook/holdings.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { blobSyncFor, onBlobSyncs } from './blob-sync-registry.ts';
 
@@ -111,6 +111,7 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
     const kept = createOriginalsKeeper({
       store,
       originals: () => new Map([...open].map(([id, entry]) => [id, photoOriginals(entry.notebook.doc)])),
+      thumbnails: () => new Map([...open].map(([id, entry]) => [id, photoThumbnails(entry.notebook.doc)])),
       syncFor: blobSyncFor,
     });
     keeper = kept;

@@ -1,4 +1,4 @@
-import type { BlobSync } from './blob-sync.ts';
+import type { BlobPriority, BlobSync } from './blob-sync.ts';
 import type { BlobStore } from './blob-store.ts';
 
 /** What the keeper needs of a notebook's blob sync. */
@@ -8,6 +8,11 @@ export interface OriginalsKeeperOptions {
   readonly store: Pick<BlobStore, 'has'>;
   /** Every original this device should hold, by notebook id; read again at every pass. */
   readonly originals: () => ReadonlyMap<string, readonly string[]>;
+  /**
+   * Their thumbnails, fetched before any original and not counted in the progress: a kept
+   * original without its thumbnail would leave a blank card once its other holders are gone.
+   */
+  readonly thumbnails?: () => ReadonlyMap<string, readonly string[]>;
   /** The notebook's blob sync; undefined while it has none (sync off, not started yet). */
   readonly syncFor: (notebookId: string) => KeeperSync | undefined;
   /** Originals downloading at a time, over all notebooks (default 2: what a blob sync runs at once). */
@@ -115,25 +120,34 @@ export function createOriginalsKeeper(options: OriginalsKeeperOptions): Original
 
   async function pump(): Promise<void> {
     const wanted = options.originals();
-    const missing: [string, string][] = [];
+    const missing: [string, string, BlobPriority][] = [];
     let count = 0;
     let have = 0;
+    const lacking = async (notebookId: string, id: string): Promise<boolean> => {
+      const k = key(notebookId, id);
+      if (!held.has(k) && (await options.store.has(id))) held.add(k);
+      return !held.has(k);
+    };
+    for (const [notebookId, ids] of options.thumbnails?.() ?? []) {
+      for (const id of ids) {
+        if (closed) return;
+        if (await lacking(notebookId, id)) missing.push([notebookId, id, 'thumb']);
+      }
+    }
     for (const [notebookId, ids] of wanted) {
       follow(notebookId);
       for (const id of ids) {
         if (closed) return;
         count++;
-        const k = key(notebookId, id);
-        if (!held.has(k) && (await options.store.has(id))) held.add(k);
-        if (held.has(k)) have++;
-        else missing.push([notebookId, id]);
+        if (await lacking(notebookId, id)) missing.push([notebookId, id, 'photo']);
+        else have++;
       }
     }
     for (const notebookId of followed.keys()) if (!wanted.has(notebookId)) follow(notebookId);
     total = count;
     heldCount = have;
     emit();
-    for (const [notebookId, id] of missing) {
+    for (const [notebookId, id, priority] of missing) {
       if (closed || paused || problem || running >= concurrency) break;
       const k = key(notebookId, id);
       if (inFlight.has(k) || unavailable.get(notebookId)?.has(id)) continue;
@@ -142,15 +156,15 @@ export function createOriginalsKeeper(options: OriginalsKeeperOptions): Original
       const ours = [...inFlight.keys()].filter((f) => f.startsWith(`${notebookId}/`)).length;
       // Something else of this notebook is queued (thumbnails, an opened photo): it goes first.
       if (sync.pending().downloads > ours) continue;
-      start(notebookId, id, sync);
+      start(notebookId, id, priority, sync);
     }
   }
 
-  function start(notebookId: string, id: string, sync: KeeperSync): void {
+  function start(notebookId: string, id: string, priority: BlobPriority, sync: KeeperSync): void {
     const k = key(notebookId, id);
     inFlight.set(k, 1);
     running++;
-    void sync.want(id, 'photo').then((result) => {
+    void sync.want(id, priority).then((result) => {
       if (result.ok) held.add(k);
       else if (result.error.code === 'E_STORAGE_FULL') problem = { code: result.error.code, message: 'This device is out of storage for Obscura: keeping originals stopped.' };
       else if (result.error.code !== 'E_BLOB_SYNC_CLOSED') {

@@ -61,6 +61,16 @@ export function photoOriginals(doc: Y.Doc): string[] {
   return ids;
 }
 
+/** The thumbnail blob ids of every note with a photo, in note order. */
+export function photoThumbnails(doc: Y.Doc): string[] {
+  const ids: string[] = [];
+  for (const note of notesMap(doc).values()) {
+    const photo = note instanceof Y.Map ? note.get('photo') : undefined;
+    if (isPhotoRecord(photo)) ids.push(photo.thumbBlobId);
+  }
+  return ids;
+}
+
 /**
  * Records that this device (slot `slot`) holds `blobIds`; writes only when the set changed, so
  * a device that re-checks its store often adds nothing to the notebook's history.
