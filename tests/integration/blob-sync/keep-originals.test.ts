@@ -2,7 +2,8 @@ import * as Y from 'yjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
-import type { BlobStore } from '../../../sync/blob/blob-store.ts';
+import { BlobStore } from '../../../sync/blob/blob-store.ts';
+import { FaultyDisk } from '../../helpers/faulty-disk.ts';
 import { createOriginalsKeeper, type KeeperProgress, type OriginalsKeeper } from '../../../sync/blob/originals-keeper.ts';
 import { copyCounts, photoOriginals, photoThumbnails, writeHoldings } from '../../../sync/notebook/holdings.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
@@ -211,6 +212,29 @@ describe('keeping originals on a new device (real relay)', () => {
     const order = counted.requests.filter((r) => r.startsWith('GET')).map((r) => r.split(' ')[1]!.split('/').at(-1)!);
     const thumbs = new Set(phone.photos.map((p) => p.thumb.id));
     expect(order.slice(0, N).every((id) => thumbs.has(id))).toBe(true);
+  });
+
+  it('E_STORAGE_FULL: a full disk stops keeping with its reason and starts nothing more; resume carries on', async () => {
+    const relay = await newRelay();
+    const phone = await phoneWithPhotos(relay);
+    const disk = new FaultyDisk();
+    disk.mode = 'fail';
+    const store = new BlobStore(disk.storage);
+    const laptop = { store, doc: new Y.Doc() };
+    exchange(phone.doc, laptop.doc);
+    const counted = countingFetch();
+    const sync = blobSync(store, relay, counted.fetch);
+    // Past the thumbnails (one piece each plus a head): the disk refuses a piece of an original.
+    disk.at = 2 * N + 3;
+    const kept = keeper(store, laptop.doc, () => sync, 1);
+    const stopped = await until(kept, (p) => p.problem !== undefined);
+    expect(stopped.problem?.code).toBe('E_STORAGE_FULL');
+    expect(stopped.held).toBeLessThan(N);
+    const requests = counted.requests.length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(counted.requests.length).toBe(requests);
+    kept.resume();
+    expect((await until(kept, (p) => p.held === N)).problem).toBeUndefined();
   });
 
   it('E_BLOB_UNAVAILABLE: an original no source has is counted as unavailable, not held, and the rest are kept', async () => {
