@@ -81,7 +81,7 @@ export interface AppSettings {
   readonly deviceName?: string;
   /**
    * Download every photo's original to this device in the background (originals-service.ts);
-   * absent: on where the browser says there is room (keep-originals-default.ts).
+   * absent: on where the browser says there is room (sync/storage/keep-originals-default.ts).
    */
   readonly keepOriginals?: boolean;
 }

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import type { KeepOriginalsDefault } from '../app/keep-originals-default.ts';
+import type { KeepOriginalsDefault } from '../../sync/storage/keep-originals-default.ts';
 import { keepingText } from '../app/keeping-text.ts';
 import type { OriginalsService } from '../app/originals-service.ts';
 import type { AppSettings } from '../app/settings-store.ts';
@@ -7,7 +7,7 @@ import type { AppSettings } from '../app/settings-store.ts';
 /**
  * "Keep originals on this device": a per-device choice (issue 18 §5). Without it a device
  * holds only the photos opened on it, so losing the device that imported the rest, and the
- * relay, loses them. Until chosen it follows the room the browser gives (keep-originals-default.ts).
+ * relay, loses them. Until chosen it follows the room the browser gives (sync/storage/keep-originals-default.ts).
  */
 export function SettingsOriginals(props: {
   settings: AppSettings;

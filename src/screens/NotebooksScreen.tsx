@@ -15,7 +15,7 @@ import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
 import type { SyncService } from '../app/sync-service.ts';
 import { SyncPanel } from '../components/SyncPanel.tsx';
-import { keepOriginalsDefault } from '../app/keep-originals-default.ts';
+import { keepOriginalsDefault } from '../../sync/storage/keep-originals-default.ts';
 import { createOriginalsService } from '../app/originals-service.ts';
 
 /** The unlocked vault: notebooks on the left, the chosen notebook's notes on the right. */

@@ -9,7 +9,7 @@ import { SettingsModels } from '../components/SettingsModels.tsx';
 import { SettingsSecurity } from '../components/SettingsSecurity.tsx';
 import { SettingsSync } from '../components/SettingsSync.tsx';
 import { SettingsOriginals } from '../components/SettingsOriginals.tsx';
-import type { KeepOriginalsDefault } from '../app/keep-originals-default.ts';
+import type { KeepOriginalsDefault } from '../../sync/storage/keep-originals-default.ts';
 import type { OriginalsService } from '../app/originals-service.ts';
 import { RecoveryKeyScreen } from './RecoveryKeyScreen.tsx';
 

@@ -161,4 +161,26 @@ describe('originals are kept on a second device (built app, real IndexedDB, rela
     await screenshot(phonePage, 'keep-originals-phone-zero');
     expect([...phone.foreignRequests, ...laptop.foreignRequests]).toEqual([]);
   });
+
+  it('turned off by hand, keeping stops and the choice holds after a reload (a per-device setting)', async () => {
+    const other = await guardedContext(browser, server.url);
+    const page = await other.newPage();
+    await page.goto(server.url);
+    await createVaultInUi(page, PASS_PHONE);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const keep = page.getByLabel('Keep originals on this device');
+    await expect.poll(() => keep.isChecked()).toBe(true);
+    await page.getByTestId('keeping-originals').filter({ hasText: 'Keeping originals: no photos yet.' }).waitFor();
+    await keep.uncheck();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    await page.getByTestId('keeping-originals').waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByLabel('Passphrase').fill(PASS_PHONE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByTestId('keep-originals-why').waitFor();
+    expect(await page.getByLabel('Keep originals on this device').isChecked()).toBe(false);
+    expect(await page.getByTestId('keeping-originals').count()).toBe(0);
+    await other.context.close();
+  });
 });
