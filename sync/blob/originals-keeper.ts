@@ -15,7 +15,10 @@ export interface OriginalsKeeperOptions {
   readonly thumbnails?: () => ReadonlyMap<string, readonly string[]>;
   /** The notebook's blob sync; undefined while it has none (sync off, not started yet). */
   readonly syncFor: (notebookId: string) => KeeperSync | undefined;
-  /** Originals downloading at a time, over all notebooks (default 2: what a blob sync runs at once). */
+  /**
+   * Downloads at a time, over all notebooks. Default 1: a blob sync runs two at once, so one
+   * slot always stays free for the thumbnail or photo the person is waiting for.
+   */
   readonly concurrency?: number;
 }
 
@@ -51,7 +54,7 @@ export interface OriginalsKeeper {
  * (BlobStore.incoming).
  */
 export function createOriginalsKeeper(options: OriginalsKeeperOptions): OriginalsKeeper {
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? 1;
   const held = new Set<string>();
   const unavailable = new Map<string, Set<string>>();
   const inFlight = new Map<string, number>();

@@ -51,11 +51,11 @@ function blobSync(store: BlobStore, relay: Relay, fetch = countingFetch().fetch)
   cleanups.push(() => sync.destroy());
   return sync;
 }
-function keeper(store: BlobStore, doc: Y.Doc, sync: () => BlobSync | undefined, concurrency?: number): OriginalsKeeper {
+function keeper(store: BlobStore, doc: Y.Doc, sync: () => BlobSync | undefined, concurrency?: number, keepThumbnails = true): OriginalsKeeper {
   const kept = createOriginalsKeeper({
     store,
     originals: () => new Map([[NOTEBOOK, photoOriginals(doc)]]),
-    thumbnails: () => new Map([[NOTEBOOK, photoThumbnails(doc)]]),
+    ...(keepThumbnails ? { thumbnails: () => new Map([[NOTEBOOK, photoThumbnails(doc)]]) } : {}),
     syncFor: (id) => (id === NOTEBOOK ? sync() : undefined),
     ...(concurrency ? { concurrency } : {}),
   });
@@ -187,15 +187,16 @@ describe('keeping originals on a new device (real relay)', () => {
     exchange(phone.doc, laptop.doc);
     const counted = countingFetch();
     const sync = blobSync(laptop.store, relay, counted.fetch);
-    const kept = keeper(laptop.store, laptop.doc, () => sync);
+    // Thumbnails left to the grid here: what is measured is how long the grid's wait behind originals.
+    const kept = keeper(laptop.store, laptop.doc, () => sync, undefined, false);
     await until(kept, (p) => p.total === N);
     const thumbs = phone.photos.map((p) => p.thumb.id);
     expect((await Promise.all(thumbs.map((id) => sync.want(id, 'thumb')))).every((r) => r.ok)).toBe(true);
     await until(kept, (p) => p.held === N);
-    // At most the two originals already running went before the thumbnails.
+    // At most the one original already running went before the thumbnails.
     const order = counted.requests.filter((r) => r.startsWith('GET')).map((r) => r.split(' ')[1]!.split('/').at(-1)!);
     const lastThumb = Math.max(...thumbs.map((id) => order.indexOf(id)));
-    expect(order.slice(0, lastThumb).filter((id) => !thumbs.includes(id)).length).toBeLessThanOrEqual(2);
+    expect(order.slice(0, lastThumb).filter((id) => !thumbs.includes(id)).length).toBeLessThanOrEqual(1);
   });
 
   it('thumbnails nobody looked at are kept too, before any original, so the grid survives the relay restarted empty', async () => {
