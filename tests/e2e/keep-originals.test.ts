@@ -162,6 +162,20 @@ describe('originals are kept on a second device (built app, real IndexedDB, rela
     expect([...phone.foreignRequests, ...laptop.foreignRequests]).toEqual([]);
   });
 
+  it('two tabs of the laptop: one keeps, the other says so and takes over when the first closes', async () => {
+    const second = await laptop.newPage();
+    await second.goto(server.url);
+    await second.getByLabel('Passphrase').fill(PASS_LAPTOP);
+    await second.getByRole('button', { name: 'Unlock' }).click();
+    await second.getByRole('button', { name: 'Settings' }).click();
+    await second.getByTestId('keeping-elsewhere').waitFor({ timeout: 20_000 });
+    expect(await second.getByTestId('keeping-originals').count()).toBe(0);
+    await laptopPage.close();
+    await second.getByTestId('keeping-originals').filter({ hasText: `Keeping originals: all ${N} are on this device.` }).waitFor({ timeout: 30_000 });
+    expect(await second.getByTestId('keeping-elsewhere').count()).toBe(0);
+    laptopPage = second;
+  });
+
   it('turned off by hand, keeping stops and the choice holds after a reload (a per-device setting)', async () => {
     const other = await guardedContext(browser, server.url);
     const page = await other.newPage();
