@@ -6,8 +6,10 @@ import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { blobSyncFor, onBlobSyncs } from './blob-sync-registry.ts';
 
 export interface OriginalsService {
-  /** Progress of keeping originals; undefined while the setting is off. */
+  /** Progress of keeping originals; undefined while the setting is off or another tab keeps them. */
   readonly progress: Accessor<KeeperProgress | undefined>;
+  /** Another tab of this profile is keeping the originals (this one waits to take over). */
+  readonly elsewhere: Accessor<boolean>;
   /** Photos of a notebook on only one device (reactive); undefined until it is open here. */
   copies(notebookId: string): CopyCounts | undefined;
   pause(): void;
@@ -16,6 +18,7 @@ export interface OriginalsService {
 
 /** Holdings are written at most this often per notebook: a record replaces the last one whole. */
 const HOLDINGS_EVERY_MS = 1500;
+const KEEPER_LOCK = 'obscura-originals-keeper';
 /** Between opening one notebook and the next in the background. */
 const OPEN_PAUSE_MS = 200;
 
@@ -31,6 +34,7 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const [tick, setTick] = createSignal(0, { equals: false });
   const [progress, setProgress] = createSignal<KeeperProgress>();
+  const [elsewhere, setElsewhere] = createSignal(false);
   let keeper: OriginalsKeeper | undefined;
   let closed = false;
   const opening = new Set<string>();
@@ -103,27 +107,47 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
 
   createEffect(() => {
     if (!keep()) {
-      keeper?.destroy();
-      keeper = undefined;
       setProgress(undefined);
+      setElsewhere(false);
       return;
     }
-    const kept = createOriginalsKeeper({
-      store,
-      originals: () => new Map([...open].map(([id, entry]) => [id, photoOriginals(entry.notebook.doc)])),
-      thumbnails: () => new Map([...open].map(([id, entry]) => [id, photoThumbnails(entry.notebook.doc)])),
-      syncFor: blobSyncFor,
-    });
-    keeper = kept;
-    setProgress(kept.progress());
-    const off = kept.onChange((p) => {
-      setProgress(p);
-      open.forEach((_, id) => writeSoon(id));
-    });
+    // One keeper per profile: tabs share the blob store, and two would fetch every original
+    // twice. The tab holding the Web Lock keeps; the others wait for it (a closed tab lets go).
+    let release: (() => void) | undefined;
+    let ended = false;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const run = () => {
+      if (ended || closed) return Promise.resolve();
+      setElsewhere(false);
+      const kept = createOriginalsKeeper({
+        store,
+        originals: () => new Map([...open].map(([id, entry]) => [id, photoOriginals(entry.notebook.doc)])),
+        thumbnails: () => new Map([...open].map(([id, entry]) => [id, photoThumbnails(entry.notebook.doc)])),
+        syncFor: blobSyncFor,
+      });
+      keeper = kept;
+      setProgress(kept.progress());
+      const off = kept.onChange((p) => {
+        setProgress(p);
+        open.forEach((_, id) => writeSoon(id));
+      });
+      return held.then(() => {
+        off();
+        kept.destroy();
+        if (keeper === kept) keeper = undefined;
+      });
+    };
+    const locks = typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
+    if (locks) {
+      void locks.query().then((state) => {
+        if (!ended && state.held?.some((lock) => lock.name === KEEPER_LOCK) && !keeper) setElsewhere(true);
+      }, () => undefined);
+      void locks.request(KEEPER_LOCK, run).catch(() => undefined);
+    } else void run();
     onCleanup(() => {
-      off();
-      kept.destroy();
-      if (keeper === kept) keeper = undefined;
+      ended = true;
+      release?.();
+      setProgress(undefined);
     });
   });
 
@@ -138,6 +162,7 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
 
   return {
     progress,
+    elsewhere,
     copies(notebookId) {
       tick();
       const entry = open.get(notebookId);

@@ -27,6 +27,11 @@ export function SettingsOriginals(props: {
           ? props.keepDefault.why
           : 'Every full photo of your notebooks is downloaded to this device in the background, after the thumbnails, so your photos survive losing another device. Off: only the photos you open are stored here.'}
       </p>
+      <Show when={props.originals.elsewhere()}>
+        <p role="status" data-testid="keeping-elsewhere">
+          Another Obscura tab is keeping the originals; this one takes over when that tab closes.
+        </p>
+      </Show>
       <Show when={props.originals.progress()}>
         {(p) => (
           <div class="row">
