@@ -79,6 +79,11 @@ export interface AppSettings {
   readonly classifiers: readonly ClassifierSetting[];
   /** What the other devices in a notebook see in their sync panel; absent: "Chrome on Linux" (device-name.ts). */
   readonly deviceName?: string;
+  /**
+   * Download every photo's original to this device in the background (originals-service.ts);
+   * absent: on where the browser says there is room (sync/storage/keep-originals-default.ts).
+   */
+  readonly keepOriginals?: boolean;
 }
 
 export const DEFAULT_SETTINGS: AppSettings = { autoLockMinutes: 5, ocr: true, scoreThreshold: SCORE_THRESHOLD_MIN, classifiers: [] };
@@ -145,6 +150,7 @@ export function parseSettings(value: unknown): { settings: AppSettings; dropped:
   const sync = parseSync(value.sync);
   if (sync === 'invalid') return undefined;
   if (value.deviceName !== undefined && typeof value.deviceName !== 'string') return undefined;
+  if (value.keepOriginals !== undefined && typeof value.keepOriginals !== 'boolean') return undefined;
   const deviceName = typeof value.deviceName === 'string' ? cleanDeviceName(value.deviceName) : '';
   const stored: unknown[] = Array.isArray(value.classifiers) ? value.classifiers : [];
   const classifiers = stored.map(parseClassifier);
@@ -156,6 +162,7 @@ export function parseSettings(value: unknown): { settings: AppSettings; dropped:
       ...(sync ? { sync } : {}),
       classifiers: classifiers.filter((c): c is ClassifierSetting => c !== undefined),
       ...(deviceName ? { deviceName } : {}),
+      ...(typeof value.keepOriginals === 'boolean' ? { keepOriginals: value.keepOriginals } : {}),
     },
     dropped: stored.filter((_, i) => classifiers[i] === undefined).map(storedName),
   };

@@ -8,6 +8,9 @@ import { DeviceLinkAnswer } from './DeviceLinkAnswer.tsx';
 import { InvitePanel } from './InvitePanel.tsx';
 import { MembersList } from './MembersList.tsx';
 import { SyncTransfers, type PendingTransfers } from './SyncTransfers.tsx';
+import { SyncCopies } from './SyncCopies.tsx';
+import type { KeeperProgress } from '../../sync/blob/originals-keeper.ts';
+import type { CopyCounts } from '../../sync/notebook/holdings.ts';
 
 export interface SyncPanelProps {
   readonly sync: SyncService;
@@ -17,6 +20,10 @@ export interface SyncPanelProps {
   readonly notebookName?: string;
   /** Photo transfers of the notebook on screen, when blob sync runs for it. */
   readonly transfers?: () => PendingTransfers | undefined;
+  /** Photos of the notebook on screen held by one device only (originals-service.ts). */
+  readonly copies?: () => CopyCounts | undefined;
+  /** Keeping originals on this device, when the setting is on. */
+  readonly keeping?: () => KeeperProgress | undefined;
   /** A device-link request opened from a `#/link-device/` link. */
   readonly deviceRequest?: string;
   onClose(): void;
@@ -27,6 +34,7 @@ const RELAY: Record<ReplicationStatus['relay'], string> = { connected: 'connecte
 /**
  * The sync drawer (a modal dialog: Escape closes it, focus returns to the Sync button):
  * this device, who is online in this notebook, the relay, the last sync, photo transfers,
+ * photos on one device only,
  * quarantined entries, the invite link and QR, members, and linking a new device.
  */
 export function SyncPanel(props: SyncPanelProps) {
@@ -130,6 +138,7 @@ export function SyncPanel(props: SyncPanelProps) {
             </section>
 
             <SyncTransfers pending={props.transfers?.()} />
+            <SyncCopies copies={props.copies?.()} keeping={props.keeping?.()} />
 
             <section class="sync-section" aria-labelledby="quarantine-title">
               <h3 id="quarantine-title">Set aside</h3>

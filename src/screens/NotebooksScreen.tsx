@@ -15,6 +15,8 @@ import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
 import type { SyncService } from '../app/sync-service.ts';
 import { SyncPanel } from '../components/SyncPanel.tsx';
+import { keepOriginalsDefault } from '../../sync/storage/keep-originals-default.ts';
+import { createOriginalsService } from '../app/originals-service.ts';
 
 /** The unlocked vault: notebooks on the left, the chosen notebook's notes on the right. */
 export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string, why?: SessionLockWhy) => void; tabs?: TabChannel; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
@@ -57,6 +59,14 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
     locks: browserPhotoLocks(),
   });
   onCleanup(() => tagging.dispose());
+  // Originals on this device (issue 18 §5): the person's choice, else what the browser's room allows.
+  const [keepDefault] = createResource(() => keepOriginalsDefault());
+  const keep = () => appSettings().keepOriginals ?? keepDefault()?.on ?? false;
+  const originals = createOriginalsService(props.vault, blobs, keep, vaultVersion);
+  // Kept originals are the person's only other copy: ask the browser not to evict them under pressure.
+  createEffect(() => {
+    if (keep()) void navigator.storage?.persist?.().catch(() => false);
+  });
 
   const [opened] = createResource(selected, async (id) => {
     const result = await props.vault.openNotebook(id);
@@ -76,7 +86,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
     <>
       <Show
         when={view() === 'notes'}
-        fallback={<SettingsScreen vault={props.vault} tagging={tagging} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} sync={props.sync} />}
+        fallback={<SettingsScreen vault={props.vault} tagging={tagging} originals={originals} keepDefault={keepDefault()} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} sync={props.sync} />}
       >
         <div class="shell">
           <header class="topbar">
@@ -171,6 +181,8 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
             notebook={opened.state === 'ready' ? opened() : undefined}
             notebookName={notebooks().find((n) => n.id === selected())?.name}
             transfers={() => (selected() ? sync().transfers(selected()!) : undefined)}
+            copies={() => (selected() ? originals.copies(selected()!) : undefined)}
+            keeping={originals.progress}
             deviceRequest={props.deviceRequest}
             onClose={() => setSyncOpen(false)}
           />

@@ -8,12 +8,17 @@ import { SettingsBackup } from '../components/SettingsBackup.tsx';
 import { SettingsModels } from '../components/SettingsModels.tsx';
 import { SettingsSecurity } from '../components/SettingsSecurity.tsx';
 import { SettingsSync } from '../components/SettingsSync.tsx';
+import { SettingsOriginals } from '../components/SettingsOriginals.tsx';
+import type { KeepOriginalsDefault } from '../../sync/storage/keep-originals-default.ts';
+import type { OriginalsService } from '../app/originals-service.ts';
 import { RecoveryKeyScreen } from './RecoveryKeyScreen.tsx';
 
 /** This device's settings: models, sync servers, security. Every change is saved at once, sealed. */
 export function SettingsScreen(props: {
   vault: Vault;
   tagging: TaggingService;
+  originals: OriginalsService;
+  keepDefault: KeepOriginalsDefault | undefined;
   notice?: string;
   onClose: () => void;
   onLock: (reason?: string, why?: SessionLockWhy) => void;
@@ -67,6 +72,7 @@ export function SettingsScreen(props: {
             <p class="hint">These settings belong to this device and are stored encrypted on it.</p>
             <nav class="settings-nav" aria-label="Settings sections">
               <a href="#settings-models">Models</a>
+              <a href="#settings-originals">Photos</a>
               <a href="#settings-sync">Sync</a>
               <a href="#settings-security">Security</a>
               <a href="#settings-backup">Backup</a>
@@ -89,6 +95,7 @@ export function SettingsScreen(props: {
               {status() ?? ''}
             </p>
             <SettingsModels vault={props.vault} settings={appSettings()} tagging={props.tagging} onChange={update} />
+            <SettingsOriginals settings={appSettings()} keepDefault={props.keepDefault} originals={props.originals} onChange={update} />
             <SettingsSync settings={appSettings()} onChange={update} />
             <SettingsSecurity
               vault={props.vault}

@@ -25,6 +25,8 @@ export interface SyncedApp {
    * LevelDB compresses its blocks, so raw files alone could hide plaintext from a byte search.
    */
   stopAndReadRooms(roomIds: readonly string[]): Promise<Uint8Array[]>;
+  /** Stops signaling and relay and starts them again on the same port with an empty data dir (a relay that lost its data). */
+  restartRelayEmpty(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,23 +36,32 @@ export interface SyncedApp {
  * throwaway relay data dir and every client frame captured for canary checks.
  */
 export async function startSyncedApp(): Promise<SyncedApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
+  let dataDir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
   const frames: CapturedFrames = { signaling: [], relay: [] };
   const app: AppServer = await startAppServer({ distDir: E2E_DIST, port: 0 });
-  const sync = await attachSync({
-    server: app.server,
-    baseUrl: app.url,
-    addRoute: app.addRoute,
-    dataDir,
-    observeFrames: (server, frame) => void frames[server].push(Uint8Array.from(frame)),
-  });
+  // One route that asks the current relay, so a restarted relay answers in its place.
+  let route: Parameters<AppServer['addRoute']>[0] | undefined;
+  app.addRoute((req, res) => route?.(req, res) ?? false);
+  const attach = (dir: string) =>
+    attachSync({
+      server: app.server,
+      baseUrl: app.url,
+      addRoute: (next) => (route = next),
+      dataDir: dir,
+      observeFrames: (server, frame) => void frames[server].push(Uint8Array.from(frame)),
+    });
+  let sync = await attach(dataDir);
   let stopped: Promise<void> | undefined;
   const stopSync = () => (stopped ??= sync.close());
   return {
     url: app.url,
-    sync,
+    get sync() {
+      return sync;
+    },
     frames,
-    dataDir,
+    get dataDir() {
+      return dataDir;
+    },
     relayFiles: () => listFiles(dataDir).map((path) => ({ path, bytes: readFileSync(path) })),
     async stopAndReadRooms(roomIds) {
       await stopSync();
@@ -62,6 +73,13 @@ export async function startSyncedApp(): Promise<SyncedApp> {
       } finally {
         await db.destroy();
       }
+    },
+    async restartRelayEmpty() {
+      await stopSync();
+      rmSync(dataDir, { recursive: true, force: true });
+      dataDir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
+      sync = await attach(dataDir);
+      stopped = undefined;
     },
     async close() {
       await stopSync();
