@@ -51,7 +51,7 @@ describe('blob store', () => {
         yield piece;
       }
     }
-    const stored = await store.put(key, AD, source());
+    const stored = await store.put(key, AD, { size: 80 * piece.length, pieces: source() });
     expect(pulled).toBe(20 * 1024 * 1024);
     expect(Math.max(...storage.saves.map((s) => s.size))).toBeLessThanOrEqual(BLOB_CHUNK_CIPHER);
     let bytes = 0;
