@@ -13,7 +13,8 @@ import { extensions, TamperTally } from '../../helpers/tamper-cases.ts';
  * the header and every chunk, truncated and extended chunks, chunks reordered, dropped or
  * duplicated, a chunk from another blob, and a blob read as another note's photo, another
  * notebook's, as a thumbnail, or under another key. BlobStore.read must refuse every one
- * with a code, and other blobs stay readable. Format: crypto/FORMATS.md "Blob v1".
+ * with a code, and other blobs stay readable. Format: crypto/FORMATS.md "Blob v2" (what BlobStore
+ * writes; its framing is "Blob v1"'s).
  */
 beforeAll(sodiumReady);
 
