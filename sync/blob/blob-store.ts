@@ -59,7 +59,7 @@ export class BlobStore {
 
   async put(key: PhotoKey, ad: Uint8Array, source: BlobSource): Promise<StoredBlob> {
     const upload = toBase64Url(randomBytes(12));
-    // The ciphertext is padded to a bucket (blob v2, in crypto/FORMATS.md): what is stored here,
+    // The ciphertext is padded to a bucket (crypto/FORMATS.md "Blob v2"): what is stored here,
     // sent to peers and handed to the relay is that size, never the photo's own.
     const encryptor = createBlobEncryptor(key, ad, sourceSize(source));
     const hasher = createContentHasher();

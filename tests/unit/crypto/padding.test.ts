@@ -1,4 +1,4 @@
-// Size padding (Padmé buckets, in crypto/FORMATS.md): the Padmé function, and that a blob or an
+// Size padding (crypto/FORMATS.md "Padding: Padmé buckets"): the Padmé function, and that a blob or an
 // envelope whose padding a key holder got wrong is refused with E_PADDING, not handed on.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
