@@ -1,14 +1,17 @@
-// Envelope formats v1 and v2 (byte layouts in crypto/FORMATS.md). This file holds the
+// Envelope formats v1, v2 and v3 (byte layouts in crypto/FORMATS.md). This file holds the
 // parts both sealing and opening need: the layouts, the purpose table, the context
-// encoding and the cheap header parse. New envelopes are v2; v1 is still read.
+// encoding and the cheap header parse. New envelopes are v3 (v2 padded to a Padmé
+// bucket); v1 and v2 are still read.
 import { AEAD_OVERHEAD } from './aead.ts';
-import { concatBytes, lengthPrefixed, toBase64Url, u64be, utf8 } from './encoding.ts';
+import { concatBytes, lengthPrefixed, readU32be, toBase64Url, u32be, u64be, utf8 } from './encoding.ts';
 import { KEY_ID_BYTES } from './keys.ts';
+import { padme } from './padme.ts';
 import { fail, ok, type Result } from './result.ts';
 import { SIGNATURE_BYTES, SIGNING_PUBLIC_KEY_BYTES } from './signature.ts';
 
 /** What sealEnvelope writes. */
-export const ENVELOPE_VERSION = 0x02;
+export const ENVELOPE_VERSION = 0x03;
+export const ENVELOPE_V2 = 0x02;
 export const ENVELOPE_V1 = 0x01;
 
 /** Add a purpose by giving it a new, never reused, byte. */
@@ -32,7 +35,7 @@ export interface EnvelopeHeader {
   version: number;
   purpose: EnvelopePurpose;
   keyId: string;
-  /** v1 only: a v2 envelope carries its signer inside the ciphertext, so only key holders see it. */
+  /** v1 only: v2 and v3 carry their signer inside the ciphertext, so only key holders see it. */
   signerPublicKey: Uint8Array | undefined;
 }
 
@@ -40,10 +43,14 @@ const OFFSET_KEY_ID = 2;
 const OFFSET_SIGNER = OFFSET_KEY_ID + KEY_ID_BYTES;
 /** v1: version, purpose, key id, signer public key: the part bound as AEAD associated data. */
 export const ENVELOPE_V1_HEADER_BYTES = OFFSET_SIGNER + SIGNING_PUBLIC_KEY_BYTES;
-/** v2: version, purpose, key id. */
+/** v2 and v3: version, purpose, key id. */
 export const ENVELOPE_HEADER_BYTES = OFFSET_SIGNER;
-/** Bytes an envelope adds to its plaintext, either version: 154. */
+/** Bytes a v1 or v2 envelope adds to its update: 154, the least any envelope can be. */
 export const ENVELOPE_OVERHEAD = ENVELOPE_V1_HEADER_BYTES + AEAD_OVERHEAD + SIGNATURE_BYTES;
+/** v3: the update's length, inside the AEAD, ahead of the update. */
+export const ENVELOPE_LENGTH_BYTES = 4;
+/** Bytes a v3 envelope adds to its update before padding: 158. */
+export const ENVELOPE_V3_OVERHEAD = ENVELOPE_OVERHEAD + ENVELOPE_LENGTH_BYTES;
 
 // Note: separate domain strings for the signature and the AEAD so a signed
 // message can never be replayed as associated data of another construction.
@@ -53,6 +60,14 @@ export const SIGNATURE_DOMAIN_V2 = lengthPrefixed(utf8('obscura/envelope/v2/sign
 export const AEAD_DOMAIN_V2 = lengthPrefixed(utf8('obscura/envelope/v2/aead'));
 /** The AEAD key of v2 envelopes is a subkey of the notebook (or vault) key under this purpose. */
 export const AEAD_SUBKEY_PURPOSE_V2 = 'obscura/envelope/v2/aead-key';
+export const SIGNATURE_DOMAIN_V3 = lengthPrefixed(utf8('obscura/envelope/v3/signature'));
+export const AEAD_DOMAIN_V3 = lengthPrefixed(utf8('obscura/envelope/v3/aead'));
+export const AEAD_SUBKEY_PURPOSE_V3 = 'obscura/envelope/v3/aead-key';
+
+/** v3: bytes of the sealed envelope of an update of `updateLength` bytes: a Padmé bucket. */
+export function paddedEnvelopeBytes(updateLength: number): number {
+  return padme(ENVELOPE_V3_OVERHEAD + updateLength);
+}
 
 function purposeFromByte(byte: number): EnvelopePurpose | null {
   for (const [name, code] of Object.entries(ENVELOPE_PURPOSES)) {
@@ -97,8 +112,8 @@ export function readEnvelopeHeader(bytes: Uint8Array): Result<EnvelopeHeader> {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) return fail('E_TRUNCATED', 'empty envelope');
   // Version first: a future version may be shorter than this one's minimum.
   const version = bytes[0];
-  if (version !== ENVELOPE_VERSION && version !== ENVELOPE_V1) return fail('E_VERSION', `unknown envelope version ${version}`);
-  if (bytes.length < ENVELOPE_OVERHEAD) return fail('E_TRUNCATED', 'envelope shorter than its fixed overhead');
+  if (version !== ENVELOPE_VERSION && version !== ENVELOPE_V2 && version !== ENVELOPE_V1) return fail('E_VERSION', `unknown envelope version ${version}`);
+  if (bytes.length < (version === ENVELOPE_VERSION ? ENVELOPE_V3_OVERHEAD : ENVELOPE_OVERHEAD)) return fail('E_TRUNCATED', 'envelope shorter than its fixed overhead');
   const purpose = purposeFromByte(bytes[1] ?? -1);
   if (purpose === null) return fail('E_FORMAT', `unknown envelope purpose byte ${bytes[1]}`);
   return ok({
@@ -107,4 +122,27 @@ export function readEnvelopeHeader(bytes: Uint8Array): Result<EnvelopeHeader> {
     keyId: toBase64Url(bytes.slice(OFFSET_KEY_ID, OFFSET_SIGNER)),
     signerPublicKey: version === ENVELOPE_V1 ? bytes.slice(OFFSET_SIGNER, ENVELOPE_V1_HEADER_BYTES) : undefined,
   });
+}
+
+/** v3: what goes inside the AEAD after signer and signature: u32be(length) ‖ update ‖ zeros up to the bucket. */
+export function padUpdate(update: Uint8Array): Uint8Array {
+  const padded = new Uint8Array(paddedEnvelopeBytes(update.length) - ENVELOPE_OVERHEAD);
+  padded.set(u32be(update.length));
+  padded.set(update, ENVELOPE_LENGTH_BYTES);
+  return padded;
+}
+
+/**
+ * v3: the update inside `padded` (the decrypted bytes after signer and signature) of an
+ * envelope of `envelopeBytes` bytes. E_PADDING unless the length fits, the padding is all
+ * zero and the envelope is exactly the bucket of that length (one valid padding per update).
+ */
+export function unpadUpdate(padded: Uint8Array, envelopeBytes: number): Result<Uint8Array> {
+  if (padded.length < ENVELOPE_LENGTH_BYTES) return fail('E_PADDING', 'envelope holds no update length');
+  const length = readU32be(padded, 0);
+  const end = ENVELOPE_LENGTH_BYTES + length;
+  if (end > padded.length) return fail('E_PADDING', 'envelope update length runs past its end');
+  for (let i = end; i < padded.length; i++) if (padded[i] !== 0) return fail('E_PADDING', 'envelope padding is not zero');
+  if (envelopeBytes !== paddedEnvelopeBytes(length)) return fail('E_PADDING', 'envelope is not padded to the bucket of its update');
+  return ok(padded.slice(ENVELOPE_LENGTH_BYTES, end));
 }

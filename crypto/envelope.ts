@@ -1,14 +1,18 @@
 // The sealed, signed envelope that carries one Yjs update or snapshot.
-// Note: v2 (what is written now) signs, then encrypts the signer's key and signature with
+// Note: v3 (what is written now) signs, then encrypts the signer's key and signature with
 // the update, under a subkey of the notebook key: a relay sees no signing key, so it cannot
 // tell that envelopes in two notebooks come from one device (v1 showed it in clear). The
-// reader decrypts, then verifies; the caller still decides whether the signer is trusted.
-// v1 is still read: its signature is checked before decryption, as it was written.
+// update is padded inside the AEAD so the envelope is a Padmé bucket: a relay learns the
+// bucket, not the update's size. The reader decrypts, unpads, then verifies; the caller still
+// decides whether the signer is trusted. v2 (the same without padding) is still read, and so
+// is v1: its signature is checked before decryption, as it was written.
 import { openAead, sealAead } from './aead.ts';
 import { bytesEqual, concatBytes, fromBase64Url } from './encoding.ts';
 import {
   AEAD_DOMAIN_V2,
+  AEAD_DOMAIN_V3,
   AEAD_SUBKEY_PURPOSE_V2,
+  AEAD_SUBKEY_PURPOSE_V3,
   contextProblem,
   encodeEnvelopeContext,
   envelopeAssociatedData,
@@ -17,8 +21,12 @@ import {
   ENVELOPE_HEADER_BYTES,
   ENVELOPE_V1,
   ENVELOPE_V1_HEADER_BYTES,
+  ENVELOPE_VERSION,
+  padUpdate,
   readEnvelopeHeader,
   SIGNATURE_DOMAIN_V2,
+  SIGNATURE_DOMAIN_V3,
+  unpadUpdate,
   type EnvelopeContext,
 } from './envelope-format.ts';
 import { deriveSubkey } from './hash.ts';
@@ -58,9 +66,9 @@ export function sealEnvelope(args: {
   }
   const encodedContext = encodeEnvelopeContext(args.context);
   const header = envelopeHeaderBytes(args.context.purpose, keyIdBytes.value);
-  const signature = sign(args.signer.secretKey, concatBytes(SIGNATURE_DOMAIN_V2, encodedContext, header, args.plaintext));
-  const aeadKey = deriveSubkey(args.key, AEAD_SUBKEY_PURPOSE_V2);
-  const sealed = sealAead(aeadKey, concatBytes(args.signer.publicKey, signature, args.plaintext), concatBytes(AEAD_DOMAIN_V2, header, encodedContext));
+  const signature = sign(args.signer.secretKey, concatBytes(SIGNATURE_DOMAIN_V3, encodedContext, header, args.plaintext));
+  const aeadKey = deriveSubkey(args.key, AEAD_SUBKEY_PURPOSE_V3);
+  const sealed = sealAead(aeadKey, concatBytes(args.signer.publicKey, signature, padUpdate(args.plaintext)), concatBytes(AEAD_DOMAIN_V3, header, encodedContext));
   wipe(aeadKey);
   return concatBytes(header, sealed);
 }
@@ -80,19 +88,23 @@ export function openEnvelope(bytes: Uint8Array, args: OpenEnvelopeArgs): Result<
   const encodedContext = encodeEnvelopeContext(args.context);
   if (header.value.version === ENVELOPE_V1) return openV1(bytes, args, encodedContext, keyId);
 
+  // v2 and v3 differ in their domains and in v3's padding around the update.
+  const v3 = header.value.version === ENVELOPE_VERSION;
   const head = bytes.subarray(0, ENVELOPE_HEADER_BYTES);
-  const aeadKey = deriveSubkey(args.key, AEAD_SUBKEY_PURPOSE_V2);
-  const opened = openAead(aeadKey, bytes.subarray(ENVELOPE_HEADER_BYTES), concatBytes(AEAD_DOMAIN_V2, head, encodedContext));
+  const aeadKey = deriveSubkey(args.key, v3 ? AEAD_SUBKEY_PURPOSE_V3 : AEAD_SUBKEY_PURPOSE_V2);
+  const opened = openAead(aeadKey, bytes.subarray(ENVELOPE_HEADER_BYTES), concatBytes(v3 ? AEAD_DOMAIN_V3 : AEAD_DOMAIN_V2, head, encodedContext));
   wipe(aeadKey);
   if (!opened.ok) return fail('E_DECRYPT', 'envelope does not decrypt with this key');
   if (opened.value.length < SIGNED_PREFIX) return fail('E_TRUNCATED', 'envelope holds no signer and signature');
   const signerPublicKey = opened.value.slice(0, SIGNING_PUBLIC_KEY_BYTES);
   const signature = opened.value.subarray(SIGNING_PUBLIC_KEY_BYTES, SIGNED_PREFIX);
-  const plaintext = opened.value.slice(SIGNED_PREFIX);
+  const unpadded = v3 ? unpadUpdate(opened.value.subarray(SIGNED_PREFIX), bytes.length) : ok(opened.value.slice(SIGNED_PREFIX));
+  if (!unpadded.ok) return forward(unpadded);
+  const plaintext = unpadded.value;
   if (args.signerPublicKey !== undefined && !bytesEqual(args.signerPublicKey, signerPublicKey)) {
     return fail('E_SIGNATURE', 'envelope signed by an unexpected key');
   }
-  if (!verifySignature(signerPublicKey, concatBytes(SIGNATURE_DOMAIN_V2, encodedContext, head, plaintext), signature)) {
+  if (!verifySignature(signerPublicKey, concatBytes(v3 ? SIGNATURE_DOMAIN_V3 : SIGNATURE_DOMAIN_V2, encodedContext, head, plaintext), signature)) {
     return fail('E_SIGNATURE', 'envelope signature does not verify for this context');
   }
   return ok({ plaintext, keyId, signerPublicKey });
@@ -126,7 +138,7 @@ export function verifyEnvelopeSignature(bytes: Uint8Array, context: EnvelopeCont
   if (problem !== null) return fail('E_CONTEXT', problem);
   if (header.value.purpose !== context.purpose) return fail('E_CONTEXT', `envelope is a ${header.value.purpose}, expected a ${context.purpose}`);
   const signerPublicKey = header.value.signerPublicKey;
-  if (signerPublicKey === undefined) return fail('E_KEY_UNKNOWN', 'a v2 envelope shows its signer only to holders of its key');
+  if (signerPublicKey === undefined) return fail('E_KEY_UNKNOWN', 'a v2 or v3 envelope shows its signer only to holders of its key');
   const unsigned = bytes.subarray(0, bytes.length - SIGNATURE_BYTES);
   if (!verifySignature(signerPublicKey, envelopeSignedMessage(encodeEnvelopeContext(context), unsigned), bytes.subarray(bytes.length - SIGNATURE_BYTES))) {
     return fail('E_SIGNATURE', 'envelope signature does not verify for this context');

@@ -45,11 +45,14 @@ export { sign, verifySignature, SIGNATURE_BYTES, SIGNING_PUBLIC_KEY_BYTES } from
 export { sealToPublicKey, openSealedBox, SEALED_BOX_OVERHEAD } from './box-seal.ts';
 export {
   ENVELOPE_VERSION,
+  ENVELOPE_V2,
   ENVELOPE_V1,
   ENVELOPE_PURPOSES,
   ENVELOPE_HEADER_BYTES,
   ENVELOPE_V1_HEADER_BYTES,
   ENVELOPE_OVERHEAD,
+  ENVELOPE_V3_OVERHEAD,
+  paddedEnvelopeBytes,
   readEnvelopeHeader,
   encodeEnvelopeContext,
   type EnvelopePurpose,
@@ -59,6 +62,8 @@ export {
 export { sealEnvelope, openEnvelope, openEnvelopeWithKeys, verifyEnvelopeSignature, type OpenedEnvelope, type OpenEnvelopeArgs } from './envelope.ts';
 export {
   BLOB_VERSION,
+  BLOB_V1,
+  BLOB_LENGTH_BYTES,
   BLOB_CHUNK_PLAIN,
   BLOB_CHUNK_ABYTES,
   BLOB_CHUNK_CIPHER,
@@ -67,10 +72,14 @@ export {
   createBlobDecryptor,
   encryptBlob,
   decryptBlob,
+  blobCipherBytes,
+  paddedBlobPlainBytes,
+  paddedBlobBytes,
   type BlobOptions,
   type BlobEncryptor,
   type BlobDecryptor,
 } from './blob-stream.ts';
+export { padme, isPadmeBucket } from './padme.ts';
 export { HASH_BYTES, deriveId, deriveSubkey, createContentHasher, contentHash, verifyContentHash, type ContentHasher } from './hash.ts';
 export { MAC_BYTES, mac, verifyMac } from './mac.ts';
 export { RECOVERY_KEY_BYTES, formatRecoveryKey, parseRecoveryKey } from './recovery-key.ts';

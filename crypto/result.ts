@@ -13,6 +13,7 @@ export type CryptoErrorCode =
   | 'E_KEY_UNKNOWN'
   | 'E_RECOVERY_KEY'
   | 'E_HASH_MISMATCH'
+  | 'E_PADDING'
   | 'E_OUT_OF_MEMORY';
 
 export interface CryptoError {

@@ -27,6 +27,7 @@ const MESSAGES: Record<string, string> = {
   E_SIGNATURE: 'Its signature does not match its content (altered on the way), so it was not applied.',
   E_TRUNCATED: 'Arrived incomplete, so it could not be opened.',
   E_CONTEXT: 'Moved here from another notebook or place, so it was refused.',
+  E_PADDING: 'Opened, but not padded the way Obscura pads it: written by a device of a member with faulty or altered software, so it was not used.',
   E_ENTRY_KEY: 'Not a well-formed sync entry, so it was ignored.',
   E_ENTRY_VALUE: 'Not a well-formed sync entry, so it was ignored.',
   E_PAYLOAD: 'Opened, but its content is not a notebook snapshot.',

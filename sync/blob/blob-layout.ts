@@ -5,6 +5,9 @@ import { BLOB_CHUNK_ABYTES, BLOB_CHUNK_CIPHER, BLOB_HEADER_BYTES } from '../../c
  * piece 0 is the secretstream header, pieces 1..n the sealed chunks (all full but the
  * last). The size alone says where every piece starts, so a receiver can check each
  * piece's length before storing it and resume at any piece.
+ * Note: blob v2 pads inside the sealed stream (crypto/FORMATS.md "Blob v2"), so this layout
+ * holds for v1 and v2 alike and the padded size, a Padmé bucket, is the one every store,
+ * transfer and the relay see. A size is not checked to be a bucket: v1 blobs keep theirs.
  */
 export const MIN_BLOB_BYTES = BLOB_HEADER_BYTES + BLOB_CHUNK_ABYTES;
 

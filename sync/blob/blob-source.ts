@@ -1,5 +1,18 @@
+/** A stream whose length is known before it is read (a padded blob states its length up front). */
+export interface SizedStream {
+  readonly size: number;
+  readonly pieces: AsyncIterable<Uint8Array>;
+}
+
 /** What a photo can be read from, always in pieces, never as one big copy. */
-export type BlobSource = Uint8Array | Blob | AsyncIterable<Uint8Array>;
+export type BlobSource = Uint8Array | Blob | SizedStream;
+
+/** Bytes `source` will yield. */
+export function sourceSize(source: BlobSource): number {
+  if (source instanceof Uint8Array) return source.length;
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return source.size;
+  return (source as SizedStream).size;
+}
 
 const SLICE = 1 << 20;
 
@@ -14,36 +27,5 @@ export async function* readPieces(source: BlobSource): AsyncGenerator<Uint8Array
     }
     return;
   }
-  yield* source as AsyncIterable<Uint8Array>;
-}
-
-/**
- * Re-cuts pieces of any size into chunks of exactly `size` bytes (the last may be
- * shorter or empty) and says which chunk is last, holding at most one chunk back.
- */
-export async function* fixedChunks(pieces: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<{ chunk: Uint8Array; last: boolean }> {
-  let buffer = new Uint8Array(size);
-  let filled = 0;
-  let ready: Uint8Array | undefined;
-  for await (const piece of pieces) {
-    let offset = 0;
-    while (offset < piece.length) {
-      const take = Math.min(size - filled, piece.length - offset);
-      buffer.set(piece.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === size) {
-        if (ready) yield { chunk: ready, last: false };
-        ready = buffer;
-        buffer = new Uint8Array(size);
-        filled = 0;
-      }
-    }
-  }
-  if (ready && filled === 0) {
-    yield { chunk: ready, last: true };
-    return;
-  }
-  if (ready) yield { chunk: ready, last: false };
-  yield { chunk: buffer.subarray(0, filled), last: true };
+  yield* (source as SizedStream).pieces;
 }

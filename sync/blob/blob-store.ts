@@ -1,5 +1,4 @@
 import {
-  BLOB_CHUNK_PLAIN,
   createBlobDecryptor,
   createBlobEncryptor,
   createContentHasher,
@@ -12,7 +11,7 @@ import {
 } from '../../crypto/index.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
 import { isBlobSize, pieceCount, pieceLength } from './blob-layout.ts';
-import { fixedChunks, readPieces, type BlobSource } from './blob-source.ts';
+import { readPieces, sourceSize, type BlobSource } from './blob-source.ts';
 
 export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING' | 'E_BLOB_PIECE' | 'E_STORAGE_FULL' | BlobSyncErrorCode;
 /** Codes of blob transfer (blob-sync.ts); declared here so one result type serves both. */
@@ -22,7 +21,7 @@ export type BlobResult<T> = { ok: true; value: T } | { ok: false; error: { code:
 export interface StoredBlob {
   /** BLAKE2b-256 (hex) of the ciphertext: header followed by every chunk. */
   readonly id: string;
-  /** Ciphertext bytes. */
+  /** Ciphertext bytes: a Padmé bucket for what is written now (v1 blobs received from elsewhere: exact). */
   readonly size: number;
   readonly chunks: number;
 }
@@ -60,18 +59,23 @@ export class BlobStore {
 
   async put(key: PhotoKey, ad: Uint8Array, source: BlobSource): Promise<StoredBlob> {
     const upload = toBase64Url(randomBytes(12));
-    const encryptor = createBlobEncryptor(key, ad);
+    // The ciphertext is padded to a bucket (crypto/FORMATS.md "Blob v2"): what is stored here,
+    // sent to peers and handed to the relay is that size, never the photo's own.
+    const encryptor = createBlobEncryptor(key, ad, sourceSize(source));
     const hasher = createContentHasher();
     hasher.update(encryptor.header);
     await this.#storage.save(chunkKey(upload, 0), encryptor.header);
     let size = encryptor.header.length;
     let chunks = 0;
-    for await (const { chunk, last } of fixedChunks(readPieces(source), BLOB_CHUNK_PLAIN)) {
-      const sealed = encryptor.push(chunk, last);
+    const keep = async (sealed: Uint8Array) => {
       hasher.update(sealed);
       size += sealed.length;
       await this.#storage.save(chunkKey(upload, ++chunks), sealed);
+    };
+    for await (const piece of readPieces(source)) {
+      for (const sealed of encryptor.push(piece)) await keep(sealed);
     }
+    for (const sealed of encryptor.end()) await keep(sealed);
     const id = hasher.digest();
     if (await this.#head(id)) {
       await this.#storage.removeRange(['blob-chunk', upload]);

@@ -8,14 +8,18 @@
  * is unloaded before each, so every catch-up is served from the relay's disk.
  * Then 100 thumbnails to a new device through the relay, one at a time vs two (before) vs
  * now (sync/thumbnails.ts; `thumbs` as an argument: that alone). Target (issue 18): <= 10 s.
+ *
+ * Also what size padding costs, in the same run: photos as blob v1 and v2, and the box sealed
+ * again as envelope v2 and v3, caught up through the relay.
  */
-import { randomBytes, deriveId, sodiumReady } from '../../crypto/index.ts';
+import { contentHash, decryptBlob, deriveId, encryptBlob, randomBytes, randomPhotoKey, sealEnvelope, sodiumReady, utf8 } from '../../crypto/index.ts';
 import { startRelayServer, type RelayServer } from '../../sync/server/relay-server.ts';
 import { tempDataDir } from '../integration/relay/relay-harness.ts';
 import { buildNotebooks, catchUp, upload, type CatchUp } from './sync/catch-up.ts';
 import { chromiumP2pCatchUp } from './sync/chromium-p2p.ts';
 import { p2pCatchUp } from './sync/p2p-catch-up.ts';
 import { thumbnailBench } from './sync/thumbnails.ts';
+import { encryptBlobV1, resealBox, sealEnvelopeV2 } from './legacy-formats.ts';
 
 const RUNS = 3;
 
@@ -52,6 +56,74 @@ async function bench(relay: RelayServer, count: number): Promise<void> {
     'p2p catch-up ms (WebRTC, Node, 1 run)': { plain: '', sealed: +p2p.ms.toFixed(1), ratio: '', target: '' },
     'wire bytes (in + out)': { plain: bytes.plain, sealed: bytes.sealed, ratio: +(bytes.sealed / bytes.plain).toFixed(3), target: '<= 1.3x' },
   });
+  await paddingCatchUp(relay, count, built);
+}
+
+/** Padding's cost on the wire: the same box sealed again as envelope v2 (unpadded) and v3 (padded), each caught up through the relay. */
+async function paddingCatchUp(relay: RelayServer, count: number, built: Awaited<ReturnType<typeof buildNotebooks>>): Promise<void> {
+  const roomKey = randomBytes(32);
+  const formats = {
+    v2: resealBox(built.box, built.keyring, 'bench-sync', built.signer, sealEnvelopeV2),
+    v3: resealBox(built.box, built.keyring, 'bench-sync', built.signer, sealEnvelope),
+  };
+  const rooms = { v2: deriveId(roomKey, 'bench', `v2-${count}`), v3: deriveId(roomKey, 'bench', `v3-${count}`) };
+  await upload(relay.relayUrl, rooms.v2, formats.v2);
+  await upload(relay.relayUrl, rooms.v3, formats.v3);
+  const runs: { v2: CatchUp[]; v3: CatchUp[] } = { v2: [], v3: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const format of ['v2', 'v3'] as const) {
+      await roomsUnloaded(relay);
+      runs[format].push(await catchUp(relay.relayUrl, rooms[format], count, built.keyring));
+    }
+  }
+  const ms = { v2: median(runs.v2.map((r) => r.ms)), v3: median(runs.v3.map((r) => r.ms)) };
+  const wire = (r: CatchUp[]) => (r[0] as CatchUp).bytesIn + (r[0] as CatchUp).bytesOut;
+  console.log(`Padding (issue 13 §2), ${count} notes: the same box sealed again as envelope v2 (unpadded) and v3 (Padmé buckets):`);
+  console.table({
+    [`catch-up ms (median of ${RUNS})`]: { v2: +ms.v2.toFixed(1), v3: +ms.v3.toFixed(1), ratio: +(ms.v3 / ms.v2).toFixed(2) },
+    'wire bytes (in + out)': { v2: wire(runs.v2), v3: wire(runs.v3), ratio: +(wire(runs.v3) / wire(runs.v2)).toFixed(3) },
+  });
+}
+
+/** Padding's cost for photos: blob v1 (unpadded) and v2 (padded), encrypted, stored at the relay, decrypted. */
+async function paddingBlobs(relay: RelayServer): Promise<void> {
+  const rows: Record<string, Record<string, number | string>> = {};
+  const ad = utf8('bench-photo');
+  const time = (f: () => void) => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      f();
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  };
+  for (const size of [20_000, 150_000, 1_500_000, 4_000_000, 12_000_000]) {
+    const key = randomPhotoKey();
+    const photo = randomBytes(size);
+    const v1 = encryptBlobV1(key, photo, ad);
+    const v2 = encryptBlob(key, photo, ad);
+    const put = async (bytes: Uint8Array, room: string) => {
+      const start = performance.now();
+      const response = await fetch(`${relay.blobsUrl}/${room}/${contentHash(bytes)}`, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> });
+      if (response.status !== 201) throw new Error(`relay answered ${response.status}`);
+      return performance.now() - start;
+    };
+    const room = deriveId(randomBytes(32), 'bench', `blobs-${size}`);
+    rows[`${size.toLocaleString('en')} B photo`] = {
+      'v1 bytes': v1.length,
+      'v2 bytes': v2.length,
+      'bytes ratio': +(v2.length / v1.length).toFixed(4),
+      'v1 encrypt ms': +time(() => encryptBlobV1(key, photo, ad)).toFixed(2),
+      'v2 encrypt ms': +time(() => encryptBlob(key, photo, ad)).toFixed(2),
+      'v1 decrypt ms': +time(() => decryptBlob(key, v1, ad)).toFixed(2),
+      'v2 decrypt ms': +time(() => decryptBlob(key, v2, ad)).toFixed(2),
+      'v1 PUT ms': +(await put(v1, room)).toFixed(1),
+      'v2 PUT ms': +(await put(v2, room)).toFixed(1),
+    };
+  }
+  console.log('\nPadding (issue 13 §2), photos: blob v1 (unpadded) and v2 (Padmé buckets), times median of 3 (PUT: one each, to the real relay):');
+  console.table(rows);
 }
 
 /** Chromium's own WebRTC, two contexts, the notebook built in the page (webrtc-page.ts). */
@@ -75,6 +147,7 @@ export async function run(args: string[]): Promise<void> {
   // bench's bare uploader holds no room write key. Both measured paths cross the same relay.
   const relay = await startRelayServer({ dataDir: data.dir, port: 0, checkBoxSchema: false, requireWriteCapability: false });
   try {
+    await paddingBlobs(relay);
     for (const count of counts) await bench(relay, count);
     await thumbnailBench(relay);
   } finally {

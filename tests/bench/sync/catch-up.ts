@@ -6,7 +6,7 @@
  */
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
+import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady, type SigningKeyPair } from '../../../crypto/index.ts';
 import { createNote, notesMap, setNoteText } from '../../../sync/notebook/notes.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
@@ -21,6 +21,7 @@ export interface Notebooks {
   readonly plain: Y.Doc;
   readonly box: Y.Doc;
   readonly keyring: Keyring;
+  readonly signer: SigningKeyPair;
   readonly buildMs: number;
 }
 
@@ -41,7 +42,8 @@ export async function buildNotebooks(count: number, keyring?: Keyring): Promise<
   const plain = new Y.Doc();
   const sealedPlain = new Y.Doc();
   const box = new Y.Doc();
-  const sealed = new SealedDoc({ docId: 'bench-sync', plain: sealedPlain, box, keyring, writer: newWriter(generateSigningKeyPair()), coalesceMs: 60_000 });
+  const signer = generateSigningKeyPair();
+  const sealed = new SealedDoc({ docId: 'bench-sync', plain: sealedPlain, box, keyring, writer: newWriter(signer), coalesceMs: 60_000 });
   plain.on('update', (update: Uint8Array) => Y.applyUpdate(sealedPlain, update));
   for (let i = 0; i < count; i++) {
     const id = createNote(plain, { title: `Note ${i}: ${sentence(3)}` });
@@ -50,7 +52,7 @@ export async function buildNotebooks(count: number, keyring?: Keyring): Promise<
     sealed.flush();
   }
   sealed.destroy();
-  return { plain, box, keyring, buildMs: performance.now() - start };
+  return { plain, box, keyring, signer, buildMs: performance.now() - start };
 }
 
 /** ws's WebSocket, counting every byte of every message in both directions. */

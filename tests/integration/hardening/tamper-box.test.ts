@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ENVELOPE_PURPOSES, generateSigningKeyPair, type EnvelopePurpose, newKeyId, randomNotebookKey, sealEnvelope, sodiumReady } from '../../../crypto/index.ts';
+import { ENVELOPE_PURPOSES, ENVELOPE_V3_OVERHEAD, generateSigningKeyPair, type EnvelopePurpose, newKeyId, randomNotebookKey, sealEnvelope, sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { boxMaps, parseEntryKey } from '../../../sync/sealed/box-layout.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
@@ -110,7 +110,7 @@ describe('tamper: sealed box entries and snapshots', () => {
     for (const [map, key, value] of [['entries', updateKey, update], ['snapshots', snapshotKey, snapshot]] as const) {
       const cases: [ByteCase, string][] = [
         ...[...everyFlip(value, random)].map((c): [ByteCase, string] => [c, flipCode(c.at as number, c.bytes)]),
-        ...[...everyTruncation(value)].map((c): [ByteCase, string] => [c, c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_DECRYPT']),
+        ...[...everyTruncation(value)].map((c): [ByteCase, string] => [c, c.bytes.length < ENVELOPE_V3_OVERHEAD ? 'E_TRUNCATED' : 'E_DECRYPT']),
         ...[...extensions(value, random)].map((c): [ByteCase, string] => [c, 'E_DECRYPT']),
       ];
       for (const [c, code] of cases) tally.record(`${map} ${c.name}`, plant(map, key, c.bytes), code);
@@ -212,7 +212,7 @@ describe('tamper: sealed box entries and snapshots', () => {
     };
     const tally = new TamperTally('tamper-box-shared');
     for (const c of everyFlip(bobEntry, random)) tally.record(c.name, plant(bobKey, c.bytes), flipCode(c.at as number, c.bytes));
-    for (const c of everyTruncation(bobEntry)) tally.record(c.name, plant(bobKey, c.bytes), c.bytes.length < 154 ? 'E_TRUNCATED' : 'E_DECRYPT');
+    for (const c of everyTruncation(bobEntry)) tally.record(c.name, plant(bobKey, c.bytes), c.bytes.length < ENVELOPE_V3_OVERHEAD ? 'E_TRUNCATED' : 'E_DECRYPT');
     for (const c of extensions(bobEntry, random)) tally.record(c.name, plant(bobKey, c.bytes), 'E_DECRYPT');
     const { seq } = parseEntryKey(bobKey) as { seq: number };
     tally.record('moved to another member\'s slot', plant(`${aliceKey.split('/')[0] as string}/${seq}`, bobEntry), 'E_DECRYPT');

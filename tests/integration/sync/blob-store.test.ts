@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_CHUNK_CIPHER, BLOB_CHUNK_PLAIN, contentHash, randomPhotoKey, sodiumReady, utf8 } from '../../../crypto/index.ts';
+import { BLOB_CHUNK_CIPHER, BLOB_CHUNK_PLAIN, concatBytes, contentHash, isPadmeBucket, paddedBlobBytes, randomPhotoKey, sodiumReady, utf8 } from '../../../crypto/index.ts';
+import { isBlobSize, pieceAt, pieceCount, pieceLength, pieceOffset } from '../../../sync/blob/blob-layout.ts';
 import { BlobStore } from '../../../sync/blob/blob-store.ts';
 import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
@@ -51,7 +52,7 @@ describe('blob store', () => {
         yield piece;
       }
     }
-    const stored = await store.put(key, AD, source());
+    const stored = await store.put(key, AD, { size: 80 * piece.length, pieces: source() });
     expect(pulled).toBe(20 * 1024 * 1024);
     expect(Math.max(...storage.saves.map((s) => s.size))).toBeLessThanOrEqual(BLOB_CHUNK_CIPHER);
     let bytes = 0;
@@ -141,5 +142,30 @@ describe('blob store', () => {
     expect(await store.roomBlobs('room-two-0123456789')).toEqual([c.id]);
     await store.remove(b.id);
     expect(await store.roomBlobs('room-one-0123456789')).toEqual([a.id]);
+  });
+
+  it('a padded blob is its bucket, and its pieces line up with blob-layout: offsets, lengths, hash, and a move to another store', async () => {
+    for (const size of [0, 5, BLOB_CHUNK_PLAIN - 8, BLOB_CHUNK_PLAIN, 3 * BLOB_CHUNK_PLAIN + 123, 1_000_000]) {
+      const source = new BlobStore(new MemoryStorageAdapter());
+      const key = randomPhotoKey();
+      const data = pattern(size, 11);
+      const stored = await source.put(key, AD, data);
+      expect(stored.size).toBe(paddedBlobBytes(size));
+      expect(isPadmeBucket(stored.size) && isBlobSize(stored.size), `${size} bytes → ${stored.size}`).toBe(true);
+      expect(await source.stat(stored.id)).toEqual({ size: stored.size, pieces: pieceCount(stored.size) });
+      const pieces: Uint8Array[] = [];
+      for (let index = 0; index < pieceCount(stored.size); index++) {
+        const piece = (await source.readPiece(stored.id, index)) ?? new Uint8Array(0);
+        expect(piece.length, `piece ${index}`).toBe(pieceLength(stored.size, index));
+        expect(pieceAt(pieceOffset(index))).toBe(index);
+        pieces.push(piece);
+      }
+      const whole = concatBytes(...pieces);
+      expect([whole.length, contentHash(whole)]).toEqual([stored.size, stored.id]);
+      const target = new BlobStore(new MemoryStorageAdapter());
+      for (const [index, piece] of pieces.entries()) expect((await target.receivePiece(stored.id, stored.size, index, piece)).ok).toBe(true);
+      const read = await target.readAll(stored.id, key, AD);
+      expect(read.ok && Buffer.compare(read.value, data)).toBe(0);
+    }
   });
 });

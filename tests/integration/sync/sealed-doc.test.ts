@@ -1,6 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { generateSigningKeyPair, newKeyId, randomNotebookKey, sealEnvelope, sodiumReady } from '../../../crypto/index.ts';
+import {
+  concatBytes,
+  deriveSubkey,
+  encodeEnvelopeContext,
+  generateSigningKeyPair,
+  lengthPrefixed,
+  newKeyId,
+  openAead,
+  randomNotebookKey,
+  sealAead,
+  sealEnvelope,
+  sodiumReady,
+  utf8,
+} from '../../../crypto/index.ts';
 import { boxMaps } from '../../../sync/sealed/box-layout.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
@@ -172,6 +185,28 @@ describe('sealed doc error codes', () => {
     map.set(`${writer.writerId}/1`, envelope);
     return `${writer.writerId}/1`;
   }
+
+  it('E_PADDING: an entry a key holder sealed with padding that is not zero is quarantined, the rest applies', () => {
+    const box = new Y.Doc();
+    const good = device(box);
+    createNote(good.plain, { title: 'fine' });
+    good.sealed.flush();
+    const writer = newWriter(generateSigningKeyPair());
+    const { keyId, key } = keyring.current();
+    const context = { notebookId: 'nb-1', writerId: writer.writerId, seq: 1, purpose: 'update' } as const;
+    // 60 bytes of update: a 224-byte envelope with 6 bytes of padding; the last one made 1.
+    const envelope = sealEnvelope({ key, keyId, plaintext: new Uint8Array(60), signer: writer.signer, context });
+    const aeadKey = deriveSubkey(key, 'obscura/envelope/v3/aead-key');
+    const header = envelope.subarray(0, 18);
+    const ad = concatBytes(lengthPrefixed(utf8('obscura/envelope/v3/aead')), header, encodeEnvelopeContext(context));
+    const inner = openAead(aeadKey, envelope.subarray(18), ad);
+    if (!inner.ok) throw new Error(inner.error.code);
+    inner.value[inner.value.length - 1] = 1;
+    boxMaps(box).entries.set(`${writer.writerId}/1`, concatBytes(header, sealAead(aeadKey, inner.value, ad)));
+    const b = device(box);
+    expect([...b.sealed.quarantine.values()]).toMatchObject([{ key: `${writer.writerId}/1`, code: 'E_PADDING' }]);
+    expect(readNotes(b.plain).map((n) => n.title)).toEqual(['fine']);
+  });
 
   it('E_PAYLOAD: a correctly sealed snapshot whose payload is not a snapshot is quarantined', () => {
     const box = new Y.Doc();

@@ -9,6 +9,9 @@ import {
   createBlobEncryptor,
   decryptBlob,
   encryptBlob,
+  isPadmeBucket,
+  paddedBlobBytes,
+  paddedBlobPlainBytes,
   randomBytes,
   randomPhotoKey,
   sodiumReady,
@@ -29,27 +32,28 @@ beforeAll(async () => {
 });
 
 describe('blob round trip', () => {
-  it('round-trips empty, tiny, chunk-aligned and ~150 KB blobs', () => {
-    for (const n of [0, 1, BLOB_CHUNK_PLAIN - 1, BLOB_CHUNK_PLAIN, BLOB_CHUNK_PLAIN + 1, 150_000]) {
+  it('round-trips empty, tiny, chunk-aligned and ~150 KB blobs, each padded to a bucket', () => {
+    for (const n of [0, 1, BLOB_CHUNK_PLAIN - 9, BLOB_CHUNK_PLAIN - 8, BLOB_CHUNK_PLAIN, BLOB_CHUNK_PLAIN + 1, 150_000]) {
       const plain = randomBytes(n);
       const blob = encryptBlob(key, plain, ad);
-      const chunks = Math.max(1, Math.ceil(n / BLOB_CHUNK_PLAIN));
-      expect(blob.length).toBe(BLOB_HEADER_BYTES + n + chunks * BLOB_CHUNK_ABYTES);
+      const unpadded = BLOB_HEADER_BYTES + 8 + n + Math.max(1, Math.ceil((n + 8) / BLOB_CHUNK_PLAIN)) * BLOB_CHUNK_ABYTES;
+      expect(blob.length).toBe(paddedBlobBytes(n));
+      expect(isPadmeBucket(blob.length), `${n} bytes → ${blob.length}`).toBe(true);
+      expect(blob.length).toBeGreaterThanOrEqual(unpadded);
       expectSameBytes(expectOk(decryptBlob(key, blob, ad)), plain);
     }
     expect(BLOB_CHUNK_CIPHER).toBe(BLOB_CHUNK_PLAIN + 17);
   });
 
-  it('streams chunk by chunk with the framing documented in FORMATS.md', () => {
+  it('streams chunk by chunk with the framing documented in FORMATS.md, whatever the pieces pushed', () => {
     const plain = randomBytes(3 * BLOB_CHUNK_PLAIN + 10);
-    const enc = createBlobEncryptor(key, ad);
+    const enc = createBlobEncryptor(key, ad, plain.length);
     const cipherChunks: Uint8Array[] = [];
-    for (let off = 0; off < plain.length; off += BLOB_CHUNK_PLAIN) {
-      const part = plain.subarray(off, off + BLOB_CHUNK_PLAIN);
-      cipherChunks.push(enc.push(part, off + BLOB_CHUNK_PLAIN >= plain.length));
-    }
-    expect(() => enc.push(new Uint8Array(1), true)).toThrow();
+    for (let off = 0; off < plain.length; off += 10_000) cipherChunks.push(...enc.push(plain.subarray(off, off + 10_000)));
+    cipherChunks.push(...enc.end());
+    expect(() => enc.push(new Uint8Array(1))).toThrow();
     expect(cipherChunks.slice(0, -1).every((c) => c.length === BLOB_CHUNK_CIPHER)).toBe(true);
+    expect(enc.header.length + cipherChunks.reduce((sum, c) => sum + c.length, 0)).toBe(enc.size);
     const dec = expectOk(createBlobDecryptor(key, enc.header, ad));
     const out = cipherChunks.map((c, i) => {
       const pulled = expectOk(dec.pull(c));
@@ -61,9 +65,11 @@ describe('blob round trip', () => {
     expectCode(dec.pull(cipherChunks[0] ?? new Uint8Array(0)), 'E_FORMAT');
   });
 
-  it('encryptor refuses a short middle chunk (programmer error)', () => {
-    const enc = createBlobEncryptor(key, ad);
-    expect(() => enc.push(new Uint8Array(10), false)).toThrow(RangeError);
+  it('encryptor refuses more or fewer bytes than declared (programmer error)', () => {
+    expect(() => createBlobEncryptor(key, ad, 5).push(new Uint8Array(6))).toThrow(RangeError);
+    const short = createBlobEncryptor(key, ad, 5);
+    short.push(new Uint8Array(4));
+    expect(() => short.end()).toThrow(RangeError);
   });
 });
 
@@ -112,7 +118,10 @@ describe('blob tampering', () => {
   });
 
   it('rejects appended bytes: a chunk after FINAL is E_FORMAT', () => {
-    const aligned = encryptBlob(key, randomBytes(4 * 64), ad, small);
+    // A length whose padded stream fills its last chunk, so an appended byte is a chunk of its own.
+    let n = 4 * 64;
+    while (paddedBlobPlainBytes(n, small) % 64 !== 0) n++;
+    const aligned = encryptBlob(key, randomBytes(n), ad, small);
     expectCode(decryptBlob(key, concatBytes(aligned, Uint8Array.of(0)), ad, small), 'E_FORMAT');
     expectCode(decryptBlob(key, concatBytes(aligned, randomBytes(SMALL_CIPHER)), ad, small), 'E_FORMAT');
     const ragged = encryptBlob(key, randomBytes(4 * 64 + 3), ad, small);
@@ -120,11 +129,11 @@ describe('blob tampering', () => {
   });
 
   it('rejects bad headers and oversized chunks without throwing', () => {
-    const enc = createBlobEncryptor(key, ad);
+    const enc = createBlobEncryptor(key, ad, 0);
     expectCode(createBlobDecryptor(key, new Uint8Array(0), ad), 'E_TRUNCATED');
     expectCode(createBlobDecryptor(key, enc.header.subarray(0, 10), ad), 'E_TRUNCATED');
     expectCode(createBlobDecryptor(key, concatBytes(enc.header, Uint8Array.of(0)), ad), 'E_FORMAT');
-    expectCode(createBlobDecryptor(key, flipped(enc.header, 0, 0x03), ad), 'E_VERSION');
+    expectCode(createBlobDecryptor(key, flipped(enc.header, 0, 0x04), ad), 'E_VERSION');
     const dec = expectOk(createBlobDecryptor(key, enc.header, ad));
     expectCode(dec.pull(new Uint8Array(BLOB_CHUNK_CIPHER + 1)), 'E_FORMAT');
     expectCode(dec.finish(), 'E_FORMAT');

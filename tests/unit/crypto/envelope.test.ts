@@ -4,7 +4,10 @@ import {
   deriveSubkey,
   encodeEnvelopeContext,
   ENVELOPE_OVERHEAD,
+  ENVELOPE_V3_OVERHEAD,
+  isPadmeBucket,
   lengthPrefixed,
+  padme,
   openAead,
   sealAead,
   utf8,
@@ -45,8 +48,15 @@ describe('envelope round trip', () => {
     expect(opened.plaintext).toEqual(plaintext);
     expect(opened.keyId).toBe(keyId);
     expect(opened.signerPublicKey).toEqual(signer.publicKey);
-    expect(sealed.length).toBe(plaintext.length + ENVELOPE_OVERHEAD);
-    expect(ENVELOPE_OVERHEAD).toBe(154);
+    // v3 pads the update inside the AEAD: 64 + 158 = 222 bytes round up to the bucket 224.
+    expect(sealed.length).toBe(padme(plaintext.length + ENVELOPE_V3_OVERHEAD));
+    expect(sealed.length).toBe(224);
+    expect([ENVELOPE_OVERHEAD, ENVELOPE_V3_OVERHEAD]).toEqual([154, 158]);
+    for (const n of [0, 1, 100, 1000, 5000, 70_000]) {
+      const env = sealEnvelope({ key, keyId, context, plaintext: randomBytes(n), signer });
+      expect(isPadmeBucket(env.length), `${n} bytes → ${env.length}`).toBe(true);
+      expect(expectOk(openEnvelope(env, { key, context })).plaintext.length).toBe(n);
+    }
   });
 
   it('round-trips every purpose, empty plaintext and a large seq', () => {
@@ -58,9 +68,9 @@ describe('envelope round trip', () => {
     }
   });
 
-  it('readEnvelopeHeader gives version and key id without a key, and no signer: v2 hides it in the ciphertext', () => {
+  it('readEnvelopeHeader gives version and key id without a key, and no signer: v3 hides it in the ciphertext', () => {
     const header = expectOk(readEnvelopeHeader(sealed));
-    expect(header.version).toBe(2);
+    expect(header.version).toBe(3);
     expect(header.keyId).toBe(keyId);
     expect(header.signerPublicKey).toBeUndefined();
     expect(Buffer.from(sealed).includes(Buffer.from(signer.publicKey))).toBe(false);
@@ -101,11 +111,13 @@ describe('envelope moved or tampered', () => {
   });
 
   it('E_SIGNATURE: a key holder who changes the update and encrypts it again under the same signature is caught', () => {
-    const aeadKey = deriveSubkey(key, 'obscura/envelope/v2/aead-key');
+    const aeadKey = deriveSubkey(key, 'obscura/envelope/v3/aead-key');
     const header = sealed.subarray(0, 18);
-    const ad = concatBytes(lengthPrefixed(utf8('obscura/envelope/v2/aead')), header, encodeEnvelopeContext(context));
+    const ad = concatBytes(lengthPrefixed(utf8('obscura/envelope/v3/aead')), header, encodeEnvelopeContext(context));
     const inner = expectOk(openAead(aeadKey, sealed.subarray(18), ad));
-    inner[inner.length - 1] = (inner[inner.length - 1] as number) ^ 1;
+    // The update's last byte (signer 32, signature 64, length 4, then the update).
+    const last = 32 + 64 + 4 + plaintext.length - 1;
+    inner[last] = (inner[last] as number) ^ 1;
     expectCode(openEnvelope(concatBytes(header, sealAead(aeadKey, inner, ad)), { key, context }), 'E_SIGNATURE');
   });
 
@@ -139,7 +151,7 @@ describe('envelope moved or tampered', () => {
 
   it('rejects an unknown version and a malformed context without throwing', () => {
     expectCode(openEnvelope(flipped(sealed, 0, 0x04), { key, context }), 'E_VERSION');
-    expectCode(readEnvelopeHeader(Uint8Array.of(3)), 'E_VERSION');
+    expectCode(readEnvelopeHeader(Uint8Array.of(4)), 'E_VERSION');
     expectCode(openEnvelope(sealed, { key, context: { ...context, seq: 1.5 } }), 'E_CONTEXT');
   });
 });

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BLOB_CHUNK_ABYTES,
   BLOB_HEADER_BYTES,
+  BLOB_VERSION,
+  concatBytes,
   createVault,
   decodeVaultHeader,
   decryptBlob,
@@ -14,11 +16,14 @@ import {
   newKeyId,
   openEnvelope,
   openEnvelopeWithKeys,
+  paddedBlobPlainBytes,
   randomBytes,
   randomNotebookKey,
   randomPhotoKey,
   sealEnvelope,
+  sodium,
   sodiumReady,
+  u64be,
   unlockWithPassphrase,
   unlockWithRecoveryKey,
   utf8,
@@ -53,6 +58,18 @@ describe('error codes', () => {
 
   it('E_PASSPHRASE: wrong passphrase is rejected', async () => {
     expectCode(await unlockWithPassphrase(vault.header, 'wrong'), 'E_PASSPHRASE');
+  });
+
+  it('E_PADDING: a blob whose padding is not zero is rejected', () => {
+    const photoKey = randomPhotoKey();
+    const s = sodium();
+    // Sealed by hand as a key holder could: length 3, data, then padding that is not zero.
+    const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(photoKey);
+    const plain = new Uint8Array(paddedBlobPlainBytes(3));
+    plain.set(u64be(3));
+    plain[plain.length - 1] = 1;
+    const chunk = s.crypto_secretstream_xchacha20poly1305_push(state, plain, concatBytes(Uint8Array.of(BLOB_VERSION), utf8('ad')), s.crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+    expectCode(decryptBlob(photoKey, concatBytes(Uint8Array.of(BLOB_VERSION), header, chunk), utf8('ad')), 'E_PADDING');
   });
 
   it('E_TRUNCATED: a blob missing its final chunk is rejected', () => {

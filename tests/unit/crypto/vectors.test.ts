@@ -1,5 +1,5 @@
 // Stored ciphertexts from tests/fixtures/crypto/vectors.json must keep opening:
-// this is what proves the v1 byte formats have not drifted.
+// this is what proves the byte formats (v1 and every later version) have not drifted.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,8 @@ import {
   fromUtf8,
   openEnvelope,
   openSealedBox,
+  paddedBlobBytes,
+  paddedEnvelopeBytes,
   parseRecoveryKey,
   readEnvelopeHeader,
   sign,
@@ -32,8 +34,11 @@ import { expectOk } from './helpers.ts';
 interface Vectors {
   envelopeV1: { signerPublicKey: string; hex: string };
   envelopeV2: { signerPublicKey: string; hex: string };
+  envelopeV3: { signerPublicKey: string; hex: string };
   blobV1SmallChunks: { hex: string };
   blobV1DefaultChunks: { hex: string };
+  blobV2SmallChunks: { hex: string };
+  blobV2DefaultChunks: { hex: string };
   vaultHeaderV1: { json: string; vaultKey: string; recoveryKey: string };
   deterministic: { recoveryKey: string; roomId: string; envelopeContentHash: string; signature: string };
   sealedBox: { boxPublicKey: string; hex: string };
@@ -48,7 +53,26 @@ beforeAll(async () => {
   await sodiumReady();
 });
 
-describe('stored test vectors (format v1, and v2 where it exists)', () => {
+describe('stored test vectors (format v1, and v2 and v3 where they exist)', () => {
+  it('opens the stored v3 envelope (padded to its bucket); its header names no signer', () => {
+    const bytes = hex(vectors.envelopeV3.hex);
+    const header = expectOk(readEnvelopeHeader(bytes));
+    expect([header.version, header.keyId, header.signerPublicKey]).toEqual([3, toBase64Url(V.keyIdBytes), undefined]);
+    expect(bytes.length).toBe(paddedEnvelopeBytes(utf8(V.envelopePlaintext).length));
+    const opened = expectOk(openEnvelope(bytes, { key: asNotebookKey(V.notebookKey), context: V.context }));
+    expect(fromUtf8(opened.plaintext)).toBe(V.envelopePlaintext);
+    expect(toHex(opened.signerPublicKey)).toBe(vectors.envelopeV3.signerPublicKey);
+  });
+
+  it('decrypts the stored v2 blobs (padded to their buckets; small and default chunks)', () => {
+    const smallBytes = hex(vectors.blobV2SmallChunks.hex);
+    expect([smallBytes[0], smallBytes.length]).toEqual([2, paddedBlobBytes(V.smallChunkBlobLength, { chunkSize: V.smallChunkSize })]);
+    expect(expectOk(decryptBlob(asPhotoKey(V.photoKey), smallBytes, utf8(V.blobAd), { chunkSize: V.smallChunkSize }))).toEqual(pattern(V.smallChunkBlobLength));
+    const fullBytes = hex(vectors.blobV2DefaultChunks.hex);
+    expect([fullBytes[0], fullBytes.length]).toEqual([2, paddedBlobBytes(V.defaultBlobLength)]);
+    expect(expectOk(decryptBlob(asPhotoKey(V.photoKey), fullBytes, utf8(V.blobAd)))).toEqual(pattern(V.defaultBlobLength));
+  });
+
   it('opens the stored v2 envelope with the fixed key and context; its header names no signer', () => {
     const bytes = hex(vectors.envelopeV2.hex);
     const header = expectOk(readEnvelopeHeader(bytes));
