@@ -158,7 +158,8 @@ export function createSession(services: VaultServices = browserServices(), joinT
           setError(messageFor(linked.error.code, linked.error.message));
           return;
         }
-        setPhase({ name: 'recovery', vault: opened(linked.value.vault), recoveryKey: linked.value.recoveryKey });
+        // No recovery key to show: the vault's arrives with its doc and opens this device too.
+        setPhase({ name: 'unlocked', vault: opened(linked.value.vault) });
       }),
     confirmRecoverySaved: () => {
       const p = phase();

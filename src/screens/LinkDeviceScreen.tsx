@@ -118,6 +118,9 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
           <Match when={matched()}>
             <form class="link-passphrase" onSubmit={finish}>
               <p class="hint">Choose a passphrase for this device. It can differ from your other device’s.</p>
+              <p class="hint" data-testid="link-recovery-hint">
+                There is no new recovery key: the one you saved for your vault opens this device too, as soon as it has synced.
+              </p>
               <label for="link-passphrase">Passphrase</label>
               <input id="link-passphrase" type="password" autocomplete="new-password" value={passphrase()} onInput={(e) => setPassphrase(e.currentTarget.value)} required />
               <label for="link-confirm">Repeat passphrase</label>

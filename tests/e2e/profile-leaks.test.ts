@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVITE_PATH, parseInviteLink } from '../../sync/share/invite-link.ts';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { addNotebook, createVaultInUi, submitNewVault } from './harness/app-flows.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 import { persistentGuardedContext, type PersistentDevice } from './harness/persistent-context.ts';
 import { linksInFile, profileFiles, scanProfile } from './harness/profile-scan.ts';
@@ -110,7 +110,13 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
 
     const other = await helper();
     await other.goto(server.url);
-    await createVaultInUi(other, 'the other device of P');
+    await submitNewVault(other, 'the other device of P');
+    // One recovery key per vault: shown on the device that made it, never on P; it must not be in P's profile either.
+    const recoveryKey = (await other.getByTestId('recovery-key').textContent({ timeout: 30_000 }))?.trim() ?? '';
+    expect(recoveryKey.length).toBeGreaterThan(20);
+    markers.set('recovery key of the vault', recoveryKey);
+    await other.getByLabel('I saved my recovery key somewhere safe').check();
+    await other.getByRole('button', { name: 'Continue' }).click();
     const panel = await sync(other);
     await panel.getByRole('button', { name: 'Link a device' }).click();
     await panel.getByLabel('Link from the new device').fill(request);
@@ -128,11 +134,6 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
     await pageP.getByLabel('Repeat passphrase').fill(PASS_P);
     await onScreen(pageP);
     await pageP.getByRole('button', { name: 'Link this device' }).click();
-    const recoveryKey = (await pageP.getByTestId('recovery-key').textContent({ timeout: 30_000 }))?.trim() ?? '';
-    expect(recoveryKey.length).toBeGreaterThan(20);
-    markers.set('recovery key shown', recoveryKey);
-    await pageP.getByLabel('I saved my recovery key somewhere safe').check();
-    await pageP.getByRole('button', { name: 'Continue' }).click();
     await pageP.getByPlaceholder('New notebook').waitFor({ timeout: 30_000 });
   });
 
