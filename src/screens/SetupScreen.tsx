@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
+import { suggestedDeviceName } from '../app/device-name.ts';
 import { passphraseStrength } from '../app/passphrase-strength.ts';
 import { RestoreBackup } from '../components/RestoreBackup.tsx';
 
@@ -9,6 +10,7 @@ const MIN_LENGTH = 10;
 export function SetupScreen(props: { session: Session; onLinkDevice?: () => void }) {
   const [passphrase, setPassphrase] = createSignal('');
   const [confirm, setConfirm] = createSignal('');
+  const [deviceName, setDeviceName] = createSignal(suggestedDeviceName());
   const [problem, setProblem] = createSignal<string>();
   const strength = () => passphraseStrength(passphrase());
   const [restoring, setRestoring] = createSignal(false);
@@ -20,7 +22,7 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
       : passphrase() !== confirm() ? 'The two passphrases are different.'
       : undefined;
     setProblem(problem);
-    if (!problem) void props.session.create(passphrase());
+    if (!problem) void props.session.create(passphrase(), deviceName());
   };
 
   return (
@@ -32,6 +34,9 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
           Your photos and notes are encrypted on this device with a key that only this passphrase (or your recovery key)
           can open. Nobody else, not even a server, can reset it.
         </p>
+        <label for="setup-device-name">Name of this device</label>
+        <input id="setup-device-name" autocomplete="off" value={deviceName()} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={60} spellcheck={false} />
+        <p class="hint">Your other devices list it by this name. It is stored encrypted; servers never see it.</p>
         <label for="passphrase">Passphrase</label>
         <input id="passphrase" type="password" autocomplete="new-password" value={passphrase()} onInput={(e) => setPassphrase(e.currentTarget.value)} required />
         <div class="strength" data-level={passphrase() ? strength().level : undefined} aria-live="polite">

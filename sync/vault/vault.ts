@@ -63,8 +63,9 @@ import {
 } from './vault-records.ts';
 import { settleRotation, vaultBoxName } from './vault-rotation-journal.ts';
 import { currentRecoveryRecord, publishRecoveryRecord } from './vault-recovery.ts';
+import { listOwnDevices, markSeen, setOwnDeviceName, type OwnDeviceView } from './device-names.ts';
 
-export type { VaultKeyRotation };
+export type { VaultKeyRotation, OwnDeviceView };
 
 export interface VaultServices {
   readonly storage: StorageAdapter;
@@ -271,6 +272,8 @@ export class Vault {
     const doc = new Y.Doc();
     const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
     registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
+    // Last seen: when this device was last unlocked, for the person's other devices.
+    markSeen(doc, deviceIdFor(device.signing.publicKey));
     // A vault from before device approvals: the devices trusted until now become approved.
     sealed.approvals.adoptListedDevices();
     if (options.linkedBy) sealed.approvals.approve(options.linkedBy);
@@ -323,6 +326,18 @@ export class Vault {
       // A stale header (another tab stored one) fails the swap; that tab's announcement brings it here.
       if (wrapped) await this.#storeHeader({ ...this.#header, recovery: { wrapped: wrapped.slice() } });
     });
+  }
+
+  /** Names this device for the person's other devices (sealed in the vault doc, device-names.ts). */
+  setDeviceName(name: string): void {
+    this.#assertUnlocked();
+    if (setOwnDeviceName(this.#doc, this.deviceId, name)) this.#sealed.flush();
+  }
+
+  /** The person's devices (approved, not signed out), this one first, with names and last-seen times. */
+  ownDevices(): OwnDeviceView[] {
+    this.#assertUnlocked();
+    return listOwnDevices(this.#doc, this.deviceId, (id) => this.#sealing.approvals.approved(id) && !isDeviceRevoked(this.#doc, id));
   }
 
   /** Which recovery key opens this device (Settings says so). */
