@@ -80,6 +80,12 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
             )}
           </For>
         </ul>
+        <Show when={members() && !members()?.some((m) => m.self)}>
+          <p class="hint" data-testid="not-yet-member">
+            This device is not a member yet: your device that answered its link adds it, and the list shows it once that has
+            synced.
+          </p>
+        </Show>
       </Show>
       <Show when={problem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
       <Show when={notice()}>{(text) => <p class="hint" role="status">{text()}</p>}</Show>

@@ -28,7 +28,10 @@ export interface StartedDeviceLink {
 
 export function beginDeviceLink(origin: string, now = Date.now()): StartedDeviceLink {
   const seeds = randomBytes(64);
-  const pending = { ...createDeviceLinkRequest(origin, deviceKeysFromSeeds(seeds).signing.publicKey, now), seeds };
+  const keys = deviceKeysFromSeeds(seeds);
+  // The request carries this device's own box key: the old device lists it and adds it to
+  // every notebook when it answers, so nothing waits for the two to be online together.
+  const pending = { ...createDeviceLinkRequest(origin, keys.signing.publicKey, now, undefined, keys.box), seeds };
   return { link: pending.link, pending, fingerprint: requestFingerprint(pending) };
 }
 

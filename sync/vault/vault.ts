@@ -695,8 +695,29 @@ export class Vault {
   answerDeviceLink(requestLink: string, origin: string, now = Date.now()): VaultResult<DeviceLinkAnswer> {
     this.#assertUnlocked();
     const answer = answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId, this.#device.signing.publicKey, now);
-    if (answer.ok) this.#sealing.approvals.approve(answer.value.newDevicePublicKey);
+    if (!answer.ok) return answer;
+    const { newDevicePublicKey: signing, newDeviceBoxPublicKey: box } = answer.value;
+    this.#sealing.approvals.approve(signing);
+    // Listed now, by this approving device: open notebooks add it at once (addOwnDevices on the
+    // vault doc's update), the others below, so the new device is a member of each when it
+    // arrives even if this one is offline by then.
+    registerDevice(this.#doc, deviceIdFor(signing), signing, box);
+    this.#sealed.flush();
+    void this.#addOwnDevicesEverywhere().catch(() => undefined);
     return answer;
+  }
+
+  /**
+   * Opens every notebook (opening adds the person's approved devices, addOwnDevices) and
+   * flushes. Note: they stay open until lock; closing one here could close it under the screen
+   * that opened it meanwhile (the two share one OpenNotebook). Their boxes are in memory anyway.
+   */
+  async #addOwnDevicesEverywhere(): Promise<void> {
+    for (const { id } of this.notebooks()) {
+      if (this.#locked || this.#locking) return;
+      const opened = await this.openNotebook(id);
+      if (opened.ok) await opened.value.flush();
+    }
   }
 
   #identity(): DeviceIdentity {
