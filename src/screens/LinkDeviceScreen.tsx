@@ -123,12 +123,13 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
               <p class="hint" data-testid="link-recovery-hint">
                 There is no new recovery key: the one you saved for your vault opens this device too, as soon as it has synced.
               </p>
-              <label for="link-device-name">Name of this device</label>
-              <input id="link-device-name" autocomplete="off" value={deviceName()} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={60} spellcheck={false} />
               <label for="link-passphrase">Passphrase</label>
               <input id="link-passphrase" type="password" autocomplete="new-password" value={passphrase()} onInput={(e) => setPassphrase(e.currentTarget.value)} required />
               <label for="link-confirm">Repeat passphrase</label>
               <input id="link-confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+              {/* After the passphrase: a text field before it would be kept as the username in "Login Data" (SetupScreen). */}
+              <label for="link-device-name">Name of this device</label>
+              <input id="link-device-name" autocomplete="off" value={deviceName()} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={60} spellcheck={false} />
               <button type="submit" class="primary" disabled={props.session.busy()}>
                 {props.session.busy() ? 'Linking…' : 'Link this device'}
               </button>

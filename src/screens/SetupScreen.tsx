@@ -34,9 +34,6 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
           Your photos and notes are encrypted on this device with a key that only this passphrase (or your recovery key)
           can open. Nobody else, not even a server, can reset it.
         </p>
-        <label for="setup-device-name">Name of this device</label>
-        <input id="setup-device-name" autocomplete="off" value={deviceName()} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={60} spellcheck={false} />
-        <p class="hint">Your other devices list it by this name. It is stored encrypted; servers never see it.</p>
         <label for="passphrase">Passphrase</label>
         <input id="passphrase" type="password" autocomplete="new-password" value={passphrase()} onInput={(e) => setPassphrase(e.currentTarget.value)} required />
         <div class="strength" data-level={passphrase() ? strength().level : undefined} aria-live="polite">
@@ -44,6 +41,11 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
         </div>
         <label for="confirm">Repeat passphrase</label>
         <input id="confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+        {/* After the passphrase, not before: Chromium keeps the text field before a password as its
+            username, in clear in the profile's "Login Data", whatever autocomplete says. */}
+        <label for="setup-device-name">Name of this device</label>
+        <input id="setup-device-name" autocomplete="off" value={deviceName()} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={60} spellcheck={false} />
+        <p class="hint">Your other devices list it by this name. It is stored encrypted; servers never see it.</p>
         <Show when={problem() ?? props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
         <button type="submit" class="primary" disabled={props.session.busy()}>
           {props.session.busy() ? 'Creating…' : 'Create vault'}
