@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { bytesSource } from '../../../sync/backup/backup-reader.ts';
+import { restoreBackup } from '../../../sync/backup/backup-restore.ts';
+import { collectBackupSource } from '../../../sync/backup/backup-source.ts';
+import { writeBackup } from '../../../sync/backup/backup-writer.ts';
+import { BlobStore } from '../../../sync/blob/blob-store.ts';
+import { concat, freshDevice } from '../backup/backup-fixture.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { createVault, unlockVault, type Vault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
@@ -62,6 +68,31 @@ describe('one recovery key per vault (vault doc, through the relay)', () => {
     } finally {
       await a?.close();
       await b?.close();
+    }
+  });
+
+  it('a backup made on a linked device once it synced restores with the key saved when the vault was made', async () => {
+    const aServices = memoryServices();
+    const made = await createVault(aServices, PASS);
+    const a = await startDevice(made.vault, aServices, relayOnly(relay.relayUrl), 'laptop');
+    const bServices = memoryServices();
+    const request = beginDeviceLink(ORIGIN);
+    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
+    const b = await startDevice(linked.vault, bServices, relayOnly(relay.relayUrl), 'phone');
+    try {
+      await adopted(b.vault, 1, 'B adopts the vault recovery key');
+      const source = must(await collectBackupSource(b.vault, bServices, new BlobStore(bServices.storage)));
+      const parts: Uint8Array[] = [];
+      await writeBackup(source, (part) => void parts.push(part.slice()));
+      const device = freshDevice();
+      const restored = await restoreBackup(device.services, device.blobs, bytesSource(concat(parts)), { recoveryKey: made.recoveryKey });
+      expect(restored.ok).toBe(true);
+      const opened = must(await unlockVault(device.services, { recoveryKey: made.recoveryKey }));
+      expect(opened.vaultId).toBe(made.vault.vaultId);
+      await opened.lock();
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 
