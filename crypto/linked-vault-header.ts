@@ -1,14 +1,16 @@
-// A vault header for a device that joins an existing vault (device link): the SAME vault
-// key and id, wrapped under this device's own passphrase and a fresh recovery key. The
-// format is the vault header v1 (FORMATS.md); only the slots are new.
+// A vault header for a device that joins an existing vault (device link), or for the vault's
+// new key (rotation): the SAME vault key and id, wrapped under this device's own passphrase and
+// a fresh recovery key. The format is the vault header v1 (FORMATS.md); only the slots are new.
 import type { VaultKey } from './keys.ts';
 import { DEFAULT_PWHASH_PARAMS, type PwhashParams } from './pwhash.ts';
 import { changePassphrase, regenerateRecoveryKey, type VaultHeader } from './vault-header.ts';
 
 /**
- * Note: each device keeps its own passphrase and recovery key. Sharing one would mean
- * sending a secret between devices that the device link (which seals only the vault key)
- * avoids, and a passphrase change on one device need not reach the others.
+ * Note: each device keeps its own passphrase: sharing one would mean sending a secret between
+ * devices that the device link (which seals only the vault key) avoids, and a passphrase
+ * change on one device need not reach the others. The recovery key is one per vault: a linked
+ * device drops the one made here and adopts the vault's wrap from the vault doc
+ * (sync/vault/vault-recovery.ts), which is a wrap, not the key, so no secret travels either.
  */
 export async function wrapLinkedVaultKey(
   vaultId: string,

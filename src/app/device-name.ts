@@ -20,6 +20,15 @@ export function deviceNameFromUserAgent(userAgent: string = navigator.userAgent)
   return `${browser} on ${system}`;
 }
 
+/**
+ * What the name field is prefilled with when a device is set up or linked: the platform plus
+ * when, so two alike devices ("Chrome on Linux") are told apart until the person names them.
+ */
+export function suggestedDeviceName(now: Date = new Date(), userAgent: string = navigator.userAgent): string {
+  const when = now.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return cleanDeviceName(`${deviceNameFromUserAgent(userAgent)}, set up ${when}`);
+}
+
 export function cleanDeviceName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().slice(0, MAX_LENGTH);
 }

@@ -8,7 +8,8 @@ import { fileSource } from './backup-files.ts';
 import { withImmediateCommits } from './immediate-commits.ts';
 import { browserServices } from './services.ts';
 import { errorCode, messageFor } from './messages.ts';
-import { loadSettings, onSettingsSaved } from './settings-store.ts';
+import { cleanDeviceName } from './device-name.ts';
+import { appSettings, loadSettings, onSettingsSaved, updateSettings } from './settings-store.ts';
 import { moveLegacyDeviceName } from './move-legacy-device-name.ts';
 import { clearUnlockWait, readUnlockWait, recordWrongSecret, waitLeft } from '../../sync/tabs/unlock-wait.ts';
 import type { LockWhy } from '../../sync/tabs/tab-channel.ts';
@@ -30,7 +31,8 @@ export interface Session {
   readonly error: Accessor<string | undefined>;
   /** When the unlock screen may take the next secret (wall-clock ms), after wrong ones in a row (unlock-wait.ts). */
   readonly retryAt: Accessor<number>;
-  create(passphrase: string): Promise<void>;
+  /** `deviceName`: what the person calls this device (sealed settings and vault doc). */
+  create(passphrase: string, deviceName: string): Promise<void>;
   confirmRecoverySaved(): void;
   unlock(secret: { passphrase: string } | { recoveryKey: string }): Promise<void>;
   /**
@@ -39,7 +41,7 @@ export interface Session {
    */
   restore(file: Blob, secret: { passphrase: string } | { recoveryKey: string }, onProgress?: (progress: RestoreProgress) => void, options?: RestoreOptions): Promise<'unsealed' | undefined>;
   /** First run on a new device: the vault key comes from the person's other device (device link). */
-  linkDevice(args: LinkDeviceArgs): Promise<void>;
+  linkDevice(args: LinkDeviceArgs & { readonly deviceName: string }): Promise<void>;
   /**
    * Locks this tab and every other tab of the profile (`why` picks what they say); `reason`
    * (already in the person's words) is shown on this tab's unlock screen.
@@ -57,6 +59,17 @@ const TAB_LOCK_REASONS: Record<TabLockCause, string> = {
   missed: 'Locked in another Obscura tab while this one was in the background.',
   stale: messageFor('E_VAULT_HEADER_CHANGED'),
 };
+
+/**
+ * The name asked for at setup or link: in the sealed settings (presence announces it) and in
+ * the vault doc (the person's other devices list it, also while this one is offline).
+ */
+async function nameDevice(vault: Vault, name: string): Promise<void> {
+  const clean = cleanDeviceName(name);
+  if (!clean) return;
+  vault.setDeviceName(clean);
+  await updateSettings(vault, { deviceName: clean });
+}
 
 /** The app's one piece of top-level state: which screen, and the unlocked vault if any. */
 export function createSession(services: VaultServices = browserServices(), joinTabs: (host: TabSessionHost) => TabSession = joinTabSession): Session {
@@ -133,6 +146,9 @@ export function createSession(services: VaultServices = browserServices(), joinT
     // and announce this device's name.
     await loadSettings(result.value);
     await moveLegacyDeviceName(result.value);
+    // A device named before names were kept in the vault doc: its other devices learn it now.
+    const named = appSettings().deviceName;
+    if (named && !result.value.ownDevices().find((d) => d.self)?.name) result.value.setDeviceName(named);
     setPhase({ name: 'unlocked', vault: opened(result.value) });
     return undefined;
   };
@@ -141,13 +157,14 @@ export function createSession(services: VaultServices = browserServices(), joinT
     phase,
     busy,
     error,
-    create: (passphrase) =>
+    create: (passphrase, deviceName) =>
       run(async () => {
         const created = await createVault(services, passphrase).catch((e: unknown) => {
           if (errorCode(e) !== 'E_VAULT_EXISTS') throw e;
           return undefined;
         });
         if (created) {
+          await nameDevice(created.vault, deviceName);
           setPhase({ name: 'recovery', vault: opened(created.vault), recoveryKey: created.recoveryKey });
           return;
         }
@@ -162,7 +179,9 @@ export function createSession(services: VaultServices = browserServices(), joinT
           setError(messageFor(linked.error.code, linked.error.message));
           return;
         }
-        setPhase({ name: 'recovery', vault: opened(linked.value.vault), recoveryKey: linked.value.recoveryKey });
+        await nameDevice(linked.value.vault, args.deviceName);
+        // No recovery key to show: the vault's arrives with its doc and opens this device too.
+        setPhase({ name: 'unlocked', vault: opened(linked.value.vault) });
       }),
     confirmRecoverySaved: () => {
       const p = phase();

@@ -10,8 +10,10 @@ const ROLE: Record<MemberView['role'], string> = { owner: 'owner', member: 'memb
 /** Who can write in this notebook: devices (and open invite links), with Remove for owners. */
 export function MembersList(props: { vault: Vault; notebook: OpenNotebook; online: OnlineDevice[] }) {
   const version = docVersion(props.notebook.doc);
+  // Names of the person's own devices come from the vault doc (device-names.ts).
+  const vaultVersion = docVersion(props.vault.doc);
   const [members] = createResource(
-    () => version() + 1,
+    () => version() + vaultVersion() + 1,
     async () => {
       const listed = await props.vault.members(props.notebook.id);
       if (!listed.ok) throw new Error(messageFor(listed.error.code, listed.error.message));
@@ -23,7 +25,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
   const [notice, setNotice] = createSignal<string>();
   const nameOf = (m: MemberView) =>
     m.self ? 'This device'
-    : props.online.find((d) => d.deviceId === m.deviceId)?.deviceName ?? (m.role === 'invite' ? 'Invite link' : `Device ${m.deviceId.slice(0, 6)}`);
+    : m.name ?? props.online.find((d) => d.deviceId === m.deviceId)?.deviceName ?? (m.role === 'invite' ? 'Invite link' : `Device ${m.deviceId.slice(0, 6)}`);
   const iAmOwner = () => members()?.some((m) => m.self && m.role === 'owner') ?? false;
 
   const remove = async (deviceId: string) => {
@@ -78,6 +80,12 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
             )}
           </For>
         </ul>
+        <Show when={members() && !members()?.some((m) => m.self)}>
+          <p class="hint" data-testid="not-yet-member">
+            This device is not a member yet: your device that answered its link adds it, and the list shows it once that has
+            synced.
+          </p>
+        </Show>
       </Show>
       <Show when={problem()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
       <Show when={notice()}>{(text) => <p class="hint" role="status">{text()}</p>}</Show>

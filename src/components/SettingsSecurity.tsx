@@ -1,5 +1,6 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { Vault, VaultKeyRotation as Rotation } from '../../sync/vault/vault.ts';
+import { docVersion } from '../app/doc-version.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
 import type { SessionLockWhy } from '../app/session.ts';
 import { passphraseStrength } from '../app/passphrase-strength.ts';
@@ -35,6 +36,19 @@ export function SettingsSecurity(props: {
   const [confirmRegenerate, setConfirmRegenerate] = createSignal(false);
   const [keyProblem, setKeyProblem] = createSignal<string>();
   const strength = () => passphraseStrength(newPass());
+  // The vault's recovery key arrives with the vault doc and is adopted into this device's header.
+  const docChanged = docVersion(props.vault.doc);
+  const [headerTick, setHeaderTick] = createSignal(0);
+  onCleanup(props.vault.onHeaderChange(() => setHeaderTick((t) => t + 1)));
+  const recoveryState = createMemo(() => {
+    docChanged();
+    headerTick();
+    const state = props.vault.recoveryKeyState();
+    if (!state.shared) return 'Your devices each have their own recovery key (they were set up before one key served them all). Create a new recovery key to have one that opens every device.';
+    return state.here
+      ? `Recovery key no. ${state.version} of your vault opens this device and each of your devices once it has synced.`
+      : `Your vault's recovery key no. ${state.version} has not reached this device yet: it arrives when this device syncs.`;
+  });
 
   const changePassphrase = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -122,8 +136,12 @@ export function SettingsSecurity(props: {
 
       <h3>Recovery key</h3>
       <p class="hint" data-testid="recovery-hint">
-        A new recovery key re-wraps the same vault key: the old recovery key stops opening this vault here, but an old backup still opens
-        with it. If the old one may have been seen, rotate the vault key instead (below): that gives you a new recovery key too.
+        Your vault has one recovery key for every device. A new one replaces it on every device of yours: the old key stops opening
+        this one at once and each other device when it next syncs. It re-wraps the same vault key, so an old backup still opens with
+        the old key. If the old one may have been seen, rotate the vault key instead (below): that gives you a new recovery key too.
+      </p>
+      <p class="hint" role="status" data-testid="recovery-state">
+        {recoveryState()}
       </p>
       <Show
         when={confirmRegenerate()}

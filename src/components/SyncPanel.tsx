@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { docVersion } from '../app/doc-version.ts';
 import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { messageFor } from '../app/messages.ts';
@@ -50,6 +51,9 @@ export function SyncPanel(props: SyncPanelProps) {
   const others = () => online().filter((d) => !d.self);
   const [name, setName] = createSignal(props.sync.deviceName());
   const [linking, setLinking] = createSignal(props.deviceRequest !== undefined);
+  // The person's devices with their names and last-seen times come from the vault doc.
+  const vaultChanged = docVersion(props.vault.doc);
+  const ownDevices = createMemo(() => (vaultChanged(), props.vault.locked ? [] : props.vault.ownDevices()));
 
   // Quarantine changes arrive through the SealedDoc, not the plain doc.
   const [quarantineTick, setQuarantineTick] = createSignal(0);
@@ -101,10 +105,25 @@ export function SyncPanel(props: SyncPanelProps) {
         <p class="hint" role="status">
           {(() => {
             const state = renamed();
-            if (state === 'saved') return 'Saved. The others see the new name from the next time you unlock Obscura on this device.';
-            return state?.problem ?? 'Other devices in your notebooks see this name. Servers do not: it travels encrypted. It is stored encrypted on this device.';
+            if (state === 'saved') return 'Saved. Your other devices list the new name once they sync; other people’s devices see it from the next time you unlock Obscura here.';
+            return state?.problem ?? 'Your other devices and the other devices in your notebooks see this name. Servers do not: it travels encrypted. It is stored encrypted on this device.';
           })()}
         </p>
+      </section>
+
+      <section class="sync-section" aria-labelledby="own-devices-title">
+        <h3 id="own-devices-title">Your devices</h3>
+        <ul class="device-list">
+          <For each={ownDevices()}>
+            {(device) => (
+              <li data-device-id={device.deviceId}>
+                <span class="device-name">{device.name ?? `Device ${device.deviceId.slice(0, 6)}`}</span>{' '}
+                <span class="hint last-seen">{device.self ? 'this device' : `seen ${relativeTime(device.lastSeen, now())}`}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+        <p class="hint">Seen: when that device was last unlocked, by its clock.</p>
       </section>
 
       <Show when={props.notebook} fallback={<p class="empty">Open a notebook to see who it syncs with.</p>}>

@@ -3,6 +3,7 @@ import { wipe } from '../../crypto/index.ts';
 import { checkCode, openDeviceLinkResponse } from '../../sync/share/device-link.ts';
 import { beginDeviceLink } from '../../sync/vault/link-device.ts';
 import { receiveDeviceLinkAnswers } from '../app/device-link-handoff.ts';
+import { suggestedDeviceName } from '../app/device-name.ts';
 import { messageFor } from '../app/messages.ts';
 import type { Session } from '../app/session.ts';
 import { QrLink } from '../components/QrLink.tsx';
@@ -29,6 +30,7 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
   const [matched, setMatched] = createSignal(false);
   const [passphrase, setPassphrase] = createSignal('');
   const [confirm, setConfirm] = createSignal('');
+  const [deviceName, setDeviceName] = createSignal(suggestedDeviceName());
   const [problem, setProblem] = createSignal<string>();
   const restart = () => {
     wipe(request().pending.keyPair.secretKey);
@@ -59,7 +61,7 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
     event.preventDefault();
     const issue = passphrase().length < MIN_LENGTH ? `Use at least ${MIN_LENGTH} characters.` : passphrase() !== confirm() ? 'The two passphrases are different.' : undefined;
     setProblem(issue);
-    if (!issue) void props.session.linkDevice({ responseLink: answer().trim(), pending: request().pending, passphrase: passphrase() });
+    if (!issue) void props.session.linkDevice({ responseLink: answer().trim(), pending: request().pending, passphrase: passphrase(), deviceName: deviceName() });
   };
 
   return (
@@ -118,10 +120,16 @@ export function LinkDeviceScreen(props: { session: Session; response?: string; o
           <Match when={matched()}>
             <form class="link-passphrase" onSubmit={finish}>
               <p class="hint">Choose a passphrase for this device. It can differ from your other device’s.</p>
+              <p class="hint" data-testid="link-recovery-hint">
+                There is no new recovery key: the one you saved for your vault opens this device too, as soon as it has synced.
+              </p>
               <label for="link-passphrase">Passphrase</label>
               <input id="link-passphrase" type="password" autocomplete="new-password" value={passphrase()} onInput={(e) => setPassphrase(e.currentTarget.value)} required />
               <label for="link-confirm">Repeat passphrase</label>
               <input id="link-confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+              {/* After the passphrase: a text field before it would be kept as the username in "Login Data" (SetupScreen). */}
+              <label for="link-device-name">Name of this device</label>
+              <input id="link-device-name" autocomplete="off" value={deviceName()} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={60} spellcheck={false} />
               <button type="submit" class="primary" disabled={props.session.busy()}>
                 {props.session.busy() ? 'Linking…' : 'Link this device'}
               </button>

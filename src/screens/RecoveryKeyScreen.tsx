@@ -1,6 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 
-/** Shown once, right after the vault is created (or its key rotated): the only way back in without the passphrase. */
+/** Shown once, right after the vault is created (or a new key made, or the vault key rotated): the only way back in without the passphrase, on any of the person's devices. */
 export function RecoveryKeyScreen(props: { recoveryKey: string; onSaved: () => void; title?: string; note?: string }) {
   const [saved, setSaved] = createSignal(false);
   const [copied, setCopied] = createSignal(false);
@@ -20,8 +20,8 @@ export function RecoveryKeyScreen(props: { recoveryKey: string; onSaved: () => v
           )}
         </Show>
         <p class="hint">
-          If you forget your passphrase, this key is the only way to open your vault. Write it down or keep it in a password
-          manager. It is shown only now.
+          If you forget your passphrase, this key is the only way to open your vault. It is one key for all your devices: devices you
+          link later use it too. Write it down or keep it in a password manager. It is shown only now.
         </p>
         <output class="recovery-key" data-testid="recovery-key">
           {props.recoveryKey}

@@ -116,7 +116,12 @@ export function SettingsScreen(props: {
         <RecoveryKeyScreen
           recoveryKey={key()}
           onSaved={() => setNewRecoveryKey(undefined)}
-          {...(rotated() ? { title: 'Save your new recovery key', note: 'The vault key was rotated. Your old recovery key no longer opens this vault (an old backup still opens with it, but holds nothing written from now on); this one does. Your passphrase is unchanged.' } : {})}
+          note={
+            rotated()
+              ? 'The vault key was rotated. Your old recovery key no longer opens this vault (an old backup still opens with it, but holds nothing written from now on); this one does. Your passphrase is unchanged.'
+              : 'This key replaces your old recovery key on every device of yours: the old one stops opening this device now and your other devices when they next sync.'
+          }
+          {...(rotated() ? { title: 'Save your new recovery key' } : {})}
         />
       )}
     </Show>

@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
+import { suggestedDeviceName } from '../app/device-name.ts';
 import { passphraseStrength } from '../app/passphrase-strength.ts';
 import { RestoreBackup } from '../components/RestoreBackup.tsx';
 
@@ -9,6 +10,7 @@ const MIN_LENGTH = 10;
 export function SetupScreen(props: { session: Session; onLinkDevice?: () => void }) {
   const [passphrase, setPassphrase] = createSignal('');
   const [confirm, setConfirm] = createSignal('');
+  const [deviceName, setDeviceName] = createSignal(suggestedDeviceName());
   const [problem, setProblem] = createSignal<string>();
   const strength = () => passphraseStrength(passphrase());
   const [restoring, setRestoring] = createSignal(false);
@@ -20,7 +22,7 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
       : passphrase() !== confirm() ? 'The two passphrases are different.'
       : undefined;
     setProblem(problem);
-    if (!problem) void props.session.create(passphrase());
+    if (!problem) void props.session.create(passphrase(), deviceName());
   };
 
   return (
@@ -39,6 +41,11 @@ export function SetupScreen(props: { session: Session; onLinkDevice?: () => void
         </div>
         <label for="confirm">Repeat passphrase</label>
         <input id="confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+        {/* After the passphrase, not before: Chromium keeps the text field before a password as its
+            username, in clear in the profile's "Login Data", whatever autocomplete says. */}
+        <label for="setup-device-name">Name of this device</label>
+        <input id="setup-device-name" autocomplete="off" value={deviceName()} onInput={(e) => setDeviceName(e.currentTarget.value)} maxLength={60} spellcheck={false} />
+        <p class="hint">Your other devices list it by this name. It is stored encrypted; servers never see it.</p>
         <Show when={problem() ?? props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
         <button type="submit" class="primary" disabled={props.session.busy()}>
           {props.session.busy() ? 'Creating…' : 'Create vault'}

@@ -60,8 +60,12 @@ export interface PendingDeviceLink extends DeviceLinkRequest {
   readonly keyPair: BoxKeyPair;
 }
 
-export function createDeviceLinkRequest(origin: string, signingPublicKey: Uint8Array, now = Date.now(), ttlMs = DEFAULT_DEVICE_LINK_TTL_MS): PendingDeviceLink {
-  const keyPair = generateBoxKeyPair();
+/**
+ * `keyPair`: the box key pair the answer is sealed to; the new device's own device box key
+ * (link-device.ts), so the old device can add it to notebooks when it answers. A fresh one by
+ * default.
+ */
+export function createDeviceLinkRequest(origin: string, signingPublicKey: Uint8Array, now = Date.now(), ttlMs = DEFAULT_DEVICE_LINK_TTL_MS, keyPair: BoxKeyPair = generateBoxKeyPair()): PendingDeviceLink {
   const bytes = concatBytes(new Uint8Array([DEVICE_LINK_VERSION]), u64be(now), u64be(now + ttlMs), keyPair.publicKey, signingPublicKey);
   const link = `${origin.replace(/\/+$/, '')}/${LINK_REQUEST_PATH}${toBase64Url(bytes)}`;
   return { link, keyPair, bytes, createdAt: now, expiresAt: now + ttlMs, boxPublicKey: keyPair.publicKey, signingPublicKey: bytes.slice(49) };

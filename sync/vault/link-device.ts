@@ -9,7 +9,9 @@ import { hasVault, underHeaderLock, Vault, type VaultResult, type VaultServices 
  *      until `pending.expiresAt` (10 minutes by this device's clock);
  *   2. the old device answers (Vault.answerDeviceLink) with a response link and a check code;
  *   3. linkDevice(services, { responseLink, pending, passphrase }) -> a vault on this device
- *      with the SAME vault key and id, its own passphrase, recovery key and device keys.
+ *      with the SAME vault key and id, its own passphrase and device keys. No recovery key of
+ *      its own: the vault's arrives with the vault doc and its header adopts it
+ *      (vault-recovery.ts), so the key the person saved once opens this device too.
  * The notebooks arrive once startVaultSync runs: the vault doc replicates in its own room.
  */
 /** The request in memory, with the seeds of this device's keys (its signing key is in the request). */
@@ -26,7 +28,10 @@ export interface StartedDeviceLink {
 
 export function beginDeviceLink(origin: string, now = Date.now()): StartedDeviceLink {
   const seeds = randomBytes(64);
-  const pending = { ...createDeviceLinkRequest(origin, deviceKeysFromSeeds(seeds).signing.publicKey, now), seeds };
+  const keys = deviceKeysFromSeeds(seeds);
+  // The request carries this device's own box key: the old device lists it and adds it to
+  // every notebook when it answers, so nothing waits for the two to be online together.
+  const pending = { ...createDeviceLinkRequest(origin, keys.signing.publicKey, now, undefined, keys.box), seeds };
   return { link: pending.link, pending, fingerprint: requestFingerprint(pending) };
 }
 
@@ -40,8 +45,6 @@ export interface LinkDeviceArgs {
 
 export interface LinkedDevice {
   readonly vault: Vault;
-  /** This device's own recovery key (shown once, like createVault's). */
-  readonly recoveryKey: string;
   /** Must equal the code the old device shows; if not, lock and discard this vault. */
   readonly checkCode: string;
 }
@@ -59,12 +62,14 @@ async function linkNow(services: VaultServices, args: LinkDeviceArgs): Promise<V
   if (!opened.ok) return opened;
   const { vaultKey, vaultId, approverPublicKey } = opened.value;
   const code = checkCode(vaultKey, args.pending.boxPublicKey);
-  const { header, recoveryKey } = await wrapLinkedVaultKey(vaultId, vaultKey, args.passphrase, services.pwhash);
+  // The recovery slot made here wraps under a key nobody is shown: it opens nothing until the
+  // vault's own wrap replaces it, once the vault doc synced.
+  const { header } = await wrapLinkedVaultKey(vaultId, vaultKey, args.passphrase, services.pwhash);
   const seeds = args.pending.seeds;
   await saveDeviceSeeds(services.storage, vaultKey, vaultId, seeds);
   // As in createVault: the header goes last, so a vault exists only once it is complete.
   if (!(await replaceVaultHeader(services.storage, undefined, header))) return exists;
   wipe(args.pending.keyPair.secretKey);
-  const vault = await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds), approverPublicKey);
-  return { ok: true, value: { vault, recoveryKey, checkCode: code } };
+  const vault = await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds), { linkedBy: approverPublicKey });
+  return { ok: true, value: { vault, checkCode: code } };
 }

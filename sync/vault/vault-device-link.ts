@@ -11,6 +11,8 @@ export interface DeviceLinkAnswer {
   readonly fingerprint: string;
   /** The new device's signing key, from the request: the old device approves it (device-approvals.ts). */
   readonly newDevicePublicKey: Uint8Array;
+  /** Its box key, from the request: the device's own (link-device.ts), listed and added to notebooks at once. */
+  readonly newDeviceBoxPublicKey: Uint8Array;
 }
 
 export function answerDeviceLink(
@@ -30,6 +32,7 @@ export function answerDeviceLink(
       checkCode: checkCode(vaultKey, request.value.boxPublicKey),
       fingerprint: requestFingerprint(request.value),
       newDevicePublicKey: request.value.signingPublicKey,
+      newDeviceBoxPublicKey: request.value.boxPublicKey,
     },
   };
 }

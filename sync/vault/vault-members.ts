@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import { createInvite, revokeInvite } from '../share/join-notebook.ts';
 import { isCurrentOwner, listMembers, readMember, type MemberRole } from '../share/members.ts';
 import { handCurrentKey, removeMemberAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
+import { deviceName } from './device-names.ts';
 import { devicesMap, notebookFounder, notebookFounderKey, notebookRoom } from './vault-doc.ts';
 
 /** What an invite link tells the joiner about where to find the room. */
@@ -27,6 +28,8 @@ export interface MemberView {
   readonly self: boolean;
   /** One of this person's devices (the vault doc lists it). */
   readonly ownDevice: boolean;
+  /** The person's name for it, when it is one of their devices and has one (device-names.ts). */
+  readonly name?: string;
 }
 
 type Result<T, C extends string> = { ok: true; value: T } | { ok: false; error: { code: C; message: string } };
@@ -97,7 +100,13 @@ export function listNotebookMembers(shared: SharedNotebook): MemberView[] {
     ...(m.removedAt === undefined ? {} : { removedAt: m.removedAt }),
     self: m.deviceId === shared.self.deviceId,
     ownDevice: own.has(m.deviceId),
+    ...nameOf(shared.vaultDoc, m.deviceId),
   }));
+}
+
+function nameOf(vaultDoc: Y.Doc, deviceId: string): { name?: string } {
+  const name = deviceName(vaultDoc, deviceId);
+  return name === undefined ? {} : { name };
 }
 
 export function removeNotebookMember(shared: SharedNotebook, deviceId: string): Result<{ keyId: string }, 'E_MEMBER_UNKNOWN' | 'E_NOT_OWNER'> {

@@ -7,6 +7,7 @@ import {
   randomBytes,
   regenerateRecoveryKey as rewrapRecoveryKey,
   asNotebookKey,
+  bytesEqual,
   unlockWithPassphrase,
   unlockWithRecoveryKey,
   wipe,
@@ -61,8 +62,10 @@ import {
   type DeviceKeys,
 } from './vault-records.ts';
 import { settleRotation, vaultBoxName } from './vault-rotation-journal.ts';
+import { currentRecoveryRecord, publishRecoveryRecord } from './vault-recovery.ts';
+import { listOwnDevices, markSeen, setOwnDeviceName, type OwnDeviceView } from './device-names.ts';
 
-export type { VaultKeyRotation };
+export type { VaultKeyRotation, OwnDeviceView };
 
 export interface VaultServices {
   readonly storage: StorageAdapter;
@@ -86,6 +89,20 @@ export interface VaultServices {
 export type HeaderChange = { readonly kind: 'rewrapped'; readonly digest: string } | { readonly kind: 'rotating' };
 
 const HEADER_LOCK = 'obscura-vault-header';
+
+export interface VaultOpenOptions {
+  /** The signing key of the device whose link brought the vault key here (it is approved back). */
+  readonly linkedBy?: Uint8Array;
+  /** A vault created just now: its header's recovery wrap becomes the vault's (vault-recovery.ts). */
+  readonly newVault?: boolean;
+}
+
+/**
+ * Which recovery key opens this device: `none` for a vault from before recovery keys were
+ * shared (each device then has its own until a new one is made); otherwise the vault's,
+ * numbered, and whether this device's header holds it yet (it adopts it once synced).
+ */
+export type RecoveryKeyState = { readonly shared: false } | { readonly shared: true; readonly version: number; readonly madeAt: number; readonly here: boolean };
 
 export type VaultErrorCode =
   | CryptoErrorCode
@@ -185,7 +202,7 @@ export async function createVault(services: VaultServices, passphrase: string): 
     await saveDeviceSeeds(services.storage, vaultKey, header.vaultId, seeds);
     // The header goes last: a vault only exists once everything it needs is stored.
     if (!(await replaceVaultHeader(services.storage, undefined, header))) throw new VaultExistsError();
-    return { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds)), recoveryKey };
+    return { vault: await Vault.open(services, header, vaultKey, deviceKeysFromSeeds(seeds), { newVault: true }), recoveryKey };
   });
 }
 
@@ -249,20 +266,86 @@ export class Vault {
     this.#boxHandle = handle;
   }
 
-  /** `linkedBy`: the signing key of the device whose link brought the vault key here (it is approved back). */
-  static async open(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, linkedBy?: Uint8Array): Promise<Vault> {
+  static async open(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, options: VaultOpenOptions = {}): Promise<Vault> {
     const box = new Y.Doc();
     const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
     const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
     registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
+    // Last seen: when this device was last unlocked, for the person's other devices.
+    markSeen(doc, deviceIdFor(device.signing.publicKey));
     // A vault from before device approvals: the devices trusted until now become approved.
     sealed.approvals.adoptListedDevices();
-    if (linkedBy) sealed.approvals.approve(linkedBy);
+    if (options.linkedBy) sealed.approvals.approve(options.linkedBy);
+    const vault = new Vault(services, header, key, device, doc, box, sealed, handle);
+    vault.#publishRecoveryIf(options.newVault === true);
     sealed.sealed.flush();
     // A vault doc from before writer slots stops naming devices in the vault room.
     sealed.sealed.upgradeWriterSlots();
-    return new Vault(services, header, key, device, doc, box, sealed, handle);
+    vault.#followRecovery();
+    return vault;
+  }
+
+  /**
+   * Writes this header's recovery wrap as the vault's when this is a new vault, or when the
+   * vault's wraps a key that is no longer the vault key (a rotation, or one cut short after
+   * its header was stored). A vault from before shared recovery keys gets none here: that
+   * would silently stop the keys saved on the person's other devices.
+   */
+  #publishRecoveryIf(newVault: boolean): void {
+    const record = currentRecoveryRecord(this.#doc);
+    const keyId = vaultKeyId(this.#key, this.vaultId);
+    if (!newVault && (record === undefined || record.keyId === keyId)) return;
+    publishRecoveryRecord(this.#doc, { wrapped: this.#header.recovery.wrapped, keyId, madeAt: Date.now(), madeBy: this.deviceId });
+  }
+
+  #adopting: Promise<void> = Promise.resolve();
+
+  /** Adopts the vault's recovery wrap into this device's header whenever the vault doc brings a newer one. */
+  #followRecovery(): void {
+    const follow = (): void => {
+      this.#adopting = this.#adopting.then(() => this.#adoptRecovery()).catch(() => undefined);
+    };
+    this.#doc.on('update', follow);
+    follow();
+  }
+
+  #recoveryToAdopt(): Uint8Array | undefined {
+    if (this.#locked || this.#locking || this.#rotation) return undefined;
+    const record = currentRecoveryRecord(this.#doc);
+    if (!record || record.keyId !== vaultKeyId(this.#key, this.vaultId)) return undefined;
+    const mine = this.#header.recovery.wrapped;
+    // The header format holds a wrap of exactly this length; anything else would make it unreadable.
+    return record.wrapped.length === mine.length && !bytesEqual(record.wrapped, mine) ? record.wrapped : undefined;
+  }
+
+  async #adoptRecovery(): Promise<void> {
+    if (!this.#recoveryToAdopt()) return;
+    await this.#exclusive(async () => {
+      const wrapped = this.#recoveryToAdopt();
+      // A stale header (another tab stored one) fails the swap; that tab's announcement brings it here.
+      if (wrapped) await this.#storeHeader({ ...this.#header, recovery: { wrapped: wrapped.slice() } });
+    });
+  }
+
+  /** Names this device for the person's other devices (sealed in the vault doc, device-names.ts). */
+  setDeviceName(name: string): void {
+    this.#assertUnlocked();
+    if (setOwnDeviceName(this.#doc, this.deviceId, name)) this.#sealed.flush();
+  }
+
+  /** The person's devices (approved, not signed out), this one first, with names and last-seen times. */
+  ownDevices(): OwnDeviceView[] {
+    this.#assertUnlocked();
+    return listOwnDevices(this.#doc, this.deviceId, (id) => this.#sealing.approvals.approved(id) && !isDeviceRevoked(this.#doc, id));
+  }
+
+  /** Which recovery key opens this device (Settings says so). */
+  recoveryKeyState(): RecoveryKeyState {
+    this.#assertUnlocked();
+    const record = currentRecoveryRecord(this.#doc);
+    if (!record || record.keyId !== vaultKeyId(this.#key, this.vaultId)) return { shared: false };
+    return { shared: true, version: record.version, madeAt: record.madeAt, here: bytesEqual(record.wrapped, this.#header.recovery.wrapped) };
   }
 
   /** Open notebooks follow the approvals of whichever sealing is current (a vault-key rotation replaces it). */
@@ -612,8 +695,29 @@ export class Vault {
   answerDeviceLink(requestLink: string, origin: string, now = Date.now()): VaultResult<DeviceLinkAnswer> {
     this.#assertUnlocked();
     const answer = answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId, this.#device.signing.publicKey, now);
-    if (answer.ok) this.#sealing.approvals.approve(answer.value.newDevicePublicKey);
+    if (!answer.ok) return answer;
+    const { newDevicePublicKey: signing, newDeviceBoxPublicKey: box } = answer.value;
+    this.#sealing.approvals.approve(signing);
+    // Listed now, by this approving device: open notebooks add it at once (addOwnDevices on the
+    // vault doc's update), the others below, so the new device is a member of each when it
+    // arrives even if this one is offline by then.
+    registerDevice(this.#doc, deviceIdFor(signing), signing, box);
+    this.#sealed.flush();
+    void this.#addOwnDevicesEverywhere().catch(() => undefined);
     return answer;
+  }
+
+  /**
+   * Opens every notebook (opening adds the person's approved devices, addOwnDevices) and
+   * flushes. Note: they stay open until lock; closing one here could close it under the screen
+   * that opened it meanwhile (the two share one OpenNotebook). Their boxes are in memory anyway.
+   */
+  async #addOwnDevicesEverywhere(): Promise<void> {
+    for (const { id } of this.notebooks()) {
+      if (this.#locked || this.#locking) return;
+      const opened = await this.openNotebook(id);
+      if (opened.ok) await opened.value.flush();
+    }
   }
 
   #identity(): DeviceIdentity {
@@ -640,7 +744,8 @@ export class Vault {
   }
 
   /**
-   * A new recovery key, returned once; the old one stops working when this resolves.
+   * A new recovery key, returned once; the old one stops working here when this resolves, and
+   * on the person's other devices once they synced the vault doc (vault-recovery.ts).
    * E_VAULT_HEADER_CHANGED, storing nothing, when another tab stored a new header since this
    * one read it (the app locks this tab: its header is stale).
    */
@@ -649,6 +754,8 @@ export class Vault {
     return this.#exclusive(async () => {
       const next = rewrapRecoveryKey(this.#header, this.#key);
       if (!(await this.#storeHeader(next.header))) return headerChanged();
+      publishRecoveryRecord(this.#doc, { wrapped: next.header.recovery.wrapped, keyId: vaultKeyId(this.#key, this.vaultId), madeAt: Date.now(), madeBy: this.deviceId });
+      this.#sealed.flush();
       return { ok: true, value: next.recoveryKey };
     });
   }
@@ -823,6 +930,9 @@ export class Vault {
         this.#header = header;
         this.#key = key;
         this.#boxNameKey = key;
+        // The new recovery key is the vault's: the doc's wraps the old vault key.
+        this.#publishRecoveryIf(false);
+        this.#sealed.flush();
       },
       lockNow: () => this.#lockNow(),
     };

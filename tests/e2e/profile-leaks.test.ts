@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVITE_PATH, parseInviteLink } from '../../sync/share/invite-link.ts';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { addNotebook, createVaultInUi, submitNewVault } from './harness/app-flows.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 import { persistentGuardedContext, type PersistentDevice } from './harness/persistent-context.ts';
 import { linksInFile, profileFiles, scanProfile } from './harness/profile-scan.ts';
@@ -41,6 +41,7 @@ const BODY = mark('body');
 const LABEL = mark('label');
 const SEARCH = mark('search');
 const DEVICE = mark('device');
+const LINKED_NAME = mark('linkname');
 const SIGNALING = mark('signaling');
 const RELAY = mark('relay');
 const BLOBS = mark('blobs');
@@ -64,7 +65,7 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
   const helpers: GuardedContext[] = [];
   /** Marker name -> text that must not be found in P's profile. */
   const markers = new Map<string, string>(
-    Object.entries({ SETUP_PASS, RESTORE_KEY, PASS_P, NOTEBOOK, RENAMED, TITLE, BODY, LABEL, SEARCH, DEVICE, SIGNALING, RELAY, BLOBS, ICE, SPEC, SHA, OLD_PASS, NEW_PASS }),
+    Object.entries({ SETUP_PASS, RESTORE_KEY, PASS_P, NOTEBOOK, RENAMED, TITLE, BODY, LABEL, SEARCH, DEVICE, LINKED_NAME, SIGNALING, RELAY, BLOBS, ICE, SPEC, SHA, OLD_PASS, NEW_PASS }),
   );
   let usedInvite = '';
   let usedAnswer = '';
@@ -110,7 +111,13 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
 
     const other = await helper();
     await other.goto(server.url);
-    await createVaultInUi(other, 'the other device of P');
+    await submitNewVault(other, 'the other device of P');
+    // One recovery key per vault: shown on the device that made it, never on P; it must not be in P's profile either.
+    const recoveryKey = (await other.getByTestId('recovery-key').textContent({ timeout: 30_000 }))?.trim() ?? '';
+    expect(recoveryKey.length).toBeGreaterThan(20);
+    markers.set('recovery key of the vault', recoveryKey);
+    await other.getByLabel('I saved my recovery key somewhere safe').check();
+    await other.getByRole('button', { name: 'Continue' }).click();
     const panel = await sync(other);
     await panel.getByRole('button', { name: 'Link a device' }).click();
     await panel.getByLabel('Link from the new device').fill(request);
@@ -124,15 +131,11 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
     await pageP.getByRole('button', { name: 'Continue' }).click();
     expect(await pageP.getByTestId('check-code').textContent()).toBe(await panel.getByTestId('check-code').textContent());
     await pageP.getByRole('button', { name: 'Yes, it matches' }).click();
+    await pageP.getByLabel('Name of this device').fill(LINKED_NAME);
     await pageP.getByLabel('Passphrase', { exact: true }).fill(PASS_P);
     await pageP.getByLabel('Repeat passphrase').fill(PASS_P);
     await onScreen(pageP);
     await pageP.getByRole('button', { name: 'Link this device' }).click();
-    const recoveryKey = (await pageP.getByTestId('recovery-key').textContent({ timeout: 30_000 }))?.trim() ?? '';
-    expect(recoveryKey.length).toBeGreaterThan(20);
-    markers.set('recovery key shown', recoveryKey);
-    await pageP.getByLabel('I saved my recovery key somewhere safe').check();
-    await pageP.getByRole('button', { name: 'Continue' }).click();
     await pageP.getByPlaceholder('New notebook').waitFor({ timeout: 30_000 });
   });
 
@@ -192,7 +195,7 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
     await panel.getByLabel('Device name').fill(DEVICE);
     await onScreen(pageP);
     await panel.getByRole('button', { name: 'Rename' }).click();
-    await panel.getByText('Saved. The others see the new name').waitFor();
+    await panel.getByText('Saved. Your other devices list the new name').waitFor();
     // The share screen says, in one line, that a link works once.
     await panel.getByText('A link works once: one device can join with it within 7 days, then it opens nothing.').waitFor();
     await panel.getByRole('button', { name: 'Create invite link' }).click();
@@ -269,6 +272,8 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
   it('a device name an older version kept in clear localStorage moves into the sealed settings on unlock, and the clear copy is deleted', async () => {
     const page = await helper();
     await page.goto(server.url);
+    // An older version asked for no name: the settings hold none.
+    await page.getByLabel('Name of this device').fill('');
     await createVaultInUi(page, 'an older installation');
     await page.evaluate(() => localStorage.setItem('obscura-device-name', 'Old  kitchen laptop '));
     await page.getByRole('button', { name: 'Lock the vault' }).click();
@@ -276,7 +281,8 @@ describe('the browser profile holds nothing a person typed (persistent Chromium 
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     const panel = await sync(page);
     await expect.poll(() => panel.getByLabel('Device name').inputValue()).toBe('Old kitchen laptop');
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    // Only the tabs' lock marker (sync/tabs/lock-marker.ts: a random id, no secret) is left.
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual(['obscura-lock-marker']);
     // Sealed, it is back after the next unlock.
     await panel.getByRole('button', { name: 'Close sync panel' }).click();
     await page.getByRole('button', { name: 'Lock the vault' }).click();

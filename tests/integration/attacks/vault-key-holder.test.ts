@@ -4,6 +4,7 @@ import { decodeVaultHeader, randomBytes, sodiumReady, unlockWithPassphrase } fro
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { readMember } from '../../../sync/share/members.ts';
 import type { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
+import { setOwnDeviceName } from '../../../sync/vault/device-names.ts';
 import { deviceKeysFromSeeds } from '../../../sync/vault/vault-records.ts';
 import { createVault, unlockVault, Vault, type OpenNotebook } from '../../../sync/vault/vault.ts';
 import { memoryServices, must, PASS } from '../vault-sync/vault-sync-harness.ts';
@@ -65,5 +66,34 @@ describe('attack: a holder of the vault key who is not one of the person\'s devi
     expect(readMember(reopened.doc, attacker.deviceId)).toBeUndefined();
     expect(readNotes(reopened.doc).map((n) => n.title)).toEqual(['from-laptop']);
     await again.lock();
+  });
+
+  it('cannot replace the vault\'s recovery key or rename the person\'s devices: the laptop refuses both and keeps its recovery key', async () => {
+    const services = memoryServices();
+    const made = await createVault(services, PASS);
+    const laptop = made.vault;
+    laptop.setDeviceName('Ada laptop');
+    await laptop.flush();
+    const stored = (await services.storage.load(['vault', 'header'])) as Uint8Array;
+    const header = must(decodeVaultHeader(stored));
+    const vaultKey = must(await unlockWithPassphrase(header, PASS));
+    const theirs = memoryServices();
+    await theirs.storage.save(['vault', 'header'], stored.slice());
+    for (const [name, bytes] of (services.boxes as MemoryBoxPersistence).stored) (theirs.boxes as MemoryBoxPersistence).stored.set(name, bytes.slice());
+    const attacker = await Vault.open(theirs, header, vaultKey, deviceKeysFromSeeds(randomBytes(64)));
+    const planted = must(await attacker.regenerateRecoveryKey());
+    // Renames the laptop in its own copy of the vault doc (the app would never, an attacker may).
+    expect(setOwnDeviceName(attacker.doc, laptop.deviceId, 'not yours')).toBe(true);
+    await attacker.flush();
+
+    Y.applyUpdate(laptop.vaultReplica().box, Y.encodeStateAsUpdate(attacker.vaultReplica().box), 'peer');
+    await laptop.flush();
+    expect(laptop.recoveryKeyState()).toMatchObject({ shared: true, version: 1, here: true });
+    expect(laptop.ownDevices().map((d) => d.name)).toEqual(['Ada laptop']);
+    await laptop.lock();
+    await attacker.lock();
+    expect((await unlockVault(services, { recoveryKey: planted })).ok).toBe(false);
+    const mine = must(await unlockVault(services, { recoveryKey: made.recoveryKey }));
+    await mine.lock();
   });
 });

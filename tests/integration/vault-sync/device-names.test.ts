@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { memoryServices, must, newDevice, relayOnly, startDevice } from './vault-sync-harness.ts';
+
+const ORIGIN = 'https://obscura.example';
+const relay = relayForSuite();
+
+function names(vault: Vault): (string | undefined)[] {
+  return vault.ownDevices().map((d) => d.name);
+}
+
+function until(vault: Vault, check: () => boolean, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => (vault.doc.off('update', on), reject(new Error(`timed out: ${what}`))), 20_000);
+    const on = () => check() && (vault.doc.off('update', on), clearTimeout(timer), resolve());
+    vault.doc.on('update', on);
+  });
+}
+
+describe('device names in the vault doc (through the relay)', () => {
+  it('each device names itself; the other lists it by that name with its last-seen time, and a rename follows', async () => {
+    const a = await newDevice(relay.relayUrl, 'laptop');
+    const bServices = memoryServices();
+    const request = beginDeviceLink(ORIGIN);
+    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
+    const b = await startDevice(linked.vault, bServices, relayOnly(relay.relayUrl), 'phone');
+    try {
+      a.vault.setDeviceName('  Ada   laptop ');
+      b.vault.setDeviceName('Ada phone');
+      await until(a.vault, () => names(a.vault).join() === 'Ada laptop,Ada phone', 'both names on A');
+      await until(b.vault, () => names(b.vault).join() === 'Ada phone,Ada laptop', 'both names on B');
+      const phoneOnA = a.vault.ownDevices().find((d) => !d.self);
+      expect(phoneOnA?.deviceId).toBe(b.vault.deviceId);
+      expect(phoneOnA?.lastSeen).toBeGreaterThan(Date.now() - 60_000);
+      b.vault.setDeviceName('x'.repeat(200));
+      await until(a.vault, () => names(a.vault)[1] === 'x'.repeat(60), 'rename capped at 60 on A');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
