@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
-import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { SyncedApp } from './harness/sync-servers.ts';
+import { twoDevicesForSuite } from './harness/two-devices-for-suite.ts';
 import { addNotebook } from './harness/app-flows.ts';
 
 /**
@@ -30,29 +30,11 @@ async function closeSync(page: Page): Promise<void> {
 }
 
 describe('device names: asked at setup and link, renamed, seen by the other devices (built app, real relay)', () => {
-  let browser: Browser;
   let server: SyncedApp;
-  const contexts: GuardedContext[] = [];
   let a: Page;
   let b: Page;
 
-  const device = async () => {
-    const context = await guardedContext(browser, server.url);
-    contexts.push(context);
-    return context.newPage();
-  };
-
-  beforeAll(async () => {
-    server = await startSyncedApp();
-    browser = await launchChromium();
-    a = await device();
-    b = await device();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  twoDevicesForSuite((opened) => ({ server, a, b } = opened));
 
   it('setup asks for this device’s name, prefilled with the platform and something that tells devices apart', async () => {
     await a.goto(server.url);

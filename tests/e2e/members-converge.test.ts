@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
-import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { SyncedApp } from './harness/sync-servers.ts';
+import { twoDevicesForSuite } from './harness/two-devices-for-suite.ts';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 /**
@@ -18,29 +18,11 @@ const memberRows = (page: Page) => page.getByRole('dialog').locator('.member-lis
 const memberIds = async (page: Page) => (await memberRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-device-id') ?? ''))).sort();
 
 describe('members converge: a device linked while the other went offline (built app, real relay)', () => {
-  let browser: Browser;
   let server: SyncedApp;
-  const contexts: GuardedContext[] = [];
   let a: Page;
   let b: Page;
 
-  const device = async () => {
-    const context = await guardedContext(browser, server.url);
-    contexts.push(context);
-    return context.newPage();
-  };
-
-  beforeAll(async () => {
-    server = await startSyncedApp();
-    browser = await launchChromium();
-    a = await device();
-    b = await device();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  twoDevicesForSuite((opened) => ({ server, a, b } = opened));
 
   it('A answers B’s link: A lists B as its device in the notebook at once, then goes offline', async () => {
     await a.goto(server.url);

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
-import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { SyncedApp } from './harness/sync-servers.ts';
+import { twoDevicesForSuite } from './harness/two-devices-for-suite.ts';
 import { addNotebook, submitNewVault } from './harness/app-flows.ts';
 
 /**
@@ -38,31 +38,13 @@ async function recoveryState(page: Page): Promise<string> {
 }
 
 describe('one recovery key per vault, on every device (built app, real relay and signaling)', () => {
-  let browser: Browser;
   let server: SyncedApp;
-  const contexts: GuardedContext[] = [];
   let a: Page;
   let b: Page;
   let firstKey = '';
   let secondKey = '';
 
-  const device = async () => {
-    const context = await guardedContext(browser, server.url);
-    contexts.push(context);
-    return context.newPage();
-  };
-
-  beforeAll(async () => {
-    server = await startSyncedApp();
-    browser = await launchChromium();
-    a = await device();
-    b = await device();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  twoDevicesForSuite((opened) => ({ server, a, b } = opened));
 
   it('device A: the vault and its recovery key', async () => {
     await a.goto(server.url);
