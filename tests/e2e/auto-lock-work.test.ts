@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
-import { allCardStates, unlockAndOpen } from './harness/photo-notes.ts';
+import { allCardStates, noteCard, unlockAndOpen } from './harness/photo-notes.ts';
 import type { Browser } from 'playwright-core';
 
 const PASSPHRASE = 'work in progress is activity';
@@ -77,8 +77,8 @@ describe('auto-lock and work in progress (Chromium, page clock, real models)', (
     await unlockAndOpen(page, PASSPHRASE, NOTEBOOK);
     const before = await tagWrites(page);
     await page.locator('#photo-files').setInputFiles(photos('cut'));
-    // Lock once the first photo is stored, the rest still importing or queued.
-    await expect.poll(async () => [...(await allCardStates(page, 0))].some(([t, s]) => t.startsWith('cut') && s !== 'pending'), { timeout: 60_000, interval: 100 }).toBe(true);
+    // Lock as soon as the notes are listed: the photos are being stored.
+    await noteCard(page, 'cut-0').waitFor();
     await page.getByRole('button', { name: 'Lock the vault' }).click();
     await page.getByRole('heading', { name: 'Unlock Obscura' }).waitFor();
     await unlockAndOpen(page, PASSPHRASE, NOTEBOOK);
