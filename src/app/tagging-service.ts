@@ -221,6 +221,8 @@ export function createTaggingService(
       return imported;
     },
     enqueue(notebook, noteIds) {
+      // Disposed (the vault locked): an import finishing late must not start a worker for a locked vault.
+      if (disposals > 0) return;
       const fresh: TagJob[] = [];
       for (const noteId of noteIds) {
         const id = `${notebook.id}/${noteId}`;

@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import type { SessionLockWhy } from '../app/session.ts';
 import type { TabChannel } from '../../sync/tabs/tab-channel.ts';
@@ -11,6 +11,7 @@ import { SettingsScreen } from './SettingsScreen.tsx';
 import { docVersion } from '../app/doc-version.ts';
 import { browserBlobStore, browserPhotoLocks } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
+import { importsRunning, resumeImports } from '../app/import-photos.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
 import type { SyncService } from '../app/sync-service.ts';
@@ -37,26 +38,35 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
     if (id !== undefined && !notebooks().some((n) => n.id === id)) setSelected(notebooks()[0]?.id);
   });
 
+  // One blob store and one ML queue for the unlocked vault, shared by every notebook.
+  const blobs = browserBlobStore();
+  const photoLocks = browserPhotoLocks();
+  const tagging = createTaggingService(blobs, undefined, {
+    loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
+    onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
+    locks: photoLocks,
+  });
+  // The lock (this screen going away) stops imports between photos; the next unlock resumes them.
+  const stopImports = new AbortController();
+  onMount(() => void resumeImports(async (id) => { const r = await props.vault.openNotebook(id); return r.ok ? r.value : undefined; }, blobs, tagging, photoLocks, stopImports.signal));
+
   // This device's settings were loaded on unlock (session.ts); auto-lock after the chosen idle time.
-  // Held while a new recovery key is on screen: locking then would lose it.
+  // Held while a new recovery key is on screen (locking then would lose it), and while photos are
+  // stored or tagged: work in progress is the person's, even with no key pressed (issue 13 §3).
+  // When the work ends the idle minutes count from then.
   const [holdLock, setHoldLock] = createSignal(false);
-  const lockMinutes = () => (holdLock() ? 0 : appSettings().autoLockMinutes);
+  const working = () => importsRunning() > 0 || tagging.progress().state === 'running';
+  const lockMinutes = () => (holdLock() || working() ? 0 : appSettings().autoLockMinutes);
   // Idle counts every tab of the profile: activity in another tab keeps this one unlocked too.
   const autoLock = startAutoLock({ minutes: lockMinutes, onIdle: () => props.onLock(undefined, 'idle'), ...(props.tabs ? { channel: props.tabs } : {}) });
   createEffect(on(lockMinutes, () => autoLock.reset(), { defer: true }));
   onCleanup(() => {
+    stopImports.abort();
     autoLock.stop();
     forgetSettings();
+    tagging.dispose();
   });
   const [newName, setNewName] = createSignal('');
-  // One blob store and one ML queue for the unlocked vault, shared by every notebook.
-  const blobs = browserBlobStore();
-  const tagging = createTaggingService(blobs, undefined, {
-    loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
-    onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
-    locks: browserPhotoLocks(),
-  });
-  onCleanup(() => tagging.dispose());
 
   const [opened] = createResource(selected, async (id) => {
     const result = await props.vault.openNotebook(id);
@@ -156,7 +166,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
             <Show when={selected()} fallback={<p class="empty">Create a notebook to start keeping notes.</p>}>
               <Show when={!opened.error} fallback={<p class="error" role="alert">{String(opened.error)}</p>}>
                 <Show when={opened()} keyed fallback={<p aria-busy="true">Opening notebook…</p>}>
-                  {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} />}
+                  {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} stop={stopImports.signal} />}
                 </Show>
               </Show>
             </Show>

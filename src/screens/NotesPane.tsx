@@ -54,6 +54,8 @@ export function NotesPane(props: {
   /** With these, search can span every notebook and open a hit in another one. */
   vault?: Vault;
   onOpenNotebook?: (id: string) => void;
+  /** Aborts when the vault locks: imports stop there and resume after the unlock. */
+  stop?: AbortSignal;
 }) {
   const version = docVersion(props.notebook.doc);
   const doc = () => props.notebook.doc;
@@ -151,7 +153,7 @@ export function NotesPane(props: {
   const locks = browserPhotoLocks();
   const importFiles = (files: File[]) => {
     if (files.length === 0) return;
-    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => ids[0] && setSelected(ids[0]));
+    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks, props.stop).then((ids) => ids[0] && setSelected(ids[0]));
   };
 
   // Photos whose tagging did not finish last time (tab closed) or came from an older pipeline.
@@ -163,7 +165,8 @@ export function NotesPane(props: {
     void locks.held(notebook.id).then((held) => {
       if (!mounted) return;
       failInterruptedImports(notebook.doc, (id) => isImporting(id) || held.has(id));
-      props.tagging.enqueue(notebook, notesToTag(notebook.doc, props.tagging.pipelineVersion));
+      // A photo a lock stopped mid-import is queued by its resumed import, once it is stored again.
+      props.tagging.enqueue(notebook, notesToTag(notebook.doc, props.tagging.pipelineVersion).filter((id) => !isImporting(id)));
     });
     // e2e build only (src/app/test-hooks.ts): the scale test fills this notebook.
     if (__OBSCURA_TEST_HOOKS__) {
