@@ -29,6 +29,8 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   createEffect(on(() => props.openNotebook, (id) => id && setSelected(id), { defer: true }));
   createEffect(() => selected() === undefined && notebooks()[0] && setSelected(notebooks()[0]!.id));
   const [editing, setEditing] = createSignal<string>();
+  /** The notebook list on a phone: folded unless asked for (on a wide screen it is always shown). */
+  const [listOpen, setListOpen] = createSignal(false);
   const [view, setView] = createSignal<'notes' | 'settings'>('notes');
   const [problem, setNotice] = createSignal<string>();
   const notice = () => problem() ?? settingsNotice();
@@ -105,8 +107,14 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
               </button>
             </div>
           </header>
-          <nav class="sidebar" aria-label="Notebooks">
+          <nav class="sidebar" aria-label="Notebooks" classList={{ folded: !listOpen() && notebooks().length > 0 }}>
             <h2>Notebooks</h2>
+            {/* On a phone (styles.css) the list folds behind this button, which names the open notebook. */}
+            <button type="button" class="notebooks-toggle" aria-expanded={listOpen() || notebooks().length === 0} aria-controls="notebook-list" onClick={() => setListOpen(!listOpen())}>
+              <span class="visually-hidden">Notebooks: </span>
+              <span class="nb-dot" data-colour={notebooks().find((n) => n.id === selected())?.colour} aria-hidden="true" />
+              <span class="nb-name">{notebooks().find((n) => n.id === selected())?.name || 'Notebooks'}</span>
+            </button>
             <Show when={notice()}>
               {(text) => (
                 <p class="notice" role="status">
@@ -114,12 +122,12 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
                 </p>
               )}
             </Show>
-            <ul class="notebook-list">
+            <ul class="notebook-list" id="notebook-list">
               <For each={notebooks()} fallback={<li class="empty">No notebooks yet.</li>}>
                 {(notebook) => (
                   <li class="notebook-item" data-colour={notebook.colour}>
                     <div class="notebook-row">
-                      <button type="button" class="notebook-select" aria-current={selected() === notebook.id ? 'page' : undefined} onClick={() => setSelected(notebook.id)}>
+                      <button type="button" class="notebook-select" aria-current={selected() === notebook.id ? 'page' : undefined} onClick={() => (setSelected(notebook.id), setListOpen(false))}>
                         <span class="nb-dot" data-colour={notebook.colour} aria-hidden="true" />
                         <span class="nb-name">{notebook.name || 'Untitled notebook'}</span>
                       </button>

@@ -144,12 +144,21 @@ export function NotesPane(props: {
     );
   };
 
-  // On a phone the editor sits below the list: bring the chosen note into view.
+  // On a phone (styles.css, max-width 720px) the grid and the note take turns, full-width: an
+  // opened note hides the grid until "Back to notes", which returns to where the grid was.
+  const [noteOpen, setNoteOpen] = createSignal(false);
+  let gridScrollY = 0;
   const open = (id: string) => {
     setSelected(id);
-    if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.editor')?.scrollIntoView({ block: 'start' }));
+    gridScrollY = scrollY;
+    setNoteOpen(true);
+    if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.note-view')?.scrollIntoView({ block: 'start' }));
   };
-  const add = () => setSelected(createNote(doc(), { title: '' }));
+  const back = () => {
+    setNoteOpen(false);
+    requestAnimationFrame(() => scrollTo(0, gridScrollY));
+  };
+  const add = () => open(createNote(doc(), { title: '' }));
   const locks = browserPhotoLocks();
   const importFiles = (files: File[]) => {
     if (files.length === 0) return;
@@ -188,7 +197,7 @@ export function NotesPane(props: {
   return (
     <div
       class="notes"
-      classList={{ dragging: dragging() }}
+      classList={{ dragging: dragging(), 'note-open': noteOpen() }}
       onDragOver={(e) => {
         if (!e.dataTransfer?.types.includes('Files')) return;
         e.preventDefault();
@@ -244,9 +253,14 @@ export function NotesPane(props: {
         </Show>
       </section>
       {/* Keyed by id, not by the note view: a new view per keystroke would remount the editor. */}
-      <Show when={current()} keyed>
-        {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} />}
-      </Show>
+      <div class="note-view">
+        <button type="button" class="back-to-notes" onClick={back}>
+          <span aria-hidden="true">← </span>Back to notes
+        </button>
+        <Show when={current()} keyed>
+          {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} />}
+        </Show>
+      </div>
     </div>
   );
 }

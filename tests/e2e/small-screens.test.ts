@@ -56,11 +56,16 @@ describe('small screens and the edit-notebook button (built app, Chromium)', () 
     await page.goto(baseUrl);
     await createVaultInUi(page, PASSPHRASE);
     await addNotebook(page, 'Phone');
-    for (let i = 0; i < NOTES; i++) await page.getByRole('button', { name: 'New note' }).click();
+    // On the phone a new note opens full-width; "Back to notes" returns to the grid.
+    for (let i = 0; i < NOTES; i++) {
+      await page.getByRole('button', { name: 'New note' }).click();
+      await page.getByRole('button', { name: 'Back to notes' }).click();
+    }
     await expect.poll(() => page.locator('.note-list li[data-note-id]').count()).toBeGreaterThan(4);
     const { grid, page: pageScroll } = await scrolls(page);
     expect(grid, 'the grid scrolls inside its own box').toBeLessThanOrEqual(1);
     expect(pageScroll, 'the page is taller than the screen').toBeGreaterThan(PHONE.height);
+    await screenshot(page, 'screens-notes-375');
     // Scrolled to the bottom of the page, the last cards are rendered (the windowing follows the page).
     const rendered = async () => page.locator('.note-list li[data-note-id]').count();
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
@@ -69,7 +74,6 @@ describe('small screens and the edit-notebook button (built app, Chromium)', () 
       return cards.some((c) => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; });
     })).toBe(true);
     expect(await rendered()).toBeGreaterThan(0);
-    await screenshot(page, 'screens-notes-375');
     await page.evaluate(() => window.scrollTo(0, 0));
   });
 
