@@ -32,6 +32,7 @@ export function gridLayout(count: number, width: number, scrollTop: number, view
  * DOM, so 10,000 notes cost as much as 30. Rows have one height, computed from the
  * width, which is what lets a scroll position map to a row without measuring cards.
  * `item` must return an `<li>`; items keep their DOM node while they stay in the window.
+ * Wide screens scroll it in its own box; on a phone it is as tall as its rows and the page scrolls.
  */
 export function NoteGrid(props: { ids: readonly string[]; item: (id: string) => JSX.Element; label: string; empty: JSX.Element }) {
   let scroller: HTMLDivElement | undefined;
