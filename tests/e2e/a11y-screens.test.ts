@@ -44,7 +44,7 @@ async function audit(page: Page, screen: string): Promise<Finding[]> {
     // An axe that checked nothing would pass anything.
     expect(results.passes.length).toBeGreaterThan(10);
     for (const v of results.violations) {
-      findings.push({ screen, size: size.width, rule: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) });
+      findings.push({ screen, size: size.width, rule: v.id, impact: v.impact ?? 'unknown', targets: v.nodes.map((n) => JSON.stringify(n.target)) });
     }
     await screenshot(page, `a11y-${screen}-${size.width}`);
   }
