@@ -92,7 +92,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
       >
         <div class="shell">
           <header class="topbar">
-            <span class="brand">Obscura</span>
+            <h1 class="brand">Obscura</h1>
             <div class="topbar-actions">
               <Show when={props.sync}>
                 <button type="button" aria-haspopup="dialog" onClick={() => setSyncOpen(true)}>
