@@ -162,6 +162,11 @@ export function createTaggingService(
         });
         setTaggingStatus(doc, job.noteId, { state: 'done' });
       });
+      // e2e build only: counts results written per note, so a test can see a photo tagged twice.
+      if (__OBSCURA_TEST_HOOKS__) {
+        const writes = ((globalThis as { __obscuraTagWrites?: Record<string, number> }).__obscuraTagWrites ??= {});
+        writes[job.noteId] = (writes[job.noteId] ?? 0) + 1;
+      }
     } else if (outcome.error.code !== 'E_CANCELLED') {
       setTaggingStatus(doc, job.noteId, { state: 'failed', code: outcome.error.code, message: messageFor(outcome.error.code, `This photo could not be tagged (${outcome.error.code}).`) });
     }
@@ -216,6 +221,8 @@ export function createTaggingService(
       return imported;
     },
     enqueue(notebook, noteIds) {
+      // Disposed (the vault locked): an import finishing late must not start a worker for a locked vault.
+      if (disposals > 0) return;
       const fresh: TagJob[] = [];
       for (const noteId of noteIds) {
         const id = `${notebook.id}/${noteId}`;

@@ -32,6 +32,7 @@ export function gridLayout(count: number, width: number, scrollTop: number, view
  * DOM, so 10,000 notes cost as much as 30. Rows have one height, computed from the
  * width, which is what lets a scroll position map to a row without measuring cards.
  * `item` must return an `<li>`; items keep their DOM node while they stay in the window.
+ * Wide screens scroll it in its own box; on a phone it is as tall as its rows and the page scrolls.
  */
 export function NoteGrid(props: { ids: readonly string[]; item: (id: string) => JSX.Element; label: string; empty: JSX.Element }) {
   let scroller: HTMLDivElement | undefined;
@@ -44,18 +45,31 @@ export function NoteGrid(props: { ids: readonly string[]; item: (id: string) => 
   onMount(() => {
     if (!scroller) return;
     const el = scroller;
-    const measure = () => {
+    // Note: on a wide screen the grid scrolls in its own box; on a phone (styles.css) it grows
+    // and the page scrolls. The rows in view are where the box and the window overlap, so one
+    // measure serves both: the box's own scroll plus how far the page has scrolled past its top.
+    const measure = (): void => {
+      const box = el.getBoundingClientRect();
       setWidth(el.clientWidth);
-      setViewport(el.clientHeight);
+      setScrollTop(el.scrollTop + Math.max(0, -box.top));
+      setViewport(Math.max(0, Math.min(box.bottom, innerHeight) - Math.max(box.top, 0)));
     };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
-    onCleanup(() => observer.disconnect());
+    addEventListener('scroll', measure, { passive: true });
+    addEventListener('resize', measure, { passive: true });
+    onCleanup(() => {
+      observer.disconnect();
+      removeEventListener('scroll', measure);
+      removeEventListener('resize', measure);
+    });
+    remeasure = measure;
   });
+  let remeasure = (): void => undefined;
 
   return (
-    <div class="note-grid" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-count={props.ids.length}>
+    <div class="note-grid" ref={scroller} onScroll={() => remeasure()} data-count={props.ids.length}>
       <ul
         aria-label={props.label}
         style={{

@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Vault } from '../../sync/vault/vault.ts';
 import type { SessionLockWhy } from '../app/session.ts';
 import type { TabChannel } from '../../sync/tabs/tab-channel.ts';
@@ -11,6 +11,7 @@ import { SettingsScreen } from './SettingsScreen.tsx';
 import { docVersion } from '../app/doc-version.ts';
 import { browserBlobStore, browserPhotoLocks } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
+import { importsRunning, resumeImports } from '../app/import-photos.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
 import type { SyncService } from '../app/sync-service.ts';
@@ -30,6 +31,8 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   createEffect(on(() => props.openNotebook, (id) => id && setSelected(id), { defer: true }));
   createEffect(() => selected() === undefined && notebooks()[0] && setSelected(notebooks()[0]!.id));
   const [editing, setEditing] = createSignal<string>();
+  /** The notebook list on a phone: folded unless asked for (on a wide screen it is always shown). */
+  const [listOpen, setListOpen] = createSignal(false);
   const [view, setView] = createSignal<'notes' | 'settings'>('notes');
   const [problem, setNotice] = createSignal<string>();
   const notice = () => problem() ?? settingsNotice();
@@ -39,26 +42,35 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
     if (id !== undefined && !notebooks().some((n) => n.id === id)) setSelected(notebooks()[0]?.id);
   });
 
+  // One blob store and one ML queue for the unlocked vault, shared by every notebook.
+  const blobs = browserBlobStore();
+  const photoLocks = browserPhotoLocks();
+  const tagging = createTaggingService(blobs, undefined, {
+    loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
+    onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
+    locks: photoLocks,
+  });
+  // The lock (this screen going away) stops imports between photos; the next unlock resumes them.
+  const stopImports = new AbortController();
+  onMount(() => void resumeImports(async (id) => { const r = await props.vault.openNotebook(id); return r.ok ? r.value : undefined; }, blobs, tagging, photoLocks, stopImports.signal));
+
   // This device's settings were loaded on unlock (session.ts); auto-lock after the chosen idle time.
-  // Held while a new recovery key is on screen: locking then would lose it.
+  // Held while a new recovery key is on screen (locking then would lose it), and while photos are
+  // stored or tagged: work in progress is the person's, even with no key pressed (issue 13 §3).
+  // When the work ends the idle minutes count from then.
   const [holdLock, setHoldLock] = createSignal(false);
-  const lockMinutes = () => (holdLock() ? 0 : appSettings().autoLockMinutes);
+  const working = () => importsRunning() > 0 || tagging.progress().state === 'running';
+  const lockMinutes = () => (holdLock() || working() ? 0 : appSettings().autoLockMinutes);
   // Idle counts every tab of the profile: activity in another tab keeps this one unlocked too.
   const autoLock = startAutoLock({ minutes: lockMinutes, onIdle: () => props.onLock(undefined, 'idle'), ...(props.tabs ? { channel: props.tabs } : {}) });
   createEffect(on(lockMinutes, () => autoLock.reset(), { defer: true }));
   onCleanup(() => {
+    stopImports.abort();
     autoLock.stop();
     forgetSettings();
+    tagging.dispose();
   });
   const [newName, setNewName] = createSignal('');
-  // One blob store and one ML queue for the unlocked vault, shared by every notebook.
-  const blobs = browserBlobStore();
-  const tagging = createTaggingService(blobs, undefined, {
-    loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
-    onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
-    locks: browserPhotoLocks(),
-  });
-  onCleanup(() => tagging.dispose());
   // Originals on this device (issue 18 §5): the person's choice, else what the browser's room allows.
   const [keepDefault] = createResource(() => keepOriginalsDefault());
   const keep = () => appSettings().keepOriginals ?? keepDefault()?.on ?? false;
@@ -90,7 +102,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
       >
         <div class="shell">
           <header class="topbar">
-            <span class="brand">Obscura</span>
+            <h1 class="brand">Obscura</h1>
             <div class="topbar-actions">
               <Show when={props.sync}>
                 <button type="button" aria-haspopup="dialog" onClick={() => setSyncOpen(true)}>
@@ -105,8 +117,14 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
               </button>
             </div>
           </header>
-          <nav class="sidebar" aria-label="Notebooks">
+          <nav class="sidebar" aria-label="Notebooks" classList={{ folded: !listOpen() && notebooks().length > 0 }}>
             <h2>Notebooks</h2>
+            {/* On a phone (styles.css) the list folds behind this button, which names the open notebook. */}
+            <button type="button" class="notebooks-toggle" aria-expanded={listOpen() || notebooks().length === 0} aria-controls="notebook-list" onClick={() => setListOpen(!listOpen())}>
+              <span class="visually-hidden">Notebooks: </span>
+              <span class="nb-dot" data-colour={notebooks().find((n) => n.id === selected())?.colour} aria-hidden="true" />
+              <span class="nb-name">{notebooks().find((n) => n.id === selected())?.name || 'Notebooks'}</span>
+            </button>
             <Show when={notice()}>
               {(text) => (
                 <p class="notice" role="status">
@@ -114,12 +132,12 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
                 </p>
               )}
             </Show>
-            <ul class="notebook-list">
+            <ul class="notebook-list" id="notebook-list">
               <For each={notebooks()} fallback={<li class="empty">No notebooks yet.</li>}>
                 {(notebook) => (
                   <li class="notebook-item" data-colour={notebook.colour}>
                     <div class="notebook-row">
-                      <button type="button" class="notebook-select" aria-current={selected() === notebook.id ? 'page' : undefined} onClick={() => setSelected(notebook.id)}>
+                      <button type="button" class="notebook-select" aria-current={selected() === notebook.id ? 'page' : undefined} onClick={() => (setSelected(notebook.id), setListOpen(false))}>
                         <span class="nb-dot" data-colour={notebook.colour} aria-hidden="true" />
                         <span class="nb-name">{notebook.name || 'Untitled notebook'}</span>
                       </button>
@@ -166,7 +184,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
             <Show when={selected()} fallback={<p class="empty">Create a notebook to start keeping notes.</p>}>
               <Show when={!opened.error} fallback={<p class="error" role="alert">{String(opened.error)}</p>}>
                 <Show when={opened()} keyed fallback={<p aria-busy="true">Opening notebook…</p>}>
-                  {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} />}
+                  {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} stop={stopImports.signal} />}
                 </Show>
               </Show>
             </Show>

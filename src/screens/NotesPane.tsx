@@ -42,6 +42,8 @@ export function NotesPane(props: {
   /** With these, search can span every notebook and open a hit in another one. */
   vault?: Vault;
   onOpenNotebook?: (id: string) => void;
+  /** Aborts when the vault locks: imports stop there and resume after the unlock. */
+  stop?: AbortSignal;
 }) {
   const version = docVersion(props.notebook.doc);
   const doc = () => props.notebook.doc;
@@ -147,14 +149,23 @@ export function NotesPane(props: {
     );
   };
 
-  // On a phone the editor sits below the list: bring the chosen note into view.
+  // On a phone (styles.css, max-width 720px) the grid and the note take turns, full-width: an
+  // opened note hides the grid until "Back to notes", which returns to where the grid was.
+  const [noteOpen, setNoteOpen] = createSignal(false);
+  let gridScrollY = 0;
   const open = (id: string) => {
     setSelected(id);
-    if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.editor')?.scrollIntoView({ block: 'start' }));
+    gridScrollY = scrollY;
+    setNoteOpen(true);
+    if (matchMedia('(max-width: 720px)').matches) requestAnimationFrame(() => document.querySelector('.note-view')?.scrollIntoView({ block: 'start' }));
+  };
+  const back = () => {
+    setNoteOpen(false);
+    requestAnimationFrame(() => scrollTo(0, gridScrollY));
   };
   // What the person adds here shows at once, on top, even while the grid is held.
   const add = () => {
-    setSelected(createNote(doc(), { title: '' }));
+    open(createNote(doc(), { title: '' }));
     showLatest();
   };
   const locks = browserPhotoLocks();
@@ -163,7 +174,7 @@ export function NotesPane(props: {
     // Photos dropped on the grid leave the pointer on it: the person is waiting for their
     // notes, so the grid follows until the pointer comes back (or focus goes in).
     batch(() => (setPointerOn(false), setFocusIn(false)));
-    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks).then((ids) => {
+    void importPhotos(props.notebook, files, props.blobs, props.tagging, locks, props.stop).then((ids) => {
       if (ids[0]) setSelected(ids[0]);
       showLatest();
     });
@@ -178,7 +189,8 @@ export function NotesPane(props: {
     void locks.held(notebook.id).then((held) => {
       if (!mounted) return;
       failInterruptedImports(notebook.doc, (id) => isImporting(id) || held.has(id));
-      props.tagging.enqueue(notebook, notesToTag(notebook.doc, props.tagging.pipelineVersion));
+      // A photo a lock stopped mid-import is queued by its resumed import, once it is stored again.
+      props.tagging.enqueue(notebook, notesToTag(notebook.doc, props.tagging.pipelineVersion).filter((id) => !isImporting(id)));
     });
     // e2e build only (src/app/test-hooks.ts): the scale test fills this notebook.
     if (__OBSCURA_TEST_HOOKS__) {
@@ -200,7 +212,7 @@ export function NotesPane(props: {
   return (
     <div
       class="notes"
-      classList={{ dragging: dragging() }}
+      classList={{ dragging: dragging(), 'note-open': noteOpen() }}
       onDragOver={(e) => {
         if (!e.dataTransfer?.types.includes('Files')) return;
         e.preventDefault();
@@ -270,9 +282,14 @@ export function NotesPane(props: {
         </Show>
       </section>
       {/* Keyed by id, not by the note view: a new view per keystroke would remount the editor. */}
-      <Show when={current()} keyed>
-        {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} />}
-      </Show>
+      <div class="note-view">
+        <button type="button" class="back-to-notes" onClick={back}>
+          <span aria-hidden="true">← </span>Back to notes
+        </button>
+        <Show when={current()} keyed>
+          {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} />}
+        </Show>
+      </div>
     </div>
   );
 }
