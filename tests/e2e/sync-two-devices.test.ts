@@ -185,7 +185,7 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     // B names itself; from its next unlock A sees that name (sealed presence), and sync resumes.
     await panel.getByLabel('Device name').fill(DEVICE_B);
     await panel.getByRole('button', { name: 'Rename' }).click();
-    await panel.getByText('Saved. The others see the new name').waitFor();
+    await panel.getByText('Saved. Your other devices list the new name').waitFor();
     await closeSync(pageB);
     await pageB.getByRole('button', { name: 'Lock the vault' }).click();
     await pageB.getByLabel('Passphrase').fill(PASS_B);
