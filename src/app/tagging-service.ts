@@ -162,11 +162,8 @@ export function createTaggingService(
         });
         setTaggingStatus(doc, job.noteId, { state: 'done' });
       });
-      // e2e build only: counts results written per note, so a test can see a photo tagged twice.
-      if (__OBSCURA_TEST_HOOKS__) {
-        const writes = ((globalThis as { __obscuraTagWrites?: Record<string, number> }).__obscuraTagWrites ??= {});
-        writes[job.noteId] = (writes[job.noteId] ?? 0) + 1;
-      }
+      // e2e build only (test-hooks.ts): counts results written per note, so a test sees a photo tagged twice.
+      if (__OBSCURA_TEST_HOOKS__) void import('./test-hooks.ts').then((hooks) => hooks.countTagWrite(job.noteId));
     } else if (outcome.error.code !== 'E_CANCELLED') {
       setTaggingStatus(doc, job.noteId, { state: 'failed', code: outcome.error.code, message: messageFor(outcome.error.code, `This photo could not be tagged (${outcome.error.code}).`) });
     }

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 
 /**
  * Note: the one door to the e2e tests' hooks, and only in the e2e build. main.tsx and
- * NotesPane import this module inside `if (__OBSCURA_TEST_HOOKS__)`, which vite.config.ts
+ * NotesPane (and tagging-service) import this module inside `if (__OBSCURA_TEST_HOOKS__)`, which vite.config.ts
  * defines as true only when building with `--mode e2e` (tests/e2e/harness/global-setup.ts);
  * in `npm run build` the branch is dead, so neither this module nor the hooks behind it are
  * in the bundle (tests/e2e/production-build.test.ts searches for them). The hooks write into
@@ -19,4 +19,10 @@ export async function installStartHooks(): Promise<void> {
 export async function installNotebookHooks(doc: Y.Doc): Promise<(() => void) | undefined> {
   if (asked() !== 'notes') return undefined;
   return (await import('./notes-debug-hook.ts')).installNotesDebugHook(doc);
+}
+
+/** After a photo's tagging result is written: `window.__obscuraTagWrites[noteId]` counts them, so a test sees a photo tagged twice. */
+export function countTagWrite(noteId: string): void {
+  const writes = ((globalThis as { __obscuraTagWrites?: Record<string, number> }).__obscuraTagWrites ??= {});
+  writes[noteId] = (writes[noteId] ?? 0) + 1;
 }

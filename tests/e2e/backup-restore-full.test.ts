@@ -99,6 +99,8 @@ describe('restore on a full disk (Chromium, real IndexedDB, quota lowered over C
         buffer: await sharp(chelsea).resize(1600, 1060).modulate({ hue: i * 25 }).sharpen({ sigma: 3 }).jpeg({ quality: 95 }).toBuffer(),
       })),
     );
+    // Tall enough for every card: the grid renders only the cards in the window, and the page scrolls.
+    await page.setViewportSize({ width: 1280, height: 2_000 });
     await page.locator('#photo-files').setInputFiles(photos);
     for (let i = 0; i < COUNT; i++) {
       await expect.poll(() => noteCard(page, `big-${i}`).locator('.thumb img').evaluate((img) => (img as HTMLImageElement).naturalWidth).catch(() => 0), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -143,6 +145,7 @@ describe('restore on a full disk (Chromium, real IndexedDB, quota lowered over C
     await deleteBallast(page);
     await restore(page, backupPath);
     await page.getByRole('button', { name: NOTEBOOK }).click({ timeout: 60_000 });
+    await page.setViewportSize({ width: 1280, height: 2_000 });
     for (let i = 0; i < COUNT; i++) {
       await expect.poll(() => noteCard(page, `big-${i}`).locator('.thumb img').evaluate((img) => (img as HTMLImageElement).naturalWidth).catch(() => 0), { timeout: 30_000 }).toBeGreaterThan(0);
     }
