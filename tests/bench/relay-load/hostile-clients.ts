@@ -118,8 +118,14 @@ async function registerRoom(capsUrl: string, room: string, admin: SigningKeyPair
   return response.status;
 }
 
+/** Whether every attack has met the relay's answer to it (a refusal, a 429, a closed room). */
+export function metEveryCap(r: AttackReport): boolean {
+  const structsRefused = (r.tinyFramesRefused['closed 4507'] ?? 0) + (r.tinyFramesRefused['closed 4503'] ?? 0);
+  return r.roomsRefused > 0 && (r.floodRefused['http 429'] ?? 0) > 0 && structsRefused > 0 && r.driveByFrames > 0;
+}
+
 /** Starts every hostile client; `stop()` ends them and reports what the relay did to them. */
-export function startAttack(t: AttackTargets): { stop(): Promise<AttackReport> } {
+export function startAttack(t: AttackTargets): { report: AttackReport; stop(): Promise<AttackReport> } {
   const report: AttackReport = {
     roomsRegistered: 0,
     roomsRefused: 0,
@@ -228,6 +234,7 @@ export function startAttack(t: AttackTargets): { stop(): Promise<AttackReport> }
 
   const tasks = [roomFlood(), tinyStructs(), connectionFlood(), driveBy()];
   return {
+    report,
     async stop() {
       running = false;
       await Promise.allSettled(tasks);

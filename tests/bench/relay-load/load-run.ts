@@ -20,6 +20,7 @@ import type { RelayProcess } from '../../helpers/relay-process.ts';
 import { seededRandom } from '../../helpers/seeded-random.ts';
 import { capWebSocket, writeTokenFor } from './cap-websocket.ts';
 import { describeAttack, type AttackReport, type AttackTargets } from './hostile-clients.ts';
+import type { RunningAttack } from './start-hostile-process.ts';
 
 export interface LoadOptions {
   readonly relay: RelayProcess;
@@ -34,8 +35,12 @@ export interface LoadOptions {
   readonly seed: number;
   /** How long to wait after writing stops for everything to arrive. */
   readonly drainMs: number;
-  /** Write a second time, alongside these hostile clients. */
-  readonly attack?: (targets: AttackTargets) => { stop(): Promise<AttackReport> };
+  /**
+   * Write a second time, alongside these hostile clients: for `seconds` and until every attack
+   * met its cap (`met`), at most `attackMaxSeconds` (default 60).
+   */
+  readonly attack?: (targets: AttackTargets) => RunningAttack;
+  readonly attackMaxSeconds?: number;
 }
 
 /** One stretch of writing, measured on its own. */
@@ -200,23 +205,31 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
     phase = index;
     const attack = index === 1 ? o.attack?.({ relayUrl: o.relay.relayUrl, blobsUrl: blobsBase, capsUrl, honestRooms: rooms.map((r) => r.roomId) }) : undefined;
     try {
-      phases.push(await writePhase(name));
+      phases.push(await writePhase(name, attack?.met));
     } finally {
       attackReport = (await attack?.stop()) ?? attackReport;
     }
   }
 
-  /** Every device writes for `o.seconds`; then waits until this phase's notes arrived (or drainMs). */
-  async function writePhase(name: string): Promise<PhaseReport> {
+  /**
+   * Every device writes for `o.seconds` (and, during an attack, until it `met` every cap); then
+   * waits until this phase's notes arrived (or drainMs).
+   */
+  async function writePhase(name: string, met?: Promise<void>): Promise<PhaseReport> {
     let peak = o.relay.rssBytes();
     const sampler = setInterval(() => (peak = Math.max(peak, o.relay.rssBytes())), 250);
     const before = notesWritten;
     const started = performance.now();
-    const stopAt = started + o.seconds * 1000;
+    let waiting = met !== undefined;
+    void met?.then(() => (waiting = false));
+    const writing = () => {
+      const now = performance.now();
+      return now < started + o.seconds * 1000 || (waiting && now < started + (o.attackMaxSeconds ?? 60) * 1000);
+    };
     await Promise.all(
       devices.map(async (device) => {
         await sleep(random() * o.writeEveryMs);
-        while (performance.now() < stopAt) {
+        while (writing()) {
           await write(device);
           await sleep(o.writeEveryMs * (0.5 + random()));
         }
