@@ -11,7 +11,7 @@ import { ROOT, coveringTest, tableRows, testFiles } from './error-code-tables.ts
 /**
  * One registry of error codes (issue 14 §2): each layer lists its own codes (crypto knows
  * only crypto's), src/app/error-code.ts joins them, and src/app/messages.ts holds what a
- * person reads for each. This checks the registry against the source, the ERRORS.md tables
+ * person reads for each. This checks the registry against the source, the error tables
  * and the tests, so a code added in one place and not the others fails here.
  */
 const LAYERS = [
