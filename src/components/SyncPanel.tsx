@@ -2,8 +2,8 @@ import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-j
 import { docVersion } from '../app/doc-version.ts';
 import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
-import type { QuarantineCode } from '../../sync/sealed/sealed-doc.ts';
 import { messageFor } from '../app/messages.ts';
+import type { QuarantineCode } from '../../sync/sealed/sealed-doc.ts';
 import { relativeTime } from '../app/relative-time.ts';
 import type { SyncService } from '../app/sync-service.ts';
 import { DeviceLinkAnswer } from './DeviceLinkAnswer.tsx';
