@@ -1,6 +1,6 @@
 // Public API of crypto/. Callers import from here, never from libsodium.
 export { sodiumReady, sodium, type Sodium } from './sodium.ts';
-export { ok, fail, forward, CryptoFailure, type CryptoErrorCode, type CryptoError, type Result } from './result.ts';
+export { ok, fail, forward, CryptoFailure, CRYPTO_ERROR_CODES, type CryptoErrorCode, type CryptoError, type CodedError, type Result } from './result.ts';
 export {
   toBase64Url,
   fromBase64Url,

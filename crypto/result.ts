@@ -2,37 +2,51 @@
 // listed with its meaning, raiser and test in crypto/ERRORS.md; callers branch
 // on `code`, never on `message`, which is for logs and humans only.
 
-export type CryptoErrorCode =
-  | 'E_DECRYPT'
-  | 'E_SIGNATURE'
-  | 'E_PASSPHRASE'
-  | 'E_TRUNCATED'
-  | 'E_FORMAT'
-  | 'E_VERSION'
-  | 'E_CONTEXT'
-  | 'E_KEY_UNKNOWN'
-  | 'E_RECOVERY_KEY'
-  | 'E_HASH_MISMATCH'
-  | 'E_PADDING'
-  | 'E_OUT_OF_MEMORY';
+/**
+ * crypto/'s codes. Each layer owns its codes the same way (a list and its type):
+ * sync/error-codes.ts, ml/runtime/ml-error.ts; src/app/error-code.ts joins them.
+ */
+export const CRYPTO_ERROR_CODES = [
+  'E_DECRYPT',
+  'E_SIGNATURE',
+  'E_PASSPHRASE',
+  'E_TRUNCATED',
+  'E_FORMAT',
+  'E_VERSION',
+  'E_CONTEXT',
+  'E_KEY_UNKNOWN',
+  'E_RECOVERY_KEY',
+  'E_HASH_MISMATCH',
+  'E_PADDING',
+  'E_OUT_OF_MEMORY',
+] as const;
 
-export interface CryptoError {
-  readonly code: CryptoErrorCode;
+export type CryptoErrorCode = (typeof CRYPTO_ERROR_CODES)[number];
+
+/** A failure as a value: `code` for callers to branch on, `message` for logs and humans. */
+export interface CodedError<C extends string> {
+  readonly code: C;
   readonly message: string;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: CryptoError };
+export type CryptoError = CodedError<CryptoErrorCode>;
 
-export function ok<T>(value: T): Result<T> {
+/**
+ * The one result type of every layer: crypto/ uses its own codes (the default), the layers
+ * above pass their code union, so crypto never names a code it does not raise.
+ */
+export type Result<T, C extends string = CryptoErrorCode> = { ok: true; value: T } | { ok: false; error: CodedError<C> };
+
+export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }
 
-export function fail<T = never>(code: CryptoErrorCode, message: string): Result<T> {
+export function fail<T = never, C extends string = CryptoErrorCode>(code: C, message: string): Result<T, C> {
   return { ok: false, error: { code, message } };
 }
 
 /** Re-types a failure so it can be returned from a function with a different success type. */
-export function forward<T>(failed: { ok: false; error: CryptoError }): Result<T> {
+export function forward<T, C extends string = CryptoErrorCode>(failed: { ok: false; error: CodedError<C> }): Result<T, C> {
   return failed;
 }
 

@@ -16,22 +16,30 @@
  * | E_MODEL_COST      | an imported model's graph costs more than a photo may         |
  * | E_MODEL_TIMEOUT   | a call or a model ran past its time budget; worker restarted  |
  * | E_IMAGE_*         | decode errors, see ml/image/image-decoder.ts                  |
+ * | E_TAXONOMY_INVALID| a label taxonomy that is malformed or has a cycle (ml/search) |
+ *
+ * ML_ERROR_CODES is ml/'s part of the app's one registry (src/app/error-code.ts joins it
+ * with crypto's and sync's); ml never raises a code of another layer.
  */
-export type MlErrorCode =
-  | 'E_MODEL_FETCH'
-  | 'E_MODEL_HASH'
-  | 'E_MODEL_LOAD'
-  | 'E_MODEL_UNKNOWN'
-  | 'E_SPEC_INVALID'
-  | 'E_MODEL_IO'
-  | 'E_BAD_MESSAGE'
-  | 'E_INFERENCE'
-  | 'E_CANCELLED'
-  | 'E_MODEL_COST'
-  | 'E_MODEL_TIMEOUT'
-  | 'E_IMAGE_CORRUPT'
-  | 'E_IMAGE_UNSUPPORTED'
-  | 'E_IMAGE_TOO_LARGE';
+export const ML_ERROR_CODES = [
+  'E_MODEL_FETCH',
+  'E_MODEL_HASH',
+  'E_MODEL_LOAD',
+  'E_MODEL_UNKNOWN',
+  'E_SPEC_INVALID',
+  'E_MODEL_IO',
+  'E_BAD_MESSAGE',
+  'E_INFERENCE',
+  'E_CANCELLED',
+  'E_MODEL_COST',
+  'E_MODEL_TIMEOUT',
+  'E_IMAGE_CORRUPT',
+  'E_IMAGE_UNSUPPORTED',
+  'E_IMAGE_TOO_LARGE',
+  'E_TAXONOMY_INVALID',
+] as const;
+
+export type MlErrorCode = (typeof ML_ERROR_CODES)[number];
 
 /** `modelId`: the imported classifier at fault, when one is (E_MODEL_COST, E_MODEL_TIMEOUT), so the app can turn it off. */
 export type MlErrorValue = { readonly code: MlErrorCode; readonly message: string; readonly modelId?: string };

@@ -1,6 +1,8 @@
 import { validateClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import { sha256Hex } from '../../ml/runtime/sha256.ts';
+import type { Result } from '../../crypto/index.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
+import type { ErrorCode } from './error-code.ts';
 import { errorCode } from './messages.ts';
 import { appSettings, updateSettings, type ClassifierProblem, type ClassifierSetting } from './settings-store.ts';
 import type { TaggingService } from './tagging-service.ts';
@@ -15,7 +17,7 @@ export interface ClassifierFiles {
   readonly expectedSha256?: string;
 }
 
-export type ClassifierImportResult = { ok: true; value: ClassifierSetting } | { ok: false; error: { code: string; message: string } };
+export type ClassifierImportResult = Result<ClassifierSetting, ErrorCode>;
 
 const recordName = (id: string) => `classifier-model:${id}`;
 

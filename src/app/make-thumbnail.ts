@@ -1,6 +1,7 @@
 import { sniffImage } from '../../ml/image/sniff.ts';
 import { DEFAULT_MAX_INPUT_PIXELS } from '../../ml/image/fit-within-pixels.ts';
 import { orientationSwapsAxes } from '../../ml/image/jpeg-header.ts';
+import type { ErrorCode } from './error-code.ts';
 
 export const THUMB_SIDE = 320;
 /** Enough for any JPEG EXIF block (max 64 KiB) plus the frame header behind it. */
@@ -16,7 +17,7 @@ export interface Thumbnail {
 
 export class ImportError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

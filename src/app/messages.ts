@@ -1,7 +1,12 @@
 import { DEFAULT_ML_BUDGETS } from '../../ml/worker/ml-budgets.ts';
+import { isErrorCode, type ErrorCode } from './error-code.ts';
 
-/** What a person reads for each error code: what happened and what to do. */
-const MESSAGES: Record<string, string> = {
+/**
+ * What a person reads for each error code: what happened and what to do. One entry per code
+ * of src/app/error-code.ts (the type makes a missing one a compile error), checked against
+ * the ERRORS.md tables by tests/unit/errors/error-registry.test.ts.
+ */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_PASSPHRASE: 'That passphrase is not right. Check caps lock and try again, or use your recovery key.',
   E_RECOVERY_KEY: 'That recovery key is not right. Check each group of characters and try again.',
   E_NO_VAULT: 'There is no vault on this device yet.',
@@ -70,13 +75,101 @@ const MESSAGES: Record<string, string> = {
   E_REPLICATION_ICE_SERVER: 'A STUN/TURN server address is not valid.',
   E_REPLICATION_PUBLIC_DEFAULT: 'A public signaling or STUN server was set; Obscura only uses servers you choose.',
   E_REPLICATION_NO_WEBRTC: 'This browser has no WebRTC, so devices can only meet through the relay.',
+  // Codes whose raiser's message is shown when there is one (RAISED_MESSAGE_FIRST); these
+  // words are for when there is none.
+  E_DEVICE_LINK_VERSION: 'This device link was made by another version of Obscura. Start the link again on both devices (and update the app if one is older).',
+  E_DEVICE_LINK_EXPIRED: 'This device link has expired. Start the link again on the new device.',
+  E_DEVICE_LINK_CLOCK_SKEW: 'The clocks of the two devices differ by more than two minutes. Set both to the right time and start the link again.',
+  E_HASH_MISMATCH: 'A photo that arrived is not the one it claims to be, so it was not kept.',
+  E_BLOB_MISSING: 'This photo is not on this device yet.',
+  E_BLOB_PIECE: 'Part of a photo arrived out of order or damaged, so it was not kept.',
+  E_BLOB_UNAVAILABLE: 'No device that has this photo is online, and the relay does not have it. It arrives when one is.',
+  E_BLOB_SYNC_CLOSED: 'Sync stopped while this photo was on its way.',
+  E_BLOB_NOT_WANTED: 'This photo was no longer on screen, so it was not downloaded.',
+  E_IMPORT_INTERRUPTED: 'This photo was being imported when its tab closed, so it was not stored. Import it again.',
+  E_WEBRTC_CONFIG: 'The settings for meeting other devices directly are not valid.',
+  E_FRAME_NOT_BINARY: 'A device sent something that is not sync data, so it was disconnected.',
+  E_FRAME_EMPTY: 'A device sent an empty message, so it was disconnected.',
+  E_FRAME_TYPE: 'A device sent a message this app cannot read (another version?), so it was disconnected.',
+  E_FRAME_ORDER: 'A device sent the parts of a message out of order, so it was disconnected.',
+  E_FRAME_LENGTH: 'A device sent a message longer than it announced, so it was disconnected.',
+  E_MESSAGE_TOO_LARGE: 'A device announced a message too large to receive, so it was disconnected.',
+  E_FRAME_TIMEOUT: 'A device began a message and did not finish it, so it was disconnected.',
+  E_PEER_BUDGET: 'A device made this page hold more than it may, so it was disconnected.',
+  E_SEND_QUEUE_FULL: 'A device asked for more than it reads, so it was disconnected.',
+  E_MESSAGE_REFUSED: 'A device sent sync data this notebook does not accept, so it was disconnected.',
+  E_LANE_MALFORMED: 'A device sent a photo request this app cannot read, so photos are no longer exchanged with it.',
+  E_LANE_BOUNDS: 'A device asked for or sent a photo piece that does not exist, so photos are no longer exchanged with it.',
+  E_LANE_UNEXPECTED: 'A device sent a photo piece nobody asked it for, so photos are no longer exchanged with it.',
+  E_LANE_FLOOD: 'A device asked for photos faster than it reads them, so photos are no longer exchanged with it.',
+  E_REPLICATION_ROOM: 'This notebook’s sync room name is not one Obscura made, so nothing was sent.',
+  E_REPLICATION_PASSWORD: 'This notebook’s sync room has no proper password, so nothing was sent.',
+  E_RELAY_CAP_FORMAT: 'The relay was sent a write permission it cannot read.',
+  E_RELAY_CAP_VERSION: 'The relay was sent a write permission from another version of Obscura.',
+  E_RELAY_CAP_SIGNATURE: 'A write permission sent to the relay is not signed by the notebook.',
+  E_RELAY_CAP_CLOCK: 'This device’s clock differs from the relay’s by more than five minutes, so the relay only lets it read.',
+  E_MODEL_UNKNOWN: 'The app asked for a tagging model it does not have.',
+  E_SPEC_INVALID: 'The classifier’s description (input name, size, labels) is not valid, so it was not imported.',
+  E_MODEL_IO: 'The classifier’s inputs or outputs do not match its description, so it was not imported.',
+  E_BAD_MESSAGE: 'The tagging worker sent or was sent a message that is not well formed.',
+  E_INFERENCE: 'Tagging failed while the model ran. Use "Tag again" to retry.',
+  E_TAXONOMY_INVALID: 'The list of broader search terms is not valid.',
+  E_UNEXPECTED: 'Something went wrong that the app did not expect. Reload the page and try again.',
 };
 
-export function messageFor(code: string, fallback?: string): string {
-  return MESSAGES[code] ?? fallback ?? `Something went wrong (${code}).`;
+/**
+ * Codes whose raiser's message says more than ours (how far the clocks differ, which version,
+ * what was picked), or says what these words have not been checked to say yet: the UI shows the
+ * raiser's message when it has one.
+ */
+export const RAISED_MESSAGE_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'E_DEVICE_LINK_VERSION',
+  'E_DEVICE_LINK_EXPIRED',
+  'E_DEVICE_LINK_CLOCK_SKEW',
+  'E_HASH_MISMATCH',
+  'E_BLOB_MISSING',
+  'E_BLOB_PIECE',
+  'E_BLOB_UNAVAILABLE',
+  'E_BLOB_SYNC_CLOSED',
+  'E_BLOB_NOT_WANTED',
+  'E_IMPORT_INTERRUPTED',
+  'E_WEBRTC_CONFIG',
+  'E_FRAME_NOT_BINARY',
+  'E_FRAME_EMPTY',
+  'E_FRAME_TYPE',
+  'E_FRAME_ORDER',
+  'E_FRAME_LENGTH',
+  'E_MESSAGE_TOO_LARGE',
+  'E_FRAME_TIMEOUT',
+  'E_PEER_BUDGET',
+  'E_SEND_QUEUE_FULL',
+  'E_MESSAGE_REFUSED',
+  'E_LANE_MALFORMED',
+  'E_LANE_BOUNDS',
+  'E_LANE_UNEXPECTED',
+  'E_LANE_FLOOD',
+  'E_REPLICATION_ROOM',
+  'E_REPLICATION_PASSWORD',
+  'E_RELAY_CAP_FORMAT',
+  'E_RELAY_CAP_VERSION',
+  'E_RELAY_CAP_SIGNATURE',
+  'E_RELAY_CAP_CLOCK',
+  'E_MODEL_UNKNOWN',
+  'E_SPEC_INVALID',
+  'E_MODEL_IO',
+  'E_BAD_MESSAGE',
+  'E_INFERENCE',
+  'E_TAXONOMY_INVALID',
+  'E_UNEXPECTED',
+]);
+
+/** What to tell the person: `raised` is the failure's own message, used only where RAISED_MESSAGE_FIRST says. */
+export function messageFor(code: ErrorCode, raised?: string): string {
+  return (RAISED_MESSAGE_FIRST.has(code) ? raised : undefined) ?? ERROR_MESSAGES[code];
 }
 
-export function errorCode(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+/** The code of a thrown thing; anything not coded with one of ours is E_UNEXPECTED. */
+export function errorCode(error: unknown): ErrorCode {
+  if (typeof error === 'object' && error !== null && 'code' in error && isErrorCode(error.code)) return error.code;
   return 'E_UNEXPECTED';
 }

@@ -5,7 +5,7 @@ import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { writeTagResults } from '../../sync/notebook/labels.ts';
 import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
-import { wipe } from '../../crypto/index.ts';
+import { wipe, type CodedError } from '../../crypto/index.ts';
 import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { pipelineVersionFor } from '../../ml/pipeline/pipeline-version.ts';
@@ -15,6 +15,7 @@ import { MlError } from '../../ml/runtime/ml-error.ts';
 import type { ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
 import type { DebugInfo, ImportedClassifier, TagOptions, TagResult } from '../../ml/worker/ml-api.ts';
 import { startMlWorker, type MlWorkerClient } from '../../ml/worker/ml-worker-client.ts';
+import type { ErrorCode } from './error-code.ts';
 import { messageFor } from './messages.ts';
 import { appSettings, classifierProblem, type AppSettings, type ClassifierProblem, type ClassifierSetting } from './settings-store.ts';
 
@@ -96,7 +97,7 @@ export function createTaggingService(
     }
     return worker;
   };
-  const turnOff = (c: ClassifierSetting, error: { code: string; message: string }): void => {
+  const turnOff = (c: ClassifierSetting, error: CodedError<ErrorCode>): void => {
     turnedOff.add(c.id);
     loadedClassifiers.delete(c.id);
     const problem = classifierProblem(c.spec.name, error.code);

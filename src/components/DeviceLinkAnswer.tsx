@@ -2,6 +2,7 @@ import { createSignal, Match, Switch } from 'solid-js';
 import { parseDeviceLinkRequest, requestFingerprint } from '../../sync/share/device-link.ts';
 import type { DeviceLinkAnswer as Answer } from '../../sync/vault/vault-device-link.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
+import type { ErrorCode } from '../app/error-code.ts';
 import { messageFor } from '../app/messages.ts';
 import { QrLink } from './QrLink.tsx';
 
@@ -18,7 +19,7 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
   const [fingerprint, setFingerprint] = createSignal<string>();
   const [answer, setAnswer] = createSignal<Answer>();
   const [problem, setProblem] = createSignal<string>();
-  const show = (result: { ok: true } | { ok: false; error: { code: string; message: string } }): boolean => {
+  const show = (result: { ok: true } | { ok: false; error: { code: ErrorCode; message: string } }): boolean => {
     setProblem(result.ok ? undefined : messageFor(result.error.code, result.error.message));
     return result.ok;
   };

@@ -3,6 +3,7 @@ import { docVersion } from '../app/doc-version.ts';
 import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { messageFor } from '../app/messages.ts';
+import type { QuarantineCode } from '../../sync/sealed/sealed-doc.ts';
 import { relativeTime } from '../app/relative-time.ts';
 import type { SyncService } from '../app/sync-service.ts';
 import { DeviceLinkAnswer } from './DeviceLinkAnswer.tsx';
@@ -61,7 +62,7 @@ export function SyncPanel(props: SyncPanelProps) {
   onCleanup(() => offQuarantine?.());
   const quarantined = createMemo(() => {
     quarantineTick();
-    const counts = new Map<string, number>();
+    const counts = new Map<QuarantineCode, number>();
     for (const entry of props.notebook?.sealed.quarantine.values() ?? []) counts.set(entry.code, (counts.get(entry.code) ?? 0) + 1);
     return [...counts].sort((a, b) => b[1] - a[1]);
   });

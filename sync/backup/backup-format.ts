@@ -1,4 +1,4 @@
-import { concatBytes, toHex, u32be, utf8 } from '../../crypto/index.ts';
+import { concatBytes, toHex, u32be, utf8, type CodedError, type Result } from '../../crypto/index.ts';
 
 /**
  * The encrypted backup file (sync/PROTOCOL.md "Encrypted backup"): a magic, a version and
@@ -46,8 +46,8 @@ export type BackupErrorCode =
   | 'E_BACKUP_MISMATCH'
   | 'E_BACKUP_AUTH'
   | 'E_BACKUP_UNSEALED';
-export type BackupError = { code: BackupErrorCode; message: string };
-export type BackupResult<T> = { ok: true; value: T } | { ok: false; error: BackupError };
+export type BackupError = CodedError<BackupErrorCode>;
+export type BackupResult<T> = Result<T, BackupErrorCode>;
 
 export function backupFail(code: BackupErrorCode, message: string): { ok: false; error: BackupError } {
   return { ok: false, error: { code, message } };

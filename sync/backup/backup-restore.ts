@@ -6,6 +6,7 @@ import {
   unlockWithPassphrase,
   unlockWithRecoveryKey,
   wipe,
+  type Result,
   type VaultHeader,
   type VaultKey,
 } from '../../crypto/index.ts';
@@ -22,7 +23,7 @@ import { verifyBackupSeal } from './backup-seal.ts';
 import { RecordingBoxPersistence } from './recording-box-persistence.ts';
 
 export type RestoreErrorCode = BackupErrorCode | VaultErrorCode | 'E_STORAGE_FULL' | 'E_HASH_MISMATCH' | 'E_BLOB_PIECE';
-export type RestoreResult<T> = { ok: true; value: T } | { ok: false; error: { code: RestoreErrorCode; message: string } };
+export type RestoreResult<T> = Result<T, RestoreErrorCode>;
 
 export type RestoreProgress =
   | { readonly phase: 'checking'; readonly done: number; readonly total: number }

@@ -8,6 +8,7 @@ import {
   utf8,
   type CryptoErrorCode,
   type PhotoKey,
+  type Result,
 } from '../../crypto/index.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
 import { isBlobSize, pieceCount, pieceLength } from './blob-layout.ts';
@@ -16,7 +17,7 @@ import { readPieces, sourceSize, type BlobSource } from './blob-source.ts';
 export type BlobErrorCode = CryptoErrorCode | 'E_BLOB_MISSING' | 'E_BLOB_PIECE' | 'E_STORAGE_FULL' | BlobSyncErrorCode;
 /** Codes of blob transfer (blob-sync.ts); declared here so one result type serves both. */
 export type BlobSyncErrorCode = 'E_BLOB_UNAVAILABLE' | 'E_BLOB_SYNC_CLOSED' | 'E_BLOB_NOT_WANTED';
-export type BlobResult<T> = { ok: true; value: T } | { ok: false; error: { code: BlobErrorCode; message: string } };
+export type BlobResult<T> = Result<T, BlobErrorCode>;
 
 export interface StoredBlob {
   /** BLAKE2b-256 (hex) of the ciphertext: header followed by every chunk. */

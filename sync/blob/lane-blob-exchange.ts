@@ -1,4 +1,5 @@
 import type { BlobLane, LanePeer } from '../transport/blob-lane.ts';
+import type { LaneErrorCode } from './blob-lane-messages.ts';
 import { decodeLaneMessage, encodeLaneMessage, MAX_PIECES_PER_GET } from './blob-lane-messages.ts';
 import { pieceCount } from './blob-layout.ts';
 import { LaneBlobServer, MAX_OUTSTANDING_GETS } from './lane-blob-server.ts';
@@ -156,7 +157,7 @@ export class LaneBlobExchange {
     if (message.index + 1 >= end) this.#end(message.request, { kind: 'pieces', size: message.size, pieces: pending.pieces });
   }
 
-  #drop(peer: LanePeer, code: string, message: string): void {
+  #drop(peer: LanePeer, code: LaneErrorCode, message: string): void {
     peer.drop(code, message);
     this.#forgetGone();
   }

@@ -1,5 +1,6 @@
 import type { BlobPriority, BlobSync } from './blob-sync.ts';
-import type { BlobStore } from './blob-store.ts';
+import type { CodedError } from '../../crypto/index.ts';
+import type { BlobErrorCode, BlobStore } from './blob-store.ts';
 
 /** What the keeper needs of a notebook's blob sync. */
 export type KeeperSync = Pick<BlobSync, 'want' | 'pending' | 'onChange'>;
@@ -30,7 +31,7 @@ export interface KeeperProgress {
   readonly unavailable: number;
   readonly paused: boolean;
   /** Why keeping stopped by itself (e.g. E_STORAGE_FULL); cleared by resume(). */
-  readonly problem?: { readonly code: string; readonly message: string };
+  readonly problem?: CodedError<BlobErrorCode>;
 }
 
 export interface OriginalsKeeper {

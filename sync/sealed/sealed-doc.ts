@@ -1,11 +1,15 @@
 import * as Y from 'yjs';
 import {
+  fail,
+  forward,
+  ok,
   openEnvelope,
   readEnvelopeHeader,
   sealEnvelope,
   verifyEnvelopeSignature,
   type CryptoErrorCode,
   type EnvelopePurpose,
+  type Result,
 } from '../../crypto/index.ts';
 import { guardAppendOnly, type AppendOnlyGuard } from './append-only.ts';
 import { boxMaps, entryKey, parseEntryKey, type EntryKind } from './box-layout.ts';
@@ -43,7 +47,7 @@ export interface SealedDocOptions {
   readonly onCompact?: () => void;
 }
 
-type Opened = { ok: true; update: Uint8Array; covers?: readonly string[] } | { ok: false; code: QuarantineCode; message: string };
+type Opened = Result<{ update: Uint8Array; covers?: readonly string[] }, QuarantineCode>;
 
 /** What this device can tell about the box being older than the notebook (sync/PROTOCOL.md, "Hostile relay"). */
 export interface Staleness {
@@ -289,12 +293,12 @@ export class SealedDoc {
         }
         const result = this.#open(kind, key, map.get(key));
         if (result.ok) {
-          updates.push(result.update);
+          updates.push(result.value.update);
           opened.push(id);
-          covers.push(result.covers);
+          covers.push(result.value.covers);
           quarantineChanged = this.quarantine.delete(id) || quarantineChanged;
         } else {
-          this.quarantine.set(id, { kind, key, code: result.code, message: result.message });
+          this.quarantine.set(id, { kind, key, code: result.error.code, message: result.error.message });
           quarantineChanged = true;
         }
       }
@@ -330,25 +334,25 @@ export class SealedDoc {
 
   #open(kind: EntryKind, key: string, value: unknown): Opened {
     const parsed = parseEntryKey(key);
-    if (!parsed) return { ok: false, code: 'E_ENTRY_KEY', message: `malformed box key "${key.slice(0, 80)}"` };
-    if (!(value instanceof Uint8Array)) return { ok: false, code: 'E_ENTRY_VALUE', message: 'box value is not bytes' };
+    if (!parsed) return fail('E_ENTRY_KEY', `malformed box key "${key.slice(0, 80)}"`);
+    if (!(value instanceof Uint8Array)) return fail('E_ENTRY_VALUE', 'box value is not bytes');
     const header = readEnvelopeHeader(value);
-    if (!header.ok) return { ok: false, code: header.error.code, message: header.error.message };
+    if (!header.ok) return forward(header);
     const key2 = this.#o.keyring.get(header.value.keyId);
-    if (!key2) return { ok: false, code: 'E_KEY_UNKNOWN', message: `no key ${header.value.keyId} in this keyring` };
+    if (!key2) return fail('E_KEY_UNKNOWN', `no key ${header.value.keyId} in this keyring`);
     // A v1 envelope names its signer outside the ciphertext: refuse a stranger before decrypting.
     const outside = header.value.signerPublicKey;
-    if (outside && !this.#owns(parsed.writerId, outside)) return { ok: false, code: 'E_SIGNER', message: `signer is not allowed to write as ${parsed.writerId}` };
+    if (outside && !this.#owns(parsed.writerId, outside)) return fail('E_SIGNER', `signer is not allowed to write as ${parsed.writerId}`);
     const context = { notebookId: this.#o.docId, writerId: parsed.writerId, seq: parsed.seq, purpose: this.#o.purposes[kind] };
     const opened = openEnvelope(value, { key: key2, context });
-    if (!opened.ok) return { ok: false, code: opened.error.code, message: opened.error.message };
+    if (!opened.ok) return forward(opened);
     if (!this.#owns(parsed.writerId, opened.value.signerPublicKey)) {
-      return { ok: false, code: 'E_SIGNER', message: `signer is not allowed to write as ${parsed.writerId}` };
+      return fail('E_SIGNER', `signer is not allowed to write as ${parsed.writerId}`);
     }
-    if (kind === 'update') return { ok: true, update: opened.value.plaintext };
+    if (kind === 'update') return ok({ update: opened.value.plaintext });
     const snapshot = decodeSnapshot(opened.value.plaintext);
-    if (!snapshot) return { ok: false, code: 'E_PAYLOAD', message: 'snapshot payload is malformed' };
-    return { ok: true, update: snapshot.update, covers: snapshot.covers };
+    if (!snapshot) return fail('E_PAYLOAD', 'snapshot payload is malformed');
+    return ok({ update: snapshot.update, covers: snapshot.covers });
   }
 
   /** The signer owns the writer slot and the doc trusts it. */

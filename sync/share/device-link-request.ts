@@ -11,6 +11,7 @@ import {
   u64be,
   utf8,
   type BoxKeyPair,
+  type Result,
 } from '../../crypto/index.ts';
 
 /**
@@ -41,7 +42,7 @@ const DIGEST_DOMAIN = lengthPrefixed(utf8('obscura/device-link-request/v3'));
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export type DeviceLinkErrorCode = 'E_DEVICE_LINK_FORMAT' | 'E_DEVICE_LINK_VERSION' | 'E_DEVICE_LINK_WRONG_DEVICE' | 'E_DEVICE_LINK_EXPIRED' | 'E_DEVICE_LINK_CLOCK_SKEW';
-export type DeviceLinkResult<T> = { ok: true; value: T } | { ok: false; error: { code: DeviceLinkErrorCode; message: string } };
+export type DeviceLinkResult<T> = Result<T, DeviceLinkErrorCode>;
 export const deviceLinkFailure = <T>(code: DeviceLinkErrorCode, message: string): DeviceLinkResult<T> => ({ ok: false, error: { code, message } });
 
 export interface DeviceLinkRequest {

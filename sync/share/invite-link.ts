@@ -8,6 +8,7 @@ import {
   u64be,
   utf8,
   verifySignature,
+  type Result,
   type SigningKeyPair,
 } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
@@ -53,7 +54,7 @@ export interface Invite {
 export type ParsedInvite = Invite & { readonly inviterDeviceId: string; readonly founderDeviceId: string };
 
 export type InviteErrorCode = 'E_INVITE_FORMAT' | 'E_INVITE_VERSION' | 'E_INVITE_EXPIRED' | 'E_INVITE_TAMPERED';
-export type InviteResult = { ok: true; value: ParsedInvite } | { ok: false; error: { code: InviteErrorCode; message: string } };
+export type InviteResult = Result<ParsedInvite, InviteErrorCode>;
 
 const fail = (code: InviteErrorCode, message: string): InviteResult => ({ ok: false, error: { code, message } });
 

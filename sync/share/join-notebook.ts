@@ -9,6 +9,7 @@ import {
   signingKeyPairFromSeed,
   wipe,
   type BoxKeyPair,
+  type Result,
   type SigningKeyPair,
 } from '../../crypto/index.ts';
 import { boxMaps, entryKey } from '../sealed/box-layout.ts';
@@ -177,7 +178,7 @@ export function acceptInvite(vaultDoc: Y.Doc, invite: Invite, now = Date.now()):
 }
 
 export type RedeemErrorCode = 'E_INVITE_PENDING' | 'E_INVITE_USED' | 'E_INVITE_REVOKED' | 'E_INVITE_INVITER';
-export type RedeemResult = { ok: true; value: { deviceId: string } } | { ok: false; error: { code: RedeemErrorCode; message: string } };
+export type RedeemResult = Result<{ deviceId: string }, RedeemErrorCode>;
 
 /**
  * The joiner's side, after the box has synced into `plain` through a SealedDoc that holds

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { newKeyId, randomNotebookKey, type BoxKeyPair, type SigningKeyPair } from '../../crypto/index.ts';
+import { newKeyId, randomNotebookKey, type BoxKeyPair, type Result, type SigningKeyPair } from '../../crypto/index.ts';
 import type { MutableKeyring } from '../sealed/keyring.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { isDeviceRevoked } from '../vault/device-revocations.ts';
@@ -25,7 +25,7 @@ export interface SharedNotebook {
   readonly self: { readonly deviceId: string; readonly signing: SigningKeyPair; readonly box: BoxKeyPair };
 }
 
-export type RotateResult = { ok: true; value: { keyId: string } } | { ok: false; error: { code: 'E_NOT_OWNER'; message: string } };
+export type RotateResult = Result<{ keyId: string }, 'E_NOT_OWNER'>;
 
 /**
  * Removes a member device and rotates the notebook key:

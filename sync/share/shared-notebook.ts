@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { Result } from '../../crypto/index.ts';
 import { createMutableKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { newWriter } from '../sealed/writer.ts';
@@ -22,9 +23,7 @@ import { guardShareMaps } from './share-map-guards.ts';
  * from the vault doc for this person's other devices), and this person's devices added to
  * the members once this device is one.
  */
-export type OpenSharedResult =
-  | { ok: true; value: SharedNotebook & { close(): void } }
-  | { ok: false; error: { code: 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED'; message: string } };
+export type OpenSharedResult = Result<SharedNotebook & { close(): void }, 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED'>;
 
 export interface DeviceIdentity {
   readonly deviceId: string;

@@ -1,3 +1,4 @@
+import type { SyncErrorCode } from '../error-codes.ts';
 import type { LaneChannel } from './chunking-options.ts';
 
 /** One connected peer as the side lane sees it. */
@@ -16,12 +17,12 @@ export interface LanePeer {
    * Stops using the lane with this peer (a bad lane message): its lane messages are ignored
    * from now on and it leaves `peers()`. The data channel, and y-webrtc's sync over it, stay.
    */
-  drop(code: string, message: string): void;
+  drop(code: SyncErrorCode, message: string): void;
 }
 
 export interface LaneDrop {
   readonly peer: number;
-  readonly code: string;
+  readonly code: SyncErrorCode;
   readonly message: string;
 }
 

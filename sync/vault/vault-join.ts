@@ -1,4 +1,6 @@
 import type * as Y from 'yjs';
+import type { CryptoErrorCode, Result } from '../../crypto/index.ts';
+import type { SyncErrorCode } from '../error-codes.ts';
 import { parseInviteLink, type InviteErrorCode, type ParsedInvite } from '../share/invite-link.ts';
 import { acceptInvite, closedInvite, inviteIdentity, openInviteKeys, redeemInvite, type RedeemErrorCode } from '../share/join-notebook.ts';
 import { readMember } from '../share/members.ts';
@@ -38,7 +40,7 @@ export interface JoinOptions {
 export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
 
 export type JoinErrorCode = InviteErrorCode | RedeemErrorCode | 'E_SYNC_OFF' | 'E_INVITE_TIMEOUT' | 'E_INVITE_ALREADY_JOINED' | 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED';
-type JoinResult = { ok: true; value: { notebookId: string } } | { ok: false; error: { code: JoinErrorCode; message: string } };
+type JoinResult = Result<{ notebookId: string }, JoinErrorCode>;
 const failed = (code: JoinErrorCode, message: string): JoinResult => ({ ok: false, error: { code, message } });
 
 interface JoinedNotebook {
@@ -53,7 +55,7 @@ export interface JoinHost {
   readonly deviceId: string;
   syncing(): boolean;
   locked(): boolean;
-  openNotebook(id: string): Promise<{ ok: true; value: JoinedNotebook } | { ok: false; error: { code: 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED' | (string & {}); message: string } }>;
+  openNotebook(id: string): Promise<Result<JoinedNotebook, SyncErrorCode | CryptoErrorCode>>;
   /** The notebook's box (loaded and replicating while sync runs), before any key is known. */
   notebookBox(id: string): Promise<Y.Doc | undefined>;
   flushVault(): Promise<void>;

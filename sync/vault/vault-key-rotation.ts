@@ -7,10 +7,12 @@ import {
   wrapLinkedVaultKey,
   type CryptoErrorCode,
   type PwhashParams,
+  type Result,
   type SigningKeyPair,
   type VaultHeader,
   type VaultKey,
 } from '../../crypto/index.ts';
+import type { SyncErrorCode } from '../error-codes.ts';
 import { isCurrentOwner } from '../share/members.ts';
 import { removeMembersAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
@@ -46,7 +48,7 @@ export interface VaultKeyRotation {
 }
 
 export type RotationErrorCode = CryptoErrorCode | 'E_STORAGE_FULL' | 'E_ROTATION_FAILED' | 'E_VAULT_HEADER_CHANGED';
-export type RotationResult = { ok: true; value: VaultKeyRotation } | { ok: false; error: { code: RotationErrorCode; message: string } };
+export type RotationResult = Result<VaultKeyRotation, RotationErrorCode>;
 
 /** A notebook box whose database can be swapped under it while its docs stay open. */
 export interface MovableBox {
@@ -90,7 +92,7 @@ export interface RotationHost {
   resealVaultDoc(key: VaultKey): void;
   /** Notebooks with a key, and whether each is open now. */
   notebooks(): { id: string; open: boolean }[];
-  openNotebook(id: string): Promise<{ ok: true; value: RotatingNotebook } | { ok: false; error: { code: string; message: string } }>;
+  openNotebook(id: string): Promise<Result<RotatingNotebook, SyncErrorCode | CryptoErrorCode>>;
   commit(header: VaultHeader, key: VaultKey): void;
   lockNow(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { Result } from '../../crypto/index.ts';
 import { createInvite, revokeInvite } from '../share/join-notebook.ts';
 import { isCurrentOwner, listMembers, readMember, type MemberRole } from '../share/members.ts';
 import { handCurrentKey, removeMemberAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
@@ -31,8 +32,6 @@ export interface MemberView {
   /** The person's name for it, when it is one of their devices and has one (device-names.ts). */
   readonly name?: string;
 }
-
-type Result<T, C extends string> = { ok: true; value: T } | { ok: false; error: { code: C; message: string } };
 
 interface Opened {
   readonly id: string;

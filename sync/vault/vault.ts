@@ -13,6 +13,7 @@ import {
   wipe,
   type CryptoErrorCode,
   type PwhashParams,
+  type Result,
   type SigningKeyPair,
   type VaultHeader,
   type VaultKey,
@@ -120,7 +121,7 @@ export type VaultErrorCode =
   | InviteErrorCode
   | RedeemErrorCode
   | DeviceLinkErrorCode;
-export type VaultResult<T> = { ok: true; value: T } | { ok: false; error: { code: VaultErrorCode; message: string } };
+export type VaultResult<T> = Result<T, VaultErrorCode>;
 
 export interface OpenNotebook {
   readonly id: string;

@@ -27,9 +27,17 @@ module.exports = {
     },
     {
       name: 'nothing-imports-src',
+      comment:
+        "Except the error registry's check: the codes' words (src/app/messages.ts) and the type joining every layer's codes (src/app/error-code.ts) are data with no UI, and only src/ may see every layer.",
       severity: 'error',
       from: { pathNot: '^src/' },
-      to: { path: '^src/' },
+      to: { path: '^src/', pathNot: '^src/app/(error-code|messages)\\.ts$' },
+    },
+    {
+      name: 'only-the-registry-check-imports-the-registry',
+      severity: 'error',
+      from: { pathNot: '^(src/|tests/unit/errors/error-registry\\.test\\.ts$)' },
+      to: { path: '^src/app/(error-code|messages)\\.ts$' },
     },
     {
       name: 'only-crypto-imports-libsodium',

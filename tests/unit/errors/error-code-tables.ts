@@ -3,13 +3,13 @@ import { join, relative } from 'node:path';
 
 /**
  * Reads the three things the error-code check compares: the codes the source can produce
- * (every `'E_…'` literal in crypto/, sync/, ml/), the rows of the crypto/, sync/ and ml/ERRORS.md tables, and
+ * (every `'E_…'` literal in crypto/, sync/, ml/, src/), the rows of the crypto/, sync/, ml/ and src/app/ERRORS.md tables, and
  * the titles of every test. Plain text scanning on purpose: it must see a code the moment
  * someone types it, before any test imports the file.
  */
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const SOURCE_DIRS = ['crypto', 'sync', 'ml'];
-export const TABLES = ['crypto/ERRORS.md', 'sync/ERRORS.md', 'ml/ERRORS.md'];
+export const SOURCE_DIRS = ['crypto', 'sync', 'ml', 'src'];
+export const TABLES = ['crypto/ERRORS.md', 'sync/ERRORS.md', 'ml/ERRORS.md', 'src/app/ERRORS.md'];
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
