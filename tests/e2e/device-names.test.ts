@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SyncedApp } from './harness/sync-servers.ts';
 import { twoDevicesForSuite } from './harness/two-devices-for-suite.ts';
-import { addNotebook } from './harness/app-flows.ts';
+import { acceptDeviceLinkAnswer, addNotebook, answerDeviceLink } from './harness/app-flows.ts';
 
 /**
  * Device names (issue 13 §3): asked for when a device is set up or linked (prefilled from the
@@ -58,15 +58,9 @@ describe('device names: asked at setup and link, renamed, seen by the other devi
     const request = await b.locator('#device-request-link').inputValue();
     await openSync(a);
     const panel = a.getByRole('dialog');
-    await panel.getByRole('button', { name: 'Link a device' }).click();
-    await panel.getByLabel('Link from the new device').fill(request);
-    await panel.getByRole('button', { name: 'Continue' }).click();
-    await panel.getByRole('button', { name: 'Yes, they match' }).click();
-    const answer = await panel.locator('#device-answer').inputValue();
+    const answer = await answerDeviceLink(panel, request);
     await closeSync(a);
-    await b.getByLabel('Answer from your other device').fill(answer);
-    await b.getByRole('button', { name: 'Continue' }).click();
-    await b.getByRole('button', { name: 'Yes, it matches' }).click();
+    await acceptDeviceLinkAnswer(b, answer);
     const name = b.getByLabel('Name of this device');
     expect(await name.inputValue()).toMatch(/^Chrome on Linux\b/);
     await name.fill(PHONE);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SyncedApp } from './harness/sync-servers.ts';
 import { twoDevicesForSuite } from './harness/two-devices-for-suite.ts';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { acceptDeviceLinkAnswer, addNotebook, answerDeviceLink, createVaultInUi } from './harness/app-flows.ts';
 
 /**
  * Members converge (issue 13 §3): a device linked while the person's other device went offline
@@ -33,14 +33,8 @@ describe('members converge: a device linked while the other went offline (built 
     const request = await b.locator('#device-request-link').inputValue();
     await a.getByRole('button', { name: 'Sync', exact: true }).click();
     const panel = a.getByRole('dialog');
-    await panel.getByRole('button', { name: 'Link a device' }).click();
-    await panel.getByLabel('Link from the new device').fill(request);
-    await panel.getByRole('button', { name: 'Continue' }).click();
-    await panel.getByRole('button', { name: 'Yes, they match' }).click();
-    const answer = await panel.locator('#device-answer').inputValue();
-    await b.getByLabel('Answer from your other device').fill(answer);
-    await b.getByRole('button', { name: 'Continue' }).click();
-    await b.getByRole('button', { name: 'Yes, it matches' }).click();
+    const answer = await answerDeviceLink(panel, request);
+    await acceptDeviceLinkAnswer(b, answer);
     // Time for the relay to take what A wrote; then A is gone (laptop closed).
     await a.waitForTimeout(3000);
     await a.context().setOffline(true);

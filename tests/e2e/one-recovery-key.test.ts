@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SyncedApp } from './harness/sync-servers.ts';
 import { twoDevicesForSuite } from './harness/two-devices-for-suite.ts';
-import { addNotebook, submitNewVault } from './harness/app-flows.ts';
+import { acceptDeviceLinkAnswer, addNotebook, answerDeviceLink, submitNewVault } from './harness/app-flows.ts';
 
 /**
  * One recovery key per vault (issue 13 §3): a linked device shows no new key, the key saved on
@@ -63,15 +63,9 @@ describe('one recovery key per vault, on every device (built app, real relay and
     const request = await b.locator('#device-request-link').inputValue();
     await a.getByRole('button', { name: 'Sync', exact: true }).click();
     const panel = a.getByRole('dialog');
-    await panel.getByRole('button', { name: 'Link a device' }).click();
-    await panel.getByLabel('Link from the new device').fill(request);
-    await panel.getByRole('button', { name: 'Continue' }).click();
-    await panel.getByRole('button', { name: 'Yes, they match' }).click();
-    const answer = await panel.locator('#device-answer').inputValue();
+    const answer = await answerDeviceLink(panel, request);
     await panel.getByRole('button', { name: 'Close sync panel' }).click();
-    await b.getByLabel('Answer from your other device').fill(answer);
-    await b.getByRole('button', { name: 'Continue' }).click();
-    await b.getByRole('button', { name: 'Yes, it matches' }).click();
+    await acceptDeviceLinkAnswer(b, answer);
     await b.getByLabel('Passphrase', { exact: true }).fill(PASS_B);
     await b.getByLabel('Repeat passphrase').fill(PASS_B);
     await b.getByRole('button', { name: 'Link this device' }).click();

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** On the first-run screen: types the passphrase twice and asks for the vault. */
@@ -19,6 +19,22 @@ export async function createVaultInUi(page: Page, passphrase: string): Promise<v
 export async function addNotebook(page: Page, name: string): Promise<void> {
   await page.getByPlaceholder('New notebook').fill(name);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
+}
+
+/** In the old device's open Sync panel: pastes the new device's request, confirms the fingerprint, returns the answer. */
+export async function answerDeviceLink(panel: Locator, request: string): Promise<string> {
+  await panel.getByRole('button', { name: 'Link a device' }).click();
+  await panel.getByLabel('Link from the new device').fill(request);
+  await panel.getByRole('button', { name: 'Continue' }).click();
+  await panel.getByRole('button', { name: 'Yes, they match' }).click();
+  return panel.locator('#device-answer').inputValue();
+}
+
+/** On the new device's link screen: pastes the answer and confirms the check code. */
+export async function acceptDeviceLinkAnswer(page: Page, answer: string): Promise<void> {
+  await page.getByLabel('Answer from your other device').fill(answer);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Yes, it matches' }).click();
 }
 
 /** Drops a file on the notes pane the way a browser does: a drop event carrying a DataTransfer. */
