@@ -38,7 +38,7 @@ export interface AppImportResult {
 export interface FirstTagResult {
   /** From the click on Unlock to the notebook shown. */
   readonly unlockMs: number;
-  /** From the click on Unlock to the first tag written, the photo dropped as soon as the notebook showed. */
+  /** From the notebook shown (the vault unlocked) to the first tag written, the photo dropped at once. */
   readonly firstTagMs: number;
 }
 
@@ -146,12 +146,12 @@ async function firstTagAfterUnlock(page: Page, photo: ImportPhoto, timeoutMs: nu
   const clickAt = Date.now();
   await page.getByRole('button', { name: 'Unlock', exact: true }).click();
   await page.getByRole('button', { name: 'Import photos' }).waitFor();
-  const unlockMs = Date.now() - clickAt;
+  const unlockedAt = Date.now();
   await dropPhotos(page, [photo]);
   const failed = await waitForTags(page, titlesOf([photo]), timeoutMs);
   if (failed.length > 0) throw new Error(`import bench: the photo after unlock failed: ${failed.join(', ')}`);
   const [write] = await tagLog(page);
-  return { unlockMs, firstTagMs: write!.at - clickAt };
+  return { unlockMs: unlockedAt - clickAt, firstTagMs: write!.at - unlockedAt };
 }
 
 /** The page's and its workers' memory as Chromium accounts it (needs cross-origin isolation). */
