@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- import [--photos N] [--json] [--no-baselines]` (issue 16 §2)
+ * `npm run bench -- import [--photos N] [--json] [--no-baselines] [--profile FILE.cpuprofile]` (issue 16 §2)
  *
  * Imports twenty 4-MP JPEGs of mixed content (tests/bench/ml/import-photos.ts; `--photos N`
  * repeats them up to N) into the built app in headless Chromium through the real path, then,
  * in the same run and on the same photos, the two baselines: TF.js (@vladmandic/human's
  * object detector with its own preprocessing, wasm) and onnxruntime-node (decode + detect +
  * OCR, the tag CLI's path). Prints each goal beside its figure; with `--json`, stdout carries
- * only one JSON object (everything else goes to stderr). Asserts nothing about timings.
+ * only one JSON object (everything else goes to stderr; `npm run -s` keeps npm's own banner off
+ * stdout too). `--profile` writes a CPU profile of the page's main thread during the import.
+ * Asserts nothing about timings.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -58,7 +60,7 @@ export async function run(args: string[]): Promise<void> {
   say(`${photos.length} photos, 2448x1632 (3.99 MP) JPEG, ${mb.toFixed(0)} MB in all`);
 
   const firstPhoto: ImportPhoto = { name: 'after-unlock.jpg', bytes: twenty[1]!.bytes };
-  const { run: app, first } = await appImport(photos, firstPhoto, Math.max(300_000, count * 20_000));
+  const { run: app, first } = await appImport(photos, firstPhoto, Math.max(300_000, count * 20_000), option(args, '--profile'));
   say(`app (Chromium, built app, ML worker, onnxruntime-web wasm): done, load ${load()}`);
 
   let tfjs: Awaited<ReturnType<typeof humanImport>> | undefined;
