@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import type { TagTimings } from '../../ml/worker/ml-api.ts';
+import type { TagLogEntry } from '../../ml/worker/tag-log-entry.ts';
 
 /**
  * Note: the one door to the e2e tests' hooks, and only in the e2e build. main.tsx and
@@ -22,23 +22,13 @@ export async function installNotebookHooks(doc: Y.Doc): Promise<(() => void) | u
   return (await import('./notes-debug-hook.ts')).installNotesDebugHook(doc);
 }
 
-/** One tagging result as written: when (epoch ms), what the worker said it cost, what it found. */
-export interface TagWrite {
-  readonly noteId: string;
-  readonly at: number;
-  readonly workerMs: number;
-  readonly timings: TagTimings;
-  readonly labels: readonly string[];
-  readonly textLines: number;
-}
-
 /**
  * After a photo's tagging result is written: `window.__obscuraTagWrites[noteId]` counts them, so a
  * test sees a photo tagged twice; `window.__obscuraTagLog` lists them in order, for the import
  * bench (tests/bench/ml/app-import.ts) to time each photo.
  */
-export function countTagWrite(write: TagWrite): void {
-  const g = globalThis as { __obscuraTagWrites?: Record<string, number>; __obscuraTagLog?: TagWrite[] };
+export function countTagWrite(write: TagLogEntry): void {
+  const g = globalThis as { __obscuraTagWrites?: Record<string, number>; __obscuraTagLog?: TagLogEntry[] };
   const writes = (g.__obscuraTagWrites ??= {});
   writes[write.noteId] = (writes[write.noteId] ?? 0) + 1;
   (g.__obscuraTagLog ??= []).push(write);

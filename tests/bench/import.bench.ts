@@ -107,7 +107,7 @@ export async function run(args: string[]): Promise<void> {
     `  per photo, between tags: p50 ${figures.p50Ms.toFixed(0)} ms, p95 ${figures.p95Ms.toFixed(0)} ms; in the worker (decode + detect + OCR): median ${stats(worker).median.toFixed(0)} ms, of which decode ${sum('decodeMs').toFixed(0)}, detect ${sum('detectMs').toFixed(0)}, OCR ${sum('ocrMs').toFixed(0)} ms on average`,
     `  main thread: ${app.longTasks} long tasks, longest ${app.longestTaskMs.toFixed(0)} ms; JS heap peak ${app.peakHeapMB.toFixed(0)} MB` +
       (app.memoryAfterMB ? `; after: page + workers ${app.memoryAfterMB.total.toFixed(0)} MB, of which workers ${app.memoryAfterMB.workers.toFixed(0)} MB` : ''),
-    `  unlock: passphrase typed in ${first.typingMs} ms (${msPerKey} ms a key), notebook shown ${first.unlockMs} ms after the click on Unlock; a photo dropped then had its tag ${first.firstTagMs} ms later (${first.unlockMs + first.firstTagMs} ms after the click)`,
+    `  unlock: passphrase typed in ${first.typingMs} ms (${msPerKey} ms a key), notebook shown ${first.unlockMs} ms after the click on Unlock; a photo dropped then had its tag ${first.firstTagMs} ms later (${first.unlockMs + first.firstTagMs} ms after the click), of which the worker's own time on it ${first.firstWorkerMs} ms`,
     `  per photo in the worker, decode/detect/OCR ms (text lines): ${app.writes.map((w) => `${w.timings.decodeMs}/${w.timings.detectMs}/${w.timings.ocrMs} (${w.textLines})`).join(', ')}`,
     `  labels: ${Object.entries(app.labels).map(([k, v]) => `${k}=${v.join('+') || '-'}`).join(' ')}`,
   ];
