@@ -30,7 +30,13 @@ export type OcrOptions = {
   wordSpaces: WordSpaceOptions | false;
 };
 
-export const OCR_DEFAULTS: OcrOptions = { maxSide: 960, db: {}, minConfidence: 0.5, wordSpaces: {} };
+/**
+ * 640, not 960: on the import bench's 4-MP photos the detector costs 40% of its 960-px time,
+ * and the text read stayed the same but for two words of one page photo ("pixels" read as
+ * "pixel", a word cut by the crop's edge read differently; tests/bench/ml/RESULTS.md, "OCR
+ * detector size").
+ */
+export const OCR_DEFAULTS: OcrOptions = { maxSide: 640, db: {}, minConfidence: 0.5, wordSpaces: {} };
 
 export type OcrTimings = { detMs: number; clsMs: number; recMs: number };
 

@@ -2,9 +2,10 @@ import type { ModelManifest, ModelManifestEntry } from '../../models/manifest.ts
 
 /**
  * Bump when pre/post-processing changes in a way that changes results
- * (thresholds, word-space recovery, letterboxing), even with the same models.
+ * (thresholds, word-space recovery, letterboxing, input sizes), even with the same models.
+ * 2: the OCR detector sees 640 px on the long side, not 960.
  */
-export const PIPELINE_CODE_VERSION = 1;
+export const PIPELINE_CODE_VERSION = 2;
 
 type ModelRef = Pick<ModelManifestEntry, 'id' | 'version'>;
 

@@ -18,6 +18,8 @@ export interface NotesDebugHook {
   editOldest(count: number, mark: string): string[];
   /** Each note's tagging state by title, as this tab's copy of the notebook holds it ('none': no photo). */
   taggingStates(): Record<string, string>;
+  /** Each note's title by note id (the import bench names the photos of `__obscuraTagLog` with it). */
+  titles(): Record<string, string>;
 }
 
 declare global {
@@ -48,6 +50,7 @@ export function installNotesDebugHook(doc: Y.Doc, target: Window = window): () =
       return oldest.map((note) => note.title);
     },
     taggingStates: () => Object.fromEntries(readNotes(doc).map((note) => [note.title, readTaggingStatus(doc, note.id)?.state ?? 'none'])),
+    titles: () => Object.fromEntries(readNotes(doc).map((note) => [note.id, note.title])),
   };
   return () => delete target.__obscuraNotes;
 }

@@ -164,7 +164,10 @@ export function createTaggingService(
         setTaggingStatus(doc, job.noteId, { state: 'done' });
       });
       // e2e build only (test-hooks.ts): counts results written per note, so a test sees a photo tagged twice.
-      if (__OBSCURA_TEST_HOOKS__) void import('./test-hooks.ts').then((hooks) => hooks.countTagWrite(job.noteId));
+      if (__OBSCURA_TEST_HOOKS__) {
+        const write = { noteId: job.noteId, at: Date.now(), workerMs: outcome.result.ms, timings: outcome.result.timings, labels: labels.filter((l) => l.score >= threshold).map((l) => l.label), textLines: text.length };
+        void import('./test-hooks.ts').then((hooks) => hooks.countTagWrite(write));
+      }
     } else if (outcome.error.code !== 'E_CANCELLED') {
       setTaggingStatus(doc, job.noteId, { state: 'failed', code: outcome.error.code, message: messageFor(outcome.error.code, `This photo could not be tagged (${outcome.error.code}).`) });
     }

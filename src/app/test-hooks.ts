@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { TagLogEntry } from '../../ml/worker/tag-log-entry.ts';
 
 /**
  * Note: the one door to the e2e tests' hooks, and only in the e2e build. main.tsx and
@@ -21,8 +22,14 @@ export async function installNotebookHooks(doc: Y.Doc): Promise<(() => void) | u
   return (await import('./notes-debug-hook.ts')).installNotesDebugHook(doc);
 }
 
-/** After a photo's tagging result is written: `window.__obscuraTagWrites[noteId]` counts them, so a test sees a photo tagged twice. */
-export function countTagWrite(noteId: string): void {
-  const writes = ((globalThis as { __obscuraTagWrites?: Record<string, number> }).__obscuraTagWrites ??= {});
-  writes[noteId] = (writes[noteId] ?? 0) + 1;
+/**
+ * After a photo's tagging result is written: `window.__obscuraTagWrites[noteId]` counts them, so a
+ * test sees a photo tagged twice; `window.__obscuraTagLog` lists them in order, for the import
+ * bench (tests/bench/ml/app-import.ts) to time each photo.
+ */
+export function countTagWrite(write: TagLogEntry): void {
+  const g = globalThis as { __obscuraTagWrites?: Record<string, number>; __obscuraTagLog?: TagLogEntry[] };
+  const writes = (g.__obscuraTagWrites ??= {});
+  writes[write.noteId] = (writes[write.noteId] ?? 0) + 1;
+  (g.__obscuraTagLog ??= []).push(write);
 }

@@ -11,6 +11,7 @@ import { SettingsScreen } from './SettingsScreen.tsx';
 import { docVersion } from '../app/doc-version.ts';
 import { browserBlobStore, browserPhotoLocks } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
+import { takeMlWorker } from '../app/ml-warmup.ts';
 import { importsRunning, resumeImports } from '../app/import-photos.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
@@ -45,7 +46,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
   const photoLocks = browserPhotoLocks();
-  const tagging = createTaggingService(blobs, undefined, {
+  const tagging = createTaggingService(blobs, takeMlWorker, {
     loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
     onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
     locks: photoLocks,

@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, Show } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
 
 /** Later runs: unlock with the passphrase, or with the recovery key. */
@@ -8,6 +8,9 @@ export function UnlockScreen(props: { session: Session }) {
   const [now, setNow] = createSignal(Date.now());
   const ticker = setInterval(() => setNow(Date.now()), 250);
   onCleanup(() => clearInterval(ticker));
+  // Load the models while the person types (src/app/ml-warmup.ts); a separate chunk, so the
+  // unlock screen's own download stays small.
+  onMount(() => void import('../app/ml-warmup.ts').then((m) => m.warmMl()));
   const waitS = () => Math.max(0, Math.ceil((props.session.retryAt() - now()) / 1000));
   let field: HTMLInputElement | undefined;
   const submit = (event: SubmitEvent) => {

@@ -20,7 +20,8 @@ for (const bench of chosen) {
     console.error(`No benchmark "${bench}". Available: ${available.join(', ')}`);
     process.exit(2);
   }
-  console.log(`\n### bench ${bench}`);
+  // `--json` asks for one JSON object on stdout (import.bench.ts): the header goes to stderr then.
+  (rest.includes('--json') ? console.error : console.log)(`\n### bench ${bench}`);
   const module = (await import(pathToFileURL(join(here, `${bench}.bench.ts`)).href)) as { run(args: string[]): Promise<void> };
   await module.run(rest);
 }

@@ -14,7 +14,7 @@ import { E2E_DIST } from './harness/e2e-dist.ts';
  */
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Strings only the hook modules contain: their globals and what they are called. */
-const MARKERS = ['__obscuraNotes', '__obscuraDebug', '__obscuraTagWrites', 'notes-debug-hook', 'ml-debug-hook', 'installNotesDebugHook', 'installMlDebugHook'];
+const MARKERS = ['__obscuraNotes', '__obscuraDebug', '__obscuraTagWrites', '__obscuraTagLog', 'notes-debug-hook', 'ml-debug-hook', 'installNotesDebugHook', 'installMlDebugHook'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

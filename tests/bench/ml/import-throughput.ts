@@ -19,13 +19,13 @@ export interface ImportThroughput {
 /**
  * End-to-end import as the app does it, in Node with onnxruntime-node: read
  * the file, decode (sharp), detect objects, read text (det + cls + rec), for
- * every fixture `repeat` times, one photo after another. Uses the tag CLI's
+ * every fixture `repeat` times (or each of `photoFiles` once), one photo after another. Uses the tag CLI's
  * code path (verified models, the same pipelines) so this measures what ships.
  */
-export async function importThroughput(threads: number, repeat = 4): Promise<ImportThroughput> {
+export async function importThroughput(threads: number, repeat = 4, photoFiles?: readonly string[]): Promise<ImportThroughput> {
   const models = await loadTagModels(join(ROOT, 'models'), threads);
   try {
-    const files = Array.from({ length: repeat }, () => IMPORT_FIXTURES.map((f) => join(PHOTOS, f))).flat();
+    const files = photoFiles ?? Array.from({ length: repeat }, () => IMPORT_FIXTURES.map((f) => join(PHOTOS, f))).flat();
     // One untimed photo: the first run of each session allocates its arena.
     await tagFile(files[0]!, models);
     let labels = 0;
