@@ -47,8 +47,8 @@ export async function newDevice(relayUrl: string, name: string): Promise<Device>
 }
 
 /** The same device after a restart: unlock its stores again and start syncing. */
-export async function reopenDevice(services: VaultServices, relayUrl: string, name: string): Promise<Device> {
-  const unlocked = await unlockVault(services, { passphrase: PASS });
+export async function reopenDevice(services: VaultServices, relayUrl: string, name: string, passphrase = PASS): Promise<Device> {
+  const unlocked = await unlockVault(services, { passphrase });
   if (!unlocked.ok) throw new Error(unlocked.error.message);
   return startDevice(unlocked.value, services, relayOnly(relayUrl), name);
 }
