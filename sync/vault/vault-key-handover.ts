@@ -88,9 +88,13 @@ function readHandover(place: HandoverPlace, mapKey: string, value: unknown): Han
  * or undefined. Two trusted handovers of different keys (two devices removing each other at
  * once) give none: the person links this device again rather than it picking a side.
  */
-export function handedOverKey(place: HandoverPlace, self: { readonly signing: Uint8Array; readonly box: BoxKeyPair }, trusted: (signerDeviceId: string) => boolean): VaultKey | undefined {
+export function handedOverKey(
+  place: HandoverPlace,
+  self: { readonly signing: Uint8Array; readonly box: BoxKeyPair },
+  trusted: (signerDeviceId: string) => boolean,
+): { key: VaultKey; signerPublicKey: Uint8Array } | undefined {
   const prefix = `${place.meta.slot(deviceIdFor(self.signing))}/`;
-  let found: VaultKey | undefined;
+  let found: { key: VaultKey; signerPublicKey: Uint8Array } | undefined;
   let conflict = false;
   vaultKeysMap(place.box).forEach((value, mapKey) => {
     if (!mapKey.startsWith(prefix)) return;
@@ -100,8 +104,8 @@ export function handedOverKey(place: HandoverPlace, self: { readonly signing: Ui
     if (signerId === deviceIdFor(self.signing) || !trusted(signerId)) return;
     const opened = openSealedBox(self.box, handover.sealed);
     if (!opened.ok || opened.value.length !== 32) return;
-    if (found && !bytesEqual(found, opened.value)) conflict = true;
-    found ??= asVaultKey(opened.value);
+    if (found && !bytesEqual(found.key, opened.value)) conflict = true;
+    found ??= { key: asVaultKey(opened.value), signerPublicKey: handover.signerPublicKey.slice() };
   });
   return conflict ? undefined : found;
 }

@@ -41,7 +41,11 @@ export const KEY_EPOCH_CAUSE = 'vault-rotation';
  * another device handed over when it removed one; nobody is signed out, nothing rotates,
  * and the vault's recovery key stays the one the removing device made.
  */
-export type RotationPlan = { readonly kind: 'all' } | { readonly kind: 'remove'; readonly deviceId: string } | { readonly kind: 'follow'; readonly key: VaultKey };
+export type RotationPlan =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'remove'; readonly deviceId: string }
+  /** `from`: the signing key of the device that handed the key over; approved directly from now on. */
+  | { readonly kind: 'follow'; readonly key: VaultKey; readonly from: Uint8Array };
 
 export interface VaultKeyRotation {
   /** The new recovery key: shown once; the old one no longer opens this vault. */
@@ -104,7 +108,7 @@ export interface RotationHost {
    * approvals start again from this device (`start-over`), or are sealed again under the
    * new key without the devices in `without`.
    */
-  resealVaultDoc(key: VaultKey, approvals: 'start-over' | { readonly without: ReadonlySet<string> }): void;
+  resealVaultDoc(key: VaultKey, approvals: 'start-over' | { readonly without: ReadonlySet<string>; readonly approve?: Uint8Array }): void;
   /**
    * After the new header is stored: hands `key` to each of the person's approved devices but
    * `removed`, sealed under the old vault key `from` in the old vault room, which this device
@@ -162,7 +166,7 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string, pla
       host.resealVaultDoc(to, 'start-over');
       signedOut = [...devicesMap(host.doc).keys()].filter((id) => id !== host.self.deviceId && !isDeviceRevoked(host.doc, id));
     } else {
-      host.resealVaultDoc(to, { without: new Set(plan.kind === 'remove' ? [plan.deviceId] : []) });
+      host.resealVaultDoc(to, plan.kind === 'remove' ? { without: new Set([plan.deviceId]) } : { without: new Set(), approve: plan.from });
       if (plan.kind === 'remove') signedOut = [plan.deviceId];
     }
     for (const id of signedOut) writeDeviceRevocation(host.doc, host.vaultId, id, host.self.signing);

@@ -33,7 +33,7 @@ import type { OwnDeviceApprovals } from '../share/own-devices.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { isDeviceRevoked } from './device-revocations.ts';
+import { isDeviceRevoked, revocationSigners, writeDeviceRevocation } from './device-revocations.ts';
 import { loadDeviceRecord, removeDeviceRecord, saveDeviceRecord } from './device-record.ts';
 import {
   finalizeNotebookDeletion,
@@ -913,25 +913,28 @@ export class Vault {
    */
   async followHandover(passphrase: string): Promise<VaultResult<boolean>> {
     this.#assertUnlocked();
-    const key = this.#handedOverKey();
-    if (!key) return { ok: true, value: false };
-    const followed = await this.#rotate(passphrase, { kind: 'follow', key });
-    wipe(key);
+    const handover = this.#handedOverKey();
+    if (!handover) return { ok: true, value: false };
+    const followed = await this.#rotate(passphrase, { kind: 'follow', key: handover.key, from: handover.signerPublicKey });
+    wipe(handover.key);
     return followed.ok ? { ok: true, value: true } : followed;
   }
 
-  #handedOverKey(): VaultKey | undefined {
+  #handedOverKey(): { key: VaultKey; signerPublicKey: Uint8Array } | undefined {
     const place = { box: this.#box, vaultId: this.vaultId, meta: vaultSealedMeta(this.#key, this.vaultId) };
-    const trusted = (id: string): boolean => this.#sealing.approvals.approved(id) && !isDeviceRevoked(this.#doc, id);
+    // A device linked through the removed one reaches the remover through it no longer; the
+    // remover's revocation of it, applied while the chain held, vouches for the remover.
+    const trusted = (id: string): boolean =>
+      !isDeviceRevoked(this.#doc, id) && (this.#sealing.approvals.approved(id) || revocationSigners(this.#doc, this.vaultId).has(id));
     return handedOverKey(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, trusted);
   }
 
   #watchHandovers(): void {
     vaultKeysMap(this.#box).observe(() => {
       if (this.#locked || this.#locking || this.#rotation || this.#handoverListeners.size === 0) return;
-      const key = this.#handedOverKey();
-      if (!key) return;
-      wipe(key);
+      const handover = this.#handedOverKey();
+      if (!handover) return;
+      wipe(handover.key);
       for (const listener of [...this.#handoverListeners]) listener();
     });
   }
@@ -1001,6 +1004,14 @@ export class Vault {
       },
       resealVaultDoc: (key, approvals) => {
         const records = this.#sealing.approvals.records();
+        // The devices this one takes for the person's now (but the removed one): approved
+        // directly under the new key, since a chain through the removed device breaks.
+        const keep =
+          approvals === 'start-over'
+            ? []
+            : [...devicesMap(this.#doc).keys()]
+                .filter((id) => id !== this.deviceId && !approvals.without.has(id) && this.#sealing.approvals.approved(id))
+                .flatMap((id) => listedSigningKey(this.#doc, id) ?? []);
         this.#sealing.destroy();
         this.#sealing = sealVaultDoc({
           vaultId: this.vaultId,
@@ -1015,7 +1026,10 @@ export class Vault {
         this.#sealed.compact();
         this.#forwardApprovals();
         if (approvals === 'start-over') this.#sealing.approvals.startOver();
-        else this.#sealing.approvals.carryOver(records, approvals.without);
+        else {
+          this.#sealing.approvals.carryOver(records, approvals.without);
+          for (const signing of [...keep, ...(approvals.approve ? [approvals.approve] : [])]) this.#sealing.approvals.approve(signing);
+        }
         this.#sealed.flush();
       },
       handOver: (from, key, removed) => {
@@ -1024,6 +1038,14 @@ export class Vault {
           .map((device) => ({ deviceId: device.deviceId, keys: listedDeviceKeys(this.#doc, device.deviceId) }));
         const box = new Y.Doc();
         const place = { box, vaultId: this.vaultId, meta: vaultSealedMeta(from, this.vaultId) };
+        // The revocation, sealed under the old key too: the devices still there refuse a
+        // handover the removed device might write (it holds the old key) once they read it.
+        const plain = new Y.Doc();
+        const old = sealVaultDoc({ vaultId: this.vaultId, plain, box, key: from, signer: this.#device.signing });
+        writeDeviceRevocation(plain, this.vaultId, removed, this.#device.signing);
+        old.sealed.flush();
+        old.destroy();
+        plain.destroy();
         const keyId = vaultKeyId(key, this.vaultId);
         const handedTo: string[] = [];
         box.transact(() => {

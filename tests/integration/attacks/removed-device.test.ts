@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
+import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
+import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { memoryServices, must, newDevice, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from '../vault-sync/vault-sync-harness.ts';
 
@@ -28,10 +30,10 @@ async function linkNew(from: Device, name: string): Promise<Device> {
 }
 
 /** The app's part: sync stops for the removal and starts again after it. */
-async function removeFrom(device: Device, deviceId: string): Promise<{ device: Device; removal: Awaited<ReturnType<Device['vault']['removeDevice']>> }> {
-  const removal = await device.vault.removeDevice(deviceId, PASS);
+async function removeFrom(device: Device, deviceId: string, passphrase = PASS): Promise<{ device: Device; removal: Awaited<ReturnType<Device['vault']['removeDevice']>> }> {
+  const removal = await device.vault.removeDevice(deviceId, passphrase);
   device.sync.stop();
-  return { device: await startDevice(device.vault, device.services, relayOnly(relay.relayUrl), 'alice-laptop'), removal };
+  return { device: await startDevice(device.vault, device.services, relayOnly(relay.relayUrl), 'a device'), removal };
 }
 
 describe('attack: a removed own device (issue 18 §1)', () => {
@@ -74,8 +76,8 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(titles(onLaptop.doc)).not.toContain('from-the-removed-phone');
       expect(byPhone.filter((key) => onLaptop.box.getMap('entries').has(key)), 'the relay took the phone\'s entries').toEqual([]);
 
-      // The tablet: told a new key waits, it locks; its next unlock takes it up, no new link.
       await handedOver;
+      // The tablet: told a new key waits, it locks; its next unlock takes up the laptop's, no new link.
       await tablet.close();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
       expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
@@ -92,6 +94,56 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(tablet.vault.recoveryKeyState()).toMatchObject({ shared: true });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(titles(onPhone.doc)).not.toContain('from-the-tablet');
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  });
+
+  it('the thief, holding the removed phone unlocked, removes the laptop in turn and hands the tablet a key of its own: the tablet never takes the phone\'s key (it follows the laptop, or neither when it read the two revocations the other way round)', async () => {
+    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
+    let phone = await linkNew(laptop, 'alice-phone');
+    let tablet = await linkNew(laptop, 'alice-tablet');
+    try {
+      await until(phone.vault.doc, () => phone.vault.ownDevices().length === 3, 20_000, 'three devices on the phone');
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const oldRoom = tablet.vault.vaultReplica().roomId;
+      laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
+      await handedOver;
+      await until(phone.vault.doc, () => isDeviceRevoked(phone.vault.doc, phone.vault.deviceId), 20_000, 'the revocation on the phone');
+      const tabletBox = tablet.vault.vaultReplica().box;
+      const counter = await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass');
+      phone = counter.device;
+      expect(must(counter.removal).handedTo).toEqual([tablet.vault.deviceId]);
+      await until(tabletBox, () => vaultKeysMap(tabletBox).size >= 2, 20_000, 'the phone\'s handover on the tablet');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      // Which revocation the tablet applied first decides whether it follows the laptop or
+      // stays (to be linked again); never the phone.
+      expect([laptop.vault.vaultReplica().roomId, oldRoom]).toContain(tablet.vault.vaultReplica().roomId);
+      expect(tablet.vault.vaultReplica().roomId).not.toBe(phone.vault.vaultReplica().roomId);
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  });
+
+  it('a tablet the phone linked (approved through the phone only) keeps working when the laptop removes the phone', async () => {
+    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
+    const phone = await linkNew(laptop, 'alice-phone');
+    let tablet = await linkNew(phone, 'alice-tablet');
+    try {
+      await until(laptop.vault.doc, () => laptop.vault.ownDevices().length === 3, 20_000, 'the tablet on the laptop');
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const removed = await removeFrom(laptop, phone.vault.deviceId);
+      laptop = removed.device;
+      expect(must(removed.removal).handedTo).toEqual([tablet.vault.deviceId]);
+      await handedOver;
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
+      expect(laptop.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
       await Promise.all([laptop.close(), phone.close(), tablet.close()]);
     }

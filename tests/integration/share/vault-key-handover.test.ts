@@ -25,7 +25,8 @@ describe('vault-key handovers (removing one device, vault-key-handover.ts)', () 
 
     const fromLaptop = (id: string): boolean => id === laptop.deviceId;
     const opened = handedOverKey(at, self(tablet), fromLaptop);
-    expect(opened && bytesEqual(opened, next)).toBe(true);
+    expect(opened && bytesEqual(opened.key, next)).toBe(true);
+    expect(opened && bytesEqual(opened.signerPublicKey, laptop.signing.publicKey)).toBe(true);
     // The removed phone holds the old vault key, so it reads the map: nothing in it is for it.
     expect(handedOverKey(at, self(phone), () => true)).toBeUndefined();
     // The laptop not trusted (revoked, or never approved): nothing.
