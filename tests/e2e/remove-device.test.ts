@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { addNotebook, answerLinkRequest, createVaultInUi } from './harness/app-flows.ts';
 import { guardedContext, launchChromium, screenshot } from './harness/browser.ts';
 import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
 
@@ -29,12 +29,7 @@ async function link(from: Page, to: Page, url: string, name: string, passphrase:
   await to.getByRole('button', { name: 'Link to my other device' }).click();
   const request = await to.locator('#device-request-link').inputValue();
   await openSync(from);
-  const panel = from.getByRole('dialog');
-  await panel.getByRole('button', { name: 'Link a device' }).click();
-  await panel.getByLabel('Link from the new device').fill(request);
-  await panel.getByRole('button', { name: 'Continue' }).click();
-  await panel.getByRole('button', { name: 'Yes, they match' }).click();
-  const answer = await panel.locator('#device-answer').inputValue();
+  const answer = await answerLinkRequest(from, request);
   await closeSync(from);
   await to.getByLabel('Answer from your other device').fill(answer);
   await to.getByRole('button', { name: 'Continue' }).click();

@@ -15,6 +15,16 @@ export async function createVaultInUi(page: Page, passphrase: string): Promise<v
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
+/** In an open Sync panel of the old device: answers a new device's link request (fingerprints taken as matching); returns the answer. */
+export async function answerLinkRequest(page: Page, request: string): Promise<string> {
+  const panel = page.getByRole('dialog');
+  await panel.getByRole('button', { name: 'Link a device' }).click();
+  await panel.getByLabel('Link from the new device').fill(request);
+  await panel.getByRole('button', { name: 'Continue' }).click();
+  await panel.getByRole('button', { name: 'Yes, they match' }).click();
+  return panel.locator('#device-answer').inputValue();
+}
+
 /** On the notebooks screen: makes a notebook (which then opens). */
 export async function addNotebook(page: Page, name: string): Promise<void> {
   await page.getByPlaceholder('New notebook').fill(name);

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
-import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
-import { memoryServices, must, newDevice, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from '../vault-sync/vault-sync-harness.ts';
+import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from '../vault-sync/vault-sync-harness.ts';
 
 /**
  * Issue 18 §1: a stolen phone is removed from ONE of the person's devices, with the others
@@ -14,20 +12,9 @@ import { memoryServices, must, newDevice, open, PASS, relayOnly, reopenDevice, s
  * and the notebooks made after. Vault.removeDevice replaces the vault key too and hands the
  * new one to the remaining devices only.
  */
-const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
 
-const contains = (box: Y.Doc, source: Y.Doc): boolean => {
-  const have = Y.decodeStateVector(Y.encodeStateVector(box));
-  return [...Y.decodeStateVector(Y.encodeStateVector(source))].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
-};
-
-async function linkNew(from: Device, name: string): Promise<Device> {
-  const services = memoryServices();
-  const request = beginDeviceLink(ORIGIN);
-  const linked = must(await linkDevice(services, { responseLink: must(from.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: `${name} pass` }));
-  return startDevice(linked.vault, services, relayOnly(relay.relayUrl), name);
-}
+const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
 
 /** The app's part: sync stops for the removal and starts again after it. */
 async function removeFrom(device: Device, deviceId: string, passphrase = PASS): Promise<{ device: Device; removal: Awaited<ReturnType<Device['vault']['removeDevice']>> }> {
@@ -60,7 +47,7 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       createNote(onLaptop.doc, { title: 'after' });
       const later = laptop.vault.createNotebook('Made after the removal');
       await laptop.vault.flush();
-      await until(onPhone.box, () => contains(onPhone.box, onLaptop.box), 20_000, 'the laptop\'s box on the phone');
+      await until(onPhone.box, () => boxContains(onPhone.box, onLaptop.box), 20_000, 'the laptop\'s box on the phone');
       // Time for the vault doc to arrive too, wherever the laptop now writes it.
       await new Promise((resolve) => setTimeout(resolve, 2000));
       expect(titles(onPhone.doc), 'a note written after the removal').not.toContain('after');
