@@ -1096,9 +1096,15 @@ export class Vault {
       loaded.box.destroy();
     }
     this.#boxes.clear();
-    this.#retired?.stopGuard();
-    this.#retired?.box.destroy();
-    this.#retired = undefined;
+    if (this.#retired) {
+      const { stopGuard, box, secrets } = this.#retired;
+      stopGuard();
+      box.destroy();
+      wipe(secrets.presence);
+      wipe(secrets.writer.secretKey);
+      wipe(secrets.admin.secretKey);
+      this.#retired = undefined;
+    }
     this.#sealing.destroy();
     await this.#boxHandle.close();
     this.#doc.destroy();
