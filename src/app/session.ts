@@ -60,6 +60,9 @@ const TAB_LOCK_REASONS: Record<TabLockCause, string> = {
   stale: messageFor('E_VAULT_HEADER_CHANGED'),
 };
 
+const HANDOVER_REASON =
+  'Another of your devices removed a device from your vault and gave this one a new key. Unlock with your passphrase to take it up (the recovery key does not do it).';
+
 /**
  * The name asked for at setup or link: in the sealed settings (presence announces it) and in
  * the vault doc (the person's other devices list it, also while this one is offline).
@@ -114,6 +117,10 @@ export function createSession(services: VaultServices = browserServices(), joinT
     });
     if (reason) setError(reason);
   };
+  const lockAll = async (reason?: string, why: SessionLockWhy = 'manual'): Promise<void> => {
+    if (why !== 'stale') tabs.lockOthers(why);
+    await lockHere(reason);
+  };
   const tabs = joinTabs({
     vault: current,
     lockHere: (cause) => void lockHere(TAB_LOCK_REASONS[cause]),
@@ -125,6 +132,11 @@ export function createSession(services: VaultServices = browserServices(), joinT
   onSettingsSaved(() => tabs.settingsSaved());
   const opened = (vault: Vault) => {
     tabs.opened(vault);
+    // Another device of the person removed one and handed this one the new vault key: the
+    // next unlock with the passphrase takes it up (Vault.followHandover), so lock every tab now.
+    vault.onHandover(() => {
+      if (current() === vault) void lockAll(HANDOVER_REASON);
+    });
     return vault;
   };
 
@@ -141,6 +153,13 @@ export function createSession(services: VaultServices = browserServices(), joinT
     if (!result.ok) {
       setError(messageFor(result.error.code, result.error.message));
       return result.error.code;
+    }
+    // Unlocked with the recovery key while a handover waits (unlockVault takes it up only with
+    // the passphrase, which wraps it): this device would keep the removed device's key.
+    if (result.value.handoverWaiting()) {
+      await result.value.lock();
+      setError(HANDOVER_REASON);
+      return 'handover';
     }
     // Before the unlocked screens: sync must dial this device's servers, not the defaults first,
     // and announce this device's name.
@@ -212,10 +231,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
         if (failed === undefined) clearUnlockWait();
         else if (failed === 'E_PASSPHRASE' || failed === 'E_RECOVERY_KEY') setRetryAt(recordWrongSecret(Date.now()).until);
       }),
-    lock: async (reason, why = 'manual') => {
-      if (why !== 'stale') tabs.lockOthers(why);
-      await lockHere(reason);
-    },
+    lock: lockAll,
     tabs,
   };
 }

@@ -1,7 +1,7 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { docVersion } from '../app/doc-version.ts';
 import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
-import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import type { OpenNotebook, Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
 import { messageFor } from '../app/messages.ts';
 import type { QuarantineCode } from '../../sync/sealed/sealed-doc.ts';
 import { relativeTime } from '../app/relative-time.ts';
@@ -9,6 +9,7 @@ import type { SyncService } from '../app/sync-service.ts';
 import { DeviceLinkAnswer } from './DeviceLinkAnswer.tsx';
 import { InvitePanel } from './InvitePanel.tsx';
 import { MembersList } from './MembersList.tsx';
+import { RemoveDevice } from './RemoveDevice.tsx';
 import { SyncTransfers, type PendingTransfers } from './SyncTransfers.tsx';
 import { SyncCopies } from './SyncCopies.tsx';
 import type { KeeperProgress } from '../../sync/blob/originals-keeper.ts';
@@ -69,6 +70,7 @@ export function SyncPanel(props: SyncPanelProps) {
   // Staleness is re-read whenever entries arrive or the transport reports a sync.
   const stale = createMemo(() => (quarantineTick(), status()?.lastSyncAt, props.notebook?.sealed.stale));
 
+  const [removal, setRemoval] = createSignal<VaultKeyRotation>();
   const [renamed, setRenamed] = createSignal<'saved' | { problem: string }>();
   const rename = (event: SubmitEvent) => {
     event.preventDefault();
@@ -120,11 +122,38 @@ export function SyncPanel(props: SyncPanelProps) {
               <li data-device-id={device.deviceId}>
                 <span class="device-name">{device.name ?? `Device ${device.deviceId.slice(0, 6)}`}</span>{' '}
                 <span class="hint last-seen">{device.self ? 'this device' : `seen ${relativeTime(device.lastSeen, now())}`}</span>
+                <Show when={!device.self}>
+                  {' '}
+                  <RemoveDevice
+                    vault={props.vault}
+                    sync={props.sync}
+                    deviceId={device.deviceId}
+                    name={device.name ?? `Device ${device.deviceId.slice(0, 6)}`}
+                    onRemoved={setRemoval}
+                  />
+                </Show>
               </li>
             )}
           </For>
         </ul>
         <p class="hint">Seen: when that device was last unlocked, by its clock.</p>
+        <Show when={removal()}>
+          {(r) => (
+            <div class="notice" role="status" data-testid="device-removed">
+              <p>
+                Removed. {r().handedTo.length === 0 ? 'No other device of yours needed the new key.' : `Your ${r().handedTo.length === 1 ? 'other device asks' : `${r().handedTo.length} other devices ask`} for your passphrase once, the next time ${r().handedTo.length === 1 ? 'it is' : 'they are'} unlocked.`}
+                {r().keptNotebooks > 0 ? ` Ask the owners of ${r().keptNotebooks} shared ${r().keptNotebooks === 1 ? 'notebook' : 'notebooks'} to remove it too.` : ''}
+              </p>
+              <p>Your new recovery key (shown only now; the old one no longer opens your vault):</p>
+              <output class="recovery-key" data-testid="recovery-key">
+                {r().recoveryKey}
+              </output>
+              <button type="button" onClick={() => setRemoval(undefined)}>
+                I saved it
+              </button>
+            </div>
+          )}
+        </Show>
       </section>
 
       <Show when={props.notebook} fallback={<p class="empty">Open a notebook to see who it syncs with.</p>}>

@@ -42,6 +42,14 @@ export interface DeviceApprovals {
   adoptListedDevices(): void;
   /** After a vault-key rotation signed out every other device: approvals start again from this one alone. */
   startOver(): void;
+  /** Every approval that verifies here (inner bytes), to be sealed again under a new vault key. */
+  records(): Uint8Array[];
+  /**
+   * After one device was removed (the vault key replaced, the others kept): `records` read
+   * under the old key, sealed again under this one, leaving out any edge that names a device
+   * in `without`. Each is verified again; one that does not is dropped.
+   */
+  carryOver(records: readonly Uint8Array[], without: ReadonlySet<string>): void;
   /** Called after approvals change (from anywhere). */
   onChange(listener: () => void): () => void;
   stop(): void;
@@ -61,8 +69,10 @@ interface Edge {
   readonly to: string;
 }
 
+export const VAULT_META_DOMAIN = 'obscura/vault-meta/v1';
+
 export function vaultMeta(place: ApprovalPlace): SealedMeta {
-  return sealedMeta(place.key, 'obscura/vault-meta/v1', place.slot);
+  return sealedMeta(place.key, VAULT_META_DOMAIN, place.slot);
 }
 
 function signed(vaultId: string, approverPk: Uint8Array, approveePk: Uint8Array): Uint8Array {
@@ -72,11 +82,21 @@ function signed(vaultId: string, approverPk: Uint8Array, approveePk: Uint8Array)
 /** The edge `value` proves under `mapKey`, or undefined. */
 function readEdge(place: ApprovalPlace, meta: SealedMeta, mapKey: string, value: unknown): Edge | undefined {
   const inner = meta.open(MAP, mapKey, value);
-  if (!inner || inner.length !== INNER) return undefined;
+  if (!inner) return undefined;
+  const edge = verifyInner(place, inner);
+  return edge && mapKey === edgeKey(place, edge) ? edge : undefined;
+}
+
+function edgeKey(place: ApprovalPlace, edge: Edge): string {
+  return `${place.slot(edge.from)}/${place.slot(edge.to)}`;
+}
+
+/** The edge an approval's inner bytes prove for this vault, or undefined. */
+function verifyInner(place: ApprovalPlace, inner: Uint8Array): (Edge & { inner: Uint8Array }) | undefined {
+  if (inner.length !== INNER) return undefined;
   const [approverPk, approveePk] = [inner.subarray(0, 32), inner.subarray(32, 64)];
-  const [from, to] = [deviceIdFor(approverPk), deviceIdFor(approveePk)];
-  if (mapKey !== `${place.slot(from)}/${place.slot(to)}`) return undefined;
-  return verifySignature(approverPk, signed(place.vaultId, approverPk, approveePk), inner.subarray(64)) ? { from, to } : undefined;
+  if (!verifySignature(approverPk, signed(place.vaultId, approverPk, approveePk), inner.subarray(64))) return undefined;
+  return { from: deviceIdFor(approverPk), to: deviceIdFor(approveePk), inner };
 }
 
 export function deviceApprovals(place: ApprovalPlace, self: SigningKeyPair): DeviceApprovals {
@@ -144,6 +164,25 @@ export function deviceApprovals(place: ApprovalPlace, self: SigningKeyPair): Dev
     startOver() {
       place.box.transact(() => {
         for (const key of [...map.keys()]) map.delete(key);
+        approve(self.publicKey);
+      });
+    },
+    records() {
+      const out: Uint8Array[] = [];
+      map.forEach((value, key) => {
+        const inner = meta.open(MAP, key, value);
+        if (inner && readEdge(place, meta, key, value)) out.push(inner);
+      });
+      return out;
+    },
+    carryOver(records, without) {
+      place.box.transact(() => {
+        for (const record of records) {
+          const edge = verifyInner(place, record);
+          if (!edge || without.has(edge.from) || without.has(edge.to)) continue;
+          const mapKey = edgeKey(place, edge);
+          if (!readEdge(place, meta, mapKey, map.get(mapKey))) map.set(mapKey, meta.seal(MAP, mapKey, record));
+        }
         approve(self.publicKey);
       });
     },

@@ -57,6 +57,19 @@ export function deviceRevocationHolds(vaultDoc: Y.Doc, vaultId: string, deviceId
 }
 
 /**
+ * Devices that signed a revocation which counts (deviceRevocationHolds). Its envelope was
+ * applied, so its signer was one of the person's devices when it arrived, even if the only
+ * approval chain to it ran through the device it revoked.
+ */
+export function revocationSigners(vaultDoc: Y.Doc, vaultId: string): Set<string> {
+  const signers = new Set<string>();
+  revokedDevicesMap(vaultDoc).forEach((value, deviceId) => {
+    if (value instanceof Uint8Array && value.length === LENGTH && deviceRevocationHolds(vaultDoc, vaultId, deviceId)) signers.add(deviceIdFor(value.subarray(0, 32)));
+  });
+  return signers;
+}
+
+/**
  * The vault doc's trustSigner (SealedDoc has checked that the signer owns its writer slot):
  * no counted revocation names it. A device signed out by a rotation is refused even if it
  * came by the new vault key.

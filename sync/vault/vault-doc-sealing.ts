@@ -3,7 +3,9 @@ import { deriveId, fromBase64Url, toBase64Url, type SigningKeyPair, type VaultKe
 import { createKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter, type WriterSlot } from '../sealed/writer.ts';
-import { deviceApprovals, type DeviceApprovals } from './device-approvals.ts';
+import { sealedMeta, type SealedMeta } from '../sealed/sealed-meta.ts';
+import { deviceApprovals, VAULT_META_DOMAIN, type DeviceApprovals } from './device-approvals.ts';
+import { guardHandovers } from './vault-key-handover.ts';
 import { vaultDocTrust } from './device-revocations.ts';
 
 /**
@@ -25,6 +27,11 @@ export function vaultKeyId(vaultKey: VaultKey, vaultId: string): string {
  */
 export function vaultWriterSlot(vaultKey: VaultKey, vaultId: string): WriterSlot {
   return (deviceId) => deriveId(vaultKey, `vault-writer-slot:${vaultId}`, deviceId).slice(0, 32);
+}
+
+/** The vault box's sealed maps (approvals, handovers) under this vault key (device-approvals.ts vaultMeta). */
+export function vaultSealedMeta(vaultKey: VaultKey, vaultId: string): SealedMeta {
+  return sealedMeta(vaultKey, VAULT_META_DOMAIN, vaultWriterSlot(vaultKey, vaultId));
 }
 
 export interface VaultDocSealing {
@@ -61,11 +68,13 @@ export function sealVaultDoc(args: VaultDocSealing): SealedVaultDoc {
   });
   // Approvals arrive in any order with the entries they vouch for.
   const stopRetry = approvals.onChange(() => sealed.retryQuarantined(['E_SIGNER']));
+  const stopHandovers = guardHandovers({ box: args.box, vaultId: args.vaultId, meta: vaultSealedMeta(args.key, args.vaultId) });
   return {
     sealed,
     approvals,
     destroy() {
       stopRetry();
+      stopHandovers();
       approvals.stop();
       sealed.destroy();
     },

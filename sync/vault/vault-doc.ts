@@ -130,6 +130,14 @@ export function listedSigningKey(doc: Y.Doc, deviceId: string): Uint8Array | und
   return signing?.ok && signing.value.length === 32 && deviceIdFor(signing.value) === deviceId ? signing.value : undefined;
 }
 
+/** A listed device's signing and box keys, when both are well formed. */
+export function listedDeviceKeys(doc: Y.Doc, deviceId: string): { signingPublicKey: Uint8Array; boxPublicKey: Uint8Array } | undefined {
+  const signingPublicKey = listedSigningKey(doc, deviceId);
+  const entry = devicesMap(doc).get(deviceId);
+  const box = entry instanceof Y.Map ? fromBase64Url(String(entry.get('boxPublicKey'))) : undefined;
+  return signingPublicKey && box?.ok && box.value.length === 32 ? { signingPublicKey, boxPublicKey: box.value } : undefined;
+}
+
 /**
  * Adds a notebook key (rotation, or one picked up from a member's key envelope) so every
  * device of this vault gets it; `makeCurrent` makes new envelopes use it.

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import {
+  asVaultKey,
   CryptoFailure,
   randomVaultKey,
   unlockWithPassphrase,
@@ -34,11 +35,27 @@ import { settleRotation, writeRotationJournal, type RotationJournal } from './va
  */
 export const KEY_EPOCH_CAUSE = 'vault-rotation';
 
+/**
+ * What a rotation is for. `all`: "Rotate the vault key", every other device signed out.
+ * `remove`: one device removed (a stolen phone), the others kept: they get the new key
+ * handed over, sealed to each (vault-key-handover.ts), and the notebooks this device owns
+ * rotate without that device only (cause: its id). `follow`: this device takes up a key
+ * another device handed over when it removed one; nobody is signed out, nothing rotates,
+ * and the vault's recovery key stays the one the removing device made.
+ */
+export type RotationPlan =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'remove'; readonly deviceId: string }
+  /** `from`: the signing key of the device that handed the key over; approved directly from now on. */
+  | { readonly kind: 'follow'; readonly key: VaultKey; readonly from: Uint8Array };
+
 export interface VaultKeyRotation {
   /** The new recovery key: shown once; the old one no longer opens this vault. */
   readonly recoveryKey: string;
   /** The person's other devices, signed out: each must be linked again. */
   readonly signedOut: readonly string[];
+  /** Devices the new vault key was handed to (removing one device): they keep working after their next unlock. */
+  readonly handedTo: readonly string[];
   /** Notebooks this device owns: its other devices removed, one new key each. */
   readonly rotatedNotebooks: number;
   /** Notebooks owned by others: they keep their key until an owner removes the old devices. */
@@ -88,16 +105,27 @@ export interface RotationHost {
   boxName(key: VaultKey, notebookId: string): string;
   /** Boxes loaded from now on use names keyed by `key`. */
   useBoxNames(key: VaultKey): void;
-  /** Seals the vault doc under `key` alone from now on (the old sealing stops); device approvals start again from this device. */
-  resealVaultDoc(key: VaultKey): void;
+  /**
+   * Seals the vault doc under `key` alone from now on (the old sealing stops). Device
+   * approvals start again from this device (`start-over`), or are sealed again under the
+   * new key without the devices in `without`.
+   */
+  resealVaultDoc(key: VaultKey, approvals: 'start-over' | { readonly without: ReadonlySet<string>; readonly approve?: Uint8Array }): void;
+  /**
+   * After the new header is stored: hands `key` to each of the person's approved devices but
+   * `removed`, sealed under the old vault key `from` in the old vault room, which this device
+   * keeps serving until it locks (Vault.retiredVaultReplica). Returns the device ids.
+   */
+  handOver(from: VaultKey, key: VaultKey, removed: string): string[];
   /** Notebooks with a key, and whether each is open now. */
   notebooks(): { id: string; open: boolean }[];
   openNotebook(id: string): Promise<Result<RotatingNotebook, SyncErrorCode | CryptoErrorCode>>;
-  commit(header: VaultHeader, key: VaultKey): void;
+  /** The new header and key are this vault's; `publishRecovery`: the header's recovery wrap becomes the vault's. */
+  commit(header: VaultHeader, key: VaultKey, publishRecovery: boolean): void;
   lockNow(): Promise<void>;
 }
 
-export async function rotateVaultKey(host: RotationHost, passphrase: string): Promise<RotationResult> {
+export async function rotateVaultKey(host: RotationHost, passphrase: string, plan: RotationPlan = { kind: 'all' }): Promise<RotationResult> {
   if (!(await host.headerCurrent())) return headerChanged();
   const checked = await unlockWithPassphrase(host.header(), passphrase);
   if (!checked.ok) return checked;
@@ -106,7 +134,7 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
   host.stopSync();
   await host.flush();
   const from = host.key();
-  const to = randomVaultKey();
+  const to = plan.kind === 'follow' ? asVaultKey(plan.key.slice()) : randomVaultKey();
   let wrapped: { header: VaultHeader; recoveryKey: string };
   try {
     // The same passphrase (typed again to confirm), a new recovery key.
@@ -120,6 +148,7 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
   let rotatedNotebooks = 0;
   let keptNotebooks = 0;
   let signedOut: string[] = [];
+  let handedTo: string[] = [];
   let journal: RotationJournal | undefined;
   try {
     const boxes = await host.loadListedBoxes();
@@ -135,8 +164,13 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
     // The vault doc: a snapshot under the new key beside the old envelopes (dropped after the
     // header), then the sign-outs, sealed under the new key only.
     touched = true;
-    host.resealVaultDoc(to);
-    signedOut = [...devicesMap(host.doc).keys()].filter((id) => id !== host.self.deviceId && !isDeviceRevoked(host.doc, id));
+    if (plan.kind === 'all') {
+      host.resealVaultDoc(to, 'start-over');
+      signedOut = [...devicesMap(host.doc).keys()].filter((id) => id !== host.self.deviceId && !isDeviceRevoked(host.doc, id));
+    } else {
+      host.resealVaultDoc(to, plan.kind === 'remove' ? { without: new Set([plan.deviceId]) } : { without: new Set(), approve: plan.from });
+      if (plan.kind === 'remove') signedOut = [plan.deviceId];
+    }
     for (const id of signedOut) writeDeviceRevocation(host.doc, host.vaultId, id, host.self.signing);
 
     // Every box to its new database; the old one stays as it is now, for the old vault.
@@ -149,16 +183,18 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
       await old.close();
     }
 
-    // Notebooks this device owns: the other devices removed, one new key epoch each.
-    const revoked = revokedDeviceIds(host.doc);
-    for (const { id, open } of host.notebooks()) {
+    // Notebooks this device owns: the other devices (or the removed one) removed, one new key
+    // epoch each. A device following a handover rotates nothing: the removing one did.
+    const revoked = plan.kind === 'remove' ? [plan.deviceId] : revokedDeviceIds(host.doc);
+    const cause = plan.kind === 'remove' ? plan.deviceId : KEY_EPOCH_CAUSE;
+    for (const { id, open } of plan.kind === 'follow' ? [] : host.notebooks()) {
       const opened = await host.openNotebook(id);
       if (!opened.ok) {
         keptNotebooks++;
         continue;
       }
       if (isCurrentOwner(opened.value.shared.plain, host.self.deviceId)) {
-        if (removeMembersAndRotate(opened.value.shared, revoked, KEY_EPOCH_CAUSE).ok) rotatedNotebooks++;
+        if (removeMembersAndRotate(opened.value.shared, revoked, cause).ok) rotatedNotebooks++;
       } else keptNotebooks++;
       await opened.value.flush();
       if (!open) await opened.value.close();
@@ -171,7 +207,8 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
     // we started (a rotation, a new secret) wins: this one is undone.
     if (!(await host.storeHeader(wrapped.header))) throw new HeaderChanged();
     committed = true;
-    host.commit(wrapped.header, to);
+    host.commit(wrapped.header, to, plan.kind !== 'follow');
+    if (plan.kind === 'remove') handedTo = host.handOver(from, to, plan.deviceId);
   } catch (error) {
     if (committed) throw error;
     // Nothing of the new vault counts yet: drop what memory holds of it and undo it on disk
@@ -188,7 +225,7 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string): Pr
     cleanupPending = true;
   }
   wipe(from);
-  return { ok: true, value: { recoveryKey: wrapped.recoveryKey, signedOut, rotatedNotebooks, keptNotebooks, cleanupPending } };
+  return { ok: true, value: { recoveryKey: wrapped.recoveryKey, signedOut, handedTo, rotatedNotebooks, keptNotebooks, cleanupPending } };
 }
 
 const HEADER_CHANGED = 'The passphrase, recovery key or vault key was changed in another tab since this one was unlocked.';

@@ -34,7 +34,7 @@ import type { OwnDeviceApprovals } from '../share/own-devices.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { isDeviceRevoked } from './device-revocations.ts';
+import { isDeviceRevoked, revocationSigners, writeDeviceRevocation } from './device-revocations.ts';
 import { loadDeviceRecord, removeDeviceRecord, saveDeviceRecord } from './device-record.ts';
 import {
   finalizeNotebookDeletion,
@@ -45,12 +45,13 @@ import {
   type NotebookColour,
   type NotebookEntry,
 } from './notebook-meta.ts';
-import { addNotebook, devicesMap, listedSigningKey, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
-import { sealVaultDoc, vaultKeyId, type SealedVaultDoc } from './vault-doc-sealing.ts';
+import { addNotebook, devicesMap, listedDeviceKeys, listedSigningKey, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { sealVaultDoc, vaultKeyId, vaultSealedMeta, type SealedVaultDoc } from './vault-doc-sealing.ts';
+import { guardHandovers, handedOverKey, vaultKeysMap, writeHandover } from './vault-key-handover.ts';
 import { sealBackup } from '../backup/backup-seal.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
-import { rotateVaultKey, type MovableBox, type RotationErrorCode, type VaultKeyRotation } from './vault-key-rotation.ts';
+import { rotateVaultKey, type MovableBox, type RotationErrorCode, type RotationPlan, type VaultKeyRotation } from './vault-key-rotation.ts';
 import { createNotebookInvite, listNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
 import {
   deviceKeysFromSeeds,
@@ -114,6 +115,7 @@ export type VaultErrorCode =
   | 'E_NOT_SHARED'
   | 'E_NOT_OWNER'
   | 'E_MEMBER_UNKNOWN'
+  | 'E_DEVICE_UNKNOWN'
   | 'E_SYNC_OFF'
   | 'E_INVITE_TIMEOUT'
   | 'E_INVITE_ALREADY_JOINED'
@@ -228,7 +230,14 @@ export async function unlockVault(
     device = { ok: true, value: deviceKeysFromSeeds(seeds) };
   }
   if (!device.ok) return device;
-  return { ok: true, value: await Vault.open(services, header.value, key.value, device.value) };
+  const vault = await Vault.open(services, header.value, key.value, device.value);
+  // Another device removed one and handed this one the new vault key: take it up now, while
+  // the passphrase is here to wrap it (a recovery-key unlock waits for the next passphrase one).
+  if ('passphrase' in secret && vault.handoverWaiting()) {
+    const followed = await vault.followHandover(secret.passphrase);
+    if (!followed.ok) return followed;
+  }
+  return { ok: true, value: vault };
 }
 
 /** An unlocked vault: holds the keys until lock() wipes them. */
@@ -250,6 +259,9 @@ export class Vault {
   /** A running vault-key rotation: lock and device records wait for it. */
   #rotation: Promise<unknown> | undefined;
   readonly #headerListeners = new Set<(change: HeaderChange) => void>();
+  /** The old vault room after this device removed one (removeDevice): the handovers of the new key. */
+  #retired: { readonly box: Y.Doc; readonly secrets: VaultRoomSecrets; readonly stopGuard: () => void } | undefined;
+  readonly #handoverListeners = new Set<() => void>();
   #locked = false;
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
@@ -265,6 +277,7 @@ export class Vault {
     this.#sealing = sealed;
     this.#forwardApprovals();
     this.#boxHandle = handle;
+    this.#watchHandovers();
   }
 
   static async open(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, options: VaultOpenOptions = {}): Promise<Vault> {
@@ -516,21 +529,33 @@ export class Vault {
   /** For startVaultSync: the vault doc's box and its room, derived from the vault key. */
   vaultReplica(): BoxReplica {
     this.#assertUnlocked();
-    const vaultId = this.#header.vaultId;
-    const roomId = deriveId(this.#key, 'vault-room', vaultId);
     // Every device of the vault holds the vault key: each can write the room and set its policy.
+    return this.#vaultRoomReplica(this.#box, vaultRoomSecrets(this.#key, this.vaultId));
+  }
+
+  /**
+   * For startVaultSync: the vault room of the key this device replaced when it removed a device
+   * (removeDevice), with only the handovers of the new key in it, so the person's other devices,
+   * still there, find them (vault-key-handover.ts). Served until this vault locks.
+   */
+  retiredVaultReplica(): BoxReplica | undefined {
+    this.#assertUnlocked();
+    return this.#retired && this.#vaultRoomReplica(this.#retired.box, this.#retired.secrets);
+  }
+
+  #vaultRoomReplica(box: Y.Doc, secrets: VaultRoomSecrets): BoxReplica {
     const live = (): boolean => !this.#locked && !this.#locking;
     return {
-      box: this.#box,
-      roomId,
-      password: deriveId(this.#key, 'vault-room-password', vaultId),
-      presenceKey: presenceKey(asNotebookKey(derivedBytes(this.#key, 'vault-presence', vaultId)), roomId),
+      box,
+      roomId: secrets.roomId,
+      password: secrets.password,
+      presenceKey: secrets.presence.slice(),
       presenceSigner: this.#device.signing,
       // The person's devices: approved ones only (device-approvals.ts).
       signingKeyOf: (deviceId) => (this.#locked || !this.#sealing.approvals.approved(deviceId) ? undefined : listedSigningKey(this.#doc, deviceId)),
       relayWrite: {
-        writer: () => (live() ? roomWriteKey(this.#key, roomId) : undefined),
-        admin: () => (live() ? { key: roomAdminKey(this.#key, roomId), epoch: 0 } : undefined),
+        writer: () => (live() ? secrets.writer : undefined),
+        admin: () => (live() ? { key: secrets.admin, epoch: 0 } : undefined),
         onChange: () => () => undefined,
       },
     };
@@ -847,6 +872,75 @@ export class Vault {
    * E_ROTATION_FAILED).
    */
   async rotateVaultKey(passphrase: string): Promise<VaultResult<VaultKeyRotation>> {
+    return this.#rotate(passphrase, { kind: 'all' });
+  }
+
+  /**
+   * Removes ONE of the person's devices (a lost or stolen one) and keeps the others
+   * (sync/PROTOCOL.md "Removing one device"): a signed revocation of it, a new vault key for
+   * everything the old one covers (as rotateVaultKey, with a new recovery key returned once),
+   * handed to each other approved device sealed to its box key, and one new key epoch in every
+   * notebook this device owns, without the removed device. The other devices take up the new
+   * key at their next unlock with the passphrase (followHandover). Stops sync (the app starts
+   * it again; it then serves the handovers in the old vault room too). E_DEVICE_UNKNOWN for
+   * this device, a device the vault doc does not list, or one already removed.
+   */
+  async removeDevice(deviceId: string, passphrase: string): Promise<VaultResult<VaultKeyRotation>> {
+    this.#assertUnlocked();
+    if (deviceId === this.deviceId || !devicesMap(this.#doc).has(deviceId) || isDeviceRevoked(this.#doc, deviceId)) {
+      return { ok: false, error: { code: 'E_DEVICE_UNKNOWN', message: 'Not one of your other devices (or removed already): nothing was changed.' } };
+    }
+    return this.#rotate(passphrase, { kind: 'remove', deviceId });
+  }
+
+  /** Whether another of the person's devices removed one and handed this device the new vault key (followHandover takes it up). */
+  handoverWaiting(): boolean {
+    this.#assertUnlocked();
+    return this.#handedOverKey() !== undefined;
+  }
+
+  /** Called when a handover for this device arrives (the app locks, so the next unlock takes it up). Returns the unsubscribe. */
+  onHandover(listener: () => void): () => void {
+    this.#handoverListeners.add(listener);
+    return () => this.#handoverListeners.delete(listener);
+  }
+
+  /**
+   * Takes up the vault key another device handed this one when it removed a device: everything
+   * the vault key covers here moves under it (the header re-wrapped with `passphrase`, the vault
+   * doc, device seeds and records, box names), nothing is signed out or rotated, and the vault's
+   * recovery key (made by the removing device) is adopted once the vault doc brings it. Returns
+   * false when no handover waits. unlockVault calls it when unlocked with the passphrase.
+   */
+  async followHandover(passphrase: string): Promise<VaultResult<boolean>> {
+    this.#assertUnlocked();
+    const handover = this.#handedOverKey();
+    if (!handover) return { ok: true, value: false };
+    const followed = await this.#rotate(passphrase, { kind: 'follow', key: handover.key, from: handover.signerPublicKey });
+    wipe(handover.key);
+    return followed.ok ? { ok: true, value: true } : followed;
+  }
+
+  #handedOverKey(): { key: VaultKey; signerPublicKey: Uint8Array } | undefined {
+    const place = { box: this.#box, vaultId: this.vaultId, meta: vaultSealedMeta(this.#key, this.vaultId) };
+    // A device linked through the removed one reaches the remover through it no longer; the
+    // remover's revocation of it, applied while the chain held, vouches for the remover.
+    const trusted = (id: string): boolean =>
+      !isDeviceRevoked(this.#doc, id) && (this.#sealing.approvals.approved(id) || revocationSigners(this.#doc, this.vaultId).has(id));
+    return handedOverKey(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, trusted);
+  }
+
+  #watchHandovers(): void {
+    vaultKeysMap(this.#box).observe(() => {
+      if (this.#locked || this.#locking || this.#rotation || this.#handoverListeners.size === 0) return;
+      const handover = this.#handedOverKey();
+      if (!handover) return;
+      wipe(handover.key);
+      for (const listener of [...this.#handoverListeners]) listener();
+    });
+  }
+
+  async #rotate(passphrase: string, plan: RotationPlan): Promise<VaultResult<VaultKeyRotation>> {
     this.#assertUnlocked();
     if (this.#locking) throw new Error('vault is locking');
     // One at a time; a lock asked for meanwhile waits for this one (it is in #rotation).
@@ -855,7 +949,7 @@ export class Vault {
       await previous?.catch(() => undefined);
       // The previous one may have failed, which locks.
       this.#assertUnlocked();
-      return this.#exclusive(() => rotateVaultKey(this.#rotationHost(), passphrase));
+      return this.#exclusive(() => rotateVaultKey(this.#rotationHost(), passphrase, plan));
     })();
     this.#rotation = run;
     try {
@@ -909,7 +1003,16 @@ export class Vault {
       useBoxNames: (key) => {
         this.#boxNameKey = key;
       },
-      resealVaultDoc: (key) => {
+      resealVaultDoc: (key, approvals) => {
+        const records = this.#sealing.approvals.records();
+        // The devices this one takes for the person's now (but the removed one): approved
+        // directly under the new key, since a chain through the removed device breaks.
+        const keep =
+          approvals === 'start-over'
+            ? []
+            : [...devicesMap(this.#doc).keys()]
+                .filter((id) => id !== this.deviceId && !approvals.without.has(id) && this.#sealing.approvals.approved(id))
+                .flatMap((id) => listedSigningKey(this.#doc, id) ?? []);
         this.#sealing.destroy();
         this.#sealing = sealVaultDoc({
           vaultId: this.vaultId,
@@ -923,16 +1026,49 @@ export class Vault {
         // (quarantined here, E_KEY_UNKNOWN) until the new header is stored.
         this.#sealed.compact();
         this.#forwardApprovals();
-        this.#sealing.approvals.startOver();
+        if (approvals === 'start-over') this.#sealing.approvals.startOver();
+        else {
+          this.#sealing.approvals.carryOver(records, approvals.without);
+          for (const signing of [...keep, ...(approvals.approve ? [approvals.approve] : [])]) this.#sealing.approvals.approve(signing);
+        }
+        this.#sealed.flush();
+      },
+      handOver: (from, key, removed) => {
+        const recipients = listOwnDevices(this.#doc, this.deviceId, (id) => id !== removed && this.#sealing.approvals.approved(id) && !isDeviceRevoked(this.#doc, id))
+          .filter((device) => !device.self)
+          .map((device) => ({ deviceId: device.deviceId, keys: listedDeviceKeys(this.#doc, device.deviceId) }));
+        const box = new Y.Doc();
+        const place = { box, vaultId: this.vaultId, meta: vaultSealedMeta(from, this.vaultId) };
+        // The revocation, sealed under the old key too: the devices still there refuse a
+        // handover the removed device might write (it holds the old key) once they read it.
+        const plain = new Y.Doc();
+        const old = sealVaultDoc({ vaultId: this.vaultId, plain, box, key: from, signer: this.#device.signing });
+        writeDeviceRevocation(plain, this.vaultId, removed, this.#device.signing);
+        old.sealed.flush();
+        old.destroy();
+        plain.destroy();
+        const keyId = vaultKeyId(key, this.vaultId);
+        const handedTo: string[] = [];
+        box.transact(() => {
+          for (const { deviceId, keys } of recipients) {
+            if (!keys) continue;
+            writeHandover(place, keyId, key, keys, this.#device.signing);
+            handedTo.push(deviceId);
+          }
+        });
+        this.#retired?.stopGuard();
+        this.#retired = { box, secrets: vaultRoomSecrets(from, this.vaultId), stopGuard: guardHandovers(place) };
+        return handedTo;
       },
       notebooks: () => this.notebooks().map(({ id }) => ({ id, open: this.#open.has(id) })),
       openNotebook: (id) => this.openNotebook(id),
-      commit: (header, key) => {
+      commit: (header, key, publishRecovery) => {
         this.#header = header;
         this.#key = key;
         this.#boxNameKey = key;
-        // The new recovery key is the vault's: the doc's wraps the old vault key.
-        this.#publishRecoveryIf(false);
+        // The new recovery key is the vault's: the doc's wraps the old vault key. A device
+        // following a handover adopts the one the removing device made (#followRecovery).
+        if (publishRecovery) this.#publishRecoveryIf(false);
         this.#sealed.flush();
       },
       lockNow: () => this.#lockNow(),
@@ -961,6 +1097,15 @@ export class Vault {
       loaded.box.destroy();
     }
     this.#boxes.clear();
+    if (this.#retired) {
+      const { stopGuard, box, secrets } = this.#retired;
+      stopGuard();
+      box.destroy();
+      wipe(secrets.presence);
+      wipe(secrets.writer.secretKey);
+      wipe(secrets.admin.secretKey);
+      this.#retired = undefined;
+    }
     this.#sealing.destroy();
     await this.#boxHandle.close();
     this.#doc.destroy();
@@ -1000,6 +1145,26 @@ function notebookBoxName(vaultKey: VaultKey, notebookId: string): string {
  */
 function trimLog(handle: BoxHandle): void {
   handle.compact().catch(() => undefined);
+}
+
+/** What a vault room needs of the vault key, derived once: a retired room outlives its key. */
+interface VaultRoomSecrets {
+  readonly roomId: string;
+  readonly password: string;
+  readonly presence: Uint8Array;
+  readonly writer: SigningKeyPair;
+  readonly admin: SigningKeyPair;
+}
+
+function vaultRoomSecrets(key: VaultKey, vaultId: string): VaultRoomSecrets {
+  const roomId = deriveId(key, 'vault-room', vaultId);
+  return {
+    roomId,
+    password: deriveId(key, 'vault-room-password', vaultId),
+    presence: presenceKey(asNotebookKey(derivedBytes(key, 'vault-presence', vaultId)), roomId),
+    writer: roomWriteKey(key, roomId),
+    admin: roomAdminKey(key, roomId),
+  };
 }
 
 function derivedBytes(key: Uint8Array, purpose: string, input: string): Uint8Array {

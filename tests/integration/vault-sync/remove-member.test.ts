@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
-import { must, newDevice, open, reopenDevice, titles, until } from './vault-sync-harness.ts';
+import { boxContains, must, newDevice, open, reopenDevice, titles, until } from './vault-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 
 const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
 
-/** `box` holds at least everything `source` holds. */
-const contains = (box: Y.Doc, source: Y.Doc): boolean => {
-  const have = Y.decodeStateVector(Y.encodeStateVector(box));
-  return [...Y.decodeStateVector(Y.encodeStateVector(source))].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
-};
 
 describe('removeMember on the Vault', () => {
   it('removed B cannot read what is written after the rotation (E_KEY_UNKNOWN); C keeps syncing; what B writes no longer reaches A through the relay', async () => {
@@ -37,7 +31,7 @@ describe('removeMember on the Vault', () => {
       expect(nc.shared.keyring.current().keyId).toBe(rotated.keyId);
       expect(nc.sealed.quarantine.size).toBe(0);
 
-      await until(nb.box, () => contains(nb.box, na.box), 20_000, 'A\'s box on B');
+      await until(nb.box, () => boxContains(nb.box, na.box), 20_000, 'A\'s box on B');
       expect(titles(nb.doc)).not.toContain('after-removal');
       expect([...nb.sealed.quarantine.values()].some((q) => q.code === 'E_KEY_UNKNOWN')).toBe(true);
       expect(nb.shared.keyring.has(rotated.keyId)).toBe(false);

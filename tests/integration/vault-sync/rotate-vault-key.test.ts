@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
 import { deviceRevocationHolds } from '../../../sync/vault/device-revocations.ts';
-import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
-import { memoryServices, must, newDevice, open, PASS, relayHolds, relayOnly, startDevice, titles, until, Ws, type Device } from './vault-sync-harness.ts';
+import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayHolds, relayOnly, titles, until, Ws, type Device } from './vault-sync-harness.ts';
 
 const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
 
-/** `box` holds at least everything `source` holds. */
-const contains = (box: Y.Doc, source: Y.Doc): boolean => {
-  const have = Y.decodeStateVector(Y.encodeStateVector(box));
-  return [...Y.decodeStateVector(Y.encodeStateVector(source))].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
-};
-
-async function linkNew(from: Device, name: string): Promise<Device> {
-  const services = memoryServices();
-  const request = beginDeviceLink(ORIGIN);
-  const linked = must(await linkDevice(services, { responseLink: must(from.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: `${name} pass` }));
-  return startDevice(linked.vault, services, relayOnly(relay.relayUrl), name);
-}
+const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
 
 /** The app's part: sync stops for the rotation and starts again after it, in the new vault room. */
 async function rotate(device: Device): Promise<{ device: Device; rotation: Awaited<ReturnType<Device['vault']['rotateVaultKey']>> }> {
@@ -59,7 +46,7 @@ describe('rotating the vault key on the Vault (through the real relay)', () => {
       createNote(na.doc, { title: 'after' });
       await na.flush();
       await relayHolds(relay.relayUrl, na.roomId, na.box);
-      await until(n2.box, () => contains(n2.box, na.box), 20_000, 'the laptop\'s box on the phone');
+      await until(n2.box, () => boxContains(n2.box, na.box), 20_000, 'the laptop\'s box on the phone');
       expect(titles(n2.doc)).not.toContain('after');
       expect([...n2.sealed.quarantine.values()].some((q) => q.code === 'E_KEY_UNKNOWN')).toBe(true);
 

@@ -5,6 +5,7 @@ import type { ReplicationSettings } from '../../../sync/replication/replication-
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
+import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { startVaultSync, type VaultSync } from '../../../sync/vault/vault-sync.ts';
 import { createVault, unlockVault, type OpenNotebook, type Vault, type VaultServices } from '../../../sync/vault/vault.ts';
 
@@ -40,6 +41,20 @@ export async function startDevice(vault: Vault, services: VaultServices, setting
   return { services, vault, sync, close: () => vault.lock() };
 }
 
+/** `box` holds at least everything `source` holds. */
+export function boxContains(box: Y.Doc, source: Y.Doc): boolean {
+  const have = Y.decodeStateVector(Y.encodeStateVector(box));
+  return [...Y.decodeStateVector(Y.encodeStateVector(source))].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
+}
+
+/** A new device linked from `from` (its passphrase `${name} pass`), syncing through the relay. */
+export async function linkNewDevice(from: Device, relayUrl: string, name: string, origin = 'https://obscura.example'): Promise<Device> {
+  const services = memoryServices();
+  const request = beginDeviceLink(origin);
+  const linked = must(await linkDevice(services, { responseLink: must(from.vault.answerDeviceLink(request.link, origin)).link, pending: request.pending, passphrase: `${name} pass` }));
+  return startDevice(linked.vault, services, relayOnly(relayUrl), name);
+}
+
 export async function newDevice(relayUrl: string, name: string): Promise<Device> {
   const services = memoryServices();
   const { vault } = await createVault(services, PASS);
@@ -47,8 +62,8 @@ export async function newDevice(relayUrl: string, name: string): Promise<Device>
 }
 
 /** The same device after a restart: unlock its stores again and start syncing. */
-export async function reopenDevice(services: VaultServices, relayUrl: string, name: string): Promise<Device> {
-  const unlocked = await unlockVault(services, { passphrase: PASS });
+export async function reopenDevice(services: VaultServices, relayUrl: string, name: string, passphrase = PASS): Promise<Device> {
+  const unlocked = await unlockVault(services, { passphrase });
   if (!unlocked.ok) throw new Error(unlocked.error.message);
   return startDevice(unlocked.value, services, relayOnly(relayUrl), name);
 }
