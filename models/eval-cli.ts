@@ -109,7 +109,7 @@ export async function runEvalCli(argv: readonly string[], modelsDir: string, io:
       outcomes.set(file, {
         file,
         tags: r.labels.map((l) => l.label),
-        candidates: [],
+        candidates: r.candidates.map((l) => l.label),
         text: r.text.map((t) => t.text),
       });
       io.stderr(`eval: ${file}\n`);

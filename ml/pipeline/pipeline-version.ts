@@ -4,7 +4,7 @@ import type { ModelManifest, ModelManifestEntry } from '../../models/manifest.ts
  * Bump when pre/post-processing changes in a way that changes results
  * (thresholds, word-space recovery, letterboxing), even with the same models.
  */
-export const PIPELINE_CODE_VERSION = 1;
+export const PIPELINE_CODE_VERSION = 2;
 
 type ModelRef = Pick<ModelManifestEntry, 'id' | 'version'>;
 

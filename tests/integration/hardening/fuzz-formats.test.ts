@@ -301,7 +301,7 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
     const debug = { backend: 'wasm', threads: 2, crossOriginIsolated: true, sessions: [] };
     const record = (method: string, value: unknown) => (...args: unknown[]) => (calls.push({ method, args }), Promise.resolve(value));
     const api = {
-      tag: record('tag', { labels: [], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} }),
+      tag: record('tag', { labels: [], candidates: [], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} }),
       debugInfo: record('debugInfo', debug),
       preload: record('preload', debug),
       importClassifier: record('importClassifier', { id: 'c', name: 'c', labelCount: 1 }),
