@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import * as labels from '../../../sync/notebook/labels.ts';
@@ -22,6 +23,8 @@ const readCandidates = (doc: Y.Doc, id: string): LabelRecord[] => {
   if (!read) throw new Error('sync/notebook/labels.ts has no readCandidates');
   return read(doc, id);
 };
+
+beforeAll(() => sodiumReady());
 
 describe('"maybe" candidates in the notebook (issue 16 §1)', () => {
   it('are stored apart from the tags: readLabels gives the tags only', () => {
