@@ -2,8 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseEvalExpected, type EvalExpected } from './eval-expected.ts';
 import { reportPhoto, scoreSet, type PhotoOutcome, type SetScore } from './eval-score.ts';
+import { detectObjects } from '../ml/detect/detect-objects.ts';
+import { TAG_POLICY } from '../ml/detect/tag-policy.ts';
+import { decodeNode } from '../ml/image/decode-node.ts';
+import { sweepTagPolicies, type RawPhoto, type SweepRow } from './eval-sweep.ts';
 import { tagFile } from './tag-cli-file.ts';
-import { loadTagModels } from './tag-cli-models.ts';
+import { loadTagModels, type TagModels } from './tag-cli-models.ts';
 import type { TagIo } from './tag-cli.ts';
 
 export const EVAL_USAGE = `usage: npm run eval -- [--json] [--threads N] <dir>
@@ -15,6 +19,9 @@ the whole set, the photos tuned on and the held-out ones (models/README.md
 "Evaluation" describes expected.json).
 
   --json        print only one JSON object on stdout
+  --sweep       instead, run the detector alone (boxes down to 0.05) and rank the
+                tag policies of a grid by the photos not held out, printing
+                the held-out figures beside each (how TAG_POLICY was chosen)
   --threads N   intra-op threads per model`;
 
 /** Issue 16's goals, printed beside each figure. */
@@ -22,16 +29,18 @@ export const EVAL_GOALS = { recall: 0.9, wrongPerNegative: 0.3, wrongPerObjectPh
 
 const IMAGE = /\.(jpe?g|png|webp|gif)$/i;
 
-type Args = { kind: 'run'; dir: string; json: boolean; threads?: number } | { kind: 'help' } | { kind: 'usage-error'; message: string };
+type Args = { kind: 'run'; dir: string; json: boolean; sweep: boolean; threads?: number } | { kind: 'help' } | { kind: 'usage-error'; message: string };
 
 export function parseEvalArgs(argv: readonly string[]): Args {
   let dir: string | undefined;
   let json = false;
+  let sweep = false;
   let threads: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
     if (arg === '--json') json = true;
+    else if (arg === '--sweep') sweep = true;
     else if (arg === '--threads') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 64) return { kind: 'usage-error', message: '--threads needs a whole number 1..64' };
@@ -41,7 +50,7 @@ export function parseEvalArgs(argv: readonly string[]): Args {
     else return { kind: 'usage-error', message: 'give one directory' };
   }
   if (dir === undefined) return { kind: 'usage-error', message: 'no directory given' };
-  return { kind: 'run', dir, json, ...(threads === undefined ? {} : { threads }) };
+  return { kind: 'run', dir, json, sweep, ...(threads === undefined ? {} : { threads }) };
 }
 
 const pct = (v: number): string => (Number.isNaN(v) ? '  -  ' : `${(v * 100).toFixed(1)}%`);
@@ -58,6 +67,33 @@ function formatScore(name: string, s: SetScore): string[] {
     `  legible-word recall           ${pct(s.wordRecall).padStart(7)}   goal >= ${g.wordRecall * 100}%: ${Number.isNaN(s.wordRecall) ? 'no words listed' : mark(s.wordRecall >= g.wordRecall)}`,
     `  recall with "maybe" candidates ${pct(s.recallWithCandidates).padStart(6)}   wrong candidates / photo ${per(s.wrongCandidatesPerPhoto)}`,
   ];
+}
+
+/** Every box the detector gives down to 0.05, at most 100 a photo: what a policy chooses from. */
+async function detectAll(dir: string, expected: EvalExpected, models: TagModels, io: TagIo): Promise<Map<string, RawPhoto>> {
+  const raw = new Map<string, RawPhoto>();
+  for (const file of expected.photos.keys()) {
+    const decoded = await decodeNode(new Uint8Array(await readFile(join(dir, file))), { maxPixels: 4_000_000 });
+    if (!decoded.ok) throw new Error(`${file}: ${decoded.code}`);
+    const { image } = decoded;
+    const detections = await detectObjects(image, models.detectSession, { model: models.detector, Tensor: models.ocr.Tensor, minScore: 0.05, maxResults: 100 });
+    raw.set(file, { width: image.width, height: image.height, detections });
+    io.stderr(`eval: ${file}\n`);
+  }
+  return raw;
+}
+
+function formatSweep(rows: readonly SweepRow[]): string {
+  const fig = (s: SetScore) => `${pct(s.recall).padStart(6)} ${per(s.wrongPerNegative).padStart(5)} ${per(s.wrongPerObjectPhoto).padStart(5)}`;
+  const line = (r: SweepRow) =>
+    `${r.tagScore.toFixed(2).padStart(7)} ${r.minTagArea.toFixed(2).padStart(8)} ${(r.classBar?.toFixed(2) ?? '-').padStart(9)}   ${fig(r.tuned)}   ${fig(r.heldOut)}`;
+  const shipped = rows.find((r) => r.tagScore === TAG_POLICY.tagScore && r.minTagArea === TAG_POLICY.minTagArea && r.classBar === Object.values(TAG_POLICY.classTagScore)[0]);
+  return `${[
+    'tag bar  min box  class bar   tuned: recall none  objs   held out: recall none  objs',
+    ...rows.slice(0, 12).map(line),
+    '...',
+    ...(shipped ? ['shipped (ml/detect/tag-policy.ts):', line(shipped)] : []),
+  ].join('\n')}\n`;
 }
 
 async function readExpected(dir: string, labels: readonly string[]): Promise<EvalExpected> {
@@ -97,6 +133,14 @@ export async function runEvalCli(argv: readonly string[], modelsDir: string, io:
     io.stderr(`eval: ${err instanceof Error ? err.message : String(err)}\n`);
     await models?.release();
     return 1;
+  }
+  if (args.sweep) {
+    try {
+      io.stdout(formatSweep(sweepTagPolicies(expected, await detectAll(args.dir, expected, models, io), EVAL_GOALS.wrongPerNegative)));
+      return 0;
+    } finally {
+      await models.release();
+    }
   }
   const outcomes = new Map<string, PhotoOutcome>();
   try {

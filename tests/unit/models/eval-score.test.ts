@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvalExpected } from '../../../models/eval-expected.ts';
 import { scoreSet, wordTokens, type PhotoOutcome } from '../../../models/eval-score.ts';
+import { SWEEP_GRID, sweepTagPolicies, type RawPhoto } from '../../../models/eval-sweep.ts';
+import type { Detection } from '../../../ml/detect/detection.ts';
 
 const LABELS = ['person', 'cat', 'clock', 'bird', 'boat', 'cup', 'spoon'];
 
@@ -60,5 +62,29 @@ describe('npm run eval scoring', () => {
     const r = parseEvalExpected(json, LABELS);
     expect(r.ok).toBe(false);
     expect(r.ok ? '' : r.message).toContain(message);
+  });
+});
+
+describe('npm run eval -- --sweep', () => {
+  const det = (label: string, score: number, side: number): Detection => ({ label, classIndex: 0, score, box: [0, 0, side, side], modelId: 'm', modelVersion: '1' });
+  const set = expected({
+    photos: { 'cat.jpg': { objects: ['cat'] }, 'coins.jpg': {}, 'held.jpg': { objects: ['cat'] } },
+    negatives: ['coins.jpg'],
+    heldOut: ['held.jpg'],
+  });
+  const raw = new Map<string, RawPhoto>([
+    ['cat.jpg', { width: 100, height: 100, detections: [det('cat', 0.17, 80)] }],
+    ['coins.jpg', { width: 100, height: 100, detections: [det('clock', 0.45, 10), det('bird', 0.22, 50)] }],
+    ['held.jpg', { width: 100, height: 100, detections: [det('cat', 0.5, 90)] }],
+  ]);
+
+  it('ranks by the tuned photos alone: goals met first, then recall, then the stricter bar', () => {
+    const rows = sweepTagPolicies(set, raw);
+    const best = rows[0]!;
+    // 0.15 or 0.16 keeps the 0.17 cat; a 2%+ box drops the 1% clock; the bird (0.22) needs the class bar.
+    expect([best.tagScore, best.classBar]).toEqual([0.16, 0.3]);
+    expect(best.minTagArea).toBeGreaterThanOrEqual(0.02);
+    expect([best.tuned.recall, best.tuned.wrongPerNegative, best.heldOut.recall]).toEqual([1, 0, 1]);
+    expect(rows).toHaveLength(SWEEP_GRID.tagScore.length * SWEEP_GRID.minTagArea.length * SWEEP_GRID.classBar.length);
   });
 });
