@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { detectObjects } from '../ml/detect/detect-objects.ts';
-import type { Box } from '../ml/detect/detection.ts';
+import { DETECT_POOL, splitTags, TAG_POLICY } from '../ml/detect/tag-policy.ts';
+import type { Box, Detection } from '../ml/detect/detection.ts';
 import { decodeNode } from '../ml/image/decode-node.ts';
 import type { Point, Quad } from '../ml/ocr/geometry.ts';
 import { runOcr } from '../ml/ocr/ocr-pipeline.ts';
@@ -9,8 +10,10 @@ import type { TagModels } from './tag-cli-models.ts';
 /** One file's result; the --json output is an array of these. */
 export interface TagResult {
   readonly file: string;
-  /** Best first; COCO-80 names from models/labels/coco80.txt. */
+  /** Tags, best first; COCO-80 names from models/labels/coco80.txt. */
   readonly labels: { label: string; score: number; box: Box }[];
+  /** "Maybe" candidates (ml/detect/tag-policy.ts): the best box of each class below the tag bar, best first. */
+  readonly candidates: { label: string; score: number; box: Box }[];
   /** Reading order; box is tl, tr, br, bl in image pixels (lines may be tilted). */
   readonly text: { text: string; confidence: number; box: Quad }[];
   /** Decode + detect + OCR, wall clock. */
@@ -39,7 +42,7 @@ function readError(err: unknown): string {
 /** Decodes one file and runs both pipelines on it; never throws for a bad file. */
 export async function tagFile(file: string, models: TagModels): Promise<TagResult> {
   const t0 = performance.now();
-  const failed = (error: string): TagResult => ({ file, labels: [], text: [], ms: round(performance.now() - t0, 1), error });
+  const failed = (error: string): TagResult => ({ file, labels: [], candidates: [], text: [], ms: round(performance.now() - t0, 1), error });
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
@@ -48,11 +51,19 @@ export async function tagFile(file: string, models: TagModels): Promise<TagResul
   }
   const decoded = await decodeNode(bytes, { maxPixels: MAX_PIXELS });
   if (!decoded.ok) return failed(`${decoded.code}: ${decoded.message}`);
-  const found = await detectObjects(decoded.image, models.detectSession, { model: models.detector, Tensor: models.ocr.Tensor });
+  const found = await detectObjects(decoded.image, models.detectSession, {
+    model: models.detector,
+    Tensor: models.ocr.Tensor,
+    minScore: TAG_POLICY.candidateScore,
+    maxResults: DETECT_POOL,
+  });
   const { lines } = await runOcr(decoded.image, models.ocr);
+  const { tags, candidates } = splitTags(found, decoded.image, TAG_POLICY, lines);
+  const plain = (d: Detection) => ({ label: d.label, score: round(d.score, 3), box: roundBox(d.box) });
   return {
     file,
-    labels: found.map((d) => ({ label: d.label, score: round(d.score, 3), box: roundBox(d.box) })),
+    labels: tags.map(plain),
+    candidates: candidates.map(plain),
     text: lines.map((l) => ({
       text: l.text,
       confidence: round(l.confidence, 3),

@@ -4,8 +4,8 @@ const fmt = (v: number): string => String(Math.round(v));
 
 /**
  * The human-readable form of the tag results: one block per file with a
- * label table (name, score, box) and the text lines it read. Scores are the
- * model's own, uncalibrated; low ones are shown, not hidden (ARCHITECTURE §5).
+ * tag table (name, score, box), the "maybe" candidates and the text lines it
+ * read. Scores are the model's own, uncalibrated (ARCHITECTURE §5).
  */
 export function formatTagTable(results: readonly TagResult[]): string {
   const out: string[] = [];
@@ -15,11 +15,12 @@ export function formatTagTable(results: readonly TagResult[]): string {
       continue;
     }
     out.push(`${r.file}  (${Math.round(r.ms)} ms)`);
-    if (r.labels.length === 0) out.push('  labels: (nothing above the score threshold)');
+    if (r.labels.length === 0) out.push('  labels: (no tag)');
     else {
       out.push(`  ${'label'.padEnd(16)}${'score'.padStart(6)}  box x1,y1,x2,y2`);
       for (const l of r.labels) out.push(`  ${l.label.padEnd(16)}${l.score.toFixed(2).padStart(6)}  ${l.box.map(fmt).join(',')}`);
     }
+    if (r.candidates.length > 0) out.push(`  maybe: ${r.candidates.map((c) => `${c.label} ${c.score.toFixed(2)}`).join(', ')}`);
     if (r.text.length === 0) out.push('  text: (none)');
     else {
       out.push('  text:');

@@ -1,5 +1,6 @@
 import { cropQuad } from '../image/crop-quad.ts';
 import { cropStrip } from '../image/crop-strip.ts';
+import { resizeImage } from '../image/resize-image.ts';
 import type { RgbaImage } from '../image/rgba-image.ts';
 import { rotateImage } from '../image/rotate-image.ts';
 import { classifyUpsideDown } from './classify-angle.ts';
@@ -28,6 +29,8 @@ export type OcrOptions = {
   minConfidence: number;
   /** Recover spaces between words from CTC frame gaps; false to disable. */
   wordSpaces: WordSpaceOptions | false;
+  /** A photo smaller than maxSide with no text found is tried again enlarged up to this factor (1: never). */
+  enlargeUpTo: number;
 };
 
 /**
@@ -36,7 +39,7 @@ export type OcrOptions = {
  * "pixel", a word cut by the crop's edge read differently; tests/bench/ml/RESULTS.md, "OCR
  * detector size").
  */
-export const OCR_DEFAULTS: OcrOptions = { maxSide: 640, db: {}, minConfidence: 0.5, wordSpaces: {} };
+export const OCR_DEFAULTS: OcrOptions = { maxSide: 640, db: {}, minConfidence: 0.5, wordSpaces: {}, enlargeUpTo: 2 };
 
 export type OcrTimings = { detMs: number; clsMs: number; recMs: number };
 
@@ -53,13 +56,23 @@ export async function runOcr(
 ): Promise<{ lines: OcrLine[]; timings: OcrTimings }> {
   const o = { ...OCR_DEFAULTS, ...options };
   const t0 = performance.now();
-  const det = detPreprocess(image, o.maxSide);
-  const map = await runFloat32(models.det, models.Tensor, det.data, [1, 3, det.height, det.width]);
-  const boxes = dbPostprocess(map.data, det.width, det.height, image.width, image.height, o.db);
+  const detect = async (img: RgbaImage) => {
+    const det = detPreprocess(img, o.maxSide);
+    const map = await runFloat32(models.det, models.Tensor, det.data, [1, 3, det.height, det.width]);
+    return dbPostprocess(map.data, det.width, det.height, img.width, img.height, o.db);
+  };
+  let boxes = await detect(image);
+  // A small photo where nothing was found is looked at once more, enlarged: the detector
+  // misses letters a few pixels high (a tilted box in a 512 px grey photo read nothing, and
+  // "BASMATI" at 2x). Only then, so photos with text found at their own size read as before.
+  const scale = boxes.length === 0 ? Math.min(o.enlargeUpTo, o.maxSide / Math.max(image.width, image.height)) : 1;
+  const source = scale >= 1.5 ? resizeImage(image, Math.round(image.width * scale), Math.round(image.height * scale)) : image;
+  if (source !== image) boxes = await detect(source);
+  const k = source.width / image.width;
   const t1 = performance.now();
 
   let crops = boxes.map(({ box, strip }) => {
-    const crop = strip ? cropStrip(image, strip) : cropQuad(image, box);
+    const crop = strip ? cropStrip(source, strip) : cropQuad(source, box);
     // PaddleOCR turns tall crops (vertical text) a quarter turn counter-clockwise.
     return crop.height >= crop.width * 1.5 ? rotateImage(crop, 270) : crop;
   });
@@ -75,7 +88,8 @@ export async function runOcr(
     const raw = o.wordSpaces === false ? ctcText(chars) : insertWordSpaces(chars, o.wordSpaces);
     const text = toLatinPunctuation(raw).trim();
     const confidence = ctcConfidence(chars);
-    if (text.length > 0 && confidence >= o.minConfidence) lines.push({ text, confidence, box: boxes[i]!.box });
+    const box = boxes[i]!.box.map(([x, y]) => [x / k, y / k]) as Quad;
+    if (text.length > 0 && confidence >= o.minConfidence) lines.push({ text, confidence, box });
   });
   const t3 = performance.now();
   return { lines, timings: { detMs: t1 - t0, clsMs: t2 - t1, recMs: t3 - t2 } };

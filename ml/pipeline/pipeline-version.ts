@@ -4,8 +4,10 @@ import type { ModelManifest, ModelManifestEntry } from '../../models/manifest.ts
  * Bump when pre/post-processing changes in a way that changes results
  * (thresholds, word-space recovery, letterboxing, input sizes), even with the same models.
  * 2: the OCR detector sees 640 px on the long side, not 960.
+ * 3: tags and candidates by the tag policy (ml/detect/tag-policy.ts); OCR tries a small photo
+ *    with no text found once more, enlarged.
  */
-export const PIPELINE_CODE_VERSION = 2;
+export const PIPELINE_CODE_VERSION = 3;
 
 type ModelRef = Pick<ModelManifestEntry, 'id' | 'version'>;
 

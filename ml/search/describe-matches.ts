@@ -1,10 +1,10 @@
 import { buildSnippet } from './build-snippet.ts';
-import type { IndexedNote } from './indexed-note.ts';
+import { maybeLabels, type IndexedNote } from './indexed-note.ts';
 import type { MatchField, SearchMatch } from './note-record.ts';
 
 /** Index field name -> what the UI calls it. */
-const FIELDS: Readonly<Record<string, MatchField>> = { title: 'title', labels: 'label', broader: 'broader', body: 'body', ocr: 'ocr' };
-const ORDER: readonly MatchField[] = ['label', 'broader', 'title', 'body', 'ocr'];
+const FIELDS: Readonly<Record<string, MatchField>> = { title: 'title', labels: 'label', broader: 'broader', body: 'body', ocr: 'ocr', maybe: 'maybe' };
+const ORDER: readonly MatchField[] = ['label', 'broader', 'title', 'body', 'ocr', 'maybe'];
 
 /**
  * Turns the index's match info (indexed term -> fields) into reasons a person can
@@ -35,6 +35,12 @@ function describeOne(note: IndexedNote, field: MatchField, term: string, query: 
     }
     case 'label':
       for (const { label } of record.labels) {
+        const snippet = buildSnippet(label, term);
+        if (snippet) return { field, term, query, label, snippet };
+      }
+      return undefined;
+    case 'maybe':
+      for (const label of maybeLabels(record)) {
         const snippet = buildSnippet(label, term);
         if (snippet) return { field, term, query, label, snippet };
       }

@@ -20,6 +20,7 @@ export interface IndexDocument {
   readonly labels: string;
   readonly broader: string;
   readonly ocr: string;
+  readonly maybe: string;
 }
 
 export function indexNote(record: NoteRecord, broaderOf: (label: string) => readonly string[]): { note: IndexedNote; doc: IndexDocument } {
@@ -42,8 +43,15 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
     labels: record.labels.map((l) => l.label).join(', '),
     broader: [...broader.keys()].join(', '),
     ocr: record.ocrText,
+    maybe: maybeLabels(record).join(', '),
   };
   return { note: { record, labels, broader, doc }, doc };
+}
+
+/** The candidates whose name is not a tag's too (a tag already finds the note, and ranks it higher). */
+export function maybeLabels(record: NoteRecord): string[] {
+  const tags = new Set(record.labels.map((l) => l.label));
+  return [...new Set((record.candidates ?? []).map((c) => c.label))].filter((l) => !tags.has(l));
 }
 
 /**
@@ -70,6 +78,7 @@ export function sameIndexedContent(a: NoteRecord, b: NoteRecord): boolean {
     a.ocrText === b.ocrText &&
     a.createdAt === b.createdAt &&
     a.labels.length === b.labels.length &&
-    a.labels.every((l, i) => l.label === b.labels[i]?.label && l.score === b.labels[i]?.score && l.source === b.labels[i]?.source)
+    a.labels.every((l, i) => l.label === b.labels[i]?.label && l.score === b.labels[i]?.score && l.source === b.labels[i]?.source) &&
+    maybeLabels(a).join('\n') === maybeLabels(b).join('\n')
   );
 }

@@ -15,7 +15,10 @@ export interface NoteRecord {
   readonly notebookId: string;
   readonly title: string;
   readonly body: string;
+  /** Tags: what `label:` chips and the label list match. */
   readonly labels: readonly NoteLabel[];
+  /** "Maybe" labels (under the tag bar): found by words, ranked lower, marked 'maybe'. */
+  readonly candidates?: readonly NoteLabel[];
   /** All OCR lines of the note's photos, joined by newlines. */
   readonly ocrText: string;
   /** Milliseconds since the epoch. */
@@ -23,7 +26,7 @@ export interface NoteRecord {
 }
 
 /** Where a term matched; 'broader' is a taxonomy term of one of the labels. */
-export type MatchField = 'title' | 'body' | 'label' | 'broader' | 'ocr';
+export type MatchField = 'title' | 'body' | 'label' | 'broader' | 'ocr' | 'maybe';
 
 /** A range of a field's text to highlight, UTF-16 offsets, end exclusive. */
 export interface TextRange {
@@ -51,7 +54,7 @@ export interface SearchMatch {
   readonly term: string;
   /** The query term or filter value that found it. */
   readonly query: string;
-  /** For 'label' and 'broader': the note's label that carries the term. */
+  /** For 'label', 'broader' and 'maybe': the note's label (or candidate) that carries the term. */
   readonly label?: string;
   readonly snippet?: Snippet;
 }

@@ -1,11 +1,15 @@
 import type { SearchOptions as MiniSearchOptions } from 'minisearch';
 
 /** Indexed fields, in the order scores and match reasons are gathered. */
-export const FIELDS = ['title', 'labels', 'broader', 'body', 'ocr'] as const;
+export const FIELDS = ['title', 'labels', 'broader', 'body', 'ocr', 'maybe'] as const;
 export type FieldName = (typeof FIELDS)[number];
 
-/** Title over labels over text: a title is what the person chose to call the note. */
-export const BOOST: Readonly<Record<FieldName, number>> = { title: 3, labels: 2, broader: 1.5, body: 1, ocr: 1 };
+/**
+ * Title over labels over text: a title is what the person chose to call the note. A "maybe"
+ * label is a guess under the tag bar, so it counts least: a note tagged "clock" ranks above
+ * one where the detector only thought it might be.
+ */
+export const BOOST: Readonly<Record<FieldName, number>> = { title: 3, labels: 2, broader: 1.5, body: 1, ocr: 1, maybe: 0.4 };
 
 /** Prefix and fuzzy only for words of 4+ letters (see WORD_SEARCH). */
 export const EXPAND_FROM = 4;

@@ -41,6 +41,7 @@ function isTagResult(v: unknown): v is TagResult {
   return (
     isRecord(v) &&
     isArrayOf(v.labels, isDetection) &&
+    isArrayOf(v.candidates, isDetection, 100) &&
     isArrayOf(v.text, isOcrLine) &&
     isArrayOf(v.classifications, isClassification, 20) &&
     isString(v.pipelineVersion) &&

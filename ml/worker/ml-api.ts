@@ -19,7 +19,10 @@ export type Classification = { readonly classifierId: string; readonly name: str
 export type TagTimings = { decodeMs: number; detectMs: number; ocrMs: number; classifyMs: number };
 
 export type TagResult = {
+  /** Tags: shown on the photo (ml/detect/tag-policy.ts decides). */
   labels: Detection[];
+  /** "Maybe" candidates: not tags, searchable with a lower rank; one per class, none a tag's class. */
+  candidates: Detection[];
   text: OcrLine[];
   classifications: Classification[];
   /** Stored with the results; a different current version means re-index. */

@@ -1,5 +1,6 @@
 import type { Classifier } from '../classify/load-classifier.ts';
 import { detectObjects } from '../detect/detect-objects.ts';
+import { DETECT_POOL, splitTags, TAG_POLICY } from '../detect/tag-policy.ts';
 import { CENTERNET_IO, parseLabels, type Box, type Detection } from '../detect/detection.ts';
 import type { DecodeResult } from '../image/image-decoder.ts';
 import type { ModelManifestEntry } from '../../models/manifest.ts';
@@ -40,8 +41,20 @@ export async function runStages(rt: Runtime, decoded: Decoded, plan: StagePlan, 
   const det = plan.byTask('detect');
   const labels = parseLabels(await rt.cache.labelsText(det.id));
   const model = { id: det.id, version: det.version, labels, ...CENTERNET_IO };
-  const found = await detectObjects(image, await rt.cache.session(det.id), { model, Tensor: rt.ort.Tensor });
-  result.labels = found.map((d): Detection => ({ ...d, box: scaleBox(d.box, sx, sy) }));
+  const found = await detectObjects(image, await rt.cache.session(det.id), {
+    model,
+    Tensor: rt.ort.Tensor,
+    minScore: TAG_POLICY.candidateScore,
+    maxResults: DETECT_POOL,
+  });
+  // Split again once OCR has read the photo: digits inside a box confirm a clock.
+  const split = (text: readonly { text: string; box: Quad }[]) => {
+    const { tags, candidates } = splitTags(found, image, TAG_POLICY, text);
+    const scaled = (d: Detection): Detection => ({ ...d, box: scaleBox(d.box, sx, sy) });
+    result.labels = tags.map(scaled);
+    result.candidates = candidates.map(scaled);
+  };
+  split([]);
   result.timings.detectMs = Math.round(performance.now() - t);
 
   if (plan.ocr) {
@@ -55,6 +68,7 @@ export async function runStages(rt: Runtime, decoded: Decoded, plan: StagePlan, 
     ]);
     const models = { det: detS, cls: clsS, rec: recS, keys: parseRecKeys(keysText), Tensor: rt.ort.Tensor };
     const { lines } = await runOcr(image, models);
+    split(lines);
     result.text = lines.map((l) => ({ ...l, box: l.box.map(([x, y]) => [x * sx, y * sy]) as Quad }));
     result.timings.ocrMs = Math.round(performance.now() - t);
   }

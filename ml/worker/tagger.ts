@@ -66,6 +66,7 @@ export function createTagger(deps: TaggerDeps): MlApi {
       const ids = options.classifierIds ?? [];
       const result: TagResult = {
         labels: [],
+        candidates: [],
         text: [],
         classifications: [],
         pipelineVersion: pipelineVersionFor(deps.manifest, { ocr, classifierIds: ids }),

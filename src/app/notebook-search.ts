@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { NoteRecord } from '../../ml/search/note-record.ts';
 import { NoteSearchIndex } from '../../ml/search/search-index.ts';
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from '../../ml/search/parse-search-query.ts';
-import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
+import { readCandidates, readLabels, readOcr } from '../../sync/notebook/labels.ts';
 import { notesMap, readNote } from '../../sync/notebook/notes.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 
@@ -23,6 +23,7 @@ export function noteRecordOf(doc: Y.Doc, notebookId: string, id: string): NoteRe
     title: note.title,
     body: note.body,
     labels: readLabels(doc, id).map(({ label, score, source }) => ({ label, score, source })),
+    candidates: readCandidates(doc, id).map(({ label, score, source }) => ({ label, score, source })),
     ocrText: readOcr(doc, id).map((line) => line.text).join('\n'),
     createdAt: note.createdAt,
   };

@@ -15,8 +15,11 @@ const SETTINGS_LOCK = 'obscura-settings';
 export const AUTO_LOCK_CHOICES = [0, 1, 5, 15, 60] as const;
 export type AutoLockMinutes = (typeof AUTO_LOCK_CHOICES)[number];
 
-/** The detector itself drops anything under 0.2 (ml/detect DETECT_DEFAULTS.minScore). */
-export const SCORE_THRESHOLD_MIN = 0.2;
+/**
+ * Under every tag bar of ml/detect/tag-policy.ts (0.18 and up), so the default leaves the
+ * calibrated policy to decide; a higher setting turns the tags under it into "maybe" labels.
+ */
+export const SCORE_THRESHOLD_MIN = 0.15;
 export const SCORE_THRESHOLD_MAX = 0.9;
 
 export interface IceServerSetting {

@@ -146,18 +146,24 @@ export function createTaggingService(
   const onOutcome = (outcome: QueueOutcome<TagResult>, job: TagJob) => {
     const doc = job.notebook.doc;
     if (outcome.ok) {
-      const { labels, text, pipelineVersion } = outcome.result;
+      const { labels, candidates, text, pipelineVersion } = outcome.result;
+      // The person's own bar on top of the calibrated one (ml/detect/tag-policy.ts): a tag
+      // under it becomes a "maybe", so raising the bar hides a label without losing it.
       const threshold = settings().scoreThreshold;
+      const plain = (l: (typeof labels)[number]) => ({ label: l.label, score: l.score, box: l.box, modelId: l.modelId, modelVersion: l.modelVersion });
+      const below = labels.filter((l) => l.score < threshold);
+      const kept = labels.filter((l) => l.score >= threshold);
+      const keptNames = new Set(kept.map((l) => l.label));
+      const bestBelow = new Map<string, (typeof labels)[number]>();
+      for (const l of below) if (!keptNames.has(l.label) && !bestBelow.has(l.label)) bestBelow.set(l.label, l);
       // An imported classifier's top-k labels describe the whole photo: no box.
       const classified = outcome.result.classifications.flatMap((c) =>
         c.labels.map((l) => ({ label: l.label, score: l.score, box: [0, 0, 0, 0] as const, modelId: c.classifierId, modelVersion: c.name })),
       );
       doc.transact(() => {
         writeTagResults(doc, job.noteId, {
-          labels: [
-            ...labels.filter((l) => l.score >= threshold).map((l) => ({ label: l.label, score: l.score, box: l.box, modelId: l.modelId, modelVersion: l.modelVersion })),
-            ...classified,
-          ],
+          labels: [...kept.map(plain), ...classified],
+          candidates: [...bestBelow.values(), ...candidates].sort((a, b) => b.score - a.score).map(plain),
           ocr: text.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box })),
           pipelineVersion,
         });

@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { SearchMatch, Snippet, TextRange } from '../../ml/search/note-record.ts';
 
-const FIELD_NAMES: Readonly<Record<SearchMatch['field'], string>> = { title: 'title', body: 'text', label: 'label', broader: 'label', ocr: 'photo text' };
+const FIELD_NAMES: Readonly<Record<SearchMatch['field'], string>> = { title: 'title', body: 'text', label: 'label', broader: 'label', ocr: 'photo text', maybe: 'maybe' };
 
 interface Part {
   readonly text: string;
@@ -34,7 +34,8 @@ function Highlighted(props: { snippet: Snippet; fieldLength: number }) {
 
 /**
  * One reason a note matched: "label: cat", "label: cat (animal)" for a broader term,
- * or "text: …the receipt…" with the matched word marked.
+ * "maybe: clock" for a label under the tag bar (issue 16: never shown as a tag, so it says
+ * it is a guess), or "text: …the receipt…" with the matched word marked.
  */
 export function MatchReason(props: { match: SearchMatch; fieldLength: (field: SearchMatch['field']) => number }) {
   const m = () => props.match;
@@ -42,7 +43,7 @@ export function MatchReason(props: { match: SearchMatch; fieldLength: (field: Se
     <li class="match-reason" data-field={m().field}>
       <span class="match-field">{FIELD_NAMES[m().field]}:</span>{' '}
       <Show
-        when={m().field !== 'label' && m().field !== 'broader' && m().snippet}
+        when={m().field !== 'label' && m().field !== 'broader' && m().field !== 'maybe' && m().snippet}
         fallback={
           <span class="match-snippet">
             <mark>{m().label ?? m().term}</mark>

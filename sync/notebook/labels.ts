@@ -24,6 +24,12 @@ export interface OcrRecord {
 
 export interface TagResults {
   readonly labels: readonly Omit<LabelRecord, 'source'>[];
+  /**
+   * "Maybe" labels (issue 16): below the tag bar, never drawn on the photo nor listed as its
+   * tags, but searchable with a lower rank. Stored under `candidates`, apart from `labels`, so
+   * code that reads tags (readLabels, peers on older versions) never mistakes one for a tag.
+   */
+  readonly candidates?: readonly Omit<LabelRecord, 'source'>[];
   readonly ocr: readonly OcrRecord[];
   readonly pipelineVersion: string;
 }
@@ -49,7 +55,7 @@ function noteMap(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
   return note instanceof Y.Map ? note : undefined;
 }
 
-function array(note: Y.Map<unknown>, field: 'labels' | 'ocr'): Y.Array<unknown> {
+function array(note: Y.Map<unknown>, field: 'labels' | 'candidates' | 'ocr'): Y.Array<unknown> {
   const existing = note.get(field);
   if (existing instanceof Y.Array) return existing;
   const created = new Y.Array<unknown>();
@@ -73,6 +79,10 @@ export function writeTagResults(doc: Y.Doc, id: string, results: TagResults): vo
     const rejected = new Set(rejectedLabels(note));
     const kept = results.labels.filter((l) => !rejected.has(l.label));
     labels.push(kept.map((l) => ({ ...l, box: [...l.box], source: 'model' })));
+    const tagged = new Set(labels.toArray().filter(isLabelRecord).map((l) => l.label));
+    const maybe = array(note, 'candidates');
+    maybe.delete(0, maybe.length);
+    maybe.push((results.candidates ?? []).filter((c) => !rejected.has(c.label) && !tagged.has(c.label)).map((c) => ({ ...c, box: [...c.box], source: 'model' })));
     const ocr = array(note, 'ocr');
     ocr.delete(0, ocr.length);
     ocr.push(results.ocr.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box.map((p) => [...p]) })));
@@ -83,6 +93,14 @@ export function writeTagResults(doc: Y.Doc, id: string, results: TagResults): vo
 export function readLabels(doc: Y.Doc, id: string): LabelRecord[] {
   const labels = noteMap(doc, id)?.get('labels');
   return labels instanceof Y.Array ? labels.toArray().filter(isLabelRecord) : [];
+}
+
+/** The note's "maybe" labels: model guesses under the tag bar, none of them a tag's name. */
+export function readCandidates(doc: Y.Doc, id: string): LabelRecord[] {
+  const candidates = noteMap(doc, id)?.get('candidates');
+  if (!(candidates instanceof Y.Array)) return [];
+  const tagged = new Set(readLabels(doc, id).map((l) => l.label));
+  return candidates.toArray().filter((c): c is LabelRecord => isLabelRecord(c) && c.source === 'model' && !tagged.has(c.label));
 }
 
 export function readOcr(doc: Y.Doc, id: string): OcrRecord[] {
@@ -141,6 +159,11 @@ export function removeLabel(doc: Y.Doc, id: string, label: string): void {
     for (let i = items.length - 1; i >= 0; i--) {
       const item = items[i];
       if (isLabelRecord(item) && item.label === label) labels.delete(i, 1);
+    }
+    const maybe = note.get('candidates');
+    if (maybe instanceof Y.Array) {
+      const guesses = maybe.toArray();
+      for (let i = guesses.length - 1; i >= 0; i--) if (isLabelRecord(guesses[i]) && (guesses[i] as LabelRecord).label === label) maybe.delete(i, 1);
     }
   });
 }

@@ -18,8 +18,11 @@ const CAPTION = 'Chelsea asleep on the windowsill';
 /** A line page.png reads (tests/unit/ml/ocr-models.test.ts reads it word by word). */
 const OCR_LINE = 'background. These markers are pixels that we can label';
 const TAG_TIMEOUT = 240_000;
-/** The motorcycle photo's labels left after the wrong ones are removed. */
-const KEPT = ['motorcycle', 'person'];
+/**
+ * The motorcycle photo's labels left after the wrong ones are removed. Only the motorcycle
+ * is a tag since issue 16: the "person" (0.28 on a box of 1% of the photo) is a "maybe".
+ */
+const KEPT = ['motorcycle'];
 
 const photo = (name: string) => readFileSync(join(PHOTOS, name));
 const note = (page: Page, title: string) => page.locator(`.note-list li[data-note-title="${title}"]`);
@@ -168,8 +171,8 @@ describe('the issue proof: import, tag, search, edit, lock, offline (built app, 
     await mine.waitFor();
     expect(await mine.textContent()).toContain('yours');
 
-    // Remove the wrong ones: the motorcycle photo's model labels other than motorcycle and
-    // person (the models find a "bottle" there today; a hand-made one stands in if they do not).
+    // Remove the wrong ones: the motorcycle photo's model labels other than the motorcycle
+    // (a hand-made one stands in when the models give none, as they do since issue 16).
     await page.getByText('Saved', { exact: true }).waitFor();
     await note(page, 'motorcycle_left').getByRole('button').first().click();
     const extra = (await page.locator('.chips .chip[data-source="model"] .chip-name').allTextContents()).filter((l) => !KEPT.includes(l));

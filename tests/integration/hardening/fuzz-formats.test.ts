@@ -277,7 +277,7 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
       importClassifier: [new Uint8Array(4), { name: 'x' }, 'a'.repeat(64)],
     };
     const goodResults: Record<string, unknown> = {
-      tag: { labels: [{ label: 'cat', score: 0.9, box: [0, 0, 1, 1], modelId: 'm' }], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} },
+      tag: { labels: [{ label: 'cat', score: 0.9, box: [0, 0, 1, 1], modelId: 'm' }], candidates: [{ label: 'dog', score: 0.15, box: [0, 0, 1, 1], modelId: 'm' }], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} },
       debugInfo: { backend: 'wasm', threads: 2, crossOriginIsolated: true, sessions: [] },
       preload: { backend: 'wasm', threads: 2, crossOriginIsolated: true, sessions: [] },
       importClassifier: { id: 'c1', name: 'x', labelCount: 3 },
@@ -301,7 +301,7 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
     const debug = { backend: 'wasm', threads: 2, crossOriginIsolated: true, sessions: [] };
     const record = (method: string, value: unknown) => (...args: unknown[]) => (calls.push({ method, args }), Promise.resolve(value));
     const api = {
-      tag: record('tag', { labels: [], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} }),
+      tag: record('tag', { labels: [], candidates: [], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} }),
       debugInfo: record('debugInfo', debug),
       preload: record('preload', debug),
       importClassifier: record('importClassifier', { id: 'c', name: 'c', labelCount: 1 }),

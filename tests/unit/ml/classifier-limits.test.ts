@@ -25,6 +25,7 @@ describe('what an imported classifier may write per photo', () => {
   it('the worker boundary refuses an answer with more than 10 labels from one classifier', () => {
     const answer = (count: number): TagResult => ({
       labels: [],
+      candidates: [],
       text: [],
       classifications: [{ classifierId: 'clf-0123456789abcdef', name: 'Big', labels: labels(count).map((label, index) => ({ label, index, score: 0.1 })) }],
       pipelineVersion: 'pipeline@1',

@@ -111,7 +111,7 @@ describe('indexing queue', () => {
   it('drives a worker client: bytes loaded per photo, error results become failed outcomes', async () => {
     const loaded: string[] = [];
     const result = (error?: TagResult['error']): TagResult => ({
-      labels: [], text: [], classifications: [], pipelineVersion: 'pipeline@1', ms: 1,
+      labels: [], candidates: [], text: [], classifications: [], pipelineVersion: 'pipeline@1', ms: 1,
       timings: { decodeMs: 0, detectMs: 0, ocrMs: 0, classifyMs: 0 }, ...(error ? { error } : {}),
     });
     const client = {

@@ -31,7 +31,7 @@ describe('npm run tag -- --json (a real process)', () => {
   it('prints one object per file, in order, with the documented fields', () => {
     expect(results.map((r) => r.file)).toEqual([...['chelsea.jpg', 'coffee.jpg', 'page.png'].map((f) => join(PHOTOS, f)), 'missing.jpg']);
     for (const r of results) {
-      expect(Object.keys(r).sort()).toEqual(r.error === undefined ? ['file', 'labels', 'ms', 'text'] : ['error', 'file', 'labels', 'ms', 'text']);
+      expect(Object.keys(r).sort()).toEqual(r.error === undefined ? ['candidates', 'file', 'labels', 'ms', 'text'] : ['candidates', 'error', 'file', 'labels', 'ms', 'text']);
       expect(r.ms).toBeGreaterThanOrEqual(0);
       for (const l of r.labels) {
         expect(l.box).toHaveLength(4);

@@ -53,7 +53,7 @@ describe('tagger behind the worker RPC (onnxruntime-node)', () => {
     expect(bytes.byteLength).toBe(0); // transferred
     expect(r.error).toBeUndefined();
     expect(r.labels[0]).toMatchObject({ label: 'cat', modelId: 'centernet-mobilenetv3-coco80' });
-    expect(r.pipelineVersion).toBe('pipeline@2+detector@centernet-mobilenetv3-coco80:1.0.0');
+    expect(r.pipelineVersion).toBe('pipeline@3+detector@centernet-mobilenetv3-coco80:1.0.0');
     // The app can compute the same version without the worker, to find photos to re-index.
     expect(pipelineVersionFor(manifest, { ocr: false })).toBe(r.pipelineVersion);
   });
