@@ -1,0 +1,134 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
+import { presenceKey } from '../../../sync/replication/presence-seal.ts';
+import { replicateBox } from '../../../sync/replication/replicate-box.ts';
+import { createKeyring } from '../../../sync/sealed/keyring.ts';
+import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
+import { newWriter } from '../../../sync/sealed/writer.ts';
+import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
+import { startRedis, type RedisService } from '../../helpers/services/redis';
+import { spawnDevice } from '../../helpers/spawn-device.ts';
+import { testPresence } from '../../helpers/test-presence.ts';
+import { nodeWrtc } from '../transport/peer-pair.ts';
+import { opened, tempDataDir, until } from './relay-harness.ts';
+
+const MINE = 'heron-canary-node-one';
+const THEIRS = 'ibis-canary-node-two';
+const CHILD_NAME = 'kestrel-canary-node-two';
+
+let redis: RedisService;
+let monitor: Redis;
+const redisCommands: string[] = [];
+const nodes: RelayServer[] = [];
+const dirs: ReturnType<typeof tempDataDir>[] = [];
+
+beforeAll(async () => {
+  await sodiumReady();
+  redis = await startRedis();
+  // Everything Redis is asked to do, for the canary below.
+  monitor = new Redis(redis.url);
+  const feed = await monitor.monitor();
+  feed.on('monitor', (_time: string, args: string[]) => void redisCommands.push(args.join(' ')));
+  for (let i = 0; i < 2; i++) {
+    const data = tempDataDir();
+    dirs.push(data);
+    nodes.push(await startRelayServer({ dataDir: data.dir, port: 0, signalingRedisUrl: redis.url }));
+  }
+  vi.stubGlobal('WebSocket', WebSocket);
+}, 60_000);
+
+afterAll(async () => {
+  vi.unstubAllGlobals();
+  for (const node of nodes) await node.close();
+  for (const data of dirs) data.remove();
+  monitor?.disconnect();
+  await redis?.stop();
+});
+
+function client(url: string): Promise<{ ws: WebSocket; received: unknown[] }> {
+  const ws = new WebSocket(url);
+  const received: unknown[] = [];
+  ws.on('message', (raw: Buffer) => void received.push(JSON.parse(raw.toString('utf8'))));
+  return opened(ws).then(() => ({ ws, received }));
+}
+
+describe('signaling across relay nodes through Redis pub/sub', () => {
+  it("a publish on node 1 reaches the topic's subscribers on node 2, and no other topic's", async () => {
+    const [one, two] = nodes as [RelayServer, RelayServer];
+    const a = await client(one.signalingUrl);
+    const b = await client(two.signalingUrl);
+    const other = await client(two.signalingUrl);
+    const outsider = await client(one.signalingUrl);
+    try {
+      a.ws.send(JSON.stringify({ type: 'subscribe', topics: ['topic-shared-0001'] }));
+      b.ws.send(JSON.stringify({ type: 'subscribe', topics: ['topic-shared-0001'] }));
+      other.ws.send(JSON.stringify({ type: 'subscribe', topics: ['topic-other-00001'] }));
+      // Not a member of the topic: its publish goes nowhere, on any node.
+      outsider.ws.send(JSON.stringify({ type: 'publish', topic: 'topic-shared-0001', data: 'from-outsider' }));
+      await vi.waitFor(async () => {
+        a.ws.send(JSON.stringify({ type: 'publish', topic: 'topic-shared-0001', data: 'hello-across' }));
+        expect(b.received).toContainEqual(expect.objectContaining({ type: 'publish', topic: 'topic-shared-0001', data: 'hello-across' }));
+      }, { timeout: 10_000, interval: 200 });
+      // The sender hears itself once, from its own node (not again through Redis).
+      expect(a.received.filter((m) => (m as { data?: string }).data === 'hello-across').length).toBe(b.received.filter((m) => (m as { data?: string }).data === 'hello-across').length);
+      expect(other.received).toEqual([]);
+      expect([...a.received, ...b.received].some((m) => (m as { data?: string }).data === 'from-outsider')).toBe(false);
+    } finally {
+      for (const c of [a, b, other, outsider]) c.ws.close();
+    }
+  });
+
+  it('two y-webrtc devices whose signaling sockets land on different nodes find each other and sync; Redis carries no plaintext', async () => {
+    const [one, two] = nodes as [RelayServer, RelayServer];
+    const notebookKey = randomNotebookKey();
+    const keyId = newKeyId();
+    const keyring = createKeyring(new Map([[keyId, notebookKey]]), keyId);
+    const plain = new Y.Doc();
+    const box = new Y.Doc();
+    const sealed = new SealedDoc({ docId: 'nb-fanout', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
+    createNote(plain, { title: MINE });
+    sealed.flush();
+    const roomId = deriveRoomId(notebookKey, 'nb-fanout');
+    const replication = replicateBox({
+      box, roomId,
+      password: deriveRoomPassword(notebookKey, 'nb-fanout'),
+      settings: { signalingUrls: [one.signalingUrl], iceServers: [] },
+      wrtc: nodeWrtc,
+      presence: testPresence(presenceKey(notebookKey, roomId), 'test-id', 'test-device'),
+    });
+    await vi.waitFor(() => expect(one.signaling.connectionCount).toBe(1));
+    const { child, out, err, exited } = spawnDevice(new URL('../replication/webrtc-device.ts', import.meta.url), {
+      OBSCURA_KEY: toBase64Url(notebookKey),
+      OBSCURA_KEY_ID: keyId,
+      OBSCURA_NOTEBOOK: 'nb-fanout',
+      OBSCURA_SIGNAL: two.signalingUrl,
+      OBSCURA_TITLE: THEIRS,
+      OBSCURA_WAIT_FOR: MINE,
+      OBSCURA_DEVICE_NAME: CHILD_NAME,
+    });
+    try {
+      await until(plain, () => readNotes(plain).some((note) => note.title === THEIRS));
+      await vi.waitFor(() => expect(replication.status().peers).toBe(1), { timeout: 20_000 });
+      await vi.waitFor(() => expect(out()).toContain('"peers":1'), { timeout: 20_000 });
+      expect(two.signaling.connectionCount).toBe(1);
+      child.stdin.end();
+      expect(await exited).toBe(0);
+      const carried = redisCommands.join('\n');
+      // Redis carried the room's signaling (so the test looked at the right traffic) ...
+      expect(carried).toContain('publish');
+      // ... and none of what the devices wrote or are called.
+      for (const marker of [MINE, THEIRS, CHILD_NAME, 'nb-fanout', 'test-device']) expect({ marker, found: carried.includes(marker) }).toEqual({ marker, found: false });
+    } catch (error) {
+      throw new Error(`${String(error)}\nchild stderr: ${err()}`);
+    } finally {
+      child.kill();
+      replication.destroy();
+      sealed.destroy();
+    }
+  }, 60_000);
+});
