@@ -20,6 +20,8 @@ export interface RelayServerOptions {
   readonly checkBoxSchema?: boolean;
   /** See RelayOptions.requireWriteCapability (true unless a test or bench asks for a baseline without it). */
   readonly requireWriteCapability?: boolean;
+  /** See AttachSyncOptions.signalingRedisUrl. */
+  readonly signalingRedisUrl?: string;
 }
 
 export interface RelayServer extends SyncServers {
@@ -57,6 +59,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     allowedOrigins: options.allowedOrigins,
     checkBoxSchema: options.checkBoxSchema,
     requireWriteCapability: options.requireWriteCapability,
+    signalingRedisUrl: options.signalingRedisUrl,
   });
   return {
     ...sync,

@@ -69,15 +69,20 @@ describe('signaling across relay nodes through Redis pub/sub', () => {
       b.ws.send(JSON.stringify({ type: 'subscribe', topics: ['topic-shared-0001'] }));
       other.ws.send(JSON.stringify({ type: 'subscribe', topics: ['topic-other-00001'] }));
       // Not a member of the topic: its publish goes nowhere, on any node.
-      outsider.ws.send(JSON.stringify({ type: 'publish', topic: 'topic-shared-0001', data: 'from-outsider' }));
+      outsider.ws.send(JSON.stringify({ type: 'publish', topic: 'topic-shared-0001', data: 'ZnJvbS1vdXRzaWRlcg==' }));
       await vi.waitFor(async () => {
-        a.ws.send(JSON.stringify({ type: 'publish', topic: 'topic-shared-0001', data: 'hello-across' }));
-        expect(b.received).toContainEqual(expect.objectContaining({ type: 'publish', topic: 'topic-shared-0001', data: 'hello-across' }));
+        a.ws.send(JSON.stringify({ type: 'publish', topic: 'topic-shared-0001', data: 'aGVsbG8tYWNyb3Nz' }));
+        expect(b.received).toContainEqual(expect.objectContaining({ type: 'publish', topic: 'topic-shared-0001', data: 'aGVsbG8tYWNyb3Nz' }));
       }, { timeout: 10_000, interval: 200 });
-      // The sender hears itself once, from its own node (not again through Redis).
-      expect(a.received.filter((m) => (m as { data?: string }).data === 'hello-across').length).toBe(b.received.filter((m) => (m as { data?: string }).data === 'hello-across').length);
+      // Once the channel is up, one publish reaches each subscriber once: the sender from its
+      // own node (not again through Redis), the other node's subscriber through Redis.
+      const count = (c: { received: unknown[] }) => c.received.filter((m) => (m as { data?: string }).data === 'b25jZQ==').length;
+      a.ws.send(JSON.stringify({ type: 'publish', topic: 'topic-shared-0001', data: 'b25jZQ==' }));
+      await vi.waitFor(() => expect(count(b)).toBe(1), { timeout: 5_000 });
+      await new Promise((done) => setTimeout(done, 300));
+      expect([count(a), count(b)]).toEqual([1, 1]);
       expect(other.received).toEqual([]);
-      expect([...a.received, ...b.received].some((m) => (m as { data?: string }).data === 'from-outsider')).toBe(false);
+      expect([...a.received, ...b.received].some((m) => (m as { data?: string }).data === 'ZnJvbS1vdXRzaWRlcg==')).toBe(false);
     } finally {
       for (const c of [a, b, other, outsider]) c.ws.close();
     }
