@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { attachSync, type AttachSyncOptions, type SyncServers } from './attach-sync.ts';
 import { ISOLATION_HEADERS } from './isolation-headers.ts';
 import type { RelayLimits } from './relay/relay-limits.ts';
+import type { RelayOptions } from './relay/relay.ts';
 import type { SignalingLimits } from './signaling.ts';
 
 export interface RelayServerOptions {
@@ -22,6 +23,8 @@ export interface RelayServerOptions {
   readonly requireWriteCapability?: boolean;
   /** See AttachSyncOptions.signalingRedisUrl. */
   readonly signalingRedisUrl?: string;
+  /** See RelayOptions.blobStorage. */
+  readonly blobStorage?: RelayOptions['blobStorage'];
 }
 
 export interface RelayServer extends SyncServers {
@@ -60,6 +63,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     checkBoxSchema: options.checkBoxSchema,
     requireWriteCapability: options.requireWriteCapability,
     signalingRedisUrl: options.signalingRedisUrl,
+    blobStorage: options.blobStorage,
   });
   return {
     ...sync,
