@@ -1,13 +1,15 @@
-import { HeadObjectCommand, ListObjectsV2Command, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, HeadObjectCommand, ListObjectsV2Command, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
 import { S3BlobStore } from '../../../sync/server/relay/s3-blob-store.ts';
 import { blobStoreContract, chunked, CLIENT_PART, CONTRACT_LIMITS, hashOf, readAll, ROOM, uploadInParts, type StoreLimits } from './blob-store-contract';
 import { startS3Services, type S3Services } from './s3-services';
 
 let services: S3Services;
 beforeAll(async () => {
+  await sodiumReady();
   services = await startS3Services();
 }, 120_000);
 afterAll(async () => {
@@ -127,6 +129,39 @@ describe('S3 blob store across relay nodes', () => {
       }
       const uploads = await nodes.s3.send(new ListMultipartUploadsCommand({ Bucket: nodes.bucket }));
       expect(uploads.Uploads ?? []).toEqual([]);
+    } finally {
+      await nodes.close();
+    }
+  });
+
+  it('a resumable upload nobody continued for a week is given up (row and S3 upload), and so is a multipart upload no row holds', async () => {
+    const nodes = await openNodes(CONTRACT_LIMITS);
+    const [one, two] = nodes.stores as [S3BlobStore, S3BlobStore];
+    try {
+      const bytes = randomBytes(12 * CLIENT_PART);
+      const hash = hashOf(bytes);
+      for (let start = 0; start < 6 * CLIENT_PART; start += CLIENT_PART) {
+        await one.putPart(ROOM, hash, { start, end: start + CLIENT_PART - 1, total: bytes.length }, chunked(bytes.subarray(start, start + CLIENT_PART)));
+      }
+      const fresh = randomBytes(2 * CLIENT_PART);
+      await one.putPart(ROOM, hashOf(fresh), { start: 0, end: CLIENT_PART - 1, total: fresh.length }, chunked(fresh.subarray(0, CLIENT_PART)));
+      // A node that died after creating a multipart upload and before recording it.
+      await nodes.s3.send(new CreateMultipartUploadCommand({ Bucket: nodes.bucket, Key: `${ROOM}/${hashOf(randomBytes(4))}.partial` }));
+      const uploads = async () => ((await nodes.s3.send(new ListMultipartUploadsCommand({ Bucket: nodes.bucket }))).Uploads ?? []).length;
+      expect(await uploads()).toBe(2);
+      const db = new pg.Client({ connectionString: nodes.database });
+      await db.connect();
+      await db.query("UPDATE relay_blob_uploads SET updated_at = now() - interval '8 days' WHERE hash = $1", [hash]);
+      await db.end();
+      // A fresh start sweeps nothing younger than a day or a week.
+      expect(await two.sweep()).toBe(1);
+      expect(await two.partialOffset(ROOM, hash)).toBeUndefined();
+      expect(await two.partialOffset(ROOM, hashOf(fresh))).toBe(CLIENT_PART);
+      expect(await uploads()).toBe(1);
+      expect(await two.sweep(undefined, 0)).toBe(1);
+      expect(await uploads()).toBe(0);
+      // The given-up upload starts again from 0 and completes.
+      expect(await uploadInParts(two, ROOM, bytes)).toEqual({ ok: true, created: true, size: bytes.length });
     } finally {
       await nodes.close();
     }
