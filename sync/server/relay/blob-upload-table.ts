@@ -134,3 +134,20 @@ export async function reserveRoomBytes(pool: pg.Pool, roomId: string, bytes: num
 export async function releaseReservation(db: pg.Pool | pg.PoolClient, id: string | undefined): Promise<void> {
   if (id !== undefined) await db.query('DELETE FROM relay_blob_reservations WHERE id = $1', [id]);
 }
+
+/**
+ * Forgets uploads nobody continued for `maxAgeMs` (as the disk store does with its partial
+ * files): their rows, and the S3 upload ids they held, which the caller aborts.
+ */
+export async function dropStaleUploads(pool: pg.Pool, maxAgeMs: number): Promise<{ key: string; uploadId: string }[]> {
+  const { rows } = await pool.query<{ room_id: string; hash: string; s3_upload_id: string | null }>(
+    `DELETE FROM relay_blob_uploads WHERE updated_at < now() - ($1::bigint * interval '1 millisecond') RETURNING room_id, hash, s3_upload_id`, [maxAgeMs]);
+  return rows.flatMap((row) => (row.s3_upload_id === null ? [] : [{ key: `${row.room_id}/${row.hash}.partial`, uploadId: row.s3_upload_id }]));
+}
+
+/** The S3 upload ids that uploads in progress hold (any other is left over from a node that died). */
+export async function liveUploadIds(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ id: string }>('SELECT s3_upload_id AS id FROM relay_blob_uploads WHERE s3_upload_id IS NOT NULL');
+  return new Set(rows.map((row) => row.id));
+}
+

@@ -1,13 +1,14 @@
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand,
-  CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client,
+  CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import { createContentHasher, type ContentHasher } from '../../../crypto/index.ts';
-import type { ContentRange } from './blob-files.ts';
+import { PARTIAL_MAX_AGE_MS, type ContentRange } from './blob-files.ts';
 import { conflict, mismatch, quotaFull, tooLarge, type BlobStorage, type PutBlobResult } from './blob-storage.ts';
 import {
-  blobSize, createBlobTables, dropUpload, lockUpload, recordBlob, releaseReservation, reserveRoomBytes, saveUpload, uploadOffset, type UploadPart,
+  blobSize, createBlobTables, dropStaleUploads, dropUpload, liveUploadIds, lockUpload, recordBlob, releaseReservation, reserveRoomBytes, saveUpload,
+  uploadOffset, type UploadPart,
 } from './blob-upload-table.ts';
 
 /** S3's smallest part but the last; a resumable upload keeps less than this in PostgreSQL. */
@@ -47,7 +48,30 @@ export class S3BlobStore implements BlobStorage {
     await options.s3.send(new CreateBucketCommand({ Bucket: options.bucket })).catch((error: { name?: string }) => {
       if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
     });
-    return new S3BlobStore(options);
+    const store = new S3BlobStore(options);
+    await store.sweep();
+    return store;
+  }
+
+  /**
+   * Run at every node's start: gives up resumable uploads nobody continued for a week (as
+   * the disk store does), and aborts S3 multipart uploads that no upload in progress holds
+   * and that are older than a day (a node died between creating one and recording it).
+   */
+  async sweep(maxAgeMs = PARTIAL_MAX_AGE_MS, orphanAgeMs = 24 * 3600 * 1000): Promise<number> {
+    const stale = await dropStaleUploads(this.#o.pool, maxAgeMs);
+    for (const { key, uploadId } of stale) await this.#abort(key, uploadId);
+    const live = await liveUploadIds(this.#o.pool);
+    const listed = await this.#o.s3.send(new ListMultipartUploadsCommand({ Bucket: this.#o.bucket }));
+    let orphans = 0;
+    for (const upload of listed.Uploads ?? []) {
+      const old = (upload.Initiated?.getTime() ?? Date.now()) < Date.now() - orphanAgeMs;
+      if (upload.Key && upload.UploadId && old && !live.has(upload.UploadId)) {
+        await this.#abort(upload.Key, upload.UploadId);
+        orphans++;
+      }
+    }
+    return stale.length + orphans;
   }
 
   size(roomId: string, hash: string): Promise<number | undefined> {
