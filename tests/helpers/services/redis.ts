@@ -15,6 +15,8 @@ export interface RedisService {
   readonly dir: string;
   /** Everything the server wrote to stdout/stderr so far (for a failing test's message). */
   log(): string;
+  /** SIGKILL by pid, then a new server on the same port and password (clients reconnect); `pid` is the new one. */
+  restart(): Promise<void>;
   /** SIGTERM by pid, wait for the exit, remove the temp dir. */
   stop(): Promise<void>;
 }
@@ -29,41 +31,61 @@ export async function startRedis(): Promise<RedisService> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(binary, [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-      '--save', '', '--appendonly', 'no', '--requirepass', password, '--logfile', '',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    const url = `redis://:${password}@127.0.0.1:${port}`;
+    let server: Running;
     try {
-      await waitUntil('redis-server', 10_000, async () => {
-        if (child.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
-        const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        client.on('error', () => undefined);
-        try {
-          await client.connect();
-          if ((await client.ping()) !== 'PONG') throw new Error('no PONG');
-        } finally {
-          client.disconnect();
-        }
-      });
+      server = await runServer(binary, dir, port, password);
     } catch (error) {
       lastError = error;
-      if (child.pid !== undefined) await stopPid(child.pid, 'SIGKILL');
       continue;
     }
-    const pid = child.pid as number;
     return {
-      url, port, pid, dir,
-      log: () => output,
+      url: `redis://:${password}@127.0.0.1:${port}`, port, dir,
+      get pid() {
+        return server.pid;
+      },
+      log: () => server.log(),
+      async restart() {
+        await stopPid(server.pid, 'SIGKILL');
+        server = await runServer(binary, dir, port, password);
+      },
       async stop() {
-        await stopPid(pid, 'SIGTERM');
+        await stopPid(server.pid, 'SIGTERM');
         rmSync(dir, { recursive: true, force: true });
       },
     };
   }
   rmSync(dir, { recursive: true, force: true });
   throw new Error(`redis-server did not start: ${String(lastError)}`);
+}
+
+interface Running {
+  readonly pid: number;
+  log(): string;
+}
+
+async function runServer(binary: string, dir: string, port: number, password: string): Promise<Running> {
+  const child = spawn(binary, [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+    '--save', '', '--appendonly', 'no', '--requirepass', password, '--logfile', '',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  try {
+    await waitUntil('redis-server', 10_000, async () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
+      const client = new Redis(`redis://:${password}@127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        if ((await client.ping()) !== 'PONG') throw new Error('no PONG');
+      } finally {
+        client.disconnect();
+      }
+    });
+  } catch (error) {
+    if (child.pid !== undefined) await stopPid(child.pid, 'SIGKILL');
+    throw error;
+  }
+  return { pid: child.pid as number, log: () => output };
 }
