@@ -2,13 +2,13 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomNotebookKey, sodiumReady } from '../../../crypto/index.ts';
-import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
+import { createBlobSync } from '../../../sync/blob/blob-sync.ts';
 import type { FetchLike } from '../../../sync/blob/relay-blob-client.ts';
 import { relayWrite } from '../../../sync/replication/relay-write.ts';
 import { startRelayProcess, type RelayProcess } from '../../helpers/relay-process';
 import { keyedRelayWrite } from '../../helpers/relay-writer';
 import { startRedis, type RedisService } from '../../helpers/services/redis';
-import { MiB, newStore, putPhoto, readPhoto, ROOM } from '../blob-sync/blob-sync-harness';
+import { MiB, newStore, putPhoto, readPhoto, ROOM, uploadsIdle } from '../blob-sync/blob-sync-harness';
 import { sameBytes } from '../transport/peer-pair';
 import { startS3Services, type S3Services } from './s3-services';
 
@@ -51,14 +51,6 @@ function balancer(target: () => RelayProcess) {
   return { fetch: fetchImpl, sentTo };
 }
 
-function idle(blobs: BlobSync): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => blobs.pending().uploads === 0 && (off(), resolve());
-    const off = blobs.onChange(check);
-    check();
-  });
-}
-
 describe('blobs through two scale-out relay nodes (S3 + PostgreSQL)', () => {
   it('a 20 MiB photo upload cut by SIGKILL of node 1 resumes through node 2, arrives byte-exact, and S3 and PostgreSQL hold no plaintext', async () => {
     const [one, two] = nodes as [RelayProcess, RelayProcess];
@@ -87,7 +79,7 @@ describe('blobs through two scale-out relay nodes (S3 + PostgreSQL)', () => {
     try {
       uploader.offer(photo.photo.id);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await idle(uploader);
+      await uploadsIdle(uploader);
     } finally {
       uploader.destroy();
     }
