@@ -1,20 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import * as Y from 'yjs';
-import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
-import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
-import { presenceKey } from '../../../sync/replication/presence-seal.ts';
-import { replicateBox } from '../../../sync/replication/replicate-box.ts';
-import { createKeyring } from '../../../sync/sealed/keyring.ts';
-import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
-import { newWriter } from '../../../sync/sealed/writer.ts';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { readNotes } from '../../../sync/notebook/notes.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { startRedis, type RedisService } from '../../helpers/services/redis';
 import { spawnDevice } from '../../helpers/spawn-device.ts';
-import { testPresence } from '../../helpers/test-presence.ts';
-import { nodeWrtc } from '../transport/peer-pair.ts';
+import { sealedWebrtcDevice } from '../replication/sealed-webrtc-device.ts';
 import { opened, tempDataDir, until } from './relay-harness.ts';
 
 const MINE = 'heron-canary-node-one';
@@ -90,32 +82,11 @@ describe('signaling across relay nodes through Redis pub/sub', () => {
 
   it('two y-webrtc devices whose signaling sockets land on different nodes find each other and sync; Redis carries no plaintext', async () => {
     const [one, two] = nodes as [RelayServer, RelayServer];
-    const notebookKey = randomNotebookKey();
-    const keyId = newKeyId();
-    const keyring = createKeyring(new Map([[keyId, notebookKey]]), keyId);
-    const plain = new Y.Doc();
-    const box = new Y.Doc();
-    const sealed = new SealedDoc({ docId: 'nb-fanout', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
-    createNote(plain, { title: MINE });
-    sealed.flush();
-    const roomId = deriveRoomId(notebookKey, 'nb-fanout');
-    const replication = replicateBox({
-      box, roomId,
-      password: deriveRoomPassword(notebookKey, 'nb-fanout'),
-      settings: { signalingUrls: [one.signalingUrl], iceServers: [] },
-      wrtc: nodeWrtc,
-      presence: testPresence(presenceKey(notebookKey, roomId), 'test-id', 'test-device'),
-    });
+    const device = sealedWebrtcDevice('nb-fanout', MINE, one.signalingUrl);
+    const { plain, replication } = device;
     await vi.waitFor(() => expect(one.signaling.connectionCount).toBe(1));
-    const { child, out, err, exited } = spawnDevice(new URL('../replication/webrtc-device.ts', import.meta.url), {
-      OBSCURA_KEY: toBase64Url(notebookKey),
-      OBSCURA_KEY_ID: keyId,
-      OBSCURA_NOTEBOOK: 'nb-fanout',
-      OBSCURA_SIGNAL: two.signalingUrl,
-      OBSCURA_TITLE: THEIRS,
-      OBSCURA_WAIT_FOR: MINE,
-      OBSCURA_DEVICE_NAME: CHILD_NAME,
-    });
+    const { child, out, err, exited } = spawnDevice(new URL('../replication/webrtc-device.ts', import.meta.url),
+      device.childEnv({ signalingUrl: two.signalingUrl, title: THEIRS, waitFor: MINE, deviceName: CHILD_NAME }));
     try {
       await until(plain, () => readNotes(plain).some((note) => note.title === THEIRS));
       await vi.waitFor(() => expect(replication.status().peers).toBe(1), { timeout: 20_000 });
@@ -132,8 +103,7 @@ describe('signaling across relay nodes through Redis pub/sub', () => {
       throw new Error(`${String(error)}\nchild stderr: ${err()}`);
     } finally {
       child.kill();
-      replication.destroy();
-      sealed.destroy();
+      device.destroy();
     }
   }, 60_000);
 
