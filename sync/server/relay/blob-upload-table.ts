@@ -4,7 +4,7 @@ import type pg from 'pg';
  * The blob store's shared state in PostgreSQL (s3-blob-store.ts), so every relay node sees
  * the same blobs, uploads and room quotas. Rows hold room ids, hashes, sizes, S3 upload ids
  * and part ETags, and the ciphertext of a resumable upload's unfinished tail (under one S3
- * part, 5 MiB); never anything a device did not send as ciphertext (RELAY.md "What each store learns").
+ * part, 5 MiB, one row per part the client sent); never anything a device did not send as ciphertext (RELAY.md "What each store learns").
  */
 export const BLOB_TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS relay_blobs (
@@ -12,9 +12,13 @@ CREATE TABLE IF NOT EXISTS relay_blobs (
   PRIMARY KEY (room_id, hash));
 CREATE TABLE IF NOT EXISTS relay_blob_uploads (
   room_id text NOT NULL, hash text NOT NULL, total bigint NOT NULL,
-  s3_upload_id text, flushed bigint NOT NULL DEFAULT 0, tail bytea NOT NULL DEFAULT '\\x',
+  s3_upload_id text, flushed bigint NOT NULL DEFAULT 0, tail_bytes bigint NOT NULL DEFAULT 0,
   parts jsonb NOT NULL DEFAULT '[]', updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (room_id, hash));
+CREATE TABLE IF NOT EXISTS relay_blob_upload_chunks (
+  room_id text NOT NULL, hash text NOT NULL, start bigint NOT NULL, bytes bytea NOT NULL,
+  PRIMARY KEY (room_id, hash, start),
+  FOREIGN KEY (room_id, hash) REFERENCES relay_blob_uploads ON DELETE CASCADE);
 CREATE TABLE IF NOT EXISTS relay_blob_rooms (room_id text PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS relay_blob_reservations (
   id bigserial PRIMARY KEY, room_id text NOT NULL, bytes bigint NOT NULL, expires_at timestamptz NOT NULL);
@@ -33,7 +37,8 @@ export interface UploadRow {
   readonly total: number;
   readonly s3UploadId: string | null;
   readonly flushed: number;
-  readonly tail: Buffer;
+  /** Bytes after `flushed`, kept as chunk rows until they make an S3 part. */
+  readonly tailBytes: number;
   readonly parts: UploadPart[];
 }
 
@@ -57,7 +62,7 @@ export async function blobSize(db: pg.Pool | pg.PoolClient, roomId: string, hash
 
 export async function uploadOffset(db: pg.Pool | pg.PoolClient, roomId: string, hash: string): Promise<number | undefined> {
   const { rows } = await db.query<{ offset: string }>(
-    'SELECT flushed + length(tail) AS offset FROM relay_blob_uploads WHERE room_id = $1 AND hash = $2', [roomId, hash]);
+    'SELECT flushed + tail_bytes AS offset FROM relay_blob_uploads WHERE room_id = $1 AND hash = $2', [roomId, hash]);
   return rows[0] === undefined ? undefined : Number(rows[0].offset);
 }
 
@@ -70,10 +75,10 @@ export async function lockUpload(client: pg.PoolClient, roomId: string, hash: st
     await client.query('INSERT INTO relay_blob_uploads (room_id, hash, total) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [roomId, hash, total]);
   }
   try {
-    const { rows } = await client.query<{ total: string; s3_upload_id: string | null; flushed: string; tail: Buffer; parts: UploadPart[] }>(
-      'SELECT total, s3_upload_id, flushed, tail, parts FROM relay_blob_uploads WHERE room_id = $1 AND hash = $2 FOR UPDATE NOWAIT', [roomId, hash]);
+    const { rows } = await client.query<{ total: string; s3_upload_id: string | null; flushed: string; tail_bytes: string; parts: UploadPart[] }>(
+      'SELECT total, s3_upload_id, flushed, tail_bytes, parts FROM relay_blob_uploads WHERE room_id = $1 AND hash = $2 FOR UPDATE NOWAIT', [roomId, hash]);
     const row = rows[0];
-    return row && { total: Number(row.total), s3UploadId: row.s3_upload_id, flushed: Number(row.flushed), tail: row.tail, parts: row.parts };
+    return row && { total: Number(row.total), s3UploadId: row.s3_upload_id, flushed: Number(row.flushed), tailBytes: Number(row.tail_bytes), parts: row.parts };
   } catch (error) {
     if ((error as { code?: string }).code === '55P03') return 'busy';
     throw error;
@@ -82,8 +87,20 @@ export async function lockUpload(client: pg.PoolClient, roomId: string, hash: st
 
 export async function saveUpload(client: pg.PoolClient, roomId: string, hash: string, row: Omit<UploadRow, 'total'>): Promise<void> {
   await client.query(
-    'UPDATE relay_blob_uploads SET s3_upload_id = $3, flushed = $4, tail = $5, parts = $6, updated_at = now() WHERE room_id = $1 AND hash = $2',
-    [roomId, hash, row.s3UploadId, row.flushed, row.tail, JSON.stringify(row.parts)]);
+    'UPDATE relay_blob_uploads SET s3_upload_id = $3, flushed = $4, tail_bytes = $5, parts = $6, updated_at = now() WHERE room_id = $1 AND hash = $2',
+    [roomId, hash, row.s3UploadId, row.flushed, row.tailBytes, JSON.stringify(row.parts)]);
+}
+
+/** Keeps one part's bytes until the tail makes an S3 part: each part is written once. */
+export async function appendChunk(client: pg.PoolClient, roomId: string, hash: string, start: number, bytes: Buffer): Promise<void> {
+  await client.query('INSERT INTO relay_blob_upload_chunks (room_id, hash, start, bytes) VALUES ($1, $2, $3, $4)', [roomId, hash, start, bytes]);
+}
+
+/** The tail's bytes in order, and forgets them (they become an S3 part in this transaction). */
+export async function takeChunks(client: pg.PoolClient, roomId: string, hash: string): Promise<Buffer[]> {
+  const { rows } = await client.query<{ start: string; bytes: Buffer }>(
+    'DELETE FROM relay_blob_upload_chunks WHERE room_id = $1 AND hash = $2 RETURNING start, bytes', [roomId, hash]);
+  return rows.sort((a, b) => Number(a.start) - Number(b.start)).map((row) => row.bytes);
 }
 
 export async function dropUpload(client: pg.PoolClient, roomId: string, hash: string): Promise<void> {
@@ -110,7 +127,7 @@ export async function reserveRoomBytes(pool: pg.Pool, roomId: string, bytes: num
     await client.query('SELECT 1 FROM relay_blob_rooms WHERE room_id = $1 FOR UPDATE', [roomId]);
     const { rows } = await client.query<{ used: string }>(`SELECT
       (SELECT coalesce(sum(size), 0) FROM relay_blobs WHERE room_id = $1)
-      + (SELECT coalesce(sum(flushed + length(tail)), 0) FROM relay_blob_uploads WHERE room_id = $1)
+      + (SELECT coalesce(sum(flushed + tail_bytes), 0) FROM relay_blob_uploads WHERE room_id = $1)
       + (SELECT coalesce(sum(bytes), 0) FROM relay_blob_reservations WHERE room_id = $1 AND expires_at > now()) AS used`, [roomId]);
     if (Number(rows[0]?.used ?? 0) + bytes > max) {
       await client.query('ROLLBACK');

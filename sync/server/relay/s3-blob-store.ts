@@ -7,8 +7,8 @@ import { createContentHasher, type ContentHasher } from '../../../crypto/index.t
 import { PARTIAL_MAX_AGE_MS, type ContentRange } from './blob-files.ts';
 import { conflict, mismatch, quotaFull, tooLarge, type BlobStorage, type PutBlobResult } from './blob-storage.ts';
 import {
-  blobSize, createBlobTables, dropStaleUploads, dropUpload, liveUploadIds, lockUpload, recordBlob, releaseReservation, reserveRoomBytes, saveUpload,
-  uploadOffset, type UploadPart,
+  appendChunk, blobSize, createBlobTables, dropStaleUploads, dropUpload, liveUploadIds, lockUpload, recordBlob, releaseReservation, reserveRoomBytes,
+  saveUpload, takeChunks, uploadOffset, type UploadPart,
 } from './blob-upload-table.ts';
 
 /** S3's smallest part but the last; a resumable upload keeps less than this in PostgreSQL. */
@@ -156,7 +156,7 @@ export class S3BlobStore implements BlobStorage {
       // The row lock makes one node at a time the writer of this upload; a node that dies
       // mid-part loses its connection, PostgreSQL rolls back, and the upload is where it was.
       const row = await lockUpload(client, roomId, hash, range.total, range.start === 0);
-      const offset = row === 'busy' ? ((await this.partialOffset(roomId, hash)) ?? 0) : row === undefined ? 0 : row.flushed + row.tail.byteLength;
+      const offset = row === 'busy' ? ((await this.partialOffset(roomId, hash)) ?? 0) : row === undefined ? 0 : row.flushed + row.tailBytes;
       if (row === 'busy' || row === undefined || range.start !== offset || range.total !== row.total) {
         await client.query('ROLLBACK');
         return conflict(offset);
@@ -166,7 +166,7 @@ export class S3BlobStore implements BlobStorage {
         await client.query('ROLLBACK');
         return quotaFull();
       }
-      const chunks: Buffer[] = [row.tail];
+      const chunks: Buffer[] = [];
       let written = 0;
       for await (const chunk of body) {
         if (written + chunk.byteLength > length) {
@@ -181,25 +181,29 @@ export class S3BlobStore implements BlobStorage {
         return { ok: false, status: 400, message: 'fewer bytes than Content-Range says' };
       }
       const last = range.end + 1 === range.total;
-      const buffered = Buffer.concat(chunks);
+      const incoming = Buffer.concat(chunks);
       const staging = `${roomId}/${hash}.partial`;
-      let { s3UploadId, flushed, parts } = row;
-      let tail = buffered;
+      let { s3UploadId, flushed, tailBytes, parts } = row;
       if (last && s3UploadId === null) {
         // Small enough to have stayed in PostgreSQL whole: hash it here, store it once.
-        const result = await this.#finishInMemory(client, roomId, hash, buffered);
+        const whole = Buffer.concat([...(await takeChunks(client, roomId, hash)), incoming]);
+        const result = await this.#finishInMemory(client, roomId, hash, whole);
         await releaseReservation(client, reservation);
         await client.query('COMMIT');
         return result;
       }
-      if (buffered.byteLength >= S3_MIN_PART_BYTES || last) {
+      if (tailBytes + length >= S3_MIN_PART_BYTES || last) {
+        const part = Buffer.concat([...(await takeChunks(client, roomId, hash)), incoming]);
         s3UploadId ??= await this.#createMultipart(staging);
-        parts = [...parts, await this.#uploadPart(staging, s3UploadId, parts.length + 1, buffered)];
-        flushed += buffered.byteLength;
-        tail = Buffer.alloc(0);
+        parts = [...parts, await this.#uploadPart(staging, s3UploadId, parts.length + 1, part)];
+        flushed += part.byteLength;
+        tailBytes = 0;
+      } else {
+        await appendChunk(client, roomId, hash, range.start, incoming);
+        tailBytes += length;
       }
       if (!last) {
-        await saveUpload(client, roomId, hash, { s3UploadId, flushed, tail, parts });
+        await saveUpload(client, roomId, hash, { s3UploadId, flushed, tailBytes, parts });
         await releaseReservation(client, reservation);
         await client.query('COMMIT');
         return { ok: true, offset: range.end + 1 };
