@@ -1,4 +1,4 @@
-import { CreateMultipartUploadCommand, HeadObjectCommand, ListObjectsV2Command, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, HeadObjectCommand, ListObjectsV2Command, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +162,32 @@ describe('S3 blob store across relay nodes', () => {
       expect(await uploads()).toBe(0);
       // The given-up upload starts again from 0 and completes.
       expect(await uploadInParts(two, ROOM, bytes)).toEqual({ ok: true, created: true, size: bytes.length });
+    } finally {
+      await nodes.close();
+    }
+  });
+
+  it('an upload whose S3 multipart upload is gone (a node died after completing it, or S3 lost it) starts over at 0 instead of failing for ever', async () => {
+    const nodes = await openNodes(CONTRACT_LIMITS);
+    const [one, two] = nodes.stores as [S3BlobStore, S3BlobStore];
+    try {
+      const bytes = randomBytes(8 * CLIENT_PART);
+      const hash = hashOf(bytes);
+      for (let start = 0; start < 6 * CLIENT_PART; start += CLIENT_PART) {
+        await one.putPart(ROOM, hash, { start, end: start + CLIENT_PART - 1, total: bytes.length }, chunked(bytes.subarray(start, start + CLIENT_PART)));
+      }
+      const db = new pg.Client({ connectionString: nodes.database });
+      await db.connect();
+      const { rows } = await db.query<{ id: string }>('SELECT s3_upload_id AS id FROM relay_blob_uploads WHERE hash = $1', [hash]);
+      await db.end();
+      expect(rows[0]?.id).toBeTruthy();
+      await nodes.s3.send(new AbortMultipartUploadCommand({ Bucket: nodes.bucket, Key: `${ROOM}/${hash}.partial`, UploadId: rows[0]!.id }));
+      // The parts still kept in PostgreSQL go on; the next one that reaches S3 finds the upload gone.
+      const resumed = await uploadInParts(two, ROOM, bytes, CLIENT_PART, 6 * CLIENT_PART).catch((error: unknown) => error);
+      expect(resumed).toMatchObject({ ok: false, status: 409, offset: 0 });
+      expect(await two.partialOffset(ROOM, hash)).toBeUndefined();
+      expect(await uploadInParts(two, ROOM, bytes)).toEqual({ ok: true, created: true, size: bytes.length });
+      expect((await readAll(one, ROOM, hash)).equals(bytes)).toBe(true);
     } finally {
       await nodes.close();
     }
