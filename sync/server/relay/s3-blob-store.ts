@@ -215,7 +215,11 @@ export class S3BlobStore implements BlobStorage {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      // The S3 upload the row names is gone (completed by a node that died before it could
+      // commit, or aborted): what the row counts can never be completed, so start over.
+      if ((error as { name?: string }).name !== 'NoSuchUpload') throw error;
+      await this.#o.pool.query('DELETE FROM relay_blob_uploads WHERE room_id = $1 AND hash = $2', [roomId, hash]);
+      return conflict(0);
     } finally {
       client.release();
       // Committed or rolled back, the bytes are counted by the rows now (or not at all).
