@@ -1,5 +1,5 @@
 import type { Plugin } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './sync/server/isolation-headers.ts';
@@ -149,7 +149,7 @@ export default defineConfig(({ mode }) => ({
           // vite-plugin-solid would pick jsdom; crypto and sync run in Node.
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-          exclude: ['tests/integration/node/**'],
+          exclude: [...configDefaults.exclude, 'tests/integration/node/**'],
           testTimeout: 30_000,
         },
       },
