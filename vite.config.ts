@@ -1,5 +1,5 @@
 import type { Plugin } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './sync/server/isolation-headers.ts';
@@ -120,6 +120,17 @@ const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
 // Mode `e2e` (tests/e2e/harness/global-setup.ts builds with it) is the production build plus
 // the tests' hooks (src/app/test-hooks.ts): __OBSCURA_TEST_HOOKS__ is true there only, and
 // in every other build the branches that load them are dead and dropped.
+/** Drops the 'browser' resolve condition vite-plugin-solid adds in test mode (see the 'node' project). */
+function nodeConditionsPlugin(): Plugin {
+  return {
+    name: 'obscura-node-conditions',
+    enforce: 'post',
+    configEnvironment(_name, config) {
+      if (config.resolve?.conditions) config.resolve.conditions = config.resolve.conditions.filter((c) => c !== 'browser');
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => ({
   define: { __OBSCURA_TEST_HOOKS__: JSON.stringify(mode === 'e2e'), __OBSCURA_ORT_CACHE__: JSON.stringify(ORT_WEBGPU_CACHE) },
   // modelsPlugin: models, label files and onnxruntime-web's wasm from our own origin.
@@ -138,7 +149,22 @@ export default defineConfig(({ mode }) => ({
           // vite-plugin-solid would pick jsdom; crypto and sync run in Node.
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'tests/integration/node/**'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        // vite-plugin-solid adds the 'browser' condition in tests and Vitest hands it to Node
+        // (--conditions), so Node itself would load the AWS SDK's browser build (broken there):
+        // tests of server code that uses the SDK run here, with Node's own conditions.
+        plugins: [nodeConditionsPlugin()],
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['tests/integration/node/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

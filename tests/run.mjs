@@ -6,22 +6,37 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 // Set-up first, so a fresh machine fails here in one line and never deep inside a suite:
-// the e2e tests need a Chromium. As root (CI, a container) it is installed with apt; anyone
-// else is told the one command to run.
+// the e2e tests need a Chromium, and the relay's scale-out tests the real services they start
+// (tests/helpers/services/: Redis, PostgreSQL, Ceph's RADOS Gateway). As root (CI, a container)
+// what is missing is installed with apt; anyone else is told the one command to run.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  if (process.env.CHROMIUM_PATH || process.getuid?.() !== 0) {
-    console.error(process.env.CHROMIUM_PATH
-      ? `No Chromium at CHROMIUM_PATH=${chromium}.`
-      : 'The end-to-end tests need Chromium. Install it with: sudo apt-get install -y chromium (or set CHROMIUM_PATH).');
+if (process.env.CHROMIUM_PATH && !existsSync(chromium)) {
+  console.error(`No Chromium at CHROMIUM_PATH=${chromium}.`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+const needed = [
+  { path: chromium, pkg: 'chromium' },
+  { path: '/usr/bin/redis-server', pkg: 'redis-server' },
+  { path: '/usr/lib/postgresql/15/bin/initdb', pkg: 'postgresql' },
+  { path: '/usr/bin/ceph-mon', pkg: 'ceph-mon' },
+  { path: '/usr/bin/ceph-osd', pkg: 'ceph-osd' },
+  { path: '/usr/bin/radosgw', pkg: 'radosgw' },
+  { path: '/usr/bin/ceph', pkg: 'ceph-common' },
+];
+const missing = [...new Set(needed.filter((n) => !existsSync(n.path)).map((n) => n.pkg))];
+if (missing.length > 0) {
+  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`The tests need ${missing.join(', ')}. Install with: sudo ${command.replace('&& apt-get', '&& sudo apt-get')}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
-  console.log('=== set-up: installing Chromium (apt-get) ===');
+  console.log(`=== set-up: installing ${missing.join(' ')} (apt-get) ===`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (...args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
-  if (!(apt('update') && apt('install', '-y', 'chromium'))) {
-    console.error('Installing Chromium failed; run: apt-get update && apt-get install -y chromium');
+  if (!(apt('update') && apt('install', '-y', ...missing))) {
+    console.error(`Installing failed; run: ${command}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
@@ -50,6 +65,8 @@ const stages = [
   // Every "ARCHITECTURE §n", "<doc>.md" and "<doc>.md \"Section\"" in docs and comments resolves.
   { name: 'doc references', cmd: ['npx', 'tsx', 'tests/lint/check-doc-references.ts'] },
   vitest('unit'),
+  // Server code on Node's own package builds (the AWS SDK) against the real services: vite.config.ts says why apart.
+  vitest('node'),
   vitest('e2e'),
 ];
 

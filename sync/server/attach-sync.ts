@@ -2,7 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createRelay, RELAY_PATH_PREFIX, type Relay, type RelayOptions } from './relay/relay.ts';
 import { originsServedFrom } from './origin-allow-list.ts';
-import { createSignalingServer, SIGNALING_PATH, type SignalingLimits, type SignalingServer } from './signaling.ts';
+import { createSignalingServer, DEFAULT_SIGNALING_LIMITS, SIGNALING_PATH, type SignalingLimits, type SignalingServer } from './signaling.ts';
+import { redisSignalingFanOut } from './signaling-fan-out.ts';
 import { rejectUpgrade } from './upgrade-reject.ts';
 
 export interface SyncServers {
@@ -32,6 +33,8 @@ export interface AttachSyncOptions extends Omit<RelayOptions, 'onFrame'> {
   readonly observeFrames?: (server: 'signaling' | 'relay', frame: Uint8Array) => void;
   /** Pages on these origins may use both servers too, besides the ones `baseUrl` serves. */
   readonly allowedOrigins?: readonly string[];
+  /** Scale-out: share signaling topics with every node on this Redis (`--redis URL`). */
+  readonly signalingRedisUrl?: string;
 }
 
 /**
@@ -47,6 +50,9 @@ export async function attachSync(options: AttachSyncOptions): Promise<SyncServer
     heartbeatMs: options.heartbeatMs,
     onFrame: observe && ((frame) => observe('signaling', frame)),
     allowedOrigins,
+    ...(options.signalingRedisUrl === undefined ? {} : {
+      fanOut: redisSignalingFanOut(options.signalingRedisUrl, options.signalingLimits?.maxMessageBytes ?? DEFAULT_SIGNALING_LIMITS.maxMessageBytes),
+    }),
   });
   const relay = await createRelay({ ...options, allowedOrigins, onFrame: observe && ((frame) => observe('relay', frame)) });
   options.addRoute(relay.handleRequest);

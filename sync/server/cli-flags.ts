@@ -66,3 +66,46 @@ export function exitIfPortTaken(error: unknown, port: number, hint: string): voi
   console.error(`Port ${port} is in use. ${hint}`);
   process.exit(1);
 }
+
+/** The shared services of a scale-out relay node (RELAY.md "Scale-out"); all undefined: one embedded node. */
+export interface ScaleOutFlags {
+  /** `--redis URL` / RELAY_REDIS_URL: signaling fan-out (and shared rooms). */
+  readonly redisUrl?: string;
+  /** `--postgres URL` / RELAY_POSTGRES_URL: blob upload state and quotas (and box updates). */
+  readonly postgresUrl?: string;
+  /** `--s3 URL` / RELAY_S3_URL: the S3 endpoint, e.g. `http://KEY:SECRET@127.0.0.1:7480` (else AWS_* variables). */
+  readonly s3Url?: string;
+  /** `--s3-bucket NAME` / RELAY_S3_BUCKET. */
+  readonly s3Bucket?: string;
+}
+
+/**
+ * `--redis URL --postgres URL --s3 URL --s3-bucket NAME` (each also from its environment
+ * variable). Blobs in S3 need PostgreSQL for their upload state, and a bucket.
+ */
+export function scaleOutFlags(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): ScaleOutFlags {
+  const pick = (name: string, variable: string): string | undefined => flag(name, argv) ?? (env[variable] || undefined);
+  const given = {
+    redisUrl: pick('redis', 'RELAY_REDIS_URL'),
+    postgresUrl: pick('postgres', 'RELAY_POSTGRES_URL'),
+    s3Url: pick('s3', 'RELAY_S3_URL'),
+    s3Bucket: pick('s3-bucket', 'RELAY_S3_BUCKET'),
+  };
+  const check = (value: string | undefined, name: string, protocols: readonly string[]) => {
+    if (value === undefined) return;
+    let protocol: string;
+    try {
+      protocol = new URL(value).protocol;
+    } catch {
+      throw new Error(`--${name}: not a URL`);
+    }
+    if (!protocols.includes(protocol)) throw new Error(`--${name}: expected ${protocols.join(' or ')} URL, got ${protocol}`);
+  };
+  check(given.redisUrl, 'redis', ['redis:', 'rediss:']);
+  check(given.postgresUrl, 'postgres', ['postgres:', 'postgresql:']);
+  check(given.s3Url, 's3', ['http:', 'https:']);
+  if ((given.s3Url === undefined) !== (given.s3Bucket === undefined)) throw new Error('--s3 and --s3-bucket go together');
+  if (given.s3Url !== undefined && given.postgresUrl === undefined) throw new Error('--s3 needs --postgres (where uploads in progress and quotas are kept)');
+  if (given.s3Bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(given.s3Bucket)) throw new Error('--s3-bucket: 3-63 lowercase letters, digits, dots and hyphens');
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as ScaleOutFlags;
+}

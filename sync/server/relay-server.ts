@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { attachSync, type AttachSyncOptions, type SyncServers } from './attach-sync.ts';
 import { ISOLATION_HEADERS } from './isolation-headers.ts';
 import type { RelayLimits } from './relay/relay-limits.ts';
+import type { RelayOptions } from './relay/relay.ts';
 import type { SignalingLimits } from './signaling.ts';
 
 export interface RelayServerOptions {
@@ -20,6 +21,10 @@ export interface RelayServerOptions {
   readonly checkBoxSchema?: boolean;
   /** See RelayOptions.requireWriteCapability (true unless a test or bench asks for a baseline without it). */
   readonly requireWriteCapability?: boolean;
+  /** See AttachSyncOptions.signalingRedisUrl. */
+  readonly signalingRedisUrl?: string;
+  /** See RelayOptions.blobStorage. */
+  readonly blobStorage?: RelayOptions['blobStorage'];
 }
 
 export interface RelayServer extends SyncServers {
@@ -57,6 +62,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     allowedOrigins: options.allowedOrigins,
     checkBoxSchema: options.checkBoxSchema,
     requireWriteCapability: options.requireWriteCapability,
+    signalingRedisUrl: options.signalingRedisUrl,
+    blobStorage: options.blobStorage,
   });
   return {
     ...sync,

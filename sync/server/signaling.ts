@@ -4,6 +4,7 @@ import { WebSocket, WebSocketServer, type RawData } from './ws-node.ts';
 import { ConnectionsPerAddress } from './connections-per-address.ts';
 import { keepAlive } from './heartbeat.ts';
 import { OriginAllowList } from './origin-allow-list.ts';
+import type { SignalingFanOut } from './signaling-fan-out.ts';
 import { parseSignalingMessage } from './signaling-message.ts';
 import { rejectUpgrade, upgradePath } from './upgrade-reject.ts';
 
@@ -45,6 +46,8 @@ export interface SignalingOptions {
   readonly onFrame?: (frame: Uint8Array) => void;
   /** Origins of the web pages that may connect (origin-allow-list.ts); others get 403. */
   readonly allowedOrigins?: readonly string[];
+  /** Other relay nodes' subscribers (signaling-fan-out.ts, scale-out mode); closed with the server. */
+  readonly fanOut?: SignalingFanOut;
 }
 
 export function createSignalingServer(given: Partial<SignalingLimits> = {}, options: SignalingOptions = {}): SignalingServer {
@@ -61,6 +64,11 @@ export function createSignalingServer(given: Partial<SignalingLimits> = {}, opti
     if (ws.bufferedAmount > 16 * limits.maxMessageBytes) return void ws.terminate();
     ws.send(text);
   };
+  const fanOut = options.fanOut;
+  // From other nodes: to this topic's subscribers here, and to nobody else.
+  fanOut?.onMessage((topic, text) => {
+    for (const receiver of topics.get(topic) ?? []) send(receiver, text);
+  });
 
   wss.on('connection', (ws) => {
     const mine = new Set<string>();
@@ -73,7 +81,10 @@ export function createSignalingServer(given: Partial<SignalingLimits> = {}, opti
       mine.delete(topic);
       const set = topics.get(topic);
       set?.delete(ws);
-      if (set?.size === 0) topics.delete(topic);
+      if (set?.size === 0) {
+        topics.delete(topic);
+        fanOut?.leave(topic);
+      }
     };
     ws.on('close', () => [...mine].forEach(leave));
     ws.on('message', (raw: RawData) => {
@@ -89,6 +100,7 @@ export function createSignalingServer(given: Partial<SignalingLimits> = {}, opti
           for (const topic of message.topics) {
             mine.add(topic);
             const set = topics.get(topic) ?? new Set<WebSocket>();
+            if (set.size === 0) fanOut?.join(topic);
             topics.set(topic, set.add(ws));
           }
           return;
@@ -101,6 +113,7 @@ export function createSignalingServer(given: Partial<SignalingLimits> = {}, opti
           if (!receivers) return;
           const text = JSON.stringify({ type: 'publish', topic: message.topic, data: message.data, clients: receivers.size });
           for (const receiver of receivers) send(receiver, text);
+          fanOut?.publish(message.topic, text);
           return;
         }
         case 'ping':
@@ -125,7 +138,7 @@ export function createSignalingServer(given: Partial<SignalingLimits> = {}, opti
     close: () => {
       stopHeartbeat();
       for (const ws of wss.clients) ws.terminate();
-      return new Promise((resolve) => wss.close(() => resolve()));
+      return Promise.all([new Promise<void>((resolve) => wss.close(() => resolve())), fanOut?.close()]).then(() => undefined);
     },
   };
 }

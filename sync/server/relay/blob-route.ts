@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ISOLATION_HEADERS } from '../isolation-headers.ts';
 import { parseByteRange, parseContentRange } from './blob-files.ts';
-import type { RelayBlobStore } from './relay-blob-store.ts';
+import type { BlobStorage } from './blob-storage.ts';
 
 export const BLOB_PATH_PREFIX = '/relay-blobs/';
 const BLOB_PATH = /^\/relay-blobs\/([A-Za-z0-9_-]{16,64})\/([0-9a-f]{64})$/;
@@ -22,7 +21,7 @@ export type AdmitPut = (req: IncomingMessage, roomId: string) => { readonly stat
  * is); `HEAD` of a blob not yet complete says the offset too. `GET` honours one `Range`.
  * Returns false for paths it does not own, so it can sit in front of the app's assets.
  */
-export function handleBlobRequest(store: RelayBlobStore, admit: AdmitPut, req: IncomingMessage, res: ServerResponse): boolean {
+export function handleBlobRequest(store: BlobStorage, admit: AdmitPut, req: IncomingMessage, res: ServerResponse): boolean {
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (!path.startsWith(BLOB_PATH_PREFIX)) return false;
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
@@ -49,7 +48,7 @@ export function handleBlobRequest(store: RelayBlobStore, admit: AdmitPut, req: I
   return true;
 }
 
-async function put(store: RelayBlobStore, roomId: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function put(store: BlobStorage, roomId: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const header = req.headers['content-length'];
   const declared = header === undefined ? undefined : Number(header);
   if (declared !== undefined && !Number.isSafeInteger(declared)) return reply(req, res, 400, 'bad Content-Length');
@@ -66,28 +65,28 @@ async function put(store: RelayBlobStore, roomId: string, hash: string, req: Inc
   reply(req, res, result.created ? 201 : 200, 'stored', { ETag: `"${hash}"` });
 }
 
-async function get(store: RelayBlobStore, roomId: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = store.path(roomId, hash);
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) {
+async function get(store: BlobStorage, roomId: string, hash: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const size = await store.size(roomId, hash);
+  if (size === undefined) {
     // Where a resumable upload of this blob stands, so its client can continue there.
     const offset = await store.partialOffset(roomId, hash);
     return reply(req, res, 404, 'no such blob', offsetHeader(offset));
   }
-  const range = parseByteRange(req.headers.range, info.size);
-  if (range === 'unsatisfiable') return reply(req, res, 416, 'range not satisfiable', { 'Content-Range': `bytes */${info.size}` });
-  const { start, end } = range ?? { start: 0, end: info.size - 1 };
+  const range = parseByteRange(req.headers.range, size);
+  if (range === 'unsatisfiable') return reply(req, res, 416, 'range not satisfiable', { 'Content-Range': `bytes */${size}` });
+  const { start, end } = range ?? { start: 0, end: size - 1 };
   res.writeHead(range ? 206 : 200, {
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(end - start + 1),
-    ...(range ? { 'Content-Range': `bytes ${start}-${end}/${info.size}` } : {}),
+    ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
     'Accept-Ranges': 'bytes',
     ETag: `"${hash}"`,
     // The name is the hash of the bytes: they can never change.
     'Cache-Control': 'private, max-age=31536000, immutable',
   });
-  if (req.method === 'HEAD' || info.size === 0) return void res.end();
-  await pipeline(createReadStream(path, { start, end }), res).catch((error: unknown) => {
+  if (req.method === 'HEAD' || size === 0) return void res.end();
+  const source = await store.read(roomId, hash, start, end);
+  await pipeline(source instanceof Readable ? source : Readable.from(source), res).catch((error: unknown) => {
     // A client that hangs up mid-download (or right after the last byte) is not an error.
     if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
   });

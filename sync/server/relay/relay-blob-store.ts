@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createContentHasher, type ContentHasher } from '../../../crypto/index.ts';
 import { hashFile, PARTIAL_PREFIX, scanRoom, sizeOf, TEMP_PREFIX, type ContentRange } from './blob-files.ts';
+import { conflict, mismatch, quotaFull, tooLarge, type BlobStorage, type PutBlobResult } from './blob-storage.ts';
 import { isRoomId } from './relay-limits.ts';
 
-export type PutBlobResult =
-  | { readonly ok: true; readonly created: boolean; readonly size: number }
-  /** A resumable part was stored; the upload continues at `offset`. */
-  | { readonly ok: true; readonly created?: undefined; readonly offset: number }
-  | { readonly ok: false; readonly status: 400 | 409 | 413 | 422 | 507; readonly message: string; readonly offset?: number };
+export type { PutBlobResult } from './blob-storage.ts';
 
 /** The relay-wide byte budget (storage-ledger.ts) that blob bytes are reserved from as they arrive. */
 export interface BlobBudget {
@@ -37,7 +35,7 @@ interface Usage {
  * and are renamed into place only if the hash is the name, so a reader never sees a partial
  * or wrong blob. Callers validate room id and hash before any path is built from them.
  */
-export class RelayBlobStore {
+export class RelayBlobStore implements BlobStorage {
   readonly #o: RelayBlobStoreOptions;
   readonly #usage = new Map<string, Promise<Usage>>();
   /** Resumable uploads with a part being written: a second writer would interleave bytes. */
@@ -66,6 +64,15 @@ export class RelayBlobStore {
 
   path(roomId: string, hash: string): string {
     return join(this.#o.dir, roomId, hash);
+  }
+
+  async size(roomId: string, hash: string): Promise<number | undefined> {
+    const info = await stat(this.path(roomId, hash)).catch(() => undefined);
+    return info?.isFile() ? info.size : undefined;
+  }
+
+  async read(roomId: string, hash: string, start: number, end: number): Promise<AsyncIterable<Uint8Array>> {
+    return createReadStream(this.path(roomId, hash), { start, end });
   }
 
   /** How many bytes of a resumable upload the relay holds (undefined: none). */
@@ -200,8 +207,3 @@ function digestQuietly(hasher: ContentHasher): void {
     // digested already
   }
 }
-
-const tooLarge = (max: number): PutBlobResult => ({ ok: false, status: 413, message: `a blob may hold at most ${max} bytes` });
-const quotaFull = (): PutBlobResult => ({ ok: false, status: 507, message: 'this room has no blob space left' });
-const conflict = (offset: number): PutBlobResult => ({ ok: false, status: 409, message: `the upload continues at byte ${offset}`, offset });
-const mismatch = (actual: string): PutBlobResult => ({ ok: false, status: 422, message: `content hash is ${actual}` });

@@ -9,6 +9,7 @@ import { keepAlive } from '../heartbeat.ts';
 import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
 import { handleBlobRequest } from './blob-route.ts';
+import type { BlobStorage } from './blob-storage.ts';
 import { handleCapsRequest } from './caps-route.ts';
 import { RelayBlobStore } from './relay-blob-store.ts';
 import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
@@ -43,6 +44,11 @@ export interface RelayOptions {
    * the others are read-only. Always on, but for benches that measure a baseline without it.
    */
   readonly requireWriteCapability?: boolean;
+  /**
+   * Scale-out: blobs live here (s3-blob-store.ts), shared by every node, with their quota kept
+   * there; the disk store and this node's byte ledger then hold docs only. Default: the disk.
+   */
+  readonly blobStorage?: BlobStorage;
 }
 
 export interface Relay {
@@ -80,7 +86,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     checkBoxSchema: options.checkBoxSchema ?? true,
     ledger,
   });
-  const blobs = new RelayBlobStore({
+  const disk = new RelayBlobStore({
     dir: join(options.dataDir, 'blobs'),
     maxBlobBytes: limits.maxBlobBytes,
     maxRoomBlobBytes: limits.maxRoomBlobBytes,
@@ -88,7 +94,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   });
   const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
   const access = new WriteAccess(caps, options.requireWriteCapability ?? true);
-  const blobRooms = await blobs.scanAll();
+  const blobRooms = options.blobStorage ? { rooms: [], bytes: 0 } : await disk.scanAll();
+  const blobs = options.blobStorage ?? disk;
   await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
   const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });

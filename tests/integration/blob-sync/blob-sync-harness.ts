@@ -1,5 +1,6 @@
 import { randomPhotoKey, type PhotoKey } from '../../../crypto/index.ts';
 import { BlobStore, type StoredBlob } from '../../../sync/blob/blob-store.ts';
+import type { BlobSync } from '../../../sync/blob/blob-sync.ts';
 import { photoBlobAd } from '../../../sync/blob/photo-blob-ad.ts';
 import type { FetchLike } from '../../../sync/blob/relay-blob-client.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
@@ -53,4 +54,13 @@ export function countingFetch(): { fetch: FetchLike; up: () => number; down: () 
       return new Response(response.status === 204 || init?.method === 'HEAD' ? null : body, { status: response.status, headers: response.headers });
     },
   };
+}
+
+/** Resolves once the blob sync has no upload left. */
+export function uploadsIdle(blobs: BlobSync): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => blobs.pending().uploads === 0 && (off(), resolve());
+    const off = blobs.onChange(check);
+    check();
+  });
 }

@@ -2,14 +2,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { randomNotebookKey, sodiumReady, type NotebookKey } from '../../../crypto/index.ts';
-import { createBlobSync, type BlobSync } from '../../../sync/blob/blob-sync.ts';
+import { createBlobSync } from '../../../sync/blob/blob-sync.ts';
 import { replicateBox, type Replication } from '../../../sync/replication/replicate-box.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
 import { tempDataDir, until } from '../relay/relay-harness.ts';
 import { sameBytes } from '../transport/peer-pair.ts';
-import { countingFetch, newStore, putPhoto, type Photo } from './blob-sync-harness.ts';
+import { countingFetch, newStore, putPhoto, uploadsIdle, type Photo } from './blob-sync-harness.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { photoBlobAd } from '../../../sync/blob/photo-blob-ad.ts';
 
@@ -70,14 +70,6 @@ function ownerDevice(relayUrl: string, blobsUrl: string, key: NotebookKey, fetch
   return { box, replication, store, blobs, fetch };
 }
 
-function idle(blobs: BlobSync): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => blobs.pending().uploads === 0 && (off(), resolve());
-    const off = blobs.onChange(check);
-    check();
-  });
-}
-
 async function relayHas(blobsUrl: string, ids: readonly string[]): Promise<boolean> {
   const heads = await Promise.all(ids.map((id) => fetch(`${blobsUrl}/${room()}/${id}`, { method: 'HEAD' }).then((r) => r.status)));
   return heads.every((status) => status === 200);
@@ -124,7 +116,7 @@ describe('a relay that lost its data gets the photos back', () => {
     }
     const all = photos.flatMap((p) => [p.thumb.id, p.photo.id]);
     expect(await waitFor(() => relayHas(blobsUrl, all), 10_000)).toBe(true);
-    await idle(owner.blobs);
+    await uploadsIdle(owner.blobs);
 
     await restart(true);
     const restarted = performance.now();
@@ -159,7 +151,7 @@ describe('a relay that lost its data gets the photos back', () => {
     }
     const all = photos.flatMap((p) => [p.thumb.id, p.photo.id]);
     expect(await waitFor(() => relayHas(blobsUrl, all), 10_000)).toBe(true);
-    await idle(owner.blobs);
+    await uploadsIdle(owner.blobs);
     // Let the first connection's own check (2 s after it opened) run before counting.
     await new Promise((r) => setTimeout(r, 2_500));
     const count = (method: string) => owner.fetch.requests.filter((r) => r.startsWith(`${method} `)).length;

@@ -5,7 +5,7 @@ import type { FetchLike } from '../../../sync/blob/relay-blob-client.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
 import { sameBytes } from '../transport/peer-pair.ts';
-import { countingFetch, newStore, putPhoto, readPhoto, ROOM } from './blob-sync-harness.ts';
+import { countingFetch, newStore, putPhoto, readPhoto, ROOM, uploadsIdle } from './blob-sync-harness.ts';
 
 /**
  * The relay goes away between two parts of a transfer (process stopped, then started again
@@ -74,14 +74,6 @@ function sync(...args: Parameters<typeof createBlobSync>): BlobSync {
   return created;
 }
 
-function idle(blobs: BlobSync): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => blobs.pending().uploads === 0 && (off(), resolve());
-    const off = blobs.onChange(check);
-    check();
-  });
-}
-
 describe('blob sync resumes after the relay drops mid-transfer', () => {
   it('upload: parts already on the relay are not sent again after it restarts; download: ranges already stored are not fetched again', async () => {
     const relay = await restartableRelay();
@@ -92,7 +84,7 @@ describe('blob sync resumes after the relay drops mid-transfer', () => {
     const uploader = sync({ store: phone, roomId: ROOM, blobsUrl: relay.url(), fetch: upDrop.fetch, relayPiecesPerRequest: 4, retryMs: 100 });
     uploader.offer(photo.photo.id);
     await upDrop.dropped;
-    await idle(uploader);
+    await uploadsIdle(uploader);
     const puts = up.requests.filter((r) => r.startsWith('PUT')).length;
     console.log(`upload: relay stopped after 2 parts; ${puts} PUTs, ${up.up()} bytes sent for a ${photo.photo.size}-byte blob`);
     expect(up.requests.some((r) => r.startsWith('HEAD'))).toBe(true);
@@ -122,7 +114,7 @@ describe('blob sync resumes after the relay drops mid-transfer', () => {
       uploader.offer(photo.thumb.id);
     }
     await new Promise((r) => setTimeout(r, 20));
-    await idle(uploader);
+    await uploadsIdle(uploader);
 
     const down = countingFetch();
     const receiver = sync({ store: newStore(), roomId: ROOM, blobsUrl: relay.url(), fetch: down.fetch });

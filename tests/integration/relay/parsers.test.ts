@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOriginsFlag, limitFlags } from '../../../sync/server/cli-flags.ts';
+import { allowedOriginsFlag, limitFlags, scaleOutFlags } from '../../../sync/server/cli-flags.ts';
 import { addressKey } from '../../../sync/server/connections-per-address.ts';
 import { originsServedFrom, parseOriginList } from '../../../sync/server/origin-allow-list.ts';
 import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
@@ -90,5 +90,20 @@ describe('wire parsers', () => {
     expect(addressKey('2001:0db8:0000:0000:abcd::2')).toBe('2001:db8:0:0::/64');
     expect(addressKey('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
+  });
+
+  it('scale-out flags: --redis --postgres --s3 --s3-bucket, or their environment variables; what cannot work is refused', () => {
+    const argv = ['node', 'relay', '--redis', 'redis://:pw@10.0.0.2:6379', '--postgres', 'postgres://u:p@db/relay', '--s3', 'http://K:S@10.0.0.3:7480', '--s3-bucket', 'relay-blobs'];
+    expect(scaleOutFlags(argv, {})).toEqual({ redisUrl: 'redis://:pw@10.0.0.2:6379', postgresUrl: 'postgres://u:p@db/relay', s3Url: 'http://K:S@10.0.0.3:7480', s3Bucket: 'relay-blobs' });
+    expect(scaleOutFlags(['node', 'relay'], { RELAY_REDIS_URL: 'redis://r:6379', RELAY_POSTGRES_URL: 'postgresql://db/x', RELAY_S3_URL: 'https://s3.example', RELAY_S3_BUCKET: 'b-1' }))
+      .toEqual({ redisUrl: 'redis://r:6379', postgresUrl: 'postgresql://db/x', s3Url: 'https://s3.example', s3Bucket: 'b-1' });
+    // A flag wins over its variable; none at all is one embedded node.
+    expect(scaleOutFlags(['node', 'relay', '--redis', 'redis://a:1'], { RELAY_REDIS_URL: 'redis://b:2' })).toEqual({ redisUrl: 'redis://a:1' });
+    expect(scaleOutFlags(['node', 'relay'], {})).toEqual({});
+    expect(() => scaleOutFlags(['node', 'relay', '--redis', 'http://x'], {})).toThrow(/--redis: expected redis/);
+    expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--postgres', 'postgres://d/x'], {})).toThrow(/go together/);
+    expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--s3-bucket', 'bkt'], {})).toThrow(/needs --postgres/);
+    expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--s3-bucket', 'Bad_Bucket', '--postgres', 'postgres://d/x'], {})).toThrow(/--s3-bucket/);
+    expect(() => scaleOutFlags(['node', 'relay', '--postgres'], {})).toThrow(/needs a value/);
   });
 });
