@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort, relayEngineFlag, relayUrlLine } from './cli-flags.ts';
 import { startRelayServer, type RelayServer } from './relay-server.ts';
 
 /**
- * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]... [--limit name=value]...`:
+ * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]... [--limit name=value]... [--relay-engine E]`:
  * signaling and relay without the app. Listens on 127.0.0.1 unless told otherwise: exposing
  * it is a choice. The app is served elsewhere, so its origin must be named for its pages to
  * get in (`--allow-origin` or `RELAY_ALLOWED_ORIGINS`).
@@ -13,6 +13,7 @@ const port = parsePort(flag('port') ?? process.env.PORT, 4444);
 const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || '.relay-data'));
 const allowedOrigins = allowedOriginsFlag();
 const limits = limitFlags();
+const relayEngine = relayEngineFlag();
 
 let relay: RelayServer | undefined;
 try {
@@ -22,6 +23,7 @@ try {
     dataDir,
     allowedOrigins,
     limits,
+    relayEngine,
     // One per-address cap for both servers: a client opens one of each per notebook.
     signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
   });
@@ -32,7 +34,7 @@ try {
 const running = relay;
 console.log(`Obscura relay is running (data in ${dataDir})`);
 console.log(`  signaling: ${running.signalingUrl}`);
-console.log(`  relay:     ${running.relayUrl}/<roomId>`);
+console.log(`  relay:     ${relayUrlLine(running.relayUrl, relayEngine)}`);
 console.log(`  blobs:     ${running.blobsUrl}/<roomId>/<hash>`);
 console.log('  writes: only with the room\'s write capability (a key only its members hold)');
 console.log(`  browser pages allowed from: ${running.allowedOrigins.join(', ')} (add the app's with --allow-origin URL)`);

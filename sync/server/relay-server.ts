@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attachSync, type AttachSyncOptions, type SyncServers } from './attach-sync.ts';
+import { attachSync, type AttachSyncOptions, type RelayEngine, type SyncServers } from './attach-sync.ts';
 import { ISOLATION_HEADERS } from './isolation-headers.ts';
 import type { RelayLimits } from './relay/relay-limits.ts';
 import type { SignalingLimits } from './signaling.ts';
@@ -20,6 +20,8 @@ export interface RelayServerOptions {
   readonly checkBoxSchema?: boolean;
   /** See RelayOptions.requireWriteCapability (true unless a test or bench asks for a baseline without it). */
   readonly requireWriteCapability?: boolean;
+  /** See AttachSyncOptions.relayEngine. */
+  readonly relayEngine?: RelayEngine;
 }
 
 export interface RelayServer extends SyncServers {
@@ -57,6 +59,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     allowedOrigins: options.allowedOrigins,
     checkBoxSchema: options.checkBoxSchema,
     requireWriteCapability: options.requireWriteCapability,
+    relayEngine: options.relayEngine,
   });
   return {
     ...sync,

@@ -1,0 +1,121 @@
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { Hocuspocus } from '@hocuspocus/server';
+import type * as WsModule from 'ws';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { ConnectionsPerAddress } from '../connections-per-address.ts';
+import { keepAlive } from '../heartbeat.ts';
+import { OriginAllowList } from '../origin-allow-list.ts';
+import { handleBlobRequest } from '../relay/blob-route.ts';
+import { handleCapsRequest } from '../relay/caps-route.ts';
+import { RelayBlobStore } from '../relay/relay-blob-store.ts';
+import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.ts';
+import type { Relay, RelayOptions } from '../relay/relay.ts';
+import { RoomCaps } from '../relay/room-caps.ts';
+import { StorageLedger } from '../relay/storage-ledger.ts';
+import { WriteAccess } from '../relay/write-access.ts';
+import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
+import { WebSocketServer } from '../ws-node.ts';
+import { GatedSocket } from './gated-socket.ts';
+import { HocusRooms } from './hocus-rooms.ts';
+
+/** One socket per device carries all its rooms: `ws://host:port/relay`, the room is each message's document name. */
+export const HOCUS_RELAY_PATH = '/relay';
+/** A device opens one room per notebook it holds, plus its vault's. */
+const MAX_ROOMS_PER_SOCKET = 256;
+
+/**
+ * The relay on Hocuspocus (@hocuspocus/server 3.x): box docs over its protocol at `/relay`
+ * (one socket, many rooms), stored in the same LevelDB and data directory as the y-websocket
+ * relay (relay/relay.ts), with the same blob and policy routes, limits, Origin allow-list and
+ * write capability. Hocuspocus never listens itself (its own server binds every interface):
+ * our HTTP server takes the upgrade and hands Hocuspocus a gated socket (gated-socket.ts).
+ */
+export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
+  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+  await sodiumReady();
+  await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
+  const ledger = new StorageLedger(limits, join(options.dataDir, 'docs'));
+  const rooms = new HocusRooms({
+    location: join(options.dataDir, 'docs'),
+    maxDocBytes: limits.maxDocBytes,
+    maxDocStructs: limits.maxDocStructs,
+    maxLoadedBytes: limits.maxLoadedBytes,
+    checkBoxSchema: options.checkBoxSchema ?? true,
+    ledger,
+  });
+  const blobs = new RelayBlobStore({ dir: join(options.dataDir, 'blobs'), maxBlobBytes: limits.maxBlobBytes, maxRoomBlobBytes: limits.maxRoomBlobBytes, budget: ledger });
+  const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
+  const access = new WriteAccess(caps, options.requireWriteCapability ?? true);
+  const blobRooms = await blobs.scanAll();
+  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  // No onStoreDocument: HocusRooms appends every update as it arrives, so nothing waits on a debounce.
+  const hocuspocus = new Hocuspocus({ quiet: true, debounce: 0, maxDebounce: 0, timeout: heartbeatMs, extensions: [rooms] });
+  let ignoredWrites = 0;
+  const pages = new OriginAllowList(options.allowedOrigins ?? []);
+  const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  const stopHeartbeat = keepAlive(wss, heartbeatMs);
+  const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
+
+  return {
+    limits,
+    handleUpgrade(req, socket, head) {
+      if (upgradePath(req.url) !== HOCUS_RELAY_PATH) return false;
+      if (!pages.allows(req)) rejectUpgrade(socket, 403);
+      else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
+      else {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
+          wss.emit('connection', ws, req);
+          const gated = new GatedSocket(ws, {
+            maxRoomsPerSocket: MAX_ROOMS_PER_SOCKET,
+            // Room for one full frame queued behind another before a client counts as stalled.
+            maxBufferedBytes: 2 * limits.maxFrameBytes,
+            prove: (roomId, token) => access.prove(roomId, token),
+            mayWrite: (roomId, writePk) => access.allows(roomId, writePk),
+            ignored: () => void ignoredWrites++,
+            ...(options.onFrame ? { onFrame: options.onFrame } : {}),
+          });
+          // Hocuspocus reads and writes frames, pings and closes through the socket it is
+          // given; the gate offers exactly those of ws's WebSocket (gated-socket.ts).
+          hocuspocus.handleConnection(gated as unknown as WsModule.WebSocket, req, { socket: gated });
+        });
+      }
+      return true;
+    },
+    handleRequest: (req, res) =>
+      handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
+      handleBlobRequest(blobs, (put, roomId) => {
+        const header = put.headers['obscura-cap'];
+        const proven = access.prove(roomId, typeof header === 'string' ? header : undefined);
+        // In this order: a refused upload must not claim a room.
+        return fromPage(put) ??
+          (access.allows(roomId, proven) ? undefined : { status: 403, message: "uploading needs this room's write capability (Obscura-Cap)" }) ??
+          (ledger.claimRoom(roomId) ? undefined : { status: 507, message: 'the relay holds as many rooms as it may' });
+      }, req, res),
+    get loadedRooms() {
+      return rooms.loadedCount;
+    },
+    get stored() {
+      return { rooms: ledger.roomCount, bytes: ledger.storedBytes };
+    },
+    get ignoredWrites() {
+      return ignoredWrites;
+    },
+    async close() {
+      stopHeartbeat();
+      const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+      for (const ws of wss.clients) ws.close(CLOSE_SHUTDOWN, 'relay shutting down');
+      // A client that does not finish the closing handshake must not hold the shutdown.
+      const timer = setTimeout(() => [...wss.clients].forEach((ws) => ws.terminate()), 1000);
+      await Promise.all(closed);
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await rooms.close();
+    },
+  };
+}
