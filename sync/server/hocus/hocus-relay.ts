@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { Hocuspocus } from '@hocuspocus/server';
 import type * as WsModule from 'ws';
@@ -7,10 +6,9 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
 import { OriginAllowList } from '../origin-allow-list.ts';
-import { handleBlobRequest } from '../relay/blob-route.ts';
-import { handleCapsRequest } from '../relay/caps-route.ts';
 import { RelayBlobStore } from '../relay/relay-blob-store.ts';
-import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.ts';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.ts';
+import { closeSockets, relayRoutes } from '../relay/relay-routes.ts';
 import type { Relay, RelayOptions } from '../relay/relay.ts';
 import { RoomCaps } from '../relay/room-caps.ts';
 import { StorageLedger } from '../relay/storage-ledger.ts';
@@ -55,7 +53,6 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
   const hocuspocus = new Hocuspocus({ quiet: true, debounce: 0, maxDebounce: 0, timeout: heartbeatMs, extensions: [rooms] });
   let ignoredWrites = 0;
   const pages = new OriginAllowList(options.allowedOrigins ?? []);
-  const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, heartbeatMs);
   const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
@@ -87,16 +84,7 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
       }
       return true;
     },
-    handleRequest: (req, res) =>
-      handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
-      handleBlobRequest(blobs, (put, roomId) => {
-        const header = put.headers['obscura-cap'];
-        const proven = access.prove(roomId, typeof header === 'string' ? header : undefined);
-        // In this order: a refused upload must not claim a room.
-        return fromPage(put) ??
-          (access.allows(roomId, proven) ? undefined : { status: 403, message: "uploading needs this room's write capability (Obscura-Cap)" }) ??
-          (ledger.claimRoom(roomId) ? undefined : { status: 507, message: 'the relay holds as many rooms as it may' });
-      }, req, res),
+    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
     get loadedRooms() {
       return rooms.loadedCount;
     },
@@ -108,13 +96,7 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
     },
     async close() {
       stopHeartbeat();
-      const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
-      for (const ws of wss.clients) ws.close(CLOSE_SHUTDOWN, 'relay shutting down');
-      // A client that does not finish the closing handshake must not hold the shutdown.
-      const timer = setTimeout(() => [...wss.clients].forEach((ws) => ws.terminate()), 1000);
-      await Promise.all(closed);
-      clearTimeout(timer);
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeSockets(wss);
       await rooms.close();
     },
   };

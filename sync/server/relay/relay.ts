@@ -8,10 +8,9 @@ import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
 import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
-import { handleBlobRequest } from './blob-route.ts';
-import { handleCapsRequest } from './caps-route.ts';
 import { RelayBlobStore } from './relay-blob-store.ts';
-import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
+import { DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
+import { closeSockets, relayRoutes } from './relay-routes.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
 import { RoomCaps } from './room-caps.ts';
@@ -90,7 +89,6 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const access = new WriteAccess(caps, options.requireWriteCapability ?? true);
   const blobRooms = await blobs.scanAll();
   await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
-  const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
   const pages = new OriginAllowList(options.allowedOrigins ?? []);
@@ -117,16 +115,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       }
       return true;
     },
-    handleRequest: (req, res) =>
-      handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
-      handleBlobRequest(blobs, (put, roomId) => {
-        const header = put.headers['obscura-cap'];
-        const proven = access.prove(roomId, typeof header === 'string' ? header : undefined);
-        // In this order: a refused upload must not claim a room.
-        return fromPage(put) ??
-          (access.allows(roomId, proven) ? undefined : { status: 403, message: "uploading needs this room's write capability (Obscura-Cap)" }) ??
-          (ledger.claimRoom(roomId) ? undefined : { status: 507, message: 'the relay holds as many rooms as it may' });
-      }, req, res),
+    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
     get loadedRooms() {
       return rooms.loadedCount;
     },
@@ -138,13 +127,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
     async close() {
       stopHeartbeat();
-      const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
-      for (const ws of wss.clients) ws.close(CLOSE_SHUTDOWN, 'relay shutting down');
-      // A client that does not finish the closing handshake must not hold the shutdown.
-      const timer = setTimeout(() => [...wss.clients].forEach((ws) => ws.terminate()), 1000);
-      await Promise.all(closed);
-      clearTimeout(timer);
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeSockets(wss);
       await rooms.close();
     },
   };
