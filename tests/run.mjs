@@ -50,6 +50,8 @@ const stages = [
   // Every "ARCHITECTURE §n", "<doc>.md" and "<doc>.md \"Section\"" in docs and comments resolves.
   { name: 'doc references', cmd: ['npx', 'tsx', 'tests/lint/check-doc-references.ts'] },
   vitest('unit'),
+  // The relay suite again, against the Hocuspocus relay (sync/server/RELAY.md "Two engines").
+  vitest('relay-hocuspocus'),
   vitest('e2e'),
 ];
 

@@ -14,8 +14,8 @@ import { WebSocket } from '../../../sync/server/ws-node.ts';
 export const RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'hocuspocus' ? 'hocuspocus' : 'y-websocket';
 
 /** The URL a room's socket opens (a write token goes in it for y-websocket only). */
-export function roomUrl(relayUrl: string, room: string, token?: string): string {
-  if (RELAY_ENGINE === 'hocuspocus') return relayUrl;
+export function roomUrl(relayUrl: string, room: string, token?: string, engine = RELAY_ENGINE): string {
+  if (engine === 'hocuspocus') return relayUrl;
   return `${relayUrl}/${room}${token === undefined ? '' : `?cap=${token}`}`;
 }
 
@@ -39,6 +39,8 @@ function withRoom(room: string, frame: Uint8Array): Uint8Array {
 export interface RoomSocketOptions {
   readonly token?: string;
   readonly origin?: string;
+  /** The engine serving the relay, when a test picks one itself (default: the suite's). */
+  readonly engine?: RelayEngine;
   /** Listens from before the socket opens (a loaded room's first frame may come with the upgrade). */
   readonly onFrame?: (frame: Uint8Array) => void;
 }
@@ -47,28 +49,31 @@ export interface RoomSocketOptions {
 export class RoomSocket {
   readonly ws: WebSocket;
   readonly room: string;
+  readonly #hocus: boolean;
 
-  private constructor(ws: WebSocket, room: string) {
+  private constructor(ws: WebSocket, room: string, engine: RelayEngine) {
     this.ws = ws;
     this.room = room;
+    this.#hocus = engine === 'hocuspocus';
   }
 
   /** Opens the socket (and, for Hocuspocus, the room on it); rejects when the upgrade fails. */
   static async open(relayUrl: string, room: string, options: RoomSocketOptions = {}): Promise<RoomSocket> {
-    const ws = new WebSocket(roomUrl(relayUrl, room, options.token), options.origin ? { origin: options.origin } : {});
-    const socket = new RoomSocket(ws, room);
+    const engine = options.engine ?? RELAY_ENGINE;
+    const ws = new WebSocket(roomUrl(relayUrl, room, options.token, engine), options.origin ? { origin: options.origin } : {});
+    const socket = new RoomSocket(ws, room, engine);
     if (options.onFrame) socket.onFrame(options.onFrame);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    if (RELAY_ENGINE === 'hocuspocus') ws.send(authFrame(room, options.token ?? ''));
+    if (socket.#hocus) ws.send(authFrame(room, options.token ?? ''));
     return socket;
   }
 
   /** Sends a y-websocket frame (a string goes as a text frame, unchanged). */
   send(frame: Uint8Array | string): void {
-    if (typeof frame === 'string' || RELAY_ENGINE !== 'hocuspocus') return void this.ws.send(frame);
+    if (typeof frame === 'string' || !this.#hocus) return void this.ws.send(frame);
     this.ws.send(withRoom(this.room, frame));
   }
 
@@ -76,7 +81,7 @@ export class RoomSocket {
   onFrame(listener: (frame: Uint8Array) => void): () => void {
     const handler = (raw: Buffer) => {
       const bytes = new Uint8Array(raw);
-      if (RELAY_ENGINE !== 'hocuspocus') return listener(bytes);
+      if (!this.#hocus) return listener(bytes);
       const decoder = decoding.createDecoder(bytes);
       if (decoding.readVarString(decoder) !== this.room) return;
       const frame = bytes.subarray(decoder.pos);

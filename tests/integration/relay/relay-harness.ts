@@ -13,7 +13,7 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { capWebSocket, relayWrite } from '../../../sync/replication/relay-write.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
-import { RELAY_ENGINE, RoomSocket } from './relay-engine.ts';
+import { RELAY_ENGINE, RoomSocket, type RoomSocketOptions } from './relay-engine.ts';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
@@ -173,7 +173,7 @@ export function syncFrame(payload: Uint8Array, step = 2): Uint8Array {
 }
 
 /** What the relay holds for `room`, as it answers a sync step 1 from an empty doc. */
-export async function roomState(relayUrl: string, room: string, options: { origin?: string } = {}): Promise<Y.Doc> {
+export async function roomState(relayUrl: string, room: string, options: Pick<RoomSocketOptions, 'origin' | 'engine'> = {}): Promise<Y.Doc> {
   const socket = await RoomSocket.open(relayUrl, room, options);
   const step2 = new Promise<Uint8Array>((resolve) => {
     socket.onFrame((frame) => {
