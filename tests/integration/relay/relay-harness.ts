@@ -193,8 +193,8 @@ export async function roomState(relayUrl: string, room: string, options: Pick<Ro
  * <code>`, or `kept open` once the relay has answered a sync step 1 sent after them (it
  * handles a socket's frames in order, so by then it has handled them all and kept the socket).
  */
-export async function sendFrames(relayUrl: string, room: string, frames: readonly (Uint8Array | string)[], options: { token?: string | undefined; timeoutMs?: number } = {}): Promise<string> {
-  const socket = await RoomSocket.open(relayUrl, room, options.token === undefined ? {} : { token: options.token });
+export async function sendFrames(relayUrl: string, room: string, frames: readonly (Uint8Array | string)[], options: { token?: string | undefined; timeoutMs?: number; engine?: RoomSocketOptions['engine'] } = {}): Promise<string> {
+  const socket = await RoomSocket.open(relayUrl, room, { ...(options.token === undefined ? {} : { token: options.token }), ...(options.engine ? { engine: options.engine } : {}) });
   const outcome = await sendOn(socket, frames, options.timeoutMs);
   socket.ws.terminate();
   return outcome;
