@@ -1,18 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Hocuspocus } from '@hocuspocus/server';
 import type * as WsModule from 'ws';
-import { sodiumReady } from '../../../crypto/index.ts';
 import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
-import { OriginAllowList } from '../origin-allow-list.ts';
-import { RelayBlobStore } from '../relay/relay-blob-store.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.ts';
+import { openRelayParts } from '../relay/relay-parts.ts';
 import { closeSockets, relayRoutes } from '../relay/relay-routes.ts';
 import type { Relay, RelayOptions } from '../relay/relay.ts';
-import { RoomCaps } from '../relay/room-caps.ts';
-import { StorageLedger } from '../relay/storage-ledger.ts';
-import { WriteAccess } from '../relay/write-access.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
 import { WebSocketServer } from '../ws-node.ts';
 import { GatedSocket } from './gated-socket.ts';
@@ -32,27 +25,22 @@ const MAX_ROOMS_PER_SOCKET = 256;
  */
 export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
-  await sodiumReady();
-  await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
-  const ledger = new StorageLedger(limits, join(options.dataDir, 'docs'));
-  const rooms = new HocusRooms({
-    location: join(options.dataDir, 'docs'),
-    maxDocBytes: limits.maxDocBytes,
-    maxDocStructs: limits.maxDocStructs,
-    maxLoadedBytes: limits.maxLoadedBytes,
-    checkBoxSchema: options.checkBoxSchema ?? true,
-    ledger,
-  });
-  const blobs = new RelayBlobStore({ dir: join(options.dataDir, 'blobs'), maxBlobBytes: limits.maxBlobBytes, maxRoomBlobBytes: limits.maxRoomBlobBytes, budget: ledger });
-  const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
-  const access = new WriteAccess(caps, options.requireWriteCapability ?? true);
-  const blobRooms = await blobs.scanAll();
-  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
+  const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
+    { dataDir: options.dataDir, limits, allowedOrigins: options.allowedOrigins ?? [], requireWriteCapability: options.requireWriteCapability ?? true },
+    (location, ledger) =>
+      new HocusRooms({
+        location,
+        maxDocBytes: limits.maxDocBytes,
+        maxDocStructs: limits.maxDocStructs,
+        maxLoadedBytes: limits.maxLoadedBytes,
+        checkBoxSchema: options.checkBoxSchema ?? true,
+        ledger,
+      }),
+  );
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   // No onStoreDocument: HocusRooms appends every update as it arrives, so nothing waits on a debounce.
   const hocuspocus = new Hocuspocus({ quiet: true, debounce: 0, maxDebounce: 0, timeout: heartbeatMs, extensions: [rooms] });
   let ignoredWrites = 0;
-  const pages = new OriginAllowList(options.allowedOrigins ?? []);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, heartbeatMs);
   const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);

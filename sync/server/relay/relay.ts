@@ -1,21 +1,15 @@
-import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from '../ws-node.ts';
-import { sodiumReady } from '../../../crypto/index.ts';
 import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
-import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
-import { RelayBlobStore } from './relay-blob-store.ts';
 import { DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
+import { openRelayParts } from './relay-parts.ts';
 import { closeSockets, relayRoutes } from './relay-routes.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
-import { RoomCaps } from './room-caps.ts';
-import { StorageLedger } from './storage-ledger.ts';
-import { tokenInUrl, WriteAccess } from './write-access.ts';
+import { tokenInUrl } from './write-access.ts';
 
 export const RELAY_PATH_PREFIX = '/relay/';
 
@@ -66,32 +60,22 @@ export interface Relay {
  */
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
-  await sodiumReady();
-  await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
-  const ledger = new StorageLedger(limits, join(options.dataDir, 'docs'));
-  const rooms = new RelayRooms({
-    location: join(options.dataDir, 'docs'),
-    maxDocBytes: limits.maxDocBytes,
-    maxDocStructs: limits.maxDocStructs,
-    maxLoadedBytes: limits.maxLoadedBytes,
-    // Room for one full frame queued behind another before a client counts as stalled.
-    maxBufferedBytes: 2 * limits.maxFrameBytes,
-    checkBoxSchema: options.checkBoxSchema ?? true,
-    ledger,
-  });
-  const blobs = new RelayBlobStore({
-    dir: join(options.dataDir, 'blobs'),
-    maxBlobBytes: limits.maxBlobBytes,
-    maxRoomBlobBytes: limits.maxRoomBlobBytes,
-    budget: ledger,
-  });
-  const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
-  const access = new WriteAccess(caps, options.requireWriteCapability ?? true);
-  const blobRooms = await blobs.scanAll();
-  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
+  const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
+    { dataDir: options.dataDir, limits, allowedOrigins: options.allowedOrigins ?? [], requireWriteCapability: options.requireWriteCapability ?? true },
+    (location, ledger) =>
+      new RelayRooms({
+        location,
+        maxDocBytes: limits.maxDocBytes,
+        maxDocStructs: limits.maxDocStructs,
+        maxLoadedBytes: limits.maxLoadedBytes,
+        // Room for one full frame queued behind another before a client counts as stalled.
+        maxBufferedBytes: 2 * limits.maxFrameBytes,
+        checkBoxSchema: options.checkBoxSchema ?? true,
+        ledger,
+      }),
+  );
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
-  const pages = new OriginAllowList(options.allowedOrigins ?? []);
   const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
 
   return {
