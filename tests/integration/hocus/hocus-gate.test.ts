@@ -120,3 +120,18 @@ describe('the Hocuspocus relay gate', () => {
     device.ws.close();
   });
 });
+
+describe('the Hocuspocus relay gate and the provider', () => {
+  it("keeps a socket that sends 100 small updates right after opening a room, as the provider flushes what it queued offline; all 100 are stored", async () => {
+    const room = 'gate-offline-queue-0123456789';
+    const writer = await roomWithPolicy(room);
+    const device = await socket();
+    device.ws.send(auth(room, signWriteToken(room, writer, Date.now())));
+    for (let i = 0; i < 100; i++) device.ws.send(inRoom(room, syncFrame(entry(`offline.s/${i}`))));
+    const keys = async () => [...(await roomState(relay.relayUrl, room, { engine: 'hocuspocus' })).getMap('entries').keys()];
+    for (let tries = 0; tries < 100 && (await keys()).length < 100 && device.ws.readyState === WebSocket.OPEN; tries++) await new Promise((r) => setTimeout(r, 20));
+    expect(device.ws.readyState).toBe(WebSocket.OPEN);
+    expect((await keys()).length).toBe(100);
+    device.ws.close();
+  });
+});
