@@ -17,14 +17,20 @@ const HOCUS_CLOSE = 7;
  * strings Hocuspocus forwards to every client of a room unchecked, and our clients send none.
  */
 const ALLOWED = new Set([HOCUS_SYNC, HOCUS_AWARENESS, HOCUS_AUTH, HOCUS_QUERY_AWARENESS, HOCUS_SYNC_REPLY, HOCUS_CLOSE]);
-/** Frames one socket may send for a room before Hocuspocus has loaded it (it queues them). */
-const MAX_EARLY_FRAMES = 32;
+/**
+ * What one socket may send for a room before Hocuspocus has loaded it (Hocuspocus queues it
+ * all, unbounded). Bytes bound the memory (GateOptions.maxEarlyBytes). Frames are many: the Hocuspocus provider sends every update it queued offline, one frame
+ * each, as soon as the relay answers the room's authentication, which is while it loads.
+ */
+const MAX_EARLY_FRAMES = 4096;
 
 export interface GateOptions {
   /** Rooms one socket may open (a device multiplexes its notebooks' rooms on one socket). */
   readonly maxRoomsPerSocket: number;
   /** A client whose unsent backlog passes this is dropped, so memory stays bounded. */
   readonly maxBufferedBytes: number;
+  /** Bytes a socket may send a room before Hocuspocus has loaded it. */
+  readonly maxEarlyBytes: number;
   /** The write key a token proves for a room now, or undefined (write-access.ts). */
   readonly prove: (roomId: string, token: string) => Uint8Array | undefined;
   /** Whether whoever proved `writePk` may write the room now. */
@@ -36,8 +42,9 @@ export interface GateOptions {
 
 interface RoomOnSocket {
   readonly writePk: Uint8Array | undefined;
-  /** Frames let through before Hocuspocus said the room is connected. */
+  /** Frames and bytes let through before Hocuspocus said the room is connected. */
   early: number;
+  earlyBytes: number;
   connected: boolean;
   /** Awareness client ids this socket set a state for. */
   readonly controlled: Set<number>;
@@ -136,7 +143,9 @@ export class GatedSocket extends EventEmitter {
     if (type === HOCUS_AUTH) return 'drop';
     // The provider detached the room: a later authentication opens it afresh.
     if (type === HOCUS_CLOSE) this.#rooms.delete(roomId);
-    if (!room.connected && ++room.early > MAX_EARLY_FRAMES) return 'too many frames before the room is loaded';
+    if (!room.connected && (++room.early > MAX_EARLY_FRAMES || (room.earlyBytes += bytes.byteLength) > this.#o.maxEarlyBytes)) {
+      return 'too much sent before the room is loaded';
+    }
     if (type === HOCUS_SYNC || type === HOCUS_SYNC_REPLY) {
       const step = decoding.readVarUint(decoder);
       if (step === 0) return undefined;
@@ -163,7 +172,7 @@ export class GatedSocket extends EventEmitter {
     if (this.#rooms.size >= this.#o.maxRoomsPerSocket) return `more than ${this.#o.maxRoomsPerSocket} rooms on one socket`;
     decoding.readVarUint(decoder);
     const token = decoding.readVarString(decoder);
-    this.#rooms.set(roomId, { writePk: token === '' ? undefined : this.#o.prove(roomId, token), early: 0, connected: false, controlled: new Set() });
+    this.#rooms.set(roomId, { writePk: token === '' ? undefined : this.#o.prove(roomId, token), early: 0, earlyBytes: 0, connected: false, controlled: new Set() });
     return undefined;
   }
 

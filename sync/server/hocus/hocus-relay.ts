@@ -60,6 +60,8 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
             maxRoomsPerSocket: MAX_ROOMS_PER_SOCKET,
             // Room for one full frame queued behind another before a client counts as stalled.
             maxBufferedBytes: 2 * limits.maxFrameBytes,
+            // More than this cannot all be stored: the room's quota and one frame past it.
+            maxEarlyBytes: limits.maxDocBytes + limits.maxFrameBytes,
             prove: (roomId, token) => access.prove(roomId, token),
             mayWrite: (roomId, writePk) => access.allows(roomId, writePk),
             ignored: () => void ignoredWrites++,
