@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
@@ -141,6 +142,11 @@ export default defineConfig(({ mode }) => ({
   worker: { format: 'es', plugins: () => [ortExternWasmPlugin()] },
   test: {
     environment: 'node',
+    // vite-plugin-solid adds the `browser` condition, which maps `ws` to its stub that only
+    // throws (sync/server/ws-node.ts); @hocuspocus/server imports ws's WebSocketServer, so in
+    // tests it is inlined and its `ws` is ws's Node entry, as under `npm start`.
+    alias: [{ find: /^ws$/, replacement: fileURLToPath(new URL('./node_modules/ws/wrapper.mjs', import.meta.url)) }],
+    server: { deps: { inline: ['@hocuspocus/server'] } },
     projects: [
       {
         extends: true,
@@ -150,6 +156,17 @@ export default defineConfig(({ mode }) => ({
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'tests/integration/node/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The relay suite again, against the Hocuspocus relay (tests/integration/relay/relay-engine.ts).
+        extends: true,
+        test: {
+          name: 'relay-hocuspocus',
+          environment: 'node',
+          include: ['tests/integration/relay/**/*.test.ts'],
+          env: { OBSCURA_RELAY_ENGINE: 'hocuspocus' },
           testTimeout: 30_000,
         },
       },

@@ -67,6 +67,8 @@ const stages = [
   vitest('unit'),
   // Server code on Node's own package builds (the AWS SDK) against the real services: vite.config.ts says why apart.
   vitest('node'),
+  // The relay suite again, against the Hocuspocus relay (sync/server/RELAY.md "Two engines").
+  vitest('relay-hocuspocus'),
   vitest('e2e'),
 ];
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { createHocusRelay } from './hocus/hocus-relay.ts';
 import { createRelay, RELAY_PATH_PREFIX, type Relay, type RelayOptions } from './relay/relay.ts';
 import { originsServedFrom } from './origin-allow-list.ts';
 import { createSignalingServer, DEFAULT_SIGNALING_LIMITS, SIGNALING_PATH, type SignalingLimits, type SignalingServer } from './signaling.ts';
@@ -13,7 +14,10 @@ export interface SyncServers {
   readonly relay: Relay;
   /** `ws://host:port/signal`, for y-webrtc's `signaling` option. */
   readonly signalingUrl: string;
-  /** `ws://host:port/relay`, for y-websocket's serverUrl (it appends `/<roomId>`). */
+  /**
+   * `ws://host:port/relay`: y-websocket's serverUrl (it appends `/<roomId>`), or the one
+   * socket of the Hocuspocus provider (the room is each message's document name).
+   */
   readonly relayUrl: string;
   /** `http://host:port/relay-blobs`, to which `/<roomId>/<hash>` is appended. */
   readonly blobsUrl: string;
@@ -35,7 +39,15 @@ export interface AttachSyncOptions extends Omit<RelayOptions, 'onFrame'> {
   readonly allowedOrigins?: readonly string[];
   /** Scale-out: share signaling topics with every node on this Redis (`--redis URL`). */
   readonly signalingRedisUrl?: string;
+  /**
+   * Which relay serves box docs: `y-websocket` (relay/relay.ts, the default until the
+   * Hocuspocus one passes everything) or `hocuspocus` (hocus/hocus-relay.ts). Same data
+   * directory, blob and policy routes; the client protocol differs (RELAY.md).
+   */
+  readonly relayEngine?: RelayEngine;
 }
+
+export type RelayEngine = 'y-websocket' | 'hocuspocus';
 
 /**
  * Puts the signaling server and the relay on an existing HTTP server, so the app, the
@@ -54,7 +66,8 @@ export async function attachSync(options: AttachSyncOptions): Promise<SyncServer
       fanOut: redisSignalingFanOut(options.signalingRedisUrl, options.signalingLimits?.maxMessageBytes ?? DEFAULT_SIGNALING_LIMITS.maxMessageBytes),
     }),
   });
-  const relay = await createRelay({ ...options, allowedOrigins, onFrame: observe && ((frame) => observe('relay', frame)) });
+  const create = options.relayEngine === 'hocuspocus' ? createHocusRelay : createRelay;
+  const relay = await create({ ...options, allowedOrigins, onFrame: observe && ((frame) => observe('relay', frame)) });
   options.addRoute(relay.handleRequest);
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

@@ -1,3 +1,4 @@
+import type { RelayEngine } from './attach-sync.ts';
 import { normalizeOrigin, parseOriginList } from './origin-allow-list.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay/relay-limits.ts';
 
@@ -49,6 +50,21 @@ export function limitFlags(argv: readonly string[] = process.argv): Partial<Rela
     limits[name] = value;
   }
   return limits;
+}
+
+/**
+ * `--relay-engine y-websocket|hocuspocus`, else `RELAY_ENGINE`: which relay serves box docs
+ * (attach-sync.ts). y-websocket until the Hocuspocus relay is the default (RELAY.md).
+ */
+export function relayEngineFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ENGINE): RelayEngine {
+  const given = flag('relay-engine', argv) ?? (env || 'y-websocket');
+  if (given !== 'y-websocket' && given !== 'hocuspocus') throw new Error(`--relay-engine ${given}: one of y-websocket, hocuspocus`);
+  return given;
+}
+
+/** How the relay's socket URL is printed: y-websocket appends the room, Hocuspocus names it in each message. */
+export function relayUrlLine(relayUrl: string, engine: RelayEngine): string {
+  return engine === 'hocuspocus' ? `${relayUrl} (Hocuspocus: one socket, the room is each message's document name)` : `${relayUrl}/<roomId>`;
 }
 
 export function parsePort(raw: string | undefined, fallback: number): number {

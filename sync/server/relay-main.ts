@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
-import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort, scaleOutFlags } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort, relayEngineFlag, relayUrlLine, scaleOutFlags } from './cli-flags.ts';
 import { DEFAULT_RELAY_LIMITS } from './relay/relay-limits.ts';
 import { openS3Blobs } from './relay/s3-blob-config.ts';
 import { startRelayServer, type RelayServer } from './relay-server.ts';
 
 /**
  * `npm run relay -- --host 127.0.0.1 --port 4444 --data-dir DIR [--allow-origin URL]... [--limit name=value]...
- * [--redis URL] [--postgres URL --s3 URL --s3-bucket NAME]`: signaling and relay without the app; with the
- * scale-out flags, signaling fans out through Redis and blobs live in S3 (RELAY.md "Scale-out"). Listens on 127.0.0.1 unless told otherwise: exposing
+ * [--relay-engine E] [--redis URL] [--postgres URL --s3 URL --s3-bucket NAME]`: signaling and relay without the
+ * app; with the scale-out flags, signaling fans out through Redis and blobs live in S3 (RELAY.md "Scale-out").
+ * Listens on 127.0.0.1 unless told otherwise: exposing
  * it is a choice. The app is served elsewhere, so its origin must be named for its pages to
  * get in (`--allow-origin` or `RELAY_ALLOWED_ORIGINS`).
  */
@@ -21,6 +22,7 @@ const { maxBlobBytes, maxRoomBlobBytes } = { ...DEFAULT_RELAY_LIMITS, ...limits 
 const s3Blobs = scaleOut.s3Url !== undefined && scaleOut.s3Bucket !== undefined && scaleOut.postgresUrl !== undefined
   ? await openS3Blobs({ s3Url: scaleOut.s3Url, bucket: scaleOut.s3Bucket, postgresUrl: scaleOut.postgresUrl, maxBlobBytes, maxRoomBlobBytes })
   : undefined;
+const relayEngine = relayEngineFlag();
 
 let relay: RelayServer | undefined;
 try {
@@ -30,6 +32,7 @@ try {
     dataDir,
     allowedOrigins,
     limits,
+    relayEngine,
     // One per-address cap for both servers: a client opens one of each per notebook.
     signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
     ...(scaleOut.redisUrl === undefined ? {} : { signalingRedisUrl: scaleOut.redisUrl }),
@@ -42,7 +45,7 @@ try {
 const running = relay;
 console.log(`Obscura relay is running (data in ${dataDir})`);
 console.log(`  signaling: ${running.signalingUrl}`);
-console.log(`  relay:     ${running.relayUrl}/<roomId>`);
+console.log(`  relay:     ${relayUrlLine(running.relayUrl, relayEngine)}`);
 console.log(`  blobs:     ${running.blobsUrl}/<roomId>/<hash>${s3Blobs ? ` (in S3 bucket ${scaleOut.s3Bucket}, uploads in PostgreSQL)` : ''}`);
 // Credentials in the URLs stay out of the log.
 if (scaleOut.redisUrl !== undefined) console.log(`  signaling fan-out: Redis at ${new URL(scaleOut.redisUrl).host}`);

@@ -16,3 +16,12 @@ export type WebSocket = WsModule.WebSocket;
 export const WebSocketServer = ws.WebSocketServer;
 export type WebSocketServer = WsModule.WebSocketServer;
 export type RawData = WsModule.RawData;
+
+/**
+ * A frame's bytes as a copy, not a view: Yjs keeps views into the frames it decodes, and a
+ * view would pin ws's whole receive buffer in memory for as long as the room lives.
+ */
+export function copyFrame(raw: RawData): Uint8Array {
+  if (Array.isArray(raw)) return new Uint8Array(Buffer.concat(raw));
+  return raw instanceof ArrayBuffer ? new Uint8Array(raw.slice(0)) : new Uint8Array(raw);
+}

@@ -4,28 +4,15 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { WebSocket } from '../ws-node.ts';
-import { boxUpdateProblem } from '../../sealed/box-schema.ts';
-import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from './relay-limits.ts';
-import { roomMemory, structCount } from './room-memory.ts';
+import { awarenessUpdateProblem, MAX_AWARENESS_CLIENTS } from './awareness-check.ts';
+import { bad, OK, RoomSize, type Added, type FrameVerdict } from './room-size.ts';
 
 /** y-websocket message types (its bin/utils and client speak the same numbers). */
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 const MESSAGE_QUERY_AWARENESS = 3;
 
-export type FrameVerdict = { readonly ok: true } | { readonly ok: false; readonly code: number; readonly reason: string };
-const OK: FrameVerdict = { ok: true };
-
-/**
- * Awareness bounds. A y-websocket client forwards every state its awareness holds (its own
- * and the peers it met over WebRTC), so a socket may speak for a room's worth of client ids,
- * not thousands; and our presence state is ~100 bytes. Without these, one socket could park
- * 16 MiB frames of fresh client ids in memory for the 30 s awareness timeout, over and over.
- */
-export const MAX_AWARENESS_CLIENTS = 256;
-export const MAX_AWARENESS_STATE_BYTES = 4096;
-const bad = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_BAD_FRAME, reason });
-const quota = (reason: string): FrameVerdict => ({ ok: false, code: CLOSE_QUOTA, reason });
+export type { FrameVerdict } from './room-size.ts';
 
 export interface RelayRoomOptions {
   readonly id: string;
@@ -37,7 +24,7 @@ export interface RelayRoomOptions {
    * The relay-wide checks for a write that adds `bytes` and `structs` to this room (room
    * count, stored bytes, memory of loaded rooms): OK, or the verdict to refuse it with.
    */
-  readonly admit: (room: RelayRoom, added: { readonly bytes: number; readonly structs: number }) => FrameVerdict;
+  readonly admit: (room: RelayRoom, added: Added) => FrameVerdict;
   /** Called for every update or awareness frame dropped because its connection may not write. */
   readonly ignored: () => void;
   /** Refuse updates that are not box-shaped (sync/sealed/box-schema.ts); off only to bench a plain doc. */
@@ -60,22 +47,17 @@ export class RelayRoom {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly #clients = new Map<WebSocket, Set<number>>();
   readonly #o: RelayRoomOptions;
-  #bytes: number;
-  /** #bytes when it was last set from the doc itself (see #remeasure). */
-  #measuredBytes: number;
-  #structs: number;
+  readonly #size: RoomSize;
 
   constructor(options: RelayRoomOptions) {
     this.#o = options;
     this.id = options.id;
     Y.applyUpdate(this.doc, options.state);
-    this.#bytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-    this.#measuredBytes = this.#bytes;
-    this.#structs = structCount(this.doc);
+    this.#size = new RoomSize(this.doc, options);
     // The relay is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      this.#bytes += update.byteLength;
+      this.#size.applied(update);
       options.store(update);
       this.#broadcast(frame(MESSAGE_SYNC, (e) => syncProtocol.writeUpdate(e, update)), origin);
     });
@@ -84,12 +66,12 @@ export class RelayRoom {
 
   /** Upper bound of the stored state: the size at load plus every update since. */
   get storedBytes(): number {
-    return this.#bytes;
+    return this.#size.bytes;
   }
 
   /** Estimated memory this room holds (room-memory.ts). */
   get memoryBytes(): number {
-    return roomMemory(this.#bytes, this.#structs);
+    return this.#size.memoryBytes;
   }
 
   get clientCount(): number {
@@ -125,7 +107,7 @@ export class RelayRoom {
         // An oversized state may be a peer's that a client forwarded (clients before each
         // transport had its own awareness did): drop it and keep the socket, since a close
         // would cut that client off the relay for a stranger's state (sync/server/RELAY.md).
-        if (checkAwarenessUpdate(update)) return this.#ignore();
+        if (awarenessUpdateProblem(update)) return this.#ignore();
         awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws);
         const controlled = this.#clients.get(ws)?.size ?? 0;
         return controlled > MAX_AWARENESS_CLIENTS ? bad(`awareness for ${controlled} clients on one connection`) : OK;
@@ -162,36 +144,10 @@ export class RelayRoom {
     if (step !== syncProtocol.messageYjsSyncStep2 && step !== syncProtocol.messageYjsUpdate) return bad(`unknown sync step ${step}`);
     if (!mayWrite) return this.#ignore();
     const update = decoding.readVarUint8Array(decoder);
-    // Note: Y.applyUpdate integrates structs before it reads the delete set, so a frame
-    // that is garbage at its end would be half-applied. decodeUpdate reads all of it first.
-    const { structs, ds } = Y.decodeUpdate(update);
-    const notABox = this.#o.checkBoxSchema ? boxUpdateProblem(this.doc, structs) : undefined;
-    if (notABox) return bad(notABox);
-    // Only what the room lacks counts: a client's sync step 2 often repeats what it has.
-    const fresh = structs.filter((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > Y.getState(this.doc.store, struct.id.client));
-    // Nothing new (a new reader's empty sync step 2): nothing to store, no room to claim.
-    if (fresh.length === 0 && ds.clients.size === 0) return OK;
-    const added = { bytes: fresh.length === 0 ? 0 : Y.diffUpdate(update, Y.encodeStateVector(this.doc)).byteLength, structs: fresh.length };
-    if (this.#structs + added.structs > this.#o.maxDocStructs) return quota(`room would hold more than ${this.#o.maxDocStructs} values`);
-    if (this.#bytes + added.bytes > this.#o.maxDocBytes) this.#remeasure();
-    if (this.#bytes + added.bytes > this.#o.maxDocBytes) return quota('room is over its quota');
-    const admitted = this.#o.admit(this, added);
-    if (!admitted.ok) return admitted;
+    const verdict = this.#size.check(update, (added) => this.#o.admit(this, added));
+    if (verdict === 'nothing' || !verdict.ok) return verdict === 'nothing' ? OK : verdict;
     Y.applyUpdate(this.doc, update, ws);
-    this.#structs = structCount(this.doc);
     return OK;
-  }
-
-  /**
-   * #bytes counts every update since load, so a room that rewrites its snapshot grows in
-   * the count though its state does not (deleted values are collected). Near the quota the
-   * real size is taken from the doc, but at most once per eighth of the quota added, so a
-   * client cannot make the relay re-encode a full room for every frame.
-   */
-  #remeasure(): void {
-    if (this.#bytes - this.#measuredBytes < this.#o.maxDocBytes / 8) return;
-    this.#bytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-    this.#measuredBytes = this.#bytes;
   }
 
   readonly #onAwareness = (
@@ -224,19 +180,6 @@ export class RelayRoom {
     if (ws.bufferedAmount > this.#o.maxBufferedBytes) return void ws.terminate();
     ws.send(bytes);
   }
-}
-
-/** Why an awareness update is dropped before it is applied, or undefined. Throws on junk (caller: bad frame). */
-function checkAwarenessUpdate(update: Uint8Array): string | undefined {
-  const decoder = decoding.createDecoder(update);
-  const count = decoding.readVarUint(decoder);
-  if (count > MAX_AWARENESS_CLIENTS) return `awareness update for ${count} clients`;
-  for (let i = 0; i < count; i++) {
-    decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder);
-    if (decoding.readVarString(decoder).length > MAX_AWARENESS_STATE_BYTES) return 'awareness state too large';
-  }
-  return undefined;
 }
 
 function frame(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {

@@ -1,4 +1,4 @@
-import type { RawData, WebSocket } from '../ws-node.ts';
+import { copyFrame, type RawData, type WebSocket } from '../ws-node.ts';
 import { CLOSE_BAD_FRAME, CLOSE_BUSY, CLOSE_SHUTDOWN } from './relay-limits.ts';
 import type { RelayRoom } from './relay-room.ts';
 import { RelayBusyError, type RelayRooms } from './relay-rooms.ts';
@@ -31,7 +31,7 @@ export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRoom
   ws.on('message', (raw: RawData, isBinary: boolean) => {
     if (done) return;
     if (!isBinary) return stop(CLOSE_BAD_FRAME, 'text frames are not part of the protocol');
-    const bytes = copyBytes(raw);
+    const bytes = copyFrame(raw);
     onFrame?.(bytes);
     if (room) return handle(bytes);
     if (early.length >= MAX_EARLY_FRAMES) return stop(CLOSE_BAD_FRAME, 'too many frames before sync');
@@ -60,13 +60,4 @@ export function serveRelaySocket(ws: WebSocket, roomId: string, rooms: RelayRoom
       stop(CLOSE_SHUTDOWN, 'room unavailable');
     },
   );
-}
-
-/**
- * A copy, not a view: Yjs keeps views into the frames it decodes, and a view would pin
- * ws's whole receive buffer in memory for as long as the room lives.
- */
-function copyBytes(raw: RawData): Uint8Array {
-  if (Array.isArray(raw)) return new Uint8Array(Buffer.concat(raw));
-  return raw instanceof ArrayBuffer ? new Uint8Array(raw.slice(0)) : new Uint8Array(raw);
 }

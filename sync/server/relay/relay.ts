@@ -1,23 +1,16 @@
-import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from '../ws-node.ts';
-import { sodiumReady } from '../../../crypto/index.ts';
 import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
-import { OriginAllowList } from '../origin-allow-list.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
-import { handleBlobRequest } from './blob-route.ts';
 import type { BlobStorage } from './blob-storage.ts';
-import { handleCapsRequest } from './caps-route.ts';
-import { RelayBlobStore } from './relay-blob-store.ts';
-import { CLOSE_SHUTDOWN, DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
+import { DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
+import { openRelayParts } from './relay-parts.ts';
+import { closeSockets, relayRoutes } from './relay-routes.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
-import { RoomCaps } from './room-caps.ts';
-import { StorageLedger } from './storage-ledger.ts';
-import { tokenInUrl, WriteAccess } from './write-access.ts';
+import { tokenInUrl } from './write-access.ts';
 
 export const RELAY_PATH_PREFIX = '/relay/';
 
@@ -73,34 +66,28 @@ export interface Relay {
  */
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
-  await sodiumReady();
-  await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
-  const ledger = new StorageLedger(limits, join(options.dataDir, 'docs'));
-  const rooms = new RelayRooms({
-    location: join(options.dataDir, 'docs'),
-    maxDocBytes: limits.maxDocBytes,
-    maxDocStructs: limits.maxDocStructs,
-    maxLoadedBytes: limits.maxLoadedBytes,
-    // Room for one full frame queued behind another before a client counts as stalled.
-    maxBufferedBytes: 2 * limits.maxFrameBytes,
-    checkBoxSchema: options.checkBoxSchema ?? true,
-    ledger,
-  });
-  const disk = new RelayBlobStore({
-    dir: join(options.dataDir, 'blobs'),
-    maxBlobBytes: limits.maxBlobBytes,
-    maxRoomBlobBytes: limits.maxRoomBlobBytes,
-    budget: ledger,
-  });
-  const caps = await RoomCaps.open(join(options.dataDir, 'caps'));
-  const access = new WriteAccess(caps, options.requireWriteCapability ?? true);
-  const blobRooms = options.blobStorage ? { rooms: [], bytes: 0 } : await disk.scanAll();
-  const blobs = options.blobStorage ?? disk;
-  await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
-  const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
+  const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
+    {
+      dataDir: options.dataDir,
+      limits,
+      allowedOrigins: options.allowedOrigins ?? [],
+      requireWriteCapability: options.requireWriteCapability ?? true,
+      ...(options.blobStorage ? { blobStorage: options.blobStorage } : {}),
+    },
+    (location, ledger) =>
+      new RelayRooms({
+        location,
+        maxDocBytes: limits.maxDocBytes,
+        maxDocStructs: limits.maxDocStructs,
+        maxLoadedBytes: limits.maxLoadedBytes,
+        // Room for one full frame queued behind another before a client counts as stalled.
+        maxBufferedBytes: 2 * limits.maxFrameBytes,
+        checkBoxSchema: options.checkBoxSchema ?? true,
+        ledger,
+      }),
+  );
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
-  const pages = new OriginAllowList(options.allowedOrigins ?? []);
   const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
 
   return {
@@ -124,16 +111,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       }
       return true;
     },
-    handleRequest: (req, res) =>
-      handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
-      handleBlobRequest(blobs, (put, roomId) => {
-        const header = put.headers['obscura-cap'];
-        const proven = access.prove(roomId, typeof header === 'string' ? header : undefined);
-        // In this order: a refused upload must not claim a room.
-        return fromPage(put) ??
-          (access.allows(roomId, proven) ? undefined : { status: 403, message: "uploading needs this room's write capability (Obscura-Cap)" }) ??
-          (ledger.claimRoom(roomId) ? undefined : { status: 507, message: 'the relay holds as many rooms as it may' });
-      }, req, res),
+    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
     get loadedRooms() {
       return rooms.loadedCount;
     },
@@ -145,13 +123,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
     async close() {
       stopHeartbeat();
-      const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
-      for (const ws of wss.clients) ws.close(CLOSE_SHUTDOWN, 'relay shutting down');
-      // A client that does not finish the closing handshake must not hold the shutdown.
-      const timer = setTimeout(() => [...wss.clients].forEach((ws) => ws.terminate()), 1000);
-      await Promise.all(closed);
-      clearTimeout(timer);
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeSockets(wss);
       await rooms.close();
     },
   };

@@ -7,9 +7,9 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { addMember, foundMembers } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { CLOSE_BAD_FRAME } from '../../../sync/server/relay/relay-limits.ts';
-import { startRelayServer } from '../../../sync/server/relay-server.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes } from '../share/share-harness.ts';
 import { relayForSuite } from './relay-for-suite.ts';
+import { startRelay } from './relay-engine.ts';
 import { roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**
@@ -43,7 +43,7 @@ describe('relay: only box-shaped updates are applied', () => {
     const base = new Y.Doc();
     base.getMap('entries').set('dev.session/1', BYTES);
     base.getMap('snapshots').set('dev.session/2', BYTES);
-    expect(await sendFrames(`${relay.relayUrl}/${room}`, [syncFrame(Y.encodeStateAsUpdate(base))])).toBe('kept open');
+    expect(await sendFrames(relay.relayUrl, room, [syncFrame(Y.encodeStateAsUpdate(base))])).toBe('kept open');
 
     const junk: [string, Uint8Array][] = [
       ['a Y.Text', updateOf((d) => d.getText('junk').insert(0, 'hello'))],
@@ -61,7 +61,7 @@ describe('relay: only box-shaped updates are applied', () => {
       })],
     ];
     for (const [name, update] of junk) {
-      expect({ name, outcome: await sendFrames(`${relay.relayUrl}/${room}`, [syncFrame(update)]) }).toEqual({ name, outcome: `closed ${CLOSE_BAD_FRAME}` });
+      expect({ name, outcome: await sendFrames(relay.relayUrl, room, [syncFrame(update)]) }).toEqual({ name, outcome: `closed ${CLOSE_BAD_FRAME}` });
     }
     const held = await roomState(relay.relayUrl, room);
     expect(roots(held)).toEqual(['entries', 'snapshots']);
@@ -76,7 +76,7 @@ describe('relay: only box-shaped updates are applied', () => {
       for (let i = 0; i < 100_000; i++) d.getText('t').insert(0, 'x');
     }));
     expect(Y.decodeUpdate(update).structs.length).toBe(100_000);
-    expect(await sendFrames(`${relay.relayUrl}/${room}`, [syncFrame(update, 1)])).toBe(`closed ${CLOSE_BAD_FRAME}`);
+    expect(await sendFrames(relay.relayUrl, room, [syncFrame(update, 1)])).toBe(`closed ${CLOSE_BAD_FRAME}`);
     expect(roots(await roomState(relay.relayUrl, room))).toEqual([]);
   });
 
@@ -101,8 +101,7 @@ describe('relay: only box-shaped updates are applied', () => {
     expect(['keys', 'revocations', 'entries', 'snapshots'].map((name) => a.box.getMap(name).size > 0)).toEqual([true, true, true, true]);
 
     const room = 'schema-real-0123456789';
-    const url = `${relay.relayUrl}/${room}`;
-    expect(await sendFrames(url, [syncFrame(Y.encodeStateAsUpdate(a.box), 1)])).toBe('kept open');
+        expect(await sendFrames(relay.relayUrl, room, [syncFrame(Y.encodeStateAsUpdate(a.box), 1)])).toBe('kept open');
     const next = new Y.Doc();
     Y.applyUpdate(next, Y.encodeStateAsUpdate(a.box));
     const edits = [
@@ -112,7 +111,7 @@ describe('relay: only box-shaped updates are applied', () => {
     ];
     for (const edit of edits) {
       Y.applyUpdate(next, edit);
-      expect(await sendFrames(url, [syncFrame(edit)])).toBe('kept open');
+      expect(await sendFrames(relay.relayUrl, room, [syncFrame(edit)])).toBe('kept open');
     }
     const held = await roomState(relay.relayUrl, room);
     expect(vector(held)).toEqual(vector(next));
@@ -128,12 +127,12 @@ describe('relay: only box-shaped updates are applied', () => {
     const db = new LeveldbPersistence(join(data.dir, 'docs'));
     await db.storeUpdate(room, Y.encodeStateAsUpdate(legacy));
     await db.destroy();
-    const old = await startRelayServer({ dataDir: data.dir, port: 0, requireWriteCapability: false });
+    const old = await startRelay({ dataDir: data.dir, port: 0, requireWriteCapability: false });
     try {
       // Appended after the stored element: bytes, no right neighbour, placed by its origin only.
       const append = updateOf((d) => d.getArray('list').push([BYTES]), legacy);
       expect(Y.decodeUpdate(append).structs.map((s) => (s as Y.Item).origin !== null)).toEqual([true]);
-      expect(await sendFrames(`${old.relayUrl}/${room}`, [syncFrame(append)])).toBe(`closed ${CLOSE_BAD_FRAME}`);
+      expect(await sendFrames(old.relayUrl, room, [syncFrame(append)])).toBe(`closed ${CLOSE_BAD_FRAME}`);
       expect((await roomState(old.relayUrl, room)).getArray('list').length).toBe(1);
     } finally {
       await old.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { roomUrl, startRelay } from './relay-engine.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 let data: ReturnType<typeof tempDataDir>;
@@ -8,7 +9,7 @@ let relay: RelayServer;
 
 beforeAll(async () => {
   data = tempDataDir();
-  relay = await startRelayServer({
+  relay = await startRelay({
     dataDir: data.dir,
     port: 0,
     limits: { maxConnections: 1 },
@@ -36,7 +37,7 @@ function refusal(url: string): Promise<{ status: number; ws: WebSocket }> {
 
 describe('connection limits', () => {
   it('refuses relay and signaling upgrades past maxConnections with 503, and accepts again once one leaves', async () => {
-    const room = `${relay.relayUrl}/limits-room-0123456789`;
+    const room = roomUrl(relay.relayUrl, 'limits-room-0123456789');
     const first = await refusal(room);
     expect(first.status).toBe(0);
     expect((await refusal(room)).status).toBe(503);

@@ -5,9 +5,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { contentHash, sodiumReady } from '../../../crypto/index.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../../../sync/server/relay/relay-limits.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { closed, opened, roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
+import type { RelayServer } from '../../../sync/server/relay-server.ts';
+import { RoomSocket, startRelay } from './relay-engine.ts';
+import { closed, roomState, sendFrames, sendOn, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**
  * Per-room quotas alone do not bound a relay: any 16-64 character id is a new room (the
@@ -30,7 +30,7 @@ afterEach(async () => {
 
 async function relayWith(limits: Partial<RelayLimits>, data = tempDataDir()): Promise<RelayServer> {
 // Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
-  const relay = await startRelayServer({ dataDir: data.dir, port: 0, limits, requireWriteCapability: false });
+  const relay = await startRelay({ dataDir: data.dir, port: 0, limits, requireWriteCapability: false });
   started.push({ relay, data });
   return relay;
 }
@@ -39,7 +39,7 @@ async function restart(relay: RelayServer, limits: Partial<RelayLimits>): Promis
   const entry = started.find((s) => s.relay === relay);
   if (!entry) throw new Error('not started here');
   await relay.close();
-  entry.relay = await startRelayServer({ dataDir: entry.data.dir, port: 0, limits, requireWriteCapability: false });
+  entry.relay = await startRelay({ dataDir: entry.data.dir, port: 0, limits, requireWriteCapability: false });
   return entry.relay;
 }
 
@@ -53,32 +53,16 @@ function entries(count: number, bytes: number, prefix = 'dev.s'): Uint8Array {
 }
 
 const room = (name: string) => `${name}-room-0123456789`;
-const write = (relay: RelayServer, name: string, update: Uint8Array) => sendFrames(`${relay.relayUrl}/${room(name)}`, [syncFrame(update)]);
+const write = (relay: RelayServer, name: string, update: Uint8Array) => sendFrames(relay.relayUrl, room(name), [syncFrame(update)]);
 const putBlob = (relay: RelayServer, name: string, blob: Uint8Array) =>
   fetch(`${relay.blobsUrl}/${room(name)}/${contentHash(blob)}`, { method: 'PUT', body: new Uint8Array(blob) }).then((r) => r.status);
 const entryCount = async (relay: RelayServer, name: string) => (await roomState(relay.relayUrl, room(name))).getMap('entries').size;
 
-/** Sends `frames` on an open socket; resolves as sendFrames does (`kept open` once they were handled). */
-function sendOn(ws: WebSocket, frames: Uint8Array[]): Promise<string> {
-  return new Promise((resolve) => {
-    ws.once('close', (code) => resolve(`closed ${code}`));
-    const onMessage = (raw: Buffer) => {
-      if (raw[0] !== 0 || raw[1] !== 1) return;
-      ws.off('message', onMessage);
-      resolve('kept open');
-    };
-    ws.on('message', onMessage);
-    for (const frame of frames) ws.send(frame);
-    ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
-  });
-}
-
 /** A raw client that wrote `update` into `name` and stays connected, keeping its room loaded. */
-async function holdRoom(relay: RelayServer, name: string, update: Uint8Array): Promise<WebSocket> {
-  const ws = new WebSocket(`${relay.relayUrl}/${room(name)}`);
-  await opened(ws);
-  expect(await sendOn(ws, [syncFrame(update)])).toBe('kept open');
-  return ws;
+async function holdRoom(relay: RelayServer, name: string, update: Uint8Array): Promise<RoomSocket> {
+  const socket = await RoomSocket.open(relay.relayUrl, room(name));
+  expect(await sendOn(socket, [syncFrame(update)])).toBe('kept open');
+  return socket;
 }
 
 describe('relay: relay-wide caps', () => {
@@ -129,14 +113,14 @@ describe('relay: relay-wide caps', () => {
     const a = await holdRoom(relay, 'a', entries(1, 700 * KiB));
     const b = await holdRoom(relay, 'b', entries(1, 700 * KiB));
     // Loading a third such room would pass the budget: refused at load, and on write.
-    const load = new WebSocket(`${relay.relayUrl}/${room('stored')}`);
+    const { ws: load } = await RoomSocket.open(relay.relayUrl, room('stored'));
     const loaded = await Promise.race([closed(load).then(({ code }) => `closed ${code}`), new Promise((r) => setTimeout(() => r('kept open'), 2000))]);
     load.terminate();
     expect(loaded).toBe('closed 4503');
     expect(await write(relay, 'c', entries(1, 700 * KiB))).toBe('closed 4503');
     // The loaded rooms go on taking writes.
     for (const ws of [a, b]) expect(await sendOn(ws, [syncFrame(entries(1, 100, 'dev.more'))])).toBe('kept open');
-    await Promise.all([a, b].map((ws) => (ws.close(), closed(ws))));
+    await Promise.all([a, b].map((socket) => (socket.close(), socket.closed())));
     expect(await entryCount(relay, 'c')).toBe(0);
     expect(await entryCount(relay, 'stored')).toBe(1);
   });

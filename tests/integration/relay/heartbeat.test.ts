@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import type { RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { opened, tempDataDir } from './relay-harness.ts';
+import { roomUrl, RoomSocket, startRelay } from './relay-engine.ts';
+import { tempDataDir } from './relay-harness.ts';
 
 const ROOM = 'heartbeat-room-0123456789';
 let data: ReturnType<typeof tempDataDir>;
@@ -11,7 +12,7 @@ let relay: RelayServer;
 
 beforeAll(async () => {
   data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, heartbeatMs: 250 });
+  relay = await startRelay({ dataDir: data.dir, port: 0, heartbeatMs: 250 });
 });
 
 afterAll(async () => {
@@ -37,9 +38,10 @@ async function silentPeer(path: string): Promise<Socket> {
 
 describe('heartbeat', () => {
   it('drops relay and signaling peers that stop answering pings (their room unloads); live ones stay', async () => {
-    const live = new WebSocket(`${relay.relayUrl}/${ROOM}`);
-    await opened(live);
-    const deadRelay = await silentPeer(`/relay/${ROOM}`);
+    const { ws: live } = await RoomSocket.open(relay.relayUrl, ROOM);
+    // The live client's room is loaded (the y-websocket relay loads it at the upgrade).
+    await vi.waitFor(() => expect(relay.relay.loadedRooms).toBe(1));
+    const deadRelay = await silentPeer(new URL(roomUrl(relay.relayUrl, ROOM)).pathname);
     const deadSignaling = await silentPeer('/signal');
     await Promise.all([once(deadRelay, 'close'), once(deadSignaling, 'close')]);
     expect(live.readyState).toBe(WebSocket.OPEN);

@@ -3,7 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash, encryptBlob, randomBytes, randomPhotoKey, sodiumReady, utf8 } from '../../../crypto/index.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { type RelayServer } from '../../../sync/server/relay-server.ts';
+import { startRelay } from './relay-engine.ts';
 import { filesContaining, tempDataDir } from './relay-harness.ts';
 
 const KIB = 1024;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 
 // Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
-const start = () => startRelayServer({ dataDir: data.dir, port: 0, limits: { maxBlobBytes: 256 * KIB, maxRoomBlobBytes: 600 * KIB }, requireWriteCapability: false });
+const start = () => startRelay({ dataDir: data.dir, port: 0, limits: { maxBlobBytes: 256 * KIB, maxRoomBlobBytes: 600 * KIB }, requireWriteCapability: false });
 
 afterAll(async () => {
   await relay.close();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, vi } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
-import { startRelayServer, type RelayServerOptions, type RelayServer } from '../../../sync/server/relay-server.ts';
+import type { RelayServerOptions, RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { startRelay } from './relay-engine.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeFrames' | 'limits' | 'requireWriteCapability'> {
@@ -21,7 +22,7 @@ export function relayForSuite(options: RelayForSuiteOptions = {}): RelayServer &
   beforeAll(async () => {
     await sodiumReady();
     data = tempDataDir();
-    server = await startRelayServer({
+    server = await startRelay({
       dataDir: data.dir,
       port: 0,
       ...(options.limits ? { limits: options.limits } : {}),

@@ -1,12 +1,10 @@
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from '../../../sync/server/relay/relay-limits.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { closed, connectDevice, notebookKeyring, opened, until, type Device } from './relay-harness.ts';
+import { RoomSocket } from './relay-engine.ts';
+import { connectDevice, notebookKeyring, roomState, syncFrame, until, type Device } from './relay-harness.ts';
 import { relayForSuite } from './relay-for-suite.ts';
 
 const ROOM = 'frames-room-0123456789';
@@ -18,20 +16,7 @@ beforeAll(() => {
   keyring = notebookKeyring();
 });
 
-async function rawClient(room = ROOM): Promise<WebSocket> {
-  const ws = new WebSocket(`${relay.relayUrl}/${room}`);
-  await opened(ws);
-  return ws;
-}
-
-/** A y-websocket sync frame (type 0) carrying `update` as the given step. */
-function syncFrame(update: Uint8Array, step = 2): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
+const rawClient = (room = ROOM) => RoomSocket.open(relay.relayUrl, room);
 
 const titles = (device: Device) => readNotes(device.plain).map((note) => note.title).sort();
 
@@ -63,9 +48,9 @@ describe('relay: bad frames close only their connection', () => {
       ['oversize frame', new Uint8Array(64 * 1024 + 1), 1009],
     ];
     for (const [name, frame, code] of cases) {
-      const ws = await rawClient();
-      const done = closed(ws);
-      ws.send(frame);
+      const socket = await rawClient();
+      const done = socket.closed();
+      socket.send(frame);
       expect({ name, code: (await done).code }).toEqual({ name, code });
     }
     await stillSyncing(b, a, 'after garbage');
@@ -81,26 +66,16 @@ describe('relay: bad frames close only their connection', () => {
 
   it('a room over its quota refuses the frame that would pass it (4507) and keeps what it had', async () => {
     const room = 'quota-room-0123456789';
-    const ws = await rawClient(room);
-    const done = closed(ws);
+    const socket = await rawClient(room);
+    const done = socket.closed();
     const doc = new Y.Doc();
-    doc.on('update', (update: Uint8Array) => ws.send(syncFrame(update)));
+    doc.on('update', (update: Uint8Array) => socket.send(syncFrame(update)));
     // 50 KiB values: five fit in 256 KiB, the sixth does not.
     for (let i = 0; i < 6; i++) doc.getMap('entries').set(`k${i}`, new Uint8Array(50 * 1024).fill(i));
     expect((await done).code).toBe(CLOSE_QUOTA);
 
     // What the room holds now, as the relay answers a sync step 1 from an empty doc.
-    const again = await rawClient(room);
-    again.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
-    const step2 = await new Promise<Uint8Array>((resolve) => {
-      again.on('message', (raw: Buffer) => {
-        const decoder = decoding.createDecoder(new Uint8Array(raw));
-        if (decoding.readVarUint(decoder) === 0 && decoding.readVarUint(decoder) === 1) resolve(decoding.readVarUint8Array(decoder));
-      });
-    });
-    const reader = new Y.Doc();
-    Y.applyUpdate(reader, step2);
+    const reader = await roomState(relay.relayUrl, room);
     expect([...reader.getMap('entries').keys()].sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
-    again.close();
   });
 });

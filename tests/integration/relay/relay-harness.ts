@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { capWebSocket, relayWrite } from '../../../sync/replication/relay-write.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
+import { RELAY_ENGINE, RoomSocket, type RoomSocketOptions } from './relay-engine.ts';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
@@ -28,7 +30,8 @@ export interface Device {
   readonly plain: Y.Doc;
   readonly box: Y.Doc;
   readonly sealed: SealedDoc;
-  readonly provider: WebsocketProvider;
+  /** The relay client: y-websocket's provider, or Hocuspocus's (both emit `status`). */
+  readonly provider: { on(event: 'status', listener: (event: { status: string }) => void): void };
   destroy(): void;
 }
 
@@ -43,6 +46,7 @@ export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring
   const sealed = new SealedDoc({ docId: 'nb-relay', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
   // As the app's client does (replicate-box.ts): the room's policy first, then connect with a token.
   const write = relayWrite(relayUrl, roomId, keyedRelayWrite(keyring.current().key, roomId));
+  if (RELAY_ENGINE === 'hocuspocus') return hocusDevice(relayUrl, roomId, { plain, box, sealed }, write);
   const provider = new WebsocketProvider(relayUrl, roomId, box, {
     WebSocketPolyfill: capWebSocket(WebSocket as unknown as typeof globalThis.WebSocket, () => write.token()),
     disableBc: true,
@@ -59,6 +63,43 @@ export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring
       destroyed = true;
       provider.destroy();
       sealed.destroy();
+    },
+  };
+}
+
+/**
+ * ws as the provider's WebSocket. Note: the provider removes its listeners before it closes a
+ * socket; ws reports closing a socket that is still connecting as an 'error' event, which
+ * with no listener left would throw (a browser's WebSocket just closes).
+ */
+class NodeWebSocket extends WebSocket {
+  constructor(url: string | URL) {
+    super(url);
+    this.on('error', () => undefined);
+  }
+}
+
+/**
+ * The same device on the Hocuspocus relay: the provider's one socket, the room opened on it
+ * once the policy is registered, with a fresh write token at every (re)connect.
+ */
+function hocusDevice(relayUrl: string, roomId: string, docs: Pick<Device, 'plain' | 'box' | 'sealed'>, write: ReturnType<typeof relayWrite>): Device {
+  const socket = new HocuspocusProviderWebsocket({ url: relayUrl, WebSocketPolyfill: NodeWebSocket, autoConnect: false });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: roomId, document: docs.box, token: () => write.token() ?? '' });
+  let destroyed = false;
+  void write.sync().then(() => {
+    if (destroyed) return;
+    provider.attach();
+    void socket.connect();
+  });
+  return {
+    ...docs,
+    provider,
+    destroy() {
+      destroyed = true;
+      provider.destroy();
+      socket.destroy();
+      docs.sealed.destroy();
     },
   };
 }
@@ -132,42 +173,46 @@ export function syncFrame(payload: Uint8Array, step = 2): Uint8Array {
 }
 
 /** What the relay holds for `room`, as it answers a sync step 1 from an empty doc. */
-export async function roomState(relayUrl: string, room: string, options: { origin?: string } = {}): Promise<Y.Doc> {
-  const ws = new WebSocket(`${relayUrl}/${room}`, options.origin ? { origin: options.origin } : {});
-  await opened(ws);
+export async function roomState(relayUrl: string, room: string, options: Pick<RoomSocketOptions, 'origin' | 'engine'> = {}): Promise<Y.Doc> {
+  const socket = await RoomSocket.open(relayUrl, room, options);
   const step2 = new Promise<Uint8Array>((resolve) => {
-    ws.on('message', (raw: Buffer) => {
-      const decoder = decoding.createDecoder(new Uint8Array(raw));
+    socket.onFrame((frame) => {
+      const decoder = decoding.createDecoder(frame);
       if (decoding.readVarUint(decoder) === 0 && decoding.readVarUint(decoder) === 1) resolve(decoding.readVarUint8Array(decoder));
     });
   });
-  ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+  socket.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
   const doc = new Y.Doc();
   Y.applyUpdate(doc, await step2);
-  ws.close();
+  socket.close();
   return doc;
 }
 
 /**
- * Sends `frames` on a fresh socket and reports how the relay took them: `closed <code>`, or
- * `kept open` once the relay has answered a sync step 1 sent after them (it handles a
- * socket's frames in order, so by then it has handled them all and kept the socket).
+ * Sends `frames` on a fresh socket for `room` and reports how the relay took them: `closed
+ * <code>`, or `kept open` once the relay has answered a sync step 1 sent after them (it
+ * handles a socket's frames in order, so by then it has handled them all and kept the socket).
  */
-export async function sendFrames(url: string, frames: readonly (Uint8Array | string)[], timeoutMs = 10_000): Promise<string> {
-  const ws = new WebSocket(url);
-  const outcome = await new Promise<string>((resolve) => {
-    ws.once('close', (code) => resolve(`closed ${code}`));
-    ws.once('error', (error) => resolve(`error ${String(error)}`));
-    ws.on('message', (raw: Buffer) => {
-      // Sync step 2 (type 0, step 1): the answer to our step 1.
-      if (raw[0] === 0 && raw[1] === 1) resolve('kept open');
-    });
-    ws.once('open', () => {
-      for (const frame of frames) ws.send(frame);
-      ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
-      setTimeout(() => resolve('no answer'), timeoutMs);
-    });
-  });
-  ws.terminate();
+export async function sendFrames(relayUrl: string, room: string, frames: readonly (Uint8Array | string)[], options: { token?: string | undefined; timeoutMs?: number; engine?: RoomSocketOptions['engine'] } = {}): Promise<string> {
+  const socket = await RoomSocket.open(relayUrl, room, { ...(options.token === undefined ? {} : { token: options.token }), ...(options.engine ? { engine: options.engine } : {}) });
+  const outcome = await sendOn(socket, frames, options.timeoutMs);
+  socket.ws.terminate();
   return outcome;
+}
+
+/** Sends `frames` on an open room socket; resolves as sendFrames does. */
+export function sendOn(socket: RoomSocket, frames: readonly (Uint8Array | string)[], timeoutMs = 10_000): Promise<string> {
+  return new Promise<string>((resolve) => {
+    socket.ws.once('close', (code) => resolve(`closed ${code}`));
+    socket.ws.once('error', (error) => resolve(`error ${String(error)}`));
+    // Sync step 2 (type 0, step 1): the answer to our step 1.
+    const stop = socket.onFrame((frame) => {
+      if (frame[0] !== 0 || frame[1] !== 1) return;
+      stop();
+      resolve('kept open');
+    });
+    for (const frame of frames) socket.send(frame);
+    socket.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+    setTimeout(() => resolve('no answer'), timeoutMs);
+  });
 }

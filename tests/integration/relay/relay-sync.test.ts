@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveId, randomBytes, sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { type RelayServer } from '../../../sync/server/relay-server.ts';
+import { startRelay } from './relay-engine.ts';
 import { connectDevice, filesContaining, notebookKeyring, tempDataDir, totalBytes, until, type Device } from './relay-harness.ts';
 
 const MARKER_TITLE = 'zebra-canary-7f3a title';
@@ -16,7 +17,7 @@ let keyring: Keyring;
 let roomId: string;
 /** Every frame the devices sent to the relay, to look for plaintext in. */
 const frames: Uint8Array[] = [];
-const start = (port = 0) => startRelayServer({ dataDir: data.dir, port, observeFrames: (_server, frame) => void frames.push(frame) });
+const start = (port = 0) => startRelay({ dataDir: data.dir, port, observeFrames: (_server, frame) => void frames.push(frame) });
 
 beforeAll(async () => {
   await sodiumReady();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_SIGNALING_VIOLATION } from '../../../sync/server/signaling.ts';
-import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
+import { type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { startRelay } from './relay-engine.ts';
 import { closed, opened, tempDataDir } from './relay-harness.ts';
 
 const TOPIC = 'signal-topic-0123456789';
@@ -11,7 +12,7 @@ let relay: RelayServer;
 
 beforeAll(async () => {
   data = tempDataDir();
-  relay = await startRelayServer({
+  relay = await startRelay({
     dataDir: data.dir,
     port: 0,
     signalingLimits: { maxMessageBytes: 4096, maxTopicsPerConnection: 3, maxConnections: 100 },

@@ -5,9 +5,10 @@ import * as Y from 'yjs';
 import { contentHash, generateSigningKeyPair, sodiumReady, type SigningKeyPair } from '../../../crypto/index.ts';
 import { signCapStatement } from '../../../sync/relay-cap/cap-statement.ts';
 import { signWriteToken } from '../../../sync/relay-cap/write-token.ts';
-import { startRelayServer, type RelayServer, type RelayServerOptions } from '../../../sync/server/relay-server.ts';
+import type { RelayServer, RelayServerOptions } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { opened, roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
+import { RoomSocket, startRelay } from './relay-engine.ts';
+import { roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**
  * Room ids are not secrets (they travel in URLs, invite links and logs), so knowing one
@@ -19,12 +20,12 @@ import { opened, roomState, sendFrames, syncFrame, tempDataDir } from './relay-h
 const MINUTE = 60_000;
 let data: ReturnType<typeof tempDataDir>;
 let relay: RelayServer;
-const options = (): RelayServerOptions => ({ dataDir: data.dir, port: 0, requireWriteCapability: true });
+const options = (): RelayServerOptions => ({ dataDir: data.dir, port: 0, requireWriteCapability: true, });
 
 beforeAll(async () => {
   await sodiumReady();
   data = tempDataDir();
-  relay = await startRelayServer(options());
+  relay = await startRelay(options());
 });
 
 afterAll(async () => {
@@ -36,7 +37,6 @@ const capsUrl = (room: string) => new URL(`/relay-caps/${room}`, relay.url).toSt
 const putCaps = (room: string, body: Uint8Array, headers: Record<string, string> = {}) =>
   fetch(capsUrl(room), { method: 'PUT', body: new Uint8Array(body), headers });
 const token = (room: string, writer: SigningKeyPair, offsetMs = 0) => signWriteToken(room, writer, Date.now() + offsetMs);
-const socketUrl = (room: string, cap?: string) => `${relay.relayUrl}/${room}${cap === undefined ? '' : `?cap=${cap}`}`;
 
 function entry(key: string): Uint8Array {
   const doc = new Y.Doc();
@@ -103,16 +103,15 @@ describe('relay: write capability', () => {
   it('an outsider who knows the room id cannot change the stored doc, the awareness or the blobs, and can still read', async () => {
     const room = 'caps-outsider-0123456789';
     const { writer } = await roomWithPolicy(room);
-    expect(await sendFrames(socketUrl(room, token(room, writer)), [syncFrame(entry('owner.s/1'))])).toBe('kept open');
+    expect(await sendFrames(relay.relayUrl, room, [syncFrame(entry('owner.s/1'))], { token: token(room, writer) })).toBe('kept open');
 
-    const watcher = new WebSocket(socketUrl(room));
+    const watcher = await RoomSocket.open(relay.relayUrl, room);
     const heard: number[] = [];
-    watcher.on('message', (raw: Buffer) => void (raw[0] === 1 && heard.push(raw.length)));
-    await opened(watcher);
+    watcher.onFrame((frame) => void (frame[0] === 1 && heard.push(frame.length)));
     const outsider = generateSigningKeyPair();
     // No token, a token of the outsider's own key, garbage: the socket stays open, the frames are dropped.
     for (const cap of [undefined, token(room, outsider), 'junk']) {
-      expect({ cap, outcome: await sendFrames(socketUrl(room, cap), [syncFrame(entry('outsider.s/1')), awarenessFrame(777)]) }).toEqual({ cap, outcome: 'kept open' });
+      expect({ cap, outcome: await sendFrames(relay.relayUrl, room, [syncFrame(entry('outsider.s/1')), awarenessFrame(777)], { token: cap }) }).toEqual({ cap, outcome: 'kept open' });
     }
     expect(heard).toEqual([]);
     expect(await keys(room)).toEqual(['owner.s/1']);
@@ -132,17 +131,16 @@ describe('relay: write capability', () => {
   it("a connection proven with the old epoch's key becomes read-only once the policy moves on; the new key writes", async () => {
     const room = 'caps-rotate-0123456789';
     const { admin, writer: w1 } = await roomWithPolicy(room);
-    const old = new WebSocket(socketUrl(room, token(room, w1)));
-    await opened(old);
-    const write = (ws: WebSocket, key: string) =>
+    const old = await RoomSocket.open(relay.relayUrl, room, { token: token(room, w1) });
+    const write = (socket: RoomSocket, key: string) =>
       new Promise<void>((resolve) => {
-        ws.on('message', function answered(raw: Buffer) {
-          if (raw[0] !== 0 || raw[1] !== 1) return;
-          ws.off('message', answered);
+        const stop = socket.onFrame((frame) => {
+          if (frame[0] !== 0 || frame[1] !== 1) return;
+          stop();
           resolve();
         });
-        ws.send(syncFrame(entry(key)));
-        ws.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
+        socket.send(syncFrame(entry(key)));
+        socket.send(syncFrame(Y.encodeStateVector(new Y.Doc()), 0));
       });
     await write(old, 'w1.s/1');
     expect(await keys(room)).toEqual(['w1.s/1']);
@@ -150,10 +148,10 @@ describe('relay: write capability', () => {
     const w2 = generateSigningKeyPair();
     expect((await putCaps(room, signCapStatement(room, admin, 2, w2.publicKey))).status).toBe(200);
     await write(old, 'w1.s/2');
-    expect(old.readyState).toBe(WebSocket.OPEN);
+    expect(old.ws.readyState).toBe(WebSocket.OPEN);
     expect(await keys(room)).toEqual(['w1.s/1']);
     expect(await putBlob(room, randomBytes(500), token(room, w1))).toBe(403);
-    expect(await sendFrames(socketUrl(room, token(room, w2)), [syncFrame(entry('w2.s/1'))])).toBe('kept open');
+    expect(await sendFrames(relay.relayUrl, room, [syncFrame(entry('w2.s/1'))], { token: token(room, w2) })).toBe('kept open');
     expect(await keys(room)).toEqual(['w1.s/1', 'w2.s/1']);
     old.close();
   });
@@ -161,14 +159,14 @@ describe('relay: write capability', () => {
   it('a room without a policy is read-only for everyone; a token more than 5 minutes off the clock is read-only', async () => {
     const bare = 'caps-bare-0123456789';
     const someone = generateSigningKeyPair();
-    expect(await sendFrames(socketUrl(bare, token(bare, someone)), [syncFrame(entry('x.s/1'))])).toBe('kept open');
+    expect(await sendFrames(relay.relayUrl, bare, [syncFrame(entry('x.s/1'))], { token: token(bare, someone) })).toBe('kept open');
     expect(await keys(bare)).toEqual([]);
     expect(await putBlob(bare, randomBytes(500), token(bare, someone))).toBe(403);
 
     const room = 'caps-clock-0123456789';
     const { writer } = await roomWithPolicy(room);
     for (const [offset, key] of [[-6 * MINUTE, 'old.s/1'], [6 * MINUTE, 'new.s/1'], [-4 * MINUTE, 'ok.s/1'], [4 * MINUTE, 'ok.s/2']] as const) {
-      expect(await sendFrames(socketUrl(room, token(room, writer, offset)), [syncFrame(entry(key))])).toBe('kept open');
+      expect(await sendFrames(relay.relayUrl, room, [syncFrame(entry(key))], { token: token(room, writer, offset) })).toBe('kept open');
     }
     expect(await keys(room)).toEqual(['ok.s/1', 'ok.s/2']);
     expect(await putBlob(room, randomBytes(500), token(room, writer, -6 * MINUTE))).toBe(403);
@@ -179,11 +177,11 @@ describe('relay: write capability', () => {
     const { admin, writer } = await roomWithPolicy(room);
     const statement = new Uint8Array(await (await fetch(capsUrl(room))).arrayBuffer());
     await relay.close();
-    relay = await startRelayServer(options());
+    relay = await startRelay(options());
     expect(new Uint8Array(await (await fetch(capsUrl(room))).arrayBuffer())).toEqual(statement);
     expect((await putCaps(room, signCapStatement(room, generateSigningKeyPair(), 5, writer.publicKey))).status).toBe(409);
     expect((await putCaps(room, signCapStatement(room, admin, 1, generateSigningKeyPair().publicKey))).status).toBe(409);
-    expect(await sendFrames(socketUrl(room, token(room, writer)), [syncFrame(entry('after.s/1'))])).toBe('kept open');
+    expect(await sendFrames(relay.relayUrl, room, [syncFrame(entry('after.s/1'))], { token: token(room, writer) })).toBe('kept open');
     expect(await keys(room)).toEqual(['after.s/1']);
   });
 });

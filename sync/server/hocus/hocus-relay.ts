@@ -1,0 +1,93 @@
+import { Hocuspocus } from '@hocuspocus/server';
+import type * as WsModule from 'ws';
+import { ConnectionsPerAddress } from '../connections-per-address.ts';
+import { keepAlive } from '../heartbeat.ts';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.ts';
+import { openRelayParts } from '../relay/relay-parts.ts';
+import { closeSockets, relayRoutes } from '../relay/relay-routes.ts';
+import type { Relay, RelayOptions } from '../relay/relay.ts';
+import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
+import { WebSocketServer } from '../ws-node.ts';
+import { GatedSocket } from './gated-socket.ts';
+import { HocusRooms } from './hocus-rooms.ts';
+
+/** One socket per device carries all its rooms: `ws://host:port/relay`, the room is each message's document name. */
+export const HOCUS_RELAY_PATH = '/relay';
+/** A device opens one room per notebook it holds, plus its vault's. */
+const MAX_ROOMS_PER_SOCKET = 256;
+
+/**
+ * The relay on Hocuspocus (@hocuspocus/server 3.x): box docs over its protocol at `/relay`
+ * (one socket, many rooms), stored in the same LevelDB and data directory as the y-websocket
+ * relay (relay/relay.ts), with the same blob and policy routes, limits, Origin allow-list and
+ * write capability. Hocuspocus never listens itself (its own server binds every interface):
+ * our HTTP server takes the upgrade and hands Hocuspocus a gated socket (gated-socket.ts).
+ */
+export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
+  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+  const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
+    { dataDir: options.dataDir, limits, allowedOrigins: options.allowedOrigins ?? [], requireWriteCapability: options.requireWriteCapability ?? true },
+    (location, ledger) =>
+      new HocusRooms({
+        location,
+        maxDocBytes: limits.maxDocBytes,
+        maxDocStructs: limits.maxDocStructs,
+        maxLoadedBytes: limits.maxLoadedBytes,
+        checkBoxSchema: options.checkBoxSchema ?? true,
+        ledger,
+      }),
+  );
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  // No onStoreDocument: HocusRooms appends every update as it arrives, so nothing waits on a debounce.
+  const hocuspocus = new Hocuspocus({ quiet: true, debounce: 0, maxDebounce: 0, timeout: heartbeatMs, extensions: [rooms] });
+  let ignoredWrites = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  const stopHeartbeat = keepAlive(wss, heartbeatMs);
+  const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
+
+  return {
+    limits,
+    handleUpgrade(req, socket, head) {
+      if (upgradePath(req.url) !== HOCUS_RELAY_PATH) return false;
+      if (!pages.allows(req)) rejectUpgrade(socket, 403);
+      else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
+      else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
+      else {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
+          wss.emit('connection', ws, req);
+          const gated = new GatedSocket(ws, {
+            maxRoomsPerSocket: MAX_ROOMS_PER_SOCKET,
+            // Room for one full frame queued behind another before a client counts as stalled.
+            maxBufferedBytes: 2 * limits.maxFrameBytes,
+            // More than this cannot all be stored: the room's quota and one frame past it.
+            maxEarlyBytes: limits.maxDocBytes + limits.maxFrameBytes,
+            prove: (roomId, token) => access.prove(roomId, token),
+            mayWrite: (roomId, writePk) => access.allows(roomId, writePk),
+            ignored: () => void ignoredWrites++,
+            ...(options.onFrame ? { onFrame: options.onFrame } : {}),
+          });
+          // Hocuspocus reads and writes frames, pings and closes through the socket it is
+          // given; the gate offers exactly those of ws's WebSocket (gated-socket.ts).
+          hocuspocus.handleConnection(gated as unknown as WsModule.WebSocket, req, { socket: gated });
+        });
+      }
+      return true;
+    },
+    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
+    get loadedRooms() {
+      return rooms.loadedCount;
+    },
+    get stored() {
+      return { rooms: ledger.roomCount, bytes: ledger.storedBytes };
+    },
+    get ignoredWrites() {
+      return ignoredWrites;
+    },
+    async close() {
+      stopHeartbeat();
+      await closeSockets(wss);
+      await rooms.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocketServer } from '../ws-node.ts';
+import { handleBlobRequest } from './blob-route.ts';
+import type { BlobStorage } from './blob-storage.ts';
+import { handleCapsRequest } from './caps-route.ts';
+import { CLOSE_SHUTDOWN } from './relay-limits.ts';
+import type { RoomCaps } from './room-caps.ts';
+import type { StorageLedger } from './storage-ledger.ts';
+import type { WriteAccess } from './write-access.ts';
+import type { OriginAllowList } from '../origin-allow-list.ts';
+
+export interface RelayRouteParts {
+  readonly caps: RoomCaps;
+  readonly blobs: BlobStorage;
+  readonly access: WriteAccess;
+  readonly ledger: StorageLedger;
+  readonly pages: OriginAllowList;
+}
+
+/**
+ * The relay's HTTP routes, the same whichever engine serves box docs: `/relay-caps/<roomId>`
+ * and `/relay-blobs/<roomId>/<hash>`. True when the request was for one of them (answered).
+ */
+export function relayRoutes({ caps, blobs, access, ledger, pages }: RelayRouteParts): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
+  return (req, res) =>
+    handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
+    handleBlobRequest(blobs, (put, roomId) => {
+      const header = put.headers['obscura-cap'];
+      const proven = access.prove(roomId, typeof header === 'string' ? header : undefined);
+      // In this order: a refused upload must not claim a room.
+      return fromPage(put) ??
+        (access.allows(roomId, proven) ? undefined : { status: 403, message: "uploading needs this room's write capability (Obscura-Cap)" }) ??
+        (ledger.claimRoom(roomId) ? undefined : { status: 507, message: 'the relay holds as many rooms as it may' });
+    }, req, res);
+}
+
+/** Closes every socket of `wss` (1001) and then `wss`; a client that does not finish the closing handshake is cut after 1 s. */
+export async function closeSockets(wss: WebSocketServer): Promise<void> {
+  const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+  for (const ws of wss.clients) ws.close(CLOSE_SHUTDOWN, 'relay shutting down');
+  const timer = setTimeout(() => [...wss.clients].forEach((ws) => ws.terminate()), 1000);
+  await Promise.all(closed);
+  clearTimeout(timer);
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+}

@@ -1,0 +1,108 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
+import { startRelayServer, type RelayServer, type RelayServerOptions } from '../../../sync/server/relay-server.ts';
+import { WebSocket } from '../../../sync/server/ws-node.ts';
+
+/**
+ * Which relay engine the relay suite runs against: the vitest project `unit` runs it against
+ * the y-websocket relay, `relay-hocuspocus` (vite.config.ts) runs the same files against the
+ * Hocuspocus one. Tests speak y-websocket frames (type, then its payload); for Hocuspocus
+ * RoomSocket adds the document name (the room) and opens the room with its authentication
+ * message, which carries the write token instead of the URL's `?cap=`.
+ */
+export const RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'hocuspocus' ? 'hocuspocus' : 'y-websocket';
+
+/** The URL a room's socket opens (a write token goes in it for y-websocket only). */
+export function roomUrl(relayUrl: string, room: string, token?: string, engine = RELAY_ENGINE): string {
+  if (engine === 'hocuspocus') return relayUrl;
+  return `${relayUrl}/${room}${token === undefined ? '' : `?cap=${token}`}`;
+}
+
+/** Hocuspocus's authentication message: the room, type 2, token (0), the token. */
+function authFrame(room: string, token: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, room);
+  encoding.writeVarUint(encoder, 2);
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarString(encoder, token);
+  return encoding.toUint8Array(encoder);
+}
+
+function withRoom(room: string, frame: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, room);
+  encoding.writeUint8Array(encoder, frame);
+  return encoding.toUint8Array(encoder);
+}
+
+export interface RoomSocketOptions {
+  readonly token?: string;
+  readonly origin?: string;
+  /** The engine serving the relay, when a test picks one itself (default: the suite's). */
+  readonly engine?: RelayEngine;
+  /** Listens from before the socket opens (a loaded room's first frame may come with the upgrade). */
+  readonly onFrame?: (frame: Uint8Array) => void;
+}
+
+/** One room on a raw relay socket, in y-websocket frames whichever engine serves it. */
+export class RoomSocket {
+  readonly ws: WebSocket;
+  readonly room: string;
+  readonly #hocus: boolean;
+
+  private constructor(ws: WebSocket, room: string, engine: RelayEngine) {
+    this.ws = ws;
+    this.room = room;
+    this.#hocus = engine === 'hocuspocus';
+  }
+
+  /** Opens the socket (and, for Hocuspocus, the room on it); rejects when the upgrade fails. */
+  static async open(relayUrl: string, room: string, options: RoomSocketOptions = {}): Promise<RoomSocket> {
+    const engine = options.engine ?? RELAY_ENGINE;
+    const ws = new WebSocket(roomUrl(relayUrl, room, options.token, engine), options.origin ? { origin: options.origin } : {});
+    const socket = new RoomSocket(ws, room, engine);
+    if (options.onFrame) socket.onFrame(options.onFrame);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    if (socket.#hocus) ws.send(authFrame(room, options.token ?? ''));
+    return socket;
+  }
+
+  /** Sends a y-websocket frame (a string goes as a text frame, unchanged). */
+  send(frame: Uint8Array | string): void {
+    if (typeof frame === 'string' || !this.#hocus) return void this.ws.send(frame);
+    this.ws.send(withRoom(this.room, frame));
+  }
+
+  /** Calls `listener` with every sync (0) or awareness (1) frame the relay sends for this room. */
+  onFrame(listener: (frame: Uint8Array) => void): () => void {
+    const handler = (raw: Buffer) => {
+      const bytes = new Uint8Array(raw);
+      if (!this.#hocus) return listener(bytes);
+      const decoder = decoding.createDecoder(bytes);
+      if (decoding.readVarString(decoder) !== this.room) return;
+      const frame = bytes.subarray(decoder.pos);
+      // Hocuspocus's own answers (authenticated, sync status, close) are not y-websocket frames.
+      if (frame[0] === 0 || frame[0] === 1) listener(frame);
+    };
+    this.ws.on('message', handler);
+    return () => void this.ws.off('message', handler);
+  }
+
+  /** Resolves with the close code and reason the relay sent. */
+  closed(): Promise<{ code: number; reason: string }> {
+    return new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** The relay server of `npm run relay`, in-process, with the suite's engine. */
+export function startRelay(options: RelayServerOptions): Promise<RelayServer> {
+  return startRelayServer({ relayEngine: RELAY_ENGINE, ...options });
+}
