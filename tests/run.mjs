@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type check, lint (code + import direction + cycles + doc references), unit/integration, e2e.
-// Stops at the first failing stage and ends with one line summing every stage:
-// "N passed, N failed" (CI reads it). Each check stage counts as one test.
+// Runs every stage, even after one failed (so one run shows every failure), and ends with
+// one line summing them all: "N passed, N failed" (CI reads it). Each check stage counts as one test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -75,6 +75,7 @@ const stages = [
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failedStages = [];
 
 function countReport(path) {
   try {
@@ -103,8 +104,10 @@ for (const stage of stages) {
     failed += 1;
   }
   console.log(`=== ${stage.name}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
-  if (!ok) break;
+  if (!ok) failedStages.push(stage.name);
 }
+
+if (failedStages.length > 0) console.log(`failed stages: ${failedStages.join(', ')}`);
 
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
