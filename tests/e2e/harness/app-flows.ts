@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** On the first-run screen: types the passphrase twice and asks for the vault. */
@@ -13,6 +13,22 @@ export async function createVaultInUi(page: Page, passphrase: string): Promise<v
   await submitNewVault(page, passphrase);
   await page.getByLabel('I saved my recovery key somewhere safe').check();
   await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** A new device on the first-run screen asks to be linked: returns the link it shows for the other device. */
+export async function requestDeviceLink(page: Page, baseUrl: string): Promise<string> {
+  await page.goto(baseUrl);
+  await page.getByRole('button', { name: 'Link to my other device' }).click();
+  return page.locator('#device-request-link').inputValue();
+}
+
+/** In a device's open Sync panel: answers a new device's link request, the digits matching, and returns the answer link. */
+export async function answerDeviceLink(panel: Locator, request: string): Promise<string> {
+  await panel.getByRole('button', { name: 'Link a device' }).click();
+  await panel.getByLabel('Link from the new device').fill(request);
+  await panel.getByRole('button', { name: 'Continue' }).click();
+  await panel.getByRole('button', { name: 'Yes, they match' }).click();
+  return panel.locator('#device-answer').inputValue();
 }
 
 /** On the notebooks screen: makes a notebook (which then opens). */
