@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium } from '../../e2e/harness/browser.ts';
-import { addNotebook, answerDeviceLink, createVaultInUi, requestDeviceLink } from '../../e2e/harness/app-flows.ts';
+import { addNotebook, answerDeviceLink, createVaultInUi, fillDeviceLinkAnswer, requestDeviceLink } from '../../e2e/harness/app-flows.ts';
 import { startBenchApp, type BenchApp } from './bench-app.ts';
 import { readGridToTheEnd, thumbTimes, watchThumbnails } from './thumb-watch.ts';
 
@@ -74,11 +74,7 @@ async function linkNewDevice(old: BrowserContext, page: Page, app: BenchApp): Pr
   // The vault doc with the approval reaches the relay, then the first device goes.
   await new Promise((r) => setTimeout(r, 3000));
   await oldPage.close();
-  await page.getByLabel('Answer from your other device').fill(answer);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Yes, it matches' }).click();
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASS_NEW);
-  await page.getByLabel('Repeat passphrase').fill(PASS_NEW);
+  await fillDeviceLinkAnswer(page, answer, PASS_NEW);
   const start = { page: await page.evaluate(() => performance.now()), bench: performance.now() };
   await page.getByRole('button', { name: 'Link this device' }).click();
   return start;

@@ -31,6 +31,15 @@ export async function answerDeviceLink(panel: Locator, request: string): Promise
   return panel.locator('#device-answer').inputValue();
 }
 
+/** The new device, given the answer: checks the code and types its own passphrase; "Link this device" is left to the caller. */
+export async function fillDeviceLinkAnswer(page: Page, answer: string, passphrase: string): Promise<void> {
+  await page.getByLabel('Answer from your other device').fill(answer);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Yes, it matches' }).click();
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Repeat passphrase').fill(passphrase);
+}
+
 /** On the notebooks screen: makes a notebook (which then opens). */
 export async function addNotebook(page: Page, name: string): Promise<void> {
   await page.getByPlaceholder('New notebook').fill(name);
