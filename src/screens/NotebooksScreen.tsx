@@ -8,6 +8,7 @@ import { appSettings, forgetSettings, settingsNotice } from '../app/settings-sto
 import { NotebookEditor } from '../components/NotebookEditor.tsx';
 import { NotebookUndoToast } from '../components/NotebookUndoToast.tsx';
 import { SettingsScreen } from './SettingsScreen.tsx';
+import { TopBar } from '../components/TopBar.tsx';
 import { docVersion } from '../app/doc-version.ts';
 import { browserBlobStore, browserPhotoLocks } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
@@ -102,22 +103,16 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
         fallback={<SettingsScreen vault={props.vault} tagging={tagging} originals={originals} keepDefault={keepDefault()} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} sync={props.sync} />}
       >
         <div class="shell">
-          <header class="topbar">
-            <h1 class="brand">Obscura</h1>
-            <div class="topbar-actions">
-              <Show when={props.sync}>
-                <button type="button" aria-haspopup="dialog" onClick={() => setSyncOpen(true)}>
-                  Sync
-                </button>
-              </Show>
-              <button type="button" onClick={() => setView('settings')}>
-                Settings
+          <TopBar brandIsHeading onLock={() => props.onLock()}>
+            <Show when={props.sync}>
+              <button type="button" aria-haspopup="dialog" onClick={() => setSyncOpen(true)}>
+                Sync
               </button>
-              <button type="button" onClick={() => props.onLock()} aria-label="Lock the vault">
-                Lock
-              </button>
-            </div>
-          </header>
+            </Show>
+            <button type="button" onClick={() => setView('settings')}>
+              Settings
+            </button>
+          </TopBar>
           <nav class="sidebar" aria-label="Notebooks" classList={{ folded: !listOpen() && notebooks().length > 0 }}>
             <h2>Notebooks</h2>
             {/* On a phone (styles.css) the list folds behind this button, which names the open notebook. */}

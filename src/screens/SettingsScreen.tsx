@@ -9,6 +9,7 @@ import { SettingsModels } from '../components/SettingsModels.tsx';
 import { SettingsSecurity } from '../components/SettingsSecurity.tsx';
 import { SettingsSync } from '../components/SettingsSync.tsx';
 import { SettingsOriginals } from '../components/SettingsOriginals.tsx';
+import { TopBar } from '../components/TopBar.tsx';
 import type { KeepOriginalsDefault } from '../../sync/storage/keep-originals-default.ts';
 import type { OriginalsService } from '../app/originals-service.ts';
 import { RecoveryKeyScreen } from './RecoveryKeyScreen.tsx';
@@ -54,17 +55,11 @@ export function SettingsScreen(props: {
       when={newRecoveryKey()}
       fallback={
         <div class="settings-page">
-          <header class="topbar">
-            <span class="brand">Obscura</span>
-            <div class="topbar-actions">
-              <button type="button" onClick={() => props.onClose()}>
-                Back to notebooks
-              </button>
-              <button type="button" onClick={() => props.onLock()} aria-label="Lock the vault">
-                Lock
-              </button>
-            </div>
-          </header>
+          <TopBar brandIsHeading={false} onLock={() => props.onLock()}>
+            <button type="button" onClick={() => props.onClose()}>
+              Back to notebooks
+            </button>
+          </TopBar>
           <main class="settings" aria-labelledby="settings-title">
             <h1 id="settings-title" tabindex="-1" ref={heading}>
               Settings

@@ -7,7 +7,10 @@
  * Target (issue 3): wire bytes <= 1.3x plain. Times are medians of 3 catch-ups; the room
  * is unloaded before each, so every catch-up is served from the relay's disk.
  * Then 100 thumbnails to a new device through the relay, one at a time vs two (before) vs
- * now (sync/thumbnails.ts; `thumbs` as an argument: that alone). Target (issue 18): <= 10 s.
+ * now (sync/thumbnails.ts), and the same in the real app: a newly linked Chromium device
+ * opening a notebook of 100 imported photos and scrolling it (sync/app-thumbnails.ts).
+ * `thumbs` as an argument: those two alone; `app-thumbs [ms...]`: the app alone, a new device for
+ * each added delay per blob GET (default 0 and 50). Target (issue 18): <= 10 s.
  *
  * Also what size padding costs, in the same run: photos as blob v1 and v2, and the box sealed
  * again as envelope v2 and v3, caught up through the relay.
@@ -19,6 +22,7 @@ import { buildNotebooks, catchUp, upload, type CatchUp } from './sync/catch-up.t
 import { chromiumP2pCatchUp } from './sync/chromium-p2p.ts';
 import { p2pCatchUp } from './sync/p2p-catch-up.ts';
 import { thumbnailBench } from './sync/thumbnails.ts';
+import { appThumbnailBench } from './sync/app-thumbnails.ts';
 import { encryptBlobV1, resealBox, sealEnvelopeV2 } from './legacy-formats.ts';
 
 const RUNS = 3;
@@ -140,6 +144,7 @@ async function benchChromium(counts: number[]): Promise<void> {
 export async function run(args: string[]): Promise<void> {
   await sodiumReady();
   if (args[0] === 'chromium') return benchChromium(args.length > 1 ? args.slice(1).map(Number) : [5_000]);
+  if (args[0] === 'app-thumbs') return appThumbnailBench(args.length > 1 ? args.slice(1).map(Number) : undefined);
   const thumbsOnly = args[0] === 'thumbs';
   const counts = thumbsOnly ? [] : args.length > 0 ? args.map(Number) : [1_000, 5_000];
   const data = tempDataDir();
@@ -154,4 +159,5 @@ export async function run(args: string[]): Promise<void> {
     await relay.close();
     data.remove();
   }
+  await appThumbnailBench();
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedContext, launchChromium, screenshot, type GuardedContext } from './harness/browser.ts';
-import { acceptDeviceLinkAnswer, addNotebook, answerDeviceLink, createVaultInUi, thumbnailsShown } from './harness/app-flows.ts';
+import { addNotebook, answerDeviceLink, createVaultInUi, fillDeviceLinkAnswer, requestDeviceLink, thumbnailsShown } from './harness/app-flows.ts';
 import { noteCard, openNote } from './harness/photo-notes.ts';
 import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
 
@@ -101,18 +101,13 @@ describe('originals are kept on a second device (built app, real IndexedDB, rela
       await new Promise((r) => setTimeout(r, 700));
       await route.fallback();
     });
-    await laptopPage.goto(server.url);
-    await laptopPage.getByRole('button', { name: 'Link to my other device' }).click();
-    const request = await laptopPage.locator('#device-request-link').inputValue();
-    const panel = phonePage.getByRole('dialog');
-    const answer = await answerDeviceLink(panel, request);
+    const request = await requestDeviceLink(laptopPage, server.url);
+    const answer = await answerDeviceLink(phonePage.getByRole('dialog'), request);
     // The phone's vault doc (with the laptop's approval) reaches the relay, then the phone goes.
     await new Promise((r) => setTimeout(r, 3000));
     await phonePage.close();
 
-    await acceptDeviceLinkAnswer(laptopPage, answer);
-    await laptopPage.getByLabel('Passphrase', { exact: true }).fill(PASS_LAPTOP);
-    await laptopPage.getByLabel('Repeat passphrase').fill(PASS_LAPTOP);
+    await fillDeviceLinkAnswer(laptopPage, answer, PASS_LAPTOP);
     // One recovery key per vault: a linked device shows none and opens its notebooks at once.
     await laptopPage.getByRole('button', { name: 'Link this device' }).click();
     await laptopPage.getByRole('button', { name: 'Settings' }).click();

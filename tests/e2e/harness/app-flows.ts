@@ -15,13 +15,14 @@ export async function createVaultInUi(page: Page, passphrase: string): Promise<v
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
-/** On the notebooks screen: makes a notebook (which then opens). */
-export async function addNotebook(page: Page, name: string): Promise<void> {
-  await page.getByPlaceholder('New notebook').fill(name);
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+/** A new device on the first-run screen asks to be linked: returns the link it shows for the other device. */
+export async function requestDeviceLink(page: Page, baseUrl: string): Promise<string> {
+  await page.goto(baseUrl);
+  await page.getByRole('button', { name: 'Link to my other device' }).click();
+  return page.locator('#device-request-link').inputValue();
 }
 
-/** In the old device's open Sync panel: pastes the new device's request, confirms the fingerprint, returns the answer. */
+/** In a device's open Sync panel: answers a new device's link request, the digits matching, and returns the answer link. */
 export async function answerDeviceLink(panel: Locator, request: string): Promise<string> {
   await panel.getByRole('button', { name: 'Link a device' }).click();
   await panel.getByLabel('Link from the new device').fill(request);
@@ -35,6 +36,19 @@ export async function acceptDeviceLinkAnswer(page: Page, answer: string): Promis
   await page.getByLabel('Answer from your other device').fill(answer);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Yes, it matches' }).click();
+}
+
+/** The new device, given the answer: checks the code and types its own passphrase; "Link this device" is left to the caller. */
+export async function fillDeviceLinkAnswer(page: Page, answer: string, passphrase: string): Promise<void> {
+  await acceptDeviceLinkAnswer(page, answer);
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Repeat passphrase').fill(passphrase);
+}
+
+/** On the notebooks screen: makes a notebook (which then opens). */
+export async function addNotebook(page: Page, name: string): Promise<void> {
+  await page.getByPlaceholder('New notebook').fill(name);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
 }
 
 /** Drops a file on the notes pane the way a browser does: a drop event carrying a DataTransfer. */
