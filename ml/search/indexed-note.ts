@@ -20,6 +20,8 @@ export interface IndexDocument {
   readonly labels: string;
   readonly broader: string;
   readonly ocr: string;
+  /** Labels as whole keys (normalized labels, their parts, labels they resolve to, broader terms): what the expansion table reaches. */
+  readonly keys: readonly string[];
 }
 
 export function indexNote(record: NoteRecord, broaderOf: (label: string) => readonly string[]): { note: IndexedNote; doc: IndexDocument } {
@@ -42,6 +44,7 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
     labels: record.labels.map((l) => l.label).join(', '),
     broader: [...broader.keys()].join(', '),
     ocr: record.ocrText,
+    keys: [...labels.keys(), ...broader.keys()],
   };
   return { note: { record, labels, broader, doc }, doc };
 }

@@ -22,8 +22,12 @@ export interface NoteRecord {
   readonly createdAt: number;
 }
 
-/** Where a term matched; 'broader' is a taxonomy term of one of the labels. */
-export type MatchField = 'title' | 'body' | 'label' | 'broader' | 'ocr';
+/**
+ * Where a term matched: 'synonym' is a word for one of the labels ("motorbike" for
+ * motorcycle), 'broader' a broader term of one ("vehicle"), both from ml/search/expansion.json
+ * or the taxonomy.
+ */
+export type MatchField = 'title' | 'body' | 'label' | 'synonym' | 'broader' | 'ocr';
 
 /** A range of a field's text to highlight, UTF-16 offsets, end exclusive. */
 export interface TextRange {
@@ -51,9 +55,11 @@ export interface SearchMatch {
   readonly term: string;
   /** The query term or filter value that found it. */
   readonly query: string;
-  /** For 'label' and 'broader': the note's label that carries the term. */
+  /** For 'label', 'synonym' and 'broader': the note's label that carries the term (its box on the photo). */
   readonly label?: string;
   readonly snippet?: Snippet;
+  /** For 'ocr': the index of the OCR line the first highlight is on (its box on the photo). */
+  readonly line?: number;
 }
 
 export interface SearchHit {
