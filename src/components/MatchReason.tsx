@@ -33,8 +33,9 @@ function Highlighted(props: { snippet: Snippet; fieldLength: number }) {
 }
 
 /**
- * One reason a note matched: "label: cat", "label: cat (animal)" for a broader term,
- * or "text: …the receipt…" with the matched word marked.
+ * One reason a note matched: "label: cat", "label: cat (kitty)" for a synonym,
+ * "label: cat (animal)" for a broader term, or "text: …the receipt…" with the matched
+ * word marked.
  */
 export function MatchReason(props: { match: SearchMatch; fieldLength: (field: SearchMatch['field']) => number }) {
   const m = () => props.match;
@@ -46,7 +47,7 @@ export function MatchReason(props: { match: SearchMatch; fieldLength: (field: Se
         fallback={
           <span class="match-snippet">
             <mark>{m().label ?? m().term}</mark>
-            {m().field === 'broader' ? ` (${m().term})` : ''}
+            {m().field === 'broader' || m().field === 'synonym' ? ` (${m().term})` : ''}
           </span>
         }
       >

@@ -287,7 +287,7 @@ export function NotesPane(props: {
           <span aria-hidden="true">← </span>Back to notes
         </button>
         <Show when={current()} keyed>
-          {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} />}
+          {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} matches={hits()?.find((h) => h.id === id)?.matches} />}
         </Show>
       </div>
     </div>
