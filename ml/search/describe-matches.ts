@@ -1,10 +1,12 @@
 import { buildSnippet } from './build-snippet.ts';
 import type { IndexedNote } from './indexed-note.ts';
 import type { MatchField, SearchMatch } from './note-record.ts';
+import { EXPAND_FROM } from './search-options.ts';
+import { tokenize } from './tokenize.ts';
 
 /** Index field name (and label-key kind) -> what the UI calls it. */
-const FIELDS: Readonly<Record<string, MatchField>> = { title: 'title', labels: 'label', synonym: 'synonym', broader: 'broader', broaderKey: 'broader', body: 'body', ocr: 'ocr' };
-const ORDER: readonly MatchField[] = ['label', 'synonym', 'broader', 'title', 'body', 'ocr'];
+const FIELDS: Readonly<Record<string, MatchField>> = { title: 'title', labels: 'label', synonym: 'synonym', broader: 'broader', broaderKey: 'broader', body: 'body', ocr: 'ocr', notebook: 'notebook' };
+const ORDER: readonly MatchField[] = ['label', 'synonym', 'broader', 'title', 'body', 'ocr', 'notebook'];
 
 /**
  * Turns the index's match info (indexed term -> fields) into reasons a person can
@@ -13,7 +15,13 @@ const ORDER: readonly MatchField[] = ['label', 'synonym', 'broader', 'title', 'b
  * matched word marked in it (a prefix reaching "receipt" and "receipts" is one reason).
  * Runs only for the hits the UI shows, since it re-tokenizes their text.
  */
-export function describeMatches(note: IndexedNote, match: Readonly<Record<string, readonly string[]>>, queryTerms: readonly string[], via: Readonly<Record<string, string>> = {}): SearchMatch[] {
+export function describeMatches(
+  note: IndexedNote,
+  match: Readonly<Record<string, readonly string[]>>,
+  queryTerms: readonly string[],
+  via: Readonly<Record<string, string>> = {},
+  notebookName = '',
+): SearchMatch[] {
   const textTerms = new Map<'title' | 'body' | 'ocr', { terms: string[]; query: string }>();
   const out: SearchMatch[] = [];
   for (const [term, fields] of Object.entries(match)) {
@@ -25,7 +33,13 @@ export function describeMatches(note: IndexedNote, match: Readonly<Record<string
         else textTerms.set(field, { terms: [term], query: queryTermFor(term, queryTerms) });
         continue;
       }
-      const described = field && describeLabel(note, name, term, via[term] ?? queryTermFor(term, queryTerms));
+      const query = via[term] ?? queryTermFor(term, queryTerms);
+      if (field === 'notebook') {
+        const snippet = buildSnippet(notebookName, tokensStarting(notebookName, query));
+        if (snippet) out.push({ field, term: query, query, snippet });
+        continue;
+      }
+      const described = field && describeLabel(note, name, term, query);
       if (described) out.push(described);
     }
   }
@@ -74,6 +88,11 @@ function distinct(matches: readonly SearchMatch[]): SearchMatch[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The terms of `text` that `word` is or begins (a notebook name matched by a typed prefix). */
+function tokensStarting(text: string, word: string): string[] {
+  return tokenize(text).filter((t) => t === word || (word.length >= EXPAND_FROM && t.startsWith(word)));
 }
 
 /** Which line of `text` offset `at` is on (OCR lines are joined by newlines, in order). */

@@ -20,7 +20,7 @@ export interface IndexDocument {
   readonly labels: string;
   readonly broader: string;
   readonly ocr: string;
-  /** Labels as whole keys (normalized labels, their parts, labels they resolve to, broader terms): what the expansion table reaches. */
+  /** Labels as whole keys (normalized labels, their parts, labels they resolve to, broader terms) and the notebook's key: what the expansion table and notebook names reach. */
   readonly keys: readonly string[];
 }
 
@@ -44,9 +44,14 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
     labels: record.labels.map((l) => l.label).join(', '),
     broader: [...broader.keys()].join(', '),
     ocr: record.ocrText,
-    keys: [...labels.keys(), ...broader.keys()],
+    keys: [...labels.keys(), ...broader.keys(), notebookKey(record.notebookId)],
   };
   return { note: { record, labels, broader, doc }, doc };
+}
+
+/** The key every note of a notebook carries, for words of the notebook's name. A label never has a colon (normalizeLabel). */
+export function notebookKey(notebookId: string): string {
+  return `notebook:${notebookId}`;
 }
 
 /**

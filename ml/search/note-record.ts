@@ -25,9 +25,9 @@ export interface NoteRecord {
 /**
  * Where a term matched: 'synonym' is a word for one of the labels ("motorbike" for
  * motorcycle), 'broader' a broader term of one ("vehicle"), both from ml/search/expansion.json
- * or the taxonomy.
+ * or the taxonomy; 'notebook' a word of the name of the notebook the note is in.
  */
-export type MatchField = 'title' | 'body' | 'label' | 'synonym' | 'broader' | 'ocr';
+export type MatchField = 'title' | 'body' | 'label' | 'synonym' | 'broader' | 'ocr' | 'notebook';
 
 /** A range of a field's text to highlight, UTF-16 offsets, end exclusive. */
 export interface TextRange {

@@ -1,13 +1,13 @@
 import { describeMatches } from './describe-matches.ts';
 import { type QueryExpansion, defaultExpansion } from './expansion.ts';
-import { type IndexedNote, indexNote, labelMatch, sameIndexedContent } from './indexed-note.ts';
+import { type IndexedNote, indexNote, labelMatch, notebookKey, sameIndexedContent } from './indexed-note.ts';
 import type { NoteRecord, SearchHit, SearchMatch } from './note-record.ts';
 import { type SearchQuery, isEmptyQuery, parseSearchQuery } from './parse-search-query.ts';
 import { type PhraseSuggestion, suggestQueries, type Suggestion } from './suggest-queries.ts';
 import { type KeyExpansion, TermIndex, type TermQuery } from './term-index.ts';
 import { type Taxonomy, defaultTaxonomy } from './taxonomy.ts';
 import { newestFirst } from './newest-first.ts';
-import { TIER, TIER_SPAN } from './search-options.ts';
+import { EXPAND_FROM, TIER, TIER_SPAN } from './search-options.ts';
 import { singularForms } from './singular-forms.ts';
 import { tokenize } from './tokenize.ts';
 
@@ -60,8 +60,17 @@ export class NoteSearchIndex {
   private readonly taxonomy: Taxonomy;
   private readonly expansion: QueryExpansion;
   private readonly terms = new TermIndex();
-  private readonly keysOf = (word: string, fuzzy: boolean): KeyExpansion[] =>
-    this.expansion.lookupLoose(word, fuzzy).map((e) => ({ key: e.label, kind: e.kind, weight: e.weight }));
+  /** Notebook id -> the terms of its name (setNotebookNames). */
+  private notebookTerms = new Map<string, readonly string[]>();
+  private notebookNames: ReadonlyMap<string, string> = new Map();
+  private readonly keysOf = (word: string, fuzzy: boolean): KeyExpansion[] => {
+    const keys: KeyExpansion[] = this.expansion.lookupLoose(word, fuzzy).map((e) => ({ key: e.label, kind: e.kind, weight: e.weight }));
+    for (const [id, terms] of this.notebookTerms) {
+      // As typed, or from 4 letters as the start of a word of the name ("holi" -> Holiday).
+      if (terms.some((t) => t === word || (word.length >= EXPAND_FROM && t.startsWith(word)))) keys.push({ key: notebookKey(id), kind: 'notebook', weight: 1 });
+    }
+    return keys;
+  };
 
   constructor(options: NoteSearchIndexOptions = {}) {
     this.taxonomy = options.taxonomy ?? defaultTaxonomy;
@@ -79,6 +88,16 @@ export class NoteSearchIndex {
   /** The notebook an indexed note belongs to: an index over many notebooks says where a hit lives. */
   notebookOf(id: string): string | undefined {
     return this.notes.get(id)?.record.notebookId;
+  }
+
+  /**
+   * The names of the notebooks the notes are in, so their words find the notes (issue 17
+   * §2). Read at query time: a rename re-indexes nothing. An index over one notebook
+   * leaves them out (every note would match its own notebook's name).
+   */
+  setNotebookNames(names: ReadonlyMap<string, string>): void {
+    this.notebookNames = names;
+    this.notebookTerms = new Map([...names].map(([id, name]) => [id, tokenize(name)]));
   }
 
   /** Adds a note or replaces its previous version; unchanged content is a no-op. */
@@ -126,7 +145,7 @@ export class NoteSearchIndex {
     return found.hits.map((r) => {
       const note = this.notes.get(r.id) as IndexedNote;
       const chips = this.chipMatches(note, q);
-      const words = q.words.length > 0 ? describeMatches(note, r.match, r.queryTerms, r.via) : [];
+      const words = q.words.length > 0 ? describeMatches(note, r.match, r.queryTerms, r.via, this.notebookNames.get(note.record.notebookId)) : [];
       return { id: note.record.id, score: r.score, matches: [...chips, ...words] };
     });
   }

@@ -13,11 +13,11 @@ export const BOOST: Readonly<Record<FieldName, number>> = { title: 3, labels: 2,
  * (1). A note ranks by its tier before its score. Candidates (labels below the tag
  * threshold, searchable as "maybe") belong at 0, below everything; notebook names at 1.
  */
-export const TIER = { title: 4, labels: 4, body: 4, synonym: 3, broader: 2, ocr: 1 } as const satisfies Readonly<Record<FieldName | 'synonym', number>>;
+export const TIER = { title: 4, labels: 4, body: 4, synonym: 3, broader: 2, ocr: 1, notebook: 1 } as const satisfies Readonly<Record<FieldName | 'synonym' | 'notebook', number>>;
 /** Larger than any BM25+ score of one page, so a tier always outranks a better score below it. */
 export const TIER_SPAN = 1e6;
-/** A label reached through the expansion table counts as a label (boost 2) or broader term (1.5). */
-export const KEY_BOOST: Readonly<Record<'synonym' | 'broader', number>> = { synonym: 2, broader: 1.5 };
+/** A label reached through the expansion table counts as a label (boost 2) or broader term (1.5); a notebook's name as text (1). */
+export const KEY_BOOST: Readonly<Record<'synonym' | 'broader' | 'notebook', number>> = { synonym: 2, broader: 1.5, notebook: 1 };
 
 /** Prefix and fuzzy only for words of 4+ letters (see WORD_SEARCH). */
 export const EXPAND_FROM = 4;

@@ -17,7 +17,7 @@ interface Expansion {
   readonly key?: { readonly notes: Map<number, number>; readonly kind: KeyKind; readonly word: string };
 }
 
-export type KeyKind = 'synonym' | 'broader';
+export type KeyKind = 'synonym' | 'broader' | 'notebook';
 
 /** A label a query word means, found outside the index (the expansion table). */
 export interface KeyExpansion {
@@ -48,7 +48,7 @@ export interface TermQuery {
 export interface TermHit {
   readonly id: string;
   readonly score: number;
-  /** Indexed term -> fields it matched in; label keys as 'synonym' or 'broaderKey'. */
+  /** Indexed term -> fields it matched in; keys as 'synonym', 'broaderKey' or 'notebook'. */
   readonly match: Readonly<Record<string, readonly string[]>>;
   readonly queryTerms: readonly string[];
   /** Label key -> the query word that reached it through the table. */
@@ -303,7 +303,7 @@ export class TermIndex {
         if (key) {
           if (!key.notes.has(slot)) continue;
           const fields = (match[term] ??= []);
-          const name = key.kind === 'synonym' ? 'synonym' : 'broaderKey';
+          const name = key.kind === 'broader' ? 'broaderKey' : key.kind;
           if (!fields.includes(name)) fields.push(name);
           continue;
         }

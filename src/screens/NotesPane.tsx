@@ -105,6 +105,8 @@ export function NotesPane(props: {
     const q = withDateFilter(query(), when(), Date.now());
     if (scope() === 'all' && everywhere) {
       everywhere.version();
+      // Across notebooks, a word of a notebook's name finds its notes (read here, so a rename counts).
+      everywhere.index.setNotebookNames(new Map((vault?.notebooks() ?? []).map((n) => [n.id, n.name])));
       return q ? everywhere.index.search(q) : undefined;
     }
     search.version();
