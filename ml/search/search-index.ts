@@ -181,19 +181,13 @@ export class NoteSearchIndex {
     const exact = forms.flatMap((w) => this.ownLabelNotes.get(w) ?? []);
     const expanded = this.expansion.lookup(word);
     const synonymKeys = expanded.filter((e) => e.kind === 'synonym').map((e) => e.label);
-    const broaderKeys = [...forms.filter((w) => this.broaderNotes(w).size > 0), ...expanded.filter((e) => e.kind === 'broader').map((e) => e.label)];
+    // A note labelled with the word itself is in the exact tier, taken before: no need to
+    // subtract it here (a copy of tens of thousands of ids per query).
+    const broaderKeys = [...forms.filter((w) => this.labelNotes.has(w)), ...expanded.filter((e) => e.kind === 'broader').map((e) => e.label)];
     const synonym = synonymKeys.flatMap((k) => this.labelNotes.get(k) ?? []);
-    const broader = broaderKeys.map((k) => (forms.includes(k) ? this.broaderNotes(k) : (this.labelNotes.get(k) ?? new Set<string>())));
+    const broader = broaderKeys.flatMap((k) => this.labelNotes.get(k) ?? []);
     const total = [...exact, ...synonym, ...broader].reduce((n, set) => n + set.size, 0);
     return { exact, synonym, broader, synonymKeys, broaderKeys, total };
-  }
-
-  /** Notes carrying `term` as a broader term and not as a label of their own. */
-  private broaderNotes(term: string): ReadonlySet<string> {
-    const all = this.labelNotes.get(term);
-    const own = this.ownLabelNotes.get(term);
-    if (!all || !own) return all ?? new Set();
-    return new Set([...all].filter((id) => !own.has(id)));
   }
 
   /**
@@ -235,8 +229,10 @@ export class NoteSearchIndex {
       const size = sets.reduce((n, set) => n + set.size, 0);
       const has = (id: string) => !seen.has(id) && sets.some((set) => set.has(id));
       const ok = (note: IndexedNote) => has(note.record.id) && this.passesFilters(note, q);
-      const union = new Set<string>(sets.length === 1 ? (sets[0] as ReadonlySet<string>) : sets.flatMap((set) => [...set]));
-      const page = size > WALK_NEWEST_ABOVE * limit ? this.walkNewest(ok, limit - hits.length) : newestFirst(this.notesOf(union), ok, limit - hits.length);
+      const page =
+        size > WALK_NEWEST_ABOVE * limit
+          ? this.walkNewest(ok, limit - hits.length)
+          : newestFirst(this.notesOf(new Set(sets.flatMap((set) => [...set]))), ok, limit - hits.length);
       for (const note of page) {
         seen.add(note.record.id);
         hits.push({ id: note.record.id, score: tier * TIER_SPAN, matches: reasons(note) });
