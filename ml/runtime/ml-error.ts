@@ -17,6 +17,7 @@
  * | E_MODEL_TIMEOUT   | a call or a model ran past its time budget; worker restarted  |
  * | E_IMAGE_*         | decode errors, see ml/image/image-decoder.ts                  |
  * | E_TAXONOMY_INVALID| a label taxonomy that is malformed or has a cycle (ml/search) |
+ * | E_EXPANSION_INVALID| the query expansion table (word -> labels) is malformed (ml/search) |
  *
  * ML_ERROR_CODES is ml/'s part of the app's one registry (src/app/error-code.ts joins it
  * with crypto's and sync's); ml never raises a code of another layer.
@@ -37,6 +38,7 @@ export const ML_ERROR_CODES = [
   'E_IMAGE_UNSUPPORTED',
   'E_IMAGE_TOO_LARGE',
   'E_TAXONOMY_INVALID',
+  'E_EXPANSION_INVALID',
 ] as const;
 
 export type MlErrorCode = (typeof ML_ERROR_CODES)[number];

@@ -5,16 +5,17 @@ import { tokenSpans } from './tokenize.ts';
 const CONTEXT = 40;
 
 /**
- * An excerpt of `text` around the first word whose normalized term is `term`, with
- * every occurrence of that term inside the excerpt highlighted. Undefined when the
+ * An excerpt of `text` around the first word whose normalized term is `term` (or one of
+ * `term`), with every occurrence of those terms inside the excerpt highlighted. Undefined when the
  * term does not occur (it matched in another field).
  *
  * Note: the excerpt is cut at word boundaries so the UI never shows half a word;
  * `start > 0` / `end < text.length` tell the UI to draw an ellipsis.
  */
-export function buildSnippet(text: string, term: string): Snippet | undefined {
+export function buildSnippet(text: string, term: string | readonly string[]): Snippet | undefined {
+  const terms = new Set(typeof term === 'string' ? [term] : term);
   const spans = tokenSpans(text);
-  const first = spans.findIndex((s) => s.term === term);
+  const first = spans.findIndex((s) => terms.has(s.term));
   if (first < 0) return undefined;
   const hit = spans[first];
   if (!hit) return undefined;
@@ -33,7 +34,7 @@ export function buildSnippet(text: string, term: string): Snippet | undefined {
 
   const highlights: TextRange[] = [];
   for (const s of spans) {
-    if (s.term === term && s.start >= start && s.end <= end) highlights.push({ start: s.start - start, end: s.end - start });
+    if (terms.has(s.term) && s.start >= start && s.end <= end) highlights.push({ start: s.start - start, end: s.end - start });
   }
   return { text: flatten(text.slice(start, end)), start, end, highlights };
 }

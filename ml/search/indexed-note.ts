@@ -21,6 +21,8 @@ export interface IndexDocument {
   readonly broader: string;
   readonly ocr: string;
   readonly maybe: string;
+  /** Labels as whole keys (normalized labels, their parts, labels they resolve to, broader terms) and the notebook's key: what the expansion table and notebook names reach. */
+  readonly keys: readonly string[];
 }
 
 export function indexNote(record: NoteRecord, broaderOf: (label: string) => readonly string[]): { note: IndexedNote; doc: IndexDocument } {
@@ -44,6 +46,7 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
     broader: [...broader.keys()].join(', '),
     ocr: record.ocrText,
     maybe: maybeLabels(record).join(', '),
+    keys: [...labels.keys(), ...broader.keys(), notebookKey(record.notebookId)],
   };
   return { note: { record, labels, broader, doc }, doc };
 }
@@ -52,6 +55,11 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
 export function maybeLabels(record: NoteRecord): string[] {
   const tags = new Set(record.labels.map((l) => l.label));
   return [...new Set((record.candidates ?? []).map((c) => c.label))].filter((l) => !tags.has(l));
+}
+
+/** The key every note of a notebook carries, for words of the notebook's name. A label never has a colon (normalizeLabel). */
+export function notebookKey(notebookId: string): string {
+  return `notebook:${notebookId}`;
 }
 
 /**

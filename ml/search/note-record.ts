@@ -25,8 +25,13 @@ export interface NoteRecord {
   readonly createdAt: number;
 }
 
-/** Where a term matched; 'broader' is a taxonomy term of one of the labels. */
-export type MatchField = 'title' | 'body' | 'label' | 'broader' | 'ocr' | 'maybe';
+/**
+ * Where a term matched: 'synonym' is a word for one of the labels ("motorbike" for
+ * motorcycle), 'broader' a broader term of one ("vehicle"), both from ml/search/expansion.json
+ * or the taxonomy; 'notebook' a word of the name of the notebook the note is in; 'maybe' a
+ * candidate label (under the tag bar, never shown as a tag).
+ */
+export type MatchField = 'title' | 'body' | 'label' | 'synonym' | 'broader' | 'ocr' | 'notebook' | 'maybe';
 
 /** A range of a field's text to highlight, UTF-16 offsets, end exclusive. */
 export interface TextRange {
@@ -54,9 +59,11 @@ export interface SearchMatch {
   readonly term: string;
   /** The query term or filter value that found it. */
   readonly query: string;
-  /** For 'label', 'broader' and 'maybe': the note's label (or candidate) that carries the term. */
+  /** For 'label', 'synonym', 'broader' and 'maybe': the note's label (or candidate) that carries the term (its box on the photo). */
   readonly label?: string;
   readonly snippet?: Snippet;
+  /** For 'ocr': the index of the OCR line the first highlight is on (its box on the photo). */
+  readonly line?: number;
 }
 
 export interface SearchHit {

@@ -1,16 +1,32 @@
 import { describeMatches } from './describe-matches.ts';
-import { type IndexedNote, indexNote, labelMatch, sameIndexedContent } from './indexed-note.ts';
+import { type QueryExpansion, defaultExpansion } from './expansion.ts';
+import { type IndexedNote, indexNote, labelMatch, notebookKey, sameIndexedContent } from './indexed-note.ts';
 import type { NoteRecord, SearchHit, SearchMatch } from './note-record.ts';
 import { type SearchQuery, isEmptyQuery, parseSearchQuery } from './parse-search-query.ts';
 import { type PhraseSuggestion, suggestQueries, type Suggestion } from './suggest-queries.ts';
-import { TermIndex, type TermHit } from './term-index.ts';
+import { type KeyExpansion, TermIndex, type TermQuery } from './term-index.ts';
 import { type Taxonomy, defaultTaxonomy } from './taxonomy.ts';
 import { newestFirst } from './newest-first.ts';
+import { EXPAND_FROM, TIER, TIER_SPAN } from './search-options.ts';
+import { singularForms } from './singular-forms.ts';
 import { tokenize } from './tokenize.ts';
 
 export interface NoteSearchIndexOptions {
   /** Broader terms for labels; the bundled one unless the app extended it. */
   readonly taxonomy?: Taxonomy;
+  /** Query words -> labels they mean; the bundled WordNet table unless a test gives one. */
+  readonly expansion?: QueryExpansion;
+}
+
+/** The notes one word reaches by label, per way of reaching them (best first). */
+interface TagTiers {
+  readonly exact: readonly ReadonlySet<string>[];
+  readonly synonym: readonly ReadonlySet<string>[];
+  readonly broader: readonly ReadonlySet<string>[];
+  /** Labels reached, for the reasons: key -> how. */
+  readonly synonymKeys: readonly string[];
+  readonly broaderKeys: readonly string[];
+  readonly total: number;
 }
 
 export interface SearchOptions {
@@ -36,14 +52,29 @@ export class NoteSearchIndex {
   private readonly notes = new Map<string, IndexedNote>();
   /** Label or broader term -> ids of the notes carrying it: `label:` chips and suggestions. */
   private readonly labelNotes = new Map<string, Set<string>>();
+  /** The same, for the notes' own labels only (not broader terms): the exact-label tier. */
+  private readonly ownLabelNotes = new Map<string, Set<string>>();
   private readonly broaderCache = new Map<string, readonly string[]>();
   /** Every note, newest first; rebuilt lazily after a note is added, removed or re-dated. */
   private byNewest: IndexedNote[] | undefined;
   private readonly taxonomy: Taxonomy;
+  private readonly expansion: QueryExpansion;
   private readonly terms = new TermIndex();
+  /** Notebook id -> the terms of its name (setNotebookNames). */
+  private notebookTerms = new Map<string, readonly string[]>();
+  private notebookNames: ReadonlyMap<string, string> = new Map();
+  private readonly keysOf = (word: string, fuzzy: boolean): KeyExpansion[] => {
+    const keys: KeyExpansion[] = this.expansion.lookupLoose(word, fuzzy).map((e) => ({ key: e.label, kind: e.kind, weight: e.weight }));
+    for (const [id, terms] of this.notebookTerms) {
+      // As typed, or from 4 letters as the start of a word of the name ("holi" -> Holiday).
+      if (terms.some((t) => t === word || (word.length >= EXPAND_FROM && t.startsWith(word)))) keys.push({ key: notebookKey(id), kind: 'notebook', weight: 1 });
+    }
+    return keys;
+  };
 
   constructor(options: NoteSearchIndexOptions = {}) {
     this.taxonomy = options.taxonomy ?? defaultTaxonomy;
+    this.expansion = options.expansion ?? defaultExpansion;
   }
 
   get size(): number {
@@ -57,6 +88,16 @@ export class NoteSearchIndex {
   /** The notebook an indexed note belongs to: an index over many notebooks says where a hit lives. */
   notebookOf(id: string): string | undefined {
     return this.notes.get(id)?.record.notebookId;
+  }
+
+  /**
+   * The names of the notebooks the notes are in, so their words find the notes (issue 17
+   * §2). Read at query time: a rename re-indexes nothing. An index over one notebook
+   * leaves them out (every note would match its own notebook's name).
+   */
+  setNotebookNames(names: ReadonlyMap<string, string>): void {
+    this.notebookNames = names;
+    this.notebookTerms = new Map([...names].map(([id, name]) => [id, tokenize(name)]));
   }
 
   /** Adds a note or replaces its previous version; unchanged content is a no-op. */
@@ -91,19 +132,20 @@ export class NoteSearchIndex {
 
     const filtered = q.labels.length > 0 || q.notebooks.length > 0 || q.after !== undefined || q.before !== undefined;
     const passes = filtered ? (id: string) => this.passesFilters(this.notes.get(id) as IndexedNote, q) : undefined;
-    const tagged = q.words.length === 1 ? this.labelNotes.get(q.words[0] ?? '') : undefined;
-    if (tagged && tagged.size > WALK_NEWEST_ABOVE * limit) return this.searchCommonTag(q.words[0] ?? '', tagged, q, limit, passes);
+    const tiers = q.words.length === 1 ? this.tagTiers(q.words[0] ?? '') : undefined;
+    if (tiers && tiers.total > WALK_NEWEST_ABOVE * limit) return this.searchCommonTag(q.words[0] ?? '', tiers, q, limit, passes);
     // One word: typo tolerance only when the word as typed (and its completions) does not
     // fill the page, since fuzzy expansion of a common word multiplies the hits to score.
     // Not for several words: their AND rarely fills a page, and two searches cost more than one.
     const fuzzyMatters = q.words.length === 1 && (q.words[0]?.length ?? 0) >= 4;
-    let found = this.terms.search({ words: q.words, fuzzy: !fuzzyMatters }, limit, passes);
-    if (fuzzyMatters && found.hits.length < limit) found = this.terms.search({ words: q.words }, limit, passes);
+    const terms: TermQuery = { words: q.words, fuzzy: !fuzzyMatters, tiers: true, plurals: true, keys: this.keysOf };
+    let found = this.terms.search(terms, limit, passes);
+    if (fuzzyMatters && found.hits.length < limit) found = this.terms.search({ ...terms, fuzzy: true }, limit, passes);
 
     return found.hits.map((r) => {
       const note = this.notes.get(r.id) as IndexedNote;
       const chips = this.chipMatches(note, q);
-      const words = q.words.length > 0 ? describeMatches(note, r.match, r.queryTerms) : [];
+      const words = q.words.length > 0 ? describeMatches(note, r.match, r.queryTerms, r.via, this.notebookNames.get(note.record.notebookId)) : [];
       return { id: note.record.id, score: r.score, matches: [...chips, ...words] };
     });
   }
@@ -133,27 +175,74 @@ export class NoteSearchIndex {
       .slice(0, limit);
   }
 
+  /** The notes `word` (or its singular) reaches as a label, a synonym of one, or a broader term. */
+  private tagTiers(word: string): TagTiers {
+    const forms = [word, ...singularForms(word)];
+    const exact = forms.flatMap((w) => this.ownLabelNotes.get(w) ?? []);
+    const expanded = this.expansion.lookup(word);
+    const synonymKeys = expanded.filter((e) => e.kind === 'synonym').map((e) => e.label);
+    // A note labelled with the word itself is in the exact tier, taken before: no need to
+    // subtract it here (a copy of tens of thousands of ids per query).
+    const broaderKeys = [...forms.filter((w) => this.labelNotes.has(w)), ...expanded.filter((e) => e.kind === 'broader').map((e) => e.label)];
+    const synonym = synonymKeys.flatMap((k) => this.labelNotes.get(k) ?? []);
+    const broader = broaderKeys.flatMap((k) => this.labelNotes.get(k) ?? []);
+    const total = [...exact, ...synonym, ...broader].reduce((n, set) => n + set.size, 0);
+    return { exact, synonym, broader, synonymKeys, broaderKeys, total };
+  }
+
   /**
-   * One word that is a label or broader term of many notes ("vehicle" on 40% of them):
-   * scoring every tagged note would cost as much as a linear scan. Notes that say the word
-   * in their title, body or photo text come first, by relevance; then the notes tagged with
-   * it, newest first, up to the page. Also the order a person expects: written beats tagged.
+   * One word that is a label, synonym or broader term of many notes ("vehicle" on 40% of
+   * them): scoring every tagged note would cost as much as a linear scan. The tiers in
+   * order instead (search-options.ts TIER), each stopping at a full page: notes that say
+   * the word in title or body by relevance, then the notes labelled with it, then those
+   * with a label it is a synonym of, then a broader term of, each newest first; then
+   * photo text by relevance.
    */
-  private searchCommonTag(word: string, tagged: ReadonlySet<string>, q: SearchQuery, limit: number, passes: ((id: string) => boolean) | undefined): SearchHit[] {
-    const written: TermHit[] = this.terms.search({ words: [word], fields: ['title', 'body', 'ocr'], fuzzy: false }, limit, passes).hits;
-    const hits: SearchHit[] = written.map((r) => {
-      const note = this.notes.get(r.id) as IndexedNote;
-      const tag = labelMatch(note, word);
-      const words = describeMatches(note, r.match, r.queryTerms);
-      return { id: note.record.id, score: r.score, matches: [...this.chipMatches(note, q), ...(tag ? [{ ...tag, query: word }] : []), ...words] };
-    });
-    if (hits.length >= limit) return hits;
-    const seen = new Set(hits.map((h) => h.id));
-    const rest = this.walkNewest((note) => tagged.has(note.record.id) && !seen.has(note.record.id) && this.passesFilters(note, q), limit - hits.length);
-    for (const note of rest) {
-      const tag = labelMatch(note, word);
-      hits.push({ id: note.record.id, score: 0, matches: [...this.chipMatches(note, q), ...(tag ? [{ ...tag, query: word }] : [])] });
-    }
+  private searchCommonTag(word: string, tiers: TagTiers, q: SearchQuery, limit: number, passes: ((id: string) => boolean) | undefined): SearchHit[] {
+    const hits: SearchHit[] = [];
+    const seen = new Set<string>();
+    const reasons = (note: IndexedNote): SearchMatch[] => {
+      const out: SearchMatch[] = [...this.chipMatches(note, q)];
+      const own = [word, ...singularForms(word)].map((w) => note.labels.get(w)).find((l) => l !== undefined);
+      if (own !== undefined) out.push({ field: 'label', term: word, query: word, label: own });
+      for (const key of tiers.synonymKeys) {
+        const label = note.labels.get(key) ?? note.broader.get(key);
+        if (label !== undefined) out.push({ field: 'synonym', term: word, query: word, label });
+      }
+      for (const key of tiers.broaderKeys) {
+        const label = note.broader.get(key) ?? note.labels.get(key);
+        if (label !== undefined && !out.some((m) => m.label === label)) out.push({ field: 'broader', term: word, query: word, label });
+      }
+      return out;
+    };
+    const scored = (fields: TermQuery['fields']) => {
+      for (const r of this.terms.search({ words: [word], fields, fuzzy: false, tiers: true, plurals: true }, limit, passes).hits) {
+        if (hits.length >= limit) return;
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        const note = this.notes.get(r.id) as IndexedNote;
+        hits.push({ id: r.id, score: r.score, matches: [...reasons(note), ...describeMatches(note, r.match, r.queryTerms)] });
+      }
+    };
+    const tagged = (sets: readonly ReadonlySet<string>[], tier: number) => {
+      if (hits.length >= limit || sets.length === 0) return;
+      const size = sets.reduce((n, set) => n + set.size, 0);
+      const has = (id: string) => !seen.has(id) && sets.some((set) => set.has(id));
+      const ok = (note: IndexedNote) => has(note.record.id) && this.passesFilters(note, q);
+      const page =
+        size > WALK_NEWEST_ABOVE * limit
+          ? this.walkNewest(ok, limit - hits.length)
+          : newestFirst(this.notesOf(new Set(sets.flatMap((set) => [...set]))), ok, limit - hits.length);
+      for (const note of page) {
+        seen.add(note.record.id);
+        hits.push({ id: note.record.id, score: tier * TIER_SPAN, matches: reasons(note) });
+      }
+    };
+    scored(['title', 'body']);
+    tagged(tiers.exact, TIER.labels);
+    tagged(tiers.synonym, TIER.synonym);
+    tagged(tiers.broader, TIER.broader);
+    if (hits.length < limit) scored(['ocr']);
     return hits;
   }
 
@@ -210,23 +299,34 @@ export class NoteSearchIndex {
     }
   }
 
+  /**
+   * Broader terms of a label, nearest first. A label the taxonomy does not know (an
+   * imported classifier's "moped") also gets the COCO labels the expansion table says it
+   * is a word for, and theirs: so "vehicle" and "motorcycle" find it too.
+   */
   private broaderOf(label: string): readonly string[] {
     let terms = this.broaderCache.get(label);
-    if (!terms) this.broaderCache.set(label, (terms = this.taxonomy.broaderTerms(label)));
+    if (!terms) {
+      const resolved = this.taxonomy.has(label) ? [] : this.expansion.resolve(label);
+      terms = [...new Set([...this.taxonomy.broaderTerms(label), ...resolved.flatMap((r) => [r, ...this.taxonomy.broaderTerms(r)])])].filter((t) => t !== label);
+      this.broaderCache.set(label, terms);
+    }
     return terms;
   }
 
   private track(note: IndexedNote, add: boolean): void {
     const id = note.record.id;
-    for (const term of [...note.labels.keys(), ...note.broader.keys()]) {
-      let ids = this.labelNotes.get(term);
+    const update = (map: Map<string, Set<string>>, term: string) => {
+      let ids = map.get(term);
       if (add) {
-        if (!ids) this.labelNotes.set(term, (ids = new Set()));
+        if (!ids) map.set(term, (ids = new Set()));
         ids.add(id);
       } else if (ids) {
         ids.delete(id);
-        if (ids.size === 0) this.labelNotes.delete(term);
+        if (ids.size === 0) map.delete(term);
       }
-    }
+    };
+    for (const term of note.labels.keys()) update(this.ownLabelNotes, term);
+    for (const term of [...note.labels.keys(), ...note.broader.keys()]) update(this.labelNotes, term);
   }
 }

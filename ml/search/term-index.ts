@@ -1,6 +1,7 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import type { IndexDocument } from './indexed-note.ts';
-import { BOOST, EXPAND_FROM, FIELDS, type FieldName, WORD_SEARCH } from './search-options.ts';
+import { BOOST, EXPAND_FROM, FIELDS, type FieldName, KEY_BOOST, TIER, TIER_SPAN, WORD_SEARCH } from './search-options.ts';
+import { singularForms } from './singular-forms.ts';
 import { TopK } from './top-k.ts';
 import { tokenize } from './tokenize.ts';
 
@@ -12,6 +13,17 @@ interface Expansion {
   readonly term: string;
   readonly weight: number;
   readonly postings: Postings;
+  /** A label key reached through the expansion table: its notes, and the kind of match. */
+  readonly key?: { readonly notes: Map<number, number>; readonly kind: KeyKind; readonly word: string };
+}
+
+export type KeyKind = 'synonym' | 'broader' | 'notebook';
+
+/** A label a query word means, found outside the index (the expansion table). */
+export interface KeyExpansion {
+  readonly key: string;
+  readonly kind: KeyKind;
+  readonly weight: number;
 }
 
 export interface TermQuery {
@@ -21,15 +33,26 @@ export interface TermQuery {
   readonly fuzzy?: boolean;
   /** Hits without `match` (empty): for callers that only need the notes. Default true. */
   readonly reasons?: boolean;
+  /**
+   * Rank by how a note matched before by score (search-options.ts TIER): exact label over
+   * synonym over broader term over photo text. Off, the order is exactly MiniSearch's.
+   */
+  readonly tiers?: boolean;
+  /** A word also matches its singular ("puppies" -> puppy) as if typed. */
+  readonly plurals?: boolean;
+  /** Label keys a word means besides its own terms ("motorbike" -> motorcycle). */
+  readonly keys?: (word: string, fuzzy: boolean) => readonly KeyExpansion[];
 }
 
 /** What MiniSearch's search returns per hit, for the hits of one page only. */
 export interface TermHit {
   readonly id: string;
   readonly score: number;
-  /** Indexed term -> fields it matched in. */
+  /** Indexed term -> fields it matched in; keys as 'synonym', 'broaderKey' or 'notebook'. */
   readonly match: Readonly<Record<string, readonly string[]>>;
   readonly queryTerms: readonly string[];
+  /** Label key -> the query word that reached it through the table. */
+  readonly via: Readonly<Record<string, string>>;
 }
 
 const { k, b, d } = WORD_SEARCH.bm25;
@@ -46,6 +69,8 @@ const LOOKUP_BELOW = 4;
  */
 export class TermIndex {
   private readonly terms = new SearchableMap<Postings>();
+  /** Normalized label (and resolved label) -> note slots carrying it: what expansions reach. */
+  private readonly keys = new Map<string, Map<number, number>>();
   private readonly slotOf = new Map<string, number>();
   private readonly ids: (string | undefined)[] = [];
   private readonly freeSlots: number[] = [];
@@ -56,6 +81,8 @@ export class TermIndex {
   // Scratch per slot, zeroed after each query.
   private score = new Float64Array(0);
   private matched = new Int32Array(0);
+  private wordTier = new Uint8Array(0);
+  private noteTier = new Uint8Array(0);
 
   get size(): number {
     return this.count;
@@ -78,6 +105,11 @@ export class TermIndex {
         notes.set(slot, (notes.get(slot) ?? 0) + 1);
       }
     });
+    for (const key of new Set(doc.keys)) {
+      let notes = this.keys.get(key);
+      if (!notes) this.keys.set(key, (notes = new Map()));
+      notes.set(slot, 1);
+    }
   }
 
   /** `doc` must be what was added under its id. */
@@ -93,6 +125,11 @@ export class TermIndex {
         if (postings && postings.every((p) => p === undefined)) this.terms.delete(term);
       }
     });
+    for (const key of new Set(doc.keys)) {
+      const notes = this.keys.get(key);
+      notes?.delete(slot);
+      if (notes?.size === 0) this.keys.delete(key);
+    }
     this.slotOf.delete(doc.id);
     this.ids[slot] = undefined;
     this.freeSlots.push(slot);
@@ -107,55 +144,72 @@ export class TermIndex {
   search(query: TermQuery, limit: number, passes?: (id: string) => boolean): { hits: TermHit[]; total: number } {
     const fields = query.fields ?? FIELDS;
     const fieldIds = fields.map((f) => FIELDS.indexOf(f));
-    const expansions = query.words.map((w) => this.expand(w, query.fuzzy ?? true));
+    const fuzzy = query.fuzzy ?? true;
+    const expansions = query.words.map((w) => [...this.expand(w, fuzzy, query.plurals ?? false), ...this.expandKeys(w, fuzzy, query)]);
     if (expansions.length === 0 || expansions.some((e) => e.length === 0)) return { hits: [], total: 0 };
     this.growScratch();
+    const size = (e: Expansion) => (e.key ? e.key.notes.size : fieldIds.reduce((s, f) => s + (e.postings[f]?.size ?? 0), 0));
     // Rarest word first: later words only add to notes every earlier word reached.
-    const df = expansions.map((list) => list.reduce((sum, e) => sum + fieldIds.reduce((s, f) => s + (e.postings[f]?.size ?? 0), 0), 0));
+    const df = expansions.map((list) => list.reduce((sum, e) => sum + size(e), 0));
     const order = expansions.map((_, i) => i).sort((x, y) => (df[x] ?? 0) - (df[y] ?? 0));
-    const { score, matched } = this;
+    const { score, matched, wordTier, noteTier } = this;
     const touched: number[] = [];
     let candidates: number[] = [];
     order.forEach((w, step) => {
-      for (const { weight, postings } of expansions[w] ?? []) {
+      const visit = (notes: Map<number, number>, factor: number, tier: number, lengths: number[] | undefined, avg: number) => {
+        const add = (tf: number, slot: number) => {
+          const seen = matched[slot] as number;
+          if (seen < step) return;
+          if (seen === step) {
+            matched[slot] = step + 1;
+            if (step === 0) touched.push(slot);
+          }
+          if (tier > (wordTier[slot] as number)) wordTier[slot] = tier;
+          // A label key has no text: one occurrence in a field of average length.
+          const norm = lengths ? (lengths[slot] as number) / avg : 1;
+          score[slot] = (score[slot] as number) + factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + b * norm)));
+        };
+        // A common word after a rare one: look up the few candidates in its postings
+        // instead of walking tens of thousands of notes that cannot match.
+        if (step > 0 && notes.size > LOOKUP_BELOW * candidates.length) {
+          for (const slot of candidates) {
+            const tf = notes.get(slot);
+            if (tf !== undefined) add(tf, slot);
+          }
+        } else {
+          // forEach, not for-of: no entry array per posting.
+          notes.forEach(add);
+        }
+      };
+      const idf = (n: number) => Math.log(1 + (this.count - n + 0.5) / (n + 0.5));
+      for (const { weight, postings, key } of expansions[w] ?? []) {
+        if (key) {
+          visit(key.notes, weight * KEY_BOOST[key.kind] * idf(key.notes.size), TIER[key.kind], undefined, 1);
+          continue;
+        }
         for (const f of fieldIds) {
           const notes = postings[f];
           if (!notes) continue;
-          const lengths = this.lengths[f] as number[];
-          const avg = (this.totalLength[f] ?? 0) / this.count;
-          const idf = Math.log(1 + (this.count - notes.size + 0.5) / (notes.size + 0.5));
-          const factor = weight * BOOST[FIELDS[f] as FieldName] * idf;
-          const add = (tf: number, slot: number) => {
-            const seen = matched[slot] as number;
-            if (seen < step) return;
-            if (seen === step) {
-              matched[slot] = step + 1;
-              if (step === 0) touched.push(slot);
-            }
-            score[slot] = (score[slot] as number) + factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * (lengths[slot] as number)) / avg)));
-          };
-          // A common word after a rare one: look up the few candidates in its postings
-          // instead of walking tens of thousands of notes that cannot match.
-          if (step > 0 && notes.size > LOOKUP_BELOW * candidates.length) {
-            for (const slot of candidates) {
-              const tf = notes.get(slot);
-              if (tf !== undefined) add(tf, slot);
-            }
-          } else {
-            // forEach, not for-of: no entry array per posting.
-            notes.forEach(add);
-          }
+          const field = FIELDS[f] as FieldName;
+          visit(notes, weight * BOOST[field] * idf(notes.size), TIER[field], this.lengths[f] as number[], (this.totalLength[f] ?? 0) / this.count);
         }
       }
       candidates = step === 0 ? touched : candidates.filter((slot) => (matched[slot] as number) > step);
+      // A note ranks by its weakest word's best way of matching.
+      for (const slot of candidates) {
+        const tier = wordTier[slot] as number;
+        if (step === 0 || tier < (noteTier[slot] as number)) noteTier[slot] = tier;
+        wordTier[slot] = 0;
+      }
     });
 
     // MiniSearch multiplies by the number of distinct query words a note matched: all of them.
     const quality = new Set(query.words).size;
+    const tiers = query.tiers ?? false;
     const top = new TopK(limit);
     let total = 0;
     touched.forEach((slot, order) => {
-      const s = (score[slot] as number) * quality;
+      const s = (score[slot] as number) * quality + (tiers ? (noteTier[slot] as number) * TIER_SPAN : 0);
       if (matched[slot] === expansions.length) {
         total++;
         // The filter only for notes that would make the page: a chip on a common word
@@ -164,9 +218,13 @@ export class TermIndex {
       }
       score[slot] = 0;
       matched[slot] = 0;
+      wordTier[slot] = 0;
+      noteTier[slot] = 0;
     });
     const queryTerms = [...new Set(query.words)];
-    const hits = top.sorted().map(({ slot, score: s }) => ({ id: this.ids[slot] as string, score: s, match: query.reasons === false ? {} : this.matchOf(slot, expansions, fieldIds), queryTerms }));
+    const via: Record<string, string> = {};
+    expansions.forEach((list, i) => list.forEach((e) => e.key && (via[e.term] ??= query.words[i] as string)));
+    const hits = top.sorted().map(({ slot, score: s }) => ({ id: this.ids[slot] as string, score: s, match: query.reasons === false ? {} : this.matchOf(slot, expansions, fieldIds), queryTerms, via }));
     return { hits, total };
   }
 
@@ -198,11 +256,28 @@ export class TermIndex {
     return n;
   }
 
-  /** The word itself, its completions, then its typos, as MiniSearch expands them. */
-  private expand(word: string, fuzzy: boolean): Expansion[] {
+  /** The notes carrying a label key (a normalized label, or one an imported label resolves to). */
+  keyNotes(key: string): number {
+    return this.keys.get(key)?.size ?? 0;
+  }
+
+  private expandKeys(word: string, fuzzy: boolean, query: TermQuery): Expansion[] {
+    const out: Expansion[] = [];
+    for (const { key, kind, weight } of query.keys?.(word, fuzzy) ?? []) {
+      const notes = this.keys.get(key);
+      if (notes) out.push({ term: key, weight, postings: [], key: { notes, kind, word } });
+    }
+    return out;
+  }
+
+  /** The word itself, its singular, its completions, then its typos, as MiniSearch expands them. */
+  private expand(word: string, fuzzy: boolean, plurals: boolean): Expansion[] {
     const out: Expansion[] = [];
     const exact = this.terms.get(word);
     if (exact) out.push({ term: word, weight: 1, postings: exact });
+    // The singular counts as typed; its completions and typos are the word's own anyway.
+    const singular = plurals ? singularForms(word).find((form) => this.terms.has(form)) : undefined;
+    if (singular !== undefined) out.push({ term: singular, weight: 1, postings: this.terms.get(singular) as Postings });
     if (word.length < EXPAND_FROM) return out;
     const maxDistance = Math.min(WORD_SEARCH.maxFuzzy, Math.round(word.length * 0.2));
     const typos = fuzzy && maxDistance > 0 ? this.terms.fuzzyGet(word, maxDistance) : undefined;
@@ -210,10 +285,11 @@ export class TermIndex {
       const distance = term.length - word.length;
       if (distance === 0) continue;
       typos?.delete(term);
+      if (term === singular) continue;
       out.push({ term, weight: (WORD_SEARCH.weights.prefix * term.length) / (term.length + 0.3 * distance), postings });
     }
     for (const [term, [postings, distance]] of typos ?? []) {
-      if (distance === 0) continue;
+      if (distance === 0 || term === singular) continue;
       out.push({ term, weight: (WORD_SEARCH.weights.fuzzy * term.length) / (term.length + distance), postings });
     }
     return out;
@@ -223,7 +299,14 @@ export class TermIndex {
   private matchOf(slot: number, expansions: readonly Expansion[][], fieldIds: readonly number[]): Record<string, string[]> {
     const match: Record<string, string[]> = {};
     for (const list of expansions) {
-      for (const { term, postings } of list) {
+      for (const { term, postings, key } of list) {
+        if (key) {
+          if (!key.notes.has(slot)) continue;
+          const fields = (match[term] ??= []);
+          const name = key.kind === 'broader' ? 'broaderKey' : key.kind;
+          if (!fields.includes(name)) fields.push(name);
+          continue;
+        }
         for (const f of fieldIds) {
           if (!postings[f]?.has(slot)) continue;
           const fields = (match[term] ??= []);
@@ -240,5 +323,7 @@ export class TermIndex {
     const size = Math.max(1024, this.ids.length * 2);
     this.score = new Float64Array(size);
     this.matched = new Int32Array(size);
+    this.wordTier = new Uint8Array(size);
+    this.noteTier = new Uint8Array(size);
   }
 }

@@ -115,6 +115,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_BAD_MESSAGE: 'The tagging worker sent or was sent a message that is not well formed.',
   E_INFERENCE: 'Tagging failed while the model ran. Use "Tag again" to retry.',
   E_TAXONOMY_INVALID: 'The list of broader search terms is not valid.',
+  E_EXPANSION_INVALID: 'The list of search synonyms is not valid.',
   E_UNEXPECTED: 'Something went wrong that the app did not expect. Reload the page and try again.',
 };
 
@@ -161,6 +162,7 @@ export const RAISED_MESSAGE_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'E_BAD_MESSAGE',
   'E_INFERENCE',
   'E_TAXONOMY_INVALID',
+  'E_EXPANSION_INVALID',
   'E_UNEXPECTED',
 ]);
 

@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { SearchMatch, Snippet, TextRange } from '../../ml/search/note-record.ts';
 
-const FIELD_NAMES: Readonly<Record<SearchMatch['field'], string>> = { title: 'title', body: 'text', label: 'label', broader: 'label', ocr: 'photo text', maybe: 'maybe' };
+const FIELD_NAMES: Readonly<Record<SearchMatch['field'], string>> = { title: 'title', body: 'text', label: 'label', synonym: 'label', broader: 'label', ocr: 'photo text', notebook: 'notebook', maybe: 'maybe' };
 
 interface Part {
   readonly text: string;
@@ -33,9 +33,10 @@ function Highlighted(props: { snippet: Snippet; fieldLength: number }) {
 }
 
 /**
- * One reason a note matched: "label: cat", "label: cat (animal)" for a broader term,
- * "maybe: clock" for a label under the tag bar (issue 16: never shown as a tag, so it says
- * it is a guess), or "text: …the receipt…" with the matched word marked.
+ * One reason a note matched: "label: cat", "label: cat (kitty)" for a synonym,
+ * "label: cat (animal)" for a broader term, "maybe: clock" for a label under the tag bar
+ * (issue 16: never shown as a tag, so it says it is a guess), or "text: …the receipt…" with
+ * the matched word marked.
  */
 export function MatchReason(props: { match: SearchMatch; fieldLength: (field: SearchMatch['field']) => number }) {
   const m = () => props.match;
@@ -47,7 +48,7 @@ export function MatchReason(props: { match: SearchMatch; fieldLength: (field: Se
         fallback={
           <span class="match-snippet">
             <mark>{m().label ?? m().term}</mark>
-            {m().field === 'broader' ? ` (${m().term})` : ''}
+            {m().field === 'broader' || m().field === 'synonym' ? ` (${m().term})` : ''}
           </span>
         }
       >

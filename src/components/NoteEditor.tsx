@@ -6,6 +6,7 @@ import { caretAfterRemoteChange } from '../../sync/notebook/caret-after-remote-c
 import { docVersion } from '../app/doc-version.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { NotePhotoPanel } from './NotePhotoPanel.tsx';
+import type { SearchMatch } from '../../ml/search/note-record.ts';
 
 const SAVE_DELAY_MS = 300;
 
@@ -13,7 +14,14 @@ const SAVE_DELAY_MS = 300;
  * Title and body bound to the note's Y.Text. Typing edits the plain doc at once; a short
  * pause later the change is sealed and stored, and only then does it say "Saved".
  */
-export function NoteEditor(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore; tagging: TaggingService }) {
+export function NoteEditor(props: {
+  notebook: OpenNotebook;
+  noteId: string;
+  blobs: BlobStore;
+  tagging: TaggingService;
+  /** Why the note matched the search shown, if it did: marked on its photo. */
+  matches?: readonly SearchMatch[] | undefined;
+}) {
   const version = docVersion(props.notebook.doc);
   const note = createMemo(() => (version(), readNote(props.notebook.doc, props.noteId)));
   const [status, setStatus] = createSignal<'saved' | 'saving' | 'failed'>('saved');
@@ -55,7 +63,7 @@ export function NoteEditor(props: { notebook: OpenNotebook; noteId: string; blob
 
   return (
     <article class="editor" aria-label="Note editor">
-      <NotePhotoPanel notebook={props.notebook} noteId={props.noteId} blobs={props.blobs} tagging={props.tagging} />
+      <NotePhotoPanel notebook={props.notebook} noteId={props.noteId} blobs={props.blobs} tagging={props.tagging} matches={props.matches} />
       <label for="note-title" class="visually-hidden">
         Title
       </label>

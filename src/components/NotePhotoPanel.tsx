@@ -7,20 +7,32 @@ import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { LabelChips } from './LabelChips.tsx';
-import { PhotoView } from './PhotoView.tsx';
+import { type PhotoMatches, PhotoView } from './PhotoView.tsx';
+import type { SearchMatch } from '../../ml/search/note-record.ts';
 
 /** Label names offered while adding one by hand: what the detector and the search know. */
 const VOCABULARY = defaultTaxonomy.terms();
 
 /** A photo note's photo, labels (editable) and the text read from it. */
-export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore; tagging: TaggingService }) {
+export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; blobs: BlobStore; tagging: TaggingService; matches?: readonly SearchMatch[] | undefined }) {
   const version = docVersion(props.notebook.doc);
   const doc = () => props.notebook.doc;
   const photo = createMemo(() => (version(), readNotePhoto(doc(), props.noteId)));
   const status = createMemo(() => (version(), readTaggingStatus(doc(), props.noteId)));
   const labels = createMemo(() => (version(), readLabels(doc(), props.noteId)));
   // Stray one- and two-character reads (a rim, a texture) are noise here as on the cards.
-  const ocr = createMemo(() => (version(), readOcr(doc(), props.noteId).filter((l) => l.text.trim().length >= 3)));
+  const allOcr = createMemo(() => (version(), readOcr(doc(), props.noteId)));
+  const ocr = createMemo(() => allOcr().filter((l) => l.text.trim().length >= 3));
+  // A search's reasons name labels and OCR line numbers (of all lines, as the index joined them).
+  const matched = createMemo((): PhotoMatches | undefined => {
+    const found = props.matches;
+    if (!found || found.length === 0) return undefined;
+    const lines = allOcr();
+    return {
+      labels: new Set(found.flatMap((m) => (m.label !== undefined ? [m.label] : []))),
+      ocr: new Set(found.flatMap((m) => (m.line !== undefined && lines[m.line] ? [lines[m.line] as (typeof lines)[number]] : []))),
+    };
+  });
   const save = () => void props.notebook.flush().catch(() => undefined);
   const [copied, setCopied] = createSignal<'copied' | 'failed' | undefined>();
   const copyOcr = () =>
@@ -37,7 +49,7 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
     <Show when={photo() || status()}>
       <section class="photo-panel" aria-label="Photo">
         <Show when={photo()}>
-          {(p) => <PhotoView blobs={props.blobs} notebookId={props.notebook.id} noteId={props.noteId} photo={p()} labels={labels()} ocr={ocr()} />}
+          {(p) => <PhotoView blobs={props.blobs} notebookId={props.notebook.id} noteId={props.noteId} photo={p()} labels={labels()} ocr={ocr()} matched={matched()} />}
         </Show>
         <Switch>
           <Match when={status()?.state === 'importing'}>
@@ -73,7 +85,7 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
             <h3>Text in the photo</h3>
             <Show when={ocr().length > 0} fallback={<p class="hint">No text found.</p>}>
               <div class="ocr-text" data-testid="ocr-text" tabIndex={0}>
-                <For each={ocr()}>{(line) => <p>{line.text}</p>}</For>
+                <For each={ocr()}>{(line) => <p classList={{ matched: matched()?.ocr.has(line) ?? false }}>{line.text}</p>}</For>
               </div>
               <p class="ocr-actions">
                 <button type="button" onClick={() => void copyOcr()}>Copy text</button>

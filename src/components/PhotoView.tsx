@@ -4,6 +4,12 @@ import type { LabelRecord, OcrRecord } from '../../sync/notebook/labels.ts';
 import type { PhotoRecord } from '../../sync/notebook/photos.ts';
 import { photoUrl } from '../app/photo-url.ts';
 
+/** The labels and OCR lines a search hit matched (search's "why it matched", on the photo). */
+export interface PhotoMatches {
+  readonly labels: ReadonlySet<string>;
+  readonly ocr: ReadonlySet<OcrRecord>;
+}
+
 /**
  * The decrypted photo with what the models found drawn over it: object boxes (labelled)
  * and text lines. The overlay is an SVG in the photo's own pixel space, so it scales with
@@ -16,6 +22,8 @@ export function PhotoView(props: {
   photo: PhotoRecord;
   labels: readonly LabelRecord[];
   ocr: readonly OcrRecord[];
+  /** What a search matched on this photo: those boxes and text lines are drawn marked. */
+  matched?: PhotoMatches | undefined;
 }) {
   const [showBoxes, setShowBoxes] = createSignal(true);
   const { url, error } = photoUrl(props.blobs, () => ({ notebookId: props.notebookId, noteId: props.noteId, photo: props.photo }), 'photo');
@@ -31,11 +39,11 @@ export function PhotoView(props: {
         <Show when={showBoxes() && url()}>
           <svg class="boxes" viewBox={`0 0 ${props.photo.width} ${props.photo.height}`} preserveAspectRatio="none" aria-hidden="true">
             <For each={props.ocr}>
-              {(line) => <polygon class="ocr-box" points={line.box.map((p) => p.join(',')).join(' ')} />}
+              {(line) => <polygon class="ocr-box" classList={{ matched: props.matched?.ocr.has(line) ?? false }} points={line.box.map((p) => p.join(',')).join(' ')} />}
             </For>
             <For each={boxes()}>
               {(l) => (
-                <g>
+                <g classList={{ matched: props.matched?.labels.has(l.label) ?? false }}>
                   <rect class="label-box" x={l.box[0]} y={l.box[1]} width={l.box[2] - l.box[0]} height={l.box[3] - l.box[1]} />
                   <text class="label-text" x={l.box[0] + 4} y={l.box[1] + fontSize() + 2} font-size={String(fontSize())}>
                     {`${l.label} ${Math.round(l.score * 100)}%`}

@@ -1,4 +1,4 @@
-import { For, Show, type JSX } from 'solid-js';
+import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { SearchHit, SearchMatch } from '../../ml/search/note-record.ts';
 import { MatchReason } from './MatchReason.tsx';
 import type { NoteRow } from './NoteListItem.tsx';
@@ -9,6 +9,10 @@ const REASONS_SHOWN = 3;
 /**
  * Search results in place of the notes grid: the same cards, each with why it matched.
  * Hits whose note is not readable yet (an index a step ahead of the doc) are skipped.
+ *
+ * Note: the list is keyed by note id, not by hit: a keystroke makes new hit objects for
+ * mostly the same notes, and re-creating every card (and its thumbnail) each time was
+ * most of the time from keystroke to results. A card stays; only its reasons change.
  */
 export function SearchResults(props: {
   query: string;
@@ -16,7 +20,10 @@ export function SearchResults(props: {
   rowOf: (id: string) => NoteRow | undefined;
   card: (id: string, reasons: JSX.Element) => JSX.Element;
 }) {
-  const shown = () => props.hits.filter((hit) => props.rowOf(hit.id) !== undefined);
+  const byId = createMemo(() => new Map(props.hits.map((hit) => [hit.id, hit])));
+  const shown = createMemo(() => props.hits.filter((hit) => props.rowOf(hit.id) !== undefined).map((hit) => hit.id), [], {
+    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
   const lengthOf = (id: string) => (field: SearchMatch['field']) => {
     const note = props.rowOf(id);
     return field === 'title' ? (note?.title.length ?? 0) : field === 'body' ? (note?.body.length ?? 0) : field === 'ocr' ? Infinity : 0;
@@ -29,16 +36,17 @@ export function SearchResults(props: {
       </p>
       <ul>
         <For each={shown()} fallback={<li class="empty">{nothing()}</li>}>
-          {(hit) =>
-            props.card(
-              hit.id,
-              <Show when={hit.matches.length > 0}>
+          {(id) => {
+            const matches = () => byId().get(id)?.matches ?? [];
+            return props.card(
+              id,
+              <Show when={matches().length > 0}>
                 <ul class="match-reasons" aria-label="Why it matched">
-                  <For each={hit.matches.slice(0, REASONS_SHOWN)}>{(match) => <MatchReason match={match} fieldLength={lengthOf(hit.id)} />}</For>
+                  <For each={matches().slice(0, REASONS_SHOWN)}>{(match) => <MatchReason match={match} fieldLength={lengthOf(id)} />}</For>
                 </ul>
               </Show>,
-            )
-          }
+            );
+          }}
         </For>
       </ul>
     </section>

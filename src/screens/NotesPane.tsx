@@ -105,6 +105,8 @@ export function NotesPane(props: {
     const q = withDateFilter(query(), when(), Date.now());
     if (scope() === 'all' && everywhere) {
       everywhere.version();
+      // Across notebooks, a word of a notebook's name finds its notes (read here, so a rename counts).
+      everywhere.index.setNotebookNames(new Map((vault?.notebooks() ?? []).map((n) => [n.id, n.name])));
       return q ? everywhere.index.search(q) : undefined;
     }
     search.version();
@@ -287,7 +289,7 @@ export function NotesPane(props: {
           <span aria-hidden="true">← </span>Back to notes
         </button>
         <Show when={current()} keyed>
-          {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} />}
+          {(id) => <NoteEditor notebook={props.notebook} noteId={id} blobs={props.blobs} tagging={props.tagging} matches={hits()?.find((h) => h.id === id)?.matches} />}
         </Show>
       </div>
     </div>

@@ -6,11 +6,17 @@ export interface BenchQuery {
 
 /** Broader terms the bundled taxonomy gives many COCO labels. */
 const BROADER = ['animal', 'vehicle', 'food', 'electronics', 'kitchen', 'furniture'];
+/** Words the expansion table (ml/search/expansion.json) maps to labels: synonyms, WordNet broader terms, plurals, typos. */
+const SYNONYMS = ['motorbike', 'automobile', 'mug', 'smartphone', 'puppy', 'kitty', 'sofa', 'fridge', 'bike', 'telly'];
+const WORDNET_BROADER = ['feline', 'canine', 'mammal', 'seat', 'transport', 'tableware', 'pet', 'appliance', 'conveyance'];
+const PLURALS = ['cats', 'dogs', 'puppies', 'knives', 'vehicles', 'motorbikes', 'sofas'];
+const TYPOS = ['motorbkie', 'smartphnoe', 'automobil', 'vehicel', 'furnitur'];
 
 /**
  * What people type, from the synthetic vocabulary (Zipf ranked, most common first):
  * common (ranks 20-200, on 1-10% of notes), middling and rare words, a prefix being typed, a typo, two words, label chips
- * (exact and broader), a taxonomy word, and a word narrowed by notebook and date.
+ * (exact and broader), a taxonomy word, a word narrowed by notebook and date, and the
+ * expansion table's words (issue 17 §2): synonyms, WordNet broader terms, plurals, typos.
  */
 export function queryMix(vocabulary: readonly string[], labels: readonly string[], random: () => number, count: number): BenchQuery[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -36,6 +42,11 @@ export function queryMix(vocabulary: readonly string[], labels: readonly string[
     () => ({ kind: 'label: broader', text: `label:${pick(BROADER)}` }),
     () => ({ kind: 'taxonomy word', text: pick(BROADER) }),
     () => ({ kind: 'word + notebook + date', text: `${rank(0, 2_000)} notebook:nb${Math.floor(random() * 10)} after:2025-06-01` }),
+    () => ({ kind: 'synonym (expansion)', text: pick(SYNONYMS) }),
+    () => ({ kind: 'WordNet broader (expansion)', text: pick(WORDNET_BROADER) }),
+    () => ({ kind: 'plural of a label or synonym', text: pick(PLURALS) }),
+    () => ({ kind: 'typo of a synonym / broader', text: pick(TYPOS) }),
+    () => ({ kind: 'synonym + word', text: `${pick(SYNONYMS)} ${rank(50, 2_000)}` }),
   ];
   return Array.from({ length: count }, (_, i) => (kinds[i % kinds.length] as () => BenchQuery)());
 }
