@@ -3,7 +3,7 @@ import type * as WsModule from 'ws';
 import { ConnectionsPerAddress } from '../connections-per-address.ts';
 import { keepAlive } from '../heartbeat.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.ts';
-import { openRelayParts } from '../relay/relay-parts.ts';
+import { openRelayParts, relayPartsOptions } from '../relay/relay-parts.ts';
 import { closeSockets, relayRoutes } from '../relay/relay-routes.ts';
 import type { Relay, RelayOptions } from '../relay/relay.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
@@ -26,7 +26,7 @@ const MAX_ROOMS_PER_SOCKET = 256;
 export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
   const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
-    { dataDir: options.dataDir, limits, allowedOrigins: options.allowedOrigins ?? [], requireWriteCapability: options.requireWriteCapability ?? true },
+    relayPartsOptions(options, limits),
     (location, ledger) =>
       new HocusRooms({
         location,

@@ -23,6 +23,20 @@ export interface RelayPartsOptions {
   readonly blobStorage?: BlobStorage;
 }
 
+/** The parts' options from either engine's RelayOptions (relay.ts), so both pass the same ones. */
+export function relayPartsOptions(
+  options: { dataDir: string; allowedOrigins?: readonly string[]; requireWriteCapability?: boolean; blobStorage?: BlobStorage },
+  limits: RelayLimits,
+): RelayPartsOptions {
+  return {
+    dataDir: options.dataDir,
+    limits,
+    allowedOrigins: options.allowedOrigins ?? [],
+    requireWriteCapability: options.requireWriteCapability ?? true,
+    ...(options.blobStorage ? { blobStorage: options.blobStorage } : {}),
+  };
+}
+
 /**
  * What both relay engines build on one data directory: the storage ledger, blobs, write
  * policies, write access and the Origin allow-list, with the ledger seeded from what is on

@@ -6,7 +6,7 @@ import { keepAlive } from '../heartbeat.ts';
 import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
 import type { BlobStorage } from './blob-storage.ts';
 import { DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
-import { openRelayParts } from './relay-parts.ts';
+import { openRelayParts, relayPartsOptions } from './relay-parts.ts';
 import { closeSockets, relayRoutes } from './relay-routes.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
@@ -67,13 +67,7 @@ export interface Relay {
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
   const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
-    {
-      dataDir: options.dataDir,
-      limits,
-      allowedOrigins: options.allowedOrigins ?? [],
-      requireWriteCapability: options.requireWriteCapability ?? true,
-      ...(options.blobStorage ? { blobStorage: options.blobStorage } : {}),
-    },
+    relayPartsOptions(options, limits),
     (location, ledger) =>
       new RelayRooms({
         location,
