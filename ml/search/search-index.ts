@@ -196,7 +196,7 @@ export class NoteSearchIndex {
    * order instead (search-options.ts TIER), each stopping at a full page: notes that say
    * the word in title or body by relevance, then the notes labelled with it, then those
    * with a label it is a synonym of, then a broader term of, each newest first; then
-   * photo text by relevance.
+   * photo text by relevance, then "maybe" candidates.
    */
   private searchCommonTag(word: string, tiers: TagTiers, q: SearchQuery, limit: number, passes: ((id: string) => boolean) | undefined): SearchHit[] {
     const hits: SearchHit[] = [];
@@ -243,6 +243,7 @@ export class NoteSearchIndex {
     tagged(tiers.synonym, TIER.synonym);
     tagged(tiers.broader, TIER.broader);
     if (hits.length < limit) scored(['ocr']);
+    if (hits.length < limit) scored(['maybe']);
     return hits;
   }
 
