@@ -31,7 +31,9 @@ export const SIGNAL_CHANNEL_PREFIX = 'obscura:signal:';
 export function redisSignalingFanOut(url: string, maxMessageBytes: number): SignalingFanOut {
   const nodeId = randomBytes(8).toString('hex');
   const publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  const subscriber = new Redis(url, { lazyConnect: false });
+  // disableClientInfo: since ioredis 5.8.2 the CLIENT SETINFO handshake can interleave with the
+  // resubscribe after a reconnect and throw "Command queue state error" (ioredis issue #2037).
+  const subscriber = new Redis(url, { lazyConnect: false, disableClientInfo: true });
   const logError = (error: Error) => console.error(`signaling: Redis: ${error.message}`);
   publisher.on('error', logError);
   subscriber.on('error', logError);
