@@ -17,7 +17,7 @@ interface Expansion {
   readonly key?: { readonly notes: Map<number, number>; readonly kind: KeyKind; readonly word: string };
 }
 
-export type KeyKind = 'synonym' | 'broader' | 'notebook';
+export type KeyKind = 'label' | 'synonym' | 'broader' | 'notebook';
 
 /** A label a query word means, found outside the index (the expansion table). */
 export interface KeyExpansion {
@@ -48,7 +48,7 @@ export interface TermQuery {
 export interface TermHit {
   readonly id: string;
   readonly score: number;
-  /** Indexed term -> fields it matched in; keys as 'synonym', 'broaderKey' or 'notebook'. */
+  /** Indexed term -> fields it matched in; keys as 'label', 'synonym', 'broaderKey' or 'notebook'. */
   readonly match: Readonly<Record<string, readonly string[]>>;
   readonly queryTerms: readonly string[];
   /** Label key -> the query word that reached it through the table. */

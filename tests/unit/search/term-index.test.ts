@@ -13,7 +13,7 @@ import { syntheticNotes } from '../../bench/search/synthetic-notes.ts';
 
 const SEED = testSeed();
 const LABELS = ['person', 'cat', 'dog', 'car', 'cup', 'bicycle', 'pizza', 'laptop', 'cell phone', 'dining table'];
-const toDoc = (note: NoteRecord): IndexDocument => indexNote(note, (l) => defaultTaxonomy.broaderTerms(l)).doc;
+const toDoc = (note: NoteRecord): IndexDocument => indexNote(note, (l) => defaultTaxonomy.broaderTerms(l), (w) => defaultTaxonomy.has(w)).doc;
 
 /** The slow path: MiniSearch itself, with the options TermIndex claims to rank by. */
 function reference(): MiniSearch<IndexDocument> {
