@@ -108,6 +108,22 @@ describe(`TermIndex ranks as MiniSearch does (seed ${SEED}; OBSCURA_SEED replays
     for (const query of randomQueries(vocabulary, random, 60)) expectSameAsReference(index, mini, query, 20);
   });
 
+  it('the same when a prefix reaches thousands of terms (numbered notes: "grid" -> grid0 ... grid1999)', () => {
+    const local = new TermIndex();
+    const numbered = reference();
+    for (let i = 0; i < 2_000; i++) {
+      const doc = toDoc({ ...(notes[i % notes.length] as NoteRecord), id: `g${i}`, title: `Grid ${i}`, body: `grid${i} ${vocabulary[i % 50]}` });
+      local.add(doc);
+      numbered.add(doc);
+    }
+    for (const words of [['grid'], ['grid1'], ['grid', 'grid12'], ['grid', vocabulary[3] as string], ['gird']]) {
+      for (const fuzzy of [false, true]) {
+        expectSameAsReference(local, numbered, { words, fuzzy }, 50);
+        expectSameAsReference(local, numbered, { words, fuzzy }, 600);
+      }
+    }
+  });
+
   it('a removed note is gone from every term, and its id can come back', () => {
     const local = new TermIndex();
     const a = toDoc({ ...(notes[0] as NoteRecord), id: 'a', title: 'quokka parade' });
