@@ -329,8 +329,10 @@ export class TermIndex {
     const byTerm = new Map<string, number[]>();
     const keys: number[] = [];
     flat.forEach((e, i) => {
+      const same = byTerm.get(e.term);
       if (e.key) keys.push(i);
-      else byTerm.get(e.term)?.push(i) ?? byTerm.set(e.term, [i]);
+      else if (same) same.push(i);
+      else byTerm.set(e.term, [i]);
     });
     return (slot) => {
       const doc = this.docs[slot];

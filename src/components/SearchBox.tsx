@@ -2,7 +2,7 @@ import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { Suggestion } from '../../ml/search/suggest-queries.ts';
 import type { DateFilter, SearchScope } from '../app/notebook-search.ts';
 import { parseSearchQuery } from '../../ml/search/parse-search-query.ts';
-import { typeAhead } from '../app/type-ahead.ts';
+import { typeAhead } from '../../ml/search/type-ahead.ts';
 
 /**
  * The search box above the notes: a combobox whose suggestions (label chips and
@@ -24,7 +24,7 @@ export function SearchBox(props: {
   const [suggestions, setSuggestions] = createSignal<Suggestion[]>([]);
   let input: HTMLInputElement | undefined;
   // Keystroke to results (issue 17 §2, `npm run bench -- search keystroke`): no fixed wait; the
-  // suggestions come after the results are on screen (src/app/type-ahead.ts).
+  // suggestions come after the results are on screen (ml/search/type-ahead.ts).
   const ahead = typeAhead(
     (value) => props.onQuery(value),
     // Offering exactly what is already typed would only hide the results.

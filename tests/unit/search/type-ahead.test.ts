@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type TypeAheadTimers, typeAhead } from '../../../src/app/type-ahead.ts';
+import { type TypeAheadTimers, typeAhead } from '../../../ml/search/type-ahead.ts';
 
 /** Timers run by hand: `task()` is the next task, `frame()` the task after the next frame. */
 function manualTimers(): TypeAheadTimers & { task(): void; frame(): void; pending(): number } {
