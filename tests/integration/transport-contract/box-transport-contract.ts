@@ -32,6 +32,8 @@ export interface ContractFixture<Room extends BoxRoom, Connection extends BoxCon
   readonly garbageClosesSocket: boolean;
   /** Sockets the other end saw closed so far, when it can tell. */
   closedSockets?(): number;
+  /** Sockets open at the other end now, when it can tell. */
+  openSockets?(): number;
   /** y-webrtc passes peers' updates on to its other peers on purpose (webrtc-box-transport.ts). */
   readonly gossips?: boolean;
   /** Write tokens follow the room's key (relay transports). */

@@ -98,6 +98,7 @@ export function relayFixture(engine: RelayEngine, name: string, make: (options: 
         if (sent === 0) throw new Error('no client socket to send garbage to');
       },
       closedSockets: () => through.closedClients(),
+      openSockets: () => through.openClients(),
     };
   };
 }

@@ -13,6 +13,8 @@ export interface RelayMiddle {
   inject(frame: Uint8Array, pathEnd?: string): number;
   /** Client sockets closed so far (by either side). */
   closedClients(): number;
+  /** Client sockets open now. */
+  openClients(): number;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startRelayMiddle(upstreamBase: string): Promise<RelayMiddl
       return sent;
     },
     closedClients: () => closed,
+    openClients: () => clients.size,
     close: () =>
       new Promise<void>((done) => {
         for (const client of clients.keys()) client.terminate();
