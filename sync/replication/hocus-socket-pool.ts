@@ -29,7 +29,7 @@ interface Entry {
 const pools = new WeakMap<typeof WebSocket, Map<string, Entry>>();
 
 /**
- * The Hocuspocus relay's one socket per device and relay URL (RELAY.md "Hocuspocus engine"):
+ * The Hocuspocus relay's one socket per device and relay URL (RELAY.md "The Hocuspocus client"):
  * every room a device holds there is a document on it. Counted, so the socket lives as long
  * as one of its rooms does.
  */

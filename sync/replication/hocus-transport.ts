@@ -16,7 +16,7 @@ export const HOCUS_RESYNC_MS = 20_000;
 /**
  * The Hocuspocus relay (sync/server/hocus/): one socket per device and relay carries all
  * its rooms (hocus-socket-pool.ts), each room a document whose authentication message
- * carries the write token (RELAY.md "Hocuspocus engine"). The gate proves the token when
+ * carries the write token (RELAY.md "The Hocuspocus client"). The gate proves the token when
  * the room opens on the socket, and every reconnect of the socket sends a fresh one.
  * Note: a new key needs the room opened again with a new token, but Hocuspocus 3.4 does not
  * take a room closed and reopened on one socket at once: its answer to the close arrives
