@@ -14,7 +14,7 @@ export interface SharedHocusSocket {
   join(roomId: string, onBadFrame: BadFrameHandler): () => void;
   /** Opens the socket the first time a room is ready for it (later calls do nothing). */
   start(): void;
-  /** Closes the socket; the provider opens a new one (after its 1 s delay) and every room authenticates again. */
+  /** Closes the socket and opens a new one at once; every room authenticates again (with a fresh token). */
   reconnect(): void;
   /** The last room that leaves closes the socket. */
   release(): void;
@@ -49,35 +49,57 @@ export function shareHocusSocket(url: string, Base: typeof WebSocket): SharedHoc
     autoConnect: false,
   });
   let started = false;
-  const entry: Entry = {
-    handlers,
-    users: 1,
-    shared: {
-      socket,
-      join(roomId, handler) {
-        if (handlers.has(roomId)) throw new Error('this room is already connected on this relay socket');
-        handlers.set(roomId, handler);
-        return () => void (handlers.get(roomId) === handler && handlers.delete(roomId));
-      },
-      start() {
-        // connect() while a connection is being made starts another one: called once, the
-        // provider reconnects by itself from then on.
-        if (started) return;
-        started = true;
+  let reconnecting = false;
+  let queued = false;
+  const shared: SharedHocusSocket = {
+    socket,
+    join(roomId, handler) {
+      if (handlers.has(roomId)) throw new Error('this room is already connected on this relay socket');
+      handlers.set(roomId, handler);
+      return () => void (handlers.get(roomId) === handler && handlers.delete(roomId));
+    },
+    start() {
+      // connect() while a connection is being made starts another one: called once, the
+      // provider reconnects by itself from then on.
+      if (started) return;
+      started = true;
+      void socket.connect();
+    },
+    reconnect() {
+      // A key that changes while a reconnect is under way may come after its rooms
+      // authenticated: one more follows once it is open.
+      if (reconnecting) return void (queued = true);
+      // A socket not open yet authenticates its rooms with fresh tokens when it opens.
+      if (!started || socket.status !== 'connected') return;
+      reconnecting = true;
+      // At once, not after the provider's own 1 s reconnect delay: a device that just became a
+      // member writes nothing to the room until then (an invite's redemption among it).
+      const reopened = ({ status }: { status: string }) => {
+        if (status !== 'connected') return;
+        socket.off('status', reopened);
+        reconnecting = false;
+        if (queued) {
+          queued = false;
+          shared.reconnect();
+        }
+      };
+      const again = () => {
+        socket.off('disconnect', again);
+        socket.on('status', reopened);
         void socket.connect();
-      },
-      reconnect() {
-        socket.webSocket?.close();
-      },
-      release() {
-        if (--entry.users > 0) return;
-        pool.delete(url);
-        socket.destroy();
-      },
+      };
+      socket.on('disconnect', again);
+      socket.disconnect();
+    },
+    release() {
+      if (--entry.users > 0) return;
+      pool.delete(url);
+      socket.destroy();
     },
   };
+  const entry: Entry = { handlers, users: 1, shared };
   pool.set(url, entry);
-  return entry.shared;
+  return shared;
 }
 
 /**
