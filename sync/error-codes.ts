@@ -47,6 +47,7 @@ export const SYNC_ERROR_CODES = [
   'E_REPLICATION_ROOM',
   'E_REPLICATION_PASSWORD',
   'E_REPLICATION_NO_WEBRTC',
+  'E_REPLICATION_RELAY_ENGINE',
   // Relay write capability (sync/relay-cap).
   'E_RELAY_CAP_FORMAT',
   'E_RELAY_CAP_VERSION',

@@ -74,7 +74,7 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
       }
       return true;
     },
-    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
+    handleRequest: relayRoutes({ engine: 'hocuspocus', caps, blobs, access, ledger, pages }),
     get loadedRooms() {
       return rooms.loadedCount;
     },

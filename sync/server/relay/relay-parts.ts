@@ -45,7 +45,7 @@ export function relayPartsOptions(
 export async function openRelayParts<Rooms extends { storedRoomIds(): Promise<string[]> }>(
   options: RelayPartsOptions,
   makeRooms: (docsDir: string, ledger: StorageLedger) => Rooms,
-): Promise<RelayRouteParts & { readonly rooms: Rooms }> {
+): Promise<Omit<RelayRouteParts, 'engine'> & { readonly rooms: Rooms }> {
   const { dataDir, limits } = options;
   await sodiumReady();
   await mkdir(join(dataDir, 'blobs'), { recursive: true });
