@@ -25,6 +25,11 @@ export const FACE_POLICY = {
   minEmbedSide: 24,
   /** Crop side / box side for the embedder. */
   cropScale: 1.4,
+  /**
+   * Cosine similarity at which two faces are linked into one person (ml/faces/face-groups.ts):
+   * the lowest with no false pair on the tuning photos (0.61) plus 0.02 (`npm run eval -- --sweep`).
+   */
+  groupThreshold: 0.63,
 } as const;
 
 export async function findFaces(image: RgbaImage, models: FaceModels): Promise<EmbeddedFace[]> {
