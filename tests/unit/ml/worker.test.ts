@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelManifest, type ModelManifest } from '../../../models/manifest.ts';
+import { findFaces } from '../../../ml/faces/find-faces.ts';
 import { decodeNode } from '../../../ml/image/decode-node.ts';
 import { pipelineVersionFor } from '../../../ml/pipeline/pipeline-version.ts';
 import { MlError } from '../../../ml/runtime/ml-error.ts';
@@ -75,6 +76,26 @@ describe('tagger behind the worker RPC (onnxruntime-node)', () => {
     expect(info.sessions.map((s) => s.modelId).sort()).toEqual(
       ['centernet-mobilenetv3-coco80', 'ppocr-mobile-v2-cls', 'ppocr-v4-det', 'ppocr-v4-rec'],
     );
+  });
+
+  it('finds and embeds faces when asked, on the code path of npm run tag, and names the face models in the version', async () => {
+    const bytes = await photo('astronaut.jpg');
+    const plain = await ml.call('tag', [bytes.slice(), { ocr: false }]);
+    expect(plain.faces).toBeUndefined();
+    const r = await ml.call('tag', [bytes.slice(), { ocr: false, faces: true }]);
+    expect(r.error).toBeUndefined();
+    expect(r.pipelineVersion).toBe('pipeline@3+detector@centernet-mobilenetv3-coco80:1.0.0+faces@blazeface-back:1.0.0,faceres:1.0.0');
+    expect(pipelineVersionFor(manifest, { ocr: false, faces: true })).toBe(r.pipelineVersion);
+    expect(r.faces).toHaveLength(1);
+    expect(r.timings.facesMs).toBeGreaterThan(0);
+    // What the CLI's step gives on the same photo, with its own sessions.
+    const decoded = await decodeNode(bytes, { maxPixels: 4_000_000 });
+    if (!decoded.ok) throw new Error(decoded.code);
+    const session = (task: string) => ort.InferenceSession.create(join(root, 'models', manifest.models.find((m) => m.task === task)!.file));
+    const [direct] = await findFaces(decoded.image, { detect: await session('face-detect'), embed: await session('face-embed'), Tensor: ort.Tensor });
+    const face = r.faces![0]!;
+    face.box.forEach((v, i) => expect(v).toBeCloseTo(direct!.box[i]!, 3));
+    expect(Math.max(...face.embedding.map((v, i) => Math.abs(v - direct!.embedding[i]!)))).toBeLessThan(1e-5);
   });
 
   it('runs an imported classifier in the same pipeline', async () => {
