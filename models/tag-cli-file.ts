@@ -35,6 +35,8 @@ export interface TagFace {
 }
 
 export interface TagFileOptions {
+  /** Run the face step (default true, as the CLI does). */
+  readonly faces?: boolean;
   /** Put each face's embedding in the result. */
   readonly embeddings?: boolean;
 }
@@ -76,7 +78,7 @@ export async function tagFile(file: string, models: TagModels, options: TagFileO
   });
   const { lines } = await runOcr(decoded.image, models.ocr);
   const { tags, candidates } = splitTags(found, decoded.image, TAG_POLICY, lines);
-  const faces = await findFaces(decoded.image, models.faces);
+  const faces = options.faces === false ? [] : await findFaces(decoded.image, models.faces);
   const plain = (d: Detection) => ({ label: d.label, score: round(d.score, 3), box: roundBox(d.box) });
   return {
     file,
