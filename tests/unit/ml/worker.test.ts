@@ -146,4 +146,19 @@ describe('tagger behind the worker RPC (onnxruntime-node)', () => {
     await expect(remote.call('debugInfo', [])).rejects.toMatchObject({ code: 'E_BAD_MESSAGE' });
     port1.close();
   });
+
+  it('E_BAD_MESSAGE: a face whose embedding is not 1024 numbers is refused on the calling side', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const answer = { labels: [], candidates: [], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} };
+    const face = (embedding: number[]) => ({ ...answer, faces: [{ box: [0, 0, 1, 1], score: 0.9, embedding }] });
+    port1.addEventListener('message', (e: MessageEvent<{ id: number; args: [unknown, { maxPixels?: number }] }>) =>
+      port1.postMessage({ rpc: 1, id: e.data.id, ok: true, value: face(e.data.args[1].maxPixels === 2048 ? new Array<number>(1024).fill(0.03125) : [1, 2, 3]) }),
+    );
+    port1.start();
+    const remote = wrap<MlApi>(ML_API_SCHEMA, port2 as unknown as Endpoint);
+    port2.start();
+    await expect(remote.call('tag', [new Uint8Array(1), { faces: true }])).rejects.toMatchObject({ code: 'E_BAD_MESSAGE' });
+    expect((await remote.call('tag', [new Uint8Array(1), { faces: true, maxPixels: 2048 }])).faces).toHaveLength(1);
+    port1.close();
+  });
 });
