@@ -117,7 +117,11 @@ export async function run(args: string[]): Promise<void> {
       `  labels: ${Object.entries(tfjs.labels).map(([k, v]) => `${k.replace(/\.jpg$/, '')}=${[...new Set(v)].join('+') || '-'}`).join(' ')}`,
     );
   }
-  if (native) lines.push(`native: ${native.photos} photos in ${native.seconds.toFixed(1)} s = ${native.photosPerSecond.toFixed(2)} photos/s, ${native.threads} threads (${native.labels} labels, ${native.textLines} text lines)`);
+  if (native) {
+    lines.push(`native: ${native.photos} photos in ${native.seconds.toFixed(1)} s = ${native.photosPerSecond.toFixed(2)} photos/s, ${native.threads} threads (${native.labels} labels, ${native.textLines} text lines)`);
+    const f = native.withFaces;
+    if (f) lines.push(`native + faces (BlazeFace + FaceRes, not yet run by the app): ${f.seconds.toFixed(1)} s, ${f.faces} faces, +${f.msPerPhoto.toFixed(0)} ms a photo, ${f.ratio.toFixed(2)}x the time without`);
+  }
   if (vs) lines.push(`CenterNet-512, ${vs.threads} thread: ort-web Chromium median ${vs.web.median.toFixed(0)} ms, onnxruntime-node ${vs.native.median.toFixed(0)} ms, paired ratio ${vs.ratio.toFixed(2)}x`);
   lines.push('', ...goalLines(figures, photos.length));
   lines.push(`load average after: ${load()}; bench took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
