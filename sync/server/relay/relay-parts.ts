@@ -6,7 +6,7 @@ import type { BlobStorage } from './blob-storage.ts';
 import { RelayBlobStore } from './relay-blob-store.ts';
 import type { RelayLimits } from './relay-limits.ts';
 import type { RelayRouteParts } from './relay-routes.ts';
-import { RoomCaps } from './room-caps.ts';
+import { RoomCaps, type RoomPolicies } from './room-caps.ts';
 import { StorageLedger } from './storage-ledger.ts';
 import { WriteAccess } from './write-access.ts';
 
@@ -21,12 +21,15 @@ export interface RelayPartsOptions {
    * there; the disk store and this node's byte ledger then hold docs only. Default: the disk.
    */
   readonly blobStorage?: BlobStorage;
+  /** Scale-out: write policies shared by every node (pg-room-caps.ts). Default: `caps/` on disk. */
+  readonly caps?: RoomPolicies;
 }
 
 /** The parts' options from either engine's RelayOptions (relay.ts), so both pass the same ones. */
 export function relayPartsOptions(
   options: { dataDir: string; allowedOrigins?: readonly string[]; requireWriteCapability?: boolean; blobStorage?: BlobStorage },
   limits: RelayLimits,
+  caps?: RoomPolicies,
 ): RelayPartsOptions {
   return {
     dataDir: options.dataDir,
@@ -34,6 +37,7 @@ export function relayPartsOptions(
     allowedOrigins: options.allowedOrigins ?? [],
     requireWriteCapability: options.requireWriteCapability ?? true,
     ...(options.blobStorage ? { blobStorage: options.blobStorage } : {}),
+    ...(caps ? { caps } : {}),
   };
 }
 
@@ -52,7 +56,7 @@ export async function openRelayParts<Rooms extends { storedRoomIds(): Promise<st
   const ledger = new StorageLedger(limits, join(dataDir, 'docs'));
   const rooms = makeRooms(join(dataDir, 'docs'), ledger);
   const disk = new RelayBlobStore({ dir: join(dataDir, 'blobs'), maxBlobBytes: limits.maxBlobBytes, maxRoomBlobBytes: limits.maxRoomBlobBytes, budget: ledger });
-  const caps = await RoomCaps.open(join(dataDir, 'caps'));
+  const caps = options.caps ?? (await RoomCaps.open(join(dataDir, 'caps')));
   const access = new WriteAccess(caps, options.requireWriteCapability);
   const blobRooms = options.blobStorage ? { rooms: [], bytes: 0 } : await disk.scanAll();
   const blobs = options.blobStorage ?? disk;
