@@ -4,7 +4,7 @@ import { deriveId, randomBytes, sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
-import { startRelay } from './relay-engine.ts';
+import { RELAY_SCALE_OUT, scaleOutRows, startRelay } from './relay-engine.ts';
 import { connectDevice, filesContaining, notebookKeyring, tempDataDir, totalBytes, until, type Device } from './relay-harness.ts';
 
 const MARKER_TITLE = 'zebra-canary-7f3a title';
@@ -103,8 +103,14 @@ describe('relay: box docs', () => {
     expect(sent.length).toBeGreaterThan(400_000);
     for (const marker of markers) expect({ marker, sent: sent.includes(marker) }).toEqual({ marker, sent: false });
     await relay.close();
-    // The box is on disk (LevelDB), as ciphertext only.
-    expect(totalBytes(join(data.dir, 'docs'))).toBeGreaterThan(400_000);
+    if (RELAY_SCALE_OUT) {
+      // The box is in PostgreSQL, as ciphertext only.
+      const rows = await scaleOutRows(data.dir);
+      expect(rows.length).toBeGreaterThan(400_000);
+      for (const marker of markers) expect({ marker, rows: rows.includes(marker) }).toEqual({ marker, rows: false });
+    }
+    // The box is on disk (LevelDB), as ciphertext only; in scale-out mode the data directory holds none of it.
+    if (!RELAY_SCALE_OUT) expect(totalBytes(join(data.dir, 'docs'))).toBeGreaterThan(400_000);
     for (const marker of markers) expect({ marker, files: filesContaining(data.dir, marker) }).toEqual({ marker, files: [] });
     relay = await start();
   });
