@@ -52,6 +52,8 @@ export class HocusRooms implements Extension {
   readonly #o: HocusRoomsOptions;
   readonly #loaded = new Map<Document, LoadedRoom>();
   readonly #writes = new Set<Promise<unknown>>();
+  /** Writes of each room still under way (a reload of the room waits for them). */
+  readonly #roomWrites = new Map<string, Set<Promise<unknown>>>();
   #closed = false;
 
   constructor(options: HocusRoomsOptions) {
@@ -80,6 +82,8 @@ export class HocusRooms implements Extension {
     let state: Uint8Array | null;
     try {
       await this.#o.beforeLoad?.(documentName);
+      // A room reloaded right after it unloaded: its last appends and compaction land first.
+      await Promise.allSettled([...(this.#roomWrites.get(documentName) ?? [])]);
       state = await this.#log.load(documentName);
     } catch (error) {
       socket?.refuse(CLOSE_SHUTDOWN, 'room unavailable');
@@ -182,21 +186,28 @@ export class HocusRooms implements Extension {
     this.#o.ledger.addDoc(update.byteLength);
     const appending = this.#log.append(room.id, update);
     room.appending = appending;
-    this.#track(appending);
+    this.#track(room.id, appending);
   }
 
   #unload(document: Document, room: LoadedRoom): void {
     this.#loaded.delete(document);
     // A visit that wrote nothing (or a probe of a random id) leaves no record behind.
     if (!room.dirty || this.#closed) return;
-    this.#track(this.#log.compact(room.id));
+    this.#track(room.id, this.#log.compact(room.id));
   }
 
-  #track(write: Promise<unknown>): void {
+  #track(roomId: string, write: Promise<unknown>): void {
+    const ofRoom = this.#roomWrites.get(roomId) ?? new Set<Promise<unknown>>();
+    this.#roomWrites.set(roomId, ofRoom);
     const tracked = write
       .catch((error: unknown) => console.error(`relay: storing a room failed: ${String(error)}`))
-      .finally(() => this.#writes.delete(tracked));
+      .finally(() => {
+        this.#writes.delete(tracked);
+        ofRoom.delete(tracked);
+        if (ofRoom.size === 0 && this.#roomWrites.get(roomId) === ofRoom) this.#roomWrites.delete(roomId);
+      });
     this.#writes.add(tracked);
+    ofRoom.add(tracked);
   }
 }
 
