@@ -165,3 +165,26 @@ describe('box docs across scale-out nodes (Redis + PostgreSQL)', () => {
     }
   });
 });
+
+describe('relay-wide caps across scale-out nodes', () => {
+  it('maxRooms counts the rooms every node stores, also those other nodes took after it started (within one refresh)', async () => {
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE relay_caps_test');
+    await admin.end();
+    const database = new URL(postgres.url);
+    database.pathname = '/relay_caps_test';
+    const limited = () => startRelayProcess(['--relay-engine', 'hocuspocus', '--redis', redis.url, '--postgres', database.toString(), '--limit', 'maxRooms=2']);
+    const [a, b] = await Promise.all([limited(), limited()]);
+    nodes.push(a, b);
+    const put = (node: RelayProcess, room: string) =>
+      fetch(`${baseUrl(node)}/relay-caps/${room}`, { method: 'PUT', body: new Uint8Array(signCapStatement(room, generateSigningKeyPair(), 1, generateSigningKeyPair().publicKey)) }).then((r) => r.status);
+    const room = () => `cap-${randomBytes(8).toString('hex')}`;
+    expect(await put(a, room())).toBe(201);
+    expect(await put(b, room())).toBe(201);
+    // Each node has taken one room itself; the relay holds two. A node learns of the others' rooms
+    // at its next refresh (every 5 s).
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    expect({ a: await put(a, room()), b: await put(b, room()) }).toEqual({ a: 507, b: 507 });
+  });
+});
