@@ -38,10 +38,10 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
   const shared = options.scaleOutDocs;
   const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
-    relayPartsOptions(options, limits, shared?.caps),
+    relayPartsOptions(options, limits, shared && { caps: shared.caps, measureDocs: () => shared.log.storedBytes() }),
     (location, ledger) =>
       new HocusRooms({
-        log: shared?.log ?? new LevelDbRoomLog(location, () => ledger.remeasureDocs()),
+        log: shared?.log ?? new LevelDbRoomLog(location),
         ...(shared ? { remoteOrigin: shared.remoteOrigin, beforeLoad: (roomId: string) => shared.caps.refresh(roomId) } : {}),
         maxDocBytes: limits.maxDocBytes,
         maxDocStructs: limits.maxDocStructs,
@@ -57,6 +57,18 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
     // The fan-out after the rooms: it subscribes a room once the rooms extension loaded it.
     extensions: shared ? [rooms, shared.fanOut] : [rooms],
   });
+  const refreshLedger = async () => {
+    if (!shared) return;
+    try {
+      ledger.addStoredRooms([...(await shared.log.storedRoomIds()), ...shared.caps.rooms]);
+      await ledger.remeasureDocs();
+    } catch (error) {
+      console.error(`relay: counting what the nodes store failed: ${String(error).slice(0, 120)}`);
+    }
+  };
+  // Scale-out: the relay-wide caps count what every node stored, learnt at most one refresh late.
+  const refresh = shared && setInterval(() => void refreshLedger(), shared.resyncMs);
+  refresh?.unref();
   let ignoredWrites = 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, heartbeatMs);
@@ -102,6 +114,7 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
       return ignoredWrites;
     },
     async close() {
+      if (refresh) clearInterval(refresh);
       stopHeartbeat();
       await closeSockets(wss);
       await rooms.close();

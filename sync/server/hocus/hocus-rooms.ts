@@ -193,7 +193,7 @@ export class HocusRooms implements Extension {
     this.#loaded.delete(document);
     // A visit that wrote nothing (or a probe of a random id) leaves no record behind.
     if (!room.dirty || this.#closed) return;
-    this.#track(room.id, this.#log.compact(room.id));
+    this.#track(room.id, this.#log.compact(room.id).then(() => this.#o.ledger.remeasureDocs()));
   }
 
   #track(roomId: string, write: Promise<unknown>): void {

@@ -110,6 +110,12 @@ export class PgRoomLog implements RoomUpdateLog {
     return rows.map((row) => row.room_id);
   }
 
+  /** What the table takes on disk, indexes included (errs high, as the LevelDB directory's size does). */
+  async storedBytes(): Promise<number> {
+    const { rows } = await this.#pool.query<{ bytes: string }>("SELECT pg_total_relation_size('relay_box_updates') AS bytes");
+    return Number(rows[0]?.bytes ?? 0);
+  }
+
   /** The pool belongs to the node (scale-out-docs.ts), which ends it. */
   async close(): Promise<void> {
     while (this.#queues.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -22,12 +22,9 @@ export interface RoomUpdateLog {
 /** The embedded node's log: y-leveldb in `docs/`, the store the y-websocket relay uses too. */
 export class LevelDbRoomLog implements RoomUpdateLog {
   readonly #db: LeveldbPersistence;
-  readonly #afterCompact: () => Promise<void>;
 
-  /** `afterCompact` runs after each compaction (the ledger re-measures the directory). */
-  constructor(location: string, afterCompact: () => Promise<void>) {
+  constructor(location: string) {
     this.#db = new LeveldbPersistence(location);
-    this.#afterCompact = afterCompact;
   }
 
   async load(roomId: string): Promise<Uint8Array | null> {
@@ -46,7 +43,6 @@ export class LevelDbRoomLog implements RoomUpdateLog {
   async compact(roomId: string): Promise<void> {
     // y-leveldb runs its operations in order, so a reload that starts now still sees every update.
     await this.#db.flushDocument(roomId);
-    await this.#afterCompact();
   }
 
   storedRoomIds(): Promise<string[]> {

@@ -19,6 +19,8 @@ export interface ScaleOutDocs {
   readonly caps: PgRoomCaps;
   readonly fanOut: RedisRoomFanOut;
   readonly remoteOrigin: typeof REMOTE_ORIGIN;
+  /** How often loaded rooms catch up from PostgreSQL and the relay-wide counts are refreshed. */
+  readonly resyncMs: number;
   /** After the relay closed: ends the connections to Redis and PostgreSQL. */
   close(): Promise<void>;
 }
@@ -30,14 +32,15 @@ export async function openScaleOutDocs(config: ScaleOutDocsConfig): Promise<Scal
   try {
     const log = await PgRoomLog.open(pool);
     const caps = await PgRoomCaps.open(pool);
+    const resyncMs = config.resyncMs ?? 5_000;
     const fanOut = new RedisRoomFanOut({
       redisUrl: config.redisUrl,
       catchUp: (roomId) => log.catchUp(roomId),
       forget: (roomId) => log.forget(roomId),
-      resyncMs: config.resyncMs ?? 5_000,
+      resyncMs,
     });
     return {
-      log, caps, fanOut, remoteOrigin: REMOTE_ORIGIN,
+      log, caps, fanOut, remoteOrigin: REMOTE_ORIGIN, resyncMs,
       async close() {
         await fanOut.close();
         await caps.close();

@@ -23,13 +23,15 @@ export interface RelayPartsOptions {
   readonly blobStorage?: BlobStorage;
   /** Scale-out: write policies shared by every node (pg-room-caps.ts). Default: `caps/` on disk. */
   readonly caps?: RoomPolicies;
+  /** Scale-out: what the shared doc store holds, in bytes. Default: the size of `docs/`. */
+  readonly measureDocs?: () => Promise<number>;
 }
 
 /** The parts' options from either engine's RelayOptions (relay.ts), so both pass the same ones. */
 export function relayPartsOptions(
   options: { dataDir: string; allowedOrigins?: readonly string[]; requireWriteCapability?: boolean; blobStorage?: BlobStorage },
   limits: RelayLimits,
-  caps?: RoomPolicies,
+  shared?: { caps: RoomPolicies; measureDocs: () => Promise<number> },
 ): RelayPartsOptions {
   return {
     dataDir: options.dataDir,
@@ -37,7 +39,7 @@ export function relayPartsOptions(
     allowedOrigins: options.allowedOrigins ?? [],
     requireWriteCapability: options.requireWriteCapability ?? true,
     ...(options.blobStorage ? { blobStorage: options.blobStorage } : {}),
-    ...(caps ? { caps } : {}),
+    ...(shared ? { caps: shared.caps, measureDocs: shared.measureDocs } : {}),
   };
 }
 
@@ -53,7 +55,7 @@ export async function openRelayParts<Rooms extends { storedRoomIds(): Promise<st
   const { dataDir, limits } = options;
   await sodiumReady();
   await mkdir(join(dataDir, 'blobs'), { recursive: true });
-  const ledger = new StorageLedger(limits, join(dataDir, 'docs'));
+  const ledger = new StorageLedger(limits, join(dataDir, 'docs'), options.measureDocs);
   const rooms = makeRooms(join(dataDir, 'docs'), ledger);
   const disk = new RelayBlobStore({ dir: join(dataDir, 'blobs'), maxBlobBytes: limits.maxBlobBytes, maxRoomBlobBytes: limits.maxRoomBlobBytes, budget: ledger });
   const caps = options.caps ?? (await RoomCaps.open(join(dataDir, 'caps')));
