@@ -180,6 +180,11 @@ export async function storeBeforeStart(dataDir: string, room: string, update: Ui
   }
 }
 
+/** Scale-out mode: the Redis the suite's relays share (started on first use). */
+export async function scaleOutRedisUrl(): Promise<string> {
+  return (await scaleOutServices()).redis.url;
+}
+
 /** Scale-out mode: every box update and write policy row a relay on `dataDir` stored, as one buffer. */
 export async function scaleOutRows(dataDir: string): Promise<Buffer> {
   const client = new pg.Client({ connectionString: await databaseFor((await scaleOutServices()).postgres, dataDir) });
