@@ -166,6 +166,14 @@ describe('box docs across scale-out nodes (Redis + PostgreSQL)', () => {
   });
 });
 
+describe('npm run relay: the scale-out box-doc flags', () => {
+  it('refuses --relay-engine hocuspocus with --redis but no --postgres (or the other way), naming both', async () => {
+    for (const flags of [['--redis', redis.url], ['--postgres', postgres.url]]) {
+      await expect(startRelayProcess(['--relay-engine', 'hocuspocus', ...flags])).rejects.toThrow(/need both --redis and --postgres/);
+    }
+  });
+});
+
 describe('relay-wide caps across scale-out nodes', () => {
   it('maxRooms counts the rooms every node stores, also those other nodes took after it started (within one refresh)', async () => {
     const admin = new pg.Client({ connectionString: postgres.url });
