@@ -196,3 +196,35 @@ describe('relay-wide caps across scale-out nodes', () => {
     expect({ a: await put(a, room()), b: await put(b, room()) }).toEqual({ a: 507, b: 507 });
   });
 });
+
+describe('a PostgreSQL restart under a scale-out node', () => {
+  it('every update the node applied ends in PostgreSQL, also those whose append failed while it was down', async () => {
+    const node = await startNode();
+    const room = `pg-down-${randomBytes(8).toString('hex')}`;
+    const writer = await roomWithPolicy(node, room);
+    // Keeps the room loaded on the node while the writer's socket is refused.
+    const reader = await liveReader(node.relayUrl, room);
+    const burst = await ackedWriter(node.relayUrl, room, signWriteToken(room, writer, Date.now()));
+    const keys = noteKeys(300);
+    // Stops with 'the socket closed' when the node refuses an update it could not store (4503).
+    const sending = burst.sendPaced(keys.map((key) => entryUpdate(key, NOTE_BYTES)), 5).catch(() => undefined);
+    try {
+      await burst.acked(50);
+      await postgres.restart();
+      await sending;
+      burst.close();
+      // What the node applied and forwarded to its other client, stored or not.
+      await reader.hasAll(keys.slice(0, 50), 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const held = keys.filter((key) => reader.doc.getMap('entries').has(key));
+      let stored = new Set<string>();
+      for (let waited = 0; waited < 20_000 && missing(held, stored).length > 0; waited += 500) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        stored = await keysInPostgres(room).catch(() => new Set<string>());
+      }
+      expect({ held: held.length, missing: missing(held, stored).length }).toEqual({ held: held.length, missing: 0 });
+    } finally {
+      reader.close();
+    }
+  });
+});
