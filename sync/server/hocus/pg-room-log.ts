@@ -32,9 +32,23 @@ export class PgRoomLog implements RoomUpdateLog {
   readonly #queues = new Map<string, Pending[]>();
   /** Per loaded room: the oldest transaction that may not have been visible at the last read. */
   readonly #cursors = new Map<string, string>();
+  /**
+   * Updates whose INSERT failed (PostgreSQL down): the node applied and forwarded them already,
+   * so it sends them again with the room's next INSERT and every second until one succeeds.
+   */
+  readonly #failed = new Map<string, Uint8Array[]>();
+  readonly #retryTimer: NodeJS.Timeout;
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
+    this.#retryTimer = setInterval(() => {
+      for (const roomId of this.#failed.keys()) {
+        if (this.#queues.has(roomId)) continue;
+        this.#queues.set(roomId, []);
+        void this.#flush(roomId);
+      }
+    }, 1_000);
+    this.#retryTimer.unref();
   }
 
   static async open(pool: pg.Pool): Promise<PgRoomLog> {
@@ -118,24 +132,35 @@ export class PgRoomLog implements RoomUpdateLog {
 
   /** The pool belongs to the node (scale-out-docs.ts), which ends it. */
   async close(): Promise<void> {
+    clearInterval(this.#retryTimer);
     while (this.#queues.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const [roomId, updates] of this.#failed) console.error(`relay: ${updates.length} updates of a room were never stored (${roomId.length}-character id)`);
   }
 
   async #flush(roomId: string): Promise<void> {
     for (;;) {
       const batch = this.#queues.get(roomId) ?? [];
-      if (batch.length === 0) {
+      const retried = this.#failed.get(roomId) ?? [];
+      if (batch.length === 0 && retried.length === 0) {
         this.#queues.delete(roomId);
         return;
       }
       this.#queues.set(roomId, []);
+      this.#failed.delete(roomId);
+      const updates = [...retried, ...batch.map((pending) => pending.update)];
       try {
         await this.#pool.query('INSERT INTO relay_box_updates (room_id, update) SELECT $1, unnest($2::bytea[])', [
-          roomId, batch.map((pending) => Buffer.from(pending.update.buffer, pending.update.byteOffset, pending.update.byteLength)),
+          roomId, updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength)),
         ]);
         for (const pending of batch) pending.done.resolve();
       } catch (error) {
+        this.#failed.set(roomId, [...updates, ...(this.#failed.get(roomId) ?? [])]);
         for (const pending of batch) pending.done.reject(error);
+        // The retry timer takes it from here: a dead database must not spin this loop.
+        if ((this.#queues.get(roomId) ?? []).length === 0) {
+          this.#queues.delete(roomId);
+          return;
+        }
       }
     }
   }
