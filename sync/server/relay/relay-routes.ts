@@ -4,7 +4,7 @@ import { handleBlobRequest } from './blob-route.ts';
 import type { BlobStorage } from './blob-storage.ts';
 import { handleCapsRequest } from './caps-route.ts';
 import { CLOSE_SHUTDOWN } from './relay-limits.ts';
-import type { RoomCaps } from './room-caps.ts';
+import type { RoomPolicies } from './room-caps.ts';
 import type { StorageLedger } from './storage-ledger.ts';
 import type { WriteAccess } from './write-access.ts';
 import type { OriginAllowList } from '../origin-allow-list.ts';
@@ -15,7 +15,7 @@ export const RELAY_ENGINE_PATH = '/relay-engine';
 export interface RelayRouteParts {
   /** Announced at RELAY_ENGINE_PATH. */
   readonly engine: 'y-websocket' | 'hocuspocus';
-  readonly caps: RoomCaps;
+  readonly caps: RoomPolicies;
   readonly blobs: BlobStorage;
   readonly access: WriteAccess;
   readonly ledger: StorageLedger;
