@@ -13,6 +13,12 @@ import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, reo
  * new one to the remaining devices only.
  */
 const relay = relayForSuite();
+/**
+ * A room that forwards whatever a member's peer sends, as a WebRTC peer does: the relay's write
+ * capability (which follows the notebook's current key) would otherwise hold back the entries
+ * a device still on the old key writes, and hide what peer-to-peer sync delivers.
+ */
+const forwardingRelay = relayForSuite({ requireWriteCapability: false });
 
 const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
 
@@ -81,6 +87,39 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(tablet.vault.recoveryKeyState()).toMatchObject({ shared: true });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(titles(onPhone.doc)).not.toContain('from-the-tablet');
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  });
+
+  it('a note the tablet writes after the handover reached it (before it followed) is not readable by the removed phone: the tablet writes nothing more under the old key', async () => {
+    let laptop = await newDevice(forwardingRelay.relayUrl, 'alice-laptop');
+    const phone = await linkNewDevice(laptop, forwardingRelay.relayUrl, 'alice-phone');
+    const tablet = await linkNewDevice(laptop, forwardingRelay.relayUrl, 'alice-tablet');
+    try {
+      const id = laptop.vault.createNotebook('Home');
+      const onLaptop = await open(laptop, id);
+      createNote(onLaptop.doc, { title: 'before' });
+      await laptop.vault.flush();
+      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
+      const onPhone = await open(phone, id);
+      const onTablet = await open(tablet, id);
+      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
+      await until(onTablet.doc, () => titles(onTablet.doc).includes('before'), 20_000, 'before on the tablet');
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const removal = must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      expect(removal.handedTo).toEqual([tablet.vault.deviceId]);
+      laptop.sync.stop();
+      laptop = await startDevice(laptop.vault, laptop.services, relayOnly(forwardingRelay.relayUrl), 'alice-laptop');
+      await handedOver;
+
+      // The person keeps typing on the tablet for a moment (its screen is still open).
+      createNote(onTablet.doc, { title: 'after-the-handover' });
+      await onTablet.flush().catch(() => undefined);
+      // The relay still carries the room to the phone.
+      await until(onPhone.box, () => boxContains(onPhone.box, onLaptop.box), 20_000, 'the laptop\'s box on the phone');
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(titles(onPhone.doc), 'the tablet\'s note after the handover, on the removed phone').not.toContain('after-the-handover');
     } finally {
       await Promise.all([laptop.close(), phone.close(), tablet.close()]);
     }
