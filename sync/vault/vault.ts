@@ -48,6 +48,7 @@ import {
 import { addNotebook, devicesMap, listedDeviceKeys, listedSigningKey, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { sealVaultDoc, vaultKeyId, vaultSealedMeta, vaultWriterSlot, type SealedVaultDoc } from './vault-doc-sealing.ts';
 import { handedOverKey, vaultKeysMap, writeHandover } from './vault-key-handover.ts';
+import { ownerGrantors, writeOwnerGrant } from './owner-grants.ts';
 import { sealBackup } from '../backup/backup-seal.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
@@ -141,6 +142,15 @@ export interface OpenNotebook {
   /** Seals what is pending and resolves once it is on disk. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * What a device link grants the new device: `grantOwner`, to be an owner of the notebooks this
+ * device owns (and of those another owner device adds it to); without it, a writer
+ * (sync/vault/owner-grants.ts). Never implied.
+ */
+export interface DeviceLinkGrant {
+  readonly grantOwner?: boolean;
 }
 
 /** A box and the room it meets its peers in; what startVaultSync replicates. */
@@ -435,6 +445,8 @@ export class Vault {
   readonly #approvalListeners = new Set<() => void>();
   readonly #ownDevices: OwnDeviceApprovals = {
     approved: (deviceId) => this.#sealing.approvals.approved(deviceId),
+    ownerGrantors: (deviceId) =>
+      ownerGrantors(this.#doc, this.vaultId, deviceId).filter((granter) => this.#sealing.approvals.approved(granter) && !isDeviceRevoked(this.#doc, granter)),
     onChange: (listener) => {
       this.#approvalListeners.add(listener);
       return () => this.#approvalListeners.delete(listener);
@@ -788,12 +800,14 @@ export class Vault {
    * screen: it covers that key. Then show `checkCode`. `now` is this device's clock, against
    * which the request's expiry is checked.
    */
-  answerDeviceLink(requestLink: string, origin: string, now = Date.now()): VaultResult<DeviceLinkAnswer> {
+  answerDeviceLink(requestLink: string, origin: string, now = Date.now(), options: DeviceLinkGrant = {}): VaultResult<DeviceLinkAnswer> {
     this.#assertUnlocked();
     const answer = answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId, this.#device.signing.publicKey, now);
     if (!answer.ok) return answer;
     const { newDevicePublicKey: signing, newDeviceBoxPublicKey: box } = answer.value;
     this.#sealing.approvals.approve(signing);
+    // Before the device is listed, in the same flush: the notebooks that add it read its role from this.
+    if (options.grantOwner === true) writeOwnerGrant(this.#doc, this.vaultId, signing, this.#device.signing);
     // Listed now, by this approving device: open notebooks add it at once (addOwnDevices on the
     // vault doc's update), the others below, so the new device is a member of each when it
     // arrives even if this one is offline by then.

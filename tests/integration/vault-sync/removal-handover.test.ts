@@ -42,11 +42,11 @@ describe('removing one device: the handover (issue 18 §1)', () => {
 
       // The tablet wrote under the new key: that is its acknowledgement.
       await vi.waitFor(() => expect(laptop.vault.pendingHandovers()).toEqual([]), { timeout: 20_000 });
-      expect(laptop.vault.retiredVaultReplica()).toBeUndefined();
+      expect(laptop.vault.retiredVaultReplicas()).toEqual([]);
       await laptop.close();
       laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop');
       expect(laptop.vault.pendingHandovers()).toEqual([]);
-      expect(laptop.vault.retiredVaultReplica()).toBeUndefined();
+      expect(laptop.vault.retiredVaultReplicas()).toEqual([]);
     } finally {
       await Promise.all([laptop.close(), phone.close(), tablet.close()]);
     }
