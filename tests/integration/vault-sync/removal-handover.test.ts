@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { readMember } from '../../../sync/share/members.ts';
 import { createVault, unlockVault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
-import { linkNewDevice, memoryServices, must, newDevice, PASS, relayOnly, reopenDevice, startDevice, type Device } from './vault-sync-harness.ts';
+import { boxContains, linkNewDevice, memoryServices, must, newDevice, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from './vault-sync-harness.ts';
 
 /**
  * Issue 18 §1, what was left of removing one device: the new vault key handed to the
@@ -75,6 +77,41 @@ describe('removing one device: the handover (issue 18 §1)', () => {
       await followed.lock();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'tablet pass after');
       expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  }, 120_000);
+});
+
+describe('any of the person\'s devices removes a stolen one (issue 18 §1)', () => {
+  it('a writer tablet (no owner grant) removes the phone: the laptop, owner of the notebook, follows the handover and rotates the notebook without the phone, so the phone reads nothing the laptop writes after', async () => {
+    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
+    const phone = await linkNew(laptop, 'alice-phone');
+    let tablet = await linkNew(laptop, 'alice-tablet');
+    try {
+      const id = laptop.vault.createNotebook('Home');
+      let onLaptop = await open(laptop, id);
+      createNote(onLaptop.doc, { title: 'before' });
+      await laptop.vault.flush();
+      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
+      const onPhone = await open(phone, id);
+      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
+      await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
+
+      const removal = must(await tablet.vault.removeDevice(phone.vault.deviceId, 'alice-tablet pass'));
+      expect(removal).toMatchObject({ handedTo: [laptop.vault.deviceId], rotatedNotebooks: 0, keptNotebooks: 1 });
+      tablet.sync.stop();
+      tablet = await startDevice(tablet.vault, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
+      await vi.waitFor(() => expect(handoverSeen(laptop)).toBe(true), { timeout: 20_000 });
+      await laptop.close();
+      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop');
+      expect(laptop.vault.vaultReplica().roomId).toBe(tablet.vault.vaultReplica().roomId);
+      onLaptop = await open(laptop, id);
+      expect(readMember(onLaptop.doc, phone.vault.deviceId)?.removedAt).toBeDefined();
+      createNote(onLaptop.doc, { title: 'after' });
+      await laptop.vault.flush();
+      await until(onPhone.box, () => boxContains(onPhone.box, onLaptop.box), 20_000, 'the laptop\'s box on the phone');
+      expect(titles(onPhone.doc)).not.toContain('after');
     } finally {
       await Promise.all([laptop.close(), phone.close(), tablet.close()]);
     }
