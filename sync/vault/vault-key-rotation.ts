@@ -15,7 +15,7 @@ import {
   type VaultKey,
 } from '../../crypto/index.ts';
 import type { SyncErrorCode } from '../error-codes.ts';
-import { isCurrentOwner } from '../share/members.ts';
+import { isCurrentOwner, readMember } from '../share/members.ts';
 import { removeMembersAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
@@ -134,6 +134,11 @@ export interface RotationHost {
  */
 export type RotationSecret = string | { readonly recoveryKey: string; readonly newPassphrase: string };
 
+function isCurrentMember(plain: Y.Doc, deviceId: string): boolean {
+  const member = readMember(plain, deviceId);
+  return member !== undefined && member.removedAt === undefined;
+}
+
 export async function rotateVaultKey(host: RotationHost, secret: RotationSecret, plan: RotationPlan = { kind: 'all' }): Promise<RotationResult> {
   if (!(await host.headerCurrent())) return headerChanged();
   const checked = typeof secret === 'string' ? await unlockWithPassphrase(host.header(), secret) : await unlockWithRecoveryKey(host.header(), secret.recoveryKey);
@@ -194,17 +199,25 @@ export async function rotateVaultKey(host: RotationHost, secret: RotationSecret,
     }
 
     // Notebooks this device owns: the other devices (or the removed one) removed, one new key
-    // epoch each. A device following a handover rotates nothing: the removing one did.
+    // epoch each. A device following a handover rotates those where a device the vault doc
+    // revoked is still a member: the removing device may own none of them (a writer device
+    // removing a stolen one), and where it did, the member is marked removed already.
     const revoked = plan.kind === 'remove' ? [plan.deviceId] : revokedDeviceIds(host.doc);
     const cause = plan.kind === 'remove' ? plan.deviceId : KEY_EPOCH_CAUSE;
-    for (const { id, open } of plan.kind === 'follow' ? [] : host.notebooks()) {
+    for (const { id, open } of host.notebooks()) {
       const opened = await host.openNotebook(id);
       if (!opened.ok) {
         keptNotebooks++;
         continue;
       }
+      const stillMembers = revoked.filter((deviceId) => isCurrentMember(opened.value.shared.plain, deviceId));
+      if (plan.kind === 'follow' && stillMembers.length === 0) {
+        if (!open) await opened.value.close();
+        continue;
+      }
       if (isCurrentOwner(opened.value.shared.plain, host.self.deviceId)) {
-        if (removeMembersAndRotate(opened.value.shared, revoked, cause).ok) rotatedNotebooks++;
+        const followCause = stillMembers.length === 1 ? (stillMembers[0] as string) : KEY_EPOCH_CAUSE;
+        if (removeMembersAndRotate(opened.value.shared, plan.kind === 'follow' ? stillMembers : revoked, plan.kind === 'follow' ? followCause : cause).ok) rotatedNotebooks++;
       } else keptNotebooks++;
       await opened.value.flush();
       if (!open) await opened.value.close();
