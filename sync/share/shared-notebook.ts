@@ -78,7 +78,8 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   if (founding) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
   const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
   const addOwn = (): void => {
-    if (addOwnDevices(plain, vaultDoc, self.deviceId, (deviceId) => options.ownDevices.approved(deviceId)).length > 0) sealed.flush();
+    const mayOwn = (deviceId: string): boolean => (options.ownDevices.ownerGrantors?.(deviceId) ?? []).some((granter) => isCurrentOwner(plain, granter));
+    if (addOwnDevices(plain, vaultDoc, self.deviceId, (deviceId) => options.ownDevices.approved(deviceId), mayOwn).length > 0) sealed.flush();
   };
   const onVault = (): void => {
     syncKeysFromVault(nb);
