@@ -51,6 +51,24 @@ describe('vault-key handovers (removing one device, vault-key-handover.ts)', () 
     expect(handedOverKey(at, self(tablet), trusted)).toBeDefined();
   });
 
+  it('a handover of the key the recipient already holds is refused, and does not hide a real one beside it', () => {
+    // A following device moves everything from the old key to the new one and deletes what was
+    // under the old: "following" the current key would delete the live data (review of the
+    // handover branch, F1), at every unlock, as the handover stays in the room.
+    const [laptop, tablet, phone] = [newDevice(), newDevice(), newDevice()];
+    const vaultId = newKeyId();
+    const current = randomVaultKey();
+    const at = place(current, vaultId);
+    writeHandover(at, vaultKeyId(current, vaultId), current, recipient(tablet), phone.signing);
+    const trusted = (id: string): boolean => id !== tablet.deviceId;
+    expect(handedOverKey(at, self(tablet), trusted, current)).toBeUndefined();
+
+    const next = randomVaultKey();
+    writeHandover(at, vaultKeyId(next, vaultId), next, recipient(tablet), laptop.signing);
+    const opened = handedOverKey(at, self(tablet), trusted, current);
+    expect(opened && bytesEqual(opened.key, next)).toBe(true);
+  });
+
   it('a peer that deletes or overwrites a handover gets it put back (append-only)', () => {
     const [laptop, tablet] = [newDevice(), newDevice()];
     const vaultId = newKeyId();
