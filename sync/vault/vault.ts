@@ -1015,7 +1015,7 @@ export class Vault {
     // remover's revocation of it, applied while the chain held, vouches for the remover.
     const trusted = (id: string): boolean =>
       !isDeviceRevoked(this.#doc, id) && (this.#sealing.approvals.approved(id) || revocationSigners(this.#doc, this.vaultId).has(id));
-    return handedOverKey(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, trusted);
+    return handedOverKey(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, trusted, this.#key);
   }
 
   #watchHandovers(): void {
