@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- import [--photos N] [--json] [--no-baselines] [--ms-per-key 120] [--profile FILE.cpuprofile]` (issue 16 §2)
+ * `npm run bench -- import [--photos N] [--json] [--no-baselines] [--ms-per-key 120] [--profile FILE.cpuprofile] [--ml-layouts 1x2,2x1]` (issue 16 §2)
  *
  * Imports twenty 4-MP JPEGs of mixed content (tests/bench/ml/import-photos.ts; `--photos N`
  * repeats them up to N) into the built app in headless Chromium through the real path, then,
@@ -8,7 +8,9 @@
  * OCR, the tag CLI's path). Prints each goal beside its figure; with `--json`, stdout carries
  * only one JSON object (everything else goes to stderr; `npm run -s` keeps npm's own banner off
  * stdout too). `--profile` writes a CPU profile of the page's main thread during the import.
- * Asserts nothing about timings.
+ * `--ml-layouts` imports once per ML worker layout (workers x threads each, in the order given,
+ * e.g. the old one worker of two threads against two of one), each printed on its own lines; the
+ * goals and `--json` are the last one's. Asserts nothing about timings.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -62,8 +64,19 @@ export async function run(args: string[]): Promise<void> {
   const firstPhoto: ImportPhoto = { name: 'after-unlock.jpg', bytes: twenty[1]!.bytes };
   // 120 ms a key: about 100 words a minute, a fast typist; the passphrase has 36 characters.
   const msPerKey = Number(option(args, '--ms-per-key') ?? 120);
-  const { run: app, first } = await appImport(photos, firstPhoto, Math.max(300_000, count * 20_000), msPerKey, option(args, '--profile'));
-  say(`app (Chromium, built app, ML worker, onnxruntime-web wasm): done, load ${load()}`);
+  const layouts = option(args, '--ml-layouts')?.split(',') ?? [undefined];
+  let measured: Awaited<ReturnType<typeof appImport>> | undefined;
+  for (const layout of layouts) {
+    measured = await appImport(photos, firstPhoto, Math.max(300_000, count * 20_000), msPerKey, option(args, '--profile'), layout);
+    const r = measured.run;
+    const w = stats(r.writes.map((x) => x.workerMs)).median;
+    say(
+      `app (Chromium, built app, ML workers ${layout ?? 'as the app chooses'}, onnxruntime-web wasm): ${r.tagged} tagged, ${r.sustainedPhotosPerSecond.toFixed(3)} photos/s sustained, ` +
+        `p50 between tags ${percentile(r.intervalsMs, 50).toFixed(0)} ms, worker median ${w.toFixed(0)} ms a photo, first tag after unlock ${measured.first.firstTagMs} ms, ` +
+        `longest task ${r.longestTaskMs.toFixed(0)} ms, heap peak ${r.peakHeapMB.toFixed(0)} MB${r.memoryAfterMB ? `, workers after ${r.memoryAfterMB.workers.toFixed(0)} MB` : ''}; load ${load()}`,
+    );
+  }
+  const { run: app, first } = measured!;
 
   let tfjs: Awaited<ReturnType<typeof humanImport>> | undefined;
   let native: Awaited<ReturnType<typeof importThroughput>> | undefined;

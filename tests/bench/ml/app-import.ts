@@ -10,6 +10,7 @@ import { E2E_DIST } from '../../e2e/harness/e2e-dist.ts';
 import { createVaultWithNotebook, jsHeapUsed } from '../../e2e/harness/photo-notes.ts';
 import { ROOT } from './bench-inputs.ts';
 import type { ImportPhoto } from './import-photos.ts';
+import { ML_LAYOUT_KEY } from '../../../ml/worker/ml-worker-pool.ts';
 
 const PASSPHRASE = 'import bench passphrase, long enough';
 const NOTEBOOK = 'Bench';
@@ -124,6 +125,8 @@ export async function appImport(
   msPerKey: number,
   /** Where to write a CPU profile of the page's main thread during the import (DevTools' .cpuprofile). */
   profilePath?: string,
+  /** ML workers x threads each, e.g. "1x2" (the e2e build reads it, src/app/ml-warmup.ts); default the app's own choice. */
+  mlLayout?: string,
 ): Promise<{ run: AppImportResult; first: FirstTagResult }> {
   await ensureBuild(ROOT, E2E_DIST, 'e2e');
   const app = await startAppServer({ distDir: E2E_DIST, port: 0 });
@@ -131,6 +134,7 @@ export async function appImport(
   try {
     const device = await guardedContext(browser, app.url);
     await device.context.addInitScript(LONG_TASKS);
+    if (mlLayout) await device.context.addInitScript((l) => localStorage.setItem(ML_LAYOUT_KEY, l), mlLayout);
     const page = await device.newPage();
     await createVaultWithNotebook(page, `${app.url}/?debug=notes`, PASSPHRASE, NOTEBOOK);
     const cdp = await device.context.newCDPSession(page);
