@@ -73,7 +73,7 @@ export async function run(args: string[]): Promise<void> {
     say(
       `app (Chromium, built app, ML workers ${layout ?? 'as the app chooses'}, onnxruntime-web wasm): ${r.tagged} tagged, ${r.sustainedPhotosPerSecond.toFixed(3)} photos/s sustained, ` +
         `p50 between tags ${percentile(r.intervalsMs, 50).toFixed(0)} ms, worker median ${w.toFixed(0)} ms a photo, first tag after unlock ${measured.first.firstTagMs} ms, ` +
-        `longest task ${r.longestTaskMs.toFixed(0)} ms, heap peak ${r.peakHeapMB.toFixed(0)} MB${r.memoryAfterMB ? `, workers after ${r.memoryAfterMB.workers.toFixed(0)} MB` : ''}; load ${load()}`,
+        `longest task ${r.longestTaskMs.toFixed(0)} ms, heap peak ${r.peakHeapMB.toFixed(0)} MB${r.memoryPeakMB ? `, page + workers peak ${r.memoryPeakMB.total.toFixed(0)} MB (workers ${r.memoryPeakMB.workers.toFixed(0)})` : ''}; load ${load()}`,
     );
   }
   const { run: app, first } = measured!;
@@ -119,6 +119,7 @@ export async function run(args: string[]): Promise<void> {
     `app: ${app.tagged} of ${app.photos} tagged${app.failed.length ? `, failed: ${app.failed.join(', ')}` : ''}; first tag ${(app.firstPhotoMs / 1000).toFixed(1)} s after the drop (worker start + model load), last ${app.seconds.toFixed(1)} s (${(app.photos / app.seconds).toFixed(2)} photos/s over the whole import)`,
     `  per photo, between tags: p50 ${figures.p50Ms.toFixed(0)} ms, p95 ${figures.p95Ms.toFixed(0)} ms; in the worker (decode + detect + OCR): median ${stats(worker).median.toFixed(0)} ms, of which decode ${sum('decodeMs').toFixed(0)}, detect ${sum('detectMs').toFixed(0)}, OCR ${sum('ocrMs').toFixed(0)} ms on average`,
     `  main thread: ${app.longTasks} long tasks, longest ${app.longestTaskMs.toFixed(0)} ms; JS heap peak ${app.peakHeapMB.toFixed(0)} MB` +
+      (app.memoryPeakMB ? `; peak during the import (every 3 s): page + workers ${app.memoryPeakMB.total.toFixed(0)} MB, workers ${app.memoryPeakMB.workers.toFixed(0)} MB` : '') +
       (app.memoryAfterMB ? `; after: page + workers ${app.memoryAfterMB.total.toFixed(0)} MB, of which workers ${app.memoryAfterMB.workers.toFixed(0)} MB` : ''),
     `  unlock: passphrase typed in ${first.typingMs} ms (${msPerKey} ms a key), notebook shown ${first.unlockMs} ms after the click on Unlock; a photo dropped then had its tag ${first.firstTagMs} ms later (${first.unlockMs + first.firstTagMs} ms after the click), of which the worker's own time on it ${first.firstWorkerMs} ms`,
     `  per photo in the worker, decode/detect/OCR ms (text lines): ${app.writes.map((w) => `${w.timings.decodeMs}/${w.timings.detectMs}/${w.timings.ocrMs} (${w.textLines})`).join(', ')}`,
