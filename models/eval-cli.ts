@@ -113,8 +113,17 @@ async function readExpected(dir: string, labels: readonly string[]): Promise<Eva
   return parsed.value;
 }
 
-/** The whole `npm run eval` as a function, like runTagCli. Returns the exit status. */
-export async function runEvalCli(argv: readonly string[], modelsDir: string, io: TagIo): Promise<number> {
+/**
+ * The whole `npm run eval` as a function, like runTagCli. Returns the exit status.
+ * `loadModels` is the manifest's models unless a caller compares a variant of them on the same
+ * set (tests/bench/centernet-size.bench.ts runs the detector at another input size).
+ */
+export async function runEvalCli(
+  argv: readonly string[],
+  modelsDir: string,
+  io: TagIo,
+  loadModels: (modelsDir: string, threads?: number) => Promise<TagModels> = loadTagModels,
+): Promise<number> {
   const args = parseEvalArgs(argv);
   if (args.kind === 'help') {
     io.stdout(`${EVAL_USAGE}\n`);
@@ -127,7 +136,7 @@ export async function runEvalCli(argv: readonly string[], modelsDir: string, io:
   let models;
   let expected: EvalExpected;
   try {
-    models = await loadTagModels(modelsDir, args.threads);
+    models = await loadModels(modelsDir, args.threads);
     expected = await readExpected(args.dir, models.detector.labels);
   } catch (err) {
     io.stderr(`eval: ${err instanceof Error ? err.message : String(err)}\n`);
