@@ -30,8 +30,8 @@ async function evalWith(side: number, onnx: Uint8Array | undefined): Promise<Eva
   const loadModels = async (dir: string, threads?: number): Promise<TagModels> => {
     const shipped = await loadTagModels(dir, threads);
     if (!onnx) return shipped;
+    // The shipped detector's session stays open until release(), which closes it with the rest.
     const detectSession = await ort.InferenceSession.create(onnx, threads ? { intraOpNumThreads: threads } : {});
-    await shipped.detectSession.release();
     return { ...shipped, detector: { ...shipped.detector, inputSize: side }, detectSession, release: async () => void (await Promise.all([shipped.release(), detectSession.release()])) };
   };
   let out = '';
@@ -95,8 +95,10 @@ export async function run(args: string[]): Promise<void> {
   }
   for (const [s, side] of sides.entries()) {
     if (s === 0) continue;
-    const changed = evals[s]!.photos.filter((p, k) => p.tags.join() !== evals[0]!.photos[k]!.tags.join());
-    console.log(`  tags changed at ${side} on ${changed.length} of ${evals[s]!.photos.length} photos: ${changed.map((p) => `${p.file} ${evals[0]!.photos.find((q) => q.file === p.file)!.tags.join('+') || '-'} -> ${p.tags.join('+') || '-'}`).join('; ')}`);
+    const distinct = (tags: readonly string[]) => [...new Set(tags)].sort().join('+') || '-';
+    const before = new Map(evals[0]!.photos.map((p) => [p.file, distinct(p.tags)]));
+    const changed = evals[s]!.photos.filter((p) => distinct(p.tags) !== before.get(p.file));
+    console.log(`  distinct tags changed at ${side} on ${changed.length} of ${evals[s]!.photos.length} photos: ${changed.map((p) => `${p.file} ${before.get(p.file)} -> ${distinct(p.tags)}`).join('; ')}`);
   }
   console.log(`load average after: ${load()}`);
 }
