@@ -33,7 +33,7 @@ export function parsePoolLayout(text: string | null | undefined): PoolLayout | u
  * Several ML workers behind the one client shape. Every worker runs the whole pipeline on its
  * photo (ml/worker/tag-stages.ts), so a new pipeline step is still one call in runStages and
  * nothing here; the pool only chooses which worker gets a photo (the least busy) and gives
- * every worker what it must hold (models preloaded, imported classifiers).
+ * every worker what it must hold (imported classifiers; preload warms the first).
  */
 export function startMlWorkerPool(options: MlWorkerOptions & { readonly layout?: PoolLayout } = {}): MlWorkerPool {
   const layout = options.layout ?? poolLayout(globalThis.navigator?.hardwareConcurrency);
@@ -56,10 +56,10 @@ export function startMlWorkerPool(options: MlWorkerOptions & { readonly layout?:
     size: members.length,
     tag: (bytes, tagOptions) => on(leastBusy(), (c) => c.tag(bytes, tagOptions)),
     debugInfo: async () => ({ ...(await first.client.debugInfo()), workers: members.length }),
-    preload: async (tagOptions) => {
-      const infos = await Promise.all(members.map((m) => on(m, (c) => c.preload(tagOptions))));
-      return { ...infos[0]!, workers: members.length };
-    },
+    // The first worker only: the unlock screen's warm-up then compiles and loads the models
+    // once, not once per worker in the same seconds (two tabs unlocking would load them four
+    // times); the first photo goes to it, and the others' models load with their first photo.
+    preload: async (tagOptions) => ({ ...(await on(first, (c) => c.preload(tagOptions))), workers: members.length }),
     importClassifier: async (bytes, spec, sha256) => {
       // Each worker keeps its own copy; the bytes are moved into the last one.
       const copies = members.map((_, i) => (i === members.length - 1 ? bytes : bytes.slice()));

@@ -44,12 +44,14 @@ describe('ML worker pool', () => {
     expect(parsePoolLayout(null)).toBeUndefined();
   });
 
-  it('two photos at once go to the two workers; an imported classifier reaches both', { timeout: 120_000 }, async () => {
+  it('preload warms the first worker; two photos at once go to the two workers; an imported classifier reaches both', { timeout: 120_000 }, async () => {
     sent.length = 0;
     const pool = startMlWorkerPool({ spawn: countingSpawn, layout: { workers: 2, threadsEach: 1 } });
     try {
       expect(pool.size).toBe(2);
       expect((await pool.preload({ ocr: false })).workers).toBe(2);
+      // The warm-up loads the models once, in the first worker; the second loads them with its first photo.
+      expect(sent.map((calls) => calls.filter((m) => m === 'preload').length)).toEqual([1, 0]);
       const [a, b] = await Promise.all([pool.tag(await photo('chelsea.jpg'), { ocr: false }), pool.tag(await photo('chelsea.jpg'), { ocr: false })]);
       expect([a.labels[0]?.label, b.labels[0]?.label]).toEqual(['cat', 'cat']);
       expect(sent.map((calls) => calls.filter((m) => m === 'tag').length)).toEqual([1, 1]);
