@@ -155,8 +155,17 @@ async function runPeople(args: Extract<Args, { kind: 'run' }>, people: { expecte
   return 0;
 }
 
-/** The whole `npm run eval` as a function, like runTagCli. Returns the exit status. */
-export async function runEvalCli(argv: readonly string[], modelsDir: string, io: TagIo): Promise<number> {
+/**
+ * The whole `npm run eval` as a function, like runTagCli. Returns the exit status.
+ * `loadModels` is the manifest's models unless a caller compares a variant of them on the same
+ * set (tests/bench/centernet-size.bench.ts runs the detector at another input size).
+ */
+export async function runEvalCli(
+  argv: readonly string[],
+  modelsDir: string,
+  io: TagIo,
+  loadModels: (modelsDir: string, threads?: number) => Promise<TagModels> = loadTagModels,
+): Promise<number> {
   const args = parseEvalArgs(argv);
   if (args.kind === 'help') {
     io.stdout(`${EVAL_USAGE}\n`);
@@ -169,7 +178,7 @@ export async function runEvalCli(argv: readonly string[], modelsDir: string, io:
   let models;
   let expected: EvalExpected;
   try {
-    models = await loadTagModels(modelsDir, args.threads);
+    models = await loadModels(modelsDir, args.threads);
     const people = await readPeople(args.dir);
     if (people) {
       try {

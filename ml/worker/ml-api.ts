@@ -41,7 +41,8 @@ export type TagResult = {
   error?: MlErrorValue;
 };
 
-export type DebugInfo = BackendChoice & { sessions: SessionTiming[] };
+/** `threads` are each worker's; `workers`, set by a pool (ml-worker-pool.ts), how many run side by side. */
+export type DebugInfo = BackendChoice & { sessions: SessionTiming[]; workers?: number };
 
 export type ImportedClassifier = { id: string; name: string; labelCount: number };
 
