@@ -1,10 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
 import { createVault, unlockVault, type Vault, type VaultServices } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
+import { jsonLines } from '../../helpers/json-lines.ts';
 import { memoryServices, must, PASS, Ws } from './vault-sync-harness.ts';
 
 const ORIGIN = 'https://obscura.example';
@@ -13,32 +14,6 @@ const relay = relayForSuite({ globalWebSocket: true });
 
 function p2p(vault: Vault): void {
   startVaultSync(vault, { settings: { signalingUrls: [relay.signalingUrl], iceServers: [] }, deviceName: 'alice-laptop', wrtc: nodeWrtc, WebSocketPolyfill: Ws });
-}
-
-/** The child's JSON lines, in order. */
-function jsonLines(child: ChildProcessWithoutNullStreams): { next(): Promise<Record<string, unknown>>; stderr(): string } {
-  const queue: Record<string, unknown>[] = [];
-  const waiting: ((line: Record<string, unknown>) => void)[] = [];
-  let buffer = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let at: number;
-    while ((at = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, at).trim();
-      buffer = buffer.slice(at + 1);
-      if (!line.startsWith('{')) continue;
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      const waiter = waiting.shift();
-      if (waiter) waiter(parsed);
-      else queue.push(parsed);
-    }
-  });
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return {
-    next: () => new Promise((resolve) => (queue.length > 0 ? resolve(queue.shift() as Record<string, unknown>) : waiting.push(resolve))),
-    stderr: () => err,
-  };
 }
 
 describe('removing one device peer to peer (issue 18 §1)', () => {
