@@ -107,3 +107,17 @@ export async function startPostgres(): Promise<PostgresService> {
     throw error;
   }
 }
+
+/** Creates database `name` in the cluster and answers its URL (a relay node's --postgres). */
+export async function createDatabase(postgres: Pick<PostgresService, 'url'>, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(postgres.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

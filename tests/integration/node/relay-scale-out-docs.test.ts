@@ -6,7 +6,7 @@ import { generateSigningKeyPair, sodiumReady, type SigningKeyPair } from '../../
 import { signCapStatement } from '../../../sync/relay-cap/cap-statement.ts';
 import { signWriteToken } from '../../../sync/relay-cap/write-token.ts';
 import { startRelayProcess, type RelayProcess } from '../../helpers/relay-process';
-import { startPostgres, type PostgresService } from '../../helpers/services/postgres';
+import { createDatabase, startPostgres, type PostgresService } from '../../helpers/services/postgres';
 import { startRedis, type RedisService } from '../../helpers/services/redis';
 import { ackedWriter, entryUpdate, liveReader, type AckedWriter } from './scale-out-clients.ts';
 
@@ -176,13 +176,8 @@ describe('npm run relay: the scale-out box-doc flags', () => {
 
 describe('relay-wide caps across scale-out nodes', () => {
   it('maxRooms counts the rooms every node stores, also those other nodes took after it started (within one refresh)', async () => {
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE relay_caps_test');
-    await admin.end();
-    const database = new URL(postgres.url);
-    database.pathname = '/relay_caps_test';
-    const limited = () => startRelayProcess(['--relay-engine', 'hocuspocus', '--redis', redis.url, '--postgres', database.toString(), '--limit', 'maxRooms=2']);
+    const database = await createDatabase(postgres, 'relay_caps_test');
+    const limited = () => startRelayProcess(['--relay-engine', 'hocuspocus', '--redis', redis.url, '--postgres', database, '--limit', 'maxRooms=2']);
     const [a, b] = await Promise.all([limited(), limited()]);
     nodes.push(a, b);
     const put = (node: RelayProcess, room: string) =>

@@ -9,7 +9,7 @@ import { PgRoomLog } from '../../../sync/server/hocus/pg-room-log.ts';
 import { openScaleOutDocs } from '../../../sync/server/hocus/scale-out-docs.ts';
 import { startRelayServer, type RelayServer, type RelayServerOptions } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { startPostgres, type PostgresService } from '../../helpers/services/postgres';
+import { createDatabase, startPostgres, type PostgresService } from '../../helpers/services/postgres';
 import { startRedis, type RedisService } from '../../helpers/services/redis';
 
 /**
@@ -154,15 +154,9 @@ if (RELAY_SCALE_OUT) {
 async function databaseFor(postgres: PostgresService, dataDir: string): Promise<string> {
   const known = databases.get(dataDir);
   if (known) return known;
-  const name = `relay_suite_${databases.size}`;
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgres.url);
-  url.pathname = `/${name}`;
-  databases.set(dataDir, url.toString());
-  return url.toString();
+  const url = await createDatabase(postgres, `relay_suite_${databases.size}`);
+  databases.set(dataDir, url);
+  return url;
 }
 
 /** Stores `update` for `room` where a relay on `dataDir` will load it from (LevelDB, or PostgreSQL in scale-out mode). */
