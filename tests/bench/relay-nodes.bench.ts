@@ -23,13 +23,7 @@ import { WebSocket } from '../../sync/server/ws-node.ts';
 import { startRelayProcess, type RelayProcess } from '../helpers/relay-process.ts';
 import { startPostgres } from '../helpers/services/postgres.ts';
 import { startRedis } from '../helpers/services/redis.ts';
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
+import { positiveOption } from './positive-option.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -121,8 +115,8 @@ async function measure(label: string, nodes: RelayProcess[], load: Load): Promis
 
 export async function run(args: string[]): Promise<void> {
   await sodiumReady();
-  const load: Load = { rooms: option(args, 'rooms', 5), devices: option(args, 'devices', 4), seconds: option(args, 'seconds', 10), everyMs: option(args, 'every', 200) };
-  const maxNodes = option(args, 'max-nodes', 3);
+  const load: Load = { rooms: positiveOption(args, 'rooms', 5), devices: positiveOption(args, 'devices', 4), seconds: positiveOption(args, 'seconds', 10), everyMs: positiveOption(args, 'every', 200) };
+  const maxNodes = positiveOption(args, 'max-nodes', 3);
   console.log(`${load.rooms} rooms x ${load.devices} devices, ${load.seconds} s, a 1 KiB entry every ~${load.everyMs} ms per device; Hocuspocus providers with write tokens, round-robin over the nodes`);
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   const redisClient = new Redis(redis.url);
