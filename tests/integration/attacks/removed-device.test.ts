@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
+import { unlockVault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, relayHolds, reopenDevice, startDevice, titles, until, type Device } from '../vault-sync/vault-sync-harness.ts';
 
@@ -19,6 +20,13 @@ const relay = relayForSuite();
  * a device still on the old key writes, and hide what peer-to-peer sync delivers.
  */
 const forwardingRelay = relayForSuite({ requireWriteCapability: false });
+
+/** The question an E_HANDOVER_CHOICE unlock carries, as "<by> removed <removed>" lines. */
+function removalsAsked(result: Awaited<ReturnType<typeof unlockVault>>): string[] {
+  if (result.ok) return [];
+  const { choice } = result.error as { choice?: { removals: { by: { name?: string }; removed: { name?: string }[] }[] } };
+  return (choice?.removals ?? []).map((r) => `${r.by.name} removed ${r.removed.map((d) => d.name).join(', ')}`).sort();
+}
 
 const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
 
@@ -125,16 +133,15 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     }
   });
 
-  it('the thief, holding the removed phone unlocked, removes the laptop in turn and hands the tablet a key of its own: the tablet never takes the phone\'s key (it follows the laptop, or neither when it read the two revocations the other way round)', async () => {
+  it('the thief, holding the removed phone unlocked, removes the laptop in turn and hands the tablet a key of its own: the tablet, finding both, never picks: it asks which device to keep (review F2: it stayed on the old key and wrote under it), and keeping the laptop follows the laptop', async () => {
     let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
     let phone = await linkNew(laptop, 'alice-phone');
     let tablet = await linkNew(laptop, 'alice-tablet');
     try {
       await until(phone.vault.doc, () => phone.vault.ownDevices().length === 3, 20_000, 'three devices on the phone');
-      await until(tablet.vault.doc, () => tablet.vault.ownDevices().length === 3, 20_000, 'three devices on the tablet');
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().length === 3 && tablet.vault.ownDevices().every((d) => d.name), 20_000, 'three named devices on the tablet');
       const oldRoom = tablet.vault.vaultReplica().roomId;
-      // The tablet is away while both removals happen (online, it would lock at the first
-      // handover and follow it at once): it finds both in the old room when it comes back.
+      // The tablet is away while both removals happen: it finds both in the old room when it comes back.
       await tablet.close();
       laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
       await until(phone.vault.doc, () => isDeviceRevoked(phone.vault.doc, phone.vault.deviceId), 20_000, 'the revocation on the phone');
@@ -142,16 +149,63 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       phone = counter.device;
       expect(must(counter.removal).handedTo).toEqual([tablet.vault.deviceId]);
       for (const device of [laptop, phone]) for (const { box } of device.vault.retiredVaultReplicas()) await relayHolds(relay.relayUrl, oldRoom, box);
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      const back = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(back.ok, 'no handover in the tablet\'s own box yet').toBe(true);
+      if (!back.ok) return;
+      tablet = await startDevice(back.value, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
       const tabletBox = tablet.vault.vaultReplica().box;
       await until(tabletBox, () => vaultKeysMap(tabletBox).size >= 2, 20_000, 'both handovers on the tablet');
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await tablet.close();
+      // Reopened with both revocations and both handovers in its box, in whichever order it
+      // applies them: the person is asked, and the laptop's removal of the phone is in the question.
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(asked.ok ? 'unlocked' : asked.error.code, 'the tablet asks which device to keep').toBe('E_HANDOVER_CHOICE');
+      expect(removalsAsked(asked)).toContain('alice-laptop removed alice-phone');
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      expect(tablet.vault.vaultReplica().roomId).not.toBe(oldRoom);
+      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
+      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  });
+
+  it('before the laptop\'s removal of the phone reaches the tablet, the phone removes the laptop: the tablet does not follow the phone (review F3); it asks, the person keeps the laptop, and the tablet follows the laptop once its handover arrives, without asking again', async () => {
+    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
+    let phone = await linkNew(laptop, 'alice-phone');
+    let tablet = await linkNew(laptop, 'alice-tablet');
+    try {
+      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.ownDevices().length === 3 && device.vault.ownDevices().every((d) => d.name), 20_000, 'three named devices');
+      const oldRoom = tablet.vault.vaultReplica().roomId;
+      // The laptop removes the phone offline and stays away (the durable handover waits on it).
+      laptop.sync.stop();
+      must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      // The thief, unaware, removes the laptop from the phone; the tablet is online.
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      phone = (await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass')).device;
+      await handedOver;
+      await tablet.close();
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(asked.ok ? 'unlocked' : asked.error.code, 'the tablet asks before following the phone').toBe('E_HANDOVER_CHOICE');
+      expect(removalsAsked(asked)).toEqual(['alice-phone removed alice-laptop']);
+      // The person keeps the laptop: the phone's handover is refused, and stays refused.
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(oldRoom);
+      expect(tablet.vault.handoverWaiting()).toBe(false);
+      // The laptop comes back: its handover reaches the tablet, which stops and locks ...
+      const fromLaptop = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      laptop = await startDevice(laptop.vault, laptop.services, relayOnly(relay.relayUrl), 'alice-laptop');
+      await fromLaptop;
+      await tablet.close();
+      // ... and follows it at the next unlock: the person chose the laptop already.
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
-      // Which revocation the tablet applied first decides whether it follows the laptop or
-      // stays (to be linked again); never the phone.
-      expect([laptop.vault.vaultReplica().roomId, oldRoom]).toContain(tablet.vault.vaultReplica().roomId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       expect(tablet.vault.vaultReplica().roomId).not.toBe(phone.vault.vaultReplica().roomId);
+      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen on the laptop');
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === laptop.vault.deviceId), 20_000, 'the laptop listed on the tablet');
+      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
       await Promise.all([laptop.close(), phone.close(), tablet.close()]);
     }
