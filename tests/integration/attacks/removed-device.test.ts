@@ -78,9 +78,12 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(byPhone.filter((key) => onLaptop.box.getMap('entries').has(key)), 'the relay took the phone\'s entries').toEqual([]);
 
       await handedOver;
-      // The tablet: told a new key waits, it locks; its next unlock takes up the laptop's, no new link.
+      // The tablet: told a new key waits, it locks; its next unlock asks which device to keep
+      // (one question), and keeping the laptop takes up the laptop's key, no new link.
       await tablet.close();
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(removalsAsked(asked)).toEqual(['alice-laptop removed alice-phone']);
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       await until(tablet.vault.doc, () => tablet.vault.notebooks().some((nb) => nb.id === later), 20_000, 'the later notebook on the tablet');
       const onTablet = await open(tablet, id);
@@ -190,6 +193,11 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
       expect(asked.ok ? 'unlocked' : asked.error.code, 'the tablet asks before following the phone').toBe('E_HANDOVER_CHOICE');
       expect(removalsAsked(asked)).toEqual(['alice-phone removed alice-laptop']);
+      // Keeping this device, or one the vault doc does not list, answers nothing.
+      for (const keep of [tablet.vault.deviceId, '0'.repeat(32)]) {
+        const wrong = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass', keep });
+        expect(wrong.ok ? 'unlocked' : wrong.error.code).toBe('E_DEVICE_UNKNOWN');
+      }
       // The person keeps the laptop: the phone's handover is refused, and stays refused.
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(oldRoom);
@@ -223,7 +231,7 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(must(removed.removal).handedTo).toEqual([tablet.vault.deviceId]);
       await handedOver;
       await tablet.close();
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
       expect(laptop.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());

@@ -39,7 +39,8 @@ describe('removing one device: the handover (issue 18 §1)', () => {
       await vi.waitFor(() => expect(handoverSeen(tablet)).toBe(true), { timeout: 20_000 });
       expect(laptop.vault.pendingHandovers()).toEqual([tablet.vault.deviceId]);
       await tablet.close();
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      // The person keeps the laptop (the unlock asked: handover-choice.ts).
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(newRoom);
 
       // The tablet wrote under the new key: that is its acknowledgement.
@@ -70,9 +71,12 @@ describe('removing one device: the handover (issue 18 §1)', () => {
       await vi.waitFor(() => expect(handoverSeen(tablet)).toBe(true), { timeout: 20_000 });
       await tablet.close();
 
-      const without = await unlockVault(tablet.services, { recoveryKey: created.recoveryKey });
+      const asked = await unlockVault(tablet.services, { recoveryKey: created.recoveryKey });
+      expect(asked.ok ? 'ok' : asked.error.code).toBe('E_HANDOVER_CHOICE');
+      const keep = laptop.vault.deviceId;
+      const without = await unlockVault(tablet.services, { recoveryKey: created.recoveryKey, keep });
       expect(without.ok ? 'ok' : without.error.code).toBe('E_HANDOVER_PASSPHRASE');
-      const followed = must(await unlockVault(tablet.services, { recoveryKey: created.recoveryKey, newPassphrase: 'tablet pass after' }));
+      const followed = must(await unlockVault(tablet.services, { recoveryKey: created.recoveryKey, newPassphrase: 'tablet pass after', keep }));
       expect(followed.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       await followed.lock();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'tablet pass after');
@@ -104,7 +108,7 @@ describe('any of the person\'s devices removes a stolen one (issue 18 §1)', () 
       tablet = await startDevice(tablet.vault, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
       await vi.waitFor(() => expect(handoverSeen(laptop)).toBe(true), { timeout: 20_000 });
       await laptop.close();
-      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop');
+      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop', PASS, tablet.vault.deviceId);
       expect(laptop.vault.vaultReplica().roomId).toBe(tablet.vault.vaultReplica().roomId);
       onLaptop = await open(laptop, id);
       expect(readMember(onLaptop.doc, phone.vault.deviceId)?.removedAt).toBeDefined();
