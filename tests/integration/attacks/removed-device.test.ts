@@ -4,6 +4,7 @@ import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
 import { unlockVault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { allListed, closeAll, homeNotebook, threeDevices } from '../vault-sync/three-devices.ts';
 import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, relayHolds, reopenDevice, startDevice, titles, until, type Device } from '../vault-sync/vault-sync-harness.ts';
 
 /**
@@ -39,17 +40,11 @@ async function removeFrom(device: Device, deviceId: string, passphrase = PASS): 
 
 describe('attack: a removed own device (issue 18 §1)', () => {
   it('the removed phone reads nothing written after its removal, in the notebook or the vault doc, and what it writes is not accepted; the tablet takes up the new key at its next unlock and keeps syncing', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl);
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      const id = laptop.vault.createNotebook('Home');
-      const onLaptop = await open(laptop, id);
-      createNote(onLaptop.doc, { title: 'before' });
-      await laptop.vault.flush();
-      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
-      const onPhone = await open(phone, id);
-      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
+      const { id, onLaptop, onPhone } = await homeNotebook({ laptop, phone, tablet });
       await until(onLaptop.doc, () => [phone, tablet].every((d) => onLaptop.shared.plain.getMap('members').has(d.vault.deviceId)), 20_000, 'phone and tablet members');
 
       const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
@@ -99,23 +94,17 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(titles(onPhone.doc)).not.toContain('from-the-tablet');
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 
   it('a note the tablet writes after the handover reached it (before it followed) is not readable by the removed phone: the tablet writes nothing more under the old key', async () => {
-    let laptop = await newDevice(forwardingRelay.relayUrl, 'alice-laptop');
-    const phone = await linkNewDevice(laptop, forwardingRelay.relayUrl, 'alice-phone');
-    const tablet = await linkNewDevice(laptop, forwardingRelay.relayUrl, 'alice-tablet');
+    const three = await threeDevices(forwardingRelay.relayUrl);
+    let { laptop } = three;
+    const { phone, tablet } = three;
     try {
-      const id = laptop.vault.createNotebook('Home');
-      const onLaptop = await open(laptop, id);
-      createNote(onLaptop.doc, { title: 'before' });
-      await laptop.vault.flush();
-      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
-      const onPhone = await open(phone, id);
+      const { id, onLaptop, onPhone } = await homeNotebook({ laptop, phone, tablet });
       const onTablet = await open(tablet, id);
-      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
       await until(onTablet.doc, () => titles(onTablet.doc).includes('before'), 20_000, 'before on the tablet');
       const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
       const removal = must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
@@ -132,17 +121,14 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await new Promise((resolve) => setTimeout(resolve, 3000));
       expect(titles(onPhone.doc), 'the tablet\'s note after the handover, on the removed phone').not.toContain('after-the-handover');
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 
   it('the thief, holding the removed phone unlocked, removes the laptop in turn and hands the tablet a key of its own: the tablet, finding both, never picks: it asks which device to keep (review F2: it stayed on the old key and wrote under it), and keeping the laptop follows the laptop', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    let phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
     try {
-      await until(phone.vault.doc, () => phone.vault.ownDevices().length === 3, 20_000, 'three devices on the phone');
-      await until(tablet.vault.doc, () => tablet.vault.ownDevices().length === 3 && tablet.vault.ownDevices().every((d) => d.name), 20_000, 'three named devices on the tablet');
+      await allListed({ laptop, phone, tablet });
       const oldRoom = tablet.vault.vaultReplica().roomId;
       // The tablet is away while both removals happen: it finds both in the old room when it comes back.
       await tablet.close();
@@ -171,16 +157,14 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
       expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 
   it('before the laptop\'s removal of the phone reaches the tablet, the phone removes the laptop: the tablet does not follow the phone (review F3); it asks, the person keeps the laptop, and the tablet follows the laptop once its handover arrives, without asking again', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    let phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
     try {
-      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.ownDevices().length === 3 && device.vault.ownDevices().every((d) => d.name), 20_000, 'three named devices');
+      await allListed({ laptop, phone, tablet });
       const oldRoom = tablet.vault.vaultReplica().roomId;
       // The laptop removes the phone offline and stays away (the durable handover waits on it).
       laptop.sync.stop();
@@ -215,16 +199,15 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === laptop.vault.deviceId), 20_000, 'the laptop listed on the tablet');
       expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 
   it('a tablet the phone linked (approved through the phone only) keeps working when the laptop removes the phone', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(phone, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      await until(laptop.vault.doc, () => laptop.vault.ownDevices().length === 3, 20_000, 'the tablet on the laptop');
       const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
       const removed = await removeFrom(laptop, phone.vault.deviceId);
       laptop = removed.device;
@@ -237,7 +220,7 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(laptop.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
       expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 

@@ -3,7 +3,8 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { readMember } from '../../../sync/share/members.ts';
 import { createVault, unlockVault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
-import { boxContains, linkNewDevice, memoryServices, must, newDevice, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from './vault-sync-harness.ts';
+import { homeNotebook, threeDevices } from './three-devices.ts';
+import { boxContains, linkNewDevice, memoryServices, must, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from './vault-sync-harness.ts';
 
 /**
  * Issue 18 §1, what was left of removing one device: the new vault key handed to the
@@ -19,11 +20,10 @@ const handoverSeen = (device: Device): boolean => device.vault.locked || device.
 
 describe('removing one device: the handover (issue 18 §1)', () => {
   it('the removing device removes the phone offline and locks at once; days later the tablet comes online and the laptop is unlocked again: the handover reaches the tablet, it follows, and the laptop stops offering it once the tablet shows up under the new key', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl);
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      await vi.waitFor(() => expect(laptop.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
       await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
       await tablet.close();
       // Offline: the handover never leaves the laptop before it locks.
@@ -89,17 +89,13 @@ describe('removing one device: the handover (issue 18 §1)', () => {
 
 describe('any of the person\'s devices removes a stolen one (issue 18 §1)', () => {
   it('a writer tablet (no owner grant) removes the phone: the laptop, owner of the notebook, follows the handover and rotates the notebook without the phone, so the phone reads nothing the laptop writes after', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl);
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      const id = laptop.vault.createNotebook('Home');
-      let onLaptop = await open(laptop, id);
-      createNote(onLaptop.doc, { title: 'before' });
-      await laptop.vault.flush();
-      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
-      const onPhone = await open(phone, id);
-      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
+      const home = await homeNotebook({ laptop, phone, tablet });
+      const { id, onPhone } = home;
+      let { onLaptop } = home;
       await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
 
       const removal = must(await tablet.vault.removeDevice(phone.vault.deviceId, 'alice-tablet pass'));
