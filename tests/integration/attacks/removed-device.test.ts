@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
 import { unlockVault } from '../../../sync/vault/vault.ts';
+import { vaultBoxName } from '../../../sync/vault/vault-rotation-journal.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { allListed, closeAll, homeNotebook, threeDevices } from '../vault-sync/three-devices.ts';
 import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, relayHolds, reopenDevice, startDevice, titles, until, type Device } from '../vault-sync/vault-sync-harness.ts';
@@ -27,6 +29,14 @@ function removalsAsked(result: Awaited<ReturnType<typeof unlockVault>>): string[
   if (result.ok) return [];
   const { choice } = result.error as { choice?: { removals: { by: { name?: string }; removed: { name?: string }[] }[] } };
   return (choice?.removals ?? []).map((r) => `${r.by.name} removed ${r.removed.map((d) => d.name).join(', ')}`).sort();
+}
+
+/** The state vector of `device`'s stored vault box (locked: nobody holds it open). */
+async function storedVaultBox(device: Device): Promise<Map<number, number>> {
+  const doc = new Y.Doc();
+  const handle = await device.services.boxes.open(vaultBoxName(device.vault.vaultId), doc);
+  await handle.close();
+  return Y.decodeStateVector(Y.encodeStateVector(doc));
 }
 
 const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
@@ -148,9 +158,12 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await tablet.close();
       // Reopened with both revocations and both handovers in its box, in whichever order it
       // applies them: the person is asked, and the laptop's removal of the phone is in the question.
+      const before = await storedVaultBox(tablet);
       const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
       expect(asked.ok ? 'unlocked' : asked.error.code, 'the tablet asks which device to keep').toBe('E_HANDOVER_CHOICE');
       expect(removalsAsked(asked)).toContain('alice-laptop removed alice-phone');
+      // Asking, it wrote nothing under the old key (its last-seen time, say), which the phone reads.
+      expect(await storedVaultBox(tablet), 'the tablet\'s vault box after it asked').toEqual(before);
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       expect(tablet.vault.vaultReplica().roomId).not.toBe(oldRoom);
