@@ -360,9 +360,6 @@ export class Vault {
     const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
     const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
-    registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
-    // Last seen: when this device was last unlocked, for the person's other devices.
-    markSeen(doc, deviceIdFor(device.signing.publicKey));
     // A vault from before device approvals: the devices trusted until now become approved.
     sealed.approvals.adoptListedDevices();
     if (options.linkedBy) sealed.approvals.approve(options.linkedBy);
@@ -372,10 +369,17 @@ export class Vault {
     const vault = new Vault(services, header, key, device, doc, box, sealed, handle, retired);
     const kept = await loadDeviceRecord(services.storage, key, header.vaultId, KEPT_DEVICES_RECORD);
     if (kept?.ok) vault.#kept = decodeKeptDevices(kept.value);
-    vault.#publishRecoveryIf(options.newVault === true);
-    sealed.sealed.flush();
-    // A vault doc from before writer slots stops naming devices in the vault room.
-    sealed.sealed.upgradeWriterSlots();
+    // A handover waits: nothing is written under the old key before the person said which
+    // device to keep (unlockVault asks, and locks again), since the removed device reads it.
+    if (vault.#decisionKind() === 'none') {
+      registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
+      // Last seen: when this device was last unlocked, for the person's other devices.
+      markSeen(doc, deviceIdFor(device.signing.publicKey));
+      vault.#publishRecoveryIf(options.newVault === true);
+      sealed.sealed.flush();
+      // A vault doc from before writer slots stops naming devices in the vault room.
+      sealed.sealed.upgradeWriterSlots();
+    }
     vault.#followRecovery();
     vault.#watchAcknowledgements();
     return vault;
