@@ -50,6 +50,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_NOT_OWNER: 'Only an owner of this notebook can remove members.',
   E_MEMBER_UNKNOWN: 'That device is no longer a member of this notebook.',
   E_DEVICE_UNKNOWN: 'That is not one of your other devices, or it was removed already. Nothing was changed.',
+  E_HANDOVER_CHOICE: 'One of your devices removed another from your vault. Say which device you keep before this one follows either.',
   E_HANDOVER_PASSPHRASE:
     'Another of your devices removed one and handed this one a new vault key. Choose a new passphrase below to take it up with your recovery key.',
   E_INVITE_ALREADY_JOINED: 'You already have this notebook, so nothing was changed. Open it from your notebooks.',

@@ -2,6 +2,7 @@ import { createSignal, type Accessor } from 'solid-js';
 import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
 import { createVault, hasVault, unlockVault, type UnlockSecret, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
 import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts';
+import { handoverChoiceIn, type HandoverChoice } from '../../sync/vault/handover-choice.ts';
 import { restoreBackup, type RestoreOptions, type RestoreProgress } from '../../sync/backup/backup-restore.ts';
 import { BlobStore } from '../../sync/blob/blob-store.ts';
 import { fileSource } from './backup-files.ts';
@@ -42,6 +43,12 @@ export interface Session {
    */
   readonly newPassphraseNeeded: Accessor<boolean>;
   /**
+   * Another of the person's devices removed one and handed this one a new vault key: who
+   * removed whom (E_HANDOVER_CHOICE). The unlock screen asks which device to keep and unlocks
+   * again with `keep` (sync/vault/handover-choice.ts).
+   */
+  readonly handoverChoice: Accessor<HandoverChoice | undefined>;
+  /**
    * First run: restores an encrypted backup file (sync/backup), then unlocks it with the same secret.
    * Answers 'unsealed' when the file has no seal (made by an older version) and `acceptUnsealed` was not given.
    */
@@ -67,7 +74,7 @@ const TAB_LOCK_REASONS: Record<TabLockCause, string> = {
 };
 
 const HANDOVER_REASON =
-  'Another of your devices removed a device from your vault and gave this one a new key. Unlock with your passphrase to take it up (or with your recovery key and a new passphrase).';
+  'Another of your devices removed a device from your vault and gave this one a new key. Unlock with your passphrase to say which device you keep (or with your recovery key and a new passphrase).';
 
 /**
  * The name asked for at setup or link: in the sealed settings (presence announces it) and in
@@ -89,6 +96,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
   const [error, setError] = createSignal<string>();
   const [retryAt, setRetryAt] = createSignal(Date.now() + waitLeft(readUnlockWait(), Date.now()));
   const [newPassphraseNeeded, setNewPassphraseNeeded] = createSignal(false);
+  const [handoverChoice, setHandoverChoice] = createSignal<HandoverChoice>();
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -159,10 +167,13 @@ export function createSession(services: VaultServices = browserServices(), joinT
     const result = await unlockVault(services, secret);
     if (!result.ok) {
       if (result.error.code === 'E_HANDOVER_PASSPHRASE') setNewPassphraseNeeded(true);
-      setError(messageFor(result.error.code, result.error.message));
+      const choice = handoverChoiceIn(result.error);
+      setHandoverChoice(choice);
+      setError(choice ? undefined : messageFor(result.error.code, result.error.message));
       return result.error.code;
     }
     setNewPassphraseNeeded(false);
+    setHandoverChoice(undefined);
     // Before the unlocked screens: sync must dial this device's servers, not the defaults first,
     // and announce this device's name.
     await loadSettings(result.value);
@@ -179,6 +190,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
     busy,
     error,
     newPassphraseNeeded,
+    handoverChoice,
     create: (passphrase, deviceName) =>
       run(async () => {
         const created = await createVault(services, passphrase).catch((e: unknown) => {

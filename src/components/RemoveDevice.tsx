@@ -48,7 +48,7 @@ export function RemoveDevice(props: { vault: Vault; sync: SyncService; deviceId:
         <ul class="hint" data-testid="remove-consequences">
           <li>{props.name} gets nothing new from now on, and nothing it writes is accepted: for a lost or stolen device.</li>
           <li>It keeps what it already has. To use it again, link it as a new device.</li>
-          <li>Your other devices keep working: each asks for your passphrase once, the next time it is unlocked.</li>
+          <li>Your other devices keep working: each asks for your passphrase once, the next time it is unlocked, and which device you keep (this one).</li>
           <li>You get a new recovery key, shown once; the old one stops opening your vault. Your passphrase stays the same.</li>
           <li>Shared notebooks owned by someone else keep their key: ask their owners to remove {props.name}.</li>
         </ul>

@@ -141,7 +141,7 @@ export function SyncPanel(props: SyncPanelProps) {
           {(r) => (
             <div class="notice" role="status" data-testid="device-removed">
               <p>
-                Removed. {r().handedTo.length === 0 ? 'No other device of yours needed the new key.' : `Your ${r().handedTo.length === 1 ? 'other device asks' : `${r().handedTo.length} other devices ask`} for your passphrase once, the next time ${r().handedTo.length === 1 ? 'it is' : 'they are'} unlocked.`}
+                Removed. {r().handedTo.length === 0 ? 'No other device of yours needed the new key.' : `Your ${r().handedTo.length === 1 ? 'other device asks' : `${r().handedTo.length} other devices ask`} for your passphrase once, the next time ${r().handedTo.length === 1 ? 'it is' : 'they are'} unlocked, and which device you keep: keep this one.`}
                 {r().keptNotebooks > 0 ? ` Ask the owners of ${r().keptNotebooks} shared ${r().keptNotebooks === 1 ? 'notebook' : 'notebooks'} to remove it too.` : ''}
               </p>
               <p>Your new recovery key (shown only now; the old one no longer opens your vault):</p>

@@ -1,5 +1,7 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
+import type { UnlockSecret } from '../../sync/vault/vault.ts';
+import { HandoverQuestion } from '../components/HandoverQuestion.tsx';
 
 const MIN_LENGTH = 10;
 
@@ -20,6 +22,11 @@ export function UnlockScreen(props: { session: Session }) {
   onMount(() => void import('../app/ml-warmup.ts').then((m) => m.warmMl()));
   const waitS = () => Math.max(0, Math.ceil((props.session.retryAt() - now()) / 1000));
   let field: HTMLInputElement | undefined;
+  /** The secret as typed; `keep`: the device the person keeps when the unlock asked (HandoverQuestion). */
+  const unlockWith = (keep?: string): Promise<void> => {
+    const unlocking: UnlockSecret = !useRecovery() ? { passphrase: secret() } : askNew() ? { recoveryKey: secret(), newPassphrase: newPassphrase() } : { recoveryKey: secret() };
+    return props.session.unlock(keep === undefined ? unlocking : { ...unlocking, keep });
+  };
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const wrong =
@@ -29,8 +36,7 @@ export function UnlockScreen(props: { session: Session }) {
       : undefined;
     setProblem(wrong);
     if (wrong) return;
-    const unlocking = !useRecovery() ? { passphrase: secret() } : askNew() ? { recoveryKey: secret(), newPassphrase: newPassphrase() } : { recoveryKey: secret() };
-    void props.session.unlock(unlocking).then(() => {
+    void unlockWith().then(() => {
       // Asked for a new passphrase: that field next.
       if (askNew() && !newPassphrase()) return document.getElementById('new-passphrase')?.focus();
       // Still here: the secret was wrong. Back in the field with it selected, to retype at once.
@@ -60,6 +66,9 @@ export function UnlockScreen(props: { session: Session }) {
           <input id="new-passphrase" type="password" autocomplete="new-password" value={newPassphrase()} onInput={(e) => setNewPassphrase(e.currentTarget.value)} required />
           <label for="new-passphrase-confirm">Repeat new passphrase</label>
           <input id="new-passphrase-confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+        </Show>
+        <Show when={props.session.handoverChoice()}>
+          {(choice) => <HandoverQuestion choice={choice()} busy={props.session.busy()} keep={(deviceId) => void unlockWith(deviceId)} />}
         </Show>
         <Show when={problem() ?? props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
         <Show when={waitS() > 0}>

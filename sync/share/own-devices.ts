@@ -42,6 +42,9 @@ export function addOwnDevices(
     const box = fromBase64Url(String(entry.get('boxPublicKey')));
     if (!signing.ok || signing.value.length !== 32 || !box.ok || box.value.length !== 32) return;
     if (deviceIdFor(signing.value) !== deviceId) return;
+    // A device the link granted owner is left to an owner device, which adds it as one: added
+    // here as a writer first, it would stay one (a role in the list is kept), the grant lost.
+    if (self.role !== 'owner' && mayOwn(deviceId)) return;
     const role = self.role === 'owner' && mayOwn(deviceId) ? 'owner' : 'member';
     added.push(addMember(plain, { signingPublicKey: signing.value, boxPublicKey: box.value }, role, selfDeviceId, now));
   });

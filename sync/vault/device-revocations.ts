@@ -69,6 +69,17 @@ export function revocationSigners(vaultDoc: Y.Doc, vaultId: string): Set<string>
   return signers;
 }
 
+/** The device that signed the revocation of `deviceId`, if one that counts names it. */
+export function revokedBy(vaultDoc: Y.Doc, vaultId: string, deviceId: string): string | undefined {
+  const value: unknown = revokedDevicesMap(vaultDoc).get(deviceId);
+  return value instanceof Uint8Array && deviceRevocationHolds(vaultDoc, vaultId, deviceId) ? deviceIdFor(value.subarray(0, 32)) : undefined;
+}
+
+/** The devices `signerId` signed a revocation of (revocations that count). */
+export function revokedByIt(vaultDoc: Y.Doc, vaultId: string, signerId: string): string[] {
+  return revokedDeviceIds(vaultDoc).filter((id) => revokedBy(vaultDoc, vaultId, id) === signerId);
+}
+
 /**
  * The vault doc's trustSigner (SealedDoc has checked that the signer owns its writer slot):
  * no counted revocation names it. A device signed out by a rotation is refused even if it

@@ -34,7 +34,8 @@ import { deviceIdFor } from '../sealed/writer.ts';
  * Note: a sealed box is anonymous, and the removed device (it holds the old key, so it can
  * seal values here) could hand the others a key of its own choosing: then everything they
  * wrote next would be readable to it. So the reader takes a handover only when its signer
- * is a device it approves and no counted revocation names (the caller's `trusted`).
+ * is one of the person's devices (the caller's `listed`), and follows none before the person
+ * said which device to keep (handover-choice.ts).
  */
 const MAP = 'keys';
 const DOMAIN = lengthPrefixed(utf8('obscura/vault-key-handover/v1'));
@@ -83,34 +84,38 @@ function readHandover(place: HandoverPlace, mapKey: string, value: unknown): Han
   return { signerPublicKey, recipientPublicKey, sealed: inner.subarray(64, 64 + SEALED) };
 }
 
+/** A handover for this device that opens: who signed it and the key. Trust is not decided here. */
+export interface OfferedHandover {
+  readonly signerId: string;
+  readonly signerPublicKey: Uint8Array;
+  readonly key: VaultKey;
+}
+
 /**
- * A new vault key handed to this device by a device `trusted` says yes to (its device id),
- * or undefined. Two trusted handovers of different keys (two devices removing each other at
- * once) give none: the person links this device again rather than it picking a side.
- * A handover of `current` (the key this device holds) is no handover: following it would move
- * the vault onto itself and delete what lies under the "old" key, the live data.
+ * Every handover for this device that opens with its box key, signed by another device that
+ * `listed` says is one of the person's (with that signing key), of a key other than `current`
+ * (the key this device holds is no handover: following it would move the vault onto itself and
+ * delete what lies under the "old" key, the live data). Whom to follow is handover-choice.ts's.
  */
-export function handedOverKey(
+export function offeredHandovers(
   place: HandoverPlace,
   self: { readonly signing: Uint8Array; readonly box: BoxKeyPair },
-  trusted: (signerDeviceId: string) => boolean,
+  listed: (signerId: string, signerPublicKey: Uint8Array) => boolean,
   current: VaultKey,
-): { key: VaultKey; signerPublicKey: Uint8Array } | undefined {
+): OfferedHandover[] {
   const prefix = `${place.meta.slot(deviceIdFor(self.signing))}/`;
-  let found: { key: VaultKey; signerPublicKey: Uint8Array } | undefined;
-  let conflict = false;
+  const offered: OfferedHandover[] = [];
   vaultKeysMap(place.box).forEach((value, mapKey) => {
     if (!mapKey.startsWith(prefix)) return;
     const handover = readHandover(place, mapKey, value);
     if (!handover || !bytesEqual(handover.recipientPublicKey, self.signing)) return;
     const signerId = deviceIdFor(handover.signerPublicKey);
-    if (signerId === deviceIdFor(self.signing) || !trusted(signerId)) return;
+    if (signerId === deviceIdFor(self.signing) || !listed(signerId, handover.signerPublicKey)) return;
     const opened = openSealedBox(self.box, handover.sealed);
     if (!opened.ok || opened.value.length !== 32 || bytesEqual(opened.value, current)) return;
-    if (found && !bytesEqual(found.key, opened.value)) conflict = true;
-    found ??= { key: asVaultKey(opened.value), signerPublicKey: handover.signerPublicKey.slice() };
+    offered.push({ signerId, signerPublicKey: handover.signerPublicKey.slice(), key: asVaultKey(opened.value) });
   });
-  return conflict ? undefined : found;
+  return offered;
 }
 
 /** Keeps the handovers append-only: a signed one is never taken away by a peer (the removed device among them). */

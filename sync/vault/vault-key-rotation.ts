@@ -19,7 +19,8 @@ import { isCurrentOwner, readMember } from '../share/members.ts';
 import { removeMembersAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { isDeviceRevoked, revokedDeviceIds, writeDeviceRevocation } from './device-revocations.ts';
+import { isDeviceRevoked, revokedDeviceIds, revokedDevicesMap, writeDeviceRevocation } from './device-revocations.ts';
+import { deviceIdFor } from '../sealed/writer.ts';
 import { stageResealedDeviceRecords } from './reseal-device-records.ts';
 import { vaultKeyId } from './vault-doc-sealing.ts';
 import { devicesMap } from './vault-doc.ts';
@@ -185,6 +186,9 @@ export async function rotateVaultKey(host: RotationHost, secret: RotationSecret,
     } else {
       host.resealVaultDoc(to, plan.kind === 'remove' ? { without: new Set([plan.deviceId]) } : { without: new Set(), approve: plan.from });
       if (plan.kind === 'remove') signedOut = [plan.deviceId];
+      // The device the person kept (handover-choice.ts): a revocation of it here was signed
+      // by the one they did not keep, and must not follow it under the new key.
+      else revokedDevicesMap(host.doc).delete(deviceIdFor(plan.from));
     }
     for (const id of signedOut) writeDeviceRevocation(host.doc, host.vaultId, id, host.self.signing);
 

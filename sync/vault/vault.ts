@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import {
+  asVaultKey,
   createVault as createVaultHeader,
   changePassphrase as rewrapPassphrase,
   deriveId,
@@ -32,7 +33,7 @@ import type { OwnDeviceApprovals } from '../share/own-devices.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { isDeviceRevoked, revocationSigners, writeDeviceRevocation } from './device-revocations.ts';
+import { isDeviceRevoked, revocationSigners, revokedBy, revokedByIt, writeDeviceRevocation } from './device-revocations.ts';
 import { deviceRecordKey, loadDeviceRecord, removeDeviceRecord, saveDeviceRecord, sealDeviceRecord } from './device-record.ts';
 import { derivedBytes, PENDING_HANDOVERS_RECORD, RetiredVaultRooms, vaultRoomSecrets, type VaultRoomSecrets } from './retired-vault-rooms.ts';
 import { boxMaps } from '../sealed/box-layout.ts';
@@ -47,7 +48,20 @@ import {
 } from './notebook-meta.ts';
 import { addNotebook, devicesMap, listedDeviceKeys, listedSigningKey, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
 import { sealVaultDoc, vaultKeyId, vaultSealedMeta, vaultWriterSlot, type SealedVaultDoc } from './vault-doc-sealing.ts';
-import { handedOverKey, vaultKeysMap, writeHandover } from './vault-key-handover.ts';
+import { offeredHandovers, vaultKeysMap, writeHandover, type OfferedHandover } from './vault-key-handover.ts';
+import {
+  decideHandover,
+  decodeKeptDevices,
+  describeRemovals,
+  encodeKeptDevices,
+  keepDevice,
+  KEPT_DEVICES_RECORD,
+  NO_CHOICE,
+  type HandoverChoice,
+  type HandoverChoiceError,
+  type HandoverDecision,
+  type KeptDevices,
+} from './handover-choice.ts';
 import { ownerGrantors, writeOwnerGrant } from './owner-grants.ts';
 import { sealBackup } from '../backup/backup-seal.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
@@ -66,7 +80,7 @@ import {
 } from './vault-records.ts';
 import { settleRotation, stagedKey, vaultBoxName } from './vault-rotation-journal.ts';
 import { currentRecoveryRecord, publishRecoveryRecord } from './vault-recovery.ts';
-import { listOwnDevices, markSeen, setOwnDeviceName, type OwnDeviceView } from './device-names.ts';
+import { deviceName, listOwnDevices, markSeen, setOwnDeviceName, type OwnDeviceView } from './device-names.ts';
 
 export type { VaultKeyRotation, OwnDeviceView };
 
@@ -118,6 +132,7 @@ export type VaultErrorCode =
   | 'E_MEMBER_UNKNOWN'
   | 'E_DEVICE_UNKNOWN'
   | 'E_HANDOVER_PASSPHRASE'
+  | 'E_HANDOVER_CHOICE'
   | 'E_SYNC_OFF'
   | 'E_INVITE_TIMEOUT'
   | 'E_INVITE_ALREADY_JOINED'
@@ -224,7 +239,13 @@ export async function createVault(services: VaultServices, passphrase: string): 
  * `newPassphrase` beside a recovery key: wraps the key another device handed this one, when
  * one waits (only a passphrase can; the recovery key that comes with it is the vault's).
  */
-export type UnlockSecret = { readonly passphrase: string } | { readonly recoveryKey: string; readonly newPassphrase?: string };
+export type UnlockSecret = ({ readonly passphrase: string } | { readonly recoveryKey: string; readonly newPassphrase?: string }) & {
+  /**
+   * The device the person keeps when the unlock asked (E_HANDOVER_CHOICE): its handover is
+   * followed (now, or when it arrives), every other one here refused (handover-choice.ts).
+   */
+  readonly keep?: string;
+};
 
 export async function unlockVault(services: VaultServices, secret: UnlockSecret): Promise<VaultResult<Vault>> {
   const header = await loadVaultHeader(services.storage);
@@ -245,8 +266,23 @@ export async function unlockVault(services: VaultServices, secret: UnlockSecret)
   }
   if (!device.ok) return device;
   const vault = await Vault.open(services, header.value, key.value, device.value);
-  // Another device removed one and handed this one the new vault key: take it up now, while
-  // a passphrase is here to wrap it. With the recovery key, the person chooses a new one.
+  if (secret.keep !== undefined) {
+    const kept = await vault.keepDevice(secret.keep);
+    if (!kept.ok) {
+      await vault.lock();
+      return kept;
+    }
+  }
+  // Another device removed one and handed this one a new vault key. The person says which
+  // device to keep before any is followed: the handover may be the thief's.
+  const choice = vault.handoverChoice();
+  if (choice) {
+    await vault.lock();
+    const error: HandoverChoiceError = { code: 'E_HANDOVER_CHOICE', message: `${describeRemovals(choice).join('. ')}. Which device do you keep?`, choice };
+    return { ok: false, error };
+  }
+  // The kept device's handover: take it up now, while a passphrase is here to wrap it. With
+  // the recovery key, the person chooses a new one.
   if (vault.handoverWaiting()) {
     if (!('passphrase' in secret) && secret.newPassphrase === undefined) {
       await vault.lock();
@@ -288,6 +324,8 @@ export class Vault {
   /** Stores the pending handovers after a recipient took its up (one write at a time). */
   #savingRetired: Promise<void> = Promise.resolve();
   readonly #handoverListeners = new Set<() => void>();
+  /** The person's answer to "which device do you keep" on this device (handover-choice.ts). */
+  #kept: KeptDevices = NO_CHOICE;
   #locked = false;
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
@@ -322,9 +360,6 @@ export class Vault {
     const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
     const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
-    registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
-    // Last seen: when this device was last unlocked, for the person's other devices.
-    markSeen(doc, deviceIdFor(device.signing.publicKey));
     // A vault from before device approvals: the devices trusted until now become approved.
     sealed.approvals.adoptListedDevices();
     if (options.linkedBy) sealed.approvals.approve(options.linkedBy);
@@ -332,10 +367,19 @@ export class Vault {
     const pending = await loadDeviceRecord(services.storage, key, header.vaultId, PENDING_HANDOVERS_RECORD);
     const retired = pending?.ok ? RetiredVaultRooms.fromRecord(header.vaultId, pending.value) : new RetiredVaultRooms(header.vaultId);
     const vault = new Vault(services, header, key, device, doc, box, sealed, handle, retired);
-    vault.#publishRecoveryIf(options.newVault === true);
-    sealed.sealed.flush();
-    // A vault doc from before writer slots stops naming devices in the vault room.
-    sealed.sealed.upgradeWriterSlots();
+    const kept = await loadDeviceRecord(services.storage, key, header.vaultId, KEPT_DEVICES_RECORD);
+    if (kept?.ok) vault.#kept = decodeKeptDevices(kept.value);
+    // A handover waits: nothing is written under the old key before the person said which
+    // device to keep (unlockVault asks, and locks again), since the removed device reads it.
+    if (vault.#decisionKind() === 'none') {
+      registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
+      // Last seen: when this device was last unlocked, for the person's other devices.
+      markSeen(doc, deviceIdFor(device.signing.publicKey));
+      vault.#publishRecoveryIf(options.newVault === true);
+      sealed.sealed.flush();
+      // A vault doc from before writer slots stops naming devices in the vault room.
+      sealed.sealed.upgradeWriterSlots();
+    }
     vault.#followRecovery();
     vault.#watchAcknowledgements();
     return vault;
@@ -977,16 +1021,44 @@ export class Vault {
     return this.#rotate(passphrase, { kind: 'remove', deviceId });
   }
 
-  /** Whether another of the person's devices removed one and handed this device the new vault key (followHandover takes it up). */
+  /**
+   * Whether another of the person's devices removed one and handed this device a new vault
+   * key: either the kept device's (followHandover takes it up) or one the person is asked
+   * about first (handoverChoice).
+   */
   handoverWaiting(): boolean {
     this.#assertUnlocked();
-    return this.#handedOverKey() !== undefined;
+    return this.#decisionKind() !== 'none';
+  }
+
+  /** The question for the person when a handover waits that they did not choose yet: who removed whom. */
+  handoverChoice(): HandoverChoice | undefined {
+    this.#assertUnlocked();
+    const decision = this.#decision();
+    if (decision.kind === 'follow') wipe(decision.handover.key);
+    return decision.kind === 'ask' ? decision.choice : undefined;
+  }
+
+  /**
+   * The person keeps `deviceId` (one of the devices a handover here names): its handover is
+   * followed, now or when it arrives, and every other signer's handover here is refused from
+   * now on. Stored on this device. E_DEVICE_UNKNOWN for a device the vault doc does not list.
+   */
+  async keepDevice(deviceId: string): Promise<VaultResult<void>> {
+    this.#assertUnlocked();
+    if (deviceId === this.deviceId || !devicesMap(this.#doc).has(deviceId)) {
+      return { ok: false, error: { code: 'E_DEVICE_UNKNOWN', message: 'Not one of your other devices: nothing was chosen.' } };
+    }
+    this.#kept = keepDevice(this.#kept, deviceId, this.#offered());
+    await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, KEPT_DEVICES_RECORD, encodeKeptDevices(this.#kept));
+    return { ok: true, value: undefined };
   }
 
   /**
    * Called when a handover for this device arrives; the vault then locks itself (the next
-   * unlock takes it up), having sealed what was written before it and nothing after: what
-   * this device would seal under the old keys, the removed device could read. Returns the unsubscribe.
+   * unlock asks which device to keep, or takes up the kept one's), having sealed what was
+   * written before it and nothing after: what this device would seal under the old keys, the
+   * removed device could read. Returns the unsubscribe.
    */
   onHandover(listener: () => void): () => void {
     this.#handoverListeners.add(listener);
@@ -994,36 +1066,61 @@ export class Vault {
   }
 
   /**
-   * Takes up the vault key another device handed this one when it removed a device: everything
-   * the vault key covers here moves under it (the header re-wrapped with `passphrase`, the vault
-   * doc, device seeds and records, box names), nothing is signed out or rotated, and the vault's
-   * recovery key (made by the removing device) is adopted once the vault doc brings it. Returns
-   * false when no handover waits. unlockVault calls it when unlocked with the passphrase.
+   * Takes up the vault key the kept device handed this one when it removed a device:
+   * everything the vault key covers here moves under it (the header re-wrapped with
+   * `passphrase`, the vault doc, device seeds and records, box names), nothing is signed out or
+   * rotated, and the vault's recovery key (made by the removing device) is adopted once the
+   * vault doc brings it. Returns false when no handover of a kept device waits. unlockVault
+   * calls it when unlocked with the passphrase.
    */
   async followHandover(secret: RotationSecret): Promise<VaultResult<boolean>> {
     this.#assertUnlocked();
-    const handover = this.#handedOverKey();
-    if (!handover) return { ok: true, value: false };
+    const decision = this.#decision();
+    if (decision.kind !== 'follow') return { ok: true, value: false };
+    const { handover } = decision;
     const followed = await this.#rotate(secret, { kind: 'follow', key: handover.key, from: handover.signerPublicKey });
     wipe(handover.key);
     return followed.ok ? { ok: true, value: true } : followed;
   }
 
-  #handedOverKey(): { key: VaultKey; signerPublicKey: Uint8Array } | undefined {
+  /** The handovers for this device from devices the vault doc lists with that signing key (handover-choice.ts decides). */
+  #offered(): OfferedHandover[] {
     const place = { box: this.#box, vaultId: this.vaultId, meta: vaultSealedMeta(this.#key, this.vaultId) };
     // A device linked through the removed one reaches the remover through it no longer; the
-    // remover's revocation of it, applied while the chain held, vouches for the remover.
-    const trusted = (id: string): boolean =>
-      !isDeviceRevoked(this.#doc, id) && (this.#sealing.approvals.approved(id) || revocationSigners(this.#doc, this.vaultId).has(id));
-    return handedOverKey(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, trusted, this.#key);
+    // remover's revocation of it, applied while the chain held, vouches for the remover. A
+    // revoked device was one of the person's: the person is asked about it, never it followed.
+    const signers = revocationSigners(this.#doc, this.vaultId);
+    const listed = (id: string, signing: Uint8Array): boolean => {
+      const key = listedSigningKey(this.#doc, id);
+      return key !== undefined && bytesEqual(key, signing) && (this.#sealing.approvals.approved(id) || signers.has(id) || revokedBy(this.#doc, this.vaultId, id) !== undefined);
+    };
+    return offeredHandovers(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, listed, this.#key);
+  }
+
+  /** What to do with the handovers here. A key to follow is a copy the caller wipes; every other key opened is wiped here. */
+  #decision(): HandoverDecision {
+    const offered = this.#offered();
+    const decision = decideHandover(offered, {
+      revokedBy: (id) => revokedBy(this.#doc, this.vaultId, id),
+      revokedByIt: (id) => revokedByIt(this.#doc, this.vaultId, id),
+      name: (id) => deviceName(this.#doc, id),
+      choice: this.#kept,
+    });
+    const result: HandoverDecision = decision.kind === 'follow' ? { kind: 'follow', handover: { ...decision.handover, key: asVaultKey(decision.handover.key.slice()) } } : decision;
+    for (const handover of offered) wipe(handover.key);
+    return result;
+  }
+
+  #decisionKind(): HandoverDecision['kind'] {
+    const decision = this.#decision();
+    if (decision.kind === 'follow') wipe(decision.handover.key);
+    return decision.kind;
   }
 
   #watchHandovers(): void {
     vaultKeysMap(this.#box).observe(() => {
       if (this.#locked || this.#locking || this.#rotation) return;
-      const handover = this.#handedOverKey();
-      if (!handover) return;
-      wipe(handover.key);
+      if (this.#decisionKind() === 'none') return;
       // Before anything else runs: no notebook or vault doc write is sealed under the old keys
       // from here on (what was written before is sealed now, as a lock would).
       // (SealedDoc.destroy seals what is pending, then stops.)

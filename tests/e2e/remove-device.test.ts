@@ -113,11 +113,17 @@ describe('Sync panel → Remove this device (built app, real relay, four Chromiu
     await closeSync(laptop);
   });
 
-  it('the tablet locks and says why; unlocked with its passphrase it takes up the new key and syncs both ways with the laptop', async () => {
+  it('the tablet locks and says why; unlocked with its passphrase it asks which device to keep ("Ada laptop removed Ada phone"), and keeping the laptop takes up the new key and syncs both ways with the laptop', async () => {
     await tablet.getByRole('heading', { name: 'Unlock Obscura' }).waitFor({ timeout: 60_000 });
     expect(await tablet.getByRole('alert').textContent()).toContain('removed a device from your vault');
     await tablet.getByLabel('Passphrase').fill(PASS.tablet);
     await tablet.getByRole('button', { name: 'Unlock' }).click();
+    // The one question: the handover could be the thief's (the phone removing the laptop).
+    const question = tablet.locator('.handover-question');
+    await question.waitFor({ timeout: 60_000 });
+    expect(await question.textContent()).toContain('Ada laptop removed Ada phone from your vault');
+    await screenshot(tablet, 'remove-device-keep-question-1280');
+    await question.getByRole('button', { name: 'Keep Ada laptop' }).click();
     await openNotebook(tablet, 120_000);
     await write(laptop, 'Written after the removal');
     await note(tablet, 'Written after the removal').waitFor({ timeout: 60_000 });
@@ -125,11 +131,12 @@ describe('Sync panel → Remove this device (built app, real relay, four Chromiu
     await note(laptop, 'Written on the tablet').waitFor({ timeout: 60_000 });
   }, 300_000);
 
-  it('the reader, its passphrase forgotten, unlocks with the recovery key: asked for a new passphrase, it takes up the new key and reads what was written after', async () => {
+  it('the reader, its passphrase forgotten, unlocks with the recovery key: asked which device to keep, then for a new passphrase, it takes up the new key and reads what was written after', async () => {
     await reader.getByRole('heading', { name: 'Unlock Obscura' }).waitFor({ timeout: 60_000 });
     await reader.getByRole('button', { name: 'Forgot your passphrase? Use the recovery key' }).click();
     await reader.getByLabel('Recovery key').fill(recoveryKey);
     await reader.getByRole('button', { name: 'Unlock' }).click();
+    await reader.locator('.handover-question').getByRole('button', { name: 'Keep Ada laptop' }).click({ timeout: 60_000 });
     await expect.poll(() => reader.getByRole('alert').textContent(), { timeout: 30_000 }).toContain('Choose a new passphrase');
     await reader.getByLabel('New passphrase', { exact: true }).fill('reader new passphrase');
     await reader.getByLabel('Repeat new passphrase').fill('reader new passphrase');

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
+import { unlockVault } from '../../../sync/vault/vault.ts';
+import { vaultBoxName } from '../../../sync/vault/vault-rotation-journal.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { allListed, closeAll, homeNotebook, threeDevices } from '../vault-sync/three-devices.ts';
 import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, relayHolds, reopenDevice, startDevice, titles, until, type Device } from '../vault-sync/vault-sync-harness.ts';
 
 /**
@@ -20,6 +24,21 @@ const relay = relayForSuite();
  */
 const forwardingRelay = relayForSuite({ requireWriteCapability: false });
 
+/** The question an E_HANDOVER_CHOICE unlock carries, as "<by> removed <removed>" lines. */
+function removalsAsked(result: Awaited<ReturnType<typeof unlockVault>>): string[] {
+  if (result.ok) return [];
+  const { choice } = result.error as { choice?: { removals: { by: { name?: string }; removed: { name?: string }[] }[] } };
+  return (choice?.removals ?? []).map((r) => `${r.by.name} removed ${r.removed.map((d) => d.name).join(', ')}`).sort();
+}
+
+/** The state vector of `device`'s stored vault box (locked: nobody holds it open). */
+async function storedVaultBox(device: Device): Promise<Map<number, number>> {
+  const doc = new Y.Doc();
+  const handle = await device.services.boxes.open(vaultBoxName(device.vault.vaultId), doc);
+  await handle.close();
+  return Y.decodeStateVector(Y.encodeStateVector(doc));
+}
+
 const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
 
 /** The app's part: sync stops for the removal and starts again after it. */
@@ -31,17 +50,11 @@ async function removeFrom(device: Device, deviceId: string, passphrase = PASS): 
 
 describe('attack: a removed own device (issue 18 §1)', () => {
   it('the removed phone reads nothing written after its removal, in the notebook or the vault doc, and what it writes is not accepted; the tablet takes up the new key at its next unlock and keeps syncing', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl);
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      const id = laptop.vault.createNotebook('Home');
-      const onLaptop = await open(laptop, id);
-      createNote(onLaptop.doc, { title: 'before' });
-      await laptop.vault.flush();
-      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
-      const onPhone = await open(phone, id);
-      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
+      const { id, onLaptop, onPhone } = await homeNotebook({ laptop, phone, tablet });
       await until(onLaptop.doc, () => [phone, tablet].every((d) => onLaptop.shared.plain.getMap('members').has(d.vault.deviceId)), 20_000, 'phone and tablet members');
 
       const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
@@ -70,9 +83,12 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(byPhone.filter((key) => onLaptop.box.getMap('entries').has(key)), 'the relay took the phone\'s entries').toEqual([]);
 
       await handedOver;
-      // The tablet: told a new key waits, it locks; its next unlock takes up the laptop's, no new link.
+      // The tablet: told a new key waits, it locks; its next unlock asks which device to keep
+      // (one question), and keeping the laptop takes up the laptop's key, no new link.
       await tablet.close();
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(removalsAsked(asked)).toEqual(['alice-laptop removed alice-phone']);
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       await until(tablet.vault.doc, () => tablet.vault.notebooks().some((nb) => nb.id === later), 20_000, 'the later notebook on the tablet');
       const onTablet = await open(tablet, id);
@@ -88,23 +104,17 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(titles(onPhone.doc)).not.toContain('from-the-tablet');
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 
   it('a note the tablet writes after the handover reached it (before it followed) is not readable by the removed phone: the tablet writes nothing more under the old key', async () => {
-    let laptop = await newDevice(forwardingRelay.relayUrl, 'alice-laptop');
-    const phone = await linkNewDevice(laptop, forwardingRelay.relayUrl, 'alice-phone');
-    const tablet = await linkNewDevice(laptop, forwardingRelay.relayUrl, 'alice-tablet');
+    const three = await threeDevices(forwardingRelay.relayUrl);
+    let { laptop } = three;
+    const { phone, tablet } = three;
     try {
-      const id = laptop.vault.createNotebook('Home');
-      const onLaptop = await open(laptop, id);
-      createNote(onLaptop.doc, { title: 'before' });
-      await laptop.vault.flush();
-      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
-      const onPhone = await open(phone, id);
+      const { id, onLaptop, onPhone } = await homeNotebook({ laptop, phone, tablet });
       const onTablet = await open(tablet, id);
-      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
       await until(onTablet.doc, () => titles(onTablet.doc).includes('before'), 20_000, 'before on the tablet');
       const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
       const removal = must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
@@ -121,20 +131,16 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await new Promise((resolve) => setTimeout(resolve, 3000));
       expect(titles(onPhone.doc), 'the tablet\'s note after the handover, on the removed phone').not.toContain('after-the-handover');
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 
-  it('the thief, holding the removed phone unlocked, removes the laptop in turn and hands the tablet a key of its own: the tablet never takes the phone\'s key (it follows the laptop, or neither when it read the two revocations the other way round)', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    let phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+  it('the thief, holding the removed phone unlocked, removes the laptop in turn and hands the tablet a key of its own: the tablet, finding both, never picks: it asks which device to keep (review F2: it stayed on the old key and wrote under it), and keeping the laptop follows the laptop', async () => {
+    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
     try {
-      await until(phone.vault.doc, () => phone.vault.ownDevices().length === 3, 20_000, 'three devices on the phone');
-      await until(tablet.vault.doc, () => tablet.vault.ownDevices().length === 3, 20_000, 'three devices on the tablet');
+      await allListed({ laptop, phone, tablet });
       const oldRoom = tablet.vault.vaultReplica().roomId;
-      // The tablet is away while both removals happen (online, it would lock at the first
-      // handover and follow it at once): it finds both in the old room when it comes back.
+      // The tablet is away while both removals happen: it finds both in the old room when it comes back.
       await tablet.close();
       laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
       await until(phone.vault.doc, () => isDeviceRevoked(phone.vault.doc, phone.vault.deviceId), 20_000, 'the revocation on the phone');
@@ -142,40 +148,92 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       phone = counter.device;
       expect(must(counter.removal).handedTo).toEqual([tablet.vault.deviceId]);
       for (const device of [laptop, phone]) for (const { box } of device.vault.retiredVaultReplicas()) await relayHolds(relay.relayUrl, oldRoom, box);
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      const back = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(back.ok, 'no handover in the tablet\'s own box yet').toBe(true);
+      if (!back.ok) return;
+      tablet = await startDevice(back.value, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
       const tabletBox = tablet.vault.vaultReplica().box;
       await until(tabletBox, () => vaultKeysMap(tabletBox).size >= 2, 20_000, 'both handovers on the tablet');
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await tablet.close();
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
-      // Which revocation the tablet applied first decides whether it follows the laptop or
-      // stays (to be linked again); never the phone.
-      expect([laptop.vault.vaultReplica().roomId, oldRoom]).toContain(tablet.vault.vaultReplica().roomId);
-      expect(tablet.vault.vaultReplica().roomId).not.toBe(phone.vault.vaultReplica().roomId);
+      // Reopened with both revocations and both handovers in its box, in whichever order it
+      // applies them: the person is asked, and the laptop's removal of the phone is in the question.
+      const before = await storedVaultBox(tablet);
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(asked.ok ? 'unlocked' : asked.error.code, 'the tablet asks which device to keep').toBe('E_HANDOVER_CHOICE');
+      expect(removalsAsked(asked)).toContain('alice-laptop removed alice-phone');
+      // Asking, it wrote nothing under the old key (its last-seen time, say), which the phone reads.
+      expect(await storedVaultBox(tablet), 'the tablet\'s vault box after it asked').toEqual(before);
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      expect(tablet.vault.vaultReplica().roomId).not.toBe(oldRoom);
+      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
+      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
+    }
+  });
+
+  it('before the laptop\'s removal of the phone reaches the tablet, the phone removes the laptop: the tablet does not follow the phone (review F3); it asks, the person keeps the laptop, and the tablet follows the laptop once its handover arrives, without asking again', async () => {
+    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
+    try {
+      await allListed({ laptop, phone, tablet });
+      const oldRoom = tablet.vault.vaultReplica().roomId;
+      // The laptop removes the phone offline and stays away (the durable handover waits on it).
+      laptop.sync.stop();
+      must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      // The thief, unaware, removes the laptop from the phone; the tablet is online.
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      phone = (await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass')).device;
+      await handedOver;
+      await tablet.close();
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(asked.ok ? 'unlocked' : asked.error.code, 'the tablet asks before following the phone').toBe('E_HANDOVER_CHOICE');
+      expect(removalsAsked(asked)).toEqual(['alice-phone removed alice-laptop']);
+      // Keeping this device, or one the vault doc does not list, answers nothing.
+      for (const keep of [tablet.vault.deviceId, '0'.repeat(32)]) {
+        const wrong = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass', keep });
+        expect(wrong.ok ? 'unlocked' : wrong.error.code).toBe('E_DEVICE_UNKNOWN');
+      }
+      // The person keeps the laptop: the phone's handover is refused, and stays refused.
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(oldRoom);
+      expect(tablet.vault.handoverWaiting()).toBe(false);
+      // The laptop comes back: its handover reaches the tablet, which stops and locks ...
+      const fromLaptop = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      laptop = await startDevice(laptop.vault, laptop.services, relayOnly(relay.relayUrl), 'alice-laptop');
+      await fromLaptop;
+      await tablet.close();
+      // ... and follows it at the next unlock: the person chose the laptop already.
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      expect(tablet.vault.vaultReplica().roomId).not.toBe(phone.vault.vaultReplica().roomId);
+      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen on the laptop');
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === laptop.vault.deviceId), 20_000, 'the laptop listed on the tablet');
+      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+    } finally {
+      await closeAll({ laptop, phone, tablet });
     }
   });
 
   it('a tablet the phone linked (approved through the phone only) keeps working when the laptop removes the phone', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(phone, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      await until(laptop.vault.doc, () => laptop.vault.ownDevices().length === 3, 20_000, 'the tablet on the laptop');
       const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
       const removed = await removeFrom(laptop, phone.vault.deviceId);
       laptop = removed.device;
       expect(must(removed.removal).handedTo).toEqual([tablet.vault.deviceId]);
       await handedOver;
       await tablet.close();
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
       expect(laptop.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
       expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
-      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+      await closeAll({ laptop, phone, tablet });
     }
   });
 

@@ -2,13 +2,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { bytesEqual, newKeyId, randomVaultKey, sodiumReady, type VaultKey } from '../../../crypto/index.ts';
 import { vaultKeyId, vaultSealedMeta } from '../../../sync/vault/vault-doc-sealing.ts';
-import { guardHandovers, handedOverKey, vaultKeysMap, writeHandover, type HandoverPlace } from '../../../sync/vault/vault-key-handover.ts';
+import { guardHandovers, offeredHandovers, vaultKeysMap, writeHandover, type HandoverPlace } from '../../../sync/vault/vault-key-handover.ts';
 import { newDevice, syncBoxes, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 
 const recipient = (d: TestDevice) => ({ signingPublicKey: d.signing.publicKey, boxPublicKey: d.box.publicKey });
 const self = (d: TestDevice) => ({ signing: d.signing.publicKey, box: d.box });
+
+/** The one key `trusted` signers hand over, as a device would follow it once the person kept that signer (handover-choice.ts), or undefined. */
+function handedOverKey(at: HandoverPlace, me: ReturnType<typeof self>, trusted: (id: string) => boolean, current: VaultKey) {
+  const offered = offeredHandovers(at, me, (id) => trusted(id), current);
+  const [first] = offered;
+  if (!first || offered.some((h) => !bytesEqual(h.key, first.key))) return undefined;
+  return { key: first.key, signerPublicKey: first.signerPublicKey };
+}
 
 function place(oldKey: VaultKey, vaultId: string, box = new Y.Doc()): HandoverPlace {
   return { box, vaultId, meta: vaultSealedMeta(oldKey, vaultId) };

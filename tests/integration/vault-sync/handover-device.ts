@@ -5,7 +5,8 @@
  *   `link <answer>`   links with the other device's answer and starts sync;
  *   `devices <n>`     once its vault lists n devices of the person;
  *   `lock`            locks (the tablet goes away);
- *   `unlock`          unlocks with its passphrase (taking up a waiting handover) and starts sync;
+ *   `unlock [keep]`   unlocks with its passphrase and starts sync; with `keep` (a device id), the
+ *                     device the person keeps when a handover waits (taken up then);
  *   `handover`        once a handover for it arrived (the vault locked itself).
  * Each prints one JSON line when done. Run by p2p-handover.test.ts.
  */
@@ -55,7 +56,7 @@ lines.on('line', (line) => {
       say({ locked: true });
     }
     if (command === 'unlock') {
-      const unlocked = await unlockVault(services, { passphrase: PASSPHRASE });
+      const unlocked = await unlockVault(services, arg ? { passphrase: PASSPHRASE, keep: arg } : { passphrase: PASSPHRASE });
       if (!unlocked.ok) return say({ error: unlocked.error.code });
       const unlockedVault = unlocked.value;
       vault = unlockedVault;

@@ -55,7 +55,10 @@ describe('removing one device peer to peer (issue 18 §1)', () => {
       const late = new Promise((resolve) => (timer = setTimeout(() => resolve({ handover: 'not within 40 s' }), 40_000)));
       expect(await Promise.race([out.next(), late])).toMatchObject({ handover: true });
       clearTimeout(timer);
+      // The person keeps the laptop when the tablet asks (handover-choice.ts).
       child.stdin.write('unlock\n');
+      expect(await out.next()).toMatchObject({ error: 'E_HANDOVER_CHOICE' });
+      child.stdin.write(`unlock ${laptop.deviceId}\n`);
       expect(await out.next()).toMatchObject({ room: newRoom });
       await vi.waitFor(() => expect(laptop.pendingHandovers()).toEqual([]), { timeout: 30_000 });
     } catch (error) {

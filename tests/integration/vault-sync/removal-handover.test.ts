@@ -3,7 +3,8 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { readMember } from '../../../sync/share/members.ts';
 import { createVault, unlockVault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
-import { boxContains, linkNewDevice, memoryServices, must, newDevice, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from './vault-sync-harness.ts';
+import { homeNotebook, threeDevices } from './three-devices.ts';
+import { boxContains, linkNewDevice, memoryServices, must, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from './vault-sync-harness.ts';
 
 /**
  * Issue 18 §1, what was left of removing one device: the new vault key handed to the
@@ -19,11 +20,10 @@ const handoverSeen = (device: Device): boolean => device.vault.locked || device.
 
 describe('removing one device: the handover (issue 18 §1)', () => {
   it('the removing device removes the phone offline and locks at once; days later the tablet comes online and the laptop is unlocked again: the handover reaches the tablet, it follows, and the laptop stops offering it once the tablet shows up under the new key', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl);
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      await vi.waitFor(() => expect(laptop.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
       await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
       await tablet.close();
       // Offline: the handover never leaves the laptop before it locks.
@@ -39,7 +39,8 @@ describe('removing one device: the handover (issue 18 §1)', () => {
       await vi.waitFor(() => expect(handoverSeen(tablet)).toBe(true), { timeout: 20_000 });
       expect(laptop.vault.pendingHandovers()).toEqual([tablet.vault.deviceId]);
       await tablet.close();
-      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      // The person keeps the laptop (the unlock asked: handover-choice.ts).
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       expect(tablet.vault.vaultReplica().roomId).toBe(newRoom);
 
       // The tablet wrote under the new key: that is its acknowledgement.
@@ -70,9 +71,12 @@ describe('removing one device: the handover (issue 18 §1)', () => {
       await vi.waitFor(() => expect(handoverSeen(tablet)).toBe(true), { timeout: 20_000 });
       await tablet.close();
 
-      const without = await unlockVault(tablet.services, { recoveryKey: created.recoveryKey });
+      const asked = await unlockVault(tablet.services, { recoveryKey: created.recoveryKey });
+      expect(asked.ok ? 'ok' : asked.error.code).toBe('E_HANDOVER_CHOICE');
+      const keep = laptop.vault.deviceId;
+      const without = await unlockVault(tablet.services, { recoveryKey: created.recoveryKey, keep });
       expect(without.ok ? 'ok' : without.error.code).toBe('E_HANDOVER_PASSPHRASE');
-      const followed = must(await unlockVault(tablet.services, { recoveryKey: created.recoveryKey, newPassphrase: 'tablet pass after' }));
+      const followed = must(await unlockVault(tablet.services, { recoveryKey: created.recoveryKey, newPassphrase: 'tablet pass after', keep }));
       expect(followed.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
       await followed.lock();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'tablet pass after');
@@ -85,17 +89,13 @@ describe('removing one device: the handover (issue 18 §1)', () => {
 
 describe('any of the person\'s devices removes a stolen one (issue 18 §1)', () => {
   it('a writer tablet (no owner grant) removes the phone: the laptop, owner of the notebook, follows the handover and rotates the notebook without the phone, so the phone reads nothing the laptop writes after', async () => {
-    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const phone = await linkNew(laptop, 'alice-phone');
-    let tablet = await linkNew(laptop, 'alice-tablet');
+    const three = await threeDevices(relay.relayUrl);
+    let { laptop, tablet } = three;
+    const { phone } = three;
     try {
-      const id = laptop.vault.createNotebook('Home');
-      let onLaptop = await open(laptop, id);
-      createNote(onLaptop.doc, { title: 'before' });
-      await laptop.vault.flush();
-      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
-      const onPhone = await open(phone, id);
-      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
+      const home = await homeNotebook({ laptop, phone, tablet });
+      const { id, onPhone } = home;
+      let { onLaptop } = home;
       await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
 
       const removal = must(await tablet.vault.removeDevice(phone.vault.deviceId, 'alice-tablet pass'));
@@ -104,7 +104,7 @@ describe('any of the person\'s devices removes a stolen one (issue 18 §1)', () 
       tablet = await startDevice(tablet.vault, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
       await vi.waitFor(() => expect(handoverSeen(laptop)).toBe(true), { timeout: 20_000 });
       await laptop.close();
-      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop');
+      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop', PASS, tablet.vault.deviceId);
       expect(laptop.vault.vaultReplica().roomId).toBe(tablet.vault.vaultReplica().roomId);
       onLaptop = await open(laptop, id);
       expect(readMember(onLaptop.doc, phone.vault.deviceId)?.removedAt).toBeDefined();

@@ -57,18 +57,24 @@ export async function linkNewDevice(from: Device, relayUrl: string, name: string
   const services = memoryServices();
   const request = beginDeviceLink(origin);
   const linked = must(await linkDevice(services, { responseLink: must(from.vault.answerDeviceLink(request.link, origin)).link, pending: request.pending, passphrase: `${name} pass` }));
+  // Named in the vault doc, as the app does: the person's other devices say which one did what.
+  linked.vault.setDeviceName(name);
   return startDevice(linked.vault, services, relayOnly(relayUrl), name);
 }
 
 export async function newDevice(relayUrl: string, name: string): Promise<Device> {
   const services = memoryServices();
   const { vault } = await createVault(services, PASS);
+  vault.setDeviceName(name);
   return startDevice(vault, services, relayOnly(relayUrl), name);
 }
 
-/** The same device after a restart: unlock its stores again and start syncing. */
-export async function reopenDevice(services: VaultServices, relayUrl: string, name: string, passphrase = PASS): Promise<Device> {
-  const unlocked = await unlockVault(services, { passphrase });
+/**
+ * The same device after a restart: unlock its stores again and start syncing. `keep`: the
+ * device the person keeps when the unlock asks (a handover waits: E_HANDOVER_CHOICE).
+ */
+export async function reopenDevice(services: VaultServices, relayUrl: string, name: string, passphrase = PASS, keep?: string): Promise<Device> {
+  const unlocked = await unlockVault(services, keep === undefined ? { passphrase } : { passphrase, keep });
   if (!unlocked.ok) throw new Error(unlocked.error.message);
   return startDevice(unlocked.value, services, relayOnly(relayUrl), name);
 }

@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomVaultKey, sodiumReady } from '../../../crypto/index.ts';
+import {
+  decideHandover,
+  decodeKeptDevices,
+  describeRemovals,
+  encodeKeptDevices,
+  keepDevice,
+  NO_CHOICE,
+  type HandoverView,
+  type KeptDevices,
+} from '../../../sync/vault/handover-choice.ts';
+import type { OfferedHandover } from '../../../sync/vault/vault-key-handover.ts';
+
+beforeAll(sodiumReady);
+
+const NAMES: Record<string, string> = { laptop: 'Laptop', phone: 'Phone', tablet: 'Tablet' };
+
+function offer(signerId: string, key = randomVaultKey()): OfferedHandover {
+  return { signerId, signerPublicKey: new Uint8Array(32), key };
+}
+
+/** `revocations`: revoked device -> the device that signed its revocation, as this device applied them. */
+function view(revocations: Record<string, string>, choice: KeptDevices = NO_CHOICE): HandoverView {
+  return {
+    revokedBy: (id) => revocations[id],
+    revokedByIt: (signer) => Object.keys(revocations).filter((id) => revocations[id] === signer),
+    name: (id) => NAMES[id],
+    choice,
+  };
+}
+
+describe('which device to keep (handover-choice.ts)', () => {
+  it('the common case: the laptop removed the phone; the tablet asks once, and follows the laptop once the person keeps it', () => {
+    const fromLaptop = offer('laptop');
+    const asked = decideHandover([fromLaptop], view({ phone: 'laptop' }));
+    expect(asked.kind).toBe('ask');
+    if (asked.kind !== 'ask') return;
+    expect(describeRemovals(asked.choice)).toEqual(['Laptop removed Phone from your vault']);
+    const kept = keepDevice(NO_CHOICE, 'laptop', [fromLaptop]);
+    expect(decideHandover([fromLaptop], view({ phone: 'laptop' }, kept))).toMatchObject({ kind: 'follow', handover: { signerId: 'laptop' } });
+  });
+
+  it('the removed phone\'s handover, signed after the tablet saw the laptop remove it, is refused without asking; before that, it is asked about and never followed', () => {
+    const fromPhone = offer('phone');
+    expect(decideHandover([fromPhone], view({ phone: 'laptop' })).kind).toBe('none');
+    // F3: the laptop's revocation has not arrived; the phone's removal of the laptop has.
+    const asked = decideHandover([fromPhone], view({ laptop: 'phone' }));
+    expect(asked.kind === 'ask' && describeRemovals(asked.choice)).toEqual(['Phone removed Laptop from your vault']);
+    // The person keeps the laptop: the phone's handover is refused from now on, and the
+    // laptop's, when it arrives, is followed (the revocation of the laptop is the phone's).
+    const kept = keepDevice(NO_CHOICE, 'laptop', [fromPhone]);
+    expect(decideHandover([fromPhone], view({ laptop: 'phone' }, kept)).kind).toBe('none');
+    expect(decideHandover([fromPhone, offer('laptop')], view({ laptop: 'phone' }, kept))).toMatchObject({ kind: 'follow', handover: { signerId: 'laptop' } });
+  });
+
+  it('two devices that removed each other (F2): both are asked about, never one picked, and a kept device offering two keys is asked about again', () => {
+    const both = [offer('laptop'), offer('phone')];
+    const asked = decideHandover(both, view({ phone: 'laptop', laptop: 'phone' }));
+    expect(asked.kind === 'ask' && describeRemovals(asked.choice).sort()).toEqual(['Laptop removed Phone from your vault', 'Phone removed Laptop from your vault']);
+    const kept = keepDevice(NO_CHOICE, 'phone', both);
+    expect(decideHandover(both, view({ phone: 'laptop', laptop: 'phone' }, kept))).toMatchObject({ kind: 'follow', handover: { signerId: 'phone' } });
+    expect(decideHandover([offer('phone'), offer('phone')], view({}, keepDevice(NO_CHOICE, 'phone', []))).kind).toBe('ask');
+    // A third device's handover after the choice: asked about, not followed beside the kept one.
+    expect(decideHandover([...both, offer('tablet')], view({}, kept)).kind).toBe('ask');
+  });
+
+  it('the answer is stored as a device record and read back; bytes that are not one read as no answer (asked again)', () => {
+    const kept = keepDevice(NO_CHOICE, 'laptop', [offer('phone'), offer('laptop')]);
+    const read = decodeKeptDevices(encodeKeptDevices(kept));
+    expect([...read.kept]).toEqual(['laptop']);
+    expect([...read.refused]).toEqual(['phone']);
+    for (const junk of [new Uint8Array(), Uint8Array.of(2, 0, 0), Uint8Array.of(1, 1, 1, 0x2f, 0), Uint8Array.of(1, 0, 0, 7)]) expect(decodeKeptDevices(junk)).toBe(NO_CHOICE);
+  });
+});
