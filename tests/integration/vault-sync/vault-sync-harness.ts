@@ -102,12 +102,28 @@ export function until(doc: Y.Doc, check: () => boolean, timeoutMs = 20_000, what
   });
 }
 
+/** A keyless observer of the room: the suite engine's client, with no write key (it only reads). */
+function observeRoom(relayUrl: string, roomId: string, mirror: Y.Doc) {
+  const transport = (RELAY_ENGINE === 'hocuspocus' ? hocusTransport : relayTransport)({ url: relayUrl, WebSocketPolyfill: class extends Ws {} });
+  return transport.connect({ box: mirror, roomId });
+}
+
+/** What the relay holds of a room now: a keyless observer's first sync with it, then it leaves. */
+export async function relayCopy(relayUrl: string, roomId: string): Promise<Y.Doc> {
+  const mirror = new Y.Doc();
+  const connection = observeRoom(relayUrl, roomId, mirror);
+  try {
+    await connection.whenSynced();
+  } finally {
+    connection.destroy();
+  }
+  return mirror;
+}
+
 /** Resolves once the relay holds everything in `box`: a keyless observer of the room has all of it. */
 export async function relayHolds(relayUrl: string, roomId: string, box: Y.Doc): Promise<void> {
   const mirror = new Y.Doc();
-  // The suite engine's client, with no write key: it only reads.
-  const transport = (RELAY_ENGINE === 'hocuspocus' ? hocusTransport : relayTransport)({ url: relayUrl, WebSocketPolyfill: class extends Ws {} });
-  const connection = transport.connect({ box: mirror, roomId });
+  const connection = observeRoom(relayUrl, roomId, mirror);
   const target = Y.decodeStateVector(Y.encodeStateVector(box));
   // Other devices may have put more there: the relay holds the box once it has all of it.
   const holds = (): boolean => {
