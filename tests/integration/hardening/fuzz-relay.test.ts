@@ -24,7 +24,8 @@ import { testPresence } from '../../helpers/test-presence.ts';
  */
 const MAX_FRAME = 64 * 1024;
 // Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
-const relay = relayForSuite({ limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 }, requireWriteCapability: false });
+// y-websocket frames on the old engine's one-socket-per-room URLs; tests/integration/hocus/fuzz-hocus.test.ts fuzzes the default one.
+const relay = relayForSuite({ limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 }, requireWriteCapability: false, engine: 'y-websocket' });
 let keyring: Keyring;
 
 beforeAll(() => {
@@ -109,9 +110,9 @@ describe('fuzz: y-protocol frames into the real relay', () => {
     const random = seededRandom(seed);
     const quietRoom = 'quiet-room-0123456789';
     const fuzzRooms = ['fuzz-room-a-0123456789', 'fuzz-room-b-0123456789', 'fuzz-room-c-0123456789'];
-    const a = connectDevice(relay.relayUrl, quietRoom, keyring);
-    const b = connectDevice(relay.relayUrl, quietRoom, keyring);
-    const owner = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring);
+    const a = connectDevice(relay.relayUrl, quietRoom, keyring, 'y-websocket');
+    const b = connectDevice(relay.relayUrl, quietRoom, keyring, 'y-websocket');
+    const owner = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring, 'y-websocket');
     for (let i = 0; i < 3; i++) createNote(owner.plain, { title: `kept ${i}` });
     owner.sealed.flush();
     createNote(a.plain, { title: 'before' });
@@ -151,7 +152,7 @@ describe('fuzz: y-protocol frames into the real relay', () => {
     await until(a.plain, () => titles(a).includes('after'));
 
     // A new device in the fuzzed room still gets the notebook (junk entries are quarantined).
-    const late = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring);
+    const late = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring, 'y-websocket');
     await until(late.plain, () => titles(late).filter((t) => t.startsWith('kept')).length === 3);
     console.log(`fuzz-relay: late device quarantined ${late.sealed.quarantine.size} junk entries`);
     late.destroy();
