@@ -6,6 +6,7 @@ import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { replicateBox } from '../../../sync/replication/replicate-box.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { hostileConnection } from '../../helpers/hostile-connection.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { FuzzTally, int, mutateBytes, pick, randomBytes, randomValue, type Random } from '../../helpers/fuzz.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
@@ -83,24 +84,6 @@ function hostileFrames(random: Random, frames: readonly Uint8Array[]): (Uint8Arr
   });
 }
 
-/** Opens a socket, sends the frames, and reports how the relay took them (or 'hang'). */
-async function hostileConnection(room: string, frames: (Uint8Array | string)[]): Promise<string> {
-  const ws = new WebSocket(`${relay.relayUrl}/${room}`);
-  const outcome = new Promise<string>((resolve) => {
-    ws.once('close', (code) => resolve(`closed ${code}`));
-    ws.once('error', () => resolve('error'));
-    ws.once('open', () => {
-      for (const f of frames) ws.send(f);
-      // Give the relay time to answer; a socket it keeps is one it accepted.
-      setTimeout(() => resolve('kept open'), 60);
-    });
-  });
-  const hang = new Promise<string>((resolve) => setTimeout(() => resolve('hang'), 5000));
-  const result = await Promise.race([outcome, hang]);
-  ws.terminate();
-  return result;
-}
-
 const titles = (d: Device) => readNotes(d.plain).map((n) => n.title).sort();
 
 describe('fuzz: y-protocol frames into the real relay', () => {
@@ -129,7 +112,7 @@ describe('fuzz: y-protocol frames into the real relay', () => {
     // Eight hostile sockets at a time, for a fixed count or time, whichever ends first.
     while (tally.tried < 600 && performance.now() - started < 8000) {
       const batchStarted = performance.now();
-      const batch = Array.from({ length: 8 }, () => hostileConnection(pick(random, fuzzRooms), hostileFrames(random, frames)));
+      const batch = Array.from({ length: 8 }, () => hostileConnection(`${relay.relayUrl}/${pick(random, fuzzRooms)}`, hostileFrames(random, frames)));
       const results = await Promise.all(batch);
       tally.slowestMs = Math.max(tally.slowestMs, performance.now() - batchStarted);
       for (const result of results) {
