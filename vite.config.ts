@@ -160,13 +160,13 @@ export default defineConfig(({ mode }) => ({
         },
       },
       {
-        // The relay suite again, against the Hocuspocus relay (tests/integration/relay/relay-engine.ts).
+        // The relay suite again, against the old y-websocket relay (tests/integration/relay/relay-engine.ts).
         extends: true,
         test: {
-          name: 'relay-hocuspocus',
+          name: 'relay-y-websocket',
           environment: 'node',
           include: ['tests/integration/relay/**/*.test.ts'],
-          env: { OBSCURA_RELAY_ENGINE: 'hocuspocus' },
+          env: { OBSCURA_RELAY_ENGINE: 'y-websocket' },
           testTimeout: 30_000,
         },
       },

@@ -80,13 +80,42 @@ export function hocusTransport(options: RelayTransportOptions): BoxTransport<Rel
       const onBoxUpdate = (_update: Uint8Array, origin: unknown) => void (origin === provider && events.synced());
       room.box.on('update', onBoxUpdate);
 
+      const stopDeliveries = new Set<() => void>();
+      // Hocuspocus answers each update and sync step 2 with a sync status message once our
+      // relay stored it (hocus-rooms.ts awaits the append); the provider counts the unanswered
+      // ones from its last sync step 1 on. Writes the gate drops (a read-only connection) are
+      // never answered: the count falls to 0 only after a reconnect with the write token
+      // resent them (its sync step 2 carries them) and the relay stored that.
+      const delivered = async (timeoutMs: number): Promise<boolean> => {
+        await writeSettled;
+        if (destroyed || write?.token() === undefined) return false;
+        return new Promise<boolean>((resolve) => {
+          const finish = (stored: boolean): void => {
+            clearTimeout(timer);
+            provider.off('unsyncedChanges', check);
+            stopDeliveries.delete(stop);
+            resolve(stored);
+          };
+          const stop = (): void => finish(false);
+          function check(): void {
+            if (provider.isAttached && shared.socket.status === 'connected' && provider.isAuthenticated && !provider.hasUnsyncedChanges) finish(true);
+          }
+          const timer = setTimeout(stop, timeoutMs);
+          stopDeliveries.add(stop);
+          provider.on('unsyncedChanges', check);
+          check();
+        });
+      };
+
       return {
         ...events.api(),
         origin: provider,
         writeToken: () => write?.token(),
         writeSettled: () => writeSettled,
+        delivered,
         destroy() {
           destroyed = true;
+          for (const stop of [...stopDeliveries]) stop();
           stopWriteChanges?.();
           leave();
           room.box.off('update', onBoxUpdate);

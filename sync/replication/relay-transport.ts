@@ -24,6 +24,13 @@ export interface RelayConnection extends BoxConnection {
   writeToken(): string | undefined;
   /** Resolves once the relay has the room's latest policy (after a rotation: before anyone writes under the old key there). */
   writeSettled(): Promise<void>;
+  /**
+   * Resolves true once the relay acknowledged every update this device made in the room so
+   * far, stored (sync/server/RELAY.md "The Hocuspocus client"); false when it cannot tell: no
+   * write key (the relay takes none of this device's writes), `timeoutMs` passed (the relay is
+   * unreachable), the connection ended, or the engine has no acknowledgement (y-websocket).
+   */
+  delivered(timeoutMs: number): Promise<boolean>;
 }
 
 /**
@@ -98,6 +105,8 @@ function connectRelay(options: RelayTransportOptions, room: RelayRoom): RelayCon
     origin: relay,
     writeToken: () => write?.token(),
     writeSettled: () => writeSettled,
+    // The y-websocket protocol acknowledges nothing: a write is on the socket, not known stored.
+    delivered: () => writeSettled.then(() => false),
     destroy() {
       destroyed = true;
       stopWriteChanges?.();

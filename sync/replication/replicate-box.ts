@@ -71,6 +71,8 @@ export interface Replication {
   relayWriteToken(): string | undefined;
   /** Resolves once the relay has the room's latest policy (after a rotation: before anyone writes under the old key there). */
   relayWriteSettled(): Promise<void>;
+  /** Whether the relay stored every update this device made in the room so far, within `timeoutMs` (RelayConnection.delivered). */
+  relayDelivered(timeoutMs: number): Promise<boolean>;
   /** The side lane of the same peer connections, for blob transfer (sync/blob/blob-sync.ts). */
   readonly blobLane: BlobLane;
   /** Leaves the room on every transport; the box doc stays open. */
@@ -159,6 +161,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
     roomId,
     relayWriteToken: () => relay?.writeToken(),
     relayWriteSettled: () => relay?.writeSettled() ?? Promise.resolve(),
+    relayDelivered: (timeoutMs) => relay?.delivered(timeoutMs) ?? Promise.resolve(false),
     blobLane,
     destroy() {
       for (const awareness of awarenesses) awareness.off('change', onAwareness);

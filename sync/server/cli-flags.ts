@@ -53,11 +53,12 @@ export function limitFlags(argv: readonly string[] = process.argv): Partial<Rela
 }
 
 /**
- * `--relay-engine y-websocket|hocuspocus`, else `RELAY_ENGINE`: which relay serves box docs
- * (attach-sync.ts). y-websocket until the Hocuspocus relay is the default (RELAY.md).
+ * `--relay-engine hocuspocus|y-websocket`, else `RELAY_ENGINE`: which relay serves box docs
+ * (attach-sync.ts). Hocuspocus by default; y-websocket (the old relay) on the same data
+ * directory until it is deleted (RELAY.md "Two engines").
  */
 export function relayEngineFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ENGINE): RelayEngine {
-  const given = flag('relay-engine', argv) ?? (env || 'y-websocket');
+  const given = flag('relay-engine', argv) ?? (env || 'hocuspocus');
   if (given !== 'y-websocket' && given !== 'hocuspocus') throw new Error(`--relay-engine ${given}: one of y-websocket, hocuspocus`);
   return given;
 }

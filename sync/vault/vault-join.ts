@@ -38,6 +38,8 @@ export interface JoinOptions {
 }
 
 export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
+/** How long a join that worked waits for the relay to store its redemption (see joinByInvite). */
+export const REDEMPTION_DELIVERY_MS = 10_000;
 
 export type JoinErrorCode = InviteErrorCode | RedeemErrorCode | 'E_SYNC_OFF' | 'E_INVITE_TIMEOUT' | 'E_INVITE_ALREADY_JOINED' | 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_SHARED';
 type JoinResult = Result<{ notebookId: string }, JoinErrorCode>;
@@ -59,6 +61,8 @@ export interface JoinHost {
   /** The notebook's box (loaded and replicating while sync runs), before any key is known. */
   notebookBox(id: string): Promise<Y.Doc | undefined>;
   flushVault(): Promise<void>;
+  /** Whether the relay stored this device's writes to the notebook's room, within `timeoutMs` (false: no relay, or not reachable). */
+  relayDelivered(notebookId: string, timeoutMs: number): Promise<boolean>;
 }
 
 export async function joinByInvite(host: JoinHost, link: string, options: JoinOptions): Promise<JoinResult> {
@@ -159,6 +163,12 @@ export async function joinByInvite(host: JoinHost, link: string, options: JoinOp
   }
   await opened?.flush();
   await host.flushVault();
+  // The redemption is the invite's "used" mark for everyone else: a join that resolved before
+  // the relay stored it let a third device that tried the link just after in (the redemption
+  // went out on the socket that was read-only until this device held the key, and reached the
+  // relay only after the reconnect with its write token). Bounded: a relay that is not
+  // reachable now gets it on the next connection, and peers may carry it meanwhile.
+  await host.relayDelivered(notebookId, REDEMPTION_DELIVERY_MS);
   options.onProgress?.('redeemed');
   return outcome;
 }

@@ -123,7 +123,11 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
     changed();
     listeners.clear();
   };
-  const detach = vault.attachSync({ stop, settled: async (id) => running.get(id)?.relayWriteSettled() });
+  const detach = vault.attachSync({
+    stop,
+    settled: async (id) => running.get(id)?.relayWriteSettled(),
+    delivered: async (id, timeoutMs) => (await running.get(id)?.relayDelivered(timeoutMs)) ?? false,
+  });
   vault.doc.on('update', reconcile);
   reconcile();
 

@@ -187,6 +187,8 @@ export interface AttachedSync {
   stop(): void;
   /** Resolves once the relay knows a notebook room's current write key (after a rotation). */
   settled(notebookId: string): Promise<void>;
+  /** Whether the relay stored every update this device made in a notebook room so far, within `timeoutMs`. */
+  delivered(notebookId: string, timeoutMs: number): Promise<boolean>;
 }
 
 /** A loaded box; a vault-key rotation moves it to another database (`handle` changes). */
@@ -809,6 +811,7 @@ export class Vault {
         openNotebook: (id) => this.openNotebook(id),
         notebookBox: async (id) => (notebookRoom(this.#doc, id) ? (await this.#loadBox(id)).box : undefined),
         flushVault: () => this.flush(),
+        relayDelivered: async (id, timeoutMs) => (await this.#sync?.delivered(id, timeoutMs)) ?? false,
       },
       link,
       options,

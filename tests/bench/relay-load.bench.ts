@@ -29,7 +29,8 @@ export async function run(args: string[]): Promise<void> {
   // The devices all connect from 127.0.0.1; the hostile clients each from an address of their own.
   const perAddress = Math.max(64, rooms * devicesPerRoom + 8);
   // maxRooms lowered from 1,000 so that the room flood meets it within the run.
-  const relay = await startRelayProcess(['--limit', `maxConnectionsPerIp=${perAddress}`, '--limit', 'maxRooms=300']);
+  // The app's y-websocket client (load-run.ts) against the old engine, named since Hocuspocus is the default.
+  const relay = await startRelayProcess(['--relay-engine', 'y-websocket', '--limit', `maxConnectionsPerIp=${perAddress}`, '--limit', 'maxRooms=300']);
   try {
     const options = {
       relay,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobCipherBytes, isPadmeBucket, paddedBlobBytes } from '../../crypto/index.ts';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 import { guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
-import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import { relayRoomsUsed, startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
 
 /**
  * Issue 13 §2 in the built app: photos of six sizes imported in Chromium reach the relay
@@ -65,7 +65,7 @@ describe('padded sizes at the relay (built app, real relay, Chromium)', () => {
   });
 
   it('every sealed envelope the relay stores (notebook and vault rooms) is a bucket', async () => {
-    const rooms = [...new Set(socketUrls.filter((u) => u.includes('/relay/')).map((u) => decodeURIComponent(new URL(u).pathname.split('/').pop() ?? '')))];
+    const rooms = relayRoomsUsed(server, socketUrls);
     expect(rooms.length).toBeGreaterThanOrEqual(2);
     await page.close();
     const docs = await server.stopAndReadRooms(rooms);

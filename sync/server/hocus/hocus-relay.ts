@@ -1,13 +1,11 @@
 import { Hocuspocus } from '@hocuspocus/server';
 import type * as WsModule from 'ws';
-import { ConnectionsPerAddress } from '../connections-per-address.ts';
-import { keepAlive } from '../heartbeat.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.ts';
 import { openRelayParts, relayPartsOptions } from '../relay/relay-parts.ts';
-import { closeSockets, relayRoutes } from '../relay/relay-routes.ts';
+import { relayRoutes } from '../relay/relay-routes.ts';
+import { RelaySocketServer } from '../relay/relay-socket-server.ts';
 import type { Relay, RelayOptions } from '../relay/relay.ts';
-import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
-import { WebSocketServer } from '../ws-node.ts';
+import { upgradePath } from '../upgrade-reject.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { HocusRooms } from './hocus-rooms.ts';
 import { LevelDbRoomLog } from './room-update-log.ts';
@@ -70,37 +68,28 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
   const refresh = shared && setInterval(() => void refreshLedger(), shared.resyncMs);
   refresh?.unref();
   let ignoredWrites = 0;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
-  const stopHeartbeat = keepAlive(wss, heartbeatMs);
-  const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
+  const sockets = new RelaySocketServer(limits, pages, heartbeatMs);
 
   return {
     limits,
     handleUpgrade(req, socket, head) {
       if (upgradePath(req.url) !== HOCUS_RELAY_PATH) return false;
-      if (!pages.allows(req)) rejectUpgrade(socket, 403);
-      else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
-      else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
-      else {
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
-          wss.emit('connection', ws, req);
-          const gated = new GatedSocket(ws, {
-            maxRoomsPerSocket: MAX_ROOMS_PER_SOCKET,
-            // Room for one full frame queued behind another before a client counts as stalled.
-            maxBufferedBytes: 2 * limits.maxFrameBytes,
-            // More than this cannot all be stored: the room's quota and one frame past it.
-            maxEarlyBytes: limits.maxDocBytes + limits.maxFrameBytes,
-            prove: (roomId, token) => access.prove(roomId, token),
-            mayWrite: (roomId, writePk) => access.allows(roomId, writePk),
-            ignored: () => void ignoredWrites++,
-            ...(options.onFrame ? { onFrame: options.onFrame } : {}),
-          });
-          // Hocuspocus reads and writes frames, pings and closes through the socket it is
-          // given; the gate offers exactly those of ws's WebSocket (gated-socket.ts).
-          hocuspocus.handleConnection(gated as unknown as WsModule.WebSocket, req, { socket: gated });
+      sockets.upgrade(req, socket, head, (ws) => {
+        const gated = new GatedSocket(ws, {
+          maxRoomsPerSocket: MAX_ROOMS_PER_SOCKET,
+          // Room for one full frame queued behind another before a client counts as stalled.
+          maxBufferedBytes: 2 * limits.maxFrameBytes,
+          // More than this cannot all be stored: the room's quota and one frame past it.
+          maxEarlyBytes: limits.maxDocBytes + limits.maxFrameBytes,
+          prove: (roomId, token) => access.prove(roomId, token),
+          mayWrite: (roomId, writePk) => access.allows(roomId, writePk),
+          ignored: () => void ignoredWrites++,
+          ...(options.onFrame ? { onFrame: options.onFrame } : {}),
         });
-      }
+        // Hocuspocus reads and writes frames, pings and closes through the socket it is
+        // given; the gate offers exactly those of ws's WebSocket (gated-socket.ts).
+        hocuspocus.handleConnection(gated as unknown as WsModule.WebSocket, req, { socket: gated });
+      });
       return true;
     },
     handleRequest: relayRoutes({ engine: 'hocuspocus', caps, blobs, access, ledger, pages }),
@@ -115,8 +104,7 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
     },
     async close() {
       if (refresh) clearInterval(refresh);
-      stopHeartbeat();
-      await closeSockets(wss);
+      await sockets.close();
       await rooms.close();
     },
   };

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import * as Y from 'yjs';
+import { createTablesOnce } from '../relay/pg-create-tables.ts';
 import type { RoomUpdateLog } from './room-update-log.ts';
 
 /**
@@ -52,15 +53,7 @@ export class PgRoomLog implements RoomUpdateLog {
   }
 
   static async open(pool: pg.Pool): Promise<PgRoomLog> {
-    const client = await pool.connect();
-    try {
-      // Two nodes running CREATE TABLE IF NOT EXISTS at once can still collide on the catalog.
-      await client.query('SELECT pg_advisory_lock(15016)');
-      await client.query(BOX_UPDATES_SQL);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(15016)').catch(() => undefined);
-      client.release();
-    }
+    await createTablesOnce(pool, 15016, BOX_UPDATES_SQL);
     return new PgRoomLog(pool);
   }
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { createTablesOnce } from './pg-create-tables.ts';
 
 /**
  * The blob store's shared state in PostgreSQL (s3-blob-store.ts), so every relay node sees
@@ -44,15 +45,7 @@ export interface UploadRow {
 
 /** Creates the tables once; safe when several nodes start together. */
 export async function createBlobTables(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    // Two nodes running CREATE TABLE IF NOT EXISTS at once can still collide on the catalog.
-    await client.query('SELECT pg_advisory_lock(15015)');
-    await client.query(BLOB_TABLES_SQL);
-  } finally {
-    await client.query('SELECT pg_advisory_unlock(15015)').catch(() => undefined);
-    client.release();
-  }
+  await createTablesOnce(pool, 15015, BLOB_TABLES_SQL);
 }
 
 export async function blobSize(db: pg.Pool | pg.PoolClient, roomId: string, hash: string): Promise<number | undefined> {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { parseCapStatement, type CapPolicy } from '../../relay-cap/cap-statement.ts';
+import { createTablesOnce } from './pg-create-tables.ts';
 import { replacementVerdict, type RegisterResult, type RoomPolicies } from './room-caps.ts';
 
 const CAPS_SQL = 'CREATE TABLE IF NOT EXISTS relay_room_caps (room_id text PRIMARY KEY, statement bytea NOT NULL)';
@@ -25,14 +26,7 @@ export class PgRoomCaps implements RoomPolicies {
 
   static async open(pool: pg.Pool): Promise<PgRoomCaps> {
     const caps = new PgRoomCaps(pool);
-    const client = await pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock(15017)');
-      await client.query(CAPS_SQL);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(15017)').catch(() => undefined);
-      client.release();
-    }
+    await createTablesOnce(pool, 15017, CAPS_SQL);
     await caps.#listen();
     const { rows } = await pool.query<{ room_id: string; statement: Buffer }>('SELECT room_id, statement FROM relay_room_caps');
     for (const row of rows) caps.#take(row.room_id, row.statement);

@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from '../ws-node.ts';
-import { ConnectionsPerAddress } from '../connections-per-address.ts';
-import { keepAlive } from '../heartbeat.ts';
-import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
+import type { WebSocket } from '../ws-node.ts';
+import { upgradePath } from '../upgrade-reject.ts';
 import type { BlobStorage } from './blob-storage.ts';
 import { DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
 import { openRelayParts, relayPartsOptions } from './relay-parts.ts';
-import { closeSockets, relayRoutes } from './relay-routes.ts';
+import { relayRoutes } from './relay-routes.ts';
+import { RelaySocketServer } from './relay-socket-server.ts';
 import { RelayRooms } from './relay-rooms.ts';
 import { serveRelaySocket } from './relay-socket.ts';
 import { tokenInUrl } from './write-access.ts';
@@ -80,9 +79,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
         ledger,
       }),
   );
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
-  const stopHeartbeat = keepAlive(wss, options.heartbeatMs);
-  const perAddress = new ConnectionsPerAddress(limits.maxConnectionsPerIp);
+  const sockets = new RelaySocketServer(limits, pages, options.heartbeatMs);
 
   return {
     limits,
@@ -90,19 +87,12 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       const path = upgradePath(req.url);
       if (!path?.startsWith(RELAY_PATH_PREFIX)) return false;
       const roomId = path.slice(RELAY_PATH_PREFIX.length);
-      if (!pages.allows(req)) rejectUpgrade(socket, 403);
-      else if (!isRoomId(roomId)) rejectUpgrade(socket, 404);
-      else if (wss.clients.size >= limits.maxConnections) rejectUpgrade(socket, 503);
-      else if (!perAddress.admit(req)) rejectUpgrade(socket, 429);
-      else {
+      const serve = (ws: WebSocket): void => {
         // Proven once, when the socket opens; whether the key is still the room's, at every write.
         const proven = access.prove(roomId, tokenInUrl(req.url));
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          // 'connection' is what the heartbeat listens to; noServer mode does not emit it.
-          wss.emit('connection', ws, req);
-          serveRelaySocket(ws, roomId, rooms, () => access.allows(roomId, proven), options.onFrame);
-        });
-      }
+        serveRelaySocket(ws, roomId, rooms, () => access.allows(roomId, proven), options.onFrame);
+      };
+      sockets.upgrade(req, socket, head, serve, isRoomId(roomId) ? undefined : 404);
       return true;
     },
     handleRequest: relayRoutes({ engine: 'y-websocket', caps, blobs, access, ledger, pages }),
@@ -116,8 +106,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return rooms.ignoredWrites;
     },
     async close() {
-      stopHeartbeat();
-      await closeSockets(wss);
+      await sockets.close();
       await rooms.close();
     },
   };

@@ -15,11 +15,12 @@ export interface CapturedFrames {
 }
 
 /**
- * The relay engine the e2e relay tests run against: `OBSCURA_RELAY_ENGINE=hocuspocus npx
- * vitest run --project e2e tests/e2e/sync-two-devices.test.ts` runs them against the
- * Hocuspocus relay, which the app finds by its announce (sync/replication/relay-engine-announce.ts).
+ * The relay engine the e2e relay tests run against: the Hocuspocus relay, the default of
+ * `npm start`, which the app finds by its announce (sync/replication/relay-engine-announce.ts);
+ * `OBSCURA_RELAY_ENGINE=y-websocket npx vitest run --project e2e tests/e2e/sync-two-devices.test.ts`
+ * runs them against the old y-websocket relay.
  */
-export const E2E_RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'hocuspocus' ? 'hocuspocus' : 'y-websocket';
+export const E2E_RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'y-websocket' ? 'y-websocket' : 'hocuspocus';
 
 export interface SyncedApp {
   readonly url: string;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { decodeVaultHeader, deriveId, generateSigningKeyPair, unlockWithPassphrase, utf8, type VaultKey } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
@@ -14,6 +13,7 @@ import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
 import { createVault, unlockVault, type OpenNotebook, type Vault } from '../../../sync/vault/vault.ts';
 import type { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { keylessRoomClient } from '../relay/keyless-room-client.ts';
 import { memoryServices, must, PASS, relayHolds, relayOnly, titles, until, Ws } from '../vault-sync/vault-sync-harness.ts';
 import { roomMeta } from '../../../sync/share/room-meta.ts';
 
@@ -24,15 +24,14 @@ const openIn = async (vault: Vault, id: string): Promise<OpenNotebook> => must(a
 /** What the relay hands anyone who names the room: its whole box, no key needed. */
 async function roomCopy(roomId: string): Promise<Y.Doc> {
   const mirror = new Y.Doc();
-  const provider = new WebsocketProvider(relay.relayUrl, roomId, mirror, { WebSocketPolyfill: Ws, disableBc: true });
+  const connection = keylessRoomClient(relay.relayUrl, roomId, mirror);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no sync from the relay for ${roomId}`)), 20_000);
-      provider.on('sync', (synced: boolean) => synced && (clearTimeout(timer), resolve()));
+      void connection.whenSynced().then(() => (clearTimeout(timer), resolve()));
     });
   } finally {
-    provider.destroy();
-    provider.awareness.destroy();
+    connection.destroy();
   }
   return mirror;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { boxMaps } from '../../../sync/sealed/box-layout.ts';
 import { readMember } from '../../../sync/share/members.ts';
-import { must, newDevice, open, relayHolds, until, Ws } from '../vault-sync/vault-sync-harness.ts';
+import { must, newDevice, open, relayHolds, until } from '../vault-sync/vault-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { keylessRoomClient } from '../relay/keyless-room-client.ts';
 
 const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
@@ -13,10 +13,9 @@ const relay = relayForSuite();
 /** What the relay holds of a room, as a keyless reader sees it after `settleMs`. */
 async function relayBox(roomId: string, settleMs = 1500): Promise<Y.Doc> {
   const mirror = new Y.Doc();
-  const provider = new WebsocketProvider(relay.relayUrl, roomId, mirror, { WebSocketPolyfill: Ws, disableBc: true });
+  const connection = keylessRoomClient(relay.relayUrl, roomId, mirror);
   await new Promise((resolve) => setTimeout(resolve, settleMs));
-  provider.destroy();
-  provider.awareness.destroy();
+  connection.destroy();
   return mirror;
 }
 
@@ -44,12 +43,11 @@ describe('attack: writing to a relay room without its current key', () => {
 
       // An outsider knows the room id (the relay and signaling server see it): it writes through the relay.
       const outsider = new Y.Doc();
-      const provider = new WebsocketProvider(relay.relayUrl, na.roomId, outsider, { WebSocketPolyfill: Ws, disableBc: true });
+      const connection = keylessRoomClient(relay.relayUrl, na.roomId, outsider);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       outsider.transact(() => boxMaps(outsider).entries.set('outsider.x/1', new Uint8Array(200)));
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      provider.destroy();
-      provider.awareness.destroy();
+      connection.destroy();
 
       must(await alice.vault.removeMember(id, carol.vault.deviceId));
       await until(nb.doc, () => nb.shared.keyring.current().keyId === na.shared.keyring.current().keyId, 20_000, 'the new key on bob');

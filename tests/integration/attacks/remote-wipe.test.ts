@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { boxMaps } from '../../../sync/sealed/box-layout.ts';
 import { keysMap } from '../../../sync/share/key-envelope.ts';
 import { readMember } from '../../../sync/share/members.ts';
 import { revocationsMap } from '../../../sync/share/revocations.ts';
-import { must, newDevice, open, reopenDevice, titles, until, Ws } from '../vault-sync/vault-sync-harness.ts';
+import { must, newDevice, open, reopenDevice, titles, until } from '../vault-sync/vault-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { keylessRoomClient } from '../relay/keyless-room-client.ts';
 
 const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
@@ -21,7 +21,7 @@ const relay = relayForSuite();
  */
 async function vandalise(roomId: string, box: Y.Doc): Promise<void> {
   const mirror = new Y.Doc();
-  const provider = new WebsocketProvider(relay.relayUrl, roomId, mirror, { WebSocketPolyfill: Ws, disableBc: true });
+  const connection = keylessRoomClient(relay.relayUrl, roomId, mirror);
   try {
     const target = Y.decodeStateVector(Y.encodeStateVector(box));
     const holds = (): boolean => {
@@ -37,8 +37,7 @@ async function vandalise(roomId: string, box: Y.Doc): Promise<void> {
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
   } finally {
-    provider.destroy();
-    provider.awareness.destroy();
+    connection.destroy();
   }
 }
 

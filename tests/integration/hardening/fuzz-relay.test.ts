@@ -6,6 +6,7 @@ import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { replicateBox } from '../../../sync/replication/replicate-box.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { hostileConnection } from '../../helpers/hostile-connection.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { FuzzTally, int, mutateBytes, pick, randomBytes, randomValue, type Random } from '../../helpers/fuzz.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
@@ -24,7 +25,8 @@ import { testPresence } from '../../helpers/test-presence.ts';
  */
 const MAX_FRAME = 64 * 1024;
 // Tests one relay mechanism below the write capability, which write-capability.test.ts tests: every client here may write.
-const relay = relayForSuite({ limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 }, requireWriteCapability: false });
+// y-websocket frames on the old engine's one-socket-per-room URLs; tests/integration/hocus/fuzz-hocus.test.ts fuzzes the default one.
+const relay = relayForSuite({ limits: { maxFrameBytes: MAX_FRAME, maxDocBytes: 2 * 1024 * 1024 }, requireWriteCapability: false, engine: 'y-websocket' });
 let keyring: Keyring;
 
 beforeAll(() => {
@@ -82,24 +84,6 @@ function hostileFrames(random: Random, frames: readonly Uint8Array[]): (Uint8Arr
   });
 }
 
-/** Opens a socket, sends the frames, and reports how the relay took them (or 'hang'). */
-async function hostileConnection(room: string, frames: (Uint8Array | string)[]): Promise<string> {
-  const ws = new WebSocket(`${relay.relayUrl}/${room}`);
-  const outcome = new Promise<string>((resolve) => {
-    ws.once('close', (code) => resolve(`closed ${code}`));
-    ws.once('error', () => resolve('error'));
-    ws.once('open', () => {
-      for (const f of frames) ws.send(f);
-      // Give the relay time to answer; a socket it keeps is one it accepted.
-      setTimeout(() => resolve('kept open'), 60);
-    });
-  });
-  const hang = new Promise<string>((resolve) => setTimeout(() => resolve('hang'), 5000));
-  const result = await Promise.race([outcome, hang]);
-  ws.terminate();
-  return result;
-}
-
 const titles = (d: Device) => readNotes(d.plain).map((n) => n.title).sort();
 
 describe('fuzz: y-protocol frames into the real relay', () => {
@@ -109,9 +93,9 @@ describe('fuzz: y-protocol frames into the real relay', () => {
     const random = seededRandom(seed);
     const quietRoom = 'quiet-room-0123456789';
     const fuzzRooms = ['fuzz-room-a-0123456789', 'fuzz-room-b-0123456789', 'fuzz-room-c-0123456789'];
-    const a = connectDevice(relay.relayUrl, quietRoom, keyring);
-    const b = connectDevice(relay.relayUrl, quietRoom, keyring);
-    const owner = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring);
+    const a = connectDevice(relay.relayUrl, quietRoom, keyring, 'y-websocket');
+    const b = connectDevice(relay.relayUrl, quietRoom, keyring, 'y-websocket');
+    const owner = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring, 'y-websocket');
     for (let i = 0; i < 3; i++) createNote(owner.plain, { title: `kept ${i}` });
     owner.sealed.flush();
     createNote(a.plain, { title: 'before' });
@@ -128,7 +112,7 @@ describe('fuzz: y-protocol frames into the real relay', () => {
     // Eight hostile sockets at a time, for a fixed count or time, whichever ends first.
     while (tally.tried < 600 && performance.now() - started < 8000) {
       const batchStarted = performance.now();
-      const batch = Array.from({ length: 8 }, () => hostileConnection(pick(random, fuzzRooms), hostileFrames(random, frames)));
+      const batch = Array.from({ length: 8 }, () => hostileConnection(`${relay.relayUrl}/${pick(random, fuzzRooms)}`, hostileFrames(random, frames)));
       const results = await Promise.all(batch);
       tally.slowestMs = Math.max(tally.slowestMs, performance.now() - batchStarted);
       for (const result of results) {
@@ -151,7 +135,7 @@ describe('fuzz: y-protocol frames into the real relay', () => {
     await until(a.plain, () => titles(a).includes('after'));
 
     // A new device in the fuzzed room still gets the notebook (junk entries are quarantined).
-    const late = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring);
+    const late = connectDevice(relay.relayUrl, fuzzRooms[0] as string, keyring, 'y-websocket');
     await until(late.plain, () => titles(late).filter((t) => t.startsWith('kept')).length === 3);
     console.log(`fuzz-relay: late device quarantined ${late.sealed.quarantine.size} junk entries`);
     late.destroy();

@@ -33,7 +33,8 @@ const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
   await sodiumReady();
-  relay = await startRelayProcess();
+  // These devices and hostile middles speak y-websocket: the old engine, named since Hocuspocus is the default.
+  relay = await startRelayProcess(['--relay-engine', 'y-websocket']);
   sampleRss('start');
 });
 

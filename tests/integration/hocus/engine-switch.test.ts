@@ -35,7 +35,7 @@ describe('switching relay engines on one data directory', () => {
     const keys = async (relayUrl: string, engine: RelayEngine) => [...(await roomState(relayUrl, ROOM, { engine })).getMap('entries').keys()].sort();
 
     const old = await start('y-websocket');
-    expect(await sendFrames(old.relayUrl, ROOM, [syncFrame(entry('old.s/1'))])).toBe('kept open');
+    expect(await sendFrames(old.relayUrl, ROOM, [syncFrame(entry('old.s/1'))], { engine: 'y-websocket' })).toBe('kept open');
     expect((await fetch(blobUrl(old.blobsUrl), { method: 'PUT', body: new Uint8Array(blob) })).status).toBe(201);
     await old.close();
 

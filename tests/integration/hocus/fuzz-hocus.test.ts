@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
-import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { hostileConnection } from '../../helpers/hostile-connection.ts';
 import { int, mutateBytes, pick, randomBytes, type Random } from '../../helpers/fuzz.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 import { roomState, sendFrames, syncFrame, tempDataDir } from '../relay/relay-harness.ts';
@@ -80,21 +80,6 @@ function hostileFrames(random: Random, room: string): (Uint8Array | string)[] {
   return frames;
 }
 
-async function hostileConnection(frames: (Uint8Array | string)[]): Promise<string> {
-  const ws = new WebSocket(relay.relayUrl);
-  const outcome = new Promise<string>((resolve) => {
-    ws.once('close', (code) => resolve(`closed ${code}`));
-    ws.once('error', () => resolve('error'));
-    ws.once('open', () => {
-      for (const f of frames) ws.send(f);
-      setTimeout(() => resolve('kept open'), 60);
-    });
-  });
-  const result = await Promise.race([outcome, new Promise<string>((resolve) => setTimeout(() => resolve('hang'), 5000))]);
-  ws.terminate();
-  return result;
-}
-
 describe('fuzz: Hocuspocus messages into the Hocuspocus relay', () => {
   it('hostile messages end closed or kept open, never hang; the relay keeps serving a room written before and after', async () => {
     const seed = testSeed();
@@ -105,7 +90,7 @@ describe('fuzz: Hocuspocus messages into the Hocuspocus relay', () => {
     expect(await sendFrames(relay.relayUrl, steady, [syncFrame(entry('before.s/1'))], opts)).toBe('kept open');
     const outcomes = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
-      const outcome = await hostileConnection(hostileFrames(random, random() < 0.5 ? ROOM : steady));
+      const outcome = await hostileConnection(relay.relayUrl, hostileFrames(random, random() < 0.5 ? ROOM : steady));
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
     console.log(`fuzz-hocus outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`);

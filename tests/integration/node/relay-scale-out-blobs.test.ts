@@ -55,7 +55,8 @@ describe('blobs through two scale-out relay nodes (S3 + PostgreSQL)', () => {
   it('a 20 MiB photo upload cut by SIGKILL of node 1 resumes through node 2, arrives byte-exact, and S3 and PostgreSQL hold no plaintext', async () => {
     const [one, two] = nodes as [RelayProcess, RelayProcess];
     const key = randomNotebookKey();
-    // Write policies are kept per node by today's relay: the room's admin sets it on both.
+    // These nodes (the default engine with --redis --postgres) share write policies in PostgreSQL:
+    // the second node answers the policy the first stored (no PUT), and each relayWrite learns its node's clock.
     const writes = [relayWrite(one.relayUrl, ROOM, keyedRelayWrite(key, ROOM)), relayWrite(two.relayUrl, ROOM, keyedRelayWrite(key, ROOM))];
     for (const write of writes) await write.sync();
     const phone = newStore();

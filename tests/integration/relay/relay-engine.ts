@@ -14,12 +14,12 @@ import { startRedis, type RedisService } from '../../helpers/services/redis';
 
 /**
  * Which relay engine the relay suite runs against: the vitest project `unit` runs it against
- * the y-websocket relay, `relay-hocuspocus` (vite.config.ts) runs the same files against the
- * Hocuspocus one. Tests speak y-websocket frames (type, then its payload); for Hocuspocus
+ * the Hocuspocus relay (the default of `npm start` and `npm run relay`), `relay-y-websocket`
+ * (vite.config.ts) runs the same files against the old y-websocket one. Tests speak y-websocket frames (type, then its payload); for Hocuspocus
  * RoomSocket adds the document name (the room) and opens the room with its authentication
  * message, which carries the write token instead of the URL's `?cap=`.
  */
-export const RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'hocuspocus' ? 'hocuspocus' : 'y-websocket';
+export const RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'y-websocket' ? 'y-websocket' : 'hocuspocus';
 /**
  * `relay-scale-out` (vite.config.ts) runs the suite against the Hocuspocus relay in scale-out
  * mode: box docs and write policies in a real PostgreSQL, rooms shared through a real Redis

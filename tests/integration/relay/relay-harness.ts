@@ -13,6 +13,7 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { capWebSocket, relayWrite } from '../../../sync/replication/relay-write.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
+import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
 import { RELAY_ENGINE, RoomSocket, type RoomSocketOptions } from './relay-engine.ts';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
@@ -40,13 +41,13 @@ export interface Device {
  * the relay with the stock y-websocket client. BroadcastChannel is off: Node has one, and
  * providers in one process would otherwise sync through it instead of the relay.
  */
-export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring): Device {
+export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring, engine: RelayEngine = RELAY_ENGINE): Device {
   const plain = new Y.Doc();
   const box = new Y.Doc();
   const sealed = new SealedDoc({ docId: 'nb-relay', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
   // As the app's client does (replicate-box.ts): the room's policy first, then connect with a token.
   const write = relayWrite(relayUrl, roomId, keyedRelayWrite(keyring.current().key, roomId));
-  if (RELAY_ENGINE === 'hocuspocus') return hocusDevice(relayUrl, roomId, { plain, box, sealed }, write);
+  if (engine === 'hocuspocus') return hocusDevice(relayUrl, roomId, { plain, box, sealed }, write);
   const provider = new WebsocketProvider(relayUrl, roomId, box, {
     WebSocketPolyfill: capWebSocket(WebSocket as unknown as typeof globalThis.WebSocket, () => write.token()),
     disableBc: true,

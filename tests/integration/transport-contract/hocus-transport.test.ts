@@ -12,6 +12,32 @@ describe('Hocuspocus transport (@hocuspocus/provider, Hocuspocus relay)', () => 
   const fixture = relayFixture('hocuspocus', 'relay (Hocuspocus)', hocusTransport);
   boxTransportContract(fixture);
 
+  it('delivered: true once the relay stored what the device wrote (a fresh reader has it at once); false without a write key', async () => {
+    const f = fixture();
+    const key = randomNotebookKey();
+    const room = { roomId: deriveRoomId(key, 'nb-delivered'), password: deriveRoomPassword(key, 'nb-delivered'), key };
+    const box = new Y.Doc();
+    const writer = f.transport().connect(f.room({ box, roomId: room.roomId }, room).room);
+    const reader = new Y.Doc();
+    const readOnly = f.transport().connect({ box: new Y.Doc(), roomId: room.roomId });
+    try {
+      await writer.whenSynced();
+      for (let n = 1; n <= 20; n++) box.transact(() => boxMaps(box).entries.set(entryKey('delivered', n), new Uint8Array(64)));
+      expect(await writer.delivered(20_000)).toBe(true);
+      const fresh = f.transport().connect({ box: reader, roomId: room.roomId });
+      try {
+        await fresh.whenSynced();
+        expect(boxMaps(reader).entries.size).toBe(20);
+      } finally {
+        fresh.destroy();
+      }
+      expect(await readOnly.delivered(1_000)).toBe(false);
+    } finally {
+      writer.destroy();
+      readOnly.destroy();
+    }
+  });
+
   it("one socket carries all of a device's rooms, and each room syncs on it", async () => {
     const f = fixture();
     const rooms = [1, 2, 3].map((n) => {

@@ -1,10 +1,9 @@
 import * as Y from 'yjs';
 import { readNotes } from '../../../sync/notebook/notes.ts';
-import { hocusTransport } from '../../../sync/replication/hocus-transport.ts';
-import { relayTransport } from '../../../sync/replication/relay-transport.ts';
 import type { ReplicationSettings } from '../../../sync/replication/replication-settings.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { RELAY_ENGINE } from '../relay/relay-engine.ts';
+import { keylessRoomClient } from '../relay/keyless-room-client.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
@@ -108,12 +107,22 @@ export function until(doc: Y.Doc, check: () => boolean, timeoutMs = 20_000, what
   });
 }
 
+/** What the relay holds of a room now: a keyless observer's first sync with it, then it leaves. */
+export async function relayCopy(relayUrl: string, roomId: string): Promise<Y.Doc> {
+  const mirror = new Y.Doc();
+  const connection = keylessRoomClient(relayUrl, roomId, mirror);
+  try {
+    await connection.whenSynced();
+  } finally {
+    connection.destroy();
+  }
+  return mirror;
+}
+
 /** Resolves once the relay holds everything in `box`: a keyless observer of the room has all of it. */
 export async function relayHolds(relayUrl: string, roomId: string, box: Y.Doc): Promise<void> {
   const mirror = new Y.Doc();
-  // The suite engine's client, with no write key: it only reads.
-  const transport = (RELAY_ENGINE === 'hocuspocus' ? hocusTransport : relayTransport)({ url: relayUrl, WebSocketPolyfill: class extends Ws {} });
-  const connection = transport.connect({ box: mirror, roomId });
+  const connection = keylessRoomClient(relayUrl, roomId, mirror);
   const target = Y.decodeStateVector(Y.encodeStateVector(box));
   // Other devices may have put more there: the relay holds the box once it has all of it.
   const holds = (): boolean => {
