@@ -6,7 +6,7 @@ import { readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts'
 import { mergePeople, moveFaceOut, namePerson, noteOfFace, peopleMaps, readPeopleCorrections, setPersonHidden } from '../../sync/vault/people.ts';
 import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
 import { FACE_RECORD, loadFaceStore, type FaceStore } from './face-store.ts';
-import { createPeopleGroups, type Person } from './people-groups.ts';
+import { createPeopleGroups, type Person } from '../../ml/faces/people-groups.ts';
 import type { FoundFaces, TaggingService } from './tagging-service.ts';
 
 export interface PeopleService {
@@ -126,7 +126,7 @@ export function createPeopleService(vault: Vault, tagging: () => TaggingService 
     },
     name: (person, text) => namePerson(vault.doc, person.faceIds, text),
     merge: (into, from) => mergePeople(vault.doc, into.faceIds, from.faceIds),
-    moveOut: (person, faceId) => moveFaceOut(vault.doc, faceId, person.faceIds.find((f) => f !== faceId)),
+    moveOut: (person, faceId) => moveFaceOut(vault.doc, faceId, person.faceIds),
     hide: (person, hidden) => setPersonHidden(vault.doc, person.faceIds, hidden),
     forget,
   };

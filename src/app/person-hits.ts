@@ -1,6 +1,6 @@
 import type { SearchHit } from '../../ml/search/note-record.ts';
 import { noteOfFace } from '../../sync/vault/people.ts';
-import { peopleNamed, type Person } from './people-groups.ts';
+import { peopleNamed, type Person } from '../../ml/faces/people-groups.ts';
 
 /**
  * The search source for people's names, beside the index (ml/search): names live in the vault

@@ -17,7 +17,7 @@ import { importsRunning, resumeImports } from '../app/import-photos.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
 import { PeopleScreen } from './PeopleScreen.tsx';
-import { createPeopleService, type PeopleService } from '../app/people-service.ts';
+import { createPeopleService } from '../app/people-service.ts';
 import { rememberNoteToOpen } from '../app/notebook-search.ts';
 import type { SyncService } from '../app/sync-service.ts';
 import { SyncPanel } from '../components/SyncPanel.tsx';
@@ -50,9 +50,9 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   // One blob store and one ML queue for the unlocked vault, shared by every notebook.
   const blobs = browserBlobStore();
   const photoLocks = browserPhotoLocks();
-  let people: PeopleService | undefined;
   const tagging = createTaggingService(blobs, takeMlWorker, {
-    onFaces: (found) => people?.onFaces(found),
+    // Called only once photos are tagged, long after peopleService below exists.
+    onFaces: (found) => peopleService.onFaces(found),
     loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
     onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
     locks: photoLocks,
@@ -60,8 +60,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   });
   // "Group faces" (Settings): people across every notebook, on this device only.
   const facesOn = () => appSettings().faces === true;
-  people = createPeopleService(props.vault, () => tagging, facesOn);
-  const peopleService = people;
+  const peopleService = createPeopleService(props.vault, () => tagging, facesOn);
   const openNote = (notebookId: string, noteId: string) => {
     rememberNoteToOpen(notebookId, noteId);
     setSelected(notebookId);

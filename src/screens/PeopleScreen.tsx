@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { readNote } from '../../sync/notebook/notes.ts';
 import { noteOfFace } from '../../sync/vault/people.ts';
-import type { Person } from '../app/people-groups.ts';
+import type { Person } from '../../ml/faces/people-groups.ts';
 import type { PeopleService } from '../app/people-service.ts';
 import { FaceThumb } from '../components/FaceThumb.tsx';
 import { TopBar } from '../components/TopBar.tsx';

@@ -1,10 +1,10 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 
 /**
  * What the person says about the faces in their photos, in the vault doc: sealed under the
  * vault key and synced to their own devices only, never to a notebook's members. The groups
  * themselves are not stored: each device computes them from the face embeddings it holds
- * (src/app/face-store.ts) and applies these on top (src/app/people-groups.ts).
+ * (src/app/face-store.ts) and applies these on top (ml/faces/people-groups.ts).
  *
  * Every entry is keyed by a face id, `<notebook id>/<note id>#<index in the note's faces>`,
  * which is the same on every device, so two devices that hold the same faces show the same
@@ -93,19 +93,21 @@ export function mergePeople(doc: Y.Doc, into: readonly string[], from: readonly 
 
 /**
  * A face that is not this person: it leaves its group (its merges go, it links to no face by
- * likeness any more) and becomes a person of its own. If it carried the group's name, the
- * name moves to `stayName`, another face of the group.
+ * likeness any more) and becomes a person of its own. The rest of the group (`rest`, the
+ * person's other faces) stays one person: they may have been linked through this face, or
+ * merged by it, so they are merged to each other here (the person looked at them and said
+ * only this face is wrong). A name it carried moves to the rest.
  */
-export function moveFaceOut(doc: Y.Doc, faceId: string, stayName?: string): void {
+export function moveFaceOut(doc: Y.Doc, faceId: string, rest: readonly string[]): void {
   const current = readPeopleCorrections(doc);
+  const stay = [...rest].filter((f) => f !== faceId).sort();
   doc.transact(() => {
     apart(doc).set(faceId, true);
     for (const [a, b] of current.merges) if (a === faceId || b === faceId) merges(doc).delete(`${a} ${b}`);
+    for (const f of stay.slice(1)) merges(doc).set(`${stay[0]} ${f}`, true);
     const name = current.names.get(faceId);
-    if (name !== undefined) {
-      names(doc).delete(faceId);
-      if (stayName) names(doc).set(stayName, name);
-    }
+    names(doc).delete(faceId);
+    if (name !== undefined && stay[0] !== undefined && !stay.some((f) => current.names.has(f))) names(doc).set(stay[0], name);
     hidden(doc).delete(faceId);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createPeopleGroups, peopleNamed } from '../../../src/app/people-groups.ts';
+import { createPeopleGroups, peopleNamed } from '../../../ml/faces/people-groups.ts';
 import { mergePeople, moveFaceOut, namePerson, readPeopleCorrections, setPersonHidden } from '../../../sync/vault/people.ts';
 
 /** A unit vector at an angle in the plane: cos(angle between two) is their similarity. */
@@ -17,7 +17,7 @@ const FACES = new Map([
 
 const byFaces = (people: ReturnType<ReturnType<typeof createPeopleGroups>>) => people.map((p) => p.faceIds.join(','));
 
-describe('people from faces and corrections (sync/vault/people.ts, src/app/people-groups.ts)', () => {
+describe('people from faces and corrections (sync/vault/people.ts, ml/faces/people-groups.ts)', () => {
   it('groups by likeness, counts notes, and names a person on every face of the group', () => {
     const doc = new Y.Doc();
     const groups = createPeopleGroups(0.8);
@@ -59,7 +59,7 @@ describe('people from faces and corrections (sync/vault/people.ts, src/app/peopl
     const groups = createPeopleGroups(0.8);
     const ann = groups(FACES, readPeopleCorrections(doc)).find((p) => p.id === 'nb/n1#0')!;
     namePerson(doc, ann.faceIds, 'Ann');
-    moveFaceOut(doc, 'nb/n1#0', 'nb/n2#0');
+    moveFaceOut(doc, 'nb/n1#0', ann.faceIds);
     const people = groups(FACES, readPeopleCorrections(doc));
     expect(byFaces(people)).toContain('nb/n1#0');
     expect(people.find((p) => p.id === 'nb/n2#0')!.name).toBe('Ann');
@@ -67,6 +67,20 @@ describe('people from faces and corrections (sync/vault/people.ts, src/app/peopl
     // A new face as close to the moved face as can be still does not join it.
     const more = new Map([...FACES, ['nb/n5#0', at(0)]]);
     expect(byFaces(groups(more, readPeopleCorrections(doc)))).toContain('nb/n1#0');
+  });
+
+  it('moving out the face a merge hangs on keeps the rest of the merged person together', () => {
+    const doc = new Y.Doc();
+    const groups = createPeopleGroups(0.8);
+    const before = groups(FACES, readPeopleCorrections(doc));
+    const a = before.find((p) => p.id === 'nb/n1#0')!;
+    const b = before.find((p) => p.id === 'nb/n2#1')!;
+    mergePeople(doc, a.faceIds, b.faceIds);
+    const merged = groups(FACES, readPeopleCorrections(doc)).find((p) => p.id === 'nb/n1#0')!;
+    expect(merged.faceIds).toEqual(['nb/n1#0', 'nb/n2#0', 'nb/n2#1', 'nb/n3#0']);
+    // nb/n2#1 is the merge's anchor on b's side, and nb/n3#0 joined only through its likeness.
+    moveFaceOut(doc, 'nb/n2#1', merged.faceIds);
+    expect(byFaces(groups(FACES, readPeopleCorrections(doc))).sort()).toEqual(['nb/n1#0,nb/n2#0,nb/n3#0', 'nb/n2#1', 'nb/n4#0']);
   });
 
   it('a hidden person is not found by name and shows again when unhidden', () => {

@@ -1,5 +1,18 @@
-import { FaceGroups } from '../../ml/faces/face-groups.ts';
-import { noteOfFace, type PeopleCorrections } from '../../sync/vault/people.ts';
+import { FaceGroups } from './face-groups.ts';
+
+/**
+ * What the person said about faces (kept sealed in the vault doc by sync/vault/people.ts),
+ * as plain data: face ids are `<notebook id>/<note id>#<index>`.
+ */
+export interface PeopleCorrections {
+  readonly names: ReadonlyMap<string, string>;
+  readonly merges: readonly (readonly [string, string])[];
+  readonly apart: ReadonlySet<string>;
+  readonly hidden: ReadonlySet<string>;
+}
+
+/** `<notebook id>/<note id>` of a face id. */
+const noteKeyOf = (faceId: string) => faceId.slice(0, faceId.lastIndexOf('#'));
 
 /** One person as the People screen shows them: their faces (smallest id first) and the notes those are on. */
 export interface Person {
@@ -39,7 +52,7 @@ export function createPeopleGroups(threshold: number): (embeddings: ReadonlyMap<
     const people: Person[] = [];
     for (const [id, faceIds] of groups.groups()) {
       const name = faceIds.map((f) => corrections.names.get(f)).find((n) => n !== undefined);
-      const notes = [...new Set(faceIds.map((f) => { const n = noteOfFace(f); return `${n.notebookId}/${n.noteId}`; }))];
+      const notes = [...new Set(faceIds.map(noteKeyOf))];
       people.push({ id, faceIds, ...(name !== undefined ? { name } : {}), hidden: faceIds.some((f) => corrections.hidden.has(f)), notes });
     }
     // Named people first (by name), then by how many photos they are in.
