@@ -43,6 +43,25 @@ async function shownPeople(page: Page): Promise<string[]> {
   return rows.sort();
 }
 
+/** The size of this device's sealed face record (src/app/face-store.ts) in IndexedDB, 0 when there is none. */
+async function faceRecordBytes(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const req = <T,>(r: IDBRequest<T>) => new Promise<T>((res, rej) => ((r.onsuccess = () => res(r.result)), (r.onerror = () => rej(r.error))));
+    let bytes = 0;
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const db = await req(indexedDB.open(info.name));
+      for (const name of Array.from(db.objectStoreNames)) {
+        const store = db.transaction(name, 'readonly').objectStore(name);
+        const value = await req(store.get(['device-record', 'faces'])).catch(() => undefined);
+        if (value instanceof Uint8Array) bytes += value.length;
+      }
+      db.close();
+    }
+    return bytes;
+  });
+}
+
 async function openPerson(page: Page, which: Locator): Promise<void> {
   await which.locator('button.person-open').click();
   await page.locator('section.person').waitFor();
@@ -169,7 +188,9 @@ describe('People: face groups, names, corrections, search, a second device (buil
     expect((await searchTitles(b, 'ada')).sort()).toEqual([...MAN, WOMAN[1]!].map(titleOf).sort());
   });
 
-  it('turning "Group faces" off on the second device empties its People screen and leaves the first device as it was', async () => {
+  it('turning "Group faces" off on the second device deletes its sealed face record, empties its People screen and leaves the first device as it was', async () => {
+    // Four faces of 1024 numbers: the record holds them sealed (more than 16 KB), never plain.
+    await expect.poll(() => faceRecordBytes(b), { timeout: 10_000 }).toBeGreaterThan(16_000);
     await b.getByLabel('Search notes', { exact: true }).fill('');
     await b.getByRole('button', { name: 'Settings' }).click();
     await b.getByLabel('Group faces').uncheck();
@@ -177,6 +198,8 @@ describe('People: face groups, names, corrections, search, a second device (buil
     await b.getByRole('button', { name: 'Back to notebooks' }).click();
     await openPeople(b);
     await b.getByText('Turn on “Group faces” in Settings').waitFor();
+    await expect.poll(() => faceRecordBytes(b), { timeout: 10_000 }).toBe(0);
+    expect(await faceRecordBytes(a)).toBeGreaterThan(16_000);
     expect(await searchTitles(a, 'ada')).toHaveLength(4);
   });
 
