@@ -10,7 +10,7 @@ import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook
 import { wipe, type CodedError } from '../../crypto/index.ts';
 import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
-import { pipelineVersionFor } from '../../ml/pipeline/pipeline-version.ts';
+import { pipelineVersionFor, withoutFaces } from '../../ml/pipeline/pipeline-version.ts';
 import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../ml/queue/indexing-queue.ts';
 import { tagPhotoRunner } from '../../ml/queue/tag-photo-runner.ts';
 import { MlError } from '../../ml/runtime/ml-error.ts';
@@ -318,7 +318,3 @@ export function createTaggingService(
   }
 }
 
-/** The version a note is stamped with: the notebook's pipeline, without this device's face step. */
-export function withoutFaces(version: string): string {
-  return version.replace(/\+faces@[^+]*/, '');
-}
