@@ -16,6 +16,17 @@ const PINNED_INTEGRITY = new Map<string, string>([
   ...ORT_PINS.files.map((f): [string, string] => [`ort/${f.file}`, integrityOf(f.sha256)]),
 ]);
 const ORT_WEBGPU_CACHE = ortWebGpuCacheName();
+/**
+ * The face models (7.6 MB) serve "Group faces" only, off by default: they stay out of the
+ * precache and are cached when first fetched (the setting turned on), each with its pin as
+ * integrity, like the WebGPU build (a cache left by an older model is not removed yet).
+ * tests/e2e/people.test.ts checks the built sw.js.
+ */
+const FACE_MODEL_FILES = parseModelManifest(manifestJson)
+  .models.filter((m) => m.task === 'face-detect' || m.task === 'face-embed')
+  .flatMap((m) => (m.labels ? [m, m.labels] : [m]));
+/** Named after the file's pin: a new model is a new cache, never a stale copy served CacheFirst. */
+const faceModelCache = (sha256: string) => `obscura-face-model-${sha256.slice(0, 16)}`;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -65,7 +76,7 @@ function offlinePlugin() {
     },
     workbox: {
       globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest,txt,json,onnx,wasm}'],
-      globIgnores: ['**/*.asyncify.*', '.build-stamp'],
+      globIgnores: ['**/*.asyncify.*', '.build-stamp', ...FACE_MODEL_FILES.map((f) => `models/${f.file}`)],
       maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
       manifestTransforms: [
         (entries) => {
@@ -85,13 +96,20 @@ function offlinePlugin() {
       navigateFallback: 'index.html',
       // The relay's blob API and WebSockets are the network's business, never the shell's.
       navigateFallbackDenylist: [/^\/relay/, /^\/signal/],
-      runtimeCaching: ORT_PINS.files
-        .filter((f) => f.file.includes('.asyncify.'))
-        .map((f) => ({
-          urlPattern: new RegExp(`/ort/${escapeRegExp(f.file)}$`),
+      runtimeCaching: [
+        ...ORT_PINS.files
+          .filter((f) => f.file.includes('.asyncify.'))
+          .map((f) => ({
+            urlPattern: new RegExp(`/ort/${escapeRegExp(f.file)}$`),
+            handler: 'CacheFirst' as const,
+            options: { cacheName: ORT_WEBGPU_CACHE, fetchOptions: { integrity: integrityOf(f.sha256) }, cacheableResponse: { statuses: [200] } },
+          })),
+        ...FACE_MODEL_FILES.map((f) => ({
+          urlPattern: new RegExp(`/models/${escapeRegExp(f.file)}$`),
           handler: 'CacheFirst' as const,
-          options: { cacheName: ORT_WEBGPU_CACHE, fetchOptions: { integrity: integrityOf(f.sha256) }, cacheableResponse: { statuses: [200] } },
+          options: { cacheName: faceModelCache(f.sha256), fetchOptions: { integrity: integrityOf(f.sha256) }, cacheableResponse: { statuses: [200] } },
         })),
+      ],
     },
   });
 }

@@ -23,6 +23,8 @@ export interface GroupedFace {
 export class FaceGroups {
   readonly #faces = new Map<string, Float32Array>();
   readonly #parent = new Map<string, string>();
+  /** Faces the user moved out of a group: linked only by merges, never by likeness. */
+  readonly #apart = new Set<string>();
 
   constructor(readonly threshold: number) {
     if (!(threshold > -1 && threshold <= 1)) throw new RangeError(`threshold must be in (-1, 1], got ${threshold}`);
@@ -32,12 +34,17 @@ export class FaceGroups {
     return this.#faces.size;
   }
 
-  /** Adds a face (again: ignored) and links it to every face close enough; returns its group id. */
-  add(face: GroupedFace): string {
+  /**
+   * Adds a face (again: ignored) and links it to every face close enough; returns its group id.
+   * An `apart` face (the user moved it out of its group) links to none and none to it.
+   */
+  add(face: GroupedFace, apart = false): string {
     if (this.#faces.has(face.id)) return this.groupOf(face.id)!;
     const e = face.embedding;
     this.#parent.set(face.id, face.id);
+    if (apart) this.#apart.add(face.id);
     for (const [id, other] of this.#faces) {
+      if (apart || this.#apart.has(id)) continue;
       if (other.length === e.length && dot(e, other) >= this.threshold) this.#union(id, face.id);
     }
     this.#faces.set(face.id, e);

@@ -59,3 +59,12 @@ export function pipelineVersionFor(
     faces: options.faces === true ? [task('face-detect'), task('face-embed')] : undefined,
   });
 }
+
+/**
+ * The version a note is stamped with: the pipeline without the face step. Faces are one
+ * device's choice ("Group faces"), not the notebook's: with them in the stamp, two devices set
+ * differently would each find the other's photos out of date and re-tag them without end.
+ */
+export function withoutFaces(version: string): string {
+  return version.replace(/\+faces@[^+]*/, '');
+}

@@ -31,7 +31,7 @@ export interface NoteRecord {
  * or the taxonomy; 'notebook' a word of the name of the notebook the note is in; 'maybe' a
  * candidate label (under the tag bar, never shown as a tag).
  */
-export type MatchField = 'title' | 'body' | 'label' | 'synonym' | 'broader' | 'ocr' | 'notebook' | 'maybe';
+export type MatchField = 'title' | 'body' | 'label' | 'synonym' | 'broader' | 'ocr' | 'notebook' | 'maybe' | 'person';
 
 /** A range of a field's text to highlight, UTF-16 offsets, end exclusive. */
 export interface TextRange {
@@ -64,6 +64,11 @@ export interface SearchMatch {
   readonly snippet?: Snippet;
   /** For 'ocr': the index of the OCR line the first highlight is on (its box on the photo). */
   readonly line?: number;
+  /**
+   * For 'person' (a person's name, from the People screen; src/app/person-hits.ts, not the
+   * index): the index of the face in the note's face boxes (its box on the photo).
+   */
+  readonly face?: number;
 }
 
 export interface SearchHit {

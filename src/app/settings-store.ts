@@ -87,6 +87,12 @@ export interface AppSettings {
    * absent: on where the browser says there is room (sync/storage/keep-originals-default.ts).
    */
   readonly keepOriginals?: boolean;
+  /**
+   * "Group faces" (people-service.ts): find faces in photos and group them into people on this
+   * device. Absent: off. Face data is biometric, and the models cost 7.6 MB and about 50 ms a
+   * face, so it waits for the person to ask for it.
+   */
+  readonly faces?: boolean;
 }
 
 export const DEFAULT_SETTINGS: AppSettings = { autoLockMinutes: 5, ocr: true, scoreThreshold: SCORE_THRESHOLD_MIN, classifiers: [] };
@@ -154,6 +160,7 @@ export function parseSettings(value: unknown): { settings: AppSettings; dropped:
   if (sync === 'invalid') return undefined;
   if (value.deviceName !== undefined && typeof value.deviceName !== 'string') return undefined;
   if (value.keepOriginals !== undefined && typeof value.keepOriginals !== 'boolean') return undefined;
+  if (value.faces !== undefined && typeof value.faces !== 'boolean') return undefined;
   const deviceName = typeof value.deviceName === 'string' ? cleanDeviceName(value.deviceName) : '';
   const stored: unknown[] = Array.isArray(value.classifiers) ? value.classifiers : [];
   const classifiers = stored.map(parseClassifier);
@@ -166,6 +173,7 @@ export function parseSettings(value: unknown): { settings: AppSettings; dropped:
       classifiers: classifiers.filter((c): c is ClassifierSetting => c !== undefined),
       ...(deviceName ? { deviceName } : {}),
       ...(typeof value.keepOriginals === 'boolean' ? { keepOriginals: value.keepOriginals } : {}),
+      ...(value.faces === true ? { faces: true } : {}),
     },
     dropped: stored.filter((_, i) => classifiers[i] === undefined).map(storedName),
   };

@@ -4,16 +4,18 @@ import { parseModelManifest } from '../../models/manifest.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { writeTagResults } from '../../sync/notebook/labels.ts';
+import { writeFaceBoxes } from '../../sync/notebook/faces.ts';
+import { blobSyncFor } from './blob-sync-registry.ts';
 import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import { wipe, type CodedError } from '../../crypto/index.ts';
 import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
-import { pipelineVersionFor } from '../../ml/pipeline/pipeline-version.ts';
+import { pipelineVersionFor, withoutFaces } from '../../ml/pipeline/pipeline-version.ts';
 import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../ml/queue/indexing-queue.ts';
 import { tagPhotoRunner } from '../../ml/queue/tag-photo-runner.ts';
 import { MlError } from '../../ml/runtime/ml-error.ts';
 import type { ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
-import type { DebugInfo, ImportedClassifier, TagOptions, TagResult } from '../../ml/worker/ml-api.ts';
+import type { DebugInfo, FaceResult, ImportedClassifier, TagOptions, TagResult } from '../../ml/worker/ml-api.ts';
 import { startMlWorker, type MlWorkerClient } from '../../ml/worker/ml-worker-client.ts';
 import type { ErrorCode } from './error-code.ts';
 import { messageFor } from './messages.ts';
@@ -23,7 +25,12 @@ export interface TagJob {
   readonly id: string;
   readonly notebook: OpenNotebook;
   readonly noteId: string;
+  /** A photo tagged already that this device has not scanned for faces: only the face step's results are written. */
+  readonly facesOnly?: boolean;
 }
+
+/** A note's faces as this device found them: boxes for the notebook, embeddings for this device only. */
+export type FoundFaces = { readonly notebookId: string; readonly noteId: string; readonly faces: readonly FaceResult[] };
 
 export interface TaggingService {
   readonly progress: Accessor<QueueProgress>;
@@ -39,6 +46,8 @@ export interface TaggingService {
   /** Checks a classifier in the worker (sha256, inputs, outputs) and keeps it loaded there. Moves `modelBytes`. */
   importClassifier(modelBytes: Uint8Array, spec: ClassifierSpec, sha256: string): Promise<ImportedClassifier>;
   enqueue(notebook: OpenNotebook, noteIds: readonly string[]): void;
+  /** Scans tagged photos for faces only ("Group faces" turned on, or a notebook synced in). */
+  enqueueFaces(notebook: OpenNotebook, noteIds: readonly string[]): void;
   pause(): void;
   resume(): void;
   /** Drops what is queued and stops the worker (the vault is locking). */
@@ -48,6 +57,8 @@ export interface TaggingService {
 
 /** Codes that mean the classifier itself is at fault when it is the one named (or, at load, the one loading). */
 const CLASSIFIER_FAULTS = new Set(['E_MODEL_TIMEOUT', 'E_MODEL_COST']);
+/** How long a face scan waits for a synced photo's bytes before it leaves the photo for the next pass. */
+const FETCH_FOR_FACES_MS = 60_000;
 const LOAD_FAULTS = new Set(['E_MODEL_FETCH', 'E_MODEL_HASH', 'E_MODEL_LOAD', 'E_MODEL_IO', 'E_SPEC_INVALID']);
 
 function isClassifierFault(e: unknown, id: string, loading: boolean): boolean {
@@ -65,7 +76,12 @@ export function createTaggingService(
   blobs: BlobStore,
   startWorker: () => MlWorkerClient = startMlWorker,
   options: {
-    readonly settings?: () => Pick<AppSettings, 'ocr' | 'scoreThreshold' | 'classifiers'>;
+    readonly settings?: () => Pick<AppSettings, 'ocr' | 'scoreThreshold' | 'classifiers' | 'faces'>;
+    /**
+     * Faces found on a photo, when "Group faces" is on: the boxes are written into the
+     * notebook here; the embeddings go to whoever keeps them sealed on this device (face-store.ts).
+     */
+    readonly onFaces?: (found: FoundFaces) => void;
     /** An imported classifier's model bytes (a sealed device record). */
     readonly loadClassifierModel?: (id: string) => Promise<Uint8Array | undefined>;
     /**
@@ -87,6 +103,10 @@ export function createTaggingService(
   const turnedOff = new Set<string>();
   const enabledClassifiers = () => settings().classifiers.filter((c) => c.enabled && !turnedOff.has(c.id));
   const tagOptions = (): TagOptions => ({ ocr: settings().ocr, classifierIds: enabledClassifiers().map((c) => c.id) });
+  // Faces are this device's choice, not the notebook's: they stay out of the version stamped on
+  // the note, or two devices set differently would re-tag each other's photos without end.
+  const facesOn = () => settings().faces === true;
+  const jobOptions = (job: TagJob): TagOptions => (job.facesOnly ? { ocr: false, classifierIds: [], faces: true } : { ...tagOptions(), faces: facesOn() });
   const manifest = parseModelManifest(manifestJson);
   let worker: MlWorkerClient | undefined;
   // Imported classifiers live in the worker's memory: loaded once per worker, from the sealed record.
@@ -140,6 +160,11 @@ export function createTaggingService(
     const bytes = await blobs.readAll(photo.blobId, key, ad).finally(() => wipe(key)); // a decoded copy: zero it once read
     // Note: a synced note can arrive before its photo does. That is not this photo's
     // failure; E_CANCELLED leaves the note as it is, to be tagged once the blob is here.
+    // A face scan of a synced photo asks the notebook's blob sync for it (a tag job's photo is here: it was imported here).
+    if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING' && job.facesOnly && blobSyncFor(job.notebook.id)) {
+      const fetched = await blobSyncFor(job.notebook.id)!.want(photo.blobId, 'photo', AbortSignal.timeout(FETCH_FOR_FACES_MS));
+      if (fetched.ok) return loadBytes({ ...job, facesOnly: false });
+    }
     if (!bytes.ok && bytes.error.code === 'E_BLOB_MISSING') throw new MlError('E_CANCELLED', 'the photo is not on this device yet');
     if (!bytes.ok) throw new MlError('E_IMAGE_CORRUPT', `the stored photo cannot be read (${bytes.error.code})`);
     return bytes.value;
@@ -147,8 +172,18 @@ export function createTaggingService(
 
   const onOutcome = (outcome: QueueOutcome<TagResult>, job: TagJob) => {
     const doc = job.notebook.doc;
+    if (outcome.ok && outcome.result.faces) {
+      const faces = outcome.result.faces;
+      writeFaceBoxes(doc, job.noteId, faces.map((f) => ({ box: f.box, score: f.score })));
+      options.onFaces?.({ notebookId: job.notebook.id, noteId: job.noteId, faces });
+    }
+    if (outcome.ok && job.facesOnly) {
+      void job.notebook.flush().catch(() => undefined);
+      return;
+    }
     if (outcome.ok) {
-      const { labels, candidates, text, pipelineVersion } = outcome.result;
+      const { labels, candidates, text } = outcome.result;
+      const pipelineVersion = withoutFaces(outcome.result.pipelineVersion);
       // The person's own bar on top of the calibrated one (ml/detect/tag-policy.ts): a tag
       // under it becomes a "maybe", so raising the bar hides a label without losing it.
       const threshold = settings().scoreThreshold;
@@ -192,7 +227,7 @@ export function createTaggingService(
       await ensureClassifiers();
       const running = enabledClassifiers();
       try {
-        return await tagPhotoRunner<TagJob>({ tag: (bytes, tagOpts) => ml().tag(bytes, tagOpts) }, loadBytes, tagOptions())(job);
+        return await tagPhotoRunner<TagJob>({ tag: (bytes, tagOpts) => ml().tag(bytes, tagOpts) }, loadBytes, jobOptions(job))(job);
       } catch (e) {
         const culprit = running.find((c) => isClassifierFault(e, c.id, false));
         if (!culprit) throw e;
@@ -230,34 +265,8 @@ export function createTaggingService(
       loadedClassifiers.set(imported.id, Promise.resolve(imported));
       return imported;
     },
-    enqueue(notebook, noteIds) {
-      // Disposed (the vault locked): an import finishing late must not start a worker for a locked vault.
-      if (disposals > 0) return;
-      const fresh: TagJob[] = [];
-      for (const noteId of noteIds) {
-        const id = `${notebook.id}/${noteId}`;
-        if (queued.has(id)) continue;
-        queued.add(id);
-        fresh.push({ id, notebook, noteId });
-      }
-      if (fresh.length === 0) return;
-      const start = (ready: readonly TagJob[]) => {
-        for (const job of ready) jobs.set(job.id, job);
-        if (ready.length > 0) queue.enqueue(ready);
-      };
-      const locks = options.locks;
-      if (!locks) return start(fresh);
-      // A photo another tab imports or tags is that tab's: skipped here (its next open queues it if that tab closed).
-      const generation = disposals;
-      void Promise.all(fresh.map((job) => locks.claim(notebook.id, job.noteId))).then((granted) => {
-        if (generation !== disposals) {
-          fresh.forEach((job, i) => granted[i] && locks.release(notebook.id, job.noteId));
-          return;
-        }
-        fresh.forEach((job, i) => granted[i] || queued.delete(job.id));
-        start(fresh.filter((_, i) => granted[i]));
-      });
-    },
+    enqueue: (notebook, noteIds) => enqueue(notebook, noteIds, false),
+    enqueueFaces: (notebook, noteIds) => enqueue(notebook, noteIds, true),
     pause: () => {
       setPaused(true);
       queue.pause();
@@ -277,4 +286,35 @@ export function createTaggingService(
       loadedClassifiers.clear();
     },
   };
+
+  function enqueue(notebook: OpenNotebook, noteIds: readonly string[], facesOnly: boolean): void {
+    // Disposed (the vault locked): an import finishing late must not start a worker for a locked vault.
+    if (disposals > 0) return;
+    const fresh: TagJob[] = [];
+    for (const noteId of noteIds) {
+      // A face scan is a job of its own: a photo being tagged holds its lock, so the scan waits for the next pass.
+      const id = `${notebook.id}/${noteId}${facesOnly ? '#faces' : ''}`;
+      if (queued.has(id)) continue;
+      queued.add(id);
+      fresh.push({ id, notebook, noteId, ...(facesOnly ? { facesOnly } : {}) });
+    }
+    if (fresh.length === 0) return;
+    const start = (ready: readonly TagJob[]) => {
+      for (const job of ready) jobs.set(job.id, job);
+      if (ready.length > 0) queue.enqueue(ready);
+    };
+    const locks = options.locks;
+    if (!locks) return start(fresh);
+    // A photo another tab imports or tags is that tab's: skipped here (its next open queues it if that tab closed).
+    const generation = disposals;
+    void Promise.all(fresh.map((job) => locks.claim(notebook.id, job.noteId))).then((granted) => {
+      if (generation !== disposals) {
+        fresh.forEach((job, i) => granted[i] && locks.release(notebook.id, job.noteId));
+        return;
+      }
+      fresh.forEach((job, i) => granted[i] || queued.delete(job.id));
+      start(fresh.filter((_, i) => granted[i]));
+    });
+  }
 }
+

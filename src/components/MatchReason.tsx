@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { SearchMatch, Snippet, TextRange } from '../../ml/search/note-record.ts';
 
-const FIELD_NAMES: Readonly<Record<SearchMatch['field'], string>> = { title: 'title', body: 'text', label: 'label', synonym: 'label', broader: 'label', ocr: 'photo text', notebook: 'notebook', maybe: 'maybe' };
+const FIELD_NAMES: Readonly<Record<SearchMatch['field'], string>> = { title: 'title', body: 'text', label: 'label', synonym: 'label', broader: 'label', ocr: 'photo text', notebook: 'notebook', maybe: 'maybe', person: 'person' };
 
 interface Part {
   readonly text: string;

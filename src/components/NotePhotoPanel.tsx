@@ -3,6 +3,7 @@ import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { defaultTaxonomy } from '../../ml/search/taxonomy.ts';
 import { addUserLabel, confirmLabel, readLabels, readOcr, removeLabel } from '../../sync/notebook/labels.ts';
 import { readNotePhoto, readTaggingStatus, setTaggingStatus } from '../../sync/notebook/photos.ts';
+import { readFaceBoxes } from '../../sync/notebook/faces.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
@@ -31,6 +32,10 @@ export function NotePhotoPanel(props: { notebook: OpenNotebook; noteId: string; 
     return {
       labels: new Set(found.flatMap((m) => (m.label !== undefined ? [m.label] : []))),
       ocr: new Set(found.flatMap((m) => (m.line !== undefined && lines[m.line] ? [lines[m.line] as (typeof lines)[number]] : []))),
+      faces: found.flatMap((m) => {
+        const box = m.field === 'person' && m.face !== undefined ? readFaceBoxes(doc(), props.noteId)[m.face] : undefined;
+        return box ? [box] : [];
+      }),
     };
   });
   const save = () => void props.notebook.flush().catch(() => undefined);

@@ -2,12 +2,15 @@ import { createSignal, For, Show } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import type { LabelRecord, OcrRecord } from '../../sync/notebook/labels.ts';
 import type { PhotoRecord } from '../../sync/notebook/photos.ts';
+import type { FaceBoxRecord } from '../../sync/notebook/faces.ts';
 import { photoUrl } from '../app/photo-url.ts';
 
 /** The labels and OCR lines a search hit matched (search's "why it matched", on the photo). */
 export interface PhotoMatches {
   readonly labels: ReadonlySet<string>;
   readonly ocr: ReadonlySet<OcrRecord>;
+  /** Face boxes a person's name matched (each drawn only then: who is where is the person's own). */
+  readonly faces?: readonly FaceBoxRecord[];
 }
 
 /**
@@ -50,6 +53,9 @@ export function PhotoView(props: {
                   </text>
                 </g>
               )}
+            </For>
+            <For each={props.matched?.faces ?? []}>
+              {(f) => <rect class="face-box matched" x={f.box[0]} y={f.box[1]} width={f.box[2] - f.box[0]} height={f.box[3] - f.box[1]} />}
             </For>
           </svg>
         </Show>

@@ -12,6 +12,8 @@ const TASK_NAMES: Record<string, string> = {
   'ocr-detect': 'Text finder (OCR)',
   'ocr-angle': 'Text direction (OCR)',
   'ocr-recognize': 'Text reader (OCR)',
+  'face-detect': 'Face finder (Group faces)',
+  'face-embed': 'Face matcher (Group faces)',
 };
 
 /** The built-in models, what tagging does with them, and where they run. */
@@ -41,6 +43,13 @@ export function SettingsModels(props: { vault: Vault; settings: AppSettings; tag
         Read text in photos (OCR)
       </label>
       <p class="hint">Changing this re-tags a notebook's photos the next time it is opened.</p>
+      <label class="check">
+        <input type="checkbox" checked={props.settings.faces === true} aria-describedby="group-faces-hint" onChange={(e) => void props.onChange({ faces: e.currentTarget.checked })} />
+        Group faces
+      </label>
+      <p class="hint" id="group-faces-hint">
+        Finds faces in your photos and groups them into people on this device, sealed like your notes; turning it off deletes this device's face data.
+      </p>
       <label for="score-threshold">Detection score threshold</label>
       <div class="range-row">
         <input

@@ -16,6 +16,9 @@ import { mlWorkerCount, takeMlWorker } from '../app/ml-warmup.ts';
 import { importsRunning, resumeImports } from '../app/import-photos.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
+import { PeopleScreen } from './PeopleScreen.tsx';
+import { createPeopleService } from '../app/people-service.ts';
+import { rememberNoteToOpen } from '../app/notebook-search.ts';
 import type { SyncService } from '../app/sync-service.ts';
 import { SyncPanel } from '../components/SyncPanel.tsx';
 import { keepOriginalsDefault } from '../../sync/storage/keep-originals-default.ts';
@@ -35,7 +38,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   const [editing, setEditing] = createSignal<string>();
   /** The notebook list on a phone: folded unless asked for (on a wide screen it is always shown). */
   const [listOpen, setListOpen] = createSignal(false);
-  const [view, setView] = createSignal<'notes' | 'settings'>('notes');
+  const [view, setView] = createSignal<'notes' | 'settings' | 'people'>('notes');
   const [problem, setNotice] = createSignal<string>();
   const notice = () => problem() ?? settingsNotice();
   // A deleted (or, on another device, removed) notebook cannot stay chosen.
@@ -48,11 +51,21 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   const blobs = browserBlobStore();
   const photoLocks = browserPhotoLocks();
   const tagging = createTaggingService(blobs, takeMlWorker, {
+    // Called only once photos are tagged, long after peopleService below exists.
+    onFaces: (found) => peopleService.onFaces(found),
     loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
     onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
     locks: photoLocks,
     photosAtOnce: mlWorkerCount(),
   });
+  // "Group faces" (Settings): people across every notebook, on this device only.
+  const facesOn = () => appSettings().faces === true;
+  const peopleService = createPeopleService(props.vault, () => tagging, facesOn);
+  const openNote = (notebookId: string, noteId: string) => {
+    rememberNoteToOpen(notebookId, noteId);
+    setSelected(notebookId);
+    setView('notes');
+  };
   // The lock (this screen going away) stops imports between photos; the next unlock resumes them.
   const stopImports = new AbortController();
   onMount(() => void resumeImports(async (id) => { const r = await props.vault.openNotebook(id); return r.ok ? r.value : undefined; }, blobs, tagging, photoLocks, stopImports.signal));
@@ -101,7 +114,14 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
     <>
       <Show
         when={view() === 'notes'}
-        fallback={<SettingsScreen vault={props.vault} tagging={tagging} originals={originals} keepDefault={keepDefault()} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} sync={props.sync} />}
+        fallback={
+          <Show
+            when={view() === 'people'}
+            fallback={<SettingsScreen vault={props.vault} tagging={tagging} originals={originals} keepDefault={keepDefault()} notice={notice()} onClose={() => setView('notes')} onLock={props.onLock} onHoldLock={setHoldLock} sync={props.sync} />}
+          >
+            <PeopleScreen people={peopleService} blobs={blobs} on={facesOn()} onClose={() => setView('notes')} onLock={() => props.onLock()} onOpenNote={openNote} />
+          </Show>
+        }
       >
         <div class="shell">
           <TopBar brandIsHeading onLock={() => props.onLock()}>
@@ -110,6 +130,9 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
                 Sync
               </button>
             </Show>
+            <button type="button" onClick={() => setView('people')}>
+              People
+            </button>
             <button type="button" onClick={() => setView('settings')}>
               Settings
             </button>
@@ -181,7 +204,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
             <Show when={selected()} fallback={<p class="empty">Create a notebook to start keeping notes.</p>}>
               <Show when={!opened.error} fallback={<p class="error" role="alert">{String(opened.error)}</p>}>
                 <Show when={opened()} keyed fallback={<p aria-busy="true">Opening notebook…</p>}>
-                  {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} onOpenNotebook={setSelected} stop={stopImports.signal} />}
+                  {(notebook) => <NotesPane notebook={notebook} blobs={blobs} tagging={tagging} vault={props.vault} people={peopleService} onOpenNotebook={setSelected} stop={stopImports.signal} />}
                 </Show>
               </Show>
             </Show>

@@ -11,6 +11,8 @@ import { holdOrder, type HeldOrder } from '../../sync/notebook/held-order.ts';
 import { importPhotos, isImporting } from '../app/import-photos.ts';
 import { browserPhotoLocks } from '../app/services.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
+import type { PeopleService } from '../app/people-service.ts';
+import { personHits, withPersonHits } from '../app/person-hits.ts';
 import { NoteEditor } from '../components/NoteEditor.tsx';
 import { PhotoImport } from '../components/PhotoImport.tsx';
 import { NoteListItem, type NoteRow } from '../components/NoteListItem.tsx';
@@ -42,6 +44,8 @@ export function NotesPane(props: {
   /** With these, search can span every notebook and open a hit in another one. */
   vault?: Vault;
   onOpenNotebook?: (id: string) => void;
+  /** People ("Group faces"): a person's name finds the notes their face is on. */
+  people?: PeopleService;
   /** Aborts when the vault locks: imports stop there and resume after the unlock. */
   stop?: AbortSignal;
 }) {
@@ -101,7 +105,7 @@ export function NotesPane(props: {
     setScope(next);
     if (next === 'all') everywhere?.start();
   };
-  const hits = createMemo(() => {
+  const indexHits = createMemo(() => {
     const q = withDateFilter(query(), when(), Date.now());
     if (scope() === 'all' && everywhere) {
       everywhere.version();
@@ -111,6 +115,12 @@ export function NotesPane(props: {
     }
     search.version();
     return q ? search.index.search(q) : undefined;
+  });
+  // A person's name (the People screen) finds the notes their face is on, first.
+  const hits = createMemo(() => {
+    const people = props.people?.people() ?? [];
+    const inScope = (notebookId: string) => scope() === 'all' || notebookId === props.notebook.id;
+    return withPersonHits(indexHits(), people.length > 0 && when().kind === 'any' ? personHits(people, query(), inScope) : []);
   });
   // Search results replace the grid without a pointerleave: nothing holds a grid not shown.
   createEffect(
