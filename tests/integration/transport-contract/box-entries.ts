@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { boxMaps, entryKey } from '../../../sync/sealed/box-layout.ts';
 
 /** Resolves when `box` has `key` in its entries; rejects with `what` after `ms`. */
