@@ -47,7 +47,13 @@ export async function startPeerProcess(signalingUrl: string, room: ContractRoom)
     child.stdin.write(`${JSON.stringify({ id, op, ...args })}\n`);
     return answered;
   };
-  await reply(0);
+  // A process that never gets ready is ended, not left behind when the test gives up on it.
+  const startDeadline = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  try {
+    await reply(0);
+  } finally {
+    clearTimeout(startDeadline);
+  }
   return {
     write: async () => String((await request('write')).key),
     arrives: async (key, ms, what) => void (await request('arrives', { key, ms, what: `${what} (in the peer process)` })),
