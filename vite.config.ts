@@ -6,7 +6,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './sync/server/isolation-headers.ts';
 import { META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './sync/server/security-headers.ts';
 import { modelsPlugin, ortExternWasmPlugin } from './models/vite-plugin-models.ts';
-import { parseModelManifest, pinnedFiles } from './models/manifest.ts';
+import { parseModelManifest, pinnedFiles } from './ml/runtime/model-manifest.ts';
 import manifestJson from './models/manifest.json' with { type: 'json' };
 import { integrityOf, ORT_PINS, ortWebGpuCacheName } from './models/ort-files.ts';
 

@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import type { ConvertOptions } from './converter/convert.ts';
 import { sourceKey } from './source-key.ts';
-import { parseModelManifest, pinnedFiles, type ModelManifest, type PinnedFile } from './manifest.ts';
+import { parseModelManifest, pinnedFiles, type ModelManifest, type PinnedFile } from '../ml/runtime/model-manifest.ts';
 
 export interface BuildOptions {
   /** The repository root (holds models/ and node_modules/). */

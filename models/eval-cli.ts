@@ -8,10 +8,10 @@ import { detectObjects } from '../ml/detect/detect-objects.ts';
 import { TAG_POLICY } from '../ml/detect/tag-policy.ts';
 import { decodeNode } from '../ml/image/decode-node.ts';
 import { sweepTagPolicies, type RawPhoto, type SweepRow } from './eval-sweep.ts';
-import { tagFile } from './tag-cli-file.ts';
-import { loadTagModels, type TagModels } from './tag-cli-models.ts';
+import { tagFile } from '../ml/cli/tag-cli-file.ts';
+import { loadTagModels, type TagModels } from '../ml/cli/tag-cli-models.ts';
 import type { PeopleExpected } from './eval-people-expected.ts';
-import type { TagIo } from './tag-cli.ts';
+import type { TagIo } from '../ml/cli/tag-cli.ts';
 
 export const EVAL_USAGE = `usage: npm run eval -- [--json] [--threads N] <dir>
 

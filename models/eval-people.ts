@@ -5,8 +5,8 @@ import { FACE_POLICY, findFaces } from '../ml/faces/find-faces.ts';
 import { decodeNode } from '../ml/image/decode-node.ts';
 import type { PeopleExpected } from './eval-people-expected.ts';
 import { scorePeople, type PeopleScore } from './eval-people-score.ts';
-import type { TagModels } from './tag-cli-models.ts';
-import type { TagIo } from './tag-cli.ts';
+import type { TagModels } from '../ml/cli/tag-cli-models.ts';
+import type { TagIo } from '../ml/cli/tag-cli.ts';
 
 /** Issue 17's goal for the grouping, on held-out faces. */
 export const PEOPLE_GOALS = { pairPrecision: 0.95, pairRecall: 0.8 } as const;

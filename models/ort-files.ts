@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectArray, expectInteger, expectObject, expectString } from './converter/json-guard.ts';
+import { expectArray, expectInteger, expectObject, expectString } from '../ml/runtime/json-guard.ts';
 import ortFilesJson from './ort-files.json' with { type: 'json' };
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { PinnedFile } from './manifest.ts';
+import type { PinnedFile } from '../ml/runtime/model-manifest.ts';
 
 async function converterFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -33,6 +33,8 @@ export async function sourceKey(root: string, f: PinnedFile, convertOptions: unk
     }
     if (src.convert !== 'copy') {
       for (const file of await converterFiles(join(root, 'models', 'converter'))) await add(file);
+      // The converter's JSON checks live with the manifest reader they share.
+      await add(join(root, 'ml', 'runtime', 'json-guard.ts'));
       hash.update(JSON.stringify(convertOptions));
     }
   } catch {

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { parseModelManifest, pinnedFiles } from './manifest.ts';
+import { parseModelManifest, pinnedFiles } from '../ml/runtime/model-manifest.ts';
 import manifestJson from './manifest.json' with { type: 'json' };
 import { checkOrtFiles, ORT_PINS } from './ort-files.ts';
 

@@ -13,7 +13,7 @@ export interface FaceModels {
 
 /**
  * The face step, shared by the ML worker (ml/worker/tag-stages.ts) and the tag
- * CLI (models/tag-cli-file.ts): detect, then align and embed each face big
+ * CLI (ml/cli/tag-cli-file.ts): detect, then align and embed each face big
  * enough to be recognisable. Tuned on the tuning half of
  * tests/fixtures/faces (models/README.md, "Faces").
  */

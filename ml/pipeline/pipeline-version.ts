@@ -1,4 +1,4 @@
-import type { ModelManifest, ModelManifestEntry } from '../../models/manifest.ts';
+import type { ModelManifest, ModelManifestEntry } from '../runtime/model-manifest.ts';
 
 /**
  * Bump when pre/post-processing changes in a way that changes results

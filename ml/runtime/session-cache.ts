@@ -1,4 +1,4 @@
-import type { ModelManifest, ModelManifestEntry, ModelTensorSpec } from '../../models/manifest.ts';
+import type { ModelManifest, ModelManifestEntry, ModelTensorSpec } from './model-manifest.ts';
 import { MlError, toMlErrorValue } from './ml-error.ts';
 import type { OrtLike, OrtSession } from './ort-like.ts';
 import { verifySha256 } from './sha256.ts';

@@ -1,5 +1,5 @@
 import manifestJson from '../../models/manifest.json';
-import { parseModelManifest } from '../../models/manifest.ts';
+import { parseModelManifest } from '../runtime/model-manifest.ts';
 import { decodeBrowser } from '../image/decode-browser.ts';
 import { chooseBackend, currentEnvironment } from '../runtime/choose-backend.ts';
 import { fetchFromOrigin } from '../runtime/fetch-model-file.ts';

@@ -3,7 +3,7 @@ import { detectObjects } from '../detect/detect-objects.ts';
 import { DETECT_POOL, splitTags, TAG_POLICY } from '../detect/tag-policy.ts';
 import { CENTERNET_IO, parseLabels, type Box, type Detection } from '../detect/detection.ts';
 import type { DecodeResult } from '../image/image-decoder.ts';
-import type { ModelManifestEntry } from '../../models/manifest.ts';
+import type { ModelManifestEntry } from '../runtime/model-manifest.ts';
 import type { Quad } from '../ocr/geometry.ts';
 import { findFaces } from '../faces/find-faces.ts';
 import { runOcr } from '../ocr/ocr-pipeline.ts';

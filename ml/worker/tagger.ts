@@ -2,7 +2,7 @@ import { classifierIdOf, loadClassifier, type Classifier } from '../classify/loa
 import { validateClassifierSpec } from '../classify/classifier-spec.ts';
 import { createRgbaImage } from '../image/rgba-image.ts';
 import type { ImageDecoder } from '../image/image-decoder.ts';
-import type { ModelManifest } from '../../models/manifest.ts';
+import type { ModelManifest } from '../runtime/model-manifest.ts';
 import { modelForTask, pipelineVersionFor } from '../pipeline/pipeline-version.ts';
 import type { BackendChoice } from '../runtime/choose-backend.ts';
 import { MlError, toMlErrorValue } from '../runtime/ml-error.ts';

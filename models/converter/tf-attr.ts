@@ -1,4 +1,4 @@
-import { expectArray, expectInteger, expectNumber, expectString, isObject, ModelJsonError, type JsonObject } from './json-guard.ts';
+import { expectArray, expectInteger, expectNumber, expectString, isObject, ModelJsonError, type JsonObject } from '../../ml/runtime/json-guard.ts';
 
 /** A TF AttrValue after validation; strings are decoded from base64. */
 export type TfAttr =

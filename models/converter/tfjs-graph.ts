@@ -7,7 +7,7 @@ import {
   expectString,
   ModelJsonError,
   optional,
-} from './json-guard.ts';
+} from '../../ml/runtime/json-guard.ts';
 
 /** One TF op as TF.js stores it: inputs are "node", "node:1" or "^control". */
 export interface TfNode {

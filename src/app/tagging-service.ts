@@ -1,6 +1,6 @@
 import { createSignal, type Accessor } from 'solid-js';
 import manifestJson from '../../models/manifest.json';
-import { parseModelManifest } from '../../models/manifest.ts';
+import { parseModelManifest } from '../../ml/runtime/model-manifest.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { writeTagResults } from '../../sync/notebook/labels.ts';

@@ -1,6 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import manifestJson from '../../models/manifest.json';
-import { parseModelManifest } from '../../models/manifest.ts';
+import { parseModelManifest } from '../../ml/runtime/model-manifest.ts';
 import { SCORE_THRESHOLD_MAX, SCORE_THRESHOLD_MIN, type AppSettings } from '../app/settings-store.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import type { Vault } from '../../sync/vault/vault.ts';

@@ -24,7 +24,8 @@ export interface BoxRoom {
  * - every update it applies to the box carries `origin`, and an update carrying `origin` is
  *   never sent back out (no echo; y-webrtc's peer gossip is the documented exception);
  * - a frame from the other end that cannot be read is refused and counted, never thrown
- *   out of the transport, and the connection keeps syncing;
+ *   out of the transport, and the connection keeps syncing (y-webrtc drops the peer that sent
+ *   it, and keeps syncing with the others);
  * - destroy() leaves no timer, socket or listener behind (the box doc stays open).
  */
 export interface BoxConnection {

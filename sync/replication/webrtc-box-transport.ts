@@ -70,12 +70,15 @@ export function webrtcBoxTransport(options: WebrtcBoxTransportOptions): BoxTrans
         events.setState(peers > 0 ? 'connected' : 'connecting');
       });
       provider.on('synced', ({ synced }) => void (synced && events.synced()));
-      const origin = provider.room;
-      const onBoxUpdate = (_update: Uint8Array, from: unknown) => void (origin !== null && from === origin && events.synced());
+      // Note: y-webrtc applies a peer's update with its Room as the origin, and makes the Room
+      // only once the room key is derived from the password (async): read it when asked, not now.
+      const onBoxUpdate = (_update: Uint8Array, from: unknown) => void (from !== null && from === provider.room && events.synced());
       room.box.on('update', onBoxUpdate);
       return {
         ...events.api(),
-        origin,
+        get origin() {
+          return provider.room;
+        },
         peers: () => peers,
         stalled() {
           const conns = [...(provider.room?.webrtcConns.values() ?? [])];

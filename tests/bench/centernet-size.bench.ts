@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { runEvalCli } from '../../models/eval-cli.ts';
-import { loadTagModels, type TagModels } from '../../models/tag-cli-models.ts';
+import { loadTagModels, type TagModels } from '../../ml/cli/tag-cli-models.ts';
 import { letterbox } from '../../ml/image/letterbox.ts';
 import { ROOT, decodeFixture } from './ml/bench-inputs.ts';
 import { CENTERNET_EXPORT_SIZE, centernetAtSize } from './ml/centernet-at-size.ts';

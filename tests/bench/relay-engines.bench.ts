@@ -17,6 +17,7 @@ import type { RelayEngine } from '../../sync/server/attach-sync.ts';
 import { startRelayServer } from '../../sync/server/relay-server.ts';
 import { WebSocket } from '../../sync/server/ws-node.ts';
 import { tempDataDir } from '../integration/relay/relay-harness.ts';
+import { percentile } from './percentile.ts';
 import { positiveOption } from './positive-option.ts';
 
 interface EngineReport {
@@ -36,7 +37,6 @@ interface Client {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** ws as the provider's WebSocket; closing a connecting ws emits 'error', which needs a listener. */
 class NodeWebSocket extends WebSocket {
@@ -105,7 +105,7 @@ async function measure(engine: RelayEngine, rooms: number, devicesPerRoom: numbe
   await relay.close();
   data.remove();
   const sorted = latencies.sort((a, b) => a - b);
-  return { engine, written, expected, seen, perSecond: seen / writeSeconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+  return { engine, written, expected, seen, perSecond: seen / writeSeconds, p50: percentile(sorted, 50, 0), p95: percentile(sorted, 95, 0) };
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -23,10 +23,10 @@ import { WebSocket } from '../../sync/server/ws-node.ts';
 import { startRelayProcess, type RelayProcess } from '../helpers/relay-process.ts';
 import { startPostgres } from '../helpers/services/postgres.ts';
 import { startRedis } from '../helpers/services/redis.ts';
+import { percentile } from './percentile.ts';
 import { positiveOption } from './positive-option.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 /** utime + stime of a process, in ms (clock ticks are 10 ms on Linux). */
 const cpuMs = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-web';
-import { parseModelManifest } from '../../models/manifest.ts';
+import { parseModelManifest } from '../../ml/runtime/model-manifest.ts';
 import { decodeNode } from '../../ml/image/decode-node.ts';
 import { ML_API_SCHEMA } from '../../ml/worker/ml-api-schema.ts';
 import { expose, stageReporter, type Endpoint } from '../../ml/worker/rpc.ts';

@@ -1,12 +1,23 @@
 /**
  * Architecture rules (ARCHITECTURE §1): imports flow src -> {sync, ml} -> crypto.
  * crypto imports nothing of ours; ml never imports sync or src; nothing imports src;
- * only crypto/ touches libsodium; no cycles anywhere.
+ * only crypto/ touches libsodium; no cycles anywhere, between files or between folders.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-folder-cycles',
+      comment:
+        'Folders, not only files, form no cycle (issue 14 §4): a folder that imports one that imports it back is one room under two names. ' +
+        'The one exception is sync/vault with sync/share and sync/backup (vault.ts seals backups and hands out invites and device links; ' +
+        'the files importing it back are being split out of it): ARCHITECTURE §1.',
+      severity: 'error',
+      scope: 'folder',
+      from: { pathNot: '^sync/(vault|share|backup)/?$' },
+      to: { circular: true },
+    },
     {
       name: 'crypto-imports-nothing-of-ours',
       severity: 'error',

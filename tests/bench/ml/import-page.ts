@@ -5,7 +5,7 @@
  * one after another. It runs on the page's main thread rather than in the ML
  * worker; the work per photo is the same.
  */
-import { parseModelManifest } from '../../../models/manifest.ts';
+import { parseModelManifest } from '../../../ml/runtime/model-manifest.ts';
 import { decodeBrowser } from '../../../ml/image/decode-browser.ts';
 import { fetchFromOrigin } from '../../../ml/runtime/fetch-model-file.ts';
 import { loadOrtWeb } from '../../../ml/runtime/load-ort-web.ts';

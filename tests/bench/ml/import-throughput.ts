@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { tagFile } from '../../../models/tag-cli-file.ts';
-import { loadTagModels } from '../../../models/tag-cli-models.ts';
+import { tagFile } from '../../../ml/cli/tag-cli-file.ts';
+import { loadTagModels } from '../../../ml/cli/tag-cli-models.ts';
 import { PHOTOS, ROOT } from './bench-inputs.ts';
 
 /** The five skimage photos committed as fixtures (tests/fixtures/photos/LICENSE.md). */

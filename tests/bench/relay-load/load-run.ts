@@ -18,6 +18,7 @@ import { newWriter } from '../../../sync/sealed/writer.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import type { RelayProcess } from '../../helpers/relay-process.ts';
 import { seededRandom } from '../../helpers/seeded-random.ts';
+import { percentile } from '../percentile.ts';
 import { capWebSocket, writeTokenFor } from './cap-websocket.ts';
 import { describeAttack, type AttackReport, type AttackTargets } from './hostile-clients.ts';
 import type { RunningAttack } from './start-hostile-process.ts';
@@ -94,11 +95,6 @@ interface Room {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
   const random = seededRandom(o.seed);
@@ -254,7 +250,7 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
       deliveriesSeen: seen(),
       lost: expected - seen(),
       notesPerSecond: written / writeSeconds,
-      latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 },
+      latencyMs: { p50: percentile(sorted, 50, 0), p95: percentile(sorted, 95, 0), p99: percentile(sorted, 99, 0), max: sorted[sorted.length - 1] ?? 0 },
       relayRssPeak: peak,
     };
   }
@@ -291,7 +287,7 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
     lost,
     notesPerSecond: notesWritten / writeSeconds,
     deliveriesPerSecond: deliveriesSeen / writeSeconds,
-    latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 },
+    latencyMs: { p50: percentile(sorted, 50, 0), p95: percentile(sorted, 95, 0), p99: percentile(sorted, 99, 0), max: sorted[sorted.length - 1] ?? 0 },
     blobs: blobStats,
     relayRss: rss,
     quarantined,

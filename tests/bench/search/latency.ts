@@ -1,14 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { percentile } from '../percentile.ts';
 
 export interface Latency {
   readonly p50: number;
   readonly p95: number;
   readonly max: number;
-}
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 export function summarize(samples: readonly number[]): Latency {

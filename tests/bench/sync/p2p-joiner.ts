@@ -4,16 +4,14 @@
  * the room over WebRTC only with an empty box, prints {"ms"} once all `OBSCURA_NOTES`
  * notes are readable, and exits.
  */
-import wrtc from '@roamhq/wrtc';
 import * as Y from 'yjs';
 import { generateSigningKeyPair } from '../../../crypto/index.ts';
 import { notesMap } from '../../../sync/notebook/notes.ts';
-import { replicateBox } from '../../../sync/replication/replicate-box.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
-import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { until } from '../../integration/relay/relay-harness.ts';
 import { childDevice, env } from '../../helpers/child-device.ts';
+import { joinP2pBenchRoom } from './p2p-room.ts';
 
 const { notebookKey, keyring } = await childDevice();
 const count = Number(env('OBSCURA_NOTES'));
@@ -22,13 +20,7 @@ const plain = new Y.Doc();
 const box = new Y.Doc();
 const start = performance.now();
 const sealed = new SealedDoc({ docId: 'bench-sync', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
-const replication = replicateBox({
-  box,
-  roomId: deriveRoomId(notebookKey, 'bench-p2p'),
-  password: deriveRoomPassword(notebookKey, 'bench-p2p'),
-  settings: { signalingUrls: [env('OBSCURA_SIGNAL')], iceServers: [] },
-  wrtc,
-});
+const replication = joinP2pBenchRoom(box, notebookKey);
 setTimeout(() => {
   console.error(`p2p joiner: ${notesMap(plain).size} of ${count} notes after 120 s`);
   process.exit(1);

@@ -4,21 +4,13 @@
  * bench, joins the room over WebRTC only, prints "ready" once its signaling socket is
  * open, and serves until its stdin closes. Run by p2p-catch-up.ts.
  */
-import wrtc from '@roamhq/wrtc';
-import { replicateBox } from '../../../sync/replication/replicate-box.ts';
-import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { buildNotebooks } from './catch-up.ts';
 import { childDevice, env } from '../../helpers/child-device.ts';
+import { joinP2pBenchRoom } from './p2p-room.ts';
 
 const { notebookKey, keyring } = await childDevice();
 const { box } = await buildNotebooks(Number(env('OBSCURA_NOTES')), keyring);
-const replication = replicateBox({
-  box,
-  roomId: deriveRoomId(notebookKey, 'bench-p2p'),
-  password: deriveRoomPassword(notebookKey, 'bench-p2p'),
-  settings: { signalingUrls: [env('OBSCURA_SIGNAL')], iceServers: [] },
-  wrtc,
-});
+const replication = joinP2pBenchRoom(box, notebookKey);
 // Give the signaling socket a moment to open and announce; the joiner then connects to an announced room.
 setTimeout(() => console.log('ready'), 300);
 process.stdin.resume();

@@ -27,7 +27,17 @@ beforeAll(async () => {
   const phone = newStore();
   photos = [];
   for (let i = 0; i < THUMBS; i++) photos.push(await putPhoto(phone, 100 + i, 80 * 1024));
-  const sender = createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl() });
+  await upload(createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl() }), photos);
+});
+
+afterAll(async () => {
+  await relay.close();
+  data.remove();
+});
+
+/** The real fetch, each GET answered 150 ms late; records which blob each GET asked for and how many were in flight at most. */
+/** Offers each photo's thumbnail, then the photo, waits until `sender` uploaded them all, and stops it. */
+async function upload(sender: BlobSync, photos: readonly { readonly thumb: { readonly id: string }; readonly photo: { readonly id: string } }[]): Promise<void> {
   for (const photo of photos) {
     sender.offer(photo.thumb.id);
     sender.offer(photo.photo.id);
@@ -38,14 +48,8 @@ beforeAll(async () => {
     setTimeout(check, 50);
   });
   sender.destroy();
-});
+}
 
-afterAll(async () => {
-  await relay.close();
-  data.remove();
-});
-
-/** The real fetch, each GET answered 150 ms late; records which blob each GET asked for and how many were in flight at most. */
 function watchedFetch(): { fetch: FetchLike; order: string[]; maxInFlight: () => number } {
   const order: string[] = [];
   let inFlight = 0;
@@ -117,17 +121,7 @@ describe('thumbnails come in parallel, in view order', () => {
     const phone = newStore();
     const imported = [await putPhoto(phone, 300, 300 * 1024), await putPhoto(phone, 301, 300 * 1024), await putPhoto(phone, 302, 300 * 1024)];
     const up = countingFetch();
-    const sender = createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl(), fetch: up.fetch });
-    for (const photo of imported) {
-      sender.offer(photo.thumb.id);
-      sender.offer(photo.photo.id);
-    }
-    await new Promise<void>((resolve) => {
-      const check = () => sender.pending().uploads === 0 && (off(), resolve());
-      const off = sender.onChange(check);
-      setTimeout(check, 50);
-    });
-    sender.destroy();
+    await upload(createBlobSync({ store: phone, roomId: ROOM, blobsUrl: blobsUrl(), fetch: up.fetch }), imported);
     const firstPut = (id: string) => up.requests.findIndex((r) => r.startsWith('PUT') && r.includes(id));
     const thumbs = imported.map((p) => firstPut(p.thumb.id));
     const fulls = imported.map((p) => firstPut(p.photo.id));

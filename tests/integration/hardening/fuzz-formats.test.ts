@@ -27,7 +27,7 @@ import {
   utf8,
   type EnvelopeContext,
 } from '../../../crypto/index.ts';
-import { parseModelManifest, pinnedFiles } from '../../../models/manifest.ts';
+import { parseModelManifest, pinnedFiles } from '../../../ml/runtime/model-manifest.ts';
 import { decodeLaneMessage, encodeLaneMessage } from '../../../sync/blob/blob-lane-messages.ts';
 import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
 import type { MlApi } from '../../../ml/worker/ml-api.ts';

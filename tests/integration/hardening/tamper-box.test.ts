@@ -81,6 +81,24 @@ function flipCode(at: number, flipped: Uint8Array): string {
   return 'E_DECRYPT';
 }
 
+/**
+ * A notebook Alice founded with Bob and Carol as members and three notes of hers, sealed:
+ * where the shared-notebook cases start. Prints the seed of its randomness.
+ */
+function sharedNotebookOfThree(name: string, id: string) {
+  const seed = testSeed();
+  console.log(`tamper-box ${name} seed=${seed} (replay with OBSCURA_SEED=${seed})`);
+  const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
+  const k1 = firstKey();
+  const a = openReplica({ id, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
+  foundMembers(a.plain, memberKeys(alice));
+  addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
+  addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
+  for (let i = 0; i < 3; i++) createNote(a.plain, { title: `alice ${i}` });
+  a.sealed.flush();
+  return { random: seededRandom(seed), ID: id, alice, bob, carol, k1, a };
+}
+
 describe('tamper: sealed box entries and snapshots', () => {
   it.each([
     ['a notebook box', NOTEBOOK],
@@ -179,18 +197,7 @@ describe('tamper: sealed box entries and snapshots', () => {
   });
 
   it('shared notebook (member trust): a member\'s entry tampered with, moved to another member\'s slot, or written after its removal is quarantined', () => {
-    const seed = testSeed();
-    console.log(`tamper-box shared seed=${seed} (replay with OBSCURA_SEED=${seed})`);
-    const random = seededRandom(seed);
-    const ID = 'nb-shared-tamper';
-    const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
-    const k1 = firstKey();
-    const a = openReplica({ id: ID, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
-    foundMembers(a.plain, memberKeys(alice));
-    addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
-    addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
-    for (let i = 0; i < 3; i++) createNote(a.plain, { title: `alice ${i}` });
-    a.sealed.flush();
+    const { random, ID, alice, bob, carol, k1, a } = sharedNotebookOfThree('shared', 'nb-shared-tamper');
     const b = openReplica({ id: ID, device: bob, keyring: keyringWith(k1), founder: alice.deviceId });
     syncBoxes(a, b);
     const before = new Set(boxMaps(b.box).entries.keys());
@@ -235,18 +242,7 @@ describe('tamper: sealed box entries and snapshots', () => {
   });
 
   it('delivered by a peer, every tampered overwrite and every delete leaves the legitimate bytes in the box (entries, snapshots, keys, revocations)', () => {
-    const seed = testSeed();
-    console.log(`tamper-box survival seed=${seed} (replay with OBSCURA_SEED=${seed})`);
-    const random = seededRandom(seed);
-    const ID = 'nb-survival';
-    const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
-    const k1 = firstKey();
-    const a = openReplica({ id: ID, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
-    foundMembers(a.plain, memberKeys(alice));
-    addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
-    addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
-    for (let i = 0; i < 3; i++) createNote(a.plain, { title: `alice ${i}` });
-    a.sealed.flush();
+    const { random, ID, alice, bob, carol, k1, a } = sharedNotebookOfThree('survival', 'nb-survival');
     a.sealed.compact();
     createNote(a.plain, { title: 'after the snapshot' });
     a.sealed.flush();

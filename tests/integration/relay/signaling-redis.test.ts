@@ -6,7 +6,7 @@ import { startRelayServer, type RelayServer } from '../../../sync/server/relay-s
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { startRedis, type RedisService } from '../../helpers/services/redis';
 import { spawnDevice } from '../../helpers/spawn-device.ts';
-import { sealedWebrtcDevice } from '../replication/sealed-webrtc-device.ts';
+import { sealedWebrtcDevice } from '../../helpers/sealed-webrtc-device.ts';
 import { opened, tempDataDir, until } from './relay-harness.ts';
 
 const MINE = 'heron-canary-node-one';

@@ -3,7 +3,7 @@ import { readNotes } from '../../../sync/notebook/notes.ts';
 import { until } from '../relay/relay-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { spawnDevice } from '../../helpers/spawn-device.ts';
-import { sealedWebrtcDevice } from './sealed-webrtc-device.ts';
+import { sealedWebrtcDevice } from '../../helpers/sealed-webrtc-device.ts';
 
 const MINE = 'heron-canary-from-test';
 const THEIRS = 'ibis-canary-from-child';

@@ -1,12 +1,10 @@
-import wrtc from '@roamhq/wrtc';
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import { chunkingWrtc, type WrtcImplementation } from '../../../sync/transport/chunking-wrtc.ts';
 import type { ChunkingOptions } from '../../../sync/transport/chunking-options.ts';
+import { nodeWrtc } from '../../helpers/node-wrtc.ts';
 
 export { patterned } from './patterned-bytes.ts';
-
-/** @roamhq/wrtc, as simple-peer's `wrtc` option takes it. */
-export const nodeWrtc: WrtcImplementation = wrtc;
+export { nodeWrtc };
 
 /** Our framing over @roamhq/wrtc, as every Obscura peer runs it. */
 export function chunkedNodeWrtc(options?: ChunkingOptions): WrtcImplementation {

@@ -9,7 +9,7 @@ import { nonMaxSuppression } from '../../../ml/detect/non-max-suppression.ts';
 import { letterbox } from '../../../ml/image/letterbox.ts';
 import { createRgbaImage } from '../../../ml/image/rgba-image.ts';
 import { buildModels } from '../../../models/build-models.ts';
-import { parseModelManifest } from '../../../models/manifest.ts';
+import { parseModelManifest } from '../../../ml/runtime/model-manifest.ts';
 import { loadPhoto } from '../models/photos.ts';
 
 const root = process.cwd();

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNode } from '../../../ml/image/decode-node.ts';
 import { runOcr } from '../../../ml/ocr/ocr-pipeline.ts';
-import { loadTagModels, type TagModels } from '../../../models/tag-cli-models.ts';
+import { loadTagModels, type TagModels } from '../../../ml/cli/tag-cli-models.ts';
 
 let models: TagModels;
 beforeAll(async () => {

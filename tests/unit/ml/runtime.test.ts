@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { parseModelManifest, type ModelManifest } from '../../../models/manifest.ts';
+import { parseModelManifest, type ModelManifest } from '../../../ml/runtime/model-manifest.ts';
 import { chooseBackend } from '../../../ml/runtime/choose-backend.ts';
 import { MlError } from '../../../ml/runtime/ml-error.ts';
 import type { OrtLike } from '../../../ml/runtime/ort-like.ts';

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTagArgs } from '../../../models/tag-cli-args.ts';
-import { runTagCli, type TagResult } from '../../../models/tag-cli.ts';
+import { parseTagArgs } from '../../../ml/cli/tag-cli-args.ts';
+import { runTagCli, type TagResult } from '../../../ml/cli/tag-cli.ts';
 
 const PHOTOS = 'tests/fixtures/photos';
 const MODELS = join(process.cwd(), 'models');
@@ -23,7 +23,7 @@ describe('npm run tag -- --json (a real process)', () => {
 
   beforeAll(() => {
     const files = ['chelsea.jpg', 'coffee.jpg', 'page.png'].map((f) => join(PHOTOS, f));
-    run = spawnSync('npx', ['tsx', 'models/tag.ts', '--json', ...files, 'missing.jpg'], { encoding: 'utf8', timeout: 90_000 });
+    run = spawnSync('npx', ['tsx', 'ml/cli/tag.ts', '--json', ...files, 'missing.jpg'], { encoding: 'utf8', timeout: 90_000 });
     // stdout must be exactly one JSON document: any stray log line breaks this parse.
     results = JSON.parse(String(run.stdout)) as TagResult[];
   }, 120_000);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runTagCli } from '../../../models/tag-cli.ts';
+import { runTagCli } from '../../../ml/cli/tag-cli.ts';
 
 const EVAL = 'tests/fixtures/eval';
 const MODELS = join(process.cwd(), 'models');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseModelManifest, type ModelManifest } from '../../../models/manifest.ts';
+import { parseModelManifest, type ModelManifest } from '../../../ml/runtime/model-manifest.ts';
 import { findFaces } from '../../../ml/faces/find-faces.ts';
 import { decodeNode } from '../../../ml/image/decode-node.ts';
 import { pipelineVersionFor } from '../../../ml/pipeline/pipeline-version.ts';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildConvertOptions, buildModels, sha256File } from '../../../models/build-models.ts';
 import { convertTfjsModelFile } from '../../../models/converter/load-tfjs-model.ts';
-import { parseModelManifest, pinnedFiles, type ModelManifest } from '../../../models/manifest.ts';
+import { parseModelManifest, pinnedFiles, type ModelManifest } from '../../../ml/runtime/model-manifest.ts';
 
 const root = process.cwd();
 let manifest: ModelManifest;

@@ -1,14 +1,14 @@
 import * as Y from 'yjs';
-import { generateSigningKeyPair, newKeyId, randomNotebookKey, toBase64Url, type NotebookKey } from '../../../crypto/index.ts';
-import { createNote } from '../../../sync/notebook/notes.ts';
-import { presenceKey } from '../../../sync/replication/presence-seal.ts';
-import { replicateBox, type Replication } from '../../../sync/replication/replicate-box.ts';
-import { createKeyring } from '../../../sync/sealed/keyring.ts';
-import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
-import { newWriter } from '../../../sync/sealed/writer.ts';
-import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
-import { testPresence } from '../../helpers/test-presence.ts';
-import { nodeWrtc } from '../transport/peer-pair.ts';
+import { generateSigningKeyPair, newKeyId, randomNotebookKey, toBase64Url, type NotebookKey } from '../../crypto/index.ts';
+import { createNote } from '../../sync/notebook/notes.ts';
+import { presenceKey } from '../../sync/replication/presence-seal.ts';
+import { replicateBox, type Replication } from '../../sync/replication/replicate-box.ts';
+import { createKeyring } from '../../sync/sealed/keyring.ts';
+import { SealedDoc } from '../../sync/sealed/sealed-doc.ts';
+import { newWriter } from '../../sync/sealed/writer.ts';
+import { deriveRoomId, deriveRoomPassword } from '../../sync/transport/derive-room-id.ts';
+import { testPresence } from './test-presence.ts';
+import { nodeWrtc } from './node-wrtc.ts';
 
 /** This process's device of a WebRTC-only test: one fresh notebook holding one note titled `title`. */
 export interface SealedWebrtcDevice {

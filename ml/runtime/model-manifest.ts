@@ -1,4 +1,4 @@
-import { expectArray, expectInteger, expectObject, expectString, optional, type JsonObject } from './converter/json-guard.ts';
+import { expectArray, expectInteger, expectObject, expectString, optional, type JsonObject } from './json-guard.ts';
 
 /** A file the app needs, pinned by hash so a swapped model is refused. */
 export interface PinnedFile {

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { DetectorModel } from '../ml/detect/detection.ts';
-import { CENTERNET_IO, parseLabels } from '../ml/detect/detection.ts';
-import type { FaceModels } from '../ml/faces/find-faces.ts';
-import type { OcrModels } from '../ml/ocr/ocr-runtime.ts';
-import { parseRecKeys } from '../ml/ocr/rec-keys.ts';
-import { parseModelManifest, type ModelManifest, type ModelManifestEntry, type PinnedFile } from './manifest.ts';
+import type { DetectorModel } from '../detect/detection.ts';
+import { CENTERNET_IO, parseLabels } from '../detect/detection.ts';
+import type { FaceModels } from '../faces/find-faces.ts';
+import type { OcrModels } from '../ocr/ocr-runtime.ts';
+import { parseRecKeys } from '../ocr/rec-keys.ts';
+import { parseModelManifest, type ModelManifest, type ModelManifestEntry, type PinnedFile } from '../runtime/model-manifest.ts';
 
 /** Everything the tag CLI runs: the detector, the three OCR models and the two face models. */
 export interface TagModels {

@@ -11,7 +11,7 @@ export interface TagIo {
 }
 
 /**
- * The whole CLI as a function (models/tag.ts only calls it), so tests can run
+ * The whole CLI as a function (ml/cli/tag.ts only calls it), so tests can run
  * it in-process too. Returns the exit status.
  *
  * Note: with --json, stdout carries exactly one JSON document and nothing

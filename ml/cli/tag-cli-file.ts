@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { detectObjects } from '../ml/detect/detect-objects.ts';
-import { DETECT_POOL, splitTags, TAG_POLICY } from '../ml/detect/tag-policy.ts';
-import type { Box, Detection } from '../ml/detect/detection.ts';
-import { findFaces } from '../ml/faces/find-faces.ts';
-import { decodeNode } from '../ml/image/decode-node.ts';
-import type { Point, Quad } from '../ml/ocr/geometry.ts';
-import { runOcr } from '../ml/ocr/ocr-pipeline.ts';
+import { detectObjects } from '../detect/detect-objects.ts';
+import { DETECT_POOL, splitTags, TAG_POLICY } from '../detect/tag-policy.ts';
+import type { Box, Detection } from '../detect/detection.ts';
+import { findFaces } from '../faces/find-faces.ts';
+import { decodeNode } from '../image/decode-node.ts';
+import type { Point, Quad } from '../ocr/geometry.ts';
+import { runOcr } from '../ocr/ocr-pipeline.ts';
 import type { TagModels } from './tag-cli-models.ts';
 
 /** One file's result; the --json output is an array of these. */
