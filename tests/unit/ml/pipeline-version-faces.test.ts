@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import manifestJson from '../../../models/manifest.json';
-import { parseModelManifest } from '../../../models/manifest.ts';
+import { parseModelManifest } from '../../../ml/runtime/model-manifest.ts';
 import { pipelineVersionFor, withoutFaces } from '../../../ml/pipeline/pipeline-version.ts';
 
 const manifest = parseModelManifest(manifestJson);
