@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap } from '../../../sync/share/members.ts';
+import { handCurrentKey, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
+
+/**
+ * Issue 13 §3: member records are authoritative only when an owner signed them. Each case
+ * is something a current member (or an invite's one-time key) writes into the plain doc's
+ * member list today and every replica takes as the truth, since roles are advisory.
+ */
+beforeAll(sodiumReady);
+const ID = 'nb-member-records';
+
+/** Alice founds and adds `members` as members; every replica is synced. */
+function notebookWith(...others: TestDevice[]) {
+  const alice = newDevice();
+  const key = firstKey();
+  const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
+  foundMembers(onAlice.plain, memberKeys(alice));
+  for (const other of others) addMember(onAlice.plain, memberKeys(other), 'member', alice.deviceId);
+  onAlice.sealed.flush();
+  const replicas = others.map((device) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.deviceId }));
+  syncBoxes(onAlice, ...replicas);
+  return { alice, key, onAlice, replicas };
+}
+
+describe('attack: member records not signed by an owner (issue 13 §3)', () => {
+  it('a writer member adds a device of its own choosing as writer: the owner\'s replica does not take it for a member nor apply what it writes', () => {
+    const [bob, extra] = [newDevice(), newDevice()];
+    const { key, onAlice, replicas: [onBob] } = notebookWith(bob);
+    if (!onBob) throw new Error('no replica');
+    addMember(onBob.plain, memberKeys(extra), 'member', bob.deviceId);
+    onBob.sealed.flush();
+    const onExtra = openReplica({ id: ID, device: extra, keyring: keyringWith(key), founder: onAlice.self.deviceId });
+    syncBoxes(onAlice, onBob, onExtra);
+    createNote(onExtra.plain, { title: 'from-the-extra-device' });
+    onExtra.sealed.flush();
+    syncBoxes(onAlice, onBob, onExtra);
+    expect(isCurrentMember(onAlice.plain, extra.signing.publicKey)).toBe(false);
+    expect(titles(onAlice)).not.toContain('from-the-extra-device');
+  });
+
+  it('an invite\'s one-time key (no writer yet) redeems itself into an owner: nobody takes the joiner for an owner', () => {
+    const [invite, joiner] = [newDevice(), newDevice()];
+    const alice = newDevice();
+    const key = firstKey();
+    const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
+    foundMembers(onAlice.plain, memberKeys(alice));
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.deviceId, Date.now(), Date.now() + 3600_000);
+    onAlice.sealed.flush();
+    const onInvite = openReplica({ id: ID, device: invite, keyring: keyringWith(key), founder: alice.deviceId });
+    syncBoxes(onAlice, onInvite);
+    addMember(onInvite.plain, memberKeys(joiner), 'owner', invite.deviceId);
+    markMemberRemoved(onInvite.plain, invite.deviceId);
+    onInvite.sealed.flush();
+    syncBoxes(onAlice, onInvite);
+    expect(isCurrentOwner(onAlice.plain, joiner.deviceId)).toBe(false);
+  });
+
+  it('a member re-signs its own record as owner and revokes the founder: the others neither take it for an owner nor stop trusting the founder', () => {
+    const [bob, carol] = [newDevice(), newDevice()];
+    const { alice, onAlice, replicas: [onBob, onCarol] } = notebookWith(bob, carol);
+    if (!onBob || !onCarol) throw new Error('no replica');
+    addMember(onBob.plain, memberKeys(bob), 'owner', bob.deviceId);
+    onBob.sealed.flush();
+    syncBoxes(onAlice, onBob, onCarol);
+    expect(isCurrentOwner(onCarol.plain, bob.deviceId), 'bob an owner on carol\'s replica').toBe(false);
+    // What an owner may do: remove the founder (its revocation counts only from an owner).
+    removeMemberAndRotate(onBob, alice.deviceId);
+    syncBoxes(onAlice, onBob, onCarol);
+    createNote(onAlice.plain, { title: 'alice-after' });
+    onAlice.sealed.flush();
+    syncBoxes(onAlice, onBob, onCarol);
+    expect(isCurrentMember(onCarol.plain, alice.signing.publicKey), 'alice still a member on carol\'s replica').toBe(true);
+    expect(titles(onCarol)).toContain('alice-after');
+  });
+
+  it('a removed member\'s old owner-signed record, written back by another member, does not make it a member again nor get it the new key', () => {
+    const [bob, mallory] = [newDevice(), newDevice()];
+    const { onAlice, replicas: [onBob, onMallory] } = notebookWith(bob, mallory);
+    if (!onBob || !onMallory) throw new Error('no replica');
+    const old = (membersMap(onAlice.plain).get(bob.deviceId) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
+    expect(removeMemberAndRotate(onAlice, bob.deviceId).ok).toBe(true);
+    syncBoxes(onAlice, onBob, onMallory);
+    // Mallory holds the new key; she replays the record the owner once signed for Bob.
+    const replay = new Y.Map<unknown>();
+    for (const [field, value] of Object.entries(old)) replay.set(field, value);
+    membersMap(onMallory.plain).set(bob.deviceId, replay);
+    onMallory.sealed.flush();
+    syncBoxes(onAlice, onBob, onMallory);
+    expect(isCurrentMember(onAlice.plain, bob.signing.publicKey)).toBe(false);
+    expect(handCurrentKey(onAlice)).not.toContain(bob.deviceId);
+  });
+});
