@@ -49,6 +49,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_INVITE_INVITER: 'This invite names someone who did not make it, so it was refused. Ask for a new one.',
   E_NOT_OWNER: 'Only an owner of this notebook can remove members.',
   E_MEMBER_UNKNOWN: 'That device is no longer a member of this notebook.',
+  E_MEMBERS_INCOMPLETE: 'This device has not received every member the owner listed yet; the member list may be incomplete.',
   E_DEVICE_UNKNOWN: 'That is not one of your other devices, or it was removed already. Nothing was changed.',
   E_INVITE_ALREADY_JOINED: 'You already have this notebook, so nothing was changed. Open it from your notebooks.',
   E_INVITE_TIMEOUT: 'The notebook did not arrive within a minute. The person who invited you (or the relay) may be offline; try again later.',

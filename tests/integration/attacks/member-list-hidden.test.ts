@@ -34,7 +34,7 @@ describe('attack: a relay hides a member record (issue 13 §3)', () => {
     const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
     const key = firstKey();
     const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
-    foundMembers(onAlice.plain, memberKeys(alice));
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
     addMember(onAlice.plain, memberKeys(bob), 'member', alice.signing);
     onAlice.sealed.flush();
     writeMemberHead(onAlice);

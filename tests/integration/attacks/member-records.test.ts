@@ -19,8 +19,8 @@ function notebookWith(...others: TestDevice[]) {
   const alice = newDevice();
   const key = firstKey();
   const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
-  foundMembers(onAlice.plain, memberKeys(alice));
-  for (const other of others) addMember(onAlice.plain, memberKeys(other), 'member', alice.deviceId);
+  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+  for (const other of others) addMember(onAlice.plain, memberKeys(other), 'member', alice.signing);
   onAlice.sealed.flush();
   const replicas = others.map((device) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.deviceId }));
   syncBoxes(onAlice, ...replicas);
@@ -32,7 +32,7 @@ describe('attack: member records not signed by an owner (issue 13 §3)', () => {
     const [bob, extra] = [newDevice(), newDevice()];
     const { key, onAlice, replicas: [onBob] } = notebookWith(bob);
     if (!onBob) throw new Error('no replica');
-    addMember(onBob.plain, memberKeys(extra), 'member', bob.deviceId);
+    addMember(onBob.plain, memberKeys(extra), 'member', bob.signing);
     onBob.sealed.flush();
     const onExtra = openReplica({ id: ID, device: extra, keyring: keyringWith(key), founder: onAlice.self.deviceId });
     syncBoxes(onAlice, onBob, onExtra);
@@ -48,13 +48,13 @@ describe('attack: member records not signed by an owner (issue 13 §3)', () => {
     const alice = newDevice();
     const key = firstKey();
     const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
-    foundMembers(onAlice.plain, memberKeys(alice));
-    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.deviceId, Date.now(), Date.now() + 3600_000);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, Date.now(), Date.now() + 3600_000);
     onAlice.sealed.flush();
     const onInvite = openReplica({ id: ID, device: invite, keyring: keyringWith(key), founder: alice.deviceId });
     syncBoxes(onAlice, onInvite);
-    addMember(onInvite.plain, memberKeys(joiner), 'owner', invite.deviceId);
-    markMemberRemoved(onInvite.plain, invite.deviceId);
+    addMember(onInvite.plain, memberKeys(joiner), 'owner', invite.signing);
+    markMemberRemoved(onInvite.plain, invite.deviceId, invite.signing);
     onInvite.sealed.flush();
     syncBoxes(onAlice, onInvite);
     expect(isCurrentOwner(onAlice.plain, joiner.deviceId)).toBe(false);
@@ -64,7 +64,7 @@ describe('attack: member records not signed by an owner (issue 13 §3)', () => {
     const [bob, carol] = [newDevice(), newDevice()];
     const { alice, onAlice, replicas: [onBob, onCarol] } = notebookWith(bob, carol);
     if (!onBob || !onCarol) throw new Error('no replica');
-    addMember(onBob.plain, memberKeys(bob), 'owner', bob.deviceId);
+    addMember(onBob.plain, memberKeys(bob), 'owner', bob.signing);
     onBob.sealed.flush();
     syncBoxes(onAlice, onBob, onCarol);
     expect(isCurrentOwner(onCarol.plain, bob.deviceId), 'bob an owner on carol\'s replica').toBe(false);
