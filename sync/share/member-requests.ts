@@ -10,7 +10,8 @@ import type { SharedNotebook } from './rotate-key.ts';
  * its own: what it writes (`addOwnDevices` for a device the person linked later) is a request.
  * Pending: in a strict notebook, a stored record that does not count, not removed, written
  * and signed by a current member in its own name (`addedBy` is the signer). An owner approves
- * it by signing it again, as a `member` whatever role was asked (never owner by itself).
+ * it by signing it again, as a `member`. A record asking for `owner` is no request (a member's
+ * own devices get its role) and is never shown.
  */
 export function pendingMembers(doc: Y.Doc): MemberRecord[] {
   if (memberPolicy(doc)?.strict() !== true) return [];
@@ -18,7 +19,8 @@ export function pendingMembers(doc: Y.Doc): MemberRecord[] {
   for (const deviceId of membersMap(doc).keys()) {
     if (readMember(doc, deviceId) !== undefined) continue;
     const record = readRawMember(doc, deviceId);
-    if (!record?.signer || record.removedAt !== undefined || record.role === 'invite' || record.proof !== undefined) continue;
+    // A member adds its own devices as members (own-devices.ts): one it asks to be an owner is no request.
+    if (!record?.signer || record.removedAt !== undefined || record.role !== 'member' || record.proof !== undefined) continue;
     const requester = deviceIdFor(record.signer);
     const asker = signingMember(doc, requester);
     if (requester !== record.addedBy || requester === deviceId || !asker || asker.removedAt !== undefined) continue;
