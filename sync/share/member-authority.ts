@@ -29,16 +29,25 @@ interface Bound {
 
 const bound = new WeakMap<Y.Doc, Bound>();
 
-export function bindMemberPolicy(doc: Y.Doc, policy: MemberPolicy): void {
+/** Returns the function that unbinds it (the box outlives an open notebook). */
+export function bindMemberPolicy(doc: Y.Doc, policy: MemberPolicy): () => void {
   const entry: Bound = { policy, stamp: 0, cache: undefined };
   const bump = (): void => void entry.stamp++;
   // Before observers run: a members observer (followMembers) must read the new list, and Yjs
   // emits 'update' only after its observers.
-  for (const d of policy.heads ? [doc, policy.heads.box] : [doc]) {
+  const docs = policy.heads ? [doc, policy.heads.box] : [doc];
+  for (const d of docs) {
     d.on('beforeObserverCalls', bump);
     d.on('afterTransaction', bump);
   }
   bound.set(doc, entry);
+  return () => {
+    for (const d of docs) {
+      d.off('beforeObserverCalls', bump);
+      d.off('afterTransaction', bump);
+    }
+    bound.delete(doc);
+  };
 }
 
 export function memberPolicy(doc: Y.Doc): MemberPolicy | undefined {
@@ -146,11 +155,6 @@ export function authorizedMember(doc: Y.Doc, deviceId: string): MemberRecord | u
 export function signingMember(doc: Y.Doc, deviceId: string): MemberRecord | undefined {
   const strict = state(doc);
   return strict ? strict.counted.get(deviceId) : readRawMember(doc, deviceId);
-}
-
-/** Whether `deviceId` has a stored record of any kind, counted or not. */
-export function hasStoredMember(doc: Y.Doc, deviceId: string): boolean {
-  return membersMap(doc).has(deviceId);
 }
 
 /** The newest head that counts, in a strict notebook with heads bound. */

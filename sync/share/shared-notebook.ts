@@ -74,7 +74,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     strict = boxShowsStrict(box, plain, id, meta, founder);
     return strict;
   };
-  bindMemberPolicy(plain, { notebookId: id, founder, heads: { box, meta }, strict: isStrict });
+  const unbindPolicy = bindMemberPolicy(plain, { notebookId: id, founder, heads: { box, meta }, strict: isStrict });
   const sealed = new SealedDoc({
     docId: id,
     plain,
@@ -147,6 +147,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     stopGuards();
     sealed.destroy();
     plain.destroy();
+    unbindPolicy();
   };
   return { ok: true, value: { ...nb, close } };
 }
