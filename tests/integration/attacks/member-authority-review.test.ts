@@ -1,0 +1,47 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
+import { writeMemberHead } from '../../../sync/share/member-head.ts';
+import { addMember, foundMembers, isCurrentMember } from '../../../sync/share/members.ts';
+import { isRevoked } from '../../../sync/share/revocations.ts';
+import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+
+/**
+ * The security review of owner-signed member records (issue 13 §3): each case is something a
+ * member writes that the first version of owner-signed records let through.
+ */
+beforeAll(sodiumReady);
+const ID = 'nb-member-authority-review';
+
+function notebookWith(...others: TestDevice[]) {
+  const alice = newDevice();
+  const key = firstKey();
+  const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
+  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+  for (const other of others) addMember(onAlice.plain, memberKeys(other), 'member', alice.signing);
+  onAlice.sealed.flush();
+  const replicas = others.map((device) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.deviceId }));
+  syncBoxes(onAlice, ...replicas);
+  return { alice, key, onAlice, replicas };
+}
+
+describe('attack: member records after the review of owner-signed records', () => {
+  it('a member signs a head at the highest version: the owner still removes her (revocation, new key she never gets) and still writes heads', () => {
+    const mallory = newDevice();
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    if (!onMallory) throw new Error('no replica');
+    putMemberHead(onMallory.box, ID, onMallory.meta, Number.MAX_SAFE_INTEGER, new Map([[mallory.deviceId, 1]]), mallory.signing);
+    syncBoxes(onAlice, onMallory);
+    // What the members observer of an open notebook calls on every change.
+    expect(() => writeMemberHead(onAlice)).not.toThrow();
+    const keyBefore = onMallory.keyring.current().keyId;
+    const removed = removeMemberAndRotate(onAlice, mallory.deviceId);
+    expect(removed.ok).toBe(true);
+    expect(isRevoked(onAlice.box, ID, onAlice.meta, mallory.deviceId, (id) => id === alice.deviceId)).toBe(true);
+    syncBoxes(onAlice, onMallory);
+    expect(pickUpNotebookKeys(onMallory, [alice.deviceId])).toEqual([]);
+    expect(onMallory.keyring.current().keyId).toBe(keyBefore);
+    expect(isCurrentMember(onAlice.plain, mallory.signing.publicKey)).toBe(false);
+  });
+});
