@@ -27,6 +27,11 @@ const DOMAIN = lengthPrefixed(utf8('obscura/member-head/v1'));
 const SIG = 64;
 const ROW = 16 + 4;
 const MAX_ROWS = 10_000;
+/**
+ * Heads count from 1 by one per change: a version beyond this is no owner's (any member can
+ * sign a head, and one at 2^53 - 1 would leave the owners no next version to write).
+ */
+export const MAX_HEAD_VERSION = 0xffffffff;
 
 export function memberHeadsMap(box: Y.Doc): Y.Map<Uint8Array> {
   return box.getMap<Uint8Array>('memberHeads');
@@ -63,7 +68,7 @@ export function readMemberHead(notebookId: string, meta: RoomMeta, mapKey: strin
   if (!inner || inner.length < 32 + 8 + 4 + SIG) return undefined;
   const version = readU64be(inner, 32);
   const n = readU32be(inner, 40);
-  if (version === null || String(version) !== versionText || n > MAX_ROWS || inner.length !== 44 + n * ROW + SIG) return undefined;
+  if (version === null || version < 1 || version > MAX_HEAD_VERSION || String(version) !== versionText || n > MAX_ROWS || inner.length !== 44 + n * ROW + SIG) return undefined;
   const signerPk = inner.subarray(0, 32);
   const signerDeviceId = deviceIdFor(signerPk);
   if (meta.slot(signerDeviceId) !== slot) return undefined;

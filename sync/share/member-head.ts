@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import type { CodedError, SigningKeyPair } from '../../crypto/index.ts';
 import { currentMemberHead } from './member-authority.ts';
-import { listMemberHeads, putMemberHead } from './member-head-codec.ts';
+import { MAX_HEAD_VERSION, putMemberHead } from './member-head-codec.ts';
 import { isCurrentOwner, listMembers, memberPolicy, readMember } from './members.ts';
 import type { RoomMeta } from './room-meta.ts';
 
@@ -18,7 +18,8 @@ export interface HeadedNotebook {
  * An owner device signs a new head when the records it holds go beyond the newest head: every
  * counted record's version, and every device the last head named that this device lacks (a
  * record hidden from it, or written back from before, must not drop out of the head and so
- * start counting again). Returns whether it wrote one.
+ * start counting again). Returns whether it wrote one. Never throws: the members observer
+ * calls it on every change.
  */
 export function writeMemberHead(nb: HeadedNotebook): boolean {
   // A head makes the notebook strict for everyone: never from a notebook not upgraded yet.
@@ -32,7 +33,9 @@ export function writeMemberHead(nb: HeadedNotebook): boolean {
     grew = true;
   }
   if (!grew) return false;
-  const version = Math.max(0, ...listMemberHeads(nb.box, nb.id, nb.meta).map((head) => head.version)) + 1;
+  // The next version after the newest COUNTED head: one a member signs decides nothing, not even the number.
+  const version = (last?.version ?? 0) + 1;
+  if (version > MAX_HEAD_VERSION) return false;
   putMemberHead(nb.box, nb.id, nb.meta, version, rows, nb.self.signing);
   return true;
 }

@@ -56,8 +56,6 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
   const removed = deviceIds.filter((id) => id !== nb.self.deviceId);
   for (const id of removed) markMemberRemoved(nb.plain, id, nb.self.signing, now);
   nb.sealed.flush();
-  // The head names the removals' versions, so a removal record later replaced by the old one is seen as stale.
-  writeMemberHead(nb);
   // A revocation is never rewritten: peers keep the first one they verified (append-only).
   const revoked = listRevocations(nb.box, nb.id, nb.meta).filter((r) => r.signerDeviceId === nb.self.deviceId).map((r) => r.removedDeviceId);
   for (const id of removed) if (!revoked.includes(id)) writeRevocation(nb.box, nb.id, nb.meta, id, nb.self.signing, now);
@@ -70,6 +68,9 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
     handCurrentKey(nb, now);
   });
   nb.sealed.rekey();
+  // Last: the revocation and the new key must not depend on it. The head names the removals'
+  // versions, so a removal record later replaced by the old one is seen as stale.
+  writeMemberHead(nb);
   return { ok: true, value: { keyId } };
 }
 
