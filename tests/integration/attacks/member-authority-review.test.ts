@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
-import { addMember, foundMembers, isCurrentMember } from '../../../sync/share/members.ts';
+import { addMember, foundMembers, isCurrentMember, membersMap } from '../../../sync/share/members.ts';
 import { isRevoked } from '../../../sync/share/revocations.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
@@ -43,5 +44,23 @@ describe('attack: member records after the review of owner-signed records', () =
     expect(pickUpNotebookKeys(onMallory, [alice.deviceId])).toEqual([]);
     expect(onMallory.keyring.current().keyId).toBe(keyBefore);
     expect(isCurrentMember(onAlice.plain, mallory.signing.publicKey)).toBe(false);
+  });
+
+  it('a member rewrites its own record with a time no signature can hold (addedAt 1.5): the owner still removes it', () => {
+    const mallory = newDevice();
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    if (!onMallory) throw new Error('no replica');
+    const fields = (membersMap(onMallory.plain).get(mallory.deviceId) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
+    const junk = new Y.Map<unknown>();
+    for (const [field, value] of Object.entries({ ...fields, addedAt: 1.5 })) junk.set(field, value);
+    membersMap(onMallory.plain).set(mallory.deviceId, junk);
+    onMallory.sealed.flush();
+    syncBoxes(onAlice, onMallory);
+    const keyBefore = onMallory.keyring.current().keyId;
+    expect(removeMemberAndRotate(onAlice, mallory.deviceId).ok).toBe(true);
+    expect(isRevoked(onAlice.box, ID, onAlice.meta, mallory.deviceId, (id) => id === alice.deviceId)).toBe(true);
+    syncBoxes(onAlice, onMallory);
+    expect(pickUpNotebookKeys(onMallory, [alice.deviceId])).toEqual([]);
+    expect(onMallory.keyring.current().keyId).toBe(keyBefore);
   });
 });
