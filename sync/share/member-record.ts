@@ -57,9 +57,10 @@ export function parseMemberFields(deviceId: string, fields: Record<string, unkno
   const signingPublicKey = bytesField(fields, 'signingPublicKey', 32);
   const { role, addedBy, addedAt, removedAt, expiresAt, version, proof } = fields;
   if (!signingPublicKey || deviceIdFor(signingPublicKey) !== deviceId) return undefined;
-  if (typeof role !== 'string' || !ROLES.includes(role) || typeof addedBy !== 'string' || typeof addedAt !== 'number') return undefined;
-  if (removedAt !== undefined && typeof removedAt !== 'number') return undefined;
-  if (expiresAt !== undefined && typeof expiresAt !== 'number') return undefined;
+  // The times signing takes (signedBytes), or a record read here could never be signed again (a removal would throw).
+  if (typeof role !== 'string' || !ROLES.includes(role) || typeof addedBy !== 'string' || !isTime(addedAt)) return undefined;
+  if (removedAt !== undefined && !isTime(removedAt)) return undefined;
+  if (expiresAt !== undefined && !isTime(expiresAt)) return undefined;
   if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 0 && version <= 0xffffffff)) return undefined;
   if (proof !== undefined && (typeof proof !== 'string' || proof.length > MAX_PROOF_CHARS)) return undefined;
   const sig = bytesField(fields, 'sig', 96);
