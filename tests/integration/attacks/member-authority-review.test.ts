@@ -3,9 +3,9 @@ import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
-import { addMember, foundMembers, isCurrentMember, membersMap } from '../../../sync/share/members.ts';
+import { addMember, foundMembers, isCurrentMember, isCurrentOwner, membersMap, readRawMember } from '../../../sync/share/members.ts';
 import { isRevoked } from '../../../sync/share/revocations.ts';
-import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
 
 /**
@@ -62,5 +62,32 @@ describe('attack: member records after the review of owner-signed records', () =
     syncBoxes(onAlice, onMallory);
     expect(pickUpNotebookKeys(onMallory, [alice.deviceId])).toEqual([]);
     expect(onMallory.keyring.current().keyId).toBe(keyBefore);
+  });
+
+  it('a removed owner\'s old record written back by a member, and a record the removed owner\'s stolen device signs: the stranger is no owner and gets no key', () => {
+    const [owen, mallory, stranger] = [newDevice(), newDevice(), newDevice()];
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    if (!onMallory) throw new Error('no replica');
+    addMember(onAlice.plain, memberKeys(owen), 'owner', alice.signing);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const old = (membersMap(onAlice.plain).get(owen.deviceId) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
+    expect(removeMemberAndRotate(onAlice, owen.deviceId).ok).toBe(true);
+    syncBoxes(onAlice, onMallory);
+    // Mallory holds the new key and the removal, so what she writes now replaces it everywhere.
+    expect(pickUpNotebookKeys(onMallory, [alice.deviceId])).toHaveLength(1);
+    expect(readRawMember(onMallory.plain, owen.deviceId)?.removedAt).toBeDefined();
+    const replay = new Y.Map<unknown>();
+    for (const [field, value] of Object.entries(old)) replay.set(field, value);
+    membersMap(onMallory.plain).set(owen.deviceId, replay);
+    // Owen's device (stolen, or Owen himself) signs the stranger in as owner; Mallory writes it.
+    addMember(onMallory.plain, memberKeys(stranger), 'owner', owen.signing);
+    onMallory.sealed.flush();
+    syncBoxes(onAlice, onMallory);
+    expect(readRawMember(onAlice.plain, owen.deviceId)?.version, 'the replayed record is what Alice stores').toBe(1);
+    expect(readRawMember(onAlice.plain, stranger.deviceId)?.role).toBe('owner');
+    expect(isCurrentOwner(onAlice.plain, owen.deviceId)).toBe(false);
+    expect(isCurrentOwner(onAlice.plain, stranger.deviceId)).toBe(false);
+    expect(handCurrentKey(onAlice)).not.toContain(stranger.deviceId);
   });
 });
