@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { bytesEqual } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { newestMemberHead, type MemberHead } from './member-head-codec.ts';
+import { listMemberHeads, type MemberHead } from './member-head-codec.ts';
 import { membersMap, parseMemberFields, readRawMember, verifyMemberRecord, type MemberRecord } from './member-record.ts';
 import type { RoomMeta } from './room-meta.ts';
 
@@ -63,21 +63,33 @@ interface Authority {
 
 const anchorIs = (anchor: Anchor, signer: Uint8Array): boolean => (typeof anchor === 'string' ? anchor === deviceIdFor(signer) : bytesEqual(anchor, signer));
 
-/**
- * Which records count in a strict notebook (sync/PROTOCOL.md "Owner-signed member records"):
- * a record counts when its signature holds for this notebook and its signer
- * - is a current owner whose own record counts (any record, any role), or
- * - is the device itself, and the record only removes it, or it is the founder's owner record, or
- * - is an invite's one-time key, the record makes exactly one device a `member` and carries as
- *   proof the invite's record as an owner signed it, and no owner withdrew the invite;
- * and no newer owner-signed head (member-head-codec.ts) names a higher version for that device.
- */
-function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
+/** A record's signature holds for this notebook: the stored records a replica judges. */
+function verifiedRecords(doc: Y.Doc, notebookId: string): Map<string, MemberRecord> {
   const raw = new Map<string, MemberRecord>();
   for (const deviceId of membersMap(doc).keys()) {
     const record = readRawMember(doc, deviceId);
-    if (record && verifyMemberRecord(policy.notebookId, record)) raw.set(deviceId, record);
+    if (record && verifyMemberRecord(notebookId, record)) raw.set(deviceId, record);
   }
+  return raw;
+}
+
+const staleAgainst = (head: MemberHead | undefined, record: MemberRecord): boolean => (head?.records.get(record.deviceId) ?? 0) > record.version;
+
+interface Judged {
+  readonly counted: Map<string, MemberRecord>;
+  isOwner(deviceId: string): boolean;
+}
+
+/**
+ * Which records count in a strict notebook (sync/PROTOCOL.md "Owner-signed member records"):
+ * a record counts when its signature holds for this notebook and its signer
+ * - is a current owner whose own record counts and `head` does not make stale (a removed
+ *   owner's old record written back must not lend it authority again), or
+ * - is the device itself, and the record only removes it, or it is the founder's owner record, or
+ * - is an invite's one-time key, the record makes exactly one device a `member` and carries as
+ *   proof the invite's record as an owner signed it, and no owner withdrew the invite.
+ */
+function judgeRecords(raw: ReadonlyMap<string, MemberRecord>, policy: MemberPolicy, head: MemberHead | undefined): Judged {
   const redeemers = new Map<string, number>();
   for (const record of raw.values()) if (record.proof !== undefined) redeemers.set(record.addedBy, (redeemers.get(record.addedBy) ?? 0) + 1);
   const memo = new Map<string, MemberRecord | undefined>();
@@ -93,7 +105,7 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
   };
   const isOwner = (deviceId: string): boolean => {
     const record = counts(deviceId);
-    return record?.role === 'owner' && record.removedAt === undefined;
+    return record?.role === 'owner' && record.removedAt === undefined && !staleAgainst(head, record);
   };
   const judge = (record: MemberRecord | undefined): MemberRecord | undefined => {
     if (!record?.signer) return undefined;
@@ -125,9 +137,48 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
     const record = counts(deviceId);
     if (record) counted.set(deviceId, record);
   }
-  const head = policy.heads && newestMemberHead(policy.heads.box, policy.notebookId, policy.heads.meta, (id) => isOwner(id) || (typeof policy.founder !== 'string' && deviceIdFor(policy.founder) === id));
-  const listed = new Map([...counted].filter(([deviceId, record]) => (head?.records.get(deviceId) ?? 0) <= record.version));
-  return { counted, listed, head };
+  return { counted, isOwner };
+}
+
+/**
+ * The newest head of the chain of heads `signs` accepts, oldest first: each a higher version
+ * than the last accepted and naming every device it named at least at the same version (a
+ * head never lowers a row, so a removed owner's device cannot sign itself back to its old
+ * record; two heads of one version: the smaller box key).
+ */
+function headChain(heads: readonly MemberHead[], signs: (signerDeviceId: string) => boolean): MemberHead | undefined {
+  let last: MemberHead | undefined;
+  for (const head of heads) {
+    if (!signs(head.signerDeviceId) || (last && head.version <= last.version)) continue;
+    if (last && [...last.records].some(([deviceId, version]) => (head.records.get(deviceId) ?? -1) < version)) continue;
+    last = head;
+  }
+  return last;
+}
+
+/**
+ * The records that count and the head that counts, which decide each other: a signer is an
+ * owner only if the head does not make its record stale, and a head counts only from an owner
+ * (or the founder's key). So: the head chain from signers that are owners ignoring heads, the
+ * records judged against its newest head, and while that head's signer is then no owner, the
+ * chain again without that signer (each round drops one signer, so it ends).
+ */
+function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
+  const raw = verifiedRecords(doc, policy.notebookId);
+  const loose = judgeRecords(raw, policy, undefined);
+  if (!policy.heads) return { counted: loose.counted, listed: loose.counted, head: undefined };
+  const founderId = typeof policy.founder === 'string' ? undefined : deviceIdFor(policy.founder);
+  const heads = listMemberHeads(policy.heads.box, policy.notebookId, policy.heads.meta).sort((a, b) => a.version - b.version || (a.mapKey < b.mapKey ? -1 : 1));
+  const dropped = new Set<string>();
+  for (;;) {
+    const head = headChain(heads, (id) => !dropped.has(id) && (id === founderId || loose.isOwner(id)));
+    const judged = judgeRecords(raw, policy, head);
+    if (!head || head.signerDeviceId === founderId || judged.isOwner(head.signerDeviceId)) {
+      const listed = new Map([...judged.counted].filter(([, record]) => !staleAgainst(head, record)));
+      return { counted: judged.counted, listed, head };
+    }
+    dropped.add(head.signerDeviceId);
+  }
 }
 
 function state(doc: Y.Doc): Authority | undefined {

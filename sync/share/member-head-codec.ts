@@ -90,13 +90,3 @@ export function listMemberHeads(box: Y.Doc, notebookId: string, meta: RoomMeta):
   });
   return out;
 }
-
-/** The highest head signed by a device `counts` accepts (two owners at once: the smaller key wins everywhere). */
-export function newestMemberHead(box: Y.Doc, notebookId: string, meta: RoomMeta, counts: (signerDeviceId: string) => boolean): MemberHead | undefined {
-  let best: MemberHead | undefined;
-  for (const head of listMemberHeads(box, notebookId, meta)) {
-    if (!counts(head.signerDeviceId)) continue;
-    if (!best || head.version > best.version || (head.version === best.version && head.mapKey < best.mapKey)) best = head;
-  }
-  return best;
-}

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import type { CodedError, SigningKeyPair } from '../../crypto/index.ts';
 import { currentMemberHead } from './member-authority.ts';
-import { MAX_HEAD_VERSION, putMemberHead } from './member-head-codec.ts';
+import { listMemberHeads, MAX_HEAD_VERSION, putMemberHead } from './member-head-codec.ts';
 import { isCurrentOwner, listMembers, memberPolicy, readMember } from './members.ts';
 import type { RoomMeta } from './room-meta.ts';
 
@@ -33,8 +33,10 @@ export function writeMemberHead(nb: HeadedNotebook): boolean {
     grew = true;
   }
   if (!grew) return false;
-  // The next version after the newest COUNTED head: one a member signs decides nothing, not even the number.
-  const version = (last?.version ?? 0) + 1;
+  // After the newest COUNTED head (one a member signs decides nothing, not even the number),
+  // and after this device's own, which may not count (the chain passed it over): its box key is taken.
+  const own = listMemberHeads(nb.box, nb.id, nb.meta).filter((head) => head.signerDeviceId === nb.self.deviceId);
+  const version = Math.max(last?.version ?? 0, ...own.map((head) => head.version)) + 1;
   if (version > MAX_HEAD_VERSION) return false;
   putMemberHead(nb.box, nb.id, nb.meta, version, rows, nb.self.signing);
   return true;
