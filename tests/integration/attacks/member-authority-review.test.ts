@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { sodiumReady } from '../../../crypto/index.ts';
+import { sodiumReady, toBase64Url } from '../../../crypto/index.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
+import { approveMember, pendingMembers } from '../../../sync/share/member-requests.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, membersMap, readRawMember } from '../../../sync/share/members.ts';
 import { isRevoked } from '../../../sync/share/revocations.ts';
 import { handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
@@ -89,5 +90,29 @@ describe('attack: member records after the review of owner-signed records', () =
     expect(isCurrentOwner(onAlice.plain, owen.deviceId)).toBe(false);
     expect(isCurrentOwner(onAlice.plain, stranger.deviceId)).toBe(false);
     expect(handCurrentKey(onAlice)).not.toContain(stranger.deviceId);
+  });
+
+  it('a member writes a request in another member\'s name with a signature that does not hold: no owner sees it as waiting nor can approve it', () => {
+    const [bob, mallory, stranger] = [newDevice(), newDevice(), newDevice()];
+    const { onAlice, replicas: [onBob, onMallory] } = notebookWith(bob, mallory);
+    if (!onBob || !onMallory) throw new Error('no replica');
+    const forged = new Y.Map<unknown>();
+    const fields = {
+      signingPublicKey: toBase64Url(stranger.signing.publicKey),
+      boxPublicKey: toBase64Url(stranger.box.publicKey),
+      role: 'member',
+      addedBy: bob.deviceId,
+      addedAt: Date.now(),
+      version: 1,
+      sig: toBase64Url(new Uint8Array([...bob.signing.publicKey, ...new Uint8Array(64)])),
+    };
+    for (const [field, value] of Object.entries(fields)) forged.set(field, value);
+    membersMap(onMallory.plain).set(stranger.deviceId, forged);
+    onMallory.sealed.flush();
+    syncBoxes(onAlice, onBob, onMallory);
+    expect(membersMap(onAlice.plain).has(stranger.deviceId)).toBe(true);
+    expect(pendingMembers(onAlice.plain).map((r) => r.deviceId)).not.toContain(stranger.deviceId);
+    expect(approveMember(onAlice, stranger.deviceId).ok).toBe(false);
+    expect(isCurrentMember(onAlice.plain, stranger.signing.publicKey)).toBe(false);
   });
 });
