@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
-import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap } from '../../../sync/share/members.ts';
-import { handCurrentKey, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, signerTrust } from '../../../sync/share/members.ts';
+import { writeRevocation } from '../../../sync/share/revocations.ts';
+import { handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
 
 /**
@@ -64,17 +65,24 @@ describe('attack: member records not signed by an owner (issue 13 §3)', () => {
     const [bob, carol] = [newDevice(), newDevice()];
     const { alice, onAlice, replicas: [onBob, onCarol] } = notebookWith(bob, carol);
     if (!onBob || !onCarol) throw new Error('no replica');
+    // One envelope (a later one would no longer apply: a self-signed record other than the
+    // founder's does not count, so Bob is no member once it applies): Bob's own record re-signed
+    // as owner, then what an owner may do, the founder's removal and its revocation.
     addMember(onBob.plain, memberKeys(bob), 'owner', bob.signing);
+    expect(markMemberRemoved(onBob.plain, alice.deviceId, bob.signing)).toBe(true);
+    writeRevocation(onBob.box, ID, onBob.meta, alice.deviceId, bob.signing);
     onBob.sealed.flush();
     syncBoxes(onAlice, onBob, onCarol);
+    expect(readRawMember(onCarol.plain, bob.deviceId)?.role, 'carol stores bob\'s owner record').toBe('owner');
+    expect(readRawMember(onCarol.plain, alice.deviceId)?.removedAt, 'carol stores the removal bob signed').toBeDefined();
     expect(isCurrentOwner(onCarol.plain, bob.deviceId), 'bob an owner on carol\'s replica').toBe(false);
-    // What an owner may do: remove the founder (its revocation counts only from an owner).
-    removeMemberAndRotate(onBob, alice.deviceId);
-    syncBoxes(onAlice, onBob, onCarol);
+    expect(isCurrentOwner(onBob.plain, bob.deviceId), 'bob an owner on his own replica').toBe(false);
     createNote(onAlice.plain, { title: 'alice-after' });
     onAlice.sealed.flush();
     syncBoxes(onAlice, onBob, onCarol);
-    expect(isCurrentMember(onCarol.plain, alice.signing.publicKey), 'alice still a member on carol\'s replica').toBe(true);
+    // Carol still trusts the founder's key (its record, overwritten by Bob, no longer counts:
+    // review finding 4, a denial of service on the list, not on trust).
+    expect(signerTrust(onCarol.plain, { box: onCarol.box, notebookId: ID, meta: onCarol.meta }, [alice.deviceId])(alice.signing.publicKey), 'carol trusts alice').toBe(true);
     expect(titles(onCarol)).toContain('alice-after');
   });
 
@@ -85,12 +93,16 @@ describe('attack: member records not signed by an owner (issue 13 §3)', () => {
     const old = (membersMap(onAlice.plain).get(bob.deviceId) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
     expect(removeMemberAndRotate(onAlice, bob.deviceId).ok).toBe(true);
     syncBoxes(onAlice, onBob, onMallory);
-    // Mallory holds the new key; she replays the record the owner once signed for Bob.
+    // Mallory picks up the new key, so she applies the removal and her write replaces it everywhere.
+    expect(pickUpNotebookKeys(onMallory, [onAlice.self.deviceId])).toHaveLength(1);
+    expect(readRawMember(onMallory.plain, bob.deviceId)?.removedAt).toBeDefined();
+    // She replays the record the owner once signed for Bob.
     const replay = new Y.Map<unknown>();
     for (const [field, value] of Object.entries(old)) replay.set(field, value);
     membersMap(onMallory.plain).set(bob.deviceId, replay);
     onMallory.sealed.flush();
     syncBoxes(onAlice, onBob, onMallory);
+    expect(readRawMember(onAlice.plain, bob.deviceId), 'the replayed record is what alice stores').toMatchObject({ version: 1, removedAt: undefined });
     expect(isCurrentMember(onAlice.plain, bob.signing.publicKey)).toBe(false);
     expect(handCurrentKey(onAlice)).not.toContain(bob.deviceId);
   });
