@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { approveMember, pendingMembers } from '../../../sync/share/member-requests.ts';
@@ -114,5 +115,38 @@ describe('attack: member records after the review of owner-signed records', () =
     expect(pendingMembers(onAlice.plain).map((r) => r.deviceId)).not.toContain(stranger.deviceId);
     expect(approveMember(onAlice, stranger.deviceId).ok).toBe(false);
     expect(isCurrentMember(onAlice.plain, stranger.signing.publicKey)).toBe(false);
+  });
+
+  it('a removed owner\'s device also signs a newer head naming its old record: the head does not count, the owner stays removed, the stranger is no owner', () => {
+    const [owen, mallory, stranger] = [newDevice(), newDevice(), newDevice()];
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    if (!onMallory) throw new Error('no replica');
+    addMember(onAlice.plain, memberKeys(owen), 'owner', alice.signing);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const old = (membersMap(onAlice.plain).get(owen.deviceId) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
+    expect(removeMemberAndRotate(onAlice, owen.deviceId).ok).toBe(true);
+    const aliceHead = currentMemberHead(onAlice.plain);
+    syncBoxes(onAlice, onMallory);
+    expect(pickUpNotebookKeys(onMallory, [alice.deviceId])).toHaveLength(1);
+    const replay = new Y.Map<unknown>();
+    for (const [field, value] of Object.entries(old)) replay.set(field, value);
+    membersMap(onMallory.plain).set(owen.deviceId, replay);
+    addMember(onMallory.plain, memberKeys(stranger), 'owner', owen.signing);
+    onMallory.sealed.flush();
+    // Alice's head with Owen's row lowered back to his old record, and the stranger added.
+    const rows = new Map(aliceHead?.records);
+    rows.set(owen.deviceId, 1);
+    rows.set(stranger.deviceId, 1);
+    putMemberHead(onMallory.box, ID, onMallory.meta, (aliceHead?.version ?? 0) + 1, rows, owen.signing);
+    syncBoxes(onAlice, onMallory);
+    expect(currentMemberHead(onAlice.plain)?.signerDeviceId).toBe(alice.deviceId);
+    expect(isCurrentOwner(onAlice.plain, owen.deviceId)).toBe(false);
+    expect(isCurrentOwner(onAlice.plain, stranger.deviceId)).toBe(false);
+    expect(handCurrentKey(onAlice)).not.toContain(stranger.deviceId);
+    // And Alice's next head follows her own, not the one that did not count.
+    addMember(onAlice.plain, memberKeys(newDevice()), 'member', alice.signing);
+    expect(writeMemberHead(onAlice)).toBe(true);
+    expect(currentMemberHead(onAlice.plain)?.signerDeviceId).toBe(alice.deviceId);
   });
 });
