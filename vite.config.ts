@@ -171,6 +171,18 @@ export default defineConfig(({ mode }) => ({
         },
       },
       {
+        // And against the Hocuspocus relay in scale-out mode, on a real Redis and PostgreSQL.
+        extends: true,
+        test: {
+          name: 'relay-scale-out',
+          environment: 'node',
+          include: ['tests/integration/relay/**/*.test.ts'],
+          env: { OBSCURA_RELAY_ENGINE: 'hocuspocus', OBSCURA_RELAY_SCALE_OUT: '1' },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         extends: true,
         // vite-plugin-solid adds the 'browser' condition in tests and Vitest hands it to Node
         // (--conditions), so Node itself would load the AWS SDK's browser build (broken there):

@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseEvalExpected, type EvalExpected } from './eval-expected.ts';
+import { parsePeopleExpected } from './eval-people-expected.ts';
+import { evalPeople, formatPeople, formatPeopleSweep } from './eval-people.ts';
 import { reportPhoto, scoreSet, type PhotoOutcome, type SetScore } from './eval-score.ts';
 import { detectObjects } from '../ml/detect/detect-objects.ts';
 import { TAG_POLICY } from '../ml/detect/tag-policy.ts';
@@ -8,6 +10,7 @@ import { decodeNode } from '../ml/image/decode-node.ts';
 import { sweepTagPolicies, type RawPhoto, type SweepRow } from './eval-sweep.ts';
 import { tagFile } from './tag-cli-file.ts';
 import { loadTagModels, type TagModels } from './tag-cli-models.ts';
+import type { PeopleExpected } from './eval-people-expected.ts';
 import type { TagIo } from './tag-cli.ts';
 
 export const EVAL_USAGE = `usage: npm run eval -- [--json] [--threads N] <dir>
@@ -18,10 +21,17 @@ labels per photo without and with COCO objects, and legible-word recall, for
 the whole set, the photos tuned on and the held-out ones (models/README.md
 "Evaluation" describes expected.json).
 
+When expected.json has "people" ({"<name>": [files]}), it instead finds and
+groups the faces of every photo in <dir> as the app does and prints the
+pairwise precision and recall of the grouping (two photos of one person in
+one group are a true pair); --json prints {"pairPrecision", "pairRecall",
+"faces", "groups", ...} for the whole set, with "tuned" and "heldOut" inside.
+
   --json        print only one JSON object on stdout
   --sweep       instead, run the detector alone (boxes down to 0.05) and rank the
                 tag policies of a grid by the photos not held out, printing
-                the held-out figures beside each (how TAG_POLICY was chosen)
+                the held-out figures beside each (how TAG_POLICY was chosen);
+                with "people", the figures at each grouping threshold 0.50-0.80
   --threads N   intra-op threads per model`;
 
 /** Issue 16's goals, printed beside each figure. */
@@ -113,8 +123,49 @@ async function readExpected(dir: string, labels: readonly string[]): Promise<Eva
   return parsed.value;
 }
 
-/** The whole `npm run eval` as a function, like runTagCli. Returns the exit status. */
-export async function runEvalCli(argv: readonly string[], modelsDir: string, io: TagIo): Promise<number> {
+/** The people form of expected.json and the folder's photos, or undefined when it has no "people". */
+async function readPeople(dir: string): Promise<{ expected: PeopleExpected; files: string[] } | undefined> {
+  const text = await readFile(join(dir, 'expected.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined; // readExpected reports it
+  }
+  if (typeof json !== 'object' || json === null || !('people' in json)) return undefined;
+  const files = (await readdir(dir)).filter((f) => IMAGE.test(f)).sort();
+  const parsed = parsePeopleExpected(json, new Set(files));
+  if (!parsed.ok) throw new Error(`expected.json: ${parsed.message}`);
+  return { expected: parsed.value, files };
+}
+
+async function runPeople(args: Extract<Args, { kind: 'run' }>, people: { expected: PeopleExpected; files: string[] }, models: TagModels, io: TagIo): Promise<number> {
+  const nan = (_k: string, v: unknown) => (Number.isNaN(v) ? null : v);
+  if (args.sweep) {
+    const thresholds = Array.from({ length: 31 }, (_, i) => Number((0.5 + i * 0.01).toFixed(2)));
+    io.stdout(formatPeopleSweep(await evalPeople(args.dir, people.files, people.expected, models, io, thresholds)));
+    return 0;
+  }
+  const [report] = await evalPeople(args.dir, people.files, people.expected, models, io);
+  if (!report) return 1;
+  if (args.json) io.stdout(`${JSON.stringify({ ...report.all, threshold: report.threshold, tuned: report.tuned, heldOut: report.heldOut }, nan, 2)}
+`);
+  else io.stdout(formatPeople(report));
+  return 0;
+}
+
+/**
+ * The whole `npm run eval` as a function, like runTagCli. Returns the exit status.
+ * `loadModels` is the manifest's models unless a caller compares a variant of them on the same
+ * set (tests/bench/centernet-size.bench.ts runs the detector at another input size).
+ */
+export async function runEvalCli(
+  argv: readonly string[],
+  modelsDir: string,
+  io: TagIo,
+  loadModels: (modelsDir: string, threads?: number) => Promise<TagModels> = loadTagModels,
+): Promise<number> {
   const args = parseEvalArgs(argv);
   if (args.kind === 'help') {
     io.stdout(`${EVAL_USAGE}\n`);
@@ -127,7 +178,15 @@ export async function runEvalCli(argv: readonly string[], modelsDir: string, io:
   let models;
   let expected: EvalExpected;
   try {
-    models = await loadTagModels(modelsDir, args.threads);
+    models = await loadModels(modelsDir, args.threads);
+    const people = await readPeople(args.dir);
+    if (people) {
+      try {
+        return await runPeople(args, people, models, io);
+      } finally {
+        await models.release();
+      }
+    }
     expected = await readExpected(args.dir, models.detector.labels);
   } catch (err) {
     io.stderr(`eval: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -2,15 +2,19 @@
 export type TagArgs =
   | { kind: 'help' }
   | { kind: 'usage-error'; message: string }
-  | { kind: 'run'; files: string[]; json: boolean; threads: number | undefined };
+  | { kind: 'run'; files: string[]; json: boolean; embeddings: boolean; threads: number | undefined };
 
 export const TAG_USAGE = `usage: npm run tag -- [--json] [--threads N] <image> [image ...]
 
-Runs the on-device pipelines (object detector + PP-OCRv4 text reader) on photos
-with onnxruntime-node and prints what the app would store for each one.
+Runs the on-device pipelines (object detector, PP-OCRv4 text reader, face
+detector + embedder) on photos with onnxruntime-node and prints what the app
+would store for each one.
 
   --json        print only a JSON array on stdout, one object per file
-                ({file, labels, text, ms, error?}); progress goes to stderr
+                ({file, labels, candidates, text, faces, ms, error?}); faces
+                are {box, score}; progress goes to stderr
+  --embeddings  with --json, also each face's embedding (1024 numbers that
+                identify the person: keep them to yourself)
   --threads N   intra-op threads per model (default: onnxruntime's choice)
   -h, --help    show this help
 
@@ -24,6 +28,7 @@ models are missing or do not match models/manifest.json), 2 on bad usage.`;
 export function parseTagArgs(argv: readonly string[]): TagArgs {
   const files: string[] = [];
   let json = false;
+  let embeddings = false;
   let threads: number | undefined;
   let optionsDone = false;
   for (let i = 0; i < argv.length; i++) {
@@ -36,6 +41,8 @@ export function parseTagArgs(argv: readonly string[]): TagArgs {
       return { kind: 'help' };
     } else if (arg === '--json') {
       json = true;
+    } else if (arg === '--embeddings') {
+      embeddings = true;
     } else if (arg === '--threads' || arg.startsWith('--threads=')) {
       const value = arg.includes('=') ? arg.slice('--threads='.length) : argv[++i];
       const n = Number(value);
@@ -48,5 +55,6 @@ export function parseTagArgs(argv: readonly string[]): TagArgs {
     }
   }
   if (files.length === 0) return { kind: 'usage-error', message: 'no image files given' };
-  return { kind: 'run', files, json, threads };
+  if (embeddings && !json) return { kind: 'usage-error', message: '--embeddings needs --json' };
+  return { kind: 'run', files, json, embeddings, threads };
 }

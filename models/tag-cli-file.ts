@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { detectObjects } from '../ml/detect/detect-objects.ts';
 import { DETECT_POOL, splitTags, TAG_POLICY } from '../ml/detect/tag-policy.ts';
 import type { Box, Detection } from '../ml/detect/detection.ts';
+import { findFaces } from '../ml/faces/find-faces.ts';
 import { decodeNode } from '../ml/image/decode-node.ts';
 import type { Point, Quad } from '../ml/ocr/geometry.ts';
 import { runOcr } from '../ml/ocr/ocr-pipeline.ts';
@@ -16,10 +17,28 @@ export interface TagResult {
   readonly candidates: { label: string; score: number; box: Box }[];
   /** Reading order; box is tl, tr, br, bl in image pixels (lines may be tilted). */
   readonly text: { text: string; confidence: number; box: Quad }[];
+  /**
+   * Faces, best first (ml/faces/find-faces.ts). The embedding is there only when
+   * asked for (--embeddings): it identifies a person, so it is not printed by default.
+   */
+  readonly faces: TagFace[];
   /** Decode + detect + OCR, wall clock. */
   readonly ms: number;
   /** Set when the file could not be read or decoded; labels and text are then empty. */
   readonly error?: string;
+}
+
+export interface TagFace {
+  readonly box: Box;
+  readonly score: number;
+  readonly embedding?: number[];
+}
+
+export interface TagFileOptions {
+  /** Run the face step (default true, as the CLI does). */
+  readonly faces?: boolean;
+  /** Put each face's embedding in the result. */
+  readonly embeddings?: boolean;
 }
 
 /** Same budget as the app's import: ML never needs more than a few megapixels. */
@@ -39,10 +58,10 @@ function readError(err: unknown): string {
   return `could not read the file: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/** Decodes one file and runs both pipelines on it; never throws for a bad file. */
-export async function tagFile(file: string, models: TagModels): Promise<TagResult> {
+/** Decodes one file and runs the detector, OCR and the face step on it; never throws for a bad file. */
+export async function tagFile(file: string, models: TagModels, options: TagFileOptions = {}): Promise<TagResult> {
   const t0 = performance.now();
-  const failed = (error: string): TagResult => ({ file, labels: [], candidates: [], text: [], ms: round(performance.now() - t0, 1), error });
+  const failed = (error: string): TagResult => ({ file, labels: [], candidates: [], text: [], faces: [], ms: round(performance.now() - t0, 1), error });
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
@@ -59,6 +78,7 @@ export async function tagFile(file: string, models: TagModels): Promise<TagResul
   });
   const { lines } = await runOcr(decoded.image, models.ocr);
   const { tags, candidates } = splitTags(found, decoded.image, TAG_POLICY, lines);
+  const faces = options.faces === false ? [] : await findFaces(decoded.image, models.faces);
   const plain = (d: Detection) => ({ label: d.label, score: round(d.score, 3), box: roundBox(d.box) });
   return {
     file,
@@ -68,6 +88,11 @@ export async function tagFile(file: string, models: TagModels): Promise<TagResul
       text: l.text,
       confidence: round(l.confidence, 3),
       box: roundQuad(l.box),
+    })),
+    faces: faces.map((f) => ({
+      box: roundBox(f.box),
+      score: round(f.score, 3),
+      ...(options.embeddings ? { embedding: Array.from(f.embedding, (v) => round(v, 6)) } : {}),
     })),
     ms: round(performance.now() - t0, 1),
   };

@@ -4,8 +4,8 @@ const fmt = (v: number): string => String(Math.round(v));
 
 /**
  * The human-readable form of the tag results: one block per file with a
- * tag table (name, score, box), the "maybe" candidates and the text lines it
- * read. Scores are the model's own, uncalibrated (ARCHITECTURE §5).
+ * tag table (name, score, box), the "maybe" candidates, the faces (score, box)
+ * and the text lines it read. Scores are the model's own, uncalibrated (ARCHITECTURE §5).
  */
 export function formatTagTable(results: readonly TagResult[]): string {
   const out: string[] = [];
@@ -21,6 +21,7 @@ export function formatTagTable(results: readonly TagResult[]): string {
       for (const l of r.labels) out.push(`  ${l.label.padEnd(16)}${l.score.toFixed(2).padStart(6)}  ${l.box.map(fmt).join(',')}`);
     }
     if (r.candidates.length > 0) out.push(`  maybe: ${r.candidates.map((c) => `${c.label} ${c.score.toFixed(2)}`).join(', ')}`);
+    out.push(r.faces.length === 0 ? '  faces: (none)' : `  faces: ${r.faces.map((f) => `${f.score.toFixed(2)} at ${f.box.map(fmt).join(',')}`).join('; ')}`);
     if (r.text.length === 0) out.push('  text: (none)');
     else {
       out.push('  text:');

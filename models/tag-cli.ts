@@ -40,9 +40,9 @@ export async function runTagCli(argv: readonly string[], modelsDir: string, io: 
   const results: TagResult[] = [];
   try {
     for (const file of args.files) {
-      const result = await tagFile(file, models);
+      const result = await tagFile(file, models, { embeddings: args.embeddings });
       results.push(result);
-      if (args.json) io.stderr(`tag: ${file}: ${result.error ?? `${result.labels.length} labels, ${result.text.length} text lines`}\n`);
+      if (args.json) io.stderr(`tag: ${file}: ${result.error ?? `${result.labels.length} labels, ${result.text.length} text lines, ${result.faces.length} faces`}\n`);
     }
   } finally {
     await models.release();

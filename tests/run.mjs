@@ -69,6 +69,8 @@ const stages = [
   vitest('node'),
   // The relay suite again, against the Hocuspocus relay (sync/server/RELAY.md "Two engines").
   vitest('relay-hocuspocus'),
+  // And against the Hocuspocus relay in scale-out mode on the real Redis and PostgreSQL (RELAY.md "Scale-out: box docs").
+  vitest('relay-scale-out'),
   vitest('e2e'),
 ];
 

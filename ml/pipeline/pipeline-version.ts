@@ -17,6 +17,8 @@ export type PipelineParts = {
   readonly ocr?: readonly ModelRef[];
   /** Imported classifiers by id (their id is derived from their sha256). */
   readonly classifiers?: readonly string[];
+  /** Face detector and embedder; absent when faces were not asked for. */
+  readonly faces?: readonly ModelRef[];
 };
 
 /**
@@ -29,6 +31,7 @@ export function pipelineVersion(parts: PipelineParts): string {
   const out = [`pipeline@${PIPELINE_CODE_VERSION}`, `detector@${model(parts.detector)}`];
   if (parts.ocr && parts.ocr.length > 0) out.push(`ocr@${parts.ocr.map(model).join(',')}`);
   if (parts.classifiers && parts.classifiers.length > 0) out.push(`classify@${[...parts.classifiers].sort().join(',')}`);
+  if (parts.faces && parts.faces.length > 0) out.push(`faces@${parts.faces.map(model).join(',')}`);
   return out.join('+');
 }
 
@@ -46,12 +49,13 @@ export function modelForTask(manifest: ModelManifest, task: string): ModelManife
  */
 export function pipelineVersionFor(
   manifest: ModelManifest,
-  options: { readonly ocr?: boolean; readonly classifierIds?: readonly string[] },
+  options: { readonly ocr?: boolean; readonly classifierIds?: readonly string[]; readonly faces?: boolean },
 ): string {
   const task = (t: string) => modelForTask(manifest, t);
   return pipelineVersion({
     detector: task('detect'),
     ocr: options.ocr === false ? undefined : [task('ocr-detect'), task('ocr-angle'), task('ocr-recognize')],
     classifiers: options.classifierIds,
+    faces: options.faces === true ? [task('face-detect'), task('face-embed')] : undefined,
   });
 }

@@ -36,11 +36,16 @@ export type QueueOptions<I, R> = {
   readonly onOutcome: (outcome: QueueOutcome<R>) => void;
   /** Between items; default a macrotask, so input and rendering get a turn. */
   readonly yieldToUi?: () => Promise<void>;
+  /**
+   * Items in flight at once (default 1): the tagging service runs one per ML worker of its pool
+   * (ml/worker/ml-worker-pool.ts), so each worker always has a photo.
+   */
+  readonly concurrency?: number;
 };
 
 /**
- * Indexes photos one at a time. The heavy work happens in the worker; this
- * only sequences calls, so the main thread is never busy for long. One
+ * Indexes photos, `concurrency` at a time (one unless told). The heavy work happens in the
+ * workers; this only sequences calls, so the main thread is never busy for long. One
  * photo's failure is reported as its outcome and the queue moves on.
  */
 export function createIndexingQueue<I, R>(options: QueueOptions<I, R>): IndexingQueue<I> {
@@ -49,34 +54,38 @@ export function createIndexingQueue<I, R>(options: QueueOptions<I, R>): Indexing
   const listeners = new Set<(p: QueueProgress) => void>();
   const idleWaiters: (() => void)[] = [];
   let paused = false;
-  let running = false;
+  /** Lanes running: each takes the next item when its own is done. */
+  let lanes = 0;
+  const lanesWanted = Math.max(1, Math.floor(options.concurrency ?? 1));
+  const inFlight = new Set<string>();
   let generation = 0; // bumped by cancel(): outcomes of older generations are dropped
   let done = 0;
   let failed = 0;
   let total = 0;
+  /** The item started last among those in flight. */
   let current: string | null = null;
 
   const progress = (): QueueProgress => ({
-    state: running ? 'running' : paused && pending.length > 0 ? 'paused' : 'idle',
+    state: lanes > 0 ? 'running' : paused && pending.length > 0 ? 'paused' : 'idle',
     done, failed, total, current,
   });
   const emit = () => listeners.forEach((l) => l(progress()));
 
-  /** After the loop stops (or when nothing ran): report, and wake idle() waiters. */
+  /** After the last lane stops (or when nothing ran): report, and wake idle() waiters. */
   function settle() {
-    if (running) return;
+    if (lanes > 0) return;
     emit();
     if (pending.length === 0) done = failed = total = 0; // the next batch counts from zero
     idleWaiters.splice(0).forEach((w) => w());
   }
 
-  async function loop() {
-    if (running) return;
-    running = true;
+  async function lane() {
+    lanes++;
     while (pending.length > 0 && !paused) {
       const item = pending.shift() as I;
       const gen = generation;
       const id = options.id(item);
+      inFlight.add(id);
       current = id;
       emit();
       let outcome: QueueOutcome<R>;
@@ -85,7 +94,8 @@ export function createIndexingQueue<I, R>(options: QueueOptions<I, R>): Indexing
       } catch (err) {
         outcome = { id, ok: false, error: toMlErrorValue(err, 'E_INFERENCE') };
       }
-      current = null;
+      inFlight.delete(id);
+      if (current === id) current = [...inFlight].at(-1) ?? null;
       if (gen === generation) {
         done++;
         if (!outcome.ok) failed++;
@@ -94,8 +104,13 @@ export function createIndexingQueue<I, R>(options: QueueOptions<I, R>): Indexing
       emit();
       await yieldToUi();
     }
-    running = false;
+    lanes--;
     settle();
+  }
+
+  /** Starts lanes up to the concurrency, never more than there are items for. */
+  function loop() {
+    while (lanes < lanesWanted && pending.length > 0 && !paused) void lane(); // each lane takes its first item at once
   }
 
   return {
@@ -103,7 +118,7 @@ export function createIndexingQueue<I, R>(options: QueueOptions<I, R>): Indexing
       pending.push(...items);
       total += items.length;
       emit();
-      if (!paused) void loop();
+      if (!paused) loop();
     },
     pause() {
       paused = true;
@@ -111,7 +126,7 @@ export function createIndexingQueue<I, R>(options: QueueOptions<I, R>): Indexing
     },
     resume() {
       paused = false;
-      if (pending.length > 0) void loop();
+      if (pending.length > 0) loop();
       else settle();
     },
     cancel() {
@@ -127,7 +142,7 @@ export function createIndexingQueue<I, R>(options: QueueOptions<I, R>): Indexing
       return () => listeners.delete(listener);
     },
     idle() {
-      if (!running) return Promise.resolve();
+      if (lanes === 0) return Promise.resolve();
       return new Promise((r) => idleWaiters.push(r));
     },
   };

@@ -14,6 +14,8 @@ export type BackendEnvironment = {
   readonly gpu?: { requestAdapter(): Promise<AdapterLike | null> };
   readonly hardwareConcurrency?: number;
   readonly crossOriginIsolated: boolean;
+  /** This worker's share of the cores when the app runs several ML workers (ml/worker/ml-worker-pool.ts). */
+  readonly maxThreads?: number;
 };
 
 /**
@@ -35,7 +37,7 @@ export async function chooseBackend(env: BackendEnvironment): Promise<BackendCho
   const fallback = adapter?.info?.isFallbackAdapter === true || adapter?.isFallbackAdapter === true;
   if (adapter && !fallback) return { backend: 'webgpu', threads: 1, crossOriginIsolated };
   const cores = env.hardwareConcurrency ?? 1;
-  const threads = crossOriginIsolated ? Math.max(1, Math.floor(cores)) : 1;
+  const threads = crossOriginIsolated ? Math.max(1, Math.floor(Math.min(cores, env.maxThreads ?? cores))) : 1;
   return { backend: 'wasm', threads, crossOriginIsolated };
 }
 

@@ -1,11 +1,11 @@
 import { buildSnippet } from './build-snippet.ts';
 import { maybeLabels, type IndexedNote } from './indexed-note.ts';
-import type { MatchField, SearchMatch } from './note-record.ts';
+import type { MatchField, SearchMatch, Snippet } from './note-record.ts';
 import { EXPAND_FROM } from './search-options.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Index field name (and label-key kind) -> what the UI calls it. */
-const FIELDS: Readonly<Record<string, MatchField>> = { title: 'title', labels: 'label', synonym: 'synonym', broader: 'broader', broaderKey: 'broader', body: 'body', ocr: 'ocr', notebook: 'notebook', maybe: 'maybe' };
+const FIELDS: Readonly<Record<string, MatchField>> = { title: 'title', labels: 'label', label: 'label', synonym: 'synonym', broader: 'broader', broaderKey: 'broader', body: 'body', ocr: 'ocr', notebook: 'notebook', maybe: 'maybe' };
 const ORDER: readonly MatchField[] = ['label', 'synonym', 'broader', 'title', 'body', 'ocr', 'notebook', 'maybe'];
 
 /**
@@ -74,6 +74,11 @@ function describeLabel(note: IndexedNote, name: string, term: string, query: str
         if (snippet) return { field: 'broader', term, query, label, snippet };
       }
       return undefined;
+    case 'label': {
+      // A label of several words typed whole: `term` is its key, every word of it marked.
+      const label = note.labels.get(term);
+      return label === undefined ? undefined : { field: 'label', term, query, label, ...snippetOf(buildSnippet(label, term.split(' '))) };
+    }
     case 'synonym':
     case 'broaderKey': {
       // `term` is the label key the table reached; the reason names the word typed.
@@ -84,6 +89,8 @@ function describeLabel(note: IndexedNote, name: string, term: string, query: str
       return undefined;
   }
 }
+
+const snippetOf = (snippet: Snippet | undefined): { snippet?: Snippet } => (snippet ? { snippet } : {});
 
 /** One reason per (field, label) or text excerpt: the first, which is the best-ranked term. */
 function distinct(matches: readonly SearchMatch[]): SearchMatch[] {

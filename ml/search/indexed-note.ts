@@ -25,7 +25,25 @@ export interface IndexDocument {
   readonly keys: readonly string[];
 }
 
-export function indexNote(record: NoteRecord, broaderOf: (label: string) => readonly string[]): { note: IndexedNote; doc: IndexDocument } {
+/**
+ * A label's words as the labels field indexes them. A word that is a label of
+ * its own names another thing unless the label is a kind of it: "dog" in "hot dog" and
+ * "bear" in "teddy bear" are left out, "cat" in "tabby cat" stays. The whole label is still
+ * reached by its key: typed as a phrase, or through the expansion table.
+ */
+export function labelFieldText(labels: readonly string[], isLabel: (word: string) => boolean, broaderOf: (label: string) => readonly string[]): string {
+  const parts: string[] = [];
+  for (const label of labels) {
+    for (const part of normalizeLabel(label).split(', ')) {
+      const words = part.split(' ');
+      parts.push(words.length === 1 ? part : words.filter((w) => !isLabel(w) || broaderOf(part).includes(w)).join(' '));
+    }
+  }
+  // Commas keep "hot dog, cup" from reading as the phrase "dog cup" in snippets.
+  return parts.filter((p) => p !== '').join(', ');
+}
+
+export function indexNote(record: NoteRecord, broaderOf: (label: string) => readonly string[], isLabel: (word: string) => boolean): { note: IndexedNote; doc: IndexDocument } {
   const labels = new Map<string, string>();
   const broader = new Map<string, string>();
   for (const { label } of record.labels) {
@@ -41,10 +59,10 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
     id: record.id,
     title: record.title,
     body: record.body,
-    // Commas keep "hot dog, cup" from reading as the phrase "dog cup" in snippets.
-    labels: record.labels.map((l) => l.label).join(', '),
+    labels: labelFieldText(record.labels.map((l) => l.label), isLabel, broaderOf),
     broader: [...broader.keys()].join(', '),
     ocr: record.ocrText,
+    // A guess keeps all its words: it ranks below everything, and no phrase key reaches it.
     maybe: maybeLabels(record).join(', '),
     keys: [...labels.keys(), ...broader.keys(), notebookKey(record.notebookId)],
   };

@@ -36,6 +36,8 @@ export interface SearchOptions {
 
 /** A label set larger than this many pages is read by walking the newest notes instead. */
 const WALK_NEWEST_ABOVE = 8;
+/** The most words of a label looked for as a phrase in the query ("baseball glove", "tabby cat"). */
+const MAX_LABEL_WORDS = 4;
 /** Completions of the last word a suggestion looks at (most frequent first). */
 const COMPLETIONS_SCANNED = 64;
 /** Best notes for the earlier words that a suggestion counts the completions in. */
@@ -64,7 +66,9 @@ export class NoteSearchIndex {
   private notebookTerms = new Map<string, readonly string[]>();
   private notebookNames: ReadonlyMap<string, string> = new Map();
   private readonly keysOf = (word: string, fuzzy: boolean): KeyExpansion[] => {
-    const keys: KeyExpansion[] = this.expansion.lookupLoose(word, fuzzy).map((e) => ({ key: e.label, kind: e.kind, weight: e.weight }));
+    // A word that is a label itself is typed whole: "mouse" means the mouse, not a "mouser" (cat).
+    const expanded = this.taxonomy.has(word) ? this.expansion.lookup(word) : this.expansion.lookupLoose(word, fuzzy);
+    const keys: KeyExpansion[] = expanded.map((e) => ({ key: e.label, kind: e.kind, weight: e.weight }));
     for (const [id, terms] of this.notebookTerms) {
       // As typed, or from 4 letters as the start of a word of the name ("holi" -> Holiday).
       if (terms.some((t) => t === word || (word.length >= EXPAND_FROM && t.startsWith(word)))) keys.push({ key: notebookKey(id), kind: 'notebook', weight: 1 });
@@ -106,7 +110,7 @@ export class NoteSearchIndex {
     if (old && sameIndexedContent(old.record, record)) return;
     if (old) this.remove(record.id);
     this.byNewest = undefined;
-    const { note, doc } = indexNote(record, (label) => this.broaderOf(label));
+    const { note, doc } = indexNote(record, (label) => this.broaderOf(label), (word) => this.taxonomy.has(word));
     this.terms.add(doc);
     this.notes.set(record.id, note);
     this.track(note, true);
@@ -138,7 +142,9 @@ export class NoteSearchIndex {
     // fill the page, since fuzzy expansion of a common word multiplies the hits to score.
     // Not for several words: their AND rarely fills a page, and two searches cost more than one.
     const fuzzyMatters = q.words.length === 1 && (q.words[0]?.length ?? 0) >= 4;
-    const terms: TermQuery = { words: q.words, fuzzy: !fuzzyMatters, tiers: true, plurals: true, keys: this.keysOf };
+    const phrases = this.labelPhrases(q.words);
+    const keys = phrases.size === 0 ? this.keysOf : (word: string, fuzzy: boolean) => [...this.keysOf(word, fuzzy), ...(phrases.get(word) ?? [])];
+    const terms: TermQuery = { words: q.words, fuzzy: !fuzzyMatters, tiers: true, plurals: true, keys };
     let found = this.terms.search(terms, limit, passes);
     if (fuzzyMatters && found.hits.length < limit) found = this.terms.search({ ...terms, fuzzy: true }, limit, passes);
 
@@ -148,6 +154,28 @@ export class NoteSearchIndex {
       const words = q.words.length > 0 ? describeMatches(note, r.match, r.queryTerms, r.via, this.notebookNames.get(note.record.notebookId)) : [];
       return { id: note.record.id, score: r.score, matches: [...chips, ...words] };
     });
+  }
+
+  /**
+   * Labels of several words typed whole ("hot dog", "teddy bears"): each of their words
+   * reaches the notes with the label at the label's tier. Their words alone do not when they
+   * are labels of their own (labelFieldText), so "dog" never finds the hot dog.
+   */
+  private labelPhrases(words: readonly string[]): Map<string, KeyExpansion[]> {
+    const phrases = new Map<string, KeyExpansion[]>();
+    for (let start = 0; start < words.length - 1; start++) {
+      for (let end = start + 2; end <= Math.min(words.length, start + MAX_LABEL_WORDS); end++) {
+        const typed = words.slice(start, end);
+        const last = typed[typed.length - 1] ?? '';
+        const label = [last, ...singularForms(last)].map((w) => [...typed.slice(0, -1), w].join(' ')).find((l) => this.ownLabelNotes.has(l));
+        if (label === undefined) continue;
+        for (const word of typed) {
+          const list = phrases.get(word) ?? [];
+          phrases.set(word, [...list, { key: label, kind: 'label', weight: 1 }]);
+        }
+      }
+    }
+    return phrases;
   }
 
   /** Completions for the search box: `label:` chips for known labels, then word phrases. */

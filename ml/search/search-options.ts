@@ -14,14 +14,17 @@ export const BOOST: Readonly<Record<FieldName, number>> = { title: 3, labels: 2,
 /**
  * How a note matched, best first (issue 17 §2): what the note says and the label the
  * detector gave (4), a synonym of a label (3), a broader term (2), text read from the photo
- * (1). A note ranks by its tier before its score. Candidates (labels below the tag
+ * (1); a label of several words typed whole is the label (4). A note ranks by its tier before its score. Candidates (labels below the tag
  * threshold, searchable as "maybe") are at 0, below everything; notebook names at 1.
  */
-export const TIER = { title: 4, labels: 4, body: 4, synonym: 3, broader: 2, ocr: 1, notebook: 1, maybe: 0 } as const satisfies Readonly<Record<FieldName | 'synonym' | 'notebook', number>>;
+export const TIER = { title: 4, labels: 4, label: 4, body: 4, synonym: 3, broader: 2, ocr: 1, notebook: 1, maybe: 0 } as const satisfies Readonly<Record<FieldName | 'label' | 'synonym' | 'notebook', number>>;
 /** Larger than any BM25+ score of one page, so a tier always outranks a better score below it. */
 export const TIER_SPAN = 1e6;
-/** A label reached through the expansion table counts as a label (boost 2) or broader term (1.5); a notebook's name as text (1). */
-export const KEY_BOOST: Readonly<Record<'synonym' | 'broader' | 'notebook', number>> = { synonym: 2, broader: 1.5, notebook: 1 };
+/**
+ * A label reached through the expansion table counts as a label (boost 2) or broader term (1.5), a
+ * label of several words typed whole ("hot dog") as the label (2); a notebook's name as text (1).
+ */
+export const KEY_BOOST: Readonly<Record<'label' | 'synonym' | 'broader' | 'notebook', number>> = { label: 2, synonym: 2, broader: 1.5, notebook: 1 };
 
 /** Prefix and fuzzy only for words of 4+ letters (see WORD_SEARCH). */
 export const EXPAND_FROM = 4;

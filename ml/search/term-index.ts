@@ -17,7 +17,7 @@ interface Expansion {
   readonly key?: { readonly notes: Map<number, number>; readonly kind: KeyKind; readonly word: string };
 }
 
-export type KeyKind = 'synonym' | 'broader' | 'notebook';
+export type KeyKind = 'label' | 'synonym' | 'broader' | 'notebook';
 
 /** A label a query word means, found outside the index (the expansion table). */
 export interface KeyExpansion {
@@ -48,7 +48,7 @@ export interface TermQuery {
 export interface TermHit {
   readonly id: string;
   readonly score: number;
-  /** Indexed term -> fields it matched in; keys as 'synonym', 'broaderKey' or 'notebook'. */
+  /** Indexed term -> fields it matched in; keys as 'label', 'synonym', 'broaderKey' or 'notebook'. */
   readonly match: Readonly<Record<string, readonly string[]>>;
   readonly queryTerms: readonly string[];
   /** Label key -> the query word that reached it through the table. */
@@ -56,6 +56,8 @@ export interface TermHit {
 }
 
 const { k, b, d } = WORD_SEARCH.bm25;
+/** Up to this many terms reached, a hit's match reasons ask each of them about the hit. */
+const WALK_EXPANSIONS_BELOW = 256;
 /** Postings this many times larger than the candidates are probed, not walked. */
 const LOOKUP_BELOW = 4;
 
@@ -73,6 +75,8 @@ export class TermIndex {
   private readonly keys = new Map<string, Map<number, number>>();
   private readonly slotOf = new Map<string, number>();
   private readonly ids: (string | undefined)[] = [];
+  /** What each slot indexed: a hit's match reasons read its own terms when a word reached thousands. */
+  private readonly docs: (IndexDocument | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   /** Per field: slot -> number of distinct terms (MiniSearch's field length). */
   private readonly lengths: number[][] = FIELDS.map(() => []);
@@ -92,6 +96,7 @@ export class TermIndex {
     if (this.slotOf.has(doc.id)) throw new Error(`TermIndex: ${doc.id} is already indexed`);
     const slot = this.freeSlots.pop() ?? this.ids.length;
     this.ids[slot] = doc.id;
+    this.docs[slot] = doc;
     this.slotOf.set(doc.id, slot);
     this.count++;
     FIELDS.forEach((field, f) => {
@@ -132,6 +137,7 @@ export class TermIndex {
     }
     this.slotOf.delete(doc.id);
     this.ids[slot] = undefined;
+    this.docs[slot] = undefined;
     this.freeSlots.push(slot);
     this.count--;
     return true;
@@ -156,19 +162,25 @@ export class TermIndex {
     const touched: number[] = [];
     let candidates: number[] = [];
     order.forEach((w, step) => {
-      const visit = (notes: Map<number, number>, factor: number, tier: number, lengths: number[] | undefined, avg: number) => {
-        const add = (tf: number, slot: number) => {
-          const seen = matched[slot] as number;
-          if (seen < step) return;
-          if (seen === step) {
-            matched[slot] = step + 1;
-            if (step === 0) touched.push(slot);
-          }
-          if (tier > (wordTier[slot] as number)) wordTier[slot] = tier;
-          // A label key has no text: one occurrence in a field of average length.
-          const norm = lengths ? (lengths[slot] as number) / avg : 1;
-          score[slot] = (score[slot] as number) + factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + b * norm)));
-        };
+      // One `add` per word, reading the posting list's factors from here: a closure per
+      // posting list cost more than the scoring when a prefix reaches thousands of terms.
+      let factor = 0;
+      let tier = 0;
+      let lengths: number[] | undefined;
+      let avg = 1;
+      const add = (tf: number, slot: number) => {
+        const seen = matched[slot] as number;
+        if (seen < step) return;
+        if (seen === step) {
+          matched[slot] = step + 1;
+          if (step === 0) touched.push(slot);
+        }
+        if (tier > (wordTier[slot] as number)) wordTier[slot] = tier;
+        // A label key has no text: one occurrence in a field of average length.
+        const norm = lengths ? (lengths[slot] as number) / avg : 1;
+        score[slot] = (score[slot] as number) + factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + b * norm)));
+      };
+      const visit = (notes: Map<number, number>) => {
         // A common word after a rare one: look up the few candidates in its postings
         // instead of walking tens of thousands of notes that cannot match.
         if (step > 0 && notes.size > LOOKUP_BELOW * candidates.length) {
@@ -184,14 +196,22 @@ export class TermIndex {
       const idf = (n: number) => Math.log(1 + (this.count - n + 0.5) / (n + 0.5));
       for (const { weight, postings, key } of expansions[w] ?? []) {
         if (key) {
-          visit(key.notes, weight * KEY_BOOST[key.kind] * idf(key.notes.size), TIER[key.kind], undefined, 1);
+          factor = weight * KEY_BOOST[key.kind] * idf(key.notes.size);
+          tier = TIER[key.kind];
+          lengths = undefined;
+          avg = 1;
+          visit(key.notes);
           continue;
         }
         for (const f of fieldIds) {
           const notes = postings[f];
           if (!notes) continue;
           const field = FIELDS[f] as FieldName;
-          visit(notes, weight * BOOST[field] * idf(notes.size), TIER[field], this.lengths[f] as number[], (this.totalLength[f] ?? 0) / this.count);
+          factor = weight * BOOST[field] * idf(notes.size);
+          tier = TIER[field];
+          lengths = this.lengths[f];
+          avg = (this.totalLength[f] ?? 0) / this.count;
+          visit(notes);
         }
       }
       candidates = step === 0 ? touched : candidates.filter((slot) => (matched[slot] as number) > step);
@@ -224,7 +244,8 @@ export class TermIndex {
     const queryTerms = [...new Set(query.words)];
     const via: Record<string, string> = {};
     expansions.forEach((list, i) => list.forEach((e) => e.key && (via[e.term] ??= query.words[i] as string)));
-    const hits = top.sorted().map(({ slot, score: s }) => ({ id: this.ids[slot] as string, score: s, match: query.reasons === false ? {} : this.matchOf(slot, expansions, fieldIds), queryTerms, via }));
+    const matchOf = query.reasons === false ? () => ({}) : this.matcher(expansions, fieldIds);
+    const hits = top.sorted().map(({ slot, score: s }) => ({ id: this.ids[slot] as string, score: s, match: matchOf(slot), queryTerms, via }));
     return { hits, total };
   }
 
@@ -281,18 +302,60 @@ export class TermIndex {
     if (word.length < EXPAND_FROM) return out;
     const maxDistance = Math.min(WORD_SEARCH.maxFuzzy, Math.round(word.length * 0.2));
     const typos = fuzzy && maxDistance > 0 ? this.terms.fuzzyGet(word, maxDistance) : undefined;
+    const { prefix } = WORD_SEARCH.weights;
     for (const [term, postings] of this.terms.atPrefix(word)) {
       const distance = term.length - word.length;
       if (distance === 0) continue;
       typos?.delete(term);
       if (term === singular) continue;
-      out.push({ term, weight: (WORD_SEARCH.weights.prefix * term.length) / (term.length + 0.3 * distance), postings });
+      out.push({ term, weight: (prefix * term.length) / (term.length + 0.3 * distance), postings });
     }
     for (const [term, [postings, distance]] of typos ?? []) {
       if (distance === 0 || term === singular) continue;
       out.push({ term, weight: (WORD_SEARCH.weights.fuzzy * term.length) / (term.length + distance), postings });
     }
     return out;
+  }
+
+  /**
+   * MiniSearch's `match` per hit. A word of 4+ letters can reach thousands of terms ("grid"
+   * -> grid0 ... grid9999); asking each of them about each hit of the page cost tens of ms
+   * per keystroke, so past a few hundred the hit's own terms are looked up in the expansions
+   * instead, with the same order of terms and fields.
+   */
+  private matcher(expansions: readonly Expansion[][], fieldIds: readonly number[]): (slot: number) => Record<string, string[]> {
+    const flat = expansions.flat();
+    if (flat.length <= WALK_EXPANSIONS_BELOW) return (slot) => this.matchOf(slot, expansions, fieldIds);
+    const byTerm = new Map<string, number[]>();
+    const keys: number[] = [];
+    flat.forEach((e, i) => {
+      const same = byTerm.get(e.term);
+      if (e.key) keys.push(i);
+      else if (same) same.push(i);
+      else byTerm.set(e.term, [i]);
+    });
+    return (slot) => {
+      const doc = this.docs[slot];
+      // [expansion, position of the field in fieldIds, field name]: sorted, the walk's own order.
+      const found: [number, number, string][] = [];
+      for (const i of keys) {
+        const key = flat[i]?.key;
+        if (key?.notes.has(slot)) found.push([i, -1, key.kind === 'broader' ? 'broaderKey' : key.kind]);
+      }
+      fieldIds.forEach((f, position) => {
+        const field = FIELDS[f] as FieldName;
+        for (const term of new Set(tokenize(doc?.[field] ?? ''))) {
+          for (const i of byTerm.get(term) ?? []) if (flat[i]?.postings[f]?.has(slot)) found.push([i, position, field]);
+        }
+      });
+      found.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      const match: Record<string, string[]> = {};
+      for (const [i, , name] of found) {
+        const fields = (match[flat[i]?.term ?? ''] ??= []);
+        if (!fields.includes(name)) fields.push(name);
+      }
+      return match;
+    };
   }
 
   /** MiniSearch's `match` for one note: term -> fields, terms in the order the query reached them. */

@@ -14,7 +14,9 @@ import type { ClassScore } from '../classify/top-k-scores.ts';
 import type { Detection } from '../detect/detection.ts';
 import type { OcrLine } from '../ocr/ocr-pipeline.ts';
 import type { SessionTiming } from '../runtime/session-cache.ts';
-import type { Classification, DebugInfo, ImportedClassifier, MlApi, TagOptions, TagResult } from './ml-api.ts';
+import { FACERES_IO } from '../faces/embed-face.ts';
+import { FACE_POLICY } from '../faces/find-faces.ts';
+import type { Classification, DebugInfo, FaceResult, ImportedClassifier, MlApi, TagOptions, TagResult } from './ml-api.ts';
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 const isSha256 = (v: unknown): v is string => isString(v) && /^[0-9a-fA-F]{64}$/.test(v);
@@ -24,7 +26,8 @@ function isTagOptions(v: unknown): v is TagOptions {
     isRecord(v) &&
     optionalOf(v.ocr, isBoolean) &&
     optionalOf(v.classifierIds, (x): x is string[] => isArrayOf(x, isString, 20)) &&
-    optionalOf(v.maxPixels, (x): x is number => isFiniteNumber(x) && x >= 1024 && x <= 50_000_000)
+    optionalOf(v.maxPixels, (x): x is number => isFiniteNumber(x) && x >= 1024 && x <= 50_000_000) &&
+    optionalOf(v.faces, isBoolean)
   );
 }
 
@@ -32,6 +35,8 @@ const isDetection = (v: unknown): v is Detection =>
   isRecord(v) && isString(v.label) && isFiniteNumber(v.score) && isNumberArray(v.box, 4) && isString(v.modelId);
 const isOcrLine = (v: unknown): v is OcrLine =>
   isRecord(v) && isString(v.text) && isFiniteNumber(v.confidence) && isArrayOf(v.box, (p) => isNumberArray(p, 2), 4);
+const isFaceResult = (v: unknown): v is FaceResult =>
+  isRecord(v) && isNumberArray(v.box, 4) && isFiniteNumber(v.score) && isNumberArray(v.embedding, FACERES_IO.dims);
 const isClassScore = (v: unknown): v is ClassScore => isRecord(v) && isString(v.label) && isFiniteNumber(v.score);
 // A worker that answers more labels than any spec may ask for is not believed (MAX_TOP_K).
 const isClassification = (v: unknown): v is Classification =>
@@ -44,6 +49,7 @@ function isTagResult(v: unknown): v is TagResult {
     isArrayOf(v.candidates, isDetection, 100) &&
     isArrayOf(v.text, isOcrLine) &&
     isArrayOf(v.classifications, isClassification, 20) &&
+    optionalOf(v.faces, (x): x is FaceResult[] => isArrayOf(x, isFaceResult, FACE_POLICY.maxResults)) &&
     isString(v.pipelineVersion) &&
     isFiniteNumber(v.ms) &&
     isRecord(v.timings) &&

@@ -1,5 +1,5 @@
 import type { ClassScore } from '../classify/top-k-scores.ts';
-import type { Detection } from '../detect/detection.ts';
+import type { Box, Detection } from '../detect/detection.ts';
 import type { OcrLine } from '../ocr/ocr-pipeline.ts';
 import type { BackendChoice } from '../runtime/choose-backend.ts';
 import type { MlErrorValue } from '../runtime/ml-error.ts';
@@ -12,11 +12,16 @@ export type TagOptions = {
   readonly classifierIds?: readonly string[];
   /** Decode budget; detection letterboxes to 512 anyway, OCR likes detail. Default 4 MP. */
   readonly maxPixels?: number;
+  /** Find faces and embed them (ml/faces/find-faces.ts); default false, the per-device setting decides. */
+  readonly faces?: boolean;
 };
+
+/** A face as the worker returns it: box in the photo's pixels, and its embedding (sealed before storing). */
+export type FaceResult = { readonly box: Box; readonly score: number; readonly embedding: number[] };
 
 export type Classification = { readonly classifierId: string; readonly name: string; readonly labels: ClassScore[] };
 
-export type TagTimings = { decodeMs: number; detectMs: number; ocrMs: number; classifyMs: number };
+export type TagTimings = { decodeMs: number; detectMs: number; ocrMs: number; classifyMs: number; facesMs?: number };
 
 export type TagResult = {
   /** Tags: shown on the photo (ml/detect/tag-policy.ts decides). */
@@ -25,6 +30,8 @@ export type TagResult = {
   candidates: Detection[];
   text: OcrLine[];
   classifications: Classification[];
+  /** Present when faces were asked for: every face found, best first. */
+  faces?: FaceResult[];
   /** Stored with the results; a different current version means re-index. */
   pipelineVersion: string;
   /** Wall time inside the worker for this photo, model loading included. */
@@ -34,7 +41,8 @@ export type TagResult = {
   error?: MlErrorValue;
 };
 
-export type DebugInfo = BackendChoice & { sessions: SessionTiming[] };
+/** `threads` are each worker's; `workers`, set by a pool (ml-worker-pool.ts), how many run side by side. */
+export type DebugInfo = BackendChoice & { sessions: SessionTiming[]; workers?: number };
 
 export type ImportedClassifier = { id: string; name: string; labelCount: number };
 

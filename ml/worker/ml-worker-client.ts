@@ -2,6 +2,7 @@ import { MlError } from '../runtime/ml-error.ts';
 import type { DebugInfo, ImportedClassifier, MlApi, TagOptions, TagResult } from './ml-api.ts';
 import { ML_API_SCHEMA } from './ml-api-schema.ts';
 import { DEFAULT_ML_BUDGETS, type MlBudgets, type MlStage } from './ml-budgets.ts';
+import { mlWorkerName } from './ml-worker-name.ts';
 import { wrap, type Remote } from './rpc.ts';
 
 export type MlWorkerClient = {
@@ -37,6 +38,8 @@ export type MlWorkerOptions = {
   readonly spawn?: () => WorkerLike;
   /** Default DEFAULT_ML_BUDGETS; tests pass small ones. */
   readonly budgets?: Partial<MlBudgets>;
+  /** The default worker's wasm threads at most (default: one per core); a pool's workers share the cores. */
+  readonly threads?: number;
 };
 
 /** Transferable unless it lives in shared memory (which cannot be moved). */
@@ -44,7 +47,8 @@ function transferOf(bytes: Uint8Array): Transferable[] {
   return bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
-const browserWorker = (): WorkerLike => new Worker(new URL('./ml.worker.ts', import.meta.url), { type: 'module', name: 'obscura-ml' });
+const browserWorker = (threads: number | undefined): WorkerLike =>
+  new Worker(new URL('./ml.worker.ts', import.meta.url), { type: 'module', name: mlWorkerName(threads) });
 
 type Running = { readonly worker: WorkerLike; readonly remote: Remote<MlApi>; stageTimer?: ReturnType<typeof setTimeout> };
 
@@ -59,7 +63,7 @@ type Running = { readonly worker: WorkerLike; readonly remote: Remote<MlApi>; st
  */
 export function startMlWorker(options: MlWorkerOptions = {}): MlWorkerClient {
   const budgets: MlBudgets = { ...DEFAULT_ML_BUDGETS, ...options.budgets };
-  const spawn = options.spawn ?? browserWorker;
+  const spawn = options.spawn ?? (() => browserWorker(options.threads));
   const restartListeners = new Set<() => void>();
   let current: Running | undefined;
 

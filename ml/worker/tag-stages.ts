@@ -5,6 +5,7 @@ import { CENTERNET_IO, parseLabels, type Box, type Detection } from '../detect/d
 import type { DecodeResult } from '../image/image-decoder.ts';
 import type { ModelManifestEntry } from '../../models/manifest.ts';
 import type { Quad } from '../ocr/geometry.ts';
+import { findFaces } from '../faces/find-faces.ts';
 import { runOcr } from '../ocr/ocr-pipeline.ts';
 import { parseRecKeys } from '../ocr/rec-keys.ts';
 import type { TagResult } from './ml-api.ts';
@@ -20,6 +21,7 @@ type Decoded = Extract<DecodeResult, { ok: true }>;
 
 export type StagePlan = {
   readonly ocr: boolean;
+  readonly faces: boolean;
   readonly classifiers: readonly Classifier[];
   readonly byTask: (task: string) => ModelManifestEntry;
   /** Told before each imported classifier runs and after the last, so the client can time each one. */
@@ -71,6 +73,14 @@ export async function runStages(rt: Runtime, decoded: Decoded, plan: StagePlan, 
     split(lines);
     result.text = lines.map((l) => ({ ...l, box: l.box.map(([x, y]) => [x * sx, y * sy]) as Quad }));
     result.timings.ocrMs = Math.round(performance.now() - t);
+  }
+
+  if (plan.faces) {
+    t = performance.now();
+    const [detect, embed] = await Promise.all([rt.cache.session(plan.byTask('face-detect').id), rt.cache.session(plan.byTask('face-embed').id)]);
+    const faces = await findFaces(image, { detect, embed, Tensor: rt.ort.Tensor });
+    result.faces = faces.map((f) => ({ box: scaleBox(f.box, sx, sy), score: f.score, embedding: Array.from(f.embedding) }));
+    result.timings.facesMs = Math.round(performance.now() - t);
   }
 
   t = performance.now();

@@ -33,7 +33,7 @@ function testImage(size: number) {
 const DEFAULT_MAX_PIXELS = 4_000_000;
 
 /**
- * The ML worker's logic: decode -> detect -> OCR -> imported classifiers.
+ * The ML worker's logic: decode -> detect -> OCR -> faces (when asked) -> imported classifiers.
  * ml.worker.ts only exposes what this returns.
  */
 export function createTagger(deps: TaggerDeps): MlApi {
@@ -63,13 +63,14 @@ export function createTagger(deps: TaggerDeps): MlApi {
     async tag(imageBytes, options) {
       const t0 = performance.now();
       const ocr = options.ocr !== false;
+      const faces = options.faces === true;
       const ids = options.classifierIds ?? [];
       const result: TagResult = {
         labels: [],
         candidates: [],
         text: [],
         classifications: [],
-        pipelineVersion: pipelineVersionFor(deps.manifest, { ocr, classifierIds: ids }),
+        pipelineVersion: pipelineVersionFor(deps.manifest, { ocr, classifierIds: ids, faces }),
         ms: 0,
         timings: { decodeMs: 0, detectMs: 0, ocrMs: 0, classifyMs: 0 },
       };
@@ -82,7 +83,7 @@ export function createTagger(deps: TaggerDeps): MlApi {
           if (!c) throw new MlError('E_MODEL_UNKNOWN', `no imported classifier ${id} in this worker`);
           return c;
         });
-        await runStages(await getRuntime(), decoded, { ocr, classifiers: chosen, byTask, onStage }, result);
+        await runStages(await getRuntime(), decoded, { ocr, faces, classifiers: chosen, byTask, onStage }, result);
       } catch (err) {
         result.error = toMlErrorValue(err, 'E_INFERENCE');
       }
@@ -95,6 +96,7 @@ export function createTagger(deps: TaggerDeps): MlApi {
     async preload(options) {
       const rt = await getRuntime();
       const tasks = options.ocr === false ? ['detect'] : ['detect', 'ocr-detect', 'ocr-angle', 'ocr-recognize'];
+      if (options.faces === true) tasks.push('face-detect', 'face-embed');
       // One after another: on two cores parallel session creation only competes.
       for (const task of tasks) await rt.cache.session(byTask(task).id);
       return debugInfoOf(rt);

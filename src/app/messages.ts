@@ -51,6 +51,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_MEMBER_UNKNOWN: 'That device is no longer a member of this notebook.',
   E_MEMBERS_INCOMPLETE: 'This device has not received every member the owner listed yet; the member list may be incomplete.',
   E_DEVICE_UNKNOWN: 'That is not one of your other devices, or it was removed already. Nothing was changed.',
+  E_HANDOVER_PASSPHRASE:
+    'Another of your devices removed one and handed this one a new vault key. Choose a new passphrase below to take it up with your recovery key.',
   E_INVITE_ALREADY_JOINED: 'You already have this notebook, so nothing was changed. Open it from your notebooks.',
   E_INVITE_TIMEOUT: 'The notebook did not arrive within a minute. The person who invited you (or the relay) may be offline; try again later.',
   E_SYNC_OFF: 'Sync is not running on this device, so the notebook cannot arrive. Check the sync servers in Settings.',
@@ -77,6 +79,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_REPLICATION_ICE_SERVER: 'A STUN/TURN server address is not valid.',
   E_REPLICATION_PUBLIC_DEFAULT: 'A public signaling or STUN server was set; Obscura only uses servers you choose.',
   E_REPLICATION_NO_WEBRTC: 'This browser has no WebRTC, so devices can only meet through the relay.',
+  E_REPLICATION_RELAY_ENGINE: 'The relay speaks a protocol this version of Obscura does not know.',
   // Codes whose raiser's message is shown when there is one (RAISED_MESSAGE_FIRST); these
   // words are for when there is none.
   E_DEVICE_LINK_VERSION: 'This device link was made by another version of Obscura. Start the link again on both devices (and update the app if one is older).',

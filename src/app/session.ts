@@ -1,6 +1,6 @@
 import { createSignal, type Accessor } from 'solid-js';
 import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
-import { createVault, hasVault, unlockVault, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
+import { createVault, hasVault, unlockVault, type UnlockSecret, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
 import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts';
 import { restoreBackup, type RestoreOptions, type RestoreProgress } from '../../sync/backup/backup-restore.ts';
 import { BlobStore } from '../../sync/blob/blob-store.ts';
@@ -34,7 +34,13 @@ export interface Session {
   /** `deviceName`: what the person calls this device (sealed settings and vault doc). */
   create(passphrase: string, deviceName: string): Promise<void>;
   confirmRecoverySaved(): void;
-  unlock(secret: { passphrase: string } | { recoveryKey: string }): Promise<void>;
+  /** `newPassphrase` beside a recovery key when `newPassphraseNeeded` says so. */
+  unlock(secret: UnlockSecret): Promise<void>;
+  /**
+   * The recovery key opened this device but a new vault key waits for it (another device removed
+   * one): only a passphrase can wrap it, so the unlock screen asks for a new one (E_HANDOVER_PASSPHRASE).
+   */
+  readonly newPassphraseNeeded: Accessor<boolean>;
   /**
    * First run: restores an encrypted backup file (sync/backup), then unlocks it with the same secret.
    * Answers 'unsealed' when the file has no seal (made by an older version) and `acceptUnsealed` was not given.
@@ -61,7 +67,7 @@ const TAB_LOCK_REASONS: Record<TabLockCause, string> = {
 };
 
 const HANDOVER_REASON =
-  'Another of your devices removed a device from your vault and gave this one a new key. Unlock with your passphrase to take it up (the recovery key does not do it).';
+  'Another of your devices removed a device from your vault and gave this one a new key. Unlock with your passphrase to take it up (or with your recovery key and a new passphrase).';
 
 /**
  * The name asked for at setup or link: in the sealed settings (presence announces it) and in
@@ -82,6 +88,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
   const [retryAt, setRetryAt] = createSignal(Date.now() + waitLeft(readUnlockWait(), Date.now()));
+  const [newPassphraseNeeded, setNewPassphraseNeeded] = createSignal(false);
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -148,19 +155,14 @@ export function createSession(services: VaultServices = browserServices(), joinT
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flushOnHide());
 
   /** Unlocks into the unlocked screens, or says why not and answers the error's code. */
-  const enter = async (secret: { passphrase: string } | { recoveryKey: string }): Promise<string | undefined> => {
+  const enter = async (secret: UnlockSecret): Promise<string | undefined> => {
     const result = await unlockVault(services, secret);
     if (!result.ok) {
+      if (result.error.code === 'E_HANDOVER_PASSPHRASE') setNewPassphraseNeeded(true);
       setError(messageFor(result.error.code, result.error.message));
       return result.error.code;
     }
-    // Unlocked with the recovery key while a handover waits (unlockVault takes it up only with
-    // the passphrase, which wraps it): this device would keep the removed device's key.
-    if (result.value.handoverWaiting()) {
-      await result.value.lock();
-      setError(HANDOVER_REASON);
-      return 'handover';
-    }
+    setNewPassphraseNeeded(false);
     // Before the unlocked screens: sync must dial this device's servers, not the defaults first,
     // and announce this device's name.
     await loadSettings(result.value);
@@ -176,6 +178,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
     phase,
     busy,
     error,
+    newPassphraseNeeded,
     create: (passphrase, deviceName) =>
       run(async () => {
         const created = await createVault(services, passphrase).catch((e: unknown) => {

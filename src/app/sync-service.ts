@@ -1,5 +1,6 @@
-import { createEffect, createSignal, onCleanup, untrack, type Accessor } from 'solid-js';
+import { createEffect, createResource, createSignal, onCleanup, untrack, type Accessor } from 'solid-js';
 import type { OnlineDevice, ReplicationStatus } from '../../sync/replication/replicate-box.ts';
+import { announcedRelayEngine } from '../../sync/replication/relay-engine-announce.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { startVaultSync, type VaultSync } from '../../sync/vault/vault-sync.ts';
 import { blobSyncFor, followVaultSync, onBlobSyncs } from './blob-sync-registry.ts';
@@ -47,6 +48,8 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
   const [error, setError] = createSignal<string>();
   const [tick, setTick] = createSignal(0, { equals: false });
   const [paused, setPaused] = createSignal(0);
+  // Which relay engine serves the relay URL, so replication speaks its protocol (RELAY.md "Two engines").
+  const [relayEngine] = createResource(() => urls().relayUrl, (relayUrl) => announcedRelayEngine(relayUrl));
 
   createEffect(() => {
     const current = vault();
@@ -54,8 +57,9 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
     // box doc would announce presence from the same awareness client id with its clock back at
     // 0, which peers ignore as stale until it passes the old clock (y-protocols awareness).
     const name = untrack(deviceName);
-    const settings = replicationSettingsFor(urls());
-    if (!current || current.locked || paused() > 0) return;
+    const engine = relayEngine();
+    const settings = { ...replicationSettingsFor(urls()), ...(engine ? { relayEngine: engine } : {}) };
+    if (!current || current.locked || paused() > 0 || relayEngine.loading) return;
     let sync: VaultSync;
     try {
       sync = startVaultSync(current, { settings, deviceName: name });

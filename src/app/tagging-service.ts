@@ -57,8 +57,8 @@ function isClassifierFault(e: unknown, id: string, loading: boolean): boolean {
 }
 
 /**
- * The one ML queue of the page: photos are tagged one at a time in the ML worker (started
- * on the first photo, so opening the app loads no model). Each photo is decrypted from the
+ * The one ML queue of the page: photos are tagged `photosAtOnce` at a time in the ML workers
+ * (started on the first photo, so opening the app loads no model). Each photo is decrypted from the
  * blob store just before it is tagged, and its labels and text go only into the plain doc.
  */
 export function createTaggingService(
@@ -78,6 +78,8 @@ export function createTaggingService(
      * changed): it is off from now on in this service; save it as off with this message.
      */
     readonly onClassifierProblem?: (id: string, problem: ClassifierProblem) => Promise<void> | void;
+    /** Photos tagged side by side (default 1): the size of the worker pool startWorker gives (ml/worker/ml-worker-pool.ts). */
+    readonly photosAtOnce?: number;
   } = {},
 ): TaggingService {
   const settings = options.settings ?? appSettings;
@@ -201,6 +203,7 @@ export function createTaggingService(
   const queue = createIndexingQueue<TagJob, TagResult>({
     id: (job) => job.id,
     run: runner,
+    concurrency: options.photosAtOnce ?? 1,
     onOutcome: (outcome) => {
       const job = jobs.get(outcome.id);
       jobs.delete(outcome.id);

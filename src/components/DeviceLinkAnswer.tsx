@@ -19,6 +19,8 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
   const [fingerprint, setFingerprint] = createSignal<string>();
   const [answer, setAnswer] = createSignal<Answer>();
   const [problem, setProblem] = createSignal<string>();
+  // Never implied (issue 18 §1): the person says whether the new device may manage notebooks.
+  const [grantOwner, setGrantOwner] = createSignal(false);
   const show = (result: { ok: true } | { ok: false; error: { code: ErrorCode; message: string } }): boolean => {
     setProblem(result.ok ? undefined : messageFor(result.error.code, result.error.message));
     return result.ok;
@@ -31,7 +33,7 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
     setFingerprint(show(parsed) && parsed.ok ? requestFingerprint(parsed.value) : undefined);
   };
   const confirm = () => {
-    const made = props.vault.answerDeviceLink(request().trim(), location.origin);
+    const made = props.vault.answerDeviceLink(request().trim(), location.origin, Date.now(), { grantOwner: grantOwner() });
     if (show(made) && made.ok) setAnswer(made.value);
     else setFingerprint(undefined);
   };
@@ -58,6 +60,14 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
             <div class="device-link-step" role="group" aria-labelledby="fingerprint-title">
               <p id="fingerprint-title">Does the new device show these characters?</p>
               <p class="digits fingerprint" data-testid="request-fingerprint">{shown()}</p>
+              <p class="hint" data-testid="link-grants">
+                The new device will read and write your notebooks and link or remove your devices.
+              </p>
+              <label class="check">
+                <input type="checkbox" checked={grantOwner()} onChange={(e) => setGrantOwner(e.currentTarget.checked)} />
+                Also let it manage the notebooks you own: invite people and remove members (owner). Leave this off for a device that
+                could be lost or stolen more easily.
+              </label>
               <div class="note-actions">
                 <button type="button" class="primary" onClick={confirm}>
                   Yes, they match

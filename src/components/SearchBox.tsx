@@ -2,13 +2,7 @@ import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { Suggestion } from '../../ml/search/suggest-queries.ts';
 import type { DateFilter, SearchScope } from '../app/notebook-search.ts';
 import { parseSearchQuery } from '../../ml/search/parse-search-query.ts';
-
-/**
- * At most one search per this long while keys come faster; a key after a pause searches at
- * once. A fixed 120 ms wait after every key used to be most of the time from keystroke to
- * results (issue 17 §2: <= 100 ms at 10,000 notes, `npm run bench -- search keystroke`).
- */
-const SPACING_MS = 50;
+import { typeAhead } from '../../ml/search/type-ahead.ts';
 
 /**
  * The search box above the notes: a combobox whose suggestions (label chips and
@@ -28,29 +22,23 @@ export function SearchBox(props: {
   const [open, setOpen] = createSignal(false);
   const [active, setActive] = createSignal(-1);
   const [suggestions, setSuggestions] = createSignal<Suggestion[]>([]);
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let input: HTMLInputElement | undefined;
-  /** When the last search (and its rendering) ended. */
-  let searched = -Infinity;
-
-  const commit = (value: string) => {
-    clearTimeout(timer);
-    props.onQuery(value);
+  // Keystroke to results (issue 17 §2, `npm run bench -- search keystroke`): no fixed wait; the
+  // suggestions come after the results are on screen (ml/search/type-ahead.ts).
+  const ahead = typeAhead(
+    (value) => props.onQuery(value),
     // Offering exactly what is already typed would only hide the results.
-    setSuggestions(value.trim() === '' ? [] : props.suggest(value).filter((s) => s.text.trim() !== value.trim()));
-    searched = performance.now();
-  };
+    (value) => setSuggestions(value.trim() === '' ? [] : props.suggest(value).filter((s) => s.text.trim() !== value.trim())),
+  );
+  const commit = (value: string) => ahead.now(value);
   const change = (value: string, now = false) => {
     setText(value);
     setActive(-1);
     setOpen(true);
-    clearTimeout(timer);
-    // Measured from the end of the last search, so keys typed meanwhile get their turn.
-    const wait = searched + SPACING_MS - performance.now();
-    if (now || wait <= 0) commit(value);
-    else timer = setTimeout(() => commit(value), wait);
+    if (now) ahead.now(value);
+    else ahead.type(value);
   };
-  onCleanup(() => clearTimeout(timer));
+  onCleanup(() => ahead.dispose());
   const pick = (s: Suggestion) => {
     change(s.kind === 'label' ? `${s.text} ` : s.text, true);
     setOpen(false);

@@ -77,7 +77,7 @@ export function SettingsModels(props: { vault: Vault; settings: AppSettings; tag
               <dt>Backend</dt>
               <dd>{info().backend === 'webgpu' ? 'WebGPU' : 'WebAssembly (wasm)'}</dd>
               <dt>Threads</dt>
-              <dd>{info().threads}</dd>
+              <dd>{(info().workers ?? 1) > 1 ? `${info().threads} in each of ${info().workers} workers` : info().threads}</dd>
               <dt>Cross-origin isolated</dt>
               <dd>{info().crossOriginIsolated ? 'yes' : 'no'}</dd>
             </dl>

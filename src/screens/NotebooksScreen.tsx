@@ -12,7 +12,7 @@ import { TopBar } from '../components/TopBar.tsx';
 import { docVersion } from '../app/doc-version.ts';
 import { browserBlobStore, browserPhotoLocks } from '../app/services.ts';
 import { createTaggingService } from '../app/tagging-service.ts';
-import { takeMlWorker } from '../app/ml-warmup.ts';
+import { mlWorkerCount, takeMlWorker } from '../app/ml-warmup.ts';
 import { importsRunning, resumeImports } from '../app/import-photos.ts';
 import { messageFor } from '../app/messages.ts';
 import { NotesPane } from './NotesPane.tsx';
@@ -51,6 +51,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
     loadClassifierModel: (id) => loadClassifierModel(props.vault, id),
     onClassifierProblem: (id, problem) => turnOffClassifier(props.vault, id, problem),
     locks: photoLocks,
+    photosAtOnce: mlWorkerCount(),
   });
   // The lock (this screen going away) stops imports between photos; the next unlock resumes them.
   const stopImports = new AbortController();

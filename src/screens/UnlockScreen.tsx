@@ -1,10 +1,17 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
 
+const MIN_LENGTH = 10;
+
 /** Later runs: unlock with the passphrase, or with the recovery key. */
 export function UnlockScreen(props: { session: Session }) {
   const [secret, setSecret] = createSignal('');
   const [useRecovery, setUseRecovery] = createSignal(false);
+  // Asked for once the recovery key opened this device and a new vault key waits for it.
+  const [newPassphrase, setNewPassphrase] = createSignal('');
+  const [confirm, setConfirm] = createSignal('');
+  const [problem, setProblem] = createSignal<string>();
+  const askNew = () => useRecovery() && props.session.newPassphraseNeeded();
   const [now, setNow] = createSignal(Date.now());
   const ticker = setInterval(() => setNow(Date.now()), 250);
   onCleanup(() => clearInterval(ticker));
@@ -15,7 +22,17 @@ export function UnlockScreen(props: { session: Session }) {
   let field: HTMLInputElement | undefined;
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    void props.session.unlock(useRecovery() ? { recoveryKey: secret() } : { passphrase: secret() }).then(() => {
+    const wrong =
+      !askNew() ? undefined
+      : newPassphrase().length < MIN_LENGTH ? `Use at least ${MIN_LENGTH} characters.`
+      : newPassphrase() !== confirm() ? 'The two passphrases are different.'
+      : undefined;
+    setProblem(wrong);
+    if (wrong) return;
+    const unlocking = !useRecovery() ? { passphrase: secret() } : askNew() ? { recoveryKey: secret(), newPassphrase: newPassphrase() } : { recoveryKey: secret() };
+    void props.session.unlock(unlocking).then(() => {
+      // Asked for a new passphrase: that field next.
+      if (askNew() && !newPassphrase()) return document.getElementById('new-passphrase')?.focus();
       // Still here: the secret was wrong. Back in the field with it selected, to retype at once.
       if (!field?.isConnected) return;
       field.focus();
@@ -38,7 +55,13 @@ export function UnlockScreen(props: { session: Session }) {
           required
           autofocus
         />
-        <Show when={props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
+        <Show when={askNew()}>
+          <label for="new-passphrase">New passphrase</label>
+          <input id="new-passphrase" type="password" autocomplete="new-password" value={newPassphrase()} onInput={(e) => setNewPassphrase(e.currentTarget.value)} required />
+          <label for="new-passphrase-confirm">Repeat new passphrase</label>
+          <input id="new-passphrase-confirm" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+        </Show>
+        <Show when={problem() ?? props.session.error()}>{(text) => <p class="error" role="alert">{text()}</p>}</Show>
         <Show when={waitS() > 0}>
           <p class="hint" role="status">
             Try again in {waitS()} s

@@ -1,15 +1,15 @@
 import { Awareness } from 'y-protocols/awareness';
-import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { createBlobLane, type BlobLane } from '../transport/blob-lane.ts';
-import { browserWrtc, type WrtcImplementation } from '../transport/chunking-wrtc.ts';
-import { connectWebrtc, type WebrtcSync } from '../transport/webrtc-transport.ts';
-import { guardedWebSocket } from './guarded-websocket.ts';
-import { peerMessageProblem } from './peer-message-check.ts';
-import { capWebSocket, relayWrite, type RelayWriteSource } from './relay-write.ts';
+import type { WrtcImplementation } from '../transport/chunking-wrtc.ts';
+import type { BoxTransport } from './box-transport.ts';
+import { hocusTransport } from './hocus-transport.ts';
+import type { RelayWriteSource } from './relay-write.ts';
+import { relayTransport, type RelayConnection, type RelayRoom, type RelayTransportOptions } from './relay-transport.ts';
+import { webrtcBoxTransport } from './webrtc-box-transport.ts';
 import type { SigningKeyPair } from '../../crypto/index.ts';
 import { openPresence, sealPresence, type PresenceInfo, type PresenceSigningKeys } from './presence-seal.ts';
-import { checkReplicationSettings, ReplicationConfigError, type ReplicationSettings } from './replication-settings.ts';
+import { checkReplicationSettings, type RelayEngineSetting, type ReplicationSettings } from './replication-settings.ts';
 
 export interface ReplicateBoxOptions {
   /** The box doc: ciphertext only. Never pass a plain doc. */
@@ -78,9 +78,11 @@ export interface Replication {
 }
 
 /**
- * Keeps one box doc in sync with the notebook's other devices: live over y-webrtc
- * (chunked data channels) and store-and-forward through the relay (stock y-websocket
- * client). Both only ever carry the box, so neither needs to be trusted.
+ * Keeps one box doc in sync with the notebook's other devices over two box transports
+ * (box-transport.ts): live over y-webrtc (webrtc-box-transport.ts) and store-and-forward
+ * through the relay, with the client of the engine the settings name (relay-transport.ts
+ * for the y-websocket relay, hocus-transport.ts for the Hocuspocus one). Both only ever
+ * carry the box, so neither needs to be trusted.
  * Note: each transport has its own Awareness. y-websocket sends the relay every state its
  * awareness holds and y-webrtc every state its own holds, so one shared Awareness forwarded what
  * any peer announced to the relay, which closes a socket for an oversized state (and y-websocket
@@ -90,48 +92,20 @@ export interface Replication {
 export function replicateBox(options: ReplicateBoxOptions): Replication {
   const settings = checkReplicationSettings(options.settings, options.roomId, options.password);
   const { box, roomId } = options;
-  let webrtc: WebrtcSync | undefined;
   const blobLane = createBlobLane();
-  if (settings.signalingUrls.length > 0) {
-    const wrtc = options.wrtc ?? browserWrtc();
-    if (!wrtc) throw new ReplicationConfigError('E_REPLICATION_NO_WEBRTC', 'no WebRTC here: pass @roamhq/wrtc as `wrtc` outside a browser');
-    webrtc = connectWebrtc({ box, roomId, password: options.password, signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, wrtc, chunking: { onLaneChannel: blobLane.attach, refuse: (message) => peerMessageProblem(box, message) } });
-  }
+  const webrtcAwareness = settings.signalingUrls.length > 0 ? new Awareness(box) : undefined;
+  const webrtc = webrtcAwareness
+    ? webrtcBoxTransport({ signalingUrls: settings.signalingUrls, iceServers: settings.iceServers, ...(options.wrtc ? { wrtc: options.wrtc } : {}) }).connect({ box, roomId, password: options.password, awareness: webrtcAwareness, blobLane })
+    : undefined;
   const relayAwareness = settings.relayUrl === undefined ? undefined : new Awareness(box);
-  const awarenesses = [webrtc?.provider.awareness, relayAwareness].filter((a): a is Awareness => a !== undefined);
-  let badRelayFrames = 0;
-  const onBadFrame = (error: unknown) => {
-    console.warn(`relay sent a frame that cannot be read: ${String(error).slice(0, 120)}`);
-    update({ badRelayFrames: ++badRelayFrames });
-  };
-  const write = settings.relayUrl !== undefined && options.relayWrite ? relayWrite(settings.relayUrl, roomId, options.relayWrite, options.fetch) : undefined;
-  const Socket = guardedWebSocket(options.WebSocketPolyfill ?? WebSocket, (error) => onBadFrame(error));
-  const relay = settings.relayUrl === undefined
+  const awarenesses = [webrtcAwareness, relayAwareness].filter((a): a is Awareness => a !== undefined);
+  const relay = settings.relayUrl === undefined || !relayAwareness
     ? undefined
-    : new WebsocketProvider(settings.relayUrl, roomId, box, {
-        ...(relayAwareness ? { awareness: relayAwareness } : {}),
-        // Whether to come back is ours to decide, not the close code's: y-websocket gives up for
-        // good on 4400-4499, which left a device off the relay until reload. It backs off anyway.
-        shouldReconnect: () => true,
-        // Tabs of one browser already meet over y-webrtc's encrypted BroadcastChannel.
-        disableBc: true,
-        WebSocketPolyfill: write ? capWebSocket(Socket, () => write.token()) : Socket,
-        // Connect once the room's policy and the relay's clock are known (a token made before would be read-only).
-        connect: write === undefined,
-      });
-  let destroyed = false;
-  let writeSettled = Promise.resolve();
-  const syncWrite = (reconnect: boolean): void => {
-    if (!write || !relay) return;
-    writeSettled = write.sync().then(() => {
-      if (destroyed) return;
-      // A new current key means a new token: connect again with it.
-      if (reconnect) relay.disconnect();
-      relay.connect();
-    });
-  };
-  syncWrite(false);
-  const stopWriteChanges = options.relayWrite?.onChange(() => syncWrite(true));
+    : relayTransportFor(settings.relayEngine, {
+        url: settings.relayUrl,
+        ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }).connect({ box, roomId, awareness: relayAwareness, ...(options.relayWrite ? { relayWrite: options.relayWrite } : {}) });
 
   let status: ReplicationStatus = { peers: 0, relay: relay ? 'connecting' : 'offline' };
   const statusListeners = new Set<(status: ReplicationStatus) => void>();
@@ -143,35 +117,11 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
     for (const listener of statusListeners) listener(status);
   };
   const synced = () => update({ lastSyncAt: Date.now() });
-
-  let everConnected = false;
-  relay?.on('status', ({ status: s }) => {
-    // A relay that lost its data (restarted empty) lost the room's write policy too: without
-    // it every write of this connection, the resync of the whole box included, is dropped.
-    // So at every reconnect the admin puts the policy back, and if it had to, connects again
-    // so the box is resent under it. Set before listeners hear 'connected': the blob sync
-    // waits for it before it uploads (relayWriteSettled).
-    if (s === 'connected' && everConnected && write && !destroyed) {
-      writeSettled = write.sync().then((registered) => {
-        if (!registered || destroyed) return;
-        relay.disconnect();
-        relay.connect();
-      });
-    }
-    if (s === 'connected') everConnected = true;
-    // y-websocket retries with backoff (connecting, disconnected, connecting, ...); once the
-    // relay was lost it stays 'offline' until a retry succeeds, rather than flickering.
-    if (s === 'connecting' && status.relay === 'offline') return;
-    update({ relay: s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting' : 'offline' });
-  });
-  relay?.on('sync', (isSynced: boolean) => void (isSynced && synced()));
-  webrtc?.provider.on('peers', ({ webrtcPeers }) => update({ peers: webrtcPeers.length }));
-  webrtc?.provider.on('synced', ({ synced: done }) => void (done && synced()));
-  // Updates a transport brought in later than its sync step count as syncing too.
-  const onBoxUpdate = (_update: Uint8Array, origin: unknown) => {
-    if (origin === relay || (webrtc && isRoomOf(origin, webrtc))) synced();
-  };
-  box.on('update', onBoxUpdate);
+  relay?.onState((state) => update({ relay: state }));
+  relay?.onBadFrame(() => update({ badRelayFrames: relay.badFrames() }));
+  relay?.onSynced(synced);
+  webrtc?.onState(() => update({ peers: webrtc.peers() }));
+  webrtc?.onSynced(synced);
 
   const presence = options.presence;
   for (const awareness of awarenesses) {
@@ -202,21 +152,15 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       presenceListeners.add(listener);
       return () => presenceListeners.delete(listener);
     },
-    webrtcStalled() {
-      const conns = [...(webrtc?.provider.room?.webrtcConns.values() ?? [])];
-      return conns.length > 0 && !conns.some((conn) => conn.synced);
-    },
+    webrtcStalled: () => webrtc?.stalled() ?? false,
     reconnectPeers() {
-      webrtc?.reconnect();
+      webrtc?.reconnectPeers();
     },
     roomId,
-    relayWriteToken: () => write?.token(),
-    relayWriteSettled: () => writeSettled,
+    relayWriteToken: () => relay?.writeToken(),
+    relayWriteSettled: () => relay?.writeSettled() ?? Promise.resolve(),
     blobLane,
     destroy() {
-      destroyed = true;
-      stopWriteChanges?.();
-      box.off('update', onBoxUpdate);
       for (const awareness of awarenesses) awareness.off('change', onAwareness);
       statusListeners.clear();
       presenceListeners.clear();
@@ -225,13 +169,13 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       relay?.destroy();
       blobLane.destroy();
       webrtc?.destroy();
-      // Neither provider destroys its Awareness: its 3 s timer would keep running (and keep Node alive).
+      // No transport destroys an Awareness it was given: its 3 s timer would keep running (and keep Node alive).
       for (const awareness of awarenesses) awareness.destroy();
     },
   };
 }
 
-/** y-webrtc applies remote updates with its room as the origin. */
-function isRoomOf(origin: unknown, webrtc: WebrtcSync): boolean {
-  return typeof origin === 'object' && origin !== null && (origin as { provider?: unknown }).provider === webrtc.provider;
+/** The relay client for the engine the settings name (the y-websocket relay unless told). */
+function relayTransportFor(engine: RelayEngineSetting | undefined, options: RelayTransportOptions): BoxTransport<RelayRoom, RelayConnection> {
+  return engine === 'hocuspocus' ? hocusTransport(options) : relayTransport(options);
 }

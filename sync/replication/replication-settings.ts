@@ -8,7 +8,16 @@ export interface ReplicationSettings {
   readonly relayUrl?: string;
   /** STUN/TURN servers for WebRTC; `[]` means host candidates only. */
   readonly iceServers: readonly RTCIceServer[];
+  /**
+   * Which relay serves `relayUrl` (RELAY.md "Two engines"): its client differs. Absent: the
+   * y-websocket relay, the default of `npm start`.
+   */
+  readonly relayEngine?: RelayEngineSetting;
 }
+
+/** The relay engines a client can speak to; the server announces its own (relay-engine-announce.ts). */
+export const RELAY_ENGINES = ['y-websocket', 'hocuspocus'] as const;
+export type RelayEngineSetting = (typeof RELAY_ENGINES)[number];
 
 export type ReplicationConfigCode =
   | 'E_REPLICATION_NO_TRANSPORT'
@@ -18,7 +27,8 @@ export type ReplicationConfigCode =
   | 'E_REPLICATION_PUBLIC_DEFAULT'
   | 'E_REPLICATION_ROOM'
   | 'E_REPLICATION_PASSWORD'
-  | 'E_REPLICATION_NO_WEBRTC';
+  | 'E_REPLICATION_NO_WEBRTC'
+  | 'E_REPLICATION_RELAY_ENGINE';
 
 /** Settings replicateBox refuses; `code` is stable (sync/ERRORS.md), the message is for logs. */
 export class ReplicationConfigError extends Error {
@@ -59,7 +69,11 @@ export function checkReplicationSettings(settings: ReplicationSettings, roomId: 
     throw new ReplicationConfigError('E_REPLICATION_ICE_SERVER', 'iceServers must be a list (empty for host candidates only)');
   }
   settings.iceServers.forEach(checkIceServer);
-  return { signalingUrls, relayUrl, iceServers: settings.iceServers };
+  const engine = settings.relayEngine;
+  if (engine !== undefined && !RELAY_ENGINES.includes(engine)) {
+    throw new ReplicationConfigError('E_REPLICATION_RELAY_ENGINE', `relay engine ${JSON.stringify(engine)}: one of ${RELAY_ENGINES.join(', ')}`);
+  }
+  return { signalingUrls, relayUrl, iceServers: settings.iceServers, ...(engine ? { relayEngine: engine } : {}) };
 }
 
 function websocketUrl(url: string, code: ReplicationConfigCode): string {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHocusRelay } from './hocus/hocus-relay.ts';
+import type { ScaleOutDocs } from './hocus/scale-out-docs.ts';
 import { createRelay, RELAY_PATH_PREFIX, type Relay, type RelayOptions } from './relay/relay.ts';
 import { originsServedFrom } from './origin-allow-list.ts';
 import { createSignalingServer, DEFAULT_SIGNALING_LIMITS, SIGNALING_PATH, type SignalingLimits, type SignalingServer } from './signaling.ts';
@@ -45,6 +46,8 @@ export interface AttachSyncOptions extends Omit<RelayOptions, 'onFrame'> {
    * directory, blob and policy routes; the client protocol differs (RELAY.md).
    */
   readonly relayEngine?: RelayEngine;
+  /** Scale-out box docs (hocus/scale-out-docs.ts); the Hocuspocus engine only. */
+  readonly scaleOutDocs?: ScaleOutDocs;
 }
 
 export type RelayEngine = 'y-websocket' | 'hocuspocus';
@@ -66,6 +69,7 @@ export async function attachSync(options: AttachSyncOptions): Promise<SyncServer
       fanOut: redisSignalingFanOut(options.signalingRedisUrl, options.signalingLimits?.maxMessageBytes ?? DEFAULT_SIGNALING_LIMITS.maxMessageBytes),
     }),
   });
+  if (options.scaleOutDocs && options.relayEngine !== 'hocuspocus') throw new Error('scale-out box docs need the Hocuspocus engine (--relay-engine hocuspocus)');
   const create = options.relayEngine === 'hocuspocus' ? createHocusRelay : createRelay;
   const relay = await create({ ...options, allowedOrigins, onFrame: observe && ((frame) => observe('relay', frame)) });
   options.addRoute(relay.handleRequest);

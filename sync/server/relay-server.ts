@@ -27,6 +27,8 @@ export interface RelayServerOptions {
   readonly blobStorage?: RelayOptions['blobStorage'];
   /** See AttachSyncOptions.relayEngine. */
   readonly relayEngine?: RelayEngine;
+  /** See AttachSyncOptions.scaleOutDocs. */
+  readonly scaleOutDocs?: AttachSyncOptions['scaleOutDocs'];
 }
 
 export interface RelayServer extends SyncServers {
@@ -67,6 +69,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     signalingRedisUrl: options.signalingRedisUrl,
     blobStorage: options.blobStorage,
     relayEngine: options.relayEngine,
+    scaleOutDocs: options.scaleOutDocs,
   });
   return {
     ...sync,

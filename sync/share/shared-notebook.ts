@@ -96,7 +96,8 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   }
   const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
   const addOwn = (): void => {
-    if (addOwnDevices(plain, vaultDoc, self.signing, (deviceId) => options.ownDevices.approved(deviceId)).length > 0) sealed.flush();
+    const mayOwn = (deviceId: string): boolean => (options.ownDevices.ownerGrantors?.(deviceId) ?? []).some((granter) => isCurrentOwner(plain, granter));
+    if (addOwnDevices(plain, vaultDoc, self.signing, (deviceId) => options.ownDevices.approved(deviceId), mayOwn).length > 0) sealed.flush();
   };
   // An owner signs a new head whenever the list it holds goes beyond the last one.
   const onMembers = (): void => {

@@ -1,4 +1,5 @@
 import { WebrtcProvider } from 'y-webrtc';
+import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { browserWrtc, chunkingWrtc, type WrtcImplementation } from './chunking-wrtc.ts';
 import type { ChunkingOptions } from './chunking-options.ts';
@@ -19,6 +20,8 @@ export interface WebrtcSyncOptions {
   /** Node: @roamhq/wrtc. The browser's own WebRTC by default. */
   readonly wrtc?: WrtcImplementation;
   readonly chunking?: ChunkingOptions;
+  /** The room's awareness (y-webrtc makes one when none is given). */
+  readonly awareness?: Awareness;
   /** Peer connections at once, offers made to us included (default 16). */
   readonly maxPeers?: number;
   /** A peer connection not up by then is closed (default 30 s). */
@@ -71,6 +74,7 @@ export function connectWebrtc(options: WebrtcSyncOptions): WebrtcSync {
   const provider = new WebrtcProvider(options.roomId, options.box, {
     signaling,
     password: options.password,
+    ...(options.awareness ? { awareness: options.awareness } : {}),
     maxConns: maxPeers,
     peerOpts: {
       wrtc: chunkingWrtc(wrtc, options.chunking, maxPeers),

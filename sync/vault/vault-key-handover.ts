@@ -87,11 +87,14 @@ function readHandover(place: HandoverPlace, mapKey: string, value: unknown): Han
  * A new vault key handed to this device by a device `trusted` says yes to (its device id),
  * or undefined. Two trusted handovers of different keys (two devices removing each other at
  * once) give none: the person links this device again rather than it picking a side.
+ * A handover of `current` (the key this device holds) is no handover: following it would move
+ * the vault onto itself and delete what lies under the "old" key, the live data.
  */
 export function handedOverKey(
   place: HandoverPlace,
   self: { readonly signing: Uint8Array; readonly box: BoxKeyPair },
   trusted: (signerDeviceId: string) => boolean,
+  current: VaultKey,
 ): { key: VaultKey; signerPublicKey: Uint8Array } | undefined {
   const prefix = `${place.meta.slot(deviceIdFor(self.signing))}/`;
   let found: { key: VaultKey; signerPublicKey: Uint8Array } | undefined;
@@ -103,7 +106,7 @@ export function handedOverKey(
     const signerId = deviceIdFor(handover.signerPublicKey);
     if (signerId === deviceIdFor(self.signing) || !trusted(signerId)) return;
     const opened = openSealedBox(self.box, handover.sealed);
-    if (!opened.ok || opened.value.length !== 32) return;
+    if (!opened.ok || opened.value.length !== 32 || bytesEqual(opened.value, current)) return;
     if (found && !bytesEqual(found.key, opened.value)) conflict = true;
     found ??= { key: asVaultKey(opened.value), signerPublicKey: handover.signerPublicKey.slice() };
   });

@@ -4,6 +4,7 @@ import {
   CryptoFailure,
   randomVaultKey,
   unlockWithPassphrase,
+  unlockWithRecoveryKey,
   wipe,
   wrapLinkedVaultKey,
   type CryptoErrorCode,
@@ -14,7 +15,7 @@ import {
   type VaultKey,
 } from '../../crypto/index.ts';
 import type { SyncErrorCode } from '../error-codes.ts';
-import { isCurrentOwner } from '../share/members.ts';
+import { isCurrentOwner, readMember } from '../share/members.ts';
 import { removeMembersAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
@@ -112,11 +113,13 @@ export interface RotationHost {
    */
   resealVaultDoc(key: VaultKey, approvals: 'start-over' | { readonly without: ReadonlySet<string>; readonly approve?: Uint8Array }): void;
   /**
-   * After the new header is stored: hands `key` to each of the person's approved devices but
-   * `removed`, sealed under the old vault key `from` in the old vault room, which this device
-   * keeps serving until it locks (Vault.retiredVaultReplica). Returns the device ids.
+   * Before the new header is stored: hands `key` to each of the person's approved devices but
+   * `removed`, sealed under the old vault key `from` for the old vault room, and stages the
+   * device record that keeps them (sealed under `key`) until each recipient took its handover
+   * up: this device offers them in the old room at every unlock (Vault.retiredVaultReplicas).
+   * Returns the device ids.
    */
-  handOver(from: VaultKey, key: VaultKey, removed: string): string[];
+  prepareHandover(from: VaultKey, key: VaultKey, removed: string): Promise<string[]>;
   /** Notebooks with a key, and whether each is open now. */
   notebooks(): { id: string; open: boolean }[];
   openNotebook(id: string): Promise<Result<RotatingNotebook, SyncErrorCode | CryptoErrorCode>>;
@@ -125,9 +128,21 @@ export interface RotationHost {
   lockNow(): Promise<void>;
 }
 
-export async function rotateVaultKey(host: RotationHost, passphrase: string, plan: RotationPlan = { kind: 'all' }): Promise<RotationResult> {
+/**
+ * What proves the person is here: the passphrase (typed again; the new header wraps the new key
+ * under it), or, following a handover only, the recovery key with a new passphrase to wrap it.
+ */
+export type RotationSecret = string | { readonly recoveryKey: string; readonly newPassphrase: string };
+
+function isCurrentMember(plain: Y.Doc, deviceId: string): boolean {
+  const member = readMember(plain, deviceId);
+  return member !== undefined && member.removedAt === undefined;
+}
+
+export async function rotateVaultKey(host: RotationHost, secret: RotationSecret, plan: RotationPlan = { kind: 'all' }): Promise<RotationResult> {
   if (!(await host.headerCurrent())) return headerChanged();
-  const checked = await unlockWithPassphrase(host.header(), passphrase);
+  const checked = typeof secret === 'string' ? await unlockWithPassphrase(host.header(), secret) : await unlockWithRecoveryKey(host.header(), secret.recoveryKey);
+  const passphrase = typeof secret === 'string' ? secret : secret.newPassphrase;
   if (!checked.ok) return checked;
   wipe(checked.value);
   host.announce();
@@ -137,7 +152,7 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string, pla
   const to = plan.kind === 'follow' ? asVaultKey(plan.key.slice()) : randomVaultKey();
   let wrapped: { header: VaultHeader; recoveryKey: string };
   try {
-    // The same passphrase (typed again to confirm), a new recovery key.
+    // The same passphrase (typed again to confirm) or the new one, a new recovery key.
     wrapped = await wrapLinkedVaultKey(host.vaultId, to, passphrase, host.pwhash);
   } catch (error) {
     wipe(to);
@@ -184,17 +199,25 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string, pla
     }
 
     // Notebooks this device owns: the other devices (or the removed one) removed, one new key
-    // epoch each. A device following a handover rotates nothing: the removing one did.
+    // epoch each. A device following a handover rotates those where a device the vault doc
+    // revoked is still a member: the removing device may own none of them (a writer device
+    // removing a stolen one), and where it did, the member is marked removed already.
     const revoked = plan.kind === 'remove' ? [plan.deviceId] : revokedDeviceIds(host.doc);
     const cause = plan.kind === 'remove' ? plan.deviceId : KEY_EPOCH_CAUSE;
-    for (const { id, open } of plan.kind === 'follow' ? [] : host.notebooks()) {
+    for (const { id, open } of host.notebooks()) {
       const opened = await host.openNotebook(id);
       if (!opened.ok) {
         keptNotebooks++;
         continue;
       }
+      const stillMembers = revoked.filter((deviceId) => isCurrentMember(opened.value.shared.plain, deviceId));
+      if (plan.kind === 'follow' && stillMembers.length === 0) {
+        if (!open) await opened.value.close();
+        continue;
+      }
       if (isCurrentOwner(opened.value.shared.plain, host.self.deviceId)) {
-        if (removeMembersAndRotate(opened.value.shared, revoked, cause).ok) rotatedNotebooks++;
+        const followCause = stillMembers.length === 1 ? (stillMembers[0] as string) : KEY_EPOCH_CAUSE;
+        if (removeMembersAndRotate(opened.value.shared, plan.kind === 'follow' ? stillMembers : revoked, plan.kind === 'follow' ? followCause : cause).ok) rotatedNotebooks++;
       } else keptNotebooks++;
       await opened.value.flush();
       if (!open) await opened.value.close();
@@ -203,12 +226,13 @@ export async function rotateVaultKey(host: RotationHost, passphrase: string, pla
     for (const loaded of boxes.values()) await loaded.handle.flushed();
 
     await stageResealedDeviceRecords(host.storage, from, to, host.vaultId, host.self.seeds);
+    // Staged with the records, so the handovers are kept exactly when the new key is.
+    if (plan.kind === 'remove') handedTo = await host.prepareHandover(from, to, plan.deviceId);
     // Last: from here on the stored vault is the new one. Another tab's header stored since
     // we started (a rotation, a new secret) wins: this one is undone.
     if (!(await host.storeHeader(wrapped.header))) throw new HeaderChanged();
     committed = true;
     host.commit(wrapped.header, to, plan.kind !== 'follow');
-    if (plan.kind === 'remove') handedTo = host.handOver(from, to, plan.deviceId);
   } catch (error) {
     if (committed) throw error;
     // Nothing of the new vault counts yet: drop what memory holds of it and undo it on disk

@@ -79,9 +79,8 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
 
   let stopped = false;
   const vaultReplication = start(vaultRoom);
-  // After this device removed one: the old vault room, where the others find the new key.
-  const retired = vault.retiredVaultReplica();
-  const retiredReplication = retired && start(retired);
+  // After this device removed one: the old vault rooms, where the others find the new key.
+  const retiredReplications = vault.retiredVaultReplicas().map(start);
   const running = new Map<string, Replication>();
   const loading = new Set<string>();
 
@@ -118,7 +117,7 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
     for (const replication of running.values()) replication.destroy();
     running.clear();
     vaultReplication.destroy();
-    retiredReplication?.destroy();
+    for (const replication of retiredReplications) replication.destroy();
     // Fresh copies made for this sync (decoded from the vault doc or derived): ours to wipe.
     presenceKeys.forEach((key) => wipe(key));
     changed();

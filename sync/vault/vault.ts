@@ -3,10 +3,8 @@ import {
   createVault as createVaultHeader,
   changePassphrase as rewrapPassphrase,
   deriveId,
-  fromBase64Url,
   randomBytes,
   regenerateRecoveryKey as rewrapRecoveryKey,
-  asNotebookKey,
   bytesEqual,
   unlockWithPassphrase,
   unlockWithRecoveryKey,
@@ -22,7 +20,7 @@ import { isCurrentOwner, readMember } from '../share/members.ts';
 import type { DeviceLinkErrorCode } from '../share/device-link.ts';
 import type { InviteErrorCode } from '../share/invite-link.ts';
 import type { RedeemErrorCode } from '../share/join-notebook.ts';
-import { presenceKey, type PresenceSigningKeys } from '../replication/presence-seal.ts';
+import type { PresenceSigningKeys } from '../replication/presence-seal.ts';
 import type { RelayWriteSource } from '../replication/relay-write.ts';
 import { roomAdminKey, roomWriteKey } from '../relay-cap/room-write-keys.ts';
 import { epochOfKey } from '../share/key-epochs.ts';
@@ -35,7 +33,9 @@ import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
 import { isDeviceRevoked, revocationSigners, writeDeviceRevocation } from './device-revocations.ts';
-import { loadDeviceRecord, removeDeviceRecord, saveDeviceRecord } from './device-record.ts';
+import { deviceRecordKey, loadDeviceRecord, removeDeviceRecord, saveDeviceRecord, sealDeviceRecord } from './device-record.ts';
+import { derivedBytes, PENDING_HANDOVERS_RECORD, RetiredVaultRooms, vaultRoomSecrets, type VaultRoomSecrets } from './retired-vault-rooms.ts';
+import { boxMaps } from '../sealed/box-layout.ts';
 import {
   finalizeNotebookDeletion,
   listNotebookEntries,
@@ -46,12 +46,13 @@ import {
   type NotebookEntry,
 } from './notebook-meta.ts';
 import { addNotebook, devicesMap, listedDeviceKeys, listedSigningKey, listNotebooks, notebookKeys, notebookRoom, registerDevice, relayAdminSeed, renameNotebook, type NotebookInfo } from './vault-doc.ts';
-import { sealVaultDoc, vaultKeyId, vaultSealedMeta, type SealedVaultDoc } from './vault-doc-sealing.ts';
-import { guardHandovers, handedOverKey, vaultKeysMap, writeHandover } from './vault-key-handover.ts';
+import { sealVaultDoc, vaultKeyId, vaultSealedMeta, vaultWriterSlot, type SealedVaultDoc } from './vault-doc-sealing.ts';
+import { handedOverKey, vaultKeysMap, writeHandover } from './vault-key-handover.ts';
+import { ownerGrantors, writeOwnerGrant } from './owner-grants.ts';
 import { sealBackup } from '../backup/backup-seal.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
-import { rotateVaultKey, type MovableBox, type RotationErrorCode, type RotationPlan, type VaultKeyRotation } from './vault-key-rotation.ts';
+import { rotateVaultKey, type MovableBox, type RotationErrorCode, type RotationPlan, type RotationSecret, type VaultKeyRotation } from './vault-key-rotation.ts';
 import { createNotebookInvite, listNotebookMembers, missingNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
 import { approveMember } from '../share/member-requests.ts';
 import {
@@ -64,7 +65,7 @@ import {
   vaultHeaderDigest,
   type DeviceKeys,
 } from './vault-records.ts';
-import { settleRotation, vaultBoxName } from './vault-rotation-journal.ts';
+import { settleRotation, stagedKey, vaultBoxName } from './vault-rotation-journal.ts';
 import { currentRecoveryRecord, publishRecoveryRecord } from './vault-recovery.ts';
 import { listOwnDevices, markSeen, setOwnDeviceName, type OwnDeviceView } from './device-names.ts';
 
@@ -117,6 +118,7 @@ export type VaultErrorCode =
   | 'E_NOT_OWNER'
   | 'E_MEMBER_UNKNOWN'
   | 'E_DEVICE_UNKNOWN'
+  | 'E_HANDOVER_PASSPHRASE'
   | 'E_SYNC_OFF'
   | 'E_INVITE_TIMEOUT'
   | 'E_INVITE_ALREADY_JOINED'
@@ -141,6 +143,15 @@ export interface OpenNotebook {
   /** Seals what is pending and resolves once it is on disk. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * What a device link grants the new device: `grantOwner`, to be an owner of the notebooks this
+ * device owns (and of those another owner device adds it to); without it, a writer
+ * (sync/vault/owner-grants.ts). Never implied.
+ */
+export interface DeviceLinkGrant {
+  readonly grantOwner?: boolean;
 }
 
 /** A box and the room it meets its peers in; what startVaultSync replicates. */
@@ -210,10 +221,13 @@ export async function createVault(services: VaultServices, passphrase: string): 
   });
 }
 
-export async function unlockVault(
-  services: VaultServices,
-  secret: { passphrase: string } | { recoveryKey: string },
-): Promise<VaultResult<Vault>> {
+/**
+ * `newPassphrase` beside a recovery key: wraps the key another device handed this one, when
+ * one waits (only a passphrase can; the recovery key that comes with it is the vault's).
+ */
+export type UnlockSecret = { readonly passphrase: string } | { readonly recoveryKey: string; readonly newPassphrase?: string };
+
+export async function unlockVault(services: VaultServices, secret: UnlockSecret): Promise<VaultResult<Vault>> {
   const header = await loadVaultHeader(services.storage);
   if (!header) return { ok: false, error: { code: 'E_NO_VAULT', message: 'There is no vault on this device yet.' } };
   if (!header.ok) return header;
@@ -233,10 +247,20 @@ export async function unlockVault(
   if (!device.ok) return device;
   const vault = await Vault.open(services, header.value, key.value, device.value);
   // Another device removed one and handed this one the new vault key: take it up now, while
-  // the passphrase is here to wrap it (a recovery-key unlock waits for the next passphrase one).
-  if ('passphrase' in secret && vault.handoverWaiting()) {
-    const followed = await vault.followHandover(secret.passphrase);
-    if (!followed.ok) return followed;
+  // a passphrase is here to wrap it. With the recovery key, the person chooses a new one.
+  if (vault.handoverWaiting()) {
+    if (!('passphrase' in secret) && secret.newPassphrase === undefined) {
+      await vault.lock();
+      return {
+        ok: false,
+        error: { code: 'E_HANDOVER_PASSPHRASE', message: 'Another of your devices removed one and handed this one a new vault key: choose a new passphrase to take it up.' },
+      };
+    }
+    const followed = await vault.followHandover('passphrase' in secret ? secret.passphrase : { recoveryKey: secret.recoveryKey, newPassphrase: secret.newPassphrase ?? '' });
+    if (!followed.ok) {
+      await vault.lock();
+      return followed;
+    }
   }
   return { ok: true, value: vault };
 }
@@ -260,15 +284,28 @@ export class Vault {
   /** A running vault-key rotation: lock and device records wait for it. */
   #rotation: Promise<unknown> | undefined;
   readonly #headerListeners = new Set<(change: HeaderChange) => void>();
-  /** The old vault room after this device removed one (removeDevice): the handovers of the new key. */
-  #retired: { readonly box: Y.Doc; readonly secrets: VaultRoomSecrets; readonly stopGuard: () => void } | undefined;
+  /** The old vault rooms after this device removed one (removeDevice): the handovers of the new key, until taken up. */
+  readonly #retired: RetiredVaultRooms;
+  /** Stores the pending handovers after a recipient took its up (one write at a time). */
+  #savingRetired: Promise<void> = Promise.resolve();
   readonly #handoverListeners = new Set<() => void>();
   #locked = false;
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
 
-  private constructor(services: VaultServices, header: VaultHeader, key: VaultKey, device: DeviceKeys, doc: Y.Doc, box: Y.Doc, sealed: SealedVaultDoc, handle: BoxHandle) {
+  private constructor(
+    services: VaultServices,
+    header: VaultHeader,
+    key: VaultKey,
+    device: DeviceKeys,
+    doc: Y.Doc,
+    box: Y.Doc,
+    sealed: SealedVaultDoc,
+    handle: BoxHandle,
+    retired: RetiredVaultRooms,
+  ) {
     this.#services = services;
+    this.#retired = retired;
     this.#header = header;
     this.#key = key;
     this.#boxNameKey = key;
@@ -292,13 +329,55 @@ export class Vault {
     // A vault from before device approvals: the devices trusted until now become approved.
     sealed.approvals.adoptListedDevices();
     if (options.linkedBy) sealed.approvals.approve(options.linkedBy);
-    const vault = new Vault(services, header, key, device, doc, box, sealed, handle);
+    // Handovers this device made when it removed one, not all taken up yet: offered again.
+    const pending = await loadDeviceRecord(services.storage, key, header.vaultId, PENDING_HANDOVERS_RECORD);
+    const retired = pending?.ok ? RetiredVaultRooms.fromRecord(header.vaultId, pending.value) : new RetiredVaultRooms(header.vaultId);
+    const vault = new Vault(services, header, key, device, doc, box, sealed, handle, retired);
     vault.#publishRecoveryIf(options.newVault === true);
     sealed.sealed.flush();
     // A vault doc from before writer slots stops naming devices in the vault room.
     sealed.sealed.upgradeWriterSlots();
     vault.#followRecovery();
+    vault.#watchAcknowledgements();
     return vault;
+  }
+
+  /**
+   * A recipient of a pending handover has taken it up once the vault doc applies an envelope
+   * it signed under the current key (its writer slot is keyed by that key; Vault.open writes
+   * one at every unlock): its handover is no longer offered, and the record is stored again.
+   * A recipient removed meanwhile needs it no more.
+   */
+  #watchAcknowledgements(): void {
+    const check = (): void => {
+      if (this.#locked || this.#locking || this.#rotation || this.#retired.pending().length === 0) return;
+      const slot = vaultWriterSlot(this.#key, this.vaultId);
+      const { entries, snapshots } = boxMaps(this.#box);
+      const wroteUnderCurrentKey = (deviceId: string): boolean => {
+        const prefix = `${slot(deviceId)}.`;
+        return [['entries', entries], ['snapshots', snapshots]].some(([name, map]) =>
+          [...(map as Y.Map<Uint8Array>).keys()].some((key) => key.startsWith(prefix) && !this.#sealed.quarantine.has(`${name as string}:${key}`)),
+        );
+      };
+      if (!this.#retired.settle((id) => isDeviceRevoked(this.#doc, id) || wroteUnderCurrentKey(id))) return;
+      this.#savingRetired = this.#savingRetired.then(() => this.#storeRetired()).catch(() => undefined);
+    };
+    this.#doc.on('update', check);
+    check();
+  }
+
+  async #storeRetired(): Promise<void> {
+    await this.#rotation?.catch(() => undefined);
+    if (this.#locked || this.#locking) return;
+    const record = this.#retired.record();
+    if (record) await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, PENDING_HANDOVERS_RECORD, record);
+    else await removeDeviceRecord(this.#services.storage, PENDING_HANDOVERS_RECORD);
+  }
+
+  /** Devices a handover this device made (removeDevice) still waits for: it offers them in the old vault room at every unlock. */
+  pendingHandovers(): string[] {
+    this.#assertUnlocked();
+    return this.#retired.pending();
   }
 
   /**
@@ -367,6 +446,8 @@ export class Vault {
   readonly #approvalListeners = new Set<() => void>();
   readonly #ownDevices: OwnDeviceApprovals = {
     approved: (deviceId) => this.#sealing.approvals.approved(deviceId),
+    ownerGrantors: (deviceId) =>
+      ownerGrantors(this.#doc, this.vaultId, deviceId).filter((granter) => this.#sealing.approvals.approved(granter) && !isDeviceRevoked(this.#doc, granter)),
     onChange: (listener) => {
       this.#approvalListeners.add(listener);
       return () => this.#approvalListeners.delete(listener);
@@ -535,13 +616,14 @@ export class Vault {
   }
 
   /**
-   * For startVaultSync: the vault room of the key this device replaced when it removed a device
-   * (removeDevice), with only the handovers of the new key in it, so the person's other devices,
-   * still there, find them (vault-key-handover.ts). Served until this vault locks.
+   * For startVaultSync: the vault rooms of the keys this device replaced when it removed a
+   * device (removeDevice), with only the handovers of the new key (and the removed device's
+   * revocation) in them, so the person's other devices, still there, find them
+   * (vault-key-handover.ts). Offered at every unlock until each recipient took its handover up.
    */
-  retiredVaultReplica(): BoxReplica | undefined {
+  retiredVaultReplicas(): BoxReplica[] {
     this.#assertUnlocked();
-    return this.#retired && this.#vaultRoomReplica(this.#retired.box, this.#retired.secrets);
+    return this.#retired.rooms().map((room) => this.#vaultRoomReplica(room.box, room.secrets));
   }
 
   #vaultRoomReplica(box: Y.Doc, secrets: VaultRoomSecrets): BoxReplica {
@@ -739,12 +821,14 @@ export class Vault {
    * screen: it covers that key. Then show `checkCode`. `now` is this device's clock, against
    * which the request's expiry is checked.
    */
-  answerDeviceLink(requestLink: string, origin: string, now = Date.now()): VaultResult<DeviceLinkAnswer> {
+  answerDeviceLink(requestLink: string, origin: string, now = Date.now(), options: DeviceLinkGrant = {}): VaultResult<DeviceLinkAnswer> {
     this.#assertUnlocked();
     const answer = answerDeviceLink(requestLink, origin, this.#key, this.#header.vaultId, this.#device.signing.publicKey, now);
     if (!answer.ok) return answer;
     const { newDevicePublicKey: signing, newDeviceBoxPublicKey: box } = answer.value;
     this.#sealing.approvals.approve(signing);
+    // Before the device is listed, in the same flush: the notebooks that add it read its role from this.
+    if (options.grantOwner === true) writeOwnerGrant(this.#doc, this.vaultId, signing, this.#device.signing);
     // Listed now, by this approving device: open notebooks add it at once (addOwnDevices on the
     // vault doc's update), the others below, so the new device is a member of each when it
     // arrives even if this one is offline by then.
@@ -920,7 +1004,11 @@ export class Vault {
     return this.#handedOverKey() !== undefined;
   }
 
-  /** Called when a handover for this device arrives (the app locks, so the next unlock takes it up). Returns the unsubscribe. */
+  /**
+   * Called when a handover for this device arrives; the vault then locks itself (the next
+   * unlock takes it up), having sealed what was written before it and nothing after: what
+   * this device would seal under the old keys, the removed device could read. Returns the unsubscribe.
+   */
   onHandover(listener: () => void): () => void {
     this.#handoverListeners.add(listener);
     return () => this.#handoverListeners.delete(listener);
@@ -933,11 +1021,11 @@ export class Vault {
    * recovery key (made by the removing device) is adopted once the vault doc brings it. Returns
    * false when no handover waits. unlockVault calls it when unlocked with the passphrase.
    */
-  async followHandover(passphrase: string): Promise<VaultResult<boolean>> {
+  async followHandover(secret: RotationSecret): Promise<VaultResult<boolean>> {
     this.#assertUnlocked();
     const handover = this.#handedOverKey();
     if (!handover) return { ok: true, value: false };
-    const followed = await this.#rotate(passphrase, { kind: 'follow', key: handover.key, from: handover.signerPublicKey });
+    const followed = await this.#rotate(secret, { kind: 'follow', key: handover.key, from: handover.signerPublicKey });
     wipe(handover.key);
     return followed.ok ? { ok: true, value: true } : followed;
   }
@@ -948,20 +1036,33 @@ export class Vault {
     // remover's revocation of it, applied while the chain held, vouches for the remover.
     const trusted = (id: string): boolean =>
       !isDeviceRevoked(this.#doc, id) && (this.#sealing.approvals.approved(id) || revocationSigners(this.#doc, this.vaultId).has(id));
-    return handedOverKey(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, trusted);
+    return handedOverKey(place, { signing: this.#device.signing.publicKey, box: this.#device.box }, trusted, this.#key);
   }
 
   #watchHandovers(): void {
     vaultKeysMap(this.#box).observe(() => {
-      if (this.#locked || this.#locking || this.#rotation || this.#handoverListeners.size === 0) return;
+      if (this.#locked || this.#locking || this.#rotation) return;
       const handover = this.#handedOverKey();
       if (!handover) return;
       wipe(handover.key);
-      for (const listener of [...this.#handoverListeners]) listener();
+      // Before anything else runs: no notebook or vault doc write is sealed under the old keys
+      // from here on (what was written before is sealed now, as a lock would).
+      // (SealedDoc.destroy seals what is pending, then stops.)
+      this.#locking = true;
+      this.#sealed.destroy();
+      for (const notebook of this.#open.values()) notebook.sealed.destroy();
+      for (const listener of [...this.#handoverListeners]) {
+        try {
+          listener();
+        } catch {
+          // The app's to report; the vault locks either way.
+        }
+      }
+      void this.#lockNow();
     });
   }
 
-  async #rotate(passphrase: string, plan: RotationPlan): Promise<VaultResult<VaultKeyRotation>> {
+  async #rotate(passphrase: RotationSecret, plan: RotationPlan): Promise<VaultResult<VaultKeyRotation>> {
     this.#assertUnlocked();
     if (this.#locking) throw new Error('vault is locking');
     // One at a time; a lock asked for meanwhile waits for this one (it is in #rotation).
@@ -1054,7 +1155,7 @@ export class Vault {
         }
         this.#sealed.flush();
       },
-      handOver: (from, key, removed) => {
+      prepareHandover: async (from, key, removed) => {
         const recipients = listOwnDevices(this.#doc, this.deviceId, (id) => id !== removed && this.#sealing.approvals.approved(id) && !isDeviceRevoked(this.#doc, id))
           .filter((device) => !device.self)
           .map((device) => ({ deviceId: device.deviceId, keys: listedDeviceKeys(this.#doc, device.deviceId) }));
@@ -1077,8 +1178,10 @@ export class Vault {
             handedTo.push(deviceId);
           }
         });
-        this.#retired?.stopGuard();
-        this.#retired = { box, secrets: vaultRoomSecrets(from, this.vaultId), stopGuard: guardHandovers(place) };
+        // Kept with the records this rotation re-sealed (staged: stored exactly when the new header is).
+        this.#retired.add(from, box, handedTo);
+        const record = this.#retired.record();
+        if (record) await this.#services.storage.save(stagedKey(deviceRecordKey(PENDING_HANDOVERS_RECORD)), sealDeviceRecord(key, this.vaultId, PENDING_HANDOVERS_RECORD, record));
         return handedTo;
       },
       notebooks: () => this.notebooks().map(({ id }) => ({ id, open: this.#open.has(id) })),
@@ -1104,7 +1207,15 @@ export class Vault {
     await this.#lockNow();
   }
 
-  async #lockNow(): Promise<void> {
+  /** The one lock in progress: a second caller (the app's lock while a handover locks) waits for it. */
+  #lockRun: Promise<void> | undefined;
+
+  #lockNow(): Promise<void> {
+    this.#lockRun ??= this.#lockOnce();
+    return this.#lockRun;
+  }
+
+  async #lockOnce(): Promise<void> {
     if (this.#locked) return;
     this.#locking = true;
     this.#sync?.stop();
@@ -1118,15 +1229,7 @@ export class Vault {
       loaded.box.destroy();
     }
     this.#boxes.clear();
-    if (this.#retired) {
-      const { stopGuard, box, secrets } = this.#retired;
-      stopGuard();
-      box.destroy();
-      wipe(secrets.presence);
-      wipe(secrets.writer.secretKey);
-      wipe(secrets.admin.secretKey);
-      this.#retired = undefined;
-    }
+    this.#retired.wipe();
     this.#sealing.destroy();
     await this.#boxHandle.close();
     this.#doc.destroy();
@@ -1166,30 +1269,4 @@ function notebookBoxName(vaultKey: VaultKey, notebookId: string): string {
  */
 function trimLog(handle: BoxHandle): void {
   handle.compact().catch(() => undefined);
-}
-
-/** What a vault room needs of the vault key, derived once: a retired room outlives its key. */
-interface VaultRoomSecrets {
-  readonly roomId: string;
-  readonly password: string;
-  readonly presence: Uint8Array;
-  readonly writer: SigningKeyPair;
-  readonly admin: SigningKeyPair;
-}
-
-function vaultRoomSecrets(key: VaultKey, vaultId: string): VaultRoomSecrets {
-  const roomId = deriveId(key, 'vault-room', vaultId);
-  return {
-    roomId,
-    password: deriveId(key, 'vault-room-password', vaultId),
-    presence: presenceKey(asNotebookKey(derivedBytes(key, 'vault-presence', vaultId)), roomId),
-    writer: roomWriteKey(key, roomId),
-    admin: roomAdminKey(key, roomId),
-  };
-}
-
-function derivedBytes(key: Uint8Array, purpose: string, input: string): Uint8Array {
-  const bytes = fromBase64Url(deriveId(key, purpose, input));
-  if (!bytes.ok) throw new Error('deriveId returned invalid base64url');
-  return bytes.value;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- import [--photos N] [--json] [--no-baselines] [--ms-per-key 120] [--profile FILE.cpuprofile]` (issue 16 §2)
+ * `npm run bench -- import [--photos N] [--json] [--no-baselines] [--ms-per-key 120] [--profile FILE.cpuprofile] [--ml-layouts 1x2,2x1]` (issue 16 §2)
  *
  * Imports twenty 4-MP JPEGs of mixed content (tests/bench/ml/import-photos.ts; `--photos N`
  * repeats them up to N) into the built app in headless Chromium through the real path, then,
@@ -8,7 +8,9 @@
  * OCR, the tag CLI's path). Prints each goal beside its figure; with `--json`, stdout carries
  * only one JSON object (everything else goes to stderr; `npm run -s` keeps npm's own banner off
  * stdout too). `--profile` writes a CPU profile of the page's main thread during the import.
- * Asserts nothing about timings.
+ * `--ml-layouts` imports once per ML worker layout (workers x threads each, in the order given,
+ * e.g. the old one worker of two threads against two of one), each printed on its own lines; the
+ * goals and `--json` are the last one's. Asserts nothing about timings.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -62,8 +64,19 @@ export async function run(args: string[]): Promise<void> {
   const firstPhoto: ImportPhoto = { name: 'after-unlock.jpg', bytes: twenty[1]!.bytes };
   // 120 ms a key: about 100 words a minute, a fast typist; the passphrase has 36 characters.
   const msPerKey = Number(option(args, '--ms-per-key') ?? 120);
-  const { run: app, first } = await appImport(photos, firstPhoto, Math.max(300_000, count * 20_000), msPerKey, option(args, '--profile'));
-  say(`app (Chromium, built app, ML worker, onnxruntime-web wasm): done, load ${load()}`);
+  const layouts = option(args, '--ml-layouts')?.split(',') ?? [undefined];
+  let measured: Awaited<ReturnType<typeof appImport>> | undefined;
+  for (const layout of layouts) {
+    measured = await appImport(photos, firstPhoto, Math.max(300_000, count * 20_000), msPerKey, option(args, '--profile'), layout);
+    const r = measured.run;
+    const w = stats(r.writes.map((x) => x.workerMs)).median;
+    say(
+      `app (Chromium, built app, ML workers ${layout ?? 'as the app chooses'}, onnxruntime-web wasm): ${r.tagged} tagged, ${r.sustainedPhotosPerSecond.toFixed(3)} photos/s sustained, ` +
+        `p50 between tags ${percentile(r.intervalsMs, 50).toFixed(0)} ms, worker median ${w.toFixed(0)} ms a photo, first tag after unlock ${measured.first.firstTagMs} ms, ` +
+        `longest task ${r.longestTaskMs.toFixed(0)} ms, heap peak ${r.peakHeapMB.toFixed(0)} MB${r.memoryPeakMB ? `, page + workers peak ${r.memoryPeakMB.total.toFixed(0)} MB (workers ${r.memoryPeakMB.workers.toFixed(0)})` : ''}; load ${load()}`,
+    );
+  }
+  const { run: app, first } = measured!;
 
   let tfjs: Awaited<ReturnType<typeof humanImport>> | undefined;
   let native: Awaited<ReturnType<typeof importThroughput>> | undefined;
@@ -106,6 +119,7 @@ export async function run(args: string[]): Promise<void> {
     `app: ${app.tagged} of ${app.photos} tagged${app.failed.length ? `, failed: ${app.failed.join(', ')}` : ''}; first tag ${(app.firstPhotoMs / 1000).toFixed(1)} s after the drop (worker start + model load), last ${app.seconds.toFixed(1)} s (${(app.photos / app.seconds).toFixed(2)} photos/s over the whole import)`,
     `  per photo, between tags: p50 ${figures.p50Ms.toFixed(0)} ms, p95 ${figures.p95Ms.toFixed(0)} ms; in the worker (decode + detect + OCR): median ${stats(worker).median.toFixed(0)} ms, of which decode ${sum('decodeMs').toFixed(0)}, detect ${sum('detectMs').toFixed(0)}, OCR ${sum('ocrMs').toFixed(0)} ms on average`,
     `  main thread: ${app.longTasks} long tasks, longest ${app.longestTaskMs.toFixed(0)} ms; JS heap peak ${app.peakHeapMB.toFixed(0)} MB` +
+      (app.memoryPeakMB ? `; peak during the import (every 3 s): page + workers ${app.memoryPeakMB.total.toFixed(0)} MB, workers ${app.memoryPeakMB.workers.toFixed(0)} MB` : '') +
       (app.memoryAfterMB ? `; after: page + workers ${app.memoryAfterMB.total.toFixed(0)} MB, of which workers ${app.memoryAfterMB.workers.toFixed(0)} MB` : ''),
     `  unlock: passphrase typed in ${first.typingMs} ms (${msPerKey} ms a key), notebook shown ${first.unlockMs} ms after the click on Unlock; a photo dropped then had its tag ${first.firstTagMs} ms later (${first.unlockMs + first.firstTagMs} ms after the click), of which the worker's own time on it ${first.firstWorkerMs} ms`,
     `  per photo in the worker, decode/detect/OCR ms (text lines): ${app.writes.map((w) => `${w.timings.decodeMs}/${w.timings.detectMs}/${w.timings.ocrMs} (${w.textLines})`).join(', ')}`,
@@ -117,7 +131,11 @@ export async function run(args: string[]): Promise<void> {
       `  labels: ${Object.entries(tfjs.labels).map(([k, v]) => `${k.replace(/\.jpg$/, '')}=${[...new Set(v)].join('+') || '-'}`).join(' ')}`,
     );
   }
-  if (native) lines.push(`native: ${native.photos} photos in ${native.seconds.toFixed(1)} s = ${native.photosPerSecond.toFixed(2)} photos/s, ${native.threads} threads (${native.labels} labels, ${native.textLines} text lines)`);
+  if (native) {
+    lines.push(`native: ${native.photos} photos in ${native.seconds.toFixed(1)} s = ${native.photosPerSecond.toFixed(2)} photos/s, ${native.threads} threads (${native.labels} labels, ${native.textLines} text lines)`);
+    const f = native.withFaces;
+    if (f) lines.push(`native + faces (BlazeFace + FaceRes, not yet run by the app): ${f.seconds.toFixed(1)} s, ${f.faces} faces, +${f.msPerPhoto.toFixed(0)} ms a photo, ${f.ratio.toFixed(2)}x the time without`);
+  }
   if (vs) lines.push(`CenterNet-512, ${vs.threads} thread: ort-web Chromium median ${vs.web.median.toFixed(0)} ms, onnxruntime-node ${vs.native.median.toFixed(0)} ms, paired ratio ${vs.ratio.toFixed(2)}x`);
   lines.push('', ...goalLines(figures, photos.length));
   lines.push(`load average after: ${load()}; bench took ${((performance.now() - t0) / 1000).toFixed(0)} s`);

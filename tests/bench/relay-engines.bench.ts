@@ -17,6 +17,7 @@ import type { RelayEngine } from '../../sync/server/attach-sync.ts';
 import { startRelayServer } from '../../sync/server/relay-server.ts';
 import { WebSocket } from '../../sync/server/ws-node.ts';
 import { tempDataDir } from '../integration/relay/relay-harness.ts';
+import { positiveOption } from './positive-option.ts';
 
 interface EngineReport {
   readonly engine: RelayEngine;
@@ -32,13 +33,6 @@ interface Client {
   readonly box: Y.Doc;
   synced(): Promise<void>;
   destroy(): void;
-}
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -116,10 +110,10 @@ async function measure(engine: RelayEngine, rooms: number, devicesPerRoom: numbe
 
 export async function run(args: string[]): Promise<void> {
   await sodiumReady();
-  const rooms = option(args, 'rooms', 10);
-  const devicesPerRoom = option(args, 'devices', 5);
-  const seconds = option(args, 'seconds', 15);
-  const everyMs = option(args, 'every', 100);
+  const rooms = positiveOption(args, 'rooms', 10);
+  const devicesPerRoom = positiveOption(args, 'devices', 5);
+  const seconds = positiveOption(args, 'seconds', 15);
+  const everyMs = positiveOption(args, 'every', 100);
   console.log(`${rooms} rooms x ${devicesPerRoom} devices, ${seconds} s, a 1 KiB entry every ~${everyMs} ms per device, relay in this process`);
   const baseline = await measure('y-websocket', rooms, devicesPerRoom, seconds, everyMs);
   const hocus = await measure('hocuspocus', rooms, devicesPerRoom, seconds, everyMs);

@@ -18,20 +18,14 @@ import { startRelayProcess } from '../helpers/relay-process.ts';
 import { testSeed } from '../helpers/seeded-random.ts';
 import { startHostileProcess } from './relay-load/start-hostile-process.ts';
 import { describeLoad, runRelayLoad } from './relay-load/load-run.ts';
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
+import { positiveOption } from './positive-option.ts';
 
 export async function run(args: string[]): Promise<void> {
   await sodiumReady();
   const seed = testSeed();
   const hostile = !args.includes('--honest-only');
-  const rooms = option(args, 'rooms', 10);
-  const devicesPerRoom = option(args, 'devices', 5);
+  const rooms = positiveOption(args, 'rooms', 10);
+  const devicesPerRoom = positiveOption(args, 'devices', 5);
   // The devices all connect from 127.0.0.1; the hostile clients each from an address of their own.
   const perAddress = Math.max(64, rooms * devicesPerRoom + 8);
   // maxRooms lowered from 1,000 so that the room flood meets it within the run.
@@ -41,8 +35,8 @@ export async function run(args: string[]): Promise<void> {
       relay,
       rooms,
       devicesPerRoom,
-      seconds: option(args, 'seconds', 25),
-      writeEveryMs: option(args, 'every', 200),
+      seconds: positiveOption(args, 'seconds', 25),
+      writeEveryMs: positiveOption(args, 'every', 200),
       blobChance: 0.1,
       blobBytes: 64 * 1024,
       seed,

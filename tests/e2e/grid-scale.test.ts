@@ -20,6 +20,8 @@ async function searchTitles(page: Page, query: string): Promise<string[]> {
   await page.getByLabel('Search notes', { exact: true }).fill(query);
   const results = page.locator('.search-results');
   await expect.poll(() => results.getAttribute('data-query')).toBe(query);
+  // Cards past the first screenful come a frame later (SearchResults): all of them.
+  await page.locator('.search-results[aria-busy="false"]').waitFor();
   return results.locator(':scope > ul > li[data-note-title]').evaluateAll((items) => items.map((li) => li.getAttribute('data-note-title') ?? ''));
 }
 
@@ -136,7 +138,10 @@ describe('notes grid at 10,000 notes (built app, Chromium)', () => {
   it('filters search results by date; the chosen note stays in the editor when the results leave it out', async () => {
     const when = page.getByLabel('When', { exact: true });
     const hoursAgo = (titles: string[]) => titles.map((t) => (Number(t.replace('Grid ', '')) * SPACING) / HOUR);
-    const shownTitles = () => page.locator('.search-results > ul > li[data-note-title]').evaluateAll((l) => l.map((li) => li.getAttribute('data-note-title') ?? ''));
+    const shownTitles = async () => {
+      await page.locator('.search-results[aria-busy="false"]').waitFor();
+      return page.locator('.search-results > ul > li[data-note-title]').evaluateAll((l) => l.map((li) => li.getAttribute('data-note-title') ?? ''));
+    };
     // "grid20" finds grid20 (60 h ago) first, and by prefix and one typo notes from all years.
     const any = await searchTitles(page, 'grid20');
     expect(any[0]).toBe('Grid 20');

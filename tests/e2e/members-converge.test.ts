@@ -2,13 +2,14 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SyncedApp } from './harness/sync-servers.ts';
 import { twoDevicesForSuite } from './harness/two-devices-for-suite.ts';
-import { acceptDeviceLinkAnswer, addNotebook, answerDeviceLink, createVaultInUi } from './harness/app-flows.ts';
+import { acceptDeviceLinkAnswer, addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 /**
  * Members converge (issue 13 §3): a device linked while the person's other device went offline
  * right after answering is in its own Members list, and both devices list the same members. The
- * device that answered (an owner, whose approval the person gave by comparing fingerprints)
- * adds the new device to its notebooks when it answers, so nothing waits for it to come back.
+ * device that answered (an owner, whose approval the person gave by comparing fingerprints,
+ * granting it owner too) adds the new device to its notebooks when it answers, so nothing
+ * waits for it to come back.
  */
 const PASS_A = 'correct horse battery staple';
 const PASS_B = 'a different passphrase here';
@@ -24,7 +25,7 @@ describe('members converge: a device linked while the other went offline (built 
 
   twoDevicesForSuite((opened) => ({ server, a, b } = opened));
 
-  it('A answers B’s link: A lists B as its device in the notebook at once, then goes offline', async () => {
+  it('A answers B’s link, saying what B will be able to do and granting it owner: A lists B as its device in the notebook at once, then goes offline', async () => {
     await a.goto(server.url);
     await createVaultInUi(a, PASS_A);
     await addNotebook(a, NOTEBOOK);
@@ -33,7 +34,16 @@ describe('members converge: a device linked while the other went offline (built 
     const request = await b.locator('#device-request-link').inputValue();
     await a.getByRole('button', { name: 'Sync', exact: true }).click();
     const panel = a.getByRole('dialog');
-    const answer = await answerDeviceLink(panel, request);
+    await panel.getByRole('button', { name: 'Link a device' }).click();
+    await panel.getByLabel('Link from the new device').fill(request);
+    await panel.getByRole('button', { name: 'Continue' }).click();
+    // What B will be able to do; owner only when asked for (off unless ticked).
+    expect(await panel.getByTestId('link-grants').textContent()).toContain('read and write your notebooks');
+    const owner = panel.getByLabel(/Also let it manage the notebooks you own/);
+    expect(await owner.isChecked()).toBe(false);
+    await owner.check();
+    await panel.getByRole('button', { name: 'Yes, they match' }).click();
+    const answer = await panel.locator('#device-answer').inputValue();
     await acceptDeviceLinkAnswer(b, answer);
     // Time for the relay to take what A wrote; then A is gone (laptop closed).
     await a.waitForTimeout(3000);

@@ -90,6 +90,20 @@ describe('ML worker in the built app (Chromium)', () => {
     expect(text).toMatch(/42\.17/);
   });
 
+  it('finds and embeds the face of the astronaut with onnxruntime-web when asked', async () => {
+    const bytes = [...(await readFile(join(process.cwd(), 'tests/fixtures/photos/astronaut.jpg')))];
+    const r: TagResult = await page.evaluate((x) => (window as DebugWindow).__obscuraDebug!.tagFixture(x, { ocr: false, faces: true }), bytes);
+    expect(r.error).toBeUndefined();
+    expect(r.pipelineVersion).toContain('+faces@blazeface-back:1.0.0,faceres:1.0.0');
+    expect(r.faces).toHaveLength(1);
+    const face = r.faces![0]!;
+    expect(face.box[0]).toBeGreaterThan(140);
+    expect(face.box[2]).toBeLessThan(310);
+    expect(face.embedding).toHaveLength(1024);
+    expect(face.embedding.reduce((s, v) => s + v * v, 0)).toBeCloseTo(1, 3);
+    console.log(`faces in Chromium: ${r.ms} ms (${JSON.stringify(r.timings)})`);
+  });
+
   it('E_MODEL_HASH: a swapped model file is refused in the browser too', async () => {
     const other = await guardedContext(browser, baseUrl);
     await other.context.route('**/models/generated/centernet.onnx', (route) =>

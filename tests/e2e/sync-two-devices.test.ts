@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { ARTIFACTS, guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 import { markerForms, plaintextWindows, scan, type CanaryReport } from './harness/canary.ts';
 import { tapDataChannels, tappedPayloads } from './harness/data-channel-tap.ts';
-import { startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import { E2E_RELAY_ENGINE, relayRoomsUsed, startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 /**
@@ -61,7 +61,7 @@ async function closeSync(page: Page): Promise<void> {
   await page.getByRole('dialog').waitFor({ state: 'detached' });
 }
 
-describe('peer-to-peer sync between two devices (built app, real relay, signaling, WebRTC, models)', () => {
+describe(`peer-to-peer sync between two devices (built app, real relay (${E2E_RELAY_ENGINE}), signaling, WebRTC, models)`, () => {
   let browser: Browser;
   let server: SyncedApp;
   let a: GuardedContext;
@@ -81,7 +81,7 @@ describe('peer-to-peer sync between two devices (built app, real relay, signalin
     });
     return page;
   };
-  const relayRooms = () => [...new Set(socketUrls.filter((u) => u.includes('/relay/')).map((u) => decodeURIComponent(new URL(u).pathname.split('/').pop() ?? '')))];
+  const relayRooms = () => relayRoomsUsed(server, socketUrls);
   const collectChannels = async (page: Page) => {
     const { sent, received } = await tappedPayloads(page);
     channelPayloads.push(...sent, ...received);

@@ -17,6 +17,10 @@ export interface RelayProcess {
   alive(): boolean;
   /** SIGTERM, wait for the exit, remove the data dir. Resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL (a crash: nothing is flushed), wait for the exit, remove the data dir. */
+  kill(): Promise<void>;
+  /** Everything the process printed so far. */
+  output(): string;
 }
 
 /** `args` go to `npm run relay` after its port and data dir (e.g. `--require-write-capability`). */
@@ -31,7 +35,8 @@ export async function startRelayProcess(args: readonly string[] = []): Promise<R
   const urls = await new Promise<{ relayUrl: string; blobsUrl: string }>((done, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /relay:\s+(ws:\S+)\/<roomId>\n\s+blobs:\s+(http:\S+)\/<roomId>/.exec(output);
+      // y-websocket prints `ws://.../relay/<roomId>`, Hocuspocus `ws://.../relay (Hocuspocus: ...)`.
+      const match = /relay:\s+(ws:\S+?)(?:\/<roomId>| \(.*\))\n\s+blobs:\s+(http:\S+)\/<roomId>/.exec(output);
       if (match) done({ relayUrl: match[1] as string, blobsUrl: match[2] as string });
     };
     child.stdout?.on('data', onData);
@@ -55,5 +60,11 @@ export async function startRelayProcess(args: readonly string[] = []): Promise<R
       rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    output: () => output,
   };
 }

@@ -10,6 +10,17 @@ import { rejectUpgrade, upgradePath } from '../upgrade-reject.ts';
 import { WebSocketServer } from '../ws-node.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { HocusRooms } from './hocus-rooms.ts';
+import { LevelDbRoomLog } from './room-update-log.ts';
+import type { ScaleOutDocs } from './scale-out-docs.ts';
+
+export interface HocusRelayOptions extends RelayOptions {
+  /**
+   * Scale-out box docs: updates and write policies in PostgreSQL, rooms shared through Redis
+   * (scale-out-docs.ts), instead of LevelDB and `caps/` in the data directory. The caller
+   * closes it after the relay.
+   */
+  readonly scaleOutDocs?: ScaleOutDocs;
+}
 
 /** One socket per device carries all its rooms: `ws://host:port/relay`, the room is each message's document name. */
 export const HOCUS_RELAY_PATH = '/relay';
@@ -23,13 +34,15 @@ const MAX_ROOMS_PER_SOCKET = 256;
  * write capability. Hocuspocus never listens itself (its own server binds every interface):
  * our HTTP server takes the upgrade and hands Hocuspocus a gated socket (gated-socket.ts).
  */
-export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
+export async function createHocusRelay(options: HocusRelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+  const shared = options.scaleOutDocs;
   const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
-    relayPartsOptions(options, limits),
+    relayPartsOptions(options, limits, shared && { caps: shared.caps, measureDocs: () => shared.log.storedBytes() }),
     (location, ledger) =>
       new HocusRooms({
-        location,
+        log: shared?.log ?? new LevelDbRoomLog(location),
+        ...(shared ? { remoteOrigin: shared.remoteOrigin, beforeLoad: (roomId: string) => shared.caps.refresh(roomId) } : {}),
         maxDocBytes: limits.maxDocBytes,
         maxDocStructs: limits.maxDocStructs,
         maxLoadedBytes: limits.maxLoadedBytes,
@@ -39,7 +52,23 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
   );
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   // No onStoreDocument: HocusRooms appends every update as it arrives, so nothing waits on a debounce.
-  const hocuspocus = new Hocuspocus({ quiet: true, debounce: 0, maxDebounce: 0, timeout: heartbeatMs, extensions: [rooms] });
+  const hocuspocus = new Hocuspocus({
+    quiet: true, debounce: 0, maxDebounce: 0, timeout: heartbeatMs,
+    // The fan-out after the rooms: it subscribes a room once the rooms extension loaded it.
+    extensions: shared ? [rooms, shared.fanOut] : [rooms],
+  });
+  const refreshLedger = async () => {
+    if (!shared) return;
+    try {
+      ledger.addStoredRooms([...(await shared.log.storedRoomIds()), ...shared.caps.rooms]);
+      await ledger.remeasureDocs();
+    } catch (error) {
+      console.error(`relay: counting what the nodes store failed: ${String(error).slice(0, 120)}`);
+    }
+  };
+  // Scale-out: the relay-wide caps count what every node stored, learnt at most one refresh late.
+  const refresh = shared && setInterval(() => void refreshLedger(), shared.resyncMs);
+  refresh?.unref();
   let ignoredWrites = 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   const stopHeartbeat = keepAlive(wss, heartbeatMs);
@@ -74,7 +103,7 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
       }
       return true;
     },
-    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
+    handleRequest: relayRoutes({ engine: 'hocuspocus', caps, blobs, access, ledger, pages }),
     get loadedRooms() {
       return rooms.loadedCount;
     },
@@ -85,6 +114,7 @@ export async function createHocusRelay(options: RelayOptions): Promise<Relay> {
       return ignoredWrites;
     },
     async close() {
+      if (refresh) clearInterval(refresh);
       stopHeartbeat();
       await closeSockets(wss);
       await rooms.close();

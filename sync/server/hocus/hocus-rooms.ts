@@ -1,16 +1,23 @@
 import type { beforeHandleMessagePayload, connectedPayload, Document, Extension, onLoadDocumentPayload } from '@hocuspocus/server';
 import * as decoding from 'lib0/decoding';
-import { LeveldbPersistence } from 'y-leveldb';
 import * as Y from 'yjs';
 import { CLOSE_BAD_FRAME, CLOSE_BUSY, CLOSE_QUOTA, CLOSE_SHUTDOWN } from '../relay/relay-limits.ts';
 import { roomMemory, structCount } from '../relay/room-memory.ts';
 import { OK, RoomSize, type Added, type FrameVerdict, type RoomSizeLimits } from '../relay/room-size.ts';
 import type { StorageLedger } from '../relay/storage-ledger.ts';
 import { GatedSocket, HOCUS_SYNC, HOCUS_SYNC_REPLY } from './gated-socket.ts';
+import type { RoomUpdateLog } from './room-update-log.ts';
 
 export interface HocusRoomsOptions extends RoomSizeLimits {
-  /** A LevelDB directory (y-leveldb), the old relay's `docs/`; LevelDB locks it: one process per directory. */
-  readonly location: string;
+  /** Where updates are appended: LevelDB in `docs/` (embedded) or PostgreSQL (scale-out). */
+  readonly log: RoomUpdateLog;
+  /**
+   * Updates applied with this transaction origin came from another node (redis-room-fan-out.ts),
+   * which stored them: this node counts them but does not append them again.
+   */
+  readonly remoteOrigin?: unknown;
+  /** Called before a room loads, so its write policy is the current one (scale-out: PostgreSQL). */
+  readonly beforeLoad?: (roomId: string) => Promise<void>;
   /** Estimated memory of all loaded rooms together (room-memory.ts). */
   readonly maxLoadedBytes: number;
   /** Rooms and bytes the whole relay stores. */
@@ -22,30 +29,36 @@ interface LoadedRoom {
   readonly document: Document;
   readonly size: RoomSize;
   dirty: boolean;
+  /** The append of the update a client frame just applied (set by #store, awaited before the ack). */
+  appending: Promise<void> | undefined;
 }
 
 /** Why a frame was refused; the socket is already closed with its code. */
 class RefusedFrame extends Error {}
 
 /**
- * The relay's rooms as a Hocuspocus extension, over the same LevelDB store (y-leveldb) the
- * old relay keeps in `docs/`. A room loads from LevelDB when Hocuspocus opens its document,
- * within the memory budget; every update a client sends is checked whole before Hocuspocus
- * applies it (room-size.ts: decodes, box-shaped, quotas, relay-wide caps) and appended to
- * LevelDB as soon as the document takes it, not in a debounced store of the whole state;
- * when the document unloads its updates are merged into one record.
+ * The relay's rooms as a Hocuspocus extension, over a log of updates (room-update-log.ts:
+ * LevelDB in `docs/` as the old relay keeps it, or PostgreSQL shared by scale-out nodes). A
+ * room loads from the log when Hocuspocus opens its document, within the memory budget;
+ * every update a client sends is checked whole before Hocuspocus applies it (room-size.ts:
+ * decodes, box-shaped, quotas, relay-wide caps) and appended to the log as soon as the
+ * document takes it, and Hocuspocus acknowledges it (sync status) only once it is stored,
+ * never in a debounced store of the whole state; when the document unloads the room's
+ * records are merged into one.
  */
 export class HocusRooms implements Extension {
   readonly extensionName = 'obscura-rooms';
-  readonly #db: LeveldbPersistence;
+  readonly #log: RoomUpdateLog;
   readonly #o: HocusRoomsOptions;
   readonly #loaded = new Map<Document, LoadedRoom>();
   readonly #writes = new Set<Promise<unknown>>();
+  /** Writes of each room still under way (a reload of the room waits for them). */
+  readonly #roomWrites = new Map<string, Set<Promise<unknown>>>();
   #closed = false;
 
   constructor(options: HocusRoomsOptions) {
     this.#o = options;
-    this.#db = new LeveldbPersistence(options.location);
+    this.#log = options.log;
   }
 
   get loadedCount(): number {
@@ -59,31 +72,34 @@ export class HocusRooms implements Extension {
     return total;
   }
 
-  /** Every room with a doc in LevelDB (to count the rooms the relay stores at start). */
+  /** Every room with a stored doc (to count the rooms the relay stores at start). */
   storedRoomIds(): Promise<string[]> {
-    return this.#db.getAllDocNames();
+    return this.#log.storedRoomIds();
   }
 
   async onLoadDocument({ document, documentName, context }: onLoadDocumentPayload): Promise<void> {
     const socket = socketOf(context);
-    // y-leveldb logs and swallows a failed operation, resolving with null.
-    const persisted = (await this.#db.getYDoc(documentName)) as Y.Doc | null;
-    if (!persisted) {
+    let state: Uint8Array | null;
+    try {
+      await this.#o.beforeLoad?.(documentName);
+      // A room reloaded right after it unloaded: its last appends and compaction land first.
+      await Promise.allSettled([...(this.#roomWrites.get(documentName) ?? [])]);
+      state = await this.#log.load(documentName);
+    } catch (error) {
       socket?.refuse(CLOSE_SHUTDOWN, 'room unavailable');
-      throw new Error('LevelDB is unavailable (does another relay process use this data directory?)');
+      throw error;
     }
-    const state = Y.encodeStateAsUpdate(persisted);
-    const memory = roomMemory(state.byteLength, structCount(persisted));
-    persisted.destroy();
+    // Applied before the budget check: the doc is Hocuspocus's and is dropped on a refusal.
+    if (state) Y.applyUpdate(document, state);
+    const memory = roomMemory(state?.byteLength ?? 0, structCount(document));
     if (this.loadedBytes + memory > this.#o.maxLoadedBytes) {
       socket?.refuse(CLOSE_BUSY, "loading this room would pass the relay's memory budget");
       throw new RefusedFrame('memory budget');
     }
-    Y.applyUpdate(document, state);
-    const room: LoadedRoom = { id: documentName, document, size: new RoomSize(document, this.#o), dirty: false };
+    const room: LoadedRoom = { id: documentName, document, size: new RoomSize(document, this.#o), dirty: false, appending: undefined };
     this.#loaded.set(document, room);
     // Registered after the persisted state went in, so only what clients add is stored.
-    document.on('update', (update: Uint8Array) => this.#store(room, update));
+    document.on('update', (update: Uint8Array, origin: unknown) => this.#store(room, update, origin));
     document.on('destroy', () => this.#unload(document, room));
   }
 
@@ -99,17 +115,30 @@ export class HocusRooms implements Extension {
     if (socket?.refused) return new Promise<never>(() => undefined);
     const room = this.#loaded.get(document);
     if (!room) throw new RefusedFrame('the room is not loaded');
+    room.appending = undefined;
     const verdict = this.#check(room, frame, connection);
-    if (verdict.ok) return;
-    socket?.refuse(verdict.code, verdict.reason);
-    throw new RefusedFrame(verdict.reason);
+    // Set by #store while #check applied the update (TypeScript cannot see that mutation).
+    const appending = room.appending as Promise<void> | undefined;
+    room.appending = undefined;
+    if (!verdict.ok) {
+      socket?.refuse(verdict.code, verdict.reason);
+      throw new RefusedFrame(verdict.reason);
+    }
+    // Hocuspocus acknowledges the update (sync status) when this resolves: only once it is stored.
+    if (appending) {
+      await appending.catch((error: unknown) => {
+        console.error(`relay: storing an update failed: ${String(error)}`);
+        socket?.refuse(CLOSE_BUSY, 'the update could not be stored');
+        throw new RefusedFrame('storage unavailable');
+      });
+    }
   }
 
-  /** Waits for pending writes and closes LevelDB; call after every socket closed. */
+  /** Waits for pending writes and closes the log; call after every socket closed. */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled([...this.#writes]);
-    await this.#db.destroy();
+    await this.#log.close();
   }
 
   /**
@@ -149,27 +178,36 @@ export class HocusRooms implements Extension {
     return OK;
   }
 
-  #store(room: LoadedRoom, update: Uint8Array): void {
+  #store(room: LoadedRoom, update: Uint8Array, origin: unknown): void {
     room.size.applied(update);
+    // Another node appended it already; it reached this one for its clients.
+    if (this.#o.remoteOrigin !== undefined && origin === this.#o.remoteOrigin) return;
     room.dirty = true;
     this.#o.ledger.addDoc(update.byteLength);
-    this.#track(this.#db.storeUpdate(room.id, update));
+    const appending = this.#log.append(room.id, update);
+    room.appending = appending;
+    this.#track(room.id, appending);
   }
 
   #unload(document: Document, room: LoadedRoom): void {
     this.#loaded.delete(document);
     // A visit that wrote nothing (or a probe of a random id) leaves no record behind.
     if (!room.dirty || this.#closed) return;
-    // Merge the room's stored updates into one record; y-leveldb runs its operations in
-    // order, so a reload that starts now still sees every update.
-    this.#track(this.#db.flushDocument(room.id).then(() => this.#o.ledger.remeasureDocs()));
+    this.#track(room.id, this.#log.compact(room.id).then(() => this.#o.ledger.remeasureDocs()));
   }
 
-  #track(write: Promise<unknown>): void {
+  #track(roomId: string, write: Promise<unknown>): void {
+    const ofRoom = this.#roomWrites.get(roomId) ?? new Set<Promise<unknown>>();
+    this.#roomWrites.set(roomId, ofRoom);
     const tracked = write
-      .catch((error: unknown) => console.error(`relay: LevelDB write failed: ${String(error)}`))
-      .finally(() => this.#writes.delete(tracked));
+      .catch((error: unknown) => console.error(`relay: storing a room failed: ${String(error)}`))
+      .finally(() => {
+        this.#writes.delete(tracked);
+        ofRoom.delete(tracked);
+        if (ofRoom.size === 0 && this.#roomWrites.get(roomId) === ofRoom) this.#roomWrites.delete(roomId);
+      });
     this.#writes.add(tracked);
+    ofRoom.add(tracked);
   }
 }
 

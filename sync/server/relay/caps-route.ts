@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ISOLATION_HEADERS } from '../isolation-headers.ts';
 import { reply, type AdmitPut } from './blob-route.ts';
 import { CAP_STATEMENT_BYTES } from '../../relay-cap/cap-statement.ts';
-import type { RoomCaps } from './room-caps.ts';
+import type { RoomPolicies } from './room-caps.ts';
 
 export const CAPS_PATH_PREFIX = '/relay-caps/';
 const CAPS_PATH = /^\/relay-caps\/([A-Za-z0-9_-]{16,64})$/;
@@ -13,7 +13,7 @@ const CAPS_PATH = /^\/relay-caps\/([A-Za-z0-9_-]{16,64})$/;
  * (application/octet-stream) or 404. Node's `Date` header on every answer lets a client
  * see the relay's clock, which write tokens are checked against.
  */
-export function handleCapsRequest(caps: RoomCaps, admit: AdmitPut, claimRoom: (roomId: string) => boolean, req: IncomingMessage, res: ServerResponse): boolean {
+export function handleCapsRequest(caps: RoomPolicies, admit: AdmitPut, claimRoom: (roomId: string) => boolean, req: IncomingMessage, res: ServerResponse): boolean {
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (!path.startsWith(CAPS_PATH_PREFIX)) return false;
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
@@ -34,7 +34,7 @@ export function handleCapsRequest(caps: RoomCaps, admit: AdmitPut, claimRoom: (r
   return true;
 }
 
-function put(caps: RoomCaps, roomId: string, claimRoom: (roomId: string) => boolean, req: IncomingMessage, res: ServerResponse): void {
+function put(caps: RoomPolicies, roomId: string, claimRoom: (roomId: string) => boolean, req: IncomingMessage, res: ServerResponse): void {
   void readStatement(req)
     .then((body) => (body ? caps.register(roomId, body, () => claimRoom(roomId)) : { status: 400, message: `a statement is ${CAP_STATEMENT_BYTES} bytes` }))
     .then(({ status, message }) => reply(req, res, status, message))

@@ -6,7 +6,7 @@ import type { BlobStorage } from './blob-storage.ts';
 import { RelayBlobStore } from './relay-blob-store.ts';
 import type { RelayLimits } from './relay-limits.ts';
 import type { RelayRouteParts } from './relay-routes.ts';
-import { RoomCaps } from './room-caps.ts';
+import { RoomCaps, type RoomPolicies } from './room-caps.ts';
 import { StorageLedger } from './storage-ledger.ts';
 import { WriteAccess } from './write-access.ts';
 
@@ -21,12 +21,17 @@ export interface RelayPartsOptions {
    * there; the disk store and this node's byte ledger then hold docs only. Default: the disk.
    */
   readonly blobStorage?: BlobStorage;
+  /** Scale-out: write policies shared by every node (pg-room-caps.ts). Default: `caps/` on disk. */
+  readonly caps?: RoomPolicies;
+  /** Scale-out: what the shared doc store holds, in bytes. Default: the size of `docs/`. */
+  readonly measureDocs?: () => Promise<number>;
 }
 
 /** The parts' options from either engine's RelayOptions (relay.ts), so both pass the same ones. */
 export function relayPartsOptions(
   options: { dataDir: string; allowedOrigins?: readonly string[]; requireWriteCapability?: boolean; blobStorage?: BlobStorage },
   limits: RelayLimits,
+  shared?: { caps: RoomPolicies; measureDocs: () => Promise<number> },
 ): RelayPartsOptions {
   return {
     dataDir: options.dataDir,
@@ -34,6 +39,7 @@ export function relayPartsOptions(
     allowedOrigins: options.allowedOrigins ?? [],
     requireWriteCapability: options.requireWriteCapability ?? true,
     ...(options.blobStorage ? { blobStorage: options.blobStorage } : {}),
+    ...(shared ? { caps: shared.caps, measureDocs: shared.measureDocs } : {}),
   };
 }
 
@@ -45,14 +51,14 @@ export function relayPartsOptions(
 export async function openRelayParts<Rooms extends { storedRoomIds(): Promise<string[]> }>(
   options: RelayPartsOptions,
   makeRooms: (docsDir: string, ledger: StorageLedger) => Rooms,
-): Promise<RelayRouteParts & { readonly rooms: Rooms }> {
+): Promise<Omit<RelayRouteParts, 'engine'> & { readonly rooms: Rooms }> {
   const { dataDir, limits } = options;
   await sodiumReady();
   await mkdir(join(dataDir, 'blobs'), { recursive: true });
-  const ledger = new StorageLedger(limits, join(dataDir, 'docs'));
+  const ledger = new StorageLedger(limits, join(dataDir, 'docs'), options.measureDocs);
   const rooms = makeRooms(join(dataDir, 'docs'), ledger);
   const disk = new RelayBlobStore({ dir: join(dataDir, 'blobs'), maxBlobBytes: limits.maxBlobBytes, maxRoomBlobBytes: limits.maxRoomBlobBytes, budget: ledger });
-  const caps = await RoomCaps.open(join(dataDir, 'caps'));
+  const caps = options.caps ?? (await RoomCaps.open(join(dataDir, 'caps')));
   const access = new WriteAccess(caps, options.requireWriteCapability);
   const blobRooms = options.blobStorage ? { rooms: [], bytes: 0 } : await disk.scanAll();
   const blobs = options.blobStorage ?? disk;

@@ -105,7 +105,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       }
       return true;
     },
-    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
+    handleRequest: relayRoutes({ engine: 'y-websocket', caps, blobs, access, ledger, pages }),
     get loadedRooms() {
       return rooms.loadedCount;
     },

@@ -6,6 +6,26 @@ import { isRoomId } from './relay-limits.ts';
 
 export type RegisterResult = { readonly status: 200 | 201 | 400 | 409 | 507; readonly message: string };
 
+/** Each room's write policy, on one node's disk (RoomCaps) or shared by scale-out nodes (pg-room-caps.ts). */
+export interface RoomPolicies {
+  /** Rooms with a policy (the relay counts them as stored rooms at start). */
+  readonly rooms: string[];
+  policy(roomId: string): CapPolicy | undefined;
+  /** See RoomCaps.register. */
+  register(roomId: string, body: Uint8Array, claimRoom: () => boolean): Promise<RegisterResult>;
+}
+
+/**
+ * Whether `next` may replace `current` as a room's policy (trust on first use, then only
+ * the same admin with a higher epoch), as the answer a registration gets; undefined: it may.
+ */
+export function replacementVerdict(current: CapPolicy | undefined, next: CapPolicy): RegisterResult | undefined {
+  if (current && bytesEqual(current.statement, next.statement)) return { status: 200, message: 'already the policy' };
+  if (current && !bytesEqual(current.adminPk, next.adminPk)) return { status: 409, message: 'the room has another admin' };
+  if (current && next.epoch <= current.epoch) return { status: 409, message: `the room is at epoch ${current.epoch}` };
+  return undefined;
+}
+
 /**
  * Each room's write policy (sync/relay-cap/cap-statement.ts), one file per room in
  * `<dataDir>/caps/<roomId>` holding the statement as its admin signed it, all of them in
@@ -14,7 +34,7 @@ export type RegisterResult = { readonly status: 200 | 201 | 400 | 409 | 507; rea
  * the same admin with a higher epoch replaces it, so a stranger cannot take a room over and
  * a replayed old statement cannot roll a rotation back.
  */
-export class RoomCaps {
+export class RoomCaps implements RoomPolicies {
   readonly #dir: string;
   readonly #policies = new Map<string, CapPolicy>();
   /** One registration per room at a time (check, then write, then replace). */
@@ -66,9 +86,8 @@ export class RoomCaps {
     if (!parsed.ok) return { status: 400, message: `${parsed.error.code}: ${parsed.error.message}` };
     const next = parsed.value;
     const current = this.#policies.get(roomId);
-    if (current && bytesEqual(current.statement, next.statement)) return { status: 200, message: 'already the policy' };
-    if (current && !bytesEqual(current.adminPk, next.adminPk)) return { status: 409, message: 'the room has another admin' };
-    if (current && next.epoch <= current.epoch) return { status: 409, message: `the room is at epoch ${current.epoch}` };
+    const refused = replacementVerdict(current, next);
+    if (refused) return refused;
     if (!current && !claimRoom()) return { status: 507, message: 'the relay holds as many rooms as it may' };
     await this.#write(roomId, next.statement);
     this.#policies.set(roomId, next);

@@ -18,14 +18,15 @@ export interface LedgerLimits {
  */
 export class StorageLedger {
   readonly #limits: LedgerLimits;
-  readonly #docsDir: string;
+  readonly #measureDocs: () => Promise<number>;
   readonly #rooms = new Set<string>();
   #docBytes = 0;
   #blobBytes = 0;
 
-  constructor(limits: LedgerLimits, docsDir: string) {
+  /** `measureDocs`: what the docs take where they are stored (default: the size of `docsDir`). */
+  constructor(limits: LedgerLimits, docsDir: string, measureDocs?: () => Promise<number>) {
     this.#limits = limits;
-    this.#docsDir = docsDir;
+    this.#measureDocs = measureDocs ?? (() => directoryBytes(docsDir));
   }
 
   /** What the data directory held at start. */
@@ -33,6 +34,11 @@ export class StorageLedger {
     for (const room of rooms) this.#rooms.add(room);
     this.#blobBytes = blobBytes;
     await this.remeasureDocs();
+  }
+
+  /** Rooms other relay nodes stored meanwhile (scale-out: they share the stores, hocus-relay.ts). */
+  addStoredRooms(rooms: Iterable<string>): void {
+    for (const room of rooms) this.#rooms.add(room);
   }
 
   get roomCount(): number {
@@ -74,9 +80,9 @@ export class StorageLedger {
     this.#blobBytes -= bytes;
   }
 
-  /** Sets the doc part to LevelDB's directory size now (after a room's updates were merged). */
+  /** Sets the doc part to what the store measures now (after a room's updates were merged). */
   async remeasureDocs(): Promise<void> {
-    this.#docBytes = await directoryBytes(this.#docsDir);
+    this.#docBytes = await this.#measureDocs();
   }
 }
 

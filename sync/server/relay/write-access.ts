@@ -1,6 +1,6 @@
 import { bytesEqual } from '../../../crypto/index.ts';
 import { parseWriteToken } from '../../relay-cap/write-token.ts';
-import type { RoomCaps } from './room-caps.ts';
+import type { RoomPolicies } from './room-caps.ts';
 
 /**
  * Who may write a room: a connection or upload that proved the room's current write key
@@ -11,11 +11,11 @@ import type { RoomCaps } from './room-caps.ts';
  * tokens), everyone may write, as before.
  */
 export class WriteAccess {
-  readonly #caps: RoomCaps;
+  readonly #caps: RoomPolicies;
   readonly #required: boolean;
   readonly #now: () => number;
 
-  constructor(caps: RoomCaps, required: boolean, now: () => number = Date.now) {
+  constructor(caps: RoomPolicies, required: boolean, now: () => number = Date.now) {
     this.#caps = caps;
     this.#required = required;
     this.#now = now;

@@ -10,6 +10,7 @@ import { E2E_DIST } from '../../e2e/harness/e2e-dist.ts';
 import { createVaultWithNotebook, jsHeapUsed } from '../../e2e/harness/photo-notes.ts';
 import { ROOT } from './bench-inputs.ts';
 import type { ImportPhoto } from './import-photos.ts';
+import { ML_LAYOUT_KEY } from '../../../ml/worker/ml-worker-pool.ts';
 
 const PASSPHRASE = 'import bench passphrase, long enough';
 const NOTEBOOK = 'Bench';
@@ -36,6 +37,8 @@ export interface AppImportResult {
   readonly peakHeapMB: number;
   /** performance.measureUserAgentSpecificMemory() after the import: the page and its workers (wasm memory included), MB. */
   readonly memoryAfterMB: { total: number; workers: number } | undefined;
+  /** The same, sampled every few seconds during the import: the peaks, MB. */
+  readonly memoryPeakMB: { total: number; workers: number } | undefined;
 }
 
 export interface FirstTagResult {
@@ -109,6 +112,24 @@ async function sampleHeap(cdp: CDPSession, stop: { done: boolean }): Promise<num
 }
 
 /**
+ * Peaks of the page's and its workers' memory (wasm memory included), every 3 s: each measure
+ * is a whole-agent walk, so not more often than that while the import runs.
+ */
+async function sampleMemory(page: Page, stop: { done: boolean }): Promise<{ total: number; workers: number } | undefined> {
+  let peak: { total: number; workers: number } | undefined;
+  const take = async () => {
+    const m = await measureMemory(page).catch(() => undefined);
+    if (m) peak = { total: Math.max(peak?.total ?? 0, m.total), workers: Math.max(peak?.workers ?? 0, m.workers) };
+  };
+  while (!stop.done) {
+    await take();
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  await take();
+  return peak;
+}
+
+/**
  * The real app path in headless Chromium: the e2e build of the app (its only extra is the
  * test hooks that log each tag write, src/app/test-hooks.ts), served as `npm start` serves
  * it; a new vault and notebook; all photos chosen at once in the file chooser, as a person
@@ -124,6 +145,8 @@ export async function appImport(
   msPerKey: number,
   /** Where to write a CPU profile of the page's main thread during the import (DevTools' .cpuprofile). */
   profilePath?: string,
+  /** ML workers x threads each, e.g. "1x2" (the e2e build reads it, src/app/ml-warmup.ts); default the app's own choice. */
+  mlLayout?: string,
 ): Promise<{ run: AppImportResult; first: FirstTagResult }> {
   await ensureBuild(ROOT, E2E_DIST, 'e2e');
   const app = await startAppServer({ distDir: E2E_DIST, port: 0 });
@@ -131,12 +154,14 @@ export async function appImport(
   try {
     const device = await guardedContext(browser, app.url);
     await device.context.addInitScript(LONG_TASKS);
+    if (mlLayout) await device.context.addInitScript(([key, l]) => localStorage.setItem(key, l), [ML_LAYOUT_KEY, mlLayout] as const);
     const page = await device.newPage();
     await createVaultWithNotebook(page, `${app.url}/?debug=notes`, PASSPHRASE, NOTEBOOK);
     const cdp = await device.context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const stop = { done: false };
     const heap = sampleHeap(cdp, stop);
+    const memoryPeak = sampleMemory(page, stop);
     if (profilePath) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
@@ -148,6 +173,7 @@ export async function appImport(
     stop.done = true;
     if (profilePath) await writeFile(profilePath, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const peakHeap = await heap;
+    const memoryPeakMB = await memoryPeak;
     const writes = [...(await tagLog(page))].sort((a, b) => a.at - b.at);
     const last = writes.at(-1)?.at ?? Date.now();
     const first = writes[0]?.at ?? last;
@@ -168,6 +194,7 @@ export async function appImport(
       longTasks: longTasks.length,
       peakHeapMB: peakHeap / 2 ** 20,
       memoryAfterMB,
+      memoryPeakMB,
     };
     if (device.pageErrors.length > 0 || device.foreignRequests.length > 0) {
       throw new Error(`import bench: page errors ${JSON.stringify(device.pageErrors)}, foreign requests ${JSON.stringify(device.foreignRequests)}`);

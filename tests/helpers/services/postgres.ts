@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,12 @@ export interface PostgresService {
   /** Directory holding the unix socket (.s.PGSQL.<port>). */
   readonly socketDir: string;
   log(): string;
+  /**
+   * Stops the server (`pg_ctl stop -m fast`: every connection cut, what was committed kept; an
+   * immediate stop would lose commits, since the cluster runs with synchronous_commit off)
+   * and starts it again on the same port.
+   */
+  restart(): Promise<void>;
   /** Fast shutdown (SIGINT) by pid, wait for the exit, remove the cluster. */
   stop(): Promise<void>;
 }
@@ -63,7 +70,8 @@ export async function startPostgres(): Promise<PostgresService> {
         lastError = error;
         continue;
       }
-      const pid = Number.parseInt(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+      const readPid = () => Number.parseInt(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+      let pid = readPid();
       const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
       await waitUntil('postgres', 10_000, async () => {
         const client = new pg.Client({ connectionString: url });
@@ -71,8 +79,22 @@ export async function startPostgres(): Promise<PostgresService> {
         await client.end();
       });
       return {
-        url, port, pid, dir, socketDir,
+        url, port, dir, socketDir,
+        get pid() {
+          return pid;
+        },
         log: () => readFileSync(logFile, 'utf8'),
+        async restart() {
+          // Not execFileSync: the test's clients keep writing while the server is down.
+          const runAsync = (args: string[]) => {
+            const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', pgCtl, ...args]] : [pgCtl, args];
+            return promisify(execFile)(cmd, argv);
+          };
+          await runAsync(['-D', data, '-m', 'fast', '-w', 'stop']);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await runAsync(['-D', data, '-l', logFile, '-o', options, '-w', '-t', '30', 'start']);
+          pid = readPid();
+        },
         async stop() {
           await stopPid(pid, 'SIGINT');
           rmSync(dir, { recursive: true, force: true });
@@ -84,4 +106,18 @@ export async function startPostgres(): Promise<PostgresService> {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Creates database `name` in the cluster and answers its URL (a relay node's --postgres). */
+export async function createDatabase(postgres: Pick<PostgresService, 'url'>, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(postgres.url);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

@@ -1,7 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import pg from 'pg';
 import { startCephRgw, type CephRgwService } from '../../helpers/services/ceph-rgw';
-import { startPostgres, type PostgresService } from '../../helpers/services/postgres';
+import { createDatabase, startPostgres, type PostgresService } from '../../helpers/services/postgres';
 
 /** One Ceph gateway and one PostgreSQL for a test file; each store gets its own bucket and database. */
 export interface S3Services {
@@ -20,14 +19,7 @@ export async function startS3Services(): Promise<S3Services> {
   return {
     rgw, postgres,
     async newDatabase() {
-      const name = `relay_${process.pid}_${++counter}`;
-      const admin = new pg.Client({ connectionString: postgres.url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(postgres.url);
-      url.pathname = `/${name}`;
-      return url.toString();
+      return createDatabase(postgres, `relay_${process.pid}_${++counter}`);
     },
     s3: () => new S3Client({
       endpoint: rgw.endpoint, region: 'us-east-1', forcePathStyle: true,

@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LeveldbPersistence } from 'y-leveldb';
 import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
@@ -9,7 +7,7 @@ import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { CLOSE_BAD_FRAME } from '../../../sync/server/relay/relay-limits.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes } from '../share/share-harness.ts';
 import { relayForSuite } from './relay-for-suite.ts';
-import { startRelay } from './relay-engine.ts';
+import { startRelay, storeBeforeStart } from './relay-engine.ts';
 import { roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**
@@ -124,9 +122,7 @@ describe('relay: only box-shaped updates are applied', () => {
     const room = 'schema-legacy-0123456789';
     const legacy = new Y.Doc();
     legacy.getArray('list').push([BYTES]);
-    const db = new LeveldbPersistence(join(data.dir, 'docs'));
-    await db.storeUpdate(room, Y.encodeStateAsUpdate(legacy));
-    await db.destroy();
+    await storeBeforeStart(data.dir, room, Y.encodeStateAsUpdate(legacy));
     const old = await startRelay({ dataDir: data.dir, port: 0, requireWriteCapability: false });
     try {
       // Appended after the stored element: bytes, no right neighbour, placed by its origin only.

@@ -1,8 +1,16 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import pg from 'pg';
+import { afterAll } from 'vitest';
 import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
+import { join } from 'node:path';
+import { LeveldbPersistence } from 'y-leveldb';
+import { PgRoomLog } from '../../../sync/server/hocus/pg-room-log.ts';
+import { openScaleOutDocs } from '../../../sync/server/hocus/scale-out-docs.ts';
 import { startRelayServer, type RelayServer, type RelayServerOptions } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { createDatabase, startPostgres, type PostgresService } from '../../helpers/services/postgres';
+import { startRedis, type RedisService } from '../../helpers/services/redis';
 
 /**
  * Which relay engine the relay suite runs against: the vitest project `unit` runs it against
@@ -12,6 +20,13 @@ import { WebSocket } from '../../../sync/server/ws-node.ts';
  * message, which carries the write token instead of the URL's `?cap=`.
  */
 export const RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'hocuspocus' ? 'hocuspocus' : 'y-websocket';
+/**
+ * `relay-scale-out` (vite.config.ts) runs the suite against the Hocuspocus relay in scale-out
+ * mode: box docs and write policies in a real PostgreSQL, rooms shared through a real Redis
+ * (one of each per test file, one database per data directory, so a restarted relay finds
+ * what it stored).
+ */
+export const RELAY_SCALE_OUT = process.env.OBSCURA_RELAY_SCALE_OUT === '1';
 
 /** The URL a room's socket opens (a write token goes in it for y-websocket only). */
 export function roomUrl(relayUrl: string, room: string, token?: string, engine = RELAY_ENGINE): string {
@@ -102,7 +117,77 @@ export class RoomSocket {
   }
 }
 
-/** The relay server of `npm run relay`, in-process, with the suite's engine. */
-export function startRelay(options: RelayServerOptions): Promise<RelayServer> {
-  return startRelayServer({ relayEngine: RELAY_ENGINE, ...options });
+/** The relay server of `npm run relay`, in-process, with the suite's engine (and mode). */
+export async function startRelay(options: RelayServerOptions): Promise<RelayServer> {
+  if (!RELAY_SCALE_OUT) return startRelayServer({ relayEngine: RELAY_ENGINE, ...options });
+  const { redis, postgres } = await scaleOutServices();
+  const docs = await openScaleOutDocs({ redisUrl: redis.url, postgresUrl: await databaseFor(postgres, options.dataDir) });
+  const server = await startRelayServer({ ...options, relayEngine: 'hocuspocus', scaleOutDocs: docs });
+  return {
+    ...server,
+    async close() {
+      await server.close();
+      await docs.close();
+    },
+  };
+}
+
+let services: Promise<{ redis: RedisService; postgres: PostgresService }> | undefined;
+const databases = new Map<string, string>();
+
+function scaleOutServices(): Promise<{ redis: RedisService; postgres: PostgresService }> {
+  services ??= (async () => {
+    const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+    return { redis, postgres };
+  })();
+  return services;
+}
+
+if (RELAY_SCALE_OUT) {
+  afterAll(async () => {
+    const running = await services;
+    await Promise.all([running?.redis.stop(), running?.postgres.stop()]);
+  });
+}
+
+/** One database per relay data directory: a relay restarted on it finds its rooms again. */
+async function databaseFor(postgres: PostgresService, dataDir: string): Promise<string> {
+  const known = databases.get(dataDir);
+  if (known) return known;
+  const url = await createDatabase(postgres, `relay_suite_${databases.size}`);
+  databases.set(dataDir, url);
+  return url;
+}
+
+/** Stores `update` for `room` where a relay on `dataDir` will load it from (LevelDB, or PostgreSQL in scale-out mode). */
+export async function storeBeforeStart(dataDir: string, room: string, update: Uint8Array): Promise<void> {
+  if (!RELAY_SCALE_OUT) {
+    const db = new LeveldbPersistence(join(dataDir, 'docs'));
+    await db.storeUpdate(room, update);
+    return db.destroy();
+  }
+  const pool = new pg.Pool({ connectionString: await databaseFor((await scaleOutServices()).postgres, dataDir) });
+  try {
+    await (await PgRoomLog.open(pool)).append(room, update);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Scale-out mode: the Redis the suite's relays share (started on first use). */
+export async function scaleOutRedisUrl(): Promise<string> {
+  return (await scaleOutServices()).redis.url;
+}
+
+/** Scale-out mode: every box update and write policy row a relay on `dataDir` stored, as one buffer. */
+export async function scaleOutRows(dataDir: string): Promise<Buffer> {
+  const client = new pg.Client({ connectionString: await databaseFor((await scaleOutServices()).postgres, dataDir) });
+  await client.connect();
+  try {
+    const updates = await client.query<{ update: Buffer }>('SELECT update FROM relay_box_updates');
+    const caps = await client.query<{ room_id: string; statement: Buffer }>('SELECT room_id, statement FROM relay_room_caps');
+    return Buffer.concat([...updates.rows.map((row) => row.update), ...caps.rows.flatMap((row) => [Buffer.from(row.room_id), row.statement])]);
+  } finally {
+    await client.end();
+  }
 }

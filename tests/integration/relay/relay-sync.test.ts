@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveId, randomBytes, sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
-import { startRelay } from './relay-engine.ts';
+import { RELAY_SCALE_OUT, scaleOutRedisUrl, scaleOutRows, startRelay } from './relay-engine.ts';
 import { connectDevice, filesContaining, notebookKeyring, tempDataDir, totalBytes, until, type Device } from './relay-harness.ts';
 
 const MARKER_TITLE = 'zebra-canary-7f3a title';
@@ -17,10 +18,18 @@ let keyring: Keyring;
 let roomId: string;
 /** Every frame the devices sent to the relay, to look for plaintext in. */
 const frames: Uint8Array[] = [];
+/** Scale-out mode: every command Redis ran (MONITOR), to look for plaintext in what the node published. */
+const redisCommands: string[] = [];
+let monitor: Redis | undefined;
 const start = (port = 0) => startRelay({ dataDir: data.dir, port, observeFrames: (_server, frame) => void frames.push(frame) });
 
 beforeAll(async () => {
   await sodiumReady();
+  if (RELAY_SCALE_OUT) {
+    monitor = new Redis(await scaleOutRedisUrl(), { retryStrategy: () => null });
+    const feed = await monitor.monitor();
+    feed.on('monitor', (_time: string, args: string[]) => void redisCommands.push(args.join(' ')));
+  }
   data = tempDataDir();
   relay = await start();
   keyring = notebookKeyring();
@@ -29,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  monitor?.disconnect();
   await relay.close();
   data.remove();
 });
@@ -103,8 +113,17 @@ describe('relay: box docs', () => {
     expect(sent.length).toBeGreaterThan(400_000);
     for (const marker of markers) expect({ marker, sent: sent.includes(marker) }).toEqual({ marker, sent: false });
     await relay.close();
-    // The box is on disk (LevelDB), as ciphertext only.
-    expect(totalBytes(join(data.dir, 'docs'))).toBeGreaterThan(400_000);
+    if (RELAY_SCALE_OUT) {
+      // The box is in PostgreSQL, and went through Redis to the other nodes, as ciphertext only.
+      const rows = await scaleOutRows(data.dir);
+      expect(rows.length).toBeGreaterThan(400_000);
+      for (const marker of markers) expect({ marker, rows: rows.includes(marker) }).toEqual({ marker, rows: false });
+      const carried = redisCommands.filter((command) => command.startsWith('publish obscura:room:')).join('\n');
+      expect(carried.length).toBeGreaterThan(400_000);
+      for (const marker of markers) expect({ marker, redis: carried.includes(marker) }).toEqual({ marker, redis: false });
+    }
+    // The box is on disk (LevelDB), as ciphertext only; in scale-out mode the data directory holds none of it.
+    if (!RELAY_SCALE_OUT) expect(totalBytes(join(data.dir, 'docs'))).toBeGreaterThan(400_000);
     for (const marker of markers) expect({ marker, files: filesContaining(data.dir, marker) }).toEqual({ marker, files: [] });
     relay = await start();
   });

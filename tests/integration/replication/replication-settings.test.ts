@@ -82,6 +82,12 @@ describe('replicateBox settings', () => {
     expect(refusal({ wrtc: undefined, WebSocketPolyfill: Ws, settings: { signalingUrls: [], relayUrl: 'ws://127.0.0.1:1/relay' } })).toBe('accepted');
   });
 
+  it('E_REPLICATION_RELAY_ENGINE: a relay engine this client does not speak', () => {
+    const settings = { relayEngine: 'y-redis' } as unknown as Partial<ReplicationSettings>;
+    expect(refusal({ settings })).toBe('E_REPLICATION_RELAY_ENGINE');
+    expect(refusal({ WebSocketPolyfill: Ws, settings: { signalingUrls: [], relayUrl: 'ws://127.0.0.1:1/relay', relayEngine: 'hocuspocus' } })).toBe('accepted');
+  });
+
   it('with both transports against the real server: relay connected, zero WebRTC peers, clean destroy', async () => {
     // y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks.
     vi.stubGlobal('WebSocket', Ws);

@@ -24,31 +24,50 @@ describe('vault-key handovers (removing one device, vault-key-handover.ts)', () 
     writeHandover(at, vaultKeyId(next, vaultId), next, recipient(tablet), laptop.signing);
 
     const fromLaptop = (id: string): boolean => id === laptop.deviceId;
-    const opened = handedOverKey(at, self(tablet), fromLaptop);
+    const opened = handedOverKey(at, self(tablet), fromLaptop, oldKey);
     expect(opened && bytesEqual(opened.key, next)).toBe(true);
     expect(opened && bytesEqual(opened.signerPublicKey, laptop.signing.publicKey)).toBe(true);
     // The removed phone holds the old vault key, so it reads the map: nothing in it is for it.
-    expect(handedOverKey(at, self(phone), () => true)).toBeUndefined();
+    expect(handedOverKey(at, self(phone), () => true, oldKey)).toBeUndefined();
     // The laptop not trusted (revoked, or never approved): nothing.
-    expect(handedOverKey(at, self(tablet), () => false)).toBeUndefined();
+    expect(handedOverKey(at, self(tablet), () => false, oldKey)).toBeUndefined();
     // Another vault (another vault id, so another meta key and signature domain): nothing.
-    expect(handedOverKey(place(oldKey, newKeyId(), at.box), self(tablet), fromLaptop)).toBeUndefined();
+    expect(handedOverKey(place(oldKey, newKeyId(), at.box), self(tablet), fromLaptop, oldKey)).toBeUndefined();
   });
 
   it('the removed phone plants a key of its own for the tablet: refused (its signer is not trusted), and with a trusted one beside it, two keys give none', () => {
     const [laptop, tablet, phone] = [newDevice(), newDevice(), newDevice()];
     const vaultId = newKeyId();
-    const at = place(randomVaultKey(), vaultId);
+    const oldKey = randomVaultKey();
+    const at = place(oldKey, vaultId);
     const planted = randomVaultKey();
     writeHandover(at, vaultKeyId(planted, vaultId), planted, recipient(tablet), phone.signing);
     const trusted = (id: string): boolean => id === laptop.deviceId;
-    expect(handedOverKey(at, self(tablet), trusted)).toBeUndefined();
+    expect(handedOverKey(at, self(tablet), trusted, oldKey)).toBeUndefined();
 
     // Two trusted devices removing each other at once: the tablet picks no side.
     const next = randomVaultKey();
     writeHandover(at, vaultKeyId(next, vaultId), next, recipient(tablet), laptop.signing);
-    expect(handedOverKey(at, self(tablet), (id) => id !== tablet.deviceId)).toBeUndefined();
-    expect(handedOverKey(at, self(tablet), trusted)).toBeDefined();
+    expect(handedOverKey(at, self(tablet), (id) => id !== tablet.deviceId, oldKey)).toBeUndefined();
+    expect(handedOverKey(at, self(tablet), trusted, oldKey)).toBeDefined();
+  });
+
+  it('a handover of the key the recipient already holds is refused, and does not hide a real one beside it', () => {
+    // A following device moves everything from the old key to the new one and deletes what was
+    // under the old: "following" the current key would delete the live data (review of the
+    // handover branch, F1), at every unlock, as the handover stays in the room.
+    const [laptop, tablet, phone] = [newDevice(), newDevice(), newDevice()];
+    const vaultId = newKeyId();
+    const current = randomVaultKey();
+    const at = place(current, vaultId);
+    writeHandover(at, vaultKeyId(current, vaultId), current, recipient(tablet), phone.signing);
+    const trusted = (id: string): boolean => id !== tablet.deviceId;
+    expect(handedOverKey(at, self(tablet), trusted, current)).toBeUndefined();
+
+    const next = randomVaultKey();
+    writeHandover(at, vaultKeyId(next, vaultId), next, recipient(tablet), laptop.signing);
+    const opened = handedOverKey(at, self(tablet), trusted, current);
+    expect(opened && bytesEqual(opened.key, next)).toBe(true);
   });
 
   it('a peer that deletes or overwrites a handover gets it put back (append-only)', () => {
@@ -64,7 +83,7 @@ describe('vault-key handovers (removing one device, vault-key-handover.ts)', () 
     const [mapKey] = [...vaultKeysMap(onTablet.box).keys()];
     vaultKeysMap(onPhone.box).delete(mapKey as string);
     syncBoxes({ box: onPhone.box }, { box: onTablet.box });
-    expect(handedOverKey(onTablet, self(tablet), (id) => id === laptop.deviceId)).toBeDefined();
+    expect(handedOverKey(onTablet, self(tablet), (id) => id === laptop.deviceId, oldKey)).toBeDefined();
     stop();
   });
 });

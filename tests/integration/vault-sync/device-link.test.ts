@@ -41,7 +41,7 @@ describe('device link on the Vault', () => {
       // A has Birds open: it adds its newly registered device to the members (addOwnDevices).
       await until(nBirds.doc, () => nBirds.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'A2 in the members');
       const members = must(await a2.vault.members(birds));
-      expect(members.find((m) => m.self)).toMatchObject({ deviceId: a2.vault.deviceId, role: 'owner', ownDevice: true, addedBy: a.vault.deviceId });
+      expect(members.find((m) => m.self)).toMatchObject({ deviceId: a2.vault.deviceId, role: 'member', ownDevice: true, addedBy: a.vault.deviceId });
       createNote(onA2.doc, { title: 'egret-from-phone' });
       onA2.sealed.flush();
       await until(nBirds.doc, () => titles(nBirds.doc).includes('egret-from-phone'), 20_000, 'egret on A');

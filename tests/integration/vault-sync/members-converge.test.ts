@@ -10,7 +10,7 @@ const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
 
 describe('members converge when the answering device is gone', () => {
-  it('the device that answers a link adds the new device to every notebook, open or not, before it goes offline; the new device then finds itself a member with the answerer\'s role', async () => {
+  it('the device that answers a link adds the new device to every notebook, open or not, before it goes offline; the new device then finds itself an owner, as the link granted', async () => {
     const a = await newDevice(relay.relayUrl, 'laptop');
     const aId = a.vault.deviceId;
     const shown = a.vault.createNotebook('On screen');
@@ -21,7 +21,7 @@ describe('members converge when the answering device is gone', () => {
     await a.vault.flush();
 
     const request = beginDeviceLink(ORIGIN);
-    const answer = must(a.vault.answerDeviceLink(request.link, ORIGIN));
+    const answer = must(a.vault.answerDeviceLink(request.link, ORIGIN, Date.now(), { grantOwner: true }));
     const bId = deviceIdFor(answer.newDevicePublicKey);
     await until(onA.doc, () => readMember(onA.shared.plain, bId) !== undefined, 5_000, 'B added on A (open notebook)');
     const closedOnA = await open(a, closed);

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { createNote, readNote, setNoteText } from '../../../sync/notebook/notes.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
 import { createVault } from '../../../sync/vault/vault.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
+import { jsonLines } from '../../helpers/json-lines.ts';
 import { memoryServices, must, PASS, until, Ws } from './vault-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 
@@ -12,32 +13,6 @@ const NOTEBOOK_NAME = 'osprey-canary-notebook';
 const BOB_DEVICE = 'bittern-canary-phone';
 const frames: Uint8Array[] = [];
 const relay = relayForSuite({ observeFrames: (_server, frame) => void frames.push(frame), globalWebSocket: true });
-
-/** Lines the child prints, as parsed JSON, in order. */
-function jsonLines(child: ChildProcessWithoutNullStreams): { next(): Promise<Record<string, unknown>>; stderr(): string } {
-  const queue: Record<string, unknown>[] = [];
-  const waiting: ((line: Record<string, unknown>) => void)[] = [];
-  let buffer = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let at: number;
-    while ((at = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, at).trim();
-      buffer = buffer.slice(at + 1);
-      if (!line.startsWith('{')) continue;
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      const waiter = waiting.shift();
-      if (waiter) waiter(parsed);
-      else queue.push(parsed);
-    }
-  });
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return {
-    next: () => new Promise((resolve) => (queue.length > 0 ? resolve(queue.shift() as Record<string, unknown>) : waiting.push(resolve))),
-    stderr: () => err,
-  };
-}
 
 describe('vault sync peer to peer', () => {
   it('B (another person, own process) joins by link while A is online; both edit one note at once and converge over WebRTC alone; no name reaches the signaling server', async () => {

@@ -1,8 +1,10 @@
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { readNotes } from '../../../sync/notebook/notes.ts';
+import { hocusTransport } from '../../../sync/replication/hocus-transport.ts';
+import { relayTransport } from '../../../sync/replication/relay-transport.ts';
 import type { ReplicationSettings } from '../../../sync/replication/replication-settings.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { RELAY_ENGINE } from '../relay/relay-engine.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
@@ -25,7 +27,8 @@ export function memoryServices(): VaultServices {
  * peer-to-peer tests run the other device in a child process (vault-device.ts).
  */
 export function relayOnly(relayUrl: string): ReplicationSettings {
-  return { signalingUrls: [], relayUrl, iceServers: [] };
+  // The suite's engine (relay-engine.ts), as the app takes it from the relay's announce.
+  return { signalingUrls: [], relayUrl, iceServers: [], relayEngine: RELAY_ENGINE };
 }
 
 export interface Device {
@@ -37,7 +40,9 @@ export interface Device {
 }
 
 export async function startDevice(vault: Vault, services: VaultServices, settings: ReplicationSettings, deviceName: string): Promise<Device> {
-  const sync = startVaultSync(vault, { settings, deviceName, WebSocketPolyfill: Ws });
+  // A WebSocket class of its own: the Hocuspocus client shares one socket per class and relay,
+  // and two devices in one process must not share theirs.
+  const sync = startVaultSync(vault, { settings, deviceName, WebSocketPolyfill: class extends Ws {} });
   return { services, vault, sync, close: () => vault.lock() };
 }
 
@@ -100,7 +105,9 @@ export function until(doc: Y.Doc, check: () => boolean, timeoutMs = 20_000, what
 /** Resolves once the relay holds everything in `box`: a keyless observer of the room has all of it. */
 export async function relayHolds(relayUrl: string, roomId: string, box: Y.Doc): Promise<void> {
   const mirror = new Y.Doc();
-  const provider = new WebsocketProvider(relayUrl, roomId, mirror, { WebSocketPolyfill: Ws, disableBc: true });
+  // The suite engine's client, with no write key: it only reads.
+  const transport = (RELAY_ENGINE === 'hocuspocus' ? hocusTransport : relayTransport)({ url: relayUrl, WebSocketPolyfill: class extends Ws {} });
+  const connection = transport.connect({ box: mirror, roomId });
   const target = Y.decodeStateVector(Y.encodeStateVector(box));
   // Other devices may have put more there: the relay holds the box once it has all of it.
   const holds = (): boolean => {
@@ -110,7 +117,6 @@ export async function relayHolds(relayUrl: string, roomId: string, box: Y.Doc): 
   try {
     await until(mirror, holds, 20_000, 'relay to hold the box');
   } finally {
-    provider.destroy();
-    provider.awareness.destroy();
+    connection.destroy();
   }
 }

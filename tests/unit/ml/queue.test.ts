@@ -95,6 +95,49 @@ describe('indexing queue', () => {
     expect(outcomes.map((o) => o.id)).toEqual(['d']);
   });
 
+  it('with concurrency 2 keeps two photos in flight, never more, and reports each outcome as it ends', async () => {
+    const worker = controlledRun();
+    const outcomes: QueueOutcome<string>[] = [];
+    const queue = createIndexingQueue<Photo, string>({ id: (p) => p.id, run: worker.run, onOutcome: (o) => outcomes.push(o), concurrency: 2 });
+    queue.enqueue([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    await tick();
+    expect(worker.calls.map((c) => c.photo.id)).toEqual(['a', 'b']);
+    expect(queue.progress()).toMatchObject({ state: 'running', current: 'b', total: 3 });
+    await finishNext(worker.calls, 1); // b ends first: c starts beside a
+    await tick();
+    expect(worker.calls.map((c) => c.photo.id)).toEqual(['a', 'b', 'c']);
+    queue.enqueue([{ id: 'd' }]);
+    await tick();
+    expect(worker.calls).toHaveLength(3); // both lanes busy: d waits
+    await finishNext(worker.calls, 0);
+    await finishNext(worker.calls, 2);
+    await finishNext(worker.calls, 3);
+    await queue.idle();
+    expect(worker.maxInFlight()).toBe(2);
+    expect(outcomes.map((o) => o.id)).toEqual(['b', 'a', 'c', 'd']);
+    expect(queue.progress()).toMatchObject({ state: 'idle', current: null });
+  });
+
+  it('with concurrency 2, pause lets both photos in flight finish and starts nothing new; cancel drops their outcomes', async () => {
+    const worker = controlledRun();
+    const outcomes: QueueOutcome<string>[] = [];
+    const queue = createIndexingQueue<Photo, string>({ id: (p) => p.id, run: worker.run, onOutcome: (o) => outcomes.push(o), concurrency: 2 });
+    queue.enqueue([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    await tick();
+    queue.pause();
+    await finishNext(worker.calls, 0);
+    await finishNext(worker.calls, 1);
+    await tick();
+    expect(worker.calls).toHaveLength(2);
+    expect(queue.progress()).toMatchObject({ state: 'paused', done: 2, total: 3 });
+    queue.resume();
+    await tick();
+    queue.cancel();
+    await finishNext(worker.calls, 2);
+    await queue.idle();
+    expect(outcomes.map((o) => o.id)).toEqual(['a', 'b']);
+  });
+
   it('gives the event loop a turn between photos (never a long synchronous run)', async () => {
     const order: string[] = [];
     const queue = createIndexingQueue<Photo, void>({

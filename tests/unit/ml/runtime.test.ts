@@ -43,6 +43,11 @@ describe('chooseBackend', () => {
     expect(await chooseBackend({ hardwareConcurrency: 8, crossOriginIsolated: false })).toMatchObject({ backend: 'wasm', threads: 1 });
   });
 
+  it('one worker of a pool takes its share of the cores, never more than there are', async () => {
+    expect(await chooseBackend({ hardwareConcurrency: 2, crossOriginIsolated: true, maxThreads: 1 })).toMatchObject({ backend: 'wasm', threads: 1 });
+    expect(await chooseBackend({ hardwareConcurrency: 2, crossOriginIsolated: true, maxThreads: 4 })).toMatchObject({ backend: 'wasm', threads: 2 });
+  });
+
   it('never a fallback (SwiftShader) adapter, in either place Chromium has reported it', async () => {
     expect((await chooseBackend({ gpu: adapter(true), hardwareConcurrency: 2, crossOriginIsolated: true })).backend).toBe('wasm');
     const old = { requestAdapter: async () => ({ isFallbackAdapter: true }) };

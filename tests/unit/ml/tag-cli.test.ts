@@ -31,7 +31,7 @@ describe('npm run tag -- --json (a real process)', () => {
   it('prints one object per file, in order, with the documented fields', () => {
     expect(results.map((r) => r.file)).toEqual([...['chelsea.jpg', 'coffee.jpg', 'page.png'].map((f) => join(PHOTOS, f)), 'missing.jpg']);
     for (const r of results) {
-      expect(Object.keys(r).sort()).toEqual(r.error === undefined ? ['candidates', 'file', 'labels', 'ms', 'text'] : ['candidates', 'error', 'file', 'labels', 'ms', 'text']);
+      expect(Object.keys(r).sort()).toEqual(r.error === undefined ? ['candidates', 'faces', 'file', 'labels', 'ms', 'text'] : ['candidates', 'error', 'faces', 'file', 'labels', 'ms', 'text']);
       expect(r.ms).toBeGreaterThanOrEqual(0);
       for (const l of r.labels) {
         expect(l.box).toHaveLength(4);
@@ -100,7 +100,8 @@ describe('runTagCli (in-process)', () => {
     expect((await cli([])).status).toBe(2);
     expect((await cli(['--bogus', 'a.jpg'])).stderr).toContain('unknown option --bogus');
     expect(parseTagArgs(['--threads', '0', 'a.jpg']).kind).toBe('usage-error');
-    expect(parseTagArgs(['--', '--json'])).toEqual({ kind: 'run', files: ['--json'], json: false, threads: undefined });
+    expect(parseTagArgs(['--', '--json'])).toEqual({ kind: 'run', files: ['--json'], json: false, embeddings: false, threads: undefined });
+    expect(parseTagArgs(['--embeddings', 'a.jpg']).kind).toBe('usage-error');
   });
 
   it('refuses to run a model that is missing or does not match the manifest', async () => {
@@ -124,4 +125,34 @@ describe('runTagCli (in-process)', () => {
       rmSync(fake, { recursive: true, force: true });
     }
   });
+
+  it('finds faces on the same code path as the worker: box and score, the embedding only with --embeddings', async () => {
+    const astronaut = join(PHOTOS, 'astronaut.jpg');
+    // A page of text has no face. (The cat photo is no such example: BlazeFace scores its face
+    // 0.77, above our bar; models/README.md "Faces" lists the false faces we know.)
+    const page = join(PHOTOS, 'page.png');
+    const plain = await cli(['--json', '--threads', '1', astronaut, page]);
+    expect(plain.status).toBe(0);
+    const [person, text] = JSON.parse(plain.stdout) as TagResult[];
+    expect(text!.faces).toEqual([]);
+    expect(person!.faces).toHaveLength(1);
+    const face = person!.faces[0]!;
+    expect(Object.keys(face).sort()).toEqual(['box', 'score']);
+    // Eileen Collins' face in the 512x512 photo: around x 170-280, y 70-180.
+    const [x1, y1, x2, y2] = face.box;
+    expect(x1).toBeGreaterThan(140);
+    expect(x2).toBeLessThan(310);
+    expect(y1).toBeGreaterThan(40);
+    expect(y2).toBeLessThan(210);
+    expect(face.score).toBeGreaterThan(0.6);
+    expect(plain.stdout).not.toContain('embedding');
+
+    const faces = 'tests/fixtures/faces';
+    const withEmbeddings = await cli(['--json', '--embeddings', '--threads', '1', astronaut, join(faces, 'human-man-a-01.jpg'), join(faces, 'human-man-a-02.jpg')]);
+    const [collins, a1, a2] = (JSON.parse(withEmbeddings.stdout) as TagResult[]).map((r) => r.faces[0]!.embedding!);
+    expect(collins).toHaveLength(1024);
+    const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i]!, 0);
+    expect(dot(collins!, collins!)).toBeCloseTo(1, 3);
+    expect(dot(a1!, a2!)).toBeGreaterThan(dot(a1!, collins!) + 0.2);
+  }, 120_000);
 });

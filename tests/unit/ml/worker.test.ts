@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelManifest, type ModelManifest } from '../../../models/manifest.ts';
+import { findFaces } from '../../../ml/faces/find-faces.ts';
 import { decodeNode } from '../../../ml/image/decode-node.ts';
 import { pipelineVersionFor } from '../../../ml/pipeline/pipeline-version.ts';
 import { MlError } from '../../../ml/runtime/ml-error.ts';
@@ -77,6 +78,26 @@ describe('tagger behind the worker RPC (onnxruntime-node)', () => {
     );
   });
 
+  it('finds and embeds faces when asked, on the code path of npm run tag, and names the face models in the version', async () => {
+    const bytes = await photo('astronaut.jpg');
+    const plain = await ml.call('tag', [bytes.slice(), { ocr: false }]);
+    expect(plain.faces).toBeUndefined();
+    const r = await ml.call('tag', [bytes.slice(), { ocr: false, faces: true }]);
+    expect(r.error).toBeUndefined();
+    expect(r.pipelineVersion).toBe('pipeline@3+detector@centernet-mobilenetv3-coco80:1.0.0+faces@blazeface-back:1.0.0,faceres:1.0.0');
+    expect(pipelineVersionFor(manifest, { ocr: false, faces: true })).toBe(r.pipelineVersion);
+    expect(r.faces).toHaveLength(1);
+    expect(r.timings.facesMs).toBeGreaterThan(0);
+    // What the CLI's step gives on the same photo, with its own sessions.
+    const decoded = await decodeNode(bytes, { maxPixels: 4_000_000 });
+    if (!decoded.ok) throw new Error(decoded.code);
+    const session = (task: string) => ort.InferenceSession.create(join(root, 'models', manifest.models.find((m) => m.task === task)!.file));
+    const [direct] = await findFaces(decoded.image, { detect: await session('face-detect'), embed: await session('face-embed'), Tensor: ort.Tensor });
+    const face = r.faces![0]!;
+    face.box.forEach((v, i) => expect(v).toBeCloseTo(direct!.box[i]!, 3));
+    expect(Math.max(...face.embedding.map((v, i) => Math.abs(v - direct!.embedding[i]!)))).toBeLessThan(1e-5);
+  });
+
   it('runs an imported classifier in the same pipeline', async () => {
     const model = colourClassifier();
     const spec = { name: 'Colours', inputName: 'pixels', size: 32, labels: COLOUR_LABELS };
@@ -123,6 +144,21 @@ describe('tagger behind the worker RPC (onnxruntime-node)', () => {
     const remote = wrap<MlApi>(ML_API_SCHEMA, port2 as unknown as Endpoint);
     port2.start();
     await expect(remote.call('debugInfo', [])).rejects.toMatchObject({ code: 'E_BAD_MESSAGE' });
+    port1.close();
+  });
+
+  it('E_BAD_MESSAGE: a face whose embedding is not 1024 numbers is refused on the calling side', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const answer = { labels: [], candidates: [], text: [], classifications: [], pipelineVersion: 'p', ms: 1, timings: {} };
+    const face = (embedding: number[]) => ({ ...answer, faces: [{ box: [0, 0, 1, 1], score: 0.9, embedding }] });
+    port1.addEventListener('message', (e: MessageEvent<{ id: number; args: [unknown, { maxPixels?: number }] }>) =>
+      port1.postMessage({ rpc: 1, id: e.data.id, ok: true, value: face(e.data.args[1].maxPixels === 2048 ? new Array<number>(1024).fill(0.03125) : [1, 2, 3]) }),
+    );
+    port1.start();
+    const remote = wrap<MlApi>(ML_API_SCHEMA, port2 as unknown as Endpoint);
+    port2.start();
+    await expect(remote.call('tag', [new Uint8Array(1), { faces: true }])).rejects.toMatchObject({ code: 'E_BAD_MESSAGE' });
+    expect((await remote.call('tag', [new Uint8Array(1), { faces: true, maxPixels: 2048 }])).faces).toHaveLength(1);
     port1.close();
   });
 });

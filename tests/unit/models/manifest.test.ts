@@ -37,7 +37,7 @@ describe('models/manifest.json', () => {
   });
 
   it('describes inputs, normalization and post-processing for each model', () => {
-    expect(manifest.models.map((m) => m.task).sort()).toEqual(['detect', 'ocr-angle', 'ocr-detect', 'ocr-recognize']);
+    expect(manifest.models.map((m) => m.task).sort()).toEqual(['detect', 'face-detect', 'face-embed', 'ocr-angle', 'ocr-detect', 'ocr-recognize']);
     for (const m of manifest.models) {
       expect(m.inputs.length).toBeGreaterThan(0);
       expect(m.normalization.mean).toHaveLength(3);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLabels } from '../../../ml/detect/detection.ts';
 import { QueryExpansion, defaultExpansion } from '../../../ml/search/expansion.ts';
+import { NoteSearchIndex } from '../../../ml/search/search-index.ts';
 import { TABLE_URL, expansionTableText } from '../../../models/expansion/write-expansion-table.ts';
 
 const coco80 = parseLabels(readFileSync(new URL('../../../models/labels/coco80.txt', import.meta.url), 'utf8'));
@@ -21,6 +22,8 @@ const UNRELATED: readonly (readonly [string, string])[] = [
   ['vehicle', 'person'], ['animal', 'person'], ['container', 'car'], ['object', 'person'], ['entity', 'cat'],
   ['food', 'dining table'], ['pet', 'person'], ['phone', 'remote'], ['plant', 'person'], ['seat', 'toilet'],
   ['knife', 'person'], ['jet', 'bottle'], ['cell', 'person'], ['coach', 'person'], ['train', 'person'],
+  // A word of a label that is a label itself names that other thing: a hot dog is no dog.
+  ['dog', 'hot dog'], ['bear', 'teddy bear'], ['dogs', 'hot dog'], ['bears', 'teddy bear'],
 ];
 
 describe('query expansion table (built from WordNet, issue 17 §2)', () => {
@@ -48,6 +51,14 @@ describe('query expansion table (built from WordNet, issue 17 §2)', () => {
 
   it('maps no word to an unrelated label (hand-checked pairs)', () => {
     const wrong = UNRELATED.filter(([word, label]) => defaultExpansion.lookup(word).some((e) => e.label === label));
+    expect(wrong).toEqual([]);
+  });
+
+  it('the index finds no note by a hand-checked unrelated word (not by the table, nor by the words of its label)', () => {
+    const index = new NoteSearchIndex();
+    const labels = [...new Set(UNRELATED.map(([, label]) => label))];
+    labels.forEach((label, i) => index.upsert({ id: label, notebookId: 'nb', title: '', body: '', labels: [{ label, score: 0.8, source: 'model' }], ocrText: '', createdAt: i }));
+    const wrong = UNRELATED.filter(([word, label]) => index.search(word).some((hit) => hit.id === label));
     expect(wrong).toEqual([]);
   });
 

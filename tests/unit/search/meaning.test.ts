@@ -128,4 +128,25 @@ describe('search by meaning: synonyms, broader terms, plurals, typos (issue 17 Â
       expect(new Set(keys).size).toBe(keys.length);
     }
   });
+
+  it('a word of a label that is a label itself does not find it ("dog" is not the hot dog); the whole label typed does', () => {
+    const local = new NoteSearchIndex();
+    local.upsert(note('dog', ['dog'], { createdAt: at(1) }));
+    local.upsert(note('hotdog', ['hot dog'], { createdAt: at(2) }));
+    local.upsert(note('teddy', ['teddy bear'], { createdAt: at(3) }));
+    local.upsert(note('stand', [], { title: 'Hot dog stand', createdAt: at(4) }));
+    local.upsert(note('wine', ['wine glass'], { createdAt: at(5) }));
+    // The stand's title says "dog": text is text.
+    expect(ids(local, 'dog').sort()).toEqual(['dog', 'stand']);
+    expect(ids(local, 'dogs').sort()).toEqual(['dog', 'stand']);
+    expect(ids(local, 'bear')).toEqual([]);
+    expect(ids(local, 'hot dog').sort()).toEqual(['hotdog', 'stand']);
+    expect(ids(local, 'hot dogs')).toContain('hotdog');
+    expect(ids(local, 'teddy bear')).toEqual(['teddy']);
+    // Words of a label that are not labels on their own still find it; the table still reaches it.
+    expect(ids(local, 'hot')).toContain('hotdog');
+    expect(ids(local, 'glass')).toEqual(['wine']);
+    const [hit] = local.search('hot dog label:"hot dog"');
+    expect(hit?.matches).toContainEqual(expect.objectContaining({ field: 'label', label: 'hot dog' }));
+  });
 });

@@ -13,7 +13,7 @@ import { syntheticNotes } from '../../bench/search/synthetic-notes.ts';
 
 const SEED = testSeed();
 const LABELS = ['person', 'cat', 'dog', 'car', 'cup', 'bicycle', 'pizza', 'laptop', 'cell phone', 'dining table'];
-const toDoc = (note: NoteRecord): IndexDocument => indexNote(note, (l) => defaultTaxonomy.broaderTerms(l)).doc;
+const toDoc = (note: NoteRecord): IndexDocument => indexNote(note, (l) => defaultTaxonomy.broaderTerms(l), (w) => defaultTaxonomy.has(w)).doc;
 
 /** The slow path: MiniSearch itself, with the options TermIndex claims to rank by. */
 function reference(): MiniSearch<IndexDocument> {
@@ -106,6 +106,22 @@ describe(`TermIndex ranks as MiniSearch does (seed ${SEED}; OBSCURA_SEED replays
     }
     expect(index.size).toBe(mini.documentCount);
     for (const query of randomQueries(vocabulary, random, 60)) expectSameAsReference(index, mini, query, 20);
+  });
+
+  it('the same when a prefix reaches thousands of terms (numbered notes: "grid" -> grid0 ... grid1999)', () => {
+    const local = new TermIndex();
+    const numbered = reference();
+    for (let i = 0; i < 2_000; i++) {
+      const doc = toDoc({ ...(notes[i % notes.length] as NoteRecord), id: `g${i}`, title: `Grid ${i}`, body: `grid${i} ${vocabulary[i % 50]}` });
+      local.add(doc);
+      numbered.add(doc);
+    }
+    for (const words of [['grid'], ['grid1'], ['grid', 'grid12'], ['grid', vocabulary[3] as string], ['gird']]) {
+      for (const fuzzy of [false, true]) {
+        expectSameAsReference(local, numbered, { words, fuzzy }, 50);
+        expectSameAsReference(local, numbered, { words, fuzzy }, 600);
+      }
+    }
   });
 
   it('a removed note is gone from every term, and its id can come back', () => {

@@ -1,0 +1,119 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { readMember } from '../../../sync/share/members.ts';
+import { createVault, unlockVault } from '../../../sync/vault/vault.ts';
+import { relayForSuite } from '../relay/relay-for-suite.ts';
+import { boxContains, linkNewDevice, memoryServices, must, newDevice, open, PASS, relayOnly, reopenDevice, startDevice, titles, until, type Device } from './vault-sync-harness.ts';
+
+/**
+ * Issue 18 §1, what was left of removing one device: the new vault key handed to the
+ * remaining devices must reach them however late they come online, and a device that has
+ * only its recovery key must follow too (sync/PROTOCOL.md "Removing one device").
+ */
+const relay = relayForSuite();
+
+const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
+
+/** The handover reached `device`: it is waiting, or the vault locked itself on seeing it. */
+const handoverSeen = (device: Device): boolean => device.vault.locked || device.vault.handoverWaiting();
+
+describe('removing one device: the handover (issue 18 §1)', () => {
+  it('the removing device removes the phone offline and locks at once; days later the tablet comes online and the laptop is unlocked again: the handover reaches the tablet, it follows, and the laptop stops offering it once the tablet shows up under the new key', async () => {
+    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
+    const phone = await linkNew(laptop, 'alice-phone');
+    let tablet = await linkNew(laptop, 'alice-tablet');
+    try {
+      await vi.waitFor(() => expect(laptop.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
+      await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
+      await tablet.close();
+      // Offline: the handover never leaves the laptop before it locks.
+      laptop.sync.stop();
+      const removal = must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      expect(removal.handedTo).toEqual([tablet.vault.deviceId]);
+      const newRoom = laptop.vault.vaultReplica().roomId;
+      await laptop.close();
+      await phone.close();
+
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop');
+      await vi.waitFor(() => expect(handoverSeen(tablet)).toBe(true), { timeout: 20_000 });
+      expect(laptop.vault.pendingHandovers()).toEqual([tablet.vault.deviceId]);
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
+      expect(tablet.vault.vaultReplica().roomId).toBe(newRoom);
+
+      // The tablet wrote under the new key: that is its acknowledgement.
+      await vi.waitFor(() => expect(laptop.vault.pendingHandovers()).toEqual([]), { timeout: 20_000 });
+      expect(laptop.vault.retiredVaultReplicas()).toEqual([]);
+      await laptop.close();
+      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop');
+      expect(laptop.vault.pendingHandovers()).toEqual([]);
+      expect(laptop.vault.retiredVaultReplicas()).toEqual([]);
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  }, 120_000);
+
+  it('a tablet unlocked with the recovery key while a handover waits follows it when given a new passphrase (E_HANDOVER_PASSPHRASE without one), and opens with that passphrase afterwards', async () => {
+    const services = memoryServices();
+    const created = await createVault(services, PASS);
+    let laptop = await startDevice(created.vault, services, relayOnly(relay.relayUrl), 'alice-laptop');
+    const phone = await linkNew(laptop, 'alice-phone');
+    let tablet = await linkNew(laptop, 'alice-tablet');
+    try {
+      // The tablet holds the vault's recovery key in its header (one recovery key per vault).
+      await vi.waitFor(() => expect(tablet.vault.recoveryKeyState()).toMatchObject({ shared: true, here: true }), { timeout: 20_000 });
+      await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
+      must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      laptop.sync.stop();
+      laptop = await startDevice(laptop.vault, laptop.services, relayOnly(relay.relayUrl), 'alice-laptop');
+      await vi.waitFor(() => expect(handoverSeen(tablet)).toBe(true), { timeout: 20_000 });
+      await tablet.close();
+
+      const without = await unlockVault(tablet.services, { recoveryKey: created.recoveryKey });
+      expect(without.ok ? 'ok' : without.error.code).toBe('E_HANDOVER_PASSPHRASE');
+      const followed = must(await unlockVault(tablet.services, { recoveryKey: created.recoveryKey, newPassphrase: 'tablet pass after' }));
+      expect(followed.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      await followed.lock();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'tablet pass after');
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  }, 120_000);
+});
+
+describe('any of the person\'s devices removes a stolen one (issue 18 §1)', () => {
+  it('a writer tablet (no owner grant) removes the phone: the laptop, owner of the notebook, follows the handover and rotates the notebook without the phone, so the phone reads nothing the laptop writes after', async () => {
+    let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
+    const phone = await linkNew(laptop, 'alice-phone');
+    let tablet = await linkNew(laptop, 'alice-tablet');
+    try {
+      const id = laptop.vault.createNotebook('Home');
+      let onLaptop = await open(laptop, id);
+      createNote(onLaptop.doc, { title: 'before' });
+      await laptop.vault.flush();
+      for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
+      const onPhone = await open(phone, id);
+      await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
+      await vi.waitFor(() => expect(tablet.vault.ownDevices()).toHaveLength(3), { timeout: 20_000 });
+
+      const removal = must(await tablet.vault.removeDevice(phone.vault.deviceId, 'alice-tablet pass'));
+      expect(removal).toMatchObject({ handedTo: [laptop.vault.deviceId], rotatedNotebooks: 0, keptNotebooks: 1 });
+      tablet.sync.stop();
+      tablet = await startDevice(tablet.vault, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
+      await vi.waitFor(() => expect(handoverSeen(laptop)).toBe(true), { timeout: 20_000 });
+      await laptop.close();
+      laptop = await reopenDevice(laptop.services, relay.relayUrl, 'alice-laptop');
+      expect(laptop.vault.vaultReplica().roomId).toBe(tablet.vault.vaultReplica().roomId);
+      onLaptop = await open(laptop, id);
+      expect(readMember(onLaptop.doc, phone.vault.deviceId)?.removedAt).toBeDefined();
+      createNote(onLaptop.doc, { title: 'after' });
+      await laptop.vault.flush();
+      await until(onPhone.box, () => boxContains(onPhone.box, onLaptop.box), 20_000, 'the laptop\'s box on the phone');
+      expect(titles(onPhone.doc)).not.toContain('after');
+    } finally {
+      await Promise.all([laptop.close(), phone.close(), tablet.close()]);
+    }
+  }, 120_000);
+});
