@@ -4,7 +4,7 @@ import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
-import { bindMemberPolicy, followMembers, memberTrust, signerTrust } from '../../../sync/share/members.ts';
+import { bindMemberPolicy, followMembers, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
 import { roomMeta, type RoomMeta } from '../../../sync/share/room-meta.ts';
@@ -54,8 +54,9 @@ export function testRoom(id: string): RoomMeta {
 /**
  * A notebook replica trusting the member list, as an app device would open it. `strict`
  * (default): only owner-signed member records count, as in every notebook made by this version.
+ * `founder`: its signing key as the app pins it, or (notebooks from before keys were pinned) its id.
  */
-export function openReplica(args: { id: string; device: TestDevice; keyring: MutableKeyring; founder: string; vaultDoc?: Y.Doc; box?: Y.Doc; strict?: boolean }): SharedNotebook {
+export function openReplica(args: { id: string; device: TestDevice; keyring: MutableKeyring; founder: Anchor; vaultDoc?: Y.Doc; box?: Y.Doc; strict?: boolean }): SharedNotebook {
   const plain = new Y.Doc();
   const box = args.box ?? new Y.Doc();
   const meta = testRoom(args.id);
