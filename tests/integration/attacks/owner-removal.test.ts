@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
+import { currentMemberHead } from '../../../sync/share/member-authority.ts';
+import { MAX_HEAD_VERSION, putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, readMember } from '../../../sync/share/members.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
@@ -82,6 +84,35 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
       expect(isCurrentMember(nb.plain, owen.signing.publicKey)).toBe(false);
       expect(isCurrentMember(nb.plain, stranger.signing.publicKey)).toBe(false);
       expect(titles(nb)).toEqual(['by carol']);
+      expect(memberListStatus(nb)).toEqual({ ok: true, value: { members: 3 } });
+    }
+  });
+
+  it('finding 6: the founder\'s device, removed by Bob, signs heads (the next version, the highest, and one of the removal\'s own version removing Bob): none counts, the list stays as Bob left it', () => {
+    const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
+    const { onFounder, onOwner, onMember } = notebook(alice, bob, carol, 'founder');
+    const removed = removeMemberAndRotate(onOwner, alice.deviceId);
+    if (!removed.ok) throw new Error(removed.error.message);
+    syncBoxes(onFounder, onOwner, onMember);
+    const bobs = currentMemberHead(onOwner.plain);
+    if (!bobs) throw new Error('Bob wrote no head');
+    expect(bobs.signerDeviceId).toBe(bob.deviceId);
+    const aliceRow = bobs.records.get(alice.deviceId);
+    const bobRow = bobs.records.get(bob.deviceId);
+    if (!aliceRow || !bobRow) throw new Error('rows missing');
+    // Alice's stolen device: an empty list, and one making her an owner again and Bob removed.
+    const takeover = new Map(bobs.records);
+    takeover.set(alice.deviceId, { ...aliceRow, removed: false });
+    takeover.set(bob.deviceId, { ...bobRow, removed: true });
+    for (const version of [bobs.version, bobs.version + 1, MAX_HEAD_VERSION]) {
+      putMemberHead(onFounder.box, ID, onFounder.meta, version, version === bobs.version ? takeover : new Map(), alice.signing);
+    }
+    syncBoxes(onFounder, onOwner, onMember);
+    for (const nb of [onOwner, onMember]) {
+      expect(currentMemberHead(nb.plain)?.mapKey).toBe(bobs.mapKey);
+      expect(isCurrentOwner(nb.plain, bob.deviceId)).toBe(true);
+      expect(isCurrentMember(nb.plain, carol.signing.publicKey)).toBe(true);
+      expect(isCurrentMember(nb.plain, alice.signing.publicKey)).toBe(false);
       expect(memberListStatus(nb)).toEqual({ ok: true, value: { members: 3 } });
     }
   });
