@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { bytesEqual, concatBytes, fromBase64Url, lengthPrefixed, sign, toBase64Url, u32be, u64be, utf8, verifySignature, type SigningKeyPair } from '../../crypto/index.ts';
+import { bytesEqual, concatBytes, fromBase64Url, lengthPrefixed, sign, sodium, toBase64Url, u32be, u64be, utf8, verifySignature, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 
 /**
@@ -147,4 +147,16 @@ export function verifyMemberRecord(notebookId: string, record: MemberRecord): bo
   if (verified.size > 4096) verified.clear();
   verified.set(memo, concatBytes(record.signer, message));
   return true;
+}
+
+export const RECORD_DIGEST_BYTES = 32;
+
+/**
+ * BLAKE2b-256 of everything the record's signature covers and its signer: what a member-list
+ * head vouches for (member-head-codec.ts), so a record at the version a head names counts only
+ * if it is exactly the one the head's signer saw (not one a member signed with another box key).
+ */
+export function memberRecordDigest(notebookId: string, record: MemberRecord): Uint8Array | undefined {
+  const message = record.signer ? signedBytes(notebookId, record) : undefined;
+  return message && record.signer ? sodium().crypto_generichash(RECORD_DIGEST_BYTES, concatBytes(message, record.signer), null) : undefined;
 }

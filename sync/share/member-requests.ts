@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import type { Result } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { signingMember } from './member-authority.ts';
+import { memberStanding } from './member-authority.ts';
 import { verifyMemberRecord } from './member-record.ts';
 import { isCurrentOwner, memberPolicy, membersMap, readMember, readRawMember, resignMember, type MemberRecord } from './members.ts';
 import type { SharedNotebook } from './rotate-key.ts';
@@ -26,8 +26,8 @@ export function pendingMembers(doc: Y.Doc): MemberRecord[] {
     // Who asks is whoever signed it: any writer can put another member's key in `sig`.
     if (!verifyMemberRecord(policy.notebookId, record)) continue;
     const requester = deviceIdFor(record.signer);
-    const asker = signingMember(doc, requester);
-    if (requester !== record.addedBy || requester === deviceId || !asker || asker.removedAt !== undefined) continue;
+    const asker = memberStanding(doc, requester);
+    if (requester !== record.addedBy || requester === deviceId || !asker || asker.removed) continue;
     out.push(record);
   }
   return out.sort((a, b) => a.addedAt - b.addedAt || a.deviceId.localeCompare(b.deviceId));

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { bytesEqual, type SigningKeyPair } from '../../crypto/index.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { authorizedMember, memberPolicy, signingMember, type Anchor } from './member-authority.ts';
+import { authorizedMember, memberPolicy, memberSigns, memberStanding, readsStanding, type Anchor } from './member-authority.ts';
 import { fieldsToYMap, membersMap, readRawMember, signedMemberFields, type MemberKeys, type MemberRecord, type MemberRole } from './member-record.ts';
 import { isRevoked } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
@@ -41,11 +41,17 @@ export function listMembers(doc: Y.Doc): MemberRecord[] {
 
 /** Current (not removed) member whose record holds exactly this signing key. */
 export function isCurrentMember(doc: Y.Doc, signingPublicKey: Uint8Array): boolean {
+  // Strict: the head chain says (a device id is a hash of its signing key), held record or not.
+  if (readsStanding(doc)) return memberStanding(doc, deviceIdFor(signingPublicKey))?.removed === false;
   const record = readMember(doc, deviceIdFor(signingPublicKey));
   return record !== undefined && record.removedAt === undefined && bytesEqual(record.signingPublicKey, signingPublicKey);
 }
 
 export function isCurrentOwner(doc: Y.Doc, deviceId: string): boolean {
+  if (readsStanding(doc)) {
+    const standing = memberStanding(doc, deviceId);
+    return standing?.owner === true && !standing.removed;
+  }
   const record = readMember(doc, deviceId);
   return record?.role === 'owner' && record.removedAt === undefined;
 }
@@ -133,10 +139,14 @@ export function signerTrust(doc: Y.Doc, revocations: BoxRevocations | undefined,
   return (signerPublicKey) => {
     const deviceId = deviceIdFor(signerPublicKey);
     if (revocations && isRevoked(revocations.box, revocations.notebookId, revocations.meta, deviceId, (id) => isCurrentOwner(doc, id))) return false;
-    // Strict: a stored record that does not count (unsigned, or signed by no owner) leaves the anchors to decide.
-    const strict = memberPolicy(doc)?.strict() === true;
-    const record = strict ? signingMember(doc, deviceId) : readRawMember(doc, deviceId);
-    if (strict ? record !== undefined : membersMap(doc).has(deviceId)) {
+    // Strict: the head chain (and records beyond it that count) decide, whatever record this
+    // replica holds; a device it does not name leaves the anchors to decide, but the founder is
+    // named from the first head on, so its pin no longer outweighs its removal.
+    if (readsStanding(doc)) {
+      const signs = memberSigns(doc, deviceId);
+      if (signs !== undefined) return signs;
+    } else if (membersMap(doc).has(deviceId)) {
+      const record = readRawMember(doc, deviceId);
       return record !== undefined && record.removedAt === undefined && bytesEqual(record.signingPublicKey, signerPublicKey);
     }
     return anchors.some((anchor) => (typeof anchor === 'string' ? anchor === deviceId : bytesEqual(anchor, signerPublicKey)));

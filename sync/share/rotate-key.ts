@@ -54,6 +54,9 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
   // Only an owner's revocation counts (revocations.ts); a member's removal would not hold.
   if (!isCurrentOwner(nb.plain, nb.self.deviceId)) return { ok: false, error: { code: 'E_NOT_OWNER', message: 'only an owner can remove a member' } };
   const removed = deviceIds.filter((id) => id !== nb.self.deviceId);
+  // First a head naming every record that counts now: one a removed owner signed stays a
+  // member because the chain names it, not because its signer is still an owner.
+  writeMemberHead(nb);
   for (const id of removed) markMemberRemoved(nb.plain, id, nb.self.signing, now);
   nb.sealed.flush();
   // A revocation is never rewritten: peers keep the first one they verified (append-only).

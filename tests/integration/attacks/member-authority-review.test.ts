@@ -8,7 +8,7 @@ import { approveMember, pendingMembers } from '../../../sync/share/member-reques
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, membersMap, readRawMember } from '../../../sync/share/members.ts';
 import { isRevoked } from '../../../sync/share/revocations.ts';
 import { handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, headRow, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
 
 /**
  * The security review of owner-signed member records (issue 13 §3): each case is something a
@@ -34,7 +34,7 @@ describe('attack: member records after the review of owner-signed records', () =
     const mallory = newDevice();
     const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
     if (!onMallory) throw new Error('no replica');
-    putMemberHead(onMallory.box, ID, onMallory.meta, Number.MAX_SAFE_INTEGER, new Map([[mallory.deviceId, 1]]), mallory.signing);
+    putMemberHead(onMallory.box, ID, onMallory.meta, Number.MAX_SAFE_INTEGER, new Map([[mallory.deviceId, headRow(1)]]), mallory.signing);
     syncBoxes(onAlice, onMallory);
     // What the members observer of an open notebook calls on every change.
     expect(() => writeMemberHead(onAlice)).not.toThrow();
@@ -136,8 +136,8 @@ describe('attack: member records after the review of owner-signed records', () =
     onMallory.sealed.flush();
     // Alice's head with Owen's row lowered back to his old record, and the stranger added.
     const rows = new Map(aliceHead?.records);
-    rows.set(owen.deviceId, 1);
-    rows.set(stranger.deviceId, 1);
+    rows.set(owen.deviceId, { ...headRow(1), owner: true });
+    rows.set(stranger.deviceId, { ...headRow(1), owner: true });
     putMemberHead(onMallory.box, ID, onMallory.meta, (aliceHead?.version ?? 0) + 1, rows, owen.signing);
     syncBoxes(onAlice, onMallory);
     expect(currentMemberHead(onAlice.plain)?.signerDeviceId).toBe(alice.deviceId);

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { boxMaps } from '../../../sync/sealed/box-layout.ts';
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
-import { addMember, foundMembers, isCurrentMember } from '../../../sync/share/members.ts';
+import { addMember, foundMembers, isCurrentMember, readMember } from '../../../sync/share/members.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes } from '../share/share-harness.ts';
 
 /**
@@ -51,7 +51,9 @@ describe('attack: a relay hides a member record (issue 13 §3)', () => {
     expect(memberListStatus(onAlice)).toEqual({ ok: true, value: { members: 3 } });
 
     Y.applyUpdate(onBob.box, Y.encodeStateAsUpdate(servedWithout(onAlice.box, carolEntry as string)));
-    expect(isCurrentMember(onBob.plain, carol.signing.publicKey)).toBe(false);
+    // The head names her, so her writes count; her record (box key) is what Bob lacks.
+    expect(isCurrentMember(onBob.plain, carol.signing.publicKey)).toBe(true);
+    expect(readMember(onBob.plain, carol.deviceId)).toBeUndefined();
     const status = memberListStatus(onBob);
     expect(status.ok ? 'complete' : status.error.code).toBe('E_MEMBERS_INCOMPLETE');
     expect(status.ok ? [] : status.error.missing).toEqual([carol.deviceId]);

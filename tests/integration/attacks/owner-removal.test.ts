@@ -94,6 +94,7 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
     const removed = removeMemberAndRotate(onOwner, alice.deviceId);
     if (!removed.ok) throw new Error(removed.error.message);
     syncBoxes(onFounder, onOwner, onMember);
+    expect(pickUpNotebookKeys(onMember, [alice.signing.publicKey])).toEqual([removed.value.keyId]);
     const bobs = currentMemberHead(onOwner.plain);
     if (!bobs) throw new Error('Bob wrote no head');
     expect(bobs.signerDeviceId).toBe(bob.deviceId);

@@ -6,7 +6,7 @@ import { memberHeadsMap, putMemberHead } from '../../../sync/share/member-head-c
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
 import { upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, membersMap, readMember } from '../../../sync/share/members.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles } from './share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, headRow } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-member-heads';
@@ -57,7 +57,7 @@ describe('owner-signed member records and heads', () => {
     expect(memberHeadsMap(onBob.box).has(headKey as string)).toBe(true);
     expect(memberListStatus(onBob)).toEqual({ ok: true, value: { members: 2 } });
     // A head Bob signs anyway, naming a device nobody added, at a version far ahead.
-    putMemberHead(onBob.box, ID, onBob.meta, 99, new Map([[newDevice().deviceId, 1]]), bob.signing);
+    putMemberHead(onBob.box, ID, onBob.meta, 99, new Map([[newDevice().deviceId, headRow(1)]]), bob.signing);
     syncBoxes(onAlice, onBob);
     expect(memberListStatus(onAlice)).toEqual({ ok: true, value: { members: 2 } });
   });

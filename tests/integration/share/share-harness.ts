@@ -5,6 +5,7 @@ import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
 import { bindMemberPolicy, followMembers, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
+import type { HeadRow } from '../../../sync/share/member-head-codec.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
 import { roomMeta, type RoomMeta } from '../../../sync/share/room-meta.ts';
@@ -97,3 +98,6 @@ export const memberKeys = (device: TestDevice): { signingPublicKey: Uint8Array; 
   signingPublicKey: device.signing.publicKey,
   boxPublicKey: device.box.publicKey,
 });
+
+/** A member-list head row for a forged head: a plain member at `version`, vouching for no record that exists. */
+export const headRow = (version: number): HeadRow => ({ version, owner: false, removed: false, digest: new Uint8Array(32) });
