@@ -34,13 +34,12 @@ export function upgradeMemberRecords(plain: Y.Doc, notebookId: string, founder: 
 const isAnchor = (anchor: Anchor, key: Uint8Array): boolean => (typeof anchor === 'string' ? anchor === deviceIdFor(key) : bytesEqual(anchor, key));
 
 /**
- * Whether the box shows that the notebook was upgraded: a head signed by the founder or by a
- * device the stored list (read as before) names an owner. A member's own head proves nothing.
+ * Whether the box shows that the notebook was upgraded: the first head of the chain, which
+ * only the pinned founder signs. Nothing else: a head or record another device signed (an
+ * unsigned owner record of its own and a head it signs) proves nothing, and must not turn the
+ * notebook strict before its founder has signed the records.
  */
-export function boxShowsStrict(box: Y.Doc, plain: Y.Doc, notebookId: string, meta: RoomMeta, founder: Anchor): boolean {
-  return listMemberHeads(box, notebookId, meta).some((head) => {
-    if (typeof founder === 'string' ? founder === head.signerDeviceId : deviceIdFor(founder) === head.signerDeviceId) return true;
-    const record = readRawMember(plain, head.signerDeviceId);
-    return record?.role === 'owner' && record.removedAt === undefined;
-  });
+export function boxShowsStrict(box: Y.Doc, notebookId: string, meta: RoomMeta, founder: Anchor): boolean {
+  const founderId = typeof founder === 'string' ? founder : deviceIdFor(founder);
+  return listMemberHeads(box, notebookId, meta).some((head) => head.version === 1 && head.signerDeviceId === founderId);
 }

@@ -71,7 +71,7 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   const isStrict = (): boolean => {
     if (strict || checkedAt === boxChanges) return strict;
     checkedAt = boxChanges;
-    strict = boxShowsStrict(box, plain, id, meta, founder);
+    strict = boxShowsStrict(box, id, meta, founder);
     return strict;
   };
   const unbindPolicy = bindMemberPolicy(plain, { notebookId: id, founder, heads: { box, meta }, strict: isStrict });
