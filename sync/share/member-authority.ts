@@ -137,8 +137,9 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
   const raw = verifiedRecords(doc, policy.notebookId);
   const head = policy.heads ? headChain(listMemberHeads(policy.heads.box, policy.notebookId, policy.heads.meta), policy.founder) : undefined;
   const redeemers = new Map<string, number>();
+  // Only records the invite's own key signed are its redemptions: any writer can store one naming it.
   for (const record of raw.values()) {
-    if (record.proof !== undefined) redeemers.set(record.addedBy, (redeemers.get(record.addedBy) ?? 0) + 1);
+    if (record.proof !== undefined && record.signer && deviceIdFor(record.signer) === record.addedBy) redeemers.set(record.addedBy, (redeemers.get(record.addedBy) ?? 0) + 1);
   }
   const memo = new Map<string, MemberRecord | undefined>();
   const visiting = new Set<string>();
