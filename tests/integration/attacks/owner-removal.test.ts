@@ -88,8 +88,8 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
     }
   });
 
-  it('finding 6: the founder\'s device, removed by Bob, signs heads (the next version, the highest, and one of the removal\'s own version removing Bob): none counts, the list stays as Bob left it', () => {
-    const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
+  it('finding 6: the founder\'s device, removed by Bob, signs heads (the next version, the highest, and one of the removal\'s own version making itself and a stranger owners): none counts, the list stays as Bob left it', () => {
+    const [alice, bob, carol, stranger] = [newDevice(), newDevice(), newDevice(), newDevice()];
     const { onFounder, onOwner, onMember } = notebook(alice, bob, carol, 'founder');
     const removed = removeMemberAndRotate(onOwner, alice.deviceId);
     if (!removed.ok) throw new Error(removed.error.message);
@@ -101,10 +101,12 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
     const aliceRow = bobs.records.get(alice.deviceId);
     const bobRow = bobs.records.get(bob.deviceId);
     if (!aliceRow || !bobRow) throw new Error('rows missing');
-    // Alice's stolen device: an empty list, and one making her an owner again and Bob removed.
+    // Alice's stolen device: an empty list, and (at the version of Bob's head) one making her
+    // an owner again with a stranger as owner. (One that also names Bob removed is a mutual
+    // removal, decided by box key: PROTOCOL.md "Owner-signed member records", Limits.)
     const takeover = new Map(bobs.records);
     takeover.set(alice.deviceId, { ...aliceRow, removed: false });
-    takeover.set(bob.deviceId, { ...bobRow, removed: true });
+    takeover.set(stranger.deviceId, { ...bobRow, owner: true });
     for (const version of [bobs.version, bobs.version + 1, MAX_HEAD_VERSION]) {
       putMemberHead(onFounder.box, ID, onFounder.meta, version, version === bobs.version ? takeover : new Map(), alice.signing);
     }
@@ -114,6 +116,7 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
       expect(isCurrentOwner(nb.plain, bob.deviceId)).toBe(true);
       expect(isCurrentMember(nb.plain, carol.signing.publicKey)).toBe(true);
       expect(isCurrentMember(nb.plain, alice.signing.publicKey)).toBe(false);
+      expect(isCurrentOwner(nb.plain, stranger.deviceId)).toBe(false);
       expect(memberListStatus(nb)).toEqual({ ok: true, value: { members: 3 } });
     }
   });
