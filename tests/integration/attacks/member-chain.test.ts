@@ -5,10 +5,11 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
 import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { sweepInvites } from '../../../sync/share/join-notebook.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
-import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember } from '../../../sync/share/members.ts';
+import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
 
 /**
  * Review findings 4, 7 and 11 of owner-signed member records: what a member writes into the
@@ -121,5 +122,34 @@ describe('attack: a member writes into the member list', () => {
     syncBoxes(onAlice, onInvite, onMallory);
     expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(true);
     expect(isCurrentMember(onAlice.plain, fake.signing.publicKey)).toBe(false);
+  });
+
+  it('finding 11 (the bound on expiry): a link holder redeems an invite an owner swept as expired, backdating the redemption and re-signing the invite\'s removal over the sweep: it counts for nothing', () => {
+    const [alice, invite, joiner] = [newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const now = Date.now();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const onInvite = open(invite);
+    syncBoxes(onAlice, onInvite);
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    // The owner's device sweeps it at its own clock, and its head names the invite removed.
+    expect(sweepInvites(onAlice, now)).toBe(true);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    syncBoxes(onAlice, onInvite);
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
+    const swept = readRawMember(onInvite.plain, invite.deviceId);
+    if (!swept) throw new Error('no invite record');
+    resignMember(onInvite.plain, swept, invite.signing, { removedAt: now });
+    onInvite.sealed.flush();
+    syncBoxes(onAlice, onInvite);
+    // The swept invite's key signs nothing any more: its envelope is refused whole.
+    expect(quarantineCodes(onAlice)).toEqual(['E_SIGNER']);
+    expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(false);
   });
 });
