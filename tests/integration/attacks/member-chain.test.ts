@@ -9,7 +9,7 @@ import { sweepInvites } from '../../../sync/share/join-notebook.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, unsignedMember, type TestDevice } from '../share/share-harness.ts';
 
 /**
  * Review findings 4, 7 and 11 of owner-signed member records: what a member writes into the
@@ -24,18 +24,6 @@ const junk = (): Y.Map<unknown> => {
   entry.set('role', 'x');
   return entry;
 };
-
-/** Records as the version before owner-signed records wrote them: no version, no signature. */
-function unsigned(doc: Y.Doc, device: TestDevice, role: string, addedBy: string): void {
-  const entry = new Y.Map<unknown>();
-  const keys = memberKeys(device);
-  entry.set('signingPublicKey', Buffer.from(keys.signingPublicKey).toString('base64url'));
-  entry.set('boxPublicKey', Buffer.from(keys.boxPublicKey).toString('base64url'));
-  entry.set('role', role);
-  entry.set('addedBy', addedBy);
-  entry.set('addedAt', Date.now());
-  membersMap(doc).set(device.deviceId, entry);
-}
 
 describe('attack: a member writes into the member list', () => {
   it('finding 4: a member overwrites the founder\'s and an owner\'s records with junk: both stay owners, the owner\'s notes apply, and the list says it lacks their records', () => {
@@ -75,12 +63,12 @@ describe('attack: a member writes into the member list', () => {
     const [alice, mallory] = [newDevice(), newDevice()];
     const key = firstKey();
     const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
-    unsigned(onAlice.plain, alice, 'owner', alice.deviceId);
-    unsigned(onAlice.plain, mallory, 'member', alice.deviceId);
+    unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
+    unsignedMember(onAlice.plain, mallory, 'member', alice.deviceId);
     onAlice.sealed.flush();
     const onMallory = openReplica({ id: ID, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
     syncBoxes(onAlice, onMallory);
-    unsigned(onMallory.plain, mallory, 'owner', mallory.deviceId);
+    unsignedMember(onMallory.plain, mallory, 'owner', mallory.deviceId);
     onMallory.sealed.flush();
     putMemberHead(onMallory.box, ID, onMallory.meta, 1, new Map(), mallory.signing);
     syncBoxes(onAlice, onMallory);
@@ -151,5 +139,42 @@ describe('attack: a member writes into the member list', () => {
     // The swept invite's key signs nothing any more: its envelope is refused whole.
     expect(quarantineCodes(onAlice)).toEqual(['E_SIGNER']);
     expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(false);
+  });
+
+  it('finding 11 (the bound on expiry, with a relay): Carol gets the owner\'s head naming the swept invite removed but not the sweep itself; the link holder\'s backdated redemption still counts for nothing there', () => {
+    const [alice, carol, invite, joiner] = [newDevice(), newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const now = Date.now();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(carol), 'member', alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const [onCarol, onInvite] = [open(carol), open(invite)];
+    syncBoxes(onAlice, onCarol, onInvite);
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    const before = new Set(onAlice.box.getMap('entries').keys());
+    expect(sweepInvites(onAlice, now)).toBe(true);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const sweep = [...onAlice.box.getMap('entries').keys()].filter((k) => !before.has(k));
+    expect(sweep).toHaveLength(1);
+    // The relay hands Carol everything but the sweep's entry.
+    const served = new Y.Doc();
+    for (const name of onAlice.box.share.keys()) {
+      onAlice.box.getMap<unknown>(name).forEach((value, k) => {
+        if (!(name === 'entries' && k === sweep[0])) served.getMap<unknown>(name).set(k, value);
+      });
+    }
+    Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(served));
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
+    const open1 = readRawMember(onInvite.plain, invite.deviceId);
+    if (!open1) throw new Error('no invite record');
+    resignMember(onInvite.plain, open1, invite.signing, { removedAt: now });
+    onInvite.sealed.flush();
+    syncBoxes(onCarol, onInvite);
+    expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
   });
 });

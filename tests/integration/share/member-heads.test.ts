@@ -6,7 +6,7 @@ import { memberHeadsMap, putMemberHead } from '../../../sync/share/member-head-c
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
 import { upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, membersMap, readMember } from '../../../sync/share/members.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, headRow } from './share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, headRow, unsignedMember } from './share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-member-heads';
@@ -65,20 +65,9 @@ describe('owner-signed member records and heads', () => {
   it('an old notebook (unsigned records) is read as before until its founder signs every record; then a member\'s additions stop counting', () => {
     const [alice, bob, stranger] = [newDevice(), newDevice(), newDevice()];
     const key = firstKey();
-    // Records as the previous version wrote them: no version, no signature.
-    const unsigned = (doc: Y.Doc, device: typeof alice, role: string, addedBy: string): void => {
-      const entry = new Y.Map<unknown>();
-      const keys = memberKeys(device);
-      entry.set('signingPublicKey', Buffer.from(keys.signingPublicKey).toString('base64url'));
-      entry.set('boxPublicKey', Buffer.from(keys.boxPublicKey).toString('base64url'));
-      entry.set('role', role);
-      entry.set('addedBy', addedBy);
-      entry.set('addedAt', Date.now());
-      membersMap(doc).set(device.deviceId, entry);
-    };
     const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId, strict: false });
-    unsigned(onAlice.plain, alice, 'owner', alice.deviceId);
-    unsigned(onAlice.plain, bob, 'member', alice.deviceId);
+    unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
+    unsignedMember(onAlice.plain, bob, 'member', alice.deviceId);
     onAlice.sealed.flush();
     const onBob = openReplica({ id: ID, device: bob, keyring: keyringWith(key), founder: alice.deviceId, strict: false });
     syncBoxes(onAlice, onBob);
@@ -91,7 +80,7 @@ describe('owner-signed member records and heads', () => {
     const strictBob = openReplica({ id: ID, device: bob, keyring: keyringWith(key), founder: alice.deviceId, box: onBob.box, strict });
     syncBoxes(onAlice, strictBob);
     expect(isCurrentMember(strictBob.plain, bob.signing.publicKey)).toBe(true);
-    unsigned(strictBob.plain, stranger, 'member', bob.deviceId);
+    unsignedMember(strictBob.plain, stranger, 'member', bob.deviceId);
     strictBob.sealed.flush();
     const onStranger = openReplica({ id: ID, device: stranger, keyring: keyringWith(key), founder: alice.deviceId, strict });
     const strictAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId, box: onAlice.box, strict });

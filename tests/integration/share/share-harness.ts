@@ -4,7 +4,7 @@ import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
-import { bindMemberPolicy, followMembers, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
+import { bindMemberPolicy, followMembers, membersMap, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
 import type { HeadRow } from '../../../sync/share/member-head-codec.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
@@ -101,3 +101,14 @@ export const memberKeys = (device: TestDevice): { signingPublicKey: Uint8Array; 
 
 /** A member-list head row for a forged head: a plain member at `version`, vouching for no record that exists. */
 export const headRow = (version: number): HeadRow => ({ version, owner: false, removed: false, digest: new Uint8Array(32) });
+
+/** A member record as the version before owner-signed records wrote it: no version, no signature. */
+export function unsignedMember(doc: Y.Doc, device: TestDevice, role: string, addedBy: string): void {
+  const entry = new Y.Map<unknown>();
+  entry.set('signingPublicKey', Buffer.from(device.signing.publicKey).toString('base64url'));
+  entry.set('boxPublicKey', Buffer.from(device.box.publicKey).toString('base64url'));
+  entry.set('role', role);
+  entry.set('addedBy', addedBy);
+  entry.set('addedAt', Date.now());
+  membersMap(doc).set(device.deviceId, entry);
+}
