@@ -183,6 +183,9 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
   };
   const redeemed = (record: MemberRecord, inviteId: string): boolean => {
     if (record.role !== 'member' || record.addedBy !== inviteId || redeemers.get(inviteId) !== 1) return false;
+    // A redemption no head names yet, of an invite the head names removed (used, withdrawn or
+    // swept by an owner's clock): too late, whatever `addedAt` (the joiner's pick) says.
+    if (head?.records.get(inviteId)?.removed === true) return false;
     let fields: unknown;
     try {
       fields = JSON.parse(record.proof ?? '');
