@@ -71,6 +71,7 @@ export const SYNC_ERROR_CODES = [
   'E_NOT_SHARED',
   // The Vault (sync/vault).
   'E_MEMBER_UNKNOWN',
+  'E_MEMBERS_INCOMPLETE',
   'E_SYNC_OFF',
   'E_INVITE_TIMEOUT',
   'E_INVITE_ALREADY_JOINED',

@@ -49,6 +49,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_INVITE_INVITER: 'This invite names someone who did not make it, so it was refused. Ask for a new one.',
   E_NOT_OWNER: 'Only an owner of this notebook can remove members.',
   E_MEMBER_UNKNOWN: 'That device is no longer a member of this notebook.',
+  E_MEMBERS_INCOMPLETE: 'This device has not received every member the owner listed yet; the member list may be incomplete.',
   E_DEVICE_UNKNOWN: 'That is not one of your other devices, or it was removed already. Nothing was changed.',
   E_HANDOVER_CHOICE: 'One of your devices removed another from your vault. Say which device you keep before this one follows either.',
   E_HANDOVER_PASSPHRASE:

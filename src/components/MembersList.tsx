@@ -20,6 +20,14 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
       return listed.value.filter((m) => m.removedAt === undefined);
     },
   );
+  // Records the owner's signed list names that have not reached this device (sync/share/member-head.ts).
+  const [missing] = createResource(
+    () => version() + 1,
+    async () => {
+      const found = await props.vault.missingMembers(props.notebook.id);
+      return found.ok ? found.value.length : 0;
+    },
+  );
   const [confirming, setConfirming] = createSignal<string>();
   const [problem, setProblem] = createSignal<string>();
   const [notice, setNotice] = createSignal<string>();
@@ -38,6 +46,11 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
     else if ('rotated' in done.value && !done.value.rotated) setNotice('Withdrawn. Only an owner can also change the notebook key; ask one to, in case the link was seen by someone else.');
   };
   const m = (deviceId: string) => members()?.find((x) => x.deviceId === deviceId);
+  const approve = async (deviceId: string) => {
+    setProblem(undefined);
+    const done = await props.vault.approveMember(props.notebook.id, deviceId);
+    if (!done.ok) setProblem(messageFor(done.error.code, done.error.message));
+  };
 
   return (
     <section class="sync-section" aria-labelledby="members-title">
@@ -49,10 +62,15 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
               <li data-device-id={member.deviceId}>
                 <span class="member-name">{nameOf(member)}</span>
                 <span class="hint">
-                  {ROLE[member.role]}
+                  {member.pending ? 'waiting for an owner to approve' : ROLE[member.role]}
                   {member.ownDevice && !member.self ? ' · your device' : ''}
                 </span>
-                <Show when={!member.self && (iAmOwner() || member.role === 'invite')}>
+                <Show when={member.pending && iAmOwner()}>
+                  <button type="button" onClick={() => void approve(member.deviceId)} aria-label={`Approve ${nameOf(member)}`}>
+                    Approve
+                  </button>
+                </Show>
+                <Show when={!member.self && !member.pending && (iAmOwner() || member.role === 'invite')}>
                   <Show
                     when={confirming() === member.deviceId}
                     fallback={
@@ -80,10 +98,21 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
             )}
           </For>
         </ul>
+        <Show when={(missing() ?? 0) > 0}>
+          <p class="error" role="alert" data-testid="members-incomplete">
+            {messageFor('E_MEMBERS_INCOMPLETE', '')} ({missing()} missing)
+          </p>
+        </Show>
         <Show when={members() && !members()?.some((m) => m.self)}>
           <p class="hint" data-testid="not-yet-member">
             This device is not a member yet: your device that answered its link adds it, and the list shows it once that has
             synced.
+          </p>
+        </Show>
+        <Show when={members()?.some((m) => m.self && m.pending)}>
+          <p class="hint" data-testid="waiting-for-owner">
+            Your other device added this one, but you are not an owner of this notebook: an owner has to approve it before what
+            it writes reaches the others.
           </p>
         </Show>
       </Show>

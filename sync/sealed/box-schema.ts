@@ -2,11 +2,12 @@ import * as Y from 'yjs';
 
 /**
  * The root maps a box doc has (sync/sealed/box-layout.ts, sync/share/key-envelope.ts,
- * sync/share/revocations.ts, and `epochs`); the vault's box is a SealedDoc box too, with its
- * device approvals (sync/vault/device-approvals.ts). Every value in them is bytes: a sealed
- * envelope, a key envelope, a revocation, an approval.
+ * sync/share/revocations.ts, `epochs`, and `memberHeads`, sync/share/member-head-codec.ts);
+ * the vault's box is a SealedDoc box too, with its device approvals
+ * (sync/vault/device-approvals.ts). Every value in them is bytes: a sealed envelope, a key
+ * envelope, a revocation, a member-list head, an approval.
  */
-export const BOX_MAPS: ReadonlySet<string> = new Set(['entries', 'snapshots', 'keys', 'revocations', 'epochs', 'approvals']);
+export const BOX_MAPS: ReadonlySet<string> = new Set(['entries', 'snapshots', 'keys', 'revocations', 'epochs', 'memberHeads', 'approvals']);
 
 /**
  * The most values (Yjs structs) a box may hold: a relay room's default cap, and what a device

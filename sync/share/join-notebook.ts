@@ -19,7 +19,7 @@ import type { NotebookRoom } from '../transport/derive-room-id.ts';
 import { addInvitedNotebook } from '../vault/vault-doc.ts';
 import { createInviteLink, type Invite } from './invite-link.ts';
 import { dropKeyEnvelopes, keyEnvelopeEntries, openKeyEnvelope } from './key-envelope.ts';
-import { addMember, isCurrentMember, listMembers, markMemberRemoved, readMember, type MemberKeys, type MemberRecord } from './members.ts';
+import { addMember, bindMemberPolicy, isCurrentMember, isCurrentOwner, listMembers, markMemberRemoved, memberPolicy, membersMap, readMember, readRawMember, resignMember, type MemberKeys, type MemberRecord } from './members.ts';
 import { listRevocations, writeRevocation } from './revocations.ts';
 import { roomMeta, type RoomMeta } from './room-meta.ts';
 
@@ -73,7 +73,7 @@ export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDev
   const oneTimeSeed = randomBytes(32);
   const oneTime = inviteIdentity(oneTimeSeed);
   const keys = { signingPublicKey: oneTime.signing.publicKey, boxPublicKey: oneTime.box.publicKey };
-  const oneTimeDeviceId = addMember(args.plain, keys, 'invite', deviceIdFor(args.inviter.publicKey), now, expiresAt);
+  const oneTimeDeviceId = addMember(args.plain, keys, 'invite', args.inviter, now, expiresAt);
   wipe(oneTime.signing.secretKey);
   wipe(oneTime.box.secretKey);
   args.sealed.flush();
@@ -100,7 +100,7 @@ export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDev
  * a signed revocation of it (readable without any key) tells a joiner at once.
  */
 export function revokeInvite(nb: ShareMapsOf, oneTimeDeviceId: string, revoker: SigningKeyPair, now = Date.now()): boolean {
-  if (readMember(nb.plain, oneTimeDeviceId)?.role !== 'invite' || !markMemberRemoved(nb.plain, oneTimeDeviceId, now)) return false;
+  if (readMember(nb.plain, oneTimeDeviceId)?.role !== 'invite' || !markMemberRemoved(nb.plain, oneTimeDeviceId, revoker, now)) return false;
   nb.box.transact(() => {
     writeRevocation(nb.box, nb.id, nb.meta, oneTimeDeviceId, revoker, now);
     dropKeyEnvelopes(nb.box, nb.id, nb.meta, oneTimeDeviceId);
@@ -114,6 +114,11 @@ interface ShareMapsOf {
   readonly plain: Y.Doc;
   readonly box: Y.Doc;
   readonly meta: RoomMeta;
+}
+
+/** ShareMapsOf, opened by this device. */
+interface ShareMapsOfSelf extends ShareMapsOf {
+  readonly self: { readonly deviceId: string; readonly signing: SigningKeyPair };
 }
 
 /**
@@ -136,14 +141,17 @@ export function inviteIsOpen(record: MemberRecord | undefined, now = Date.now())
 /**
  * Marks expired invites removed and deletes every key envelope sealed to an invite that is
  * used, withdrawn or expired, so a link found later (a browser history) opens nothing that
- * was written after. Any member may; the append-only rules accept these deletes. Returns
- * whether the plain doc changed (the caller flushes).
+ * was written after. Any member may drop the envelopes (the append-only rules accept these
+ * deletes); in a strict notebook only an owner marks the record, since a member's would not
+ * count and would only replace the owner's. Returns whether the plain doc changed (the caller
+ * flushes).
  */
-export function sweepInvites(nb: ShareMapsOf, now = Date.now()): boolean {
+export function sweepInvites(nb: ShareMapsOfSelf, now = Date.now()): boolean {
   let changed = false;
+  const marks = memberPolicy(nb.plain)?.strict() !== true || isCurrentOwner(nb.plain, nb.self.deviceId);
   for (const record of listMembers(nb.plain)) {
     if (record.role !== 'invite') continue;
-    if (record.removedAt === undefined && !inviteIsOpen(record, now)) changed = markMemberRemoved(nb.plain, record.deviceId, now) || changed;
+    if (marks && record.removedAt === undefined && !inviteIsOpen(record, now)) changed = markMemberRemoved(nb.plain, record.deviceId, nb.self.signing, now) || changed;
     if (!inviteIsOpen(readMember(nb.plain, record.deviceId), now)) dropKeyEnvelopes(nb.box, nb.id, nb.meta, record.deviceId);
   }
   return changed;
@@ -216,9 +224,13 @@ export function redeemInvite(
   // Edit a copy so the joiner's own SealedDoc does not seal this change as its own.
   const scratch = new Y.Doc();
   Y.applyUpdate(scratch, Y.encodeStateAsUpdate(plain));
+  bindMemberPolicy(scratch, { notebookId: invite.notebookId, founder: invite.founderSigningPublicKey, strict: () => false });
   const before = Y.encodeStateVector(scratch);
-  const deviceId = addMember(scratch, joiner, 'member', oneTimeId, now);
-  markMemberRemoved(scratch, oneTimeId, now);
+  // The proof: the invite's record as its issuer signed it, so readers can check it was an owner.
+  const proof = JSON.stringify((membersMap(plain).get(oneTimeId) as Y.Map<unknown>).toJSON());
+  const deviceId = addMember(scratch, joiner, 'member', oneTime, now, undefined, proof);
+  const stored = readRawMember(scratch, oneTimeId);
+  if (stored) resignMember(scratch, stored, oneTime, { removedAt: now });
   const update = Y.encodeStateAsUpdate(scratch, before);
   scratch.destroy();
   const meta = roomMeta(invite.room);

@@ -1,71 +1,33 @@
-import * as Y from 'yjs';
-import { bytesEqual, fromBase64Url, toBase64Url } from '../../crypto/index.ts';
+import type * as Y from 'yjs';
+import { bytesEqual, type SigningKeyPair } from '../../crypto/index.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
+import { authorizedMember, memberPolicy, memberSigns, memberStanding, readsStanding, type Anchor } from './member-authority.ts';
+import { fieldsToYMap, membersMap, readRawMember, signedMemberFields, type MemberKeys, type MemberRecord, type MemberRole } from './member-record.ts';
 import { isRevoked } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
 
+export { bindMemberPolicy, memberPolicy, type Anchor, type MemberPolicy } from './member-authority.ts';
+export { membersMap, readRawMember, type MemberKeys, type MemberRecord, type MemberRole } from './member-record.ts';
+
 /**
- * Who may write into a shared notebook: the plain notebook doc's `members` map,
- * deviceId -> { signingPublicKey, boxPublicKey, role, addedBy, addedAt, removedAt? }.
+ * Who may write into a shared notebook: the plain notebook doc's `members` map
+ * (member-record.ts).
  *
- * Note: the map lives in the plain doc, so it is itself written by sealed, signed updates.
- * An envelope is applied only when its signer is a current member, so a non-member can
- * never add itself: every member record was written by someone who already was one. The
- * chain starts at the founder (see memberTrust). Roles are advisory: every current member
- * may write notes and members alike, as in any shared document. `invite` records hold an
- * invite's one-time key (sync/share/join-notebook.ts) and have no box key.
+ * Note: the map lives in the plain doc, so it is itself written by sealed, signed updates,
+ * and any current member's update may change any record. So a record counts only when an
+ * owner's authority reaches it (member-authority.ts: signed by a current owner, or by an
+ * invite's one-time key with the owner-signed invite as proof), and an owner-signed head in
+ * the box (member-head-codec.ts) tells a replica which records it lacks. Notebooks from
+ * before owner-signed records read every stored record until an owner device upgrades them
+ * (member-upgrade.ts). `invite` records hold an invite's one-time key
+ * (sync/share/join-notebook.ts) and have no box key.
  */
-export type MemberRole = 'owner' | 'member' | 'invite';
-
-export interface MemberRecord {
-  readonly deviceId: string;
-  readonly signingPublicKey: Uint8Array;
-  readonly boxPublicKey: Uint8Array | undefined;
-  readonly role: MemberRole;
-  readonly addedBy: string;
-  readonly addedAt: number;
-  readonly removedAt: number | undefined;
-  /** Invites only: after this, members sweep it (join-notebook.ts sweepInvites). */
-  readonly expiresAt: number | undefined;
-}
-
-export interface MemberKeys {
-  readonly signingPublicKey: Uint8Array;
-  readonly boxPublicKey?: Uint8Array;
-}
-
 export type TrustSigner = (writerId: string, signerPublicKey: Uint8Array) => boolean;
 
-export function membersMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
-  return doc.getMap<Y.Map<unknown>>('members');
-}
-
-const ROLES: readonly string[] = ['owner', 'member', 'invite'];
-
-function bytesField(entry: Y.Map<unknown>, name: string, length: number): Uint8Array | undefined {
-  const value = entry.get(name);
-  if (typeof value !== 'string') return undefined;
-  const bytes = fromBase64Url(value);
-  return bytes.ok && bytes.value.length === length ? bytes.value : undefined;
-}
-
-/** A validated record, or undefined when absent or malformed (a malformed record trusts nobody). */
+/** The record that counts for `deviceId` (member-authority.ts), or undefined. */
 export function readMember(doc: Y.Doc, deviceId: string): MemberRecord | undefined {
-  const entry = membersMap(doc).get(deviceId);
-  if (!(entry instanceof Y.Map)) return undefined;
-  const signingPublicKey = bytesField(entry, 'signingPublicKey', 32);
-  const role = entry.get('role');
-  const addedBy = entry.get('addedBy');
-  const addedAt = entry.get('addedAt');
-  const removedAt = entry.get('removedAt');
-  const expiresAt = entry.get('expiresAt');
-  if (!signingPublicKey || deviceIdFor(signingPublicKey) !== deviceId) return undefined;
-  if (typeof role !== 'string' || !ROLES.includes(role) || typeof addedBy !== 'string' || typeof addedAt !== 'number') return undefined;
-  if (removedAt !== undefined && typeof removedAt !== 'number') return undefined;
-  if (expiresAt !== undefined && typeof expiresAt !== 'number') return undefined;
-  const boxPublicKey = bytesField(entry, 'boxPublicKey', 32);
-  return { deviceId, signingPublicKey, boxPublicKey, role: role as MemberRole, addedBy, addedAt, removedAt, expiresAt };
+  return authorizedMember(doc, deviceId);
 }
 
 export function listMembers(doc: Y.Doc): MemberRecord[] {
@@ -79,40 +41,70 @@ export function listMembers(doc: Y.Doc): MemberRecord[] {
 
 /** Current (not removed) member whose record holds exactly this signing key. */
 export function isCurrentMember(doc: Y.Doc, signingPublicKey: Uint8Array): boolean {
+  // Strict: the head chain says (a device id is a hash of its signing key), held record or not.
+  if (readsStanding(doc)) return memberStanding(doc, deviceIdFor(signingPublicKey))?.removed === false;
   const record = readMember(doc, deviceIdFor(signingPublicKey));
   return record !== undefined && record.removedAt === undefined && bytesEqual(record.signingPublicKey, signingPublicKey);
 }
 
 export function isCurrentOwner(doc: Y.Doc, deviceId: string): boolean {
+  if (readsStanding(doc)) {
+    const standing = memberStanding(doc, deviceId);
+    return standing?.owner === true && !standing.removed;
+  }
   const record = readMember(doc, deviceId);
   return record?.role === 'owner' && record.removedAt === undefined;
 }
 
-/** Adds (or re-adds) a device; `addedBy` is the device id of the member writing this. */
-export function addMember(doc: Y.Doc, keys: MemberKeys, role: MemberRole, addedBy: string, now = Date.now(), expiresAt?: number): string {
+function notebookIdOf(doc: Y.Doc): string {
+  const policy = memberPolicy(doc);
+  if (!policy) throw new Error('member records: the doc has no member policy (bindMemberPolicy)');
+  return policy.notebookId;
+}
+
+/**
+ * Adds (or re-adds) a device, signed by `signer` (whose device id is recorded as `addedBy`,
+ * or the invite's for a redemption, which carries `proof`). Whether it counts is the readers'
+ * decision: a record signed by a device with no owner's authority is stored and ignored.
+ */
+export function addMember(doc: Y.Doc, keys: MemberKeys, role: MemberRole, signer: SigningKeyPair, now = Date.now(), expiresAt?: number, proof?: string): string {
   const deviceId = deviceIdFor(keys.signingPublicKey);
-  const entry = new Y.Map<unknown>();
-  entry.set('signingPublicKey', toBase64Url(keys.signingPublicKey));
-  if (keys.boxPublicKey) entry.set('boxPublicKey', toBase64Url(keys.boxPublicKey));
-  entry.set('role', role);
-  entry.set('addedBy', addedBy);
-  entry.set('addedAt', now);
-  if (expiresAt !== undefined) entry.set('expiresAt', expiresAt);
-  membersMap(doc).set(deviceId, entry);
+  const previous = readRawMember(doc, deviceId);
+  const record = {
+    signingPublicKey: keys.signingPublicKey,
+    boxPublicKey: keys.boxPublicKey,
+    role,
+    addedBy: deviceIdFor(signer.publicKey),
+    addedAt: now,
+    removedAt: undefined,
+    expiresAt,
+    version: (previous?.version ?? 0) + 1,
+    proof,
+  };
+  membersMap(doc).set(deviceId, fieldsToYMap(signedMemberFields(notebookIdOf(doc), record, signer)));
   return deviceId;
 }
 
-export function markMemberRemoved(doc: Y.Doc, deviceId: string, now = Date.now()): boolean {
-  const entry = membersMap(doc).get(deviceId);
-  if (!(entry instanceof Y.Map) || entry.get('removedAt') !== undefined) return false;
-  entry.set('removedAt', now);
+/** Signs the stored record again with `removedAt` set (a higher version), by `signer`. */
+export function markMemberRemoved(doc: Y.Doc, deviceId: string, signer: SigningKeyPair, now = Date.now()): boolean {
+  const previous = readRawMember(doc, deviceId);
+  if (!previous || previous.removedAt !== undefined) return false;
+  resignMember(doc, previous, signer, { removedAt: now });
   return true;
 }
 
+/**
+ * Stores `record` again as it is (but for `changes`), one version up, signed by `signer`.
+ * Without the invite proof: from now on the signer's authority is what counts.
+ */
+export function resignMember(doc: Y.Doc, record: MemberRecord, signer: SigningKeyPair, changes: { removedAt?: number } = {}): void {
+  const next = { ...record, ...changes, version: record.version + 1, proof: undefined };
+  membersMap(doc).set(record.deviceId, fieldsToYMap(signedMemberFields(notebookIdOf(doc), next, signer)));
+}
+
 /** The founder's first update: it adds itself as owner (trusted because it is the founder). */
-export function foundMembers(doc: Y.Doc, founder: MemberKeys, now = Date.now()): string {
-  const deviceId = deviceIdFor(founder.signingPublicKey);
-  return addMember(doc, founder, 'owner', deviceId, now);
+export function foundMembers(doc: Y.Doc, founder: MemberKeys, signer: SigningKeyPair, now = Date.now()): string {
+  return addMember(doc, founder, 'owner', signer, now);
 }
 
 /**
@@ -137,9 +129,6 @@ export interface BoxRevocations {
   readonly meta: RoomMeta;
 }
 
-/** A device trusted before the member list names it: its signing key, or (entries from before keys were pinned) its id. */
-export type Anchor = Uint8Array | string;
-
 /**
  * Whether a signing key speaks for the notebook: not revoked by an owner (when the box is
  * given), and a current member with exactly that key; a device the member list does not
@@ -150,7 +139,16 @@ export function signerTrust(doc: Y.Doc, revocations: BoxRevocations | undefined,
   return (signerPublicKey) => {
     const deviceId = deviceIdFor(signerPublicKey);
     if (revocations && isRevoked(revocations.box, revocations.notebookId, revocations.meta, deviceId, (id) => isCurrentOwner(doc, id))) return false;
-    if (membersMap(doc).has(deviceId)) return isCurrentMember(doc, signerPublicKey);
+    // Strict: the head chain (and records beyond it that count) decide, whatever record this
+    // replica holds; a device it does not name leaves the anchors to decide, but the founder is
+    // named from the first head on, so its pin no longer outweighs its removal.
+    if (readsStanding(doc)) {
+      const signs = memberSigns(doc, deviceId);
+      if (signs !== undefined) return signs;
+    } else if (membersMap(doc).has(deviceId)) {
+      const record = readRawMember(doc, deviceId);
+      return record !== undefined && record.removedAt === undefined && bytesEqual(record.signingPublicKey, signerPublicKey);
+    }
     return anchors.some((anchor) => (typeof anchor === 'string' ? anchor === deviceId : bytesEqual(anchor, signerPublicKey)));
   };
 }

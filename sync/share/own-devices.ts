@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { fromBase64Url } from '../../crypto/index.ts';
+import { fromBase64Url, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { isDeviceRevoked } from '../vault/device-revocations.ts';
 import { devicesMap } from '../vault/vault-doc.ts';
@@ -23,17 +23,19 @@ export interface OwnDeviceApprovals {
  * removed device must be a deliberate act, not a side effect of opening a notebook. A device
  * a vault-key rotation signed out (device-revocations.ts) is never added: it must be linked
  * again, as a new device with new keys.
+ * Each record is signed by this device: in a strict notebook one it adds counts only if it is
+ * an owner (member-authority.ts); a member's stays a request an owner approves.
  * Returns the device ids added.
  */
 export function addOwnDevices(
   plain: Y.Doc,
   vaultDoc: Y.Doc,
-  selfDeviceId: string,
+  signer: SigningKeyPair,
   approved: (deviceId: string) => boolean,
   mayOwn: (deviceId: string) => boolean = () => false,
   now = Date.now(),
 ): string[] {
-  const self = readMember(plain, selfDeviceId);
+  const self = readMember(plain, deviceIdFor(signer.publicKey));
   if (!self || self.removedAt !== undefined) return [];
   const added: string[] = [];
   devicesMap(vaultDoc).forEach((entry, deviceId) => {
@@ -46,7 +48,7 @@ export function addOwnDevices(
     // here as a writer first, it would stay one (a role in the list is kept), the grant lost.
     if (self.role !== 'owner' && mayOwn(deviceId)) return;
     const role = self.role === 'owner' && mayOwn(deviceId) ? 'owner' : 'member';
-    added.push(addMember(plain, { signingPublicKey: signing.value, boxPublicKey: box.value }, role, selfDeviceId, now));
+    added.push(addMember(plain, { signingPublicKey: signing.value, boxPublicKey: box.value }, role, signer, now));
   });
   return added;
 }

@@ -7,6 +7,7 @@ import { addNotebookKey, devicesMap, notebookKeys } from '../vault/vault-doc.ts'
 import { inviteIsOpen } from './join-notebook.ts';
 import { countedEpochs, highestEpoch, writeKeyEpoch } from './key-epochs.ts';
 import { hasKeyEnvelope, keyEnvelopeEntries, openKeyEnvelope, putKeyEnvelope } from './key-envelope.ts';
+import { writeMemberHead } from './member-head.ts';
 import { isCurrentOwner, listMembers, markMemberRemoved, signerTrust, type Anchor } from './members.ts';
 import { isRevoked, listRevocations, writeRevocation } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
@@ -53,7 +54,10 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
   // Only an owner's revocation counts (revocations.ts); a member's removal would not hold.
   if (!isCurrentOwner(nb.plain, nb.self.deviceId)) return { ok: false, error: { code: 'E_NOT_OWNER', message: 'only an owner can remove a member' } };
   const removed = deviceIds.filter((id) => id !== nb.self.deviceId);
-  for (const id of removed) markMemberRemoved(nb.plain, id, now);
+  // First a head naming every record that counts now: one a removed owner signed stays a
+  // member because the chain names it, not because its signer is still an owner.
+  writeMemberHead(nb);
+  for (const id of removed) markMemberRemoved(nb.plain, id, nb.self.signing, now);
   nb.sealed.flush();
   // A revocation is never rewritten: peers keep the first one they verified (append-only).
   const revoked = listRevocations(nb.box, nb.id, nb.meta).filter((r) => r.signerDeviceId === nb.self.deviceId).map((r) => r.removedDeviceId);
@@ -67,6 +71,9 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
     handCurrentKey(nb, now);
   });
   nb.sealed.rekey();
+  // Last: the revocation and the new key must not depend on it. The head names the removals'
+  // versions, so a removal record later replaced by the old one is seen as stale.
+  writeMemberHead(nb);
   return { ok: true, value: { keyId } };
 }
 

@@ -3,11 +3,13 @@ import type { Result } from '../../crypto/index.ts';
 import { createMutableKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { newWriter } from '../sealed/writer.ts';
-import { notebookFounder, notebookFounderKey, notebookKeys, notebookRoom, setNotebookFounder } from '../vault/vault-doc.ts';
+import { notebookFounder, notebookFounderKey, notebookKeys, notebookRoom, notebookStrictMembers, setNotebookFounder, setNotebookStrictMembers } from '../vault/vault-doc.ts';
 import { sweepInvites } from './join-notebook.ts';
 import { epochsMap } from './key-epochs.ts';
 import { keysMap } from './key-envelope.ts';
-import { followMembers, foundMembers, isCurrentOwner, membersMap, memberTrust, signerTrust } from './members.ts';
+import { writeMemberHead } from './member-head.ts';
+import { boxShowsStrict, upgradeMemberRecords } from './member-upgrade.ts';
+import { bindMemberPolicy, followMembers, foundMembers, isCurrentOwner, membersMap, memberTrust, signerTrust } from './members.ts';
 import { addOwnDevices, type OwnDeviceApprovals } from './own-devices.ts';
 import { revocationsMap } from './revocations.ts';
 import { roomMeta } from './room-meta.ts';
@@ -60,6 +62,19 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   const plain = new Y.Doc();
   const keyring = createMutableKeyring(keys.keys, keys.currentKeyId);
   const revocations = { box, notebookId: id, meta };
+  // Strict once this person's vault says so or the box holds an owner's head; never lax again.
+  let strict = notebookStrictMembers(vaultDoc, id);
+  let boxChanges = 0;
+  let checkedAt = -1;
+  const countBoxChange = (): void => void boxChanges++;
+  box.on('update', countBoxChange);
+  const isStrict = (): boolean => {
+    if (strict || checkedAt === boxChanges) return strict;
+    checkedAt = boxChanges;
+    strict = boxShowsStrict(box, id, meta, founder);
+    return strict;
+  };
+  const unbindPolicy = bindMemberPolicy(plain, { notebookId: id, founder, heads: { box, meta }, strict: isStrict });
   const sealed = new SealedDoc({
     docId: id,
     plain,
@@ -75,11 +90,19 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   const stopMembers = followMembers(plain, sealed);
   // The founder's first open writes the founding record, trusted because it is the founder.
   const founding = founderId === self.deviceId && membersMap(plain).size === 0;
-  if (founding) foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey });
+  if (founding) {
+    strict = true;
+    foundMembers(plain, { signingPublicKey: self.signing.publicKey, boxPublicKey: self.box.publicKey }, self.signing);
+  }
   const onKeys = (): void => void pickUpNotebookKeys(nb, [founder]);
   const addOwn = (): void => {
     const mayOwn = (deviceId: string): boolean => (options.ownDevices.ownerGrantors?.(deviceId) ?? []).some((granter) => isCurrentOwner(plain, granter));
-    if (addOwnDevices(plain, vaultDoc, self.deviceId, (deviceId) => options.ownDevices.approved(deviceId), mayOwn).length > 0) sealed.flush();
+    if (addOwnDevices(plain, vaultDoc, self.signing, (deviceId) => options.ownDevices.approved(deviceId), mayOwn).length > 0) sealed.flush();
+  };
+  // An owner signs a new head whenever the list it holds goes beyond the last one.
+  const onMembers = (): void => {
+    if (isStrict() && !notebookStrictMembers(vaultDoc, id)) setNotebookStrictMembers(vaultDoc, id);
+    writeMemberHead(nb);
   };
   const onVault = (): void => {
     syncKeysFromVault(nb);
@@ -99,6 +122,13 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
   onKeys();
   onVault();
   upgradeKeyEpochs(nb, founding ? 'founded' : 'upgrade');
+  // A notebook from before owner-signed records: its founder's device signs them (member-upgrade.ts).
+  if (!isStrict() && founderId === self.deviceId && isCurrentOwner(plain, self.deviceId)) {
+    upgradeMemberRecords(plain, id, founder, self.signing);
+    strict = true;
+  }
+  onMembers();
+  membersMap(plain).observeDeep(onMembers);
   sweepInvites(nb);
   // A notebook from before room sealing and writer slots stops naming devices in its box.
   upgradeShareMaps(box, id, meta);
@@ -112,10 +142,13 @@ export function openSharedNotebook(id: string, vaultDoc: Y.Doc, box: Y.Doc, self
     stopApprovals();
     membersMap(plain).unobserveDeep(addOwn);
     membersMap(plain).unobserveDeep(onEpochs);
+    membersMap(plain).unobserveDeep(onMembers);
+    box.off('update', countBoxChange);
     stopMembers();
     stopGuards();
     sealed.destroy();
     plain.destroy();
+    unbindPolicy();
   };
   return { ok: true, value: { ...nb, close } };
 }

@@ -248,6 +248,22 @@ export function notebookFounder(doc: Y.Doc, id: string): string | undefined {
   return typeof founder === 'string' ? founder : undefined;
 }
 
+/**
+ * Set once this person's device saw the notebook with owner-signed member records
+ * (sync/share/member-authority.ts): from then on its devices count only those, so a member
+ * cannot turn the notebook back by writing unsigned ones.
+ */
+export function setNotebookStrictMembers(doc: Y.Doc, id: string): boolean {
+  const entry = notebooks(doc).get(id);
+  if (!entry || entry.get('strictMembers') === true) return false;
+  entry.set('strictMembers', true);
+  return true;
+}
+
+export function notebookStrictMembers(doc: Y.Doc, id: string): boolean {
+  return notebooks(doc).get(id)?.get('strictMembers') === true;
+}
+
 /** The founder's signing key (entries from before it was kept have only the id). */
 export function notebookFounderKey(doc: Y.Doc, id: string): Uint8Array | undefined {
   const value = notebooks(doc).get(id)?.get('founderKey');

@@ -1,7 +1,9 @@
 import type * as Y from 'yjs';
 import type { Result } from '../../crypto/index.ts';
 import { createInvite, revokeInvite } from '../share/join-notebook.ts';
-import { isCurrentOwner, listMembers, readMember, type MemberRole } from '../share/members.ts';
+import { isCurrentOwner, listMembers, memberPolicy, readMember, type MemberRole } from '../share/members.ts';
+import { memberListStatus } from '../share/member-head.ts';
+import { pendingMembers } from '../share/member-requests.ts';
 import { handCurrentKey, removeMemberAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import { deviceName } from './device-names.ts';
 import { devicesMap, notebookFounder, notebookFounderKey, notebookRoom } from './vault-doc.ts';
@@ -31,6 +33,8 @@ export interface MemberView {
   readonly ownDevice: boolean;
   /** The person's name for it, when it is one of their devices and has one (device-names.ts). */
   readonly name?: string;
+  /** Added by a member that is not an owner: not a member until an owner approves it (member-requests.ts). */
+  readonly pending?: true;
 }
 
 interface Opened {
@@ -39,11 +43,15 @@ interface Opened {
   flush(): Promise<void>;
 }
 
-export function createNotebookInvite(nb: Opened, name: string, vaultDoc: Y.Doc, options: InviteOptions): Result<{ link: string; inviteId: string }, 'E_NOTEBOOK_UNKNOWN'> {
+export function createNotebookInvite(nb: Opened, name: string, vaultDoc: Y.Doc, options: InviteOptions): Result<{ link: string; inviteId: string }, 'E_NOTEBOOK_UNKNOWN' | 'E_NOT_OWNER'> {
   const room = notebookRoom(vaultDoc, nb.id);
   const founder = founderKeyOf(nb.shared, vaultDoc);
   if (!room || !founder) return { ok: false, error: { code: 'E_NOTEBOOK_UNKNOWN', message: `No notebook ${nb.id} in this vault.` } };
   const { shared } = nb;
+  // A strict notebook counts only an owner's invite (sync/share/member-authority.ts).
+  if (memberPolicy(shared.plain)?.strict() === true && !isCurrentOwner(shared.plain, shared.self.deviceId)) {
+    return { ok: false, error: { code: 'E_NOT_OWNER', message: 'only an owner of this notebook can invite' } };
+  }
   const { link, oneTimeDeviceId } = createInvite({
     origin: options.origin,
     notebookId: nb.id,
@@ -91,7 +99,8 @@ export function revokeNotebookInvite(nb: Opened, inviteId: string): Result<{ rot
 
 export function listNotebookMembers(shared: SharedNotebook): MemberView[] {
   const own = devicesMap(shared.vaultDoc);
-  return listMembers(shared.plain).map((m) => ({
+  const pending = pendingMembers(shared.plain).map((m) => ({ ...m, pending: true as const }));
+  return [...listMembers(shared.plain), ...pending].map((m) => ({
     deviceId: m.deviceId,
     role: m.role,
     addedBy: m.addedBy,
@@ -100,7 +109,14 @@ export function listNotebookMembers(shared: SharedNotebook): MemberView[] {
     self: m.deviceId === shared.self.deviceId,
     ownDevice: own.has(m.deviceId),
     ...nameOf(shared.vaultDoc, m.deviceId),
+    ...('pending' in m ? { pending: true as const } : {}),
   }));
+}
+
+/** The device ids the owner-signed head names that this device has not received (member-head.ts). */
+export function missingNotebookMembers(shared: SharedNotebook): string[] {
+  const status = memberListStatus(shared);
+  return status.ok ? [] : status.error.missing;
 }
 
 function nameOf(vaultDoc: Y.Doc, deviceId: string): { name?: string } {

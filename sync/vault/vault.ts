@@ -28,7 +28,7 @@ import { epochOfKey } from '../share/key-epochs.ts';
 import { roomMeta } from '../share/room-meta.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import type { SharedNotebook } from '../share/rotate-key.ts';
+import { handCurrentKey, type SharedNotebook } from '../share/rotate-key.ts';
 import type { OwnDeviceApprovals } from '../share/own-devices.ts';
 import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/shared-notebook.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
@@ -67,7 +67,8 @@ import { sealBackup } from '../backup/backup-seal.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { rotateVaultKey, type MovableBox, type RotationErrorCode, type RotationPlan, type RotationSecret, type VaultKeyRotation } from './vault-key-rotation.ts';
-import { createNotebookInvite, listNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
+import { createNotebookInvite, listNotebookMembers, missingNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
+import { approveMember } from '../share/member-requests.ts';
 import {
   deviceKeysFromSeeds,
   isStoredVaultHeader,
@@ -823,6 +824,26 @@ export class Vault {
     const opened = await this.openNotebook(notebookId);
     if (!opened.ok) return opened;
     return { ok: true, value: listNotebookMembers(opened.value.shared) };
+  }
+
+  /** Devices the owner-signed head of the member list names that this device has not received (`E_MEMBERS_INCOMPLETE`). */
+  async missingMembers(notebookId: string): Promise<VaultResult<string[]>> {
+    const opened = await this.openNotebook(notebookId);
+    if (!opened.ok) return opened;
+    return { ok: true, value: missingNotebookMembers(opened.value.shared) };
+  }
+
+  /**
+   * An owner approves a device a member that is not an owner added (one of that member's own
+   * devices, it says): it becomes a member, never an owner (sync/share/member-requests.ts).
+   */
+  async approveMember(notebookId: string, deviceId: string): Promise<VaultResult<{ deviceId: string }>> {
+    const opened = await this.openNotebook(notebookId);
+    if (!opened.ok) return opened;
+    const approved = approveMember(opened.value.shared, deviceId);
+    if (approved.ok) handCurrentKey(opened.value.shared);
+    await this.flush();
+    return approved;
   }
 
   /**

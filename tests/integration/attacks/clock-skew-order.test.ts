@@ -21,8 +21,8 @@ function twoReplicas() {
   const [laptop, phone] = [newDevice(), newDevice()];
   const key = firstKey();
   const honest = openReplica({ id: 'nb-clock', device: laptop, keyring: keyringWith(key), founder: laptop.deviceId });
-  foundMembers(honest.plain, memberKeys(laptop));
-  addMember(honest.plain, memberKeys(phone), 'member', laptop.deviceId);
+  foundMembers(honest.plain, memberKeys(laptop), laptop.signing);
+  addMember(honest.plain, memberKeys(phone), 'member', laptop.signing);
   honest.sealed.flush();
   const ahead = openReplica({ id: 'nb-clock', device: phone, keyring: keyringWith(key), founder: laptop.deviceId });
   syncBoxes(honest, ahead);

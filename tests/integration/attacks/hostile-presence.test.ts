@@ -88,7 +88,7 @@ describe('attack: a hostile peer\'s presence (issue 18 §2)', () => {
     child.stdin.write('junk\n');
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     stop?.();
-    expect([...room.box.share.keys()].filter((root) => !['entries', 'snapshots', 'keys', 'revocations', 'epochs'].includes(root))).toEqual([]);
+    expect([...room.box.share.keys()].filter((root) => !['entries', 'snapshots', 'keys', 'revocations', 'epochs', 'memberHeads'].includes(root))).toEqual([]);
     expect(relayStates.filter((s) => s !== 'connected')).toEqual([]);
     createNote(nb.doc, { title: 'after junk' });
     await nb.flush();

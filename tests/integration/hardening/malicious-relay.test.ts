@@ -60,8 +60,8 @@ async function sharedNotebook(id: string) {
   const bob = newDevice();
   const k1 = firstKey();
   const a = openReplica({ id, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
-  foundMembers(a.plain, memberKeys(alice));
-  addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
+  foundMembers(a.plain, memberKeys(alice), alice.signing);
+  addMember(a.plain, memberKeys(bob), 'member', alice.signing);
   a.sealed.flush();
   const open = (device: TestDevice, keys = [k1]) => {
     const nb = openReplica({ id, device, keyring: keyringWith(...keys), founder: alice.deviceId });
@@ -316,7 +316,7 @@ describe('a hostile relay in front of a real client', () => {
   it('E_STALE_KEY: a relay serving the box from before a rotation is reported stale, and the real relay clears it', async () => {
     const s = await sharedNotebook('nb-stale');
     const carol = newDevice();
-    addMember(s.a.plain, memberKeys(carol), 'member', s.alice.deviceId);
+    addMember(s.a.plain, memberKeys(carol), 'member', s.alice.signing);
     s.connect(s.a, relay.relayUrl);
     const before = writeNotes(s.a, 'before-rotation', 3);
     const observer = s.open(s.bob);

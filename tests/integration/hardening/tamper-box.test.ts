@@ -91,9 +91,9 @@ function sharedNotebookOfThree(name: string, id: string) {
   const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
   const k1 = firstKey();
   const a = openReplica({ id, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
-  foundMembers(a.plain, memberKeys(alice));
-  addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
-  addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
+  foundMembers(a.plain, memberKeys(alice), alice.signing);
+  addMember(a.plain, memberKeys(bob), 'member', alice.signing);
+  addMember(a.plain, memberKeys(carol), 'member', alice.signing);
   for (let i = 0; i < 3; i++) createNote(a.plain, { title: `alice ${i}` });
   a.sealed.flush();
   return { random: seededRandom(seed), ID: id, alice, bob, carol, k1, a };
@@ -227,7 +227,7 @@ describe('tamper: sealed box entries and snapshots', () => {
     // Sanity: untouched, it applies; then Alice removes Bob and the same entry no longer does.
     expect(plant(bobKey, bobEntry)).toBe('ok');
     expect(titles(reader.plain)).toContain('bob target');
-    markMemberRemoved(a.plain, bob.deviceId);
+    markMemberRemoved(a.plain, bob.deviceId, alice.signing);
     a.sealed.flush();
     syncBoxes(a, reader);
     createNote(b.plain, { title: 'bob after removal' });

@@ -83,9 +83,9 @@ describe('relay: only box-shaped updates are applied', () => {
     const k1 = firstKey();
     const open = (device: typeof alice) => openReplica({ id: 'nb-schema', device, keyring: keyringWith(k1), founder: alice.deviceId });
     const a = open(alice);
-    foundMembers(a.plain, memberKeys(alice));
-    addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
-    addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
+    foundMembers(a.plain, memberKeys(alice), alice.signing);
+    addMember(a.plain, memberKeys(bob), 'member', alice.signing);
+    addMember(a.plain, memberKeys(carol), 'member', alice.signing);
     const b = open(bob);
     createNote(a.plain, { title: 'from alice' });
     createNote(b.plain, { title: 'from bob' });
@@ -113,7 +113,7 @@ describe('relay: only box-shaped updates are applied', () => {
     }
     const held = await roomState(relay.relayUrl, room);
     expect(vector(held)).toEqual(vector(next));
-    expect(roots(held)).toEqual(['entries', 'epochs', 'keys', 'revocations', 'snapshots']);
+    expect(roots(held)).toEqual(['entries', 'epochs', 'keys', 'memberHeads', 'revocations', 'snapshots']);
     for (const nb of [a, b]) nb.sealed.destroy();
   });
 

@@ -51,13 +51,13 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
     const vaultDoc = vaultDocWith(laptop, phone, tablet);
     writeDeviceRevocation(vaultDoc, VAULT_ID, phone.deviceId, laptop.signing);
     const nb = openReplica({ id: 'nb', device: laptop, keyring: keyringWith(firstKey()), founder: laptop.deviceId, vaultDoc });
-    foundMembers(nb.plain, memberKeys(laptop));
+    foundMembers(nb.plain, memberKeys(laptop), laptop.signing);
     // The laptop had approved both (device links); the phone's sign-out wins.
-    expect(addOwnDevices(nb.plain, vaultDoc, laptop.deviceId, approvedBy(vaultDoc, laptop, phone, tablet).approved)).toEqual([tablet.deviceId]);
+    expect(addOwnDevices(nb.plain, vaultDoc, laptop.signing, approvedBy(vaultDoc, laptop, phone, tablet).approved)).toEqual([tablet.deviceId]);
 
     // The phone is a member from before (a notebook shared with it earlier) and drops off the device list.
-    addMember(nb.plain, memberKeys(phone), 'member', laptop.deviceId);
-    addMember(nb.plain, memberKeys(friend), 'member', laptop.deviceId);
+    addMember(nb.plain, memberKeys(phone), 'member', laptop.signing);
+    addMember(nb.plain, memberKeys(friend), 'member', laptop.signing);
     devicesMap(vaultDoc).delete(phone.deviceId);
     expect(handCurrentKey(nb)).toEqual([friend.deviceId]);
     expect(keyEnvelopeEntries(nb.box, 'nb', nb.meta).some((e) => e.place.recipientDeviceId === phone.deviceId)).toBe(false);
@@ -68,9 +68,9 @@ describe('devices signed out by a vault-key rotation (device-revocations.ts)', (
     const vaultDoc = vaultDocWith(laptop, phone, tablet);
     const key = firstKey();
     const owner = openReplica({ id: 'nb', device: laptop, keyring: keyringWith(key), founder: laptop.deviceId, vaultDoc });
-    foundMembers(owner.plain, memberKeys(laptop));
-    addOwnDevices(owner.plain, vaultDoc, laptop.deviceId, approvedBy(vaultDoc, laptop, phone, tablet).approved);
-    addMember(owner.plain, memberKeys(friend), 'member', laptop.deviceId);
+    foundMembers(owner.plain, memberKeys(laptop), laptop.signing);
+    addOwnDevices(owner.plain, vaultDoc, laptop.signing, approvedBy(vaultDoc, laptop, phone, tablet).approved);
+    addMember(owner.plain, memberKeys(friend), 'member', laptop.signing);
     owner.sealed.flush();
     const onFriend = openReplica({ id: 'nb', device: friend, keyring: keyringWith(key), founder: laptop.deviceId });
     syncBoxes(owner, onFriend);

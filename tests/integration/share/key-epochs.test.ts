@@ -21,10 +21,10 @@ function shared() {
     return openReplica({ id: ID, device, keyring: keyringWith(k1), founder: alice.deviceId, vaultDoc });
   };
   const a = open(alice);
-  foundMembers(a.plain, memberKeys(alice));
-  addMember(a.plain, memberKeys(dan), 'owner', alice.deviceId);
-  addMember(a.plain, memberKeys(bob), 'member', alice.deviceId);
-  addMember(a.plain, memberKeys(carol), 'member', alice.deviceId);
+  foundMembers(a.plain, memberKeys(alice), alice.signing);
+  addMember(a.plain, memberKeys(dan), 'owner', alice.signing);
+  addMember(a.plain, memberKeys(bob), 'member', alice.signing);
+  addMember(a.plain, memberKeys(carol), 'member', alice.signing);
   a.sealed.flush();
   expect(upgradeKeyEpochs(a, 'founded')).toBe(true);
   const [d, b, c] = [open(dan), open(bob), open(carol)];

@@ -19,7 +19,7 @@ function founded() {
   const alice = newDevice();
   const k1 = firstKey();
   const a = openReplica({ id: ID, device: alice, keyring: keyringWith(k1), founder: alice.deviceId });
-  foundMembers(a.plain, { signingPublicKey: alice.signing.publicKey, boxPublicKey: alice.box.publicKey });
+  foundMembers(a.plain, memberKeys(alice), alice.signing);
   createNote(a.plain, { title: 'alice-1' });
   a.sealed.flush();
   return { alice, k1, a };

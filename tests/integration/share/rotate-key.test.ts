@@ -31,10 +31,10 @@ function sharedByFour() {
   syncDocs(aliceVault, aliceVault2);
   const open = (device: TestDevice, vaultDoc: Y.Doc) => openReplica({ id: ID, device, keyring: keyringWith(k1), founder: alice1.deviceId, vaultDoc });
   const a1 = open(alice1, aliceVault);
-  foundMembers(a1.plain, memberKeys(alice1));
-  addOwnDevices(a1.plain, aliceVault, alice1.deviceId, approvedBy(aliceVault, alice1, alice2).approved);
-  addMember(a1.plain, memberKeys(bob), 'member', alice1.deviceId);
-  addMember(a1.plain, memberKeys(carol), 'member', alice1.deviceId);
+  foundMembers(a1.plain, memberKeys(alice1), alice1.signing);
+  addOwnDevices(a1.plain, aliceVault, alice1.signing, approvedBy(aliceVault, alice1, alice2).approved);
+  addMember(a1.plain, memberKeys(bob), 'member', alice1.signing);
+  addMember(a1.plain, memberKeys(carol), 'member', alice1.signing);
   const a2 = open(alice2, aliceVault2);
   const b = open(bob, vaultOf(k1, bob));
   const c = open(carol, vaultOf(k1, carol));

@@ -4,7 +4,8 @@ import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
-import { followMembers, memberTrust, signerTrust } from '../../../sync/share/members.ts';
+import { bindMemberPolicy, followMembers, membersMap, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
+import type { HeadRow } from '../../../sync/share/member-head-codec.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
 import { roomMeta, type RoomMeta } from '../../../sync/share/room-meta.ts';
@@ -51,12 +52,18 @@ export function testRoom(id: string): RoomMeta {
   return roomMeta(testRoomOf(id));
 }
 
-/** A notebook replica trusting the member list, as an app device would open it. */
-export function openReplica(args: { id: string; device: TestDevice; keyring: MutableKeyring; founder: string; vaultDoc?: Y.Doc; box?: Y.Doc }): SharedNotebook {
+/**
+ * A notebook replica trusting the member list, as an app device would open it. `strict`
+ * (default): only owner-signed member records count, as in every notebook made by this version.
+ * `founder`: its signing key as the app pins it, or (notebooks from before keys were pinned) its id.
+ */
+export function openReplica(args: { id: string; device: TestDevice; keyring: MutableKeyring; founder: Anchor; vaultDoc?: Y.Doc; box?: Y.Doc; strict?: boolean }): SharedNotebook {
   const plain = new Y.Doc();
   const box = args.box ?? new Y.Doc();
   const meta = testRoom(args.id);
   const revocations = { box, notebookId: args.id, meta };
+  const strict = args.strict ?? true;
+  bindMemberPolicy(plain, { notebookId: args.id, founder: args.founder, heads: { box, meta }, strict: () => strict });
   const sealed = new SealedDoc({
     docId: args.id,
     plain,
@@ -91,3 +98,17 @@ export const memberKeys = (device: TestDevice): { signingPublicKey: Uint8Array; 
   signingPublicKey: device.signing.publicKey,
   boxPublicKey: device.box.publicKey,
 });
+
+/** A member-list head row for a forged head: a plain member at `version`, vouching for no record that exists. */
+export const headRow = (version: number): HeadRow => ({ version, owner: false, removed: false, digest: new Uint8Array(32) });
+
+/** A member record as the version before owner-signed records wrote it: no version, no signature. */
+export function unsignedMember(doc: Y.Doc, device: TestDevice, role: string, addedBy: string): void {
+  const entry = new Y.Map<unknown>();
+  entry.set('signingPublicKey', Buffer.from(device.signing.publicKey).toString('base64url'));
+  entry.set('boxPublicKey', Buffer.from(device.box.publicKey).toString('base64url'));
+  entry.set('role', role);
+  entry.set('addedBy', addedBy);
+  entry.set('addedAt', Date.now());
+  membersMap(doc).set(device.deviceId, entry);
+}

@@ -64,7 +64,7 @@ describe('device link on the Vault', () => {
     }
   });
 
-  it('a person with two devices joins another person\'s notebook on one; the other lists it, reads it, and once added writes to it', async () => {
+  it('a person with two devices joins another person\'s notebook on one; the other lists it, reads it, and once added (and approved by the owner) writes to it', async () => {
     const bob = await newDevice(relay.relayUrl, 'bob');
     const a = await newDevice(relay.relayUrl, 'alice-laptop');
     const a2Services = memoryServices();
@@ -90,7 +90,11 @@ describe('device link on the Vault', () => {
       await until(onA2.doc, () => titles(onA2.doc).includes('bread'), 20_000, 'bread on A2');
       await until(onA2.doc, () => onA2.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'A2 added by A');
       await until(onBob.doc, () => onBob.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'A2 in Bob\'s member list');
-      expect(must(await bob.vault.members(id)).find((m) => m.deviceId === a2.vault.deviceId)?.addedBy).toBe(a.vault.deviceId);
+      // Alice is a member, not an owner: her phone waits for Bob, the owner, to approve it.
+      expect(must(await bob.vault.members(id)).find((m) => m.deviceId === a2.vault.deviceId)).toMatchObject({ addedBy: a.vault.deviceId, pending: true, role: 'member' });
+      expect(must(await a.vault.approveMember(id, a2.vault.deviceId).then((r) => (r.ok ? r : { ok: true as const, value: r.error.code })))).toBe('E_NOT_OWNER');
+      must(await bob.vault.approveMember(id, a2.vault.deviceId));
+      expect(must(await bob.vault.members(id)).find((m) => m.deviceId === a2.vault.deviceId)?.pending).toBeUndefined();
       createNote(onA2.doc, { title: 'from-alice-phone' });
       await onA2.flush();
       await until(onBob.doc, () => titles(onBob.doc).includes('from-alice-phone'), 20_000, 'A2\'s note on Bob');

@@ -1,0 +1,180 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
+import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
+import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { sweepInvites } from '../../../sync/share/join-notebook.ts';
+import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
+import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
+import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, unsignedMember, type TestDevice } from '../share/share-harness.ts';
+
+/**
+ * Review findings 4, 7 and 11 of owner-signed member records: what a member writes into the
+ * plain doc's member list (any writer may) must not decide who is a member or owner, nor turn
+ * a notebook strict, nor cancel another's redemption of an invite.
+ */
+beforeAll(sodiumReady);
+const ID = 'nb-member-chain';
+
+const junk = (): Y.Map<unknown> => {
+  const entry = new Y.Map<unknown>();
+  entry.set('role', 'x');
+  return entry;
+};
+
+describe('attack: a member writes into the member list', () => {
+  it('finding 4: a member overwrites the founder\'s and an owner\'s records with junk: both stay owners, the owner\'s notes apply, and the list says it lacks their records', () => {
+    const [alice, bob, mallory] = [newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(bob), 'owner', alice.signing);
+    addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const [onBob, onMallory] = [open(bob), open(mallory)];
+    syncBoxes(onAlice, onBob, onMallory);
+    membersMap(onMallory.plain).set(alice.deviceId, junk());
+    membersMap(onMallory.plain).set(bob.deviceId, junk());
+    onMallory.sealed.flush();
+    syncBoxes(onAlice, onBob, onMallory);
+    expect(readRawMember(onAlice.plain, alice.deviceId)).toBeUndefined();
+    createNote(onBob.plain, { title: 'by bob' });
+    onBob.sealed.flush();
+    syncBoxes(onAlice, onBob, onMallory);
+    for (const nb of [onAlice, onBob]) {
+      expect(isCurrentOwner(nb.plain, alice.deviceId)).toBe(true);
+      expect(isCurrentOwner(nb.plain, bob.deviceId)).toBe(true);
+      expect(titles(nb)).toEqual(['by bob']);
+      const status = memberListStatus(nb);
+      expect(status.ok ? [] : status.error.missing.sort()).toEqual([alice.deviceId, bob.deviceId].sort());
+    }
+    // Bob still removes her.
+    expect(removeMemberAndRotate(onBob, mallory.deviceId).ok).toBe(true);
+    syncBoxes(onAlice, onBob, onMallory);
+    expect(isCurrentMember(onAlice.plain, mallory.signing.publicKey)).toBe(false);
+  });
+
+  it('finding 7: in a notebook from before signed records, a member\'s unsigned owner record and a head it signs do not make it strict; the founder\'s upgrade still does', () => {
+    const [alice, mallory] = [newDevice(), newDevice()];
+    const key = firstKey();
+    const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
+    unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
+    unsignedMember(onAlice.plain, mallory, 'member', alice.deviceId);
+    onAlice.sealed.flush();
+    const onMallory = openReplica({ id: ID, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
+    syncBoxes(onAlice, onMallory);
+    unsignedMember(onMallory.plain, mallory, 'owner', mallory.deviceId);
+    onMallory.sealed.flush();
+    putMemberHead(onMallory.box, ID, onMallory.meta, 1, new Map(), mallory.signing);
+    syncBoxes(onAlice, onMallory);
+    expect(boxShowsStrict(onAlice.box, ID, onAlice.meta, alice.signing.publicKey)).toBe(false);
+    // The founder's device upgrades: every record signed as it stands, then the first head.
+    expect(upgradeMemberRecords(onAlice.plain, ID, alice.signing.publicKey, alice.signing)).toBeGreaterThan(0);
+    onAlice.sealed.flush();
+    const strictAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, box: onAlice.box });
+    expect(writeMemberHead(strictAlice)).toBe(true);
+    expect(boxShowsStrict(onAlice.box, ID, onAlice.meta, alice.signing.publicKey)).toBe(true);
+  });
+
+  it('finding 11: a member writes a second "redemption" of an invite under a key of its own: the real joiner stays a member', () => {
+    const [alice, mallory, invite, joiner, fake] = [newDevice(), newDevice(), newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, Date.now(), Date.now() + 3600_000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const [onInvite, onMallory] = [open(invite), open(mallory)];
+    syncBoxes(onAlice, onInvite, onMallory);
+    // The joiner's redemption, as redeemInvite writes it: the invite's record as proof, signed by its one-time key.
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
+    markMemberRemoved(onInvite.plain, invite.deviceId, invite.signing);
+    onInvite.sealed.flush();
+    syncBoxes(onAlice, onInvite, onMallory);
+    expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(true);
+    // Mallory: a record naming the invite as adder, with the same proof, signed by her own key.
+    const record = { ...memberKeys(fake), role: 'member' as const, addedBy: invite.deviceId, addedAt: Date.now(), removedAt: undefined, expiresAt: undefined, version: 1, proof };
+    const fields = signedMemberFields(ID, record, mallory.signing);
+    const entry = new Y.Map<unknown>();
+    for (const [name, value] of Object.entries(fields)) entry.set(name, value);
+    membersMap(onMallory.plain).set(fake.deviceId, entry);
+    onMallory.sealed.flush();
+    syncBoxes(onAlice, onInvite, onMallory);
+    expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(true);
+    expect(isCurrentMember(onAlice.plain, fake.signing.publicKey)).toBe(false);
+  });
+
+  it('finding 11 (the bound on expiry): a link holder redeems an invite an owner swept as expired, backdating the redemption and re-signing the invite\'s removal over the sweep: it counts for nothing', () => {
+    const [alice, invite, joiner] = [newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const now = Date.now();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const onInvite = open(invite);
+    syncBoxes(onAlice, onInvite);
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    // The owner's device sweeps it at its own clock, and its head names the invite removed.
+    expect(sweepInvites(onAlice, now)).toBe(true);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    syncBoxes(onAlice, onInvite);
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
+    const swept = readRawMember(onInvite.plain, invite.deviceId);
+    if (!swept) throw new Error('no invite record');
+    resignMember(onInvite.plain, swept, invite.signing, { removedAt: now });
+    onInvite.sealed.flush();
+    syncBoxes(onAlice, onInvite);
+    // The swept invite's key signs nothing any more: its envelope is refused whole.
+    expect(quarantineCodes(onAlice)).toEqual(['E_SIGNER']);
+    expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(false);
+  });
+
+  it('finding 11 (the bound on expiry, with a relay): Carol gets the owner\'s head naming the swept invite removed but not the sweep itself; the link holder\'s backdated redemption still counts for nothing there', () => {
+    const [alice, carol, invite, joiner] = [newDevice(), newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const now = Date.now();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(carol), 'member', alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const [onCarol, onInvite] = [open(carol), open(invite)];
+    syncBoxes(onAlice, onCarol, onInvite);
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    const before = new Set(onAlice.box.getMap('entries').keys());
+    expect(sweepInvites(onAlice, now)).toBe(true);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const sweep = [...onAlice.box.getMap('entries').keys()].filter((k) => !before.has(k));
+    expect(sweep).toHaveLength(1);
+    // The relay hands Carol everything but the sweep's entry.
+    const served = new Y.Doc();
+    for (const name of onAlice.box.share.keys()) {
+      onAlice.box.getMap<unknown>(name).forEach((value, k) => {
+        if (!(name === 'entries' && k === sweep[0])) served.getMap<unknown>(name).set(k, value);
+      });
+    }
+    Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(served));
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
+    const open1 = readRawMember(onInvite.plain, invite.deviceId);
+    if (!open1) throw new Error('no invite record');
+    resignMember(onInvite.plain, open1, invite.signing, { removedAt: now });
+    onInvite.sealed.flush();
+    syncBoxes(onCarol, onInvite);
+    expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
+  });
+});

@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { createNote } from '../../../sync/notebook/notes.ts';
+import { currentMemberHead } from '../../../sync/share/member-authority.ts';
+import { MAX_HEAD_VERSION, putMemberHead } from '../../../sync/share/member-head-codec.ts';
+import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
+import { addMember, foundMembers, isCurrentMember, isCurrentOwner, readMember } from '../../../sync/share/members.ts';
+import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
+
+/**
+ * Removing an owner (review findings 3 and 5 of owner-signed member records): the members the
+ * removed owner signed stay members, and removing the founder leaves the other owners a notebook
+ * that works. The founder is pinned by its signing key, as the app pins it.
+ */
+beforeAll(sodiumReady);
+const ID = 'nb-owner-removal';
+
+function notebook(founder: TestDevice, owner: TestDevice, member: TestDevice, memberSigner: 'founder' | 'owner') {
+  const key = firstKey();
+  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: founder.signing.publicKey });
+  const onFounder = open(founder);
+  foundMembers(onFounder.plain, memberKeys(founder), founder.signing);
+  addMember(onFounder.plain, memberKeys(owner), 'owner', founder.signing);
+  onFounder.sealed.flush();
+  const onOwner = open(owner);
+  syncBoxes(onFounder, onOwner);
+  expect(isCurrentOwner(onOwner.plain, owner.deviceId)).toBe(true);
+  const adder = memberSigner === 'founder' ? onFounder : onOwner;
+  addMember(adder.plain, memberKeys(member), 'member', adder.self.signing);
+  adder.sealed.flush();
+  writeMemberHead(onFounder);
+  writeMemberHead(onOwner);
+  const onMember = open(member);
+  syncBoxes(onFounder, onOwner, onMember);
+  expect(isCurrentMember(onFounder.plain, member.signing.publicKey)).toBe(true);
+  return { key, onFounder, onOwner, onMember };
+}
+
+describe('attack: removing an owner of a notebook with owner-signed member records', () => {
+  it('finding 3: Bob, an owner the founder added, removes the founder: Bob and Carol stay members, Carol gets the new key, the founder is refused', () => {
+    const [alice, bob, carol] = [newDevice(), newDevice(), newDevice()];
+    const { key, onFounder, onOwner, onMember } = notebook(alice, bob, carol, 'founder');
+    const removed = removeMemberAndRotate(onOwner, alice.deviceId);
+    if (!removed.ok) throw new Error(removed.error.message);
+    syncBoxes(onFounder, onOwner, onMember);
+    expect(pickUpNotebookKeys(onMember, [alice.signing.publicKey])).toEqual([removed.value.keyId]);
+    expect(pickUpNotebookKeys(onFounder, [alice.signing.publicKey])).toEqual([]);
+    expect(onFounder.keyring.current().keyId).toBe(key.keyId);
+    for (const nb of [onOwner, onMember]) {
+      expect(isCurrentOwner(nb.plain, bob.deviceId)).toBe(true);
+      expect(isCurrentMember(nb.plain, carol.signing.publicKey)).toBe(true);
+      expect(isCurrentMember(nb.plain, alice.signing.publicKey)).toBe(false);
+      expect(readMember(nb.plain, alice.deviceId)?.removedAt).toBeTypeOf('number');
+      expect(memberListStatus(nb)).toEqual({ ok: true, value: { members: 3 } });
+    }
+    // The removed founder writes under the key it still holds; Carol under the new one.
+    createNote(onFounder.plain, { title: 'by the removed founder' });
+    onFounder.sealed.flush();
+    createNote(onMember.plain, { title: 'by carol' });
+    onMember.sealed.flush();
+    syncBoxes(onFounder, onOwner, onMember);
+    for (const nb of [onOwner, onMember]) {
+      expect(titles(nb)).toEqual(['by carol']);
+      expect(quarantineCodes(nb)).toEqual(['E_SIGNER']);
+    }
+  });
+
+  it('finding 5: the founder removes Owen, an owner who added Carol: Carol stays a member, gets the new key and her notes apply; what Owen signs afterwards counts for nothing', () => {
+    const [alice, owen, carol, stranger] = [newDevice(), newDevice(), newDevice(), newDevice()];
+    const { onFounder, onOwner, onMember } = notebook(alice, owen, carol, 'owner');
+    const removed = removeMemberAndRotate(onFounder, owen.deviceId);
+    if (!removed.ok) throw new Error(removed.error.message);
+    syncBoxes(onFounder, onOwner, onMember);
+    expect(pickUpNotebookKeys(onMember, [alice.signing.publicKey])).toEqual([removed.value.keyId]);
+    // Owen's device, removed, still signs a record for a stranger.
+    addMember(onOwner.plain, memberKeys(stranger), 'owner', owen.signing);
+    onOwner.sealed.flush();
+    createNote(onMember.plain, { title: 'by carol' });
+    onMember.sealed.flush();
+    syncBoxes(onFounder, onOwner, onMember);
+    for (const nb of [onFounder, onMember]) {
+      expect(isCurrentMember(nb.plain, carol.signing.publicKey)).toBe(true);
+      expect(isCurrentMember(nb.plain, owen.signing.publicKey)).toBe(false);
+      expect(isCurrentMember(nb.plain, stranger.signing.publicKey)).toBe(false);
+      expect(titles(nb)).toEqual(['by carol']);
+      expect(memberListStatus(nb)).toEqual({ ok: true, value: { members: 3 } });
+    }
+  });
+
+  it('finding 6: the founder\'s device, removed by Bob, signs heads (the next version, the highest, and one of the removal\'s own version making itself and a stranger owners): none counts, the list stays as Bob left it', () => {
+    const [alice, bob, carol, stranger] = [newDevice(), newDevice(), newDevice(), newDevice()];
+    const { onFounder, onOwner, onMember } = notebook(alice, bob, carol, 'founder');
+    const removed = removeMemberAndRotate(onOwner, alice.deviceId);
+    if (!removed.ok) throw new Error(removed.error.message);
+    syncBoxes(onFounder, onOwner, onMember);
+    expect(pickUpNotebookKeys(onMember, [alice.signing.publicKey])).toEqual([removed.value.keyId]);
+    const bobs = currentMemberHead(onOwner.plain);
+    if (!bobs) throw new Error('Bob wrote no head');
+    expect(bobs.signerDeviceId).toBe(bob.deviceId);
+    const aliceRow = bobs.records.get(alice.deviceId);
+    const bobRow = bobs.records.get(bob.deviceId);
+    if (!aliceRow || !bobRow) throw new Error('rows missing');
+    // Alice's stolen device: an empty list, and (at the version of Bob's head) one making her
+    // an owner again with a stranger as owner. (One that also names Bob removed is a mutual
+    // removal, decided by box key: PROTOCOL.md "Owner-signed member records", Limits.)
+    const takeover = new Map(bobs.records);
+    takeover.set(alice.deviceId, { ...aliceRow, removed: false });
+    takeover.set(stranger.deviceId, { ...bobRow, owner: true });
+    for (const version of [bobs.version, bobs.version + 1, MAX_HEAD_VERSION]) {
+      putMemberHead(onFounder.box, ID, onFounder.meta, version, version === bobs.version ? takeover : new Map(), alice.signing);
+    }
+    syncBoxes(onFounder, onOwner, onMember);
+    for (const nb of [onOwner, onMember]) {
+      expect(currentMemberHead(nb.plain)?.mapKey).toBe(bobs.mapKey);
+      expect(isCurrentOwner(nb.plain, bob.deviceId)).toBe(true);
+      expect(isCurrentMember(nb.plain, carol.signing.publicKey)).toBe(true);
+      expect(isCurrentMember(nb.plain, alice.signing.publicKey)).toBe(false);
+      expect(isCurrentOwner(nb.plain, stranger.deviceId)).toBe(false);
+      expect(memberListStatus(nb)).toEqual({ ok: true, value: { members: 3 } });
+    }
+  });
+});
