@@ -3,7 +3,8 @@ import type * as Y from 'yjs';
 import { NoteSearchIndex } from '../../ml/search/search-index.ts';
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from '../../ml/search/parse-search-query.ts';
 import { notesMap } from '../../sync/notebook/notes.ts';
-import { buildIndex, chooseIndex, keepIndex, loadKept, type SearchIndexStore } from './kept-search-index.ts';
+import { loadKept, type SearchIndexStore } from '../../ml/search/kept-index.ts';
+import { buildIndex, chooseNotebookIndex, keepNotebookIndex } from './kept-search-index.ts';
 import { noteRecordOf } from './note-record-of.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 
@@ -56,7 +57,7 @@ export function createNotebookSearch(doc: Y.Doc, notebookId: string, index?: Not
   const keep = () => {
     timer = undefined;
     // A vault that locked meanwhile refuses the write: the next unlock rebuilds.
-    if (store) keepIndex(doc, current, store).catch(() => undefined);
+    if (store) keepNotebookIndex(doc, current, store).catch(() => undefined);
   };
   const keepLater = () => {
     if (!store || closed) return;
@@ -85,7 +86,7 @@ export function createNotebookSearch(doc: Y.Doc, notebookId: string, index?: Not
   } else {
     void loadKept(store).then((kept) => {
       if (closed) return;
-      const opened = chooseIndex(doc, notebookId, kept);
+      const opened = chooseNotebookIndex(doc, notebookId, kept);
       current = opened.index;
       start(opened.from === 'built' || opened.rejected !== undefined);
     });

@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
 import { randomVaultKey, sodiumReady } from '../../../crypto/index.ts';
 import type { NoteRecord } from '../../../ml/search/note-record.ts';
-import { buildIndex, chooseIndex, keepIndex, loadKept, type SearchIndexStore } from '../../../src/app/kept-search-index.ts';
+import { chooseIndex, keepIndex, loadKept, type SearchIndexStore } from '../../../ml/search/kept-index.ts';
+import { docStamp } from '../../../sync/notebook/doc-stamp.ts';
+import { buildNotebookIndex as buildIndex } from '../../helpers/notebook-search-index.ts';
 import { writeTagResults } from '../../../sync/notebook/labels.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
@@ -66,11 +68,11 @@ export async function reopenFigures(notes: readonly NoteRecord[], queries: reado
   const buildMs = timeOnce(() => (built = buildIndex(doc, 'nb')));
   if (!built) throw new Error('unreachable');
   let start = performance.now();
-  await keepIndex(doc, built, store);
+  await keepIndex(built, docStamp(doc), store);
   const keepMs = performance.now() - start;
   const sealed = (await storage.load(searchIndexKey(keys.names, 'nb')))?.length ?? 0;
   start = performance.now();
-  const opened = chooseIndex(doc, 'nb', await loadKept(store));
+  const opened = chooseIndex(await loadKept(store), () => docStamp(doc), () => buildIndex(doc, 'nb'));
   const readyMs = performance.now() - start;
   const firstQueries = summarize(timeEach(queries, (q) => opened.index.search(q.text), 0));
   const againQueries = summarize(timeEach(queries, (q) => opened.index.search(q.text), 0));

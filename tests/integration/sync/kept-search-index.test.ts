@@ -2,7 +2,9 @@ import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { randomVaultKey, sodiumReady, type VaultKey } from '../../../crypto/index.ts';
-import { buildIndex, chooseIndex, keepIndex, loadKept, type SearchIndexStore } from '../../../src/app/kept-search-index.ts';
+import { chooseIndex, keepIndex, loadKept, type SearchIndexStore } from '../../../ml/search/kept-index.ts';
+import { docStamp } from '../../../sync/notebook/doc-stamp.ts';
+import { buildNotebookIndex as buildIndex } from '../../helpers/notebook-search-index.ts';
 import { writeTagResults } from '../../../sync/notebook/labels.ts';
 import { createNote, deleteNote, setNoteText } from '../../../sync/notebook/notes.ts';
 import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
@@ -46,7 +48,7 @@ function notebook(random: () => number, count: number): { doc: Y.Doc; ids: strin
 const results = (index: ReturnType<typeof buildIndex>) => QUERIES.map((q) => index.search(q, { limit: Infinity }));
 
 async function reopen(storage: StorageAdapter, v: TestVault, doc: Y.Doc, notebookId: string) {
-  return chooseIndex(doc, notebookId, await loadKept(store(storage, v, notebookId)));
+  return chooseIndex(await loadKept(store(storage, v, notebookId)), () => docStamp(doc), () => buildIndex(doc, notebookId));
 }
 
 describe(`the kept search index (sealed in IndexedDB, seed ${SEED})`, () => {
@@ -59,7 +61,7 @@ describe(`the kept search index (sealed in IndexedDB, seed ${SEED})`, () => {
     const v = vault();
     const { doc, updates } = notebook(seededRandom(SEED), 40);
     const index = buildIndex(doc, 'nb1');
-    await keepIndex(doc, index, store(storage, v, 'nb1'));
+    await keepIndex(index, docStamp(doc), store(storage, v, 'nb1'));
     // The plain doc is rebuilt at every unlock from its sealed updates, in whatever order they load.
     const reloaded = new Y.Doc();
     for (const update of [...updates].reverse()) Y.applyUpdate(reloaded, update);
@@ -72,13 +74,13 @@ describe(`the kept search index (sealed in IndexedDB, seed ${SEED})`, () => {
     const storage = new IndexedDbStorageAdapter(`kept-index-${n++}`);
     const v = vault();
     const { doc, ids } = notebook(seededRandom(SEED + 1), 30);
-    await keepIndex(doc, buildIndex(doc, 'nb1'), store(storage, v, 'nb1'));
+    await keepIndex(buildIndex(doc, 'nb1'), docStamp(doc), store(storage, v, 'nb1'));
     setNoteText(doc, ids[0] as string, 'title', 'zeppelin');
     const edited = await reopen(storage, v, doc, 'nb1');
     expect(edited).toMatchObject({ from: 'built', rejected: 'of another state of the notes' });
     expect(edited.index.search('zeppelin').map((h) => h.id)).toEqual([ids[0]]);
 
-    await keepIndex(doc, edited.index, store(storage, v, 'nb1'));
+    await keepIndex(edited.index, docStamp(doc), store(storage, v, 'nb1'));
     expect((await reopen(storage, v, doc, 'nb1')).from).toBe('kept');
     // A delete moves no clock of the state vector: the delete set is in the stamp too.
     deleteNote(doc, ids[0] as string);
@@ -92,7 +94,7 @@ describe(`the kept search index (sealed in IndexedDB, seed ${SEED})`, () => {
     const v = vault();
     const { doc } = notebook(seededRandom(SEED + 2), 30);
     const index = buildIndex(doc, 'nb1');
-    await keepIndex(doc, index, store(storage, v, 'nb1'));
+    await keepIndex(index, docStamp(doc), store(storage, v, 'nb1'));
     const key = searchIndexKey(v.keys.names, 'nb1');
     const sealed = (await storage.load(key)) as Uint8Array;
     for (const [what, bytes] of [
@@ -116,11 +118,11 @@ describe(`the kept search index (sealed in IndexedDB, seed ${SEED})`, () => {
     const other = notebook(seededRandom(SEED + 4), 30).doc;
     // Another vault's index of a notebook with the same id, put under this vault's storage key.
     const elsewhere = new IndexedDbStorageAdapter(`kept-index-${n++}`);
-    await keepIndex(other, buildIndex(other, 'nb1'), store(elsewhere, theirs, 'nb1'));
+    await keepIndex(buildIndex(other, 'nb1'), docStamp(other), store(elsewhere, theirs, 'nb1'));
     await storage.save(searchIndexKey(mine.keys.names, 'nb1'), (await elsewhere.load(searchIndexKey(theirs.keys.names, 'nb1'))) as Uint8Array);
     expect(await reopen(storage, mine, doc, 'nb1')).toMatchObject({ from: 'built', rejected: 'E_DECRYPT' });
     // This vault's index of another notebook, put under this notebook's key.
-    await keepIndex(other, buildIndex(other, 'nb2'), store(storage, mine, 'nb2'));
+    await keepIndex(buildIndex(other, 'nb2'), docStamp(other), store(storage, mine, 'nb2'));
     await storage.save(searchIndexKey(mine.keys.names, 'nb1'), (await storage.load(searchIndexKey(mine.keys.names, 'nb2'))) as Uint8Array);
     const opened = await reopen(storage, mine, doc, 'nb1');
     expect(opened).toMatchObject({ from: 'built', rejected: 'E_DECRYPT' });
@@ -131,7 +133,7 @@ describe(`the kept search index (sealed in IndexedDB, seed ${SEED})`, () => {
     const storage = new IndexedDbStorageAdapter(`kept-index-${n++}`);
     const v = vault();
     const { doc } = notebook(seededRandom(SEED + 5), 30);
-    await keepIndex(doc, buildIndex(doc, 'notebook-canary'), store(storage, v, 'notebook-canary'));
+    await keepIndex(buildIndex(doc, 'notebook-canary'), docStamp(doc), store(storage, v, 'notebook-canary'));
     const chunks = await storage.loadRange([]);
     expect(chunks).toHaveLength(1);
     const [chunk] = chunks;
