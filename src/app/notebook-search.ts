@@ -19,9 +19,10 @@ export interface NotebookSearch {
 
 /**
  * Quiet time after the last change before the kept index is written again: writing encodes
- * the whole index on the main thread (tests/bench/search.bench.ts prints what that costs).
+ * the whole index on the main thread (`npm run bench -- search reopen` prints what that
+ * costs), so a larger notebook waits longer: 3 s, plus 1 s per 10,000 notes.
  */
-const KEEP_AFTER_MS = 3_000;
+const keepAfterMs = (notes: number) => 3_000 + notes / 10;
 
 /**
  * Note: ids come from the deep events of the notes map, not from a diff of all notes.
@@ -62,7 +63,7 @@ export function createNotebookSearch(doc: Y.Doc, notebookId: string, index?: Not
   const keepLater = () => {
     if (!store || closed) return;
     clearTimeout(timer);
-    timer = setTimeout(keep, KEEP_AFTER_MS);
+    timer = setTimeout(keep, keepAfterMs(current.size));
   };
   const apply = (ids: Iterable<string>) => {
     for (const id of ids) {
