@@ -53,7 +53,7 @@ function canonical(hits: readonly SearchHit[]): { id: string; score: string; mat
 
 describe(`search index snapshot (seed ${SEED})`, () => {
   const { notes, vocabulary } = syntheticNotes({ count: 600, seed: SEED, labels: COCO });
-  const queries = queryMix(vocabulary, COCO, seededRandom(SEED + 1), 120).map((q) => q.text);
+  const queries = queryMix(vocabulary, COCO, seededRandom(SEED + 1), 90).map((q) => q.text);
 
   it('reads back an index that searches and suggests exactly as the one written, after random edits', () => {
     const { index } = randomEdits(notes, vocabulary, seededRandom(SEED + 2), 400);
@@ -68,7 +68,7 @@ describe(`search index snapshot (seed ${SEED})`, () => {
   });
 
   it('property: after random edits, a read-back index finds what an index built fresh from the same notes finds', () => {
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 3; round++) {
       const random = seededRandom(SEED + 10 + round);
       const { records, index } = randomEdits(notes.slice(0, 300), vocabulary, random, 50 + Math.floor(random() * 300));
       const read = decodeIndexSnapshot(encodeIndexSnapshot(index, 's'));
