@@ -18,6 +18,7 @@
  * | E_IMAGE_*         | decode errors, see ml/image/image-decoder.ts                  |
  * | E_TAXONOMY_INVALID| a label taxonomy that is malformed or has a cycle (ml/search) |
  * | E_EXPANSION_INVALID| the query expansion table (word -> labels) is malformed (ml/search) |
+ * | E_SEARCH_INDEX_INVALID| a kept search index that does not read back whole (ml/search; rebuilt) |
  *
  * ML_ERROR_CODES is ml/'s part of the app's one registry (src/app/error-code.ts joins it
  * with crypto's and sync's); ml never raises a code of another layer.
@@ -39,6 +40,7 @@ export const ML_ERROR_CODES = [
   'E_IMAGE_TOO_LARGE',
   'E_TAXONOMY_INVALID',
   'E_EXPANSION_INVALID',
+  'E_SEARCH_INDEX_INVALID',
 ] as const;
 
 export type MlErrorCode = (typeof ML_ERROR_CODES)[number];

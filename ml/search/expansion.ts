@@ -2,6 +2,7 @@ import SearchableMap from 'minisearch/SearchableMap';
 import tableData from './expansion.json';
 import { EXPAND_FROM, WORD_SEARCH } from './search-options.ts';
 import { singularForms } from './singular-forms.ts';
+import { textHash } from './text-hash.ts';
 import { normalizeLabel } from './tokenize.ts';
 
 export type ExpansionKind = 'synonym' | 'broader';
@@ -60,6 +61,11 @@ export class QueryExpansion {
     const b = readMap(broader, 'broader');
     if (typeof b === 'string') return invalid(b);
     return { ok: true, expansion: new QueryExpansion(s, b) };
+  }
+
+  /** Changes whenever the table changes: a persisted index made with another is rebuilt (labels resolve through it). */
+  fingerprint(): string {
+    return textHash(JSON.stringify([[...this.synonyms], [...this.broader]]));
   }
 
   /** Labels `word` (one normalized term) reaches as typed or as its singular; weight 1. */

@@ -43,7 +43,22 @@ export function labelFieldText(labels: readonly string[], isLabel: (word: string
   return parts.filter((p) => p !== '').join(', ');
 }
 
-export function indexNote(record: NoteRecord, broaderOf: (label: string) => readonly string[], isLabel: (word: string) => boolean): { note: IndexedNote; doc: IndexDocument } {
+/** What a note's labels and candidates index as: the same for every note with the same label names. */
+export interface LabelParts {
+  readonly labels: ReadonlyMap<string, string>;
+  readonly broader: ReadonlyMap<string, string>;
+  readonly labelText: string;
+  readonly broaderText: string;
+  readonly maybe: string;
+  readonly keys: readonly string[];
+}
+
+/** The names LabelParts depends on, as one string: NoteSearchIndex computes the parts once per distinct set (a vault has few). */
+export function labelPartsKey(record: NoteRecord): string {
+  return JSON.stringify([record.labels.map((l) => l.label), (record.candidates ?? []).map((c) => c.label)]);
+}
+
+export function labelParts(record: NoteRecord, broaderOf: (label: string) => readonly string[], isLabel: (word: string) => boolean): LabelParts {
   const labels = new Map<string, string>();
   const broader = new Map<string, string>();
   for (const { label } of record.labels) {
@@ -55,16 +70,33 @@ export function indexNote(record: NoteRecord, broaderOf: (label: string) => read
   for (const [normalized, label] of labels) {
     for (const term of broaderOf(normalized)) if (!labels.has(term) && !broader.has(term)) broader.set(term, label);
   }
+  return {
+    labels,
+    broader,
+    labelText: labelFieldText(record.labels.map((l) => l.label), isLabel, broaderOf),
+    broaderText: [...broader.keys()].join(', '),
+    // A guess keeps all its words: it ranks below everything, and no phrase key reaches it.
+    maybe: maybeLabels(record).join(', '),
+    keys: [...labels.keys(), ...broader.keys()],
+  };
+}
+
+export function indexNote(
+  record: NoteRecord,
+  broaderOf: (label: string) => readonly string[],
+  isLabel: (word: string) => boolean,
+  parts: LabelParts = labelParts(record, broaderOf, isLabel),
+): { note: IndexedNote; doc: IndexDocument } {
+  const { labels, broader } = parts;
   const doc: IndexDocument = {
     id: record.id,
     title: record.title,
     body: record.body,
-    labels: labelFieldText(record.labels.map((l) => l.label), isLabel, broaderOf),
-    broader: [...broader.keys()].join(', '),
+    labels: parts.labelText,
+    broader: parts.broaderText,
     ocr: record.ocrText,
-    // A guess keeps all its words: it ranks below everything, and no phrase key reaches it.
-    maybe: maybeLabels(record).join(', '),
-    keys: [...labels.keys(), ...broader.keys(), notebookKey(record.notebookId)],
+    maybe: parts.maybe,
+    keys: [...parts.keys, notebookKey(record.notebookId)],
   };
   return { note: { record, labels, broader, doc }, doc };
 }

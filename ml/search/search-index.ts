@@ -1,13 +1,13 @@
 import { describeMatches } from './describe-matches.ts';
 import { type QueryExpansion, defaultExpansion } from './expansion.ts';
-import { type IndexedNote, indexNote, labelMatch, notebookKey, sameIndexedContent } from './indexed-note.ts';
+import { type IndexDocument, type IndexedNote, indexNote, type LabelParts, labelParts, labelPartsKey, labelMatch, notebookKey, sameIndexedContent } from './indexed-note.ts';
 import type { NoteRecord, SearchHit, SearchMatch } from './note-record.ts';
 import { type SearchQuery, isEmptyQuery, parseSearchQuery } from './parse-search-query.ts';
 import { type PhraseSuggestion, suggestQueries, type Suggestion } from './suggest-queries.ts';
-import { type KeyExpansion, TermIndex, type TermQuery } from './term-index.ts';
+import { type KeyExpansion, TermIndex, type TermIndexState, type TermQuery } from './term-index.ts';
 import { type Taxonomy, defaultTaxonomy } from './taxonomy.ts';
 import { newestFirst } from './newest-first.ts';
-import { EXPAND_FROM, TIER, TIER_SPAN } from './search-options.ts';
+import { EXPAND_FROM, FIELDS, TIER, TIER_SPAN } from './search-options.ts';
 import { singularForms } from './singular-forms.ts';
 import { tokenize } from './tokenize.ts';
 
@@ -34,10 +34,29 @@ export interface SearchOptions {
   readonly limit?: number;
 }
 
+/**
+ * What NoteSearchIndex.exportState gives and restore takes (index-snapshot.ts turns it into
+ * bytes): the records, in the order the index holds them, and the term index as it is.
+ */
+export interface NoteSearchIndexState {
+  /** NoteSearchIndex.fingerprint of the index exported: restore refuses another. */
+  readonly fingerprint: string;
+  readonly records: readonly NoteRecord[];
+  readonly terms: TermIndexState;
+}
+
+/**
+ * Bump when what a note indexes as changes (indexNote, labelFieldText, tokenize, the fields):
+ * a persisted index made by other code must be rebuilt, not read (index-snapshot.ts).
+ */
+const INDEX_CODE_VERSION = 1;
+
 /** A label set larger than this many pages is read by walking the newest notes instead. */
 const WALK_NEWEST_ABOVE = 8;
 /** The most words of a label looked for as a phrase in the query ("baseball glove", "tabby cat"). */
 const MAX_LABEL_WORDS = 4;
+/** Distinct label sets whose index parts are kept (a few hundred in a real vault). */
+const PARTS_CACHED = 20_000;
 /** Completions of the last word a suggestion looks at (most frequent first). */
 const COMPLETIONS_SCANNED = 64;
 /** Best notes for the earlier words that a suggestion counts the completions in. */
@@ -57,11 +76,13 @@ export class NoteSearchIndex {
   /** The same, for the notes' own labels only (not broader terms): the exact-label tier. */
   private readonly ownLabelNotes = new Map<string, Set<string>>();
   private readonly broaderCache = new Map<string, readonly string[]>();
+  /** Label names -> what they index as: notes share a few hundred label sets, so each is resolved once. */
+  private readonly partsCache = new Map<string, LabelParts>();
   /** Every note, newest first; rebuilt lazily after a note is added, removed or re-dated. */
   private byNewest: IndexedNote[] | undefined;
   private readonly taxonomy: Taxonomy;
   private readonly expansion: QueryExpansion;
-  private readonly terms = new TermIndex();
+  private terms = new TermIndex();
   /** Notebook id -> the terms of its name (setNotebookNames). */
   private notebookTerms = new Map<string, readonly string[]>();
   private notebookNames: ReadonlyMap<string, string> = new Map();
@@ -83,6 +104,42 @@ export class NoteSearchIndex {
 
   get size(): number {
     return this.notes.size;
+  }
+
+  /** What the indexed data depends on besides the notes: the code, the taxonomy and the expansion table (labels resolve through it). */
+  fingerprint(): string {
+    return `${INDEX_CODE_VERSION}:${FIELDS.join(',')}:${this.taxonomy.fingerprint()}:${this.expansion.fingerprint()}`;
+  }
+
+  /** The index as data, for a persisted copy; `restore` rebuilds it without tokenizing a note. */
+  exportState(): NoteSearchIndexState {
+    return { fingerprint: this.fingerprint(), records: [...this.notes.values()].map((n) => n.record), terms: this.terms.exportState() };
+  }
+
+  /**
+   * The index `state` was exported from, searching exactly as it did; a reason instead when
+   * the state does not hold together or was made with another taxonomy, table or code. Each
+   * note's labels are resolved again (cheap); its text is not tokenized again (the cost of a build).
+   */
+  static restore(state: NoteSearchIndexState, options: NoteSearchIndexOptions = {}): NoteSearchIndex | string {
+    const index = new NoteSearchIndex(options);
+    if (state.fingerprint !== index.fingerprint()) return 'made with another taxonomy, expansion table or index code';
+    const docs = new Map<string, IndexDocument>();
+    for (const record of state.records) {
+      if (index.notes.has(record.id)) return `note ${record.id} twice`;
+      const { note, doc } = index.indexNote(record);
+      index.notes.set(record.id, note);
+      index.track(note, true);
+      docs.set(record.id, doc);
+    }
+    const terms = TermIndex.restore(
+      state.terms,
+      state.terms.ids.map((id) => (id === undefined ? undefined : docs.get(id))),
+    );
+    if (typeof terms === 'string') return terms;
+    if (terms.size !== index.notes.size) return 'the term index holds other notes';
+    index.terms = terms;
+    return index;
   }
 
   has(id: string): boolean {
@@ -110,7 +167,7 @@ export class NoteSearchIndex {
     if (old && sameIndexedContent(old.record, record)) return;
     if (old) this.remove(record.id);
     this.byNewest = undefined;
-    const { note, doc } = indexNote(record, (label) => this.broaderOf(label), (word) => this.taxonomy.has(word));
+    const { note, doc } = this.indexNote(record);
     this.terms.add(doc);
     this.notes.set(record.id, note);
     this.track(note, true);
@@ -341,6 +398,19 @@ export class NoteSearchIndex {
       this.broaderCache.set(label, terms);
     }
     return terms;
+  }
+
+  private indexNote(record: NoteRecord): ReturnType<typeof indexNote> {
+    const broaderOf = (label: string) => this.broaderOf(label);
+    const isLabel = (word: string) => this.taxonomy.has(word);
+    const key = labelPartsKey(record);
+    let parts = this.partsCache.get(key);
+    if (!parts) {
+      // Bounded: label sets of notes long gone would otherwise pile up over a long session.
+      if (this.partsCache.size >= PARTS_CACHED) this.partsCache.clear();
+      this.partsCache.set(key, (parts = labelParts(record, broaderOf, isLabel)));
+    }
+    return indexNote(record, broaderOf, isLabel, parts);
   }
 
   private track(note: IndexedNote, add: boolean): void {

@@ -1,4 +1,5 @@
 import taxonomyData from './taxonomy.json';
+import { textHash } from './text-hash.ts';
 import { normalizeLabel } from './tokenize.ts';
 
 /** Errors as values with a stable code, like the rest of ml/ (see ml/runtime/ml-error.ts). */
@@ -44,6 +45,11 @@ export class Taxonomy {
     const cycle = findCycle(map);
     if (cycle) return invalid(`cycle: ${cycle.join(' -> ')}`);
     return { ok: true, taxonomy: new Taxonomy(map) };
+  }
+
+  /** Changes whenever what the taxonomy says changes: a persisted index made with another is rebuilt. */
+  fingerprint(): string {
+    return textHash(JSON.stringify([...this.broader]));
   }
 
   has(term: string): boolean {

@@ -2,11 +2,11 @@ import SearchableMap from 'minisearch/SearchableMap';
 import type { IndexDocument } from './indexed-note.ts';
 import { BOOST, EXPAND_FROM, FIELDS, type FieldName, KEY_BOOST, TIER, TIER_SPAN, WORD_SEARCH } from './search-options.ts';
 import { singularForms } from './singular-forms.ts';
+import { isPacked, type PackedPostings, type PackedSlots, packedPostingsEnd, type Postings, unpackPostings, unpackSlots } from './packed-postings.ts';
 import { TopK } from './top-k.ts';
+import { U32Reader, U32Writer } from './u32-stream.ts';
 import { tokenize } from './tokenize.ts';
 
-/** Per field (by position in FIELDS): note slot -> how often the term occurs there. */
-type Postings = (Map<number, number> | undefined)[];
 
 /** An indexed term a query word reaches, and how much a hit through it counts. */
 interface Expansion {
@@ -55,6 +55,64 @@ export interface TermHit {
   readonly via: Readonly<Record<string, string>>;
 }
 
+/** TermIndex.exportState: what `restore` needs to rebuild the same index without tokenizing a note. */
+export interface TermIndexState {
+  /** Note id per slot; undefined for a free slot. */
+  readonly ids: readonly (string | undefined)[];
+  readonly freeSlots: readonly number[];
+  /** Field-major: lengths[f * slots + slot], MiniSearch's field length. */
+  readonly lengths: Uint32Array;
+  /** The radix tree's edges depth first, each node's in its order; LEAF ('') stands for a term's postings. */
+  readonly edges: readonly string[];
+  /** Per node, depth first: its number of edges. */
+  readonly shape: Uint32Array;
+  /** Per term (LEAF edge, in order), per field of FIELDS: a count n, then n (slot, term frequency) pairs. */
+  readonly postings: Uint32Array;
+  readonly keys: readonly string[];
+  /** Per key: a count n, then n slots. */
+  readonly keySlots: Uint32Array;
+}
+
+/** A node of MiniSearch's radix tree: edge -> child node, or LEAF -> the term's value. */
+type RadixNode = Map<string, unknown>;
+const LEAF = '';
+
+/** TermIndex.restore's tree, checked as read: edges where they can be, postings of live slots. */
+function readTree(state: TermIndexState, live: (slot: number) => boolean): RadixNode | string {
+  const shape = new U32Reader(state.shape);
+  const { postings } = state;
+  let at = 0;
+  let word = 0;
+  const readPostings = (): PackedPostings | string => {
+    const end = packedPostingsEnd(postings, word, live);
+    if (typeof end === 'string') return end;
+    const packed = postings.subarray(word, end);
+    word = end;
+    return packed;
+  };
+  const readNode = (root: boolean): RadixNode | string => {
+    const n = shape.next();
+    if (n === undefined || (n === 0 && !root)) return 'tree shape';
+    const node: RadixNode = new Map();
+    const firsts = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const edge = state.edges[at++];
+      if (typeof edge !== 'string' || node.has(edge)) return 'tree edges';
+      // Lookups follow the one edge that starts with the next letter: two would hide a term.
+      if (edge !== LEAF && firsts.has(edge.charAt(0))) return 'tree edges';
+      firsts.add(edge.charAt(0));
+      const child = edge === LEAF ? (root ? 'the empty term' : readPostings()) : readNode(false);
+      if (typeof child === 'string') return child;
+      node.set(edge, child);
+    }
+    return node;
+  };
+  const tree = readNode(true);
+  if (typeof tree === 'string') return tree;
+  if (at !== state.edges.length || shape.left !== 0 || word !== postings.length) return 'tree sections past the tree';
+  return tree;
+}
+
 const { k, b, d } = WORD_SEARCH.bm25;
 /** Up to this many terms reached, a hit's match reasons ask each of them about the hit. */
 const WALK_EXPANSIONS_BELOW = 256;
@@ -70,9 +128,10 @@ const LOOKUP_BELOW = 4;
  * is tens of milliseconds for a common word at 100k notes (ml/search/README.md).
  */
 export class TermIndex {
-  private readonly terms = new SearchableMap<Postings>();
+  /** Packed only in a restored index, until a query or an edit first reaches the term (packed-postings.ts). */
+  private terms = new SearchableMap<Postings | PackedPostings>();
   /** Normalized label (and resolved label) -> note slots carrying it: what expansions reach. */
-  private readonly keys = new Map<string, Map<number, number>>();
+  private readonly keys = new Map<string, Map<number, number> | PackedSlots>();
   private readonly slotOf = new Map<string, number>();
   private readonly ids: (string | undefined)[] = [];
   /** What each slot indexed: a hit's match reasons read its own terms when a word reached thousands. */
@@ -92,6 +151,106 @@ export class TermIndex {
     return this.count;
   }
 
+  /**
+   * The index as flat data, every map in its own iteration order, so `restore` rebuilds an
+   * index that walks postings, terms and keys in the same order: ties rank the same.
+   */
+  exportState(): TermIndexState {
+    const slots = this.ids.length;
+    const lengths = new Uint32Array(FIELDS.length * slots);
+    FIELDS.forEach((_, f) => {
+      const list = this.lengths[f] as number[];
+      for (let slot = 0; slot < slots; slot++) if (this.ids[slot] !== undefined) lengths[f * slots + slot] = list[slot] ?? 0;
+    });
+    const edges: string[] = [];
+    const shape = new U32Writer();
+    const postings = new U32Writer();
+    // The radix tree itself, depth first: its children's order is its history (a split
+    // moves a subtree to the end), which set() in any order would not reproduce.
+    const walk = (node: RadixNode) => {
+      shape.push(node.size);
+      for (const [edge, child] of node) {
+        edges.push(edge);
+        if (edge !== LEAF) {
+          walk(child as RadixNode);
+          continue;
+        }
+        if (isPacked(child)) {
+          for (const word of child) postings.push(word);
+          continue;
+        }
+        for (let f = 0; f < FIELDS.length; f++) {
+          const notes = (child as Postings)[f];
+          postings.push(notes?.size ?? 0);
+          notes?.forEach((tf, slot) => postings.pair(slot, tf));
+        }
+      }
+    };
+    walk(this.terms._tree as RadixNode);
+    const keys: string[] = [];
+    const keySlots = new U32Writer();
+    for (const [key, notes] of this.keys) {
+      keys.push(key);
+      if (isPacked(notes)) {
+        keySlots.push(notes.length);
+        for (const slot of notes) keySlots.push(slot);
+        continue;
+      }
+      keySlots.push(notes.size);
+      notes.forEach((_, slot) => keySlots.push(slot));
+    }
+    return { ids: [...this.ids], freeSlots: [...this.freeSlots], lengths, edges, shape: shape.done(), postings: postings.done(), keys, keySlots: keySlots.done() };
+  }
+
+  /**
+   * The index `state` was exported from, given what each slot indexed (`docs[slot]`, undefined
+   * for a free slot). Checked while read: an error names the first inconsistency, and a state
+   * that fails is never partly used.
+   */
+  static restore(state: TermIndexState, docs: readonly (IndexDocument | undefined)[]): TermIndex | string {
+    const index = new TermIndex();
+    const slots = state.ids.length;
+    if (docs.length !== slots || state.lengths.length !== FIELDS.length * slots) return 'slot count';
+    for (let slot = 0; slot < slots; slot++) {
+      const id = state.ids[slot];
+      if (id !== docs[slot]?.id) return `slot ${slot}`;
+      index.ids[slot] = id;
+      index.docs[slot] = docs[slot];
+      if (id === undefined) continue;
+      if (index.slotOf.has(id)) return `id ${id} twice`;
+      index.slotOf.set(id, slot);
+      index.count++;
+    }
+    const free = new Set(state.freeSlots);
+    if (free.size !== slots - index.count || [...free].some((slot) => state.ids[slot] !== undefined || !(slot < slots))) return 'free slots';
+    index.freeSlots.push(...state.freeSlots);
+    FIELDS.forEach((_, f) => {
+      const list = index.lengths[f] as number[];
+      let total = 0;
+      for (let slot = 0; slot < slots; slot++) {
+        const length = state.lengths[f * slots + slot] as number;
+        list[slot] = length;
+        total += length;
+      }
+      index.totalLength[f] = total;
+    });
+    const live = (slot: number) => slot < slots && state.ids[slot] !== undefined;
+    const tree = readTree(state, live);
+    if (typeof tree === 'string') return tree;
+    index.terms = new SearchableMap<Postings | PackedPostings>(tree as ConstructorParameters<typeof SearchableMap<Postings | PackedPostings>>[0]);
+    let at = 0;
+    const { keySlots } = state;
+    for (const key of state.keys) {
+      const n = keySlots[at++];
+      if (typeof key !== 'string' || index.keys.has(key) || n === undefined || n === 0 || at + n > keySlots.length) return `key ${String(key)}`;
+      const slots = keySlots.subarray(at, (at += n));
+      if (!slots.every(live)) return `key ${key}`;
+      index.keys.set(key, slots);
+    }
+    if (at !== keySlots.length) return 'key slots past the keys';
+    return index;
+  }
+
   add(doc: IndexDocument): void {
     if (this.slotOf.has(doc.id)) throw new Error(`TermIndex: ${doc.id} is already indexed`);
     const slot = this.freeSlots.pop() ?? this.ids.length;
@@ -105,13 +264,14 @@ export class TermIndex {
       (this.lengths[f] as number[])[slot] = length;
       this.totalLength[f] = (this.totalLength[f] ?? 0) + length;
       for (const term of tokens) {
-        const postings = this.terms.fetch(term, () => []);
+        let postings = this.postingsOf(term);
+        if (!postings) this.terms.set(term, (postings = []));
         const notes = (postings[f] ??= new Map());
         notes.set(slot, (notes.get(slot) ?? 0) + 1);
       }
     });
     for (const key of new Set(doc.keys)) {
-      let notes = this.keys.get(key);
+      let notes = this.keyNotesOf(key);
       if (!notes) this.keys.set(key, (notes = new Map()));
       notes.set(slot, 1);
     }
@@ -124,14 +284,14 @@ export class TermIndex {
     FIELDS.forEach((field, f) => {
       this.totalLength[f] = (this.totalLength[f] ?? 0) - ((this.lengths[f] as number[])[slot] ?? 0);
       for (const term of new Set(tokenize(doc[field]))) {
-        const postings = this.terms.get(term);
+        const postings = this.postingsOf(term);
         postings?.[f]?.delete(slot);
         if (postings?.[f]?.size === 0) postings[f] = undefined;
         if (postings && postings.every((p) => p === undefined)) this.terms.delete(term);
       }
     });
     for (const key of new Set(doc.keys)) {
-      const notes = this.keys.get(key);
+      const notes = this.keyNotesOf(key);
       notes?.delete(slot);
       if (notes?.size === 0) this.keys.delete(key);
     }
@@ -257,17 +417,17 @@ export class TermIndex {
   completions(prefix: string, limit: number): { term: string; count: number }[] {
     const found: { term: string; count: number }[] = [];
     const count = (postings: Postings) => postings.reduce((s, p) => s + (p?.size ?? 0), 0);
-    for (const [term, postings] of this.terms.atPrefix(prefix)) found.push({ term, count: count(postings) });
+    for (const [term, postings] of this.terms.atPrefix(prefix)) found.push({ term, count: count(this.unpacked(term, postings)) });
     if (found.length === 0 && prefix.length >= EXPAND_FROM) {
       const maxDistance = Math.min(WORD_SEARCH.maxFuzzy, Math.round(prefix.length * 0.2));
-      for (const [term, [postings]] of this.terms.fuzzyGet(prefix, maxDistance)) found.push({ term, count: count(postings) });
+      for (const [term, [postings]] of this.terms.fuzzyGet(prefix, maxDistance)) found.push({ term, count: count(this.unpacked(term, postings)) });
     }
     return found.sort((x, y) => y.count - x.count || (x.term < y.term ? -1 : 1)).slice(0, limit);
   }
 
   /** How many of `ids` hold `term` in any field. */
   countAmong(term: string, ids: ReadonlySet<string>): number {
-    const postings = this.terms.get(term);
+    const postings = this.postingsOf(term);
     if (!postings) return 0;
     let n = 0;
     for (const id of ids) {
@@ -279,13 +439,13 @@ export class TermIndex {
 
   /** The notes carrying a label key (a normalized label, or one an imported label resolves to). */
   keyNotes(key: string): number {
-    return this.keys.get(key)?.size ?? 0;
+    return this.keyNotesOf(key)?.size ?? 0;
   }
 
   private expandKeys(word: string, fuzzy: boolean, query: TermQuery): Expansion[] {
     const out: Expansion[] = [];
     for (const { key, kind, weight } of query.keys?.(word, fuzzy) ?? []) {
-      const notes = this.keys.get(key);
+      const notes = this.keyNotesOf(key);
       if (notes) out.push({ term: key, weight, postings: [], key: { notes, kind, word } });
     }
     return out;
@@ -294,11 +454,11 @@ export class TermIndex {
   /** The word itself, its singular, its completions, then its typos, as MiniSearch expands them. */
   private expand(word: string, fuzzy: boolean, plurals: boolean): Expansion[] {
     const out: Expansion[] = [];
-    const exact = this.terms.get(word);
+    const exact = this.postingsOf(word);
     if (exact) out.push({ term: word, weight: 1, postings: exact });
     // The singular counts as typed; its completions and typos are the word's own anyway.
     const singular = plurals ? singularForms(word).find((form) => this.terms.has(form)) : undefined;
-    if (singular !== undefined) out.push({ term: singular, weight: 1, postings: this.terms.get(singular) as Postings });
+    if (singular !== undefined) out.push({ term: singular, weight: 1, postings: this.postingsOf(singular) as Postings });
     if (word.length < EXPAND_FROM) return out;
     const maxDistance = Math.min(WORD_SEARCH.maxFuzzy, Math.round(word.length * 0.2));
     const typos = fuzzy && maxDistance > 0 ? this.terms.fuzzyGet(word, maxDistance) : undefined;
@@ -308,11 +468,11 @@ export class TermIndex {
       if (distance === 0) continue;
       typos?.delete(term);
       if (term === singular) continue;
-      out.push({ term, weight: (prefix * term.length) / (term.length + 0.3 * distance), postings });
+      out.push({ term, weight: (prefix * term.length) / (term.length + 0.3 * distance), postings: this.unpacked(term, postings) });
     }
     for (const [term, [postings, distance]] of typos ?? []) {
       if (distance === 0 || term === singular) continue;
-      out.push({ term, weight: (WORD_SEARCH.weights.fuzzy * term.length) / (term.length + distance), postings });
+      out.push({ term, weight: (WORD_SEARCH.weights.fuzzy * term.length) / (term.length + distance), postings: this.unpacked(term, postings) });
     }
     return out;
   }
@@ -379,6 +539,28 @@ export class TermIndex {
       }
     }
     return match;
+  }
+
+  private postingsOf(term: string): Postings | undefined {
+    const value = this.terms.get(term);
+    return value === undefined ? undefined : this.unpacked(term, value);
+  }
+
+  /** A term's postings as Maps, unpacked (and kept so) the first time anything reaches it. */
+  private unpacked(term: string, value: Postings | PackedPostings): Postings {
+    if (!isPacked(value)) return value;
+    const postings = unpackPostings(value);
+    // Replaces the leaf's value only: the tree's shape and order stay as they are.
+    this.terms.set(term, postings);
+    return postings;
+  }
+
+  private keyNotesOf(key: string): Map<number, number> | undefined {
+    const value = this.keys.get(key);
+    if (!isPacked(value)) return value;
+    const notes = unpackSlots(value);
+    this.keys.set(key, notes);
+    return notes;
   }
 
   private growScratch(): void {

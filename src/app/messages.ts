@@ -121,6 +121,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_INFERENCE: 'Tagging failed while the model ran. Use "Tag again" to retry.',
   E_TAXONOMY_INVALID: 'The list of broader search terms is not valid.',
   E_EXPANSION_INVALID: 'The list of search synonyms is not valid.',
+  E_SEARCH_INDEX_INVALID: 'The search index kept on this device could not be read, so it was built again.',
   E_UNEXPECTED: 'Something went wrong that the app did not expect. Reload the page and try again.',
 };
 
@@ -168,6 +169,7 @@ export const RAISED_MESSAGE_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'E_INFERENCE',
   'E_TAXONOMY_INVALID',
   'E_EXPANSION_INVALID',
+  'E_SEARCH_INDEX_INVALID',
   'E_UNEXPECTED',
 ]);
 

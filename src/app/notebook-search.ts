@@ -1,33 +1,28 @@
 import { createSignal, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js';
 import type * as Y from 'yjs';
-import type { NoteRecord } from '../../ml/search/note-record.ts';
 import { NoteSearchIndex } from '../../ml/search/search-index.ts';
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from '../../ml/search/parse-search-query.ts';
-import { readCandidates, readLabels, readOcr } from '../../sync/notebook/labels.ts';
-import { notesMap, readNote } from '../../sync/notebook/notes.ts';
+import { notesMap } from '../../sync/notebook/notes.ts';
+import { loadKept, type SearchIndexStore } from '../../ml/search/kept-index.ts';
+import { buildIndex, chooseNotebookIndex, keepNotebookIndex } from './kept-search-index.ts';
+import { noteRecordOf } from './note-record-of.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 
 export interface NotebookSearch {
+  /** The index searched; replaced once when a kept one is read (version changes then). */
   readonly index: NoteSearchIndex;
   /** Changes after every batch of upserts, so memos that search re-run. */
   readonly version: Accessor<number>;
+  /** False while the kept index is being loaded: search finds nothing until then. */
+  readonly ready: Accessor<boolean>;
 }
 
-/** A note as the index reads it; undefined once the note is gone. */
-export function noteRecordOf(doc: Y.Doc, notebookId: string, id: string): NoteRecord | undefined {
-  const note = readNote(doc, id);
-  if (!note) return undefined;
-  return {
-    id,
-    notebookId,
-    title: note.title,
-    body: note.body,
-    labels: readLabels(doc, id).map(({ label, score, source }) => ({ label, score, source })),
-    candidates: readCandidates(doc, id).map(({ label, score, source }) => ({ label, score, source })),
-    ocrText: readOcr(doc, id).map((line) => line.text).join('\n'),
-    createdAt: note.createdAt,
-  };
-}
+/**
+ * Quiet time after the last change before the kept index is written again: writing encodes
+ * the whole index on the main thread (`npm run bench -- search reopen` prints what that
+ * costs), so a larger notebook waits longer: 3 s, plus 1 s per 10,000 notes.
+ */
+const keepAfterMs = (notes: number) => 3_000 + notes / 10;
 
 /**
  * Note: ids come from the deep events of the notes map, not from a diff of all notes.
@@ -48,25 +43,71 @@ function changedNoteIds(events: readonly Y.YEvent<Y.AbstractType<unknown>>[], no
 }
 
 /**
- * A search index over one open notebook, filled once and then fed only the notes each
- * transaction changed (local typing, tagging results, or remote edits alike).
+ * A search index over one open notebook, fed only the notes each transaction changed (local
+ * typing, tagging results, or remote edits alike). With a store, it starts from the index kept
+ * at the last change when that is of the doc as it is (kept-search-index.ts), else builds it;
+ * and keeps it again a few seconds after the last change, so the next unlock needs no build.
  */
-export function createNotebookSearch(doc: Y.Doc, notebookId: string, index = new NoteSearchIndex()): NotebookSearch {
+export function createNotebookSearch(doc: Y.Doc, notebookId: string, index?: NoteSearchIndex, store?: SearchIndexStore): NotebookSearch {
   const [version, setVersion] = createSignal(0);
+  const [ready, setReady] = createSignal(false);
   const notes = notesMap(doc);
+  let current = index ?? new NoteSearchIndex();
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const keep = () => {
+    timer = undefined;
+    // A vault that locked meanwhile refuses the write: the next unlock rebuilds.
+    if (store) keepNotebookIndex(doc, current, store).catch(() => undefined);
+  };
+  const keepLater = () => {
+    if (!store || closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(keep, keepAfterMs(current.size));
+  };
   const apply = (ids: Iterable<string>) => {
     for (const id of ids) {
       const record = noteRecordOf(doc, notebookId, id);
-      if (record) index.upsert(record);
-      else index.remove(id);
+      if (record) current.upsert(record);
+      else current.remove(id);
     }
     setVersion((v) => v + 1);
+    keepLater();
   };
-  apply(notes.keys());
   const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => apply(changedNoteIds(events, notes));
-  notes.observeDeep(observer);
-  onCleanup(() => notes.unobserveDeep(observer));
-  return { index, version };
+  const start = (built: boolean) => {
+    notes.observeDeep(observer);
+    setReady(true);
+    setVersion((v) => v + 1);
+    if (built) keepLater();
+  };
+  if (!store || index) {
+    buildIndex(doc, notebookId, current);
+    start(false);
+  } else {
+    void loadKept(store).then((kept) => {
+      if (closed) return;
+      const opened = chooseNotebookIndex(doc, notebookId, kept);
+      current = opened.index;
+      start(opened.from === 'built' || opened.rejected !== undefined);
+    });
+  }
+  onCleanup(() => {
+    closed = true;
+    notes.unobserveDeep(observer);
+    // A change not yet kept is kept now, while the vault is still open.
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      keep();
+    }
+  });
+  return {
+    get index() {
+      return current;
+    },
+    version,
+    ready,
+  };
 }
 
 /** Which notes a search covers: the open notebook, or every notebook of the vault. */

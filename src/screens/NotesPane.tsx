@@ -29,6 +29,7 @@ import {
   type DateFilter,
   type SearchScope,
 } from '../app/notebook-search.ts';
+import { vaultSearchIndexStore } from '../app/kept-search-index.ts';
 
 // Every file, images or not: one that is not a photo gets a note that says so.
 const filesOf = (list: FileList | null | undefined): File[] => Array.from(list ?? []);
@@ -86,11 +87,12 @@ export function NotesPane(props: {
   const showLatest = () => setHeld((order) => order && untrack(ids));
   // A hit picked in another notebook's results opens here, selected.
   const [selected, setSelected] = createSignal<string | undefined>(takeNoteToOpen(props.notebook.id));
-  const search = createNotebookSearch(doc(), props.notebook.id);
+  const vault = props.vault;
+  // Kept sealed between unlocks, so reopening a large notebook does not build it again.
+  const search = createNotebookSearch(doc(), props.notebook.id, undefined, vault ? vaultSearchIndexStore(vault, props.notebook.id) : undefined);
   const [query, setQuery] = createSignal('');
   const [when, setWhen] = createSignal<DateFilter>({ kind: 'any' });
   const [scope, setScope] = createSignal<SearchScope>('this');
-  const vault = props.vault;
   const everywhere = vault
     ? createAllNotebooksSearch(async () => {
         const opened: OpenNotebook[] = [];

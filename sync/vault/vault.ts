@@ -34,6 +34,7 @@ import { openSharedNotebook, startSharing, type DeviceIdentity } from '../share/
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
 import { isDeviceRevoked, revocationSigners, revokedBy, revokedByIt, writeDeviceRevocation } from './device-revocations.ts';
+import { loadSearchIndex, removeAllSearchIndexes, removeSearchIndex, saveSearchIndex } from './search-index-record.ts';
 import { deviceRecordKey, loadDeviceRecord, removeDeviceRecord, saveDeviceRecord, sealDeviceRecord } from './device-record.ts';
 import { derivedBytes, PENDING_HANDOVERS_RECORD, RetiredVaultRooms, vaultRoomSecrets, type VaultRoomSecrets } from './retired-vault-rooms.ts';
 import { boxMaps } from '../sealed/box-layout.ts';
@@ -577,6 +578,7 @@ export class Vault {
       box.destroy();
     }
     await this.#services.boxes.remove(notebookBoxName(this.#boxNameKey, id));
+    await removeSearchIndex(this.#services.storage, this.#boxNameKey, id);
   }
 
   /**
@@ -958,6 +960,20 @@ export class Vault {
     return loadDeviceRecord(this.#services.storage, this.#key, this.vaultId, name);
   }
 
+  /** Keeps a notebook's search index (ml/search/index-snapshot.ts bytes) sealed on this device (search-index-record.ts). */
+  async saveSearchIndex(notebookId: string, index: Uint8Array): Promise<void> {
+    await this.#rotation?.catch(() => undefined);
+    this.#assertUnlocked();
+    await saveSearchIndex(this.#services.storage, { vault: this.#key, names: this.#boxNameKey }, this.vaultId, notebookId, index);
+  }
+
+  /** undefined when none is kept; an error when it does not open (another vault or notebook, damaged): the caller rebuilds. */
+  async loadSearchIndex(notebookId: string): Promise<VaultResult<Uint8Array> | undefined> {
+    await this.#rotation?.catch(() => undefined);
+    this.#assertUnlocked();
+    return loadSearchIndex(this.#services.storage, { vault: this.#key, names: this.#boxNameKey }, this.vaultId, notebookId);
+  }
+
   async removeDeviceRecord(name: string): Promise<void> {
     this.#assertUnlocked();
     await removeDeviceRecord(this.#services.storage, name);
@@ -1290,6 +1306,8 @@ export class Vault {
         this.#header = header;
         this.#key = key;
         this.#boxNameKey = key;
+        // Their storage keys came from the old key: dropped, each rebuilt when its notebook opens.
+        void removeAllSearchIndexes(this.#services.storage).catch(() => undefined);
         // The new recovery key is the vault's: the doc's wraps the old vault key. A device
         // following a handover adopts the one the removing device made (#followRecovery).
         if (publishRecovery) this.#publishRecoveryIf(false);

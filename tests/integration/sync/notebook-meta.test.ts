@@ -69,6 +69,26 @@ describe('notebook colour, delete, undo and purge (Vault on IndexedDB)', () => {
     await vault.lock();
   });
 
+  it('a notebook\'s kept search index round-trips through the vault across a lock, and purging the notebook removes it', async () => {
+    const s = services();
+    const { vault } = await createVault(s, 'correct horse');
+    const keep = vault.createNotebook('Keep');
+    const gone = vault.createNotebook('Gone');
+    await vault.saveSearchIndex(keep, utf8('index of keep'));
+    await vault.saveSearchIndex(gone, utf8('index of gone'));
+    await vault.lock();
+    const again = await unlockVault(s, { passphrase: 'correct horse' });
+    if (!again.ok) throw new Error(again.error.message);
+    const kept = await again.value.loadSearchIndex(keep);
+    expect(kept?.ok && new TextDecoder().decode(kept.value)).toBe('index of keep');
+    expect(await s.storage.loadRange(['search-index'])).toHaveLength(2);
+    again.value.deleteNotebook(gone);
+    await again.value.purgeNotebook(gone);
+    expect(await again.value.loadSearchIndex(gone)).toBeUndefined();
+    expect(await s.storage.loadRange(['search-index'])).toHaveLength(1);
+    await again.value.lock();
+  });
+
   it('a device record opens only under its own vault and name', async () => {
     const s = services();
     const { vault } = await createVault(s, 'correct horse');
