@@ -119,8 +119,8 @@ export function startMlWorkerPool(options: MlWorkerOptions & { readonly layout?:
       }),
     debugInfo: async () => ({ ...(await first.client.debugInfo()), workers: members.length }),
     // Not counted as busy: a photo that comes meanwhile is split at once, each half waiting in
-    // the worker that loads its models. One half's models in each worker, side by side: the
-    // models load once per pool as before, in about half the time.
+    // the worker that loads its models. One half's models in each worker: the models load once
+    // per pool, as before.
     preload: async (tagOptions = {}) => {
       const second = members[1];
       if (!second || tagOptions.ocr === false) {
@@ -129,7 +129,11 @@ export function startMlWorkerPool(options: MlWorkerOptions & { readonly layout?:
       }
       first.holds.add('objects');
       second.holds.add('text');
-      const [a, b] = await Promise.all([first.client.preload({ ...tagOptions, part: 'objects' }), second.client.preload({ ...tagOptions, part: 'text' })]);
+      // One worker after the other, not side by side: with both loading, the page's own path of the
+      // first photo after unlock (store, decrypt) shared its core and reached a worker 2.6 s later
+      // (tests/bench/ml/RESULTS.md).
+      const a = await first.client.preload({ ...tagOptions, part: 'objects' });
+      const b = await second.client.preload({ ...tagOptions, part: 'text' });
       return { ...a, sessions: [...a.sessions, ...b.sessions], workers: members.length };
     },
     importClassifier: async (bytes, spec, sha256) => {

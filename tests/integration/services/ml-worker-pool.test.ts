@@ -51,7 +51,7 @@ describe('ML worker pool', () => {
     sent.length = 0;
     const pool = startMlWorkerPool({ spawn: countingSpawn, layout: { workers: 2, threadsEach: 1 } });
     try {
-      // The warm-up loads each half's models in its own worker, side by side.
+      // The warm-up loads each half's models in its own worker.
       await pool.preload({ ocr: true });
       expect(sent.map((calls) => calls.filter((m) => m.startsWith('preload')))).toEqual([['preload:objects'], ['preload:text']]);
       for (const name of ['text-card.jpg', 'motorcycle_left.jpg']) {
