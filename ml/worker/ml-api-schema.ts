@@ -16,7 +16,8 @@ import type { OcrLine } from '../ocr/ocr-pipeline.ts';
 import type { SessionTiming } from '../runtime/session-cache.ts';
 import { FACERES_IO } from '../faces/embed-face.ts';
 import { FACE_POLICY } from '../faces/find-faces.ts';
-import type { Classification, DebugInfo, FaceResult, ImportedClassifier, MlApi, TagOptions, TagResult } from './ml-api.ts';
+import { DETECT_POOL } from '../detect/tag-policy.ts';
+import type { Classification, DebugInfo, FaceResult, ImportedClassifier, MlApi, ObjectsPart, TagOptions, TagPart, TagResult } from './ml-api.ts';
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 const isSha256 = (v: unknown): v is string => isString(v) && /^[0-9a-fA-F]{64}$/.test(v);
@@ -27,7 +28,8 @@ function isTagOptions(v: unknown): v is TagOptions {
     optionalOf(v.ocr, isBoolean) &&
     optionalOf(v.classifierIds, (x): x is string[] => isArrayOf(x, isString, 20)) &&
     optionalOf(v.maxPixels, (x): x is number => isFiniteNumber(x) && x >= 1024 && x <= 50_000_000) &&
-    optionalOf(v.faces, isBoolean)
+    optionalOf(v.faces, isBoolean) &&
+    optionalOf(v.part, (x): x is TagPart => x === 'objects' || x === 'text')
   );
 }
 
@@ -42,6 +44,9 @@ const isClassScore = (v: unknown): v is ClassScore => isRecord(v) && isString(v.
 const isClassification = (v: unknown): v is Classification =>
   isRecord(v) && isString(v.classifierId) && isString(v.name) && isArrayOf(v.labels, isClassScore, MAX_TOP_K);
 
+const isObjectsPart = (v: unknown): v is ObjectsPart =>
+  isRecord(v) && isFiniteNumber(v.width) && isFiniteNumber(v.height) && isArrayOf(v.detections, isDetection, DETECT_POOL);
+
 function isTagResult(v: unknown): v is TagResult {
   return (
     isRecord(v) &&
@@ -53,7 +58,8 @@ function isTagResult(v: unknown): v is TagResult {
     isString(v.pipelineVersion) &&
     isFiniteNumber(v.ms) &&
     isRecord(v.timings) &&
-    optionalOf(v.error, isMlErrorValue)
+    optionalOf(v.error, isMlErrorValue) &&
+    optionalOf(v.objects, isObjectsPart)
   );
 }
 

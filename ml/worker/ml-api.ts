@@ -14,7 +14,18 @@ export type TagOptions = {
   readonly maxPixels?: number;
   /** Find faces and embed them (ml/faces/find-faces.ts); default false, the per-device setting decides. */
   readonly faces?: boolean;
+  /**
+   * One half of the photo, so a pool gives a lone photo both cores (ml-worker-pool.ts):
+   * 'objects' = detector, faces, imported classifiers, and `objects` in the answer; 'text' = OCR
+   * only. The pool joins the halves (merge-tag-parts.ts). Default: the whole photo.
+   */
+  readonly part?: TagPart;
 };
+
+export type TagPart = 'objects' | 'text';
+
+/** What an 'objects' half answers besides its tags: every detection the tag policy splits, so the join can split again with the other half's text. */
+export type ObjectsPart = { readonly width: number; readonly height: number; readonly detections: Detection[] };
 
 /** A face as the worker returns it: box in the photo's pixels, and its embedding (sealed before storing). */
 export type FaceResult = { readonly box: Box; readonly score: number; readonly embedding: number[] };
@@ -39,6 +50,8 @@ export type TagResult = {
   timings: TagTimings;
   /** Set when the photo could not be (fully) tagged; what ran before is kept. */
   error?: MlErrorValue;
+  /** Only in the answer to an 'objects' half (TagOptions.part); in photo pixels. */
+  objects?: ObjectsPart;
 };
 
 /** `threads` are each worker's; `workers`, set by a pool (ml-worker-pool.ts), how many run side by side. */

@@ -1,3 +1,6 @@
+import { MlError } from '../runtime/ml-error.ts';
+import type { TagOptions, TagPart, TagResult } from './ml-api.ts';
+import { mergeTagParts } from './merge-tag-parts.ts';
 import { startMlWorker, type MlWorkerClient, type MlWorkerOptions } from './ml-worker-client.ts';
 
 export type MlWorkerPool = MlWorkerClient & {
@@ -29,48 +32,124 @@ export function parsePoolLayout(text: string | null | undefined): PoolLayout | u
   return m ? { workers: Number(m[1]), threadsEach: Number(m[2]) } : undefined;
 }
 
+type Member = {
+  readonly client: MlWorkerClient;
+  /** Photos (or halves) it runs now: a photo waits in the pool rather than behind another in a worker. */
+  busy: number;
+  /** The halves whose models it was asked to load (preload, or a photo it ran). */
+  readonly holds: Set<TagPart>;
+};
+
+type Waiting = {
+  readonly bytes: Uint8Array;
+  readonly options: TagOptions;
+  readonly resolve: (result: TagResult) => void;
+  readonly reject: (error: unknown) => void;
+};
+
 /**
- * Several ML workers behind the one client shape. Every worker runs the whole pipeline on its
- * photo (ml/worker/tag-stages.ts), so a new pipeline step is still one call in runStages and
- * nothing here; the pool only chooses which worker gets a photo (the least busy) and gives
- * every worker what it must hold (imported classifiers; preload warms the first).
+ * Several ML workers behind the one client shape. A photo waits in the pool until a worker is
+ * free. A photo alone, with two workers free, is split (TagOptions.part): the detector in one
+ * worker, OCR in the other, joined by merge-tag-parts.ts, so its tag comes in about the time of
+ * its longer half instead of both halves on one thread (the first tag after unlock, a single
+ * import). Photos that wait together each get a worker whole, which duplicates nothing (a
+ * split decodes the photo in both). Every worker runs the pipeline of tag-stages.ts, so a new
+ * pipeline step is still one call in runStages and nothing here.
  */
 export function startMlWorkerPool(options: MlWorkerOptions & { readonly layout?: PoolLayout } = {}): MlWorkerPool {
   const layout = options.layout ?? poolLayout(globalThis.navigator?.hardwareConcurrency);
-  const members = Array.from({ length: layout.workers }, () => ({ client: startMlWorker({ ...options, threads: layout.threadsEach }), busy: 0 }));
+  const members: Member[] = Array.from({ length: layout.workers }, () => ({
+    client: startMlWorker({ ...options, threads: layout.threadsEach }),
+    busy: 0,
+    holds: new Set<TagPart>(),
+  }));
   const first = members[0]!;
+  const waiting: Waiting[] = [];
+  let pumpQueued = false;
 
-  /** Counts the member busy while the call runs, so the next photo goes to the other one. */
-  function on<T>(member: (typeof members)[number], call: (c: MlWorkerClient) => Promise<T>): Promise<T> {
+  /** Counts the member busy while the call runs, then hands the next waiting photo out. */
+  function on<T>(member: Member, call: (c: MlWorkerClient) => Promise<T>): Promise<T> {
     member.busy++;
     const answer = call(member.client);
-    void answer.then(
-      () => member.busy--,
-      () => member.busy--,
-    );
+    const done = () => {
+      member.busy--;
+      pump();
+    };
+    void answer.then(done, done);
     return answer;
   }
-  const leastBusy = () => members.reduce((best, m) => (m.busy < best.busy ? m : best));
+
+  const whole = (job: Waiting, m: Member): void => {
+    m.holds.add('objects').add('text');
+    on(m, (c) => c.tag(job.bytes, job.options)).then(job.resolve, job.reject);
+  };
+
+  function split(job: Waiting, idle: readonly [Member, Member]): void {
+    // The half whose models a worker already holds goes to it (preload loads one half in each).
+    const [a, b] = !idle[0].holds.has('objects') && idle[1].holds.has('objects') ? [idle[1], idle[0]] : idle;
+    a.holds.add('objects');
+    b.holds.add('text');
+    const copy = job.bytes.slice(); // each worker is moved its own copy of the file
+    const halves = [on(a, (c) => c.tag(job.bytes, { ...job.options, part: 'objects' })), on(b, (c) => c.tag(copy, { ...job.options, part: 'text' }))] as const;
+    Promise.all(halves).then(([objects, text]) => job.resolve(mergeTagParts(objects, text)), job.reject);
+  }
+
+  function pump(): void {
+    for (;;) {
+      const idle = members.filter((m) => m.busy === 0);
+      if (idle.length === 0 || waiting.length === 0) return;
+      const job = waiting.shift()!;
+      if (idle.length >= 2 && waiting.length === 0 && job.options.ocr !== false) split(job, [idle[0]!, idle[1]!]);
+      else whole(job, idle.find((m) => m.holds.size === 2) ?? idle[0]!);
+    }
+  }
 
   const pool: MlWorkerPool = {
     size: members.length,
-    tag: (bytes, tagOptions) => on(leastBusy(), (c) => c.tag(bytes, tagOptions)),
+    tag: (bytes, tagOptions = {}) =>
+      new Promise<TagResult>((resolve, reject) => {
+        waiting.push({ bytes, options: tagOptions, resolve, reject });
+        // After the calls of this turn: photos asked for together are seen together, and each gets a worker whole.
+        if (pumpQueued) return;
+        pumpQueued = true;
+        queueMicrotask(() => {
+          pumpQueued = false;
+          pump();
+        });
+      }),
     debugInfo: async () => ({ ...(await first.client.debugInfo()), workers: members.length }),
-    // The first worker only: the unlock screen's warm-up then compiles and loads the models
-    // once, not once per worker in the same seconds (two tabs unlocking would load them four
-    // times); the first photo goes to it, and the others' models load with their first photo.
-    preload: async (tagOptions) => ({ ...(await on(first, (c) => c.preload(tagOptions))), workers: members.length }),
+    // Not counted as busy: a photo that comes meanwhile is split at once, each half waiting in
+    // the worker that loads its models. One half's models in each worker: the models load once
+    // per pool, as before.
+    preload: async (tagOptions = {}) => {
+      const second = members[1];
+      if (!second || tagOptions.ocr === false) {
+        first.holds.add('objects');
+        return { ...(await first.client.preload(tagOptions)), workers: members.length };
+      }
+      first.holds.add('objects');
+      second.holds.add('text');
+      // One worker after the other, not side by side: with both loading, the page's own path of the
+      // first photo after unlock (store, decrypt) shared its core and reached a worker 2.6 s later
+      // (tests/bench/ml/RESULTS.md).
+      const a = await first.client.preload({ ...tagOptions, part: 'objects' });
+      const b = await second.client.preload({ ...tagOptions, part: 'text' });
+      return { ...a, sessions: [...a.sessions, ...b.sessions], workers: members.length };
+    },
     importClassifier: async (bytes, spec, sha256) => {
       // Each worker keeps its own copy; the bytes are moved into the last one.
       const copies = members.map((_, i) => (i === members.length - 1 ? bytes : bytes.slice()));
-      const answers = await Promise.all(members.map((m, i) => on(m, (c) => c.importClassifier(copies[i]!, spec, sha256))));
+      const answers = await Promise.all(members.map((m, i) => m.client.importClassifier(copies[i]!, spec, sha256)));
       return answers[0]!;
     },
     onRestart(listener) {
       const offs = members.map((m) => m.client.onRestart(listener));
       return () => offs.forEach((off) => off());
     },
-    terminate: () => members.forEach((m) => m.client.terminate()),
+    terminate: () => {
+      for (const job of waiting.splice(0)) job.reject(new MlError('E_CANCELLED', 'ML worker terminated'));
+      members.forEach((m) => m.client.terminate());
+    },
   };
   return pool;
 }

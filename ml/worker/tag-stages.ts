@@ -8,7 +8,7 @@ import type { Quad } from '../ocr/geometry.ts';
 import { findFaces } from '../faces/find-faces.ts';
 import { runOcr } from '../ocr/ocr-pipeline.ts';
 import { parseRecKeys } from '../ocr/rec-keys.ts';
-import type { TagResult } from './ml-api.ts';
+import type { TagPart, TagResult } from './ml-api.ts';
 import type { MlStage } from './ml-budgets.ts';
 import type { BackendChoice } from '../runtime/choose-backend.ts';
 import type { OrtLike } from '../runtime/ort-like.ts';
@@ -20,6 +20,8 @@ export type Runtime = { readonly choice: BackendChoice; readonly ort: OrtLike; r
 type Decoded = Extract<DecodeResult, { ok: true }>;
 
 export type StagePlan = {
+  /** One half of the photo (TagOptions.part), or the whole when undefined. */
+  readonly part: TagPart | undefined;
   readonly ocr: boolean;
   readonly faces: boolean;
   readonly classifiers: readonly Classifier[];
@@ -39,27 +41,32 @@ export async function runStages(rt: Runtime, decoded: Decoded, plan: StagePlan, 
   const sx = decoded.originalWidth / image.width;
   const sy = decoded.originalHeight / image.height;
 
+  const scaled = (d: Detection): Detection => ({ ...d, box: scaleBox(d.box, sx, sy) });
   let t = performance.now();
-  const det = plan.byTask('detect');
-  const labels = parseLabels(await rt.cache.labelsText(det.id));
-  const model = { id: det.id, version: det.version, labels, ...CENTERNET_IO };
-  const found = await detectObjects(image, await rt.cache.session(det.id), {
-    model,
-    Tensor: rt.ort.Tensor,
-    minScore: TAG_POLICY.candidateScore,
-    maxResults: DETECT_POOL,
-  });
-  // Split again once OCR has read the photo: digits inside a box confirm a clock.
-  const split = (text: readonly { text: string; box: Quad }[]) => {
-    const { tags, candidates } = splitTags(found, image, TAG_POLICY, text);
-    const scaled = (d: Detection): Detection => ({ ...d, box: scaleBox(d.box, sx, sy) });
-    result.labels = tags.map(scaled);
-    result.candidates = candidates.map(scaled);
-  };
-  split([]);
-  result.timings.detectMs = Math.round(performance.now() - t);
+  let split: ((text: readonly { text: string; box: Quad }[]) => void) | undefined;
+  if (plan.part !== 'text') {
+    const det = plan.byTask('detect');
+    const labels = parseLabels(await rt.cache.labelsText(det.id));
+    const model = { id: det.id, version: det.version, labels, ...CENTERNET_IO };
+    const found = await detectObjects(image, await rt.cache.session(det.id), {
+      model,
+      Tensor: rt.ort.Tensor,
+      minScore: TAG_POLICY.candidateScore,
+      maxResults: DETECT_POOL,
+    });
+    // Split again once OCR has read the photo: digits inside a box confirm a clock.
+    split = (text) => {
+      const { tags, candidates } = splitTags(found, image, TAG_POLICY, text);
+      result.labels = tags.map(scaled);
+      result.candidates = candidates.map(scaled);
+    };
+    split([]);
+    // The other half reads the text: the pool splits these again with it (merge-tag-parts.ts).
+    if (plan.part === 'objects') result.objects = { width: decoded.originalWidth, height: decoded.originalHeight, detections: found.map(scaled) };
+    result.timings.detectMs = Math.round(performance.now() - t);
+  }
 
-  if (plan.ocr) {
+  if (plan.ocr && plan.part !== 'objects') {
     t = performance.now();
     const [detE, clsE, recE] = [plan.byTask('ocr-detect'), plan.byTask('ocr-angle'), plan.byTask('ocr-recognize')];
     const [detS, clsS, recS, keysText] = await Promise.all([
@@ -70,11 +77,12 @@ export async function runStages(rt: Runtime, decoded: Decoded, plan: StagePlan, 
     ]);
     const models = { det: detS, cls: clsS, rec: recS, keys: parseRecKeys(keysText), Tensor: rt.ort.Tensor };
     const { lines } = await runOcr(image, models);
-    split(lines);
+    split?.(lines);
     result.text = lines.map((l) => ({ ...l, box: l.box.map(([x, y]) => [x * sx, y * sy]) as Quad }));
     result.timings.ocrMs = Math.round(performance.now() - t);
   }
 
+  if (plan.part === 'text') return;
   if (plan.faces) {
     t = performance.now();
     const [detect, embed] = await Promise.all([rt.cache.session(plan.byTask('face-detect').id), rt.cache.session(plan.byTask('face-embed').id)]);

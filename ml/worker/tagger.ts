@@ -78,12 +78,13 @@ export function createTagger(deps: TaggerDeps): MlApi {
         const decoded = await deps.decode(imageBytes, { maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS });
         result.timings.decodeMs = Math.round(performance.now() - t0);
         if (!decoded.ok) throw new MlError(decoded.code, decoded.message);
-        const chosen = ids.map((id) => {
+        // The text half runs no imported classifier: the objects half does.
+        const chosen = (options.part === 'text' ? [] : ids).map((id) => {
           const c = classifiers.get(id);
           if (!c) throw new MlError('E_MODEL_UNKNOWN', `no imported classifier ${id} in this worker`);
           return c;
         });
-        await runStages(await getRuntime(), decoded, { ocr, faces, classifiers: chosen, byTask, onStage }, result);
+        await runStages(await getRuntime(), decoded, { part: options.part, ocr, faces, classifiers: chosen, byTask, onStage }, result);
       } catch (err) {
         result.error = toMlErrorValue(err, 'E_INFERENCE');
       }
@@ -95,8 +96,9 @@ export function createTagger(deps: TaggerDeps): MlApi {
 
     async preload(options) {
       const rt = await getRuntime();
-      const tasks = options.ocr === false ? ['detect'] : ['detect', 'ocr-detect', 'ocr-angle', 'ocr-recognize'];
-      if (options.faces === true) tasks.push('face-detect', 'face-embed');
+      const ocrTasks = options.ocr === false || options.part === 'objects' ? [] : ['ocr-detect', 'ocr-angle', 'ocr-recognize'];
+      const tasks = options.part === 'text' ? ocrTasks : ['detect', ...ocrTasks];
+      if (options.faces === true && options.part !== 'text') tasks.push('face-detect', 'face-embed');
       // One after another: on two cores parallel session creation only competes.
       for (const task of tasks) await rt.cache.session(byTask(task).id);
       return debugInfoOf(rt);

@@ -31,6 +31,7 @@ export async function chromiumImportThroughput(threads: number, repeat = 4): Pro
     return {
       photos: r.photos,
       threads,
+      inFlight: 1,
       seconds: r.seconds,
       photosPerSecond: r.photos / r.seconds,
       labels: r.labels,

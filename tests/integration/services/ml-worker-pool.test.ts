@@ -22,8 +22,10 @@ function countingSpawn(): WorkerLike {
     addEventListener: worker.addEventListener.bind(worker),
     terminate: () => worker.terminate(),
     postMessage(message, transfer) {
-      const method = (message as { method?: unknown }).method;
-      if (typeof method === 'string') calls.push(method);
+      const { method, args } = message as { method?: unknown; args?: unknown[] };
+      // A half of a photo is counted as "tag:objects" or "tag:text" (TagOptions.part).
+      const part = (args?.at(-1) as { part?: unknown } | undefined)?.part;
+      if (typeof method === 'string') calls.push(typeof part === 'string' ? `${method}:${part}` : method);
       worker.postMessage(message, transfer);
     },
   };
@@ -44,13 +46,54 @@ describe('ML worker pool', () => {
     expect(parsePoolLayout(null)).toBeUndefined();
   });
 
-  it('preload warms the first worker; two photos at once go to the two workers; an imported classifier reaches both', { timeout: 120_000 }, async () => {
+  it('a lone photo gets both workers (detector in one, OCR in the other) and the same answer one worker gives; a photo that comes meanwhile takes the first worker free', { timeout: 180_000 }, async () => {
+    const one = startMlWorkerPool({ spawn: spawnNodeMlWorker, layout: { workers: 1, threadsEach: 1 } });
+    sent.length = 0;
+    const pool = startMlWorkerPool({ spawn: countingSpawn, layout: { workers: 2, threadsEach: 1 } });
+    try {
+      // The warm-up loads each half's models in its own worker.
+      await pool.preload({ ocr: true });
+      expect(sent.map((calls) => calls.filter((m) => m.startsWith('preload')))).toEqual([['preload:objects'], ['preload:text']]);
+      for (const name of ['text-card.jpg', 'motorcycle_left.jpg']) {
+        sent.forEach((calls) => (calls.length = 0));
+        const [whole, split] = await Promise.all([one.tag(await photo(name), {}), pool.tag(await photo(name), {})]);
+        expect(sent).toEqual([['tag:objects'], ['tag:text']]);
+        expect(split.error).toBeUndefined();
+        const shape = (r: typeof whole) => ({
+          labels: r.labels.map((d) => [d.label, d.score, d.box.map(Math.round)]),
+          candidates: r.candidates.map((d) => [d.label, d.score, d.box.map(Math.round)]),
+          text: r.text.map((l) => [l.text, l.confidence, l.box.map((p) => p.map(Math.round))]),
+          pipelineVersion: r.pipelineVersion,
+        });
+        expect(shape(split)).toEqual(shape(whole));
+        expect(split.text.length + split.labels.length).toBeGreaterThan(0);
+        expect(split).not.toHaveProperty('objects');
+      }
+
+      // A second photo waiting takes whichever worker finishes its half first, whole.
+      sent.forEach((calls) => (calls.length = 0));
+      const first = pool.tag(await photo('chelsea.jpg'), {});
+      await new Promise((r) => setTimeout(r, 0));
+      const second = pool.tag(await photo('coffee.jpg'), {});
+      const [a, b] = await Promise.all([first, second]);
+      expect([a.error, b.error]).toEqual([undefined, undefined]);
+      expect(a.labels.map((d) => d.label)).toContain('cat');
+      expect(b.labels.map((d) => d.label)).toContain('cup');
+      expect(sent.map((calls) => calls[0])).toEqual(['tag:objects', 'tag:text']);
+      expect(sent.flat().filter((m) => m === 'tag')).toHaveLength(1);
+    } finally {
+      pool.terminate();
+      one.terminate();
+    }
+  });
+
+  it('preload without OCR warms the first worker; two photos at once go to the two workers whole; an imported classifier reaches both', { timeout: 120_000 }, async () => {
     sent.length = 0;
     const pool = startMlWorkerPool({ spawn: countingSpawn, layout: { workers: 2, threadsEach: 1 } });
     try {
       expect(pool.size).toBe(2);
       expect((await pool.preload({ ocr: false })).workers).toBe(2);
-      // The warm-up loads the models once, in the first worker; the second loads them with its first photo.
+      // Nothing to split without OCR: the warm-up loads the detector once, in the first worker.
       expect(sent.map((calls) => calls.filter((m) => m === 'preload').length)).toEqual([1, 0]);
       const [a, b] = await Promise.all([pool.tag(await photo('chelsea.jpg'), { ocr: false }), pool.tag(await photo('chelsea.jpg'), { ocr: false })]);
       expect([a.labels[0]?.label, b.labels[0]?.label]).toEqual(['cat', 'cat']);
