@@ -216,6 +216,35 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     }
   });
 
+  it('the answer "keep the laptop" holds for that removal only (review 3): the laptop\'s NEXT handover, weeks later, is asked about again, not followed silently', async () => {
+    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
+    let phone2: Device | undefined;
+    try {
+      await allListed({ laptop, phone, tablet });
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
+      await handedOver;
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      // Weeks later: a new phone; then the laptop (now the stolen one, say) removes it.
+      phone2 = await linkNew(laptop, 'alice-phone2');
+      const p2 = phone2;
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === p2.vault.deviceId), 20_000, 'the new phone on the tablet');
+      const second = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      laptop = (await removeFrom(laptop, phone2.vault.deviceId)).device;
+      await second;
+      await tablet.close();
+      const again = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      if (again.ok) await again.value.lock();
+      expect(again.ok ? 'unlocked, followed without asking' : again.error.code).toBe('E_HANDOVER_CHOICE');
+      expect(removalsAsked(again)).toEqual(['alice-laptop removed alice-phone2']);
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+      await phone2?.close();
+    }
+  });
+
   it('a tablet the phone linked (approved through the phone only) keeps working when the laptop removes the phone', async () => {
     const three = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
     let { laptop, tablet } = three;
