@@ -93,16 +93,26 @@ export function describeRemovals(choice: HandoverChoice): string[] {
   );
 }
 
-/** The device record that keeps the answer (device-record.ts, sealed under the current vault key). */
+/**
+ * The device record that keeps the answer (device-record.ts, sealed under the current vault
+ * key). The answer holds for the key it was given under only: it names the key (its key id,
+ * vault-doc-sealing.ts), a record under another key reads as no answer, and following the
+ * kept device's handover deletes it. Otherwise "keep the laptop", said about one removal,
+ * would have the kept laptop's NEXT handover (say, once the laptop is the stolen one)
+ * followed without asking.
+ */
 export const KEPT_DEVICES_RECORD = 'handover-choice';
-const FORMAT = 1;
+const FORMAT = 2;
 const DEVICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const NO_CHOICE: KeptDevices = { kept: new Set(), refused: new Set() };
 
-export function encodeKeptDevices(choice: KeptDevices): Uint8Array {
+/** `keyId`: the vault key the answer was given under. */
+export function encodeKeptDevices(choice: KeptDevices, keyId: string): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, FORMAT);
+  encoding.writeVarString(encoder, keyId);
   for (const ids of [choice.kept, choice.refused]) {
     encoding.writeVarUint(encoder, ids.size);
     for (const id of ids) encoding.writeVarString(encoder, id);
@@ -110,11 +120,17 @@ export function encodeKeptDevices(choice: KeptDevices): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** The stored answer, or NO_CHOICE for bytes that are not one (the person is asked again: the safe side). */
-export function decodeKeptDevices(bytes: Uint8Array): KeptDevices {
+/**
+ * The stored answer if it was given under the key `keyId` names, else NO_CHOICE: bytes that
+ * are not one, an answer of format 1 (which named no key) or one given under another key
+ * (the person is asked again: the safe side).
+ */
+export function decodeKeptDevices(bytes: Uint8Array, keyId: string): KeptDevices {
   try {
     const decoder = decoding.createDecoder(bytes);
     if (decoding.readVarUint(decoder) !== FORMAT) return NO_CHOICE;
+    const givenUnder = decoding.readVarString(decoder);
+    if (!KEY_ID.test(givenUnder) || givenUnder !== keyId) return NO_CHOICE;
     const read = (): Set<string> => {
       const count = decoding.readVarUint(decoder);
       if (count > 64) throw new Error('too many');

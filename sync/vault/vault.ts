@@ -370,7 +370,7 @@ export class Vault {
     const retired = pending?.ok ? RetiredVaultRooms.fromRecord(header.vaultId, pending.value) : new RetiredVaultRooms(header.vaultId);
     const vault = new Vault(services, header, key, device, doc, box, sealed, handle, retired);
     const kept = await loadDeviceRecord(services.storage, key, header.vaultId, KEPT_DEVICES_RECORD);
-    if (kept?.ok) vault.#kept = decodeKeptDevices(kept.value);
+    if (kept?.ok) vault.#kept = decodeKeptDevices(kept.value, vaultKeyId(key, header.vaultId));
     // A handover waits: nothing is written under the old key before the person said which
     // device to keep (unlockVault asks, and locks again), since the removed device reads it.
     if (vault.#decisionKind() === 'none') {
@@ -1053,7 +1053,7 @@ export class Vault {
       return { ok: false, error: { code: 'E_DEVICE_UNKNOWN', message: 'Not one of your other devices: nothing was chosen.' } };
     }
     this.#kept = keepDevice(this.#kept, deviceId, this.#offered());
-    await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, KEPT_DEVICES_RECORD, encodeKeptDevices(this.#kept));
+    await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, KEPT_DEVICES_RECORD, encodeKeptDevices(this.#kept, vaultKeyId(this.#key, this.vaultId)));
     return { ok: true, value: undefined };
   }
 
@@ -1083,7 +1083,12 @@ export class Vault {
     const { handover } = decision;
     const followed = await this.#rotate(secret, { kind: 'follow', key: handover.key, from: handover.signerPublicKey });
     wipe(handover.key);
-    return followed.ok ? { ok: true, value: true } : followed;
+    if (!followed.ok) return followed;
+    // The answer was about this handover: the kept device's next one is asked about again
+    // (a record left by a crash here names the old key, and reads as no answer).
+    this.#kept = NO_CHOICE;
+    await removeDeviceRecord(this.#services.storage, KEPT_DEVICES_RECORD);
+    return { ok: true, value: true };
   }
 
   /** The handovers for this device from devices the vault doc lists with that signing key (handover-choice.ts decides). */

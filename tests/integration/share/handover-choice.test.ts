@@ -65,11 +65,14 @@ describe('which device to keep (handover-choice.ts)', () => {
     expect(decideHandover([...both, offer('tablet')], view({}, kept)).kind).toBe('ask');
   });
 
-  it('the answer is stored as a device record and read back; bytes that are not one read as no answer (asked again)', () => {
+  it('the answer is stored as a device record naming the vault key it was given under and read back under that key only; bytes that are not one read as no answer (asked again)', () => {
     const kept = keepDevice(NO_CHOICE, 'laptop', [offer('phone'), offer('laptop')]);
-    const read = decodeKeptDevices(encodeKeptDevices(kept));
+    const read = decodeKeptDevices(encodeKeptDevices(kept, 'key-1'), 'key-1');
     expect([...read.kept]).toEqual(['laptop']);
     expect([...read.refused]).toEqual(['phone']);
-    for (const junk of [new Uint8Array(), Uint8Array.of(2, 0, 0), Uint8Array.of(1, 1, 1, 0x2f, 0), Uint8Array.of(1, 0, 0, 7)]) expect(decodeKeptDevices(junk)).toBe(NO_CHOICE);
+    // Given under another vault key (before a handover was followed): no answer for this one.
+    expect(decodeKeptDevices(encodeKeptDevices(kept, 'key-1'), 'key-2')).toBe(NO_CHOICE);
+    const junks = [new Uint8Array(), Uint8Array.of(2, 0, 0), Uint8Array.of(1, 1, 1, 0x2f, 0), Uint8Array.of(1, 0, 0, 7), Uint8Array.of(1, 1, 1, 0x61, 0)];
+    for (const junk of junks) expect(decodeKeptDevices(junk, 'key-1')).toBe(NO_CHOICE);
   });
 });
