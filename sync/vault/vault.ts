@@ -80,7 +80,7 @@ import {
 } from './vault-records.ts';
 import { settleRotation, stagedKey, vaultBoxName } from './vault-rotation-journal.ts';
 import { currentRecoveryRecord, publishRecoveryRecord } from './vault-recovery.ts';
-import { deviceName, listOwnDevices, markSeen, setOwnDeviceName, type OwnDeviceView } from './device-names.ts';
+import { deviceName, listOwnDevices, markSeen, setOwnDeviceName, unsignedName, type OwnDeviceView } from './device-names.ts';
 
 export type { VaultKeyRotation, OwnDeviceView };
 
@@ -328,6 +328,8 @@ export class Vault {
   readonly #handoverListeners = new Set<() => void>();
   /** The person's answer to "which device do you keep" on this device (handover-choice.ts). */
   #kept: KeptDevices = NO_CHOICE;
+  /** This device's name as it last signed it (#keepOwnName). */
+  #ownName: string | undefined;
   #locked = false;
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
@@ -377,6 +379,7 @@ export class Vault {
       registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
       // Last seen: when this device was last unlocked, for the person's other devices.
       markSeen(doc, deviceIdFor(device.signing.publicKey));
+      vault.#keepOwnName();
       vault.#publishRecoveryIf(options.newVault === true);
       sealed.sealed.flush();
       // A vault doc from before writer slots stops naming devices in the vault room.
@@ -470,7 +473,30 @@ export class Vault {
   /** Names this device for the person's other devices (sealed in the vault doc, device-names.ts). */
   setDeviceName(name: string): void {
     this.#assertUnlocked();
-    if (setOwnDeviceName(this.#doc, this.deviceId, name)) this.#sealed.flush();
+    if (setOwnDeviceName(this.#doc, this.#device.signing, name)) {
+      this.#ownName = deviceName(this.#doc, this.deviceId);
+      this.#sealed.flush();
+    }
+  }
+
+  /**
+   * This device's signed name, put back when another writer of the vault doc overwrote or
+   * deleted it (it cannot forge one, device-names.ts; until put back, the device shows unnamed).
+   * A name written before names were signed is signed now.
+   */
+  #keepOwnName(): void {
+    const check = (): void => {
+      if (this.#locked || this.#locking || this.#rotation) return;
+      const signed = deviceName(this.#doc, this.deviceId);
+      if (signed !== undefined) {
+        this.#ownName = signed;
+        return;
+      }
+      const name = this.#ownName ?? unsignedName(this.#doc, this.deviceId);
+      if (name !== undefined && setOwnDeviceName(this.#doc, this.#device.signing, name)) this.#ownName = name;
+    };
+    this.#doc.on('update', check);
+    check();
   }
 
   /** The person's devices (approved, not signed out), this one first, with names and last-seen times. */
