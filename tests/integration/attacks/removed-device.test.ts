@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
+import { deviceFingerprint, handoverChoiceIn } from '../../../sync/vault/handover-choice.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
 import { unlockVault } from '../../../sync/vault/vault.ts';
 import { vaultBoxName } from '../../../sync/vault/vault-rotation-journal.ts';
@@ -243,6 +244,39 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     } finally {
       await closeAll({ laptop, phone, tablet });
       await phone2?.close();
+    }
+  });
+
+  it('the thief links a device of its own from the stolen phone and names it like the laptop (review-keep 1, script C): the question shows each device\'s code and says two devices share that name', async () => {
+    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
+    let fake: Device | undefined;
+    try {
+      await allListed({ laptop, phone, tablet });
+      fake = await linkNew(phone, 'alice-laptop');
+      const f = fake;
+      f.vault.setDeviceName('alice-laptop');
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === f.vault.deviceId && d.name === 'alice-laptop'), 20_000, 'the fake device named on the tablet');
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      must(await fake.vault.removeDevice(phone.vault.deviceId, 'alice-laptop pass'));
+      fake.sync.stop();
+      fake = await startDevice(fake.vault, fake.services, relayOnly(relay.relayUrl), 'alice-laptop');
+      await handedOver;
+      await tablet.close();
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(asked.ok ? 'unlocked' : asked.error.code).toBe('E_HANDOVER_CHOICE');
+      const choice = asked.ok ? undefined : handoverChoiceIn(asked.error);
+      const by = choice?.removals[0]?.by;
+      expect(by?.deviceId).toBe(fake.vault.deviceId);
+      // The code the fake device's Settings shows, not the laptop's; and the name is flagged.
+      expect(by?.fingerprint).toBe(deviceFingerprint(fake.vault.deviceId));
+      expect(by?.fingerprint).not.toBe(deviceFingerprint(laptop.vault.deviceId));
+      expect(by?.nameShared).toBe(true);
+      const message = asked.ok ? '' : asked.error.message;
+      expect(message).toContain(deviceFingerprint(fake.vault.deviceId));
+      expect(message).toContain('Two of your devices are named alice-laptop');
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+      await fake?.close();
     }
   });
 
