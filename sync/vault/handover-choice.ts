@@ -18,8 +18,22 @@ import type { OfferedHandover } from './vault-key-handover.ts';
  */
 export interface DeviceRef {
   readonly deviceId: string;
-  /** As the vault doc names it (device-names.ts); undefined for a device never named. */
+  /** As the device named itself in the vault doc (device-names.ts); undefined for a device never named. */
   readonly name: string | undefined;
+  /** deviceFingerprint: the code Settings shows on that device, for the person to compare. */
+  readonly fingerprint: string;
+  /** Another device the vault doc lists has the same name (a thief's device may take the laptop's). */
+  readonly nameShared: boolean;
+}
+
+/**
+ * A short code for a device id (48 bits of it, "ABCD-EF01-2345"), shown in the question and
+ * on each device's Sync panel: a name is whatever the device called itself, so a device the
+ * thief linked can take the laptop's; its id (the hash of its signing key) it cannot choose.
+ */
+export function deviceFingerprint(deviceId: string): string {
+  const code = deviceId.slice(0, 12).toUpperCase();
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}`;
 }
 
 /** `by` handed this device a new key; `removed`: the devices it signed out, as far as this device read. */
@@ -44,6 +58,8 @@ export interface HandoverView {
   /** The devices `signerId` signed a revocation of. */
   revokedByIt(signerId: string): readonly string[];
   name(deviceId: string): string | undefined;
+  /** Whether another device the vault doc lists has `deviceId`'s name. */
+  nameShared(deviceId: string): boolean;
   readonly choice: KeptDevices;
 }
 
@@ -69,7 +85,7 @@ export function decideHandover(offered: readonly OfferedHandover[], view: Handov
   if (!first) return { kind: 'none' };
   const signers = [...new Set(standing.map((h) => h.signerId))];
   if (signers.length === 1 && kept.has(first.signerId) && standing.every((h) => bytesEqual(h.key, first.key))) return { kind: 'follow', handover: first };
-  const ref = (deviceId: string): DeviceRef => ({ deviceId, name: view.name(deviceId) });
+  const ref = (deviceId: string): DeviceRef => ({ deviceId, name: view.name(deviceId), fingerprint: deviceFingerprint(deviceId), nameShared: view.nameShared(deviceId) });
   return { kind: 'ask', choice: { removals: signers.map((id) => ({ by: ref(id), removed: view.revokedByIt(id).map(ref) })) } };
 }
 
@@ -85,12 +101,24 @@ export function handoverChoiceIn(error: CodedError<string>): HandoverChoice | un
   return error.code === 'E_HANDOVER_CHOICE' && 'choice' in error ? (error as HandoverChoiceError).choice : undefined;
 }
 
-/** "<Laptop> removed <Phone> from your vault", one line per removal. */
+/** How the question names a device: its name and its code ("an unnamed device" and the code without a name). */
+export function deviceLabel(device: DeviceRef): string {
+  return device.name === undefined ? `an unnamed device (${device.fingerprint})` : `${device.name} (${device.fingerprint})`;
+}
+
+/**
+ * "<Laptop (code)> removed <Phone (code)> from your vault", one line per removal, then one
+ * warning per name that two listed devices share.
+ */
 export function describeRemovals(choice: HandoverChoice): string[] {
-  const named = (d: DeviceRef): string => d.name ?? `an unnamed device (${d.deviceId.slice(0, 6)})`;
-  return choice.removals.map((r) =>
-    r.removed.length > 0 ? `${named(r.by)} removed ${r.removed.map(named).join(' and ')} from your vault` : `${named(r.by)} removed a device from your vault`,
+  const lines = choice.removals.map((r) =>
+    r.removed.length > 0
+      ? `${deviceLabel(r.by)} removed ${r.removed.map(deviceLabel).join(' and ')} from your vault`
+      : `${deviceLabel(r.by)} removed a device from your vault`,
   );
+  const shared = new Set(choice.removals.flatMap((r) => [r.by, ...r.removed]).flatMap((d) => (d.nameShared && d.name !== undefined ? [d.name] : [])));
+  for (const name of shared) lines.push(`Two of your devices are named ${name}: keep only the one whose code matches the code its Sync panel shows`);
+  return lines;
 }
 
 /**

@@ -1138,6 +1138,10 @@ export class Vault {
       revokedBy: (id) => revokedBy(this.#doc, this.vaultId, id),
       revokedByIt: (id) => revokedByIt(this.#doc, this.vaultId, id),
       name: (id) => deviceName(this.#doc, id),
+      nameShared: (id) => {
+        const name = deviceName(this.#doc, id);
+        return name !== undefined && [...devicesMap(this.#doc).keys()].some((other) => other !== id && deviceName(this.#doc, other) === name);
+      },
       choice: this.#kept,
     });
     const result: HandoverDecision = decision.kind === 'follow' ? { kind: 'follow', handover: { ...decision.handover, key: asVaultKey(decision.handover.key.slice()) } } : decision;
