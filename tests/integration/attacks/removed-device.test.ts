@@ -280,6 +280,39 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     }
   });
 
+  it('once the person kept the laptop, a device the thief linked from the refused phone is not the person\'s on a tablet the phone linked: not listed, and what it writes into the vault doc is refused (review-keep 4, script D2)', async () => {
+    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
+    let extra: Device | undefined;
+    try {
+      await allListed({ laptop, phone, tablet });
+      extra = await linkNew(phone, 'thief-extra');
+      const x = extra;
+      await until(x.vault.doc, () => x.vault.ownDevices().length === 4, 20_000, 'the extra device lists all');
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === x.vault.deviceId), 20_000, 'the extra device on the tablet');
+      laptop.sync.stop();
+      must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      phone = (await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass')).device;
+      await handedOver;
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      // (The laptop is not listed either until its handover arrives: the phone's revocation of it is here.)
+      const listed = tablet.vault.ownDevices().map((d) => d.deviceId);
+      expect(listed).not.toContain(phone.vault.deviceId);
+      expect(listed).not.toContain(x.vault.deviceId);
+      // Modified code on the thief's device: a plain vault-doc write under the old key.
+      const before = tablet.vault.quarantined;
+      x.vault.doc.getMap('thief').set('marker', 'written by the thief');
+      await x.vault.flush();
+      const t = tablet;
+      await until(t.vault.vaultReplica().box, () => t.vault.quarantined > before || t.vault.doc.getMap('thief').has('marker'), 20_000, 'the thief\'s write on the tablet');
+      expect(t.vault.doc.getMap('thief').has('marker')).toBe(false);
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+      await extra?.close();
+    }
+  });
+
   it('a tablet the phone linked (approved through the phone only) keeps working when the laptop removes the phone', async () => {
     const three = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
     let { laptop, tablet } = three;
