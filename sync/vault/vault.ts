@@ -363,7 +363,10 @@ export class Vault {
     const box = new Y.Doc();
     const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
-    const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
+    // The person's answer first: the devices it refused are not trusted for the entries stored here either.
+    const keptRecord = await loadDeviceRecord(services.storage, key, header.vaultId, KEPT_DEVICES_RECORD);
+    const kept = keptRecord?.ok ? decodeKeptDevices(keptRecord.value, vaultKeyId(key, header.vaultId)) : NO_CHOICE;
+    const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle), refused: kept.refused });
     // A vault from before device approvals: the devices trusted until now become approved.
     sealed.approvals.adoptListedDevices();
     if (options.linkedBy) sealed.approvals.approve(options.linkedBy);
@@ -371,8 +374,7 @@ export class Vault {
     const pending = await loadDeviceRecord(services.storage, key, header.vaultId, PENDING_HANDOVERS_RECORD);
     const retired = pending?.ok ? RetiredVaultRooms.fromRecord(header.vaultId, pending.value) : new RetiredVaultRooms(header.vaultId);
     const vault = new Vault(services, header, key, device, doc, box, sealed, handle, retired);
-    const kept = await loadDeviceRecord(services.storage, key, header.vaultId, KEPT_DEVICES_RECORD);
-    if (kept?.ok) vault.#kept = decodeKeptDevices(kept.value, vaultKeyId(key, header.vaultId));
+    vault.#kept = kept;
     // A handover waits: nothing is written under the old key before the person said which
     // device to keep (unlockVault asks, and locks again), since the removed device reads it.
     if (vault.#decisionKind() === 'none') {
@@ -1079,6 +1081,11 @@ export class Vault {
       return { ok: false, error: { code: 'E_DEVICE_UNKNOWN', message: 'Not one of your other devices: nothing was chosen.' } };
     }
     this.#kept = keepDevice(this.#kept, deviceId, this.#offered());
+    // The person says the kept device is theirs, as a device link would: it stays approved
+    // here when the only chain to it ran through a device now refused (a tablet the phone linked).
+    const signing = listedSigningKey(this.#doc, deviceId);
+    if (signing) this.#sealing.approvals.approve(signing);
+    this.#sealing.approvals.refuse(this.#kept.refused);
     await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, KEPT_DEVICES_RECORD, encodeKeptDevices(this.#kept, vaultKeyId(this.#key, this.vaultId)));
     return { ok: true, value: undefined };
   }
