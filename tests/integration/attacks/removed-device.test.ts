@@ -218,7 +218,9 @@ describe('attack: a removed own device (issue 18 §1)', () => {
   });
 
   it('the answer "keep the laptop" holds for that removal only (review 3): the laptop\'s NEXT handover, weeks later, is asked about again, not followed silently', async () => {
-    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
+    const three = await threeDevices(relay.relayUrl);
+    const { phone } = three;
+    let { laptop, tablet } = three;
     let phone2: Device | undefined;
     try {
       await allListed({ laptop, phone, tablet });
@@ -248,7 +250,7 @@ describe('attack: a removed own device (issue 18 §1)', () => {
   });
 
   it('the thief links a device of its own from the stolen phone and names it like the laptop (review-keep 1, script C): the question shows each device\'s code and says two devices share that name', async () => {
-    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
+    const { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
     let fake: Device | undefined;
     try {
       await allListed({ laptop, phone, tablet });
@@ -281,7 +283,9 @@ describe('attack: a removed own device (issue 18 §1)', () => {
   });
 
   it('once the person kept the laptop, a device the thief linked from the refused phone is not the person\'s on a tablet the phone linked: not listed, and what it writes into the vault doc is refused (review-keep 4, script D2)', async () => {
-    let { laptop, phone, tablet } = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
+    const three = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
+    const { laptop } = three;
+    let { phone, tablet } = three;
     let extra: Device | undefined;
     try {
       await allListed({ laptop, phone, tablet });
