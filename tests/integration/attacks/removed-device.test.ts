@@ -317,6 +317,35 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     }
   });
 
+  it('what the removed phone writes into the vault doc after its removal is not applied on the tablet, which reads the removal and those writes together at its next unlock, nor carried under the new key (review-keep 2)', async () => {
+    const three = await threeDevices(relay.relayUrl);
+    const { phone } = three;
+    let { laptop, tablet } = three;
+    try {
+      await allListed(three);
+      const oldRoom = tablet.vault.vaultReplica().roomId;
+      await tablet.close();
+      laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
+      await until(phone.vault.doc, () => isDeviceRevoked(phone.vault.doc, phone.vault.deviceId), 20_000, 'the revocation on the phone');
+      // Modified code on the removed phone: a plain vault-doc write under the old key, after its removal.
+      phone.vault.doc.getMap('thief').set('marker', 'written after the removal');
+      await phone.vault.flush();
+      await relayHolds(relay.relayUrl, oldRoom, phone.vault.vaultReplica().box);
+      for (const { box } of laptop.vault.retiredVaultReplicas()) await relayHolds(relay.relayUrl, oldRoom, box);
+      // The tablet syncs the old room (handover, revocation and the phone's write), locks, and opens again.
+      const back = must(await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' }));
+      const handedOver = new Promise<void>((resolve) => back.onHandover(resolve));
+      tablet = await startDevice(back, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
+      await handedOver;
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      expect(tablet.vault.doc.getMap('thief').has('marker')).toBe(false);
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+    }
+  });
+
   it('a tablet the phone linked (approved through the phone only) keeps working when the laptop removes the phone', async () => {
     const three = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
     let { laptop, tablet } = three;
