@@ -2,6 +2,7 @@ import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-j
 import { docVersion } from '../app/doc-version.ts';
 import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
 import type { OpenNotebook, Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
+import { deviceFingerprint } from '../../sync/vault/handover-choice.ts';
 import { messageFor } from '../app/messages.ts';
 import type { QuarantineCode } from '../../sync/sealed/sealed-doc.ts';
 import { relativeTime } from '../app/relative-time.ts';
@@ -112,6 +113,10 @@ export function SyncPanel(props: SyncPanelProps) {
             return state?.problem ?? 'Your other devices and the other devices in your notebooks see this name. Servers do not: it travels encrypted. It is stored encrypted on this device.';
           })()}
         </p>
+        <p class="hint">
+          This device’s code: <code data-testid="device-code">{deviceFingerprint(props.vault.deviceId)}</code>. If another device ever asks which device
+          you keep, the code it shows for this one must be this one: a name can be copied, the code cannot.
+        </p>
       </section>
 
       <section class="sync-section" aria-labelledby="own-devices-title">
@@ -121,6 +126,7 @@ export function SyncPanel(props: SyncPanelProps) {
             {(device) => (
               <li data-device-id={device.deviceId}>
                 <span class="device-name">{device.name ?? `Device ${device.deviceId.slice(0, 6)}`}</span>{' '}
+                <code class="hint device-code">{deviceFingerprint(device.deviceId)}</code>{' '}
                 <span class="hint last-seen">{device.self ? 'this device' : `seen ${relativeTime(device.lastSeen, now())}`}</span>
                 <Show when={!device.self}>
                   {' '}

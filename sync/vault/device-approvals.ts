@@ -36,6 +36,12 @@ export interface DeviceApprovals {
   readonly strict: boolean;
   /** A device this device takes for the person's: reached by approvals (or any, before `strict`), never a revoked one. */
   approved(deviceId: string): boolean;
+  /**
+   * The signers of handovers the person refused here (handover-choice.ts): like a revoked
+   * device, a refused one neither counts nor passes approval on, so a device the thief linked
+   * from the refused phone is not the person's either (review-keep 4).
+   */
+  refuse(deviceIds: ReadonlySet<string>): void;
   /** This device approves the device with `signingPublicKey` (a device link). */
   approve(signingPublicKey: Uint8Array): void;
   /** Once per vault: approves itself and every device the vault doc lists now (those it trusted until now). */
@@ -99,8 +105,10 @@ function verifyInner(place: ApprovalPlace, inner: Uint8Array): (Edge & { inner: 
   return { from: deviceIdFor(approverPk), to: deviceIdFor(approveePk), inner };
 }
 
-export function deviceApprovals(place: ApprovalPlace, self: SigningKeyPair): DeviceApprovals {
+export function deviceApprovals(place: ApprovalPlace, self: SigningKeyPair, refusedAtStart: ReadonlySet<string> = new Set()): DeviceApprovals {
   const meta = vaultMeta(place);
+  let refused = new Set(refusedAtStart);
+  const cut = (deviceId: string): boolean => refused.has(deviceId) || isDeviceRevoked(place.doc, deviceId);
   const map = place.box.getMap<Uint8Array>(MAP);
   const selfId = deviceIdFor(self.publicKey);
   const listeners = new Set<() => void>();
@@ -135,20 +143,25 @@ export function deviceApprovals(place: ApprovalPlace, self: SigningKeyPair): Dev
     },
     approved(deviceId) {
       if (deviceId === selfId) return true;
-      if (isDeviceRevoked(place.doc, deviceId)) return false;
+      if (cut(deviceId)) return false;
       if (!strict()) return true;
-      // Breadth-first from this device; a revoked device neither counts nor passes approval on.
+      // Breadth-first from this device; a revoked or refused device neither counts nor passes approval on.
       const seen = new Set([selfId]);
       const queue = [selfId];
       for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
         for (const next of graph().get(at) ?? []) {
-          if (seen.has(next) || isDeviceRevoked(place.doc, next)) continue;
+          if (seen.has(next) || cut(next)) continue;
           if (next === deviceId) return true;
           seen.add(next);
           queue.push(next);
         }
       }
       return false;
+    },
+    refuse(deviceIds) {
+      refused = new Set(deviceIds);
+      refused.delete(selfId);
+      for (const listener of listeners) listener();
     },
     approve,
     adoptListedDevices() {

@@ -18,8 +18,22 @@ import type { OfferedHandover } from './vault-key-handover.ts';
  */
 export interface DeviceRef {
   readonly deviceId: string;
-  /** As the vault doc names it (device-names.ts); undefined for a device never named. */
+  /** As the device named itself in the vault doc (device-names.ts); undefined for a device never named. */
   readonly name: string | undefined;
+  /** deviceFingerprint: the code Settings shows on that device, for the person to compare. */
+  readonly fingerprint: string;
+  /** Another device the vault doc lists has the same name (a thief's device may take the laptop's). */
+  readonly nameShared: boolean;
+}
+
+/**
+ * A short code for a device id (48 bits of it, "ABCD-EF01-2345"), shown in the question and
+ * on each device's Sync panel: a name is whatever the device called itself, so a device the
+ * thief linked can take the laptop's; its id (the hash of its signing key) it cannot choose.
+ */
+export function deviceFingerprint(deviceId: string): string {
+  const code = deviceId.slice(0, 12).toUpperCase();
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}`;
 }
 
 /** `by` handed this device a new key; `removed`: the devices it signed out, as far as this device read. */
@@ -44,6 +58,8 @@ export interface HandoverView {
   /** The devices `signerId` signed a revocation of. */
   revokedByIt(signerId: string): readonly string[];
   name(deviceId: string): string | undefined;
+  /** Whether another device the vault doc lists has `deviceId`'s name. */
+  nameShared(deviceId: string): boolean;
   readonly choice: KeptDevices;
 }
 
@@ -69,7 +85,7 @@ export function decideHandover(offered: readonly OfferedHandover[], view: Handov
   if (!first) return { kind: 'none' };
   const signers = [...new Set(standing.map((h) => h.signerId))];
   if (signers.length === 1 && kept.has(first.signerId) && standing.every((h) => bytesEqual(h.key, first.key))) return { kind: 'follow', handover: first };
-  const ref = (deviceId: string): DeviceRef => ({ deviceId, name: view.name(deviceId) });
+  const ref = (deviceId: string): DeviceRef => ({ deviceId, name: view.name(deviceId), fingerprint: deviceFingerprint(deviceId), nameShared: view.nameShared(deviceId) });
   return { kind: 'ask', choice: { removals: signers.map((id) => ({ by: ref(id), removed: view.revokedByIt(id).map(ref) })) } };
 }
 
@@ -85,24 +101,46 @@ export function handoverChoiceIn(error: CodedError<string>): HandoverChoice | un
   return error.code === 'E_HANDOVER_CHOICE' && 'choice' in error ? (error as HandoverChoiceError).choice : undefined;
 }
 
-/** "<Laptop> removed <Phone> from your vault", one line per removal. */
-export function describeRemovals(choice: HandoverChoice): string[] {
-  const named = (d: DeviceRef): string => d.name ?? `an unnamed device (${d.deviceId.slice(0, 6)})`;
-  return choice.removals.map((r) =>
-    r.removed.length > 0 ? `${named(r.by)} removed ${r.removed.map(named).join(' and ')} from your vault` : `${named(r.by)} removed a device from your vault`,
-  );
+/** How the question names a device: its name and its code ("an unnamed device" and the code without a name). */
+export function deviceLabel(device: DeviceRef): string {
+  return device.name === undefined ? `an unnamed device (${device.fingerprint})` : `${device.name} (${device.fingerprint})`;
 }
 
-/** The device record that keeps the answer (device-record.ts, sealed under the current vault key). */
+/**
+ * "<Laptop (code)> removed <Phone (code)> from your vault", one line per removal, then one
+ * warning per name that two listed devices share.
+ */
+export function describeRemovals(choice: HandoverChoice): string[] {
+  const lines = choice.removals.map((r) =>
+    r.removed.length > 0
+      ? `${deviceLabel(r.by)} removed ${r.removed.map(deviceLabel).join(' and ')} from your vault`
+      : `${deviceLabel(r.by)} removed a device from your vault`,
+  );
+  const shared = new Set(choice.removals.flatMap((r) => [r.by, ...r.removed]).flatMap((d) => (d.nameShared && d.name !== undefined ? [d.name] : [])));
+  for (const name of shared) lines.push(`Two of your devices are named ${name}: keep only the one whose code matches the code its Sync panel shows`);
+  return lines;
+}
+
+/**
+ * The device record that keeps the answer (device-record.ts, sealed under the current vault
+ * key). The answer holds for the key it was given under only: it names the key (its key id,
+ * vault-doc-sealing.ts), a record under another key reads as no answer, and following the
+ * kept device's handover deletes it. Otherwise "keep the laptop", said about one removal,
+ * would have the kept laptop's NEXT handover (say, once the laptop is the stolen one)
+ * followed without asking.
+ */
 export const KEPT_DEVICES_RECORD = 'handover-choice';
-const FORMAT = 1;
+const FORMAT = 2;
 const DEVICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const NO_CHOICE: KeptDevices = { kept: new Set(), refused: new Set() };
 
-export function encodeKeptDevices(choice: KeptDevices): Uint8Array {
+/** `keyId`: the vault key the answer was given under. */
+export function encodeKeptDevices(choice: KeptDevices, keyId: string): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, FORMAT);
+  encoding.writeVarString(encoder, keyId);
   for (const ids of [choice.kept, choice.refused]) {
     encoding.writeVarUint(encoder, ids.size);
     for (const id of ids) encoding.writeVarString(encoder, id);
@@ -110,11 +148,17 @@ export function encodeKeptDevices(choice: KeptDevices): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** The stored answer, or NO_CHOICE for bytes that are not one (the person is asked again: the safe side). */
-export function decodeKeptDevices(bytes: Uint8Array): KeptDevices {
+/**
+ * The stored answer if it was given under the key `keyId` names, else NO_CHOICE: bytes that
+ * are not one, an answer of format 1 (which named no key) or one given under another key
+ * (the person is asked again: the safe side).
+ */
+export function decodeKeptDevices(bytes: Uint8Array, keyId: string): KeptDevices {
   try {
     const decoder = decoding.createDecoder(bytes);
     if (decoding.readVarUint(decoder) !== FORMAT) return NO_CHOICE;
+    const givenUnder = decoding.readVarString(decoder);
+    if (!KEY_ID.test(givenUnder) || givenUnder !== keyId) return NO_CHOICE;
     const read = (): Set<string> => {
       const count = decoding.readVarUint(decoder);
       if (count > 64) throw new Error('too many');

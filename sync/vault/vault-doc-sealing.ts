@@ -41,6 +41,8 @@ export interface VaultDocSealing {
   readonly key: VaultKey;
   readonly signer: SigningKeyPair;
   readonly onCompact?: () => void;
+  /** Signers of handovers the person refused here: not the person's devices (DeviceApprovals.refuse). */
+  readonly refused?: ReadonlySet<string>;
 }
 
 export interface SealedVaultDoc {
@@ -53,7 +55,7 @@ export interface SealedVaultDoc {
 export function sealVaultDoc(args: VaultDocSealing): SealedVaultDoc {
   const keyId = vaultKeyId(args.key, args.vaultId);
   const slot = vaultWriterSlot(args.key, args.vaultId);
-  const approvals = deviceApprovals({ box: args.box, doc: args.plain, vaultId: args.vaultId, key: args.key, slot }, args.signer);
+  const approvals = deviceApprovals({ box: args.box, doc: args.plain, vaultId: args.vaultId, key: args.key, slot }, args.signer, args.refused);
   const notRevoked = vaultDocTrust(args.plain, args.vaultId);
   const sealed = new SealedDoc({
     docId: `vault:${args.vaultId}`,

@@ -82,7 +82,7 @@ import {
 } from './vault-records.ts';
 import { settleRotation, stagedKey, vaultBoxName } from './vault-rotation-journal.ts';
 import { currentRecoveryRecord, publishRecoveryRecord } from './vault-recovery.ts';
-import { deviceName, listOwnDevices, markSeen, setOwnDeviceName, type OwnDeviceView } from './device-names.ts';
+import { deviceName, listOwnDevices, markSeen, setOwnDeviceName, unsignedName, type OwnDeviceView } from './device-names.ts';
 
 export type { VaultKeyRotation, OwnDeviceView };
 
@@ -330,6 +330,8 @@ export class Vault {
   readonly #handoverListeners = new Set<() => void>();
   /** The person's answer to "which device do you keep" on this device (handover-choice.ts). */
   #kept: KeptDevices = NO_CHOICE;
+  /** This device's name as it last signed it (#keepOwnName). */
+  #ownName: string | undefined;
   #locked = false;
   /** Set when lock() starts: what runs on (a pending join) must not write any more. */
   #locking = false;
@@ -363,7 +365,10 @@ export class Vault {
     const box = new Y.Doc();
     const handle = await services.boxes.open(vaultBoxName(header.vaultId), box);
     const doc = new Y.Doc();
-    const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle) });
+    // The person's answer first: the devices it refused are not trusted for the entries stored here either.
+    const keptRecord = await loadDeviceRecord(services.storage, key, header.vaultId, KEPT_DEVICES_RECORD);
+    const kept = keptRecord?.ok ? decodeKeptDevices(keptRecord.value, vaultKeyId(key, header.vaultId)) : NO_CHOICE;
+    const sealed = sealVaultDoc({ vaultId: header.vaultId, plain: doc, box, key, signer: device.signing, onCompact: () => trimLog(handle), refused: kept.refused });
     // A vault from before device approvals: the devices trusted until now become approved.
     sealed.approvals.adoptListedDevices();
     if (options.linkedBy) sealed.approvals.approve(options.linkedBy);
@@ -371,14 +376,14 @@ export class Vault {
     const pending = await loadDeviceRecord(services.storage, key, header.vaultId, PENDING_HANDOVERS_RECORD);
     const retired = pending?.ok ? RetiredVaultRooms.fromRecord(header.vaultId, pending.value) : new RetiredVaultRooms(header.vaultId);
     const vault = new Vault(services, header, key, device, doc, box, sealed, handle, retired);
-    const kept = await loadDeviceRecord(services.storage, key, header.vaultId, KEPT_DEVICES_RECORD);
-    if (kept?.ok) vault.#kept = decodeKeptDevices(kept.value);
+    vault.#kept = kept;
     // A handover waits: nothing is written under the old key before the person said which
     // device to keep (unlockVault asks, and locks again), since the removed device reads it.
     if (vault.#decisionKind() === 'none') {
       registerDevice(doc, deviceIdFor(device.signing.publicKey), device.signing.publicKey, device.box.publicKey);
       // Last seen: when this device was last unlocked, for the person's other devices.
       markSeen(doc, deviceIdFor(device.signing.publicKey));
+      vault.#keepOwnName();
       vault.#publishRecoveryIf(options.newVault === true);
       sealed.sealed.flush();
       // A vault doc from before writer slots stops naming devices in the vault room.
@@ -472,7 +477,30 @@ export class Vault {
   /** Names this device for the person's other devices (sealed in the vault doc, device-names.ts). */
   setDeviceName(name: string): void {
     this.#assertUnlocked();
-    if (setOwnDeviceName(this.#doc, this.deviceId, name)) this.#sealed.flush();
+    if (setOwnDeviceName(this.#doc, this.#device.signing, name)) {
+      this.#ownName = deviceName(this.#doc, this.deviceId);
+      this.#sealed.flush();
+    }
+  }
+
+  /**
+   * This device's signed name, put back when another writer of the vault doc overwrote or
+   * deleted it (it cannot forge one, device-names.ts; until put back, the device shows unnamed).
+   * A name written before names were signed is signed now.
+   */
+  #keepOwnName(): void {
+    const check = (): void => {
+      if (this.#locked || this.#locking || this.#rotation) return;
+      const signed = deviceName(this.#doc, this.deviceId);
+      if (signed !== undefined) {
+        this.#ownName = signed;
+        return;
+      }
+      const name = this.#ownName ?? unsignedName(this.#doc, this.deviceId);
+      if (name !== undefined && setOwnDeviceName(this.#doc, this.#device.signing, name)) this.#ownName = name;
+    };
+    this.#doc.on('update', check);
+    check();
   }
 
   /** The person's devices (approved, not signed out), this one first, with names and last-seen times. */
@@ -1090,7 +1118,12 @@ export class Vault {
       return { ok: false, error: { code: 'E_DEVICE_UNKNOWN', message: 'Not one of your other devices: nothing was chosen.' } };
     }
     this.#kept = keepDevice(this.#kept, deviceId, this.#offered());
-    await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, KEPT_DEVICES_RECORD, encodeKeptDevices(this.#kept));
+    // The person says the kept device is theirs, as a device link would: it stays approved
+    // here when the only chain to it ran through a device now refused (a tablet the phone linked).
+    const signing = listedSigningKey(this.#doc, deviceId);
+    if (signing) this.#sealing.approvals.approve(signing);
+    this.#sealing.approvals.refuse(this.#kept.refused);
+    await saveDeviceRecord(this.#services.storage, this.#key, this.vaultId, KEPT_DEVICES_RECORD, encodeKeptDevices(this.#kept, vaultKeyId(this.#key, this.vaultId)));
     return { ok: true, value: undefined };
   }
 
@@ -1120,7 +1153,12 @@ export class Vault {
     const { handover } = decision;
     const followed = await this.#rotate(secret, { kind: 'follow', key: handover.key, from: handover.signerPublicKey });
     wipe(handover.key);
-    return followed.ok ? { ok: true, value: true } : followed;
+    if (!followed.ok) return followed;
+    // The answer was about this handover: the kept device's next one is asked about again
+    // (a record left by a crash here names the old key, and reads as no answer).
+    this.#kept = NO_CHOICE;
+    await removeDeviceRecord(this.#services.storage, KEPT_DEVICES_RECORD);
+    return { ok: true, value: true };
   }
 
   /** The handovers for this device from devices the vault doc lists with that signing key (handover-choice.ts decides). */
@@ -1144,6 +1182,10 @@ export class Vault {
       revokedBy: (id) => revokedBy(this.#doc, this.vaultId, id),
       revokedByIt: (id) => revokedByIt(this.#doc, this.vaultId, id),
       name: (id) => deviceName(this.#doc, id),
+      nameShared: (id) => {
+        const name = deviceName(this.#doc, id);
+        return name !== undefined && [...devicesMap(this.#doc).keys()].some((other) => other !== id && deviceName(this.#doc, other) === name);
+      },
       choice: this.#kept,
     });
     const result: HandoverDecision = decision.kind === 'follow' ? { kind: 'follow', handover: { ...decision.handover, key: asVaultKey(decision.handover.key.slice()) } } : decision;

@@ -62,6 +62,8 @@ describe('Sync panel → Remove this device (built app, real relay, four Chromiu
   let tablet: Page;
   let reader: Page;
   let recoveryKey = '';
+  /** The code the laptop's Sync panel shows for itself: the tablet's question must show the same. */
+  let laptopCode = '';
 
   beforeAll(async () => {
     server = await startSyncedApp();
@@ -110,6 +112,8 @@ describe('Sync panel → Remove this device (built app, real relay, four Chromiu
     await screenshot(laptop, 'remove-device-done-1280');
     expect(await deviceNames(laptop)).toEqual(['Ada laptop', 'Ada tablet', 'Ada reader']);
     await panel.getByRole('button', { name: 'I saved it' }).click();
+    laptopCode = (await panel.getByTestId('device-code').textContent())?.trim() ?? '';
+    expect(laptopCode).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
     await closeSync(laptop);
   });
 
@@ -121,7 +125,9 @@ describe('Sync panel → Remove this device (built app, real relay, four Chromiu
     // The one question: the handover could be the thief's (the phone removing the laptop).
     const question = tablet.locator('.handover-question');
     await question.waitFor({ timeout: 60_000 });
-    expect(await question.textContent()).toContain('Ada laptop removed Ada phone from your vault');
+    // Each device with its code, as its own Sync panel shows it (review-keep 1).
+    expect(await question.textContent()).toMatch(/Ada laptop \([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}\) removed Ada phone \([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}\) from your vault/);
+    expect(await question.textContent()).toContain(`Ada laptop (${laptopCode}) removed`);
     await screenshot(tablet, 'remove-device-keep-question-1280');
     await question.getByRole('button', { name: 'Keep Ada laptop' }).click();
     await openNotebook(tablet, 120_000);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
+import { deviceFingerprint, handoverChoiceIn } from '../../../sync/vault/handover-choice.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
 import { unlockVault } from '../../../sync/vault/vault.ts';
 import { vaultBoxName } from '../../../sync/vault/vault-rotation-journal.ts';
@@ -211,6 +212,144 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen on the laptop');
       await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === laptop.vault.deviceId), 20_000, 'the laptop listed on the tablet');
       expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+    }
+  });
+
+  it('the answer "keep the laptop" holds for that removal only (review 3): the laptop\'s NEXT handover, weeks later, is asked about again, not followed silently', async () => {
+    const three = await threeDevices(relay.relayUrl);
+    const { phone } = three;
+    let { laptop, tablet } = three;
+    let phone2: Device | undefined;
+    try {
+      await allListed({ laptop, phone, tablet });
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
+      await handedOver;
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      // Weeks later: a new phone; then the laptop (now the stolen one, say) removes it.
+      phone2 = await linkNew(laptop, 'alice-phone2');
+      const p2 = phone2;
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === p2.vault.deviceId), 20_000, 'the new phone on the tablet');
+      const second = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      laptop = (await removeFrom(laptop, phone2.vault.deviceId)).device;
+      await second;
+      await tablet.close();
+      const again = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      if (again.ok) await again.value.lock();
+      expect(again.ok ? 'unlocked, followed without asking' : again.error.code).toBe('E_HANDOVER_CHOICE');
+      // Every removal the laptop signed, the earlier one included.
+      expect(removalsAsked(again)).toEqual(['alice-laptop removed alice-phone, alice-phone2']);
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+      await phone2?.close();
+    }
+  });
+
+  it('the thief links a device of its own from the stolen phone and names it like the laptop (review-keep 1, script C): the question shows each device\'s code and says two devices share that name', async () => {
+    const { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
+    let fake: Device | undefined;
+    try {
+      await allListed({ laptop, phone, tablet });
+      fake = await linkNew(phone, 'alice-laptop');
+      const f = fake;
+      f.vault.setDeviceName('alice-laptop');
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === f.vault.deviceId && d.name === 'alice-laptop'), 20_000, 'the fake device named on the tablet');
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      must(await fake.vault.removeDevice(phone.vault.deviceId, 'alice-laptop pass'));
+      fake.sync.stop();
+      fake = await startDevice(fake.vault, fake.services, relayOnly(relay.relayUrl), 'alice-laptop');
+      await handedOver;
+      await tablet.close();
+      const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
+      expect(asked.ok ? 'unlocked' : asked.error.code).toBe('E_HANDOVER_CHOICE');
+      const choice = asked.ok ? undefined : handoverChoiceIn(asked.error);
+      const by = choice?.removals[0]?.by;
+      expect(by?.deviceId).toBe(fake.vault.deviceId);
+      // The code the fake device's Settings shows, not the laptop's; and the name is flagged.
+      expect(by?.fingerprint).toBe(deviceFingerprint(fake.vault.deviceId));
+      expect(by?.fingerprint).not.toBe(deviceFingerprint(laptop.vault.deviceId));
+      expect(by?.nameShared).toBe(true);
+      const message = asked.ok ? '' : asked.error.message;
+      expect(message).toContain(deviceFingerprint(fake.vault.deviceId));
+      expect(message).toContain('Two of your devices are named alice-laptop');
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+      await fake?.close();
+    }
+  });
+
+  it('once the person kept the laptop, a device the thief linked from the refused phone is not the person\'s on a tablet the phone linked: not listed, and what it writes into the vault doc is refused (review-keep 4, script D2)', async () => {
+    const three = await threeDevices(relay.relayUrl, { tabletFrom: 'phone' });
+    const { laptop } = three;
+    let { phone, tablet } = three;
+    let extra: Device | undefined;
+    try {
+      await allListed({ laptop, phone, tablet });
+      extra = await linkNew(phone, 'thief-extra');
+      const x = extra;
+      await until(x.vault.doc, () => x.vault.ownDevices().length === 4, 20_000, 'the extra device lists all');
+      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === x.vault.deviceId), 20_000, 'the extra device on the tablet');
+      laptop.sync.stop();
+      must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      phone = (await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass')).device;
+      await handedOver;
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      // (The laptop is not listed either until its handover arrives: the phone's revocation of it is here.)
+      const listed = tablet.vault.ownDevices().map((d) => d.deviceId);
+      expect(listed).not.toContain(phone.vault.deviceId);
+      expect(listed).not.toContain(x.vault.deviceId);
+      // Modified code on the thief's device: a plain vault-doc write under the old key.
+      const before = tablet.vault.quarantined;
+      x.vault.doc.getMap('thief').set('marker', 'written by the thief');
+      await x.vault.flush();
+      const t = tablet;
+      await until(t.vault.vaultReplica().box, () => t.vault.quarantined > before || t.vault.doc.getMap('thief').has('marker'), 20_000, 'the thief\'s write on the tablet');
+      expect(t.vault.doc.getMap('thief').has('marker')).toBe(false);
+    } finally {
+      await closeAll({ laptop, phone, tablet });
+      await extra?.close();
+    }
+  });
+
+  /**
+   * OPEN (review-keep 2), not fixed on branch `keepfix`: `it.fails` passes while the attack
+   * works and fails once it stops working; whoever fixes it makes it an ordinary test. Dropping
+   * every entry of a device a revocation in the same batch names was tried and is wrong: it
+   * drops what the phone wrote BEFORE its removal too (a device listing it made, the revocation
+   * of the laptop in F2), and two devices that removed each other drop each other. It needs the
+   * entries after the removal told apart (say, the revocation naming the last entry of the
+   * removed device that the remover applied).
+   */
+  it.fails('OPEN: what the removed phone writes into the vault doc after its removal is not applied on the tablet, which reads the removal and those writes together at its next unlock, nor carried under the new key (review-keep 2)', async () => {
+    const three = await threeDevices(relay.relayUrl);
+    const { phone } = three;
+    let { laptop, tablet } = three;
+    try {
+      await allListed(three);
+      const oldRoom = tablet.vault.vaultReplica().roomId;
+      await tablet.close();
+      laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
+      await until(phone.vault.doc, () => isDeviceRevoked(phone.vault.doc, phone.vault.deviceId), 20_000, 'the revocation on the phone');
+      // Modified code on the removed phone: a plain vault-doc write under the old key, after its removal.
+      phone.vault.doc.getMap('thief').set('marker', 'written after the removal');
+      await phone.vault.flush();
+      await relayHolds(relay.relayUrl, oldRoom, phone.vault.vaultReplica().box);
+      for (const { box } of laptop.vault.retiredVaultReplicas()) await relayHolds(relay.relayUrl, oldRoom, box);
+      // The tablet syncs the old room (handover, revocation and the phone's write), locks, and opens again.
+      const back = must(await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' }));
+      const handedOver = new Promise<void>((resolve) => back.onHandover(resolve));
+      tablet = await startDevice(back, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
+      await handedOver;
+      await tablet.close();
+      tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
+      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      expect(tablet.vault.doc.getMap('thief').has('marker')).toBe(false);
     } finally {
       await closeAll({ laptop, phone, tablet });
     }

@@ -4,7 +4,6 @@ import { decodeVaultHeader, randomBytes, sodiumReady, unlockWithPassphrase } fro
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { readMember } from '../../../sync/share/members.ts';
 import type { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
-import { setOwnDeviceName } from '../../../sync/vault/device-names.ts';
 import { deviceKeysFromSeeds } from '../../../sync/vault/vault-records.ts';
 import { createVault, unlockVault, Vault, type OpenNotebook } from '../../../sync/vault/vault.ts';
 import { memoryServices, must, PASS } from '../vault-sync/vault-sync-harness.ts';
@@ -83,7 +82,7 @@ describe('attack: a holder of the vault key who is not one of the person\'s devi
     const attacker = await Vault.open(theirs, header, vaultKey, deviceKeysFromSeeds(randomBytes(64)));
     const planted = must(await attacker.regenerateRecoveryKey());
     // Renames the laptop in its own copy of the vault doc (the app would never, an attacker may).
-    expect(setOwnDeviceName(attacker.doc, laptop.deviceId, 'not yours')).toBe(true);
+    attacker.doc.getMap('deviceNames').set(laptop.deviceId, 'not yours');
     await attacker.flush();
 
     Y.applyUpdate(laptop.vaultReplica().box, Y.encodeStateAsUpdate(attacker.vaultReplica().box), 'peer');

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomVaultKey, sodiumReady } from '../../../crypto/index.ts';
 import {
   decideHandover,
+  deviceFingerprint,
   decodeKeptDevices,
   describeRemovals,
   encodeKeptDevices,
@@ -16,16 +17,20 @@ beforeAll(sodiumReady);
 
 const NAMES: Record<string, string> = { laptop: 'Laptop', phone: 'Phone', tablet: 'Tablet' };
 
+/** How the question names a device: name (code). */
+const at = (id: string): string => `${NAMES[id]} (${deviceFingerprint(id)})`;
+
 function offer(signerId: string, key = randomVaultKey()): OfferedHandover {
   return { signerId, signerPublicKey: new Uint8Array(32), key };
 }
 
 /** `revocations`: revoked device -> the device that signed its revocation, as this device applied them. */
-function view(revocations: Record<string, string>, choice: KeptDevices = NO_CHOICE): HandoverView {
+function view(revocations: Record<string, string>, choice: KeptDevices = NO_CHOICE, shared: readonly string[] = []): HandoverView {
   return {
     revokedBy: (id) => revocations[id],
     revokedByIt: (signer) => Object.keys(revocations).filter((id) => revocations[id] === signer),
     name: (id) => NAMES[id],
+    nameShared: (id) => shared.includes(id),
     choice,
   };
 }
@@ -36,7 +41,7 @@ describe('which device to keep (handover-choice.ts)', () => {
     const asked = decideHandover([fromLaptop], view({ phone: 'laptop' }));
     expect(asked.kind).toBe('ask');
     if (asked.kind !== 'ask') return;
-    expect(describeRemovals(asked.choice)).toEqual(['Laptop removed Phone from your vault']);
+    expect(describeRemovals(asked.choice)).toEqual([`${at('laptop')} removed ${at('phone')} from your vault`]);
     const kept = keepDevice(NO_CHOICE, 'laptop', [fromLaptop]);
     expect(decideHandover([fromLaptop], view({ phone: 'laptop' }, kept))).toMatchObject({ kind: 'follow', handover: { signerId: 'laptop' } });
   });
@@ -46,7 +51,7 @@ describe('which device to keep (handover-choice.ts)', () => {
     expect(decideHandover([fromPhone], view({ phone: 'laptop' })).kind).toBe('none');
     // F3: the laptop's revocation has not arrived; the phone's removal of the laptop has.
     const asked = decideHandover([fromPhone], view({ laptop: 'phone' }));
-    expect(asked.kind === 'ask' && describeRemovals(asked.choice)).toEqual(['Phone removed Laptop from your vault']);
+    expect(asked.kind === 'ask' && describeRemovals(asked.choice)).toEqual([`${at('phone')} removed ${at('laptop')} from your vault`]);
     // The person keeps the laptop: the phone's handover is refused from now on, and the
     // laptop's, when it arrives, is followed (the revocation of the laptop is the phone's).
     const kept = keepDevice(NO_CHOICE, 'laptop', [fromPhone]);
@@ -57,7 +62,7 @@ describe('which device to keep (handover-choice.ts)', () => {
   it('two devices that removed each other (F2): both are asked about, never one picked, and a kept device offering two keys is asked about again', () => {
     const both = [offer('laptop'), offer('phone')];
     const asked = decideHandover(both, view({ phone: 'laptop', laptop: 'phone' }));
-    expect(asked.kind === 'ask' && describeRemovals(asked.choice).sort()).toEqual(['Laptop removed Phone from your vault', 'Phone removed Laptop from your vault']);
+    expect(asked.kind === 'ask' && describeRemovals(asked.choice).sort()).toEqual([`${at('laptop')} removed ${at('phone')} from your vault`, `${at('phone')} removed ${at('laptop')} from your vault`]);
     const kept = keepDevice(NO_CHOICE, 'phone', both);
     expect(decideHandover(both, view({ phone: 'laptop', laptop: 'phone' }, kept))).toMatchObject({ kind: 'follow', handover: { signerId: 'phone' } });
     expect(decideHandover([offer('phone'), offer('phone')], view({}, keepDevice(NO_CHOICE, 'phone', []))).kind).toBe('ask');
@@ -65,11 +70,24 @@ describe('which device to keep (handover-choice.ts)', () => {
     expect(decideHandover([...both, offer('tablet')], view({}, kept)).kind).toBe('ask');
   });
 
-  it('the answer is stored as a device record and read back; bytes that are not one read as no answer (asked again)', () => {
+  it('the answer is stored as a device record naming the vault key it was given under and read back under that key only; bytes that are not one read as no answer (asked again)', () => {
     const kept = keepDevice(NO_CHOICE, 'laptop', [offer('phone'), offer('laptop')]);
-    const read = decodeKeptDevices(encodeKeptDevices(kept));
+    const read = decodeKeptDevices(encodeKeptDevices(kept, 'key-1'), 'key-1');
     expect([...read.kept]).toEqual(['laptop']);
     expect([...read.refused]).toEqual(['phone']);
-    for (const junk of [new Uint8Array(), Uint8Array.of(2, 0, 0), Uint8Array.of(1, 1, 1, 0x2f, 0), Uint8Array.of(1, 0, 0, 7)]) expect(decodeKeptDevices(junk)).toBe(NO_CHOICE);
+    // Given under another vault key (before a handover was followed): no answer for this one.
+    expect(decodeKeptDevices(encodeKeptDevices(kept, 'key-1'), 'key-2')).toBe(NO_CHOICE);
+    const junks = [new Uint8Array(), Uint8Array.of(2, 0, 0), Uint8Array.of(1, 1, 1, 0x2f, 0), Uint8Array.of(1, 0, 0, 7), Uint8Array.of(1, 1, 1, 0x61, 0)];
+    for (const junk of junks) expect(decodeKeptDevices(junk, 'key-1')).toBe(NO_CHOICE);
+  });
+
+  it('the question gives each device its code, and says when two devices the vault doc lists share a name (review-keep 1: the thief\'s own device named like the laptop)', () => {
+    expect(deviceFingerprint('0123456789abcdef0123456789abcdef')).toBe('0123-4567-89AB');
+    const asked = decideHandover([offer('laptop')], view({ phone: 'laptop' }, NO_CHOICE, ['laptop']));
+    expect(asked.kind === 'ask' && asked.choice.removals[0]?.by).toMatchObject({ deviceId: 'laptop', fingerprint: deviceFingerprint('laptop'), nameShared: true });
+    expect(asked.kind === 'ask' && describeRemovals(asked.choice)).toEqual([
+      `${at('laptop')} removed ${at('phone')} from your vault`,
+      'Two of your devices are named Laptop: keep only the one whose code matches the code its Sync panel shows',
+    ]);
   });
 });

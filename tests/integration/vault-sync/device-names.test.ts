@@ -42,4 +42,27 @@ describe('device names in the vault doc (through the relay)', () => {
       await b.close();
     }
   });
+
+  it('a name counts only if the named device signed it (review-keep 1): the phone, with modified code, renames the laptop in the vault doc, and the laptop keeps its own name everywhere', async () => {
+    const a = await newDevice(relay.relayUrl, 'laptop');
+    const bServices = memoryServices();
+    const request = beginDeviceLink(ORIGIN);
+    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
+    const b = await startDevice(linked.vault, bServices, relayOnly(relay.relayUrl), 'phone');
+    try {
+      a.vault.setDeviceName('Ada laptop');
+      await until(b.vault, () => names(b.vault)[1] === 'Ada laptop', 'the laptop named on B');
+      // Plain vault-doc writes, as the app would never make them: the laptop's entry, then B's own name.
+      b.vault.doc.getMap('deviceNames').set(a.vault.deviceId, 'Ada phone');
+      b.vault.setDeviceName('Ada tablet');
+      // The laptop's entry no longer verifies: the laptop, online, puts its signed name back.
+      await until(a.vault, () => names(a.vault).join() === 'Ada laptop,Ada tablet', 'the laptop keeps its name on A');
+      await until(b.vault, () => names(b.vault).join() === 'Ada tablet,Ada laptop', 'the laptop keeps its name on B');
+      // What B wrote never counted as a name: not on B, where it wrote it.
+      expect(b.vault.ownDevices().some((d) => d.name === 'Ada phone')).toBe(false);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
