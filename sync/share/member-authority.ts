@@ -182,7 +182,8 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
     return isOwner(signerId);
   };
   const redeemed = (record: MemberRecord, inviteId: string): boolean => {
-    if (record.role !== 'member' || record.addedBy !== inviteId || redeemers.get(inviteId) !== 1) return false;
+    // Version 1 only: a redemption at the u32 cap could never be signed over by an owner's removal.
+    if (record.role !== 'member' || record.version !== 1 || record.addedBy !== inviteId || redeemers.get(inviteId) !== 1) return false;
     // A redemption no head names yet, of an invite the head names removed (used, withdrawn or
     // swept by an owner's clock): too late, whatever `addedAt` (the joiner's pick) says.
     if (head?.records.get(inviteId)?.removed === true) return false;
