@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { bytesEqual, type CodedError, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { currentMemberHead } from './member-authority.ts';
-import { MAX_HEAD_VERSION, memberHeadsMap, putMemberHead } from './member-head-codec.ts';
+import { MAX_HEAD_VERSION, memberHeadsMap, putMemberHead, readMemberHead } from './member-head-codec.ts';
 import { memberRecordDigest } from './member-record.ts';
 
 const MAX_MEMBER_VERSION = 0xffffffff;
@@ -52,9 +52,13 @@ export function writeMemberHead(nb: HeadedNotebook, removed: readonly string[] =
     grew = true;
   }
   if (!grew) return false;
-  // The next version exactly; this device's box key for it is taken when another owner's head of that version won.
+  // The next version exactly; this device's box key for it is taken only by its own head of that
+  // version (another owner's won). Anything else there (junk any box writer can add, which the
+  // append-only guard does not keep) is overwritten, or it would freeze the chain.
   const version = (last?.version ?? 0) + 1;
-  if (version > MAX_HEAD_VERSION || memberHeadsMap(nb.box).has(`${nb.meta.slot(deviceIdFor(nb.self.signing.publicKey))}/${version}`)) return false;
+  if (version > MAX_HEAD_VERSION) return false;
+  const mapKey = `${nb.meta.slot(deviceIdFor(nb.self.signing.publicKey))}/${version}`;
+  if (readMemberHead(nb.id, nb.meta, mapKey, memberHeadsMap(nb.box).get(mapKey))?.signerDeviceId === nb.self.deviceId) return false;
   putMemberHead(nb.box, nb.id, nb.meta, version, rows, nb.self.signing);
   return true;
 }
