@@ -177,7 +177,9 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
   const signedByAuthority = (record: MemberRecord, founderMaySelfSign: boolean): boolean => {
     if (!record.signer) return false;
     const signerId = deviceIdFor(record.signer);
-    if (signerId === record.deviceId) return record.removedAt !== undefined || (founderMaySelfSign && record.role === 'owner' && anchorIs(policy.founder, record.signer));
+    // A self-removal only of a device the head names: any writer can make keys and sign removals
+    // of them by the thousand, and each would be counted and named in every owner's head.
+    if (signerId === record.deviceId) return (record.removedAt !== undefined && (!head || head.records.has(record.deviceId))) || (founderMaySelfSign && record.role === 'owner' && anchorIs(policy.founder, record.signer));
     if (record.proof !== undefined) return redeemed(record, signerId);
     return isOwner(signerId);
   };

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { bytesEqual, type CodedError, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { currentMemberHead } from './member-authority.ts';
-import { MAX_HEAD_VERSION, memberHeadsMap, putMemberHead, readMemberHead } from './member-head-codec.ts';
+import { MAX_HEAD_VERSION, MAX_ROWS, memberHeadsMap, putMemberHead, readMemberHead } from './member-head-codec.ts';
 import { memberRecordDigest } from './member-record.ts';
 
 const MAX_MEMBER_VERSION = 0xffffffff;
@@ -40,6 +40,8 @@ export function writeMemberHead(nb: HeadedNotebook, removed: readonly string[] =
     const row = rows.get(record.deviceId);
     const digest = memberRecordDigest(nb.id, record);
     if ((row && row.version >= record.version) || !digest) continue;
+    // Never past MAX_ROWS (a head with more is unreadable): new devices wait for room.
+    if (!row && rows.size >= MAX_ROWS) continue;
     rows.set(record.deviceId, { version: record.version, owner: record.role === 'owner', removed: record.removedAt !== undefined, digest });
     grew = true;
   }
