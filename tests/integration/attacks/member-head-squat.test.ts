@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { memberHeadsMap } from '../../../sync/share/member-head-codec.ts';
