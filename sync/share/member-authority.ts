@@ -177,12 +177,15 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
   const signedByAuthority = (record: MemberRecord, founderMaySelfSign: boolean): boolean => {
     if (!record.signer) return false;
     const signerId = deviceIdFor(record.signer);
-    if (signerId === record.deviceId) return record.removedAt !== undefined || (founderMaySelfSign && record.role === 'owner' && anchorIs(policy.founder, record.signer));
+    // A self-removal only of a device the head names: any writer can make keys and sign removals
+    // of them by the thousand, and each would be counted and named in every owner's head.
+    if (signerId === record.deviceId) return (record.removedAt !== undefined && (!head || head.records.has(record.deviceId))) || (founderMaySelfSign && record.role === 'owner' && anchorIs(policy.founder, record.signer));
     if (record.proof !== undefined) return redeemed(record, signerId);
     return isOwner(signerId);
   };
   const redeemed = (record: MemberRecord, inviteId: string): boolean => {
-    if (record.role !== 'member' || record.addedBy !== inviteId || redeemers.get(inviteId) !== 1) return false;
+    // Version 1 only: a redemption at the u32 cap could never be signed over by an owner's removal.
+    if (record.role !== 'member' || record.version !== 1 || record.addedBy !== inviteId || redeemers.get(inviteId) !== 1) return false;
     // A redemption no head names yet, of an invite the head names removed (used, withdrawn or
     // swept by an owner's clock): too late, whatever `addedAt` (the joiner's pick) says.
     if (head?.records.get(inviteId)?.removed === true) return false;

@@ -40,7 +40,8 @@ const SIG = 64;
 const ROW = 16 + 4 + 1 + RECORD_DIGEST_BYTES;
 const OWNER = 1;
 const REMOVED = 2;
-const MAX_ROWS = 10_000;
+/** A head with more rows is unreadable: writers never sign one. */
+export const MAX_ROWS = 10_000;
 /**
  * Heads count from 1 by one per change: a version beyond this is no owner's (any member can
  * sign a head, and one at 2^53 - 1 would leave the owners no next version to write).

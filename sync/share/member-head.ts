@@ -2,8 +2,10 @@ import type * as Y from 'yjs';
 import { bytesEqual, type CodedError, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { currentMemberHead } from './member-authority.ts';
-import { MAX_HEAD_VERSION, memberHeadsMap, putMemberHead } from './member-head-codec.ts';
+import { MAX_HEAD_VERSION, MAX_ROWS, memberHeadsMap, putMemberHead, readMemberHead } from './member-head-codec.ts';
 import { memberRecordDigest } from './member-record.ts';
+
+const MAX_MEMBER_VERSION = 0xffffffff;
 import { isCurrentOwner, listMembers, memberPolicy, readMember } from './members.ts';
 import type { RoomMeta } from './room-meta.ts';
 
@@ -21,10 +23,11 @@ export interface HeadedNotebook {
  * count go beyond the newest head: every row of that head (a head never drops nor lowers one,
  * so a record hidden from this device, or written back from before, stays named) and every
  * newer record that counts, with its role, whether it is removed, and its digest. The first
- * head only from the pinned founder (anyone else's version 1 never counts). Returns whether it
+ * head only from the pinned founder (anyone else's version 1 never counts). `removed`: devices
+ * being removed, named removed even when no record of theirs is held. Returns whether it
  * wrote one. Never throws: the members observer calls it on every change.
  */
-export function writeMemberHead(nb: HeadedNotebook): boolean {
+export function writeMemberHead(nb: HeadedNotebook, removed: readonly string[] = []): boolean {
   const policy = memberPolicy(nb.plain);
   // A head makes the notebook strict for everyone: never from a notebook not upgraded yet.
   if (policy?.strict() !== true || !isCurrentOwner(nb.plain, nb.self.deviceId)) return false;
@@ -37,13 +40,27 @@ export function writeMemberHead(nb: HeadedNotebook): boolean {
     const row = rows.get(record.deviceId);
     const digest = memberRecordDigest(nb.id, record);
     if ((row && row.version >= record.version) || !digest) continue;
+    // Never past MAX_ROWS (a head with more is unreadable): new devices wait for room.
+    if (!row && rows.size >= MAX_ROWS) continue;
     rows.set(record.deviceId, { version: record.version, owner: record.role === 'owner', removed: record.removedAt !== undefined, digest });
     grew = true;
   }
+  // A device the owner removes whose record it cannot sign over (junk over it, or stored at the
+  // version cap): the head alone names it removed, one version up, so its old record is stale.
+  for (const deviceId of removed) {
+    const row = rows.get(deviceId);
+    if (!row || row.removed || row.version >= MAX_MEMBER_VERSION) continue;
+    rows.set(deviceId, { ...row, version: row.version + 1, removed: true });
+    grew = true;
+  }
   if (!grew) return false;
-  // The next version exactly; this device's box key for it is taken when another owner's head of that version won.
+  // The next version exactly; this device's box key for it is taken only by its own head of that
+  // version (another owner's won). Anything else there (junk any box writer can add, which the
+  // append-only guard does not keep) is overwritten, or it would freeze the chain.
   const version = (last?.version ?? 0) + 1;
-  if (version > MAX_HEAD_VERSION || memberHeadsMap(nb.box).has(`${nb.meta.slot(deviceIdFor(nb.self.signing.publicKey))}/${version}`)) return false;
+  if (version > MAX_HEAD_VERSION) return false;
+  const mapKey = `${nb.meta.slot(deviceIdFor(nb.self.signing.publicKey))}/${version}`;
+  if (readMemberHead(nb.id, nb.meta, mapKey, memberHeadsMap(nb.box).get(mapKey))?.signerDeviceId === nb.self.deviceId) return false;
   putMemberHead(nb.box, nb.id, nb.meta, version, rows, nb.self.signing);
   return true;
 }

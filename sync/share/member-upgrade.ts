@@ -16,7 +16,8 @@ import type { RoomMeta } from './room-meta.ts';
  *
  * Note: only the founder upgrades, because a record counts when a current owner signed it,
  * and before the upgrade no owner's own record is signed: the founder's alone may be signed
- * by itself (it is pinned out of band). Old clients keep reading the list (they ignore the
+ * by itself (it is pinned out of band), and it re-signs every record it did not sign itself,
+ * its own always as owner. Old clients keep reading the list (they ignore the
  * new fields), but what they add or change is unsigned and counts for no upgraded device.
  */
 export function upgradeMemberRecords(plain: Y.Doc, notebookId: string, founder: Anchor, self: SigningKeyPair): number {
@@ -24,8 +25,14 @@ export function upgradeMemberRecords(plain: Y.Doc, notebookId: string, founder: 
   let signed = 0;
   for (const deviceId of [...membersMap(plain).keys()]) {
     const record = readRawMember(plain, deviceId);
-    if (!record || verifyMemberRecord(notebookId, record)) continue;
-    resignMember(plain, record, self);
+    if (!record) continue;
+    // A signature that holds is not enough: any member could have signed a record (the
+    // founder's own too) with her own key, and that counts for nobody. Only the founder's stands.
+    const own = deviceId === deviceIdFor(self.publicKey);
+    if (record.signer && bytesEqual(record.signer, self.publicKey) && verifyMemberRecord(notebookId, record) && (!own || record.role === 'owner')) continue;
+    // At the version cap nothing higher can be signed.
+    if (record.version >= 0xffffffff) continue;
+    resignMember(plain, own ? { ...record, role: 'owner' } : record, self);
     signed++;
   }
   return signed;

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { bytesEqual, type SigningKeyPair } from '../../crypto/index.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { authorizedMember, memberPolicy, memberSigns, memberStanding, readsStanding, type Anchor } from './member-authority.ts';
+import { authorizedMember, currentMemberHead, memberPolicy, memberSigns, memberStanding, readsStanding, type Anchor } from './member-authority.ts';
 import { fieldsToYMap, membersMap, readRawMember, signedMemberFields, type MemberKeys, type MemberRecord, type MemberRole } from './member-record.ts';
 import { isRevoked } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
@@ -69,7 +69,10 @@ function notebookIdOf(doc: Y.Doc): string {
  */
 export function addMember(doc: Y.Doc, keys: MemberKeys, role: MemberRole, signer: SigningKeyPair, now = Date.now(), expiresAt?: number, proof?: string): string {
   const deviceId = deviceIdFor(keys.signingPublicKey);
-  const previous = readRawMember(doc, deviceId);
+  // A redemption is version 1 (member-authority.ts counts no other): its device is new.
+  const version = proof !== undefined ? 1 : nextMemberVersion(doc, deviceId);
+  // At the cap (a record someone stored at 0xffffffff) nothing higher can be signed: refused, never thrown.
+  if (version === undefined) return deviceId;
   const record = {
     signingPublicKey: keys.signingPublicKey,
     boxPublicKey: keys.boxPublicKey,
@@ -78,18 +81,36 @@ export function addMember(doc: Y.Doc, keys: MemberKeys, role: MemberRole, signer
     addedAt: now,
     removedAt: undefined,
     expiresAt,
-    version: (previous?.version ?? 0) + 1,
+    version,
     proof,
   };
   membersMap(doc).set(deviceId, fieldsToYMap(signedMemberFields(notebookIdOf(doc), record, signer)));
   return deviceId;
 }
 
-/** Signs the stored record again with `removedAt` set (a higher version), by `signer`. */
+/** The highest version of a record u32 holds (member-record.ts). */
+const MAX_MEMBER_VERSION = 0xffffffff;
+
+/**
+ * The version a new record for `deviceId` takes: above the stored record (any writer may have
+ * stored it), the one that counts and the head's row, so none of them outranks it; undefined
+ * at the cap.
+ */
+function nextMemberVersion(doc: Y.Doc, deviceId: string): number | undefined {
+  const highest = Math.max(readRawMember(doc, deviceId)?.version ?? 0, readMember(doc, deviceId)?.version ?? 0, currentMemberHead(doc)?.records.get(deviceId)?.version ?? 0);
+  return highest >= MAX_MEMBER_VERSION ? undefined : highest + 1;
+}
+
+/**
+ * Signs the record that counts again with `removedAt` set (above every stored version), by
+ * `signer`. False (never a throw) when no record counts (junk over it: the owner's head names
+ * the device removed instead, member-head.ts), it is removed already, or at the version cap.
+ */
 export function markMemberRemoved(doc: Y.Doc, deviceId: string, signer: SigningKeyPair, now = Date.now()): boolean {
-  const previous = readRawMember(doc, deviceId);
-  if (!previous || previous.removedAt !== undefined) return false;
-  resignMember(doc, previous, signer, { removedAt: now });
+  const counted = readMember(doc, deviceId);
+  const version = nextMemberVersion(doc, deviceId);
+  if (!counted || counted.removedAt !== undefined || version === undefined) return false;
+  resignMember(doc, { ...counted, version: version - 1 }, signer, { removedAt: now });
   return true;
 }
 

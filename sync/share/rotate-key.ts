@@ -57,11 +57,14 @@ export function removeMembersAndRotate(nb: SharedNotebook, deviceIds: readonly s
   // First a head naming every record that counts now: one a removed owner signed stays a
   // member because the chain names it, not because its signer is still an owner.
   writeMemberHead(nb);
-  for (const id of removed) markMemberRemoved(nb.plain, id, nb.self.signing, now);
-  nb.sealed.flush();
+  // The revocation first: it holds whatever a removed device did to its own record.
   // A revocation is never rewritten: peers keep the first one they verified (append-only).
   const revoked = listRevocations(nb.box, nb.id, nb.meta).filter((r) => r.signerDeviceId === nb.self.deviceId).map((r) => r.removedDeviceId);
   for (const id of removed) if (!revoked.includes(id)) writeRevocation(nb.box, nb.id, nb.meta, id, nb.self.signing, now);
+  // False when no record of its counts or it sits at the version cap: then the head names it removed.
+  for (const id of removed) markMemberRemoved(nb.plain, id, nb.self.signing, now);
+  nb.sealed.flush();
+  writeMemberHead(nb, removed);
   const keyId = newKeyId();
   const key = randomNotebookKey();
   addNotebookKey(nb.vaultDoc, nb.id, keyId, key, true);
@@ -125,6 +128,8 @@ export function handCurrentKey(nb: SharedNotebook, now = Date.now()): string[] {
     for (const member of listMembers(nb.plain)) {
       // Own devices read the vault doc; one a vault-key rotation signed out gets nothing at all.
       if (member.removedAt !== undefined || !member.boxPublicKey || ownDevices.has(member.deviceId) || isDeviceRevoked(nb.vaultDoc, member.deviceId)) continue;
+      // Revoked by an owner: whatever record of it a writer stored, it gets no newer key.
+      if (isRevoked(nb.box, nb.id, nb.meta, member.deviceId, (id) => isCurrentOwner(nb.plain, id))) continue;
       // A used, withdrawn or expired link gets nothing newer than it had.
       if (member.role === 'invite' && !inviteIsOpen(member, now)) continue;
       if (member.deviceId === nb.self.deviceId || hasKeyEnvelope(nb.box, nb.meta, member.deviceId, keyId)) continue;

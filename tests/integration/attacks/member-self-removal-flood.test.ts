@@ -1,0 +1,43 @@
+import { beforeAll, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { writeMemberHead } from '../../../sync/share/member-head.ts';
+import { currentMemberHead } from '../../../sync/share/member-authority.ts';
+import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { addMember, foundMembers, listMembers, membersMap } from '../../../sync/share/members.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+
+beforeAll(sodiumReady);
+const ID = 'nb-selfrm';
+
+const n = 50;
+
+it('self-signed removal records of devices the member list never named are not counted nor named in the owner\'s head', () => {
+  const [alice, mallory, carol] = [newDevice(), newDevice(), newDevice()];
+  const key = firstKey();
+  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+  const onAlice = open(alice);
+  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+  addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
+  onAlice.sealed.flush();
+  writeMemberHead(onAlice);
+  const onMallory = open(mallory);
+  syncBoxes(onAlice, onMallory);
+  onMallory.plain.transact(() => {
+    for (let i = 0; i < n; i++) {
+      const d = newDevice();
+      const rec = { ...memberKeys(d), role: 'member' as const, addedBy: d.deviceId, addedAt: 1, removedAt: 1, expiresAt: undefined, version: 1, proof: undefined };
+      const e = new Y.Map<unknown>();
+      for (const [k, v] of Object.entries(signedMemberFields(ID, rec, d.signing))) e.set(k, v);
+      membersMap(onMallory.plain).set(d.deviceId, e);
+    }
+  });
+  onMallory.sealed.flush();
+  syncBoxes(onAlice, onMallory);
+  expect(listMembers(onAlice.plain).map((m) => m.deviceId).sort()).toEqual([alice.deviceId, mallory.deviceId].sort());
+  writeMemberHead(onAlice);
+  expect(currentMemberHead(onAlice.plain)?.records.size).toBe(2);
+  addMember(onAlice.plain, memberKeys(carol), 'member', alice.signing);
+  expect(writeMemberHead(onAlice)).toBe(true);
+  expect([...(currentMemberHead(onAlice.plain)?.records.keys() ?? [])].sort()).toEqual([alice.deviceId, mallory.deviceId, carol.deviceId].sort());
+});

@@ -1,0 +1,40 @@
+import { beforeAll, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sodiumReady } from '../../../crypto/index.ts';
+import { writeMemberHead } from '../../../sync/share/member-head.ts';
+import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
+import { isCurrentOwner, membersMap } from '../../../sync/share/members.ts';
+import { firstKey, keyringWith, newDevice, openReplica, syncBoxes, unsignedMember } from '../share/share-harness.ts';
+
+beforeAll(sodiumReady);
+const ID = 'nb-upgrade';
+
+it('old notebook: a member who signs the founder\'s record with her own key does not stop the upgrade from making the founder owner', () => {
+  const [alice, mallory] = [newDevice(), newDevice()];
+  const key = firstKey();
+  const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
+  unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
+  unsignedMember(onAlice.plain, mallory, 'member', alice.deviceId);
+  onAlice.sealed.flush();
+  const onMallory = openReplica({ id: ID, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
+  syncBoxes(onAlice, onMallory);
+  const rec = { signingPublicKey: alice.signing.publicKey, boxPublicKey: alice.box.publicKey, role: 'owner' as const, addedBy: alice.deviceId, addedAt: 1, removedAt: undefined, expiresAt: undefined, version: 1, proof: undefined };
+  const e = new Y.Map<unknown>();
+  for (const [k, v] of Object.entries(signedMemberFields(ID, rec, mallory.signing))) e.set(k, v);
+  membersMap(onMallory.plain).set(alice.deviceId, e);
+  onMallory.sealed.flush();
+  syncBoxes(onAlice, onMallory);
+  const n = upgradeMemberRecords(onAlice.plain, ID, alice.signing.publicKey, alice.signing);
+  onAlice.sealed.flush();
+  // A snapshot of the founder's replica: a fresh one would otherwise wait for Mallory's entry
+  // (quarantined: her record is not the founder's yet) before the founder's overwrite of it applies.
+  onAlice.sealed.compact();
+  const strictAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, box: onAlice.box });
+  syncBoxes(onAlice, strictAlice);
+  const wrote = writeMemberHead(strictAlice);
+  expect(n).toBeGreaterThan(0);
+  expect(isCurrentOwner(strictAlice.plain, alice.deviceId)).toBe(true);
+  expect(wrote).toBe(true);
+  expect(boxShowsStrict(onAlice.box, ID, onAlice.meta, alice.signing.publicKey)).toBe(true);
+});
