@@ -5,10 +5,10 @@ import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { approveMember, pendingMembers } from '../../../sync/share/member-requests.ts';
-import { addMember, foundMembers, isCurrentMember, isCurrentOwner, membersMap, readRawMember } from '../../../sync/share/members.ts';
+import { addMember, isCurrentMember, isCurrentOwner, membersMap, readRawMember } from '../../../sync/share/members.ts';
 import { isRevoked } from '../../../sync/share/revocations.ts';
 import { handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, headRow, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+import { headRow, memberKeys, newDevice, syncBoxes, notebookWith } from '../share/share-harness.ts';
 
 /**
  * The security review of owner-signed member records (issue 13 §3): each case is something a
@@ -17,22 +17,10 @@ import { firstKey, headRow, keyringWith, memberKeys, newDevice, openReplica, syn
 beforeAll(sodiumReady);
 const ID = 'nb-member-authority-review';
 
-function notebookWith(...others: TestDevice[]) {
-  const alice = newDevice();
-  const key = firstKey();
-  const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
-  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-  for (const other of others) addMember(onAlice.plain, memberKeys(other), 'member', alice.signing);
-  onAlice.sealed.flush();
-  const replicas = others.map((device) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.deviceId }));
-  syncBoxes(onAlice, ...replicas);
-  return { alice, key, onAlice, replicas };
-}
-
 describe('attack: member records after the review of owner-signed records', () => {
   it('a member signs a head at the highest version: the owner still removes her (revocation, new key she never gets) and still writes heads', () => {
     const mallory = newDevice();
-    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(ID, mallory);
     if (!onMallory) throw new Error('no replica');
     putMemberHead(onMallory.box, ID, onMallory.meta, Number.MAX_SAFE_INTEGER, new Map([[mallory.deviceId, headRow(1)]]), mallory.signing);
     syncBoxes(onAlice, onMallory);
@@ -50,7 +38,7 @@ describe('attack: member records after the review of owner-signed records', () =
 
   it('a member rewrites its own record with a time no signature can hold (addedAt 1.5): the owner still removes it', () => {
     const mallory = newDevice();
-    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(ID, mallory);
     if (!onMallory) throw new Error('no replica');
     const fields = (membersMap(onMallory.plain).get(mallory.deviceId) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
     const junk = new Y.Map<unknown>();
@@ -68,7 +56,7 @@ describe('attack: member records after the review of owner-signed records', () =
 
   it('a removed owner\'s old record written back by a member, and a record the removed owner\'s stolen device signs: the stranger is no owner and gets no key', () => {
     const [owen, mallory, stranger] = [newDevice(), newDevice(), newDevice()];
-    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(ID, mallory);
     if (!onMallory) throw new Error('no replica');
     addMember(onAlice.plain, memberKeys(owen), 'owner', alice.signing);
     onAlice.sealed.flush();
@@ -95,7 +83,7 @@ describe('attack: member records after the review of owner-signed records', () =
 
   it('a member writes a request in another member\'s name with a signature that does not hold: no owner sees it as waiting nor can approve it', () => {
     const [bob, mallory, stranger] = [newDevice(), newDevice(), newDevice()];
-    const { onAlice, replicas: [onBob, onMallory] } = notebookWith(bob, mallory);
+    const { onAlice, replicas: [onBob, onMallory] } = notebookWith(ID, bob, mallory);
     if (!onBob || !onMallory) throw new Error('no replica');
     const forged = new Y.Map<unknown>();
     const fields = {
@@ -119,7 +107,7 @@ describe('attack: member records after the review of owner-signed records', () =
 
   it('a removed owner\'s device also signs a newer head naming its old record: the head does not count, the owner stays removed, the stranger is no owner', () => {
     const [owen, mallory, stranger] = [newDevice(), newDevice(), newDevice()];
-    const { alice, onAlice, replicas: [onMallory] } = notebookWith(mallory);
+    const { alice, onAlice, replicas: [onMallory] } = notebookWith(ID, mallory);
     if (!onMallory) throw new Error('no replica');
     addMember(onAlice.plain, memberKeys(owen), 'owner', alice.signing);
     onAlice.sealed.flush();

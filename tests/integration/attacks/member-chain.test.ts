@@ -9,7 +9,7 @@ import { sweepInvites } from '../../../sync/share/join-notebook.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, unsignedMember, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, unsignedMember, type TestDevice, oldNotebookWithMallory } from '../share/share-harness.ts';
 
 /**
  * Review findings 4, 7 and 11 of owner-signed member records: what a member writes into the
@@ -60,14 +60,7 @@ describe('attack: a member writes into the member list', () => {
   });
 
   it('finding 7: in a notebook from before signed records, a member\'s unsigned owner record and a head it signs do not make it strict; the founder\'s upgrade still does', () => {
-    const [alice, mallory] = [newDevice(), newDevice()];
-    const key = firstKey();
-    const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
-    unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
-    unsignedMember(onAlice.plain, mallory, 'member', alice.deviceId);
-    onAlice.sealed.flush();
-    const onMallory = openReplica({ id: ID, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
-    syncBoxes(onAlice, onMallory);
+    const { alice, mallory, key, onAlice, onMallory } = oldNotebookWithMallory(ID);
     unsignedMember(onMallory.plain, mallory, 'owner', mallory.deviceId);
     onMallory.sealed.flush();
     putMemberHead(onMallory.box, ID, onMallory.meta, 1, new Map(), mallory.signing);

@@ -6,7 +6,7 @@ import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, membersMap } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate, handCurrentKey } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, unsignedMember, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice, oldNotebookWithMallory } from '../share/share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-squat';
@@ -49,14 +49,7 @@ for (const squat of [false, true]) {
 }
 
 it('old notebook: junk at the founder slot/1 does not stop the upgrade from writing the first head', () => {
-  const [alice, mallory] = [newDevice(), newDevice()];
-  const key = firstKey();
-  const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
-  unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
-  unsignedMember(onAlice.plain, mallory, 'member', alice.deviceId);
-  onAlice.sealed.flush();
-  const onMallory = openReplica({ id: ID, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
-  syncBoxes(onAlice, onMallory);
+  const { alice, key, onAlice, onMallory } = oldNotebookWithMallory(ID);
   memberHeadsMap(onMallory.box).set(`${onMallory.meta.slot(alice.deviceId)}/1`, new Uint8Array(200).fill(1));
   syncBoxes(onAlice, onMallory);
   expect(upgradeMemberRecords(onAlice.plain, ID, alice.signing.publicKey, alice.signing)).toBeGreaterThan(0);

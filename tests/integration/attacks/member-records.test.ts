@@ -5,7 +5,7 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, signerTrust } from '../../../sync/share/members.ts';
 import { writeRevocation } from '../../../sync/share/revocations.ts';
 import { handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, titles, notebookWith } from '../share/share-harness.ts';
 
 /**
  * Issue 13 §3: member records are authoritative only when an owner signed them. Each case
@@ -15,23 +15,10 @@ import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, t
 beforeAll(sodiumReady);
 const ID = 'nb-member-records';
 
-/** Alice founds and adds `members` as members; every replica is synced. */
-function notebookWith(...others: TestDevice[]) {
-  const alice = newDevice();
-  const key = firstKey();
-  const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
-  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-  for (const other of others) addMember(onAlice.plain, memberKeys(other), 'member', alice.signing);
-  onAlice.sealed.flush();
-  const replicas = others.map((device) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.deviceId }));
-  syncBoxes(onAlice, ...replicas);
-  return { alice, key, onAlice, replicas };
-}
-
 describe('attack: member records not signed by an owner (issue 13 §3)', () => {
   it('a writer member adds a device of its own choosing as writer: the owner\'s replica does not take it for a member nor apply what it writes', () => {
     const [bob, extra] = [newDevice(), newDevice()];
-    const { key, onAlice, replicas: [onBob] } = notebookWith(bob);
+    const { key, onAlice, replicas: [onBob] } = notebookWith(ID, bob);
     if (!onBob) throw new Error('no replica');
     addMember(onBob.plain, memberKeys(extra), 'member', bob.signing);
     onBob.sealed.flush();
@@ -63,7 +50,7 @@ describe('attack: member records not signed by an owner (issue 13 §3)', () => {
 
   it('a member re-signs its own record as owner and revokes the founder: the others neither take it for an owner nor stop trusting the founder', () => {
     const [bob, carol] = [newDevice(), newDevice()];
-    const { alice, onAlice, replicas: [onBob, onCarol] } = notebookWith(bob, carol);
+    const { alice, onAlice, replicas: [onBob, onCarol] } = notebookWith(ID, bob, carol);
     if (!onBob || !onCarol) throw new Error('no replica');
     // One envelope (a later one would no longer apply: a self-signed record other than the
     // founder's does not count, so Bob is no member once it applies): Bob's own record re-signed
@@ -88,7 +75,7 @@ describe('attack: member records not signed by an owner (issue 13 §3)', () => {
 
   it('a removed member\'s old owner-signed record, written back by another member, does not make it a member again nor get it the new key', () => {
     const [bob, mallory] = [newDevice(), newDevice()];
-    const { onAlice, replicas: [onBob, onMallory] } = notebookWith(bob, mallory);
+    const { onAlice, replicas: [onBob, onMallory] } = notebookWith(ID, bob, mallory);
     if (!onBob || !onMallory) throw new Error('no replica');
     const old = (membersMap(onAlice.plain).get(bob.deviceId) as Y.Map<unknown>).toJSON() as Record<string, unknown>;
     expect(removeMemberAndRotate(onAlice, bob.deviceId).ok).toBe(true);

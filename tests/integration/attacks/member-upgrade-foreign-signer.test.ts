@@ -5,20 +5,13 @@ import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { signedMemberFields } from '../../../sync/share/member-record.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { isCurrentOwner, membersMap } from '../../../sync/share/members.ts';
-import { firstKey, keyringWith, newDevice, openReplica, syncBoxes, unsignedMember } from '../share/share-harness.ts';
+import { keyringWith, openReplica, syncBoxes, oldNotebookWithMallory } from '../share/share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-upgrade';
 
 it('old notebook: a member who signs the founder\'s record with her own key does not stop the upgrade from making the founder owner', () => {
-  const [alice, mallory] = [newDevice(), newDevice()];
-  const key = firstKey();
-  const onAlice = openReplica({ id: ID, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
-  unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
-  unsignedMember(onAlice.plain, mallory, 'member', alice.deviceId);
-  onAlice.sealed.flush();
-  const onMallory = openReplica({ id: ID, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
-  syncBoxes(onAlice, onMallory);
+  const { alice, mallory, key, onAlice, onMallory } = oldNotebookWithMallory(ID);
   const rec = { signingPublicKey: alice.signing.publicKey, boxPublicKey: alice.box.publicKey, role: 'owner' as const, addedBy: alice.deviceId, addedAt: 1, removedAt: undefined, expiresAt: undefined, version: 1, proof: undefined };
   const e = new Y.Map<unknown>();
   for (const [k, v] of Object.entries(signedMemberFields(ID, rec, mallory.signing))) e.set(k, v);

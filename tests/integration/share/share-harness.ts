@@ -4,7 +4,7 @@ import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
-import { bindMemberPolicy, followMembers, membersMap, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
+import { addMember, bindMemberPolicy, followMembers, foundMembers, membersMap, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
 import type { HeadRow } from '../../../sync/share/member-head-codec.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
@@ -111,4 +111,30 @@ export function unsignedMember(doc: Y.Doc, device: TestDevice, role: string, add
   entry.set('addedBy', addedBy);
   entry.set('addedAt', Date.now());
   membersMap(doc).set(device.deviceId, entry);
+}
+
+/** Alice founds notebook `id` (owner-signed records) and adds `others` as members; every replica is synced. */
+export function notebookWith(id: string, ...others: TestDevice[]) {
+  const alice = newDevice();
+  const key = firstKey();
+  const onAlice = openReplica({ id, device: alice, keyring: keyringWith(key), founder: alice.deviceId });
+  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+  for (const other of others) addMember(onAlice.plain, memberKeys(other), 'member', alice.signing);
+  onAlice.sealed.flush();
+  const replicas = others.map((device) => openReplica({ id, device, keyring: keyringWith(key), founder: alice.deviceId }));
+  syncBoxes(onAlice, ...replicas);
+  return { alice, key, onAlice, replicas };
+}
+
+/** A notebook `id` from before owner-signed records (lax): founder Alice and member Mallory, unsigned, both replicas synced. */
+export function oldNotebookWithMallory(id: string) {
+  const [alice, mallory] = [newDevice(), newDevice()];
+  const key = firstKey();
+  const onAlice = openReplica({ id, device: alice, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
+  unsignedMember(onAlice.plain, alice, 'owner', alice.deviceId);
+  unsignedMember(onAlice.plain, mallory, 'member', alice.deviceId);
+  onAlice.sealed.flush();
+  const onMallory = openReplica({ id, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
+  syncBoxes(onAlice, onMallory);
+  return { alice, mallory, key, onAlice, onMallory };
 }
