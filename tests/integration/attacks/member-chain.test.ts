@@ -5,7 +5,7 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
 import { signedMemberFields } from '../../../sync/share/member-record.ts';
-import { sweepInvites } from '../../../sync/share/join-notebook.ts';
+import { revokeInvite, sweepInvites } from '../../../sync/share/join-notebook.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
@@ -103,6 +103,70 @@ describe('attack: a member writes into the member list', () => {
     syncBoxes(onAlice, onInvite, onMallory);
     expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(true);
     expect(isCurrentMember(onAlice.plain, fake.signing.publicKey)).toBe(false);
+  });
+
+  it('a link holder redeems one invite for two devices: the second is not let in by the one-time link', () => {
+    const [alice, invite, joiner, second] = [newDevice(), newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, Date.now(), Date.now() + 3600_000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const onInvite = open(invite);
+    syncBoxes(onAlice, onInvite);
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    for (const device of [joiner, second]) addMember(onInvite.plain, memberKeys(device), 'member', invite.signing, Date.now(), undefined, proof);
+    onInvite.sealed.flush();
+    syncBoxes(onAlice, onInvite);
+    expect(isCurrentMember(onAlice.plain, second.signing.publicKey)).toBe(false);
+  });
+
+  it('a link holder redeems an invite after its expiry by its own clock: the redemption does not count', () => {
+    const [alice, invite, joiner] = [newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const now = Date.now();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const onInvite = open(invite);
+    syncBoxes(onAlice, onInvite);
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now, undefined, proof);
+    onInvite.sealed.flush();
+    syncBoxes(onAlice, onInvite);
+    expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(false);
+  });
+
+  it('an owner withdraws an invite; a relay keeps its revocation from Carol: the link holder\'s redemption written after the withdrawal still does not count there', () => {
+    const [alice, carol, invite, joiner] = [newDevice(), newDevice(), newDevice(), newDevice()];
+    const key = firstKey();
+    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+    const onAlice = open(alice);
+    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+    addMember(onAlice.plain, memberKeys(carol), 'member', alice.signing);
+    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, Date.now(), Date.now() + 3600_000);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const [onCarol, onInvite] = [open(carol), open(invite)];
+    syncBoxes(onAlice, onCarol, onInvite);
+    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    expect(revokeInvite(onAlice, invite.deviceId, alice.signing)).toBe(true);
+    onAlice.sealed.flush();
+    // The relay hands Carol and the link holder everything but the revocation.
+    const served = new Y.Doc();
+    for (const name of onAlice.box.share.keys()) {
+      if (name !== 'revocations') onAlice.box.getMap<unknown>(name).forEach((value, k) => served.getMap<unknown>(name).set(k, value));
+    }
+    for (const nb of [onCarol, onInvite]) Y.applyUpdate(nb.box, Y.encodeStateAsUpdate(served));
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
+    onInvite.sealed.flush();
+    Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(onInvite.box));
+    expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
   });
 
   it('finding 11 (the bound on expiry): a link holder redeems an invite an owner swept as expired, backdating the redemption and re-signing the invite\'s removal over the sweep: it counts for nothing', () => {
