@@ -25,6 +25,28 @@ const junk = (): Y.Map<unknown> => {
   return entry;
 };
 
+/**
+ * Alice founds with `members` and an invite open from `addedAt` to `expiresAt`, then writes a
+ * head; the invite's and the members' replicas are synced. `proof` is the invite's record as
+ * a redemption carries it (redeemInvite).
+ */
+function notebookWithInvite(addedAt: number, expiresAt: number, ...members: TestDevice[]) {
+  const [alice, invite] = [newDevice(), newDevice()];
+  const key = firstKey();
+  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+  const onAlice = open(alice);
+  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+  for (const member of members) addMember(onAlice.plain, memberKeys(member), 'member', alice.signing);
+  addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, addedAt, expiresAt);
+  onAlice.sealed.flush();
+  writeMemberHead(onAlice);
+  const onInvite = open(invite);
+  const replicas = members.map(open);
+  syncBoxes(onAlice, onInvite, ...replicas);
+  const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+  return { alice, invite, onAlice, onInvite, replicas, proof };
+}
+
 describe('attack: a member writes into the member list', () => {
   it('finding 4: a member overwrites the founder\'s and an owner\'s records with junk: both stay owners, the owner\'s notes apply, and the list says it lacks their records', () => {
     const [alice, bob, mallory] = [newDevice(), newDevice(), newDevice()];
@@ -75,19 +97,10 @@ describe('attack: a member writes into the member list', () => {
   });
 
   it('finding 11: a member writes a second "redemption" of an invite under a key of its own: the real joiner stays a member', () => {
-    const [alice, mallory, invite, joiner, fake] = [newDevice(), newDevice(), newDevice(), newDevice(), newDevice()];
-    const key = firstKey();
-    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-    const onAlice = open(alice);
-    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-    addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
-    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, Date.now(), Date.now() + 3600_000);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const [onInvite, onMallory] = [open(invite), open(mallory)];
-    syncBoxes(onAlice, onInvite, onMallory);
+    const [mallory, joiner, fake] = [newDevice(), newDevice(), newDevice()];
+    const { invite, onAlice, onInvite, replicas: [onMallory], proof } = notebookWithInvite(Date.now(), Date.now() + 3600_000, mallory);
+    if (!onMallory) throw new Error('no replica');
     // The joiner's redemption, as redeemInvite writes it: the invite's record as proof, signed by its one-time key.
-    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
     addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
     markMemberRemoved(onInvite.plain, invite.deviceId, invite.signing);
     onInvite.sealed.flush();
@@ -106,17 +119,8 @@ describe('attack: a member writes into the member list', () => {
   });
 
   it('a link holder redeems one invite for two devices: the second is not let in by the one-time link', () => {
-    const [alice, invite, joiner, second] = [newDevice(), newDevice(), newDevice(), newDevice()];
-    const key = firstKey();
-    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-    const onAlice = open(alice);
-    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, Date.now(), Date.now() + 3600_000);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const onInvite = open(invite);
-    syncBoxes(onAlice, onInvite);
-    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    const [joiner, second] = [newDevice(), newDevice()];
+    const { invite, onAlice, onInvite, proof } = notebookWithInvite(Date.now(), Date.now() + 3600_000);
     for (const device of [joiner, second]) addMember(onInvite.plain, memberKeys(device), 'member', invite.signing, Date.now(), undefined, proof);
     onInvite.sealed.flush();
     syncBoxes(onAlice, onInvite);
@@ -124,18 +128,9 @@ describe('attack: a member writes into the member list', () => {
   });
 
   it('a link holder redeems an invite after its expiry by its own clock: the redemption does not count', () => {
-    const [alice, invite, joiner] = [newDevice(), newDevice(), newDevice()];
-    const key = firstKey();
+    const joiner = newDevice();
     const now = Date.now();
-    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-    const onAlice = open(alice);
-    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const onInvite = open(invite);
-    syncBoxes(onAlice, onInvite);
-    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    const { invite, onAlice, onInvite, proof } = notebookWithInvite(now - 2000, now - 1000);
     addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now, undefined, proof);
     onInvite.sealed.flush();
     syncBoxes(onAlice, onInvite);
@@ -143,18 +138,9 @@ describe('attack: a member writes into the member list', () => {
   });
 
   it('an owner withdraws an invite; a relay keeps its revocation from Carol: the link holder\'s redemption written after the withdrawal still does not count there', () => {
-    const [alice, carol, invite, joiner] = [newDevice(), newDevice(), newDevice(), newDevice()];
-    const key = firstKey();
-    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-    const onAlice = open(alice);
-    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-    addMember(onAlice.plain, memberKeys(carol), 'member', alice.signing);
-    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, Date.now(), Date.now() + 3600_000);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const [onCarol, onInvite] = [open(carol), open(invite)];
-    syncBoxes(onAlice, onCarol, onInvite);
-    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    const [carol, joiner] = [newDevice(), newDevice()];
+    const { alice, invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(Date.now(), Date.now() + 3600_000, carol);
+    if (!onCarol) throw new Error('no replica');
     expect(revokeInvite(onAlice, invite.deviceId, alice.signing)).toBe(true);
     onAlice.sealed.flush();
     // The relay hands Carol and the link holder everything but the revocation.
@@ -170,18 +156,9 @@ describe('attack: a member writes into the member list', () => {
   });
 
   it('finding 11 (the bound on expiry): a link holder redeems an invite an owner swept as expired, backdating the redemption and re-signing the invite\'s removal over the sweep: it counts for nothing', () => {
-    const [alice, invite, joiner] = [newDevice(), newDevice(), newDevice()];
-    const key = firstKey();
+    const joiner = newDevice();
     const now = Date.now();
-    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-    const onAlice = open(alice);
-    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const onInvite = open(invite);
-    syncBoxes(onAlice, onInvite);
-    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    const { invite, onAlice, onInvite, proof } = notebookWithInvite(now - 2000, now - 1000);
     // The owner's device sweeps it at its own clock, and its head names the invite removed.
     expect(sweepInvites(onAlice, now)).toBe(true);
     onAlice.sealed.flush();
@@ -199,19 +176,11 @@ describe('attack: a member writes into the member list', () => {
   });
 
   it('finding 11 (the bound on expiry, with a relay): Carol gets the owner\'s head naming the swept invite removed but not the sweep itself; the link holder\'s backdated redemption still counts for nothing there', () => {
-    const [alice, carol, invite, joiner] = [newDevice(), newDevice(), newDevice(), newDevice()];
-    const key = firstKey();
+    const joiner = newDevice();
     const now = Date.now();
-    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-    const onAlice = open(alice);
-    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-    addMember(onAlice.plain, memberKeys(carol), 'member', alice.signing);
-    addMember(onAlice.plain, memberKeys(invite), 'invite', alice.signing, now - 2000, now - 1000);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const [onCarol, onInvite] = [open(carol), open(invite)];
-    syncBoxes(onAlice, onCarol, onInvite);
-    const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
+    const carol = newDevice();
+    const { invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(now - 2000, now - 1000, carol);
+    if (!onCarol) throw new Error('no replica');
     const before = new Set(onAlice.box.getMap('entries').keys());
     expect(sweepInvites(onAlice, now)).toBe(true);
     onAlice.sealed.flush();
