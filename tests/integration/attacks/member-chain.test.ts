@@ -4,7 +4,7 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
-import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { revokeInvite, sweepInvites } from '../../../sync/share/join-notebook.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
@@ -109,8 +109,7 @@ describe('attack: a member writes into the member list', () => {
     // Mallory: a record naming the invite as adder, with the same proof, signed by her own key.
     const record = { ...memberKeys(fake), role: 'member' as const, addedBy: invite.deviceId, addedAt: Date.now(), removedAt: undefined, expiresAt: undefined, version: 1, proof };
     const fields = signedMemberFields(ID, record, mallory.signing);
-    const entry = new Y.Map<unknown>();
-    for (const [name, value] of Object.entries(fields)) entry.set(name, value);
+    const entry = fieldsToYMap(fields);
     membersMap(onMallory.plain).set(fake.deviceId, entry);
     onMallory.sealed.flush();
     syncBoxes(onAlice, onInvite, onMallory);

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
-import { readRawMember, signedMemberFields } from '../../../sync/share/member-record.ts';
+import { fieldsToYMap, readRawMember, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { addMember, foundMembers, isCurrentMember, membersMap, readMember } from '../../../sync/share/members.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
 
@@ -52,8 +51,7 @@ describe('attack: heads and records against the chain (issue 13 §3)', () => {
     const held = readRawMember(onMallory.plain, carol.deviceId);
     if (!held) throw new Error('no record');
     const forged = { ...held, boxPublicKey: mallory.box.publicKey };
-    const entry = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries(signedMemberFields(ID, forged, mallory.signing))) entry.set(k, v);
+    const entry = fieldsToYMap(signedMemberFields(ID, forged, mallory.signing));
     membersMap(onMallory.plain).set(carol.deviceId, entry);
     onMallory.sealed.flush();
     syncBoxes(onAlice, onMallory);

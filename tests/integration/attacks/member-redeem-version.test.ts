@@ -1,8 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
-import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { listRevocations } from '../../../sync/share/revocations.ts';
 import { addMember, foundMembers, isCurrentMember, membersMap, markMemberRemoved } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
@@ -25,8 +25,7 @@ it('a redemption at version 0xffffffff does not count, and the owner can still r
   syncBoxes(onAlice, onInvite);
   const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
   const record = { ...memberKeys(joiner), role: 'member' as const, addedBy: invite.deviceId, addedAt: now, removedAt: undefined, expiresAt: undefined, version: 0xffffffff, proof };
-  const e = new Y.Map<unknown>();
-  for (const [k, v] of Object.entries(signedMemberFields(ID, record, invite.signing))) e.set(k, v);
+  const e = fieldsToYMap(signedMemberFields(ID, record, invite.signing));
   membersMap(onInvite.plain).set(joiner.deviceId, e);
   markMemberRemoved(onInvite.plain, invite.deviceId, invite.signing);
   onInvite.sealed.flush();

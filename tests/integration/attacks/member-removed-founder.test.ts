@@ -4,7 +4,7 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
-import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { addMember, foundMembers, isCurrentOwner, membersMap } from '../../../sync/share/members.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
@@ -58,8 +58,7 @@ describe('attack: a removed founder\'s key (issue 13 §3)', () => {
     pickUpNotebookKeys(onMallory, [alice.signing.publicKey]);
     syncBoxes(onBob, onMallory);
     const record = { signingPublicKey: alice.signing.publicKey, boxPublicKey: alice.box.publicKey, role: 'owner' as const, addedBy: alice.deviceId, addedAt: 1, removedAt: undefined, expiresAt: undefined, version: 3, proof: undefined };
-    const entry = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries(signedMemberFields(ID, record, alice.signing))) entry.set(k, v);
+    const entry = fieldsToYMap(signedMemberFields(ID, record, alice.signing));
     membersMap(onMallory.plain).set(alice.deviceId, entry);
     onMallory.sealed.flush();
     syncBoxes(onBob, onMallory);

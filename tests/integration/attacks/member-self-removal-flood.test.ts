@@ -1,9 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
-import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { addMember, foundMembers, listMembers, membersMap } from '../../../sync/share/members.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
 
@@ -27,8 +26,7 @@ it('self-signed removal records of devices the member list never named are not c
     for (let i = 0; i < n; i++) {
       const d = newDevice();
       const rec = { ...memberKeys(d), role: 'member' as const, addedBy: d.deviceId, addedAt: 1, removedAt: 1, expiresAt: undefined, version: 1, proof: undefined };
-      const e = new Y.Map<unknown>();
-      for (const [k, v] of Object.entries(signedMemberFields(ID, rec, d.signing))) e.set(k, v);
+      const e = fieldsToYMap(signedMemberFields(ID, rec, d.signing));
       membersMap(onMallory.plain).set(d.deviceId, e);
     }
   });

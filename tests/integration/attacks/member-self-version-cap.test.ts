@@ -1,8 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
-import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { listRevocations } from '../../../sync/share/revocations.ts';
 import { addMember, foundMembers, isCurrentMember, membersMap } from '../../../sync/share/members.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
@@ -23,8 +22,7 @@ it('a member who overwrites her own record with a self-signed one at version 0xf
   const onMallory = open(mallory);
   syncBoxes(onAlice, onMallory);
   const rec = { ...memberKeys(mallory), role: 'member' as const, addedBy: mallory.deviceId, addedAt: 1, removedAt: undefined, expiresAt: undefined, version: 0xffffffff, proof: undefined };
-  const e = new Y.Map<unknown>();
-  for (const [k, v] of Object.entries(signedMemberFields(ID, rec, mallory.signing))) e.set(k, v);
+  const e = fieldsToYMap(signedMemberFields(ID, rec, mallory.signing));
   membersMap(onMallory.plain).set(mallory.deviceId, e);
   onMallory.sealed.flush();
   syncBoxes(onAlice, onMallory);

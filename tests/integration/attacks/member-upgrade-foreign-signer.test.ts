@@ -1,8 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
-import { signedMemberFields } from '../../../sync/share/member-record.ts';
+import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { isCurrentOwner, membersMap } from '../../../sync/share/members.ts';
 import { keyringWith, openReplica, syncBoxes, oldNotebookWithMallory } from '../share/share-harness.ts';
@@ -13,8 +12,7 @@ const ID = 'nb-upgrade';
 it('old notebook: a member who signs the founder\'s record with her own key does not stop the upgrade from making the founder owner', () => {
   const { alice, mallory, key, onAlice, onMallory } = oldNotebookWithMallory(ID);
   const rec = { signingPublicKey: alice.signing.publicKey, boxPublicKey: alice.box.publicKey, role: 'owner' as const, addedBy: alice.deviceId, addedAt: 1, removedAt: undefined, expiresAt: undefined, version: 1, proof: undefined };
-  const e = new Y.Map<unknown>();
-  for (const [k, v] of Object.entries(signedMemberFields(ID, rec, mallory.signing))) e.set(k, v);
+  const e = fieldsToYMap(signedMemberFields(ID, rec, mallory.signing));
   membersMap(onMallory.plain).set(alice.deviceId, e);
   onMallory.sealed.flush();
   syncBoxes(onAlice, onMallory);
