@@ -8,6 +8,7 @@ import { avgPool, maxPool } from './pool.ts';
 import { mean, reduceMax, reduceMin, reduceProd, sum } from './reduce.ts';
 import { resizeBilinear, resizeNearest } from './resize.ts';
 import { clipByValue, concatV2, expandDims, mirrorPad, pack, padOp, reshape, shapeOp, squeeze, transpose } from './shape.ts';
+import { sparseToDense, splitV } from './split.ts';
 import { slice, stridedSlice } from './strided-slice.ts';
 
 /** Every TF op the converter knows, by TF op name. */
@@ -50,6 +51,8 @@ export const OP_MAPPERS: ReadonlyMap<string, OpMapper> = new Map<string, OpMappe
   ['Slice', slice],
   ['GatherV2', gatherV2],
   ['TopKV2', topKV2],
+  ['SplitV', splitV],
+  ['SparseToDense', sparseToDense],
   ['MatMul', matMul],
   ['_FusedMatMul', fusedMatMul],
 ]);

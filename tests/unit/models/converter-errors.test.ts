@@ -48,6 +48,34 @@ describe('converter errors', () => {
   });
 });
 
+/** input -> <op>(x, consts...) -> output, the consts int32 weights, for the mappers that need constant inputs. */
+function graphWithConsts(op: string, inputs: string[], consts: { name: string; shape: number[]; values: number[] }[]) {
+  const json = graphWith('Identity');
+  json.modelTopology.node[1] = { name: 'net/odd_op', op, input: inputs, attr: { T: { type: 'DT_FLOAT' } } };
+  json.modelTopology.node.push(...consts.map((c) => ({ name: c.name, op: 'Const', attr: {} }) as never));
+  const weights = decodeWeights(
+    [{ paths: ['w.bin'], weights: consts.map((c) => ({ name: c.name, shape: c.shape, dtype: 'int32' as const })) }],
+    [[new Uint8Array(Int32Array.from(consts.flatMap((c) => c.values)).buffer)]],
+  );
+  return () => convertTfjsGraph(parseTfjsGraphModel(json), weights);
+}
+
+describe('converter errors of SplitV and SparseToDense', () => {
+  it('refuses a SplitV size of -1 (the rest), which needs the static shape', () => {
+    const convert = graphWithConsts('SplitV', ['x', 'sizes', 'axis'], [{ name: 'sizes', shape: [2], values: [1, -1] }, { name: 'axis', shape: [], values: [1] }]);
+    expect(convert).toThrow(/SplitV.*-1 is not supported/);
+  });
+
+  it('refuses a SparseToDense whose values are not constant, and an index outside the output', () => {
+    const idx = { name: 'idx', shape: [1, 1], values: [4] };
+    const shape = { name: 'shape', shape: [1], values: [4] };
+    const zero = { name: 'zero', shape: [], values: [0] };
+    expect(graphWithConsts('SparseToDense', ['idx', 'shape', 'x', 'zero'], [idx, shape, zero])).toThrow(/sparse_values \(input 2\) must be a constant/);
+    const one = { name: 'one', shape: [1], values: [1] };
+    expect(graphWithConsts('SparseToDense', ['idx', 'shape', 'one', 'zero'], [idx, shape, one, zero])).toThrow(/index 4 out of range/);
+  });
+});
+
 describe('model.json validation (untrusted input)', () => {
   it('rejects a shard path that leaves the model folder', () => {
     const json = { ...graphWith('Sigmoid'), weightsManifest: [{ paths: ['../../etc/passwd'], weights: [] }] };

