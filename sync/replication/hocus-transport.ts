@@ -3,7 +3,7 @@ import type { BoxTransport } from './box-transport.ts';
 import { ConnectionEvents } from './connection-events.ts';
 import { shareHocusSocket } from './hocus-socket-pool.ts';
 import { relayWrite } from './relay-write.ts';
-import type { RelayConnection, RelayRoom, RelayTransportOptions } from './relay-transport.ts';
+import type { RelayConnection, RelayRoom, RelayTransportOptions } from './relay-connection.ts';
 
 /**
  * A state vector exchange with the relay this often, per room: a Hocuspocus node forwards
@@ -67,8 +67,8 @@ export function hocusTransport(options: RelayTransportOptions): BoxTransport<Rel
 
       let everConnected = false;
       provider.on('status', ({ status }: { status: string }) => {
-        // As relay-transport.ts: a relay that lost the room's policy gets it back, and the
-        // room reopens so the box is resent under it.
+        // A relay that lost the room's policy gets it back, and the room reopens so the box
+        // is resent under it.
         if (status === 'connected' && everConnected && write && !destroyed) {
           writeSettled = write.sync().then((registered) => void (registered && !destroyed && reopen()));
         }

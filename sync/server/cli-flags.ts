@@ -1,4 +1,3 @@
-import type { RelayEngine } from './attach-sync.ts';
 import { normalizeOrigin, parseOriginList } from './origin-allow-list.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay/relay-limits.ts';
 
@@ -53,19 +52,21 @@ export function limitFlags(argv: readonly string[] = process.argv): Partial<Rela
 }
 
 /**
- * `--relay-engine hocuspocus|y-websocket`, else `RELAY_ENGINE`: which relay serves box docs
- * (attach-sync.ts). Hocuspocus by default; y-websocket (the old relay) on the same data
- * directory until it is deleted (RELAY.md "Two engines").
+ * `--relay-engine` (or `RELAY_ENGINE`) chose between the y-websocket relay and Hocuspocus
+ * until the y-websocket one was removed: a script that still passes it is stopped with what
+ * to do, rather than left believing it chose something.
  */
-export function relayEngineFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ENGINE): RelayEngine {
-  const given = flag('relay-engine', argv) ?? (env || 'hocuspocus');
-  if (given !== 'y-websocket' && given !== 'hocuspocus') throw new Error(`--relay-engine ${given}: one of y-websocket, hocuspocus`);
-  return given;
+export function refuseRelayEngineFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ENGINE): void {
+  const given = argv.includes('--relay-engine') ? '--relay-engine' : env ? 'RELAY_ENGINE' : undefined;
+  if (given === undefined) return;
+  throw new Error(
+    `${given} is gone: the relay is Hocuspocus only (the y-websocket relay was removed, and a data directory it wrote is read as it is). Drop ${given}.`,
+  );
 }
 
-/** How the relay's socket URL is printed: y-websocket appends the room, Hocuspocus names it in each message. */
-export function relayUrlLine(relayUrl: string, engine: RelayEngine): string {
-  return engine === 'hocuspocus' ? `${relayUrl} (Hocuspocus: one socket, the room is each message's document name)` : `${relayUrl}/<roomId>`;
+/** How the relay's socket URL is printed: one socket, the room named in each message. */
+export function relayUrlLine(relayUrl: string): string {
+  return `${relayUrl} (Hocuspocus: one socket, the room is each message's document name)`;
 }
 
 export function parsePort(raw: string | undefined, fallback: number): number {

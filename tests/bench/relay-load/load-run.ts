@@ -19,7 +19,8 @@ import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive
 import type { RelayProcess } from '../../helpers/relay-process.ts';
 import { seededRandom } from '../../helpers/seeded-random.ts';
 import { percentile } from '../percentile.ts';
-import { capWebSocket, writeTokenFor } from './cap-websocket.ts';
+import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { writeTokenFor } from './write-token-for.ts';
 import { describeAttack, type AttackReport, type AttackTargets } from './hostile-clients.ts';
 import type { RunningAttack } from './start-hostile-process.ts';
 
@@ -111,7 +112,6 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
     const response = await fetch(`${capsUrl}/${room.roomId}`, { method: 'PUT', body: new Uint8Array(signCapStatement(room.roomId, generateSigningKeyPair(), 1, room.writer.publicKey)) });
     if (response.status !== 201) throw new Error(`registering a room's write key: ${response.status}`);
   }
-  const writers = new Map(rooms.map((room) => [room.roomId, room.writer]));
   const capHeader = (room: Room): Record<string, string> => ({ 'Obscura-Cap': writeTokenFor(room.roomId, room.writer) });
   const sentAt = new Map<string, { room: number; phase: number; at: number; seen: number }>();
   const latencies: number[][] = [];
@@ -155,13 +155,14 @@ export async function runRelayLoad(o: LoadOptions): Promise<LoadReport> {
       roomId: room.roomId,
       password: deriveRoomPassword(room.notebookKey, room.notebookId),
       settings: { signalingUrls: [], relayUrl: o.relay.relayUrl, iceServers: [] },
-      WebSocketPolyfill: capWebSocket(writers),
+      // A socket per device, as on separate machines (the client shares one per WebSocket class and relay).
+      WebSocketPolyfill: class extends (WebSocket as unknown as typeof globalThis.WebSocket) {},
+      // The room's write key, presented in each room's authentication; its policy is registered above.
+      relayWrite: { writer: () => room.writer, admin: () => undefined, onChange: () => () => undefined },
     });
     return { room: roomIndex, plain, box, sealed, replication };
   };
 
-  // y-websocket adds a process 'exit' listener per provider; 50 of them are expected here.
-  process.setMaxListeners(Math.max(process.getMaxListeners(), o.rooms * o.devicesPerRoom + 20));
   const devices: Device[] = [];
   for (let r = 0; r < o.rooms; r++) for (let d = 0; d < o.devicesPerRoom; d++) devices.push(open(r));
   const connected = () => devices.every((d) => d.replication.status().relay === 'connected');

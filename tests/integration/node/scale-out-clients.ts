@@ -23,7 +23,7 @@ export interface LiveReader {
 
 /** A read-only client of `room` on one node: applies the node's sync step 2 and every update it forwards. */
 export async function liveReader(relayUrl: string, room: string): Promise<LiveReader> {
-  const socket = await RoomSocket.open(relayUrl, room, { engine: 'hocuspocus' });
+  const socket = await RoomSocket.open(relayUrl, room);
   const doc = new Y.Doc();
   socket.onFrame((frame) => {
     const decoder = decoding.createDecoder(frame);
@@ -68,7 +68,7 @@ export interface AckedWriter {
 
 /** A client with the room's write token that counts the node's acknowledgements. */
 export async function ackedWriter(relayUrl: string, room: string, token: string): Promise<AckedWriter> {
-  const socket = await RoomSocket.open(relayUrl, room, { engine: 'hocuspocus', token });
+  const socket = await RoomSocket.open(relayUrl, room, { token });
   let acks = 0;
   let closed = false;
   const waiters = new Set<() => void>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOriginsFlag, limitFlags, scaleOutFlags } from '../../../sync/server/cli-flags.ts';
+import { allowedOriginsFlag, limitFlags, refuseRelayEngineFlag, scaleOutFlags } from '../../../sync/server/cli-flags.ts';
 import { addressKey } from '../../../sync/server/connections-per-address.ts';
 import { originsServedFrom, parseOriginList } from '../../../sync/server/origin-allow-list.ts';
 import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
@@ -105,5 +105,14 @@ describe('wire parsers', () => {
     expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--s3-bucket', 'bkt'], {})).toThrow(/needs --postgres/);
     expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--s3-bucket', 'Bad_Bucket', '--postgres', 'postgres://d/x'], {})).toThrow(/--s3-bucket/);
     expect(() => scaleOutFlags(['node', 'relay', '--postgres'], {})).toThrow(/needs a value/);
+  });
+
+  it('--relay-engine (RELAY_ENGINE) is gone with the y-websocket relay: a script that still passes it stops with what to do', () => {
+    expect(() => refuseRelayEngineFlag(['node', 'relay'], undefined)).not.toThrow();
+    expect(() => refuseRelayEngineFlag(['node', 'relay'], '')).not.toThrow();
+    for (const engine of ['y-websocket', 'hocuspocus']) {
+      expect(() => refuseRelayEngineFlag(['node', 'relay', '--relay-engine', engine], undefined)).toThrow(/--relay-engine is gone: the relay is Hocuspocus only .* Drop --relay-engine\./);
+      expect(() => refuseRelayEngineFlag(['node', 'relay'], engine)).toThrow(/RELAY_ENGINE is gone: .* Drop RELAY_ENGINE\./);
+    }
   });
 });
