@@ -74,6 +74,10 @@ export function hocusTransport(options: RelayTransportOptions): BoxTransport<Rel
         }
         if (status === 'connected') everConnected = true;
         if (status === 'connecting' && events.state() === 'offline') return;
+        // A reconnect on purpose (a policy put back, a new key) is not the relay going away:
+        // shown as a drop it counted as a flap, and the blob check after a relay that lost its
+        // data restarted waited seconds per reconnect (relay-reconcile.ts) instead of running.
+        if (status !== 'connected' && shared.reopening) return;
         events.setState(status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline');
       });
       provider.on('synced', () => events.synced());
