@@ -99,7 +99,8 @@ export interface ScaleOutFlags {
 
 /**
  * `--redis URL --postgres URL --s3 URL --s3-bucket NAME` (each also from its environment
- * variable). Blobs in S3 need PostgreSQL for their upload state, and a bucket.
+ * variable). Redis and PostgreSQL go together; blobs in S3 need PostgreSQL for their upload
+ * state (so Redis too), and a bucket.
  */
 export function scaleOutFlags(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): ScaleOutFlags {
   const pick = (name: string, variable: string): string | undefined => flag(name, argv) ?? (env[variable] || undefined);
@@ -125,5 +126,15 @@ export function scaleOutFlags(argv: readonly string[] = process.argv, env: NodeJ
   if ((given.s3Url === undefined) !== (given.s3Bucket === undefined)) throw new Error('--s3 and --s3-bucket go together');
   if (given.s3Url !== undefined && given.postgresUrl === undefined) throw new Error('--s3 needs --postgres (where uploads in progress and quotas are kept)');
   if (given.s3Bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(given.s3Bucket)) throw new Error('--s3-bucket: 3-63 lowercase letters, digits, dots and hyphens');
+  // Box docs are shared through both (RELAY.md "Scale-out: box docs"): one alone would leave
+  // every node with rooms the others never hear of, or never store.
+  const said = (name: string, variable: string) => (flag(name, argv) === undefined ? variable : `--${name}`);
+  const pair = 'rooms are shared through Redis and stored in PostgreSQL';
+  if (given.redisUrl !== undefined && given.postgresUrl === undefined) {
+    throw new Error(`${said('redis', 'RELAY_REDIS_URL')} needs --postgres too: ${pair}. Add --postgres postgres://USER:PASSWORD@HOST:5432/DATABASE (or RELAY_POSTGRES_URL), or drop --redis for one node on its data directory.`);
+  }
+  if (given.postgresUrl !== undefined && given.redisUrl === undefined) {
+    throw new Error(`${said('postgres', 'RELAY_POSTGRES_URL')} needs --redis too: ${pair}. Add --redis redis://[:PASSWORD@]HOST:6379 (or RELAY_REDIS_URL), or drop --postgres for one node on its data directory.`);
+  }
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as ScaleOutFlags;
 }

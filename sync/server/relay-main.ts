@@ -25,9 +25,6 @@ const { maxBlobBytes, maxRoomBlobBytes } = { ...DEFAULT_RELAY_LIMITS, ...limits 
 const s3Blobs = scaleOut.s3Url !== undefined && scaleOut.s3Bucket !== undefined && scaleOut.postgresUrl !== undefined
   ? await openS3Blobs({ s3Url: scaleOut.s3Url, bucket: scaleOut.s3Bucket, postgresUrl: scaleOut.postgresUrl, maxBlobBytes, maxRoomBlobBytes })
   : undefined;
-if ((scaleOut.redisUrl === undefined) !== (scaleOut.postgresUrl === undefined)) {
-  throw new Error('scale-out box docs need both --redis and --postgres (or neither, for one node on its data directory)');
-}
 const scaleOutDocs = scaleOut.redisUrl !== undefined && scaleOut.postgresUrl !== undefined
   ? await openScaleOutDocs({ redisUrl: scaleOut.redisUrl, postgresUrl: scaleOut.postgresUrl })
   : undefined;

@@ -167,10 +167,9 @@ describe('box docs across scale-out nodes (Redis + PostgreSQL)', () => {
 });
 
 describe('npm run relay: the scale-out box-doc flags', () => {
-  it('refuses --redis but no --postgres (or the other way), naming both', async () => {
-    for (const flags of [['--redis', redis.url], ['--postgres', postgres.url]]) {
-      await expect(startRelayProcess(flags)).rejects.toThrow(/need both --redis and --postgres/);
-    }
+  it('refuses --redis but no --postgres (or the other way), naming the flag to add', async () => {
+    await expect(startRelayProcess(['--redis', redis.url])).rejects.toThrow(/--redis needs --postgres too: .* Add --postgres postgres:\/\/USER:PASSWORD@HOST:5432\/DATABASE/);
+    await expect(startRelayProcess(['--postgres', postgres.url])).rejects.toThrow(/--postgres needs --redis too: .* Add --redis redis:\/\/\[:PASSWORD@\]HOST:6379/);
   });
 });
 
