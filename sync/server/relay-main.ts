@@ -21,9 +21,9 @@ const allowedOrigins = allowedOriginsFlag();
 const limits = limitFlags();
 refuseRelayEngineFlag();
 const scaleOut = scaleOutFlags();
-const { maxBlobBytes, maxRoomBlobBytes } = { ...DEFAULT_RELAY_LIMITS, ...limits };
+const { maxBlobBytes, maxRoomBlobBytes, maxTotalBytes } = { ...DEFAULT_RELAY_LIMITS, ...limits };
 const s3Blobs = scaleOut.s3Url !== undefined && scaleOut.s3Bucket !== undefined && scaleOut.postgresUrl !== undefined
-  ? await openS3Blobs({ s3Url: scaleOut.s3Url, bucket: scaleOut.s3Bucket, postgresUrl: scaleOut.postgresUrl, maxBlobBytes, maxRoomBlobBytes })
+  ? await openS3Blobs({ s3Url: scaleOut.s3Url, bucket: scaleOut.s3Bucket, postgresUrl: scaleOut.postgresUrl, maxBlobBytes, maxRoomBlobBytes, maxTotalBytes })
   : undefined;
 const scaleOutDocs = scaleOut.redisUrl !== undefined && scaleOut.postgresUrl !== undefined
   ? await openScaleOutDocs({ redisUrl: scaleOut.redisUrl, postgresUrl: scaleOut.postgresUrl })

@@ -58,7 +58,9 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
   const refreshLedger = async () => {
     if (!shared) return;
     try {
-      ledger.addStoredRooms([...(await shared.log.storedRoomIds()), ...shared.caps.rooms]);
+      const sharedBlobs = await options.blobStorage?.stored?.();
+      ledger.addStoredRooms([...(await shared.log.storedRoomIds()), ...shared.caps.rooms, ...(sharedBlobs?.rooms ?? [])]);
+      if (sharedBlobs) ledger.setBlobBytes(sharedBlobs.bytes);
       await ledger.remeasureDocs();
     } catch (error) {
       console.error(`relay: counting what the nodes store failed: ${String(error).slice(0, 120)}`);

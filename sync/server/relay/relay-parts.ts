@@ -60,7 +60,8 @@ export async function openRelayParts<Rooms extends { storedRoomIds(): Promise<st
   const disk = new RelayBlobStore({ dir: join(dataDir, 'blobs'), maxBlobBytes: limits.maxBlobBytes, maxRoomBlobBytes: limits.maxRoomBlobBytes, budget: ledger });
   const caps = options.caps ?? (await RoomCaps.open(join(dataDir, 'caps')));
   const access = new WriteAccess(caps, options.requireWriteCapability);
-  const blobRooms = options.blobStorage ? { rooms: [], bytes: 0 } : await disk.scanAll();
+  // A shared store counts what every node stored; the disk, what this node's directory holds.
+  const blobRooms = options.blobStorage ? ((await options.blobStorage.stored?.()) ?? { rooms: [], bytes: 0 }) : await disk.scanAll();
   const blobs = options.blobStorage ?? disk;
   await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
   return { rooms, ledger, blobs, caps, access, pages: new OriginAllowList(options.allowedOrigins) };
