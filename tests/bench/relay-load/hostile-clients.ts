@@ -17,7 +17,7 @@ import { contentHash, generateSigningKeyPair, randomBytes, type SigningKeyPair }
 import { signCapStatement } from '../../../sync/relay-cap/cap-statement.ts';
 import { signWriteToken } from '../../../sync/relay-cap/write-token.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { authFrame, withRoom } from '../../integration/relay/relay-engine.ts';
+import { authFrame, withRoom } from '../../integration/relay/room-socket.ts';
 
 export interface AttackTargets {
   readonly relayUrl: string;

@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebSocket, WebSocketServer, type RawData } from '../../../sync/server/ws-node.ts';
-import { withRoom } from '../relay/relay-engine.ts';
+import { withRoom } from '../relay/room-socket.ts';
 
 /** y-protocols message type 0 (sync) with its three steps; Hocuspocus puts the room (document name) first. */
 export const MESSAGE_SYNC = 0;

@@ -18,7 +18,7 @@ import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCo
 import { carriesContent, startHostileRelay, syncFrame, updateFrame, type Attack, type HostileRelay } from './hostile-relay.ts';
 import { keyedRelayWrite, registerRoomWrite, writerOnly } from '../../helpers/relay-writer.ts';
 import { relayWrite } from '../../../sync/replication/relay-write.ts';
-import { RoomSocket, storeBeforeStart, withRoom } from '../relay/relay-engine.ts';
+import { RoomSocket, storeBeforeStart, withRoom } from '../relay/room-socket.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
 
 const Ws = WebSocket as unknown as typeof globalThis.WebSocket;

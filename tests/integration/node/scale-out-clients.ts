@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { RoomSocket } from '../relay/relay-engine.ts';
+import { RoomSocket } from '../relay/room-socket.ts';
 import { syncFrame } from '../relay/relay-harness.ts';
 
 /** Hocuspocus's answer to an update it handled: type 8, then 1 (applied) or 0 (refused). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 let data: ReturnType<typeof tempDataDir>;

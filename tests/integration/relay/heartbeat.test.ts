@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { RoomSocket, startRelay } from './relay-engine.ts';
+import { RoomSocket, startRelay } from './room-socket.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 const ROOM = 'heartbeat-room-0123456789';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
-import { startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { closed, tempDataDir, upgradeStatus } from './relay-harness.ts';
 
 /**

@@ -7,7 +7,7 @@ import { replicateBox } from '../../../sync/replication/replicate-box.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
 import { testPresence } from '../../helpers/test-presence.ts';
-import { RoomSocket } from './relay-engine.ts';
+import { RoomSocket } from './room-socket.ts';
 import { relayForSuite } from './relay-for-suite.ts';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, vi } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import type { RelayServerOptions, RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeFrames' | 'limits' | 'requireWriteCapability'> {

@@ -12,7 +12,7 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
 import { relayWrite } from '../../../sync/replication/relay-write.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
-import { RoomSocket, type RoomSocketOptions } from './relay-engine.ts';
+import { RoomSocket, type RoomSocketOptions } from './room-socket.ts';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { RoomSocket } from './relay-engine.ts';
+import { RoomSocket } from './room-socket.ts';
 import { opened, syncFrame, tempDataDir, upgradeStatus } from './relay-harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');

@@ -25,7 +25,6 @@ export function memoryServices(): VaultServices {
  * peer-to-peer tests run the other device in a child process (vault-device.ts).
  */
 export function relayOnly(relayUrl: string): ReplicationSettings {
-  // The suite's engine (relay-engine.ts), as the app takes it from the relay's announce.
   return { signalingUrls: [], relayUrl, iceServers: [] };
 }
 
