@@ -178,24 +178,13 @@ export default defineConfig(({ mode }) => ({
         },
       },
       {
-        // The relay suite again, against the old y-websocket relay (tests/integration/relay/relay-engine.ts).
-        extends: true,
-        test: {
-          name: 'relay-y-websocket',
-          environment: 'node',
-          include: ['tests/integration/relay/**/*.test.ts'],
-          env: { OBSCURA_RELAY_ENGINE: 'y-websocket' },
-          testTimeout: 30_000,
-        },
-      },
-      {
-        // And against the Hocuspocus relay in scale-out mode, on a real Redis and PostgreSQL.
+        // The relay suite again, against the relay in scale-out mode, on a real Redis and PostgreSQL.
         extends: true,
         test: {
           name: 'relay-scale-out',
           environment: 'node',
           include: ['tests/integration/relay/**/*.test.ts'],
-          env: { OBSCURA_RELAY_ENGINE: 'hocuspocus', OBSCURA_RELAY_SCALE_OUT: '1' },
+          env: { OBSCURA_RELAY_SCALE_OUT: '1' },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -67,9 +67,7 @@ const stages = [
   vitest('unit'),
   // Server code on Node's own package builds (the AWS SDK) against the real services: vite.config.ts says why apart.
   vitest('node'),
-  // The relay suite again, against the old y-websocket relay (sync/server/RELAY.md "Two engines").
-  vitest('relay-y-websocket'),
-  // And against the Hocuspocus relay in scale-out mode on the real Redis and PostgreSQL (RELAY.md "Scale-out: box docs").
+  // The relay suite again, against the relay in scale-out mode on the real Redis and PostgreSQL (RELAY.md "Scale-out: box docs").
   vitest('relay-scale-out'),
   vitest('e2e'),
 ];

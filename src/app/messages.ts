@@ -80,7 +80,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_REPLICATION_ICE_SERVER: 'A STUN/TURN server address is not valid.',
   E_REPLICATION_PUBLIC_DEFAULT: 'A public signaling or STUN server was set; Obscura only uses servers you choose.',
   E_REPLICATION_NO_WEBRTC: 'This browser has no WebRTC, so devices can only meet through the relay.',
-  E_REPLICATION_RELAY_ENGINE: 'The relay speaks a protocol this version of Obscura does not know.',
+  E_REPLICATION_RELAY_ENGINE: 'The relay runs an older version of Obscura (or another server) and speaks a protocol this version does not. Update the relay: its stored data is kept.',
   // Codes whose raiser's message is shown when there is one (RAISED_MESSAGE_FIRST); these
   // words are for when there is none.
   E_DEVICE_LINK_VERSION: 'This device link was made by another version of Obscura. Start the link again on both devices (and update the app if one is older).',

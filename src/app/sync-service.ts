@@ -48,7 +48,7 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
   const [error, setError] = createSignal<string>();
   const [tick, setTick] = createSignal(0, { equals: false });
   const [paused, setPaused] = createSignal(0);
-  // Which relay engine serves the relay URL, so replication speaks its protocol (RELAY.md "Two engines").
+  // Which engine serves the relay URL: replication speaks Hocuspocus and refuses a relay that announces another (RELAY.md "The engine").
   const [relayEngine] = createResource(() => urls().relayUrl, (relayUrl) => announcedRelayEngine(relayUrl));
 
   createEffect(() => {

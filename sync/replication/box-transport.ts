@@ -45,7 +45,7 @@ export interface BoxConnection {
 /**
  * What the app's replication needs from the network for a box doc, in the spirit of
  * automerge-repo's NetworkAdapter: one object per way of reaching the other devices
- * (relay-transport.ts, hocus-transport.ts, webrtc-box-transport.ts), each connecting any
+ * (hocus-transport.ts for the relay, webrtc-box-transport.ts), each connecting any
  * number of rooms. Implementations may add what only they have to the connection type.
  */
 export interface BoxTransport<Room extends BoxRoom = BoxRoom, Connection extends BoxConnection = BoxConnection> {

@@ -16,6 +16,8 @@ export interface SharedHocusSocket {
   start(): void;
   /** Closes the socket and opens a new one at once; every room authenticates again (with a fresh token). */
   reconnect(): void;
+  /** True from a reconnect's close until the socket is open again: a drop on purpose, not the relay's. */
+  readonly reopening: boolean;
   /** The last room that leaves closes the socket. */
   release(): void;
 }
@@ -90,6 +92,9 @@ export function shareHocusSocket(url: string, Base: typeof WebSocket): SharedHoc
       };
       socket.on('disconnect', again);
       socket.disconnect();
+    },
+    get reopening() {
+      return reconnecting;
     },
     release() {
       if (--entry.users > 0) return;

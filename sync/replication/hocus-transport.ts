@@ -3,7 +3,7 @@ import type { BoxTransport } from './box-transport.ts';
 import { ConnectionEvents } from './connection-events.ts';
 import { shareHocusSocket } from './hocus-socket-pool.ts';
 import { relayWrite } from './relay-write.ts';
-import type { RelayConnection, RelayRoom, RelayTransportOptions } from './relay-transport.ts';
+import type { RelayConnection, RelayRoom, RelayTransportOptions } from './relay-connection.ts';
 
 /**
  * A state vector exchange with the relay this often, per room: a Hocuspocus node forwards
@@ -67,13 +67,17 @@ export function hocusTransport(options: RelayTransportOptions): BoxTransport<Rel
 
       let everConnected = false;
       provider.on('status', ({ status }: { status: string }) => {
-        // As relay-transport.ts: a relay that lost the room's policy gets it back, and the
-        // room reopens so the box is resent under it.
+        // A relay that lost the room's policy gets it back, and the room reopens so the box
+        // is resent under it.
         if (status === 'connected' && everConnected && write && !destroyed) {
           writeSettled = write.sync().then((registered) => void (registered && !destroyed && reopen()));
         }
         if (status === 'connected') everConnected = true;
         if (status === 'connecting' && events.state() === 'offline') return;
+        // A reconnect on purpose (a policy put back, a new key) is not the relay going away:
+        // shown as a drop it counted as a flap, and the blob check after a relay that lost its
+        // data restarted waited seconds per reconnect (relay-reconcile.ts) instead of running.
+        if (status !== 'connected' && shared.reopening) return;
         events.setState(status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline');
       });
       provider.on('synced', () => events.synced());

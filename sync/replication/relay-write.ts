@@ -74,19 +74,3 @@ export function relayWrite(relayUrl: string, roomId: string, source: RelayWriteS
     },
   };
 }
-
-/**
- * A WebSocket class for y-websocket that adds a fresh `cap` token to the URL of every
- * connection it opens, reconnects included (y-websocket's own `params` are fixed at
- * construction, and a token is only good for 5 minutes).
- */
-export function capWebSocket(Base: typeof WebSocket, token: () => string | undefined): typeof WebSocket {
-  return class CapWebSocket extends Base {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      const cap = token();
-      const withCap = new URL(url);
-      if (cap !== undefined) withCap.searchParams.set('cap', cap);
-      super(withCap.toString(), protocols);
-    }
-  };
-}

@@ -2,14 +2,12 @@ import { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { createBlobLane, type BlobLane } from '../transport/blob-lane.ts';
 import type { WrtcImplementation } from '../transport/chunking-wrtc.ts';
-import type { BoxTransport } from './box-transport.ts';
 import { hocusTransport } from './hocus-transport.ts';
 import type { RelayWriteSource } from './relay-write.ts';
-import { relayTransport, type RelayConnection, type RelayRoom, type RelayTransportOptions } from './relay-transport.ts';
 import { webrtcBoxTransport } from './webrtc-box-transport.ts';
 import type { SigningKeyPair } from '../../crypto/index.ts';
 import { openPresence, sealPresence, type PresenceInfo, type PresenceSigningKeys } from './presence-seal.ts';
-import { checkReplicationSettings, type RelayEngineSetting, type ReplicationSettings } from './replication-settings.ts';
+import { checkReplicationSettings, type ReplicationSettings } from './replication-settings.ts';
 
 export interface ReplicateBoxOptions {
   /** The box doc: ciphertext only. Never pass a plain doc. */
@@ -82,14 +80,14 @@ export interface Replication {
 /**
  * Keeps one box doc in sync with the notebook's other devices over two box transports
  * (box-transport.ts): live over y-webrtc (webrtc-box-transport.ts) and store-and-forward
- * through the relay, with the client of the engine the settings name (relay-transport.ts
- * for the y-websocket relay, hocus-transport.ts for the Hocuspocus one). Both only ever
- * carry the box, so neither needs to be trusted.
- * Note: each transport has its own Awareness. y-websocket sends the relay every state its
+ * through the relay (hocus-transport.ts). Both only ever carry the box, so neither needs to
+ * be trusted.
+ * Note: each transport has its own Awareness. A relay client sends the relay every state its
  * awareness holds and y-webrtc every state its own holds, so one shared Awareness forwarded what
- * any peer announced to the relay, which closes a socket for an oversized state (and y-websocket
- * did not come back from that close): one peer could cut a device off the relay for good. Now
- * each side carries only this device's own state, and a device seen on both is listed once.
+ * any peer announced to the relay, which closes a socket for an oversized state (and the
+ * y-websocket client of earlier versions did not come back from that close): one peer could cut
+ * a device off the relay for good. Now each side carries only this device's own state, and a
+ * device seen on both is listed once.
  */
 export function replicateBox(options: ReplicateBoxOptions): Replication {
   const settings = checkReplicationSettings(options.settings, options.roomId, options.password);
@@ -103,7 +101,7 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
   const awarenesses = [webrtcAwareness, relayAwareness].filter((a): a is Awareness => a !== undefined);
   const relay = settings.relayUrl === undefined || !relayAwareness
     ? undefined
-    : relayTransportFor(settings.relayEngine, {
+    : hocusTransport({
         url: settings.relayUrl,
         ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -176,9 +174,4 @@ export function replicateBox(options: ReplicateBoxOptions): Replication {
       for (const awareness of awarenesses) awareness.destroy();
     },
   };
-}
-
-/** The relay client for the engine the settings name (the y-websocket relay unless told). */
-function relayTransportFor(engine: RelayEngineSetting | undefined, options: RelayTransportOptions): BoxTransport<RelayRoom, RelayConnection> {
-  return engine === 'hocuspocus' ? hocusTransport(options) : relayTransport(options);
 }

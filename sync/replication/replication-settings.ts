@@ -4,20 +4,22 @@ import { DERIVED_ROOM_ID } from '../transport/derive-room-id.ts';
 export interface ReplicationSettings {
   /** Our signaling servers (`ws://HOST/signal`). Empty: no peer-to-peer sync. */
   readonly signalingUrls: readonly string[];
-  /** Our relay (`ws://HOST/relay`); the room id is appended by y-websocket. Absent: no relay. */
+  /** Our relay (`ws://HOST/relay`, one socket for every room). Absent: no relay. */
   readonly relayUrl?: string;
   /** STUN/TURN servers for WebRTC; `[]` means host candidates only. */
   readonly iceServers: readonly RTCIceServer[];
   /**
-   * Which relay serves `relayUrl` (RELAY.md "Two engines"): its client differs. Absent: the
-   * y-websocket relay, the default of `npm start`.
+   * What the relay at `relayUrl` announced it runs (RELAY.md "The engine"); anything but
+   * RELAY_ENGINE is refused. Absent (it announced nothing): the relay is taken to be Hocuspocus.
    */
-  readonly relayEngine?: RelayEngineSetting;
+  readonly relayEngine?: string;
 }
 
-/** The relay engines a client can speak to; the server announces its own (relay-engine-announce.ts). */
-export const RELAY_ENGINES = ['y-websocket', 'hocuspocus'] as const;
-export type RelayEngineSetting = (typeof RELAY_ENGINES)[number];
+/**
+ * The one relay engine this client speaks; the server announces its own
+ * (relay-engine-announce.ts), and the y-websocket relay of earlier versions announced `y-websocket`.
+ */
+export const RELAY_ENGINE = 'hocuspocus';
 
 export type ReplicationConfigCode =
   | 'E_REPLICATION_NO_TRANSPORT'
@@ -70,8 +72,8 @@ export function checkReplicationSettings(settings: ReplicationSettings, roomId: 
   }
   settings.iceServers.forEach(checkIceServer);
   const engine = settings.relayEngine;
-  if (engine !== undefined && !RELAY_ENGINES.includes(engine)) {
-    throw new ReplicationConfigError('E_REPLICATION_RELAY_ENGINE', `relay engine ${JSON.stringify(engine)}: one of ${RELAY_ENGINES.join(', ')}`);
+  if (engine !== undefined && engine !== RELAY_ENGINE) {
+    throw new ReplicationConfigError('E_REPLICATION_RELAY_ENGINE', `relay engine ${JSON.stringify(engine).slice(0, 40)}: this client speaks ${RELAY_ENGINE} only (run the relay of this version)`);
   }
   return { signalingUrls, relayUrl, iceServers: settings.iceServers, ...(engine ? { relayEngine: engine } : {}) };
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createHocusRelay } from './hocus/hocus-relay.ts';
+import { createHocusRelay, HOCUS_RELAY_PATH } from './hocus/hocus-relay.ts';
 import type { ScaleOutDocs } from './hocus/scale-out-docs.ts';
-import { createRelay, RELAY_PATH_PREFIX, type Relay, type RelayOptions } from './relay/relay.ts';
+import type { Relay, RelayOptions } from './relay/relay.ts';
 import { originsServedFrom } from './origin-allow-list.ts';
 import { createSignalingServer, DEFAULT_SIGNALING_LIMITS, SIGNALING_PATH, type SignalingLimits, type SignalingServer } from './signaling.ts';
 import { redisSignalingFanOut } from './signaling-fan-out.ts';
@@ -15,10 +15,7 @@ export interface SyncServers {
   readonly relay: Relay;
   /** `ws://host:port/signal`, for y-webrtc's `signaling` option. */
   readonly signalingUrl: string;
-  /**
-   * `ws://host:port/relay`: y-websocket's serverUrl (it appends `/<roomId>`), or the one
-   * socket of the Hocuspocus provider (the room is each message's document name).
-   */
+  /** `ws://host:port/relay`: the one socket of the Hocuspocus provider (the room is each message's document name). */
   readonly relayUrl: string;
   /** `http://host:port/relay-blobs`, to which `/<roomId>/<hash>` is appended. */
   readonly blobsUrl: string;
@@ -40,17 +37,9 @@ export interface AttachSyncOptions extends Omit<RelayOptions, 'onFrame'> {
   readonly allowedOrigins?: readonly string[];
   /** Scale-out: share signaling topics with every node on this Redis (`--redis URL`). */
   readonly signalingRedisUrl?: string;
-  /**
-   * Which relay serves box docs: `y-websocket` (relay/relay.ts, the default until the
-   * Hocuspocus one passes everything) or `hocuspocus` (hocus/hocus-relay.ts). Same data
-   * directory, blob and policy routes; the client protocol differs (RELAY.md).
-   */
-  readonly relayEngine?: RelayEngine;
-  /** Scale-out box docs (hocus/scale-out-docs.ts); the Hocuspocus engine only. */
+  /** Scale-out box docs (hocus/scale-out-docs.ts): updates in PostgreSQL, rooms shared through Redis. */
   readonly scaleOutDocs?: ScaleOutDocs;
 }
-
-export type RelayEngine = 'y-websocket' | 'hocuspocus';
 
 /**
  * Puts the signaling server and the relay on an existing HTTP server, so the app, the
@@ -69,9 +58,7 @@ export async function attachSync(options: AttachSyncOptions): Promise<SyncServer
       fanOut: redisSignalingFanOut(options.signalingRedisUrl, options.signalingLimits?.maxMessageBytes ?? DEFAULT_SIGNALING_LIMITS.maxMessageBytes),
     }),
   });
-  if (options.scaleOutDocs && options.relayEngine !== 'hocuspocus') throw new Error('scale-out box docs need the Hocuspocus engine (--relay-engine hocuspocus)');
-  const create = options.relayEngine === 'hocuspocus' ? createHocusRelay : createRelay;
-  const relay = await create({ ...options, allowedOrigins, onFrame: observe && ((frame) => observe('relay', frame)) });
+  const relay = await createHocusRelay({ ...options, allowedOrigins, onFrame: observe && ((frame) => observe('relay', frame)) });
   options.addRoute(relay.handleRequest);
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -87,7 +74,7 @@ export async function attachSync(options: AttachSyncOptions): Promise<SyncServer
     relay,
     allowedOrigins,
     signalingUrl: at(ws, SIGNALING_PATH),
-    relayUrl: at(ws, RELAY_PATH_PREFIX.slice(0, -1)),
+    relayUrl: at(ws, HOCUS_RELAY_PATH),
     blobsUrl: at(new URL(options.baseUrl), '/relay-blobs'),
     async close() {
       options.server.off('upgrade', onUpgrade);

@@ -1,4 +1,3 @@
-import type { RelayEngine } from './attach-sync.ts';
 import { normalizeOrigin, parseOriginList } from './origin-allow-list.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay/relay-limits.ts';
 
@@ -53,19 +52,21 @@ export function limitFlags(argv: readonly string[] = process.argv): Partial<Rela
 }
 
 /**
- * `--relay-engine hocuspocus|y-websocket`, else `RELAY_ENGINE`: which relay serves box docs
- * (attach-sync.ts). Hocuspocus by default; y-websocket (the old relay) on the same data
- * directory until it is deleted (RELAY.md "Two engines").
+ * `--relay-engine` (or `RELAY_ENGINE`) chose between the y-websocket relay and Hocuspocus
+ * until the y-websocket one was removed: a script that still passes it is stopped with what
+ * to do, rather than left believing it chose something.
  */
-export function relayEngineFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ENGINE): RelayEngine {
-  const given = flag('relay-engine', argv) ?? (env || 'hocuspocus');
-  if (given !== 'y-websocket' && given !== 'hocuspocus') throw new Error(`--relay-engine ${given}: one of y-websocket, hocuspocus`);
-  return given;
+export function refuseRelayEngineFlag(argv: readonly string[] = process.argv, env: string | undefined = process.env.RELAY_ENGINE): void {
+  const given = argv.includes('--relay-engine') ? '--relay-engine' : env ? 'RELAY_ENGINE' : undefined;
+  if (given === undefined) return;
+  throw new Error(
+    `${given} is gone: the relay is Hocuspocus only (the y-websocket relay was removed, and a data directory it wrote is read as it is). Drop ${given}.`,
+  );
 }
 
-/** How the relay's socket URL is printed: y-websocket appends the room, Hocuspocus names it in each message. */
-export function relayUrlLine(relayUrl: string, engine: RelayEngine): string {
-  return engine === 'hocuspocus' ? `${relayUrl} (Hocuspocus: one socket, the room is each message's document name)` : `${relayUrl}/<roomId>`;
+/** How the relay's socket URL is printed: one socket, the room named in each message. */
+export function relayUrlLine(relayUrl: string): string {
+  return `${relayUrl} (Hocuspocus: one socket, the room is each message's document name)`;
 }
 
 export function parsePort(raw: string | undefined, fallback: number): number {
@@ -98,7 +99,8 @@ export interface ScaleOutFlags {
 
 /**
  * `--redis URL --postgres URL --s3 URL --s3-bucket NAME` (each also from its environment
- * variable). Blobs in S3 need PostgreSQL for their upload state, and a bucket.
+ * variable). Redis and PostgreSQL go together; blobs in S3 need PostgreSQL for their upload
+ * state (so Redis too), and a bucket.
  */
 export function scaleOutFlags(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): ScaleOutFlags {
   const pick = (name: string, variable: string): string | undefined => flag(name, argv) ?? (env[variable] || undefined);
@@ -124,5 +126,15 @@ export function scaleOutFlags(argv: readonly string[] = process.argv, env: NodeJ
   if ((given.s3Url === undefined) !== (given.s3Bucket === undefined)) throw new Error('--s3 and --s3-bucket go together');
   if (given.s3Url !== undefined && given.postgresUrl === undefined) throw new Error('--s3 needs --postgres (where uploads in progress and quotas are kept)');
   if (given.s3Bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(given.s3Bucket)) throw new Error('--s3-bucket: 3-63 lowercase letters, digits, dots and hyphens');
+  // Box docs are shared through both (RELAY.md "Scale-out: box docs"): one alone would leave
+  // every node with rooms the others never hear of, or never store.
+  const said = (name: string, variable: string) => (flag(name, argv) === undefined ? variable : `--${name}`);
+  const pair = 'rooms are shared through Redis and stored in PostgreSQL';
+  if (given.redisUrl !== undefined && given.postgresUrl === undefined) {
+    throw new Error(`${said('redis', 'RELAY_REDIS_URL')} needs --postgres too: ${pair}. Add --postgres postgres://USER:PASSWORD@HOST:5432/DATABASE (or RELAY_POSTGRES_URL), or drop --redis for one node on its data directory.`);
+  }
+  if (given.postgresUrl !== undefined && given.redisUrl === undefined) {
+    throw new Error(`${said('postgres', 'RELAY_POSTGRES_URL')} needs --redis too: ${pair}. Add --redis redis://[:PASSWORD@]HOST:6379 (or RELAY_REDIS_URL), or drop --postgres for one node on its data directory.`);
+  }
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as ScaleOutFlags;
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attachSync, type AttachSyncOptions, type RelayEngine, type SyncServers } from './attach-sync.ts';
+import { attachSync, type AttachSyncOptions, type SyncServers } from './attach-sync.ts';
 import { ISOLATION_HEADERS } from './isolation-headers.ts';
 import type { RelayLimits } from './relay/relay-limits.ts';
 import type { RelayOptions } from './relay/relay.ts';
@@ -25,8 +25,6 @@ export interface RelayServerOptions {
   readonly signalingRedisUrl?: string;
   /** See RelayOptions.blobStorage. */
   readonly blobStorage?: RelayOptions['blobStorage'];
-  /** See AttachSyncOptions.relayEngine. */
-  readonly relayEngine?: RelayEngine;
   /** See AttachSyncOptions.scaleOutDocs. */
   readonly scaleOutDocs?: AttachSyncOptions['scaleOutDocs'];
 }
@@ -68,7 +66,6 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     requireWriteCapability: options.requireWriteCapability,
     signalingRedisUrl: options.signalingRedisUrl,
     blobStorage: options.blobStorage,
-    relayEngine: options.relayEngine,
     scaleOutDocs: options.scaleOutDocs,
   });
   return {

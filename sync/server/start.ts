@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { attachSync } from './attach-sync.ts';
-import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort, relayEngineFlag, relayUrlLine } from './cli-flags.ts';
+import { allowedOriginsFlag, exitIfPortTaken, flag, limitFlags, parsePort, refuseRelayEngineFlag, relayUrlLine } from './cli-flags.ts';
 import { ensureBuild } from './ensure-build.ts';
 
 /**
@@ -16,7 +16,7 @@ const port = parsePort(flag('port') ?? process.env.PORT, 8080);
 const dataDir = resolve(flag('data-dir') ?? (process.env.RELAY_DATA_DIR || join(root, '.relay-data')));
 const allowedOrigins = allowedOriginsFlag();
 const limits = limitFlags();
-const relayEngine = relayEngineFlag();
+refuseRelayEngineFlag();
 
 const state = await ensureBuild(root, distDir);
 if (state === 'built') console.log('Built the app into dist/.');
@@ -35,12 +35,11 @@ const sync = await attachSync({
   dataDir,
   allowedOrigins,
   limits,
-  relayEngine,
   signalingLimits: limits.maxConnectionsPerIp === undefined ? {} : { maxConnectionsPerIp: limits.maxConnectionsPerIp },
 });
 console.log(`Obscura is running at ${app.url}`);
 console.log(`  signaling: ${sync.signalingUrl}`);
-console.log(`  relay:     ${relayUrlLine(sync.relayUrl, relayEngine)} (data in ${dataDir})`);
+console.log(`  relay:     ${relayUrlLine(sync.relayUrl)} (data in ${dataDir})`);
 console.log(`  blobs:     ${sync.blobsUrl}/<roomId>/<hash>`);
 console.log(`  browser pages allowed from: ${sync.allowedOrigins.join(', ')}`);
 

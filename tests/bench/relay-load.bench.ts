@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- relay-load [--seconds 25] [--every 200] [--rooms 10] [--devices 5] [--honest-only]`:
- * one real relay process (`npm run relay --require-write-capability`, loopback) and rooms x
+ * one real relay process (`npm run relay`, loopback) and rooms x
  * devices simulated devices in this process, each a real SealedDoc replicating through
- * replicateBox and presenting its room's write capability. Every device writes a sealed note
+ * replicateBox (the app's Hocuspocus client) and presenting its room's write capability. Every device writes a sealed note
  * about every `--every` ms (flushed at once, no coalescing), one in ten with a 64 KiB
  * encrypted blob PUT to the relay and fetched, hash-checked and opened by the others.
  * `--seconds` of that alone, then `--seconds` more alongside hostile clients (room flood,
@@ -29,8 +29,7 @@ export async function run(args: string[]): Promise<void> {
   // The devices all connect from 127.0.0.1; the hostile clients each from an address of their own.
   const perAddress = Math.max(64, rooms * devicesPerRoom + 8);
   // maxRooms lowered from 1,000 so that the room flood meets it within the run.
-  // The app's y-websocket client (load-run.ts) against the old engine, named since Hocuspocus is the default.
-  const relay = await startRelayProcess(['--relay-engine', 'y-websocket', '--limit', `maxConnectionsPerIp=${perAddress}`, '--limit', 'maxRooms=300']);
+  const relay = await startRelayProcess(['--limit', `maxConnectionsPerIp=${perAddress}`, '--limit', 'maxRooms=300']);
   try {
     const options = {
       relay,

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- relay-nodes [--seconds 10] [--every 200] [--rooms 5] [--devices 4] [--max-nodes 3]`:
- * the same load against the embedded Hocuspocus relay (one `npm run relay -- --relay-engine
- * hocuspocus` process on its data directory: the baseline) and against 1, 2 and 3 scale-out
+ * the same load against the embedded relay (one `npm run relay` process on its data
+ * directory: the baseline) and against 1, 2 and 3 scale-out
  * nodes (`--redis --postgres`, one process each) on a real Redis and PostgreSQL, in one run.
  * Devices are Hocuspocus providers with their room's write token, spread round-robin over
  * the nodes (a load balancer's job), so with 2+ nodes most deliveries cross nodes. Each sets a
@@ -123,13 +123,13 @@ export async function run(args: string[]): Promise<void> {
   const reports: Report[] = [];
   const redisCpu: (number | undefined)[] = [];
   try {
-    const embedded = await startRelayProcess(['--relay-engine', 'hocuspocus']);
+    const embedded = await startRelayProcess();
     reports.push(await measure('embedded, 1 node', [embedded], load));
     redisCpu.push(undefined);
     await embedded.stop();
     for (let count = 1; count <= maxNodes; count++) {
       const nodes: RelayProcess[] = [];
-      for (let n = 0; n < count; n++) nodes.push(await startRelayProcess(['--relay-engine', 'hocuspocus', '--redis', redis.url, '--postgres', postgres.url]));
+      for (let n = 0; n < count; n++) nodes.push(await startRelayProcess(['--redis', redis.url, '--postgres', postgres.url]));
       const before = await redisCpuMs(redisClient);
       const report = await measure(`scale-out, ${count} node${count > 1 ? 's' : ''}`, nodes, load);
       reports.push(report);

@@ -74,8 +74,8 @@ function probe(page: Page, targets: Targets): Promise<{ relay: string; signaling
 
 function targets(bytes: number[]): Targets {
   return {
-    // y-websocket: a socket per room at /relay/<room>; Hocuspocus: one socket at /relay, rooms named in its messages.
-    relayUrl: app.engine === 'hocuspocus' ? app.sync.relayUrl : `${app.sync.relayUrl}/${ROOM}`,
+    // One socket at /relay, rooms named in its messages.
+    relayUrl: app.sync.relayUrl,
     signalingUrl: app.sync.signalingUrl,
     blobUrl: `${app.sync.blobsUrl}/${ROOM}/${contentHash(new Uint8Array(bytes))}`,
     bytes,

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { ARTIFACTS, guardedContext, launchChromium, type GuardedContext } from './harness/browser.ts';
 import { markerForms, plaintextWindows, scan, type CanaryReport } from './harness/canary.ts';
 import { tapDataChannels, tappedPayloads } from './harness/data-channel-tap.ts';
-import { E2E_RELAY_ENGINE, relayRoomsUsed, startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
+import { relayRoomsUsed, startSyncedApp, type SyncedApp } from './harness/sync-servers.ts';
 import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
 
 /**
@@ -61,7 +61,7 @@ async function closeSync(page: Page): Promise<void> {
   await page.getByRole('dialog').waitFor({ state: 'detached' });
 }
 
-describe(`peer-to-peer sync between two devices (built app, real relay (${E2E_RELAY_ENGINE}), signaling, WebRTC, models)`, () => {
+describe(`peer-to-peer sync between two devices (built app, real relay (Hocuspocus), signaling, WebRTC, models)`, () => {
   let browser: Browser;
   let server: SyncedApp;
   let a: GuardedContext;
@@ -71,17 +71,15 @@ describe(`peer-to-peer sync between two devices (built app, real relay (${E2E_RE
   let invite = '';
   const channelPayloads: Buffer[] = [];
   const blobUploads: Buffer[] = [];
-  const socketUrls: string[] = [];
 
   const watch = (page: Page) => {
-    page.on('websocket', (ws) => socketUrls.push(ws.url()));
     page.on('request', (request) => {
       const data = request.postDataBuffer();
       if (request.url().includes('/relay-blobs/') && data) blobUploads.push(data);
     });
     return page;
   };
-  const relayRooms = () => relayRoomsUsed(server, socketUrls);
+  const relayRooms = () => relayRoomsUsed(server);
   const collectChannels = async (page: Page) => {
     const { sent, received } = await tappedPayloads(page);
     channelPayloads.push(...sent, ...received);

@@ -35,8 +35,8 @@ export async function startRelayProcess(args: readonly string[] = []): Promise<R
   const urls = await new Promise<{ relayUrl: string; blobsUrl: string }>((done, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      // y-websocket prints `ws://.../relay/<roomId>`, Hocuspocus `ws://.../relay (Hocuspocus: ...)`.
-      const match = /relay:\s+(ws:\S+?)(?:\/<roomId>| \(.*\))\n\s+blobs:\s+(http:\S+)\/<roomId>/.exec(output);
+      // `relay:     ws://.../relay (Hocuspocus: ...)`.
+      const match = /relay:\s+(ws:\S+?) \(.*\)\n\s+blobs:\s+(http:\S+)\/<roomId>/.exec(output);
       if (match) done({ relayUrl: match[1] as string, blobsUrl: match[2] as string });
     };
     child.stdout?.on('data', onData);

@@ -27,9 +27,9 @@ const MAX_ROOMS_PER_SOCKET = 256;
 
 /**
  * The relay on Hocuspocus (@hocuspocus/server 3.x): box docs over its protocol at `/relay`
- * (one socket, many rooms), stored in the same LevelDB and data directory as the y-websocket
- * relay (relay/relay.ts), with the same blob and policy routes, limits, Origin allow-list and
- * write capability. Hocuspocus never listens itself (its own server binds every interface):
+ * (one socket, many rooms), stored in LevelDB in the data directory (or, scale-out, in
+ * PostgreSQL), with the blob and policy routes, limits, Origin allow-list and write capability
+ * of relay/. Hocuspocus never listens itself (its own server binds every interface):
  * our HTTP server takes the upgrade and hands Hocuspocus a gated socket (gated-socket.ts).
  */
 export async function createHocusRelay(options: HocusRelayOptions): Promise<Relay> {
@@ -58,7 +58,9 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
   const refreshLedger = async () => {
     if (!shared) return;
     try {
-      ledger.addStoredRooms([...(await shared.log.storedRoomIds()), ...shared.caps.rooms]);
+      const sharedBlobs = await options.blobStorage?.stored?.();
+      ledger.addStoredRooms([...(await shared.log.storedRoomIds()), ...shared.caps.rooms, ...(sharedBlobs?.rooms ?? [])]);
+      if (sharedBlobs) ledger.setBlobBytes(sharedBlobs.bytes);
       await ledger.remeasureDocs();
     } catch (error) {
       console.error(`relay: counting what the nodes store failed: ${String(error).slice(0, 120)}`);
@@ -92,7 +94,7 @@ export async function createHocusRelay(options: HocusRelayOptions): Promise<Rela
       });
       return true;
     },
-    handleRequest: relayRoutes({ engine: 'hocuspocus', caps, blobs, access, ledger, pages }),
+    handleRequest: relayRoutes({ caps, blobs, access, ledger, pages }),
     get loadedRooms() {
       return rooms.loadedCount;
     },

@@ -19,7 +19,7 @@ export interface RoomUpdateLog {
   close(): Promise<void>;
 }
 
-/** The embedded node's log: y-leveldb in `docs/`, the store the y-websocket relay uses too. */
+/** The embedded node's log: y-leveldb in `docs/`, where the y-websocket relay of earlier versions stored too (so its data directory is read as it is). */
 export class LevelDbRoomLog implements RoomUpdateLog {
   readonly #db: LeveldbPersistence;
 

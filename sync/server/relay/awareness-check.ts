@@ -1,9 +1,9 @@
 import * as decoding from 'lib0/decoding';
 
 /**
- * Awareness bounds, shared by both relay engines. A y-websocket client forwards every state
- * its awareness holds (its own and the peers it met over WebRTC), so a socket may speak for a
- * room's worth of client ids, not thousands; and our presence state is ~100 bytes. Without
+ * Awareness bounds of the relay's gate (hocus/gated-socket.ts). A client of an older version
+ * forwarded every state its awareness held (its own and the peers it met over WebRTC), so a
+ * socket may speak for a room's worth of client ids, not thousands; and our presence state is ~100 bytes. Without
  * these, one socket could park 16 MiB frames of fresh client ids in memory for the 30 s
  * awareness timeout, over and over.
  */

@@ -24,6 +24,11 @@ export interface BlobStorage {
   size(roomId: string, hash: string): Promise<number | undefined>;
   /** Bytes `start`..`end` (inclusive) of a complete blob. */
   read(roomId: string, hash: string, start: number, end: number): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * A store shared by several nodes (S3): the rooms with blobs and the blob bytes every node
+   * stored, which each node's ledger reads at start and refresh (storage-ledger.ts).
+   */
+  stored?(): Promise<{ rooms: string[]; bytes: number }>;
 }
 
 export const tooLarge = (max: number): PutBlobResult => ({ ok: false, status: 413, message: `a blob may hold at most ${max} bytes` });

@@ -106,23 +106,39 @@ export async function recordBlob(db: pg.Pool | pg.PoolClient, roomId: string, ha
   return result.rowCount === 1;
 }
 
+/** What a reservation must fit: the room's blob quota and, when set, the relay-wide byte cap. */
+export interface ReserveLimits {
+  /** `maxRoomBlobBytes`: the room's blobs, uploads in progress and live reservations. */
+  readonly room: number;
+  /** `maxTotalBytes`: every room's blobs, uploads and reservations, plus the box updates table. */
+  readonly relay?: number;
+}
+
+/** Held while a reservation checks the relay-wide cap: such checks are serialized across nodes. */
+const RELAY_TOTAL_LOCK = 15016;
+
 /**
- * Reserves `bytes` of the room's quota for an upload about to stream (or grows reservation
- * `id`): the room's row is locked only for this short transaction, so quota checks of one
- * room are serialized across nodes while uploads themselves run side by side. Returns the
- * reservation's id, or undefined when the bytes do not fit.
+ * Reserves `bytes` of the room's quota (and of the relay-wide cap) for an upload about to
+ * stream, or grows reservation `id`. The room's row is locked only for this short
+ * transaction, so quota checks of one room are serialized across nodes while uploads
+ * themselves run side by side; with a relay-wide cap, every reservation also takes one
+ * transaction lock, so two nodes cannot both take the last bytes of the relay. Docs count
+ * as the box update table's size (errs high, as LevelDB's directory does on one node).
+ * Returns the reservation's id, or undefined when the bytes do not fit.
  */
-export async function reserveRoomBytes(pool: pg.Pool, roomId: string, bytes: number, max: number, id?: string): Promise<string | undefined> {
+export async function reserveRoomBytes(pool: pg.Pool, roomId: string, bytes: number, max: ReserveLimits, id?: string): Promise<string | undefined> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    if (max.relay !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [RELAY_TOTAL_LOCK]);
     await client.query('INSERT INTO relay_blob_rooms (room_id) VALUES ($1) ON CONFLICT DO NOTHING', [roomId]);
     await client.query('SELECT 1 FROM relay_blob_rooms WHERE room_id = $1 FOR UPDATE', [roomId]);
     const { rows } = await client.query<{ used: string }>(`SELECT
       (SELECT coalesce(sum(size), 0) FROM relay_blobs WHERE room_id = $1)
       + (SELECT coalesce(sum(flushed + tail_bytes), 0) FROM relay_blob_uploads WHERE room_id = $1)
       + (SELECT coalesce(sum(bytes), 0) FROM relay_blob_reservations WHERE room_id = $1 AND expires_at > now()) AS used`, [roomId]);
-    if (Number(rows[0]?.used ?? 0) + bytes > max) {
+    const relayUsed = max.relay === undefined ? 0 : await storedBytes(client, true);
+    if (Number(rows[0]?.used ?? 0) + bytes > max.room || (max.relay !== undefined && relayUsed + bytes > max.relay)) {
       await client.query('ROLLBACK');
       return undefined;
     }
@@ -138,6 +154,29 @@ export async function reserveRoomBytes(pool: pg.Pool, roomId: string, bytes: num
   } finally {
     client.release();
   }
+}
+
+/**
+ * Bytes the relay's shared stores hold: every blob, upload in progress and (with
+ * `reservations`) live reservation, plus the box update table when this database has one.
+ */
+export async function storedBytes(db: pg.Pool | pg.PoolClient, reservations: boolean): Promise<number> {
+  const { rows } = await db.query<{ used: string }>(`SELECT
+    (SELECT coalesce(sum(size), 0) FROM relay_blobs)
+    + (SELECT coalesce(sum(flushed + tail_bytes), 0) FROM relay_blob_uploads)
+    + ${reservations ? '(SELECT coalesce(sum(bytes), 0) FROM relay_blob_reservations WHERE expires_at > now())' : '0'}
+    + coalesce(pg_total_relation_size(to_regclass('relay_box_updates')), 0) AS used`);
+  return Number(rows[0]?.used ?? 0);
+}
+
+/** Blob bytes only (blobs and uploads in progress), and the rooms that hold or held some. */
+export async function blobRooms(db: pg.Pool): Promise<{ rooms: string[]; bytes: number }> {
+  const [rooms, bytes] = await Promise.all([
+    db.query<{ room_id: string }>('SELECT room_id FROM relay_blob_rooms'),
+    db.query<{ used: string }>(`SELECT
+      (SELECT coalesce(sum(size), 0) FROM relay_blobs) + (SELECT coalesce(sum(flushed + tail_bytes), 0) FROM relay_blob_uploads) AS used`),
+  ]);
+  return { rooms: rooms.rows.map((row) => row.room_id), bytes: Number(bytes.rows[0]?.used ?? 0) };
 }
 
 /** Ends a reservation (inside the transaction that recorded its bytes, when there is one). */

@@ -27,7 +27,7 @@ export interface RelayPartsOptions {
   readonly measureDocs?: () => Promise<number>;
 }
 
-/** The parts' options from either engine's RelayOptions (relay.ts), so both pass the same ones. */
+/** The parts' options from the relay's RelayOptions (relay.ts). */
 export function relayPartsOptions(
   options: { dataDir: string; allowedOrigins?: readonly string[]; requireWriteCapability?: boolean; blobStorage?: BlobStorage },
   limits: RelayLimits,
@@ -44,14 +44,14 @@ export function relayPartsOptions(
 }
 
 /**
- * What both relay engines build on one data directory: the storage ledger, blobs, write
- * policies, write access and the Origin allow-list, with the ledger seeded from what is on
- * disk. `makeRooms` builds the engine's doc store on `docs/` (its stored rooms count too).
+ * What the relay builds on its data directory besides box docs: the storage ledger, blobs,
+ * write policies, write access and the Origin allow-list, with the ledger seeded from what is
+ * on disk. `makeRooms` builds the doc store on `docs/` (its stored rooms count too).
  */
 export async function openRelayParts<Rooms extends { storedRoomIds(): Promise<string[]> }>(
   options: RelayPartsOptions,
   makeRooms: (docsDir: string, ledger: StorageLedger) => Rooms,
-): Promise<Omit<RelayRouteParts, 'engine'> & { readonly rooms: Rooms }> {
+): Promise<RelayRouteParts & { readonly rooms: Rooms }> {
   const { dataDir, limits } = options;
   await sodiumReady();
   await mkdir(join(dataDir, 'blobs'), { recursive: true });
@@ -60,7 +60,8 @@ export async function openRelayParts<Rooms extends { storedRoomIds(): Promise<st
   const disk = new RelayBlobStore({ dir: join(dataDir, 'blobs'), maxBlobBytes: limits.maxBlobBytes, maxRoomBlobBytes: limits.maxRoomBlobBytes, budget: ledger });
   const caps = options.caps ?? (await RoomCaps.open(join(dataDir, 'caps')));
   const access = new WriteAccess(caps, options.requireWriteCapability);
-  const blobRooms = options.blobStorage ? { rooms: [], bytes: 0 } : await disk.scanAll();
+  // A shared store counts what every node stored; the disk, what this node's directory holds.
+  const blobRooms = options.blobStorage ? ((await options.blobStorage.stored?.()) ?? { rooms: [], bytes: 0 }) : await disk.scanAll();
   const blobs = options.blobStorage ?? disk;
   await ledger.seed([...(await rooms.storedRoomIds()), ...blobRooms.rooms, ...caps.rooms], blobRooms.bytes);
   return { rooms, ledger, blobs, caps, access, pages: new OriginAllowList(options.allowedOrigins) };

@@ -9,12 +9,15 @@ import type { StorageLedger } from './storage-ledger.ts';
 import type { WriteAccess } from './write-access.ts';
 import type { OriginAllowList } from '../origin-allow-list.ts';
 
-/** `GET /relay-engine`: which relay serves box docs here, so a client picks its protocol (RELAY.md "Two engines"). */
+/**
+ * `GET /relay-engine`: which relay serves box docs here (RELAY.md "Which relay a client
+ * speaks to"). Always `hocuspocus` now; a client that reads anything else is on a relay it
+ * cannot speak to (the y-websocket relay of earlier versions announced `y-websocket`).
+ */
 export const RELAY_ENGINE_PATH = '/relay-engine';
+export const RELAY_ENGINE = 'hocuspocus';
 
 export interface RelayRouteParts {
-  /** Announced at RELAY_ENGINE_PATH. */
-  readonly engine: 'y-websocket' | 'hocuspocus';
   readonly caps: RoomPolicies;
   readonly blobs: BlobStorage;
   readonly access: WriteAccess;
@@ -23,13 +26,13 @@ export interface RelayRouteParts {
 }
 
 /**
- * The relay's HTTP routes, the same whichever engine serves box docs: `/relay-caps/<roomId>`
- * and `/relay-blobs/<roomId>/<hash>`. True when the request was for one of them (answered).
+ * The relay's HTTP routes: `/relay-engine`, `/relay-caps/<roomId>` and
+ * `/relay-blobs/<roomId>/<hash>`. True when the request was for one of them (answered).
  */
-export function relayRoutes({ engine, caps, blobs, access, ledger, pages }: RelayRouteParts): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function relayRoutes({ caps, blobs, access, ledger, pages }: RelayRouteParts): (req: IncomingMessage, res: ServerResponse) => boolean {
   const fromPage = (req: IncomingMessage) => (pages.allows(req) ? undefined : { status: 403, message: 'this page may not write to the relay' });
   return (req, res) =>
-    announceEngine(engine, req, res) ||
+    announceEngine(req, res) ||
     handleCapsRequest(caps, fromPage, (roomId) => ledger.claimRoom(roomId), req, res) ||
     handleBlobRequest(blobs, (put, roomId) => {
       const header = put.headers['obscura-cap'];
@@ -41,11 +44,11 @@ export function relayRoutes({ engine, caps, blobs, access, ledger, pages }: Rela
     }, req, res);
 }
 
-/** Answers `GET /relay-engine` with the engine's name: public, as the upgrade path already tells it. */
-function announceEngine(engine: RelayRouteParts['engine'], req: IncomingMessage, res: ServerResponse): boolean {
+/** Answers `GET /relay-engine` with the engine's name: public, as the protocol on `/relay` already tells it. */
+function announceEngine(req: IncomingMessage, res: ServerResponse): boolean {
   if ((req.url ?? '').split('?')[0] !== RELAY_ENGINE_PATH || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-  res.end(req.method === 'HEAD' ? undefined : engine);
+  res.end(req.method === 'HEAD' ? undefined : RELAY_ENGINE);
   return true;
 }
 

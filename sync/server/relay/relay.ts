@@ -1,20 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from '../ws-node.ts';
-import { upgradePath } from '../upgrade-reject.ts';
 import type { BlobStorage } from './blob-storage.ts';
-import { DEFAULT_RELAY_LIMITS, isRoomId, type RelayLimits } from './relay-limits.ts';
-import { openRelayParts, relayPartsOptions } from './relay-parts.ts';
-import { relayRoutes } from './relay-routes.ts';
-import { RelaySocketServer } from './relay-socket-server.ts';
-import { RelayRooms } from './relay-rooms.ts';
-import { serveRelaySocket } from './relay-socket.ts';
-import { tokenInUrl } from './write-access.ts';
+import type { RelayLimits } from './relay-limits.ts';
 
-export const RELAY_PATH_PREFIX = '/relay/';
-
+/** What the relay (hocus/hocus-relay.ts) is built from; the data directory and the shared parts in this folder. */
 export interface RelayOptions {
-  /** Holds `docs/` (LevelDB) and `blobs/<roomId>/<hash>`. */
+  /** Holds `docs/` (LevelDB), `blobs/<roomId>/<hash>` and `caps/<roomId>`. */
   readonly dataDir: string;
   readonly limits?: Partial<RelayLimits>;
   /** How often silent clients are looked for (tests shorten it). */
@@ -43,10 +34,11 @@ export interface RelayOptions {
   readonly blobStorage?: BlobStorage;
 }
 
+/** The running relay: box docs over Hocuspocus at `/relay`, blobs and policies over HTTP (RELAY.md). */
 export interface Relay {
-  /** True when the upgrade was for `/relay/...` (accepted or refused here). */
+  /** True when the upgrade was for `/relay` (accepted or refused here). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** True when the request was for `/relay-blobs/...` or `/relay-caps/...` (answered here). */
+  /** True when the request was for `/relay-blobs/...`, `/relay-caps/...` or `/relay-engine` (answered here). */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   readonly limits: RelayLimits;
   readonly loadedRooms: number;
@@ -56,58 +48,4 @@ export interface Relay {
   readonly ignoredWrites: number;
   /** Closes every relay socket, writes what is pending and closes LevelDB. */
   close(): Promise<void>;
-}
-
-/**
- * Store and forward for box docs (the y-websocket protocol over `/relay/<roomId>`, kept
- * in LevelDB) and encrypted blobs (`/relay-blobs/<roomId>/<hash>`). It holds ciphertext
- * only; what it learns is room ids, sizes and timing (RELAY.md).
- */
-export async function createRelay(options: RelayOptions): Promise<Relay> {
-  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
-  const { rooms, ledger, blobs, caps, access, pages } = await openRelayParts(
-    relayPartsOptions(options, limits),
-    (location, ledger) =>
-      new RelayRooms({
-        location,
-        maxDocBytes: limits.maxDocBytes,
-        maxDocStructs: limits.maxDocStructs,
-        maxLoadedBytes: limits.maxLoadedBytes,
-        // Room for one full frame queued behind another before a client counts as stalled.
-        maxBufferedBytes: 2 * limits.maxFrameBytes,
-        checkBoxSchema: options.checkBoxSchema ?? true,
-        ledger,
-      }),
-  );
-  const sockets = new RelaySocketServer(limits, pages, options.heartbeatMs);
-
-  return {
-    limits,
-    handleUpgrade(req, socket, head) {
-      const path = upgradePath(req.url);
-      if (!path?.startsWith(RELAY_PATH_PREFIX)) return false;
-      const roomId = path.slice(RELAY_PATH_PREFIX.length);
-      const serve = (ws: WebSocket): void => {
-        // Proven once, when the socket opens; whether the key is still the room's, at every write.
-        const proven = access.prove(roomId, tokenInUrl(req.url));
-        serveRelaySocket(ws, roomId, rooms, () => access.allows(roomId, proven), options.onFrame);
-      };
-      sockets.upgrade(req, socket, head, serve, isRoomId(roomId) ? undefined : 404);
-      return true;
-    },
-    handleRequest: relayRoutes({ engine: 'y-websocket', caps, blobs, access, ledger, pages }),
-    get loadedRooms() {
-      return rooms.loadedCount;
-    },
-    get stored() {
-      return { rooms: ledger.roomCount, bytes: ledger.storedBytes };
-    },
-    get ignoredWrites() {
-      return rooms.ignoredWrites;
-    },
-    async close() {
-      await sockets.close();
-      await rooms.close();
-    },
-  };
 }

@@ -10,6 +10,8 @@ export interface S3BlobConfig {
   readonly postgresUrl: string;
   readonly maxBlobBytes: number;
   readonly maxRoomBlobBytes: number;
+  /** The relay-wide byte cap, docs and blobs of every node together. */
+  readonly maxTotalBytes: number;
 }
 
 /** The S3 blob store of a scale-out node, with the connections it owns (closed by `close`). */
@@ -33,7 +35,7 @@ export async function openS3Blobs(config: S3BlobConfig): Promise<{ store: BlobSt
   // A dropped idle connection is replaced on next use; it must not end the process.
   pool.on('error', (error) => console.error(`relay: PostgreSQL: ${error.message}`));
   try {
-    const store = await S3BlobStore.open({ s3, bucket: config.bucket, pool, maxBlobBytes: config.maxBlobBytes, maxRoomBlobBytes: config.maxRoomBlobBytes });
+    const store = await S3BlobStore.open({ s3, bucket: config.bucket, pool, maxBlobBytes: config.maxBlobBytes, maxRoomBlobBytes: config.maxRoomBlobBytes, maxTotalBytes: config.maxTotalBytes });
     return {
       store,
       async close() {

@@ -7,7 +7,7 @@ import { createContentHasher, type ContentHasher } from '../../../crypto/index.t
 import { PARTIAL_MAX_AGE_MS, type ContentRange } from './blob-files.ts';
 import { conflict, mismatch, quotaFull, tooLarge, type BlobStorage, type PutBlobResult } from './blob-storage.ts';
 import {
-  appendChunk, blobSize, createBlobTables, dropStaleUploads, dropUpload, liveUploadIds, lockUpload, recordBlob, releaseReservation, reserveRoomBytes,
+  appendChunk, blobRooms, blobSize, createBlobTables, dropStaleUploads, dropUpload, liveUploadIds, lockUpload, recordBlob, releaseReservation, reserveRoomBytes, type ReserveLimits,
   saveUpload, takeChunks, uploadOffset, type UploadPart,
 } from './blob-upload-table.ts';
 
@@ -24,6 +24,8 @@ export interface S3BlobStoreOptions {
   readonly pool: pg.Pool;
   readonly maxBlobBytes: number;
   readonly maxRoomBlobBytes: number;
+  /** The relay-wide byte cap (`maxTotalBytes`), counted over every node's blobs and docs; none when absent. */
+  readonly maxTotalBytes?: number;
 }
 
 /**
@@ -39,8 +41,16 @@ export interface S3BlobStoreOptions {
 export class S3BlobStore implements BlobStorage {
   readonly #o: S3BlobStoreOptions;
 
+  readonly #limits: ReserveLimits;
+
   private constructor(options: S3BlobStoreOptions) {
     this.#o = options;
+    this.#limits = { room: options.maxRoomBlobBytes, ...(options.maxTotalBytes === undefined ? {} : { relay: options.maxTotalBytes }) };
+  }
+
+  /** The rooms that hold blobs (or tried to) and the blob bytes every node stored, for the relay's ledger. */
+  stored(): Promise<{ rooms: string[]; bytes: number }> {
+    return blobRooms(this.#o.pool);
   }
 
   static async open(options: S3BlobStoreOptions): Promise<S3BlobStore> {
@@ -93,7 +103,7 @@ export class S3BlobStore implements BlobStorage {
     if (declaredBytes !== undefined && declaredBytes > max) return tooLarge(max);
     const exists = (await this.size(roomId, hash)) !== undefined;
     let reserved = exists ? 0 : declaredBytes ?? 0;
-    let reservation = reserved > 0 ? await reserveRoomBytes(this.#o.pool, roomId, reserved, this.#o.maxRoomBlobBytes) : undefined;
+    let reservation = reserved > 0 ? await reserveRoomBytes(this.#o.pool, roomId, reserved, this.#limits) : undefined;
     if (reserved > 0 && reservation === undefined) return quotaFull();
     const hasher = createContentHasher();
     const key = `${roomId}/${hash}`;
@@ -111,7 +121,7 @@ export class S3BlobStore implements BlobStorage {
         if (exists) continue;
         if (size > reserved) {
           const more = Math.max(RESERVE_STEP, size - reserved);
-          reservation = await reserveRoomBytes(this.#o.pool, roomId, more, this.#o.maxRoomBlobBytes, reservation);
+          reservation = await reserveRoomBytes(this.#o.pool, roomId, more, this.#limits, reservation);
           if (reservation === undefined) return quotaFull();
           reserved += more;
         }
@@ -161,7 +171,7 @@ export class S3BlobStore implements BlobStorage {
         await client.query('ROLLBACK');
         return conflict(offset);
       }
-      reservation = await reserveRoomBytes(this.#o.pool, roomId, length, this.#o.maxRoomBlobBytes);
+      reservation = await reserveRoomBytes(this.#o.pool, roomId, length, this.#limits);
       if (reservation === undefined) {
         await client.query('ROLLBACK');
         return quotaFull();

@@ -36,6 +36,11 @@ export class StorageLedger {
     await this.remeasureDocs();
   }
 
+  /** Blob bytes a shared blob store holds for every node (scale-out: S3, counted in PostgreSQL). */
+  setBlobBytes(bytes: number): void {
+    this.#blobBytes = bytes;
+  }
+
   /** Rooms other relay nodes stored meanwhile (scale-out: they share the stores, hocus-relay.ts). */
   addStoredRooms(rooms: Iterable<string>): void {
     for (const room of rooms) this.#rooms.add(room);

@@ -35,8 +35,3 @@ export class WriteAccess {
     return policy !== undefined && writePk !== undefined && bytesEqual(policy.writePk, writePk);
   }
 }
-
-/** The `cap` query parameter of a relay WebSocket URL. */
-export function tokenInUrl(url: string | undefined): string | undefined {
-  return new URL(url ?? '/', 'http://relay.invalid').searchParams.get('cap') ?? undefined;
-}

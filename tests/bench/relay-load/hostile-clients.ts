@@ -17,6 +17,7 @@ import { contentHash, generateSigningKeyPair, randomBytes, type SigningKeyPair }
 import { signCapStatement } from '../../../sync/relay-cap/cap-statement.ts';
 import { signWriteToken } from '../../../sync/relay-cap/write-token.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
+import { authFrame, withRoom } from '../../integration/relay/room-socket.ts';
 
 export interface AttackTargets {
   readonly relayUrl: string;
@@ -81,6 +82,20 @@ function junkText(): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** A relay socket with one room opened on it (Hocuspocus: its authentication message first). */
+interface RoomSocket {
+  readonly ws: WebSocket;
+  readonly room: string;
+}
+
+/** Opens a socket from `localAddress`, and `room` on it with `token` ('' for none); or says how it was refused. */
+async function openRoom(relayUrl: string, room: string, token: string, localAddress: string): Promise<RoomSocket | string> {
+  const ws = await connect(relayUrl, localAddress);
+  if (typeof ws === 'string') return ws;
+  ws.send(authFrame(room, token));
+  return { ws, room };
+}
+
 /** Opens a socket from `localAddress`; resolves with it once open, or with how it was refused. */
 function connect(url: string, localAddress: string): Promise<WebSocket | string> {
   const ws = new WebSocket(url, { localAddress });
@@ -95,20 +110,22 @@ function connect(url: string, localAddress: string): Promise<WebSocket | string>
   });
 }
 
-/** Sends frames then a sync step 1; resolves when the relay answers it (kept) or closes the socket. */
-function sendAndWait(ws: WebSocket, frames: Uint8Array[]): Promise<string> {
+/** Sends frames in the room then a sync step 1; resolves when the relay answers it (kept) or closes the socket. */
+function sendAndWait({ ws, room }: RoomSocket, frames: Uint8Array[]): Promise<string> {
+  const prefix = withRoom(room, new Uint8Array()).length;
   return new Promise((resolve) => {
     const onClose = (code: number) => resolve(`closed ${code}`);
     const onMessage = (raw: Buffer) => {
-      if (raw[0] !== 0 || raw[1] !== 1) return;
+      // A sync step 2 (type 0, step 1) in this room: the answer to our step 1.
+      if (raw.length < prefix + 2 || raw[prefix] !== 0 || raw[prefix + 1] !== 1) return;
       ws.off('message', onMessage);
       ws.off('close', onClose);
       resolve('kept');
     };
     ws.once('close', onClose);
     ws.on('message', onMessage);
-    for (const f of frames) ws.send(f);
-    ws.send(stepOne());
+    for (const f of frames) ws.send(withRoom(room, f));
+    ws.send(withRoom(room, stepOne()));
   });
 }
 
@@ -168,36 +185,36 @@ export function startAttack(t: AttackTargets): { report: AttackReport; stop(): P
         await sleep(100);
         continue;
       }
-      const url = `${t.relayUrl}/${room}?cap=${signWriteToken(room, writer, Date.now())}`;
+      const token = () => signWriteToken(room, writer, Date.now());
       // A socket that stays, so the room stays loaded (in memory) after the filler is closed.
       if (round <= 12) {
-        const holder = await connect(url, ADDRESSES.structs);
-        if (typeof holder !== 'string') sockets.push(holder);
+        const holder = await openRoom(t.relayUrl, room, token(), ADDRESSES.structs);
+        if (typeof holder !== 'string') sockets.push(holder.ws);
       }
-      const ws = await connect(url, ADDRESSES.structs);
-      if (typeof ws === 'string') {
-        bump(report.tinyFramesRefused, ws);
+      const socket = await openRoom(t.relayUrl, room, token(), ADDRESSES.structs);
+      if (typeof socket === 'string') {
+        bump(report.tinyFramesRefused, socket);
         await sleep(200);
         continue;
       }
-      sockets.push(ws);
+      sockets.push(socket.ws);
       for (let i = 0; running; i++) {
         const batch = round % 5 === 0 ? junkText() : tinyEntries(10_000, `t${round}.${i}`);
-        const outcome = await sendAndWait(ws, [updateFrame(batch)]);
+        const outcome = await sendAndWait(socket, [updateFrame(batch)]);
         if (outcome !== 'kept') {
           bump(report.tinyFramesRefused, outcome);
           break;
         }
         report.tinyStructsSent += 10_000;
       }
-      ws.terminate();
+      socket.ws.terminate();
     }
   };
 
   // 200 sockets from one address, 20 at a time, kept open until the end.
   const connectionFlood = async () => {
     for (let batch = 0; running && batch < 10; batch++) {
-      const opened = await Promise.all(Array.from({ length: 20 }, () => connect(`${t.relayUrl}/${randomRoomId()}`, ADDRESSES.flood)));
+      const opened = await Promise.all(Array.from({ length: 20 }, () => connect(t.relayUrl, ADDRESSES.flood)));
       for (const ws of opened) {
         if (typeof ws === 'string') bump(report.floodRefused, ws);
         else {
@@ -213,13 +230,13 @@ export function startAttack(t: AttackTargets): { report: AttackReport; stop(): P
     while (running) {
       for (const room of t.honestRooms) {
         if (!running) break;
-        const ws = await connect(`${t.relayUrl}/${room}`, ADDRESSES.driveBy);
-        if (typeof ws === 'string') continue;
+        const socket = await openRoom(t.relayUrl, room, '', ADDRESSES.driveBy);
+        if (typeof socket === 'string') continue;
         const defaced = new Y.Doc();
         defaced.getMap('entries').set(`drive.by/${++n}`, randomBytes(64));
-        await sendAndWait(ws, [updateFrame(Y.encodeStateAsUpdate(defaced)), awarenessFrame(900_000 + n)]);
+        await sendAndWait(socket, [updateFrame(Y.encodeStateAsUpdate(defaced)), awarenessFrame(900_000 + n)]);
         report.driveByFrames += 2;
-        ws.terminate();
+        socket.ws.terminate();
         const blob = randomBytes(4096);
         const status = await fetch(`${t.blobsUrl}/${room}/${contentHash(blob)}`, { method: 'PUT', body: new Uint8Array(blob) }).then(
           async (r) => (await r.arrayBuffer(), r.status),

@@ -4,7 +4,7 @@
  * room; then a new device with an empty doc connects and is timed until every note is
  * readable, counting the bytes its WebSocket sends and receives.
  */
-import { WebsocketProvider } from 'y-websocket';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady, type SigningKeyPair } from '../../../crypto/index.ts';
 import { createNote, notesMap, setNoteText } from '../../../sync/notebook/notes.ts';
@@ -75,15 +75,39 @@ function rawLength(data: RawData): number {
   return data.byteLength;
 }
 
+/**
+ * The stock Hocuspocus provider on a socket of its own for one room (the relay of this bench
+ * takes writes without a capability, so the token is empty). Note: ws reports closing a socket
+ * that is still connecting as an 'error' event, which with no listener left would throw.
+ */
+function provide(relayUrl: string, room: string, doc: Y.Doc, Ws: typeof globalThis.WebSocket): { destroy(): void } {
+  class Quiet extends (Ws as unknown as typeof WebSocket) {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      this.on('error', () => undefined);
+    }
+  }
+  const socket = new HocuspocusProviderWebsocket({ url: relayUrl, WebSocketPolyfill: Quiet as unknown as typeof globalThis.WebSocket, autoConnect: false });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: room, document: doc, token: '' });
+  provider.attach();
+  void socket.connect();
+  return {
+    destroy() {
+      provider.destroy();
+      socket.destroy();
+    },
+  };
+}
+
 /** Puts `doc` into the relay room and resolves once a keyless observer there holds all of it. */
 export async function upload(relayUrl: string, room: string, doc: Y.Doc): Promise<void> {
-  const options = { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true };
-  const writer = new WebsocketProvider(relayUrl, room, doc, options);
+  const Ws = WebSocket as unknown as typeof globalThis.WebSocket;
+  const writer = provide(relayUrl, room, doc, Ws);
   const mirror = new Y.Doc();
-  const observer = new WebsocketProvider(relayUrl, room, mirror, options);
+  const observer = provide(relayUrl, room, mirror, Ws);
   const target = Buffer.from(Y.encodeStateVector(doc));
   await until(mirror, () => Buffer.from(Y.encodeStateVector(mirror)).equals(target));
-  for (const provider of [writer, observer]) stopProvider(provider);
+  for (const provider of [writer, observer]) provider.destroy();
 }
 
 /** A new device: empty doc(s), connect, wait until `count` notes are readable. */
@@ -93,17 +117,11 @@ export async function catchUp(relayUrl: string, room: string, count: number, key
   const box = keyring ? new Y.Doc() : plain;
   const start = performance.now();
   const sealed = keyring && new SealedDoc({ docId: 'bench-sync', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
-  const provider = new WebsocketProvider(relayUrl, room, box, { WebSocketPolyfill: countingWebSocket(counter), disableBc: true });
+  const provider = provide(relayUrl, room, box, countingWebSocket(counter));
   await until(plain, () => notesMap(plain).size === count);
   const ms = performance.now() - start;
-  stopProvider(provider);
+  provider.destroy();
   sealed?.destroy();
   if (sealed && sealed.quarantine.size > 0) throw new Error(`${sealed.quarantine.size} entries quarantined`);
   return { ms, bytesIn: counter.in, bytesOut: counter.out };
-}
-
-/** WebsocketProvider.destroy() leaves the Awareness it created running (a 3 s interval that keeps Node alive). */
-function stopProvider(provider: WebsocketProvider): void {
-  provider.destroy();
-  provider.awareness.destroy();
 }

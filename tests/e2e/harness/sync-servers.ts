@@ -5,7 +5,7 @@ import { LeveldbPersistence } from 'y-leveldb';
 import * as Y from 'yjs';
 import { startAppServer, type AppServer } from '../../../sync/server/app-server.ts';
 import * as decoding from 'lib0/decoding';
-import { attachSync, type RelayEngine, type SyncServers } from '../../../sync/server/attach-sync.ts';
+import { attachSync, type SyncServers } from '../../../sync/server/attach-sync.ts';
 import { E2E_DIST } from './e2e-dist.ts';
 
 /** What went to a server, by server, as the server received it. */
@@ -14,17 +14,8 @@ export interface CapturedFrames {
   readonly relay: Uint8Array[];
 }
 
-/**
- * The relay engine the e2e relay tests run against: the Hocuspocus relay, the default of
- * `npm start`, which the app finds by its announce (sync/replication/relay-engine-announce.ts);
- * `OBSCURA_RELAY_ENGINE=y-websocket npx vitest run --project e2e tests/e2e/sync-two-devices.test.ts`
- * runs them against the old y-websocket relay.
- */
-export const E2E_RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'y-websocket' ? 'y-websocket' : 'hocuspocus';
-
 export interface SyncedApp {
   readonly url: string;
-  readonly engine: RelayEngine;
   readonly sync: SyncServers;
   readonly frames: CapturedFrames;
   readonly dataDir: string;
@@ -45,7 +36,7 @@ export interface SyncedApp {
  * `npm start` (sync/server/start.ts) does, but in this process, on a free port, with a
  * throwaway relay data dir and every client frame captured for canary checks.
  */
-export async function startSyncedApp(engine: RelayEngine = E2E_RELAY_ENGINE): Promise<SyncedApp> {
+export async function startSyncedApp(): Promise<SyncedApp> {
   let dataDir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
   const frames: CapturedFrames = { signaling: [], relay: [] };
   const app: AppServer = await startAppServer({ distDir: E2E_DIST, port: 0 });
@@ -58,7 +49,6 @@ export async function startSyncedApp(engine: RelayEngine = E2E_RELAY_ENGINE): Pr
       baseUrl: app.url,
       addRoute: (next) => (route = next),
       dataDir: dir,
-      relayEngine: engine,
       observeFrames: (server, frame) => void frames[server].push(Uint8Array.from(frame)),
     });
   let sync = await attach(dataDir);
@@ -66,7 +56,6 @@ export async function startSyncedApp(engine: RelayEngine = E2E_RELAY_ENGINE): Pr
   const stopSync = () => (stopped ??= sync.close());
   return {
     url: app.url,
-    engine,
     get sync() {
       return sync;
     },
@@ -101,14 +90,8 @@ export async function startSyncedApp(engine: RelayEngine = E2E_RELAY_ENGINE): Pr
   };
 }
 
-/**
- * The rooms the pages opened on the relay: y-websocket puts each in its socket's URL
- * (`/relay/<room>`), Hocuspocus names it at the head of every frame on its one socket.
- */
-export function relayRoomsUsed(app: SyncedApp, socketUrls: readonly string[]): string[] {
-  if (app.engine === 'y-websocket') {
-    return [...new Set(socketUrls.filter((u) => u.includes('/relay/')).map((u) => decodeURIComponent(new URL(u).pathname.split('/').pop() ?? '')))];
-  }
+/** The rooms the pages opened on the relay: Hocuspocus names each at the head of every frame on its one socket. */
+export function relayRoomsUsed(app: SyncedApp): string[] {
   const rooms = new Set<string>();
   for (const frame of app.frames.relay) {
     try {

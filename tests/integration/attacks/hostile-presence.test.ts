@@ -5,7 +5,6 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { startVaultSync, type VaultSync } from '../../../sync/vault/vault-sync.ts';
 import { createVault, type OpenNotebook, type Vault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
-import { RELAY_ENGINE } from '../relay/relay-engine.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
 import { memoryServices, must, PASS, relayHolds, Ws } from '../vault-sync/vault-sync-harness.ts';
 
@@ -20,7 +19,7 @@ const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   vault = (await createVault(memoryServices(), PASS)).vault;
-  sync = startVaultSync(vault, { settings: { signalingUrls: [relay.signalingUrl], relayUrl: relay.relayUrl, iceServers: [], relayEngine: RELAY_ENGINE }, deviceName: 'alice-laptop', wrtc: nodeWrtc, WebSocketPolyfill: Ws });
+  sync = startVaultSync(vault, { settings: { signalingUrls: [relay.signalingUrl], relayUrl: relay.relayUrl, iceServers: [] }, deviceName: 'alice-laptop', wrtc: nodeWrtc, WebSocketPolyfill: Ws });
   const id = vault.createNotebook('Trip');
   nb = must(await vault.openNotebook(id));
   createNote(nb.doc, { title: 'before' });

@@ -14,7 +14,7 @@ const relay = relayForSuite();
 
 /**
  * Issue 12 §2: a room id is known to the relay, the signaling server, removed members and
- * every holder of an old link. Through the relay (the stock y-websocket client, no key
+ * every holder of an old link. Through the relay (the stock relay client, no key
  * needed) such a party deletes and overwrites box entries. Every legitimate note, key and
  * revocation must survive on the victim's devices: now, after a reload, and on a device
  * that syncs afterwards.

@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { randomNotebookKey, sodiumReady, type NotebookKey } from '../../../crypto/index.ts';
 import { createBlobSync } from '../../../sync/blob/blob-sync.ts';
@@ -7,6 +6,7 @@ import { replicateBox, type Replication } from '../../../sync/replication/replic
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
+import { keylessRoomClient } from '../relay/keyless-room-client.ts';
 import { tempDataDir, until } from '../relay/relay-harness.ts';
 import { sameBytes } from '../transport/peer-pair.ts';
 import { countingFetch, newStore, putPhoto, uploadsIdle, type Photo } from './blob-sync-harness.ts';
@@ -124,8 +124,8 @@ describe('a relay that lost its data gets the photos back', () => {
 
     // The owner stays online: within 20 s the relay holds its notes and blobs again.
     const mirror = new Y.Doc();
-    const reader = new WebsocketProvider(relay().relayUrl, room(), mirror, { WebSocketPolyfill: Ws, disableBc: true });
-    cleanups.push(() => (reader.destroy(), reader.awareness.destroy()));
+    const reader = keylessRoomClient(relay().relayUrl, room(), mirror);
+    cleanups.push(() => reader.destroy());
     const { store, arrived } = await newDeviceThumbs(blobsUrl, photos, 20_000);
     console.log(`relay restarted empty: ${arrived} of ${photos.length} thumbnails reached a new device (${((performance.now() - restarted) / 1000).toFixed(1)} s after the restart)`);
     expect(arrived).toBe(photos.length);

@@ -49,7 +49,7 @@ import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 
 /**
  * Random and mutated input into every parser of untrusted bytes that works on a single
- * value (the relay's frames are fuzzed in fuzz-relay.test.ts, the plain doc's records in
+ * value (the relay's frames are fuzzed in tests/integration/hocus/fuzz-hocus.test.ts, the plain doc's records in
  * fuzz-plain-doc.test.ts). Each parser must answer ok, a coded error, or (validators
  * whose contract is undefined/false) "refused": never throw, never hang. A result that
  * breaks the parser's own promise (a bound, a field check) is reported as "BUG: …". Where a format

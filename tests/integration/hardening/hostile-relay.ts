@@ -2,27 +2,32 @@ import type { AddressInfo } from 'node:net';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
 import { WebSocket, WebSocketServer, type RawData } from '../../../sync/server/ws-node.ts';
+import { withRoom } from '../relay/room-socket.ts';
 
-/** y-websocket message type 0 (sync) with its three steps. */
+/** y-protocols message type 0 (sync) with its three steps; Hocuspocus puts the room (document name) first. */
 export const MESSAGE_SYNC = 0;
+/** Hocuspocus's answer to a client's sync step 1 (the same payload as a sync message). */
+const MESSAGE_SYNC_REPLY = 4;
 
-export function syncFrame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+/** A sync message of `room`: the room, type 0, then what `write` adds (a step and its payload). */
+export function syncFrame(room: string, write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
   write(encoder);
-  return encoding.toUint8Array(encoder);
+  return withRoom(room, encoding.toUint8Array(encoder));
 }
 
-/** A sync "update" frame carrying `update` (what a relay broadcasts). */
-export const updateFrame = (update: Uint8Array): Uint8Array => syncFrame((e) => syncProtocol.writeUpdate(e, update));
+/** A sync "update" message of `room` carrying `update` (what a relay broadcasts). */
+export const updateFrame = (room: string, update: Uint8Array): Uint8Array => syncFrame(room, (e) => syncProtocol.writeUpdate(e, update));
 
-/** True for a sync frame whose step is an update or step 2, i.e. one that carries box content. */
+/** True for a sync message whose step is an update or step 2, i.e. one that carries box content. */
 export function carriesContent(frame: Uint8Array): boolean {
   try {
     const d = decoding.createDecoder(frame);
-    if (decoding.readVarUint(d) !== MESSAGE_SYNC) return false;
+    decoding.readVarString(d);
+    const type = decoding.readVarUint(d);
+    if (type !== MESSAGE_SYNC && type !== MESSAGE_SYNC_REPLY) return false;
     const step = decoding.readVarUint(d);
     return step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate;
   } catch {
@@ -38,11 +43,12 @@ const bytesOf = (raw: RawData): Uint8Array =>
   Array.isArray(raw) ? new Uint8Array(Buffer.concat(raw)) : raw instanceof ArrayBuffer ? new Uint8Array(raw) : new Uint8Array(raw);
 
 /**
- * A relay in the middle: clients connect to it as if it were the relay; it forwards to the
- * real one and applies `attack` to everything coming back. It can also speak on its own
- * (inject) or be an impostor with no upstream that serves a fixed (stale) box.
+ * A relay in the middle: clients connect to it as if it were the relay (`url`, a Hocuspocus
+ * socket path); it forwards to the real one and applies `attack` to every message coming back.
+ * It can also speak on its own (inject).
  */
 export interface HostileRelay {
+  /** `ws://127.0.0.1:PORT/relay`. */
   readonly url: string;
   attack: Attack;
   /** Frames the relay sent that the attack saw. */
@@ -55,12 +61,13 @@ export interface HostileRelay {
   close(): Promise<void>;
 }
 
-export async function startHostileRelay(upstream: string | { staleBox: Uint8Array }): Promise<HostileRelay> {
+/** `upstream`: the real relay's `ws://HOST/relay`. */
+export async function startHostileRelay(upstream: string): Promise<HostileRelay> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((done) => server.once('listening', () => done()));
   const clients = new Set<WebSocket>();
   const relay: HostileRelay = {
-    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/relay`,
     attack: passThrough,
     seen: [],
     inject: (frame) => clients.forEach((ws) => ws.readyState === WebSocket.OPEN && ws.send(frame)),
@@ -77,8 +84,7 @@ export async function startHostileRelay(upstream: string | { staleBox: Uint8Arra
     client.on('close', () => clients.delete(client));
     client.on('error', () => client.terminate());
     const toClient = (frame: Uint8Array) => client.readyState === WebSocket.OPEN && client.send(frame);
-    if (typeof upstream !== 'string') return serveStale(client, upstream.staleBox, toClient);
-    const up = new WebSocket(`${upstream}${request.url ?? ''}`);
+    const up = new WebSocket(new URL(request.url ?? '/relay', upstream).toString());
     const early: Uint8Array[] = [];
     up.on('open', () => early.splice(0).forEach((f) => up.send(f)));
     up.on('message', (raw: RawData) => {
@@ -96,19 +102,4 @@ export async function startHostileRelay(upstream: string | { staleBox: Uint8Arra
     client.on('close', () => up.terminate());
   });
   return relay;
-}
-
-/** An impostor that answers every client from one old box state and keeps what they send to itself. */
-function serveStale(client: WebSocket, staleBox: Uint8Array, send: (frame: Uint8Array) => void): void {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, staleBox);
-  send(syncFrame((e) => syncProtocol.writeSyncStep1(e, doc)));
-  client.on('message', (raw: RawData) => {
-    const decoder = decoding.createDecoder(bytesOf(raw));
-    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
-    const reply = encoding.createEncoder();
-    encoding.writeVarUint(reply, MESSAGE_SYNC);
-    syncProtocol.readSyncMessage(decoder, reply, doc, 'client');
-    if (encoding.length(reply) > 1) send(encoding.toUint8Array(reply));
-  });
 }

@@ -9,8 +9,7 @@ import { testSeed } from '../../helpers/seeded-random.ts';
 let relay: RelayProcess;
 beforeAll(async () => {
   await sodiumReady();
-  // The load's devices speak y-websocket (load-run.ts): the old engine, named since Hocuspocus is the default.
-  relay = await startRelayProcess(['--relay-engine', 'y-websocket']);
+  relay = await startRelayProcess();
 });
 afterAll(async () => {
   expect(await relay.stop()).toBe(0);
@@ -38,7 +37,7 @@ describe('relay under load and attack (write capability required, hostile client
   it('honest devices lose nothing while rooms, tiny structs, connections and drive-by writes hit the relay; no drive-by write reaches a box', { timeout: 180_000 }, async () => {
     // Lower caps than the defaults, so that the attack meets each of them quickly; the phase
     // goes on past its 6 s until it has (under load 10 a 6 s flood met no cap of 60 rooms).
-    const guarded = await startRelayProcess(['--relay-engine', 'y-websocket', '--limit', 'maxRooms=24', '--limit', 'maxDocStructs=30000', '--limit', `maxLoadedBytes=${48 * 2 ** 20}`]);
+    const guarded = await startRelayProcess(['--limit', 'maxRooms=24', '--limit', 'maxDocStructs=30000', '--limit', `maxLoadedBytes=${48 * 2 ** 20}`]);
     try {
       const seed = testSeed();
       console.log(`[load+attack] seed ${seed} (replay with OBSCURA_SEED=${seed})`);

@@ -7,6 +7,7 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { replicateBox, type Replication } from '../../../sync/replication/replicate-box.ts';
 import { boxMaps } from '../../../sync/sealed/box-layout.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
+import { startRelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { addMember, foundMembers } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate, type SharedNotebook } from '../../../sync/share/rotate-key.ts';
@@ -17,6 +18,8 @@ import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCo
 import { carriesContent, startHostileRelay, syncFrame, updateFrame, type Attack, type HostileRelay } from './hostile-relay.ts';
 import { keyedRelayWrite, registerRoomWrite, writerOnly } from '../../helpers/relay-writer.ts';
 import { relayWrite } from '../../../sync/replication/relay-write.ts';
+import { RoomSocket, storeBeforeStart, withRoom } from '../relay/room-socket.ts';
+import { tempDataDir } from '../relay/relay-harness.ts';
 
 const Ws = WebSocket as unknown as typeof globalThis.WebSocket;
 const MIB = 1024 * 1024;
@@ -33,8 +36,7 @@ const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
   await sodiumReady();
-  // These devices and hostile middles speak y-websocket: the old engine, named since Hocuspocus is the default.
-  relay = await startRelayProcess(['--relay-engine', 'y-websocket']);
+  relay = await startRelayProcess();
   sampleRss('start');
 });
 
@@ -74,11 +76,12 @@ async function sharedNotebook(id: string) {
   // The room's policy is set on the real relay; the devices present write tokens through whatever is in front of it.
   await registerRoomWrite(relay.relayUrl, roomId, k1.key);
   const connect = (nb: SharedNotebook, url: string): Replication => {
-    const r = replicateBox({ box: nb.box, roomId, password, settings: { signalingUrls: [], relayUrl: url, iceServers: [] }, WebSocketPolyfill: Ws, relayWrite: writerOnly(k1.key, roomId) });
+    // A socket per device, as on separate machines (the client shares one per WebSocket class and relay).
+    const r = replicateBox({ box: nb.box, roomId, password, settings: { signalingUrls: [], relayUrl: url, iceServers: [] }, WebSocketPolyfill: class extends Ws {}, relayWrite: writerOnly(k1.key, roomId) });
     cleanups.push(() => r.destroy());
     return r;
   };
-  return { alice, bob, k1, a, open, connect };
+  return { alice, bob, k1, a, open, connect, roomId };
 }
 
 /** One note per update frame, like typing in separate moments. */
@@ -104,29 +107,37 @@ async function hostile(): Promise<HostileRelay> {
   return h;
 }
 
-/** A raw client that sends one frame and reports how the relay answered (close code, or still open). */
 /**
- * Sends one frame on a fresh socket and says how the relay answered. A writer holds the room's
- * write key (the policy set first, a token in the URL), so the relay decodes what it sends; an
- * anonymous socket is read-only, and its writes are dropped unread.
+ * Sends one frame in a room on a fresh socket and says how the relay answered (close code, or
+ * still open). A writer holds the room's write key (the policy set first, the token in the
+ * room's authentication), so the relay decodes what it sends; an anonymous socket is
+ * read-only, and its writes are dropped unread.
  */
 async function sendRaw(frame: Uint8Array | string, as: 'writer' | 'anonymous' = 'writer'): Promise<number | 'open'> {
   const room = `garbage-room-${Math.floor(random() * 1e9).toString(36).padStart(8, '0')}`;
-  let url = `${relay.relayUrl}/${room}`;
+  let token: string | undefined;
   if (as === 'writer') {
     const key = randomNotebookKey();
     const write = relayWrite(relay.relayUrl, room, keyedRelayWrite(key, room));
     await write.sync();
-    url += `?cap=${write.token() ?? ''}`;
+    token = write.token();
   }
-  const ws = new WebSocket(url);
-  await new Promise<void>((done, reject) => (ws.once('open', () => done()), ws.once('error', reject)));
+  const socket = await RoomSocket.open(relay.relayUrl, room, token === undefined ? {} : { token });
+  const ws = socket.ws;
   const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
   ws.on('error', () => undefined);
-  ws.send(frame);
+  socket.send(frame);
   const verdict = await Promise.race([closed, new Promise<'open'>((done) => setTimeout(() => done('open'), 300))]);
   ws.terminate();
   return verdict;
+}
+
+/** A y-protocols sync frame (type 0, then what `write` adds), which RoomSocket sends in its room. */
+function plainSync(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
 }
 
 describe('a hostile client cannot break the real relay', () => {
@@ -138,11 +149,11 @@ describe('a hostile client cannot break the real relay', () => {
 
     const frames: (Uint8Array | string)[] = [
       'a text frame',
-      new Uint8Array([7, 1, 2, 3]), // unknown message type
+      new Uint8Array([42, 1, 2, 3]), // unknown message type
       new Uint8Array([0, 9, 1, 0]), // unknown sync step
       new Uint8Array([0]), // truncated
-      syncFrame((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsUpdate), encoding.writeVarUint8Array(e, new Uint8Array([1, 200, 3, 4, 5])))),
-      syncFrame((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint(e, 1_000_000))), // length past the end
+      plainSync((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsUpdate), encoding.writeVarUint8Array(e, new Uint8Array([1, 200, 3, 4, 5])))),
+      plainSync((e) => (encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint(e, 1_000_000))), // length past the end
       new Uint8Array([1, 5, ...new TextEncoder().encode('{not json')]), // awareness garbage
       new Uint8Array(17 * MIB).fill(0xab), // over the 16 MiB frame limit
     ];
@@ -204,7 +215,7 @@ describe('a hostile relay in front of a real client', () => {
     for (const [key, value] of forgeries) {
       const doc = new Y.Doc();
       doc.getMap<unknown>('entries').set(key, value);
-      h.inject(updateFrame(Y.encodeStateAsUpdate(doc)));
+      h.inject(updateFrame(s.roomId, Y.encodeStateAsUpdate(doc)));
       tally.tried++;
     }
     await eventually(() => b.sealed.quarantine.size === forgeries.length, 'every forgery to be quarantined');
@@ -273,7 +284,7 @@ describe('a hostile relay in front of a real client', () => {
     });
   }
 
-  it('garbage and oversize y-protocol frames from the relay: the client counts them, reconnects, and keeps syncing', async () => {
+  it('garbage and oversize y-protocol frames from the relay: the client counts them, resyncs, and keeps syncing', async () => {
     const s = await sharedNotebook('nb-client-garbage');
     const h = await hostile();
     const b = s.open(s.bob);
@@ -284,18 +295,22 @@ describe('a hostile relay in front of a real client', () => {
     // 20 MiB of valid Yjs under a junk box key: it reaches the box and is quarantined there.
     const junkKeyDoc = new Y.Doc();
     junkKeyDoc.getMap<unknown>('entries').set('junk', new Uint8Array(20 * MIB).fill(7));
-    h.inject(updateFrame(Y.encodeStateAsUpdate(junkKeyDoc)));
+    h.inject(updateFrame(s.roomId, Y.encodeStateAsUpdate(junkKeyDoc)));
     tally.tried++;
     await eventually(() => quarantineCodes(b).includes('E_ENTRY_KEY'), 'the oversize junk entry to be quarantined');
     tally.rejected++;
+    // In the room (its name first, as Hocuspocus frames it), so the client reads them as the room's.
+    const inRoom = (bytes: Uint8Array) => withRoom(s.roomId, bytes);
     const garbage: Uint8Array[] = [
-      new Uint8Array([0, 2, 5, 1, 200, 3, 4, 5]), // an update that is not Yjs
-      new Uint8Array([0, 1, 200, 200, 200, 200, 200, 1]), // a step 2 whose length runs past the end
-      new Uint8Array([1, 5, ...new TextEncoder().encode('{not json')]), // awareness garbage
-      new Uint8Array([0]), // truncated
-      syncFrame((e) => encoding.writeVarUint8Array(e, new Uint8Array(20 * MIB).fill(0xcd))).slice(0, 20 * MIB), // 20 MiB of junk
+      inRoom(new Uint8Array([0, 2, 5, 1, 200, 3, 4, 5])), // an update that is not Yjs
+      inRoom(new Uint8Array([0, 1, 200, 200, 200, 200, 200, 1])), // a step 2 whose length runs past the end
+      inRoom(new Uint8Array([1, 5, ...new TextEncoder().encode('{not json')])), // awareness garbage
+      inRoom(new Uint8Array([0])), // truncated
+      syncFrame(s.roomId, (e) => encoding.writeVarUint8Array(e, new Uint8Array(20 * MIB).fill(0xcd))).slice(0, 20 * MIB), // 20 MiB of junk
     ];
-    for (let i = 0; i < 20; i++) garbage.push(Uint8Array.from({ length: 1 + Math.floor(random() * 500) }, () => Math.floor(random() * 256)));
+    for (let i = 0; i < 10; i++) garbage.push(inRoom(Uint8Array.from({ length: 1 + Math.floor(random() * 500) }, () => Math.floor(random() * 256))));
+    // And bytes that name no room the client has.
+    for (let i = 0; i < 10; i++) garbage.push(Uint8Array.from({ length: 1 + Math.floor(random() * 500) }, () => Math.floor(random() * 256)));
     for (const frame of garbage) {
       h.inject(frame);
       tally.tried++;
@@ -304,8 +319,8 @@ describe('a hostile relay in front of a real client', () => {
     await eventually(() => (rb.status().badRelayFrames ?? 0) > 0, 'bad frames to be counted');
     const later = writeNotes(s.a, 'later', 3);
     await eventually(() => hasAll(b, later), 'notes written after the garbage');
-    console.log(`[malicious relay] client: ${garbage.length} garbage frames injected, ${rb.status().badRelayFrames} could not be read (each dropped the connection), quarantine ${quarantineCodes(b).join(' ')}`);
-    // Unreadable frames dropped the connection; y-protocols logs and skips updates Yjs cannot read.
+    console.log(`[malicious relay] client: ${garbage.length} garbage frames injected, ${rb.status().badRelayFrames} could not be read (each counted, the room resynced), quarantine ${quarantineCodes(b).join(' ')}`);
+    // Unreadable frames were counted and the room asked for a fresh sync; y-protocols logs and skips updates Yjs cannot read.
     // Either way none of them reached the notes or the box maps.
     tally.rejected += garbage.length;
     expect(titles(b)).toEqual(titles(s.a));
@@ -330,11 +345,14 @@ describe('a hostile relay in front of a real client', () => {
     const after = writeNotes(s.a, 'after-rotation', 2);
     const k2 = { keyId: rotated.value.keyId, key: s.a.keyring.current().key.slice() };
 
-    // Bob's other device learned the new key from its vault doc, but an impostor serves the old box.
-    const impostor = await startHostileRelay({ staleBox });
-    cleanups.push(() => impostor.close());
+    // Bob's other device learned the new key from its vault doc, but an impostor serves the old
+    // box: a relay of its own holding the box as it was before the rotation.
+    const impostorData = tempDataDir();
+    await storeBeforeStart(impostorData.dir, s.roomId, staleBox);
+    const impostor = await startRelayServer({ dataDir: impostorData.dir, port: 0 });
+    cleanups.push(async () => (await impostor.close(), impostorData.remove()));
     const bob2 = s.open(newDevice(), [s.k1, k2]);
-    const r1 = s.connect(bob2, impostor.url);
+    const r1 = s.connect(bob2, impostor.relayUrl);
     await eventually(() => hasAll(bob2, before), 'the stale box');
     tally.tried++;
     expect(bob2.sealed.stale?.code).toBe('E_STALE_KEY');
@@ -342,7 +360,7 @@ describe('a hostile relay in front of a real client', () => {
     tally.rejected++;
     // A device that never heard of the rotation cannot tell (PROTOCOL.md): not stale to it.
     const unaware = s.open(newDevice());
-    s.connect(unaware, impostor.url);
+    s.connect(unaware, impostor.relayUrl);
     await eventually(() => hasAll(unaware, before), 'the stale box on the unaware device');
     expect(unaware.sealed.stale).toBeUndefined();
 

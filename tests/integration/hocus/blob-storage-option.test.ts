@@ -2,14 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash, randomBytes, sodiumReady } from '../../../crypto/index.ts';
-import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
 import { RelayBlobStore } from '../../../sync/server/relay/relay-blob-store.ts';
 import { startRelayServer } from '../../../sync/server/relay-server.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
 
 /**
  * Scale-out hands the relay a shared blob store (S3 in production, relay-main.ts): whichever
- * engine serves box docs must put and read blobs there, never in its own `blobs/` folder,
+ * node serves a room must put and read blobs there, never in its own `blobs/` folder,
  * or each node would hold only what was uploaded to it. Here the shared store is a second
  * disk store, so the test needs no S3 and still sees where the bytes went.
  */
@@ -22,14 +21,14 @@ beforeAll(async () => {
 });
 afterAll(() => data.remove());
 
-describe.each<RelayEngine>(['y-websocket', 'hocuspocus'])('the %s relay with a blobStorage', (relayEngine) => {
+describe('the relay with a blobStorage', () => {
   it('stores and serves blobs from the store it is given, not its data directory', async () => {
-    const dataDir = join(data.dir, relayEngine);
-    const sharedDir = join(data.dir, `${relayEngine}-shared`);
+    const dataDir = join(data.dir, 'node');
+    const sharedDir = join(data.dir, 'shared');
     mkdirSync(sharedDir, { recursive: true });
     const budget = { fits: () => true, reserveBlob: () => true, releaseBlob: () => {} };
     const shared = new RelayBlobStore({ dir: sharedDir, maxBlobBytes: 1 << 20, maxRoomBlobBytes: 1 << 22, budget });
-    const relay = await startRelayServer({ dataDir, port: 0, relayEngine, requireWriteCapability: false, blobStorage: shared });
+    const relay = await startRelayServer({ dataDir, port: 0, requireWriteCapability: false, blobStorage: shared });
     try {
       const blob = randomBytes(3000);
       const hash = contentHash(blob);

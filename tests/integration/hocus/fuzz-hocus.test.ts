@@ -22,7 +22,7 @@ const ROOM = 'fuzz-hocus-room-0123456789';
 beforeAll(async () => {
   await sodiumReady();
   data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, relayEngine: 'hocuspocus', requireWriteCapability: false, limits: { maxFrameBytes: 64 * 1024 } });
+  relay = await startRelayServer({ dataDir: data.dir, port: 0, requireWriteCapability: false, limits: { maxFrameBytes: 64 * 1024 } });
 });
 
 afterAll(async () => {
@@ -86,8 +86,7 @@ describe('fuzz: Hocuspocus messages into the Hocuspocus relay', () => {
     console.log(`fuzz-hocus seed=${seed} (replay with OBSCURA_SEED=${seed})`);
     const random = seededRandom(seed);
     const steady = 'fuzz-steady-room-0123456789';
-    const opts = { engine: 'hocuspocus' } as const;
-    expect(await sendFrames(relay.relayUrl, steady, [syncFrame(entry('before.s/1'))], opts)).toBe('kept open');
+    expect(await sendFrames(relay.relayUrl, steady, [syncFrame(entry('before.s/1'))])).toBe('kept open');
     const outcomes = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
       const outcome = await hostileConnection(relay.relayUrl, hostileFrames(random, random() < 0.5 ? ROOM : steady));
@@ -95,8 +94,8 @@ describe('fuzz: Hocuspocus messages into the Hocuspocus relay', () => {
     }
     console.log(`fuzz-hocus outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`);
     expect([...outcomes.keys()].filter((o) => o === 'hang' || o === 'error')).toEqual([]);
-    expect(await sendFrames(relay.relayUrl, steady, [syncFrame(entry('after.s/1'))], opts)).toBe('kept open');
-    const keys = [...(await roomState(relay.relayUrl, steady, opts)).getMap('entries').keys()];
+    expect(await sendFrames(relay.relayUrl, steady, [syncFrame(entry('after.s/1'))])).toBe('kept open');
+    const keys = [...(await roomState(relay.relayUrl, steady)).getMap('entries').keys()];
     expect(keys).toContain('before.s/1');
     expect(keys).toContain('after.s/1');
   });

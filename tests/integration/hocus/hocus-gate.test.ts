@@ -12,7 +12,7 @@ import { opened, roomState, syncFrame, tempDataDir } from '../relay/relay-harnes
 
 /**
  * What stock Hocuspocus lets a client do over its multiplexed socket, and our gate in front
- * of it does not (sync/server/hocus/gated-socket.ts, RELAY.md "Two engines"): frames for a
+ * of it does not (sync/server/hocus/gated-socket.ts, RELAY.md "The engine"): frames for a
  * room that was never opened, strings broadcast to every client of a room by anyone (no
  * write capability, no check), names that are not room ids, any number of rooms on one
  * socket, and one room's write token counting for another room on the same socket.
@@ -23,7 +23,7 @@ let relay: RelayServer;
 beforeAll(async () => {
   await sodiumReady();
   data = tempDataDir();
-  relay = await startRelayServer({ dataDir: data.dir, port: 0, relayEngine: 'hocuspocus' });
+  relay = await startRelayServer({ dataDir: data.dir, port: 0 });
 });
 
 afterAll(async () => {
@@ -77,7 +77,7 @@ describe('the Hocuspocus relay gate', () => {
       expect({ name, code: await named.closed }).toEqual({ name, code: CLOSE_BAD_FRAME });
     }
     expect(relay.relay.loadedRooms).toBe(0);
-    expect([...(await roomState(relay.relayUrl, room, { engine: 'hocuspocus' })).getMap('entries').keys()]).toEqual([]);
+    expect([...(await roomState(relay.relayUrl, room)).getMap('entries').keys()]).toEqual([]);
   });
 
   it('refuses stateless broadcasts (4400): Hocuspocus would send their text to every client of the room, from anyone', async () => {
@@ -112,7 +112,7 @@ describe('the Hocuspocus relay gate', () => {
     device.ws.send(auth(b, tokenA));
     device.ws.send(inRoom(a, syncFrame(entry('a.s/1'))));
     device.ws.send(inRoom(b, syncFrame(entry('b.s/1'))));
-    const keys = async (room: string) => [...(await roomState(relay.relayUrl, room, { engine: 'hocuspocus' })).getMap('entries').keys()];
+    const keys = async (room: string) => [...(await roomState(relay.relayUrl, room)).getMap('entries').keys()];
     for (let tries = 0; tries < 100 && (await keys(a)).length === 0; tries++) await new Promise((r) => setTimeout(r, 20));
     expect(await keys(a)).toEqual(['a.s/1']);
     expect(await keys(b)).toEqual([]);
@@ -128,7 +128,7 @@ describe('the Hocuspocus relay gate and the provider', () => {
     const device = await socket();
     device.ws.send(auth(room, signWriteToken(room, writer, Date.now())));
     for (let i = 0; i < 100; i++) device.ws.send(inRoom(room, syncFrame(entry(`offline.s/${i}`))));
-    const keys = async () => [...(await roomState(relay.relayUrl, room, { engine: 'hocuspocus' })).getMap('entries').keys()];
+    const keys = async () => [...(await roomState(relay.relayUrl, room)).getMap('entries').keys()];
     for (let tries = 0; tries < 100 && (await keys()).length < 100 && device.ws.readyState === WebSocket.OPEN; tries++) await new Promise((r) => setTimeout(r, 20));
     expect(device.ws.readyState).toBe(WebSocket.OPEN);
     expect((await keys()).length).toBe(100);

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { signCapStatement } from '../../../sync/relay-cap/cap-statement.ts';
 import { signWriteToken } from '../../../sync/relay-cap/write-token.ts';
-import { relayEngineFlag } from '../../../sync/server/cli-flags.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import {
   blobHash,
@@ -20,22 +19,22 @@ import {
 import { roomState, sendFrames, syncFrame, tempDataDir } from '../relay/relay-harness.ts';
 
 /**
- * A relay data directory written by the y-websocket relay (the default engine before the
- * Hocuspocus one; tests/fixtures/relay-data/generate-y-websocket-dir.ts, committed bytes) under
- * the engine `npm start` and `npm run relay` start by default: everything the old relay stored
- * is there as it was, with nothing imported (README "Moving from the y-websocket relay").
+ * A relay data directory written by the y-websocket relay of earlier versions (the relay before
+ * Hocuspocus, since removed; committed bytes, tests/fixtures/relay-data/relay-data-fixture.ts
+ * says how they were made) under the relay of `npm start` and `npm run relay`: everything the
+ * old relay stored is there as it was, with nothing imported (README "Moving from the
+ * y-websocket relay").
  */
-const ENGINE = relayEngineFlag([], undefined);
 let data: ReturnType<typeof tempDataDir>;
 let relay: RelayServer | undefined;
 
-const start = async (): Promise<RelayServer> => (relay = await startRelayServer({ dataDir: data.dir, port: 0, relayEngine: ENGINE }));
+const start = async (): Promise<RelayServer> => (relay = await startRelayServer({ dataDir: data.dir, port: 0 }));
 const stop = async (): Promise<void> => {
   await relay?.close();
   relay = undefined;
 };
 const token = (): string => signWriteToken(FIXTURE_ROOM, fixtureWriter(), Date.now());
-const entries = async (server: RelayServer) => new Map([...(await roomState(server.relayUrl, FIXTURE_ROOM, { engine: ENGINE })).getMap<Uint8Array>('entries').entries()]);
+const entries = async (server: RelayServer) => new Map([...(await roomState(server.relayUrl, FIXTURE_ROOM)).getMap<Uint8Array>('entries').entries()]);
 
 beforeAll(async () => {
   await sodiumReady();
@@ -49,11 +48,7 @@ afterAll(async () => {
   data.remove();
 });
 
-describe('a relay data directory the y-websocket relay wrote, under the default engine', () => {
-  it('is the Hocuspocus engine', () => {
-    expect(ENGINE).toBe('hocuspocus');
-  });
-
+describe('a relay data directory the y-websocket relay wrote, under the relay of this version', () => {
   it('serves every box update, the blob and the write policy as stored', async () => {
     const server = await start();
     const got = await entries(server);
@@ -70,8 +65,8 @@ describe('a relay data directory the y-websocket relay wrote, under the default 
 
   it('keeps the write policy: the stored write key writes, no token is read-only, and a stranger cannot take the room over', async () => {
     const server = await start();
-    expect(await sendFrames(server.relayUrl, FIXTURE_ROOM, [syncFrame(entryUpdate('new.s/1', new Uint8Array([1, 2, 3])))], { token: token(), engine: ENGINE })).toBe('kept open');
-    expect(await sendFrames(server.relayUrl, FIXTURE_ROOM, [syncFrame(entryUpdate('stranger.s/1', new Uint8Array([9])))], { engine: ENGINE })).toBe('kept open');
+    expect(await sendFrames(server.relayUrl, FIXTURE_ROOM, [syncFrame(entryUpdate('new.s/1', new Uint8Array([1, 2, 3])))], { token: token() })).toBe('kept open');
+    expect(await sendFrames(server.relayUrl, FIXTURE_ROOM, [syncFrame(entryUpdate('stranger.s/1', new Uint8Array([9])))])).toBe('kept open');
     const got = await entries(server);
     expect(got.get('new.s/1')).toEqual(new Uint8Array([1, 2, 3]));
     expect(got.has('stranger.s/1')).toBe(false);

@@ -11,7 +11,7 @@ import { startRedis, type RedisService } from '../../helpers/services/redis';
 import { ackedWriter, entryUpdate, liveReader, type AckedWriter } from './scale-out-clients.ts';
 
 /**
- * Box docs across `npm run relay -- --relay-engine hocuspocus --redis URL --postgres URL`
+ * Box docs across `npm run relay -- --redis URL --postgres URL`
  * nodes on the real Redis and PostgreSQL: clients of one room on different nodes sync live,
  * every update a node acknowledged is in PostgreSQL even when that node is SIGKILLed, a
  * Redis restart loses nothing, and a node started later serves a room from PostgreSQL alone.
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function startNode(): Promise<RelayProcess> {
-  const node = await startRelayProcess(['--relay-engine', 'hocuspocus', '--redis', redis.url, '--postgres', postgres.url]);
+  const node = await startRelayProcess(['--redis', redis.url, '--postgres', postgres.url]);
   nodes.push(node);
   return node;
 }
@@ -167,17 +167,16 @@ describe('box docs across scale-out nodes (Redis + PostgreSQL)', () => {
 });
 
 describe('npm run relay: the scale-out box-doc flags', () => {
-  it('refuses --relay-engine hocuspocus with --redis but no --postgres (or the other way), naming both', async () => {
-    for (const flags of [['--redis', redis.url], ['--postgres', postgres.url]]) {
-      await expect(startRelayProcess(['--relay-engine', 'hocuspocus', ...flags])).rejects.toThrow(/need both --redis and --postgres/);
-    }
+  it('refuses --redis but no --postgres (or the other way), naming the flag to add', async () => {
+    await expect(startRelayProcess(['--redis', redis.url])).rejects.toThrow(/--redis needs --postgres too: .* Add --postgres postgres:\/\/USER:PASSWORD@HOST:5432\/DATABASE/);
+    await expect(startRelayProcess(['--postgres', postgres.url])).rejects.toThrow(/--postgres needs --redis too: .* Add --redis redis:\/\/\[:PASSWORD@\]HOST:6379/);
   });
 });
 
 describe('relay-wide caps across scale-out nodes', () => {
   it('maxRooms counts the rooms every node stores, also those other nodes took after it started (within one refresh)', async () => {
     const database = await createDatabase(postgres, 'relay_caps_test');
-    const limited = () => startRelayProcess(['--relay-engine', 'hocuspocus', '--redis', redis.url, '--postgres', database, '--limit', 'maxRooms=2']);
+    const limited = () => startRelayProcess(['--redis', redis.url, '--postgres', database, '--limit', 'maxRooms=2']);
     const [a, b] = await Promise.all([limited(), limited()]);
     nodes.push(a, b);
     const put = (node: RelayProcess, room: string) =>

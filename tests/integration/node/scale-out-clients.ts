@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { RoomSocket } from '../relay/relay-engine.ts';
+import { RoomSocket } from '../relay/room-socket.ts';
 import { syncFrame } from '../relay/relay-harness.ts';
 
 /** Hocuspocus's answer to an update it handled: type 8, then 1 (applied) or 0 (refused). */
@@ -23,7 +23,7 @@ export interface LiveReader {
 
 /** A read-only client of `room` on one node: applies the node's sync step 2 and every update it forwards. */
 export async function liveReader(relayUrl: string, room: string): Promise<LiveReader> {
-  const socket = await RoomSocket.open(relayUrl, room, { engine: 'hocuspocus' });
+  const socket = await RoomSocket.open(relayUrl, room);
   const doc = new Y.Doc();
   socket.onFrame((frame) => {
     const decoder = decoding.createDecoder(frame);
@@ -68,7 +68,7 @@ export interface AckedWriter {
 
 /** A client with the room's write token that counts the node's acknowledgements. */
 export async function ackedWriter(relayUrl: string, room: string, token: string): Promise<AckedWriter> {
-  const socket = await RoomSocket.open(relayUrl, room, { engine: 'hocuspocus', token });
+  const socket = await RoomSocket.open(relayUrl, room, { token });
   let acks = 0;
   let closed = false;
   const waiters = new Set<() => void>();

@@ -7,7 +7,7 @@ import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { CLOSE_BAD_FRAME } from '../../../sync/server/relay/relay-limits.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes } from '../share/share-harness.ts';
 import { relayForSuite } from './relay-for-suite.ts';
-import { startRelay, storeBeforeStart } from './relay-engine.ts';
+import { startRelay, storeBeforeStart } from './room-socket.ts';
 import { roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**

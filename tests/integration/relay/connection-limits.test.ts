@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { roomUrl, startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 let data: ReturnType<typeof tempDataDir>;
@@ -37,7 +37,7 @@ function refusal(url: string): Promise<{ status: number; ws: WebSocket }> {
 
 describe('connection limits', () => {
   it('refuses relay and signaling upgrades past maxConnections with 503, and accepts again once one leaves', async () => {
-    const room = roomUrl(relay.relayUrl, 'limits-room-0123456789');
+    const room = relay.relayUrl;
     const first = await refusal(room);
     expect(first.status).toBe(0);
     expect((await refusal(room)).status).toBe(503);

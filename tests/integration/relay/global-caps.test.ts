@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { contentHash, sodiumReady } from '../../../crypto/index.ts';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../../../sync/server/relay/relay-limits.ts';
 import type { RelayServer } from '../../../sync/server/relay-server.ts';
-import { RoomSocket, startRelay } from './relay-engine.ts';
+import { RoomSocket, startRelay } from './room-socket.ts';
 import { closed, roomState, sendFrames, sendOn, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**

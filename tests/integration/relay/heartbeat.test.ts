@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { roomUrl, RoomSocket, startRelay } from './relay-engine.ts';
+import { RoomSocket, startRelay } from './room-socket.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 const ROOM = 'heartbeat-room-0123456789';
@@ -39,9 +39,9 @@ async function silentPeer(path: string): Promise<Socket> {
 describe('heartbeat', () => {
   it('drops relay and signaling peers that stop answering pings (their room unloads); live ones stay', async () => {
     const { ws: live } = await RoomSocket.open(relay.relayUrl, ROOM);
-    // The live client's room is loaded (the y-websocket relay loads it at the upgrade).
+    // The live client's room is loaded (once its authentication arrives).
     await vi.waitFor(() => expect(relay.relay.loadedRooms).toBe(1));
-    const deadRelay = await silentPeer(new URL(roomUrl(relay.relayUrl, ROOM)).pathname);
+    const deadRelay = await silentPeer(new URL(relay.relayUrl).pathname);
     const deadSignaling = await silentPeer('/signal');
     await Promise.all([once(deadRelay, 'close'), once(deadSignaling, 'close')]);
     expect(live.readyState).toBe(WebSocket.OPEN);

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { contentHash, randomBytes } from '../../../crypto/index.ts';
 import { startAppServer } from '../../../sync/server/app-server.ts';
 import { attachSync } from '../../../sync/server/attach-sync.ts';
-import { RELAY_ENGINE, roomUrl } from './relay-engine.ts';
 import { relayForSuite } from './relay-for-suite.ts';
 import { tempDataDir, upgradeStatus } from './relay-harness.ts';
 
@@ -29,7 +28,7 @@ const putBlob = (room: string, bytes: Uint8Array, origin?: string) =>
 describe('relay: Origin allow-list', () => {
   it('refuses relay and signaling upgrades and blob PUTs from a foreign Origin with 403, storing nothing', async () => {
     for (const origin of [EVIL, 'null', 'http://127.0.0.1:1']) {
-      expect({ origin, relay: (await upgradeStatus(roomUrl(relay.relayUrl, ROOM), { origin })).status }).toEqual({ origin, relay: 403 });
+      expect({ origin, relay: (await upgradeStatus(relay.relayUrl, { origin })).status }).toEqual({ origin, relay: 403 });
       expect({ origin, signaling: (await upgradeStatus(relay.signalingUrl, { origin })).status }).toEqual({ origin, signaling: 403 });
       const blob = randomBytes(1000);
       expect({ origin, put: (await putBlob(ROOM, blob, origin)).status }).toEqual({ origin, put: 403 });
@@ -41,7 +40,7 @@ describe('relay: Origin allow-list', () => {
 
   it("accepts the relay's own origin (127.0.0.1 and localhost forms) and requests without Origin (Node clients)", async () => {
     for (const origin of [...ownOrigins(), undefined]) {
-      const opened = await upgradeStatus(roomUrl(relay.relayUrl, ROOM), origin ? { origin } : {});
+      const opened = await upgradeStatus(relay.relayUrl, origin ? { origin } : {});
       expect({ origin, relay: opened.status }).toEqual({ origin, relay: 0 });
       opened.ws.close();
       const signaling = await upgradeStatus(relay.signalingUrl, origin ? { origin } : {});
@@ -54,10 +53,10 @@ describe('relay: Origin allow-list', () => {
   it("npm start's server on an IPv6 loopback host: its URL parses and pages of its own origin get in", async () => {
     const data = tempDataDir();
     const app = await startAppServer({ distDir: data.dir, host: '::1', port: 0 });
-    const sync = await attachSync({ server: app.server, baseUrl: app.url, addRoute: app.addRoute, dataDir: data.dir, relayEngine: RELAY_ENGINE });
+    const sync = await attachSync({ server: app.server, baseUrl: app.url, addRoute: app.addRoute, dataDir: data.dir });
     try {
       expect(app.url).toMatch(/^http:\/\/\[::1\]:\d+\/$/);
-      const own = await upgradeStatus(roomUrl(sync.relayUrl, ROOM), { origin: new URL(app.url).origin });
+      const own = await upgradeStatus(sync.relayUrl, { origin: new URL(app.url).origin });
       expect([own.status, (await upgradeStatus(sync.signalingUrl, { origin: EVIL })).status]).toEqual([0, 403]);
       own.ws.close();
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOriginsFlag, limitFlags, scaleOutFlags } from '../../../sync/server/cli-flags.ts';
+import { allowedOriginsFlag, limitFlags, refuseRelayEngineFlag, scaleOutFlags } from '../../../sync/server/cli-flags.ts';
 import { addressKey } from '../../../sync/server/connections-per-address.ts';
 import { originsServedFrom, parseOriginList } from '../../../sync/server/origin-allow-list.ts';
 import { parseByteRange, parseContentRange } from '../../../sync/server/relay/blob-files.ts';
@@ -98,12 +98,32 @@ describe('wire parsers', () => {
     expect(scaleOutFlags(['node', 'relay'], { RELAY_REDIS_URL: 'redis://r:6379', RELAY_POSTGRES_URL: 'postgresql://db/x', RELAY_S3_URL: 'https://s3.example', RELAY_S3_BUCKET: 'b-1' }))
       .toEqual({ redisUrl: 'redis://r:6379', postgresUrl: 'postgresql://db/x', s3Url: 'https://s3.example', s3Bucket: 'b-1' });
     // A flag wins over its variable; none at all is one embedded node.
-    expect(scaleOutFlags(['node', 'relay', '--redis', 'redis://a:1'], { RELAY_REDIS_URL: 'redis://b:2' })).toEqual({ redisUrl: 'redis://a:1' });
+    expect(scaleOutFlags(['node', 'relay', '--redis', 'redis://a:1', '--postgres', 'postgres://d/x'], { RELAY_REDIS_URL: 'redis://b:2' })).toEqual({ redisUrl: 'redis://a:1', postgresUrl: 'postgres://d/x' });
     expect(scaleOutFlags(['node', 'relay'], {})).toEqual({});
     expect(() => scaleOutFlags(['node', 'relay', '--redis', 'http://x'], {})).toThrow(/--redis: expected redis/);
     expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--postgres', 'postgres://d/x'], {})).toThrow(/go together/);
     expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--s3-bucket', 'bkt'], {})).toThrow(/needs --postgres/);
     expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--s3-bucket', 'Bad_Bucket', '--postgres', 'postgres://d/x'], {})).toThrow(/--s3-bucket/);
     expect(() => scaleOutFlags(['node', 'relay', '--postgres'], {})).toThrow(/needs a value/);
+  });
+
+  it('--redis and --postgres go together (box docs are shared through both): one alone stops the relay, naming the flag to add', () => {
+    expect(() => scaleOutFlags(['node', 'relay', '--redis', 'redis://r:6379'], {})).toThrow(
+      '--redis needs --postgres too: rooms are shared through Redis and stored in PostgreSQL. Add --postgres postgres://USER:PASSWORD@HOST:5432/DATABASE (or RELAY_POSTGRES_URL), or drop --redis for one node on its data directory.',
+    );
+    expect(() => scaleOutFlags(['node', 'relay'], { RELAY_REDIS_URL: 'redis://r:6379' })).toThrow(/^RELAY_REDIS_URL needs --postgres too: .* Add --postgres postgres:\/\/USER:PASSWORD@HOST:5432\/DATABASE/);
+    expect(() => scaleOutFlags(['node', 'relay', '--postgres', 'postgres://d/x'], {})).toThrow(
+      '--postgres needs --redis too: rooms are shared through Redis and stored in PostgreSQL. Add --redis redis://[:PASSWORD@]HOST:6379 (or RELAY_REDIS_URL), or drop --postgres for one node on its data directory.',
+    );
+    expect(() => scaleOutFlags(['node', 'relay', '--s3', 'http://x', '--s3-bucket', 'bkt', '--postgres', 'postgres://d/x'], {})).toThrow(/--postgres needs --redis too/);
+  });
+
+  it('--relay-engine (RELAY_ENGINE) is gone with the y-websocket relay: a script that still passes it stops with what to do', () => {
+    expect(() => refuseRelayEngineFlag(['node', 'relay'], undefined)).not.toThrow();
+    expect(() => refuseRelayEngineFlag(['node', 'relay'], '')).not.toThrow();
+    for (const engine of ['y-websocket', 'hocuspocus']) {
+      expect(() => refuseRelayEngineFlag(['node', 'relay', '--relay-engine', engine], undefined)).toThrow(/--relay-engine is gone: the relay is Hocuspocus only .* Drop --relay-engine\./);
+      expect(() => refuseRelayEngineFlag(['node', 'relay'], engine)).toThrow(/RELAY_ENGINE is gone: .* Drop RELAY_ENGINE\./);
+    }
   });
 });

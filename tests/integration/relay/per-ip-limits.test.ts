@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
-import { roomUrl, startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { closed, tempDataDir, upgradeStatus } from './relay-harness.ts';
 
 /**
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('connections per address', () => {
   it('refuses a third relay and a third signaling connection from one address (429), accepts another address, and again once one leaves', async () => {
-    for (const url of [roomUrl(relay.relayUrl, 'per-ip-room-0123456789'), relay.signalingUrl]) {
+    for (const url of [relay.relayUrl, relay.signalingUrl]) {
       const first = await upgradeStatus(url);
       const second = await upgradeStatus(url);
       expect({ url, statuses: [first.status, second.status] }).toEqual({ url, statuses: [0, 0] });

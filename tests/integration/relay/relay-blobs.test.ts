@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash, encryptBlob, randomBytes, randomPhotoKey, sodiumReady, utf8 } from '../../../crypto/index.ts';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
-import { startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { filesContaining, tempDataDir } from './relay-harness.ts';
 
 const KIB = 1024;

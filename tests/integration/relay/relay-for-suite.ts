@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, vi } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
-import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
 import type { RelayServerOptions, RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { tempDataDir } from './relay-harness.ts';
 
 export interface RelayForSuiteOptions extends Pick<RelayServerOptions, 'observeFrames' | 'limits' | 'requireWriteCapability'> {
   /** y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks. */
   readonly globalWebSocket?: boolean;
-  /** A file that speaks only one engine's frames names it (default: the suite's, relay-engine.ts). */
-  readonly engine?: RelayEngine;
 }
 
 /**
@@ -31,7 +28,6 @@ export function relayForSuite(options: RelayForSuiteOptions = {}): RelayServer &
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.observeFrames ? { observeFrames: options.observeFrames } : {}),
       ...(options.requireWriteCapability === undefined ? {} : { requireWriteCapability: options.requireWriteCapability }),
-      ...(options.engine ? { relayEngine: options.engine } : {}),
     });
     if (options.globalWebSocket) vi.stubGlobal('WebSocket', WebSocket);
   });

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { CLOSE_BAD_FRAME, CLOSE_QUOTA } from '../../../sync/server/relay/relay-limits.ts';
-import { RoomSocket } from './relay-engine.ts';
+import { RoomSocket } from './room-socket.ts';
 import { connectDevice, notebookKeyring, roomState, syncFrame, until, type Device } from './relay-harness.ts';
 import { relayForSuite } from './relay-for-suite.ts';
 

@@ -5,16 +5,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { generateSigningKeyPair, newKeyId, randomNotebookKey } from '../../../crypto/index.ts';
 import { createKeyring, type Keyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter } from '../../../sync/sealed/writer.ts';
-import { capWebSocket, relayWrite } from '../../../sync/replication/relay-write.ts';
+import { relayWrite } from '../../../sync/replication/relay-write.ts';
 import { keyedRelayWrite } from '../../helpers/relay-writer.ts';
-import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
-import { RELAY_ENGINE, RoomSocket, type RoomSocketOptions } from './relay-engine.ts';
+import { RoomSocket, type RoomSocketOptions } from './room-socket.ts';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'obscura-relay-'));
@@ -31,30 +29,30 @@ export interface Device {
   readonly plain: Y.Doc;
   readonly box: Y.Doc;
   readonly sealed: SealedDoc;
-  /** The relay client: y-websocket's provider, or Hocuspocus's (both emit `status`). */
+  /** The relay client: Hocuspocus's provider (it emits `status`). */
   readonly provider: { on(event: 'status', listener: (event: { status: string }) => void): void };
   destroy(): void;
 }
 
 /**
  * A device as the app will be one: a sealed doc whose box (ciphertext only) syncs through
- * the relay with the stock y-websocket client. BroadcastChannel is off: Node has one, and
- * providers in one process would otherwise sync through it instead of the relay.
+ * the relay with the stock Hocuspocus provider: its one socket, the room opened on it once
+ * the policy is registered, with a fresh write token at every (re)connect.
  */
-export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring, engine: RelayEngine = RELAY_ENGINE): Device {
+export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring): Device {
   const plain = new Y.Doc();
   const box = new Y.Doc();
   const sealed = new SealedDoc({ docId: 'nb-relay', plain, box, keyring, writer: newWriter(generateSigningKeyPair()) });
   // As the app's client does (replicate-box.ts): the room's policy first, then connect with a token.
   const write = relayWrite(relayUrl, roomId, keyedRelayWrite(keyring.current().key, roomId));
-  if (engine === 'hocuspocus') return hocusDevice(relayUrl, roomId, { plain, box, sealed }, write);
-  const provider = new WebsocketProvider(relayUrl, roomId, box, {
-    WebSocketPolyfill: capWebSocket(WebSocket as unknown as typeof globalThis.WebSocket, () => write.token()),
-    disableBc: true,
-    connect: false,
-  });
+  const socket = new HocuspocusProviderWebsocket({ url: relayUrl, WebSocketPolyfill: NodeWebSocket, autoConnect: false });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: roomId, document: box, token: () => write.token() ?? '' });
   let destroyed = false;
-  void write.sync().then(() => destroyed || provider.connect());
+  void write.sync().then(() => {
+    if (destroyed) return;
+    provider.attach();
+    void socket.connect();
+  });
   return {
     plain,
     box,
@@ -63,6 +61,7 @@ export function connectDevice(relayUrl: string, roomId: string, keyring: Keyring
     destroy() {
       destroyed = true;
       provider.destroy();
+      socket.destroy();
       sealed.destroy();
     },
   };
@@ -78,31 +77,6 @@ class NodeWebSocket extends WebSocket {
     super(url);
     this.on('error', () => undefined);
   }
-}
-
-/**
- * The same device on the Hocuspocus relay: the provider's one socket, the room opened on it
- * once the policy is registered, with a fresh write token at every (re)connect.
- */
-function hocusDevice(relayUrl: string, roomId: string, docs: Pick<Device, 'plain' | 'box' | 'sealed'>, write: ReturnType<typeof relayWrite>): Device {
-  const socket = new HocuspocusProviderWebsocket({ url: relayUrl, WebSocketPolyfill: NodeWebSocket, autoConnect: false });
-  const provider = new HocuspocusProvider({ websocketProvider: socket, name: roomId, document: docs.box, token: () => write.token() ?? '' });
-  let destroyed = false;
-  void write.sync().then(() => {
-    if (destroyed) return;
-    provider.attach();
-    void socket.connect();
-  });
-  return {
-    ...docs,
-    provider,
-    destroy() {
-      destroyed = true;
-      provider.destroy();
-      socket.destroy();
-      docs.sealed.destroy();
-    },
-  };
 }
 
 /** Resolves when `check` holds, re-checking after every update of `doc` (no polling). */
@@ -164,7 +138,7 @@ export function upgradeStatus(url: string, options: { origin?: string; localAddr
   });
 }
 
-/** A y-websocket sync frame (type 0): `step` 0 = state vector, 1 = sync step 2, 2 = update. */
+/** A y-protocols sync frame (type 0): `step` 0 = state vector, 1 = sync step 2, 2 = update. */
 export function syncFrame(payload: Uint8Array, step = 2): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, 0);
@@ -174,7 +148,7 @@ export function syncFrame(payload: Uint8Array, step = 2): Uint8Array {
 }
 
 /** What the relay holds for `room`, as it answers a sync step 1 from an empty doc. */
-export async function roomState(relayUrl: string, room: string, options: Pick<RoomSocketOptions, 'origin' | 'engine'> = {}): Promise<Y.Doc> {
+export async function roomState(relayUrl: string, room: string, options: Pick<RoomSocketOptions, 'origin'> = {}): Promise<Y.Doc> {
   const socket = await RoomSocket.open(relayUrl, room, options);
   const step2 = new Promise<Uint8Array>((resolve) => {
     socket.onFrame((frame) => {
@@ -194,8 +168,8 @@ export async function roomState(relayUrl: string, room: string, options: Pick<Ro
  * <code>`, or `kept open` once the relay has answered a sync step 1 sent after them (it
  * handles a socket's frames in order, so by then it has handled them all and kept the socket).
  */
-export async function sendFrames(relayUrl: string, room: string, frames: readonly (Uint8Array | string)[], options: { token?: string | undefined; timeoutMs?: number; engine?: RoomSocketOptions['engine'] } = {}): Promise<string> {
-  const socket = await RoomSocket.open(relayUrl, room, { ...(options.token === undefined ? {} : { token: options.token }), ...(options.engine ? { engine: options.engine } : {}) });
+export async function sendFrames(relayUrl: string, room: string, frames: readonly (Uint8Array | string)[], options: { token?: string | undefined; timeoutMs?: number } = {}): Promise<string> {
+  const socket = await RoomSocket.open(relayUrl, room, options.token === undefined ? {} : { token: options.token });
   const outcome = await sendOn(socket, frames, options.timeoutMs);
   socket.ws.terminate();
   return outcome;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { RELAY_ENGINE, roomUrl, RoomSocket } from './relay-engine.ts';
+import { RoomSocket } from './room-socket.ts';
 import { opened, syncFrame, tempDataDir, upgradeStatus } from './relay-harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -19,7 +19,7 @@ afterAll(() => {
 
 describe('npm run relay', () => {
   it('starts signaling and relay on 127.0.0.1 with --port, --data-dir and --allow-origin, prints the URLs and stops on SIGTERM', async () => {
-    const args = ['--port', '0', '--data-dir', data.dir, '--allow-origin', APP, '--relay-engine', RELAY_ENGINE];
+    const args = ['--port', '0', '--data-dir', data.dir, '--allow-origin', APP];
     const started = spawn(process.execPath, ['--import', 'tsx', 'sync/server/relay-main.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, HOST: '', PORT: '', RELAY_ALLOWED_ORIGINS: 'http://ignored.example' },
@@ -40,7 +40,7 @@ describe('npm run relay', () => {
     expect(output).toContain(data.dir);
     // The app's pages (served elsewhere) get in; other pages do not.
     for (const [origin, status] of [[APP, 0], ['http://ignored.example', 403], ['http://evil.example', 403]] as const) {
-      const relayed = await upgradeStatus(roomUrl(relayUrl, 'main-room-0123456789'), { origin });
+      const relayed = await upgradeStatus(relayUrl, { origin });
       const signaled = await upgradeStatus(signalingUrl, { origin });
       expect({ origin, relay: relayed.status, signaling: signaled.status }).toEqual({ origin, relay: status, signaling: status });
       relayed.ws.close();

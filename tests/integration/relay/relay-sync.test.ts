@@ -5,7 +5,7 @@ import { deriveId, randomBytes, sodiumReady } from '../../../crypto/index.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import type { Keyring } from '../../../sync/sealed/keyring.ts';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
-import { RELAY_SCALE_OUT, scaleOutRedisUrl, scaleOutRows, startRelay } from './relay-engine.ts';
+import { RELAY_SCALE_OUT, scaleOutRedisUrl, scaleOutRows, startRelay } from './room-socket.ts';
 import { connectDevice, filesContaining, notebookKeyring, tempDataDir, totalBytes, until, type Device } from './relay-harness.ts';
 
 const MARKER_TITLE = 'zebra-canary-7f3a title';

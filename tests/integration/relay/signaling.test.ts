@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_SIGNALING_VIOLATION } from '../../../sync/server/signaling.ts';
 import { type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { startRelay } from './relay-engine.ts';
+import { startRelay } from './room-socket.ts';
 import { closed, opened, tempDataDir } from './relay-harness.ts';
 
 const TOPIC = 'signal-topic-0123456789';

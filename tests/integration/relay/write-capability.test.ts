@@ -7,7 +7,7 @@ import { signCapStatement } from '../../../sync/relay-cap/cap-statement.ts';
 import { signWriteToken } from '../../../sync/relay-cap/write-token.ts';
 import type { RelayServer, RelayServerOptions } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { RoomSocket, startRelay } from './relay-engine.ts';
+import { RoomSocket, startRelay } from './room-socket.ts';
 import { roomState, sendFrames, syncFrame, tempDataDir } from './relay-harness.ts';
 
 /**

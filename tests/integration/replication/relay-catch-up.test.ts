@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { generateSigningKeyPair, newKeyId, randomNotebookKey, sodiumReady, toBase64Url, type NotebookKey } from '../../../crypto/index.ts';
 import { createNote, readNotes, setNoteText } from '../../../sync/notebook/notes.ts';
@@ -11,6 +10,7 @@ import { newWriter } from '../../../sync/sealed/writer.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { deriveRoomId, deriveRoomPassword } from '../../../sync/transport/derive-room-id.ts';
+import { keylessRoomClient } from '../relay/keyless-room-client.ts';
 import { filesContaining, tempDataDir, until } from '../relay/relay-harness.ts';
 import { presenceKey } from '../../../sync/replication/presence-seal.ts';
 import { testPresence } from '../../helpers/test-presence.ts';
@@ -52,7 +52,8 @@ function device(notebookId: string, name = 'device') {
     roomId: deriveRoomId(notebookKey, notebookId),
     password: deriveRoomPassword(notebookKey, notebookId),
     settings: { signalingUrls: [], relayUrl: relay.relayUrl, iceServers: [] },
-    WebSocketPolyfill: Ws,
+    // A socket per device, as on separate machines (the client shares one per WebSocket class and relay).
+    WebSocketPolyfill: class extends Ws {},
     presence: testPresence(presenceKey(notebookKey, deriveRoomId(notebookKey, notebookId)), `${name}-id`, name),
     relayWrite: keyedRelayWrite(notebookKey, deriveRoomId(notebookKey, notebookId)),
   });
@@ -62,11 +63,10 @@ function device(notebookId: string, name = 'device') {
 /** Resolves once the relay holds everything in `box`: a keyless observer has the same state. */
 async function relayHolds(notebookId: string, box: Y.Doc): Promise<void> {
   const mirror = new Y.Doc();
-  const provider = new WebsocketProvider(relay.relayUrl, deriveRoomId(notebookKey, notebookId), mirror, { WebSocketPolyfill: Ws, disableBc: true });
+  const reader = keylessRoomClient(relay.relayUrl, deriveRoomId(notebookKey, notebookId), mirror);
   const target = Buffer.from(Y.encodeStateVector(box));
   await until(mirror, () => Buffer.from(Y.encodeStateVector(mirror)).equals(target));
-  provider.destroy();
-  provider.awareness.destroy();
+  reader.destroy();
 }
 
 /** Runs late-device.ts in a new Node process and returns what it printed. */
@@ -135,7 +135,7 @@ describe('replicateBox through the real relay', () => {
     await relay.close();
     await vi.waitFor(() => expect(a.replication.status().relay).toBe('offline'), { timeout: 5_000 });
     relay = await startRelayServer({ dataDir: data.dir, port, observeFrames: (_server, frame) => void frames.push(frame) });
-    // y-websocket's backoff after one failed retry is at most a few seconds.
+    // The provider's backoff after one failed retry is at most a few seconds.
     await vi.waitFor(() => expect(a.replication.status().relay).toBe('connected'), { timeout: 15_000 });
     expect(seen).toEqual(['connecting', 'connected', 'offline', 'connected']);
     a.destroy();

@@ -88,6 +88,10 @@ describe('replicateBox settings', () => {
     expect(refusal({ WebSocketPolyfill: Ws, settings: { signalingUrls: [], relayUrl: 'ws://127.0.0.1:1/relay', relayEngine: 'hocuspocus' } })).toBe('accepted');
   });
 
+  it('E_REPLICATION_RELAY_ENGINE: a relay of an earlier version that announces y-websocket (this client speaks Hocuspocus only)', () => {
+    expect(refusal({ WebSocketPolyfill: Ws, settings: { signalingUrls: [], relayUrl: 'ws://127.0.0.1:1/relay', relayEngine: 'y-websocket' } })).toBe('E_REPLICATION_RELAY_ENGINE');
+  });
+
   it('with both transports against the real server: relay connected, zero WebRTC peers, clean destroy', async () => {
     // y-webrtc's signaling client uses the global WebSocket, which Node 20 lacks.
     vi.stubGlobal('WebSocket', Ws);

@@ -9,7 +9,7 @@ import { arrives, boxTransportContract } from './box-transport-contract.ts';
 import { relayFixture } from './relay-fixture.ts';
 
 describe('Hocuspocus transport (@hocuspocus/provider, Hocuspocus relay)', () => {
-  const fixture = relayFixture('hocuspocus', 'relay (Hocuspocus)', hocusTransport);
+  const fixture = relayFixture('relay (Hocuspocus)', hocusTransport);
   boxTransportContract(fixture);
 
   it('delivered: true once the relay stored what the device wrote (a fresh reader has it at once); false without a write key', async () => {

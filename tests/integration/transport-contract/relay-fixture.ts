@@ -4,8 +4,7 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { roomAdminKey, roomWriteKey } from '../../../sync/relay-cap/room-write-keys.ts';
 import type { BoxTransport } from '../../../sync/replication/box-transport.ts';
 import type { RelayWriteSource } from '../../../sync/replication/relay-write.ts';
-import type { RelayConnection, RelayRoom, RelayTransportOptions } from '../../../sync/replication/relay-transport.ts';
-import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
+import type { RelayConnection, RelayRoom, RelayTransportOptions } from '../../../sync/replication/relay-connection.ts';
 import { startRelayServer, type RelayServer } from '../../../sync/server/relay-server.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { tempDataDir } from '../relay/relay-harness.ts';
@@ -15,16 +14,16 @@ import { startRelayMiddle, type RelayMiddle } from './relay-middle.ts';
 /**
  * An awareness frame (type 1) whose one state is not JSON: reading it throws in the client.
  * (Junk in a sync frame does not: Yjs logs an update it cannot read and goes on.) The room
- * goes first for Hocuspocus.
+ * goes first, as in every Hocuspocus message.
  */
-function garbageFrame(engine: RelayEngine, roomId: string): Uint8Array {
+function garbageFrame(roomId: string): Uint8Array {
   const states = encoding.createEncoder();
   encoding.writeVarUint(states, 1);
   encoding.writeVarUint(states, 4242);
   encoding.writeVarUint(states, 1);
   encoding.writeVarString(states, '{not json');
   const encoder = encoding.createEncoder();
-  if (engine === 'hocuspocus') encoding.writeVarString(encoder, roomId);
+  encoding.writeVarString(encoder, roomId);
   encoding.writeVarUint(encoder, 1);
   encoding.writeVarUint8Array(encoder, encoding.toUint8Array(states));
   return encoding.toUint8Array(encoder);
@@ -57,17 +56,17 @@ function rotatingWriteSource(roomId: string, first: Uint8Array): { source: Relay
 }
 
 /**
- * The real relay of `npm run relay -- --relay-engine ENGINE` behind a middle that can speak
- * for it, for the contract suite: `make` is the transport under test.
+ * The real relay of `npm run relay` behind a middle that can speak for it, for the contract
+ * suite: `make` is the transport under test.
  */
-export function relayFixture(engine: RelayEngine, name: string, make: (options: RelayTransportOptions) => BoxTransport<RelayRoom, RelayConnection>): () => ContractFixture<RelayRoom, RelayConnection> {
+export function relayFixture(name: string, make: (options: RelayTransportOptions) => BoxTransport<RelayRoom, RelayConnection>): () => ContractFixture<RelayRoom, RelayConnection> {
   let data: ReturnType<typeof tempDataDir> | undefined;
   let server: RelayServer | undefined;
   let middle: RelayMiddle | undefined;
   beforeAll(async () => {
     await sodiumReady();
     data = tempDataDir();
-    server = await startRelayServer({ dataDir: data.dir, port: 0, relayEngine: engine, requireWriteCapability: true });
+    server = await startRelayServer({ dataDir: data.dir, port: 0, requireWriteCapability: true });
     middle = await startRelayMiddle(server.url);
   });
   afterAll(async () => {
@@ -84,7 +83,7 @@ export function relayFixture(engine: RelayEngine, name: string, make: (options: 
     const fetchThrough = (input: string, init?: RequestInit) => fetch(`${relayHttp}${new URL(input).pathname}`, init);
     return {
       name,
-      garbageClosesSocket: engine === 'y-websocket',
+      garbageClosesSocket: false,
       writeTokens: true,
       settled: (connection) => connection.writeSettled(),
       // One WebSocket class per device: the Hocuspocus client shares a socket per class and URL.
@@ -94,7 +93,7 @@ export function relayFixture(engine: RelayEngine, name: string, make: (options: 
         return { room: { ...base, relayWrite: source }, keys };
       },
       async sendGarbage(room) {
-        const sent = through.inject(garbageFrame(engine, room.roomId), engine === 'hocuspocus' ? '' : room.roomId);
+        const sent = through.inject(garbageFrame(room.roomId));
         if (sent === 0) throw new Error('no client socket to send garbage to');
       },
       closedSockets: () => through.closedClients(),

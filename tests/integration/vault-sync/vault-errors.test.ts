@@ -5,7 +5,6 @@ import { parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { closedInvite } from '../../../sync/share/join-notebook.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
-import { RELAY_ENGINE } from '../relay/relay-engine.ts';
 
 const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
@@ -98,8 +97,7 @@ describe('vault sharing error codes', () => {
     }
   });
 
-  // The y-websocket protocol acknowledges no write (RelayConnection.delivered), so a join cannot know its redemption is stored there.
-  it.skipIf(RELAY_ENGINE === 'y-websocket')('E_INVITE_USED at once: when a join resolves, the relay holds its redemption (a third device asking then is told)', async () => {
+  it('E_INVITE_USED at once: when a join resolves, the relay holds its redemption (a third device asking then is told)', async () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     const b = await newDevice(relay.relayUrl, 'bob');
     try {

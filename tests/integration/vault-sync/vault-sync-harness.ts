@@ -2,7 +2,6 @@ import * as Y from 'yjs';
 import { readNotes } from '../../../sync/notebook/notes.ts';
 import type { ReplicationSettings } from '../../../sync/replication/replication-settings.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
-import { RELAY_ENGINE } from '../relay/relay-engine.ts';
 import { keylessRoomClient } from '../relay/keyless-room-client.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
@@ -26,8 +25,7 @@ export function memoryServices(): VaultServices {
  * peer-to-peer tests run the other device in a child process (vault-device.ts).
  */
 export function relayOnly(relayUrl: string): ReplicationSettings {
-  // The suite's engine (relay-engine.ts), as the app takes it from the relay's announce.
-  return { signalingUrls: [], relayUrl, iceServers: [], relayEngine: RELAY_ENGINE };
+  return { signalingUrls: [], relayUrl, iceServers: [] };
 }
 
 export interface Device {

@@ -2,7 +2,6 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import type { RelayEngine } from '../../../sync/server/attach-sync.ts';
 import { join } from 'node:path';
 import { LeveldbPersistence } from 'y-leveldb';
 import { PgRoomLog } from '../../../sync/server/hocus/pg-room-log.ts';
@@ -13,29 +12,16 @@ import { createDatabase, startPostgres, type PostgresService } from '../../helpe
 import { startRedis, type RedisService } from '../../helpers/services/redis';
 
 /**
- * Which relay engine the relay suite runs against: the vitest project `unit` runs it against
- * the Hocuspocus relay (the default of `npm start` and `npm run relay`), `relay-y-websocket`
- * (vite.config.ts) runs the same files against the old y-websocket one. Tests speak y-websocket frames (type, then its payload); for Hocuspocus
- * RoomSocket adds the document name (the room) and opens the room with its authentication
- * message, which carries the write token instead of the URL's `?cap=`.
- */
-export const RELAY_ENGINE: RelayEngine = process.env.OBSCURA_RELAY_ENGINE === 'y-websocket' ? 'y-websocket' : 'hocuspocus';
-/**
- * `relay-scale-out` (vite.config.ts) runs the suite against the Hocuspocus relay in scale-out
+ * The vitest project `unit` runs the relay suite against the embedded relay (one process, LevelDB);
+ * `relay-scale-out` (vite.config.ts) runs the same files against the relay in scale-out
  * mode: box docs and write policies in a real PostgreSQL, rooms shared through a real Redis
  * (one of each per test file, one database per data directory, so a restarted relay finds
  * what it stored).
  */
 export const RELAY_SCALE_OUT = process.env.OBSCURA_RELAY_SCALE_OUT === '1';
 
-/** The URL a room's socket opens (a write token goes in it for y-websocket only). */
-export function roomUrl(relayUrl: string, room: string, token?: string, engine = RELAY_ENGINE): string {
-  if (engine === 'hocuspocus') return relayUrl;
-  return `${relayUrl}/${room}${token === undefined ? '' : `?cap=${token}`}`;
-}
-
 /** Hocuspocus's authentication message: the room, type 2, token (0), the token. */
-function authFrame(room: string, token: string): Uint8Array {
+export function authFrame(room: string, token: string): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, room);
   encoding.writeVarUint(encoder, 2);
@@ -44,7 +30,8 @@ function authFrame(room: string, token: string): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-function withRoom(room: string, frame: Uint8Array): Uint8Array {
+/** A y-protocols frame as a Hocuspocus message of `room`: the document name first. */
+export function withRoom(room: string, frame: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, room);
   encoding.writeUint8Array(encoder, frame);
@@ -54,41 +41,40 @@ function withRoom(room: string, frame: Uint8Array): Uint8Array {
 export interface RoomSocketOptions {
   readonly token?: string;
   readonly origin?: string;
-  /** The engine serving the relay, when a test picks one itself (default: the suite's). */
-  readonly engine?: RelayEngine;
   /** Listens from before the socket opens (a loaded room's first frame may come with the upgrade). */
   readonly onFrame?: (frame: Uint8Array) => void;
 }
 
-/** One room on a raw relay socket, in y-websocket frames whichever engine serves it. */
+/**
+ * One room on a raw relay socket. Tests speak y-protocols frames (type, then its payload: sync
+ * 0, awareness 1); RoomSocket adds the document name (the room) Hocuspocus puts first and opens
+ * the room with its authentication message, which carries the write token.
+ */
 export class RoomSocket {
   readonly ws: WebSocket;
   readonly room: string;
-  readonly #hocus: boolean;
 
-  private constructor(ws: WebSocket, room: string, engine: RelayEngine) {
+  private constructor(ws: WebSocket, room: string) {
     this.ws = ws;
     this.room = room;
-    this.#hocus = engine === 'hocuspocus';
   }
 
-  /** Opens the socket (and, for Hocuspocus, the room on it); rejects when the upgrade fails. */
+  /** Opens the socket and the room on it; rejects when the upgrade fails. */
   static async open(relayUrl: string, room: string, options: RoomSocketOptions = {}): Promise<RoomSocket> {
-    const engine = options.engine ?? RELAY_ENGINE;
-    const ws = new WebSocket(roomUrl(relayUrl, room, options.token, engine), options.origin ? { origin: options.origin } : {});
-    const socket = new RoomSocket(ws, room, engine);
+    const ws = new WebSocket(relayUrl, options.origin ? { origin: options.origin } : {});
+    const socket = new RoomSocket(ws, room);
     if (options.onFrame) socket.onFrame(options.onFrame);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    if (socket.#hocus) ws.send(authFrame(room, options.token ?? ''));
+    ws.send(authFrame(room, options.token ?? ''));
     return socket;
   }
 
-  /** Sends a y-websocket frame (a string goes as a text frame, unchanged). */
+  /** Sends a y-protocols frame in the room (a string goes as a text frame, unchanged). */
   send(frame: Uint8Array | string): void {
-    if (typeof frame === 'string' || !this.#hocus) return void this.ws.send(frame);
+    if (typeof frame === 'string') return void this.ws.send(frame);
     this.ws.send(withRoom(this.room, frame));
   }
 
@@ -96,11 +82,10 @@ export class RoomSocket {
   onFrame(listener: (frame: Uint8Array) => void): () => void {
     const handler = (raw: Buffer) => {
       const bytes = new Uint8Array(raw);
-      if (!this.#hocus) return listener(bytes);
       const decoder = decoding.createDecoder(bytes);
       if (decoding.readVarString(decoder) !== this.room) return;
       const frame = bytes.subarray(decoder.pos);
-      // Hocuspocus's own answers (authenticated, sync status, close) are not y-websocket frames.
+      // Hocuspocus's own answers (authenticated, sync status, close) are not y-protocols frames.
       if (frame[0] === 0 || frame[0] === 1) listener(frame);
     };
     this.ws.on('message', handler);
@@ -117,12 +102,12 @@ export class RoomSocket {
   }
 }
 
-/** The relay server of `npm run relay`, in-process, with the suite's engine (and mode). */
+/** The relay server of `npm run relay`, in-process, in the suite's mode (embedded, or scale-out). */
 export async function startRelay(options: RelayServerOptions): Promise<RelayServer> {
-  if (!RELAY_SCALE_OUT) return startRelayServer({ relayEngine: RELAY_ENGINE, ...options });
+  if (!RELAY_SCALE_OUT) return startRelayServer(options);
   const { redis, postgres } = await scaleOutServices();
   const docs = await openScaleOutDocs({ redisUrl: redis.url, postgresUrl: await databaseFor(postgres, options.dataDir) });
-  const server = await startRelayServer({ ...options, relayEngine: 'hocuspocus', scaleOutDocs: docs });
+  const server = await startRelayServer({ ...options, scaleOutDocs: docs });
   return {
     ...server,
     async close() {
