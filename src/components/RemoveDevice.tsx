@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
-import type { Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import type { VaultKeyRotation } from '../../sync/vault/vault-key-rotation.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
 import type { SyncService } from '../app/sync-service.ts';
 
@@ -22,7 +23,7 @@ export function RemoveDevice(props: { vault: Vault; sync: SyncService; deviceId:
     setProblem(undefined);
     try {
       const typed = passphrase();
-      const result = await props.sync.whileStopped(() => props.vault.removeDevice(props.deviceId, typed));
+      const result = await props.sync.whileStopped(() => props.vault.removal.removeDevice(props.deviceId, typed));
       if (result.ok) {
         setPassphrase('');
         setAsking(false);

@@ -1,7 +1,9 @@
 import { randomBytes, wipe, wrapLinkedVaultKey } from '../../crypto/index.ts';
 import { checkCode, createDeviceLinkRequest, openDeviceLinkResponse, requestFingerprint, type PendingDeviceLink } from '../share/device-link.ts';
 import { saveDeviceSeeds, replaceVaultHeader, deviceKeysFromSeeds } from './vault-records.ts';
-import { hasVault, underHeaderLock, Vault, type VaultResult, type VaultServices } from './vault.ts';
+import { Vault } from './vault.ts';
+import type { VaultResult } from './vault-result.ts';
+import { hasVault, underHeaderLock, type VaultServices } from './vault-services.ts';
 
 /**
  * The new device's side of a device link (sync/share/device-link.ts):
