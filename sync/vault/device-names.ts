@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { concatBytes, lengthPrefixed, sign, utf8, verifySignature, SIGNATURE_BYTES, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { devicesMap, listedSigningKey } from './vault-doc.ts';
+import { devicesMap, listedSigningKey } from '../vault-doc/vault-doc.ts';
 
 /**
  * The person's names for their devices and when each was last unlocked, in the vault doc

@@ -17,7 +17,7 @@ import {
 } from './notebook-meta.ts';
 import { removeSearchIndex } from './search-index-record.ts';
 import { trimLog } from './trim-log.ts';
-import { addNotebook, listNotebooks, notebookKeys, notebookRoom, renameNotebook, type NotebookInfo } from './vault-doc.ts';
+import { addNotebook, listNotebooks, notebookKeys, notebookRoom, renameNotebook, type NotebookInfo } from '../vault-doc/vault-doc.ts';
 import type { MovableBox } from './vault-key-rotation.ts';
 import type { VaultResult } from './vault-result.ts';
 

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import type { SigningKeyPair, VaultKey } from '../../crypto/index.ts';
 import { sealVaultDoc, type SealedVaultDoc } from './vault-doc-sealing.ts';
-import { devicesMap, listedSigningKey } from './vault-doc.ts';
+import { devicesMap, listedSigningKey } from '../vault-doc/vault-doc.ts';
 import type { RotationHost } from './vault-key-rotation.ts';
 
 /** Which approvals a new sealing carries (RotationHost.resealVaultDoc). */

@@ -4,11 +4,11 @@ import { deviceIdFor } from '../sealed/writer.ts';
 import type { OwnDeviceApprovals } from '../share/own-devices.ts';
 import type { DeviceApprovals } from './device-approvals.ts';
 import { deviceName, listOwnDevices, setOwnDeviceName, unsignedName, type OwnDeviceView } from './device-names.ts';
-import { isDeviceRevoked } from './device-revocations.ts';
+import { isDeviceRevoked } from '../vault-doc/device-revocations.ts';
 import type { NotebookRegistry } from './notebook-registry.ts';
 import { ownerGrantors, writeOwnerGrant } from './owner-grants.ts';
 import { answerDeviceLink, type DeviceLinkAnswer } from './vault-device-link.ts';
-import { registerDevice } from './vault-doc.ts';
+import { registerDevice } from '../vault-doc/vault-doc.ts';
 import type { VaultResult } from './vault-result.ts';
 
 /**

@@ -19,11 +19,11 @@ import { isCurrentOwner, readMember } from '../share/members.ts';
 import { removeMembersAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { isDeviceRevoked, revokedDeviceIds, revokedDevicesMap, writeDeviceRevocation } from './device-revocations.ts';
+import { isDeviceRevoked, revokedDeviceIds, revokedDevicesMap, writeDeviceRevocation } from '../vault-doc/device-revocations.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { stageResealedDeviceRecords } from './reseal-device-records.ts';
 import { vaultKeyId } from './vault-doc-sealing.ts';
-import { devicesMap } from './vault-doc.ts';
+import { devicesMap } from '../vault-doc/vault-doc.ts';
 import { settleRotation, writeRotationJournal, type RotationJournal } from './vault-rotation-journal.ts';
 
 /**

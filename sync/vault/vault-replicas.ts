@@ -8,7 +8,7 @@ import { readMember } from '../share/members.ts';
 import { roomMeta } from '../share/room-meta.ts';
 import type { NotebookRegistry } from './notebook-registry.ts';
 import { derivedBytes, vaultRoomSecrets, type RetiredVaultRooms, type VaultRoomSecrets } from './retired-vault-rooms.ts';
-import { listedSigningKey, notebookKeys, notebookRoom, relayAdminSeed } from './vault-doc.ts';
+import { listedSigningKey, notebookKeys, notebookRoom, relayAdminSeed } from '../vault-doc/vault-doc.ts';
 
 /** A box and the room it meets its peers in; what startVaultSync replicates. */
 export interface BoxReplica {

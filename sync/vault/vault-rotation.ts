@@ -1,8 +1,8 @@
 import type * as Y from 'yjs';
 import { isCurrentOwner } from '../share/members.ts';
-import { isDeviceRevoked } from './device-revocations.ts';
+import { isDeviceRevoked } from '../vault-doc/device-revocations.ts';
 import type { NotebookRegistry } from './notebook-registry.ts';
-import { devicesMap } from './vault-doc.ts';
+import { devicesMap } from '../vault-doc/vault-doc.ts';
 import { rotateVaultKey, type RotationHost, type RotationPlan, type RotationSecret, type VaultKeyRotation } from './vault-key-rotation.ts';
 import type { VaultResult } from './vault-result.ts';
 

@@ -3,7 +3,7 @@ import { approveMember } from '../share/member-requests.ts';
 import { handCurrentKey } from '../share/rotate-key.ts';
 import type { AttachedSync } from './attached-sync.ts';
 import type { NotebookRegistry } from './notebook-registry.ts';
-import { notebookRoom } from './vault-doc.ts';
+import { notebookRoom } from '../vault-doc/vault-doc.ts';
 import { joinByInvite, type JoinOptions } from './vault-join.ts';
 import { createNotebookInvite, listNotebookMembers, missingNotebookMembers, removeNotebookMember, revokeNotebookInvite, type InviteOptions, type MemberView } from './vault-members.ts';
 import type { VaultResult } from './vault-result.ts';

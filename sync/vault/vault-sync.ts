@@ -19,7 +19,7 @@ import { wipe } from '../../crypto/index.ts';
 import type { Replication, ReplicationStatus } from '../replication/replicate-box.ts';
 import { checkReplicationSettings, type ReplicationSettings } from '../replication/replication-settings.ts';
 import type { WrtcImplementation } from '../transport/chunking-wrtc.ts';
-import { listNotebooks } from './vault-doc.ts';
+import { listNotebooks } from '../vault-doc/vault-doc.ts';
 import { replicateWithRetry, type GlareOptions } from './vault-sync-glare.ts';
 import type { Vault } from './vault.ts';
 import type { BoxReplica } from './vault-replicas.ts';

@@ -18,7 +18,7 @@ import { trimLog } from './trim-log.ts';
 import { VaultDeviceRecords } from './vault-device-records.ts';
 import { VaultDevices } from './vault-devices.ts';
 import { sealVaultDoc, vaultKeyId, type SealedVaultDoc } from './vault-doc-sealing.ts';
-import { listNotebooks, notebookRoom, registerDevice } from './vault-doc.ts';
+import { listNotebooks, notebookRoom, registerDevice } from '../vault-doc/vault-doc.ts';
 import type { MovableBox, RotationHost } from './vault-key-rotation.ts';
 import { isStoredVaultHeader, replaceVaultHeader, type DeviceKeys } from './vault-records.ts';
 import { VaultReplicas } from './vault-replicas.ts';

@@ -7,7 +7,7 @@ import { newWriter } from '../../../sync/sealed/writer.ts';
 import { createInviteLink, parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { keysMap, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { readMember } from '../../../sync/share/members.ts';
-import { notebookFounder } from '../../../sync/vault/vault-doc.ts';
+import { notebookFounder } from '../../../sync/vault-doc/vault-doc.ts';
 import { newDevice as testDevice } from '../share/share-harness.ts';
 import { must, newDevice, open, reopenDevice, titles } from '../vault-sync/vault-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';

@@ -7,7 +7,7 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter, type WriterSlot } from '../../../sync/sealed/writer.ts';
 import { vaultKeyId, vaultWriterSlot } from '../../../sync/vault/vault-doc-sealing.ts';
 import { loadDeviceRecord } from '../../../sync/vault/device-record.ts';
-import { listNotebooks, notebookKeys, notebookRoom } from '../../../sync/vault/vault-doc.ts';
+import { listNotebooks, notebookKeys, notebookRoom } from '../../../sync/vault-doc/vault-doc.ts';
 import { loadDeviceKeys } from '../../../sync/vault/vault-records.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
 import { createVault } from '../../../sync/vault/create-vault.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
-import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
+import { isDeviceRevoked } from '../../../sync/vault-doc/device-revocations.ts';
 import { deviceFingerprint, handoverChoiceIn } from '../../../sync/vault/handover-choice.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
 import { unlockVault } from '../../../sync/vault/unlock-vault.ts';

@@ -17,7 +17,7 @@ import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persisten
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
 import { Vault } from '../../../sync/vault/vault.ts';
 import { deviceKeysFromSeeds } from '../../../sync/vault/vault-records.ts';
-import { devicesMap, notebookKeys } from '../../../sync/vault/vault-doc.ts';
+import { devicesMap, notebookKeys } from '../../../sync/vault-doc/vault-doc.ts';
 import {
   createDeviceLinkRequest,
   createDeviceLinkResponse,

@@ -4,7 +4,7 @@ import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { deviceIdFor } from '../../../sync/sealed/writer.ts';
 import type { BoxPersistence } from '../../../sync/storage/box-persistence.ts';
 import type { StorageAdapter } from '../../../sync/storage/storage-adapter.ts';
-import { registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
 import { createVault } from '../../../sync/vault/create-vault.ts';
 import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
 import type { VaultKeyRotation } from '../../../sync/vault/vault-key-rotation.ts';

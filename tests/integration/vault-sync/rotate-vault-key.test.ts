@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { deviceRevocationHolds } from '../../../sync/vault/device-revocations.ts';
+import { deviceRevocationHolds } from '../../../sync/vault-doc/device-revocations.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayHolds, relayOnly, titles, until, Ws, type Device } from './vault-sync-harness.ts';
 
