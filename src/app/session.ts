@@ -151,7 +151,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
   const opened = (vault: Vault) => {
     tabs.opened(vault);
     // Another device of the person removed one and handed this one the new vault key: the
-    // next unlock with the passphrase takes it up (Vault.followHandover), so lock every tab now.
+    // next unlock with the passphrase takes it up (vault.handover.follow), so lock every tab now.
     vault.handover.onArrival(() => {
       if (current() === vault) void lockAll(HANDOVER_REASON);
     });

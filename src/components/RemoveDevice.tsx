@@ -5,7 +5,7 @@ import { errorCode, messageFor } from '../app/messages.ts';
 import type { SyncService } from '../app/sync-service.ts';
 
 /**
- * "Remove this device" for one of the person's other devices (Vault.removeDevice): a lost or
+ * "Remove this device" for one of the person's other devices (vault.removal.removeDevice): a lost or
  * stolen one. Behind a confirmation that says what happens to it and to the others; the
  * person types the passphrase, which wraps the new vault key. Sync stops while it runs. The
  * new recovery key is shown once, in the panel.

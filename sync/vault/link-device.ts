@@ -9,7 +9,7 @@ import { hasVault, underHeaderLock, type VaultServices } from './vault-services.
  * The new device's side of a device link (sync/share/device-link.ts):
  *   1. beginDeviceLink(origin) -> show `link` (QR) and `fingerprint`; keep `pending` in memory
  *      until `pending.expiresAt` (10 minutes by this device's clock);
- *   2. the old device answers (Vault.answerDeviceLink) with a response link and a check code;
+ *   2. the old device answers (vault.devices.answerLink) with a response link and a check code;
  *   3. linkDevice(services, { responseLink, pending, passphrase }) -> a vault on this device
  *      with the SAME vault key and id, its own passphrase and device keys. No recovery key of
  *      its own: the vault's arrives with the vault doc and its header adopts it

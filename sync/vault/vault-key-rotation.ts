@@ -117,7 +117,7 @@ export interface RotationHost {
    * Before the new header is stored: hands `key` to each of the person's approved devices but
    * `removed`, sealed under the old vault key `from` for the old vault room, and stages the
    * device record that keeps them (sealed under `key`) until each recipient took its handover
-   * up: this device offers them in the old room at every unlock (Vault.retiredVaultReplicas).
+   * up: this device offers them in the old room at every unlock (vault.replicas.retired).
    * Returns the device ids.
    */
   prepareHandover(from: VaultKey, key: VaultKey, removed: string): Promise<string[]>;

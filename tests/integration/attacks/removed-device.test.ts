@@ -14,7 +14,7 @@ import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, rel
  * Issue 18 §1: a stolen phone is removed from ONE of the person's devices, with the others
  * kept. Removing it from each notebook's members was not enough: the phone still held the
  * vault key, so it read the notebook's new key from the vault doc, every note written after,
- * and the notebooks made after. Vault.removeDevice replaces the vault key too and hands the
+ * and the notebooks made after. vault.removal.removeDevice replaces the vault key too and hands the
  * new one to the remaining devices only.
  */
 const relay = relayForSuite();
