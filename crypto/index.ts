@@ -102,3 +102,4 @@ export {
 } from './vault-header.ts';
 export { encodeVaultHeader, decodeVaultHeader } from './vault-header-codec.ts';
 export { wrapLinkedVaultKey } from './linked-vault-header.ts';
+export { BACKUP_SEAL_PURPOSE, sealBackup, verifyBackupSeal } from './backup-seal.ts';

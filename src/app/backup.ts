@@ -2,7 +2,8 @@ import { backupFileName } from '../../sync/backup/backup-format.ts';
 import { collectBackupSource } from '../../sync/backup/backup-source.ts';
 import { writeBackup, type BackupProgress, type BackupSummary } from '../../sync/backup/backup-writer.ts';
 import { writePlainExport, type PlainExportSummary } from '../../sync/backup/plain-export.ts';
-import type { Vault, VaultResult } from '../../sync/vault/vault.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import type { VaultResult } from '../../sync/vault/vault-result.ts';
 import { BlobBuilder } from './backup-files.ts';
 import { browserBlobStore, browserServices } from './services.ts';
 

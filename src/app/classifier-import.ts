@@ -44,7 +44,7 @@ export async function importClassifierFiles(vault: Vault, tagging: Pick<TaggingS
   try {
     // The worker takes (moves) its copy; ours is what gets stored.
     const imported = await tagging.importClassifier(files.model.slice(), spec.spec, sha256);
-    await vault.saveDeviceRecord(recordName(imported.id), files.model);
+    await vault.records.save(recordName(imported.id), files.model);
     return { ok: true, value: { id: imported.id, sha256, spec: spec.spec, enabled: true } };
   } catch (e) {
     return { ok: false, error: { code: errorCode(e), message: e instanceof Error ? e.message : String(e) } };
@@ -53,12 +53,12 @@ export async function importClassifierFiles(vault: Vault, tagging: Pick<TaggingS
 
 /** The stored model bytes of an imported classifier, or undefined if missing or not openable. */
 export async function loadClassifierModel(vault: Vault, id: string): Promise<Uint8Array | undefined> {
-  const record = await vault.loadDeviceRecord(recordName(id));
+  const record = await vault.records.load(recordName(id));
   return record?.ok ? record.value : undefined;
 }
 
 export async function removeClassifierModel(vault: Vault, id: string): Promise<void> {
-  await vault.removeDeviceRecord(recordName(id));
+  await vault.records.remove(recordName(id));
 }
 
 /**

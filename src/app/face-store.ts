@@ -43,10 +43,10 @@ function decodeEmbedding(text: unknown): Float32Array | undefined {
 }
 
 /** Reads this device's record; a missing or damaged one is an empty store (its notes are scanned again). */
-export async function loadFaceStore(vault: Pick<Vault, 'loadDeviceRecord' | 'saveDeviceRecord'>): Promise<FaceStore> {
+export async function loadFaceStore(vault: Pick<Vault, 'records'>): Promise<FaceStore> {
   const faces = new Map<string, Float32Array>();
   const scanned = new Set<string>();
-  const record = await vault.loadDeviceRecord(FACE_RECORD).catch(() => undefined);
+  const record = await vault.records.load(FACE_RECORD).catch(() => undefined);
   if (record?.ok) {
     let parsed: unknown;
     try {
@@ -73,7 +73,7 @@ export async function loadFaceStore(vault: Pick<Vault, 'loadDeviceRecord' | 'sav
     const stored: Stored = { v: RECORD_VERSION, scanned: [...scanned], faces: {} };
     for (const [id, e] of faces) stored.faces[id] = toBase64Url(new Uint8Array(e.buffer, e.byteOffset, e.byteLength));
     const bytes = new TextEncoder().encode(JSON.stringify(stored));
-    saving = saving.then(() => vault.saveDeviceRecord(FACE_RECORD, bytes)).catch(() => undefined);
+    saving = saving.then(() => vault.records.save(FACE_RECORD, bytes)).catch(() => undefined);
     return saving;
   };
   return {

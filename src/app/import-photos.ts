@@ -4,7 +4,7 @@ import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
 import { createNote } from '../../sync/notebook/notes.ts';
 import { setNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
-import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
 import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import { offerBlob } from './blob-sync-registry.ts';
 import { errorCode, messageFor } from './messages.ts';

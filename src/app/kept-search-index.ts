@@ -29,9 +29,9 @@ export function keepNotebookIndex(doc: Y.Doc, index: NoteSearchIndex, store: Sea
 export function vaultSearchIndexStore(vault: Vault, notebookId: string): SearchIndexStore {
   return {
     load: async () => {
-      const kept = await vault.loadSearchIndex(notebookId);
+      const kept = await vault.records.loadSearchIndex(notebookId);
       return kept === undefined ? undefined : kept.ok ? kept.value : `${kept.error.code}: ${kept.error.message}`;
     },
-    save: (index) => vault.saveSearchIndex(notebookId, index),
+    save: (index) => vault.records.saveSearchIndex(notebookId, index),
   };
 }

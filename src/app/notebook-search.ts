@@ -6,7 +6,7 @@ import { notesMap } from '../../sync/notebook/notes.ts';
 import { loadKept, type SearchIndexStore } from '../../ml/search/kept-index.ts';
 import { buildIndex, chooseNotebookIndex, keepNotebookIndex } from './kept-search-index.ts';
 import { noteRecordOf } from './note-record-of.ts';
-import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
 
 export interface NotebookSearch {
   /** The index searched; replaced once when a kept one is read (version changes then). */

@@ -2,7 +2,8 @@ import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { createOriginalsKeeper, type KeeperProgress, type OriginalsKeeper } from '../../sync/blob/originals-keeper.ts';
 import { copyCounts, photoOriginals, photoThumbnails, writeHoldings, type CopyCounts } from '../../sync/notebook/holdings.ts';
-import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
 import { blobSyncFor, onBlobSyncs } from './blob-sync-registry.ts';
 
 export interface OriginalsService {
@@ -71,7 +72,7 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
 
   createEffect(() => {
     vaultVersion();
-    const listed = vault.notebooks();
+    const listed = vault.notebooks.list();
     // A notebook gone from the vault (purged, removed on another device) is no longer counted.
     for (const [id, entry] of open) {
       if (listed.some((info) => info.id === id)) continue;
@@ -90,8 +91,8 @@ export function createOriginalsService(vault: Vault, store: BlobStore, keep: Acc
 
   async function openOne(id: string): Promise<void> {
     await new Promise((r) => setTimeout(r, OPEN_PAUSE_MS));
-    if (closed || open.has(id) || !vault.notebooks().some((info) => info.id === id)) return;
-    const result = await vault.openNotebook(id).catch(() => undefined);
+    if (closed || open.has(id) || !vault.notebooks.list().some((info) => info.id === id)) return;
+    const result = await vault.notebooks.open(id).catch(() => undefined);
     if (closed || !result?.ok || open.has(id)) return;
     const doc = result.value.doc;
     const onUpdate = () => {

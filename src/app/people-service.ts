@@ -4,7 +4,8 @@ import { readFaceBoxes, type FaceBoxRecord } from '../../sync/notebook/faces.ts'
 import { notesMap } from '../../sync/notebook/notes.ts';
 import { readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
 import { mergePeople, moveFaceOut, namePerson, noteOfFace, peopleMaps, readPeopleCorrections, setPersonHidden } from '../../sync/vault/people.ts';
-import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
 import { FACE_RECORD, loadFaceStore, type FaceStore } from './face-store.ts';
 import { createPeopleGroups, type Person } from '../../ml/faces/people-groups.ts';
 import type { FoundFaces, TaggingService } from './tagging-service.ts';
@@ -62,9 +63,9 @@ export function createPeopleService(vault: Vault, tagging: () => TaggingService 
     timers.set(notebook.id, setTimeout(() => (timers.delete(notebook.id), scan(notebook)), RESCAN_DELAY_MS));
   };
   const openAll = async () => {
-    for (const { id } of vault.notebooks()) {
+    for (const { id } of vault.notebooks.list()) {
       if (open.has(id)) continue;
-      const result = await vault.openNotebook(id).catch(() => undefined);
+      const result = await vault.notebooks.open(id).catch(() => undefined);
       if (!result?.ok || open.has(id)) continue;
       const notebook = result.value;
       open.set(id, notebook);
@@ -101,7 +102,7 @@ export function createPeopleService(vault: Vault, tagging: () => TaggingService 
     const s = store();
     setStore(undefined);
     await s?.discard();
-    await vault.removeDeviceRecord(FACE_RECORD).catch(() => undefined);
+    await vault.records.remove(FACE_RECORD).catch(() => undefined);
   }
 
   const group = createPeopleGroups(FACE_POLICY.groupThreshold);

@@ -9,7 +9,7 @@ import type { Vault } from '../../sync/vault/vault.ts';
  * read before the notebook's keys are dropped; once they are, nothing could name them.
  */
 export async function purgeNotebook(vault: Vault, blobs: BlobStore, id: string): Promise<void> {
-  const opened = await vault.openNotebook(id);
+  const opened = await vault.notebooks.open(id);
   const blobIds: string[] = [];
   if (opened.ok) {
     for (const noteId of notesMap(opened.value.doc).keys()) {
@@ -17,6 +17,6 @@ export async function purgeNotebook(vault: Vault, blobs: BlobStore, id: string):
       if (photo) blobIds.push(photo.blobId, photo.thumbBlobId);
     }
   }
-  await vault.purgeNotebook(id);
+  await vault.notebooks.purge(id);
   for (const blobId of blobIds) await blobs.remove(blobId);
 }

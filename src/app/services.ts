@@ -2,7 +2,7 @@ import { BlobStore } from '../../sync/blob/blob-store.ts';
 import { IndexedDbBoxPersistence } from '../../sync/storage/indexeddb-box-persistence.ts';
 import { IndexedDbStorageAdapter } from '../../sync/storage/indexeddb-storage-adapter.ts';
 import { photoLocks, type PhotoLocks } from '../../sync/tabs/photo-locks.ts';
-import type { VaultServices } from '../../sync/vault/vault.ts';
+import type { VaultServices } from '../../sync/vault/vault-services.ts';
 
 let shared: VaultServices | undefined;
 let blobs: BlobStore | undefined;

@@ -1,6 +1,9 @@
 import { createSignal, type Accessor } from 'solid-js';
 import { runPwhashInWorker } from '../../crypto/pwhash-worker-start.ts';
-import { createVault, hasVault, unlockVault, type UnlockSecret, type Vault, type VaultServices } from '../../sync/vault/vault.ts';
+import { createVault } from '../../sync/vault/create-vault.ts';
+import { unlockVault, type UnlockSecret } from '../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import { hasVault, type VaultServices } from '../../sync/vault/vault-services.ts';
 import { linkDevice, type LinkDeviceArgs } from '../../sync/vault/link-device.ts';
 import { handoverChoiceIn, type HandoverChoice } from '../../sync/vault/handover-choice.ts';
 import { restoreBackup, type RestoreOptions, type RestoreProgress } from '../../sync/backup/backup-restore.ts';
@@ -83,7 +86,7 @@ const HANDOVER_REASON =
 async function nameDevice(vault: Vault, name: string): Promise<void> {
   const clean = cleanDeviceName(name);
   if (!clean) return;
-  vault.setDeviceName(clean);
+  vault.devices.setName(clean);
   await updateSettings(vault, { deviceName: clean });
 }
 
@@ -148,8 +151,8 @@ export function createSession(services: VaultServices = browserServices(), joinT
   const opened = (vault: Vault) => {
     tabs.opened(vault);
     // Another device of the person removed one and handed this one the new vault key: the
-    // next unlock with the passphrase takes it up (Vault.followHandover), so lock every tab now.
-    vault.onHandover(() => {
+    // next unlock with the passphrase takes it up (vault.handover.follow), so lock every tab now.
+    vault.handover.onArrival(() => {
       if (current() === vault) void lockAll(HANDOVER_REASON);
     });
     return vault;
@@ -180,7 +183,7 @@ export function createSession(services: VaultServices = browserServices(), joinT
     await moveLegacyDeviceName(result.value);
     // A device named before names were kept in the vault doc: its other devices learn it now.
     const named = appSettings().deviceName;
-    if (named && !result.value.ownDevices().find((d) => d.self)?.name) result.value.setDeviceName(named);
+    if (named && !result.value.devices.list().find((d) => d.self)?.name) result.value.devices.setName(named);
     setPhase({ name: 'unlocked', vault: opened(result.value) });
     return undefined;
   };

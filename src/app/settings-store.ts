@@ -193,9 +193,9 @@ export async function loadSettings(vault: Vault): Promise<LoadedSettings> {
 }
 
 async function readSettings(vault: Vault): Promise<LoadedSettings> {
-  let record: Awaited<ReturnType<Vault['loadDeviceRecord']>>;
+  let record: Awaited<ReturnType<Vault['records']['load']>>;
   try {
-    record = await vault.loadDeviceRecord(RECORD_NAME);
+    record = await vault.records.load(RECORD_NAME);
   } catch (e) {
     record = { ok: false, error: { code: 'E_FORMAT', message: e instanceof Error ? e.message : String(e) } };
   }
@@ -233,7 +233,7 @@ export async function updateSettings(vault: Vault, patch: Partial<AppSettings> |
     const { settings: current } = await readSettings(vault);
     const next = { ...current, ...(typeof patch === 'function' ? patch(current) : patch) };
     const bytes = new TextEncoder().encode(JSON.stringify({ v: RECORD_VERSION, ...next }));
-    await vault.saveDeviceRecord(RECORD_NAME, bytes);
+    await vault.records.save(RECORD_NAME, bytes);
     setSettings(next);
   };
   const exclusive = browserServices().exclusive;

@@ -110,7 +110,7 @@ export function createSyncService(vault: Accessor<Vault | undefined>, urls: Acce
       // An empty name is stored as none (undefined is not written), which shows the platform's.
       await updateSettings(current, { deviceName: cleanDeviceName(next) || undefined });
       // The person's other devices list it by this name (vault doc), offline or not.
-      current.setDeviceName(next);
+      current.devices.setName(next);
     },
     status: (id) => notebook(id)?.status(),
     vaultStatus: () => (tick(), running()?.vault().status()),

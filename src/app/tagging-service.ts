@@ -9,7 +9,7 @@ import { blobSyncFor } from './blob-sync-registry.ts';
 import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import { wipe, type CodedError } from '../../crypto/index.ts';
 import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
-import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
 import { pipelineVersionFor, withoutFaces } from '../../ml/pipeline/pipeline-version.ts';
 import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../ml/queue/indexing-queue.ts';
 import { tagPhotoRunner } from '../../ml/queue/tag-photo-runner.ts';

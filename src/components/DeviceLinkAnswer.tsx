@@ -33,7 +33,7 @@ export function DeviceLinkAnswer(props: { vault: Vault; initialRequest?: string 
     setFingerprint(show(parsed) && parsed.ok ? requestFingerprint(parsed.value) : undefined);
   };
   const confirm = () => {
-    const made = props.vault.answerDeviceLink(request().trim(), location.origin, Date.now(), { grantOwner: grantOwner() });
+    const made = props.vault.devices.answerLink(request().trim(), location.origin, Date.now(), { grantOwner: grantOwner() });
     if (show(made) && made.ok) setAnswer(made.value);
     else setFingerprint(undefined);
   };

@@ -16,7 +16,7 @@ export function InvitePanel(props: { vault: Vault; notebookId: string; urls: Syn
   const create = async () => {
     setBusy(true);
     setProblem(undefined);
-    const made = await props.vault.createInvite(props.notebookId, {
+    const made = await props.vault.sharing.createInvite(props.notebookId, {
       origin: location.origin,
       signalingUrls: props.urls.signalingUrls,
       relayUrls: [props.urls.relayUrl],

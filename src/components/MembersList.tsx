@@ -1,7 +1,8 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import type { OnlineDevice } from '../../sync/replication/replicate-box.ts';
 import type { MemberView } from '../../sync/vault/vault-members.ts';
-import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import { messageFor } from '../app/messages.ts';
 
@@ -15,7 +16,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
   const [members] = createResource(
     () => version() + vaultVersion() + 1,
     async () => {
-      const listed = await props.vault.members(props.notebook.id);
+      const listed = await props.vault.sharing.members(props.notebook.id);
       if (!listed.ok) throw new Error(messageFor(listed.error.code, listed.error.message));
       return listed.value.filter((m) => m.removedAt === undefined);
     },
@@ -24,7 +25,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
   const [missing] = createResource(
     () => version() + 1,
     async () => {
-      const found = await props.vault.missingMembers(props.notebook.id);
+      const found = await props.vault.sharing.missingMembers(props.notebook.id);
       return found.ok ? found.value.length : 0;
     },
   );
@@ -39,7 +40,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
   const remove = async (deviceId: string) => {
     setProblem(undefined);
     setNotice(undefined);
-    const done = m(deviceId)?.role === 'invite' ? await props.vault.revokeInvite(props.notebook.id, deviceId) : await props.vault.removeMember(props.notebook.id, deviceId);
+    const done = m(deviceId)?.role === 'invite' ? await props.vault.sharing.revokeInvite(props.notebook.id, deviceId) : await props.vault.sharing.removeMember(props.notebook.id, deviceId);
     // A removal waits for the relay; another confirmation opened meanwhile stays open.
     setConfirming((open) => (open === deviceId ? undefined : open));
     if (!done.ok) setProblem(messageFor(done.error.code, done.error.message));
@@ -48,7 +49,7 @@ export function MembersList(props: { vault: Vault; notebook: OpenNotebook; onlin
   const m = (deviceId: string) => members()?.find((x) => x.deviceId === deviceId);
   const approve = async (deviceId: string) => {
     setProblem(undefined);
-    const done = await props.vault.approveMember(props.notebook.id, deviceId);
+    const done = await props.vault.sharing.approveMember(props.notebook.id, deviceId);
     if (!done.ok) setProblem(messageFor(done.error.code, done.error.message));
   };
 

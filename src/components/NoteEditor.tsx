@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
 import { readNote, setNoteText, type NoteTextField } from '../../sync/notebook/notes.ts';
-import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { caretAfterRemoteChange } from '../../sync/notebook/caret-after-remote-change.ts';
 import { docVersion } from '../app/doc-version.ts';

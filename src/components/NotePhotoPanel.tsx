@@ -4,7 +4,7 @@ import { defaultTaxonomy } from '../../ml/search/taxonomy.ts';
 import { addUserLabel, confirmLabel, readLabels, readOcr, removeLabel } from '../../sync/notebook/labels.ts';
 import { readNotePhoto, readTaggingStatus, setTaggingStatus } from '../../sync/notebook/photos.ts';
 import { readFaceBoxes } from '../../sync/notebook/faces.ts';
-import type { OpenNotebook } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
 import { docVersion } from '../app/doc-version.ts';
 import type { TaggingService } from '../app/tagging-service.ts';
 import { LabelChips } from './LabelChips.tsx';

@@ -45,7 +45,7 @@ export function NotebookUndoToast(props: { vault: Vault; blobs: BlobStore; pendi
             <button
               type="button"
               onClick={() => {
-                props.vault.undoDeleteNotebook(notebook.id);
+                props.vault.notebooks.undoDelete(notebook.id);
                 props.onUndo(notebook.id);
               }}
             >

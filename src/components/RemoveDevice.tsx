@@ -1,10 +1,11 @@
 import { createSignal, Show } from 'solid-js';
-import type { Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import type { VaultKeyRotation } from '../../sync/vault/vault-key-rotation.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
 import type { SyncService } from '../app/sync-service.ts';
 
 /**
- * "Remove this device" for one of the person's other devices (Vault.removeDevice): a lost or
+ * "Remove this device" for one of the person's other devices (vault.removal.removeDevice): a lost or
  * stolen one. Behind a confirmation that says what happens to it and to the others; the
  * person types the passphrase, which wraps the new vault key. Sync stops while it runs. The
  * new recovery key is shown once, in the panel.
@@ -22,7 +23,7 @@ export function RemoveDevice(props: { vault: Vault; sync: SyncService; deviceId:
     setProblem(undefined);
     try {
       const typed = passphrase();
-      const result = await props.sync.whileStopped(() => props.vault.removeDevice(props.deviceId, typed));
+      const result = await props.sync.whileStopped(() => props.vault.removal.removeDevice(props.deviceId, typed));
       if (result.ok) {
         setPassphrase('');
         setAsking(false);

@@ -1,5 +1,6 @@
 import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
-import type { Vault, VaultKeyRotation as Rotation } from '../../sync/vault/vault.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import type { VaultKeyRotation as Rotation } from '../../sync/vault/vault-key-rotation.ts';
 import { docVersion } from '../app/doc-version.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
 import type { SessionLockWhy } from '../app/session.ts';
@@ -39,11 +40,11 @@ export function SettingsSecurity(props: {
   // The vault's recovery key arrives with the vault doc and is adopted into this device's header.
   const docChanged = docVersion(props.vault.doc);
   const [headerTick, setHeaderTick] = createSignal(0);
-  onCleanup(props.vault.onHeaderChange(() => setHeaderTick((t) => t + 1)));
+  onCleanup(props.vault.secrets.onHeaderChange(() => setHeaderTick((t) => t + 1)));
   const recoveryState = createMemo(() => {
     docChanged();
     headerTick();
-    const state = props.vault.recoveryKeyState();
+    const state = props.vault.secrets.recoveryKeyState();
     if (!state.shared) return 'Your devices each have their own recovery key (they were set up before one key served them all). Create a new recovery key to have one that opens every device.';
     return state.here
       ? `Recovery key no. ${state.version} of your vault opens this device and each of your devices once it has synced.`
@@ -61,13 +62,13 @@ export function SettingsSecurity(props: {
     if (problem) return;
     setBusy(true);
     try {
-      const checked = await props.vault.checkPassphrase(oldPass());
+      const checked = await props.vault.secrets.checkPassphrase(oldPass());
       if (!checked.ok) {
         if (checked.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(checked.error.code, checked.error.message), 'stale');
         else setPassProblem(messageFor(checked.error.code, checked.error.message));
         return;
       }
-      const changed = await props.vault.changePassphrase(newPass());
+      const changed = await props.vault.secrets.changePassphrase(newPass());
       if (!changed.ok) {
         if (changed.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(changed.error.code, changed.error.message), 'stale');
         else setPassProblem(messageFor(changed.error.code, changed.error.message));
@@ -88,7 +89,7 @@ export function SettingsSecurity(props: {
     setBusy(true);
     setKeyProblem(undefined);
     try {
-      const fresh = await props.vault.regenerateRecoveryKey();
+      const fresh = await props.vault.secrets.regenerateRecoveryKey();
       if (fresh.ok) props.onRecoveryKey(fresh.value);
       else if (fresh.error.code === 'E_VAULT_HEADER_CHANGED') props.onLocked(messageFor(fresh.error.code, fresh.error.message), 'stale');
       else setKeyProblem(messageFor(fresh.error.code, fresh.error.message));

@@ -1,7 +1,9 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { docVersion } from '../app/doc-version.ts';
 import type { ReplicationStatus } from '../../sync/replication/replicate-box.ts';
-import type { OpenNotebook, Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import type { VaultKeyRotation } from '../../sync/vault/vault-key-rotation.ts';
 import { deviceFingerprint } from '../../sync/vault/handover-choice.ts';
 import { messageFor } from '../app/messages.ts';
 import type { QuarantineCode } from '../../sync/sealed/sealed-doc.ts';
@@ -56,7 +58,7 @@ export function SyncPanel(props: SyncPanelProps) {
   const [linking, setLinking] = createSignal(props.deviceRequest !== undefined);
   // The person's devices with their names and last-seen times come from the vault doc.
   const vaultChanged = docVersion(props.vault.doc);
-  const ownDevices = createMemo(() => (vaultChanged(), props.vault.locked ? [] : props.vault.ownDevices()));
+  const ownDevices = createMemo(() => (vaultChanged(), props.vault.locked ? [] : props.vault.devices.list()));
 
   // Quarantine changes arrive through the SealedDoc, not the plain doc.
   const [quarantineTick, setQuarantineTick] = createSignal(0);

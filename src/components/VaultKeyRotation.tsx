@@ -1,5 +1,7 @@
 import { createSignal, Show } from 'solid-js';
-import type { Vault, VaultKeyRotation as Rotation, VaultKeyRotationPreview } from '../../sync/vault/vault.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import type { VaultKeyRotation as Rotation } from '../../sync/vault/vault-key-rotation.ts';
+import type { VaultKeyRotationPreview } from '../../sync/vault/vault-rotation.ts';
 import { errorCode, messageFor } from '../app/messages.ts';
 import type { SessionLockWhy } from '../app/session.ts';
 import type { SyncService } from '../app/sync-service.ts';
@@ -39,7 +41,7 @@ export function VaultKeyRotation(props: {
     }
   };
 
-  const ask = () => void working(async () => setPreview(await props.vault.vaultKeyRotationPreview()));
+  const ask = () => void working(async () => setPreview(await props.vault.rotation.preview()));
   const cancel = () => {
     setPreview(undefined);
     setPassphrase('');
@@ -49,7 +51,7 @@ export function VaultKeyRotation(props: {
   const rotate = async (event: SubmitEvent) => {
     event.preventDefault();
     const typed = passphrase();
-    const result = await working(() => (props.sync ? props.sync.whileStopped(() => props.vault.rotateVaultKey(typed)) : props.vault.rotateVaultKey(typed)));
+    const result = await working(() => (props.sync ? props.sync.whileStopped(() => props.vault.rotation.rotate(typed)) : props.vault.rotation.rotate(typed)));
     if (!result) return;
     if (result.ok) {
       setPassphrase('');

@@ -30,7 +30,7 @@ const STEP_TEXT: Record<JoinStage | 'starting', string> = {
 export function JoinScreen(props: { vault: Vault; sync: SyncService; link: string; onJoined(notebookId: string): void; onCancel(): void }) {
   const preview = parseInviteLink(props.link);
   const name = preview.ok ? preview.value.notebookName : undefined;
-  const have = (): boolean => preview.ok && props.vault.notebooks().some((nb) => nb.id === preview.value.notebookId);
+  const have = (): boolean => preview.ok && props.vault.notebooks.list().some((nb) => nb.id === preview.value.notebookId);
   const initial = (): JoinState =>
     !preview.ok ? { step: 'failed', code: preview.error.code, message: messageFor(preview.error.code, preview.error.message) } : have() ? { step: 'have-it' } : { step: 'asking' };
   const [state, setState] = createSignal<JoinState>(initial());
@@ -41,7 +41,7 @@ export function JoinScreen(props: { vault: Vault; sync: SyncService; link: strin
     if (joining) return;
     joining = true;
     setState({ step: 'starting' });
-    const joined = await props.vault.joinByInvite(props.link, { onProgress: (step) => setState({ step }) });
+    const joined = await props.vault.sharing.joinByInvite(props.link, { onProgress: (step) => setState({ step }) });
     joining = false;
     if (joined.ok) props.onJoined(joined.value.notebookId);
     else if (joined.error.code === 'E_INVITE_ALREADY_JOINED') setState({ step: 'have-it' });

@@ -27,7 +27,7 @@ import { createOriginalsService } from '../app/originals-service.ts';
 /** The unlocked vault: notebooks on the left, the chosen notebook's notes on the right. */
 export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string, why?: SessionLockWhy) => void; tabs?: TabChannel; sync?: SyncService; openNotebook?: string | undefined; deviceRequest?: string | undefined }) {
   const vaultVersion = docVersion(props.vault.doc);
-  const entries = createMemo(() => (vaultVersion(), props.vault.notebookEntries()));
+  const entries = createMemo(() => (vaultVersion(), props.vault.notebooks.entries()));
   const notebooks = createMemo(() => entries().filter((n) => n.deletedAt === undefined));
   const pendingDeletes = createMemo(() => entries().filter((n) => n.deletedAt !== undefined));
   const [selected, setSelected] = createSignal<string | undefined>(props.openNotebook ?? notebooks()[0]?.id);
@@ -68,7 +68,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   };
   // The lock (this screen going away) stops imports between photos; the next unlock resumes them.
   const stopImports = new AbortController();
-  onMount(() => void resumeImports(async (id) => { const r = await props.vault.openNotebook(id); return r.ok ? r.value : undefined; }, blobs, tagging, photoLocks, stopImports.signal));
+  onMount(() => void resumeImports(async (id) => { const r = await props.vault.notebooks.open(id); return r.ok ? r.value : undefined; }, blobs, tagging, photoLocks, stopImports.signal));
 
   // This device's settings were loaded on unlock (session.ts); auto-lock after the chosen idle time.
   // Held while a new recovery key is on screen (locking then would lose it), and while photos are
@@ -97,7 +97,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
   });
 
   const [opened] = createResource(selected, async (id) => {
-    const result = await props.vault.openNotebook(id);
+    const result = await props.vault.notebooks.open(id);
     if (!result.ok) throw new Error(messageFor(result.error.code, result.error.message));
     return result.value;
   });
@@ -106,7 +106,7 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
     event.preventDefault();
     const name = newName().trim();
     if (!name) return;
-    setSelected(props.vault.createNotebook(name));
+    setSelected(props.vault.notebooks.create(name));
     setNewName('');
   };
 
@@ -178,12 +178,12 @@ export function NotebooksScreen(props: { vault: Vault; onLock: (reason?: string,
                       <NotebookEditor
                         notebook={notebook}
                         onSave={(name, colour) => {
-                          if (name !== notebook.name) props.vault.renameNotebook(notebook.id, name);
-                          if (colour !== notebook.colour) props.vault.setNotebookColour(notebook.id, colour);
+                          if (name !== notebook.name) props.vault.notebooks.rename(notebook.id, name);
+                          if (colour !== notebook.colour) props.vault.notebooks.setColour(notebook.id, colour);
                         }}
                         onDelete={() => {
                           setEditing(undefined);
-                          props.vault.deleteNotebook(notebook.id);
+                          props.vault.notebooks.delete(notebook.id);
                         }}
                         onClose={() => setEditing(undefined)}
                       />

@@ -5,7 +5,8 @@ import { readLabels, readOcr } from '../../sync/notebook/labels.ts';
 import { newestFirstIds } from '../../sync/notebook/note-order.ts';
 import { createNote, notesMap, readNote } from '../../sync/notebook/notes.ts';
 import { failInterruptedImports, notesToTag, readNotePhoto, readTaggingStatus } from '../../sync/notebook/photos.ts';
-import type { OpenNotebook, Vault } from '../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
 import { docVersion } from '../app/doc-version.ts';
 import { holdOrder, type HeldOrder } from '../../sync/notebook/held-order.ts';
 import { importPhotos, isImporting } from '../app/import-photos.ts';
@@ -96,8 +97,8 @@ export function NotesPane(props: {
   const everywhere = vault
     ? createAllNotebooksSearch(async () => {
         const opened: OpenNotebook[] = [];
-        for (const { id } of vault.notebooks()) {
-          const result = id === props.notebook.id ? { ok: true as const, value: props.notebook } : await vault.openNotebook(id);
+        for (const { id } of vault.notebooks.list()) {
+          const result = id === props.notebook.id ? { ok: true as const, value: props.notebook } : await vault.notebooks.open(id);
           if (result.ok) opened.push(result.value);
         }
         return opened;
@@ -112,7 +113,7 @@ export function NotesPane(props: {
     if (scope() === 'all' && everywhere) {
       everywhere.version();
       // Across notebooks, a word of a notebook's name finds its notes (read here, so a rename counts).
-      everywhere.index.setNotebookNames(new Map((vault?.notebooks() ?? []).map((n) => [n.id, n.name])));
+      everywhere.index.setNotebookNames(new Map((vault?.notebooks.list() ?? []).map((n) => [n.id, n.name])));
       return q ? everywhere.index.search(q) : undefined;
     }
     search.version();
@@ -154,7 +155,7 @@ export function NotesPane(props: {
         {(note) => (
           <NoteListItem note={note()} current={!elsewhere() && current() === cardProps.id} onSelect={select} blobs={props.blobs} notebookId={notebook().id}>
             <Show when={elsewhere()}>
-              <p class="note-where">In {vault?.notebooks().find((n) => n.id === notebook().id)?.name || 'another notebook'}</p>
+              <p class="note-where">In {vault?.notebooks.list().find((n) => n.id === notebook().id)?.name || 'another notebook'}</p>
             </Show>
             {cardProps.children}
           </NoteListItem>

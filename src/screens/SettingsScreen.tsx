@@ -1,5 +1,6 @@
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
-import type { Vault, VaultKeyRotation } from '../../sync/vault/vault.ts';
+import type { Vault } from '../../sync/vault/vault.ts';
+import type { VaultKeyRotation } from '../../sync/vault/vault-key-rotation.ts';
 import type { SyncService } from '../app/sync-service.ts';
 import type { SessionLockWhy } from '../app/session.ts';
 import { appSettings, updateSettings, type AppSettings } from '../app/settings-store.ts';

@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Session } from '../app/session.ts';
-import type { UnlockSecret } from '../../sync/vault/vault.ts';
+import type { UnlockSecret } from '../../sync/vault/unlock-vault.ts';
 import { HandoverQuestion } from '../components/HandoverQuestion.tsx';
 
 const MIN_LENGTH = 10;

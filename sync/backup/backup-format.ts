@@ -6,7 +6,7 @@ import { concatBytes, toHex, u32be, utf8, type CodedError, type Result } from '.
  * BLAKE2b-256 over every byte of the section before it. The END section's data is the
  * section count (u32be) and BLAKE2b-256 over all earlier section hashes, so a section that
  * is dropped, repeated or moved is caught even though each one hashes alone; in format 2 the
- * seal follows (backup-seal.ts), a MAC under a subkey of the vault key over count and chain,
+ * seal follows (crypto/backup-seal.ts), a MAC under a subkey of the vault key over count and chain,
  * so that only a key holder can make a file whose hashes check out. Every data byte is
  * ciphertext already stored on the device.
  */

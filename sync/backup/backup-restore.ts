@@ -16,10 +16,12 @@ import { MemoryBoxPersistence } from '../storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../storage/memory-storage-adapter.ts';
 import { deviceKeysFromSeeds, loadDeviceKeys, replaceVaultHeader, saveDeviceSeeds } from '../vault/vault-records.ts';
 import { vaultBoxName } from '../vault/vault-rotation-journal.ts';
-import { hasVault, underHeaderLock, Vault, type VaultErrorCode, type VaultServices } from '../vault/vault.ts';
+import { Vault } from '../vault/vault.ts';
+import type { VaultErrorCode } from '../vault/vault-result.ts';
+import { hasVault, underHeaderLock, type VaultServices } from '../vault/vault-services.ts';
 import { DEVICE_RECORD_KEY, type BackupErrorCode } from './backup-format.ts';
 import { scanBackup, type BackupIndex, type ByteSource, type SectionRef } from './backup-reader.ts';
-import { verifyBackupSeal } from './backup-seal.ts';
+import { verifyBackupSeal } from '../../crypto/index.ts';
 import { RecordingBoxPersistence } from './recording-box-persistence.ts';
 
 export type RestoreErrorCode = BackupErrorCode | VaultErrorCode | 'E_STORAGE_FULL' | 'E_HASH_MISMATCH' | 'E_BLOB_PIECE';
@@ -132,8 +134,8 @@ async function planRestore(header: VaultHeader, key: VaultKey, index: BackupInde
     if (vault.quarantined > 0) return fail('E_BACKUP_MISMATCH', 'The vault in this backup does not open with its own key; the file was altered.');
     const byRoom = new Map(index.notebooks.map((ref) => [ref.id, ref]));
     const plan = new Map<string, SectionRef>();
-    for (const { id } of vault.notebooks()) {
-      const room = (await vault.notebookReplica(id))?.roomId;
+    for (const { id } of vault.notebooks.list()) {
+      const room = (await vault.replicas.notebook(id))?.roomId;
       const ref = room === undefined ? undefined : byRoom.get(room);
       if (ref) plan.set(id, ref);
     }
@@ -165,10 +167,10 @@ async function writeRestore(
     const seeds = seedBytes.slice();
     await saveDeviceSeeds(services.storage, key, header.vaultId, seeds);
     vault = await Vault.open({ ...services, boxes }, header, copyKey(key), deviceKeysFromSeeds(seeds));
-    Y.applyUpdate(vault.vaultReplica().box, await file.read(index.vaultBox.offset, index.vaultBox.length));
+    Y.applyUpdate(vault.replicas.vault().box, await file.read(index.vaultBox.offset, index.vaultBox.length));
     step();
     for (const [id, ref] of plan) {
-      const replica = await vault.notebookReplica(id);
+      const replica = await vault.replicas.notebook(id);
       if (replica) Y.applyUpdate(replica.box, await file.read(ref.offset, ref.length));
       step();
     }

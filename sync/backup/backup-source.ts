@@ -4,7 +4,9 @@ import type { BlobStore } from '../blob/blob-store.ts';
 import { notesMap } from '../notebook/notes.ts';
 import { readNotePhoto } from '../notebook/photos.ts';
 import { loadVaultHeader } from '../vault/vault-records.ts';
-import type { Vault, VaultResult, VaultServices } from '../vault/vault.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { VaultResult } from '../vault/vault-result.ts';
+import type { VaultServices } from '../vault/vault-services.ts';
 import { DEVICE_RECORD_KEY } from './backup-format.ts';
 import type { BackupSource } from './backup-writer.ts';
 
@@ -20,8 +22,8 @@ export async function collectBackupSource(vault: Vault, services: VaultServices,
   if (!header.ok) return header;
   const notebooks: { roomId: string; box: Uint8Array }[] = [];
   const blobIds: string[] = [];
-  for (const { id } of vault.notebooks()) {
-    const opened = await vault.openNotebook(id);
+  for (const { id } of vault.notebooks.list()) {
+    const opened = await vault.notebooks.open(id);
     if (opened.ok) {
       for (const noteId of notesMap(opened.value.doc).keys()) {
         const photo = readNotePhoto(opened.value.doc, noteId);
@@ -29,7 +31,7 @@ export async function collectBackupSource(vault: Vault, services: VaultServices,
       }
       await opened.value.flush();
     }
-    const replica = await vault.notebookReplica(id);
+    const replica = await vault.replicas.notebook(id);
     if (replica) notebooks.push({ roomId: replica.roomId, box: Y.encodeStateAsUpdate(replica.box) });
   }
   await vault.flush();
@@ -39,11 +41,11 @@ export async function collectBackupSource(vault: Vault, services: VaultServices,
     value: {
       header: encodeVaultHeader(header.value),
       ...(deviceKeys && { deviceKeys }),
-      vaultBox: Y.encodeStateAsUpdate(vault.vaultReplica().box),
+      vaultBox: Y.encodeStateAsUpdate(vault.replicas.vault().box),
       notebooks,
       blobIds,
       blobs,
-      seal: (count, chain) => vault.sealBackup(count, chain),
+      seal: (count, chain) => vault.secrets.sealBackup(count, chain),
     },
   };
 }

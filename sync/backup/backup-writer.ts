@@ -13,7 +13,7 @@ export interface BackupSource {
   /** Blobs the notes refer to; those not on this device are left out and reported. */
   readonly blobIds: readonly string[];
   readonly blobs: Pick<BlobStore, 'stat' | 'readPiece'>;
-  /** The seal over the section count and chain hash (backup-seal.ts), made by the unlocked vault. */
+  /** The seal over the section count and chain hash (crypto/backup-seal.ts), made by the unlocked vault. */
   readonly seal: (count: number, chain: Uint8Array) => Uint8Array;
 }
 

@@ -35,13 +35,13 @@ export async function writePlainExport(
     zip.add(file);
     file.push(strToU8(content), true);
   };
-  const notebooks = vault.notebooks();
+  const notebooks = vault.notebooks.list();
   const folders = new Set<string>();
   let notes = 0;
   let photos = 0;
   let photosMissing = 0;
   for (const [i, info] of notebooks.entries()) {
-    const opened = await vault.openNotebook(info.id);
+    const opened = await vault.notebooks.open(info.id);
     if (!opened.ok) continue;
     const folder = uniqueName(safeName(info.name, 'Notebook'), folders);
     const entries = exportNotes(opened.value.doc);

@@ -4,7 +4,7 @@ import { deriveId, fromBase64Url, signingKeyPairFromSeed, type SigningKeyPair } 
  * The Ed25519 keys behind a room's relay write capability. The write key comes from the
  * room's current notebook key (or the vault key, for the vault room), so everyone who holds
  * that key can write and nobody else; the admin key, which sets the room's policy, comes from
- * a seed only the founder's vault holds (sync/vault/vault-doc.ts `relayAdminSeed`).
+ * a seed only the founder's vault holds (sync/vault-doc/vault-doc.ts `relayAdminSeed`).
  */
 export function roomWriteKey(currentKey: Uint8Array, roomId: string): SigningKeyPair {
   return fromSeed(deriveId(currentKey, 'relay-write', roomId));

@@ -16,7 +16,7 @@ import { boxMaps, entryKey } from '../sealed/box-layout.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import type { NotebookRoom } from '../transport/derive-room-id.ts';
-import { addInvitedNotebook } from '../vault/vault-doc.ts';
+import { addInvitedNotebook } from '../vault-doc/vault-doc.ts';
 import { createInviteLink, type Invite } from './invite-link.ts';
 import { dropKeyEnvelopes, keyEnvelopeEntries, openKeyEnvelope } from './key-envelope.ts';
 import { addMember, bindMemberPolicy, isCurrentMember, isCurrentOwner, listMembers, markMemberRemoved, memberPolicy, membersMap, readMember, readRawMember, resignMember, type MemberKeys, type MemberRecord } from './members.ts';

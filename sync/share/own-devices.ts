@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { fromBase64Url, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { isDeviceRevoked } from '../vault/device-revocations.ts';
-import { devicesMap } from '../vault/vault-doc.ts';
+import { isDeviceRevoked } from '../vault-doc/device-revocations.ts';
+import { devicesMap } from '../vault-doc/vault-doc.ts';
 import { addMember, membersMap, readMember } from './members.ts';
 
 /** Which devices the vault doc lists are the person's (sync/vault/device-approvals.ts), and when that changes. */

@@ -3,7 +3,7 @@ import type { Result } from '../../crypto/index.ts';
 import { createMutableKeyring } from '../sealed/keyring.ts';
 import { SealedDoc } from '../sealed/sealed-doc.ts';
 import { newWriter } from '../sealed/writer.ts';
-import { notebookFounder, notebookFounderKey, notebookKeys, notebookRoom, notebookStrictMembers, setNotebookFounder, setNotebookStrictMembers } from '../vault/vault-doc.ts';
+import { notebookFounder, notebookFounderKey, notebookKeys, notebookRoom, notebookStrictMembers, setNotebookFounder, setNotebookStrictMembers } from '../vault-doc/vault-doc.ts';
 import { sweepInvites } from './join-notebook.ts';
 import { epochsMap } from './key-epochs.ts';
 import { keysMap } from './key-envelope.ts';

@@ -15,7 +15,7 @@ export type TabMessage =
   | { readonly type: 'idle-query'; readonly id: string }
   /** How long the answering tab has seen no activity; `held`: it must not lock now (a new recovery key on screen). */
   | { readonly type: 'idle-answer'; readonly id: string; readonly idleMs: number; readonly held: boolean }
-  /** A new passphrase or recovery key was stored as the header with this digest (Vault.adoptHeader). */
+  /** A new passphrase or recovery key was stored as the header with this digest (vault.secrets.adoptHeader). */
   | { readonly type: 'header'; readonly digest: string }
   /** This device's settings were stored anew: read them again. */
   | { readonly type: 'settings' };

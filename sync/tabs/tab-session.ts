@@ -1,4 +1,5 @@
-import type { HeaderChange, Vault } from '../vault/vault.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { HeaderChange } from '../vault/vault-secrets.ts';
 import { storageLockMarker, type LockMarker } from './lock-marker.ts';
 import { openTabChannel, type LockWhy, type TabChannel } from './tab-channel.ts';
 
@@ -78,7 +79,7 @@ export function joinTabSession(host: TabSessionHost, options: TabSessionOptions 
       const vault = host.vault();
       if (!vault) return;
       // Not the header announced (it changed again, e.g. a rotation): this tab's header is stale.
-      void vault.adoptHeader(message.digest).then(
+      void vault.secrets.adoptHeader(message.digest).then(
         (adopted) => adopted || lockHere('stale'),
         () => lockHere('stale'),
       );
@@ -104,7 +105,7 @@ export function joinTabSession(host: TabSessionHost, options: TabSessionOptions 
     opened: (vault) => {
       seen = marker.read();
       stopHeader?.();
-      stopHeader = vault.onHeaderChange(onHeader);
+      stopHeader = vault.secrets.onHeaderChange(onHeader);
     },
     lockOthers,
     settingsSaved: () => channel.post({ type: 'settings' }),

@@ -3,8 +3,8 @@ import { bytesEqual, concatBytes, lengthPrefixed, sign, utf8, verifySignature, t
 import { guardAppendOnly } from '../sealed/append-only.ts';
 import { sealedMeta, type SealedMeta } from '../sealed/sealed-meta.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { isDeviceRevoked } from './device-revocations.ts';
-import { devicesMap, listedSigningKey } from './vault-doc.ts';
+import { isDeviceRevoked } from '../vault-doc/device-revocations.ts';
+import { devicesMap, listedSigningKey } from '../vault-doc/vault-doc.ts';
 
 /**
  * Which devices this device takes for the person's own (sync/PROTOCOL.md "Device approvals").

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { concatBytes, lengthPrefixed, sign, utf8, verifySignature, SIGNATURE_BYTES, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { devicesMap, listedSigningKey } from './vault-doc.ts';
+import { devicesMap, listedSigningKey } from '../vault-doc/vault-doc.ts';
 
 /**
  * The person's names for their devices and when each was last unlocked, in the vault doc
@@ -20,7 +20,7 @@ import { devicesMap, listedSigningKey } from './vault-doc.ts';
  * (written before names were signed) does not count; its device signs it at its next unlock.
  *
  * Note: not fields of the `devices` entry. The device that answers a link lists the new device
- * too (Vault.answerDeviceLink), so two devices may create that entry at once and Y.Map keeps
+ * too (vault.devices.answerLink), so two devices may create that entry at once and Y.Map keeps
  * one of the two; fields written into the other would be lost.
  */
 export const MAX_DEVICE_NAME_LENGTH = 60;

@@ -1,13 +1,15 @@
 import { randomBytes, wipe, wrapLinkedVaultKey } from '../../crypto/index.ts';
 import { checkCode, createDeviceLinkRequest, openDeviceLinkResponse, requestFingerprint, type PendingDeviceLink } from '../share/device-link.ts';
 import { saveDeviceSeeds, replaceVaultHeader, deviceKeysFromSeeds } from './vault-records.ts';
-import { hasVault, underHeaderLock, Vault, type VaultResult, type VaultServices } from './vault.ts';
+import { Vault } from './vault.ts';
+import type { VaultResult } from './vault-result.ts';
+import { hasVault, underHeaderLock, type VaultServices } from './vault-services.ts';
 
 /**
  * The new device's side of a device link (sync/share/device-link.ts):
  *   1. beginDeviceLink(origin) -> show `link` (QR) and `fingerprint`; keep `pending` in memory
  *      until `pending.expiresAt` (10 minutes by this device's clock);
- *   2. the old device answers (Vault.answerDeviceLink) with a response link and a check code;
+ *   2. the old device answers (vault.devices.answerLink) with a response link and a check code;
  *   3. linkDevice(services, { responseLink, pending, passphrase }) -> a vault on this device
  *      with the SAME vault key and id, its own passphrase and device keys. No recovery key of
  *      its own: the vault's arrives with the vault doc and its header adopts it

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { concatBytes, fromBase64Url, lengthPrefixed, sign, toBase64Url, utf8, verifySignature, type SigningKeyPair } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { listedSigningKey } from './vault-doc.ts';
+import { listedSigningKey } from '../vault-doc/vault-doc.ts';
 
 /**
  * Which of the person's devices may be an owner of the notebooks they are added to

@@ -6,7 +6,7 @@ import { deviceIdFor, newWriter, type WriterSlot } from '../sealed/writer.ts';
 import { sealedMeta, type SealedMeta } from '../sealed/sealed-meta.ts';
 import { deviceApprovals, VAULT_META_DOMAIN, type DeviceApprovals } from './device-approvals.ts';
 import { guardHandovers } from './vault-key-handover.ts';
-import { vaultDocTrust } from './device-revocations.ts';
+import { vaultDocTrust } from '../vault-doc/device-revocations.ts';
 
 /**
  * How every device seals the vault doc: doc id `vault:<vaultId>`, the vault purposes, the

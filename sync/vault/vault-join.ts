@@ -14,7 +14,7 @@ import {
   notebookAcceptedBy,
   notebookKeys,
   setNotebookAcceptedBy,
-} from './vault-doc.ts';
+} from '../vault-doc/vault-doc.ts';
 
 /**
  * Joining a notebook by invite on a Vault (sync/PROTOCOL.md "Joining"): the notebook goes

@@ -19,11 +19,11 @@ import { isCurrentOwner, readMember } from '../share/members.ts';
 import { removeMembersAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import type { BoxHandle, BoxPersistence } from '../storage/box-persistence.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
-import { isDeviceRevoked, revokedDeviceIds, revokedDevicesMap, writeDeviceRevocation } from './device-revocations.ts';
+import { isDeviceRevoked, revokedDeviceIds, revokedDevicesMap, writeDeviceRevocation } from '../vault-doc/device-revocations.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { stageResealedDeviceRecords } from './reseal-device-records.ts';
 import { vaultKeyId } from './vault-doc-sealing.ts';
-import { devicesMap } from './vault-doc.ts';
+import { devicesMap } from '../vault-doc/vault-doc.ts';
 import { settleRotation, writeRotationJournal, type RotationJournal } from './vault-rotation-journal.ts';
 
 /**
@@ -117,7 +117,7 @@ export interface RotationHost {
    * Before the new header is stored: hands `key` to each of the person's approved devices but
    * `removed`, sealed under the old vault key `from` for the old vault room, and stages the
    * device record that keeps them (sealed under `key`) until each recipient took its handover
-   * up: this device offers them in the old room at every unlock (Vault.retiredVaultReplicas).
+   * up: this device offers them in the old room at every unlock (vault.replicas.retired).
    * Returns the device ids.
    */
   prepareHandover(from: VaultKey, key: VaultKey, removed: string): Promise<string[]>;

@@ -6,7 +6,7 @@ import { memberListStatus } from '../share/member-head.ts';
 import { pendingMembers } from '../share/member-requests.ts';
 import { handCurrentKey, removeMemberAndRotate, type SharedNotebook } from '../share/rotate-key.ts';
 import { deviceName } from './device-names.ts';
-import { devicesMap, notebookFounder, notebookFounderKey, notebookRoom } from './vault-doc.ts';
+import { devicesMap, notebookFounder, notebookFounderKey, notebookRoom } from '../vault-doc/vault-doc.ts';
 
 /** What an invite link tells the joiner about where to find the room. */
 export interface InviteOptions {

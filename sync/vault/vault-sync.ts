@@ -6,7 +6,7 @@
  *   sync.vault().status();                 // { peers, relay, lastSyncAt } of the vault doc
  *   sync.notebook(id)?.onlineDevices();    // sealed presence, for the sync panel
  *   const off = sync.onChange(() => render());  // any status, presence or list change
- *   await vault.joinByInvite(link);        // needs a running sync
+ *   await vault.sharing.joinByInvite(link);        // needs a running sync
  *   sync.stop();                           // or vault.lock(), which stops it too
  *
  * Every listed notebook replicates, open or not: a box replicates without being decrypted,
@@ -19,9 +19,10 @@ import { wipe } from '../../crypto/index.ts';
 import type { Replication, ReplicationStatus } from '../replication/replicate-box.ts';
 import { checkReplicationSettings, type ReplicationSettings } from '../replication/replication-settings.ts';
 import type { WrtcImplementation } from '../transport/chunking-wrtc.ts';
-import { listNotebooks } from './vault-doc.ts';
+import { listNotebooks } from '../vault-doc/vault-doc.ts';
 import { replicateWithRetry, type GlareOptions } from './vault-sync-glare.ts';
-import type { BoxReplica, Vault } from './vault.ts';
+import type { Vault } from './vault.ts';
+import type { BoxReplica } from './vault-replicas.ts';
 
 export interface VaultSyncOptions {
   readonly settings: ReplicationSettings;
@@ -51,7 +52,7 @@ export interface VaultSync {
 export type { Replication, ReplicationStatus };
 
 export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSync {
-  const vaultRoom = vault.vaultReplica();
+  const vaultRoom = vault.replicas.vault();
   checkReplicationSettings(options.settings, vaultRoom.roomId, vaultRoom.password);
   const listeners = new Set<() => void>();
   const changed = (): void => listeners.forEach((listener) => listener());
@@ -80,7 +81,7 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
   let stopped = false;
   const vaultReplication = start(vaultRoom);
   // After this device removed one: the old vault rooms, where the others find the new key.
-  const retiredReplications = vault.retiredVaultReplicas().map(start);
+  const retiredReplications = vault.replicas.retired().map(start);
   const running = new Map<string, Replication>();
   const loading = new Set<string>();
 
@@ -96,7 +97,7 @@ export function startVaultSync(vault: Vault, options: VaultSyncOptions): VaultSy
     for (const id of listed) {
       if (running.has(id) || loading.has(id)) continue;
       loading.add(id);
-      void vault.notebookReplica(id).then(
+      void vault.replicas.notebook(id).then(
         (replica) => {
           loading.delete(id);
           // Stopped, locked or unlisted while the box loaded: do not join its room.

@@ -15,7 +15,7 @@ import { createNote } from '../../sync/notebook/notes.ts';
 import { setNotePhoto } from '../../sync/notebook/photos.ts';
 import { MemoryBoxPersistence } from '../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../sync/storage/memory-storage-adapter.ts';
-import { createVault } from '../../sync/vault/vault.ts';
+import { createVault } from '../../sync/vault/create-vault.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
 
 const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
@@ -31,8 +31,8 @@ export async function run(args: string[]): Promise<void> {
   const random = seededRandom(1);
   const { services, blobs } = device();
   const { vault } = await createVault(services, 'bench passphrase');
-  const notebook = vault.createNotebook('bench');
-  const opened = await vault.openNotebook(notebook);
+  const notebook = vault.notebooks.create('bench');
+  const opened = await vault.notebooks.open(notebook);
   if (!opened.ok) throw new Error(opened.error.code);
   const ids: string[] = [];
   for (let i = 0; i < photos; i++) {

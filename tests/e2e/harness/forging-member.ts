@@ -16,7 +16,7 @@ import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { addMember } from '../../../sync/share/members.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { createVault } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
 import { env } from '../../helpers/child-device.ts';
 import { memoryServices, PASS, Ws } from '../../integration/vault-sync/vault-sync-harness.ts';
 
@@ -32,12 +32,12 @@ startVaultSync(vault, {
   wrtc,
   WebSocketPolyfill: Ws,
 });
-const joined = await vault.joinByInvite(link);
+const joined = await vault.sharing.joinByInvite(link);
 if (!joined.ok) {
   console.log(JSON.stringify({ joined: false, code: joined.error.code }));
   process.exit(2);
 }
-const opened = await vault.openNotebook(joined.value.notebookId);
+const opened = await vault.notebooks.open(joined.value.notebookId);
 if (!opened.ok) process.exit(3);
 const nb = opened.value;
 createNote(nb.doc, { title: env('OBSCURA_MEMBER_TITLE') });

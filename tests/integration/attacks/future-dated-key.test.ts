@@ -21,13 +21,13 @@ describe('attack: a future-dated key planted by a member before its removal', ()
     const bob = await newDevice(relay.relayUrl, 'bob');
     const mallory = await newDevice(relay.relayUrl, 'mallory');
     try {
-      const id = alice.vault.createNotebook('Club');
+      const id = alice.vault.notebooks.create('Club');
       const na = await open(alice, id);
       createNote(na.doc, { title: 'welcome' });
       await na.flush();
-      const invite = async () => must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
-      must(await bob.vault.joinByInvite(await invite()));
-      must(await mallory.vault.joinByInvite(await invite()));
+      const invite = async () => must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await bob.vault.sharing.joinByInvite(await invite()));
+      must(await mallory.vault.sharing.joinByInvite(await invite()));
       const nb = await open(bob, id);
       const nm = await open(mallory, id);
       await until(nm.doc, () => readMember(nm.shared.plain, bob.vault.deviceId) !== undefined, 20_000, 'bob on mallory');
@@ -44,7 +44,7 @@ describe('attack: a future-dated key planted by a member before its removal', ()
       nm.shared.keyring.add(evil.keyId, evil.key.slice());
       await until(nb.box, () => keysMap(nb.box).has(`${bob.vault.deviceId}/${evil.keyId}`), 20_000, 'the planted key on bob');
 
-      const rotated = must(await alice.vault.removeMember(id, mallory.vault.deviceId));
+      const rotated = must(await alice.vault.sharing.removeMember(id, mallory.vault.deviceId));
       await until(nb.doc, () => nb.shared.keyring.has(rotated.keyId), 20_000, 'the rotation\'s key on bob');
       expect.soft(nb.shared.keyring.current().keyId).toBe(rotated.keyId);
 

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toBase64Url, toHex, randomBytes } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { startVaultSync, type VaultSync } from '../../../sync/vault/vault-sync.ts';
-import { createVault, type OpenNotebook, type Vault } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import type { OpenNotebook } from '../../../sync/vault/notebook-registry.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
 import { memoryServices, must, PASS, relayHolds, Ws } from '../vault-sync/vault-sync-harness.ts';
@@ -20,11 +22,11 @@ const lines: Record<string, unknown>[] = [];
 beforeAll(async () => {
   vault = (await createVault(memoryServices(), PASS)).vault;
   sync = startVaultSync(vault, { settings: { signalingUrls: [relay.signalingUrl], relayUrl: relay.relayUrl, iceServers: [] }, deviceName: 'alice-laptop', wrtc: nodeWrtc, WebSocketPolyfill: Ws });
-  const id = vault.createNotebook('Trip');
-  nb = must(await vault.openNotebook(id));
+  const id = vault.notebooks.create('Trip');
+  nb = must(await vault.notebooks.open(id));
   createNote(nb.doc, { title: 'before' });
   await nb.flush();
-  const room = await vault.notebookReplica(id);
+  const room = await vault.replicas.notebook(id);
   if (!room) throw new Error('no room');
   await vi.waitFor(() => expect(sync.notebook(id)?.status().relay).toBe('connected'), { timeout: 20_000 });
   // What a removed member or an old invite's holder keeps: the room's id, password and presence key.
@@ -72,7 +74,7 @@ describe('attack: a hostile peer\'s presence (issue 18 §2)', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     createNote(nb.doc, { title: 'after' });
     await nb.flush();
-    const room = await vault.notebookReplica(nb.id);
+    const room = await vault.replicas.notebook(nb.id);
     if (!room) throw new Error('no room');
     await relayHolds(relay.relayUrl, room.roomId, room.box);
     expect(replication?.status().relay).toBe('connected');
@@ -80,7 +82,7 @@ describe('attack: a hostile peer\'s presence (issue 18 §2)', () => {
 
   it('junk box updates from the peer are neither kept nor passed on to the relay: the box holds only box maps and the relay connection stays up', { timeout: 60_000 }, async () => {
     const replication = sync.notebook(nb.id);
-    const room = await vault.notebookReplica(nb.id);
+    const room = await vault.replicas.notebook(nb.id);
     if (!room) throw new Error('no room');
     const relayStates: string[] = [];
     const stop = replication?.onStatus((status) => relayStates.push(status.relay));

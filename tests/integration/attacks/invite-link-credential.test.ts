@@ -47,9 +47,9 @@ describe('attack: an invite link is a lasting read credential', () => {
   it('a link carries no notebook key (founding or current)', async () => {
     const alice = await newDevice(relay.relayUrl, 'alice');
     try {
-      const id = alice.vault.createNotebook('Secrets');
+      const id = alice.vault.notebooks.create('Secrets');
       const na = await open(alice, id);
-      const { link } = must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+      const { link } = must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
       const payload = link.slice(link.indexOf('#/join/') + '#/join/'.length);
       for (const [keyId, key] of [[na.shared.keyring.current().keyId, na.shared.keyring.current().key]] as const) {
         expect.soft(payload.includes(toBase64Url(key).slice(0, 20)) || Buffer.from(payload, 'base64url').includes(Buffer.from(key)), `key ${keyId} in the link`).toBe(false);
@@ -62,10 +62,10 @@ describe('attack: an invite link is a lasting read credential', () => {
   it('a revoked link that was never used reads nothing written after the revocation', async () => {
     const alice = await newDevice(relay.relayUrl, 'alice');
     try {
-      const id = alice.vault.createNotebook('Secrets');
+      const id = alice.vault.notebooks.create('Secrets');
       const na = await open(alice, id);
-      const { link, inviteId } = must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
-      must(await alice.vault.revokeInvite(id, inviteId));
+      const { link, inviteId } = must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+      must(await alice.vault.sharing.revokeInvite(id, inviteId));
       createNote(na.doc, { title: 'after the revocation' });
       await na.flush();
       expect(readWithLink(link, na.box)).not.toContain('after the revocation');
@@ -78,13 +78,13 @@ describe('attack: an invite link is a lasting read credential', () => {
     const alice = await newDevice(relay.relayUrl, 'alice');
     const bob = await newDevice(relay.relayUrl, 'bob');
     try {
-      const id = alice.vault.createNotebook('Secrets');
+      const id = alice.vault.notebooks.create('Secrets');
       const na = await open(alice, id);
-      const expiring = must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl], ttlMs: 200 })).link;
-      must(await bob.vault.joinByInvite(must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link));
+      const expiring = must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl], ttlMs: 200 })).link;
+      must(await bob.vault.sharing.joinByInvite(must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link));
       await until(na.doc, () => na.shared.plain.getMap('members').has(bob.vault.deviceId), 20_000, 'bob on alice');
       await new Promise((resolve) => setTimeout(resolve, 300));
-      must(await alice.vault.removeMember(id, bob.vault.deviceId));
+      must(await alice.vault.sharing.removeMember(id, bob.vault.deviceId));
       createNote(na.doc, { title: 'after the rotation' });
       await na.flush();
       expect(readWithLink(expiring, na.box)).not.toContain('after the rotation');
@@ -97,10 +97,10 @@ describe('attack: an invite link is a lasting read credential', () => {
     const alice = await newDevice(relay.relayUrl, 'alice');
     const bob = await newDevice(relay.relayUrl, 'bob');
     try {
-      const id = alice.vault.createNotebook('Secrets');
+      const id = alice.vault.notebooks.create('Secrets');
       const na = await open(alice, id);
-      const { link } = must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
-      must(await bob.vault.joinByInvite(link));
+      const { link } = must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+      must(await bob.vault.sharing.joinByInvite(link));
       const nb = await open(bob, id);
       await until(na.doc, () => na.shared.plain.getMap('members').has(bob.vault.deviceId), 20_000, 'bob on alice');
       createNote(na.doc, { title: 'after bob joined' });

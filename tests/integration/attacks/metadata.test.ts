@@ -32,22 +32,22 @@ describe('attack: a relay links devices and notebooks across rooms', () => {
     const bob = await newDevice(relay.relayUrl, 'bob');
     const carol = await newDevice(relay.relayUrl, 'carol');
     try {
-      const shared = alice.vault.createNotebook('Shared');
-      const own = alice.vault.createNotebook('Own');
+      const shared = alice.vault.notebooks.create('Shared');
+      const own = alice.vault.notebooks.create('Own');
       const ns = await open(alice, shared);
       const no = await open(alice, own);
       createNote(ns.doc, { title: 'shared note' });
       createNote(no.doc, { title: 'own note' });
-      const invite = async () => must(await alice.vault.createInvite(shared, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
-      must(await bob.vault.joinByInvite(await invite()));
-      must(await carol.vault.joinByInvite(await invite()));
+      const invite = async () => must(await alice.vault.sharing.createInvite(shared, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await bob.vault.sharing.joinByInvite(await invite()));
+      must(await carol.vault.sharing.joinByInvite(await invite()));
       const nb = await open(bob, shared);
       createNote(nb.doc, { title: 'bob note' });
       await nb.flush();
       await until(ns.doc, () => readMember(ns.shared.plain, carol.vault.deviceId) !== undefined, 20_000, 'carol on alice');
-      must(await alice.vault.removeMember(shared, carol.vault.deviceId));
+      must(await alice.vault.sharing.removeMember(shared, carol.vault.deviceId));
       await alice.vault.flush();
-      const vaultRoom = alice.vault.vaultReplica();
+      const vaultRoom = alice.vault.replicas.vault();
       for (const [roomId, box] of [[vaultRoom.roomId, vaultRoom.box], [ns.roomId, ns.box], [no.roomId, no.box]] as const) await relayHolds(relay.relayUrl, roomId, box);
 
       const rooms = { vault: roomView(vaultRoom.box), shared: roomView(ns.box), own: roomView(no.box) };

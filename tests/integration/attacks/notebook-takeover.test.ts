@@ -7,7 +7,7 @@ import { newWriter } from '../../../sync/sealed/writer.ts';
 import { createInviteLink, parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { keysMap, sealKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { readMember } from '../../../sync/share/members.ts';
-import { notebookFounder } from '../../../sync/vault/vault-doc.ts';
+import { notebookFounder } from '../../../sync/vault-doc/vault-doc.ts';
 import { newDevice as testDevice } from '../share/share-harness.ts';
 import { must, newDevice, open, reopenDevice, titles } from '../vault-sync/vault-sync-harness.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
@@ -25,7 +25,7 @@ describe('attack: a crafted invite link for a notebook the victim already has', 
   it('changes nothing: the join is refused (E_INVITE_ALREADY_JOINED), the founder stays, planted notes and keys are not used', async () => {
     let alice = await newDevice(relay.relayUrl, 'alice');
     try {
-      const id = alice.vault.createNotebook('Diary');
+      const id = alice.vault.notebooks.create('Diary');
       const na = await open(alice, id);
       createNote(na.doc, { title: 'my own words' });
       await na.flush();
@@ -33,7 +33,7 @@ describe('attack: a crafted invite link for a notebook the victim already has', 
       const keyBefore = na.shared.keyring.current().keyId;
       // Mallory once saw an honest link (made for someone else), and, as a removed member
       // would, holds the notebook's key.
-      const seen = must(parseInviteLink(must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link));
+      const seen = must(parseInviteLink(must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link));
       const held = na.shared.keyring.current();
 
       const mallory = testDevice();
@@ -51,7 +51,7 @@ describe('attack: a crafted invite link for a notebook the victim already has', 
         },
         mallory.signing,
       );
-      const joined = await alice.vault.joinByInvite(crafted, { timeoutMs: 2_000 });
+      const joined = await alice.vault.sharing.joinByInvite(crafted, { timeoutMs: 2_000 });
       expect.soft(joined.ok ? 'joined' : joined.error.code).toBe('E_INVITE_ALREADY_JOINED');
       expect.soft(notebookFounder(alice.vault.doc, id)).toBe(founderBefore);
 

@@ -7,10 +7,13 @@ import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { newWriter, type WriterSlot } from '../../../sync/sealed/writer.ts';
 import { vaultKeyId, vaultWriterSlot } from '../../../sync/vault/vault-doc-sealing.ts';
 import { loadDeviceRecord } from '../../../sync/vault/device-record.ts';
-import { listNotebooks, notebookKeys, notebookRoom } from '../../../sync/vault/vault-doc.ts';
+import { listNotebooks, notebookKeys, notebookRoom } from '../../../sync/vault-doc/vault-doc.ts';
 import { loadDeviceKeys } from '../../../sync/vault/vault-records.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { createVault, unlockVault, type OpenNotebook, type Vault } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import type { OpenNotebook } from '../../../sync/vault/notebook-registry.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
 import type { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { keylessRoomClient } from '../relay/keyless-room-client.ts';
@@ -19,7 +22,7 @@ import { roomMeta } from '../../../sync/share/room-meta.ts';
 
 const relay = relayForSuite();
 
-const openIn = async (vault: Vault, id: string): Promise<OpenNotebook> => must(await vault.openNotebook(id));
+const openIn = async (vault: Vault, id: string): Promise<OpenNotebook> => must(await vault.notebooks.open(id));
 
 /** What the relay hands anyone who names the room: its whole box, no key needed. */
 async function roomCopy(roomId: string): Promise<Y.Doc> {
@@ -69,24 +72,24 @@ describe('attack: an old vault header and the old passphrase (issue 12 §6)', ()
     let sync = startVaultSync(vault, { settings: relayOnly(relay.relayUrl), deviceName: 'alice', WebSocketPolyfill: Ws });
     try {
       const vaultId = vault.vaultId;
-      const diary = vault.createNotebook('Diary');
+      const diary = vault.notebooks.create('Diary');
       const nDiary = await openIn(vault, diary);
       createNote(nDiary.doc, { title: 'before-rotation' });
-      await vault.saveDeviceRecord('settings', utf8('settings-before'));
+      await vault.records.save('settings', utf8('settings-before'));
       await vault.flush();
-      const oldVaultRoom = vault.vaultReplica().roomId;
-      await relayHolds(relay.relayUrl, oldVaultRoom, vault.vaultReplica().box);
+      const oldVaultRoom = vault.replicas.vault().roomId;
+      await relayHolds(relay.relayUrl, oldVaultRoom, vault.replicas.vault().box);
       await relayHolds(relay.relayUrl, nDiary.roomId, nDiary.box);
 
       // What someone keeps from before: the stored header (every backup file holds one too),
       // the vault box as the relay and a backup hold it, and the recovery key of that time.
       const oldHeaderBytes = (await services.storage.load(['vault', 'header'])) as Uint8Array;
-      const oldVaultBoxes = [Y.encodeStateAsUpdate(vault.vaultReplica().box), Y.encodeStateAsUpdate(await roomCopy(oldVaultRoom))];
+      const oldVaultBoxes = [Y.encodeStateAsUpdate(vault.replicas.vault().box), Y.encodeStateAsUpdate(await roomCopy(oldVaultRoom))];
       const oldRecoveryKey = created.recoveryKey;
 
       // The person fears the old passphrase leaked: changes it, then rotates the vault key.
-      await vault.changePassphrase('a brand new passphrase');
-      const rotated = must(await vault.rotateVaultKey('a brand new passphrase'));
+      await vault.secrets.changePassphrase('a brand new passphrase');
+      const rotated = must(await vault.rotation.rotate('a brand new passphrase'));
       expect(rotated.recoveryKey).not.toBe(oldRecoveryKey);
       sync.stop();
       sync = startVaultSync(vault, { settings: relayOnly(relay.relayUrl), deviceName: 'alice', WebSocketPolyfill: Ws });
@@ -94,14 +97,14 @@ describe('attack: an old vault header and the old passphrase (issue 12 §6)', ()
       // Written after the rotation.
       const diaryAfter = await openIn(vault, diary);
       createNote(diaryAfter.doc, { title: 'after-rotation' });
-      const later = vault.createNotebook('Written later');
+      const later = vault.notebooks.create('Written later');
       const nLater = await openIn(vault, later);
       createNote(nLater.doc, { title: 'later-secret' });
-      await vault.saveDeviceRecord('settings', utf8('settings-after'));
+      await vault.records.save('settings', utf8('settings-after'));
       await vault.flush();
-      const newVaultRoom = vault.vaultReplica().roomId;
+      const newVaultRoom = vault.replicas.vault().roomId;
       expect(newVaultRoom).not.toBe(oldVaultRoom);
-      await relayHolds(relay.relayUrl, newVaultRoom, vault.vaultReplica().box);
+      await relayHolds(relay.relayUrl, newVaultRoom, vault.replicas.vault().box);
       await relayHolds(relay.relayUrl, diaryAfter.roomId, diaryAfter.box);
       await relayHolds(relay.relayUrl, nLater.roomId, nLater.box);
 
@@ -110,7 +113,7 @@ describe('attack: an old vault header and the old passphrase (issue 12 §6)', ()
 
       // ...which opens no vault doc written after: not this device's box now, not the relay's
       // copy of either room (the new room's name derives from the new key; fetched here anyway).
-      const boxes: Y.Doc[] = [...oldVaultBoxes.map((bytes) => ((d) => (Y.applyUpdate(d, bytes), d))(new Y.Doc())), vault.vaultReplica().box, await roomCopy(oldVaultRoom), await roomCopy(newVaultRoom)];
+      const boxes: Y.Doc[] = [...oldVaultBoxes.map((bytes) => ((d) => (Y.applyUpdate(d, bytes), d))(new Y.Doc())), vault.replicas.vault().box, await roomCopy(oldVaultRoom), await roomCopy(newVaultRoom)];
       const learned = new Map<string, Uint8Array>();
       const rooms = new Set<string>();
       const slots = new Map<string, WriterSlot>();
@@ -151,7 +154,7 @@ describe('attack: an old vault header and the old passphrase (issue 12 §6)', ()
       const byOld = await unlockVault(services, { recoveryKey: oldRecoveryKey });
       expect(byOld.ok ? 'opened' : byOld.error.code).toBe('E_RECOVERY_KEY');
       const byNew = must(await unlockVault(services, { recoveryKey: rotated.recoveryKey }));
-      const reopened = must(await byNew.openNotebook(diary));
+      const reopened = must(await byNew.notebooks.open(diary));
       await until(reopened.doc, () => titles(reopened.doc).length === 2, 5_000, 'both notes after the rotation');
       expect(titles(reopened.doc)).toEqual(['after-rotation', 'before-rotation']);
       await byNew.lock();

@@ -31,13 +31,13 @@ describe('attack: writing to a relay room without its current key', () => {
     const bob = await newDevice(relay.relayUrl, 'bob');
     const carol = await newDevice(relay.relayUrl, 'carol');
     try {
-      const id = alice.vault.createNotebook('Rota');
+      const id = alice.vault.notebooks.create('Rota');
       const na = await open(alice, id);
       createNote(na.doc, { title: 'first' });
       await na.flush();
-      const invite = async () => must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
-      must(await bob.vault.joinByInvite(await invite()));
-      must(await carol.vault.joinByInvite(await invite()));
+      const invite = async () => must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await bob.vault.sharing.joinByInvite(await invite()));
+      must(await carol.vault.sharing.joinByInvite(await invite()));
       const [nb, nc] = [await open(bob, id), await open(carol, id)];
       await until(na.doc, () => readMember(na.shared.plain, carol.vault.deviceId) !== undefined, 20_000, 'carol on alice');
 
@@ -49,7 +49,7 @@ describe('attack: writing to a relay room without its current key', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       connection.destroy();
 
-      must(await alice.vault.removeMember(id, carol.vault.deviceId));
+      must(await alice.vault.sharing.removeMember(id, carol.vault.deviceId));
       await until(nb.doc, () => nb.shared.keyring.current().keyId === na.shared.keyring.current().keyId, 20_000, 'the new key on bob');
       const written = async (nb: typeof nc, title: string): Promise<string[]> => {
         const before = new Set(boxMaps(nb.box).entries.keys());

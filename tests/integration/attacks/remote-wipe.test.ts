@@ -47,16 +47,16 @@ describe('attack: whoever knows a room id deletes or overwrites box entries thro
     const bob = await newDevice(relay.relayUrl, 'bob');
     const carol = await newDevice(relay.relayUrl, 'carol');
     try {
-      const id = alice.vault.createNotebook('Garden');
+      const id = alice.vault.notebooks.create('Garden');
       const na = await open(alice, id);
       for (const title of ['seeds', 'compost', 'frost']) createNote(na.doc, { title });
       await na.flush();
-      const invite = async () => must(await alice.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
-      must(await bob.vault.joinByInvite(await invite()));
-      must(await carol.vault.joinByInvite(await invite()));
+      const invite = async () => must(await alice.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await bob.vault.sharing.joinByInvite(await invite()));
+      must(await carol.vault.sharing.joinByInvite(await invite()));
       const nb = await open(bob, id);
       await until(na.doc, () => na.shared.plain.getMap('members').has(carol.vault.deviceId), 20_000, 'carol on alice');
-      must(await alice.vault.removeMember(id, carol.vault.deviceId));
+      must(await alice.vault.sharing.removeMember(id, carol.vault.deviceId));
       createNote(na.doc, { title: 'after-carol' });
       await na.flush();
       await until(nb.doc, () => titles(nb.doc).includes('after-carol'), 20_000, 'bob reads after-carol');
@@ -81,7 +81,7 @@ describe('attack: whoever knows a room id deletes or overwrites box entries thro
 
       const late = await newDevice(relay.relayUrl, 'dave');
       try {
-        must(await late.vault.joinByInvite(await invite()));
+        must(await late.vault.sharing.joinByInvite(await invite()));
         const nd = await open(late, id);
         await until(nd.doc, () => titles(nd.doc).length === 4, 20_000, 'the notes on a late joiner').catch(() => undefined);
         expect.soft(titles(nd.doc), 'on a device that joins afterwards').toEqual(['after-carol', 'compost', 'frost', 'seeds']);
@@ -96,16 +96,16 @@ describe('attack: whoever knows a room id deletes or overwrites box entries thro
   it('the vault room: every notebook and its keys survive on the person\'s device and after a reload', async () => {
     let alice = await newDevice(relay.relayUrl, 'alice');
     try {
-      const ids = ['Letters', 'Recipes', 'Taxes'].map((name) => alice.vault.createNotebook(name));
+      const ids = ['Letters', 'Recipes', 'Taxes'].map((name) => alice.vault.notebooks.create(name));
       await alice.vault.flush();
-      const replica = alice.vault.vaultReplica();
+      const replica = alice.vault.replicas.vault();
       await vandalise(replica.roomId, replica.box);
-      expect.soft(alice.vault.notebooks().map((nb) => nb.name).sort()).toEqual(['Letters', 'Recipes', 'Taxes']);
+      expect.soft(alice.vault.notebooks.list().map((nb) => nb.name).sort()).toEqual(['Letters', 'Recipes', 'Taxes']);
 
       await alice.close();
       alice = await reopenDevice(alice.services, relay.relayUrl, 'alice');
-      expect.soft(alice.vault.notebooks().map((nb) => nb.name).sort(), 'after a reload').toEqual(['Letters', 'Recipes', 'Taxes']);
-      for (const id of ids) expect.soft((await alice.vault.openNotebook(id)).ok, `notebook ${id} opens`).toBe(true);
+      expect.soft(alice.vault.notebooks.list().map((nb) => nb.name).sort(), 'after a reload').toEqual(['Letters', 'Recipes', 'Taxes']);
+      for (const id of ids) expect.soft((await alice.vault.notebooks.open(id)).ok, `notebook ${id} opens`).toBe(true);
     } finally {
       await alice.close();
     }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote } from '../../../sync/notebook/notes.ts';
-import { isDeviceRevoked } from '../../../sync/vault/device-revocations.ts';
+import { isDeviceRevoked } from '../../../sync/vault-doc/device-revocations.ts';
 import { deviceFingerprint, handoverChoiceIn } from '../../../sync/vault/handover-choice.ts';
 import { vaultKeysMap } from '../../../sync/vault/vault-key-handover.ts';
-import { unlockVault } from '../../../sync/vault/vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
 import { vaultBoxName } from '../../../sync/vault/vault-rotation-journal.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { allListed, closeAll, homeNotebook, threeDevices } from '../vault-sync/three-devices.ts';
@@ -14,7 +14,7 @@ import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayOnly, rel
  * Issue 18 §1: a stolen phone is removed from ONE of the person's devices, with the others
  * kept. Removing it from each notebook's members was not enough: the phone still held the
  * vault key, so it read the notebook's new key from the vault doc, every note written after,
- * and the notebooks made after. Vault.removeDevice replaces the vault key too and hands the
+ * and the notebooks made after. vault.removal.removeDevice replaces the vault key too and hands the
  * new one to the remaining devices only.
  */
 const relay = relayForSuite();
@@ -43,8 +43,8 @@ async function storedVaultBox(device: Device): Promise<Map<number, number>> {
 const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
 
 /** The app's part: sync stops for the removal and starts again after it. */
-async function removeFrom(device: Device, deviceId: string, passphrase = PASS): Promise<{ device: Device; removal: Awaited<ReturnType<Device['vault']['removeDevice']>> }> {
-  const removal = await device.vault.removeDevice(deviceId, passphrase);
+async function removeFrom(device: Device, deviceId: string, passphrase = PASS): Promise<{ device: Device; removal: Awaited<ReturnType<Device['vault']['removal']['removeDevice']>> }> {
+  const removal = await device.vault.removal.removeDevice(deviceId, passphrase);
   device.sync.stop();
   return { device: await startDevice(device.vault, device.services, relayOnly(relay.relayUrl), 'a device'), removal };
 }
@@ -58,22 +58,22 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       const { id, onLaptop, onPhone } = await homeNotebook({ laptop, phone, tablet });
       await until(onLaptop.doc, () => [phone, tablet].every((d) => onLaptop.shared.plain.getMap('members').has(d.vault.deviceId)), 20_000, 'phone and tablet members');
 
-      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
       const removed = await removeFrom(laptop, phone.vault.deviceId);
       laptop = removed.device;
       expect(must(removed.removal)).toMatchObject({ signedOut: [phone.vault.deviceId], handedTo: [tablet.vault.deviceId], rotatedNotebooks: 1, keptNotebooks: 0 });
-      expect(laptop.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+      expect(laptop.vault.devices.list().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
 
       createNote(onLaptop.doc, { title: 'after' });
-      const later = laptop.vault.createNotebook('Made after the removal');
+      const later = laptop.vault.notebooks.create('Made after the removal');
       await laptop.vault.flush();
       await until(onPhone.box, () => boxContains(onPhone.box, onLaptop.box), 20_000, 'the laptop\'s box on the phone');
       // Time for the vault doc to arrive too, wherever the laptop now writes it.
       await new Promise((resolve) => setTimeout(resolve, 2000));
       expect(titles(onPhone.doc), 'a note written after the removal').not.toContain('after');
       expect([...onPhone.sealed.quarantine.values()].some((q) => q.code === 'E_KEY_UNKNOWN')).toBe(true);
-      expect(phone.vault.notebooks().map((nb) => nb.id), 'a notebook made after the removal').not.toContain(later);
-      expect(phone.vault.handoverWaiting(), 'a handover the phone could open').toBe(false);
+      expect(phone.vault.notebooks.list().map((nb) => nb.id), 'a notebook made after the removal').not.toContain(later);
+      expect(phone.vault.handover.waiting(), 'a handover the phone could open').toBe(false);
 
       const before = new Set(onPhone.box.getMap('entries').keys());
       createNote(onPhone.doc, { title: 'from-the-removed-phone' });
@@ -90,8 +90,8 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       const asked = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
       expect(removalsAsked(asked)).toEqual(['alice-laptop removed alice-phone']);
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
-      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
-      await until(tablet.vault.doc, () => tablet.vault.notebooks().some((nb) => nb.id === later), 20_000, 'the later notebook on the tablet');
+      expect(tablet.vault.replicas.vault().roomId).toBe(laptop.vault.replicas.vault().roomId);
+      await until(tablet.vault.doc, () => tablet.vault.notebooks.list().some((nb) => nb.id === later), 20_000, 'the later notebook on the tablet');
       const onTablet = await open(tablet, id);
       await until(onTablet.doc, () => titles(onTablet.doc).includes('after'), 20_000, 'after on the tablet');
       createNote(onTablet.doc, { title: 'from-the-tablet' });
@@ -100,8 +100,8 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       expect(titles(onLaptop.doc)).toEqual(['after', 'before', 'from-the-tablet']);
       expect(onTablet.sealed.quarantine.size).toBe(0);
       // Unlocked again, the tablet still is the person's device and the phone is not.
-      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
-      expect(tablet.vault.recoveryKeyState()).toMatchObject({ shared: true });
+      expect(tablet.vault.devices.list().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+      expect(tablet.vault.secrets.recoveryKeyState()).toMatchObject({ shared: true });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(titles(onPhone.doc)).not.toContain('from-the-tablet');
     } finally {
@@ -117,8 +117,8 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       const { id, onLaptop, onPhone } = await homeNotebook({ laptop, phone, tablet });
       const onTablet = await open(tablet, id);
       await until(onTablet.doc, () => titles(onTablet.doc).includes('before'), 20_000, 'before on the tablet');
-      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
-      const removal = must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
+      const removal = must(await laptop.vault.removal.removeDevice(phone.vault.deviceId, PASS));
       expect(removal.handedTo).toEqual([tablet.vault.deviceId]);
       laptop.sync.stop();
       laptop = await startDevice(laptop.vault, laptop.services, relayOnly(forwardingRelay.relayUrl), 'alice-laptop');
@@ -140,7 +140,7 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
     try {
       await allListed({ laptop, phone, tablet });
-      const oldRoom = tablet.vault.vaultReplica().roomId;
+      const oldRoom = tablet.vault.replicas.vault().roomId;
       // The tablet is away while both removals happen: it finds both in the old room when it comes back.
       await tablet.close();
       laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
@@ -148,12 +148,12 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       const counter = await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass');
       phone = counter.device;
       expect(must(counter.removal).handedTo).toEqual([tablet.vault.deviceId]);
-      for (const device of [laptop, phone]) for (const { box } of device.vault.retiredVaultReplicas()) await relayHolds(relay.relayUrl, oldRoom, box);
+      for (const device of [laptop, phone]) for (const { box } of device.vault.replicas.retired()) await relayHolds(relay.relayUrl, oldRoom, box);
       const back = await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' });
       expect(back.ok, 'no handover in the tablet\'s own box yet').toBe(true);
       if (!back.ok) return;
       tablet = await startDevice(back.value, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
-      const tabletBox = tablet.vault.vaultReplica().box;
+      const tabletBox = tablet.vault.replicas.vault().box;
       await until(tabletBox, () => vaultKeysMap(tabletBox).size >= 2, 20_000, 'both handovers on the tablet');
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await tablet.close();
@@ -166,10 +166,10 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       // Asking, it wrote nothing under the old key (its last-seen time, say), which the phone reads.
       expect(await storedVaultBox(tablet), 'the tablet\'s vault box after it asked').toEqual(before);
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
-      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
-      expect(tablet.vault.vaultReplica().roomId).not.toBe(oldRoom);
-      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
-      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+      expect(tablet.vault.replicas.vault().roomId).toBe(laptop.vault.replicas.vault().roomId);
+      expect(tablet.vault.replicas.vault().roomId).not.toBe(oldRoom);
+      await until(laptop.vault.doc, () => laptop.vault.devices.list().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
+      expect(tablet.vault.devices.list().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
       await closeAll({ laptop, phone, tablet });
     }
@@ -179,12 +179,12 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     let { laptop, phone, tablet } = await threeDevices(relay.relayUrl);
     try {
       await allListed({ laptop, phone, tablet });
-      const oldRoom = tablet.vault.vaultReplica().roomId;
+      const oldRoom = tablet.vault.replicas.vault().roomId;
       // The laptop removes the phone offline and stays away (the durable handover waits on it).
       laptop.sync.stop();
-      must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
+      must(await laptop.vault.removal.removeDevice(phone.vault.deviceId, PASS));
       // The thief, unaware, removes the laptop from the phone; the tablet is online.
-      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
       phone = (await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass')).device;
       await handedOver;
       await tablet.close();
@@ -198,20 +198,20 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       }
       // The person keeps the laptop: the phone's handover is refused, and stays refused.
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
-      expect(tablet.vault.vaultReplica().roomId).toBe(oldRoom);
-      expect(tablet.vault.handoverWaiting()).toBe(false);
+      expect(tablet.vault.replicas.vault().roomId).toBe(oldRoom);
+      expect(tablet.vault.handover.waiting()).toBe(false);
       // The laptop comes back: its handover reaches the tablet, which stops and locks ...
-      const fromLaptop = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const fromLaptop = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
       laptop = await startDevice(laptop.vault, laptop.services, relayOnly(relay.relayUrl), 'alice-laptop');
       await fromLaptop;
       await tablet.close();
       // ... and follows it at the next unlock: the person chose the laptop already.
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass');
-      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
-      expect(tablet.vault.vaultReplica().roomId).not.toBe(phone.vault.vaultReplica().roomId);
-      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen on the laptop');
-      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === laptop.vault.deviceId), 20_000, 'the laptop listed on the tablet');
-      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+      expect(tablet.vault.replicas.vault().roomId).toBe(laptop.vault.replicas.vault().roomId);
+      expect(tablet.vault.replicas.vault().roomId).not.toBe(phone.vault.replicas.vault().roomId);
+      await until(laptop.vault.doc, () => laptop.vault.devices.list().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen on the laptop');
+      await until(tablet.vault.doc, () => tablet.vault.devices.list().some((d) => d.deviceId === laptop.vault.deviceId), 20_000, 'the laptop listed on the tablet');
+      expect(tablet.vault.devices.list().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
       await closeAll({ laptop, phone, tablet });
     }
@@ -224,17 +224,17 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     let phone2: Device | undefined;
     try {
       await allListed({ laptop, phone, tablet });
-      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
       laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
       await handedOver;
       await tablet.close();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
-      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      expect(tablet.vault.replicas.vault().roomId).toBe(laptop.vault.replicas.vault().roomId);
       // Weeks later: a new phone; then the laptop (now the stolen one, say) removes it.
       phone2 = await linkNew(laptop, 'alice-phone2');
       const p2 = phone2;
-      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === p2.vault.deviceId), 20_000, 'the new phone on the tablet');
-      const second = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      await until(tablet.vault.doc, () => tablet.vault.devices.list().some((d) => d.deviceId === p2.vault.deviceId), 20_000, 'the new phone on the tablet');
+      const second = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
       laptop = (await removeFrom(laptop, phone2.vault.deviceId)).device;
       await second;
       await tablet.close();
@@ -256,10 +256,10 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await allListed({ laptop, phone, tablet });
       fake = await linkNew(phone, 'alice-laptop');
       const f = fake;
-      f.vault.setDeviceName('alice-laptop');
-      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === f.vault.deviceId && d.name === 'alice-laptop'), 20_000, 'the fake device named on the tablet');
-      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
-      must(await fake.vault.removeDevice(phone.vault.deviceId, 'alice-laptop pass'));
+      f.vault.devices.setName('alice-laptop');
+      await until(tablet.vault.doc, () => tablet.vault.devices.list().some((d) => d.deviceId === f.vault.deviceId && d.name === 'alice-laptop'), 20_000, 'the fake device named on the tablet');
+      const handedOver = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
+      must(await fake.vault.removal.removeDevice(phone.vault.deviceId, 'alice-laptop pass'));
       fake.sync.stop();
       fake = await startDevice(fake.vault, fake.services, relayOnly(relay.relayUrl), 'alice-laptop');
       await handedOver;
@@ -291,17 +291,17 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       await allListed({ laptop, phone, tablet });
       extra = await linkNew(phone, 'thief-extra');
       const x = extra;
-      await until(x.vault.doc, () => x.vault.ownDevices().length === 4, 20_000, 'the extra device lists all');
-      await until(tablet.vault.doc, () => tablet.vault.ownDevices().some((d) => d.deviceId === x.vault.deviceId), 20_000, 'the extra device on the tablet');
+      await until(x.vault.doc, () => x.vault.devices.list().length === 4, 20_000, 'the extra device lists all');
+      await until(tablet.vault.doc, () => tablet.vault.devices.list().some((d) => d.deviceId === x.vault.deviceId), 20_000, 'the extra device on the tablet');
       laptop.sync.stop();
-      must(await laptop.vault.removeDevice(phone.vault.deviceId, PASS));
-      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      must(await laptop.vault.removal.removeDevice(phone.vault.deviceId, PASS));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
       phone = (await removeFrom(phone, laptop.vault.deviceId, 'alice-phone pass')).device;
       await handedOver;
       await tablet.close();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
       // (The laptop is not listed either until its handover arrives: the phone's revocation of it is here.)
-      const listed = tablet.vault.ownDevices().map((d) => d.deviceId);
+      const listed = tablet.vault.devices.list().map((d) => d.deviceId);
       expect(listed).not.toContain(phone.vault.deviceId);
       expect(listed).not.toContain(x.vault.deviceId);
       // Modified code on the thief's device: a plain vault-doc write under the old key.
@@ -309,7 +309,7 @@ describe('attack: a removed own device (issue 18 §1)', () => {
       x.vault.doc.getMap('thief').set('marker', 'written by the thief');
       await x.vault.flush();
       const t = tablet;
-      await until(t.vault.vaultReplica().box, () => t.vault.quarantined > before || t.vault.doc.getMap('thief').has('marker'), 20_000, 'the thief\'s write on the tablet');
+      await until(t.vault.replicas.vault().box, () => t.vault.quarantined > before || t.vault.doc.getMap('thief').has('marker'), 20_000, 'the thief\'s write on the tablet');
       expect(t.vault.doc.getMap('thief').has('marker')).toBe(false);
     } finally {
       await closeAll({ laptop, phone, tablet });
@@ -332,23 +332,23 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     let { laptop, tablet } = three;
     try {
       await allListed(three);
-      const oldRoom = tablet.vault.vaultReplica().roomId;
+      const oldRoom = tablet.vault.replicas.vault().roomId;
       await tablet.close();
       laptop = (await removeFrom(laptop, phone.vault.deviceId)).device;
       await until(phone.vault.doc, () => isDeviceRevoked(phone.vault.doc, phone.vault.deviceId), 20_000, 'the revocation on the phone');
       // Modified code on the removed phone: a plain vault-doc write under the old key, after its removal.
       phone.vault.doc.getMap('thief').set('marker', 'written after the removal');
       await phone.vault.flush();
-      await relayHolds(relay.relayUrl, oldRoom, phone.vault.vaultReplica().box);
-      for (const { box } of laptop.vault.retiredVaultReplicas()) await relayHolds(relay.relayUrl, oldRoom, box);
+      await relayHolds(relay.relayUrl, oldRoom, phone.vault.replicas.vault().box);
+      for (const { box } of laptop.vault.replicas.retired()) await relayHolds(relay.relayUrl, oldRoom, box);
       // The tablet syncs the old room (handover, revocation and the phone's write), locks, and opens again.
       const back = must(await unlockVault(tablet.services, { passphrase: 'alice-tablet pass' }));
-      const handedOver = new Promise<void>((resolve) => back.onHandover(resolve));
+      const handedOver = new Promise<void>((resolve) => back.handover.onArrival(resolve));
       tablet = await startDevice(back, tablet.services, relayOnly(relay.relayUrl), 'alice-tablet');
       await handedOver;
       await tablet.close();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
-      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
+      expect(tablet.vault.replicas.vault().roomId).toBe(laptop.vault.replicas.vault().roomId);
       expect(tablet.vault.doc.getMap('thief').has('marker')).toBe(false);
     } finally {
       await closeAll({ laptop, phone, tablet });
@@ -360,17 +360,17 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     let { laptop, tablet } = three;
     const { phone } = three;
     try {
-      const handedOver = new Promise<void>((resolve) => tablet.vault.onHandover(resolve));
+      const handedOver = new Promise<void>((resolve) => tablet.vault.handover.onArrival(resolve));
       const removed = await removeFrom(laptop, phone.vault.deviceId);
       laptop = removed.device;
       expect(must(removed.removal).handedTo).toEqual([tablet.vault.deviceId]);
       await handedOver;
       await tablet.close();
       tablet = await reopenDevice(tablet.services, relay.relayUrl, 'alice-tablet', 'alice-tablet pass', laptop.vault.deviceId);
-      expect(tablet.vault.vaultReplica().roomId).toBe(laptop.vault.vaultReplica().roomId);
-      await until(laptop.vault.doc, () => laptop.vault.ownDevices().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
-      expect(laptop.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
-      expect(tablet.vault.ownDevices().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+      expect(tablet.vault.replicas.vault().roomId).toBe(laptop.vault.replicas.vault().roomId);
+      await until(laptop.vault.doc, () => laptop.vault.devices.list().some((d) => d.deviceId === tablet.vault.deviceId && d.lastSeen !== undefined), 20_000, 'the tablet seen');
+      expect(laptop.vault.devices.list().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
+      expect(tablet.vault.devices.list().map((d) => d.deviceId).sort()).toEqual([laptop.vault.deviceId, tablet.vault.deviceId].sort());
     } finally {
       await closeAll({ laptop, phone, tablet });
     }
@@ -380,17 +380,17 @@ describe('attack: a removed own device (issue 18 §1)', () => {
     let laptop = await newDevice(relay.relayUrl, 'alice-laptop');
     const phone = await linkNew(laptop, 'alice-phone');
     try {
-      const room = laptop.vault.vaultReplica().roomId;
+      const room = laptop.vault.replicas.vault().roomId;
       const codeOf = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
-      expect(codeOf(await laptop.vault.removeDevice(laptop.vault.deviceId, PASS))).toBe('E_DEVICE_UNKNOWN');
-      expect(codeOf(await laptop.vault.removeDevice('0'.repeat(32), PASS))).toBe('E_DEVICE_UNKNOWN');
-      expect(laptop.vault.vaultReplica().roomId).toBe(room);
-      expect(codeOf(await laptop.vault.removeDevice(phone.vault.deviceId, 'not the passphrase'))).toBe('E_PASSPHRASE');
-      expect(laptop.vault.vaultReplica().roomId).toBe(room);
+      expect(codeOf(await laptop.vault.removal.removeDevice(laptop.vault.deviceId, PASS))).toBe('E_DEVICE_UNKNOWN');
+      expect(codeOf(await laptop.vault.removal.removeDevice('0'.repeat(32), PASS))).toBe('E_DEVICE_UNKNOWN');
+      expect(laptop.vault.replicas.vault().roomId).toBe(room);
+      expect(codeOf(await laptop.vault.removal.removeDevice(phone.vault.deviceId, 'not the passphrase'))).toBe('E_PASSPHRASE');
+      expect(laptop.vault.replicas.vault().roomId).toBe(room);
       const removed = await removeFrom(laptop, phone.vault.deviceId);
       laptop = removed.device;
       expect(must(removed.removal).handedTo).toEqual([]);
-      expect(codeOf(await laptop.vault.removeDevice(phone.vault.deviceId, PASS))).toBe('E_DEVICE_UNKNOWN');
+      expect(codeOf(await laptop.vault.removal.removeDevice(phone.vault.deviceId, PASS))).toBe('E_DEVICE_UNKNOWN');
     } finally {
       await Promise.all([laptop.close(), phone.close()]);
     }

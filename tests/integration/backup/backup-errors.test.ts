@@ -3,10 +3,10 @@ import { decodeVaultHeader, sodiumReady, unlockWithPassphrase } from '../../../c
 import { BACKUP_PREAMBLE_BYTES } from '../../../sync/backup/backup-format.ts';
 import { bytesSource, scanBackup } from '../../../sync/backup/backup-reader.ts';
 import { restoreBackup } from '../../../sync/backup/backup-restore.ts';
-import { sealBackup } from '../../../sync/backup/backup-seal.ts';
+import { sealBackup } from '../../../crypto/index.ts';
 import { writeBackup } from '../../../sync/backup/backup-writer.ts';
 import { StorageFullError } from '../../../sync/storage/storage-adapter.ts';
-import { hasVault } from '../../../sync/vault/vault.ts';
+import { hasVault } from '../../../sync/vault/vault-services.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 import { concat, freshDevice, makeBackup, PASSPHRASE, type Made } from './backup-fixture.ts';
 

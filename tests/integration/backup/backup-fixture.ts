@@ -7,7 +7,8 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { setNotePhoto } from '../../../sync/notebook/photos.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
-import { createVault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import type { VaultServices } from '../../../sync/vault/vault-services.ts';
 import { randomPhotoKey, toBase64Url } from '../../../crypto/index.ts';
 import { seededRandom } from '../../helpers/seeded-random.ts';
 
@@ -44,10 +45,10 @@ export async function makeBackup(seed: number): Promise<Made> {
 export async function makeVault(seed: number) {
   const { services, blobs } = freshDevice();
   const { vault, recoveryKey } = await createVault(services, PASSPHRASE);
-  const first = vault.createNotebook(`Trips ${MARKER}`);
-  const second = vault.createNotebook('Receipts');
-  const a = await vault.openNotebook(first);
-  const b = await vault.openNotebook(second);
+  const first = vault.notebooks.create(`Trips ${MARKER}`);
+  const second = vault.notebooks.create('Receipts');
+  const a = await vault.notebooks.open(first);
+  const b = await vault.notebooks.open(second);
   if (!a.ok || !b.ok) throw new Error('notebook did not open');
   const noteId = createNote(a.value.doc, { title: `Harbour ${MARKER}`, body: `Boats at dawn ${MARKER}` });
   writeTagResults(a.value.doc, noteId, {

@@ -6,7 +6,7 @@ import { photoBlobAd } from '../../../sync/blob/photo-blob-ad.ts';
 import { readLabels, readOcr } from '../../../sync/notebook/labels.ts';
 import { createNote, readNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { photoKeyOf, readNotePhoto } from '../../../sync/notebook/photos.ts';
-import { unlockVault } from '../../../sync/vault/vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
 import { testSeed } from '../../helpers/seeded-random.ts';
 import { concat, freshDevice, makeBackup, MARKER, PASSPHRASE, type Made } from './backup-fixture.ts';
 
@@ -29,10 +29,10 @@ describe('encrypted backup round trip', () => {
       const unlocked = await unlockVault(device.services, secret);
       if (!unlocked.ok) throw new Error(unlocked.error.code);
       const vault = unlocked.value;
-      expect(vault.notebooks().map((n) => n.name).sort()).toEqual(['Receipts', `Trips ${MARKER}`]);
+      expect(vault.notebooks.list().map((n) => n.name).sort()).toEqual(['Receipts', `Trips ${MARKER}`]);
       const [first, second] = made.notebookIds as [string, string];
-      const a = await vault.openNotebook(first);
-      const b = await vault.openNotebook(second);
+      const a = await vault.notebooks.open(first);
+      const b = await vault.notebooks.open(second);
       if (!a.ok || !b.ok) throw new Error('restored notebook did not open');
       expect(readNote(a.value.doc, made.noteId)).toMatchObject({ title: `Harbour ${MARKER}`, body: `Boats at dawn ${MARKER}` });
       expect(readLabels(a.value.doc, made.noteId).map((l) => [l.label, l.source])).toEqual(expect.arrayContaining([['boat', 'model'], ['holiday', 'user']]));

@@ -5,7 +5,8 @@ import { SECTION } from '../../../sync/backup/backup-format.ts';
 import { bytesSource } from '../../../sync/backup/backup-reader.ts';
 import { restoreBackup, type RestoreOptions } from '../../../sync/backup/backup-restore.ts';
 import { readNotes } from '../../../sync/notebook/notes.ts';
-import { hasVault, unlockVault } from '../../../sync/vault/vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import { hasVault } from '../../../sync/vault/vault-services.ts';
 import { seededRandom, testSeed } from '../../helpers/seeded-random.ts';
 import { rewriteBackup, splitBackup } from '../../helpers/rewrite-backup.ts';
 import { freshDevice, makeBackup, PASSPHRASE, type Made } from './backup-fixture.ts';
@@ -41,7 +42,7 @@ describe('a backup changed after it was made is refused once the secret opened i
     expect(result).toMatchObject({ ok: true, value: { notebooks: 2, blobs: 2, sealed: true } });
     const vault = await unlockVault(device.services, { passphrase: PASSPHRASE });
     if (!vault.ok) throw new Error(vault.error.message);
-    const opened = await vault.value.openNotebook(made.notebookIds[0]!);
+    const opened = await vault.value.notebooks.open(made.notebookIds[0]!);
     expect(opened.ok && readNotes(opened.value.doc).map((n) => n.id)).toEqual([made.noteId]);
     await vault.value.lock();
   });

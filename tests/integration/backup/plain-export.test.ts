@@ -14,7 +14,7 @@ describe('plain export (zip)', () => {
     const seed = testSeed();
     console.log(`[plain export] seed ${seed} (replay with OBSCURA_SEED=${seed})`);
     const made = await makeVault(seed);
-    const opened = await made.vault.openNotebook(made.notebookIds[1]);
+    const opened = await made.vault.notebooks.open(made.notebookIds[1]);
     if (!opened.ok) throw new Error('notebook did not open');
     createNote(opened.value.doc, { title: 'Groceries', body: 'eggs' }, 1_700_000_000_000);
     const parts: Uint8Array[] = [];

@@ -3,7 +3,10 @@ import { sodium, sodiumReady } from '../../../crypto/index.ts';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
-import { createVault, unlockVault, type Vault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
+import type { VaultServices } from '../../../sync/vault/vault-services.ts';
 import type * as Crypto from '../../../crypto/index.ts';
 import type * as PwhashRunner from '../../../crypto/pwhash-runner.ts';
 import type * as VaultRecords from '../../../sync/vault/vault-records.ts';
@@ -81,8 +84,8 @@ beforeAll(sodiumReady);
 async function useVault(vault: Vault): Promise<{ name: string; bytes: Uint8Array }[]> {
   const found: { name: string; bytes: Uint8Array }[] = [];
   for (const name of ['first', 'second']) {
-    const id = vault.notebooks().find((n) => n.name === name)?.id ?? vault.createNotebook(name);
-    const opened = await vault.openNotebook(id);
+    const id = vault.notebooks.list().find((n) => n.name === name)?.id ?? vault.notebooks.create(name);
+    const opened = await vault.notebooks.open(id);
     if (!opened.ok) throw new Error(opened.error.message);
     const nb = opened.value;
     createNote(nb.doc, { title: `a note in ${name}` });
@@ -143,7 +146,7 @@ describe('no key material left after lock', () => {
     if (!unlocked.ok) throw new Error(unlocked.error.message);
     const [oldKey] = held.vaultKeys;
     if (!oldKey) throw new Error('no vault key seen');
-    const rotated = await unlocked.value.rotateVaultKey('correct horse');
+    const rotated = await unlocked.value.rotation.rotate('correct horse');
     expect(rotated.ok).toBe(true);
     // The unlock's key (the vault's old key) and the rotation's check of the passphrase.
     expect(held.vaultKeys).toHaveLength(2);

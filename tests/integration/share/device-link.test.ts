@@ -17,7 +17,7 @@ import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persisten
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
 import { Vault } from '../../../sync/vault/vault.ts';
 import { deviceKeysFromSeeds } from '../../../sync/vault/vault-records.ts';
-import { devicesMap, notebookKeys } from '../../../sync/vault/vault-doc.ts';
+import { devicesMap, notebookKeys } from '../../../sync/vault-doc/vault-doc.ts';
 import {
   createDeviceLinkRequest,
   createDeviceLinkResponse,
@@ -51,7 +51,7 @@ const codeOf = (result: { ok: boolean; error?: { code: string } }): string => (r
 describe('device links', () => {
   it('round trip: the new device opens the sealed vault key, unlocks the vault doc and sees every notebook; the two devices approve each other', async () => {
     const old = await oldDevice();
-    const notebookId = old.vault.createNotebook('Holiday');
+    const notebookId = old.vault.notebooks.create('Holiday');
     await old.vault.flush();
 
     const started = beginDeviceLink(ORIGIN);
@@ -59,7 +59,7 @@ describe('device links', () => {
     if (!parsed.ok) throw new Error(parsed.error.message);
     expect(requestFingerprint(parsed.value)).toBe(started.fingerprint);
     expect(requestFingerprint(createDeviceLinkRequest(ORIGIN, newSigningKey()))).not.toBe(started.fingerprint);
-    const answer = must(old.vault.answerDeviceLink(started.link, ORIGIN));
+    const answer = must(old.vault.devices.answerLink(started.link, ORIGIN));
     expect(answer.link.startsWith(`${ORIGIN}/#/linked/`)).toBe(true);
     expect(answer.fingerprint).toBe(started.fingerprint);
 
@@ -71,16 +71,16 @@ describe('device links', () => {
     expect(linked.checkCode).toBe(answer.checkCode);
     const phone = linked.vault;
     expect(phone.quarantined).toBe(0);
-    expect(phone.notebooks().map((nb) => nb.name)).toEqual(['Holiday']);
+    expect(phone.notebooks.list().map((nb) => nb.name)).toEqual(['Holiday']);
     expect(notebookKeys(phone.doc, notebookId)?.keys.size).toBe(1);
     expect(devicesMap(phone.doc).size).toBe(2);
 
     // What the phone writes reaches the old device and is taken for the person's.
-    phone.renameNotebook(notebookId, 'Holiday 2027');
+    phone.notebooks.rename(notebookId, 'Holiday 2027');
     await phone.flush();
-    Y.applyUpdate(old.vault.vaultReplica().box, Y.encodeStateAsUpdate(phone.vaultReplica().box));
+    Y.applyUpdate(old.vault.replicas.vault().box, Y.encodeStateAsUpdate(phone.replicas.vault().box));
     expect(old.vault.quarantined).toBe(0);
-    expect(old.vault.notebooks().map((nb) => nb.name)).toEqual(['Holiday 2027']);
+    expect(old.vault.notebooks.list().map((nb) => nb.name)).toEqual(['Holiday 2027']);
     await phone.lock();
     await old.vault.lock();
   });

@@ -7,8 +7,8 @@ import { addOwnDevices } from '../../../sync/share/own-devices.ts';
 import { handCurrentKey, pickUpNotebookKeys, removeMembersAndRotate } from '../../../sync/share/rotate-key.ts';
 import { epochsMap, readKeyEpoch } from '../../../sync/share/key-epochs.ts';
 import { revocationsMap } from '../../../sync/share/revocations.ts';
-import { deviceRevocationHolds, isDeviceRevoked, revokedDevicesMap, writeDeviceRevocation } from '../../../sync/vault/device-revocations.ts';
-import { devicesMap, registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { deviceRevocationHolds, isDeviceRevoked, revokedDevicesMap, writeDeviceRevocation } from '../../../sync/vault-doc/device-revocations.ts';
+import { devicesMap, registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
 import { sealVaultDoc } from '../../../sync/vault/vault-doc-sealing.ts';
 import { approvedBy, firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from './share-harness.ts';
 

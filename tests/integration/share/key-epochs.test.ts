@@ -5,7 +5,7 @@ import { countedEpochs, epochsMap, readKeyEpoch, writeKeyEpoch } from '../../../
 import { putKeyEnvelope } from '../../../sync/share/key-envelope.ts';
 import { addMember, foundMembers, isCurrentOwner } from '../../../sync/share/members.ts';
 import { chooseCurrentKey, pickUpNotebookKeys, removeMemberAndRotate, upgradeKeyEpochs } from '../../../sync/share/rotate-key.ts';
-import { addJoinedNotebook } from '../../../sync/vault/vault-doc.ts';
+import { addJoinedNotebook } from '../../../sync/vault-doc/vault-doc.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);

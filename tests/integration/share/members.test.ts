@@ -6,7 +6,7 @@ import { parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { acceptInvite, createInvite, openInviteKeys, redeemInvite, revokeInvite } from '../../../sync/share/join-notebook.ts';
 import { keyEnvelopeEntries } from '../../../sync/share/key-envelope.ts';
 import { handCurrentKey } from '../../../sync/share/rotate-key.ts';
-import { addNotebookKey, notebookFounder, notebookKeys } from '../../../sync/vault/vault-doc.ts';
+import { addNotebookKey, notebookFounder, notebookKeys } from '../../../sync/vault-doc/vault-doc.ts';
 import { foundMembers, listMembers, readMember } from '../../../sync/share/members.ts';
 import { seededRandom, shuffle, testSeed } from '../../helpers/seeded-random.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, testRoomOf, titles } from './share-harness.ts';

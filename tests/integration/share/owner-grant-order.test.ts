@@ -4,7 +4,7 @@ import { newKeyId, sodiumReady } from '../../../crypto/index.ts';
 import { addMember, bindMemberPolicy, foundMembers, isCurrentOwner, readMember } from '../../../sync/share/members.ts';
 import { addOwnDevices } from '../../../sync/share/own-devices.ts';
 import { ownerGrantors, writeOwnerGrant } from '../../../sync/vault/owner-grants.ts';
-import { registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
 import { newDevice, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);

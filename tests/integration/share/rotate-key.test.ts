@@ -8,7 +8,7 @@ import { parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { createInvite, openInviteKeys, redeemInvite } from '../../../sync/share/join-notebook.ts';
 import { addOwnDevices } from '../../../sync/share/own-devices.ts';
 import { chooseCurrentKey, handCurrentKey, pickUpNotebookKeys, removeMemberAndRotate, syncKeysFromVault } from '../../../sync/share/rotate-key.ts';
-import { addJoinedNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { addJoinedNotebook, registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
 import { approvedBy, firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, syncDocs, testRoomOf, titles, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);

@@ -7,7 +7,7 @@ import { acceptInvite, createInvite, openInviteKeys, redeemInvite } from '../../
 import { readMember } from '../../../sync/share/members.ts';
 import { handCurrentKey, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
 import { openSharedNotebook, startSharing } from '../../../sync/share/shared-notebook.ts';
-import { addNotebook, addNotebookKey, notebookRoom, registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { addNotebook, addNotebookKey, notebookRoom, registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
 import { approvedBy, memberKeys, newDevice, quarantineCodes, syncBoxes, syncDocs, titles, type TestDevice } from './share-harness.ts';
 
 beforeAll(sodiumReady);

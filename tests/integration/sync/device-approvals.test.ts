@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newKeyId, randomVaultKey, sodiumReady, type VaultKey } from '../../../crypto/index.ts';
 import { deviceApprovals, type ApprovalPlace } from '../../../sync/vault/device-approvals.ts';
-import { writeDeviceRevocation } from '../../../sync/vault/device-revocations.ts';
-import { registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { writeDeviceRevocation } from '../../../sync/vault-doc/device-revocations.ts';
+import { registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
 import { sealVaultDoc, vaultWriterSlot } from '../../../sync/vault/vault-doc-sealing.ts';
 import { newDevice, type TestDevice } from '../share/share-harness.ts';
 

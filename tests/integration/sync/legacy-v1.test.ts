@@ -7,7 +7,8 @@ import { countedEpochs } from '../../../sync/share/key-epochs.ts';
 import { isCurrentOwner } from '../../../sync/share/members.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
-import { unlockVault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { VaultServices } from '../../../sync/vault/vault-services.ts';
 
 /**
  * Stores written by format-v1 code (tests/fixtures/legacy/generate-v1.ts, never regenerated)
@@ -47,7 +48,7 @@ async function unlock(stored: Stored) {
   const services = await restore(stored);
   const vault = await unlockVault(services, { passphrase: fixture.passphrase });
   if (!vault.ok) throw new Error(vault.error.message);
-  const nb = await vault.value.openNotebook(fixture.notebookId);
+  const nb = await vault.value.notebooks.open(fixture.notebookId);
   if (!nb.ok) throw new Error(nb.error.message);
   return { vault: vault.value, nb: nb.value };
 }
@@ -74,8 +75,8 @@ describe('stores written by format-v1 code', () => {
       expect(epochs[0]?.keyId).toBe(alice.nb.shared.keyring.current().keyId);
 
       // Opening upgraded the rooms: no entry, snapshot or sharing map names a device in clear.
-      for (const box of [alice.nb.box, alice.vault.vaultReplica().box]) expect(clearDeviceIds(box)).toEqual([]);
-      expect(clearDeviceIds(bob.vault.vaultReplica().box)).toEqual([]);
+      for (const box of [alice.nb.box, alice.vault.replicas.vault().box]) expect(clearDeviceIds(box)).toEqual([]);
+      expect(clearDeviceIds(bob.vault.replicas.vault().box)).toEqual([]);
 
       Y.applyUpdate(bob.nb.box, Y.encodeStateAsUpdate(alice.nb.box, Y.encodeStateVector(bob.nb.box)), 'peer');
       expect(bob.nb.shared.keyring.current().keyId).toBe(epochs[0]?.keyId);

@@ -4,8 +4,10 @@ import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { deviceIdFor } from '../../../sync/sealed/writer.ts';
 import type { BoxPersistence } from '../../../sync/storage/box-persistence.ts';
 import type { StorageAdapter } from '../../../sync/storage/storage-adapter.ts';
-import { registerDevice } from '../../../sync/vault/vault-doc.ts';
-import { createVault, unlockVault, type VaultKeyRotation } from '../../../sync/vault/vault.ts';
+import { registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { VaultKeyRotation } from '../../../sync/vault/vault-key-rotation.ts';
 import { FaultyDisk } from '../../helpers/faulty-disk.ts';
 
 const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
@@ -29,11 +31,11 @@ async function setup(): Promise<Setup> {
   const { vault, recoveryKey } = await createVault({ storage: disk.storage, boxes: disk.boxes, pwhash: FAST }, PASS);
   const other = generateSigningKeyPair();
   registerDevice(vault.doc, deviceIdFor(other.publicKey), other.publicKey, generateBoxKeyPair().publicKey);
-  const id = vault.createNotebook('Owned');
-  const opened = await vault.openNotebook(id);
+  const id = vault.notebooks.create('Owned');
+  const opened = await vault.notebooks.open(id);
   if (!opened.ok) throw new Error(opened.error.message);
   createNote(opened.value.doc, { title: 'kept through every crash' });
-  await vault.saveDeviceRecord('settings', utf8('dark mode'));
+  await vault.records.save('settings', utf8('dark mode'));
   await vault.flush();
   const deviceId = vault.deviceId;
   await vault.lock();
@@ -49,13 +51,13 @@ async function opensWhole(storage: StorageAdapter, boxes: BoxPersistence, s: Set
   const vault = unlocked.value;
   try {
     expect(vault.deviceId).toBe(s.deviceId);
-    expect(vault.notebooks().map((nb) => nb.name)).toEqual(['Owned']);
+    expect(vault.notebooks.list().map((nb) => nb.name)).toEqual(['Owned']);
     expect(vault.quarantined).toBe(0);
-    const opened = await vault.openNotebook(vault.notebooks()[0]!.id);
+    const opened = await vault.notebooks.open(vault.notebooks.list()[0]!.id);
     if (!opened.ok) throw new Error(opened.error.message);
     expect(readNotes(opened.value.doc).map((n) => n.title)).toEqual(['kept through every crash']);
     expect(opened.value.sealed.quarantine.size).toBe(0);
-    const record = await vault.loadDeviceRecord('settings');
+    const record = await vault.records.load('settings');
     expect(record?.ok && new TextDecoder().decode(record.value)).toBe('dark mode');
     // Settled: no journal, no staged records, and exactly one database per box.
     expect(await storage.load(['vault', 'rotation'])).toBeUndefined();
@@ -76,7 +78,7 @@ async function writesOfRotation(): Promise<number> {
   const unlocked = await unlockVault({ storage: s.disk.storage, boxes: s.disk.boxes, pwhash: FAST }, { passphrase: PASS });
   if (!unlocked.ok) throw new Error(unlocked.error.message);
   const before = s.disk.writes;
-  const rotated = await unlocked.value.rotateVaultKey(PASS);
+  const rotated = await unlocked.value.rotation.rotate(PASS);
   expect(rotated.ok).toBe(true);
   const writes = s.disk.writes - before;
   await unlocked.value.lock();
@@ -93,7 +95,7 @@ describe('vault-key rotation: crash safety (memory adapters, every write)', () =
       const unlocked = await unlockVault({ storage: s.disk.storage, boxes: s.disk.boxes, pwhash: FAST }, { passphrase: PASS });
       if (!unlocked.ok) throw new Error(unlocked.error.message);
       s.disk.at = s.disk.writes + k;
-      const rotated = await unlocked.value.rotateVaultKey(PASS);
+      const rotated = await unlocked.value.rotation.rotate(PASS);
       await unlocked.value.lock();
       const disk = s.disk.restart();
       const which = await opensWhole(disk.storage, disk.boxes, s, rotated.ok ? rotated.value : undefined);
@@ -118,13 +120,13 @@ describe('vault-key rotation: crash safety (memory adapters, every write)', () =
       if (!unlocked.ok) throw new Error(unlocked.error.message);
       s.disk.mode = 'fail';
       s.disk.at = s.disk.writes + k;
-      const rotated = await unlocked.value.rotateVaultKey(PASS);
+      const rotated = await unlocked.value.rotation.rotate(PASS);
       if (!rotated.ok) {
         codes.add(rotated.error.code);
         expect(rotated.error.code).toBe('E_STORAGE_FULL');
         // Refused before anything changed in memory (the journal): still unlocked; else locked. The message says which.
         expect(/was locked/.test(rotated.error.message), `message after a refused write ${k}`).toBe(unlocked.value.locked);
-        if (!unlocked.value.locked) expect(unlocked.value.notebooks()).toHaveLength(1);
+        if (!unlocked.value.locked) expect(unlocked.value.notebooks.list()).toHaveLength(1);
       } else if (rotated.value.cleanupPending) pending++;
       await unlocked.value.lock();
       s.disk.at = Number.POSITIVE_INFINITY;
@@ -144,7 +146,7 @@ describe('vault-key rotation: crash safety (memory adapters, every write)', () =
     s.disk.error = () => new Error('the database is blocked by another tab');
     // The journal is the first write, the snapshot under the new key the next ones: fail a later one.
     s.disk.at = s.disk.writes + 4;
-    const rotated = await unlocked.value.rotateVaultKey(PASS);
+    const rotated = await unlocked.value.rotation.rotate(PASS);
     expect(rotated.ok ? 'rotated' : rotated.error.code).toBe('E_ROTATION_FAILED');
     expect(rotated.ok ? '' : rotated.error.message).toMatch(/not changed.*locked/);
     expect(unlocked.value.locked).toBe(true);

@@ -7,7 +7,9 @@ import { newWriter } from '../../../sync/sealed/writer.ts';
 import { createNote, readNotes } from '../../../sync/notebook/notes.ts';
 import { IndexedDbBoxPersistence } from '../../../sync/storage/indexeddb-box-persistence.ts';
 import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
-import { createVault, hasVault, unlockVault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import { hasVault, type VaultServices } from '../../../sync/vault/vault-services.ts';
 import { dumpIndexedDb, containsBytes } from '../../helpers/indexeddb-dump.ts';
 
 const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
@@ -24,8 +26,8 @@ describe('vault on IndexedDB', () => {
     expect(await hasVault(s)).toBe(false);
     const { vault, recoveryKey } = await createVault(s, 'correct horse');
     expect(recoveryKey.length).toBeGreaterThan(40);
-    const notebookId = vault.createNotebook('Secret garden plans');
-    const opened = await vault.openNotebook(notebookId);
+    const notebookId = vault.notebooks.create('Secret garden plans');
+    const opened = await vault.notebooks.open(notebookId);
     if (!opened.ok) throw new Error(opened.error.message);
     createNote(opened.value.doc, { title: 'MARKER-TITLE-7f3a', body: 'MARKER-BODY-91c2' });
     await vault.lock();
@@ -38,8 +40,8 @@ describe('vault on IndexedDB', () => {
 
     const again = await unlockVault(s, { passphrase: 'correct horse' });
     if (!again.ok) throw new Error(again.error.message);
-    expect(again.value.notebooks().map((nb) => nb.name)).toEqual(['Secret garden plans']);
-    const reopened = await again.value.openNotebook(notebookId);
+    expect(again.value.notebooks.list().map((nb) => nb.name)).toEqual(['Secret garden plans']);
+    const reopened = await again.value.notebooks.open(notebookId);
     if (!reopened.ok) throw new Error(reopened.error.message);
     expect(readNotes(reopened.value.doc).map((note) => note.title)).toEqual(['MARKER-TITLE-7f3a']);
     await again.value.lock();
@@ -52,28 +54,28 @@ describe('vault on IndexedDB', () => {
   it('changing the passphrase re-wraps the vault key; the old one stops working', async () => {
     const s = services();
     const { vault } = await createVault(s, 'old pass');
-    vault.createNotebook('n');
-    await vault.changePassphrase('new pass');
+    vault.notebooks.create('n');
+    await vault.secrets.changePassphrase('new pass');
     await vault.lock();
     const old = await unlockVault(s, { passphrase: 'old pass' });
     expect(old.ok ? 'opened' : old.error.code).toBe('E_PASSPHRASE');
     const fresh = await unlockVault(s, { passphrase: 'new pass' });
     if (!fresh.ok) throw new Error(fresh.error.message);
-    expect(fresh.value.notebooks()).toHaveLength(1);
+    expect(fresh.value.notebooks.list()).toHaveLength(1);
     await fresh.value.lock();
   });
 
   it('rotating the vault key on IndexedDB moves every box to its new database and deletes the old one; notes survive a lock', async () => {
     const s = services();
     const { vault } = await createVault(s, 'correct horse');
-    const id = vault.createNotebook('Moving house');
-    const opened = await vault.openNotebook(id);
+    const id = vault.notebooks.create('Moving house');
+    const opened = await vault.notebooks.open(id);
     if (!opened.ok) throw new Error(opened.error.message);
     createNote(opened.value.doc, { title: 'MARKER-ROTATED-5e1d' });
     await vault.flush();
     const names = async (): Promise<string[]> => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('obscura-box-')).sort();
     const before = await names();
-    const rotated = await vault.rotateVaultKey('correct horse');
+    const rotated = await vault.rotation.rotate('correct horse');
     if (!rotated.ok) throw new Error(rotated.error.message);
     // The open notebook stayed open and writes into the new database.
     createNote(opened.value.doc, { title: 'MARKER-AFTER-9c0b' });
@@ -83,7 +85,7 @@ describe('vault on IndexedDB', () => {
     expect(after.filter((n) => before.includes(n))).toHaveLength(before.length - 1);
     const again = await unlockVault(s, { passphrase: 'correct horse' });
     if (!again.ok) throw new Error(again.error.message);
-    const reopened = await again.value.openNotebook(id);
+    const reopened = await again.value.notebooks.open(id);
     if (!reopened.ok) throw new Error(reopened.error.message);
     expect(readNotes(reopened.value.doc).map((note) => note.title).sort()).toEqual(['MARKER-AFTER-9c0b', 'MARKER-ROTATED-5e1d']);
     expect(reopened.value.sealed.quarantine.size).toBe(0);
@@ -98,8 +100,8 @@ describe('vault on IndexedDB', () => {
   it('IndexedDB holds ciphertext only: no marker, title or notebook name in any database', async () => {
     const s = services();
     const { vault } = await createVault(s, 'pass');
-    const notebookId = vault.createNotebook('NOTEBOOK-NAME-e4d1');
-    const opened = await vault.openNotebook(notebookId);
+    const notebookId = vault.notebooks.create('NOTEBOOK-NAME-e4d1');
+    const opened = await vault.notebooks.open(notebookId);
     if (!opened.ok) throw new Error(opened.error.message);
     createNote(opened.value.doc, { title: 'CANARY-TITLE-5b8e', body: 'CANARY-BODY-0a6f' });
     await vault.flush();
@@ -114,17 +116,17 @@ describe('vault on IndexedDB', () => {
   it('lock wipes the keys it held', async () => {
     const s = services();
     const { vault } = await createVault(s, 'pass');
-    const notebookId = vault.createNotebook('n');
-    await vault.openNotebook(notebookId);
+    const notebookId = vault.notebooks.create('n');
+    await vault.notebooks.open(notebookId);
     await vault.lock();
-    await expect(vault.openNotebook(notebookId)).rejects.toThrow('locked');
+    await expect(vault.notebooks.open(notebookId)).rejects.toThrow('locked');
   });
 });
 
 describe('vault error codes', () => {
   it('E_NOTEBOOK_UNKNOWN: opening a notebook the vault does not list', async () => {
     const { vault } = await createVault(services(), 'pass');
-    const result = await vault.openNotebook('no-such-notebook');
+    const result = await vault.notebooks.open('no-such-notebook');
     expect(result.ok ? 'opened' : result.error.code).toBe('E_NOTEBOOK_UNKNOWN');
     await vault.lock();
   });
@@ -140,8 +142,8 @@ describe('vault error codes', () => {
 describe('vault notebooks trust members only', () => {
   it('E_SIGNER: an entry from a device that holds the notebook key but is not a member is quarantined', async () => {
     const { vault } = await createVault(services(), 'pass');
-    const id = vault.createNotebook('n');
-    const opened = await vault.openNotebook(id);
+    const id = vault.notebooks.create('n');
+    const opened = await vault.notebooks.open(id);
     if (!opened.ok) throw new Error(opened.error.message);
     createNote(opened.value.doc, { title: 'by the founder' });
     opened.value.sealed.flush();

@@ -8,7 +8,7 @@ const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
 
 function names(vault: Vault): (string | undefined)[] {
-  return vault.ownDevices().map((d) => d.name);
+  return vault.devices.list().map((d) => d.name);
 }
 
 function until(vault: Vault, check: () => boolean, what: string): Promise<void> {
@@ -25,17 +25,17 @@ describe('device names in the vault doc (through the relay)', () => {
     const a = await newDevice(relay.relayUrl, 'laptop');
     const bServices = memoryServices();
     const request = beginDeviceLink(ORIGIN);
-    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
+    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.devices.answerLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
     const b = await startDevice(linked.vault, bServices, relayOnly(relay.relayUrl), 'phone');
     try {
-      a.vault.setDeviceName('  Ada   laptop ');
-      b.vault.setDeviceName('Ada phone');
+      a.vault.devices.setName('  Ada   laptop ');
+      b.vault.devices.setName('Ada phone');
       await until(a.vault, () => names(a.vault).join() === 'Ada laptop,Ada phone', 'both names on A');
       await until(b.vault, () => names(b.vault).join() === 'Ada phone,Ada laptop', 'both names on B');
-      const phoneOnA = a.vault.ownDevices().find((d) => !d.self);
+      const phoneOnA = a.vault.devices.list().find((d) => !d.self);
       expect(phoneOnA?.deviceId).toBe(b.vault.deviceId);
       expect(phoneOnA?.lastSeen).toBeGreaterThan(Date.now() - 60_000);
-      b.vault.setDeviceName('x'.repeat(200));
+      b.vault.devices.setName('x'.repeat(200));
       await until(a.vault, () => names(a.vault)[1] === 'x'.repeat(60), 'rename capped at 60 on A');
     } finally {
       await a.close();
@@ -47,19 +47,19 @@ describe('device names in the vault doc (through the relay)', () => {
     const a = await newDevice(relay.relayUrl, 'laptop');
     const bServices = memoryServices();
     const request = beginDeviceLink(ORIGIN);
-    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
+    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.devices.answerLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
     const b = await startDevice(linked.vault, bServices, relayOnly(relay.relayUrl), 'phone');
     try {
-      a.vault.setDeviceName('Ada laptop');
+      a.vault.devices.setName('Ada laptop');
       await until(b.vault, () => names(b.vault)[1] === 'Ada laptop', 'the laptop named on B');
       // Plain vault-doc writes, as the app would never make them: the laptop's entry, then B's own name.
       b.vault.doc.getMap('deviceNames').set(a.vault.deviceId, 'Ada phone');
-      b.vault.setDeviceName('Ada tablet');
+      b.vault.devices.setName('Ada tablet');
       // The laptop's entry no longer verifies: the laptop, online, puts its signed name back.
       await until(a.vault, () => names(a.vault).join() === 'Ada laptop,Ada tablet', 'the laptop keeps its name on A');
       await until(b.vault, () => names(b.vault).join() === 'Ada tablet,Ada laptop', 'the laptop keeps its name on B');
       // What B wrote never counted as a name: not on B, where it wrote it.
-      expect(b.vault.ownDevices().some((d) => d.name === 'Ada phone')).toBe(false);
+      expect(b.vault.devices.list().some((d) => d.name === 'Ada phone')).toBe(false);
     } finally {
       await a.close();
       await b.close();

@@ -16,7 +16,8 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { unlockVault, type Vault } from '../../../sync/vault/vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
 import { env } from '../../helpers/child-device.ts';
 import { memoryServices, Ws } from './vault-sync-harness.ts';
 
@@ -48,8 +49,8 @@ lines.on('line', (line) => {
       say({ linked: linkedVault.deviceId });
     }
     if (command === 'devices') {
-      await when(() => (vault?.ownDevices().length ?? 0) >= Number(arg));
-      say({ devices: vault?.ownDevices().length });
+      await when(() => (vault?.devices.list().length ?? 0) >= Number(arg));
+      say({ devices: vault?.devices.list().length });
     }
     if (command === 'lock') {
       await vault?.lock();
@@ -61,11 +62,11 @@ lines.on('line', (line) => {
       const unlockedVault = unlocked.value;
       vault = unlockedVault;
       sync(unlockedVault);
-      say({ room: unlockedVault.vaultReplica().roomId });
+      say({ room: unlockedVault.replicas.vault().roomId });
     }
     if (command === 'handover') {
       const seen = vault;
-      await when(() => seen === undefined || seen.locked || seen.handoverWaiting());
+      await when(() => seen === undefined || seen.locked || seen.handover.waiting());
       say({ handover: true });
     }
   })();

@@ -11,17 +11,17 @@ describe('Vault invites over the relay', () => {
     const a = await newDevice(relay.relayUrl, 'alice-laptop');
     const b = await newDevice(relay.relayUrl, 'bob-phone');
     try {
-      const id = a.vault.createNotebook('Birds');
+      const id = a.vault.notebooks.create('Birds');
       const na = await open(a, id);
       createNote(na.doc, { title: 'heron' });
-      const { link } = must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+      const { link } = must(await a.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
       expect(link.startsWith(`${ORIGIN}/#/join/`)).toBe(true);
 
       const stages: string[] = [];
-      const joined = must(await b.vault.joinByInvite(link, { onProgress: (stage) => stages.push(stage) }));
+      const joined = must(await b.vault.sharing.joinByInvite(link, { onProgress: (stage) => stages.push(stage) }));
       expect(joined.notebookId).toBe(id);
       expect(stages).toEqual(['accepted', 'waiting', 'redeemed']);
-      expect(b.vault.notebooks().map((nb) => nb.name)).toEqual(['Birds']);
+      expect(b.vault.notebooks.list().map((nb) => nb.name)).toEqual(['Birds']);
       const nb = await open(b, id);
       await until(nb.doc, () => titles(nb.doc).includes('heron'), 20_000, 'heron on B');
       createNote(nb.doc, { title: 'ibis' });
@@ -30,7 +30,7 @@ describe('Vault invites over the relay', () => {
       expect(na.sealed.quarantine.size).toBe(0);
       expect(nb.sealed.quarantine.size).toBe(0);
 
-      const members = must(await a.vault.members(id));
+      const members = must(await a.vault.sharing.members(id));
       const bob = members.find((m) => m.deviceId === b.vault.deviceId);
       expect(bob).toMatchObject({ role: 'member', self: false, ownDevice: false });
       const invite = members.find((m) => m.deviceId === bob?.addedBy);

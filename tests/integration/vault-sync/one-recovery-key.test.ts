@@ -6,7 +6,9 @@ import { writeBackup } from '../../../sync/backup/backup-writer.ts';
 import { BlobStore } from '../../../sync/blob/blob-store.ts';
 import { concat, freshDevice } from '../backup/backup-fixture.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
-import { createVault, unlockVault, type Vault } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { memoryServices, must, PASS, relayOnly, startDevice, type Device } from './vault-sync-harness.ts';
 
@@ -17,14 +19,14 @@ const relay = relayForSuite();
 function adopted(vault: Vault, version: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
-      const state = vault.recoveryKeyState();
+      const state = vault.secrets.recoveryKeyState();
       return state.shared && state.version === version && state.here;
     };
     if (check()) return resolve();
     const timer = setTimeout(() => (off(), reject(new Error(`timed out: ${what}`))), 20_000);
     const onUpdate = () => check() && (off(), clearTimeout(timer), resolve());
     // The header is stored after the doc update, so follow both.
-    const offHeader = vault.onHeaderChange(onUpdate);
+    const offHeader = vault.secrets.onHeaderChange(onUpdate);
     const off = () => (offHeader(), vault.doc.off('update', onUpdate));
     vault.doc.on('update', onUpdate);
   });
@@ -38,7 +40,7 @@ describe('one recovery key per vault (vault doc, through the relay)', () => {
     let a: Device | undefined = await startDevice(made.vault, aServices, relayOnly(relay.relayUrl), 'laptop');
     const bServices = memoryServices();
     const request = beginDeviceLink(ORIGIN);
-    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
+    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.devices.answerLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
     let b: Device | undefined = await startDevice(linked.vault, bServices, relayOnly(relay.relayUrl), 'phone');
     try {
       await adopted(b.vault, 1, 'B adopts the vault recovery key');
@@ -50,7 +52,7 @@ describe('one recovery key per vault (vault doc, through the relay)', () => {
       // A goes offline (locked); B makes a new key meanwhile.
       await a.close();
       a = undefined;
-      const secondKey = must(await b.vault.regenerateRecoveryKey());
+      const secondKey = must(await b.vault.secrets.regenerateRecoveryKey());
       await b.vault.flush();
       expect((await unlockVault(bServices, { recoveryKey: firstKey })).ok).toBe(false);
 
@@ -77,7 +79,7 @@ describe('one recovery key per vault (vault doc, through the relay)', () => {
     const a = await startDevice(made.vault, aServices, relayOnly(relay.relayUrl), 'laptop');
     const bServices = memoryServices();
     const request = beginDeviceLink(ORIGIN);
-    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.answerDeviceLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
+    const linked = must(await linkDevice(bServices, { responseLink: must(a.vault.devices.answerLink(request.link, ORIGIN)).link, pending: request.pending, passphrase: 'phone pass' }));
     const b = await startDevice(linked.vault, bServices, relayOnly(relay.relayUrl), 'phone');
     try {
       await adopted(b.vault, 1, 'B adopts the vault recovery key');
@@ -99,14 +101,14 @@ describe('one recovery key per vault (vault doc, through the relay)', () => {
   it('a vault-key rotation makes its new recovery key the vault\'s, so no device adopts a wrap of the old vault key', async () => {
     const services = memoryServices();
     const made = await createVault(services, PASS);
-    const before = made.vault.recoveryKeyState();
+    const before = made.vault.secrets.recoveryKeyState();
     expect(before).toMatchObject({ shared: true, version: 1, here: true });
-    const rotated = must(await made.vault.rotateVaultKey(PASS));
-    expect(made.vault.recoveryKeyState()).toMatchObject({ shared: true, version: 2, here: true });
+    const rotated = must(await made.vault.rotation.rotate(PASS));
+    expect(made.vault.secrets.recoveryKeyState()).toMatchObject({ shared: true, version: 2, here: true });
     await made.vault.lock();
     expect((await unlockVault(services, { recoveryKey: made.recoveryKey })).ok).toBe(false);
     const reopened = must(await unlockVault(services, { recoveryKey: rotated.recoveryKey }));
-    expect(reopened.recoveryKeyState()).toMatchObject({ shared: true, version: 2, here: true });
+    expect(reopened.secrets.recoveryKeyState()).toMatchObject({ shared: true, version: 2, here: true });
     await reopened.lock();
   });
 });

@@ -16,7 +16,7 @@ const ORIGIN = 'https://obscura.example';
 async function linkFrom(from: Device, name: string, grantOwner: boolean): Promise<Device> {
   const services = memoryServices();
   const request = beginDeviceLink(ORIGIN);
-  const answer = must(from.vault.answerDeviceLink(request.link, ORIGIN, Date.now(), { grantOwner }));
+  const answer = must(from.vault.devices.answerLink(request.link, ORIGIN, Date.now(), { grantOwner }));
   const linked = must(await linkDevice(services, { responseLink: answer.link, pending: request.pending, passphrase: `${name} pass` }));
   return startDevice(linked.vault, services, relayOnly(relay.relayUrl), name);
 }
@@ -24,7 +24,7 @@ async function linkFrom(from: Device, name: string, grantOwner: boolean): Promis
 describe('own devices get owner only when the link grants it (issue 18 §1)', () => {
   it('a device linked without the owner grant joins the owner\'s notebooks as a writer; one linked with it, as an owner; neither can grant more than it has', async () => {
     const laptop = await newDevice(relay.relayUrl, 'alice-laptop');
-    const id = laptop.vault.createNotebook('Home');
+    const id = laptop.vault.notebooks.create('Home');
     const onLaptop = await open(laptop, id);
     await laptop.vault.flush();
     const phone = await linkFrom(laptop, 'alice-phone', false);

@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { createVault, unlockVault, type Vault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
+import type { VaultServices } from '../../../sync/vault/vault-services.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
 import { jsonLines } from '../../helpers/json-lines.ts';
@@ -29,20 +32,20 @@ describe('removing one device peer to peer (issue 18 §1)', () => {
     const out = jsonLines(child);
     try {
       const { request } = await out.next();
-      child.stdin.write(`link ${must(laptop.answerDeviceLink(String(request), ORIGIN)).link}\n`);
+      child.stdin.write(`link ${must(laptop.devices.answerLink(String(request), ORIGIN)).link}\n`);
       const { linked } = await out.next();
       expect(typeof linked).toBe('string');
       // The phone: linked, never online again.
       const phoneLink = beginDeviceLink(ORIGIN);
-      const phone = must(await linkDevice(memoryServices(), { responseLink: must(laptop.answerDeviceLink(phoneLink.link, ORIGIN)).link, pending: phoneLink.pending, passphrase: 'phone pass' })).vault;
+      const phone = must(await linkDevice(memoryServices(), { responseLink: must(laptop.devices.answerLink(phoneLink.link, ORIGIN)).link, pending: phoneLink.pending, passphrase: 'phone pass' })).vault;
       child.stdin.write('devices 3\n');
       expect(await out.next()).toMatchObject({ devices: 3 });
       child.stdin.write('lock\n');
       expect(await out.next()).toMatchObject({ locked: true });
 
       // Offline: removeDevice stops sync, and the laptop does not start it again before it locks.
-      must(await laptop.removeDevice(phone.deviceId, PASS));
-      const newRoom = laptop.vaultReplica().roomId;
+      must(await laptop.removal.removeDevice(phone.deviceId, PASS));
+      const newRoom = laptop.replicas.vault().roomId;
       await laptop.lock();
       await phone.lock();
 
@@ -60,7 +63,7 @@ describe('removing one device peer to peer (issue 18 §1)', () => {
       expect(await out.next()).toMatchObject({ error: 'E_HANDOVER_CHOICE' });
       child.stdin.write(`unlock ${laptop.deviceId}\n`);
       expect(await out.next()).toMatchObject({ room: newRoom });
-      await vi.waitFor(() => expect(laptop.pendingHandovers()).toEqual([]), { timeout: 30_000 });
+      await vi.waitFor(() => expect(laptop.removal.pendingHandovers()).toEqual([]), { timeout: 30_000 });
     } catch (error) {
       throw new Error(`${String(error)}\nchild stderr: ${out.stderr()}`);
     } finally {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { createNote, readNote, setNoteText } from '../../../sync/notebook/notes.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { createVault } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
 import { nodeWrtc } from '../transport/peer-pair.ts';
 import { jsonLines } from '../../helpers/json-lines.ts';
 import { memoryServices, must, PASS, until, Ws } from './vault-sync-harness.ts';
@@ -24,11 +24,11 @@ describe('vault sync peer to peer', () => {
       wrtc: nodeWrtc,
       WebSocketPolyfill: Ws,
     });
-    const id = vault.createNotebook(NOTEBOOK_NAME);
-    const nb = must(await vault.openNotebook(id));
+    const id = vault.notebooks.create(NOTEBOOK_NAME);
+    const nb = must(await vault.notebooks.open(id));
     const noteId = createNote(nb.doc, { title: 'shared', body: '|middle|' });
     await nb.flush();
-    const { link } = must(await vault.createInvite(id, { origin: ORIGIN, signalingUrls: [relay.signalingUrl], relayUrls: [] }));
+    const { link } = must(await vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [relay.signalingUrl], relayUrls: [] }));
     // Announced first, so the child joins an announced room (PROTOCOL.md "Known y-webrtc weakness").
     await vi.waitFor(() => expect(relay.signaling.connectionCount).toBeGreaterThan(0));
 
@@ -55,7 +55,7 @@ describe('vault sync peer to peer', () => {
       expect(body).toBe('A-start|middle|B-end');
       expect(report).toMatchObject({ body, peers: 1, quarantined: 0 });
       expect(nb.sealed.quarantine.size).toBe(0);
-      const members = must(await vault.members(id));
+      const members = must(await vault.sharing.members(id));
       expect(members.find((m) => m.deviceId === joined.deviceId)).toMatchObject({ role: 'member', ownDevice: false });
 
       child.stdin.end();

@@ -7,11 +7,11 @@ const ORIGIN = 'https://obscura.example';
 const relay = relayForSuite();
 
 async function sharedNotebook(a: Device, b: Device, name: string): Promise<string> {
-  const id = a.vault.createNotebook(name);
+  const id = a.vault.notebooks.create(name);
   const na = await open(a, id);
   createNote(na.doc, { title: `${name}-first` });
-  const { link } = must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
-  must(await b.vault.joinByInvite(link));
+  const { link } = must(await a.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+  must(await b.vault.sharing.joinByInvite(link));
   return id;
 }
 
@@ -46,17 +46,17 @@ describe('vault sync through the relay alone', () => {
   it('join while the inviter is offline: the relay holds the invite record, B redeems, A sees B later', async () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     const aServices = a.services;
-    const id = a.vault.createNotebook('Moths');
+    const id = a.vault.notebooks.create('Moths');
     const na = await open(a, id);
     createNote(na.doc, { title: 'luna' });
-    const { link } = must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
+    const { link } = must(await a.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] }));
     await na.flush();
     await relayHolds(relay.relayUrl, na.roomId, na.box);
     await a.close();
 
     const b = await newDevice(relay.relayUrl, 'bob');
     try {
-      must(await b.vault.joinByInvite(link));
+      must(await b.vault.sharing.joinByInvite(link));
       const nb = await open(b, id);
       expect(titles(nb.doc)).toEqual(['luna']);
       createNote(nb.doc, { title: 'atlas' });

@@ -13,18 +13,18 @@ describe('removeMember on the Vault', () => {
     const b = await newDevice(relay.relayUrl, 'bob');
     const c = await newDevice(relay.relayUrl, 'carol');
     try {
-      const id = a.vault.createNotebook('Plans');
+      const id = a.vault.notebooks.create('Plans');
       const na = await open(a, id);
       createNote(na.doc, { title: 'before' });
-      const invite = async () => must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
-      must(await b.vault.joinByInvite(await invite()));
-      must(await c.vault.joinByInvite(await invite()));
+      const invite = async () => must(await a.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await b.vault.sharing.joinByInvite(await invite()));
+      must(await c.vault.sharing.joinByInvite(await invite()));
       const nb = await open(b, id);
       const nc = await open(c, id);
       await until(nb.doc, () => titles(nb.doc).includes('before'), 20_000, 'before on B');
       await until(na.doc, () => na.shared.plain.getMap('members').has(c.vault.deviceId), 20_000, 'C on A');
 
-      const rotated = must(await a.vault.removeMember(id, b.vault.deviceId));
+      const rotated = must(await a.vault.sharing.removeMember(id, b.vault.deviceId));
       createNote(na.doc, { title: 'after-removal' });
       await na.flush();
       await until(nc.doc, () => titles(nc.doc).includes('after-removal'), 20_000, 'after-removal on C');
@@ -47,7 +47,7 @@ describe('removeMember on the Vault', () => {
       // The relay refuses what B writes now (its write key follows the rotated key); over a
       // peer connection it would arrive and be set aside E_SIGNER (share/rotate-key.test.ts).
       expect(byBob.filter((key) => na.box.getMap('entries').has(key))).toEqual([]);
-      const removed = must(await a.vault.members(id)).find((m) => m.deviceId === b.vault.deviceId);
+      const removed = must(await a.vault.sharing.members(id)).find((m) => m.deviceId === b.vault.deviceId);
       expect(removed?.removedAt).toBeTypeOf('number');
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
@@ -60,17 +60,17 @@ describe('removeMember on the Vault', () => {
     let c = await newDevice(relay.relayUrl, 'carol');
     const cServices = c.services;
     try {
-      const id = a.vault.createNotebook('Rooms');
+      const id = a.vault.notebooks.create('Rooms');
       const na = await open(a, id);
       createNote(na.doc, { title: 'before' });
-      const invite = async () => must(await a.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
-      must(await b.vault.joinByInvite(await invite()));
-      must(await c.vault.joinByInvite(await invite()));
+      const invite = async () => must(await a.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link;
+      must(await b.vault.sharing.joinByInvite(await invite()));
+      must(await c.vault.sharing.joinByInvite(await invite()));
       const roomBefore = (await open(c, id)).roomId;
       await until(na.doc, () => na.shared.plain.getMap('members').has(c.vault.deviceId), 20_000, 'C on A');
       await c.close();
 
-      const rotated = must(await a.vault.removeMember(id, b.vault.deviceId));
+      const rotated = must(await a.vault.sharing.removeMember(id, b.vault.deviceId));
       createNote(na.doc, { title: 'written-while-carol-was-away' });
       await na.flush();
       expect(na.roomId).toBe(roomBefore);

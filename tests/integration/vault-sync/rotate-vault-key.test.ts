@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNote } from '../../../sync/notebook/notes.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { deviceRevocationHolds } from '../../../sync/vault/device-revocations.ts';
+import { deviceRevocationHolds } from '../../../sync/vault-doc/device-revocations.ts';
 import { relayForSuite } from '../relay/relay-for-suite.ts';
 import { boxContains, linkNewDevice, must, newDevice, open, PASS, relayHolds, relayOnly, titles, until, Ws, type Device } from './vault-sync-harness.ts';
 
@@ -11,8 +11,8 @@ const relay = relayForSuite();
 const linkNew = (from: Device, name: string): Promise<Device> => linkNewDevice(from, relay.relayUrl, name);
 
 /** The app's part: sync stops for the rotation and starts again after it, in the new vault room. */
-async function rotate(device: Device): Promise<{ device: Device; rotation: Awaited<ReturnType<Device['vault']['rotateVaultKey']>> }> {
-  const rotation = await device.vault.rotateVaultKey(PASS);
+async function rotate(device: Device): Promise<{ device: Device; rotation: Awaited<ReturnType<Device['vault']['rotation']['rotate']>> }> {
+  const rotation = await device.vault.rotation.rotate(PASS);
   device.sync.stop();
   const sync = startVaultSync(device.vault, { settings: relayOnly(relay.relayUrl), deviceName: 'alice-laptop', WebSocketPolyfill: Ws });
   return { device: { ...device, sync }, rotation };
@@ -24,24 +24,24 @@ describe('rotating the vault key on the Vault (through the real relay)', () => {
     const a2 = await linkNew(a, 'alice-phone');
     let a3: Device | undefined;
     try {
-      const id = a.vault.createNotebook('Home');
+      const id = a.vault.notebooks.create('Home');
       const na = await open(a, id);
       createNote(na.doc, { title: 'before' });
       await a.vault.flush();
-      await until(a2.vault.doc, () => a2.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on the phone');
+      await until(a2.vault.doc, () => a2.vault.notebooks.list().some((nb) => nb.id === id), 20_000, 'Home on the phone');
       const n2 = await open(a2, id);
       await until(n2.doc, () => titles(n2.doc).includes('before'), 20_000, 'before on the phone');
       await until(na.doc, () => na.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'the phone a member');
 
-      expect(await a.vault.vaultKeyRotationPreview()).toEqual({ otherDevices: 1, notebooksKeepingKey: 0 });
-      const oldRoom = a.vault.vaultReplica().roomId;
+      expect(await a.vault.rotation.preview()).toEqual({ otherDevices: 1, notebooksKeepingKey: 0 });
+      const oldRoom = a.vault.replicas.vault().roomId;
       const rotated = await rotate(a);
       a = rotated.device;
       expect(must(rotated.rotation)).toMatchObject({ signedOut: [a2.vault.deviceId], rotatedNotebooks: 1, keptNotebooks: 0, cleanupPending: false });
-      expect(a.vault.vaultReplica().roomId).not.toBe(oldRoom);
+      expect(a.vault.replicas.vault().roomId).not.toBe(oldRoom);
       expect(deviceRevocationHolds(a.vault.doc, a.vault.vaultId, a2.vault.deviceId)).toBe(true);
-      expect(must(await a.vault.members(id)).find((m) => m.deviceId === a2.vault.deviceId)?.removedAt).toBeTypeOf('number');
-      expect(await a.vault.vaultKeyRotationPreview()).toEqual({ otherDevices: 0, notebooksKeepingKey: 0 });
+      expect(must(await a.vault.sharing.members(id)).find((m) => m.deviceId === a2.vault.deviceId)?.removedAt).toBeTypeOf('number');
+      expect(await a.vault.rotation.preview()).toEqual({ otherDevices: 0, notebooksKeepingKey: 0 });
 
       createNote(na.doc, { title: 'after' });
       await na.flush();
@@ -61,16 +61,16 @@ describe('rotating the vault key on the Vault (through the real relay)', () => {
       expect(byPhone.filter((key) => na.box.getMap('entries').has(key))).toEqual([]);
 
       // A notebook made after the rotation never reaches the old vault room.
-      const later = a.vault.createNotebook('Later');
+      const later = a.vault.notebooks.create('Later');
       await a.vault.flush();
-      await relayHolds(relay.relayUrl, a.vault.vaultReplica().roomId, a.vault.vaultReplica().box);
-      expect(a2.vault.vaultReplica().roomId).toBe(oldRoom);
-      expect(a2.vault.notebooks().some((nb) => nb.id === later)).toBe(false);
+      await relayHolds(relay.relayUrl, a.vault.replicas.vault().roomId, a.vault.replicas.vault().box);
+      expect(a2.vault.replicas.vault().roomId).toBe(oldRoom);
+      expect(a2.vault.notebooks.list().some((nb) => nb.id === later)).toBe(false);
 
       // Linked again (a new device, new keys): the new vault key, every notebook, added as a member.
       a3 = await linkNew(a, 'alice-phone-again');
-      expect(a3.vault.vaultReplica().roomId).toBe(a.vault.vaultReplica().roomId);
-      await until(a3.vault.doc, () => a3!.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on the relinked phone');
+      expect(a3.vault.replicas.vault().roomId).toBe(a.vault.replicas.vault().roomId);
+      await until(a3.vault.doc, () => a3!.vault.notebooks.list().some((nb) => nb.id === id), 20_000, 'Home on the relinked phone');
       const n3 = await open(a3, id);
       await until(n3.doc, () => titles(n3.doc).includes('after'), 20_000, 'after on the relinked phone');
       expect(titles(n3.doc)).toEqual(['after', 'before']);
@@ -88,17 +88,17 @@ describe('rotating the vault key on the Vault (through the real relay)', () => {
     let a = await newDevice(relay.relayUrl, 'alice-laptop');
     const a2 = await linkNew(a, 'alice-phone');
     try {
-      const id = bob.vault.createNotebook('Bob\'s recipes');
+      const id = bob.vault.notebooks.create('Bob\'s recipes');
       const onBob = await open(bob, id);
       createNote(onBob.doc, { title: 'bread' });
-      must(await a.vault.joinByInvite(must(await bob.vault.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link));
+      must(await a.vault.sharing.joinByInvite(must(await bob.vault.sharing.createInvite(id, { origin: ORIGIN, signalingUrls: [], relayUrls: [relay.relayUrl] })).link));
       await open(a, id);
-      await until(a2.vault.doc, () => a2.vault.notebooks().some((nb) => nb.id === id), 20_000, 'the notebook on the phone');
+      await until(a2.vault.doc, () => a2.vault.notebooks.list().some((nb) => nb.id === id), 20_000, 'the notebook on the phone');
       const n2 = await open(a2, id);
       await until(n2.doc, () => n2.shared.plain.getMap('members').has(a2.vault.deviceId), 20_000, 'the phone added by the laptop');
-      a.vault.createNotebook('Own');
+      a.vault.notebooks.create('Own');
 
-      expect(await a.vault.vaultKeyRotationPreview()).toEqual({ otherDevices: 1, notebooksKeepingKey: 1 });
+      expect(await a.vault.rotation.preview()).toEqual({ otherDevices: 1, notebooksKeepingKey: 1 });
       const rotated = await rotate(a);
       a = rotated.device;
       expect(must(rotated.rotation)).toMatchObject({ rotatedNotebooks: 1, keptNotebooks: 1 });
@@ -115,11 +115,11 @@ describe('rotating the vault key on the Vault (through the real relay)', () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     try {
       const header = await a.services.storage.load(['vault', 'header']);
-      const room = a.vault.vaultReplica().roomId;
-      const result = await a.vault.rotateVaultKey('not the passphrase');
+      const room = a.vault.replicas.vault().roomId;
+      const result = await a.vault.rotation.rotate('not the passphrase');
       expect(result.ok ? 'rotated' : result.error.code).toBe('E_PASSPHRASE');
       expect(await a.services.storage.load(['vault', 'header'])).toEqual(header);
-      expect(a.vault.vaultReplica().roomId).toBe(room);
+      expect(a.vault.replicas.vault().roomId).toBe(room);
       expect(a.vault.syncing).toBe(true);
       expect(a.vault.locked).toBe(false);
     } finally {

@@ -1,5 +1,5 @@
 import { createNote } from '../../../sync/notebook/notes.ts';
-import type { OpenNotebook } from '../../../sync/vault/vault.ts';
+import type { OpenNotebook } from '../../../sync/vault/notebook-registry.ts';
 import { linkNewDevice, newDevice, open, titles, until, type Device } from './vault-sync-harness.ts';
 
 /** The person's three devices of the removal tests: the phone is the one lost or stolen. */
@@ -22,7 +22,7 @@ export async function threeDevices(relayUrl: string, options: { readonly tabletF
   return { laptop, phone, tablet };
 }
 
-const listsThreeByName = (device: Device): boolean => device.vault.ownDevices().length === 3 && device.vault.ownDevices().every((d) => d.name !== undefined);
+const listsThreeByName = (device: Device): boolean => device.vault.devices.list().length === 3 && device.vault.devices.list().every((d) => d.name !== undefined);
 
 /** Each listing the other two by name (what a device shows when it asks which one to keep). */
 export async function allListed({ laptop, phone, tablet }: ThreeDevices): Promise<void> {
@@ -31,11 +31,11 @@ export async function allListed({ laptop, phone, tablet }: ThreeDevices): Promis
 
 /** A notebook "Home" the laptop made, with a note "before" the phone has read; open on both. */
 export async function homeNotebook({ laptop, phone, tablet }: ThreeDevices): Promise<{ id: string; onLaptop: OpenNotebook; onPhone: OpenNotebook }> {
-  const id = laptop.vault.createNotebook('Home');
+  const id = laptop.vault.notebooks.create('Home');
   const onLaptop = await open(laptop, id);
   createNote(onLaptop.doc, { title: 'before' });
   await laptop.vault.flush();
-  for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
+  for (const device of [phone, tablet]) await until(device.vault.doc, () => device.vault.notebooks.list().some((nb) => nb.id === id), 20_000, 'Home on a linked device');
   const onPhone = await open(phone, id);
   await until(onPhone.doc, () => titles(onPhone.doc).includes('before'), 20_000, 'before on the phone');
   return { id, onLaptop, onPhone };

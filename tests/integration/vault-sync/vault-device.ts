@@ -13,7 +13,7 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { readNote, setNoteText } from '../../../sync/notebook/notes.ts';
 import { WebSocket } from '../../../sync/server/ws-node.ts';
 import { startVaultSync } from '../../../sync/vault/vault-sync.ts';
-import { createVault } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
 import { env } from '../../helpers/child-device.ts';
 import { memoryServices, PASS, until, Ws } from './vault-sync-harness.ts';
 
@@ -26,13 +26,13 @@ const sync = startVaultSync(vault, {
   wrtc,
   WebSocketPolyfill: Ws,
 });
-const joined = await vault.joinByInvite(env('OBSCURA_LINK'));
+const joined = await vault.sharing.joinByInvite(env('OBSCURA_LINK'));
 if (!joined.ok) {
   console.log(JSON.stringify({ joined: false, code: joined.error.code }));
   process.exit(2);
 }
 const notebookId = joined.value.notebookId;
-const opened = await vault.openNotebook(notebookId);
+const opened = await vault.notebooks.open(notebookId);
 if (!opened.ok) process.exit(3);
 const nb = opened.value;
 const noteId = env('OBSCURA_NOTE_ID');

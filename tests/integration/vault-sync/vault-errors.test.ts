@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createVault } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
 import { memoryServices, must, newDevice, open, PASS, relayCopy, relayOnly, reopenDevice, startDevice, titles, until } from './vault-sync-harness.ts';
 import { parseInviteLink } from '../../../sync/share/invite-link.ts';
 import { closedInvite } from '../../../sync/share/join-notebook.ts';
@@ -17,10 +17,10 @@ describe('vault sharing error codes', () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     const { vault: offline } = await createVault(memoryServices(), PASS);
     try {
-      const id = a.vault.createNotebook('N');
-      const { link } = must(await a.vault.createInvite(id, inviteOptions()));
-      expect(code(await offline.joinByInvite(link))).toBe('E_SYNC_OFF');
-      expect(offline.notebooks()).toEqual([]);
+      const id = a.vault.notebooks.create('N');
+      const { link } = must(await a.vault.sharing.createInvite(id, inviteOptions()));
+      expect(code(await offline.sharing.joinByInvite(link))).toBe('E_SYNC_OFF');
+      expect(offline.notebooks.list()).toEqual([]);
     } finally {
       await Promise.all([a.close(), offline.lock()]);
     }
@@ -31,11 +31,11 @@ describe('vault sharing error codes', () => {
     const { vault: offline } = await createVault(aServices, PASS);
     let b = await newDevice(relay.relayUrl, 'bob');
     const bServices = b.services;
-    const id = offline.createNotebook('Later');
-    createNote(must(await offline.openNotebook(id)).doc, { title: 'waited-for' });
-    const { link } = must(await offline.createInvite(id, inviteOptions()));
+    const id = offline.notebooks.create('Later');
+    createNote(must(await offline.notebooks.open(id)).doc, { title: 'waited-for' });
+    const { link } = must(await offline.sharing.createInvite(id, inviteOptions()));
     const stages: string[] = [];
-    const joining = b.vault.joinByInvite(link, { timeoutMs: 60_000, onProgress: (s) => stages.push(s) });
+    const joining = b.vault.sharing.joinByInvite(link, { timeoutMs: 60_000, onProgress: (s) => stages.push(s) });
     await vi.waitFor(() => expect(stages).toEqual(['accepted', 'waiting']));
     const started = Date.now();
     await b.close();
@@ -46,11 +46,11 @@ describe('vault sharing error codes', () => {
     b = await reopenDevice(bServices, relay.relayUrl, 'bob');
     try {
       // Still being joined: it replicates, but cannot be opened before its key has come.
-      expect(b.vault.notebooks()).toEqual([]);
+      expect(b.vault.notebooks.list()).toEqual([]);
       await vi.waitFor(() => expect(b.sync.notebooks()).toEqual([id]));
-      must(await b.vault.joinByInvite(link));
-      expect(b.vault.notebooks().map((nb) => nb.id)).toEqual([id]);
-      const nb = must(await b.vault.openNotebook(id));
+      must(await b.vault.sharing.joinByInvite(link));
+      expect(b.vault.notebooks.list().map((nb) => nb.id)).toEqual([id]);
+      const nb = must(await b.vault.notebooks.open(id));
       await until(nb.doc, () => titles(nb.doc).includes('waited-for'), 20_000, 'the note on B');
     } finally {
       await Promise.all([a.close(), b.close()]);
@@ -61,12 +61,12 @@ describe('vault sharing error codes', () => {
     const { vault: neverSynced } = await createVault(memoryServices(), PASS);
     const b = await newDevice(relay.relayUrl, 'bob');
     try {
-      const id = neverSynced.createNotebook('Unsynced');
-      const { link } = must(await neverSynced.createInvite(id, inviteOptions()));
+      const id = neverSynced.notebooks.create('Unsynced');
+      const { link } = must(await neverSynced.sharing.createInvite(id, inviteOptions()));
       const stages: string[] = [];
-      expect(code(await b.vault.joinByInvite(link, { timeoutMs: 400, onProgress: (s) => stages.push(s) }))).toBe('E_INVITE_TIMEOUT');
+      expect(code(await b.vault.sharing.joinByInvite(link, { timeoutMs: 400, onProgress: (s) => stages.push(s) }))).toBe('E_INVITE_TIMEOUT');
       expect(stages).toEqual(['accepted', 'waiting']);
-      expect(b.vault.notebooks()).toEqual([]);
+      expect(b.vault.notebooks.list()).toEqual([]);
       expect(b.sync.notebooks()).toEqual([]);
     } finally {
       await Promise.all([neverSynced.lock(), b.close()]);
@@ -78,20 +78,20 @@ describe('vault sharing error codes', () => {
     const b = await newDevice(relay.relayUrl, 'bob');
     const c = await newDevice(relay.relayUrl, 'carol');
     try {
-      const id = a.vault.createNotebook('N');
-      const revoked = must(await a.vault.createInvite(id, inviteOptions()));
-      must(await a.vault.revokeInvite(id, revoked.inviteId));
+      const id = a.vault.notebooks.create('N');
+      const revoked = must(await a.vault.sharing.createInvite(id, inviteOptions()));
+      must(await a.vault.sharing.revokeInvite(id, revoked.inviteId));
       await a.vault.flush();
-      expect(code(await b.vault.joinByInvite(revoked.link, { timeoutMs: 5000 }))).toBe('E_INVITE_REVOKED');
-      expect(b.vault.notebooks()).toEqual([]);
+      expect(code(await b.vault.sharing.joinByInvite(revoked.link, { timeoutMs: 5000 }))).toBe('E_INVITE_REVOKED');
+      expect(b.vault.notebooks.list()).toEqual([]);
 
-      const { link } = must(await a.vault.createInvite(id, inviteOptions()));
-      must(await b.vault.joinByInvite(link));
-      expect(b.vault.notebooks().map((nb) => nb.id)).toEqual([id]);
+      const { link } = must(await a.vault.sharing.createInvite(id, inviteOptions()));
+      must(await b.vault.sharing.joinByInvite(link));
+      expect(b.vault.notebooks.list().map((nb) => nb.id)).toEqual([id]);
       // Joining again with the same link on the same device changes nothing: "you already have this notebook".
-      expect(code(await b.vault.joinByInvite(link))).toBe('E_INVITE_ALREADY_JOINED');
-      expect(code(await c.vault.joinByInvite(link))).toBe('E_INVITE_USED');
-      expect(c.vault.notebooks()).toEqual([]);
+      expect(code(await b.vault.sharing.joinByInvite(link))).toBe('E_INVITE_ALREADY_JOINED');
+      expect(code(await c.vault.sharing.joinByInvite(link))).toBe('E_INVITE_USED');
+      expect(c.vault.notebooks.list()).toEqual([]);
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
     }
@@ -101,9 +101,9 @@ describe('vault sharing error codes', () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     const b = await newDevice(relay.relayUrl, 'bob');
     try {
-      const id = a.vault.createNotebook('N');
-      const { link } = must(await a.vault.createInvite(id, inviteOptions()));
-      must(await b.vault.joinByInvite(link));
+      const id = a.vault.notebooks.create('N');
+      const { link } = must(await a.vault.sharing.createInvite(id, inviteOptions()));
+      must(await b.vault.sharing.joinByInvite(link));
       const onRelay = await relayCopy(relay.relayUrl, (await open(b, id)).roomId);
       expect(closedInvite(onRelay, must(parseInviteLink(link)))).toBe('E_INVITE_USED');
     } finally {
@@ -115,11 +115,11 @@ describe('vault sharing error codes', () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     const b = await newDevice(relay.relayUrl, 'bob');
     try {
-      const id = a.vault.createNotebook('N');
-      const { link } = must(await a.vault.createInvite(id, { ...inviteOptions(), ttlMs: 1000, now: Date.now() - 2000 }));
-      expect(code(await b.vault.joinByInvite(link))).toBe('E_INVITE_EXPIRED');
-      expect(code(await b.vault.joinByInvite(`${ORIGIN}/#/join/not-a-payload`))).toBe('E_INVITE_FORMAT');
-      expect(b.vault.notebooks()).toEqual([]);
+      const id = a.vault.notebooks.create('N');
+      const { link } = must(await a.vault.sharing.createInvite(id, { ...inviteOptions(), ttlMs: 1000, now: Date.now() - 2000 }));
+      expect(code(await b.vault.sharing.joinByInvite(link))).toBe('E_INVITE_EXPIRED');
+      expect(code(await b.vault.sharing.joinByInvite(`${ORIGIN}/#/join/not-a-payload`))).toBe('E_INVITE_FORMAT');
+      expect(b.vault.notebooks.list()).toEqual([]);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -129,13 +129,13 @@ describe('vault sharing error codes', () => {
     const a = await newDevice(relay.relayUrl, 'alice');
     const b = await newDevice(relay.relayUrl, 'bob');
     try {
-      const id = a.vault.createNotebook('N');
-      expect(code(await a.vault.removeMember(id, 'f'.repeat(32)))).toBe('E_MEMBER_UNKNOWN');
-      expect(code(await a.vault.removeMember(id, a.vault.deviceId))).toBe('E_MEMBER_UNKNOWN');
-      expect(code(await a.vault.revokeInvite(id, a.vault.deviceId))).toBe('E_MEMBER_UNKNOWN');
-      must(await b.vault.joinByInvite(must(await a.vault.createInvite(id, inviteOptions())).link));
-      expect(code(await b.vault.removeMember(id, a.vault.deviceId))).toBe('E_NOT_OWNER');
-      expect(code(await a.vault.members('no-such-notebook'))).toBe('E_NOTEBOOK_UNKNOWN');
+      const id = a.vault.notebooks.create('N');
+      expect(code(await a.vault.sharing.removeMember(id, 'f'.repeat(32)))).toBe('E_MEMBER_UNKNOWN');
+      expect(code(await a.vault.sharing.removeMember(id, a.vault.deviceId))).toBe('E_MEMBER_UNKNOWN');
+      expect(code(await a.vault.sharing.revokeInvite(id, a.vault.deviceId))).toBe('E_MEMBER_UNKNOWN');
+      must(await b.vault.sharing.joinByInvite(must(await a.vault.sharing.createInvite(id, inviteOptions())).link));
+      expect(code(await b.vault.sharing.removeMember(id, a.vault.deviceId))).toBe('E_NOT_OWNER');
+      expect(code(await a.vault.sharing.members('no-such-notebook'))).toBe('E_NOTEBOOK_UNKNOWN');
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

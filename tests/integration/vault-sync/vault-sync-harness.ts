@@ -7,7 +7,11 @@ import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persisten
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
 import { beginDeviceLink, linkDevice } from '../../../sync/vault/link-device.ts';
 import { startVaultSync, type VaultSync } from '../../../sync/vault/vault-sync.ts';
-import { createVault, unlockVault, type OpenNotebook, type Vault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import type { OpenNotebook } from '../../../sync/vault/notebook-registry.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
+import type { VaultServices } from '../../../sync/vault/vault-services.ts';
 
 /** Cheap Argon2id: these tests are about sync, not key stretching. */
 export const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
@@ -53,16 +57,16 @@ export function boxContains(box: Y.Doc, source: Y.Doc): boolean {
 export async function linkNewDevice(from: Device, relayUrl: string, name: string, origin = 'https://obscura.example'): Promise<Device> {
   const services = memoryServices();
   const request = beginDeviceLink(origin);
-  const linked = must(await linkDevice(services, { responseLink: must(from.vault.answerDeviceLink(request.link, origin)).link, pending: request.pending, passphrase: `${name} pass` }));
+  const linked = must(await linkDevice(services, { responseLink: must(from.vault.devices.answerLink(request.link, origin)).link, pending: request.pending, passphrase: `${name} pass` }));
   // Named in the vault doc, as the app does: the person's other devices say which one did what.
-  linked.vault.setDeviceName(name);
+  linked.vault.devices.setName(name);
   return startDevice(linked.vault, services, relayOnly(relayUrl), name);
 }
 
 export async function newDevice(relayUrl: string, name: string): Promise<Device> {
   const services = memoryServices();
   const { vault } = await createVault(services, PASS);
-  vault.setDeviceName(name);
+  vault.devices.setName(name);
   return startDevice(vault, services, relayOnly(relayUrl), name);
 }
 
@@ -82,7 +86,7 @@ export function must<T>(result: { ok: true; value: T } | { ok: false; error: { c
 }
 
 export async function open(device: Device, notebookId: string): Promise<OpenNotebook> {
-  return must(await device.vault.openNotebook(notebookId));
+  return must(await device.vault.notebooks.open(notebookId));
 }
 
 export const titles = (doc: Y.Doc): string[] => readNotes(doc).map((note) => note.title).sort();

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { sealToPublicKey, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
 import { createDeviceLinkRequest, openDeviceLinkResponse, parseDeviceLinkRequest } from '../../../sync/share/device-link.ts';
 import { openSharedNotebook } from '../../../sync/share/shared-notebook.ts';
-import { addNotebook, registerDevice } from '../../../sync/vault/vault-doc.ts';
+import { addNotebook, registerDevice } from '../../../sync/vault-doc/vault-doc.ts';
 import { approvedBy, newDevice } from '../../integration/share/share-harness.ts';
 
 beforeAll(sodiumReady);

@@ -5,7 +5,10 @@ import { openTabChannel, parseTabMessage } from '../../../sync/tabs/tab-channel.
 import { joinTabSession, type TabLockCause, type TabSession } from '../../../sync/tabs/tab-session.ts';
 import { MemoryBoxPersistence } from '../../../sync/storage/memory-box-persistence.ts';
 import { MemoryStorageAdapter } from '../../../sync/storage/memory-storage-adapter.ts';
-import { createVault, unlockVault, type Vault, type VaultServices } from '../../../sync/vault/vault.ts';
+import { createVault } from '../../../sync/vault/create-vault.ts';
+import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
+import type { Vault } from '../../../sync/vault/vault.ts';
+import type { VaultServices } from '../../../sync/vault/vault-services.ts';
 
 const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
 const PASS = 'one profile';
@@ -111,10 +114,10 @@ describe('tab session (sync/tabs/tab-session.ts): many tabs of one profile are o
     const p = await profile();
     const a = await tab(p.services, p.storage, p.channel);
     const b = await tab(p.services, p.storage, p.channel);
-    const fresh = await a.vault!.regenerateRecoveryKey();
+    const fresh = await a.vault!.secrets.regenerateRecoveryKey();
     if (!fresh.ok) throw new Error(fresh.error.message);
     await settle();
-    const changed = await b.vault!.changePassphrase('typed in tab b');
+    const changed = await b.vault!.secrets.changePassphrase('typed in tab b');
     expect(changed.ok).toBe(true);
     expect(b.causes).toEqual([]);
     const old = await unlockVault(p.services, { recoveryKey: p.recoveryKey });
@@ -128,7 +131,7 @@ describe('tab session (sync/tabs/tab-session.ts): many tabs of one profile are o
     const p = await profile();
     const a = await tab(p.services, p.storage, p.channel);
     const b = await tab(p.services, p.storage, p.channel);
-    const rotated = await a.vault!.rotateVaultKey(PASS);
+    const rotated = await a.vault!.rotation.rotate(PASS);
     expect(rotated.ok).toBe(true);
     await expect.poll(() => b.vault).toBeUndefined();
     expect(b.causes).toEqual(['rotating']);

@@ -1,4 +1,7 @@
-import { concatBytes, deriveSubkey, lengthPrefixed, mac, u32be, utf8, verifyMac, wipe, type VaultKey } from '../../crypto/index.ts';
+import { concatBytes, lengthPrefixed, u32be, utf8 } from './encoding.ts';
+import { deriveSubkey } from './hash.ts';
+import { wipe, type VaultKey } from './keys.ts';
+import { mac, verifyMac } from './mac.ts';
 
 /**
  * The backup's seal (sync/PROTOCOL.md "Encrypted backup", format 2): a MAC over the END
