@@ -117,4 +117,24 @@ describe('face record (sealed device record, real IndexedDB adapter)', () => {
     expect([...third.embeddings().keys()].sort()).toEqual(['nb/n1#0', 'nb/n2#0']);
     expect(third.embeddings().get('nb/n1#0')).toEqual(face(5));
   });
+
+  it('a note scanned again while its first scan is being written keeps the newer faces', async () => {
+    const { services, vaults } = await profile(2);
+    const [a, b] = vaults as [Vault, Vault];
+    let during: (() => void) | undefined;
+    // The real vault; the second scan lands while the first write is under way.
+    const writing: Pick<Vault, 'loadDeviceRecord' | 'saveDeviceRecord'> = {
+      loadDeviceRecord: (name) => a.loadDeviceRecord(name),
+      saveDeviceRecord: (name, bytes) => (during?.(), (during = undefined), a.saveDeviceRecord(name, bytes)),
+    };
+    const tab = await loadFaceRecord(writing, { dims: FACERES_IO.dims, exclusive: services.exclusive });
+    tab.put('nb', 'n1', [face(1), face(2)]);
+    during = () => tab.put('nb', 'n1', [face(9)]);
+    await tab.flush();
+    await tab.flush();
+    expect([...tab.embeddings().keys()]).toEqual(['nb/n1#0']);
+    const other = await load(b);
+    expect([...other.embeddings().keys()]).toEqual(['nb/n1#0']);
+    expect(other.embeddings().get('nb/n1#0')).toEqual(face(9));
+  });
 });
