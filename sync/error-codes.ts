@@ -21,6 +21,7 @@ export const SYNC_ERROR_CODES = [
   'E_STORAGE_FULL',
   'E_STALE_KEY',
   'E_IMPORT_INTERRUPTED',
+  'E_FACES_UNSAVED',
   // Transport (sync/transport).
   'E_WEBRTC_CONFIG',
   'E_FRAME_NOT_BINARY',

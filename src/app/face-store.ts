@@ -1,100 +1,31 @@
 import { createSignal, type Accessor } from 'solid-js';
-import { fromBase64Url, toBase64Url } from '../../crypto/index.ts';
 import { FACERES_IO } from '../../ml/faces/embed-face.ts';
-import { faceIdOf, isFaceId } from '../../sync/vault/people.ts';
+import { FACE_RECORD, loadFaceRecord, type FaceRecord, type FaceRecordOptions } from '../../sync/vault/face-record.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 
-/** The device record (sealed under the vault key, never synced) that holds this device's face embeddings. */
-export const FACE_RECORD = 'faces';
-const RECORD_VERSION = 1;
-const SAVE_DELAY_MS = 400;
+export { FACE_RECORD };
 
 /**
- * This device's face embeddings, by face id (sync/vault/people.ts), and which notes it has
- * scanned. Embeddings identify a person's face, so they live only here: a device record
- * sealed under the vault key (sync/vault/device-record.ts), never in a notebook, the vault
- * doc or any frame. Each device with "Group faces" on computes its own from the photos it
- * holds; turning the setting off removes the record.
+ * This device's face embeddings (sync/vault/face-record.ts) for the UI. Each device with
+ * "Group faces" on computes its own from the photos it holds; turning the setting off
+ * removes the record.
  */
-export interface FaceStore {
-  /** Changes whenever faces are added. */
+export interface FaceStore extends Omit<FaceRecord, 'problem'> {
+  /** Changes whenever the faces change (found here, or saved by another tab of the profile). */
   readonly version: Accessor<number>;
-  embeddings(): ReadonlyMap<string, Float32Array>;
-  isScanned(notebookId: string, noteId: string): boolean;
-  /** Records a note's scan (no faces is a scan too) and saves soon after. */
-  put(notebookId: string, noteId: string, embeddings: readonly Float32Array[]): void;
-  /** Saves what put() added and is not saved yet. */
-  flush(): Promise<void>;
-  /** Stops saving (the record is about to be removed) once a save under way has ended. */
-  discard(): Promise<void>;
-}
-
-type Stored = { v: number; scanned: string[]; faces: Record<string, string> };
-
-const isStored = (v: unknown): v is Stored =>
-  typeof v === 'object' && v !== null && (v as Stored).v === RECORD_VERSION && Array.isArray((v as Stored).scanned) &&
-  (v as Stored).scanned.every((s) => typeof s === 'string') && typeof (v as Stored).faces === 'object' && (v as Stored).faces !== null;
-
-function decodeEmbedding(text: unknown): Float32Array | undefined {
-  if (typeof text !== 'string') return undefined;
-  const bytes = fromBase64Url(text);
-  if (!bytes.ok || bytes.value.length !== FACERES_IO.dims * 4) return undefined;
-  return new Float32Array(bytes.value.buffer, bytes.value.byteOffset, FACERES_IO.dims).slice();
+  /** E_FACES_UNSAVED while the faces found could not be saved (full disk): they are kept and saved again. */
+  readonly problem: Accessor<'E_FACES_UNSAVED' | undefined>;
 }
 
 /** Reads this device's record; a missing or damaged one is an empty store (its notes are scanned again). */
-export async function loadFaceStore(vault: Pick<Vault, 'records'>): Promise<FaceStore> {
-  const faces = new Map<string, Float32Array>();
-  const scanned = new Set<string>();
-  const record = await vault.records.load(FACE_RECORD).catch(() => undefined);
-  if (record?.ok) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(record.value));
-    } catch {
-      parsed = undefined;
-    }
-    if (isStored(parsed)) {
-      for (const s of parsed.scanned) scanned.add(s);
-      for (const [id, text] of Object.entries(parsed.faces)) {
-        const e = decodeEmbedding(text);
-        if (isFaceId(id) && e) faces.set(id, e);
-      }
-    }
-  }
+export async function loadFaceStore(vault: Pick<Vault, 'records'>, exclusive?: FaceRecordOptions['exclusive']): Promise<FaceStore> {
   const [version, setVersion] = createSignal(0);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let saving: Promise<void> = Promise.resolve();
-  let discarded = false;
-  const save = (): Promise<void> => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (discarded) return saving;
-    const stored: Stored = { v: RECORD_VERSION, scanned: [...scanned], faces: {} };
-    for (const [id, e] of faces) stored.faces[id] = toBase64Url(new Uint8Array(e.buffer, e.byteOffset, e.byteLength));
-    const bytes = new TextEncoder().encode(JSON.stringify(stored));
-    saving = saving.then(() => vault.records.save(FACE_RECORD, bytes)).catch(() => undefined);
-    return saving;
-  };
-  return {
-    version,
-    embeddings: () => faces,
-    isScanned: (notebookId, noteId) => scanned.has(`${notebookId}/${noteId}`),
-    put(notebookId, noteId, list) {
-      if (discarded) return;
-      scanned.add(`${notebookId}/${noteId}`);
-      // A new scan of the note replaces its faces (their indices are the note's face boxes).
-      for (const id of [...faces.keys()]) if (id.startsWith(`${notebookId}/${noteId}#`)) faces.delete(id);
-      list.forEach((e, i) => faces.set(faceIdOf(notebookId, noteId, i), e));
-      setVersion((v) => v + 1);
-      timer ??= setTimeout(() => void save(), SAVE_DELAY_MS);
-    },
-    flush: () => (timer === undefined ? saving : save()),
-    discard() {
-      discarded = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      return saving;
-    },
-  };
+  const [problem, setProblem] = createSignal<'E_FACES_UNSAVED'>();
+  const record: FaceRecord = await loadFaceRecord(vault.records, {
+    dims: FACERES_IO.dims,
+    exclusive,
+    onChange: () => setVersion((v) => v + 1),
+    onProblem: () => setProblem(record.problem()),
+  });
+  return { ...record, version, problem };
 }

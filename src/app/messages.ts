@@ -14,6 +14,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   E_VERSION: 'This vault was made by a newer version of Obscura. Update the app to open it.',
   E_OUT_OF_MEMORY: 'This device does not have enough memory to protect the vault key. Close other tabs and try again.',
   E_STORAGE_FULL: 'This device is out of storage space. Nothing already saved was lost; free some space and try again.',
+  E_FACES_UNSAVED: 'The faces found in your photos could not be saved on this device (is it out of storage space?). They are kept while Obscura is open and saved again by themselves; nothing was lost.',
   E_NOTEBOOK_UNKNOWN: 'That notebook is not in this vault.',
   // Photos that could not be imported or tagged (ml/runtime/ml-error.ts, ml/image).
   E_IMAGE_CORRUPT: 'This file is damaged or is not a photo, so it could not be tagged.',

@@ -7,10 +7,13 @@ import { mergePeople, moveFaceOut, namePerson, noteOfFace, peopleMaps, readPeopl
 import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
 import type { Vault } from '../../sync/vault/vault.ts';
 import { FACE_RECORD, loadFaceStore, type FaceStore } from './face-store.ts';
+import { browserServices } from './services.ts';
 import { createPeopleGroups, type Person } from '../../ml/faces/people-groups.ts';
 import type { FoundFaces, TaggingService } from './tagging-service.ts';
 
 export interface PeopleService {
+  /** E_FACES_UNSAVED while the faces found could not be saved (full disk); they are kept and saved again. */
+  readonly problem: Accessor<'E_FACES_UNSAVED' | undefined>;
   /** Every person this device's faces make, hidden ones too; empty while "Group faces" is off. */
   readonly people: Accessor<readonly Person[]>;
   /** The open notebook a face's note is in, and the face's box; undefined while it is not open. */
@@ -33,7 +36,13 @@ const RESCAN_DELAY_MS = 300;
  * not scanned (also photos that sync in later), keeps the embeddings in the sealed face store,
  * and groups them with the person's names and corrections from the vault doc.
  */
-export function createPeopleService(vault: Vault, tagging: () => TaggingService | undefined, enabled: Accessor<boolean>): PeopleService {
+export function createPeopleService(
+  vault: Vault,
+  tagging: () => TaggingService | undefined,
+  enabled: Accessor<boolean>,
+  // navigator.locks: the profile's tabs save the face record one at a time (sync/vault/face-record.ts).
+  exclusive = browserServices().exclusive,
+): PeopleService {
   const [store, setStore] = createSignal<FaceStore>();
   const [corrections, setCorrections] = createSignal(readPeopleCorrections(vault.doc));
   const observer = () => setCorrections(readPeopleCorrections(vault.doc));
@@ -83,7 +92,7 @@ export function createPeopleService(vault: Vault, tagging: () => TaggingService 
     on(enabled, (on) => {
       // Off (turned off here or in another tab, or never on): this device keeps no face data.
       if (!on) return void forget();
-      void loadFaceStore(vault).then((loaded) => {
+      void loadFaceStore(vault, exclusive).then((loaded) => {
         if (!enabled()) return;
         setStore(loaded);
         void openAll().then(() => open.forEach(scan));
@@ -115,6 +124,7 @@ export function createPeopleService(vault: Vault, tagging: () => TaggingService 
   });
 
   return {
+    problem: () => store()?.problem(),
     people,
     faceOf(faceId) {
       const { notebookId, noteId, index } = noteOfFace(faceId);

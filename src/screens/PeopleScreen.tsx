@@ -3,6 +3,7 @@ import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { readNote } from '../../sync/notebook/notes.ts';
 import { noteOfFace } from '../../sync/vault/people.ts';
 import type { Person } from '../../ml/faces/people-groups.ts';
+import { messageFor } from '../app/messages.ts';
 import type { PeopleService } from '../app/people-service.ts';
 import { FaceThumb } from '../components/FaceThumb.tsx';
 import { TopBar } from '../components/TopBar.tsx';
@@ -45,6 +46,7 @@ export function PeopleScreen(props: {
           fallback={
             <>
               <h1>People</h1>
+              <Show when={props.people.problem()}>{(code) => <p class="error" role="alert" data-code={code()}>{messageFor(code())}</p>}</Show>
               <Show when={props.on} fallback={<p class="hint">Turn on “Group faces” in Settings to see the people in your photos.</p>}>
                 <ul class="people-list" aria-label="People">
                   <For each={shown()} fallback={<li class="empty">No faces found yet.</li>}>
