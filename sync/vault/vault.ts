@@ -8,7 +8,7 @@ import type { AttachedSync } from './attached-sync.ts';
 import { loadDeviceRecord } from './device-record.ts';
 import { markSeen } from './device-names.ts';
 import { DeviceRemoval } from './device-removal.ts';
-import { decodeKeptDevices, KEPT_DEVICES_RECORD, NO_CHOICE } from './handover-choice.ts';
+import { decodeKeptDevices, KEPT_DEVICES_RECORD, NO_CHOICE, type KeptDevices } from './handover-choice.ts';
 import { HandoverFollowing } from './handover-following.ts';
 import { notebookBoxName, NotebookRegistry } from './notebook-registry.ts';
 import { PENDING_HANDOVERS_RECORD, RetiredVaultRooms } from './retired-vault-rooms.ts';
@@ -89,7 +89,7 @@ export class Vault {
   /** The one lock in progress: a second caller (the app's lock while a handover locks) waits for it. */
   #lockRun: Promise<void> | undefined;
 
-  private constructor(parts: VaultParts, retired: RetiredVaultRooms, kept: ReturnType<typeof decodeKeptDevices>) {
+  private constructor(parts: VaultParts, retired: RetiredVaultRooms, kept: KeptDevices) {
     const { services, header, key, device, doc, box, sealing, handle } = parts;
     this.#services = services;
     this.#header = header;
@@ -112,13 +112,9 @@ export class Vault {
     const approvals = (): SealedVaultDoc['approvals'] => this.#sealing.approvals;
     const rotate: VaultRotation['run'] = (secret, plan) => this.rotation.run(secret, plan);
     const rotationDone = (): Promise<void> => this.rotation.done();
-    const lazyNotebooks = {
-      list: () => this.notebooks.list(),
-      open: (id: string) => this.notebooks.open(id),
-      opened: (id: string) => this.notebooks.opened(id),
-      loadBox: (id: string) => this.notebooks.loadBox(id),
-    };
-    this.devices = new VaultDevices({ vaultId, deviceId, doc, signing: device.signing, notebooks: lazyNotebooks, key: currentKey, approvals, seal, closing, busy, assertUnlocked });
+    // The registry follows the devices' approvals, and the devices open notebooks: read when used.
+    const notebooks = { list: () => this.notebooks.list(), open: (id: string) => this.notebooks.open(id) };
+    this.devices = new VaultDevices({ vaultId, deviceId, doc, signing: device.signing, notebooks, key: currentKey, approvals, seal, closing, busy, assertUnlocked });
     this.notebooks = new NotebookRegistry({
       storage: services.storage,
       boxes: services.boxes,
@@ -180,7 +176,7 @@ export class Vault {
         deviceId,
         doc,
         box,
-        device,
+        device: { signing: device.signing, box: device.box },
         key: currentKey,
         approvals,
         rotate,

@@ -3,7 +3,7 @@ import { relayWrite, type RelayWriteSource } from '../../sync/replication/relay-
 
 /**
  * A room's relay write keys from one key, as every device that holds it derives them alike
- * (the app derives the admin key from the founder's vault instead: sync/vault/vault.ts), for
+ * (the app derives the admin key from the founder's vault instead: sync/vault/vault-replicas.ts), for
  * tests whose devices are bare SealedDocs or replicateBox calls rather than Vaults.
  */
 export function keyedRelayWrite(key: Uint8Array, roomId: string): RelayWriteSource {

@@ -31,7 +31,7 @@ function garbageFrame(roomId: string): Uint8Array {
 
 /**
  * The write keys of one device in a room, as the app's vault hands them to replication
- * (sync/vault/vault.ts): the admin key stays the founder's, the write key follows the
+ * (sync/vault/vault-replicas.ts): the admin key stays the founder's, the write key follows the
  * current notebook key and its epoch.
  */
 function rotatingWriteSource(roomId: string, first: Uint8Array): { source: RelayWriteSource; keys: RoomKeys } {
