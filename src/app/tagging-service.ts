@@ -3,7 +3,7 @@ import manifestJson from '../../models/manifest.json';
 import { parseModelManifest } from '../../ml/runtime/model-manifest.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
-import { writeTagResults } from '../../sync/notebook/labels.ts';
+import { writeTaggedPhoto } from '../../sync/notebook/tagged-photo.ts';
 import { writeFaceBoxes } from '../../sync/notebook/faces.ts';
 import { blobSyncFor } from './blob-sync-registry.ts';
 import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
@@ -182,30 +182,9 @@ export function createTaggingService(
       return;
     }
     if (outcome.ok) {
-      const { labels, candidates, text } = outcome.result;
-      const pipelineVersion = withoutFaces(outcome.result.pipelineVersion);
-      // The person's own bar on top of the calibrated one (ml/detect/tag-policy.ts): a tag
-      // under it becomes a "maybe", so raising the bar hides a label without losing it.
+      const { labels, text } = outcome.result;
       const threshold = settings().scoreThreshold;
-      const plain = (l: (typeof labels)[number]) => ({ label: l.label, score: l.score, box: l.box, modelId: l.modelId, modelVersion: l.modelVersion });
-      const below = labels.filter((l) => l.score < threshold);
-      const kept = labels.filter((l) => l.score >= threshold);
-      const keptNames = new Set(kept.map((l) => l.label));
-      const bestBelow = new Map<string, (typeof labels)[number]>();
-      for (const l of below) if (!keptNames.has(l.label) && !bestBelow.has(l.label)) bestBelow.set(l.label, l);
-      // An imported classifier's top-k labels describe the whole photo: no box.
-      const classified = outcome.result.classifications.flatMap((c) =>
-        c.labels.map((l) => ({ label: l.label, score: l.score, box: [0, 0, 0, 0] as const, modelId: c.classifierId, modelVersion: c.name })),
-      );
-      doc.transact(() => {
-        writeTagResults(doc, job.noteId, {
-          labels: [...kept.map(plain), ...classified],
-          candidates: [...bestBelow.values(), ...candidates].sort((a, b) => b.score - a.score).map(plain),
-          ocr: text.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box })),
-          pipelineVersion,
-        });
-        setTaggingStatus(doc, job.noteId, { state: 'done' });
-      });
+      writeTaggedPhoto(doc, job.noteId, { ...outcome.result, pipelineVersion: withoutFaces(outcome.result.pipelineVersion) }, threshold);
       // e2e build only (test-hooks.ts): counts results written per note, so a test sees a photo tagged twice.
       if (__OBSCURA_TEST_HOOKS__) {
         const write = { noteId: job.noteId, at: Date.now(), workerMs: outcome.result.ms, timings: outcome.result.timings, labels: labels.filter((l) => l.score >= threshold).map((l) => l.label), textLines: text.length };
