@@ -61,14 +61,21 @@ export interface TaggingQueueOptions<N extends { readonly id: string }> {
 export interface TaggingQueue<N extends { readonly id: string }> {
   progress(): QueueProgress;
   onProgress(listener: (progress: QueueProgress) => void): void;
-  /** The version tag() stamps with today's settings; notes with another version get re-tagged. */
+  /**
+   * The version tag() stamps with today's settings; notes with another version get re-tagged
+   * (so turning OCR on or off re-tags a notebook's photos when it is next opened).
+   */
   readonly pipelineVersion: string;
+  /** Backend and threads as the ML worker reports them (starts the worker). */
   debugInfo(): Promise<DebugInfo>;
+  /** Checks a classifier in the worker (sha256, inputs, outputs) and keeps it loaded there. Moves `modelBytes`. */
   importClassifier(modelBytes: Uint8Array, spec: ClassifierSpec, sha256: string): Promise<ImportedClassifier>;
   enqueue(notebook: N, noteIds: readonly string[]): void;
+  /** Scans tagged photos for faces only ("Group faces" turned on, or a notebook synced in). */
   enqueueFaces(notebook: N, noteIds: readonly string[]): void;
   pause(): void;
   resume(): void;
+  /** Drops what is queued and stops the worker (the vault is locking). */
   dispose(): void;
 }
 

@@ -10,10 +10,9 @@ import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import type { OpenNotebook } from '../../sync/vault/vault.ts';
 import { withoutFaces } from '../../ml/pipeline/pipeline-version.ts';
 import type { QueueOutcome, QueueProgress } from '../../ml/queue/indexing-queue.ts';
-import { createTaggingQueue, type TagJob as MlTagJob } from '../../ml/queue/tagging-queue.ts';
+import { createTaggingQueue, type TaggingQueue, type TagJob as MlTagJob } from '../../ml/queue/tagging-queue.ts';
 import { MlError } from '../../ml/runtime/ml-error.ts';
-import type { ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
-import type { DebugInfo, FaceResult, ImportedClassifier, TagResult } from '../../ml/worker/ml-api.ts';
+import type { FaceResult, TagResult } from '../../ml/worker/ml-api.ts';
 import { startMlWorker, type MlWorkerClient } from '../../ml/worker/ml-worker-client.ts';
 import { messageFor } from './messages.ts';
 import { appSettings, classifierProblem, type AppSettings, type ClassifierProblem } from './settings-store.ts';
@@ -23,26 +22,11 @@ export type TagJob = MlTagJob<OpenNotebook>;
 /** A note's faces as this device found them: boxes for the notebook, embeddings for this device only. */
 export type FoundFaces = { readonly notebookId: string; readonly noteId: string; readonly faces: readonly FaceResult[] };
 
-export interface TaggingService {
+/** The ML queue (ml/queue/tagging-queue.ts) as the screens see it: progress and pause as signals. */
+export interface TaggingService extends Omit<TaggingQueue<OpenNotebook>, 'progress' | 'onProgress'> {
   readonly progress: Accessor<QueueProgress>;
   /** True from pause() on, even while the photo in flight finishes. */
   readonly paused: Accessor<boolean>;
-  /**
-   * The version tag() stamps with today's settings; notes with another version get re-tagged
-   * (so turning OCR on or off re-tags a notebook's photos when it is next opened).
-   */
-  readonly pipelineVersion: string;
-  /** Backend and threads as the ML worker reports them (starts the worker). */
-  debugInfo(): Promise<DebugInfo>;
-  /** Checks a classifier in the worker (sha256, inputs, outputs) and keeps it loaded there. Moves `modelBytes`. */
-  importClassifier(modelBytes: Uint8Array, spec: ClassifierSpec, sha256: string): Promise<ImportedClassifier>;
-  enqueue(notebook: OpenNotebook, noteIds: readonly string[]): void;
-  /** Scans tagged photos for faces only ("Group faces" turned on, or a notebook synced in). */
-  enqueueFaces(notebook: OpenNotebook, noteIds: readonly string[]): void;
-  pause(): void;
-  resume(): void;
-  /** Drops what is queued and stops the worker (the vault is locking). */
-  dispose(): void;
 }
 
 /** How long a face scan waits for a synced photo's bytes before it leaves the photo for the next pass. */
