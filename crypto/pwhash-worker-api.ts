@@ -1,15 +1,14 @@
 // The messages between the page and the Argon2id worker, both ends validated: a
-// worker answer is trusted only if it has the shape of a 32-byte key or a known code.
+// worker answer is trusted only if it has the shape of a 32-byte key or a known code. The ids
+// and calls in flight are crypto/worker-rpc.ts, which the ML workers share.
 import { derivePassphraseKey } from './pwhash.ts';
 import type { AsyncPassphraseKdf } from './pwhash-runner.ts';
 import { fail, ok, type CryptoErrorCode, type Result } from './result.ts';
 import { sodiumReady } from './sodium.ts';
+import { callOver, serveCalls, type RpcEndpoint } from './worker-rpc.ts';
 
 /** A Worker, DedicatedWorkerGlobalScope or MessagePort. */
-export interface PwhashEndpoint {
-  postMessage(message: unknown, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-}
+export type PwhashEndpoint = RpcEndpoint;
 
 export interface PwhashRequest {
   readonly pwhash: 1;
@@ -50,21 +49,18 @@ export function isPwhashResponse(v: unknown): v is PwhashResponse {
 /** Worker side: answer each valid request with the KEK, moved (not copied) out of the worker. */
 export function servePwhash(endpoint: PwhashEndpoint): void {
   const ready = sodiumReady();
-  endpoint.addEventListener('message', (event) => {
-    const req: unknown = event.data;
-    if (!isRecord(req) || req.pwhash !== 1 || !Number.isSafeInteger(req.id)) return; // not ours
-    const id = req.id as number;
-    if (!isPwhashRequest(req)) {
-      endpoint.postMessage({ pwhash: 1, id, ok: false, code: 'E_FORMAT', message: 'malformed Argon2id request' } satisfies PwhashResponse, []);
-      return;
-    }
-    void ready.then(() => {
-      const key = derivePassphraseKey(req.passphrase, req.salt, { opslimit: req.opslimit, memlimit: req.memlimit });
-      const answer: PwhashResponse = key.ok
-        ? { pwhash: 1, id, ok: true, key: key.value }
-        : { pwhash: 1, id, ok: false, code: key.error.code, message: key.error.message };
-      endpoint.postMessage(answer, key.ok ? [key.value.buffer as ArrayBuffer] : []);
-    });
+  serveCalls(endpoint, {
+    idOf: (message) => (isRecord(message) && message.pwhash === 1 && Number.isSafeInteger(message.id) ? (message.id as number) : undefined),
+    isCall: isPwhashRequest,
+    refuse: (id) => ({ pwhash: 1, id, ok: false, code: 'E_FORMAT', message: 'malformed Argon2id request' }) satisfies PwhashResponse,
+    run: (req, id) =>
+      ready.then(() => {
+        const key = derivePassphraseKey(req.passphrase, req.salt, { opslimit: req.opslimit, memlimit: req.memlimit });
+        const answer: PwhashResponse = key.ok
+          ? { pwhash: 1, id, ok: true, key: key.value }
+          : { pwhash: 1, id, ok: false, code: key.error.code, message: key.error.message };
+        return { message: answer, transfer: key.ok ? [key.value.buffer as ArrayBuffer] : [] };
+      }),
   });
 }
 
@@ -79,35 +75,25 @@ export interface PwhashRemote {
  * requests then run in this thread (slower UI, same key) and the reason is logged.
  */
 export function pwhashOverEndpoint(endpoint: PwhashEndpoint): PwhashRemote {
-  let nextId = 1;
   let broken = false;
-  const pending = new Map<number, { req: PwhashRequest; resolve(r: Result<Uint8Array>): void }>();
-  const inThread = async (req: PwhashRequest) => {
+  const caller = callOver(endpoint, isPwhashResponse);
+  const inThread = async (req: Omit<PwhashRequest, 'id'>) => {
     await sodiumReady();
     return derivePassphraseKey(req.passphrase, req.salt, { opslimit: req.opslimit, memlimit: req.memlimit });
   };
-  endpoint.addEventListener('message', (event) => {
-    const res: unknown = event.data;
-    if (!isPwhashResponse(res)) return;
-    const p = pending.get(res.id);
-    if (!p) return;
-    pending.delete(res.id);
-    p.resolve(res.ok ? ok(res.key) : fail(res.code, res.message));
-  });
   return {
     kdf: (passphrase, salt, params) => {
-      const req: PwhashRequest = { pwhash: 1, id: nextId++, passphrase, salt: salt.slice(), ...params };
+      const req = { pwhash: 1, passphrase, salt: salt.slice(), ...params } as const;
       if (broken) return inThread(req);
-      return new Promise((resolve) => {
-        pending.set(req.id, { req, resolve });
-        endpoint.postMessage(req, []);
-      });
+      return caller.call((id) => ({ ...req, id }) satisfies PwhashRequest).then(
+        (res): Result<Uint8Array> => (res.ok ? ok(res.key) : fail(res.code, res.message)),
+        () => inThread(req), // failed by fallBack: the worker is gone
+      );
     },
     fallBack: (reason) => {
       if (!broken) console.warn(`Argon2id worker unavailable (${reason}); deriving keys on the main thread`);
       broken = true;
-      for (const { req, resolve } of pending.values()) void inThread(req).then(resolve);
-      pending.clear();
+      caller.failAll(new Error(reason));
     },
   };
 }

@@ -1,15 +1,17 @@
+// The ML worker's calls on the wire: a method of MlApi and its arguments, checked against
+// ml-api-schema.ts on both sides; the ids, calls in flight and refusals are
+// crypto/worker-rpc.ts, which the Argon2id worker shares.
+import { callOver, serveCalls, type Guard, type RpcEndpoint } from '../../crypto/worker-rpc.ts';
 import { MlError, toMlErrorValue, type MlErrorValue } from '../runtime/ml-error.ts';
 import { isMlErrorValue, isRecord } from '../runtime/guards.ts';
 import { isMlStage, type MlStage } from './ml-budgets.ts';
 
+export type { Guard } from '../../crypto/worker-rpc.ts';
+
 /** A Worker, DedicatedWorkerGlobalScope or MessagePort. */
-export type Endpoint = {
-  postMessage(message: unknown, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-};
+export type Endpoint = RpcEndpoint;
 
 type AnyApi = Record<string, (...args: never[]) => Promise<unknown>>;
-export type Guard<T> = (value: unknown) => value is T;
 
 /** Both ends check every message: args where they arrive, results where they return. */
 export type ApiSchema<A extends AnyApi> = {
@@ -38,20 +40,25 @@ export function stageReporter(endpoint: Endpoint): (stage: MlStage) => void {
 
 /** Worker side: answer requests by calling `api`; bad requests get E_BAD_MESSAGE. */
 export function expose<A extends AnyApi>(api: A, schema: ApiSchema<A>, endpoint: Endpoint): void {
-  endpoint.addEventListener('message', (event) => {
-    const req: unknown = event.data;
-    if (!isRequest(req)) return; // not ours (or garbage): nothing to answer
-    const reply = (r: Response) => endpoint.postMessage(r, []);
-    const method = Object.hasOwn(schema, req.method) ? (req.method as keyof A) : undefined;
-    if (method === undefined || !schema[method].args(req.args)) {
-      reply({ rpc: 1, id: req.id, ok: false, error: { code: 'E_BAD_MESSAGE', message: `bad call ${req.method}` } });
-      return;
-    }
-    const fn = api[method] as unknown as (...args: unknown[]) => Promise<unknown>;
-    fn(...req.args).then(
-      (value) => reply({ rpc: 1, id: req.id, ok: true, value }),
-      (err: unknown) => reply({ rpc: 1, id: req.id, ok: false, error: toMlErrorValue(err, 'E_INFERENCE') }),
-    );
+  const known = (req: Request): keyof A | undefined => (Object.hasOwn(schema, req.method) ? (req.method as keyof A) : undefined);
+  serveCalls(endpoint, {
+    idOf: (message) => (isRequest(message) ? message.id : undefined), // anything else is not ours (or garbage)
+    isCall: (message): message is Request => {
+      if (!isRequest(message)) return false;
+      const method = known(message);
+      return method !== undefined && schema[method].args(message.args);
+    },
+    refuse: (id, message) => {
+      const method = isRequest(message) ? message.method : '';
+      return { rpc: 1, id, ok: false, error: { code: 'E_BAD_MESSAGE', message: `bad call ${method}` } } satisfies Response;
+    },
+    run: (req, id) => {
+      const fn = api[req.method as keyof A] as unknown as (...args: unknown[]) => Promise<unknown>;
+      return fn(...req.args).then(
+        (value): { message: Response } => ({ message: { rpc: 1, id, ok: true, value } }),
+        (err: unknown): { message: Response } => ({ message: { rpc: 1, id, ok: false, error: toMlErrorValue(err, 'E_INFERENCE') } }),
+      );
+    },
   });
 }
 
@@ -64,33 +71,21 @@ export type Remote<A extends AnyApi> = {
 
 /** Main-thread side: typed calls whose answers are validated before use; stage notes go to `onStage`. */
 export function wrap<A extends AnyApi>(schema: ApiSchema<A>, endpoint: Endpoint, onStage?: (stage: MlStage) => void): Remote<A> {
-  let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; check: Guard<unknown> }>();
+  const caller = callOver(endpoint, isResponse);
   endpoint.addEventListener('message', (event) => {
-    const res: unknown = event.data;
-    if (isRecord(res) && res.rpc === 1 && 'stage' in res) {
-      if (isMlStage(res.stage)) onStage?.(res.stage);
-      return;
-    }
-    if (!isResponse(res)) return;
-    const p = pending.get(res.id);
-    if (!p) return;
-    pending.delete(res.id);
-    if (!res.ok) p.reject(new MlError(res.error.code, res.error.message, res.error.modelId));
-    else if (!p.check(res.value)) p.reject(new MlError('E_BAD_MESSAGE', 'worker answer failed its schema'));
-    else p.resolve(res.value);
+    const note: unknown = event.data;
+    if (isRecord(note) && note.rpc === 1 && 'stage' in note && isMlStage(note.stage)) onStage?.(note.stage);
   });
   return {
     call(method, args, transfer = []) {
-      const id = nextId++;
-      const promise = new Promise((resolve, reject) => pending.set(id, { resolve, reject, check: schema[method].result }));
-      const req: Request = { rpc: 1, id, method, args: [...args] };
-      endpoint.postMessage(req, transfer);
-      return promise as ReturnType<A[typeof method]>;
+      const check: Guard<unknown> = schema[method].result;
+      const answer = caller.call((id) => ({ rpc: 1, id, method, args: [...args] }) satisfies Request, transfer).then((res) => {
+        if (!res.ok) throw new MlError(res.error.code, res.error.message, res.error.modelId);
+        if (!check(res.value)) throw new MlError('E_BAD_MESSAGE', 'worker answer failed its schema');
+        return res.value;
+      });
+      return answer as ReturnType<A[typeof method]>;
     },
-    failAll(error) {
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    },
+    failAll: (error) => caller.failAll(error),
   };
 }

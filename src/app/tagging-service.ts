@@ -1,76 +1,42 @@
 import { createSignal, type Accessor } from 'solid-js';
-import manifestJson from '../../models/manifest.json';
-import { parseModelManifest } from '../../ml/runtime/model-manifest.ts';
 import type { BlobStore } from '../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../sync/blob/photo-blob-ad.ts';
-import { writeTagResults } from '../../sync/notebook/labels.ts';
+import { writeTaggedPhoto } from '../../sync/notebook/tagged-photo.ts';
 import { writeFaceBoxes } from '../../sync/notebook/faces.ts';
 import { blobSyncFor } from './blob-sync-registry.ts';
 import { photoKeyOf, readNotePhoto, setTaggingStatus } from '../../sync/notebook/photos.ts';
-import { wipe, type CodedError } from '../../crypto/index.ts';
+import { wipe } from '../../crypto/index.ts';
 import type { PhotoLocks } from '../../sync/tabs/photo-locks.ts';
 import type { OpenNotebook } from '../../sync/vault/notebook-registry.ts';
-import { pipelineVersionFor, withoutFaces } from '../../ml/pipeline/pipeline-version.ts';
-import { createIndexingQueue, type QueueOutcome, type QueueProgress } from '../../ml/queue/indexing-queue.ts';
-import { tagPhotoRunner } from '../../ml/queue/tag-photo-runner.ts';
+import { withoutFaces } from '../../ml/pipeline/pipeline-version.ts';
+import type { QueueOutcome, QueueProgress } from '../../ml/queue/indexing-queue.ts';
+import { createTaggingQueue, type TaggingQueue, type TagJob as MlTagJob } from '../../ml/queue/tagging-queue.ts';
 import { MlError } from '../../ml/runtime/ml-error.ts';
-import type { ClassifierSpec } from '../../ml/classify/classifier-spec.ts';
-import type { DebugInfo, FaceResult, ImportedClassifier, TagOptions, TagResult } from '../../ml/worker/ml-api.ts';
+import type { FaceResult, TagResult } from '../../ml/worker/ml-api.ts';
 import { startMlWorker, type MlWorkerClient } from '../../ml/worker/ml-worker-client.ts';
-import type { ErrorCode } from './error-code.ts';
 import { messageFor } from './messages.ts';
-import { appSettings, classifierProblem, type AppSettings, type ClassifierProblem, type ClassifierSetting } from './settings-store.ts';
+import { appSettings, classifierProblem, type AppSettings, type ClassifierProblem } from './settings-store.ts';
 
-export interface TagJob {
-  readonly id: string;
-  readonly notebook: OpenNotebook;
-  readonly noteId: string;
-  /** A photo tagged already that this device has not scanned for faces: only the face step's results are written. */
-  readonly facesOnly?: boolean;
-}
+export type TagJob = MlTagJob<OpenNotebook>;
 
 /** A note's faces as this device found them: boxes for the notebook, embeddings for this device only. */
 export type FoundFaces = { readonly notebookId: string; readonly noteId: string; readonly faces: readonly FaceResult[] };
 
-export interface TaggingService {
+/** The ML queue (ml/queue/tagging-queue.ts) as the screens see it: progress and pause as signals. */
+export interface TaggingService extends Omit<TaggingQueue<OpenNotebook>, 'progress' | 'onProgress'> {
   readonly progress: Accessor<QueueProgress>;
   /** True from pause() on, even while the photo in flight finishes. */
   readonly paused: Accessor<boolean>;
-  /**
-   * The version tag() stamps with today's settings; notes with another version get re-tagged
-   * (so turning OCR on or off re-tags a notebook's photos when it is next opened).
-   */
-  readonly pipelineVersion: string;
-  /** Backend and threads as the ML worker reports them (starts the worker). */
-  debugInfo(): Promise<DebugInfo>;
-  /** Checks a classifier in the worker (sha256, inputs, outputs) and keeps it loaded there. Moves `modelBytes`. */
-  importClassifier(modelBytes: Uint8Array, spec: ClassifierSpec, sha256: string): Promise<ImportedClassifier>;
-  enqueue(notebook: OpenNotebook, noteIds: readonly string[]): void;
-  /** Scans tagged photos for faces only ("Group faces" turned on, or a notebook synced in). */
-  enqueueFaces(notebook: OpenNotebook, noteIds: readonly string[]): void;
-  pause(): void;
-  resume(): void;
-  /** Drops what is queued and stops the worker (the vault is locking). */
-  dispose(): void;
 }
 
-
-/** Codes that mean the classifier itself is at fault when it is the one named (or, at load, the one loading). */
-const CLASSIFIER_FAULTS = new Set(['E_MODEL_TIMEOUT', 'E_MODEL_COST']);
 /** How long a face scan waits for a synced photo's bytes before it leaves the photo for the next pass. */
 const FETCH_FOR_FACES_MS = 60_000;
-const LOAD_FAULTS = new Set(['E_MODEL_FETCH', 'E_MODEL_HASH', 'E_MODEL_LOAD', 'E_MODEL_IO', 'E_SPEC_INVALID']);
-
-function isClassifierFault(e: unknown, id: string, loading: boolean): boolean {
-  if (!(e instanceof MlError)) return false;
-  if (CLASSIFIER_FAULTS.has(e.code)) return e.modelId === id;
-  return loading && LOAD_FAULTS.has(e.code);
-}
 
 /**
- * The one ML queue of the page: photos are tagged `photosAtOnce` at a time in the ML workers
- * (started on the first photo, so opening the app loads no model). Each photo is decrypted from the
- * blob store just before it is tagged, and its labels and text go only into the plain doc.
+ * The page's tagging, as the screens see it: the ML queue of ml/queue/tagging-queue.ts (which
+ * runs the workers and the imported classifiers) joined to the notebook, the only place that
+ * sees both. Each photo is decrypted from the blob store just before it is tagged, and its
+ * labels and text go only into the plain doc (sync/notebook/tagged-photo.ts).
  */
 export function createTaggingService(
   blobs: BlobStore,
@@ -99,57 +65,6 @@ export function createTaggingService(
   } = {},
 ): TaggingService {
   const settings = options.settings ?? appSettings;
-  // Turned off here until the settings say so too (the save is async, and may fail).
-  const turnedOff = new Set<string>();
-  const enabledClassifiers = () => settings().classifiers.filter((c) => c.enabled && !turnedOff.has(c.id));
-  const tagOptions = (): TagOptions => ({ ocr: settings().ocr, classifierIds: enabledClassifiers().map((c) => c.id) });
-  // Faces are this device's choice, not the notebook's: they stay out of the version stamped on
-  // the note, or two devices set differently would re-tag each other's photos without end.
-  const facesOn = () => settings().faces === true;
-  const jobOptions = (job: TagJob): TagOptions => (job.facesOnly ? { ocr: false, classifierIds: [], faces: true } : { ...tagOptions(), faces: facesOn() });
-  const manifest = parseModelManifest(manifestJson);
-  let worker: MlWorkerClient | undefined;
-  // Imported classifiers live in the worker's memory: loaded once per worker, from the sealed record.
-  const loadedClassifiers = new Map<string, Promise<unknown>>();
-  const ml = (): MlWorkerClient => {
-    if (!worker) {
-      worker = startWorker();
-      // A worker stopped for running past a budget comes back empty.
-      worker.onRestart(() => loadedClassifiers.clear());
-    }
-    return worker;
-  };
-  const turnOff = (c: ClassifierSetting, error: CodedError<ErrorCode>): void => {
-    turnedOff.add(c.id);
-    loadedClassifiers.delete(c.id);
-    const problem = classifierProblem(c.spec.name, error.code);
-    void Promise.resolve(options.onClassifierProblem?.(c.id, problem)).then(
-      () => (settings().classifiers.some((s) => s.id === c.id && s.enabled) ? undefined : turnedOff.delete(c.id)),
-      () => undefined,
-    );
-  };
-  /** Loads each enabled classifier into the worker; one that cannot be loaded is turned off, not every photo failed. */
-  const ensureClassifiers = async (): Promise<void> => {
-    for (const c of enabledClassifiers()) {
-      let loading = loadedClassifiers.get(c.id);
-      if (!loading) {
-        loading = (async () => {
-          const bytes = await options.loadClassifierModel?.(c.id);
-          if (!bytes) throw new MlError('E_MODEL_FETCH', `the model of ${c.spec.name} is not stored on this device`, c.id);
-          return ml().importClassifier(bytes, c.spec, c.sha256);
-        })();
-        loadedClassifiers.set(c.id, loading);
-        loading.catch(() => loadedClassifiers.delete(c.id));
-      }
-      try {
-        await loading;
-      } catch (e) {
-        if (!isClassifierFault(e, c.id, true)) throw e;
-        turnOff(c, e as MlError);
-      }
-    }
-  };
-  const queued = new Set<string>();
 
   const loadBytes = async (job: TagJob): Promise<Uint8Array> => {
     const photo = readNotePhoto(job.notebook.doc, job.noteId);
@@ -182,30 +97,9 @@ export function createTaggingService(
       return;
     }
     if (outcome.ok) {
-      const { labels, candidates, text } = outcome.result;
-      const pipelineVersion = withoutFaces(outcome.result.pipelineVersion);
-      // The person's own bar on top of the calibrated one (ml/detect/tag-policy.ts): a tag
-      // under it becomes a "maybe", so raising the bar hides a label without losing it.
+      const { labels, text } = outcome.result;
       const threshold = settings().scoreThreshold;
-      const plain = (l: (typeof labels)[number]) => ({ label: l.label, score: l.score, box: l.box, modelId: l.modelId, modelVersion: l.modelVersion });
-      const below = labels.filter((l) => l.score < threshold);
-      const kept = labels.filter((l) => l.score >= threshold);
-      const keptNames = new Set(kept.map((l) => l.label));
-      const bestBelow = new Map<string, (typeof labels)[number]>();
-      for (const l of below) if (!keptNames.has(l.label) && !bestBelow.has(l.label)) bestBelow.set(l.label, l);
-      // An imported classifier's top-k labels describe the whole photo: no box.
-      const classified = outcome.result.classifications.flatMap((c) =>
-        c.labels.map((l) => ({ label: l.label, score: l.score, box: [0, 0, 0, 0] as const, modelId: c.classifierId, modelVersion: c.name })),
-      );
-      doc.transact(() => {
-        writeTagResults(doc, job.noteId, {
-          labels: [...kept.map(plain), ...classified],
-          candidates: [...bestBelow.values(), ...candidates].sort((a, b) => b.score - a.score).map(plain),
-          ocr: text.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box })),
-          pipelineVersion,
-        });
-        setTaggingStatus(doc, job.noteId, { state: 'done' });
-      });
+      writeTaggedPhoto(doc, job.noteId, { ...outcome.result, pipelineVersion: withoutFaces(outcome.result.pipelineVersion) }, threshold);
       // e2e build only (test-hooks.ts): counts results written per note, so a test sees a photo tagged twice.
       if (__OBSCURA_TEST_HOOKS__) {
         const write = { noteId: job.noteId, at: Date.now(), workerMs: outcome.result.ms, timings: outcome.result.timings, labels: labels.filter((l) => l.score >= threshold).map((l) => l.label), textLines: text.length };
@@ -217,104 +111,38 @@ export function createTaggingService(
     void job.notebook.flush().catch(() => undefined);
   };
 
-  const jobs = new Map<string, TagJob>();
-  /** Counts dispose() calls: a lock granted after one is let go at once. */
-  let disposals = 0;
-  // Options are read per photo, so a changed setting applies from the next photo on. A
-  // classifier stopped on this photo is turned off and the photo tagged again without it.
-  const runner = async (job: TagJob): Promise<TagResult> => {
-    for (;;) {
-      await ensureClassifiers();
-      const running = enabledClassifiers();
-      try {
-        return await tagPhotoRunner<TagJob>({ tag: (bytes, tagOpts) => ml().tag(bytes, tagOpts) }, loadBytes, jobOptions(job))(job);
-      } catch (e) {
-        const culprit = running.find((c) => isClassifierFault(e, c.id, false));
-        if (!culprit) throw e;
-        turnOff(culprit, e as MlError);
-      }
-    }
-  };
-  const queue = createIndexingQueue<TagJob, TagResult>({
-    id: (job) => job.id,
-    run: runner,
-    concurrency: options.photosAtOnce ?? 1,
-    onOutcome: (outcome) => {
-      const job = jobs.get(outcome.id);
-      jobs.delete(outcome.id);
-      queued.delete(outcome.id);
-      if (job) {
-        onOutcome(outcome, job);
-        options.locks?.release(job.notebook.id, job.noteId);
-      }
-    },
+  const tagging = createTaggingQueue<OpenNotebook>({
+    startWorker,
+    settings,
+    loadBytes,
+    onOutcome,
+    ...(options.loadClassifierModel ? { loadClassifierModel: options.loadClassifierModel } : {}),
+    ...(options.locks ? { locks: options.locks } : {}),
+    ...(options.photosAtOnce ? { photosAtOnce: options.photosAtOnce } : {}),
+    onClassifierFault: (c, error) => options.onClassifierProblem?.(c.id, classifierProblem(c.spec.name, error.code)),
   });
-  const [progress, setProgress] = createSignal<QueueProgress>(queue.progress());
-  queue.onProgress(setProgress);
+  const [progress, setProgress] = createSignal<QueueProgress>(tagging.progress());
+  tagging.onProgress(setProgress);
   const [paused, setPaused] = createSignal(false);
 
   return {
     progress,
     paused,
     get pipelineVersion() {
-      return pipelineVersionFor(manifest, tagOptions());
+      return tagging.pipelineVersion;
     },
-    debugInfo: () => ml().debugInfo(),
-    importClassifier: async (bytes, spec, sha256) => {
-      const imported = await ml().importClassifier(bytes, spec, sha256);
-      loadedClassifiers.set(imported.id, Promise.resolve(imported));
-      return imported;
-    },
-    enqueue: (notebook, noteIds) => enqueue(notebook, noteIds, false),
-    enqueueFaces: (notebook, noteIds) => enqueue(notebook, noteIds, true),
+    debugInfo: () => tagging.debugInfo(),
+    importClassifier: (bytes, spec, sha256) => tagging.importClassifier(bytes, spec, sha256),
+    enqueue: (notebook, noteIds) => tagging.enqueue(notebook, noteIds),
+    enqueueFaces: (notebook, noteIds) => tagging.enqueueFaces(notebook, noteIds),
     pause: () => {
       setPaused(true);
-      queue.pause();
+      tagging.pause();
     },
     resume: () => {
       setPaused(false);
-      queue.resume();
+      tagging.resume();
     },
-    dispose: () => {
-      disposals++;
-      queue.cancel();
-      for (const job of jobs.values()) options.locks?.release(job.notebook.id, job.noteId);
-      jobs.clear();
-      queued.clear();
-      worker?.terminate();
-      worker = undefined;
-      loadedClassifiers.clear();
-    },
+    dispose: () => tagging.dispose(),
   };
-
-  function enqueue(notebook: OpenNotebook, noteIds: readonly string[], facesOnly: boolean): void {
-    // Disposed (the vault locked): an import finishing late must not start a worker for a locked vault.
-    if (disposals > 0) return;
-    const fresh: TagJob[] = [];
-    for (const noteId of noteIds) {
-      // A face scan is a job of its own: a photo being tagged holds its lock, so the scan waits for the next pass.
-      const id = `${notebook.id}/${noteId}${facesOnly ? '#faces' : ''}`;
-      if (queued.has(id)) continue;
-      queued.add(id);
-      fresh.push({ id, notebook, noteId, ...(facesOnly ? { facesOnly } : {}) });
-    }
-    if (fresh.length === 0) return;
-    const start = (ready: readonly TagJob[]) => {
-      for (const job of ready) jobs.set(job.id, job);
-      if (ready.length > 0) queue.enqueue(ready);
-    };
-    const locks = options.locks;
-    if (!locks) return start(fresh);
-    // A photo another tab imports or tags is that tab's: skipped here (its next open queues it if that tab closed).
-    const generation = disposals;
-    void Promise.all(fresh.map((job) => locks.claim(notebook.id, job.noteId))).then((granted) => {
-      if (generation !== disposals) {
-        fresh.forEach((job, i) => granted[i] && locks.release(notebook.id, job.noteId));
-        return;
-      }
-      fresh.forEach((job, i) => granted[i] || queued.delete(job.id));
-      start(fresh.filter((_, i) => granted[i]));
-    });
-  }
 }
-

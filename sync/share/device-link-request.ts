@@ -1,18 +1,17 @@
 import {
   concatBytes,
   contentHash,
-  fromBase64Url,
   fromHex,
   generateBoxKeyPair,
   lengthPrefixed,
   readU64be,
-  toBase64Url,
   toHex,
   u64be,
   utf8,
   type BoxKeyPair,
   type Result,
 } from '../../crypto/index.ts';
+import { linkUrl, readLinkPayload } from './link-envelope.ts';
 
 /**
  * The new device's request of a device link (sync/PROTOCOL.md "Device link"):
@@ -68,16 +67,15 @@ export interface PendingDeviceLink extends DeviceLinkRequest {
  */
 export function createDeviceLinkRequest(origin: string, signingPublicKey: Uint8Array, now = Date.now(), ttlMs = DEFAULT_DEVICE_LINK_TTL_MS, keyPair: BoxKeyPair = generateBoxKeyPair()): PendingDeviceLink {
   const bytes = concatBytes(new Uint8Array([DEVICE_LINK_VERSION]), u64be(now), u64be(now + ttlMs), keyPair.publicKey, signingPublicKey);
-  const link = `${origin.replace(/\/+$/, '')}/${LINK_REQUEST_PATH}${toBase64Url(bytes)}`;
+  const link = linkUrl(origin, LINK_REQUEST_PATH, bytes);
   return { link, keyPair, bytes, createdAt: now, expiresAt: now + ttlMs, boxPublicKey: keyPair.publicKey, signingPublicKey: bytes.slice(49) };
 }
 
 /** The payload after `path`, with its version checked (requests and answers share the rule). */
 export function linkPayload(url: unknown, path: string): DeviceLinkResult<Uint8Array> {
-  if (typeof url !== 'string' || url.length > 4096) return deviceLinkFailure('E_DEVICE_LINK_FORMAT', 'not a device link');
-  const at = url.indexOf(path);
-  const bytes = at < 0 ? undefined : fromBase64Url(url.slice(at + path.length));
-  if (!bytes?.ok || bytes.value.length === 0) return deviceLinkFailure('E_DEVICE_LINK_FORMAT', `no ${path} payload`);
+  const noPayload = `no ${path} payload`;
+  const bytes = readLinkPayload(url, { path, maxChars: 4096, code: 'E_DEVICE_LINK_FORMAT', words: { notALink: 'not a device link', noPath: noPayload, noPayload } });
+  if (!bytes.ok) return bytes;
   const version = bytes.value[0] as number;
   if (version < DEVICE_LINK_VERSION) {
     return deviceLinkFailure('E_DEVICE_LINK_VERSION', 'This device link was made by an older version of Obscura; start the link again on both devices.');

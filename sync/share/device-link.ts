@@ -13,6 +13,7 @@ import {
   type VaultKey,
 } from '../../crypto/index.ts';
 import { ByteReader } from './byte-reader.ts';
+import { linkUrl } from './link-envelope.ts';
 import {
   deviceLinkFailure as fail,
   DEVICE_LINK_VERSION,
@@ -71,7 +72,7 @@ export function checkCode(vaultKey: VaultKey, newDeviceBoxPk: Uint8Array): strin
 export function createDeviceLinkResponse(origin: string, request: DeviceLinkRequest, vaultKey: VaultKey, vaultId: string, approverPublicKey: Uint8Array): string {
   const secret = concatBytes(DOMAIN, vaultKey, requestDigest(request), approverPublicKey, lengthPrefixed(utf8(vaultId)));
   const payload = concatBytes(new Uint8Array([DEVICE_LINK_VERSION]), sealToPublicKey(request.boxPublicKey, secret));
-  return `${origin.replace(/\/+$/, '')}/${LINK_RESPONSE_PATH}${toBase64Url(payload)}`;
+  return linkUrl(origin, LINK_RESPONSE_PATH, payload);
 }
 
 /** New device: opens the response with its pending request, by its own clock. Never throws. */

@@ -13,6 +13,7 @@ import {
 } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { ByteReader, encodeStrings } from './byte-reader.ts';
+import { linkUrl, readLinkPayload, type LinkEnvelopeRules } from './link-envelope.ts';
 import type { NotebookRoom } from '../transport/derive-room-id.ts';
 
 /**
@@ -57,6 +58,12 @@ export type InviteErrorCode = 'E_INVITE_FORMAT' | 'E_INVITE_VERSION' | 'E_INVITE
 export type InviteResult = Result<ParsedInvite, InviteErrorCode>;
 
 const fail = (code: InviteErrorCode, message: string): InviteResult => ({ ok: false, error: { code, message } });
+const ENVELOPE: LinkEnvelopeRules<'E_INVITE_FORMAT'> = {
+  path: INVITE_PATH,
+  maxChars: 8192,
+  code: 'E_INVITE_FORMAT',
+  words: { notALink: 'not an invite link', noPath: 'no #/join/ fragment', noPayload: 'payload is not base64url' },
+};
 
 export function createInviteLink(origin: string, invite: Omit<Invite, 'inviterSigningPublicKey'>, inviter: SigningKeyPair): string {
   const roomId = fromBase64Url(invite.room.roomId);
@@ -79,7 +86,7 @@ export function createInviteLink(origin: string, invite: Omit<Invite, 'inviterSi
     encodeStrings(invite.relayUrls),
   );
   const signature = sign(inviter.secretKey, concatBytes(DOMAIN, signed));
-  return `${origin.replace(/\/+$/, '')}/${INVITE_PATH}${toBase64Url(concatBytes(signed, signature))}`;
+  return linkUrl(origin, INVITE_PATH, concatBytes(signed, signature));
 }
 
 /** Never throws: garbage, a wrong version, a changed byte or an old link each get a code. */
@@ -92,11 +99,8 @@ export function parseInviteLink(url: unknown, now = Date.now()): InviteResult {
 }
 
 function parse(url: unknown, now: number): InviteResult {
-  if (typeof url !== 'string' || url.length > 8192) return fail('E_INVITE_FORMAT', 'not an invite link');
-  const at = url.indexOf(INVITE_PATH);
-  if (at < 0) return fail('E_INVITE_FORMAT', 'no #/join/ fragment');
-  const bytes = fromBase64Url(url.slice(at + INVITE_PATH.length));
-  if (!bytes.ok || bytes.value.length < 1) return fail('E_INVITE_FORMAT', 'payload is not base64url');
+  const bytes = readLinkPayload(url, ENVELOPE);
+  if (!bytes.ok) return bytes;
   const payload = bytes.value;
   if (payload[0] === 1) return fail('E_INVITE_VERSION', 'this link was made by an older version of the app; ask for a new one');
   if (payload[0] !== INVITE_VERSION) return fail('E_INVITE_VERSION', `invite version ${payload[0]} is not supported`);

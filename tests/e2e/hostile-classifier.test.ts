@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { HOSTILE_SPEC, hostileClassifier } from '../unit/ml/hostile-classifiers.ts';
 import { screenshot, type GuardedContext } from './harness/browser.ts';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { addNotebook, backToNotes, createVaultInUi, openSettings } from './harness/app-flows.ts';
 import { pageForSuite } from './harness/page-for-suite.ts';
 import { noteCard } from './harness/photo-notes.ts';
 
@@ -18,16 +18,6 @@ import { noteCard } from './harness/photo-notes.ts';
  */
 const PASSPHRASE = 'correct horse battery staple';
 const HEAVY = { n: 1024, layers: 1_500 } as const;
-
-async function openSettings(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
-}
-
-async function backToNotes(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Back to notebooks' }).click();
-  await page.getByRole('button', { name: 'Import photos' }).waitFor();
-}
 
 async function importModel(page: Page, model: Uint8Array): Promise<void> {
   const form = page.getByRole('form', { name: 'Import a classifier' });

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { colourClassifier, COLOUR_LABELS } from '../unit/ml/classify-models.ts';
 import { screenshot, type GuardedContext } from './harness/browser.ts';
-import { addNotebook, createVaultInUi } from './harness/app-flows.ts';
+import { addNotebook, backToNotes, createVaultInUi, openSettings } from './harness/app-flows.ts';
 import { pageForSuite } from './harness/page-for-suite.ts';
 
 const PHOTOS = resolve(import.meta.dirname, '..', 'fixtures', 'photos');
@@ -31,16 +31,6 @@ async function modelChips(page: Page): Promise<{ label: string; score: number }[
   return page.locator('.chip[data-source="model"]').evaluateAll((chips) =>
     chips.map((c) => ({ label: c.querySelector('.chip-name')?.textContent ?? '', score: Number.parseInt(c.querySelector('.chip-score')?.textContent ?? '', 10) / 100 })),
   );
-}
-
-async function openSettings(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
-}
-
-async function backToNotes(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Back to notebooks' }).click();
-  await page.getByRole('button', { name: 'Import photos' }).waitFor();
 }
 
 describe('settings change the tagging (built app, real models, Chromium)', () => {

@@ -36,6 +36,15 @@ module.exports = {
       to: { path: '^(ml|src|tests)/' },
     },
     {
+      name: 'tagging-runs-in-ml',
+      comment:
+        'A photo goes from the queue to its tag result inside ml/queue/tagging-queue.ts (issue 14 §4, ARCHITECTURE §9): src/ hands it photos ' +
+        'and writes what comes out through sync/notebook/tagged-photo.ts, and does not drive the indexing queue or the tag runner itself.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^ml/queue/(indexing-queue|tag-photo-runner)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'nothing-imports-src',
       comment:
         "Except the error registry's check: the codes' words (src/app/messages.ts) and the type joining every layer's codes (src/app/error-code.ts) are data with no UI, and only src/ may see every layer.",

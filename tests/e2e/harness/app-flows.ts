@@ -79,3 +79,15 @@ export async function searchTitles(page: Page, query: string): Promise<string[]>
   await expect.poll(() => results.getAttribute('data-query')).toBe(query);
   return results.locator(':scope > ul > li[data-note-title]').evaluateAll((items) => items.map((li) => li.getAttribute('data-note-title') ?? ''));
 }
+
+/** From the notes screen to Settings. */
+export async function openSettings(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+}
+
+/** From Settings back to the notes screen. */
+export async function backToNotes(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Back to notebooks' }).click();
+  await page.getByRole('button', { name: 'Import photos' }).waitFor();
+}
