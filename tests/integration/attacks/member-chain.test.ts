@@ -202,4 +202,29 @@ describe('attack: a member writes into the member list', () => {
     syncBoxes(onCarol, onInvite);
     expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
   });
+
+  it('a swept invite\'s key signs nothing on Carol, who holds the owner\'s head naming it removed but not the sweep: a note it writes is refused', () => {
+    const now = Date.now();
+    const carol = newDevice();
+    const { invite, onAlice, onInvite, replicas: [onCarol] } = notebookWithInvite(now - 2000, now - 1000, carol);
+    if (!onCarol) throw new Error('no replica');
+    const before = new Set(onAlice.box.getMap('entries').keys());
+    expect(sweepInvites(onAlice, now)).toBe(true);
+    onAlice.sealed.flush();
+    writeMemberHead(onAlice);
+    const sweep = [...onAlice.box.getMap('entries').keys()].filter((k) => !before.has(k));
+    // The relay hands Carol the new head but not the sweep's entry.
+    const served = new Y.Doc();
+    for (const name of onAlice.box.share.keys()) {
+      onAlice.box.getMap<unknown>(name).forEach((value, k) => {
+        if (!(name === 'entries' && sweep.includes(k))) served.getMap<unknown>(name).set(k, value);
+      });
+    }
+    Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(served));
+    createNote(onInvite.plain, { title: 'by the expired link' });
+    onInvite.sealed.flush();
+    Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(onInvite.box));
+    expect(titles(onCarol)).toEqual([]);
+    expect(quarantineCodes(onCarol)).toEqual(['E_SIGNER']);
+  });
 });
