@@ -82,7 +82,7 @@ function verifiedRecords(doc: Y.Doc, notebookId: string): Map<string, MemberReco
   return raw;
 }
 
-const sameRow = (a: HeadRow, b: HeadRow): boolean => a.version === b.version && a.owner === b.owner && a.removed === b.removed && bytesEqual(a.digest, b.digest);
+const sameRow = (a: HeadRow, b: HeadRow): boolean => a.version === b.version && a.owner === b.owner && a.removed === b.removed && (a.self === true) === (b.self === true) && bytesEqual(a.digest, b.digest);
 const speaksIn = (head: MemberHead, deviceId: string): boolean => {
   const row = head.records.get(deviceId);
   return row !== undefined && row.owner && !row.removed;
@@ -219,9 +219,13 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
     // Signing: as the record this replica holds says, stale or not, when its signer could write
     // it. A replica that holds an older record than the head names must still apply the envelope
     // that carries the newer one (an invite's redemption is signed by the invite the head already
-    // names as used); a removal is enforced for signing by the owner's revocation (revocations.ts).
+    // names as used), but only when the head says the device removed itself: one an owner
+    // removed (a swept or withdrawn invite) signs nothing, whether or not the removal's own
+    // envelope reached this replica (a relay may hand over the head alone).
     const held = raw.get(deviceId);
-    const record = listed.get(deviceId) ?? (held && signedByAuthority(held, true) ? held : undefined);
+    const row = head?.records.get(deviceId);
+    const removedByOwner = row?.removed === true && row.self !== true;
+    const record = listed.get(deviceId) ?? (held && !removedByOwner && signedByAuthority(held, true) ? held : undefined);
     if (record) signers.set(deviceId, record.removedAt === undefined);
     else if (s) signers.set(deviceId, !s.removed);
   }

@@ -42,7 +42,9 @@ export function writeMemberHead(nb: HeadedNotebook, removed: readonly string[] =
     if ((row && row.version >= record.version) || !digest) continue;
     // Never past MAX_ROWS (a head with more is unreadable): new devices wait for room.
     if (!row && rows.size >= MAX_ROWS) continue;
-    rows.set(record.deviceId, { version: record.version, owner: record.role === 'owner', removed: record.removedAt !== undefined, digest });
+    const removed = record.removedAt !== undefined;
+    const self = removed && record.signer !== undefined && bytesEqual(record.signer, record.signingPublicKey);
+    rows.set(record.deviceId, { version: record.version, owner: record.role === 'owner', removed, self, digest });
     grew = true;
   }
   // A device the owner removes whose record it cannot sign over (junk over it, or stored at the
@@ -50,7 +52,7 @@ export function writeMemberHead(nb: HeadedNotebook, removed: readonly string[] =
   for (const deviceId of removed) {
     const row = rows.get(deviceId);
     if (!row || row.removed || row.version >= MAX_MEMBER_VERSION) continue;
-    rows.set(deviceId, { ...row, version: row.version + 1, removed: true });
+    rows.set(deviceId, { ...row, version: row.version + 1, removed: true, self: false });
     grew = true;
   }
   if (!grew) return false;

@@ -227,4 +227,24 @@ describe('attack: a member writes into the member list', () => {
     expect(titles(onCarol)).toEqual([]);
     expect(quarantineCodes(onCarol)).toEqual(['E_SIGNER']);
   });
+
+  it('Carol holds the owner\'s head naming a used invite removed (by itself) before the redemption reaches her: the redemption still applies and the joiner is a member there', () => {
+    const [carol, joiner] = [newDevice(), newDevice()];
+    const { invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(Date.now(), Date.now() + 3600_000, carol);
+    if (!onCarol) throw new Error('no replica');
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
+    const open = readRawMember(onInvite.plain, invite.deviceId);
+    if (!open) throw new Error('no invite record');
+    resignMember(onInvite.plain, open, invite.signing, { removedAt: Date.now() });
+    onInvite.sealed.flush();
+    syncBoxes(onAlice, onInvite);
+    expect(writeMemberHead(onAlice)).toBe(true);
+    // The head first, alone; the redemption's envelope after it.
+    onAlice.box.getMap<Uint8Array>('memberHeads').forEach((value, k) => onCarol.box.getMap<Uint8Array>('memberHeads').set(k, value));
+    expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(true);
+    expect(memberListStatus(onCarol).ok).toBe(false);
+    syncBoxes(onCarol, onInvite);
+    expect(quarantineCodes(onCarol)).toEqual([]);
+    expect(memberListStatus(onCarol).ok).toBe(true);
+  });
 });
