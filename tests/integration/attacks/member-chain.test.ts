@@ -247,4 +247,36 @@ describe('attack: a member writes into the member list', () => {
     expect(quarantineCodes(onCarol)).toEqual([]);
     expect(memberListStatus(onCarol).ok).toBe(true);
   });
+
+  /**
+   * Carol applies a link holder's redemption; Alice, who has not seen it, withdraws the invite at
+   * the same time (her replica then refuses the redemption's envelope, `E_SIGNER`). Both re-sign
+   * the invite's record at version 2: `aliceWins` picks whose the plain doc keeps on Carol (Yjs
+   * keeps the write of the higher client id).
+   */
+  function withdrawnWhileRedeemed(aliceWins: boolean) {
+    const [carol, joiner] = [newDevice(), newDevice()];
+    const { alice, invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(Date.now(), Date.now() + 3600_000, carol);
+    if (!onCarol) throw new Error('no replica');
+    onAlice.plain.clientID = aliceWins ? 0x7ffffff0 : 1;
+    onInvite.plain.clientID = aliceWins ? 1 : 0x7ffffff0;
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
+    const open = readRawMember(onInvite.plain, invite.deviceId);
+    if (!open) throw new Error('no invite record');
+    resignMember(onInvite.plain, open, invite.signing, { removedAt: Date.now() });
+    onInvite.sealed.flush();
+    syncBoxes(onCarol, onInvite);
+    expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(true);
+    expect(revokeInvite(onAlice, invite.deviceId, alice.signing)).toBe(true);
+    onAlice.sealed.flush();
+    syncBoxes(onAlice, onCarol);
+    expect(quarantineCodes(onAlice)).toEqual(['E_SIGNER']);
+    expect(isCurrentMember(onAlice.plain, joiner.signing.publicKey)).toBe(false);
+    return { joiner, onCarol };
+  }
+
+  it('an owner withdraws an invite while Carol already applied its redemption, and the withdrawal is the record Carol keeps: the joiner is no member there either (only the "withdrawn by an owner" check stands here)', () => {
+    const { joiner, onCarol } = withdrawnWhileRedeemed(true);
+    expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
+  });
 });
