@@ -279,4 +279,9 @@ describe('attack: a member writes into the member list', () => {
     const { joiner, onCarol } = withdrawnWhileRedeemed(true);
     expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
   });
+
+  it('the same race where Carol keeps the invite\'s own removal instead: the joiner is still no member there, as on Alice (the owner\'s revocation of the invite says it was withdrawn)', () => {
+    const { joiner, onCarol } = withdrawnWhileRedeemed(false);
+    expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
+  });
 });
