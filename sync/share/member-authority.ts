@@ -3,6 +3,7 @@ import { bytesEqual } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { listMemberHeads, type HeadRow, type MemberHead } from './member-head-codec.ts';
 import { memberRecordDigest, membersMap, parseMemberFields, readRawMember, verifyMemberRecord, type MemberRecord } from './member-record.ts';
+import { isRevoked } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
 
 /** A device trusted before the member list names it: its signing key, or (entries from before keys were pinned) its id. */
@@ -200,9 +201,13 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
     if (invite?.role !== 'invite' || invite.removedAt !== undefined || !invite.signer || !verifyMemberRecord(policy.notebookId, invite)) return false;
     // The joiner picks addedAt: this only stops a joiner with a right clock (the bound is an owner's sweep, below).
     if (invite.expiresAt !== undefined && record.addedAt > invite.expiresAt) return false;
-    // Withdrawn (or swept once expired) by an owner, not closed by its own redemption: nobody may redeem it.
+    // Withdrawn (or swept once expired) by an owner, not closed by its own redemption: nobody may
+    // redeem it. The owner's record of it can lose to the redemption's own in the plain doc (both
+    // re-sign it at the same version when written unaware of each other), so the owner's
+    // revocation in the box counts too: the owner's replica refused the redemption either way.
     const now = raw.get(inviteId);
     if (now?.removedAt !== undefined && now.signer && deviceIdFor(now.signer) !== inviteId && counts(inviteId) !== undefined) return false;
+    if (policy.heads && isRevoked(policy.heads.box, policy.notebookId, policy.heads.meta, inviteId, (signerId) => signerId !== inviteId && isOwner(signerId))) return false;
     const issuer = deviceIdFor(invite.signer);
     return issuer !== inviteId && isOwner(issuer);
   };

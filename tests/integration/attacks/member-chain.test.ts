@@ -249,25 +249,27 @@ describe('attack: a member writes into the member list', () => {
   });
 
   /**
-   * Carol applies a link holder's redemption; Alice, who has not seen it, withdraws the invite at
-   * the same time (her replica then refuses the redemption's envelope, `E_SIGNER`). Both re-sign
-   * the invite's record at version 2: `aliceWins` picks whose the plain doc keeps on Carol (Yjs
-   * keeps the write of the higher client id).
+   * Carol applies a link holder's redemption; Alice, who has not seen it, withdraws the invite
+   * (`sweep`: sweeps it as expired, the redemption backdated within its time) at the same time,
+   * and her replica then refuses the redemption's envelope (`E_SIGNER`). Both re-sign the invite's
+   * record at version 2: `aliceWins` picks whose the plain doc keeps on Carol (Yjs keeps the write
+   * of the higher client id).
    */
-  function withdrawnWhileRedeemed(aliceWins: boolean) {
+  function withdrawnWhileRedeemed(aliceWins: boolean, sweep: boolean) {
     const [carol, joiner] = [newDevice(), newDevice()];
-    const { alice, invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(Date.now(), Date.now() + 3600_000, carol);
+    const now = Date.now();
+    const { alice, invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(now - 2000, sweep ? now - 1000 : now + 3600_000, carol);
     if (!onCarol) throw new Error('no replica');
     onAlice.plain.clientID = aliceWins ? 0x7ffffff0 : 1;
     onInvite.plain.clientID = aliceWins ? 1 : 0x7ffffff0;
-    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
+    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
     const open = readRawMember(onInvite.plain, invite.deviceId);
     if (!open) throw new Error('no invite record');
-    resignMember(onInvite.plain, open, invite.signing, { removedAt: Date.now() });
+    resignMember(onInvite.plain, open, invite.signing, { removedAt: now });
     onInvite.sealed.flush();
     syncBoxes(onCarol, onInvite);
     expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(true);
-    expect(revokeInvite(onAlice, invite.deviceId, alice.signing)).toBe(true);
+    expect(sweep ? sweepInvites(onAlice, now) : revokeInvite(onAlice, invite.deviceId, alice.signing, now)).toBe(true);
     onAlice.sealed.flush();
     syncBoxes(onAlice, onCarol);
     expect(quarantineCodes(onAlice)).toEqual(['E_SIGNER']);
@@ -275,13 +277,13 @@ describe('attack: a member writes into the member list', () => {
     return { joiner, onCarol };
   }
 
-  it('an owner withdraws an invite while Carol already applied its redemption, and the withdrawal is the record Carol keeps: the joiner is no member there either (only the "withdrawn by an owner" check stands here)', () => {
-    const { joiner, onCarol } = withdrawnWhileRedeemed(true);
+  it('an owner sweeps an expired invite while Carol already applied its (backdated) redemption, and the sweep is the record Carol keeps: the joiner is no member there either (only the "withdrawn by an owner" check stands here: a sweep writes no revocation)', () => {
+    const { joiner, onCarol } = withdrawnWhileRedeemed(true, true);
     expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
   });
 
-  it('the same race where Carol keeps the invite\'s own removal instead: the joiner is still no member there, as on Alice (the owner\'s revocation of the invite says it was withdrawn)', () => {
-    const { joiner, onCarol } = withdrawnWhileRedeemed(false);
+  it('an owner withdraws an invite while Carol already applied its redemption, and Carol\'s plain doc keeps the invite\'s own removal: the joiner is still no member there, as on Alice (the owner\'s revocation of the invite says it was withdrawn)', () => {
+    const { joiner, onCarol } = withdrawnWhileRedeemed(false, false);
     expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
   });
 });
