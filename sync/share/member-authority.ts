@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { bytesEqual } from '../../crypto/index.ts';
+import { bytesEqual, concatBytes, sodium, toHex, utf8 } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { listMemberHeads, type HeadRow, type MemberHead } from './member-head-codec.ts';
 import { memberRecordDigest, membersMap, parseMemberFields, readRawMember, verifyMemberRecord, type MemberRecord } from './member-record.ts';
@@ -104,23 +104,54 @@ function follows(last: MemberHead, head: MemberHead): boolean {
  * and not removed, and following head n. Ownership is read from the chain alone, so removing
  * the founder or an owner changes nothing about who else is a member. Two heads of one
  * version: one whose signer the other names removed loses (a removed owner cannot answer its
- * removal with a head of the same version); otherwise the smaller box key wins. Returns the newest.
+ * removal with a head of the same version); otherwise (both name the other removed, or neither)
+ * the one whose signer has been an owner longer wins (`senior`). Returns the newest.
  */
 function headChain(heads: readonly MemberHead[], founder: Anchor): MemberHead | undefined {
   const founderId = anchorId(founder);
   const byVersion = new Map<number, MemberHead[]>();
   for (const head of heads) byVersion.set(head.version, [...(byVersion.get(head.version) ?? []), head]);
+  const since = new Map<string, OwnerSince>();
   let last: MemberHead | undefined;
   for (let version = 1; ; version++) {
     const previous = last;
     const candidates = (byVersion.get(version) ?? [])
       .filter((head) => (previous ? speaksIn(previous, head.signerDeviceId) && follows(previous, head) : head.signerDeviceId === founderId))
-      .sort((a, b) => (a.mapKey < b.mapKey ? -1 : 1));
+      .sort((a, b) => senior(since, a, b));
     const unopposed = candidates.filter((head) => !candidates.some((other) => other !== head && other.records.get(head.signerDeviceId)?.removed === true && other.records.get(other.signerDeviceId)?.removed !== true && head.records.get(other.signerDeviceId)?.removed !== true));
     const next = unopposed[0] ?? candidates[0];
     if (!next) return last;
+    if (!previous) since.set(founderId, { version: 0, head: next.signature });
+    for (const [deviceId, row] of next.records) {
+      if (!row.owner || row.removed) since.delete(deviceId);
+      else if (!since.has(deviceId)) since.set(deviceId, { version, head: next.signature });
+    }
     last = next;
   }
+}
+
+/** The first head of an unbroken run naming a device an owner: its version (the founder: 0) and signature. */
+interface OwnerSince {
+  readonly version: number;
+  readonly head: Uint8Array;
+}
+
+const TIE = utf8('obscura/member-head-tie/v1');
+
+/**
+ * Which of two heads of one version comes first: the one whose signer the chain has named an
+ * owner longer; between owners first named in the same head, the smaller hash of that head's
+ * signature and the device id. Neither is a value a contestant can pick: the chain fixed both
+ * before the contest, and that head's signer was an owner before them (a box key, which a device
+ * can make as often as it likes until it sorts first, no longer decides).
+ */
+function senior(since: ReadonlyMap<string, OwnerSince>, a: MemberHead, b: MemberHead): number {
+  const [sa, sb] = [since.get(a.signerDeviceId), since.get(b.signerDeviceId)];
+  const [va, vb] = [sa?.version ?? Infinity, sb?.version ?? Infinity];
+  if (va !== vb) return va < vb ? -1 : 1;
+  const tie = (s: OwnerSince | undefined, deviceId: string): string => toHex(sodium().crypto_generichash(32, concatBytes(TIE, s?.head ?? new Uint8Array(0), utf8(deviceId)), null));
+  const [ta, tb] = [tie(sa, a.signerDeviceId), tie(sb, b.signerDeviceId)];
+  return ta === tb ? 0 : ta < tb ? -1 : 1;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface MemberHead {
   /** device id -> the record the head vouches for. */
   readonly records: ReadonlyMap<string, HeadRow>;
   readonly mapKey: string;
+  /** The signer's signature: a value nobody but the signer chose (member-authority.ts breaks ties with it). */
+  readonly signature: Uint8Array;
 }
 
 /** One device in a head: its record's version and digest, and what that record says. */
@@ -105,7 +107,7 @@ export function readMemberHead(notebookId: string, meta: RoomMeta, mapKey: strin
     records.set(toHex(inner.subarray(at, at + 16)), { version: recordVersion, owner: (flags & OWNER) !== 0, removed: (flags & REMOVED) !== 0, self: (flags & SELF) !== 0, digest: inner.slice(at + 21, at + ROW) });
   }
   if (records.size !== n) return undefined;
-  const head = { version, signerDeviceId, records, mapKey };
+  const head = { version, signerDeviceId, records, mapKey, signature: inner.slice(inner.length - SIG) };
   verified.set(value, head);
   return head;
 }

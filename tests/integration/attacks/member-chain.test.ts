@@ -206,7 +206,7 @@ describe('attack: a member writes into the member list', () => {
   it('a swept invite\'s key signs nothing on Carol, who holds the owner\'s head naming it removed but not the sweep: a note it writes is refused', () => {
     const now = Date.now();
     const carol = newDevice();
-    const { invite, onAlice, onInvite, replicas: [onCarol] } = notebookWithInvite(now - 2000, now - 1000, carol);
+    const { onAlice, onInvite, replicas: [onCarol] } = notebookWithInvite(now - 2000, now - 1000, carol);
     if (!onCarol) throw new Error('no replica');
     const before = new Set(onAlice.box.getMap('entries').keys());
     expect(sweepInvites(onAlice, now)).toBe(true);
