@@ -103,7 +103,7 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
     if (!aliceRow || !bobRow) throw new Error('rows missing');
     // Alice's stolen device: an empty list, and (at the version of Bob's head) one making her
     // an owner again with a stranger as owner. (One that also names Bob removed is a mutual
-    // removal, decided by box key: PROTOCOL.md "Owner-signed member records", Limits.)
+    // removal, decided by seniority: PROTOCOL.md "Owner-signed member records", the chain.)
     const takeover = new Map(bobs.records);
     takeover.set(alice.deviceId, { ...aliceRow, removed: false });
     takeover.set(stranger.deviceId, { ...bobRow, owner: true });
