@@ -78,6 +78,11 @@ export type MemberListStatus = { ok: true; value: { members: number } } | { ok: 
 export function memberListStatus(nb: Pick<HeadedNotebook, 'plain'>): MemberListStatus {
   const head = currentMemberHead(nb.plain);
   const members = listMembers(nb.plain).length;
+  // Strict with no head yet (a joiner whose invite said strict, a relay withholding every head):
+  // only records the founder's authority reaches count, and this replica cannot tell which it lacks.
+  if (!head && memberPolicy(nb.plain)?.strict() === true && memberPolicy(nb.plain)?.heads) {
+    return { ok: false, error: { code: 'E_MEMBERS_INCOMPLETE', message: "no owner-signed member list has reached this device yet: it counts only records an owner signed", missing: [] } };
+  }
   if (!head) return { ok: true, value: { members } };
   const missing = [...head.records].filter(([deviceId, row]) => (readMember(nb.plain, deviceId)?.version ?? -1) < row.version).map(([deviceId]) => deviceId);
   if (missing.length === 0) return { ok: true, value: { members } };
