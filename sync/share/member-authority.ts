@@ -1,9 +1,9 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { bytesEqual, concatBytes, sodium, toHex, utf8 } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { listMemberHeads, type HeadRow, type MemberHead } from './member-head-codec.ts';
+import { listMemberHeads, memberHeadsMap, type HeadRow, type MemberHead } from './member-head-codec.ts';
 import { memberRecordDigest, membersMap, parseMemberFields, readRawMember, verifyMemberRecord, type MemberRecord } from './member-record.ts';
-import { isRevoked } from './revocations.ts';
+import { isRevoked, revocationsMap } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
 
 /** A device trusted before the member list names it: its signing key, or (entries from before keys were pinned) its id. */
@@ -30,10 +30,29 @@ interface Bound {
 
 const bound = new WeakMap<Y.Doc, Bound>();
 
+/** A Yjs type and the types it lies in, innermost first. */
+function* outward(type: object): Generator<object> {
+  for (let at: unknown = type; typeof at === 'object' && at !== null; at = (at as { _item?: { parent?: unknown } | null })._item?.parent) yield at;
+}
+
 /** Returns the function that unbinds it (the box outlives an open notebook). */
 export function bindMemberPolicy(doc: Y.Doc, policy: MemberPolicy): () => void {
   const entry: Bound = { policy, stamp: 0, cache: undefined };
-  const bump = (): void => void entry.stamp++;
+  // The list is judged again only after a transaction that changed what it is judged from: the
+  // records, the heads, the revocations. Every applied envelope is a transaction, and judging
+  // thousands of stored records after each (a member can store any number) cost seconds.
+  const watched: object[] = [membersMap(doc), ...(policy.heads ? [memberHeadsMap(policy.heads.box), revocationsMap(policy.heads.box)] : [])];
+  const bump = (transaction: Y.Transaction): void => {
+    let changed = false;
+    for (const type of transaction.changed.keys()) {
+      const path = [...outward(type)];
+      if (!path.some((at) => watched.includes(at))) continue;
+      changed = true;
+      // A field of a record changed in place: read that record again.
+      for (const at of path) checked.delete(at);
+    }
+    if (changed) entry.stamp++;
+  };
   // Before observers run: a members observer (followMembers) must read the new list, and Yjs
   // emits 'update' only after its observers.
   const docs = policy.heads ? [doc, policy.heads.box] : [doc];
@@ -73,13 +92,25 @@ interface Authority {
 const anchorIs = (anchor: Anchor, signer: Uint8Array): boolean => (typeof anchor === 'string' ? anchor === deviceIdFor(signer) : bytesEqual(anchor, signer));
 const anchorId = (anchor: Anchor): string => (typeof anchor === 'string' ? anchor : deviceIdFor(anchor));
 
+/**
+ * Each stored record's Y.Map, read and verified once: judging the list again after one record
+ * changed reads only that one (bindMemberPolicy forgets a Y.Map whenever a transaction changes
+ * it; a replaced record is a new Y.Map).
+ */
+const checked = new WeakMap<object, MemberRecord | null>();
+
 /** A record's signature holds for this notebook: the stored records a replica judges. */
 function verifiedRecords(doc: Y.Doc, notebookId: string): Map<string, MemberRecord> {
   const raw = new Map<string, MemberRecord>();
-  for (const deviceId of membersMap(doc).keys()) {
-    const record = readRawMember(doc, deviceId);
-    if (record && verifyMemberRecord(notebookId, record)) raw.set(deviceId, record);
-  }
+  membersMap(doc).forEach((entry, deviceId) => {
+    let record = entry instanceof Y.Map ? checked.get(entry) : null;
+    if (record === undefined) {
+      const read = readRawMember(doc, deviceId);
+      record = read && verifyMemberRecord(notebookId, read) ? read : null;
+      checked.set(entry, record);
+    }
+    if (record) raw.set(deviceId, record);
+  });
   return raw;
 }
 
