@@ -9,7 +9,7 @@ import { revokeInvite, sweepInvites } from '../../../sync/share/join-notebook.ts
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, unsignedMember, type TestDevice, oldNotebookWithMallory } from '../share/share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, unsignedMember, type TestDevice, oldNotebookWithMallory, foundedWith } from '../share/share-harness.ts';
 
 /**
  * Review findings 4, 7 and 11 of owner-signed member records: what a member writes into the
@@ -49,17 +49,9 @@ function notebookWithInvite(addedAt: number, expiresAt: number, ...members: Test
 
 describe('attack: a member writes into the member list', () => {
   it('finding 4: a member overwrites the founder\'s and an owner\'s records with junk: both stay owners, the owner\'s notes apply, and the list says it lacks their records', () => {
-    const [alice, bob, mallory] = [newDevice(), newDevice(), newDevice()];
-    const key = firstKey();
-    const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-    const onAlice = open(alice);
-    foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-    addMember(onAlice.plain, memberKeys(bob), 'owner', alice.signing);
-    addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const [onBob, onMallory] = [open(bob), open(mallory)];
-    syncBoxes(onAlice, onBob, onMallory);
+    const [bob, mallory] = [newDevice(), newDevice()];
+    const { alice, onAlice, replicas: [onBob, onMallory] } = foundedWith(ID, [bob, 'owner'], [mallory, 'member']);
+    if (!onBob || !onMallory) throw new Error('no replica');
     membersMap(onMallory.plain).set(alice.deviceId, junk());
     membersMap(onMallory.plain).set(bob.deviceId, junk());
     onMallory.sealed.flush();
