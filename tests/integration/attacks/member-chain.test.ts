@@ -8,7 +8,7 @@ import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-rec
 import { revokeInvite, sweepInvites } from '../../../sync/share/join-notebook.ts';
 import { boxShowsStrict, upgradeMemberRecords } from '../../../sync/share/member-upgrade.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, membersMap, readRawMember, resignMember } from '../../../sync/share/members.ts';
-import { removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
+import { removeMemberAndRotate, type SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, unsignedMember, type TestDevice, oldNotebookWithMallory, foundedWith } from '../share/share-harness.ts';
 
 /**
@@ -45,6 +45,47 @@ function notebookWithInvite(addedAt: number, expiresAt: number, ...members: Test
   syncBoxes(onAlice, onInvite, ...replicas);
   const proof = JSON.stringify((membersMap(onInvite.plain).get(invite.deviceId) as Y.Map<unknown>).toJSON());
   return { alice, invite, onAlice, onInvite, replicas, proof };
+}
+
+/**
+ * The link holder's redemption as redeemInvite writes it: the joiner added (signed by the
+ * invite's key, `addedAt` its pick) and the invite removed by itself at `removedAt`.
+ */
+function redeem(onInvite: SharedNotebook, invite: TestDevice, joiner: TestDevice, proof: string, addedAt = Date.now(), removedAt = Date.now()): void {
+  addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, addedAt, undefined, proof);
+  const open = readRawMember(onInvite.plain, invite.deviceId);
+  if (!open) throw new Error('no invite record');
+  resignMember(onInvite.plain, open, invite.signing, { removedAt });
+  onInvite.sealed.flush();
+}
+
+/** What a relay hands on of `from`: every map but `withheld`, and every entry but `entries`. */
+function servedWithout(from: Y.Doc, withheld: { maps?: readonly string[]; entries?: readonly string[] }): Y.Doc {
+  const served = new Y.Doc();
+  for (const name of from.share.keys()) {
+    if (withheld.maps?.includes(name)) continue;
+    from.getMap<unknown>(name).forEach((value, k) => {
+      if (!(name === 'entries' && withheld.entries?.includes(k))) served.getMap<unknown>(name).set(k, value);
+    });
+  }
+  return served;
+}
+
+/**
+ * An invite that expired a second before `now`; Alice's device sweeps it at `now` and writes a
+ * head naming it removed; a relay hands Carol all of that but the sweep's own entry.
+ */
+function sweptBehindCarolsBack(now: number) {
+  const { invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(now - 2000, now - 1000, newDevice());
+  if (!onCarol) throw new Error('no replica');
+  const before = new Set(onAlice.box.getMap('entries').keys());
+  expect(sweepInvites(onAlice, now)).toBe(true);
+  onAlice.sealed.flush();
+  writeMemberHead(onAlice);
+  const sweep = [...onAlice.box.getMap('entries').keys()].filter((k) => !before.has(k));
+  expect(sweep).toHaveLength(1);
+  Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(servedWithout(onAlice.box, { entries: sweep })));
+  return { invite, onInvite, onCarol, proof };
 }
 
 describe('attack: a member writes into the member list', () => {
@@ -135,10 +176,7 @@ describe('attack: a member writes into the member list', () => {
     expect(revokeInvite(onAlice, invite.deviceId, alice.signing)).toBe(true);
     onAlice.sealed.flush();
     // The relay hands Carol and the link holder everything but the revocation.
-    const served = new Y.Doc();
-    for (const name of onAlice.box.share.keys()) {
-      if (name !== 'revocations') onAlice.box.getMap<unknown>(name).forEach((value, k) => served.getMap<unknown>(name).set(k, value));
-    }
+    const served = servedWithout(onAlice.box, { maps: ['revocations'] });
     for (const nb of [onCarol, onInvite]) Y.applyUpdate(nb.box, Y.encodeStateAsUpdate(served));
     addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
     onInvite.sealed.flush();
@@ -155,11 +193,7 @@ describe('attack: a member writes into the member list', () => {
     onAlice.sealed.flush();
     writeMemberHead(onAlice);
     syncBoxes(onAlice, onInvite);
-    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
-    const swept = readRawMember(onInvite.plain, invite.deviceId);
-    if (!swept) throw new Error('no invite record');
-    resignMember(onInvite.plain, swept, invite.signing, { removedAt: now });
-    onInvite.sealed.flush();
+    redeem(onInvite, invite, joiner, proof, now - 1500, now);
     syncBoxes(onAlice, onInvite);
     // The swept invite's key signs nothing any more: its envelope is refused whole.
     expect(quarantineCodes(onAlice)).toEqual(['E_SIGNER']);
@@ -169,50 +203,14 @@ describe('attack: a member writes into the member list', () => {
   it('finding 11 (the bound on expiry, with a relay): Carol gets the owner\'s head naming the swept invite removed but not the sweep itself; the link holder\'s backdated redemption still counts for nothing there', () => {
     const joiner = newDevice();
     const now = Date.now();
-    const carol = newDevice();
-    const { invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(now - 2000, now - 1000, carol);
-    if (!onCarol) throw new Error('no replica');
-    const before = new Set(onAlice.box.getMap('entries').keys());
-    expect(sweepInvites(onAlice, now)).toBe(true);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const sweep = [...onAlice.box.getMap('entries').keys()].filter((k) => !before.has(k));
-    expect(sweep).toHaveLength(1);
-    // The relay hands Carol everything but the sweep's entry.
-    const served = new Y.Doc();
-    for (const name of onAlice.box.share.keys()) {
-      onAlice.box.getMap<unknown>(name).forEach((value, k) => {
-        if (!(name === 'entries' && k === sweep[0])) served.getMap<unknown>(name).set(k, value);
-      });
-    }
-    Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(served));
-    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
-    const open1 = readRawMember(onInvite.plain, invite.deviceId);
-    if (!open1) throw new Error('no invite record');
-    resignMember(onInvite.plain, open1, invite.signing, { removedAt: now });
-    onInvite.sealed.flush();
+    const { invite, onInvite, onCarol, proof } = sweptBehindCarolsBack(now);
+    redeem(onInvite, invite, joiner, proof, now - 1500, now);
     syncBoxes(onCarol, onInvite);
     expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(false);
   });
 
   it('a swept invite\'s key signs nothing on Carol, who holds the owner\'s head naming it removed but not the sweep: a note it writes is refused', () => {
-    const now = Date.now();
-    const carol = newDevice();
-    const { onAlice, onInvite, replicas: [onCarol] } = notebookWithInvite(now - 2000, now - 1000, carol);
-    if (!onCarol) throw new Error('no replica');
-    const before = new Set(onAlice.box.getMap('entries').keys());
-    expect(sweepInvites(onAlice, now)).toBe(true);
-    onAlice.sealed.flush();
-    writeMemberHead(onAlice);
-    const sweep = [...onAlice.box.getMap('entries').keys()].filter((k) => !before.has(k));
-    // The relay hands Carol the new head but not the sweep's entry.
-    const served = new Y.Doc();
-    for (const name of onAlice.box.share.keys()) {
-      onAlice.box.getMap<unknown>(name).forEach((value, k) => {
-        if (!(name === 'entries' && sweep.includes(k))) served.getMap<unknown>(name).set(k, value);
-      });
-    }
-    Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(served));
+    const { onInvite, onCarol } = sweptBehindCarolsBack(Date.now());
     createNote(onInvite.plain, { title: 'by the expired link' });
     onInvite.sealed.flush();
     Y.applyUpdate(onCarol.box, Y.encodeStateAsUpdate(onInvite.box));
@@ -224,11 +222,7 @@ describe('attack: a member writes into the member list', () => {
     const [carol, joiner] = [newDevice(), newDevice()];
     const { invite, onAlice, onInvite, replicas: [onCarol], proof } = notebookWithInvite(Date.now(), Date.now() + 3600_000, carol);
     if (!onCarol) throw new Error('no replica');
-    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, Date.now(), undefined, proof);
-    const open = readRawMember(onInvite.plain, invite.deviceId);
-    if (!open) throw new Error('no invite record');
-    resignMember(onInvite.plain, open, invite.signing, { removedAt: Date.now() });
-    onInvite.sealed.flush();
+    redeem(onInvite, invite, joiner, proof, Date.now(), Date.now());
     syncBoxes(onAlice, onInvite);
     expect(writeMemberHead(onAlice)).toBe(true);
     // The head first, alone; the redemption's envelope after it.
@@ -254,11 +248,7 @@ describe('attack: a member writes into the member list', () => {
     if (!onCarol) throw new Error('no replica');
     onAlice.plain.clientID = aliceWins ? 0x7ffffff0 : 1;
     onInvite.plain.clientID = aliceWins ? 1 : 0x7ffffff0;
-    addMember(onInvite.plain, memberKeys(joiner), 'member', invite.signing, now - 1500, undefined, proof);
-    const open = readRawMember(onInvite.plain, invite.deviceId);
-    if (!open) throw new Error('no invite record');
-    resignMember(onInvite.plain, open, invite.signing, { removedAt: now });
-    onInvite.sealed.flush();
+    redeem(onInvite, invite, joiner, proof, now - 1500, now);
     syncBoxes(onCarol, onInvite);
     expect(isCurrentMember(onCarol.plain, joiner.signing.publicKey)).toBe(true);
     expect(sweep ? sweepInvites(onAlice, now) : revokeInvite(onAlice, invite.deviceId, alice.signing, now)).toBe(true);
