@@ -32,9 +32,11 @@ import type { NotebookRoom } from '../transport/derive-room-id.ts';
  * expiry, founder) means replacing the inviter's key too, and the joiner then finds that
  * inviter missing from the notebook's signed member list (join-notebook.ts checks it).
  */
-export const INVITE_VERSION = 2;
+export const INVITE_VERSION = 3;
 export const INVITE_PATH = '#/join/';
-const DOMAIN = lengthPrefixed(utf8('obscura/invite/v2'));
+/** v2 links (no flags byte) still join; each version signs under its own domain. */
+const DOMAINS = new Map([2, 3].map((version) => [version, lengthPrefixed(utf8(`obscura/invite/v${version}`))]));
+const STRICT_MEMBERS = 1;
 const SIG = 64;
 
 export interface Invite {
@@ -50,6 +52,12 @@ export interface Invite {
   readonly expiresAt: number;
   readonly signalingUrls: readonly string[];
   readonly relayUrls: readonly string[];
+  /**
+   * The notebook counts only owner-signed member records (member-authority.ts): the joiner
+   * reads it strict from the start, not only once a head reaches its box (a relay may withhold
+   * every head). False for a v2 link.
+   */
+  readonly strictMembers: boolean;
 }
 
 export type ParsedInvite = Invite & { readonly inviterDeviceId: string; readonly founderDeviceId: string };
@@ -84,8 +92,9 @@ export function createInviteLink(origin: string, invite: Omit<Invite, 'inviterSi
     lengthPrefixed(utf8(invite.notebookName)),
     encodeStrings(invite.signalingUrls),
     encodeStrings(invite.relayUrls),
+    Uint8Array.of(invite.strictMembers ? STRICT_MEMBERS : 0),
   );
-  const signature = sign(inviter.secretKey, concatBytes(DOMAIN, signed));
+  const signature = sign(inviter.secretKey, concatBytes(DOMAINS.get(INVITE_VERSION) ?? new Uint8Array(0), signed));
   return linkUrl(origin, INVITE_PATH, concatBytes(signed, signature));
 }
 
@@ -103,12 +112,14 @@ function parse(url: unknown, now: number): InviteResult {
   if (!bytes.ok) return bytes;
   const payload = bytes.value;
   if (payload[0] === 1) return fail('E_INVITE_VERSION', 'this link was made by an older version of the app; ask for a new one');
-  if (payload[0] !== INVITE_VERSION) return fail('E_INVITE_VERSION', `invite version ${payload[0]} is not supported`);
+  const version = payload[0] ?? 0;
+  const domain = DOMAINS.get(version);
+  if (!domain) return fail('E_INVITE_VERSION', `invite version ${version} is not supported`);
   if (payload.length < 1 + 32 + SIG) return fail('E_INVITE_FORMAT', 'payload too short');
   // Verify before reading any field, so a changed byte anywhere reads as tampering.
   const signed = payload.subarray(0, payload.length - SIG);
   const inviterPk = payload.slice(1, 33);
-  if (!verifySignature(inviterPk, concatBytes(DOMAIN, signed), payload.subarray(payload.length - SIG))) {
+  if (!verifySignature(inviterPk, concatBytes(domain, signed), payload.subarray(payload.length - SIG))) {
     return fail('E_INVITE_TAMPERED', 'invite signature does not verify');
   }
   const reader = new ByteReader(signed, 33);
@@ -120,6 +131,8 @@ function parse(url: unknown, now: number): InviteResult {
   const notebookName = reader.string(1024);
   const signalingUrls = reader.strings();
   const relayUrls = reader.strings();
+  const flags = version >= 3 ? reader.take(1)[0] : 0;
+  if (flags !== 0 && flags !== STRICT_MEMBERS) return fail('E_INVITE_FORMAT', 'invite flags are malformed');
   if (!reader.done() || expiresAt === null || !/^[A-Za-z0-9_-]{1,64}$/.test(notebookId)) return fail('E_INVITE_FORMAT', 'invite body is malformed');
   if (![...signalingUrls, ...relayUrls].every(isServerUrl)) return fail('E_INVITE_FORMAT', 'invite carries a URL that is not ws(s) or https');
   if (expiresAt <= now) return fail('E_INVITE_EXPIRED', `invite expired at ${new Date(expiresAt).toISOString()}`);
@@ -137,6 +150,7 @@ function parse(url: unknown, now: number): InviteResult {
       expiresAt,
       signalingUrls,
       relayUrls,
+      strictMembers: flags === STRICT_MEMBERS,
     },
   };
 }

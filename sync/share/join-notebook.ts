@@ -16,7 +16,7 @@ import { boxMaps, entryKey } from '../sealed/box-layout.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../sealed/writer.ts';
 import type { NotebookRoom } from '../transport/derive-room-id.ts';
-import { addInvitedNotebook } from '../vault-doc/vault-doc.ts';
+import { addInvitedNotebook, setNotebookStrictMembers } from '../vault-doc/vault-doc.ts';
 import { createInviteLink, type Invite } from './invite-link.ts';
 import { dropKeyEnvelopes, keyEnvelopeEntries, openKeyEnvelope } from './key-envelope.ts';
 import { addMember, bindMemberPolicy, isCurrentMember, isCurrentOwner, listMembers, markMemberRemoved, memberPolicy, membersMap, readMember, readRawMember, resignMember, type MemberKeys, type MemberRecord } from './members.ts';
@@ -88,6 +88,7 @@ export function createInvite(args: CreateInviteArgs): { link: string; oneTimeDev
       expiresAt,
       signalingUrls: args.signalingUrls ?? [],
       relayUrls: args.relayUrls ?? [],
+      strictMembers: memberPolicy(args.plain)?.strict() === true,
     },
     args.inviter,
   );
@@ -182,7 +183,10 @@ export function openInviteKeys(box: Y.Doc, invite: Invite): { keyId: string; key
  * the vault holds that notebook already.
  */
 export function acceptInvite(vaultDoc: Y.Doc, invite: Invite, now = Date.now()): boolean {
-  return addInvitedNotebook(vaultDoc, { id: invite.notebookId, name: invite.notebookName, founderSigningPublicKey: invite.founderSigningPublicKey, room: invite.room }, now);
+  if (!addInvitedNotebook(vaultDoc, { id: invite.notebookId, name: invite.notebookName, founderSigningPublicKey: invite.founderSigningPublicKey, room: invite.room }, now)) return false;
+  // Strict before any head arrives (a relay may withhold them all): unsigned records never count here.
+  if (invite.strictMembers) setNotebookStrictMembers(vaultDoc, invite.notebookId);
+  return true;
 }
 
 export type RedeemErrorCode = 'E_INVITE_PENDING' | 'E_INVITE_USED' | 'E_INVITE_REVOKED' | 'E_INVITE_INVITER';

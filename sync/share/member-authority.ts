@@ -1,8 +1,9 @@
-import type * as Y from 'yjs';
-import { bytesEqual } from '../../crypto/index.ts';
+import * as Y from 'yjs';
+import { bytesEqual, concatBytes, sodium, toHex, utf8 } from '../../crypto/index.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
-import { listMemberHeads, type HeadRow, type MemberHead } from './member-head-codec.ts';
+import { listMemberHeads, memberHeadsMap, type HeadRow, type MemberHead } from './member-head-codec.ts';
 import { memberRecordDigest, membersMap, parseMemberFields, readRawMember, verifyMemberRecord, type MemberRecord } from './member-record.ts';
+import { isRevoked, revocationsMap } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
 
 /** A device trusted before the member list names it: its signing key, or (entries from before keys were pinned) its id. */
@@ -29,10 +30,29 @@ interface Bound {
 
 const bound = new WeakMap<Y.Doc, Bound>();
 
+/** A Yjs type and the types it lies in, innermost first. */
+function* outward(type: object): Generator<object> {
+  for (let at: unknown = type; typeof at === 'object' && at !== null; at = (at as { _item?: { parent?: unknown } | null })._item?.parent) yield at;
+}
+
 /** Returns the function that unbinds it (the box outlives an open notebook). */
 export function bindMemberPolicy(doc: Y.Doc, policy: MemberPolicy): () => void {
   const entry: Bound = { policy, stamp: 0, cache: undefined };
-  const bump = (): void => void entry.stamp++;
+  // The list is judged again only after a transaction that changed what it is judged from: the
+  // records, the heads, the revocations. Every applied envelope is a transaction, and judging
+  // thousands of stored records after each (a member can store any number) cost seconds.
+  const watched: object[] = [membersMap(doc), ...(policy.heads ? [memberHeadsMap(policy.heads.box), revocationsMap(policy.heads.box)] : [])];
+  const bump = (transaction: Y.Transaction): void => {
+    let changed = false;
+    for (const type of transaction.changed.keys()) {
+      const path = [...outward(type)];
+      if (!path.some((at) => watched.includes(at))) continue;
+      changed = true;
+      // A field of a record changed in place: read that record again.
+      for (const at of path) checked.delete(at);
+    }
+    if (changed) entry.stamp++;
+  };
   // Before observers run: a members observer (followMembers) must read the new list, and Yjs
   // emits 'update' only after its observers.
   const docs = policy.heads ? [doc, policy.heads.box] : [doc];
@@ -72,17 +92,29 @@ interface Authority {
 const anchorIs = (anchor: Anchor, signer: Uint8Array): boolean => (typeof anchor === 'string' ? anchor === deviceIdFor(signer) : bytesEqual(anchor, signer));
 const anchorId = (anchor: Anchor): string => (typeof anchor === 'string' ? anchor : deviceIdFor(anchor));
 
+/**
+ * Each stored record's Y.Map, read and verified once: judging the list again after one record
+ * changed reads only that one (bindMemberPolicy forgets a Y.Map whenever a transaction changes
+ * it; a replaced record is a new Y.Map).
+ */
+const checked = new WeakMap<object, MemberRecord | null>();
+
 /** A record's signature holds for this notebook: the stored records a replica judges. */
 function verifiedRecords(doc: Y.Doc, notebookId: string): Map<string, MemberRecord> {
   const raw = new Map<string, MemberRecord>();
-  for (const deviceId of membersMap(doc).keys()) {
-    const record = readRawMember(doc, deviceId);
-    if (record && verifyMemberRecord(notebookId, record)) raw.set(deviceId, record);
-  }
+  membersMap(doc).forEach((entry, deviceId) => {
+    let record = entry instanceof Y.Map ? checked.get(entry) : null;
+    if (record === undefined) {
+      const read = readRawMember(doc, deviceId);
+      record = read && verifyMemberRecord(notebookId, read) ? read : null;
+      checked.set(entry, record);
+    }
+    if (record) raw.set(deviceId, record);
+  });
   return raw;
 }
 
-const sameRow = (a: HeadRow, b: HeadRow): boolean => a.version === b.version && a.owner === b.owner && a.removed === b.removed && bytesEqual(a.digest, b.digest);
+const sameRow = (a: HeadRow, b: HeadRow): boolean => a.version === b.version && a.owner === b.owner && a.removed === b.removed && (a.self === true) === (b.self === true) && bytesEqual(a.digest, b.digest);
 const speaksIn = (head: MemberHead, deviceId: string): boolean => {
   const row = head.records.get(deviceId);
   return row !== undefined && row.owner && !row.removed;
@@ -103,23 +135,54 @@ function follows(last: MemberHead, head: MemberHead): boolean {
  * and not removed, and following head n. Ownership is read from the chain alone, so removing
  * the founder or an owner changes nothing about who else is a member. Two heads of one
  * version: one whose signer the other names removed loses (a removed owner cannot answer its
- * removal with a head of the same version); otherwise the smaller box key wins. Returns the newest.
+ * removal with a head of the same version); otherwise (both name the other removed, or neither)
+ * the one whose signer has been an owner longer wins (`senior`). Returns the newest.
  */
 function headChain(heads: readonly MemberHead[], founder: Anchor): MemberHead | undefined {
   const founderId = anchorId(founder);
   const byVersion = new Map<number, MemberHead[]>();
   for (const head of heads) byVersion.set(head.version, [...(byVersion.get(head.version) ?? []), head]);
+  const since = new Map<string, OwnerSince>();
   let last: MemberHead | undefined;
   for (let version = 1; ; version++) {
     const previous = last;
     const candidates = (byVersion.get(version) ?? [])
       .filter((head) => (previous ? speaksIn(previous, head.signerDeviceId) && follows(previous, head) : head.signerDeviceId === founderId))
-      .sort((a, b) => (a.mapKey < b.mapKey ? -1 : 1));
+      .sort((a, b) => senior(since, a, b));
     const unopposed = candidates.filter((head) => !candidates.some((other) => other !== head && other.records.get(head.signerDeviceId)?.removed === true && other.records.get(other.signerDeviceId)?.removed !== true && head.records.get(other.signerDeviceId)?.removed !== true));
     const next = unopposed[0] ?? candidates[0];
     if (!next) return last;
+    if (!previous) since.set(founderId, { version: 0, head: next.signature });
+    for (const [deviceId, row] of next.records) {
+      if (!row.owner || row.removed) since.delete(deviceId);
+      else if (!since.has(deviceId)) since.set(deviceId, { version, head: next.signature });
+    }
     last = next;
   }
+}
+
+/** The first head of an unbroken run naming a device an owner: its version (the founder: 0) and signature. */
+interface OwnerSince {
+  readonly version: number;
+  readonly head: Uint8Array;
+}
+
+const TIE = utf8('obscura/member-head-tie/v1');
+
+/**
+ * Which of two heads of one version comes first: the one whose signer the chain has named an
+ * owner longer; between owners first named in the same head, the smaller hash of that head's
+ * signature and the device id. Neither is a value a contestant can pick: the chain fixed both
+ * before the contest, and that head's signer was an owner before them (a box key, which a device
+ * can make as often as it likes until it sorts first, no longer decides).
+ */
+function senior(since: ReadonlyMap<string, OwnerSince>, a: MemberHead, b: MemberHead): number {
+  const [sa, sb] = [since.get(a.signerDeviceId), since.get(b.signerDeviceId)];
+  const [va, vb] = [sa?.version ?? Infinity, sb?.version ?? Infinity];
+  if (va !== vb) return va < vb ? -1 : 1;
+  const tie = (s: OwnerSince | undefined, deviceId: string): string => toHex(sodium().crypto_generichash(32, concatBytes(TIE, s?.head ?? new Uint8Array(0), utf8(deviceId)), null));
+  const [ta, tb] = [tie(sa, a.signerDeviceId), tie(sb, b.signerDeviceId)];
+  return ta === tb ? 0 : ta < tb ? -1 : 1;
 }
 
 /**
@@ -200,9 +263,13 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
     if (invite?.role !== 'invite' || invite.removedAt !== undefined || !invite.signer || !verifyMemberRecord(policy.notebookId, invite)) return false;
     // The joiner picks addedAt: this only stops a joiner with a right clock (the bound is an owner's sweep, below).
     if (invite.expiresAt !== undefined && record.addedAt > invite.expiresAt) return false;
-    // Withdrawn (or swept once expired) by an owner, not closed by its own redemption: nobody may redeem it.
+    // Withdrawn (or swept once expired) by an owner, not closed by its own redemption: nobody may
+    // redeem it. The owner's record of it can lose to the redemption's own in the plain doc (both
+    // re-sign it at the same version when written unaware of each other), so the owner's
+    // revocation in the box counts too: the owner's replica refused the redemption either way.
     const now = raw.get(inviteId);
     if (now?.removedAt !== undefined && now.signer && deviceIdFor(now.signer) !== inviteId && counts(inviteId) !== undefined) return false;
+    if (policy.heads && isRevoked(policy.heads.box, policy.notebookId, policy.heads.meta, inviteId, (signerId) => signerId !== inviteId && isOwner(signerId))) return false;
     const issuer = deviceIdFor(invite.signer);
     return issuer !== inviteId && isOwner(issuer);
   };
@@ -219,9 +286,13 @@ function authorize(doc: Y.Doc, policy: MemberPolicy): Authority {
     // Signing: as the record this replica holds says, stale or not, when its signer could write
     // it. A replica that holds an older record than the head names must still apply the envelope
     // that carries the newer one (an invite's redemption is signed by the invite the head already
-    // names as used); a removal is enforced for signing by the owner's revocation (revocations.ts).
+    // names as used), but only when the head says the device removed itself: one an owner
+    // removed (a swept or withdrawn invite) signs nothing, whether or not the removal's own
+    // envelope reached this replica (a relay may hand over the head alone).
     const held = raw.get(deviceId);
-    const record = listed.get(deviceId) ?? (held && signedByAuthority(held, true) ? held : undefined);
+    const row = head?.records.get(deviceId);
+    const removedByOwner = row?.removed === true && row.self !== true;
+    const record = listed.get(deviceId) ?? (held && !removedByOwner && signedByAuthority(held, true) ? held : undefined);
     if (record) signers.set(deviceId, record.removedAt === undefined);
     else if (s) signers.set(deviceId, !s.removed);
   }

@@ -9,7 +9,8 @@ import type { RoomMeta } from './room-meta.ts';
  * `<slot(signer)>/<version>` -> room-sealed (room-meta.ts) head, head = signer pk (32) ‖ u64
  * version ‖ u32 n ‖ n × row ‖ signature (64) over lp("obscura/member-head/v2") ‖
  * lp(notebookId) ‖ every byte before the signature; row = device id (16) ‖ u32 record version ‖
- * u8 flags (bit 0 owner, bit 1 removed, others 0) ‖ record digest (32, memberRecordDigest).
+ * u8 flags (bit 0 owner, bit 1 removed, bit 2 removed by itself, others 0) ‖ record digest (32,
+ * memberRecordDigest).
  * The heads that count form a chain (member-authority.ts): they, not the records, say who is an
  * owner, so removing a device never depends on who signed the others' records.
  *
@@ -25,6 +26,8 @@ export interface MemberHead {
   /** device id -> the record the head vouches for. */
   readonly records: ReadonlyMap<string, HeadRow>;
   readonly mapKey: string;
+  /** The signer's signature: a value nobody but the signer chose (member-authority.ts breaks ties with it). */
+  readonly signature: Uint8Array;
 }
 
 /** One device in a head: its record's version and digest, and what that record says. */
@@ -32,6 +35,11 @@ export interface HeadRow {
   readonly version: number;
   readonly owner: boolean;
   readonly removed: boolean;
+  /**
+   * Removed by a record the device signed itself (an invite's redemption, a member leaving):
+   * only then may an older record a replica holds still let its envelope in (member-authority.ts).
+   */
+  readonly self?: boolean;
   readonly digest: Uint8Array;
 }
 
@@ -40,6 +48,7 @@ const SIG = 64;
 const ROW = 16 + 4 + 1 + RECORD_DIGEST_BYTES;
 const OWNER = 1;
 const REMOVED = 2;
+const SELF = 4;
 /** A head with more rows is unreadable: writers never sign one. */
 export const MAX_ROWS = 10_000;
 /**
@@ -63,7 +72,7 @@ export function putMemberHead(box: Y.Doc, notebookId: string, meta: RoomMeta, ve
     ...rows.map(([deviceId, row]) => {
       const id = fromHex(deviceId);
       if (!id.ok || id.value.length !== 16 || row.digest.length !== RECORD_DIGEST_BYTES) throw new Error('putMemberHead: not a device id or digest');
-      return concatBytes(id.value, u32be(row.version), Uint8Array.of((row.owner ? OWNER : 0) | (row.removed ? REMOVED : 0)), row.digest);
+      return concatBytes(id.value, u32be(row.version), Uint8Array.of((row.owner ? OWNER : 0) | (row.removed ? REMOVED : 0) | (row.removed && row.self === true ? SELF : 0)), row.digest);
     }),
   );
   const mapKey = `${meta.slot(deviceIdFor(signer.publicKey))}/${version}`;
@@ -94,11 +103,11 @@ export function readMemberHead(notebookId: string, meta: RoomMeta, mapKey: strin
     const at = 44 + i * ROW;
     const flags = inner[at + 20] ?? 0xff;
     const recordVersion = readU32be(inner, at + 16);
-    if ((flags & ~(OWNER | REMOVED)) !== 0) return undefined;
-    records.set(toHex(inner.subarray(at, at + 16)), { version: recordVersion, owner: (flags & OWNER) !== 0, removed: (flags & REMOVED) !== 0, digest: inner.slice(at + 21, at + ROW) });
+    if ((flags & ~(OWNER | REMOVED | SELF)) !== 0 || ((flags & SELF) !== 0 && (flags & REMOVED) === 0)) return undefined;
+    records.set(toHex(inner.subarray(at, at + 16)), { version: recordVersion, owner: (flags & OWNER) !== 0, removed: (flags & REMOVED) !== 0, self: (flags & SELF) !== 0, digest: inner.slice(at + 21, at + ROW) });
   }
   if (records.size !== n) return undefined;
-  const head = { version, signerDeviceId, records, mapKey };
+  const head = { version, signerDeviceId, records, mapKey, signature: inner.slice(inner.length - SIG) };
   verified.set(value, head);
   return head;
 }

@@ -42,7 +42,9 @@ export function writeMemberHead(nb: HeadedNotebook, removed: readonly string[] =
     if ((row && row.version >= record.version) || !digest) continue;
     // Never past MAX_ROWS (a head with more is unreadable): new devices wait for room.
     if (!row && rows.size >= MAX_ROWS) continue;
-    rows.set(record.deviceId, { version: record.version, owner: record.role === 'owner', removed: record.removedAt !== undefined, digest });
+    const removed = record.removedAt !== undefined;
+    const self = removed && record.signer !== undefined && bytesEqual(record.signer, record.signingPublicKey);
+    rows.set(record.deviceId, { version: record.version, owner: record.role === 'owner', removed, self, digest });
     grew = true;
   }
   // A device the owner removes whose record it cannot sign over (junk over it, or stored at the
@@ -50,7 +52,7 @@ export function writeMemberHead(nb: HeadedNotebook, removed: readonly string[] =
   for (const deviceId of removed) {
     const row = rows.get(deviceId);
     if (!row || row.removed || row.version >= MAX_MEMBER_VERSION) continue;
-    rows.set(deviceId, { ...row, version: row.version + 1, removed: true });
+    rows.set(deviceId, { ...row, version: row.version + 1, removed: true, self: false });
     grew = true;
   }
   if (!grew) return false;
@@ -76,6 +78,11 @@ export type MemberListStatus = { ok: true; value: { members: number } } | { ok: 
 export function memberListStatus(nb: Pick<HeadedNotebook, 'plain'>): MemberListStatus {
   const head = currentMemberHead(nb.plain);
   const members = listMembers(nb.plain).length;
+  // Strict with no head yet (a joiner whose invite said strict, a relay withholding every head):
+  // only records the founder's authority reaches count, and this replica cannot tell which it lacks.
+  if (!head && memberPolicy(nb.plain)?.strict() === true && memberPolicy(nb.plain)?.heads) {
+    return { ok: false, error: { code: 'E_MEMBERS_INCOMPLETE', message: "no owner-signed member list has reached this device yet: it counts only records an owner signed", missing: [] } };
+  }
   if (!head) return { ok: true, value: { members } };
   const missing = [...head.records].filter(([deviceId, row]) => (readMember(nb.plain, deviceId)?.version ?? -1) < row.version).map(([deviceId]) => deviceId);
   if (missing.length === 0) return { ok: true, value: { members } };

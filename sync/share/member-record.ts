@@ -132,8 +132,22 @@ export function fieldsToYMap(fields: Record<string, unknown>): Y.Map<unknown> {
   return entry;
 }
 
-// Trust is asked once per envelope and each asks for a few records: verify each signature once.
+// The list is judged from every stored record, and a member can store thousands: verify each
+// signature once per content. Bounded by bytes, oldest out first (clearing it all at a count made
+// a list larger than the count verify every record again at every judgement).
 const verified = new Map<string, Uint8Array>();
+const MEMO_BYTES = 16 * 1024 * 1024;
+let memoBytes = 0;
+
+function remember(memo: string, signed: Uint8Array): void {
+  verified.set(memo, signed);
+  memoBytes += memo.length + signed.length;
+  for (const [oldest, value] of verified) {
+    if (memoBytes <= MEMO_BYTES) break;
+    verified.delete(oldest);
+    memoBytes -= oldest.length + value.length;
+  }
+}
 
 /** Whether the record's signature holds for this notebook (who signed it is the caller's question). */
 export function verifyMemberRecord(notebookId: string, record: MemberRecord): boolean {
@@ -144,8 +158,7 @@ export function verifyMemberRecord(notebookId: string, record: MemberRecord): bo
   const seen = verified.get(memo);
   if (seen && bytesEqual(seen, concatBytes(record.signer, message))) return true;
   if (!verifySignature(record.signer, message, record.signature)) return false;
-  if (verified.size > 4096) verified.clear();
-  verified.set(memo, concatBytes(record.signer, message));
+  if (!seen) remember(memo, concatBytes(record.signer, message));
   return true;
 }
 

@@ -3,6 +3,7 @@ import { bytesEqual, type SigningKeyPair } from '../../crypto/index.ts';
 import type { SealedDoc } from '../sealed/sealed-doc.ts';
 import { deviceIdFor } from '../sealed/writer.ts';
 import { authorizedMember, currentMemberHead, memberPolicy, memberSigns, memberStanding, readsStanding, type Anchor } from './member-authority.ts';
+import { memberHeadsMap } from './member-head-codec.ts';
 import { fieldsToYMap, membersMap, readRawMember, signedMemberFields, type MemberKeys, type MemberRecord, type MemberRole } from './member-record.ts';
 import { isRevoked } from './revocations.ts';
 import type { RoomMeta } from './room-meta.ts';
@@ -175,15 +176,23 @@ export function signerTrust(doc: Y.Doc, revocations: BoxRevocations | undefined,
 }
 
 /**
- * Re-opens E_SIGNER quarantines whenever the member list changes. Note: entries arrive
- * in any order, so a joiner's entry can be seen before the update that made it a member;
- * this turns "quarantined for now" into "applied" once that update is applied. Returns
- * the unsubscribe function.
+ * Re-opens E_SIGNER quarantines whenever the member list changes, or (a strict notebook) its
+ * heads do. Note: entries arrive in any order, so a joiner's entry can be seen before the
+ * update that made it a member; this turns "quarantined for now" into "applied" once that
+ * update is applied. A head can be the only thing that names a member: in an upgraded old
+ * notebook her unsigned record counts for nothing before head 1, and the founder's upgrade,
+ * which overwrote what her entry wrote, waits in Yjs for that entry. Returns the unsubscribe function.
  */
 export function followMembers(doc: Y.Doc, sealed: SealedDoc): () => void {
   const retry = (): void => sealed.retryQuarantined(['E_SIGNER']);
   const map = membersMap(doc);
+  const heads = memberPolicy(doc)?.heads;
+  const headsMap = heads ? memberHeadsMap(heads.box) : undefined;
   map.observeDeep(retry);
+  headsMap?.observe(retry);
   retry();
-  return () => map.unobserveDeep(retry);
+  return () => {
+    map.unobserveDeep(retry);
+    headsMap?.unobserve(retry);
+  };
 }

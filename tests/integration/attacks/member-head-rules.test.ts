@@ -2,10 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
-import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { fieldsToYMap, readRawMember, signedMemberFields } from '../../../sync/share/member-record.ts';
-import { addMember, foundMembers, isCurrentMember, membersMap, readMember } from '../../../sync/share/members.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+import { isCurrentMember, membersMap, readMember } from '../../../sync/share/members.ts';
+import { newDevice, syncBoxes, foundedWith } from '../share/share-harness.ts';
 
 /**
  * Two rules of the member-list head chain (PROTOCOL.md "Owner-signed member records") that no
@@ -18,18 +17,9 @@ const ID = 'nb-member-head-rules';
 
 /** Alice founds with owner Bob and members Carol and Mallory and writes a head; all synced. */
 function notebookOfFour() {
-  const [alice, bob, carol, mallory] = [newDevice(), newDevice(), newDevice(), newDevice()];
-  const key = firstKey();
-  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-  const onAlice = open(alice);
-  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-  addMember(onAlice.plain, memberKeys(bob), 'owner', alice.signing);
-  addMember(onAlice.plain, memberKeys(carol), 'member', alice.signing);
-  addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
-  onAlice.sealed.flush();
-  writeMemberHead(onAlice);
-  const [onBob, onMallory] = [open(bob), open(mallory)];
-  syncBoxes(onAlice, onBob, onMallory);
+  const [bob, carol, mallory] = [newDevice(), newDevice(), newDevice()];
+  const { alice, onAlice, replicas: [onBob, , onMallory] } = foundedWith(ID, [bob, 'owner'], [carol, 'member'], [mallory, 'member']);
+  if (!onBob || !onMallory) throw new Error('no replica');
   return { alice, bob, carol, mallory, onAlice, onBob, onMallory };
 }
 

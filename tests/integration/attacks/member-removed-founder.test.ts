@@ -3,11 +3,10 @@ import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { putMemberHead } from '../../../sync/share/member-head-codec.ts';
-import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
-import { addMember, foundMembers, isCurrentOwner, membersMap } from '../../../sync/share/members.ts';
+import { isCurrentOwner, membersMap } from '../../../sync/share/members.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+import { newDevice, syncBoxes, foundedWith } from '../share/share-harness.ts';
 
 /**
  * A founder removed by another owner keeps its signing key (a stolen device). Two defences of
@@ -21,17 +20,9 @@ const ID = 'nb-removed-founder';
 
 /** Alice founds with owner Bob and member Mallory, writes a head; Bob removes Alice. */
 function founderRemovedByBob() {
-  const [alice, bob, mallory] = [newDevice(), newDevice(), newDevice()];
-  const key = firstKey();
-  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-  const onAlice = open(alice);
-  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-  addMember(onAlice.plain, memberKeys(bob), 'owner', alice.signing);
-  addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
-  onAlice.sealed.flush();
-  writeMemberHead(onAlice);
-  const [onBob, onMallory] = [open(bob), open(mallory)];
-  syncBoxes(onAlice, onBob, onMallory);
+  const [bob, mallory] = [newDevice(), newDevice()];
+  const { alice, onAlice, replicas: [onBob, onMallory] } = foundedWith(ID, [bob, 'owner'], [mallory, 'member']);
+  if (!onBob || !onMallory) throw new Error('no replica');
   expect(removeMemberAndRotate(onBob, alice.deviceId).ok).toBe(true);
   syncBoxes(onAlice, onBob, onMallory);
   expect(isCurrentOwner(onBob.plain, alice.deviceId)).toBe(false);

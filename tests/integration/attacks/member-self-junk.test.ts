@@ -1,27 +1,19 @@
 import { beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sodiumReady } from '../../../crypto/index.ts';
-import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
-import { addMember, foundMembers, isCurrentMember, membersMap } from '../../../sync/share/members.ts';
+import { isCurrentMember, membersMap } from '../../../sync/share/members.ts';
 import { removeMemberAndRotate, pickUpNotebookKeys } from '../../../sync/share/rotate-key.ts';
 import { keyEnvelopeEntries } from '../../../sync/share/key-envelope.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+import { newDevice, syncBoxes, foundedWith } from '../share/share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-junkself';
 
 it('a member who junks her own record before her removal is named removed by the head: a colluder writing her old record back gets her no later key', () => {
-  const [alice, mallory, eve, dave] = [newDevice(), newDevice(), newDevice(), newDevice()];
-  const key = firstKey();
-  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-  const onAlice = open(alice);
-  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-  for (const d of [mallory, eve, dave]) addMember(onAlice.plain, memberKeys(d), 'member', alice.signing);
-  onAlice.sealed.flush();
-  writeMemberHead(onAlice);
-  const [onMallory, onEve] = [open(mallory), open(eve)];
-  syncBoxes(onAlice, onMallory, onEve);
+  const [mallory, eve, dave] = [newDevice(), newDevice(), newDevice()];
+  const { alice, onAlice, replicas: [onMallory, onEve] } = foundedWith(ID, [mallory, 'member'], [eve, 'member'], [dave, 'member']);
+  if (!onMallory || !onEve) throw new Error('no replica');
   const v1 = (membersMap(onEve.plain).get(mallory.deviceId) as Y.Map<unknown>).toJSON();
   const junk = new Y.Map<unknown>();
   junk.set('role', 'x');

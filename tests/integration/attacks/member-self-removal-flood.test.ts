@@ -3,8 +3,8 @@ import { sodiumReady } from '../../../crypto/index.ts';
 import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
-import { addMember, foundMembers, listMembers, membersMap } from '../../../sync/share/members.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+import { addMember, listMembers, membersMap } from '../../../sync/share/members.ts';
+import { memberKeys, newDevice, syncBoxes, foundedWith } from '../share/share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-selfrm';
@@ -12,16 +12,9 @@ const ID = 'nb-selfrm';
 const n = 50;
 
 it('self-signed removal records of devices the member list never named are not counted nor named in the owner\'s head', () => {
-  const [alice, mallory, carol] = [newDevice(), newDevice(), newDevice()];
-  const key = firstKey();
-  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-  const onAlice = open(alice);
-  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-  addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
-  onAlice.sealed.flush();
-  writeMemberHead(onAlice);
-  const onMallory = open(mallory);
-  syncBoxes(onAlice, onMallory);
+  const [mallory, carol] = [newDevice(), newDevice()];
+  const { alice, onAlice, replicas: [onMallory] } = foundedWith(ID, [mallory, 'member']);
+  if (!onMallory) throw new Error('no replica');
   onMallory.plain.transact(() => {
     for (let i = 0; i < n; i++) {
       const d = newDevice();

@@ -1,26 +1,18 @@
 import { beforeAll, expect, it } from 'vitest';
 import { sodiumReady } from '../../../crypto/index.ts';
-import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import { fieldsToYMap, signedMemberFields } from '../../../sync/share/member-record.ts';
 import { listRevocations } from '../../../sync/share/revocations.ts';
-import { addMember, foundMembers, isCurrentMember, membersMap } from '../../../sync/share/members.ts';
+import { isCurrentMember, membersMap } from '../../../sync/share/members.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, syncBoxes, type TestDevice } from '../share/share-harness.ts';
+import { memberKeys, newDevice, syncBoxes, foundedWith } from '../share/share-harness.ts';
 
 beforeAll(sodiumReady);
 const ID = 'nb-unremovable';
 
 it('a member who overwrites her own record with a self-signed one at version 0xffffffff is still removed, revoked and rotated out', () => {
-  const [alice, mallory] = [newDevice(), newDevice()];
-  const key = firstKey();
-  const open = (device: TestDevice) => openReplica({ id: ID, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
-  const onAlice = open(alice);
-  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
-  addMember(onAlice.plain, memberKeys(mallory), 'member', alice.signing);
-  onAlice.sealed.flush();
-  writeMemberHead(onAlice);
-  const onMallory = open(mallory);
-  syncBoxes(onAlice, onMallory);
+  const mallory = newDevice();
+  const { alice, onAlice, replicas: [onMallory] } = foundedWith(ID, [mallory, 'member']);
+  if (!onMallory) throw new Error('no replica');
   const rec = { ...memberKeys(mallory), role: 'member' as const, addedBy: mallory.deviceId, addedAt: 1, removedAt: undefined, expiresAt: undefined, version: 0xffffffff, proof: undefined };
   const e = fieldsToYMap(signedMemberFields(ID, rec, mallory.signing));
   membersMap(onMallory.plain).set(mallory.deviceId, e);

@@ -6,7 +6,7 @@ import { MAX_HEAD_VERSION, putMemberHead } from '../../../sync/share/member-head
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
 import { addMember, foundMembers, isCurrentMember, isCurrentOwner, readMember } from '../../../sync/share/members.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, titles, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, testRoom, titles, type TestDevice } from '../share/share-harness.ts';
 
 /**
  * Removing an owner (review findings 3 and 5 of owner-signed member records): the members the
@@ -103,7 +103,7 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
     if (!aliceRow || !bobRow) throw new Error('rows missing');
     // Alice's stolen device: an empty list, and (at the version of Bob's head) one making her
     // an owner again with a stranger as owner. (One that also names Bob removed is a mutual
-    // removal, decided by box key: PROTOCOL.md "Owner-signed member records", Limits.)
+    // removal, decided by seniority: PROTOCOL.md "Owner-signed member records", the chain.)
     const takeover = new Map(bobs.records);
     takeover.set(alice.deviceId, { ...aliceRow, removed: false });
     takeover.set(stranger.deviceId, { ...bobRow, owner: true });
@@ -118,6 +118,31 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
       expect(isCurrentMember(nb.plain, alice.signing.publicKey)).toBe(false);
       expect(isCurrentOwner(nb.plain, stranger.deviceId)).toBe(false);
       expect(memberListStatus(nb)).toEqual({ ok: true, value: { members: 3 } });
+    }
+  });
+
+  it('a mutual removal at one head version is not won by grinding a box key: Mallory, made owner after Alice, made device keys until her slot sorted below Alice\'s, and answers Alice\'s removal with a head of the same version removing Alice: Alice\'s removal stands', () => {
+    const [alice, carol] = [newDevice(), newDevice()];
+    const meta = testRoom(ID);
+    let mallory = newDevice();
+    while (meta.slot(mallory.deviceId) > meta.slot(alice.deviceId)) mallory = newDevice();
+    const { onFounder, onOwner, onMember } = notebook(alice, mallory, carol, 'founder');
+    const before = currentMemberHead(onFounder.plain);
+    if (!before) throw new Error('no head');
+    const removed = removeMemberAndRotate(onFounder, mallory.deviceId);
+    if (!removed.ok) throw new Error(removed.error.message);
+    const alices = currentMemberHead(onFounder.plain);
+    const aliceRow = before.records.get(alice.deviceId);
+    if (!alices || !aliceRow || alices.version !== before.version + 1) throw new Error('unexpected heads');
+    // Mallory's answer, unaware of Alice's removal: the same version, following the head before, naming Alice removed.
+    const answer = new Map(before.records);
+    answer.set(alice.deviceId, { ...aliceRow, version: aliceRow.version + 1, removed: true });
+    putMemberHead(onOwner.box, ID, onOwner.meta, alices.version, answer, mallory.signing);
+    syncBoxes(onFounder, onOwner, onMember);
+    for (const nb of [onFounder, onMember]) {
+      expect(currentMemberHead(nb.plain)?.mapKey).toBe(alices.mapKey);
+      expect(isCurrentOwner(nb.plain, alice.deviceId)).toBe(true);
+      expect(isCurrentMember(nb.plain, mallory.signing.publicKey)).toBe(false);
     }
   });
 });

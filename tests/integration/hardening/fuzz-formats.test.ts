@@ -109,13 +109,13 @@ describe(`fuzz: parsers of untrusted bytes (seed=${seed}, replay with OBSCURA_SE
     const random = seededRandom(seed + 2);
     const inviter = generateSigningKeyPair();
     const link = createInviteLink('https://o.example', {
-      notebookId: 'nb_1', notebookName: 'Notes ✓', founderSigningPublicKey: generateSigningKeyPair().publicKey,
+      notebookId: 'nb_1', notebookName: 'Notes ✓', founderSigningPublicKey: generateSigningKeyPair().publicKey, strictMembers: true,
       room: notebookRoomFromKey(randomNotebookKey(), 'nb_1'), oneTimeSeed: cryptoRandomBytes(32), expiresAt: 4_000_000_000_000,
       signalingUrls: ['wss://s.example'], relayUrls: ['wss://r.example', 'https://r.example/b'],
     }, inviter);
     const payload = (fromBase64Url(link.slice(link.indexOf(INVITE_PATH) + INVITE_PATH.length)) as { value: Uint8Array }).value;
     const prefix = link.slice(0, link.indexOf(INVITE_PATH) + INVITE_PATH.length);
-    const domain = lengthPrefixed(utf8('obscura/invite/v2'));
+    const domain = lengthPrefixed(utf8('obscura/invite/v3'));
     const resign = (body: Uint8Array) => {
       const signed = concatBytes(payload.subarray(0, 33), body);
       return concatBytes(signed, sign(inviter.secretKey, concatBytes(domain, signed)));

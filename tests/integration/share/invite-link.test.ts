@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asNotebookKey, fromBase64Url, generateSigningKeyPair, randomBytes, sodiumReady, toBase64Url } from '../../../crypto/index.ts';
+import { asNotebookKey, concatBytes, fromBase64Url, generateSigningKeyPair, lengthPrefixed, randomBytes, sign, sodiumReady, toBase64Url, utf8 } from '../../../crypto/index.ts';
 import { notebookRoomFromKey } from '../../../sync/transport/derive-room-id.ts';
 import { deviceIdFor } from '../../../sync/sealed/writer.ts';
 import { INVITE_PATH, createInviteLink, parseInviteLink, type Invite } from '../../../sync/share/invite-link.ts';
@@ -18,6 +18,7 @@ function fixture() {
     notebookId,
     notebookName: 'Garden 🌱 plans',
     founderSigningPublicKey: generateSigningKeyPair().publicKey,
+    strictMembers: true,
     room: notebookRoomFromKey(asNotebookKey(key), notebookId),
     oneTimeSeed: randomBytes(32),
     expiresAt: NOW + 3600_000,
@@ -70,7 +71,8 @@ describe('invite links', () => {
     for (let i = 0; i < payload.length; i++) {
       const flipped = payload.slice();
       flipped[i] = (flipped[i] as number) ^ 0x01;
-      expect([i, codeOf(withPayload(link, flipped))]).toEqual([i, i === 0 ? 'E_INVITE_VERSION' : 'E_INVITE_TAMPERED']);
+      // The version byte flipped to 2 reads as a v2 link, whose signature (another domain) fails.
+      expect([i, codeOf(withPayload(link, flipped))]).toEqual([i, i === 0 && flipped[0] !== 2 ? 'E_INVITE_VERSION' : 'E_INVITE_TAMPERED']);
     }
     expect(codeOf(withPayload(link, payload.subarray(0, payload.length - 1)))).toBe('E_INVITE_TAMPERED');
     expect(codeOf(withPayload(link, new Uint8Array([...payload, 0])))).toBe('E_INVITE_TAMPERED');
@@ -102,5 +104,22 @@ describe('invite links', () => {
     for (const sample of samples) {
       expect(['E_INVITE_FORMAT', 'E_INVITE_VERSION', 'E_INVITE_TAMPERED']).toContain(codeOf(sample));
     }
+  });
+
+  it('a v2 link (no flags byte, made before invites said a notebook is strict) still parses, as not strict; a v3 link carries strictness, and unknown flags are E_INVITE_FORMAT', () => {
+    const { inviter, fields, link } = fixture();
+    const payload = payloadOf(link);
+    const signedAs = (version: number, body: Uint8Array) => {
+      const signed = concatBytes(Uint8Array.of(version), body);
+      return withPayload(link, concatBytes(signed, sign(inviter.secretKey, concatBytes(lengthPrefixed(utf8(`obscura/invite/v${version}`)), signed))));
+    };
+    const v3Body = payload.subarray(1, payload.length - 64);
+    const v2 = parseInviteLink(signedAs(2, v3Body.subarray(0, v3Body.length - 1)), NOW);
+    expect(v2.ok ? v2.value : v2.error.code).toEqual({ ...fields, strictMembers: false, inviterSigningPublicKey: inviter.publicKey, inviterDeviceId: deviceIdFor(inviter.publicKey), founderDeviceId: deviceIdFor(fields.founderSigningPublicKey) });
+    const v3 = parseInviteLink(link, NOW);
+    expect(v3.ok && v3.value.strictMembers).toBe(true);
+    const lax = parseInviteLink(createInviteLink(ORIGIN, { ...fields, strictMembers: false }, inviter), NOW);
+    expect(lax.ok && lax.value.strictMembers).toBe(false);
+    expect(codeOf(signedAs(3, concatBytes(v3Body.subarray(0, v3Body.length - 1), Uint8Array.of(2))))).toBe('E_INVITE_FORMAT');
   });
 });

@@ -4,7 +4,8 @@ import { readNotes } from '../../../sync/notebook/notes.ts';
 import { createMutableKeyring, type MutableKeyring } from '../../../sync/sealed/keyring.ts';
 import { SealedDoc } from '../../../sync/sealed/sealed-doc.ts';
 import { deviceIdFor, newWriter } from '../../../sync/sealed/writer.ts';
-import { addMember, bindMemberPolicy, followMembers, foundMembers, membersMap, memberTrust, signerTrust, type Anchor } from '../../../sync/share/members.ts';
+import { addMember, bindMemberPolicy, followMembers, foundMembers, membersMap, memberTrust, signerTrust, type Anchor, type MemberRole } from '../../../sync/share/members.ts';
+import { writeMemberHead } from '../../../sync/share/member-head.ts';
 import type { HeadRow } from '../../../sync/share/member-head-codec.ts';
 import type { SharedNotebook } from '../../../sync/share/rotate-key.ts';
 import { guardShareMaps } from '../../../sync/share/share-map-guards.ts';
@@ -137,4 +138,24 @@ export function oldNotebookWithMallory(id: string) {
   const onMallory = openReplica({ id, device: mallory, keyring: keyringWith(key), founder: alice.signing.publicKey, strict: false });
   syncBoxes(onAlice, onMallory);
   return { alice, mallory, key, onAlice, onMallory };
+}
+
+/**
+ * Alice founds notebook `id` (owner-signed records, founder pinned by key), signs a record for
+ * each [device, role] (an invite open for an hour), writes the first head, and opens a replica
+ * of each device; all are synced. `open` opens another replica of the same notebook.
+ */
+export function foundedWith(id: string, ...members: (readonly [TestDevice, MemberRole])[]) {
+  const alice = newDevice();
+  const key = firstKey();
+  const open = (device: TestDevice): SharedNotebook => openReplica({ id, device, keyring: keyringWith(key), founder: alice.signing.publicKey });
+  const onAlice = open(alice);
+  foundMembers(onAlice.plain, memberKeys(alice), alice.signing);
+  const now = Date.now();
+  for (const [device, role] of members) addMember(onAlice.plain, memberKeys(device), role, alice.signing, now, role === 'invite' ? now + 3600_000 : undefined);
+  onAlice.sealed.flush();
+  writeMemberHead(onAlice);
+  const replicas = members.map(([device]) => open(device));
+  syncBoxes(onAlice, ...replicas);
+  return { alice, key, open, onAlice, replicas };
 }
