@@ -4,9 +4,9 @@ import { createNote } from '../../../sync/notebook/notes.ts';
 import { currentMemberHead } from '../../../sync/share/member-authority.ts';
 import { MAX_HEAD_VERSION, putMemberHead } from '../../../sync/share/member-head-codec.ts';
 import { memberListStatus, writeMemberHead } from '../../../sync/share/member-head.ts';
-import { addMember, foundMembers, isCurrentMember, isCurrentOwner, readMember } from '../../../sync/share/members.ts';
+import { addMember, foundMembers, isCurrentMember, isCurrentOwner, markMemberRemoved, readMember } from '../../../sync/share/members.ts';
 import { pickUpNotebookKeys, removeMemberAndRotate } from '../../../sync/share/rotate-key.ts';
-import { firstKey, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, testRoom, titles, type TestDevice } from '../share/share-harness.ts';
+import { firstKey, foundedWith, keyringWith, memberKeys, newDevice, openReplica, quarantineCodes, syncBoxes, testRoom, titles, type TestDevice } from '../share/share-harness.ts';
 
 /**
  * Removing an owner (review findings 3 and 5 of owner-signed member records): the members the
@@ -143,6 +143,28 @@ describe('attack: removing an owner of a notebook with owner-signed member recor
       expect(currentMemberHead(nb.plain)?.mapKey).toBe(alices.mapKey);
       expect(isCurrentOwner(nb.plain, alice.deviceId)).toBe(true);
       expect(isCurrentMember(nb.plain, mallory.signing.publicKey)).toBe(false);
+    }
+  });
+  it('a stolen junior owner (Bob) first made a second owner device K; Alice, senior to both, removes Bob; K answers at the same head version removing Alice (not opposed by her head, which names only Bob): Alice stays owner and Bob is out (review of members13, finding 1)', () => {
+    const [bob, k, carol] = [newDevice(), newDevice(), newDevice()];
+    const { alice, open, onAlice, replicas: [onBob, onCarol] } = foundedWith('nb-owner-removal-k', [bob, 'owner'], [carol, 'member']);
+    if (!onBob || !onCarol) throw new Error('no replica');
+    addMember(onBob.plain, memberKeys(k), 'owner', bob.signing);
+    onBob.sealed.flush();
+    expect(writeMemberHead(onBob)).toBe(true);
+    const onK = open(k);
+    syncBoxes(onAlice, onBob, onCarol, onK);
+    expect(isCurrentOwner(onAlice.plain, k.deviceId)).toBe(true);
+    expect(removeMemberAndRotate(onAlice, bob.deviceId).ok).toBe(true);
+    const alices = currentMemberHead(onAlice.plain);
+    expect(markMemberRemoved(onK.plain, alice.deviceId, k.signing)).toBe(true);
+    onK.sealed.flush();
+    expect(writeMemberHead(onK, [alice.deviceId])).toBe(true);
+    expect(currentMemberHead(onK.plain)?.version).toBe(alices?.version);
+    syncBoxes(onAlice, onBob, onCarol, onK);
+    for (const replica of [onAlice, onCarol, onK]) {
+      expect(isCurrentOwner(replica.plain, alice.deviceId)).toBe(true);
+      expect(isCurrentMember(replica.plain, bob.signing.publicKey)).toBe(false);
     }
   });
 });
