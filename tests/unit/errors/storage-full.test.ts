@@ -5,6 +5,7 @@ import { BlobStore } from '../../../sync/blob/blob-store.ts';
 import { photoBlobAd } from '../../../sync/blob/photo-blob-ad.ts';
 import { IndexedDbStorageAdapter } from '../../../sync/storage/indexeddb-storage-adapter.ts';
 import { StorageFullError } from '../../../sync/storage/storage-adapter.ts';
+import { fillTheDisk, freeTheDisk, realPut } from '../../helpers/full-disk.ts';
 
 beforeAll(sodiumReady);
 
@@ -14,15 +15,7 @@ beforeAll(sodiumReady);
  * the transaction's error on abort; both paths must end as E_STORAGE_FULL). The adapter,
  * the blob store and IndexedDB's transactions are the real ones.
  */
-const realPut = IDBObjectStore.prototype.put;
-function fillTheDisk(): void {
-  IDBObjectStore.prototype.put = function put(): IDBRequest<IDBValidKey> {
-    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-  };
-}
-afterEach(() => {
-  IDBObjectStore.prototype.put = realPut;
-});
+afterEach(freeTheDisk);
 
 let n = 0;
 const bytes = (length: number, fill: number) => new Uint8Array(length).fill(fill);
@@ -38,7 +31,7 @@ describe('storage full', () => {
     expect((failure as StorageFullError).code).toBe('E_STORAGE_FULL');
     // An overwrite refused for quota keeps the old value.
     expect(await storage.save(['box', 'a'], bytes(99, 9)).then(() => 'saved', (e: unknown) => (e as StorageFullError).code)).toBe('E_STORAGE_FULL');
-    IDBObjectStore.prototype.put = realPut;
+    freeTheDisk();
     expect(await storage.load(['box', 'a'])).toEqual(bytes(10, 1));
     expect((await storage.loadRange(['box'])).map((c) => c.key.join('/'))).toEqual(['box/a', 'box/b']);
     // Space freed: writing works again.
@@ -60,7 +53,7 @@ describe('storage full', () => {
     };
     const failure = await blobs.put(key, photoBlobAd('nb', 'note-2', 'photo'), bytes(300_000, 8)).then(() => undefined, (e: unknown) => e);
     expect(failure).toBeInstanceOf(StorageFullError);
-    IDBObjectStore.prototype.put = realPut;
+    freeTheDisk();
     const read = await blobs.readAll(first.id, key, ad);
     expect(read.ok && read.value).toEqual(bytes(200_000, 7));
     const heads = (await storage.loadRange(['blob'])).map((c) => c.key.join('/'));

@@ -10,22 +10,14 @@ import { unlockVault } from '../../../sync/vault/unlock-vault.ts';
 import type { Vault } from '../../../sync/vault/vault.ts';
 import type { VaultDeviceRecords } from '../../../sync/vault/vault-device-records.ts';
 import type { VaultServices } from '../../../sync/vault/vault-services.ts';
+import { fillTheDisk, freeTheDisk } from '../../helpers/full-disk.ts';
 
 beforeAll(sodiumReady);
 
 const PASS = 'faces stay on this device';
 const FAST = { opslimit: 1, memlimit: 8 * 1024 * 1024 };
 
-/** As tests/unit/errors/storage-full.test.ts: fake-indexeddb has no quota, so put refuses as a full browser does. */
-const realPut = IDBObjectStore.prototype.put;
-function fillTheDisk(): void {
-  IDBObjectStore.prototype.put = function put(): IDBRequest<IDBValidKey> {
-    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-  };
-}
-afterEach(() => {
-  IDBObjectStore.prototype.put = realPut;
-});
+afterEach(freeTheDisk);
 
 /**
  * One profile's lock, as navigator.locks gives the tabs of a profile (Node 20 has no Web
@@ -74,7 +66,7 @@ describe('face record (sealed device record, real IndexedDB adapter)', () => {
     await store.flush();
     expect(store.problem()).toBe('E_FACES_UNSAVED');
     // Space freed: the retry saves all of it, with no further put.
-    IDBObjectStore.prototype.put = realPut;
+    freeTheDisk();
     await expect.poll(() => store.problem(), { timeout: 10_000 }).toBeUndefined();
     const reloaded = await load(vaults[0]!);
     expect(reloaded.isScanned('nb', 'n1') && reloaded.isScanned('nb', 'n2')).toBe(true);
