@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
@@ -133,6 +134,15 @@ function cspMetaPlugin(): Plugin {
 
 const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
 
+/**
+ * Vitest runs one file per core less one: a single file at a time on CI's 2 cores, the other
+ * core idle while that file waits (real relays and sockets, WebRTC, timers it tests, a fresh
+ * worker's start and imports). One file per core: a file that computes still has a core of its
+ * own, as before. (One more than the cores starved the CPU-bound ML and fuzz files past their
+ * 30 s timeouts on a loaded machine.)
+ */
+const FILE_PER_CORE = availableParallelism();
+
 // Every server we run sends the cross-origin isolation headers: without them
 // onnxruntime-web silently drops to one thread (ARCHITECTURE §5).
 //
@@ -174,6 +184,10 @@ export default defineConfig(({ mode }) => ({
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'tests/integration/node/**'],
+          maxWorkers: FILE_PER_CORE,
+          // Vitest refuses projects of one run with different maxWorkers in the same group (a
+          // relay file path alone selects this project and the relay ones): each its own group.
+          sequence: { groupOrder: 1 },
           testTimeout: 30_000,
         },
       },
@@ -196,6 +210,9 @@ export default defineConfig(({ mode }) => ({
           environment: 'node',
           include: ['tests/integration/relay/**/*.test.ts'],
           env: { OBSCURA_RELAY_ENGINE: 'hocuspocus', OBSCURA_RELAY_SCALE_OUT: '1' },
+          // Each file starts its own Redis and PostgreSQL (tests/integration/relay/relay-engine.ts).
+          maxWorkers: FILE_PER_CORE,
+          sequence: { groupOrder: 3 },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
