@@ -143,6 +143,13 @@ const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
  */
 const FILE_PER_CORE = availableParallelism();
 
+/**
+ * E2e files whose outcome depends on the CPU they get, run one at a time after the others:
+ * hostile-classifier.test.ts checks the app's own time budgets (15 s per photo) stop a
+ * hostile model and not an honest one.
+ */
+const E2E_ALONE = ['tests/e2e/hostile-classifier.test.ts'];
+
 // Every server we run sends the cross-origin isolation headers: without them
 // onnxruntime-web silently drops to one thread (ARCHITECTURE §5).
 //
@@ -237,6 +244,22 @@ export default defineConfig(({ mode }) => ({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...E2E_ALONE],
+          globalSetup: ['tests/e2e/harness/global-setup.ts'],
+          // Two files at a time: each has its own Chromium profile, relay and ports, and waits
+          // on the page (imports, sync, timers) much of its time.
+          maxWorkers: 2,
+          sequence: { groupOrder: 4 },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e-alone',
+          environment: 'node',
+          include: E2E_ALONE,
           globalSetup: ['tests/e2e/harness/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,

@@ -77,6 +77,8 @@ const stages = [
   // And against the Hocuspocus relay in scale-out mode on the real Redis and PostgreSQL (RELAY.md "Scale-out: box docs").
   vitest('relay-scale-out'),
   vitest('e2e'),
+  // The e2e files that must have the CPU to themselves (vite.config.ts E2E_ALONE).
+  vitest('e2e-alone'),
 ];
 
 let passed = 0;
