@@ -144,6 +144,18 @@ const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
 const FILE_PER_CORE = availableParallelism();
 
 /**
+ * Unit files that compute for most of their run (onnxruntime and the model converters, with
+ * per-test time limits): beside another file they passed their timeouts on a loaded machine,
+ * so they run one at a time after the others (the unit-alone stage).
+ */
+const UNIT_ALONE = [
+  'tests/unit/ml/**/*.test.ts',
+  'tests/unit/models/**/*.test.ts',
+  'tests/integration/hardening/hostile-classifier.test.ts',
+  'tests/integration/services/ml-worker-pool.test.ts',
+];
+
+/**
  * E2e files whose outcome depends on the CPU they get, run one at a time after the others:
  * hostile-classifier.test.ts checks the app's own time budgets (15 s per photo) stop a
  * hostile model and not an honest one.
@@ -190,11 +202,21 @@ export default defineConfig(({ mode }) => ({
           // vite-plugin-solid would pick jsdom; crypto and sync run in Node.
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'tests/integration/node/**'],
+          exclude: [...configDefaults.exclude, 'tests/integration/node/**', ...UNIT_ALONE],
           maxWorkers: FILE_PER_CORE,
           // Vitest refuses projects of one run with different maxWorkers in the same group (a
           // relay file path alone selects this project and the relay ones): each its own group.
           sequence: { groupOrder: 1 },
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit-alone',
+          environment: 'node',
+          include: UNIT_ALONE,
+          fileParallelism: false,
           testTimeout: 30_000,
         },
       },

@@ -70,6 +70,8 @@ const stages = [
   // Every "ARCHITECTURE §n", "<doc>.md" and "<doc>.md \"Section\"" in docs and comments resolves.
   { name: 'doc references', cmd: ['npx', 'tsx', 'tests/lint/check-doc-references.ts'], together: 'checks' },
   vitest('unit'),
+  // The unit files that must have the CPU to themselves (vite.config.ts UNIT_ALONE).
+  vitest('unit-alone'),
   // Server code on Node's own package builds (the AWS SDK) against the real services: vite.config.ts says why apart.
   vitest('node'),
   // The relay suite again, against the old y-websocket relay (sync/server/RELAY.md "Two engines").
