@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
@@ -133,6 +134,41 @@ function cspMetaPlugin(): Plugin {
 
 const HEADERS = { ...ISOLATION_HEADERS, ...SECURITY_HEADERS };
 
+/**
+ * Vitest runs one file per core less one: a single file at a time on CI's 2 cores, the other
+ * core idle while that file waits (real relays and sockets, WebRTC, timers it tests, a fresh
+ * worker's start and imports). One file per core: a file that computes still has a core of its
+ * own, as before. (One more than the cores starved the CPU-bound ML and fuzz files past their
+ * 30 s timeouts on a loaded machine.)
+ */
+const FILE_PER_CORE = availableParallelism();
+
+/**
+ * Unit files that compute for most of their run (onnxruntime and the model converters, with
+ * per-test time limits): beside another file they passed their timeouts on a loaded machine,
+ * so they run one at a time after the others (the unit-alone stage).
+ */
+const UNIT_ALONE = [
+  'tests/unit/ml/**/*.test.ts',
+  'tests/unit/models/**/*.test.ts',
+  'tests/integration/hardening/hostile-classifier.test.ts',
+  'tests/integration/services/ml-worker-pool.test.ts',
+];
+
+/**
+ * E2e files whose outcome depends on the CPU they get, run one at a time after the others:
+ * hostile-classifier.test.ts checks the app's own time budgets (15 s per photo) stop a
+ * hostile model and not an honest one.
+ */
+const E2E_ALONE = [
+  'tests/e2e/hostile-classifier.test.ts',
+  // Idle and lock timers, a frozen tab, a countdown and main-thread budgets: timing is what they test.
+  'tests/e2e/many-tabs.test.ts',
+  'tests/e2e/auto-lock-work.test.ts',
+  'tests/e2e/unlock-responsive.test.ts',
+  'tests/e2e/wrong-passphrase.test.ts',
+];
+
 // Every server we run sends the cross-origin isolation headers: without them
 // onnxruntime-web silently drops to one thread (ARCHITECTURE §5).
 //
@@ -173,7 +209,21 @@ export default defineConfig(({ mode }) => ({
           // vite-plugin-solid would pick jsdom; crypto and sync run in Node.
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'tests/integration/node/**'],
+          exclude: [...configDefaults.exclude, 'tests/integration/node/**', ...UNIT_ALONE],
+          maxWorkers: FILE_PER_CORE,
+          // Vitest refuses projects of one run with different maxWorkers in the same group (a
+          // relay file path alone selects this project and the relay ones): each its own group.
+          sequence: { groupOrder: 1 },
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit-alone',
+          environment: 'node',
+          include: UNIT_ALONE,
+          fileParallelism: false,
           testTimeout: 30_000,
         },
       },
@@ -185,6 +235,9 @@ export default defineConfig(({ mode }) => ({
           environment: 'node',
           include: ['tests/integration/relay/**/*.test.ts'],
           env: { OBSCURA_RELAY_SCALE_OUT: '1' },
+          // Each file starts its own Redis and PostgreSQL (tests/integration/relay/room-socket.ts).
+          maxWorkers: FILE_PER_CORE,
+          sequence: { groupOrder: 3 },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -209,6 +262,22 @@ export default defineConfig(({ mode }) => ({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...E2E_ALONE],
+          globalSetup: ['tests/e2e/harness/global-setup.ts'],
+          // Two files at a time: each has its own Chromium profile, relay and ports, and waits
+          // on the page (imports, sync, timers) much of its time.
+          maxWorkers: 2,
+          sequence: { groupOrder: 4 },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e-alone',
+          environment: 'node',
+          include: E2E_ALONE,
           globalSetup: ['tests/e2e/harness/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,

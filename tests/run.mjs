@@ -2,7 +2,7 @@
 // `npm test`: type check, lint (code + import direction + cycles + doc references), unit/integration, e2e.
 // Runs every stage, even after one failed (so one run shows every failure), and ends with
 // one line summing them all: "N passed, N failed" (CI reads it). Each check stage counts as one test.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 // Set-up first, so a fresh machine fails here in one line and never deep inside a suite:
@@ -55,21 +55,30 @@ const vitest = (project) => ({
   report: `${RESULTS}/${project}.json`,
 });
 
+// Stages with the same `together` run at the same time (the checks are CPU-bound and
+// independent: 2 cores do them in about the time of the slowest); every stage keeps its own
+// lines and its own count. The first of a group prints as it runs, the others' output is
+// held and printed whole, in order, once they end.
 const stages = [
-  { name: 'typecheck', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
-  { name: 'eslint', cmd: ['npx', 'eslint', '-c', 'tests/lint/eslint.config.js', '--max-warnings=0', '.'] },
+  { name: 'typecheck', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'], together: 'checks' },
+  { name: 'eslint', cmd: ['npx', 'eslint', '-c', 'tests/lint/eslint.config.js', '--max-warnings=0', '.'], together: 'checks' },
   {
     name: 'import direction and cycles',
     cmd: ['npx', 'depcruise', '--config', 'tests/lint/dependency-cruiser.cjs', 'crypto', 'sync', 'ml', 'src', 'models', 'tests'],
+    together: 'checks',
   },
   // Every "ARCHITECTURE §n", "<doc>.md" and "<doc>.md \"Section\"" in docs and comments resolves.
-  { name: 'doc references', cmd: ['npx', 'tsx', 'tests/lint/check-doc-references.ts'] },
+  { name: 'doc references', cmd: ['npx', 'tsx', 'tests/lint/check-doc-references.ts'], together: 'checks' },
   vitest('unit'),
+  // The unit files that must have the CPU to themselves (vite.config.ts UNIT_ALONE).
+  vitest('unit-alone'),
   // Server code on Node's own package builds (the AWS SDK) against the real services: vite.config.ts says why apart.
   vitest('node'),
   // The relay suite again, against the relay in scale-out mode on the real Redis and PostgreSQL (RELAY.md "Scale-out: box docs").
   vitest('relay-scale-out'),
   vitest('e2e'),
+  // The e2e files that must have the CPU to themselves (vite.config.ts E2E_ALONE).
+  vitest('e2e-alone'),
 ];
 
 let passed = 0;
@@ -86,11 +95,23 @@ function countReport(path) {
   }
 }
 
-for (const stage of stages) {
-  console.log(`\n=== ${stage.name} ===`);
+/** Runs one stage; `live` prints its output as it comes, otherwise it is kept in `output`. */
+function run(stage, live) {
   const started = Date.now();
-  const run = spawnSync(stage.cmd[0], stage.cmd.slice(1), { stdio: 'inherit' });
-  const ok = run.status === 0;
+  const chunks = [];
+  const child = spawn(stage.cmd[0], stage.cmd.slice(1), { stdio: live ? 'inherit' : ['inherit', 'pipe', 'pipe'] });
+  if (!live) {
+    child.stdout.on('data', (chunk) => chunks.push(chunk));
+    child.stderr.on('data', (chunk) => chunks.push(chunk));
+  }
+  return new Promise((done) => {
+    // A command that cannot start ('close' follows with a failing status).
+    child.on('error', (error) => chunks.push(Buffer.from(`${error.message}\n`)));
+    child.on('close', (status) => done({ stage, ok: status === 0, seconds: (Date.now() - started) / 1000, output: Buffer.concat(chunks) }));
+  });
+}
+
+function record({ stage, ok, seconds }) {
   const counts = stage.report ? countReport(stage.report) : undefined;
   if (counts) {
     passed += counts.passed;
@@ -103,8 +124,24 @@ for (const stage of stages) {
   } else {
     failed += 1;
   }
-  console.log(`=== ${stage.name}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+  console.log(`=== ${stage.name}: ${ok ? 'ok' : 'FAILED'} in ${seconds.toFixed(1)} s ===`);
   if (!ok) failedStages.push(stage.name);
+}
+
+for (let i = 0; i < stages.length; ) {
+  const group = [stages[i]];
+  while (stages[i].together && stages[i + group.length]?.together === stages[i].together) group.push(stages[i + group.length]);
+  i += group.length;
+  console.log(`\n=== ${group[0].name} ===`);
+  const runs = group.map((stage, n) => run(stage, n === 0));
+  for (const [n, pending] of runs.entries()) {
+    const result = await pending;
+    if (n > 0) {
+      console.log(`\n=== ${result.stage.name} ===`);
+      process.stdout.write(result.output);
+    }
+    record(result);
+  }
 }
 
 if (failedStages.length > 0) console.log(`failed stages: ${failedStages.join(', ')}`);
