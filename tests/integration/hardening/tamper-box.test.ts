@@ -69,13 +69,15 @@ function fixture() {
 }
 
 /**
- * Expected code of a single flipped byte of a v2 envelope read where it was written: the
+ * Expected code of a single flipped byte of a v3 envelope read where it was written: the
  * version, then the purpose, then the key id are read in clear; everything after them (nonce,
  * ciphertext holding signer, signature and update, tag) and the key id itself are bound by
- * the AEAD. A version byte flipped to 1 makes it read as v1, whose "signer" then owns no slot.
+ * the AEAD. A version byte flipped to 1 makes it read as v1, whose "signer" then owns no slot;
+ * flipped to 2 (still read) it opens as v2, and the AEAD, which binds the version, refuses it.
+ * The mask is random, so each of these comes up about once in 255 runs.
  */
 function flipCode(at: number, flipped: Uint8Array): string {
-  if (at === 0) return flipped[0] === 1 ? 'E_SIGNER' : 'E_VERSION';
+  if (at === 0) return flipped[0] === 1 ? 'E_SIGNER' : flipped[0] === 2 ? 'E_DECRYPT' : 'E_VERSION';
   if (at === 1) return Object.values(ENVELOPE_PURPOSES).includes(flipped[1] as 1) ? 'E_CONTEXT' : 'E_FORMAT';
   if (at < 18) return 'E_KEY_UNKNOWN';
   return 'E_DECRYPT';
