@@ -86,7 +86,8 @@ describe('tamper: stored blobs', () => {
       for (const at of offsets) {
         const data = record.data.slice();
         data[at] = (data[at] as number) ^ (1 + Math.floor(random() * 255));
-        const expected = i === 0 && at === 0 ? 'E_VERSION' : 'E_DECRYPT';
+        // A version byte flipped to 1 (still read) opens as a v1 blob, which the AEAD refuses (it binds the version).
+        const expected = i === 0 && at === 0 && data[0] !== 1 ? 'E_VERSION' : 'E_DECRYPT';
         tally.record(`record ${i} flip@${at}`, await withRecords([[i, data]]), expected);
       }
     }
